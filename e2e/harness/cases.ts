@@ -1,0 +1,320 @@
+// Kernel cases: each runs the same op on the CPU reference and on WebGPU with
+// identical random inputs; outputs are poisoned (NaN) first, or, for
+// accumulating backward ops, given the same random start.
+
+import type { Backend, Tensor } from '../../src/backend/backend';
+import { IGNORE_INDEX } from '../../src/backend/backend';
+import { sampleRef } from '../../src/backend/cpu/sampler';
+import { CounterRng, Streams } from '../../src/session/rng';
+
+export type Data = Float32Array | Uint32Array;
+
+export interface KernelCase {
+  group: string;
+  name: string;
+  inputs: Record<string, { shape: number[]; data: Data }>;
+  /** 'poison' outputs are filled with NaN; arrays are a shared start value (accumulating ops). */
+  outputs: Record<string, { shape: number[]; init: 'poison' | Data; compare?: false; dtype?: 'u32' }>;
+  run(be: Backend, t: Record<string, Tensor>): void;
+  /** Custom check instead of the relative error (returns an error message or null). */
+  check?(gpu: Record<string, Data>, cpu: Record<string, Data>, inputs: KernelCase['inputs']): string | null;
+}
+
+const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+class Gen {
+  private r: CounterRng;
+  constructor(seed: number, row: number) {
+    this.r = new CounterRng(seed, Streams.test, 0, row);
+  }
+  f(shape: number[], scale = 1): { shape: number[]; data: Float32Array } {
+    const d = new Float32Array(n(shape));
+    for (let i = 0; i < d.length; i++) d[i] = (this.r.next() * 2 - 1) * scale;
+    return { shape, data: d };
+  }
+  pos(shape: number[], lo: number, hi: number): { shape: number[]; data: Float32Array } {
+    const d = new Float32Array(n(shape));
+    for (let i = 0; i < d.length; i++) d[i] = lo + this.r.next() * (hi - lo);
+    return { shape, data: d };
+  }
+  ids(shape: number[], max: number): { shape: number[]; data: Uint32Array } {
+    const d = new Uint32Array(n(shape));
+    for (let i = 0; i < d.length; i++) d[i] = this.r.int(max);
+    return { shape, data: d };
+  }
+  u(shape: number[], values: number[]): { shape: number[]; data: Uint32Array } {
+    return { shape, data: Uint32Array.from(values) };
+  }
+  int(k: number): number {
+    return this.r.int(k);
+  }
+}
+
+const poison = (shape: number[]) => ({ shape, init: 'poison' as const });
+
+export function buildCases(seed: number): KernelCase[] {
+  const cases: KernelCase[] = [];
+  let row = 0;
+  const gen = () => new Gen(seed, row++);
+
+  // --- matmul: every layout, odd sizes, batch with broadcast, bias, accumulate, alpha ---
+  const mm: [number, number, number, boolean, boolean][] = [
+    [1, 1, 1, false, false], [7, 5, 3, false, false], [33, 47, 29, false, false], [64, 64, 64, false, true],
+    [65, 17, 130, true, false], [19, 70, 41, true, true], [100, 3, 77, false, true],
+  ];
+  for (const [M, N, K, tA, tB] of mm) {
+    const r = gen();
+    const withBias = (M + N) % 2 === 1;
+    cases.push({
+      group: 'matmul', name: `matmul ${M}x${N}x${K}${tA ? ' transA' : ''}${tB ? ' transB' : ''}${withBias ? ' bias' : ''}`,
+      inputs: { a: r.f(tA ? [K, M] : [M, K]), b: r.f(tB ? [N, K] : [K, N]), bias: r.f([N]) },
+      outputs: { out: poison([M, N]) },
+      run: (be, t) => be.matmul(t.out, t.a, t.b, withBias ? t.bias : null, M, N, K, { transA: tA, transB: tB }),
+    });
+  }
+  {
+    const r = gen();
+    const [B, M, N, K] = [3, 13, 21, 9];
+    cases.push({
+      group: 'matmul', name: `matmul batched ${B}x${M}x${N}x${K} broadcast B, alpha, accumulate`,
+      inputs: { a: r.f([B, M, K]), b: r.f([K, N]) },
+      outputs: { out: { shape: [B, M, N], init: r.f([B, M, N]).data } },
+      run: (be, t) => be.matmul(t.out, t.a, t.b, null, M, N, K, { batch: B, strideB: 0, alpha: 0.37, accumulate: true }),
+    });
+  }
+  for (const [M, N] of [[5, 3], [131, 67]]) {
+    const r = gen();
+    cases.push({
+      group: 'matmul', name: `bias backward ${M}x${N}`,
+      inputs: { dout: r.f([M, N]) },
+      outputs: { dbias: { shape: [N], init: r.f([N]).data } },
+      run: (be, t) => be.biasBackward(t.dbias, t.dout, M, N),
+    });
+  }
+
+  // --- elementwise ---
+  for (const size of [1, 255, 1000]) {
+    const r = gen();
+    cases.push({
+      group: 'elementwise', name: `add ${size} (broadcast 5)`,
+      inputs: { a: r.f([size]), b: r.f([Math.min(5, size)]) },
+      outputs: { out: poison([size]) },
+      run: (be, t) => be.add(t.out, t.a, t.b, 0.5, -2),
+    });
+    cases.push({
+      group: 'elementwise', name: `scale ${size}`,
+      inputs: { a: r.f([size]) },
+      outputs: { out: poison([size]) },
+      run: (be, t) => be.scale(t.out, t.a, 1.7),
+    });
+    cases.push({
+      group: 'gelu', name: `gelu forward ${size}`,
+      inputs: { x: r.f([size], 4) },
+      outputs: { out: poison([size]) },
+      run: (be, t) => be.gelu(t.out, t.x),
+    });
+    cases.push({
+      group: 'gelu', name: `gelu backward ${size}`,
+      inputs: { x: r.f([size], 4), dout: r.f([size]) },
+      outputs: { dx: { shape: [size], init: r.f([size]).data } },
+      run: (be, t) => be.geluBackward(t.dx, t.x, t.dout),
+    });
+  }
+
+  // --- layer norm ---
+  for (const [rows, C] of [[1, 7], [13, 64], [37, 100]]) {
+    const r = gen();
+    const x = r.f([rows, C], 3);
+    const w = r.f([C]);
+    const b = r.f([C]);
+    cases.push({
+      group: 'layernorm', name: `layernorm forward ${rows}x${C}`,
+      inputs: { x, w, b },
+      outputs: { out: poison([rows, C]), mean: poison([rows]), rstd: poison([rows]) },
+      run: (be, t) => be.layerNorm(t.out, t.mean, t.rstd, t.x, t.w, t.b, rows, C),
+    });
+    const mean = new Float32Array(rows), rstd = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let m = 0;
+      for (let c = 0; c < C; c++) m += x.data[i * C + c];
+      m /= C;
+      let v = 0;
+      for (let c = 0; c < C; c++) v += (x.data[i * C + c] - m) ** 2;
+      mean[i] = m;
+      rstd[i] = 1 / Math.sqrt(v / C + 1e-5);
+    }
+    cases.push({
+      group: 'layernorm', name: `layernorm backward ${rows}x${C}`,
+      inputs: { x, w, dout: r.f([rows, C]), mean: { shape: [rows], data: mean }, rstd: { shape: [rows], data: rstd } },
+      outputs: { dx: { shape: [rows, C], init: r.f([rows, C]).data }, dw: { shape: [C], init: r.f([C]).data }, db: { shape: [C], init: r.f([C]).data } },
+      run: (be, t) => be.layerNormBackward(t.dx, t.dw, t.db, t.dout, t.x, t.mean, t.rstd, t.w, rows, C),
+    });
+  }
+
+  // --- attention (prefix mask), backward, KV cache ---
+  for (const [B, T, C, nHead] of [[1, 5, 8, 2], [2, 13, 24, 3], [3, 30, 64, 4]]) {
+    const r = gen();
+    const qkv = r.f([B, T, 3 * C], 1.5);
+    const prefix = r.u([B], Array.from({ length: B }, () => r.int(T + 1)));
+    const s = { B, T, C, nHead };
+    cases.push({
+      group: 'attention', name: `attention forward B${B} T${T} C${C} H${nHead}`,
+      inputs: { qkv, prefix },
+      outputs: { out: poison([B, T, C]), att: poison([B, nHead, T, T]) },
+      run: (be, t) => be.attention(t.out, t.att, t.qkv, t.prefix, s),
+    });
+    cases.push({
+      group: 'attention', name: `attention backward B${B} T${T} C${C} H${nHead}`,
+      inputs: { qkv, prefix, dout: r.f([B, T, C]) },
+      outputs: {
+        dqkv: { shape: [B, T, 3 * C], init: r.f([B, T, 3 * C]).data },
+        att: { shape: [B, nHead, T, T], init: 'poison', compare: false },
+        out: { shape: [B, T, C], init: 'poison', compare: false },
+        dpre: { shape: [B, nHead, T, T], init: 'poison', compare: false },
+      },
+      run: (be, t) => {
+        be.attention(t.out, t.att, t.qkv, t.prefix, s);
+        be.attentionBackward(t.dqkv, t.dpre, t.dout, t.att, t.qkv, s);
+      },
+    });
+    const Tmax = T + 3;
+    const start = r.u([B], Array.from({ length: B }, () => r.int(4)));
+    const len = r.u([B], Array.from({ length: B }, (_, i) => Math.min(Tmax, start.data[i] + T)));
+    cases.push({
+      group: 'attention', name: `kv cache write + decode B${B} T${T} Tmax${Tmax} C${C} H${nHead}`,
+      inputs: { qkv, start, len, q: r.f([B, 3 * C], 1.5) },
+      outputs: { k: { shape: [B, Tmax, C], init: r.f([B, Tmax, C]).data }, v: { shape: [B, Tmax, C], init: r.f([B, Tmax, C]).data }, out: poison([B, C]) },
+      run: (be, t) => {
+        be.kvCacheWrite(t.k, t.v, t.qkv, t.start, B, T, Tmax, C);
+        be.attentionDecode(t.out, t.q, t.k, t.v, t.len, B, Tmax, C, nHead);
+      },
+    });
+  }
+
+  // --- embedding ---
+  for (const [N, C, V] of [[1, 3, 2], [37, 24, 11], [300, 64, 50]]) {
+    const r = gen();
+    const ids = r.ids([N], V + 1); // V itself is out of range: a zero row, no gradient
+    cases.push({
+      group: 'embedding', name: `embedding forward N${N} C${C} V${V}`,
+      inputs: { ids, table: r.f([V, C]) },
+      outputs: { out: poison([N, C]) },
+      run: (be, t) => be.embedding(t.out, t.ids, t.table, N, C),
+    });
+    cases.push({
+      group: 'embedding', name: `embedding forward accumulate N${N} C${C} V${V}`,
+      inputs: { ids, table: r.f([V, C]) },
+      outputs: { out: { shape: [N, C], init: r.f([N, C]).data } },
+      run: (be, t) => be.embedding(t.out, t.ids, t.table, N, C, true),
+    });
+    cases.push({
+      group: 'embedding', name: `embedding backward N${N} C${C} V${V}`,
+      inputs: { ids, dout: r.f([N, C]) },
+      outputs: { dtable: { shape: [V, C], init: r.f([V, C]).data } },
+      run: (be, t) => be.embeddingBackward(t.dtable, t.dout, t.ids, N, C),
+    });
+  }
+
+  // --- log-softmax gather and cross-entropy ---
+  for (const [N, V] of [[1, 2], [17, 33], [64, 301]]) {
+    const r = gen();
+    const logits = r.f([N, V], 6);
+    const ids = r.ids([N], V);
+    const targets = { shape: [N], data: Uint32Array.from(ids.data, (x, i) => (i % 5 === 4 ? IGNORE_INDEX : x)) };
+    cases.push({
+      group: 'logsoftmax', name: `logsoftmax gather N${N} V${V}`,
+      inputs: { logits, ids },
+      outputs: { out: poison([N]), lse: poison([N]) },
+      run: (be, t) => be.logSoftmaxGather(t.out, t.lse, t.logits, t.ids, N, V),
+    });
+    cases.push({
+      group: 'logsoftmax', name: `logsoftmax gather backward N${N} V${V}`,
+      inputs: { logits, ids, dout: r.f([N]) },
+      outputs: { dlogits: { shape: [N, V], init: r.f([N, V]).data }, out: { shape: [N], init: 'poison', compare: false }, lse: { shape: [N], init: 'poison', compare: false } },
+      run: (be, t) => {
+        be.logSoftmaxGather(t.out, t.lse, t.logits, t.ids, N, V);
+        be.logSoftmaxGatherBackward(t.dlogits, t.dout, t.logits, t.lse, t.ids, N, V);
+      },
+    });
+    cases.push({
+      group: 'crossentropy', name: `cross-entropy with ignored rows N${N} V${V}`,
+      inputs: { logits, targets },
+      outputs: { loss: poison([N]), lse: poison([N]) },
+      run: (be, t) => be.crossEntropy(t.loss, t.lse, t.logits, t.targets, N, V),
+    });
+    cases.push({
+      group: 'crossentropy', name: `cross-entropy backward N${N} V${V}`,
+      inputs: { logits, targets, dloss: r.pos([N], 0.1, 1) },
+      outputs: { dlogits: { shape: [N, V], init: r.f([N, V]).data }, loss: { shape: [N], init: 'poison', compare: false }, lse: { shape: [N], init: 'poison', compare: false } },
+      run: (be, t) => {
+        be.crossEntropy(t.loss, t.lse, t.logits, t.targets, N, V);
+        be.crossEntropyBackward(t.dlogits, t.dloss, t.logits, t.lse, t.targets, N, V);
+      },
+    });
+  }
+
+  // --- reductions ---
+  for (const [rows, cols] of [[1, 1], [3, 257], [40, 1000], [1, 70001]]) {
+    const r = gen();
+    const x = r.f([rows, cols]);
+    for (const op of ['sum', 'mean', 'max', 'sumsq', 'l2'] as const) {
+      cases.push({
+        group: 'reduce', name: `reduce ${op} ${rows}x${cols}`,
+        inputs: { x },
+        outputs: { out: poison([rows + 2]) },
+        run: (be, t) => {
+          be.fill(t.out, 0);
+          be.reduce(t.out, t.x, rows, cols, op, 2);
+        },
+      });
+    }
+  }
+
+  // --- AdamW with clipping by global norm (clipping on and off) ---
+  for (const [size, maxNorm, step] of [[1, 0, 1], [1000, 0.5, 7], [4099, 100, 3]]) {
+    const r = gen();
+    const nSlots = 3;
+    cases.push({
+      group: 'adamw', name: `adamw ${size} maxNorm ${maxNorm} step ${step}`,
+      inputs: { grad: r.f([size]), sumsq: r.pos([nSlots], 0.5, 4) },
+      outputs: {
+        param: { shape: [size], init: r.f([size]).data },
+        m: { shape: [size], init: r.f([size], 0.1).data },
+        v: { shape: [size], init: r.pos([size], 0, 0.1).data },
+      },
+      run: (be, t) => be.adamw(t.param, t.grad, t.m, t.v, t.sumsq, nSlots, {
+        lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step, maxGradNorm: maxNorm,
+      }),
+    });
+  }
+
+  // --- sampler: exact ids except at float ties ---
+  for (const [B, V, temperature, topP] of [[5, 7, 0, 1], [40, 50, 1, 1], [40, 97, 0.7, 0.9], [64, 301, 1.3, 0.5]]) {
+    const r = gen();
+    const sp = { temperature, topP, seed: seed ^ 0x5bd1e995, stream: Streams.sample, step: r.int(1000) };
+    cases.push({
+      group: 'sample', name: `sample B${B} V${V} T${temperature} top-p ${topP}`,
+      inputs: {
+        logits: r.f([B, V], 3),
+        rowIds: r.u([B], Array.from({ length: B }, (_, i) => i * 3 + 1)),
+        positions: r.u([B], Array.from({ length: B }, () => r.int(100))),
+      },
+      outputs: { ids: { shape: [B], init: 'poison', dtype: 'u32' } },
+      run: (be, t) => be.sample(t.ids, t.logits, t.rowIds, t.positions, B, V, sp),
+      check: (gpu, cpu, inputs) => {
+        // Float ties aside, ids must match exactly: a mismatch is accepted only
+        // where the reference draw fell within 1e-4 of a cumulative boundary.
+        const margins = new Float64Array(B);
+        sampleRef(new Uint32Array(B), inputs.logits.data, inputs.rowIds.data, inputs.positions.data, B, V, sp, margins);
+        const bad: string[] = [];
+        for (let i = 0; i < B; i++) {
+          if (gpu.ids[i] !== cpu.ids[i] && margins[i] > 1e-4) bad.push(`row ${i}: gpu ${gpu.ids[i]} cpu ${cpu.ids[i]} (margin ${margins[i].toExponential(2)})`);
+        }
+        return bad.length ? `${bad.length}/${B} sampled ids differ: ${bad.slice(0, 3).join('; ')}` : null;
+      },
+    });
+  }
+  return cases;
+}
+
+export const GROUPS = ['matmul', 'elementwise', 'gelu', 'layernorm', 'attention', 'embedding', 'logsoftmax', 'crossentropy', 'reduce', 'adamw', 'sample'] as const;

@@ -1,0 +1,29 @@
+import { expect, test } from '@playwright/test';
+import { GROUPS } from './harness/cases';
+
+// Fresh random inputs every run; the seed is printed so a failure can be replayed
+// with KERNEL_SEED=<seed>.
+const seed = Number(process.env.KERNEL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+test.describe('WGSL kernels against the CPU reference', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('/e2e/harness/kernels.html');
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  });
+
+  for (const group of GROUPS) {
+    test(`${group} (seed ${seed})`, async ({ page }) => {
+      const results = await page.evaluate(([g, s]) => window.kernelHarness.runGroup(g, s), [group, seed] as const);
+      for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}  rel err ${r.relErr.toExponential(2)}${r.error ? `  ${r.error}` : ''}`);
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+    });
+  }
+
+  test('the WGSL RNG stream matches the TS one bit for bit', async ({ page }) => {
+    for (const [s, stream, step] of [[seed, 3, 0], [0, 0, 0], [0xffffffff, 7, 123456]]) {
+      const bad = await page.evaluate(([a, b, c]) => window.kernelHarness.rngMismatches(a, b, c, 37, 129), [s, stream, step] as const);
+      expect(bad).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import type { AttentionShape } from '../backend';
+import type { Arr } from './arrays';
+
+/** The prefix-LM mask: the prompt (image + question) attends both ways, generated tokens causally. */
+export function attends(i: number, j: number, prefix: number): boolean {
+  return j < prefix || j <= i;
+}
+
+export function attentionRef(out: Arr, att: Arr, qkv: Arr, prefix: Arr, s: AttentionShape): void {
+  const { B, T, C, nHead } = s;
+  const hs = C / nHead;
+  const scale = 1 / Math.sqrt(hs);
+  const C3 = 3 * C;
+  const scores = new Float64Array(T);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < nHead; h++) {
+      for (let i = 0; i < T; i++) {
+        const qo = (b * T + i) * C3 + h * hs;
+        let max = -Infinity;
+        for (let j = 0; j < T; j++) {
+          if (!attends(i, j, prefix[b])) continue;
+          const ko = (b * T + j) * C3 + C + h * hs;
+          let dot = 0;
+          for (let d = 0; d < hs; d++) dot += qkv[qo + d] * qkv[ko + d];
+          scores[j] = dot * scale;
+          if (scores[j] > max) max = scores[j];
+        }
+        let sum = 0;
+        for (let j = 0; j < T; j++) {
+          if (!attends(i, j, prefix[b])) continue;
+          scores[j] = Math.exp(scores[j] - max);
+          sum += scores[j];
+        }
+        const ao = ((b * nHead + h) * T + i) * T;
+        for (let j = 0; j < T; j++) att[ao + j] = attends(i, j, prefix[b]) ? scores[j] / sum : 0;
+        const oo = (b * T + i) * C + h * hs;
+        for (let d = 0; d < hs; d++) {
+          let acc = 0;
+          for (let j = 0; j < T; j++) acc += att[ao + j] * qkv[(b * T + j) * C3 + 2 * C + h * hs + d];
+          out[oo + d] = acc;
+        }
+      }
+    }
+  }
+}
+
+export function attentionBackwardRef(dqkv: Arr, dout: Arr, att: Arr, qkv: Arr, s: AttentionShape): void {
+  const { B, T, C, nHead } = s;
+  const hs = C / nHead;
+  const scale = 1 / Math.sqrt(hs);
+  const C3 = 3 * C;
+  const datt = new Float64Array(T);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < nHead; h++) {
+      for (let i = 0; i < T; i++) {
+        const ao = ((b * nHead + h) * T + i) * T;
+        const oo = (b * T + i) * C + h * hs;
+        for (let j = 0; j < T; j++) {
+          const vo = (b * T + j) * C3 + 2 * C + h * hs;
+          let dot = 0;
+          for (let d = 0; d < hs; d++) dot += dout[oo + d] * qkv[vo + d];
+          datt[j] = dot;
+          // dv[j] += att[i, j] * dout[i]
+          for (let d = 0; d < hs; d++) dqkv[vo + d] += att[ao + j] * dout[oo + d];
+        }
+        let s2 = 0;
+        for (let j = 0; j < T; j++) s2 += att[ao + j] * datt[j];
+        const qo = (b * T + i) * C3 + h * hs;
+        for (let j = 0; j < T; j++) {
+          const dpre = att[ao + j] * (datt[j] - s2);
+          if (dpre === 0) continue;
+          const ko = (b * T + j) * C3 + C + h * hs;
+          for (let d = 0; d < hs; d++) {
+            dqkv[qo + d] += dpre * scale * qkv[ko + d];
+            dqkv[ko + d] += dpre * scale * qkv[qo + d];
+          }
+        }
+      }
+    }
+  }
+}
+
+export function kvCacheWriteRef(
+  kCache: Arr, vCache: Arr, qkv: Arr, start: Arr, B: number, T: number, Tmax: number, C: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const pos = start[b] + t;
+      if (pos >= Tmax) continue;
+      const src = (b * T + t) * 3 * C;
+      const dst = (b * Tmax + pos) * C;
+      for (let c = 0; c < C; c++) {
+        kCache[dst + c] = qkv[src + C + c];
+        vCache[dst + c] = qkv[src + 2 * C + c];
+      }
+    }
+  }
+}
+
+export function attentionDecodeRef(
+  out: Arr, qkv: Arr, kCache: Arr, vCache: Arr, len: Arr, B: number, Tmax: number, C: number, nHead: number,
+): void {
+  const hs = C / nHead;
+  const scale = 1 / Math.sqrt(hs);
+  for (let b = 0; b < B; b++) {
+    const L = Math.min(len[b], Tmax);
+    for (let h = 0; h < nHead; h++) {
+      const qo = b * 3 * C + h * hs;
+      const sc = new Float64Array(L);
+      let max = -Infinity;
+      for (let j = 0; j < L; j++) {
+        const ko = (b * Tmax + j) * C + h * hs;
+        let dot = 0;
+        for (let d = 0; d < hs; d++) dot += qkv[qo + d] * kCache[ko + d];
+        sc[j] = dot * scale;
+        max = Math.max(max, sc[j]);
+      }
+      let sum = 0;
+      for (let j = 0; j < L; j++) {
+        sc[j] = Math.exp(sc[j] - max);
+        sum += sc[j];
+      }
+      for (let d = 0; d < hs; d++) {
+        let acc = 0;
+        for (let j = 0; j < L; j++) acc += sc[j] * vCache[(b * Tmax + j) * C + h * hs + d];
+        out[b * C + h * hs + d] = L > 0 ? acc / sum : 0;
+      }
+    }
+  }
+}

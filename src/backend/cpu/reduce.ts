@@ -1,0 +1,17 @@
+import type { ReduceOp } from '../backend';
+import type { Arr } from './arrays';
+
+export function reduceRef(out: Arr, x: Arr, rows: number, cols: number, op: ReduceOp, outOffset = 0): void {
+  for (let r = 0; r < rows; r++) {
+    let acc = op === 'max' ? -Infinity : 0;
+    for (let c = 0; c < cols; c++) {
+      const v = x[r * cols + c];
+      if (op === 'max') acc = Math.max(acc, v);
+      else if (op === 'sumsq' || op === 'l2') acc += v * v;
+      else acc += v;
+    }
+    if (op === 'mean') acc /= cols;
+    if (op === 'l2') acc = Math.sqrt(acc);
+    out[outOffset + r] = acc;
+  }
+}

@@ -1,0 +1,61 @@
+// Per-token log-probabilities: out[n] = sign * (logits[n, ids[n]] - logsumexp(logits[n])).
+// sign = 1 gives log p (for MI scores and the policy ratio), sign = -1 the
+// cross-entropy. Ids >= V mark rows without a target: 0 out, no gradient.
+
+struct Params { N: u32, V: u32, sign: f32 }
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(2) var<storage, read> ids: array<u32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;  // forward: per-row value; backward: dlogits
+@group(0) @binding(4) var<storage, read_write> lse: array<f32>;
+@group(0) @binding(5) var<storage, read> dout: array<f32>;
+
+const WG = 64u;
+var<workgroup> red: array<f32, 64>;
+
+@compute @workgroup_size(64)
+fn forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+           @builtin(local_invocation_index) lid: u32) {
+  let n = wg.x + wg.y * nwg.x;
+  if (n >= p.N) { return; }
+  let o = n * p.V;
+  var m = -3.0e38;
+  for (var v = lid; v < p.V; v += WG) { m = max(m, logits[o + v]); }
+  red[lid] = m;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) { red[lid] = max(red[lid], red[lid + s]); }
+    workgroupBarrier();
+  }
+  let mx = red[0];
+  workgroupBarrier();
+  var e = 0.0;
+  for (var v = lid; v < p.V; v += WG) { e += exp(logits[o + v] - mx); }
+  red[lid] = e;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) { red[lid] += red[lid + s]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    let l = mx + log(red[0]);
+    lse[n] = l;
+    let id = ids[n];
+    out[n] = select(0.0, p.sign * (logits[o + min(id, p.V - 1u)] - l), id < p.V);
+  }
+}
+
+// dlogits[n, v] += sign * dout[n] * (onehot - softmax), one thread per element.
+@compute @workgroup_size(256)
+fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = gid.x + gid.y * nwg.x * 256u;
+  if (idx >= p.N * p.V) { return; }
+  let n = idx / p.V;
+  let v = idx % p.V;
+  let id = ids[n];
+  if (id >= p.V) { return; }
+  let prob = exp(logits[idx] - lse[n]);
+  let hot = select(0.0, 1.0, v == id);
+  out[idx] += p.sign * dout[n] * (hot - prob);
+}
