@@ -27,3 +27,14 @@ test.describe('WGSL kernels against the CPU reference', () => {
     }
   });
 });
+
+test('buffer pool reuse, pipeline cache, and device loss reported with recovery on a new device', async ({ page }) => {
+  await page.goto('/e2e/harness/kernels.html');
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  const r = await page.evaluate(() => window.kernelHarness.infraChecks!());
+  expect(r.poolReused).toBe(1);
+  expect(r.pipelinesAfterTwo).toBe(1);
+  expect(r.lostEvents).toHaveLength(1);
+  expect(String(r.dispatchError)).toMatch(/DeviceLostError: The GPU device was lost/);
+  expect(r.recovered).toEqual([2, 4, 6]);
+});

@@ -96,9 +96,44 @@ declare global {
     kernelHarness: {
       runGroup: typeof runGroup;
       rngMismatches: typeof rngMismatches;
+      infraChecks?: () => Promise<Record<string, unknown>>;
     };
   }
 }
 
 window.kernelHarness = { runGroup, rngMismatches };
+
+/** Buffer pool reuse, pipeline cache hits, and the device-lost path, on a device of their own. */
+async function infraChecks(): Promise<Record<string, unknown>> {
+  const { device } = await acquireDevice();
+  const ctx = new GpuContext(device);
+  const be = new WebGpuBackend(ctx);
+  const a = be.zeros([1000]);
+  be.free(a);
+  const b = be.zeros([900]); // same size class as 1000 floats
+  const poolAfter = ctx.pool.stats();
+  const x = be.fromArray([900], new Float32Array(900).fill(1));
+  be.scale(b, x, 2);
+  be.scale(b, x, 3);
+  const pipelinesAfterTwo = ctx.pipelines.size;
+  const lostEvents: string[] = [];
+  ctx.onLost((r) => lostEvents.push(r));
+  device.destroy();
+  await new Promise((r) => setTimeout(r, 50));
+  let dispatchError = '';
+  try {
+    be.scale(b, x, 4);
+    await be.read(b);
+  } catch (e) {
+    dispatchError = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  // The caller re-creates its state on a new device.
+  const fresh = new WebGpuBackend(new GpuContext((await acquireDevice()).device));
+  const y = fresh.fromArray([3], Float32Array.of(1, 2, 3));
+  const z = fresh.zeros([3]);
+  fresh.scale(z, y, 2);
+  const recovered = Array.from(await fresh.read(z));
+  return { poolCreated: poolAfter.created, poolReused: poolAfter.reused, pipelinesAfterTwo, lostEvents, dispatchError, recovered };
+}
+window.kernelHarness.infraChecks = infraChecks;
 document.body.dataset.ready = 'true';

@@ -2,6 +2,8 @@
 // llm.c style: every op writes into tensors the caller allocated (so activation
 // memory can be planned once), shapes are passed explicitly, and every backward
 // op ACCUMULATES (+=) into its gradient outputs; callers zero gradients.
+// An output never aliases an input of the same call (WebGPU forbids binding one
+// buffer as read-only and writable storage in a dispatch).
 
 export type DType = 'f32' | 'u32';
 

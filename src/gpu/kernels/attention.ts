@@ -12,12 +12,19 @@ export interface AttnDims { B: number; T: number; C: number; nHead: number }
 
 const uniforms = (s: AttnDims) => [u32(s.B), u32(s.T), u32(s.C), u32(s.nHead), f32(1 / Math.sqrt(s.C / s.nHead))];
 
+function checkHead(s: AttnDims): void {
+  if (s.C % s.nHead !== 0) throw new Error(`attention: C = ${s.C} is not a multiple of ${s.nHead} heads`);
+  if (s.C / s.nHead > 64) throw new Error(`attention: head size ${s.C / s.nHead} over 64`);
+}
+
 export function dispatchAttention(ctx: GpuContext, out: GPUBuffer, att: GPUBuffer, qkv: GPUBuffer, prefix: GPUBuffer, s: AttnDims): void {
+  checkHead(s);
   ctx.dispatch(ATTENTION, uniforms(s), [qkv, prefix, out, att], grid1D(s.B * s.nHead * s.T, 64));
 }
 
 export function dispatchAttentionBackward(ctx: GpuContext, dqkv: GPUBuffer, dpre: GPUBuffer, dout: GPUBuffer,
   att: GPUBuffer, qkv: GPUBuffer, s: AttnDims): void {
+  checkHead(s);
   const g = grid1D(s.B * s.nHead * s.T, 64);
   ctx.dispatch(ATTENTION_BACKWARD, uniforms(s), [qkv, att, dout, dpre, dqkv], g, { entryPoint: 'backward_q' });
   ctx.dispatch(ATTENTION_BACKWARD, uniforms(s), [qkv, att, dout, dpre, dqkv], g, { entryPoint: 'backward_kv' });

@@ -3,7 +3,7 @@
 //    dq[i] += scale * sum_j dpre[i, j] k[j];
 //  backward_kv, one thread per (b, head, key j): dk[j] += scale * sum_i dpre[i, j] q[i],
 //    dv[j] += sum_i att[i, j] dout[i].
-// Masked entries have att = 0, hence dpre = 0: no mask needed here.
+// Masked entries have att = 0, hence dpre = 0, and are skipped.
 
 struct Params { B: u32, T: u32, C: u32, NH: u32, scale: f32 }
 
@@ -13,6 +13,8 @@ struct Params { B: u32, T: u32, C: u32, NH: u32, scale: f32 }
 @group(0) @binding(3) var<storage, read> dout: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dpre: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dqkv: array<f32>;
+
+const MAX_HS = 64u;
 
 fn flat(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return gid.x + gid.y * nwg.x * 64u;
@@ -31,28 +33,32 @@ fn backward_q(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   let ao = idx * T;
   let oo = (b * T + i) * p.C + h * hs;
 
+  var g: array<f32, MAX_HS>;
+  var dq: array<f32, MAX_HS>;
+  for (var d = 0u; d < hs; d++) { g[d] = dout[oo + d]; dq[d] = 0.0; }
+
   var s = 0.0;
   for (var j = 0u; j < T; j++) {
     let a = att[ao + j];
     var datt = 0.0;
     if (a != 0.0) {
       let vo = (b * T + j) * C3 + 2u * p.C + h * hs;
-      for (var d = 0u; d < hs; d++) { datt += dout[oo + d] * qkv[vo + d]; }
+      for (var d = 0u; d < hs; d++) { datt += g[d] * qkv[vo + d]; }
     }
     dpre[ao + j] = datt;
     s += a * datt;
   }
   for (var j = 0u; j < T; j++) {
-    dpre[ao + j] = att[ao + j] * (dpre[ao + j] - s);
+    let a = att[ao + j];
+    let dp = a * (dpre[ao + j] - s);
+    dpre[ao + j] = dp;
+    if (a != 0.0) {
+      let ko = (b * T + j) * C3 + p.C + h * hs;
+      for (var d = 0u; d < hs; d++) { dq[d] += dp * qkv[ko + d]; }
+    }
   }
   let qo = (b * T + i) * C3 + h * hs;
-  for (var d = 0u; d < hs; d++) {
-    var acc = 0.0;
-    for (var j = 0u; j < T; j++) {
-      acc += dpre[ao + j] * qkv[(b * T + j) * C3 + p.C + h * hs + d];
-    }
-    dqkv[qo + d] += acc * p.scale;
-  }
+  for (var d = 0u; d < hs; d++) { dqkv[qo + d] += dq[d] * p.scale; }
 }
 
 @compute @workgroup_size(64)
@@ -66,17 +72,25 @@ fn backward_kv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   let hs = p.C / p.NH;
   let C3 = 3u * p.C;
   let rowBase = (b * p.NH + h) * T; // att row of query i is (rowBase + i) * T
-  let ko = (b * T + j) * C3 + p.C + h * hs;
-  let vo = ko + p.C;
-  for (var d = 0u; d < hs; d++) {
-    var dk = 0.0;
-    var dv = 0.0;
-    for (var i = 0u; i < T; i++) {
-      let e = (rowBase + i) * T + j;
-      dk += dpre[e] * qkv[(b * T + i) * C3 + h * hs + d];
-      dv += att[e] * dout[(b * T + i) * p.C + h * hs + d];
+
+  var dk: array<f32, MAX_HS>;
+  var dv: array<f32, MAX_HS>;
+  for (var d = 0u; d < hs; d++) { dk[d] = 0.0; dv[d] = 0.0; }
+  for (var i = 0u; i < T; i++) {
+    let e = (rowBase + i) * T + j;
+    let a = att[e];
+    if (a == 0.0) { continue; }
+    let dp = dpre[e];
+    let qo = (b * T + i) * C3 + h * hs;
+    let oo = (b * T + i) * p.C + h * hs;
+    for (var d = 0u; d < hs; d++) {
+      dk[d] += dp * qkv[qo + d];
+      dv[d] += a * dout[oo + d];
     }
-    dqkv[ko + d] += dk * p.scale;
-    dqkv[vo + d] += dv;
+  }
+  let ko = (b * T + j) * C3 + p.C + h * hs;
+  for (var d = 0u; d < hs; d++) {
+    dqkv[ko + d] += dk[d] * p.scale;
+    dqkv[ko + p.C + d] += dv[d];
   }
 }

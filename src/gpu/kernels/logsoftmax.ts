@@ -7,7 +7,7 @@ const LOGSOFTMAX = { name: 'logsoftmax', code };
 /** sign 1: per-token log-probabilities; sign -1: cross-entropy. */
 export function dispatchLogSoftmaxGather(ctx: GpuContext, out: GPUBuffer, lse: GPUBuffer, logits: GPUBuffer,
   ids: GPUBuffer, N: number, V: number, sign: number): void {
-  ctx.dispatch(LOGSOFTMAX, [u32(N), u32(V), f32(sign)], [logits, ids, out, lse, null], grid1D(N, 1), { entryPoint: 'forward' });
+  ctx.dispatch(LOGSOFTMAX, [u32(N), u32(V), f32(sign)], [logits, ids, out, lse, null], grid1D(N, 64), { entryPoint: 'forward' });
 }
 
 export function dispatchLogSoftmaxGatherBackward(ctx: GpuContext, dlogits: GPUBuffer, dout: GPUBuffer, logits: GPUBuffer,

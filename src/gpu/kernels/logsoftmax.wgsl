@@ -11,39 +11,20 @@ struct Params { N: u32, V: u32, sign: f32 }
 @group(0) @binding(4) var<storage, read_write> lse: array<f32>;
 @group(0) @binding(5) var<storage, read> dout: array<f32>;
 
-const WG = 64u;
-var<workgroup> red: array<f32, 64>;
-
+// One thread per row: V is small (the task vocabulary), rows are many.
 @compute @workgroup_size(64)
-fn forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-           @builtin(local_invocation_index) lid: u32) {
-  let n = wg.x + wg.y * nwg.x;
+fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let n = gid.x + gid.y * nwg.x * 64u;
   if (n >= p.N) { return; }
   let o = n * p.V;
-  var m = -3.0e38;
-  for (var v = lid; v < p.V; v += WG) { m = max(m, logits[o + v]); }
-  red[lid] = m;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] = max(red[lid], red[lid + s]); }
-    workgroupBarrier();
-  }
-  let mx = red[0];
-  workgroupBarrier();
+  var mx = -3.0e38;
+  for (var v = 0u; v < p.V; v++) { mx = max(mx, logits[o + v]); }
   var e = 0.0;
-  for (var v = lid; v < p.V; v += WG) { e += exp(logits[o + v] - mx); }
-  red[lid] = e;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    let l = mx + log(red[0]);
-    lse[n] = l;
-    let id = ids[n];
-    out[n] = select(0.0, p.sign * (logits[o + min(id, p.V - 1u)] - l), id < p.V);
-  }
+  for (var v = 0u; v < p.V; v++) { e += exp(logits[o + v] - mx); }
+  let l = mx + log(e);
+  lse[n] = l;
+  let id = ids[n];
+  out[n] = select(0.0, p.sign * (logits[o + min(id, p.V - 1u)] - l), id < p.V);
 }
 
 // dlogits[n, v] += sign * dout[n] * (onehot - softmax), one thread per element.

@@ -14,7 +14,7 @@ export function dispatchSample(ctx: GpuContext, outIds: GPUBuffer, logits: GPUBu
   if (V > MAX_SAMPLE_VOCAB) throw new Error(`sample: vocabulary of ${V} over ${MAX_SAMPLE_VOCAB}`);
   if (B > 65535) throw new Error(`sample: ${B} rows over 65535`);
   ctx.dispatch(SAMPLE, [u32(B), u32(V), f32(sp.temperature), f32(sp.topP), u32(sp.seed >>> 0), u32(sp.stream >>> 0), u32(sp.step >>> 0)],
-    [logits, rowIds, positions, outIds], [B, 1, 1]);
+    [logits, rowIds, positions, outIds], [Math.ceil(B / 64), 1, 1]);
 }
 
 /** out[i] = rngU32(seed, stream, step, i / width, i % width). */

@@ -1,8 +1,12 @@
-// Seeded categorical sampling with temperature and top-p, one workgroup per row.
-// The uniform for row b is rng_uniform(seed, stream, step, rowIds[b], positions[b])
-// (rng.wgsl is prepended), the same stream as the TS side. The nucleus keeps
-// every token whose strictly-more-probable mass (ties to the lower index) is
-// below topP of the total; the draw walks kept tokens in index order.
+// Seeded categorical sampling with temperature and top-p, one thread per row
+// (no workgroup memory, no barriers). The uniform for row b is
+// rng_uniform(seed, stream, step, rowIds[b], positions[b]) (rng.wgsl is
+// prepended), the same stream as the TS side.
+// The nucleus is the most probable tokens (ties to the lower index) up to and
+// including the one that brings their mass to topP of the total: exactly the
+// tokens whose strictly-more-probable mass is below topP * Z. It is found by
+// selecting tokens in rank order comparing logits (no exp per comparison);
+// the draw then walks kept tokens in index order.
 
 struct Params { B: u32, V: u32, temperature: f32, topP: f32, seed: u32, stream: u32, step: u32 }
 
@@ -12,96 +16,70 @@ struct Params { B: u32, V: u32, temperature: f32, topP: f32, seed: u32, stream: 
 @group(0) @binding(3) var<storage, read> positions: array<u32>;
 @group(0) @binding(4) var<storage, read_write> outIds: array<u32>;
 
-const WG = 64u;
-const MAXV = 1024u;
-var<workgroup> prob: array<f32, MAXV>;
-var<workgroup> keep: array<u32, MAXV>;
-var<workgroup> red: array<f32, 64>;
-var<workgroup> redIdx: array<u32, 64>;
+// (l, i) ranks before (m, j): higher logit first, lower index on ties.
+fn before(l: f32, i: u32, m: f32, j: u32) -> bool {
+  return l > m || (l == m && i < j);
+}
 
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let b = wg.x;
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let b = gid.x;
   if (b >= p.B) { return; }
   let o = b * p.V;
-  let V = min(p.V, MAXV);
+  let V = p.V;
 
+  var best = 0u;
+  for (var v = 1u; v < V; v++) { if (logits[o + v] > logits[o + best]) { best = v; } }
   if (p.temperature <= 0.0) {
-    // Greedy: argmax, lowest index on ties.
-    var best = 0u;
-    var bv = -3.4e38;
-    for (var v = lid; v < V; v += WG) {
-      let x = logits[o + v];
-      if (x > bv) { bv = x; best = v; }
-    }
-    red[lid] = bv;
-    redIdx[lid] = best;
-    workgroupBarrier();
-    for (var s = WG / 2u; s > 0u; s >>= 1u) {
-      if (lid < s) {
-        let x = red[lid + s];
-        let xi = redIdx[lid + s];
-        if (x > red[lid] || (x == red[lid] && xi < redIdx[lid])) { red[lid] = x; redIdx[lid] = xi; }
-      }
-      workgroupBarrier();
-    }
-    if (lid == 0u) { outIds[b] = redIdx[0]; }
+    outIds[b] = best;
     return;
   }
+  let invT = 1.0 / p.temperature;
+  let mx = logits[o + best] * invT;
+  var Z = 0.0;
+  for (var v = 0u; v < V; v++) { Z += exp(logits[o + v] * invT - mx); }
 
-  var m = -3.4e38;
-  for (var v = lid; v < V; v += WG) { m = max(m, logits[o + v] / p.temperature); }
-  red[lid] = m;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] = max(red[lid], red[lid + s]); }
-    workgroupBarrier();
-  }
-  let mx = red[0];
-  workgroupBarrier();
-  var z = 0.0;
-  for (var v = lid; v < V; v += WG) {
-    let e = exp(logits[o + v] / p.temperature - mx);
-    prob[v] = e;
-    z += e;
-  }
-  red[lid] = z;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  let Z = red[0];
-  workgroupBarrier();
-  for (var v = lid; v < V; v += WG) {
-    if (p.topP >= 1.0) {
-      keep[v] = 1u;
-    } else {
-      let pv = prob[v];
-      var above = 0.0;
-      for (var w = 0u; w < V; w++) {
-        let pw = prob[w];
-        if (pw > pv || (pw == pv && w < v)) { above += pw; }
-      }
-      keep[v] = select(0u, 1u, above < p.topP * Z);
-    }
-  }
-  workgroupBarrier();
-  if (lid == 0u) {
-    var zk = 0.0;
-    for (var v = 0u; v < V; v++) { if (keep[v] == 1u) { zk += prob[v]; } }
-    let goal = rng_uniform(p.seed, p.stream, p.step, rowIds[b], positions[b]) * zk;
+  // The last kept token in rank order (lastL, last); all tokens when topP >= 1.
+  var lastL = -3.4e38;
+  var last = V;
+  var Zk = Z;
+  if (p.topP < 1.0) {
+    var curL = 3.4e38;
+    var cur = 0u;
+    var first = true;
     var cum = 0.0;
-    var chosen = V;
-    var last = 0u;
-    for (var v = 0u; v < V; v++) {
-      if (keep[v] == 1u) {
-        cum += prob[v];
-        last = v;
-        if (chosen == V && cum > goal) { chosen = v; }
+    for (var r = 0u; r < V; r++) {
+      // next token in rank order after (curL, cur)
+      var nl = -3.4e38;
+      var ni = V;
+      for (var v = 0u; v < V; v++) {
+        let l = logits[o + v];
+        if ((first || before(curL, cur, l, v)) && (ni == V || before(l, v, nl, ni))) { nl = l; ni = v; }
       }
+      if (ni == V) { break; }
+      first = false;
+      curL = nl;
+      cur = ni;
+      cum += exp(nl * invT - mx);
+      lastL = nl;
+      last = ni;
+      if (cum >= p.topP * Z) { break; }
     }
-    if (chosen == V) { chosen = last; }
-    outIds[b] = chosen;
+    Zk = cum;
   }
+
+  let goal = rng_uniform(p.seed, p.stream, p.step, rowIds[b], positions[b]) * Zk;
+  var acc = 0.0;
+  var chosen = V;
+  var lastKept = best;
+  for (var v = 0u; v < V; v++) {
+    let l = logits[o + v];
+    if (last == V || !before(lastL, last, l, v)) {
+      acc += exp(l * invT - mx);
+      lastKept = v;
+      if (chosen == V && acc > goal) { chosen = v; }
+    }
+  }
+  if (chosen == V) { chosen = lastKept; }
+  outIds[b] = chosen;
 }

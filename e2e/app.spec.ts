@@ -1,0 +1,23 @@
+import { chromium, expect, test } from '@playwright/test';
+import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from './chromium';
+
+test('the first page reports the WebGPU adapter it got', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('gpu-report')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('gpu-architecture')).toHaveText(/\S/);
+  await expect(page.getByTestId('gpu-f16')).toHaveText(/yes|no/);
+  await expect(page.getByText('maxStorageBufferBindingSize')).toBeVisible();
+});
+
+test('without WebGPU the page says why and what to do', async ({ baseURL }) => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS_NO_WEBGPU });
+  try {
+    const page = await browser.newPage();
+    await page.goto(baseURL ?? '/');
+    await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('no-webgpu-reason')).toHaveText(/WebGPU|adapter/);
+    await expect(page.getByText(/--enable-unsafe-webgpu/)).toBeVisible();
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,53 @@
+// Runs a page of this repo in headless Chromium with WebGPU, served by Vite,
+// for the scripts (bench, pretrain, eval, experiment): their work runs on
+// WebGPU in the page, this side only drives it and writes files.
+
+import { chromium, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { createServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    console.error(`Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.`);
+    process.exit(2);
+  }
+}
+
+export async function withPage<T>(path: string, fn: (page: Page) => Promise<T>, opts: { echoConsole?: boolean } = {}): Promise<T> {
+  requireChromium();
+  const server = await createServer({ logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+  await server.listen();
+  const addr = server.httpServer?.address();
+  if (!addr || typeof addr === 'string') throw new Error('vite did not report a port');
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      if (opts.echoConsole || m.type() === 'error') console.log(`[page] ${m.text()}`);
+    });
+    page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+    await page.goto(`http://127.0.0.1:${addr.port}${path}`);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 120_000 });
+    return await fn(page);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** --name value pairs and bare --flags. */
+export function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) out[a.slice(2)] = 'true';
+    else {
+      out[a.slice(2)] = next;
+      i++;
+    }
+  }
+  return out;
+}

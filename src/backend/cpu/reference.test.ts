@@ -1,0 +1,108 @@
+// The CPU reference on cases small enough to compute by hand.
+import { describe, expect, it } from 'vitest';
+import { IGNORE_INDEX } from '../backend';
+import { clipScale, adamwRef } from './adamw';
+import { attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
+import { addRef, geluRef } from './elementwise';
+import { embeddingRef } from './embedding';
+import { layerNormRef } from './layernorm';
+import { logSoftmaxGatherRef } from './logsoftmax';
+import { matmulRef } from './matmul';
+import { reduceRef } from './reduce';
+import { sampleRowRef } from './sampler';
+
+const close = (a: ArrayLike<number>, b: number[], tol = 1e-6) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < b.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(tol);
+};
+
+describe('CPU reference, hand-computed', () => {
+  it('matmul with bias, transposes and batch broadcast', () => {
+    const out = new Float64Array(4);
+    matmulRef(out, [1, 2, 3, 4], [5, 6, 7, 8], [1, -1], 2, 2, 2);
+    close(out, [20, 21, 44, 49]);
+    matmulRef(out, [1, 3, 2, 4], [5, 7, 6, 8], null, 2, 2, 2, { transA: true, transB: true });
+    close(out, [19, 22, 43, 50]);
+    const o2 = new Float64Array(4);
+    matmulRef(o2, [1, 2], [3, 4], null, 1, 2, 1, { batch: 2, strideA: 1, strideB: 0, strideC: 2, alpha: 2 });
+    close(o2, [6, 8, 12, 16]);
+  });
+
+  it('add broadcasts b, gelu matches known values', () => {
+    const out = new Float64Array(4);
+    addRef(out, [1, 2, 3, 4], [10, 20], 1, 0.5);
+    close(out, [6, 12, 8, 14]);
+    const g = new Float64Array(3);
+    geluRef(g, [0, 1, -1]);
+    close(g, [0, 0.841192, -0.158808], 1e-5);
+  });
+
+  it('layer norm of [1, 2, 3]', () => {
+    const out = new Float64Array(3), mean = new Float64Array(1), rstd = new Float64Array(1);
+    layerNormRef(out, mean, rstd, [1, 2, 3], [1, 1, 2], [0, 0, 1], 1, 3, 0);
+    const s = Math.sqrt(1.5);
+    close(out, [-s, 0, 2 * s + 1]);
+    close(mean, [2]);
+    close(rstd, [1 / Math.sqrt(2 / 3)]);
+  });
+
+  it('attention: the prefix attends both ways, later tokens causally', () => {
+    // T = 3, one head of size 1, all scores zero: uniform over the allowed keys.
+    const qkv = [0, 0, 1, 0, 0, 2, 0, 0, 4]; // q, k, v per position
+    const out = new Float64Array(3), att = new Float64Array(9);
+    attentionRef(out, att, qkv, [2], { B: 1, T: 3, C: 1, nHead: 1 });
+    close(att, [0.5, 0.5, 0, 0.5, 0.5, 0, 1 / 3, 1 / 3, 1 / 3]);
+    close(out, [1.5, 1.5, 7 / 3]);
+    attentionRef(out, att, qkv, [0], { B: 1, T: 3, C: 1, nHead: 1 });
+    close(out, [1, 1.5, 7 / 3]);
+  });
+
+  it('the KV-cache decode reproduces the last row of full attention', () => {
+    const qkv = [0.3, -1, 1, 0.2, 0.5, 2, -0.7, 0.1, 4];
+    const full = new Float64Array(3), att = new Float64Array(9);
+    attentionRef(full, att, qkv, [0], { B: 1, T: 3, C: 1, nHead: 1 });
+    const k = new Float64Array(4), v = new Float64Array(4), out = new Float64Array(1);
+    kvCacheWriteRef(k, v, qkv, [0], 1, 3, 4, 1);
+    attentionDecodeRef(out, qkv.slice(6), k, v, [3], 1, 4, 1, 1);
+    close(out, [full[2]]);
+  });
+
+  it('embedding gives a zero row for an out-of-range id', () => {
+    const out = new Float64Array(4);
+    embeddingRef(out, [1, 5], [1, 2, 3, 4], 2, 2);
+    close(out, [3, 4, 0, 0]);
+  });
+
+  it('log-softmax gather and cross-entropy with an ignored target', () => {
+    const out = new Float64Array(2), lse = new Float64Array(2);
+    logSoftmaxGatherRef(out, lse, [0, Math.log(3), 0, 0], [1, 0], 2, 2);
+    close(out, [Math.log(0.75), Math.log(0.5)]);
+    logSoftmaxGatherRef(out, lse, [0, Math.log(3), 0, 0], [0, IGNORE_INDEX], 2, 2, -1);
+    close(out, [-Math.log(0.25), 0]);
+  });
+
+  it('reductions', () => {
+    const out = new Float64Array(5);
+    for (const [op, want] of [['sum', 2], ['mean', 0.5], ['max', 3], ['sumsq', 14], ['l2', Math.sqrt(14)]] as const) {
+      reduceRef(out, [1, -2, 3, 0], 1, 4, op, 1);
+      close([out[1]], [want]);
+    }
+  });
+
+  it('AdamW: first step moves each weight by lr against the gradient sign, plus decay', () => {
+    const p = [1, -1], m = [0, 0], v = [0, 0];
+    adamwRef(p, [0.5, -2], m, v, [0], 1, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0.01, step: 1, maxGradNorm: 0 });
+    close(p, [1 - 0.1 * (1 + 0.01), -1 - 0.1 * (-1 - 0.01)]);
+    expect(clipScale([9, 16], 2, 1)).toBeCloseTo(1 / 5, 5);
+    expect(clipScale([9, 16], 2, 10)).toBe(1);
+  });
+
+  it('sampler: greedy, a one-token nucleus, and the draw walking the cumulative mass', () => {
+    expect(sampleRowRef([1, 3, 3, 2], 0, 4, 0.99, 0, 1).id).toBe(1);
+    expect(sampleRowRef([0, 5, 0, 0], 0, 4, 0.999, 1, 0.5).id).toBe(1);
+    const l = [0, 0, 0, 0].map(() => Math.log(0.25));
+    expect(sampleRowRef(l, 0, 4, 0.1, 1, 1).id).toBe(0);
+    expect(sampleRowRef(l, 0, 4, 0.6, 1, 1).id).toBe(2);
+    expect(sampleRowRef(l, 0, 4, 0.9999, 1, 1).id).toBe(3);
+  });
+});
