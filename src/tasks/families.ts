@@ -1,0 +1,192 @@
+// Question families. Each builds a question about generated scenes together
+// with the ground-truth reasoning (written in terms of the description, so an
+// error in perception carries into the answer) and the answer.
+
+import type { CounterRng } from '../session/rng';
+import { IMAGE_LABELS, objectPhrase, plural, positionPhrase } from './language';
+import { canonicalObjects, cellOf, COLORS, generateScene, SHAPES, type Color, type Scene, type SceneKnobs, type SceneObject, type Shape, type Size } from './scene';
+
+export const FAMILIES = ['count', 'attribute', 'spatial', 'comparison', 'arithmetic', 'existence', 'multi_image'] as const;
+export type FamilyName = (typeof FAMILIES)[number];
+
+export interface Draft {
+  scenes: Scene[];
+  question: string;
+  reasoning: string;
+  answer: string;
+  /** What answer balancing compares with the target, when not the answer itself. */
+  balance?: string;
+}
+
+interface Filter {
+  color?: Color;
+  shape?: Shape;
+  size?: Size;
+}
+
+const matches = (o: SceneObject, f: Filter) =>
+  (f.color === undefined || o.color === f.color) && (f.shape === undefined || o.shape === f.shape) && (f.size === undefined || o.size === f.size);
+
+/** "red objects", "circles", "red circles" */
+function subjectText(f: Filter): string {
+  if (f.shape) return `${f.color ? `${f.color} ` : ''}${plural(f.shape)}`;
+  return `${f.color} objects`;
+}
+
+function randomSubject(rng: CounterRng): Filter {
+  const k = rng.int(3);
+  if (k === 0) return { color: rng.pick(COLORS) };
+  if (k === 1) return { shape: rng.pick(SHAPES) };
+  return { color: rng.pick(COLORS), shape: rng.pick(SHAPES) };
+}
+
+const unique = (objs: SceneObject[], f: Filter) => objs.filter((o) => matches(o, f)).length === 1;
+
+export interface Family {
+  name: FamilyName;
+  /** The answer to aim for (drawn uniformly, so answers are balanced), or null when any will do. */
+  target(rng: CounterRng): string | null;
+  draft(rng: CounterRng, knobs: SceneKnobs): Draft | null;
+}
+
+const count: Family = {
+  name: 'count',
+  target: (rng) => String(rng.int(5)),
+  draft(rng, knobs) {
+    const scene = generateScene(rng, knobs);
+    const f = randomSubject(rng);
+    const hits = canonicalObjects(scene).filter((o) => matches(o, f));
+    const where = hits.length ? hits.map(positionPhrase).join(' , ') : 'none';
+    return { scenes: [scene], question: `how many ${subjectText(f)} are there ?`, reasoning: `${where} total ${hits.length}`, answer: String(hits.length) };
+  },
+};
+
+const ATTRIBUTE_TARGETS = [...COLORS, ...SHAPES];
+const attribute: Family = {
+  name: 'attribute',
+  target: (rng) => rng.pick(ATTRIBUTE_TARGETS),
+  draft(rng, knobs) {
+    const scene = generateScene(rng, knobs);
+    const objs = canonicalObjects(scene);
+    const askColor = rng.next() < 4 / 7;
+    for (const o of rng.shuffle([...objs])) {
+      if (askColor && unique(objs, { size: o.size, shape: o.shape })) {
+        return { scenes: [scene], question: `what color is the ${o.size} ${o.shape} ?`, reasoning: objectPhrase(o), answer: o.color };
+      }
+      if (!askColor && unique(objs, { size: o.size, color: o.color })) {
+        return { scenes: [scene], question: `what shape is the ${o.size} ${o.color} object ?`, reasoning: objectPhrase(o), answer: o.shape };
+      }
+    }
+    return null;
+  },
+};
+
+/** Relation of a to b on the dominant axis of their cells (horizontal on ties). */
+export function relation(a: SceneObject, b: SceneObject): 'left' | 'right' | 'above' | 'below' {
+  const ca = cellOf(a), cb = cellOf(b);
+  const dc = ca.col - cb.col, dr = ca.row - cb.row;
+  if (dc !== 0 && Math.abs(dc) >= Math.abs(dr)) return dc < 0 ? 'left' : 'right';
+  return dr < 0 ? 'above' : 'below';
+}
+
+const spatial: Family = {
+  name: 'spatial',
+  target: (rng) => rng.pick(['left', 'right', 'above', 'below']),
+  draft(rng, knobs) {
+    const scene = generateScene(rng, { ...knobs, minObjects: Math.max(2, knobs.minObjects) });
+    const objs = canonicalObjects(scene);
+    const named = rng.shuffle(objs.filter((o) => unique(objs, { color: o.color, shape: o.shape })));
+    if (named.length < 2) return null;
+    const [a, b] = named;
+    return {
+      scenes: [scene],
+      question: `where is the ${a.color} ${a.shape} relative to the ${b.color} ${b.shape} ?`,
+      reasoning: `${a.color} ${a.shape} ${positionPhrase(a)} , ${b.color} ${b.shape} ${positionPhrase(b)}`,
+      answer: relation(a, b),
+    };
+  },
+};
+
+function twoShapes(rng: CounterRng): [Shape, Shape] {
+  const [a, b] = rng.shuffle([...SHAPES]);
+  return [a, b];
+}
+
+const comparison: Family = {
+  name: 'comparison',
+  target: (rng) => rng.pick(['first', 'second', 'same']),
+  draft(rng, knobs) {
+    const scene = generateScene(rng, knobs);
+    const [a, b] = twoShapes(rng);
+    const na = scene.objects.filter((o) => o.shape === a).length;
+    const nb = scene.objects.filter((o) => o.shape === b).length;
+    const answer = na > nb ? plural(a) : nb > na ? plural(b) : 'same';
+    return {
+      scenes: [scene],
+      question: `are there more ${plural(a)} or ${plural(b)} ?`,
+      reasoning: `${plural(a)} ${na} ${plural(b)} ${nb}`,
+      answer,
+      // balanced over which slot wins (first subject, second, same), not over shape words
+      balance: na > nb ? 'first' : nb > na ? 'second' : 'same',
+    };
+  },
+};
+
+const arithmetic: Family = {
+  name: 'arithmetic',
+  target: (rng) => String(rng.int(6)),
+  draft(rng, knobs) {
+    const scene = generateScene(rng, knobs);
+    const [a, b] = twoShapes(rng);
+    const na = scene.objects.filter((o) => o.shape === a).length;
+    const nb = scene.objects.filter((o) => o.shape === b).length;
+    return {
+      scenes: [scene],
+      question: `how many ${plural(a)} plus ${plural(b)} are there ?`,
+      reasoning: `${plural(a)} ${na} + ${plural(b)} ${nb} = ${na + nb}`,
+      answer: String(na + nb),
+    };
+  },
+};
+
+const existence: Family = {
+  name: 'existence',
+  target: () => null,
+  draft(rng, knobs) {
+    const scene = generateScene(rng, knobs);
+    const present = new Set(scene.objects.map((o) => `${o.color} ${o.shape}`));
+    const absent = COLORS.flatMap((c) => SHAPES.map((s) => `${c} ${s}`)).filter((k) => !present.has(k));
+    if (absent.length < 2) return null;
+    const yes = rng.pick([...present]);
+    const options = rng.shuffle([yes, ...rng.shuffle(absent).slice(0, 2)]);
+    return {
+      scenes: [scene],
+      question: `which of these is in the image : ${options[0]} , ${options[1]} or ${options[2]} ?`,
+      reasoning: options.map((k) => `${k} ${k === yes ? 'yes' : 'no'}`).join(' , '),
+      answer: yes,
+    };
+  },
+};
+
+const multiImage: Family = {
+  name: 'multi_image',
+  target: (rng) => rng.pick(['first', 'second', 'same']),
+  draft(rng, knobs) {
+    // Two images double the image tokens: keep each scene small.
+    const k = { ...knobs, maxObjects: Math.min(knobs.maxObjects, 3), minObjects: Math.min(knobs.minObjects, 3) };
+    const scenes = [generateScene(rng, k), generateScene(rng, k)];
+    const f: Filter = rng.next() < 0.5 ? { color: rng.pick(COLORS) } : { shape: rng.pick(SHAPES) };
+    const [n1, n2] = scenes.map((s) => s.objects.filter((o) => matches(o, f)).length);
+    return {
+      scenes,
+      question: `which image has more ${subjectText(f)} ?`,
+      reasoning: `${IMAGE_LABELS[0]} ${n1} ${IMAGE_LABELS[1]} ${n2}`,
+      answer: n1 > n2 ? 'first' : n2 > n1 ? 'second' : 'same',
+    };
+  },
+};
+
+export const FAMILY: Record<FamilyName, Family> = {
+  count, attribute, spatial, comparison, arithmetic, existence, multi_image: multiImage,
+};
+

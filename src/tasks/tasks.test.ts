@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { CounterRng } from '../session/rng';
+import { FAMILIES, relation, type FamilyName } from './families';
+import { generateProblem, targetCompletion, type Problem } from './problem';
+import { IMAGE_SIZE, renderScene, RGB } from './render';
+import { cellOf, type SceneObject } from './scene';
+import { tokenizer, words } from './tokenizer';
+import { labelCompletion, parseCompletion, scoreDescription } from './verifier';
+import { VOCAB } from './vocab';
+
+const problems = (seed: number, n: number, family?: FamilyName) =>
+  Array.from({ length: n }, (_, i) => generateProblem(seed, i, family ? { families: [family] } : {}));
+
+describe('problems are a function of the seed', () => {
+  it('same seed, same problems and pixels; another seed, other problems', () => {
+    const a = problems(11, 30), b = problems(11, 30), c = problems(12, 30);
+    expect(b).toEqual(a);
+    expect(c.map((p) => p.question)).not.toEqual(a.map((p) => p.question));
+    for (let i = 0; i < 5; i++) expect(renderScene(b[i].scenes[0])).toEqual(renderScene(a[i].scenes[0]));
+  });
+});
+
+// An independent path from the scene to the answer: the question is read back
+// word by word and the scene's objects are counted here, not through the families' code.
+function rederive(p: Problem): string {
+  const q = words(p.question);
+  const objs = p.scenes[0].objects;
+  const isShapeWord = (w: string) => w === 'circles' || w === 'squares' || w === 'triangles';
+  const countOf = (list: SceneObject[], w: string[]) => {
+    // w is ["red", "objects"], ["circles"] or ["red", "circles"]
+    const color = ['red', 'green', 'blue', 'yellow'].includes(w[0]) ? w[0] : undefined;
+    const sw = w.find(isShapeWord);
+    const shape = sw ? sw.slice(0, -1) : undefined;
+    return list.filter((o) => (!color || o.color === color) && (!shape || o.shape === shape)).length;
+  };
+  switch (p.family) {
+    case 'count':
+      return String(countOf(objs, q.slice(2, q.indexOf('are'))));
+    case 'attribute': {
+      if (q[1] === 'color') return objs.find((o) => o.size === q[4] && o.shape === q[5])!.color;
+      return objs.find((o) => o.size === q[4] && o.color === q[5])!.shape;
+    }
+    case 'spatial': {
+      const a = objs.find((o) => o.color === q[3] && o.shape === q[4])!;
+      const b = objs.find((o) => o.color === q[8] && o.shape === q[9])!;
+      const ca = cellOf(a), cb = cellOf(b);
+      const dx = ca.col - cb.col, dy = ca.row - cb.row;
+      if (Math.abs(dx) >= Math.abs(dy) && dx !== 0) return dx > 0 ? 'right' : 'left';
+      return dy > 0 ? 'below' : 'above';
+    }
+    case 'comparison': {
+      const na = countOf(objs, [q[3]]), nb = countOf(objs, [q[5]]);
+      return na === nb ? 'same' : na > nb ? q[3] : q[5];
+    }
+    case 'arithmetic':
+      return String(countOf(objs, [q[2]]) + countOf(objs, [q[4]]));
+    case 'existence': {
+      const opts = p.question.split(':')[1].replace('?', '').split(/ , | or /).map((s) => s.trim());
+      const present = opts.filter((o) => objs.some((x) => `${x.color} ${x.shape}` === o));
+      expect(present).toHaveLength(1);
+      return present[0];
+    }
+    case 'multi_image': {
+      const subject = q.slice(4, q.indexOf('?'));
+      const [n1, n2] = p.scenes.map((s) => countOf(s.objects, subject));
+      return n1 === n2 ? 'same' : n1 > n2 ? 'first' : 'second';
+    }
+  }
+}
+
+describe('question families', () => {
+  for (const family of FAMILIES) {
+    it(`${family}: answers re-derived from the scene; ground truth verifies; no answer above 40% of 2,000`, () => {
+      const ps = problems(2024, 2000, family);
+      const freq = new Map<string, number>();
+      for (const p of ps) {
+        expect(rederive(p)).toBe(p.answer);
+        freq.set(p.answer, (freq.get(p.answer) ?? 0) + 1);
+        for (const w of [...words(p.question), ...words(targetCompletion(p))]) expect(tokenizer.has(w), w).toBe(true);
+      }
+      for (const p of ps.slice(0, 200)) {
+        const label = labelCompletion(words(targetCompletion(p)), p);
+        expect(label).toMatchObject({ formatOk: true, perceptionRight: true, answerRight: true, luckyGuess: false });
+      }
+      const top = Math.max(...freq.values()) / ps.length;
+      expect(top).toBeLessThanOrEqual(0.4);
+      expect(freq.size).toBeGreaterThan(2);
+    });
+  }
+  it('spatial relation is read on the dominant axis of the cells', () => {
+    const o = (x: number, y: number) => ({ shape: 'circle', color: 'red', size: 'small', x, y }) as SceneObject;
+    expect(relation(o(0.1, 0.1), o(0.9, 0.5))).toBe('left');
+    expect(relation(o(0.5, 0.9), o(0.4, 0.1))).toBe('below');
+    expect(relation(o(0.9, 0.9), o(0.1, 0.1))).toBe('right');
+  });
+});
+
+describe('verifier', () => {
+  const p = problems(5, 7).find((x) => x.family === 'count' && x.scenes[0].objects.length >= 2)!;
+
+  it('labels a wrong description with the right answer as a lucky guess', () => {
+    const desc = words(p.description);
+    const i = desc.findIndex((w) => ['red', 'green', 'blue', 'yellow'].includes(w));
+    desc[i] = desc[i] === 'red' ? 'blue' : 'red';
+    const completion = [...desc, '</desc>', '<reason>', ...words(p.reasoning), '</reason>', '<ans>', p.answer, '</ans>'];
+    const label = labelCompletion(completion, p);
+    expect(label.perceptionRight).toBe(false);
+    expect(label.answerRight).toBe(true);
+    expect(label.luckyGuess).toBe(true);
+    const n = p.scenes[0].objects.length;
+    expect(label.description.truePositives).toBe(n - 1);
+    expect(label.description.precision).toBeCloseTo((n - 1) / n);
+  });
+
+  it('scores partial descriptions object by object', () => {
+    const objs = words(p.description).join(' ').split(' , ');
+    const s = scoreDescription(words(objs.slice(1).join(' , ') + ' , large red circle top left junk'), p);
+    expect(s.exact).toBe(false);
+    expect(s.truePositives).toBe(objs.length - 1);
+    expect(s.recall).toBeCloseTo((objs.length - 1) / objs.length);
+    expect(scoreDescription(null, p).f1).toBe(0);
+  });
+
+  it('reports missing segments as format failures', () => {
+    expect(parseCompletion(['large', '</desc>', '<reason>', 'x', '</reason>']).missing).toEqual(['answer']);
+    expect(parseCompletion([]).missing).toEqual(['description', 'reasoning', 'answer']);
+    const junk = parseCompletion(['a', '</desc>', 'zzz', '<reason>', '</reason>', '<ans>', '1', '</ans>']);
+    expect(junk.formatOk).toBe(false);
+    expect(junk.answer).toEqual(['1']);
+  });
+
+  it('never throws on arbitrary token sequences (property test)', () => {
+    const rng = new CounterRng(99, 1);
+    const specials = ['</desc>', '<reason>', '</reason>', '<ans>', '</ans>', '<desc>', ',', ';', ':'];
+    for (let t = 0; t < 5000; t++) {
+      const len = rng.int(40);
+      const seq = Array.from({ length: len }, () => (rng.next() < 0.3 ? rng.pick(specials) : rng.next() < 0.05 ? 'notaword' : rng.pick(VOCAB)));
+      const q = problems(3, 7)[t % 7];
+      expect(() => labelCompletion(seq, q)).not.toThrow();
+      const lab = labelCompletion(seq, q);
+      expect(lab.description.f1).toBeGreaterThanOrEqual(0);
+      expect(lab.description.f1).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('tokenizer', () => {
+  it('keeps ids stable and maps unknown words to <unk>', () => {
+    expect(tokenizer.encode('<img> <patch> </img> <desc> </desc> <reason> </reason> <ans> </ans>')).toEqual([2, 4, 3, 5, 6, 7, 8, 9, 10]);
+    expect(tokenizer.id('circle')).toBe(17);
+    expect(tokenizer.id('0')).toBe(VOCAB.indexOf('0'));
+    expect(tokenizer.encode('red zebra')).toEqual([tokenizer.id('red'), 1]);
+    expect(tokenizer.decode(tokenizer.encode('how many red objects are there ?'))).toBe('how many red objects are there ?');
+    expect(tokenizer.decode([9999])).toBe('<unk>');
+  });
+});
+
+describe('renderer', () => {
+  it('paints each object its color at its centre and the background elsewhere', () => {
+    const p = generateProblem(8, 0, { knobs: { minObjects: 3, maxObjects: 3, distractors: 0, jitter: 0, noise: 0, occlusion: 0 } });
+    const img = renderScene(p.scenes[0], IMAGE_SIZE, false);
+    for (const o of p.scenes[0].objects) {
+      const px = Math.floor(o.x * IMAGE_SIZE), py = Math.floor(o.y * IMAGE_SIZE);
+      const i = (py * IMAGE_SIZE + px) * 3;
+      expect(Array.from(img.slice(i, i + 3)).map((v) => +v.toFixed(2))).toEqual(RGB[o.color].map((v) => +v.toFixed(2)));
+    }
+    expect(img[0]).toBeCloseTo(0.93);
+  });
+  it('adds seeded noise only when asked', () => {
+    const s = generateProblem(8, 1).scenes[0];
+    expect(renderScene({ ...s, noise: 0.05 })).not.toEqual(renderScene(s, IMAGE_SIZE, false));
+    expect(renderScene({ ...s, noise: 0.05 })).toEqual(renderScene({ ...s, noise: 0.05 }));
+  });
+});

@@ -1,0 +1,135 @@
+// Verifiers: parse a generated completion into its segments (never throws; a
+// missing segment is a format failure), check the answer, and check the
+// description object by object against the scene.
+
+import { IMAGE_LABELS, objectPhrase } from './language';
+import type { Problem } from './problem';
+import { COLORS, COLS, ROWS, SHAPES, SIZES } from './scene';
+import { SPECIAL } from './vocab';
+
+export interface ParsedCompletion {
+  /** All three segments present, in order, with nothing between or after them. */
+  formatOk: boolean;
+  missing: ('description' | 'reasoning' | 'answer')[];
+  description: string[] | null;
+  reasoning: string[] | null;
+  answer: string[] | null;
+}
+
+function indexFrom(ws: readonly string[], w: string, from: number): number {
+  for (let i = Math.max(0, from); i < ws.length; i++) if (ws[i] === w) return i;
+  return -1;
+}
+
+/**
+ * Parses what the model generated after the prompt's opening <desc>:
+ * `d... </desc> <reason> r... </reason> <ans> a... </ans>`.
+ */
+export function parseCompletion(words: readonly string[]): ParsedCompletion {
+  const ws = Array.isArray(words) ? words : Array.from(words);
+  const missing: ParsedCompletion['missing'] = [];
+  const dEnd = indexFrom(ws, SPECIAL.descEnd, 0);
+  const description = dEnd >= 0 ? ws.slice(0, dEnd) : null;
+  if (!description) missing.push('description');
+  const rStart = indexFrom(ws, SPECIAL.reason, dEnd + 1);
+  const rEnd = rStart >= 0 ? indexFrom(ws, SPECIAL.reasonEnd, rStart + 1) : -1;
+  const reasoning = rStart >= 0 && rEnd >= 0 ? ws.slice(rStart + 1, rEnd) : null;
+  if (!reasoning) missing.push('reasoning');
+  const aStart = indexFrom(ws, SPECIAL.ans, Math.max(rEnd, dEnd) + 1);
+  const aEnd = aStart >= 0 ? indexFrom(ws, SPECIAL.ansEnd, aStart + 1) : -1;
+  const answer = aStart >= 0 && aEnd >= 0 ? ws.slice(aStart + 1, aEnd) : null;
+  if (!answer) missing.push('answer');
+  const markers = new Set<string>(Object.values(SPECIAL));
+  const clean = (seg: string[] | null) => seg !== null && seg.every((w) => !markers.has(w));
+  const formatOk =
+    missing.length === 0 && rStart === dEnd + 1 && aStart === rEnd + 1 &&
+    ws.slice(aEnd + 1).every((w) => w === SPECIAL.pad) &&
+    clean(description) && clean(reasoning) && clean(answer) && answer!.length > 0;
+  return { formatOk, missing, description, reasoning, answer };
+}
+
+export interface DescriptionScore {
+  exact: boolean;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Objects named correctly / named / in the scene. */
+  truePositives: number;
+  predicted: number;
+  actual: number;
+}
+
+const VALID = [new Set<string>(SIZES), new Set<string>(COLORS), new Set<string>(SHAPES), new Set<string>(ROWS), new Set<string>(COLS)];
+
+function splitOn(ws: readonly string[], sep: string): string[][] {
+  const out: string[][] = [[]];
+  for (const w of ws) {
+    if (w === sep) out.push([]);
+    else out[out.length - 1].push(w);
+  }
+  return out;
+}
+
+/** Object keys of a description; malformed phrases become null (they count as wrong predictions). */
+function objectKeys(ws: readonly string[], images: number): (string | null)[] {
+  const one = (part: readonly string[], prefix: string) =>
+    part.length === 0 ? [] : splitOn(part, ',').map((c) => (c.length === 5 && c.every((w, i) => VALID[i].has(w)) ? prefix + c.join(' ') : null));
+  if (images === 1) return one(ws, '');
+  const keys: (string | null)[] = [];
+  for (const part of splitOn(ws, ';')) {
+    const label = IMAGE_LABELS.indexOf(part[0] as (typeof IMAGE_LABELS)[number]);
+    if (label < 0 || part[1] !== ':') {
+      keys.push(null);
+      continue;
+    }
+    keys.push(...one(part.slice(2), `${IMAGE_LABELS[label]} `));
+  }
+  return keys;
+}
+
+/** Object-level precision/recall/F1 of a description against the problem's scenes (multiset matching). */
+export function scoreDescription(words: readonly string[] | null, p: Pick<Problem, 'scenes'>): DescriptionScore {
+  const truth = new Map<string, number>();
+  p.scenes.forEach((s, i) => {
+    for (const o of s.objects) {
+      const k = (p.scenes.length > 1 ? `${IMAGE_LABELS[i]} ` : '') + objectPhrase(o);
+      truth.set(k, (truth.get(k) ?? 0) + 1);
+    }
+  });
+  const actual = [...truth.values()].reduce((a, b) => a + b, 0);
+  const keys = words ? objectKeys(words, p.scenes.length) : [];
+  let tp = 0;
+  const left = new Map(truth);
+  for (const k of keys) {
+    if (k !== null && (left.get(k) ?? 0) > 0) {
+      left.set(k, left.get(k)! - 1);
+      tp++;
+    }
+  }
+  const predicted = keys.length;
+  const precision = predicted === 0 ? (actual === 0 ? 1 : 0) : tp / predicted;
+  const recall = actual === 0 ? 1 : tp / actual;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { exact: words !== null && tp === actual && predicted === actual, precision, recall, f1, truePositives: tp, predicted, actual };
+}
+
+export interface TrajectoryLabel {
+  formatOk: boolean;
+  perceptionRight: boolean;
+  answerRight: boolean;
+  /** Answer right with perception wrong: what answer-only reward cannot tell apart. */
+  luckyGuess: boolean;
+  description: DescriptionScore;
+}
+
+export function checkAnswer(parsed: ParsedCompletion, p: Pick<Problem, 'answer'>): boolean {
+  return parsed.answer !== null && parsed.answer.join(' ') === p.answer;
+}
+
+/** Perception right/wrong x answer right/wrong for one generated completion. */
+export function labelCompletion(words: readonly string[], p: Pick<Problem, 'scenes' | 'answer'>): TrajectoryLabel {
+  const parsed = parseCompletion(words);
+  const description = scoreDescription(parsed.description, p);
+  const answerRight = checkAnswer(parsed, p);
+  return { formatOk: parsed.formatOk, perceptionRight: description.exact, answerRight, luckyGuess: answerRight && !description.exact, description };
+}
