@@ -70,8 +70,8 @@ export interface Backend {
   fromArray(shape: readonly number[], data: Float32Array | Uint32Array): Tensor;
   write(t: Tensor, data: Float32Array | Uint32Array, offsetElems?: number): void;
   fill(t: Tensor, value: number): void;
-  /** Copy src into dst (same size and dtype). */
-  copy(dst: Tensor, src: Tensor): void;
+  /** Copy count elements of src from srcOffset into dst at dstOffset (default: all of src to the start of dst). */
+  copy(dst: Tensor, src: Tensor, dstOffset?: number, srcOffset?: number, count?: number): void;
   read(t: Tensor): Promise<Float32Array>;
   readU32(t: Tensor): Promise<Uint32Array>;
   free(t: Tensor): void;

@@ -1,4 +1,5 @@
 import type { AdamWParams, AttentionShape, Backend, DType, MatmulOpts, ReduceOp, SampleParams, Tensor } from '../backend';
+import { checkSize } from '../backend';
 import { adamwRef } from './adamw';
 import { attentionBackwardRef, attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
 import { addRef, geluBackwardRef, geluRef, scaleRef } from './elementwise';
@@ -45,8 +46,10 @@ export class CpuBackend implements Backend {
   fill(t: Tensor, value: number): void {
     d(t).fill(value);
   }
-  copy(dst: Tensor, src: Tensor): void {
-    d(dst).set(d(src));
+  copy(dst: Tensor, src: Tensor, dstOffset = 0, srcOffset = 0, count = src.size - srcOffset): void {
+    checkSize('copy dst', dst, dstOffset + count);
+    checkSize('copy src', src, srcOffset + count);
+    d(dst).set(d(src).subarray(srcOffset, srcOffset + count), dstOffset);
   }
   async read(t: Tensor): Promise<Float32Array> {
     const x = d(t);

@@ -54,9 +54,10 @@ export class WebGpuBackend implements Backend {
     else if (t.dtype === 'u32') this.ctx.write(g(t), 0, new Uint32Array(t.size).fill(value));
     else dispatchFill(this.ctx, g(t), t.size, value);
   }
-  copy(dst: Tensor, src: Tensor): void {
-    if (dst.size !== src.size) throw new Error(`copy: ${src.size} elements into ${dst.size}`);
-    this.ctx.copy(g(src), 0, g(dst), 0, src.size * 4);
+  copy(dst: Tensor, src: Tensor, dstOffset = 0, srcOffset = 0, count = src.size - srcOffset): void {
+    checkSize('copy dst', dst, dstOffset + count);
+    checkSize('copy src', src, srcOffset + count);
+    if (count > 0) this.ctx.copy(g(src), srcOffset * 4, g(dst), dstOffset * 4, count * 4);
   }
   async read(t: Tensor): Promise<Float32Array> {
     const bytes = await this.ctx.read(g(t), 0, t.size * 4);

@@ -1,0 +1,28 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const seed = Number(process.env.KERNEL_SEED ?? 1);
+
+async function open(page: Page) {
+  await page.goto('/e2e/harness/model.html');
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+}
+
+test.describe('TinyVLM', () => {
+  test(`CPU and WebGPU give the same logits, gradients and update (seed ${seed})`, async ({ page }) => {
+    await open(page);
+    const results = await page.evaluate((s) => window.modelHarness.cpuVsGpu(s as never), seed) as { name: string; relErr: number; error: string | null }[];
+    const bad = results.filter((r) => r.error);
+    for (const r of bad) console.log(`FAIL ${r.name}: ${r.error}`);
+    console.log(`worst relative error ${Math.max(...results.map((r) => r.relErr)).toExponential(2)} over ${results.length} tensors`);
+    expect(results.length).toBeGreaterThan(50);
+    expect(bad).toEqual([]);
+  });
+
+  test('a few steps on one fixed batch drive the loss down by a large factor', async ({ page }) => {
+    await open(page);
+    const losses = await page.evaluate(() => window.modelHarness.overfit(40 as never, 3 as never)) as number[];
+    console.log(`loss ${losses[0].toFixed(3)} -> ${losses[losses.length - 1].toFixed(3)}`);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 5);
+  });
+});

@@ -1,0 +1,96 @@
+// One pre-LN transformer block, forward and backward, llm.c style:
+//   res1 = x + proj(attn(LN1(x)));  res2 = res1 + fcproj(gelu(fc(LN2(res1))))
+
+import type { Backend, Tensor } from '../backend/backend';
+import { linear, linearBackward } from './linear';
+
+export interface BlockWeights {
+  ln1w: Tensor; ln1b: Tensor; qkvw: Tensor; qkvb: Tensor; projw: Tensor; projb: Tensor;
+  ln2w: Tensor; ln2b: Tensor; fcw: Tensor; fcb: Tensor; fcprojw: Tensor; fcprojb: Tensor;
+}
+
+const FIELDS: [keyof BlockWeights, string][] = [
+  ['ln1w', 'ln1.w'], ['ln1b', 'ln1.b'], ['qkvw', 'qkv.w'], ['qkvb', 'qkv.b'], ['projw', 'proj.w'], ['projb', 'proj.b'],
+  ['ln2w', 'ln2.w'], ['ln2b', 'ln2.b'], ['fcw', 'fc.w'], ['fcb', 'fc.b'], ['fcprojw', 'fcproj.w'], ['fcprojb', 'fcproj.b'],
+];
+
+/** The block's tensors out of a by-name map (parameters or their gradients). */
+export function blockTensors(get: (name: string) => Tensor, prefix: string): BlockWeights {
+  const out = {} as BlockWeights;
+  for (const [k, n] of FIELDS) out[k] = get(`${prefix}.${n}`);
+  return out;
+}
+
+export interface BlockDims {
+  B: number;
+  T: number;
+  C: number;
+  nHead: number;
+  hidden: number;
+}
+
+/** What the backward pass needs, kept per block. */
+export interface BlockActs {
+  ln1: Tensor; ln1Mean: Tensor; ln1Rstd: Tensor; qkv: Tensor; att: Tensor; attOut: Tensor; res1: Tensor;
+  ln2: Tensor; ln2Mean: Tensor; ln2Rstd: Tensor; fc: Tensor; gelu: Tensor; res2: Tensor;
+}
+
+/** Scratch shared by the blocks of one stack during backward. */
+export interface BlockScratch {
+  dln: Tensor; dqkv: Tensor; dattOut: Tensor; dgelu: Tensor; dfc: Tensor; dpre: Tensor;
+}
+
+export function allocBlockActs(be: Backend, N: number, C: number, hidden: number, attSize: number): BlockActs {
+  return {
+    ln1: be.zeros([N, C]), ln1Mean: be.zeros([N]), ln1Rstd: be.zeros([N]), qkv: be.zeros([N, 3 * C]),
+    att: be.zeros([attSize]), attOut: be.zeros([N, C]), res1: be.zeros([N, C]),
+    ln2: be.zeros([N, C]), ln2Mean: be.zeros([N]), ln2Rstd: be.zeros([N]), fc: be.zeros([N, hidden]),
+    gelu: be.zeros([N, hidden]), res2: be.zeros([N, C]),
+  };
+}
+
+export function allocBlockScratch(be: Backend, N: number, C: number, hidden: number, attSize: number): BlockScratch {
+  return {
+    dln: be.zeros([N, C]), dqkv: be.zeros([N, 3 * C]), dattOut: be.zeros([N, C]),
+    dgelu: be.zeros([N, hidden]), dfc: be.zeros([N, hidden]), dpre: be.zeros([attSize]),
+  };
+}
+
+export function freeAll(be: Backend, o: object): void {
+  for (const t of Object.values(o)) be.free(t as Tensor);
+}
+
+/** Forward; the output is a.res2. */
+export function blockForward(be: Backend, w: BlockWeights, a: BlockActs, x: Tensor, prefix: Tensor, d: BlockDims): void {
+  const N = d.B * d.T, C = d.C;
+  be.layerNorm(a.ln1, a.ln1Mean, a.ln1Rstd, x, w.ln1w, w.ln1b, N, C);
+  linear(be, a.qkv, a.ln1, w.qkvw, w.qkvb, N, C, 3 * C);
+  be.attention(a.attOut, a.att, a.qkv, prefix, { B: d.B, T: d.T, C, nHead: d.nHead });
+  be.copy(a.res1, x, 0, 0, N * C);
+  linear(be, a.res1, a.attOut, w.projw, w.projb, N, C, C, true);
+  be.layerNorm(a.ln2, a.ln2Mean, a.ln2Rstd, a.res1, w.ln2w, w.ln2b, N, C);
+  linear(be, a.fc, a.ln2, w.fcw, w.fcb, N, C, d.hidden);
+  be.gelu(a.gelu, a.fc);
+  be.copy(a.res2, a.res1, 0, 0, N * C);
+  linear(be, a.res2, a.gelu, w.fcprojw, w.fcprojb, N, d.hidden, C, true);
+}
+
+/**
+ * Backward. On entry dres holds dL/d(res2); on exit dL/dx. Parameter
+ * gradients accumulate into g.
+ */
+export function blockBackward(
+  be: Backend, w: BlockWeights, g: BlockWeights, a: BlockActs, x: Tensor, dres: Tensor, s: BlockScratch, d: BlockDims,
+): void {
+  const N = d.B * d.T, C = d.C, H = d.hidden;
+  linearBackward(be, s.dgelu, g.fcprojw, g.fcprojb, dres, a.gelu, w.fcprojw, N, H, C);
+  be.fill(s.dfc, 0);
+  be.geluBackward(s.dfc, a.fc, s.dgelu);
+  linearBackward(be, s.dln, g.fcw, g.fcb, s.dfc, a.ln2, w.fcw, N, C, H);
+  be.layerNormBackward(dres, g.ln2w, g.ln2b, s.dln, a.res1, a.ln2Mean, a.ln2Rstd, w.ln2w, N, C);
+  linearBackward(be, s.dattOut, g.projw, g.projb, dres, a.attOut, w.projw, N, C, C);
+  be.fill(s.dqkv, 0);
+  be.attentionBackward(s.dqkv, s.dpre, s.dattOut, a.att, a.qkv, { B: d.B, T: d.T, C, nHead: d.nHead });
+  linearBackward(be, s.dln, g.qkvw, g.qkvb, s.dqkv, a.ln1, w.qkvw, N, C, 3 * C);
+  be.layerNormBackward(dres, g.ln1w, g.ln1b, s.dln, x, a.ln1Mean, a.ln1Rstd, w.ln1w, N, C);
+}

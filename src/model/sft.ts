@@ -1,0 +1,48 @@
+// One supervised step: cross-entropy on the completion tokens, backward,
+// global-norm clipping and AdamW. A non-finite loss or gradient norm skips the
+// update and is reported, so the weights stay the last good ones.
+
+import { IGNORE_INDEX, type Backend } from '../backend/backend';
+import type { Example } from './examples';
+import { collate } from './examples';
+import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages } from './inputs';
+import type { AdamW } from './optimizer';
+import type { TinyVLM } from './tinyvlm';
+
+export interface SftStepResult {
+  loss: number;
+  gradNorm: number;
+  tokens: number;
+  applied: boolean;
+}
+
+export async function sftStep(model: TinyVLM, opt: AdamW, examples: readonly Example[], lr?: number): Promise<SftStepResult> {
+  const be: Backend = model.be, c = model.config;
+  const { rows, images } = collate(examples);
+  const T = maxLen(rows);
+  const enc = uploadImages(be, images, c);
+  const dec = uploadDecoder(be, decoderArrays(rows, T, c));
+  const targetsHost = nextTokenTargets(rows, T);
+  const count = targetsHost.reduce((n, t) => n + (t === IGNORE_INDEX ? 0 : 1), 0);
+  const N = rows.length * T, V = c.vocabSize;
+  const targets = be.fromArray([N], targetsHost);
+  const dloss = be.fromArray([N], Float32Array.from(targetsHost, (t) => (t === IGNORE_INDEX ? 0 : 1 / count)));
+  const losses = be.zeros([N]), lse = be.zeros([N]), lossSum = be.zeros([1]);
+
+  const logits = model.forward(enc, dec);
+  be.crossEntropy(losses, lse, logits, targets, N, V);
+  be.reduce(lossSum, losses, 1, N, 'sum');
+  model.zeroGrads();
+  be.fill(model.dlogits, 0);
+  be.crossEntropyBackward(model.dlogits, dloss, logits, lse, targets, N, V);
+  model.backward();
+  opt.computeNorm(model.grads!);
+  const loss = (await be.read(lossSum))[0] / count;
+  const gradNorm = Math.sqrt(await opt.gradNormSq());
+  const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
+  if (applied) opt.update(model.grads!, lr);
+  for (const t of [targets, dloss, losses, lse, lossSum]) be.free(t);
+  freeDecoder(be, dec);
+  freeEncoder(be, enc);
+  return { loss, gradNorm, tokens: count, applied };
+}

@@ -1,0 +1,215 @@
+// TinyVLM: a ViT-style patch encoder whose projected outputs are the image
+// tokens of a causal pre-LN decoder (prefix-LM mask over image + question).
+// Explicit forward and backward per layer on any Backend; activation memory is
+// planned per batch shape and reused across steps.
+
+import type { Backend, Tensor } from '../backend/backend';
+import { allocBlockActs, allocBlockScratch, blockBackward, blockForward, blockTensors, freeAll, type BlockActs, type BlockDims, type BlockScratch } from './block';
+import { patchDim, patchesPerImage, type ModelConfig } from './config';
+import { linear, linearBackward } from './linear';
+import { Params } from './params';
+
+/** Pixels of the images of a batch, as patches [nImg * P, patchDim]. */
+export interface EncoderInputs {
+  nImg: number;
+  patches: Tensor | null;
+}
+
+/**
+ * Decoder inputs, all u32 [B * T] except prefix [B]. Row t of the input is
+ * wte[tokIds] + imageTokens[imgIds] + null_image[nullIds] + wpe[posIds]; ids
+ * out of range contribute nothing (so a patch position has tokIds out of range
+ * and one of imgIds / nullIds in range).
+ */
+export interface DecoderInputs {
+  B: number;
+  T: number;
+  tokIds: Tensor;
+  imgIds: Tensor;
+  nullIds: Tensor;
+  posIds: Tensor;
+  prefix: Tensor;
+}
+
+interface Capacity {
+  nImg: number;
+  N: number;
+  att: number;
+}
+
+class Workspace {
+  readonly enc: { x0: Tensor; e0: Tensor; acts: BlockActs[]; scratch: BlockScratch; lnf: Tensor; lnfMean: Tensor; lnfRstd: Tensor; imgTok: Tensor; dImgTok: Tensor; dres: Tensor; dlnf: Tensor; prefix: Tensor; posIds: Tensor } | null;
+  readonly dec: { x0: Tensor; acts: BlockActs[]; scratch: BlockScratch; lnf: Tensor; lnfMean: Tensor; lnfRstd: Tensor; logits: Tensor; dlogits: Tensor; dres: Tensor; dlnf: Tensor };
+
+  constructor(readonly be: Backend, readonly cap: Capacity, c: ModelConfig) {
+    const P = patchesPerImage(c);
+    if (cap.nImg > 0) {
+      const N = cap.nImg * P, C = c.encDim, H = c.mlpRatio * C, att = cap.nImg * c.encHeads * P * P;
+      this.enc = {
+        x0: be.zeros([N, C]), e0: be.zeros([N, C]),
+        acts: Array.from({ length: c.encLayers }, () => allocBlockActs(be, N, C, H, att)),
+        scratch: allocBlockScratch(be, N, C, H, att),
+        lnf: be.zeros([N, C]), lnfMean: be.zeros([N]), lnfRstd: be.zeros([N]),
+        imgTok: be.zeros([N, c.dim]), dImgTok: be.zeros([N, c.dim]), dres: be.zeros([N, C]), dlnf: be.zeros([N, C]),
+        prefix: be.fromArray([cap.nImg], new Uint32Array(cap.nImg).fill(P)),
+        posIds: be.fromArray([N], Uint32Array.from({ length: N }, (_, i) => i % P)),
+      };
+    } else this.enc = null;
+    const N = cap.N, C = c.dim, H = c.mlpRatio * C;
+    this.dec = {
+      x0: be.zeros([N, C]),
+      acts: Array.from({ length: c.layers }, () => allocBlockActs(be, N, C, H, cap.att)),
+      scratch: allocBlockScratch(be, N, C, H, cap.att),
+      lnf: be.zeros([N, C]), lnfMean: be.zeros([N]), lnfRstd: be.zeros([N]),
+      logits: be.zeros([N, c.vocabSize]), dlogits: be.zeros([N, c.vocabSize]), dres: be.zeros([N, C]), dlnf: be.zeros([N, C]),
+    };
+  }
+
+  fits(nImg: number, N: number, att: number): boolean {
+    return nImg <= this.cap.nImg && N <= this.cap.N && att <= this.cap.att;
+  }
+
+  free(): void {
+    if (this.enc) {
+      for (const a of this.enc.acts) freeAll(this.be, a);
+      freeAll(this.be, this.enc.scratch);
+      const { acts: _a, scratch: _s, ...rest } = this.enc;
+      freeAll(this.be, rest);
+    }
+    for (const a of this.dec.acts) freeAll(this.be, a);
+    freeAll(this.be, this.dec.scratch);
+    const { acts: _a, scratch: _s, ...rest } = this.dec;
+    freeAll(this.be, rest);
+  }
+}
+
+export class TinyVLM {
+  grads: Map<string, Tensor> | null = null;
+  private ws: Workspace | null = null;
+  private last: { enc: EncoderInputs; dec: DecoderInputs } | null = null;
+
+  constructor(readonly be: Backend, readonly config: ModelConfig, readonly params: Params) {}
+
+  private p = (name: string) => this.params.get(name);
+  private g = (name: string) => {
+    if (!this.grads) throw new Error('gradients not allocated');
+    const t = this.grads.get(name);
+    if (!t) throw new Error(`no gradient ${name}`);
+    return t;
+  };
+
+  private workspace(nImg: number, B: number, T: number): Workspace {
+    const c = this.config;
+    const need = { nImg, N: B * T, att: B * c.heads * T * T };
+    if (this.ws && this.ws.fits(need.nImg, need.N, need.att) && (nImg === 0 || this.ws.enc)) return this.ws;
+    const old = this.ws?.cap;
+    this.ws?.free();
+    this.ws = new Workspace(this.be, {
+      nImg: Math.max(need.nImg, old?.nImg ?? 0),
+      N: Math.max(need.N, old?.N ?? 0),
+      att: Math.max(need.att, old?.att ?? 0),
+    }, c);
+    return this.ws;
+  }
+
+  private encDims(nImg: number): BlockDims {
+    const c = this.config;
+    return { B: nImg, T: patchesPerImage(c), C: c.encDim, nHead: c.encHeads, hidden: c.mlpRatio * c.encDim };
+  }
+
+  private decDims(B: number, T: number): BlockDims {
+    const c = this.config;
+    return { B, T, C: c.dim, nHead: c.heads, hidden: c.mlpRatio * c.dim };
+  }
+
+  /** Full forward over a batch; returns logits [B * T, vocab] (owned by the model, valid until the next call). */
+  forward(enc: EncoderInputs, dec: DecoderInputs): Tensor {
+    const be = this.be, c = this.config;
+    const ws = this.workspace(enc.nImg, dec.B, dec.T);
+    const P = patchesPerImage(c);
+    let imgTok: Tensor | null = null;
+    if (enc.nImg > 0 && enc.patches && ws.enc) {
+      const e = ws.enc, N = enc.nImg * P, C = c.encDim, d = this.encDims(enc.nImg);
+      // x0 = patches W + b + pos[p]
+      be.embedding(e.x0, e.posIds, this.p('enc.pos'), N, C);
+      linear(be, e.x0, enc.patches, this.p('enc.patch.w'), this.p('enc.patch.b'), N, patchDim(c), C, true);
+      let x = e.x0;
+      for (let l = 0; l < c.encLayers; l++) {
+        blockForward(be, blockTensors(this.p, `enc.h${l}`), e.acts[l], x, e.prefix, d);
+        x = e.acts[l].res2;
+      }
+      be.layerNorm(e.lnf, e.lnfMean, e.lnfRstd, x, this.p('enc.lnf.w'), this.p('enc.lnf.b'), N, C);
+      linear(be, e.imgTok, e.lnf, this.p('enc.out.w'), this.p('enc.out.b'), N, C, c.dim);
+      imgTok = e.imgTok;
+    }
+    const w = ws.dec, N = dec.B * dec.T, C = c.dim, d = this.decDims(dec.B, dec.T);
+    be.embedding(w.x0, dec.tokIds, this.p('dec.wte'), N, C);
+    if (imgTok) be.embedding(w.x0, dec.imgIds, imgTok, N, C, true);
+    be.embedding(w.x0, dec.nullIds, this.p('null_image'), N, C, true);
+    be.embedding(w.x0, dec.posIds, this.p('dec.wpe'), N, C, true);
+    let x = w.x0;
+    for (let l = 0; l < c.layers; l++) {
+      blockForward(be, blockTensors(this.p, `dec.h${l}`), w.acts[l], x, dec.prefix, d);
+      x = w.acts[l].res2;
+    }
+    be.layerNorm(w.lnf, w.lnfMean, w.lnfRstd, x, this.p('dec.lnf.w'), this.p('dec.lnf.b'), N, C);
+    linear(be, w.logits, w.lnf, this.p('dec.head.w'), null, N, C, c.vocabSize);
+    this.last = { enc, dec };
+    return w.logits;
+  }
+
+  /** The gradient buffer of the logits of the last forward (zero it, fill it, then call backward). */
+  get dlogits(): Tensor {
+    if (!this.ws) throw new Error('no forward pass yet');
+    return this.ws.dec.dlogits;
+  }
+
+  zeroGrads(): void {
+    if (!this.grads) this.grads = this.params.zerosLike();
+    for (const t of this.grads.values()) this.be.fill(t, 0);
+  }
+
+  /** Backward from this.dlogits through the last forward; gradients accumulate into this.grads. */
+  backward(): void {
+    if (!this.last || !this.ws) throw new Error('backward without a forward pass');
+    if (!this.grads) this.zeroGrads();
+    const be = this.be, c = this.config, ws = this.ws, { enc, dec } = this.last;
+    const w = ws.dec, N = dec.B * dec.T, C = c.dim, d = this.decDims(dec.B, dec.T);
+    const lastX = c.layers > 0 ? w.acts[c.layers - 1].res2 : w.x0;
+    linearBackward(be, w.dlnf, this.g('dec.head.w'), null, w.dlogits, w.lnf, this.p('dec.head.w'), N, C, c.vocabSize);
+    be.fill(w.dres, 0);
+    be.layerNormBackward(w.dres, this.g('dec.lnf.w'), this.g('dec.lnf.b'), w.dlnf, lastX, w.lnfMean, w.lnfRstd, this.p('dec.lnf.w'), N, C);
+    for (let l = c.layers - 1; l >= 0; l--) {
+      const x = l > 0 ? w.acts[l - 1].res2 : w.x0;
+      blockBackward(be, blockTensors(this.p, `dec.h${l}`), blockTensors(this.g, `dec.h${l}`), w.acts[l], x, w.dres, w.scratch, d);
+    }
+    be.embeddingBackward(this.g('dec.wte'), w.dres, dec.tokIds, N, C);
+    be.embeddingBackward(this.g('null_image'), w.dres, dec.nullIds, N, C);
+    be.embeddingBackward(this.g('dec.wpe'), w.dres, dec.posIds, N, C);
+    if (enc.nImg === 0 || !enc.patches || !ws.enc) return;
+
+    const e = ws.enc, P = patchesPerImage(c), NE = enc.nImg * P, CE = c.encDim, de = this.encDims(enc.nImg);
+    be.fill(e.dImgTok, 0);
+    be.embeddingBackward(e.dImgTok, w.dres, dec.imgIds, N, C);
+    const lastE = c.encLayers > 0 ? e.acts[c.encLayers - 1].res2 : e.x0;
+    linearBackward(be, e.dlnf, this.g('enc.out.w'), this.g('enc.out.b'), e.dImgTok, e.lnf, this.p('enc.out.w'), NE, CE, c.dim);
+    be.fill(e.dres, 0);
+    be.layerNormBackward(e.dres, this.g('enc.lnf.w'), this.g('enc.lnf.b'), e.dlnf, lastE, e.lnfMean, e.lnfRstd, this.p('enc.lnf.w'), NE, CE);
+    for (let l = c.encLayers - 1; l >= 0; l--) {
+      const x = l > 0 ? e.acts[l - 1].res2 : e.x0;
+      blockBackward(be, blockTensors(this.p, `enc.h${l}`), blockTensors(this.g, `enc.h${l}`), e.acts[l], x, e.dres, e.scratch, de);
+    }
+    be.embeddingBackward(this.g('enc.pos'), e.dres, e.posIds, NE, CE);
+    be.matmul(this.g('enc.patch.w'), enc.patches, e.dres, null, patchDim(c), CE, NE, { transA: true, accumulate: true });
+    be.biasBackward(this.g('enc.patch.b'), e.dres, NE, CE);
+  }
+
+  free(): void {
+    this.ws?.free();
+    this.ws = null;
+    if (this.grads) for (const t of this.grads.values()) this.be.free(t);
+    this.grads = null;
+  }
+}
+
+export { Params };
