@@ -26,3 +26,13 @@ test.describe('TinyVLM', () => {
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 5);
   });
 });
+
+test('sampling: the same seed gives the same tokens, and continuing a prefix gives what sampling in one go gave', async ({ page }) => {
+  await page.goto('/e2e/harness/model.html');
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  const r = await page.evaluate(() => window.modelHarness.sampling(11 as never)) as { first: number[][]; second: number[][]; continued: number[][]; expected: number[][] };
+  expect(r.first.every((t) => t.length > 4)).toBe(true);
+  expect(r.second).toEqual(r.first);
+  expect(r.continued).toEqual(r.expected);
+  expect(new Set(r.first.map((t) => t.join(','))).size).toBeGreaterThan(1);
+});

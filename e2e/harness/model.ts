@@ -9,6 +9,7 @@ import { acquireDevice } from '../../src/gpu/device';
 import { TINYVLM_CONFIG, type ModelConfig } from '../../src/model/config';
 import { problemExample, type Example } from '../../src/model/examples';
 import { collate } from '../../src/model/examples';
+import { generate } from '../../src/model/generate';
 import { decoderArrays, freeDecoder, freeEncoder, maxLen, uploadDecoder, uploadImages } from '../../src/model/inputs';
 import { AdamW } from '../../src/model/optimizer';
 import { initParamData, Params } from '../../src/model/params';
@@ -94,10 +95,29 @@ async function overfit(steps: number, seed: number): Promise<number[]> {
   return losses;
 }
 
+/** Same seed twice, and continuing rows from a prefix of their own samples. */
+async function sampling(seed: number): Promise<{ first: number[][]; second: number[][]; continued: number[][]; expected: number[][]; cut: number[] }> {
+  const be = await gpuBackend(), c = SMALL;
+  const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, seed)));
+  const ex = Array.from({ length: 5 }, (_, i) => problemExample(generateProblem(seed, i), c, { nullImage: i === 2 }));
+  const { rows, images } = collate(ex);
+  const rowIds = rows.map((_, i) => 100 + i);
+  const opts = { maxNew: 24, stopToken: 10, temperature: 1, topP: 0.9, seed, stream: 3, step: 7, checkEvery: 5 };
+  const first = (await generate(model, rows, images, rowIds, opts)).tokens;
+  const second = (await generate(model, rows, images, rowIds, opts)).tokens;
+  const cut = first.map((t, i) => Math.min(t.length - 1, 3 + 4 * i));
+  const prefixed = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...first[i].slice(0, cut[i])] }));
+  const continued = (await generate(model, prefixed, images, rowIds, { ...opts, maxNew: 24 - Math.min(...cut) })).tokens;
+  const expected = first.map((t, i) => t.slice(cut[i]));
+  model.free();
+  model.params.free();
+  return { first, second, continued: continued.map((t, i) => t.slice(0, expected[i].length)), expected, cut };
+}
+
 declare global {
   interface Window {
     modelHarness: Record<string, (...args: never[]) => Promise<unknown>>;
   }
 }
-window.modelHarness = { cpuVsGpu, overfit };
+window.modelHarness = { cpuVsGpu, overfit, sampling };
 document.body.dataset.ready = 'true';

@@ -49,7 +49,8 @@ export function decoderArrays(rows: readonly SeqRow[], T: number, c: ModelConfig
       const i = b * T + t;
       a.posIds[i] = t;
       const id = t < r.ids.length ? r.ids[t] : 0;
-      if (id !== PATCH_ID) {
+      // Only the prompt holds image placeholders; a generated <patch> is a plain token.
+      if (id !== PATCH_ID || t >= r.prefixLen) {
         a.tokIds[i] = id;
         continue;
       }

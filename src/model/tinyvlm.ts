@@ -83,6 +83,17 @@ class Workspace {
   }
 }
 
+/** Per-layer K and V caches [B, Tmax, dim] plus the one-token activations of decoding. */
+export interface KvCache {
+  B: number;
+  Tmax: number;
+  k: Tensor[];
+  v: Tensor[];
+  zeros: Tensor;
+  x: Tensor; y: Tensor; ln: Tensor; mean: Tensor; rstd: Tensor; qkv: Tensor; attOut: Tensor; fc: Tensor; gelu: Tensor;
+  logits: Tensor;
+}
+
 export class TinyVLM {
   grads: Map<string, Tensor> | null = null;
   private ws: Workspace | null = null;
@@ -202,6 +213,64 @@ export class TinyVLM {
     be.embeddingBackward(this.g('enc.pos'), e.dres, e.posIds, NE, CE);
     be.matmul(this.g('enc.patch.w'), enc.patches, e.dres, null, patchDim(c), CE, NE, { transA: true, accumulate: true });
     be.biasBackward(this.g('enc.patch.b'), e.dres, NE, CE);
+  }
+
+  allocCache(B: number, Tmax: number): KvCache {
+    const be = this.be, c = this.config, C = c.dim, H = c.mlpRatio * C;
+    return {
+      B, Tmax,
+      k: Array.from({ length: c.layers }, () => be.zeros([B, Tmax, C])),
+      v: Array.from({ length: c.layers }, () => be.zeros([B, Tmax, C])),
+      zeros: be.zeros([B], 'u32'),
+      x: be.zeros([B, C]), y: be.zeros([B, C]), ln: be.zeros([B, C]), mean: be.zeros([B]), rstd: be.zeros([B]),
+      qkv: be.zeros([B, 3 * C]), attOut: be.zeros([B, C]), fc: be.zeros([B, H]), gelu: be.zeros([B, H]),
+      logits: be.zeros([B, c.vocabSize]),
+    };
+  }
+
+  freeCache(cache: KvCache): void {
+    const { B: _b, Tmax: _t, k, v, ...rest } = cache;
+    for (const t of [...k, ...v]) this.be.free(t);
+    freeAll(this.be, rest);
+  }
+
+  /** After forward() over prompts [B, T]: their keys and values, every layer, into the cache at [0, T). */
+  fillCache(cache: KvCache): void {
+    if (!this.last || !this.ws) throw new Error('fillCache without a forward pass');
+    const { B, T } = this.last.dec;
+    if (B !== cache.B || T > cache.Tmax) throw new Error(`cache for ${cache.B} rows of ${cache.Tmax}, forward had ${B} of ${T}`);
+    for (let l = 0; l < this.config.layers; l++) {
+      this.be.kvCacheWrite(cache.k[l], cache.v[l], this.ws.dec.acts[l].qkv, cache.zeros, B, T, cache.Tmax, this.config.dim);
+    }
+  }
+
+  /**
+   * One token per row: ids [B] at positions pos [B] (u32); their keys and
+   * values join the cache and each attends to cache positions [0, pos + 1),
+   * given as len [B]. Returns logits [B, vocab] (owned by the cache).
+   */
+  decodeStep(cache: KvCache, ids: Tensor, pos: Tensor, len: Tensor): Tensor {
+    const be = this.be, c = this.config, B = cache.B, C = c.dim, H = c.mlpRatio * C;
+    be.embedding(cache.x, ids, this.p('dec.wte'), B, C);
+    be.embedding(cache.x, pos, this.p('dec.wpe'), B, C, true);
+    let x = cache.x, y = cache.y;
+    for (let l = 0; l < c.layers; l++) {
+      const w = blockTensors(this.p, `dec.h${l}`);
+      be.layerNorm(cache.ln, cache.mean, cache.rstd, x, w.ln1w, w.ln1b, B, C);
+      linear(be, cache.qkv, cache.ln, w.qkvw, w.qkvb, B, C, 3 * C);
+      be.kvCacheWrite(cache.k[l], cache.v[l], cache.qkv, pos, B, 1, cache.Tmax, C);
+      be.attentionDecode(cache.attOut, cache.qkv, cache.k[l], cache.v[l], len, B, cache.Tmax, C, c.heads);
+      be.copy(y, x, 0, 0, B * C);
+      linear(be, y, cache.attOut, w.projw, w.projb, B, C, C, true);
+      be.layerNorm(cache.ln, cache.mean, cache.rstd, y, w.ln2w, w.ln2b, B, C);
+      linear(be, cache.fc, cache.ln, w.fcw, w.fcb, B, C, H);
+      be.gelu(cache.gelu, cache.fc);
+      linear(be, y, cache.gelu, w.fcprojw, w.fcprojb, B, H, C, true);
+      [x, y] = [y, x];
+    }
+    be.layerNorm(cache.ln, cache.mean, cache.rstd, x, this.p('dec.lnf.w'), this.p('dec.lnf.b'), B, C);
+    linear(be, cache.logits, cache.ln, this.p('dec.head.w'), null, B, C, c.vocabSize);
+    return cache.logits;
   }
 
   free(): void {

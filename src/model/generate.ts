@@ -1,0 +1,101 @@
+// Batched sampling with a KV cache: prefill the prompts (or given prefixes, to
+// continue forks) in one forward pass, then one token per row per step until
+// every row has emitted the stop token or maxNew is reached. Uniforms come
+// from the counter RNG at (seed, stream, step, rowIds[b], position), so a row
+// continued from its own prefix draws exactly what it would have drawn.
+
+import type { Tensor } from '../backend/backend';
+import { decoderArrays, freeDecoder, freeEncoder, maxLen, uploadDecoder, uploadImages, type SeqRow } from './inputs';
+import type { TinyVLM } from './tinyvlm';
+
+export interface GenerateOptions {
+  maxNew: number;
+  stopToken: number;
+  temperature: number;
+  topP: number;
+  seed: number;
+  stream: number;
+  step: number;
+  /** Read back every this many tokens to stop early when all rows are done. */
+  checkEvery?: number;
+}
+
+export interface Generated {
+  /** Per row: the generated ids, up to and including the stop token when it came. */
+  tokens: number[][];
+  stopped: boolean[];
+  /** Decoding steps run (the batch's longest row). */
+  steps: number;
+}
+
+export async function generate(
+  model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[], o: GenerateOptions,
+): Promise<Generated> {
+  const be = model.be, c = model.config, B = rows.length, V = c.vocabSize;
+  if (rowIds.length !== B) throw new Error(`generate: ${rowIds.length} row ids for ${B} rows`);
+  if (B === 0) return { tokens: [], stopped: [], steps: 0 };
+  const Tp = maxLen(rows);
+  const maxNew = Math.min(o.maxNew, c.maxSeq - Tp);
+  if (maxNew <= 0) throw new Error(`generate: prompts of ${Tp} tokens leave no room under ${c.maxSeq}`);
+  const lens = rows.map((r) => r.ids.length);
+
+  const enc = uploadImages(be, images, c);
+  const dec = uploadDecoder(be, decoderArrays(rows, Tp, c));
+  const logitsAll = model.forward(enc, dec);
+  const cache = model.allocCache(B, Tp + maxNew);
+  model.fillCache(cache);
+  const lastIdx = be.fromArray([B], Uint32Array.from(lens, (l, b) => b * Tp + l - 1));
+  const first = be.zeros([B, V]);
+  be.embedding(first, lastIdx, logitsAll, B, V); // gather each row's last-position logits
+
+  const ids = be.zeros([B], 'u32');
+  const gen = be.zeros([maxNew * B], 'u32');
+  const rowT = be.fromArray([B], Uint32Array.from(rowIds));
+  const pos = be.zeros([B], 'u32');
+  const len = be.zeros([B], 'u32');
+  const check = o.checkEvery ?? 8;
+  let logits: Tensor = first;
+  let steps = 0;
+  for (let s = 0; s < maxNew; s++) {
+    be.write(pos, Uint32Array.from(lens, (l) => l + s));
+    be.sample(ids, logits, rowT, pos, B, V, { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step });
+    be.copy(gen, ids, s * B, 0, B);
+    steps = s + 1;
+    if (s === maxNew - 1) break;
+    if ((s + 1) % check === 0) {
+      const sofar = await be.readU32(gen);
+      if (allStopped(sofar, B, s + 1, o.stopToken)) break;
+    }
+    be.write(len, Uint32Array.from(lens, (l) => l + s + 1));
+    logits = model.decodeStep(cache, ids, pos, len);
+  }
+  const out = await be.readU32(gen);
+  const tokens: number[][] = [], stopped: boolean[] = [];
+  for (let b = 0; b < B; b++) {
+    const t: number[] = [];
+    let done = false;
+    for (let s = 0; s < steps; s++) {
+      t.push(out[s * B + b]);
+      if (out[s * B + b] === o.stopToken) {
+        done = true;
+        break;
+      }
+    }
+    tokens.push(t);
+    stopped.push(done);
+  }
+  for (const t of [lastIdx, first, ids, gen, rowT, pos, len]) be.free(t);
+  model.freeCache(cache);
+  freeDecoder(be, dec);
+  freeEncoder(be, enc);
+  return { tokens, stopped, steps };
+}
+
+function allStopped(gen: Uint32Array, B: number, steps: number, stop: number): boolean {
+  for (let b = 0; b < B; b++) {
+    let hit = false;
+    for (let s = 0; s < steps && !hit; s++) hit = gen[s * B + b] === stop;
+    if (!hit) return false;
+  }
+  return true;
+}
