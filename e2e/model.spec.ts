@@ -36,3 +36,12 @@ test('sampling: the same seed gives the same tokens, and continuing a prefix giv
   expect(r.continued).toEqual(r.expected);
   expect(new Set(r.first.map((t) => t.join(','))).size).toBeGreaterThan(1);
 });
+
+test('a missing or truncated checkpoint is refused with a clear message; a good one loads with progress', async ({ page }) => {
+  await page.goto('/e2e/harness/model.html');
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  const msgs = await page.evaluate(() => window.modelHarness.badCheckpoints()) as string[];
+  expect(msgs[0]).toMatch(/CheckpointError: could not fetch \/models\/no-such-model\/model.safetensors: (HTTP 404|the server answered with an HTML page)/);
+  expect(msgs[1]).toMatch(/CheckpointError: .*truncated/);
+  expect(msgs[2]).toMatch(/loaded \d+ tensors, progress reached (\d+) of \1/);
+});

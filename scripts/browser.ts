@@ -16,7 +16,8 @@ export function requireChromium(): void {
 
 export async function withPage<T>(path: string, fn: (page: Page) => Promise<T>, opts: { echoConsole?: boolean } = {}): Promise<T> {
   requireChromium();
-  const server = await createServer({ logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+  // No HMR and no watching: editing the repo must not reload a long-running page.
+  const server = await createServer({ logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } } });
   await server.listen();
   const addr = server.httpServer?.address();
   if (!addr || typeof addr === 'string') throw new Error('vite did not report a port');

@@ -9,6 +9,7 @@ import { acquireDevice } from '../../src/gpu/device';
 import { TINYVLM_CONFIG, type ModelConfig } from '../../src/model/config';
 import { problemExample, type Example } from '../../src/model/examples';
 import { collate } from '../../src/model/examples';
+import { encodeCheckpoint, fetchCheckpoint } from '../../src/model/checkpoint';
 import { generate } from '../../src/model/generate';
 import { decoderArrays, freeDecoder, freeEncoder, maxLen, uploadDecoder, uploadImages } from '../../src/model/inputs';
 import { AdamW } from '../../src/model/optimizer';
@@ -114,10 +115,31 @@ async function sampling(seed: number): Promise<{ first: number[][]; second: numb
   return { first, second, continued: continued.map((t, i) => t.slice(0, expected[i].length)), expected, cut };
 }
 
+/** What loading says for a URL that is not there and for a truncated file. */
+async function badCheckpoints(): Promise<string[]> {
+  const msgs: string[] = [];
+  try {
+    await fetchCheckpoint('/models/no-such-model/model.safetensors');
+  } catch (e) {
+    msgs.push(`${(e as Error).name}: ${(e as Error).message}`);
+  }
+  const good = encodeCheckpoint(SMALL, initParamData(SMALL, 1));
+  const url = URL.createObjectURL(new Blob([good.slice(0, good.length - 64) as BlobPart]));
+  try {
+    await fetchCheckpoint(url, undefined, SMALL);
+  } catch (e) {
+    msgs.push(`${(e as Error).name}: ${(e as Error).message}`);
+  }
+  const progress: number[] = [];
+  const ok = await fetchCheckpoint(URL.createObjectURL(new Blob([good as BlobPart])), (n) => progress.push(n), SMALL);
+  msgs.push(`loaded ${ok.tensors.size} tensors, progress reached ${progress[progress.length - 1]} of ${good.length}`);
+  return msgs;
+}
+
 declare global {
   interface Window {
     modelHarness: Record<string, (...args: never[]) => Promise<unknown>>;
   }
 }
-window.modelHarness = { cpuVsGpu, overfit, sampling };
+window.modelHarness = { cpuVsGpu, overfit, sampling, badCheckpoints };
 document.body.dataset.ready = 'true';

@@ -10,6 +10,15 @@ import { GpuContext } from '../../src/gpu/context';
 import { acquireDevice } from '../../src/gpu/device';
 import { CounterRng, Streams } from '../../src/session/rng';
 import { matmulModel } from './onnxMatmul';
+import { TINYVLM_CONFIG } from '../../src/model/config';
+import { collate, problemExample } from '../../src/model/examples';
+import { generate } from '../../src/model/generate';
+import { decoderArrays, uploadDecoder, uploadImages } from '../../src/model/inputs';
+import { AdamW } from '../../src/model/optimizer';
+import { initParamData, Params } from '../../src/model/params';
+import { sftStep } from '../../src/model/sft';
+import { TinyVLM } from '../../src/model/tinyvlm';
+import { generateProblem } from '../../src/tasks/problem';
 
 export interface BenchRow {
   kernel: string;
@@ -224,7 +233,51 @@ export async function runBench(opts: { reps: number; sizes: number[]; only?: str
     rows.push({ kernel: c.kernel, shape: c.shape, ours_ms: ms });
     for (const t of tensors) be.free(t);
   }
+  if (want('tinyvlm')) rows.push(...(await modelRows(be, opts.reps)));
   if (ctx.errors.length) throw new Error(`WebGPU errors during the benchmark: ${ctx.errors.join('; ')}`);
+  return rows;
+}
+
+/** TinyVLM at the shipped size: a supervised step (forward, backward, AdamW) and sampling throughput. */
+async function modelRows(be: WebGpuBackend, reps: number): Promise<BenchRow[]> {
+  const c = TINYVLM_CONFIG;
+  const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, 1)));
+  const opt = new AdamW(be, model.params);
+  const rows: BenchRow[] = [];
+  for (const B of [8, 32]) {
+    const ex = Array.from({ length: B }, (_, i) => problemExample(generateProblem(5, i), c, { withTarget: true }));
+    const { rows: seqs, images } = collate(ex);
+    const T = seqs.reduce((m, r) => Math.max(m, r.ids.length), 0);
+    const enc = uploadImages(be, images, c);
+    const dec = uploadDecoder(be, decoderArrays(seqs, T, c));
+    const fwd = await timeIt(async () => {
+      model.forward(enc, dec);
+      await be.sync();
+    }, reps);
+    const fwdBwd = await timeIt(async () => {
+      model.forward(enc, dec);
+      model.zeroGrads();
+      be.fill(model.dlogits, 0);
+      model.backward();
+      await be.sync();
+    }, reps);
+    const step = await timeIt(async () => {
+      await sftStep(model, opt, ex);
+    }, reps);
+    rows.push({ kernel: 'tinyvlm forward', shape: `B${B} T${T}`, ours_ms: fwd });
+    rows.push({ kernel: 'tinyvlm forward+backward', shape: `B${B} T${T}`, ours_ms: fwdBwd });
+    rows.push({ kernel: 'tinyvlm train step (fwd+bwd+AdamW)', shape: `B${B} T${T}`, ours_ms: step, note: `${((B * T) / (step / 1000)).toFixed(0)} tokens/s` });
+  }
+  for (const B of [16, 64]) {
+    const ex = Array.from({ length: B }, (_, i) => problemExample(generateProblem(6, i), c));
+    const { rows: seqs, images } = collate(ex);
+    let tokens = 0;
+    const ms = await timeIt(async () => {
+      const g = await generate(model, seqs, images, seqs.map((_, i) => i), { maxNew: 32, stopToken: -1, temperature: 1, topP: 1, seed: 1, stream: 3, step: 0, checkEvery: 1000 });
+      tokens = g.steps * B;
+    }, Math.max(3, Math.floor(reps / 2)), 1);
+    rows.push({ kernel: 'tinyvlm sampling (KV cache)', shape: `B${B} x 32 new tokens`, ours_ms: ms, note: `${((tokens / ms) * 1000).toFixed(0)} tokens/s` });
+  }
   return rows;
 }
 

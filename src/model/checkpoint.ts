@@ -113,6 +113,10 @@ export async function fetchCheckpoint(url: string, onProgress?: (loaded: number,
     throw new CheckpointError(`could not fetch ${url}: ${(e as Error).message} (offline or blocked?)`);
   }
   if (!res.ok) throw new CheckpointError(`could not fetch ${url}: HTTP ${res.status} ${res.statusText}`);
+  // Dev servers and SPA hosts answer unknown paths with the app's index.html.
+  if ((res.headers.get('content-type') ?? '').includes('text/html')) {
+    throw new CheckpointError(`could not fetch ${url}: the server answered with an HTML page, not a checkpoint (wrong URL?)`);
+  }
   const total = Number(res.headers.get('content-length')) || null;
   const chunks: Uint8Array[] = [];
   let loaded = 0;

@@ -32,7 +32,7 @@ export const TINYVLM_CONFIG: ModelConfig = {
   dim: 64,
   layers: 2,
   heads: 2,
-  mlpRatio: 4,
+  mlpRatio: 2,
   vocabSize: VOCAB.length,
   maxSeq: 128,
 };

@@ -53,6 +53,25 @@ export class AdamW {
     }
   }
 
+  /** The moments, as extra checkpoint tensors (opt.m.<name>, opt.v.<name>), for resuming. */
+  async toHost(): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const s of this.params.specs) {
+      out.set(`opt.m.${s.name}`, await this.be.read(this.m.get(s.name)!));
+      out.set(`opt.v.${s.name}`, await this.be.read(this.v.get(s.name)!));
+    }
+    return out;
+  }
+
+  restore(tensors: Map<string, Float32Array>, step: number): void {
+    for (const s of this.params.specs) {
+      const m = tensors.get(`opt.m.${s.name}`), v = tensors.get(`opt.v.${s.name}`);
+      if (m) this.be.write(this.m.get(s.name)!, m);
+      if (v) this.be.write(this.v.get(s.name)!, v);
+    }
+    this.step = step;
+  }
+
   free(): void {
     for (const t of [...this.m.values(), ...this.v.values(), this.slots, this.total]) this.be.free(t);
   }

@@ -1,0 +1,50 @@
+// npm run eval -- --checkpoint DIR --seed S --count N --out FILE.json [--card]
+// Greedy decoding on N held-out problems of seed S in headless Chromium on
+// WebGPU: answer accuracy, description exact-match and F1, and the mean MI of
+// right vs wrong descriptions, overall and per family. --card rewrites
+// DIR/README.md from these figures and DIR/training.json.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EvalReport } from '../src/model/evaluate';
+import { parseArgs, withPage } from './browser';
+import { writeCard } from './eval/card';
+
+const args = parseArgs(process.argv.slice(2));
+const dir = args.checkpoint ?? 'models/tinyvlm-v1';
+const seed = Number(args.seed ?? 2026);
+const count = Number(args.count ?? 1000);
+const weightsPath = join(dir, 'model.safetensors');
+if (!existsSync(weightsPath)) {
+  console.error(`no checkpoint at ${weightsPath}`);
+  process.exit(2);
+}
+const weights = readFileSync(weightsPath).toString('base64');
+const t0 = Date.now();
+const report = await withPage('/scripts/eval/eval.html', async (page) => {
+  let last = 0;
+  await page.exposeFunction('reportProgress', (msg: string) => {
+    if (Date.now() - last > 15000) {
+      console.log(`  ${msg}`);
+      last = Date.now();
+    }
+  });
+  return page.evaluate(([w, s, n]) => window.evalPage.run(w, s, n), [weights, seed, count] as const) as Promise<EvalReport>;
+});
+const json = { checkpoint: dir, ...report, wall_s: (Date.now() - t0) / 1000 };
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const mi = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+console.log('| family | count | answer acc | blind floor | desc exact | desc F1 | MI right | MI wrong |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [f, s] of [...Object.entries(report.families), ['overall', report.overall] as const]) {
+  if (!s) continue;
+  console.log(`| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`);
+}
+if (args.out) {
+  writeFileSync(args.out, JSON.stringify(json, null, 2) + '\n');
+  console.log(`wrote ${args.out}`);
+}
+if (args.card) {
+  writeCard(dir, json);
+  console.log(`wrote ${join(dir, 'README.md')}`);
+}

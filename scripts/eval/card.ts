@@ -1,0 +1,54 @@
+// The model card, written from a measured evaluation and the training record.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EvalReport } from '../../src/model/evaluate';
+
+export function writeCard(dir: string, report: EvalReport & { wall_s: number; checkpoint: string }): void {
+  const training = existsSync(join(dir, 'training.json')) ? JSON.parse(readFileSync(join(dir, 'training.json'), 'utf8')) : null;
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const mi = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+  const rows = [...Object.entries(report.families), ['**overall**', report.overall] as const]
+    .filter(([, s]) => s)
+    .map(([f, s]) => `| ${f} | ${s!.count} | ${pct(s!.answer_acc)} | ${pct(s!.blind_floor)} | ${pct(s!.desc_exact)} | ${s!.desc_f1.toFixed(3)} | ${mi(s!.mi_right)} | ${mi(s!.mi_wrong)} |`);
+  const o = training?.options ?? {};
+  const md = `# ${config.name}
+
+The supervised warm start of the MIRL Playground: a TinyVLM trained on the synthetic tasks
+(\`src/tasks\`), deliberately stopped short of perfect so that RL has perception errors to fix.
+
+## What it is
+
+- ViT-style encoder: ${config.imageSize}x${config.imageSize} RGB in ${config.patchSize}x${config.patchSize} patches (${(config.imageSize / config.patchSize) ** 2} image tokens), width ${config.encDim}, ${config.encLayers} block(s), ${config.encHeads} heads; its outputs projected to the decoder width are the image tokens.
+- Causal pre-LN decoder: width ${config.dim}, ${config.layers} blocks, ${config.heads} heads, GELU MLP of ${config.mlpRatio}x width, learned positions (${config.maxSeq}), separate output head, vocabulary ${config.vocabSize} words; the image and the question attend both ways (prefix-LM mask).
+- A learned null-image embedding stands in for the image tokens; training drops the image with probability ${o.imageDropout ?? 'n/a'}, so the image-free prior p(d | q) that the MI score needs is a trained distribution.
+- ${training?.params ?? 'n/a'} parameters (${(((training?.params ?? 0) * 4) / 1e6).toFixed(2)} MB as f32).
+
+**Why this size.** On this project's CPU-only machines WebGPU runs on SwiftShader at about 0.5-0.8 GFLOP/s, so
+the warm start had to train in about an hour there, and an RL step (sampling 10 descriptions and 6 forks per prompt,
+two teacher-forced scoring passes, one backward) must stay well under a second on a laptop GPU. A width-64,
+2-block decoder is the largest that met the first; the second follows with a wide margin (see \`npm run bench\`).
+
+## Recipe (reproducible: \`npm run pretrain\`)
+
+Supervised next-token cross-entropy on the completion tokens (description, reasoning, answer) of problems from task
+seed ${o.seed ?? 'n/a'} (all seven families in rotation, default scene knobs), batch ${o.batch ?? 'n/a'}, AdamW (lr ${o.lr ?? 'n/a'}, betas 0.9/0.95,
+weight decay 0.01 on matrices, global-norm clip 1), ${o.warmup ?? 'n/a'} warm-up steps then cosine decay, initialisation from
+seed ${o.seed ?? 'n/a'}. Every ${o.evalEvery ?? 'n/a'} steps a validation set (seed ${o.evalSeed ?? 'n/a'}, ${o.evalCount ?? 'n/a'} problems, greedy) was scored, and
+training stopped ${training?.stoppedEarly ? `at step ${training.step}, the first validation at or above answer accuracy ${o.stopAt?.answerAcc} and description exact-match ${o.stopAt?.descExact}` : `after ${training?.step ?? 'n/a'} steps`}.
+
+## Measured (\`npm run eval -- --checkpoint ${dir} --seed ${report.seed} --count ${report.count}\`)
+
+${report.count} held-out problems of seed ${report.seed} (not used in training or validation), greedy decoding. *Blind floor*:
+the best constant answer per family on the same problems. *MI*: mean over description tokens of
+log p(d_t | image) - log p(d_t | null image), in nats, for the model's own descriptions, split by whether the
+description was exactly right.
+
+| family | count | answer acc | blind floor | desc exact | desc F1 | MI right | MI wrong |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
+
+Evaluation wall time: ${report.wall_s.toFixed(0)} s (headless Chromium, WebGPU on SwiftShader).
+`;
+  writeFileSync(join(dir, 'README.md'), md);
+}

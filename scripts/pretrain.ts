@@ -1,0 +1,46 @@
+// npm run pretrain [-- --steps N --batch B --lr X --seed S --out DIR --fresh]
+// Supervised warm start of TinyVLM in headless Chromium on WebGPU. Progress is
+// printed as it goes; a resume checkpoint is written every --checkpoint-every
+// steps to DIR/.resume/ and picked up by the next run unless --fresh.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PretrainOptions, PretrainResult } from './pretrain/pretrainPage';
+import { parseArgs, withPage } from './browser';
+
+const args = parseArgs(process.argv.slice(2));
+const out = args.out ?? 'models/tinyvlm-v1';
+const resumeDir = join(out, '.resume');
+const resumeFile = join(resumeDir, 'resume.safetensors');
+mkdirSync(resumeDir, { recursive: true });
+
+const opts: PretrainOptions = {
+  seed: Number(args.seed ?? 1),
+  steps: Number(args.steps ?? 3000),
+  batch: Number(args.batch ?? 32),
+  lr: Number(args.lr ?? 3e-3),
+  warmup: Number(args.warmup ?? 50),
+  imageDropout: Number(args['image-dropout'] ?? 0.15),
+  evalEvery: Number(args['eval-every'] ?? 100),
+  evalCount: Number(args['eval-count'] ?? 128),
+  evalSeed: Number(args['eval-seed'] ?? 777),
+  checkpointEvery: Number(args['checkpoint-every'] ?? 50),
+  stopAt: args['no-early-stop'] ? null : { answerAcc: Number(args['stop-answer'] ?? 0.6), descExact: Number(args['stop-desc'] ?? 0.45) },
+  minSteps: Number(args['min-steps'] ?? 200),
+  resume: !args.fresh && existsSync(resumeFile) ? readFileSync(resumeFile).toString('base64') : null,
+};
+console.log(`pretraining into ${out}: ${JSON.stringify({ ...opts, resume: opts.resume ? resumeFile : null })}`);
+
+const result = await withPage('/scripts/pretrain/pretrain.html', async (page) => {
+  await page.exposeFunction('reportProgress', (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`));
+  await page.exposeFunction('saveResume', (b64: string, step: number) => {
+    writeFileSync(resumeFile, Buffer.from(b64, 'base64'));
+    console.log(`  resume checkpoint at step ${step}`);
+  });
+  return page.evaluate((o) => window.pretrain.run(o), opts) as Promise<PretrainResult>;
+});
+
+writeFileSync(join(out, 'model.safetensors'), Buffer.from(result.weights, 'base64'));
+writeFileSync(join(out, 'config.json'), JSON.stringify(result.config, null, 2) + '\n');
+writeFileSync(join(out, 'training.json'), JSON.stringify({ options: { ...opts, resume: Boolean(opts.resume) }, step: result.step, stoppedEarly: result.stoppedEarly, params: result.params, lastEval: result.lastEval, history: result.history.filter((h) => h.step % 10 === 9) }, null, 1) + '\n');
+console.log(`wrote ${join(out, 'model.safetensors')} at step ${result.step}${result.stoppedEarly ? ' (stopped early: validation reached the target)' : ''}`);
