@@ -314,7 +314,70 @@ export function buildCases(seed: number): KernelCase[] {
       },
     });
   }
+  // --- RL kernels ---
+  for (const [B, T, V, K] of [[5, 9, 13, 1], [6, 11, 85, 3]]) {
+    const r = gen();
+    const starts = Array.from({ length: B }, () => r.int(T));
+    const lens = starts.map((st, i) => (i === 1 ? 0 : 1 + r.int(T - st)));
+    cases.push({
+      group: 'rl', name: `MI score B${B} T${T} V${V} K${K}`,
+      inputs: { logits: r.f([(1 + K) * B * T, V], 4), ids: r.ids([B * T], V), start: r.u([B], starts), len: r.u([B], lens) },
+      outputs: { mi: poison([B]), dep: poison([B * T]) },
+      run: (be, t) => be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K),
+    });
+  }
+  {
+    const r = gen();
+    const [G, N, k] = [4, 10, 6];
+    const scores = r.f([G * N], 2);
+    for (let i = 0; i < scores.data.length; i++) scores.data[i] = Math.round(scores.data[i] * 4) / 4; // ties
+    cases.push({
+      group: 'rl', name: `top-k G${G} N${N} k${k} with ties`,
+      inputs: { scores },
+      outputs: { keep: { shape: [G * N], init: 'poison', dtype: 'u32' } },
+      run: (be, t) => be.topK(t.keep, t.scores, G, N, k),
+      check: (gpu, cpu) => (Array.from(gpu.keep).join() === Array.from(cpu.keep).join() ? null : `keep ${Array.from(gpu.keep)} vs ${Array.from(cpu.keep)}`),
+    });
+  }
+  for (const normalize of ['std', 'none'] as const) {
+    const r = gen();
+    const [G, N, T] = [3, 10, 7];
+    const rAns = r.u([G * N], Array.from({ length: G * N }, (_, i) => (i < N ? 1 : r.int(2))));
+    cases.push({
+      group: 'rl', name: `advantages G${G} N${N} T${T} normalize ${normalize} (one group all equal)`,
+      inputs: {
+        rPerc: r.f([G * N], 2),
+        rAns: { shape: [G * N], data: Float32Array.from(rAns.data) },
+        keep: r.u([G * N], Array.from({ length: G * N }, () => (r.int(10) < 6 ? 1 : 0))),
+        seg: r.u([G * N * T], Array.from({ length: G * N * T }, () => r.int(3))),
+      },
+      outputs: { adv: poison([G * N * T]), rowAdv: poison([2 * G * N]) },
+      run: (be, t) => be.advantages(t.adv, t.rowAdv, t.rPerc, t.rAns, t.keep, t.seg, G, N, T, { normalize, eps: 1e-6, wPerc: 0.7, wAns: 1.3 }),
+    });
+  }
+  {
+    const r = gen();
+    const n = 1000;
+    const lpNew = r.pos([n], -3, 0);
+    const lpOld = { shape: [n], data: Float32Array.from(lpNew.data, (x, i) => x + (((i * 7919) % 100) / 100 - 0.5)) };
+    const weight = { shape: [n], data: Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 1 / 900)) };
+    cases.push({
+      group: 'rl', name: `policy loss n${n} (clipped both ways, KL)`,
+      inputs: { lpNew, lpOld, lpRef: r.pos([n], -3, 0), adv: r.f([n], 2), weight },
+      outputs: { loss: poison([n]), kl: poison([n]), dlp: poison([n]) },
+      run: (be, t) => be.policyLoss(t.loss, t.kl, t.dlp, t.lpNew, t.lpOld, t.lpRef, t.adv, t.weight, n, { clipLow: 0.2, clipHigh: 0.28, beta: 0.04 }),
+    });
+  }
+  {
+    const r = gen();
+    cases.push({
+      group: 'rl', name: 'entropy N37 V85',
+      inputs: { logits: r.f([37, 85], 5) },
+      outputs: { out: poison([37]) },
+      run: (be, t) => be.entropy(t.out, t.logits, 37, 85),
+    });
+  }
   return cases;
 }
 
-export const GROUPS = ['matmul', 'elementwise', 'gelu', 'layernorm', 'attention', 'embedding', 'logsoftmax', 'crossentropy', 'reduce', 'adamw', 'sample'] as const;
+export const GROUPS = ['matmul', 'elementwise', 'gelu', 'layernorm', 'attention', 'embedding', 'logsoftmax', 'crossentropy', 'reduce', 'adamw', 'sample', 'rl'] as const;

@@ -59,6 +59,22 @@ export interface SampleParams {
   step: number;
 }
 
+export interface AdvantageParams {
+  /** 'std': (R - mean) / (unbiased std + eps), as verl/TRL/EasyR1; 'none': R - mean (Dr.GRPO). */
+  normalize: 'std' | 'none';
+  eps: number;
+  /** Segment weights. */
+  wPerc: number;
+  wAns: number;
+}
+
+export interface PolicyLossParams {
+  clipLow: number;
+  clipHigh: number;
+  /** KL coefficient (k3 estimator against the reference log-probs); 0 disables. */
+  beta: number;
+}
+
 /** Target id meaning "no loss here" for cross-entropy. */
 export const IGNORE_INDEX = 0xffffffff;
 
@@ -141,6 +157,23 @@ export interface Backend {
    * global norm used for clipping, computed on the device without a readback.
    */
   adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, sumsq: Tensor, nSlots: number, hp: AdamWParams): void;
+
+  // --- RL ---
+  /**
+   * MI of descriptions from teacher-forced logits of (1 + K) passes stacked in
+   * logits [(1 + K) * B * T, V] (real image first, then K alternatives);
+   * positions [descStart[b], descStart[b] + descLen[b]) score ids[b * T + t].
+   * mi [B]; dep [B * T] per-token log p(real) - mean log p(alt) (0 off the description).
+   */
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number): void;
+  /** keep[g * N + i] = 1 (u32) for the k highest scores of each group of N, ties to the lower index. */
+  topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void;
+  /** Decoupled group-normalised advantages per row (rowAdv [2B]) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void;
+  /** The clipped surrogate with k3 KL per token, its weight applied; dlp = d loss / d lpNew. */
+  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void;
+  /** out[n] = entropy (nats) of softmax(logits[n]). */
+  entropy(out: Tensor, logits: Tensor, N: number, V: number): void;
 
   // --- sampling ---
   /**

@@ -1,4 +1,4 @@
-import type { AdamWParams, AttentionShape, Backend, DType, MatmulOpts, ReduceOp, SampleParams, Tensor } from '../backend';
+import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
 import { checkSize } from '../backend';
 import { adamwRef } from './adamw';
 import { attentionBackwardRef, attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
@@ -8,6 +8,7 @@ import { layerNormBackwardRef, layerNormRef } from './layernorm';
 import { logSoftmaxGatherBackwardRef, logSoftmaxGatherRef } from './logsoftmax';
 import { biasBackwardRef, matmulRef } from './matmul';
 import { reduceRef } from './reduce';
+import { advantagesRef, entropyRef, miScoreRef, policyLossRef, topKRef } from './rl';
 import { sampleRef } from './sampler';
 
 export class CpuTensor implements Tensor {
@@ -121,6 +122,21 @@ export class CpuBackend implements Backend {
   }
   adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, sumsq: Tensor, nSlots: number, hp: AdamWParams): void {
     adamwRef(d(param), d(grad), d(m), d(v), d(sumsq), nSlots, hp);
+  }
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number): void {
+    miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K);
+  }
+  topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
+    topKRef(d(keep), d(scores), G, N, k);
+  }
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void {
+    advantagesRef(d(advTok), d(rowAdv), d(rPerc), d(rAns), d(keep), d(seg), G, N, T, p);
+  }
+  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void {
+    policyLossRef(d(loss), d(kl), d(dlp), d(lpNew), d(lpOld), d(lpRef), d(adv), d(weight), n, p);
+  }
+  entropy(out: Tensor, logits: Tensor, N: number, V: number): void {
+    entropyRef(d(out), d(logits), N, V);
   }
   sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams): void {
     sampleRef(d(outIds), d(logits), d(rowIds), d(positions), B, V, p);

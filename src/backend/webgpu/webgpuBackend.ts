@@ -1,4 +1,4 @@
-import type { AdamWParams, AttentionShape, Backend, DType, MatmulOpts, ReduceOp, SampleParams, Tensor } from '../backend';
+import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
 import { checkSize } from '../backend';
 import type { GpuContext } from '../../gpu/context';
 import { dispatchAdamW } from '../../gpu/kernels/adamw';
@@ -6,7 +6,8 @@ import { dispatchAttention, dispatchAttentionBackward, dispatchAttentionDecode, 
 import { dispatchAdd, dispatchFill, dispatchGelu, dispatchGeluBackward, dispatchScale } from '../../gpu/kernels/elementwise';
 import { dispatchEmbedding, dispatchEmbeddingBackward } from '../../gpu/kernels/embedding';
 import { dispatchLayerNorm, dispatchLayerNormBackward } from '../../gpu/kernels/layernorm';
-import { dispatchLogSoftmaxGather, dispatchLogSoftmaxGatherBackward } from '../../gpu/kernels/logsoftmax';
+import { dispatchEntropy, dispatchLogSoftmaxGather, dispatchLogSoftmaxGatherBackward } from '../../gpu/kernels/logsoftmax';
+import { dispatchAdvantages, dispatchMiScore, dispatchPolicyLoss, dispatchTopK } from '../../gpu/kernels/rl';
 import { dispatchBiasBackward, dispatchMatmul } from '../../gpu/kernels/matmul';
 import { dispatchReduce } from '../../gpu/kernels/reduce';
 import { dispatchRngFill, dispatchSample } from '../../gpu/kernels/sample';
@@ -159,6 +160,28 @@ export class WebGpuBackend implements Backend {
   adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, sumsq: Tensor, nSlots: number, hp: AdamWParams): void {
     checkSize('adamw grad', grad, param.size);
     dispatchAdamW(this.ctx, g(param), g(grad), g(m), g(v), g(sumsq), param.size, nSlots, hp);
+  }
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number): void {
+    checkSize('miScore logits', logits, (1 + K) * B * T * V);
+    checkSize('miScore dep', dep, B * T);
+    dispatchMiScore(this.ctx, g(mi), g(dep), g(logits), g(ids), g(descStart), g(descLen), B, T, V, K);
+  }
+  topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
+    checkSize('topK scores', scores, G * N);
+    dispatchTopK(this.ctx, g(keep), g(scores), G, N, k);
+  }
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void {
+    checkSize('advantages seg', seg, G * N * T);
+    checkSize('advantages rowAdv', rowAdv, 2 * G * N);
+    dispatchAdvantages(this.ctx, g(advTok), g(rowAdv), g(rPerc), g(rAns), g(keep), g(seg), G, N, T, p);
+  }
+  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void {
+    checkSize('policyLoss lpNew', lpNew, n);
+    dispatchPolicyLoss(this.ctx, g(loss), g(kl), g(dlp), g(lpNew), g(lpOld), g(lpRef), g(adv), g(weight), n, p);
+  }
+  entropy(out: Tensor, logits: Tensor, N: number, V: number): void {
+    checkSize('entropy logits', logits, N * V);
+    dispatchEntropy(this.ctx, g(out), g(logits), N, V);
   }
   sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams): void {
     checkSize('sample logits', logits, B * V);

@@ -14,3 +14,7 @@ export function dispatchLogSoftmaxGatherBackward(ctx: GpuContext, dlogits: GPUBu
   lse: GPUBuffer, ids: GPUBuffer, N: number, V: number, sign: number): void {
   ctx.dispatch(LOGSOFTMAX, [u32(N), u32(V), f32(sign)], [logits, ids, dlogits, lse, dout], grid1D(N * V, 256), { entryPoint: 'backward' });
 }
+
+export function dispatchEntropy(ctx: GpuContext, out: GPUBuffer, logits: GPUBuffer, N: number, V: number): void {
+  ctx.dispatch(LOGSOFTMAX, [u32(N), u32(V), f32(1)], [logits, null, out, null, null], grid1D(N, 64), { entryPoint: 'entropy' });
+}

@@ -40,3 +40,22 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let hot = select(0.0, 1.0, v == id);
   out[idx] += p.sign * dout[n] * (hot - prob);
 }
+
+// out[n] = entropy (nats) of softmax(logits[n]), one thread per row.
+@compute @workgroup_size(64)
+fn entropy(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let n = gid.x + gid.y * nwg.x * 64u;
+  if (n >= p.N) { return; }
+  let o = n * p.V;
+  var mx = -3.0e38;
+  for (var v = 0u; v < p.V; v++) { mx = max(mx, logits[o + v]); }
+  var z = 0.0;
+  var s = 0.0;
+  for (var v = 0u; v < p.V; v++) {
+    let x = logits[o + v] - mx;
+    let e = exp(x);
+    z += e;
+    s += e * x;
+  }
+  out[n] = log(z) - s / z;
+}

@@ -1,0 +1,148 @@
+// CPU references of the RL kernels: the MI score of descriptions, top-k
+// selection per group, decoupled group-normalised advantages, the clipped
+// surrogate loss, and per-row entropy.
+
+import type { AdvantageParams, PolicyLossParams } from '../backend';
+import type { Arr } from './arrays';
+
+function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): number {
+  let m = -Infinity;
+  for (let v = 0; v < V; v++) m = Math.max(m, logits[o + v]);
+  let s = 0;
+  for (let v = 0; v < V; v++) s += Math.exp(logits[o + v] - m);
+  return logits[o + id] - m - Math.log(s);
+}
+
+/**
+ * MI of each row's description from teacher-forced logits. logits holds (1 + K)
+ * passes of [B * T, V]: the real image first, then K alternatives. Positions
+ * t in [descStart[b], descStart[b] + descLen[b]) score ids[b * T + t].
+ *   mi[b] = (S_real - (logsumexp_j S_j - log K)) / descLen,  S = sum_t log p
+ * (for K = 1, the mean per-token difference). dep[b * T + t] is the per-token
+ * log p(real) - mean_j log p(alt_j) on description positions, 0 elsewhere.
+ */
+export function miScoreRef(mi: Arr, dep: Arr, logits: Arr, ids: Arr, descStart: Arr, descLen: Arr, B: number, T: number, V: number, K: number): void {
+  const pass = B * T * V;
+  for (let i = 0; i < B * T; i++) dep[i] = 0;
+  for (let b = 0; b < B; b++) {
+    const n = descLen[b];
+    let sReal = 0;
+    const sAlt = new Float64Array(K);
+    for (let t = descStart[b]; t < descStart[b] + n; t++) {
+      const row = b * T + t;
+      const lr = logSoftmaxAt(logits, row * V, V, ids[row]);
+      sReal += lr;
+      let meanAlt = 0;
+      for (let j = 0; j < K; j++) {
+        const la = logSoftmaxAt(logits, (j + 1) * pass + row * V, V, ids[row]);
+        sAlt[j] += la;
+        meanAlt += la / K;
+      }
+      dep[row] = lr - meanAlt;
+    }
+    if (n === 0) {
+      mi[b] = 0;
+      continue;
+    }
+    let m = -Infinity;
+    for (let j = 0; j < K; j++) m = Math.max(m, sAlt[j]);
+    let s = 0;
+    for (let j = 0; j < K; j++) s += Math.exp(sAlt[j] - m);
+    mi[b] = (sReal - (m + Math.log(s) - Math.log(K))) / n;
+  }
+}
+
+/** keep[g * N + i] = 1 for the k highest scores in group g, ties to the lower index. */
+export function topKRef(keep: Arr, scores: Arr, G: number, N: number, k: number): void {
+  for (let g = 0; g < G; g++) {
+    for (let i = 0; i < N; i++) {
+      const si = scores[g * N + i];
+      let rank = 0;
+      for (let j = 0; j < N; j++) {
+        const sj = scores[g * N + j];
+        if (sj > si || (sj === si && j < i)) rank++;
+      }
+      keep[g * N + i] = rank < k ? 1 : 0;
+    }
+  }
+}
+
+function groupStats(xs: number[], normalize: AdvantageParams['normalize'], eps: number): { mean: number; scale: number } {
+  const n = xs.length;
+  if (n === 0) return { mean: 0, scale: 0 };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (normalize === 'none') return { mean, scale: 1 };
+  const v = n > 1 ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
+  const sd = Math.sqrt(v) + eps;
+  return { mean, scale: sd > 0 ? 1 / sd : 0 }; // an all-equal group gives zero advantage even with eps = 0
+}
+
+/**
+ * Decoupled advantages. Rows are G groups of N. Perception: normalised over
+ * all N rows of the group; answer: over the group's kept rows only (0 on
+ * dropped rows). rowAdv[2b] = A_perc, rowAdv[2b + 1] = A_ans. Each token gets
+ * its segment's advantage times the segment weight: seg 1 perception, 2 answer, 0 none.
+ */
+export function advantagesRef(
+  advTok: Arr, rowAdv: Arr, rPerc: Arr, rAns: Arr, keep: Arr, seg: Arr, G: number, N: number, T: number, p: AdvantageParams,
+): void {
+  for (let g = 0; g < G; g++) {
+    const rows = Array.from({ length: N }, (_, i) => g * N + i);
+    const perc = groupStats(rows.map((b) => rPerc[b]), p.normalize, p.eps);
+    const kept = rows.filter((b) => keep[b] === 1);
+    const ans = groupStats(kept.map((b) => rAns[b]), p.normalize, p.eps);
+    for (const b of rows) {
+      rowAdv[2 * b] = (rPerc[b] - perc.mean) * perc.scale;
+      rowAdv[2 * b + 1] = keep[b] === 1 ? (rAns[b] - ans.mean) * ans.scale : 0;
+      for (let t = 0; t < T; t++) {
+        const s = seg[b * T + t];
+        advTok[b * T + t] = s === 1 ? p.wPerc * rowAdv[2 * b] : s === 2 ? p.wAns * rowAdv[2 * b + 1] : 0;
+      }
+    }
+  }
+}
+
+/**
+ * Per token: ratio = exp(lpNew - lpOld); surrogate = min(ratio A, clip(ratio) A);
+ * k3 KL to the reference = exp(lpRef - lpNew) - (lpRef - lpNew) - 1;
+ * loss = weight * (-surrogate + beta kl); dlp = d loss / d lpNew.
+ */
+export function policyLossRef(loss: Arr, kl: Arr, dlp: Arr, lpNew: Arr, lpOld: Arr, lpRef: Arr, adv: Arr, weight: Arr, n: number, p: PolicyLossParams): void {
+  for (let i = 0; i < n; i++) {
+    const w = weight[i];
+    if (w === 0) {
+      loss[i] = 0;
+      kl[i] = 0;
+      dlp[i] = 0;
+      continue;
+    }
+    const a = adv[i];
+    const ratio = Math.exp(lpNew[i] - lpOld[i]);
+    const clipped = Math.min(Math.max(ratio, 1 - p.clipLow), 1 + p.clipHigh);
+    const unclippedTerm = ratio * a, clippedTerm = clipped * a;
+    const useUnclipped = unclippedTerm <= clippedTerm;
+    const surrogate = useUnclipped ? unclippedTerm : clippedTerm;
+    // the clipped branch is constant in lpNew
+    const dSurr = useUnclipped ? ratio * a : 0;
+    const d = lpRef[i] - lpNew[i];
+    const k3 = Math.exp(d) - d - 1;
+    kl[i] = k3;
+    loss[i] = w * (-surrogate + p.beta * k3);
+    dlp[i] = w * (-dSurr + p.beta * (1 - Math.exp(d)));
+  }
+}
+
+/** out[n] = entropy of softmax(logits[n]) in nats. */
+export function entropyRef(out: Arr, logits: Arr, N: number, V: number): void {
+  for (let n = 0; n < N; n++) {
+    let m = -Infinity;
+    for (let v = 0; v < V; v++) m = Math.max(m, logits[n * V + v]);
+    let z = 0, s = 0;
+    for (let v = 0; v < V; v++) {
+      const e = Math.exp(logits[n * V + v] - m);
+      z += e;
+      s += e * (logits[n * V + v] - m);
+    }
+    out[n] = Math.log(z) - s / z;
+  }
+}

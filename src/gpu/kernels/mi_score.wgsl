@@ -1,0 +1,63 @@
+// MI of each row's description, in one kernel: the per-token log-softmax
+// gather from the logits of the real pass and of K alternative passes, their
+// difference, and the masked mean. One thread per row.
+//   mi[b] = (S_real - (logsumexp_j S_j - log K)) / n,  S = sum over description tokens of log p
+// dep[b*T + t] = log p_real - mean_j log p_alt_j on description tokens, 0 elsewhere.
+
+struct Params { B: u32, T: u32, V: u32, K: u32 }
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(2) var<storage, read> ids: array<u32>;
+@group(0) @binding(3) var<storage, read> descStart: array<u32>;
+@group(0) @binding(4) var<storage, read> descLen: array<u32>;
+@group(0) @binding(5) var<storage, read_write> mi: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dep: array<f32>;
+
+const MAX_K = 16u;
+
+fn log_softmax_at(o: u32, id: u32) -> f32 {
+  var m = -3.0e38;
+  for (var v = 0u; v < p.V; v++) { m = max(m, logits[o + v]); }
+  var s = 0.0;
+  for (var v = 0u; v < p.V; v++) { s += exp(logits[o + v] - m); }
+  return logits[o + min(id, p.V - 1u)] - m - log(s);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let b = gid.x;
+  if (b >= p.B) { return; }
+  let T = p.T;
+  let passSize = p.B * T * p.V;
+  let start = descStart[b];
+  let n = descLen[b];
+  for (var t = 0u; t < T; t++) {
+    if (t < start || t >= start + n) { dep[b * T + t] = 0.0; }
+  }
+  var sReal = 0.0;
+  var sAlt: array<f32, MAX_K>;
+  for (var j = 0u; j < MAX_K; j++) { sAlt[j] = 0.0; }
+  for (var t = start; t < start + n; t++) {
+    let row = b * T + t;
+    let id = ids[row];
+    let lr = log_softmax_at(row * p.V, id);
+    sReal += lr;
+    var meanAlt = 0.0;
+    for (var j = 0u; j < p.K; j++) {
+      let la = log_softmax_at((j + 1u) * passSize + row * p.V, id);
+      sAlt[j] += la;
+      meanAlt += la / f32(p.K);
+    }
+    dep[row] = lr - meanAlt;
+  }
+  if (n == 0u) {
+    mi[b] = 0.0;
+    return;
+  }
+  var m = -3.0e38;
+  for (var j = 0u; j < p.K; j++) { m = max(m, sAlt[j]); }
+  var s = 0.0;
+  for (var j = 0u; j < p.K; j++) { s += exp(sAlt[j] - m); }
+  mi[b] = (sReal - (m + log(s) - log(f32(p.K)))) / f32(n);
+}
