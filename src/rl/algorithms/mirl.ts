@@ -1,0 +1,69 @@
+// MIRL: pre-sample N descriptions per prompt, score them by MI, keep the top k
+// on the device, fork only those into full trajectories; perception reward =
+// (normalised) MI on every pre-sample's description, answer reward on the forks.
+
+import type { TinyVLM } from '../../model/tinyvlm';
+import type { RLConfig } from '../config';
+import { groupedPerceptionRewards, answerReward, labelRow } from '../rewards';
+import { ANS_END, DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, type StepPrompts } from '../rollout';
+import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
+import type { AlgoRollout } from './types';
+
+export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number): Promise<AlgoRollout> {
+  const be = model.be, P = prompts.rows.length, N = cfg.N;
+  const t0 = performance.now();
+  const pre = repeatRows(prompts.rows, N);
+  const rowIds = pre.map((_, i) => i);
+  const s1 = await sampleRows(model, pre, prompts.images, rowIds, DESC_END, cfg.maxDescTokens, cfg, step);
+  const t1 = performance.now();
+
+  const split = s1.tokens.map(splitDescription);
+  const descRows = pre.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
+  const promptOf = pre.map((_, i) => Math.floor(i / N));
+  const scores = scoreDescriptions(model, descRows, prompts.images, prompts.promptImages, promptOf, cfg, step);
+  const keepT = be.zeros([P * N], 'u32');
+  be.topK(keepT, scores.mi, P, N, cfg.k);
+  const mi = Array.from(await be.read(scores.mi));
+  const keep = Array.from(await be.readU32(keepT));
+  const dep = await be.read(scores.dep);
+  for (const t of [scores.mi, scores.dep, keepT]) be.free(t);
+  const t2 = performance.now();
+
+  // Fork: continue only the kept descriptions, closing any that ran out.
+  const kept = keep.flatMap((k, i) => (k ? [i] : []));
+  const forkRows = kept.map((i) => ({ ...pre[i], ids: [...descRows[i].ids, DESC_END] }));
+  const s2 = await sampleRows(model, forkRows, prompts.images, kept.map((i) => rowIds[i]), ANS_END, cfg.maxAnswerTokens, cfg, step);
+  const t3 = performance.now();
+
+  const cont: number[][] = pre.map(() => []);
+  kept.forEach((i, j) => (cont[i] = s2.tokens[j]));
+  const labels = pre.map((_, i) => {
+    const p = prompts.problems[promptOf[i]];
+    return labelRow(p, split[i].desc, keep[i] ? [...split[i].desc, DESC_END, ...cont[i]] : null);
+  });
+  const rows = pre.map((r, i) => {
+    const tail = keep[i] ? [DESC_END, ...cont[i]] : split[i].closed ? [DESC_END] : [];
+    return { ...r, ids: [...descRows[i].ids, ...tail] };
+  });
+  const seg = pre.map((_, i) => {
+    const s = split[i].desc.map(() => SEG_PERC);
+    if (keep[i]) s.push(split[i].closed ? SEG_PERC : SEG_NONE, ...cont[i].map(() => SEG_ANS)); // a forced </desc> is not trained on
+    else if (split[i].closed) s.push(SEG_PERC);
+    return s;
+  });
+  return {
+    batch: {
+      G: P, N, rows, images: prompts.images, seg,
+      rPerc: groupedPerceptionRewards(mi, N, cfg),
+      rAns: labels.map((l, i) => (keep[i] ? answerReward(l, cfg) : 0)),
+      keep,
+    },
+    problems: prompts.problems,
+    desc: split.map((s) => s.desc), cont, mi, dep, depT: scores.T, labels,
+    generatedTokens: s1.tokens.reduce((a, t) => a + t.length, 0) + s2.tokens.reduce((a, t) => a + t.length, 0),
+    forwardTokens: s1.forwardTokens + scores.forwardTokens + s2.forwardTokens,
+    metricForwardTokens: 0,
+    completeTrajectories: kept.length,
+    phase: { sample: t1 - t0, score: t2 - t1, fork: t3 - t2 },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Problem } from '../../tasks/problem';
+import type { StepPrompts } from '../rollout';
+import type { TrainBatch } from '../update';
+
+export interface RowLabel {
+  perceptionRight: boolean;
+  descF1: number;
+  /** null for a pre-sample that was not continued. */
+  answerRight: boolean | null;
+  formatOk: boolean | null;
+}
+
+/** What an algorithm's rollout hands to the shared update, metrics and records. */
+export interface AlgoRollout {
+  batch: TrainBatch;
+  problems: Problem[];
+  /** Per row: generated description and continuation (token ids), MI score, labels. */
+  desc: number[][];
+  cont: number[][];
+  mi: number[];
+  /** [rows * depT]: per-token visual dependency of the description tokens (position t scores token t + 1). */
+  dep: Float32Array;
+  depT: number;
+  labels: RowLabel[];
+  generatedTokens: number;
+  forwardTokens: number;
+  /** Forward tokens spent only to measure (MI of GRPO's descriptions), outside the algorithm's budget. */
+  metricForwardTokens: number;
+  completeTrajectories: number;
+  phase: { sample: number; score: number; fork: number };
+}
+
+export type RolloutFn = (prompts: StepPrompts, step: number) => Promise<AlgoRollout>;

@@ -1,0 +1,115 @@
+// The RL machinery end to end on the CPU reference backend with a tiny model.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu/cpuBackend';
+import type { Checkpoint } from '../model/checkpoint';
+import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
+import { problemExample } from '../model/examples';
+import { AdamW } from '../model/optimizer';
+import { initParamData, Params } from '../model/params';
+import { TinyVLM } from '../model/tinyvlm';
+import { generateProblem } from '../tasks/problem';
+import { tokenizer } from '../tasks/tokenizer';
+import { words } from '../tasks/tokenizer';
+import { DEFAULT_RL, type RLConfig } from './config';
+import { DESC_END } from './rollout';
+import { RLTrainer } from './trainer';
+import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
+
+const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'rl-test', encDim: 16, encHeads: 2, dim: 16, heads: 2, layers: 1, encLayers: 1 };
+const ck = (seed = 1): Checkpoint => ({ config: SMALL, tensors: initParamData(SMALL, seed), metadata: {} });
+const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({
+  ...DEFAULT_RL, N: 4, k: 2, G: 4, batchPrompts: 2, maxDescTokens: 8, maxAnswerTokens: 6, heldoutEvery: 0, recordPrompts: 1, contrastiveK: 1, ...over,
+});
+
+describe('reward blindness on a hand-built batch', () => {
+  // One prompt, four trajectories. Row 0: a WRONG description followed by the RIGHT
+  // answer (a lucky guess). Rows 1-3: the right description, wrong answers.
+  const p = generateProblem(9, 0, { families: ['count'] });
+  const wrongDesc = words(p.description).map((w) => (w === 'red' ? 'blue' : w === 'blue' ? 'red' : w === 'green' ? 'yellow' : w === 'yellow' ? 'green' : w));
+  const ex = problemExample(p, SMALL);
+  const rowOf = (desc: string[], ans: string) => {
+    const gen = [...tokenizer.encode(desc.join(' ')), DESC_END, ...tokenizer.encode(`<reason> ${p.reasoning} </reason> <ans> ${ans} </ans>`)];
+    return { ids: [...ex.row.ids, ...gen], n: gen.length, nDesc: desc.length + 1 };
+  };
+  const wrongAnswer = String((Number(p.answer) + 1) % 5);
+  const built = [rowOf(wrongDesc, p.answer), rowOf(words(p.description), wrongAnswer), rowOf(words(p.description), wrongAnswer), rowOf(words(p.description), wrongAnswer)];
+  const rows = built.map((b) => ({ ...ex.row, ids: b.ids }));
+
+  async function descAdvantages(seg: (b: (typeof built)[number]) => number[], rPerc: number[], rAns: number[]): Promise<number[]> {
+    const be = new CpuBackend();
+    const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 2)));
+    const batch: TrainBatch = { G: 1, N: 4, rows, images: ex.images, seg: built.map(seg), rPerc, rAns, keep: [1, 1, 1, 1] };
+    const u = await policyUpdate(model, new AdamW(be, model.params), null, batch, cfg());
+    // mean advantage over each row's description tokens
+    return built.map((b, i) => {
+      let s = 0;
+      for (let j = 0; j < b.nDesc; j++) s += u.tokAdv[i * u.T + rows[i].prefixLen - 1 + j];
+      return s / b.nDesc;
+    });
+  }
+
+  it('GRPO pushes the wrong description of the lucky guess up', async () => {
+    const adv = await descAdvantages((b) => Array(b.n).fill(SEG_ANS), [0, 0, 0, 0], [1, 0, 0, 0]);
+    expect(adv[0]).toBeGreaterThan(0); // reward-blind: wrong description, positive advantage
+    for (const a of adv.slice(1)) expect(a).toBeLessThan(0); // right descriptions pushed down
+  });
+
+  it('MIRL gives the descriptions the advantage their MI earns, whatever the answer', async () => {
+    const mi = [-0.4, 0.9, 0.7, 0.8]; // the wrong description scores lowest
+    const seg = (b: (typeof built)[number]) => [...Array(b.nDesc).fill(SEG_PERC), ...Array(b.n - b.nDesc).fill(SEG_ANS)];
+    const adv = await descAdvantages(seg, mi, [1, 0, 0, 0]);
+    const m = mi.reduce((a, x) => a + x, 0) / 4;
+    const sd = Math.sqrt(mi.reduce((a, x) => a + (x - m) ** 2, 0) / 3);
+    adv.forEach((a, i) => expect(a).toBeCloseTo((mi[i] - m) / (sd + 1e-6), 4));
+    expect(adv[0]).toBeLessThan(0);
+  });
+});
+
+describe('RL trainer (CPU backend, tiny model)', () => {
+  it('runs a step of every algorithm with finite metrics; MIRL completes only its k forks per prompt', async () => {
+    const gen: Record<string, number> = {};
+    for (const algo of ['mirl', 'grpo', 'vision-sr1'] as const) {
+      const t = new RLTrainer(new CpuBackend(), cfg({ algo, G: 4 }), ck());
+      const { metrics, records } = await t.trainStep();
+      expect(metrics.error).toBeUndefined();
+      for (const k of ['answer_acc', 'perception_acc', 'mean_mi', 'loss', 'grad_norm', 'entropy', 'reward_blind_frac'] as const) expect(Number.isFinite(metrics[k]), k).toBe(true);
+      expect(records).toHaveLength(1);
+      expect(records[0].trajectories).toHaveLength(4);
+      gen[algo] = metrics.complete_trajectories;
+      if (algo === 'mirl') {
+        expect(records[0].trajectories.filter((x) => x.kept)).toHaveLength(2);
+        expect(records[0].trajectories.filter((x) => !x.kept).every((x) => x.continuation.length === 0)).toBe(true);
+      }
+      t.free();
+    }
+    expect(gen.mirl).toBe(2 * 2);
+    expect(gen.grpo).toBe(2 * 4);
+  });
+
+  it('is reproducible: same seed and config, same metrics step for step', async () => {
+    const run = async () => {
+      const t = new RLTrainer(new CpuBackend(), cfg({ estimator: 'patch' }), ck());
+      const out = [];
+      for (let i = 0; i < 2; i++) {
+        const { metrics } = await t.trainStep();
+        const { step_ms: _a, phase_ms: _b, ...rest } = metrics;
+        out.push(rest);
+      }
+      return out;
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('stops on a non-finite loss, keeping the last good weights and the metrics', async () => {
+    const bad = ck();
+    bad.tensors.get('dec.head.w')![0] = Number.NaN;
+    const t = new RLTrainer(new CpuBackend(), cfg(), bad);
+    const before = await t.model.params.toHost();
+    const { metrics } = await t.trainStep();
+    expect(metrics.error).toMatch(/non-finite loss/);
+    expect(t.stoppedReason).not.toBeNull();
+    const after = await t.model.params.toHost();
+    for (const [k, v] of before) expect(Array.from(after.get(k)!).map(String)).toEqual(Array.from(v).map(String));
+    await expect(t.trainStep()).rejects.toThrow(/run stopped/);
+  });
+});

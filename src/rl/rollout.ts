@@ -1,0 +1,104 @@
+// Shared rollout machinery: prompts for a step, sampling, MI scoring on the
+// device, and the batch the update consumes.
+
+import type { Tensor } from '../backend/backend';
+import { patchesPerImage } from '../model/config';
+import { collate, problemExample } from '../model/examples';
+import { generate, type Generated } from '../model/generate';
+import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type SeqRow } from '../model/inputs';
+import type { TinyVLM } from '../model/tinyvlm';
+import { Streams } from '../session/rng';
+import { generateProblem, type Problem } from '../tasks/problem';
+import { tokenizer } from '../tasks/tokenizer';
+import { SPECIAL } from '../tasks/vocab';
+import type { RLConfig } from './config';
+import { alternativePasses } from './estimators';
+
+export const DESC_END = tokenizer.id(SPECIAL.descEnd);
+export const ANS_END = tokenizer.id(SPECIAL.ansEnd);
+
+/** The task seed of RL prompts: a function of the run seed, apart from the warm start's data. */
+export const rlTaskSeed = (seed: number) => (Math.imul(seed, 7919) + 100003) >>> 0;
+
+export interface StepPrompts {
+  problems: Problem[];
+  /** One row per prompt (prompt tokens, real images) and the batch's images. */
+  rows: SeqRow[];
+  images: Float32Array[];
+  /** Per prompt, the indices of its images in `images`. */
+  promptImages: number[][];
+}
+
+export function stepPrompts(model: TinyVLM, cfg: RLConfig, step: number): StepPrompts {
+  const seed = rlTaskSeed(cfg.seed);
+  const problems = Array.from({ length: cfg.batchPrompts }, (_, i) =>
+    generateProblem(seed, step * cfg.batchPrompts + i, { families: cfg.families, knobs: cfg.knobs }));
+  const { rows, images } = collate(problems.map((p) => problemExample(p, model.config)));
+  const promptImages = rows.map((r) => r.images.flatMap((ch) => (ch.kind === 'image' ? [ch.index] : [])));
+  return { problems, rows, images, promptImages };
+}
+
+/** Each prompt row repeated n times (group-major). */
+export function repeatRows(rows: readonly SeqRow[], n: number): SeqRow[] {
+  return rows.flatMap((r) => Array.from({ length: n }, () => r));
+}
+
+export interface SampleResult extends Generated {
+  /** Tokens the forward passes processed (prefill + one per decoding step and row). */
+  forwardTokens: number;
+}
+
+/** Samples continuations; RNG rows are the trajectory indices, the RNG step the training step. */
+export async function sampleRows(
+  model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[],
+  stop: number, maxNew: number, cfg: RLConfig, step: number,
+): Promise<SampleResult> {
+  const g = await generate(model, rows, images, rowIds, {
+    maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step,
+  });
+  const T = maxLen(rows);
+  return { ...g, forwardTokens: rows.length * T + rows.length * g.steps };
+}
+
+/** The description part of generated tokens: up to (not including) </desc>. */
+export function splitDescription(tokens: readonly number[]): { desc: number[]; closed: boolean } {
+  const i = tokens.indexOf(DESC_END);
+  return i < 0 ? { desc: [...tokens], closed: false } : { desc: tokens.slice(0, i), closed: true };
+}
+
+export interface MIScores {
+  /** mi [B] and dep [B * T] on the device (the caller frees them). */
+  mi: Tensor;
+  dep: Tensor;
+  T: number;
+  forwardTokens: number;
+}
+
+/**
+ * MI of each row's description (the tokens after its prefix) in one batched
+ * forward over the real pass and the estimator's alternatives, then one kernel.
+ */
+export function scoreDescriptions(
+  model: TinyVLM, descRows: readonly SeqRow[], images: readonly Float32Array[], promptImages: readonly number[][],
+  promptOf: readonly number[], cfg: RLConfig, step: number,
+): MIScores {
+  const be = model.be, c = model.config;
+  const imgs = [...images];
+  const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, {
+    K: cfg.contrastiveK, size: c.imageSize, patch: c.patchSize, seed: cfg.seed, step,
+  });
+  const all: SeqRow[] = [...descRows, ...alt.passes.flatMap((pass) => descRows.map((r, b) => ({ ...r, images: pass[b] })))];
+  const T = maxLen(descRows), B = descRows.length;
+  const enc = uploadImages(be, imgs, c);
+  const dec = uploadDecoder(be, decoderArrays(all, T, c));
+  const ids = be.fromArray([B * T], nextTokenTargets(descRows, T));
+  const start = be.fromArray([B], Uint32Array.from(descRows, (r) => Math.max(0, r.prefixLen - 1)));
+  const len = be.fromArray([B], Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen));
+  const mi = be.zeros([B]), dep = be.zeros([B * T]);
+  const logits = model.forward(enc, dec);
+  be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, alt.K);
+  for (const t of [ids, start, len]) be.free(t);
+  freeDecoder(be, dec);
+  freeEncoder(be, enc);
+  return { mi, dep, T, forwardTokens: all.length * T + (imgs.length > 0 ? imgs.length * patchesPerImage(c) : 0) };
+}

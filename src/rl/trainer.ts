@@ -1,0 +1,135 @@
+// The RL trainer: one step = rollout (per algorithm) -> shared policy update
+// -> metrics and rollout records. Runs wherever its backend is (the worker, a
+// benchmark page); everything random is a function of the config's seed.
+
+import type { Backend } from '../backend/backend';
+import type { Checkpoint } from '../model/checkpoint';
+import { evaluate } from '../model/evaluate';
+import { AdamW } from '../model/optimizer';
+import { Params } from '../model/params';
+import { TinyVLM } from '../model/tinyvlm';
+import { tokenizer } from '../tasks/tokenizer';
+import { mirlRollout } from './algorithms/mirl';
+import { grpoRollout } from './algorithms/grpo';
+import type { AlgoRollout } from './algorithms/types';
+import { visionSr1Rollout } from './algorithms/visionSr1';
+import { validateRL, type RLConfig } from './config';
+import { auc, mean, rewardBlindFraction, zeroStdFraction } from './metrics';
+import { stepPrompts } from './rollout';
+import type { PromptRecord, StepMetrics, StepReport } from './types';
+import { policyUpdate, SEG_PERC } from './update';
+
+export class RLTrainer {
+  readonly model: TinyVLM;
+  readonly ref: TinyVLM | null;
+  readonly opt: AdamW;
+  step = 0;
+  /** Set when a step could not be applied (non-finite loss): the run stops there. */
+  stoppedReason: string | null = null;
+
+  constructor(readonly be: Backend, readonly cfg: RLConfig, ck: Checkpoint) {
+    const errors = validateRL(cfg);
+    if (Object.keys(errors).length) throw new Error(`invalid RL config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
+    this.model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
+    this.ref = cfg.beta > 0 ? new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)) : null;
+    this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
+  }
+
+  private rollout(step: number): Promise<AlgoRollout> {
+    const prompts = stepPrompts(this.model, this.cfg, step);
+    switch (this.cfg.algo) {
+      case 'mirl':
+        return mirlRollout(this.model, this.cfg, prompts, step);
+      case 'grpo':
+        return grpoRollout(this.model, this.cfg, prompts, step);
+      case 'vision-sr1':
+        return visionSr1Rollout(this.model, this.cfg, prompts, step);
+    }
+  }
+
+  /** One training step; after a non-finite loss the weights stay the last good ones and the run stops. */
+  async trainStep(): Promise<StepReport> {
+    if (this.stoppedReason) throw new Error(`run stopped: ${this.stoppedReason}`);
+    const cfg = this.cfg, step = this.step;
+    const t0 = performance.now();
+    const r = await this.rollout(step);
+    const t1 = performance.now();
+    const u = await policyUpdate(this.model, this.opt, this.ref, r.batch, cfg);
+    const t2 = performance.now();
+    const rows = r.batch.rows, N = r.batch.N;
+
+    const descAdv = rows.map((row, i) => r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === SEG_PERC || cfg.algo === 'grpo'));
+    const right = r.labels.map((l) => l.perceptionRight);
+    const complete = r.labels.filter((l) => l.answerRight !== null);
+    const metrics: StepMetrics = {
+      step,
+      answer_acc: mean(complete.map((l) => (l.answerRight ? 1 : 0))),
+      perception_acc: mean(right.map((x) => (x ? 1 : 0))),
+      mean_mi: mean(r.mi),
+      mi_auc: auc(r.mi, right),
+      reward_blind_frac: rewardBlindFraction(descAdv, right),
+      lucky_guesses: r.labels.filter((l) => l.answerRight && !l.perceptionRight).length,
+      generated_tokens: r.generatedTokens,
+      forward_tokens: r.forwardTokens + u.forwardTokens,
+      complete_trajectories: r.completeTrajectories,
+      step_ms: t2 - t0,
+      phase_ms: { ...r.phase, update: t2 - t1 },
+      loss: u.loss,
+      kl: u.kl,
+      entropy: u.entropy,
+      grad_norm: u.gradNorm,
+      zero_std_frac: zeroStdFraction(r.batch.rAns, r.batch.keep.map((k) => k === 1), N),
+    };
+    if (!u.applied) {
+      this.stoppedReason = `non-finite loss (${u.loss}) or gradient norm (${u.gradNorm}) at step ${step}; the update was not applied and the weights are those after step ${step - 1}`;
+      metrics.error = this.stoppedReason;
+    } else {
+      this.step++;
+    }
+    if (cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 && u.applied && (this.step % cfg.heldoutEvery === 0 || this.step === cfg.steps)) {
+      const ev = await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount);
+      metrics.heldout_answer_acc = ev.overall.answer_acc;
+      metrics.heldout_perception_acc = ev.overall.desc_exact;
+    }
+
+    const records: PromptRecord[] = [];
+    for (let g = 0; g < Math.min(cfg.recordPrompts, r.problems.length); g++) {
+      const p = r.problems[g];
+      const trajectories = Array.from({ length: N }, (_, j) => {
+        const i = g * N + j, row = rows[i], gen = row.ids.length - row.prefixLen;
+        const at = (a: Float32Array, T: number) => Array.from({ length: gen }, (_, k) => a[i * T + row.prefixLen - 1 + k]);
+        const l = r.labels[i];
+        return {
+          description: tokenizer.decodeWords(r.desc[i]),
+          continuation: tokenizer.decodeWords(r.cont[i]),
+          mi: r.mi[i],
+          kept: r.batch.keep[i] === 1,
+          rAns: l.answerRight === null ? null : r.batch.rAns[i],
+          rPerc: r.batch.rPerc[i],
+          advPerc: u.rowAdv[2 * i],
+          advAns: u.rowAdv[2 * i + 1],
+          perceptionRight: l.perceptionRight,
+          answerRight: l.answerRight,
+          descF1: l.descF1,
+          tokAdv: at(u.tokAdv, u.T),
+          tokLogp: at(u.tokLogp, u.T),
+          tokEntropy: at(u.tokEntropy, u.T),
+          tokDep: Array.from({ length: gen }, (_, k) => (k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
+        };
+      });
+      records.push({
+        step, index: g, family: p.family, question: p.question, answer: p.answer, groundTruthDescription: p.description,
+        taskSeed: p.seed, taskIndex: p.index, trajectories,
+      });
+    }
+    return { metrics, records };
+  }
+
+  free(): void {
+    this.model.free();
+    this.model.params.free();
+    this.ref?.free();
+    this.ref?.params.free();
+    this.opt.free();
+  }
+}

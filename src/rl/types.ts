@@ -1,0 +1,67 @@
+// What the trainer reports per step: metrics, and compact rollout records.
+
+import type { FamilyName } from '../tasks/families';
+
+export interface StepMetrics {
+  step: number;
+  answer_acc: number;
+  perception_acc: number;
+  mean_mi: number;
+  /** AUC of the MI score for predicting an exactly right description (0.5 = no signal); null when all right or all wrong. */
+  mi_auc: number | null;
+  /** Description tokens pushed up inside a wrong description or down inside a right one, over description tokens with a non-zero advantage. */
+  reward_blind_frac: number;
+  lucky_guesses: number;
+  generated_tokens: number;
+  forward_tokens: number;
+  complete_trajectories: number;
+  step_ms: number;
+  phase_ms: { sample: number; score: number; fork: number; update: number };
+  loss: number;
+  kl: number;
+  entropy: number;
+  grad_norm: number;
+  zero_std_frac: number;
+  heldout_answer_acc?: number;
+  heldout_perception_acc?: number;
+  error?: string;
+}
+
+export interface TrajectoryRecord {
+  /** Description words (without </desc>). */
+  description: string[];
+  /** Continuation words after </desc> (reasoning and answer), empty for dropped pre-samples. */
+  continuation: string[];
+  mi: number;
+  kept: boolean;
+  rAns: number | null;
+  rPerc: number;
+  advPerc: number;
+  advAns: number;
+  perceptionRight: boolean;
+  answerRight: boolean | null;
+  descF1: number;
+  /** Per generated token (description, then continuation): advantage, log-prob, entropy, visual dependency (0 where not scored). */
+  tokAdv: number[];
+  tokLogp: number[];
+  tokEntropy: number[];
+  tokDep: number[];
+}
+
+export interface PromptRecord {
+  step: number;
+  index: number;
+  family: FamilyName;
+  question: string;
+  answer: string;
+  groundTruthDescription: string;
+  /** The problem's identity, so the UI can re-render its image: (seed, index) of the task generator. */
+  taskSeed: number;
+  taskIndex: number;
+  trajectories: TrajectoryRecord[];
+}
+
+export interface StepReport {
+  metrics: StepMetrics;
+  records: PromptRecord[];
+}
