@@ -1,0 +1,48 @@
+// One RL run driven through the real trainer worker, as the playground drives it.
+import type { RLConfig } from '../../src/rl/config';
+import type { StepMetrics } from '../../src/rl/types';
+import type { FromWorker, ToWorker } from '../../src/worker/protocol';
+
+export interface ExperimentResult {
+  config: RLConfig;
+  steps: StepMetrics[];
+  error: string | null;
+}
+
+declare global {
+  interface Window {
+    reportProgress(msg: string): Promise<void>;
+    experiment: { run(config: RLConfig, checkpointUrl: string): Promise<ExperimentResult> };
+  }
+}
+
+function run(config: RLConfig, checkpointUrl: string): Promise<ExperimentResult> {
+  const worker = new Worker(new URL('../../src/worker/trainerWorker.ts', import.meta.url), { type: 'module' });
+  const send = (m: ToWorker) => worker.postMessage(m);
+  const steps: StepMetrics[] = [];
+  return new Promise((resolve) => {
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const m = ev.data;
+      if (m.type === 'ready') {
+        void window.reportProgress(`worker ready on ${m.backend} (${m.params} parameters)`);
+        send({ type: 'run' });
+      } else if (m.type === 'step') {
+        const s = m.report.metrics;
+        steps.push(s);
+        void window.reportProgress(`step ${s.step + 1}/${config.steps} answer ${s.answer_acc.toFixed(3)} perception ${s.perception_acc.toFixed(3)} mi ${s.mean_mi.toFixed(3)} auc ${s.mi_auc?.toFixed(3) ?? 'n/a'} blind ${s.reward_blind_frac.toFixed(3)} gen ${s.generated_tokens} ${(s.step_ms / 1000).toFixed(1)}s${s.heldout_answer_acc !== undefined ? ` heldout answer ${s.heldout_answer_acc.toFixed(3)} perception ${s.heldout_perception_acc!.toFixed(3)}` : ''}`);
+      } else if (m.type === 'state' && !m.running && m.step >= config.steps) {
+        worker.terminate();
+        resolve({ config, steps, error: null });
+      } else if (m.type === 'error' && m.fatal) {
+        worker.terminate();
+        resolve({ config, steps, error: m.message });
+      } else if (m.type === 'error' || m.type === 'recovered') {
+        void window.reportProgress(`${m.type}: ${m.message}`);
+      }
+    };
+    send({ type: 'init', config, checkpointUrl, backend: 'webgpu' });
+  });
+}
+
+window.experiment = { run };
+document.body.dataset.ready = 'true';
