@@ -6,7 +6,9 @@
 import { rngUniform, Streams } from '../session/rng';
 import { RADIUS, type Color, type Scene, type SceneObject } from './scene';
 
-export const IMAGE_SIZE = 32;
+// 36 px in 12 px patches: one patch per cell of the 3x3 scene grid, so each object
+// sits in one image token (a small model learns to read the scene far sooner).
+export const IMAGE_SIZE = 36;
 
 export const RGB: Record<Color, readonly [number, number, number]> = {
   red: [0.89, 0.16, 0.16],

@@ -1,6 +1,39 @@
+import { useEffect } from 'react';
+import { BlindnessDemo } from './BlindnessDemo';
+import { Charts } from './Charts';
+import { ConfigPanel } from './ConfigPanel';
 import { GpuReport } from './GpuReport';
+import { RolloutsView } from './Rollouts';
+import { RunControls } from './RunControls';
+import { useRunStore } from './stores/runStore';
+
+function Notices() {
+  const notices = useRunStore((s) => s.notices);
+  const urlErrors = useRunStore((s) => s.urlErrors);
+  const dismiss = useRunStore((s) => s.dismissNotice);
+  return (
+    <>
+      {urlErrors.length > 0 && (
+        <div className="panel error" data-testid="url-error">
+          <b>This link could not be used</b>; the defaults are loaded instead.
+          <ul>{urlErrors.map((e) => <li key={e}>{e}</li>)}</ul>
+        </div>
+      )}
+      {notices.map((n, i) => (
+        <div className="panel notice" key={i} data-testid="notice">
+          {n} <button onClick={() => dismiss(i)}>dismiss</button>
+        </div>
+      ))}
+    </>
+  );
+}
 
 export function App() {
+  const applyUrl = useRunStore((s) => s.applyUrl);
+  const start = useRunStore((s) => s.start);
+  useEffect(() => {
+    if (applyUrl(location.hash)) start();
+  }, [applyUrl, start]);
   return (
     <main>
       <header>
@@ -10,7 +43,15 @@ export function App() {
           forking, decoupled perception and answer rewards, and reward blindness, live.
         </p>
       </header>
+      <Notices />
       <GpuReport />
+      <div className="two-col">
+        <ConfigPanel />
+        <RunControls />
+      </div>
+      <Charts />
+      <RolloutsView />
+      <BlindnessDemo />
     </main>
   );
 }

@@ -1,9 +1,22 @@
 import { useEffect } from 'react';
 import { useGpuStore } from './stores/gpuStore';
+import { useRunStore } from './stores/runStore';
 
 /** The adapter the page got, or why there is none and what to do. */
 export function GpuReport() {
   const { probe, runProbe } = useGpuStore();
+  const backend = useRunStore((s) => s.backend);
+  const useCpu = () => {
+    const s = useRunStore.getState();
+    s.setBackend('cpu');
+    // small settings: the CPU reference is slow
+    s.setField('batchPrompts', 1);
+    s.setField('N', 4);
+    s.setField('k', 2);
+    s.setField('G', 4);
+    s.setField('steps', 5);
+    s.setField('heldoutEvery', 0);
+  };
   useEffect(() => {
     void runProbe();
   }, [runProbe]);
@@ -16,13 +29,16 @@ export function GpuReport() {
         <p data-testid="no-webgpu-reason">{probe.reason}</p>
         <p>{probe.advice}</p>
         <p>The CPU reference backend still runs everything here, slowly, with small settings.</p>
+        <button data-testid="use-cpu" onClick={useCpu} disabled={backend === 'cpu'}>
+          {backend === 'cpu' ? 'Using the CPU backend' : 'Run on the CPU backend'}
+        </button>
       </section>
     );
   }
   const r = probe.report;
   return (
-    <section className="panel" data-testid="gpu-report">
-      <h2>WebGPU adapter</h2>
+    <details className="panel" data-testid="gpu-report" open={false}>
+      <summary>WebGPU adapter: {r.vendor || r.architecture || 'unknown'} {r.architecture} {r.shaderF16 ? '(shader-f16)' : '(f32 only)'}</summary>
       <dl className="kv">
         <dt>vendor</dt><dd data-testid="gpu-vendor">{r.vendor || '(not reported)'}</dd>
         <dt>architecture</dt><dd data-testid="gpu-architecture">{r.architecture || '(not reported)'}</dd>
@@ -38,10 +54,7 @@ export function GpuReport() {
           ))}
         </tbody>
       </table>
-      <details>
-        <summary>{r.features.length} features</summary>
-        <p>{r.features.join(', ')}</p>
-      </details>
-    </section>
+      <p className="features">{r.features.length} features: {r.features.join(', ')}</p>
+    </details>
   );
 }

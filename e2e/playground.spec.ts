@@ -1,0 +1,108 @@
+// The playground as a user drives it, in headless Chromium on WebGPU (SwiftShader),
+// with small settings so that a step takes seconds there.
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_RL } from '../src/rl/config';
+import { encodeShare } from '../src/session/urlCodec';
+import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from './chromium';
+
+const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
+const SHOTS = process.env.SCREENSHOTS ?? 'docs/screenshots';
+
+async function stepCount(page: Page): Promise<number> {
+  return Number(await page.getByTestId('step-counter').textContent());
+}
+
+async function waitSteps(page: Page, n: number) {
+  await expect.poll(() => stepCount(page), { timeout: 150_000, intervals: [500] }).toBeGreaterThanOrEqual(n);
+}
+
+async function exportMetrics(page: Page): Promise<Record<string, unknown>[]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid^=export-]').first().click()]);
+  const run = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  return run.metrics.map(({ step_ms: _a, phase_ms: _b, ...m }: Record<string, unknown>) => m);
+}
+
+test('start a run from a share URL, watch it advance, pause, step once; the fork tree and table agree', async ({ page }) => {
+  await page.goto('/' + encodeShare(SMALL, true));
+  await waitSteps(page, 2);
+  await expect(page.getByTestId('throughput')).toContainText('s/step');
+  await expect(page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(1);
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  const before = await stepCount(page);
+  await page.getByTestId('step').click();
+  await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBe(before + 1);
+  await expect(page.getByTestId('status')).toHaveText('paused');
+
+  // the fork tree of the latest step: N descriptions with MI scores, k kept
+  const tree = page.getByTestId('rollouts').getByTestId('fork-tree');
+  await expect(tree.getByTestId('mi-value')).toHaveCount(SMALL.N);
+  await expect(tree.getByTestId('branch-kept')).toHaveCount(SMALL.k);
+  await expect(tree.getByTestId('branch-dropped')).toHaveCount(SMALL.N - SMALL.k);
+  const treeRewards = (await tree.getByTestId('answer-reward').allTextContents()).map((t) => t.replace('R_ans ', '')).sort();
+  const tableRewards = (await page.getByTestId('row-rans').allTextContents()).filter((t) => t !== '–').sort();
+  expect(tableRewards).toEqual(treeRewards);
+  await page.setViewportSize({ width: 1300, height: 2600 });
+  await page.screenshot({ path: `${SHOTS}/playground.png`, fullPage: true });
+  await page.getByTestId('rollouts').screenshot({ path: `${SHOTS}/fork-tree.png` });
+});
+
+test('the share URL reproduces the run: same metrics step for step', async ({ page, browser }) => {
+  await page.goto('/');
+  await page.getByTestId('field-seed').fill('11');
+  await page.getByTestId('field-seed').press('Enter');
+  for (const [k, v] of Object.entries({ batchPrompts: 1, N: 4, k: 2, heldoutEvery: 0 })) {
+    await page.getByTestId(`field-${k}`).fill(String(v));
+    await page.getByTestId(`field-${k}`).press('Enter');
+  }
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  expect(url).toContain('#v=1&c=');
+  await page.getByTestId('start').click();
+  await waitSteps(page, 2);
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  const first = (await exportMetrics(page)).slice(0, 2);
+
+  const other = await browser.newPage();
+  await other.goto(url);
+  await waitSteps(other, 2);
+  await other.getByTestId('pause').click();
+  await expect(other.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  const second = (await exportMetrics(other)).slice(0, 2);
+  expect(second).toEqual(first);
+  await other.close();
+});
+
+test('a malformed URL and a future-version URL say what is wrong, and the app still works', async ({ page }) => {
+  await page.goto('/#v=1&c=%%%garbage');
+  await expect(page.getByTestId('url-error')).toContainText('not readable');
+  await page.goto('/#v=9&c=e30');
+  await page.reload();
+  await expect(page.getByTestId('url-error')).toContainText('newer version');
+  await expect(page.getByTestId('field-N')).toHaveValue(String(DEFAULT_RL.N));
+  await page.getByTestId('field-k').fill('12');
+  await page.getByTestId('field-k').press('Enter');
+  await expect(page.getByTestId('error-k')).toContainText('at most N');
+  await expect(page.getByTestId('start')).toBeDisabled();
+  await page.getByTestId('field-k').fill('2');
+  await page.getByTestId('field-k').press('Enter');
+  await expect(page.getByTestId('start')).toBeEnabled();
+});
+
+test('without WebGPU the page explains and runs on the CPU backend', async ({ baseURL }) => {
+  const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS_NO_WEBGPU });
+  try {
+    const page = await b.newPage();
+    await page.goto(baseURL ?? '/');
+    await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
+    await page.getByTestId('use-cpu').click();
+    await expect(page.getByTestId('backend')).toHaveValue('cpu');
+    await page.getByTestId('step').click();
+    await expect.poll(() => stepCount(page), { timeout: 150_000 }).toBe(1);
+    await expect(page.getByTestId('fork-tree').first()).toBeVisible();
+  } finally {
+    await b.close();
+  }
+});

@@ -1,0 +1,69 @@
+// Share URLs: the whole RL config (versioned schema, only fields that differ
+// from the defaults, base64url JSON) in the hash, plus whether to start the run.
+//   #v=1&c=<base64url(JSON)>&run=1
+// Decoding never throws: a malformed, future-version or out-of-range URL gives
+// the defaults and the reasons.
+
+import { DEFAULT_RL, validateRL, type RLConfig } from '../rl/config';
+
+export const SCHEMA_VERSION = 1;
+
+export interface DecodedShare {
+  config: RLConfig;
+  run: boolean;
+  /** What was wrong; empty when the URL was good (or had no config). */
+  errors: string[];
+  /** Whether the URL carried a config at all. */
+  present: boolean;
+}
+
+function toBase64Url(s: string): string {
+  const bytes = new TextEncoder().encode(s);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(s: string): string {
+  const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4);
+  const bin = atob(b64);
+  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+/** The fields of config that differ from the defaults. */
+export function configDiff(config: RLConfig): Partial<RLConfig> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (JSON.stringify(v) !== JSON.stringify((DEFAULT_RL as unknown as Record<string, unknown>)[k])) out[k] = v;
+  }
+  return out as Partial<RLConfig>;
+}
+
+export function encodeShare(config: RLConfig, run = true): string {
+  return `#v=${SCHEMA_VERSION}&c=${toBase64Url(JSON.stringify(configDiff(config)))}${run ? '&run=1' : ''}`;
+}
+
+export function decodeShare(hash: string): DecodedShare {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const fallback = (errors: string[], present = true): DecodedShare => ({ config: { ...DEFAULT_RL }, run: false, errors, present });
+  if (!params.has('c') && !params.has('v')) return fallback([], false);
+  const v = params.get('v');
+  if (v === null || !/^\d+$/.test(v)) return fallback([`the link has no valid schema version (v=${v ?? 'missing'})`]);
+  if (Number(v) > SCHEMA_VERSION) return fallback([`the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`]);
+  if (Number(v) < 1) return fallback([`unknown schema version v${v}`]);
+  const c = params.get('c');
+  if (!c) return fallback(['the link has no config (c=...)']);
+  let diff: unknown;
+  try {
+    diff = JSON.parse(fromBase64Url(c));
+  } catch {
+    return fallback(['the link\'s config is not readable (damaged or truncated link?)']);
+  }
+  if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) return fallback(['the link\'s config is not an object']);
+  const unknown = Object.keys(diff).filter((k) => !(k in DEFAULT_RL));
+  if (unknown.length) return fallback([`the link has unknown settings: ${unknown.join(', ')}`]);
+  const config = { ...DEFAULT_RL, ...(diff as Partial<RLConfig>) } as RLConfig;
+  const errs = validateRL(config);
+  if (Object.keys(errs).length) return fallback(Object.entries(errs).map(([k, m]) => `${k} must be ${m}`));
+  return { config, run: params.get('run') === '1', errors: [], present: true };
+}

@@ -1,0 +1,78 @@
+import { useMemo, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { StepMetrics } from '../rl/types';
+import { blindFloor } from './blindFloor';
+import { useRunStore, type Run } from './stores/runStore';
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
+
+interface ChartDef {
+  title: string;
+  value: (m: StepMetrics) => number | null | undefined;
+  floor?: boolean;
+}
+
+const CHARTS: ChartDef[] = [
+  { title: 'answer accuracy (rollouts)', value: (m) => m.answer_acc, floor: true },
+  { title: 'answer accuracy (held-out)', value: (m) => m.heldout_answer_acc, floor: true },
+  { title: 'perception accuracy (rollouts)', value: (m) => m.perception_acc },
+  { title: 'perception accuracy (held-out)', value: (m) => m.heldout_perception_acc },
+  { title: 'mean MI (nats / token)', value: (m) => m.mean_mi },
+  { title: 'reward-blind fraction', value: (m) => m.reward_blind_frac },
+  { title: 'loss', value: (m) => m.loss },
+  { title: 'KL to warm start', value: (m) => m.kl },
+  { title: 'generated tokens per step', value: (m) => m.generated_tokens },
+];
+
+function series(run: Run, def: ChartDef, x: 'step' | 'tokens') {
+  let cum = 0;
+  const out: { x: number; y: number }[] = [];
+  for (const m of run.metrics) {
+    cum += m.generated_tokens;
+    const y = def.value(m);
+    if (y !== null && y !== undefined && Number.isFinite(y)) out.push({ x: x === 'step' ? m.step + 1 : cum, y });
+  }
+  return out;
+}
+
+export function Charts() {
+  const runs = useRunStore((s) => s.runs);
+  const families = useRunStore((s) => s.draft.families);
+  const [x, setX] = useState<'step' | 'tokens'>('step');
+  const floor = useMemo(() => blindFloor(families), [families]);
+  return (
+    <section className="panel charts" data-testid="charts">
+      <h2>
+        Live curves
+        <label className="xsel">
+          x axis
+          <select value={x} onChange={(e) => setX(e.target.value as 'step' | 'tokens')} data-testid="x-axis">
+            <option value="step">step</option>
+            <option value="tokens">generated tokens</option>
+          </select>
+        </label>
+      </h2>
+      {runs.length === 0 && <p className="hint">Start a run: its curves appear here, and later runs join them on the same axes.</p>}
+      <div className="chart-grid">
+        {CHARTS.map((def) => (
+          <div className="chart" key={def.title} data-testid={`chart-${def.title}`}>
+            <h3>{def.title}</h3>
+            <ResponsiveContainer width="100%" height={170}>
+              <LineChart margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tick={{ fontSize: 10 }} />
+                <YAxis tick={{ fontSize: 10 }} width={40} />
+                <Tooltip />
+                {def.floor && <ReferenceLine y={floor} stroke="#888" strokeDasharray="4 4" label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }} />}
+                {runs.map((r, i) => (
+                  <Line key={r.id} data={series(r, def, x)} dataKey="y" name={r.label} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
+                ))}
+                {runs.length > 1 && <Legend wrapperStyle={{ fontSize: 10 }} />}
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+import { useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { PromptRecord, TrajectoryRecord } from '../rl/types';
+import { SceneImage } from './SceneImage';
+import { useRunStore, type Run } from './stores/runStore';
+
+/** A description is reward-blind when its own update pushes it the wrong way. */
+export function isRewardBlind(t: TrajectoryRecord): boolean {
+  const n = t.description.length;
+  if (n === 0) return false;
+  const a = t.tokAdv.slice(0, n).reduce((s, x) => s + x, 0) / n;
+  return (a > 0 && !t.perceptionRight) || (a < 0 && t.perceptionRight);
+}
+
+const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '–' : x.toFixed(d));
+
+function Badge({ ok, yes, no }: { ok: boolean | null; yes: string; no: string }) {
+  if (ok === null) return <span className="badge muted">–</span>;
+  return <span className={`badge ${ok ? 'good' : 'bad'}`}>{ok ? yes : no}</span>;
+}
+
+export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
+  const order = useMemo(() => rec.trajectories.map((t, i) => ({ t, i })).sort((a, b) => b.t.mi - a.t.mi), [rec]);
+  const maxAbs = Math.max(1e-6, ...rec.trajectories.map((t) => Math.abs(t.mi)));
+  return (
+    <div className="fork-tree" data-testid="fork-tree">
+      <div className="root">
+        <SceneImage seed={rec.taskSeed} index={rec.taskIndex} config={run.config} />
+        <div>
+          <p className="q" data-testid="question">{rec.question}</p>
+          <p className="gt">ground truth: <code>{rec.groundTruthDescription}</code> → <b>{rec.answer}</b></p>
+        </div>
+      </div>
+      <ol className="branches">
+        {order.map(({ t, i }) => (
+          <li key={i} className={t.kept ? 'kept' : 'dropped'} data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}>
+            <div className="mi">
+              <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />
+              <span className="mi-value" data-testid="mi-value">MI {fmt(t.mi, 3)}</span>
+            </div>
+            <div className="desc">
+              <Badge ok={t.perceptionRight} yes="right" no="wrong" /> <code>{t.description.join(' ')}</code>
+              {t.kept ? (
+                <div className="fork">
+                  ↳ <code>{t.continuation.join(' ')}</code> <span data-testid="answer-reward">R_ans {fmt(t.rAns)}</span>{' '}
+                  <Badge ok={t.answerRight} yes="answer right" no="answer wrong" />
+                </div>
+              ) : (
+                <div className="fork muted">dropped: never continued</div>
+              )}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+type ColorBy = 'advantage' | 'logp' | 'entropy' | 'dependency';
+
+function tokenColor(v: number, by: ColorBy): string {
+  if (by === 'advantage' || by === 'dependency') {
+    const a = Math.min(1, Math.abs(v) / (by === 'advantage' ? 2 : 3));
+    return v >= 0 ? `rgba(37, 99, 235, ${a})` : `rgba(220, 38, 38, ${a})`;
+  }
+  if (by === 'logp') return `rgba(220, 38, 38, ${Math.min(1, -v / 4)})`;
+  return `rgba(147, 51, 234, ${Math.min(1, v / 3)})`;
+}
+
+function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
+  const words = [...t.description, '</desc>', ...t.continuation];
+  const vals = by === 'advantage' ? t.tokAdv : by === 'logp' ? t.tokLogp : by === 'entropy' ? t.tokEntropy : t.tokDep;
+  return (
+    <span className="tokens">
+      {words.slice(0, vals.length).map((w, i) => (
+        <span key={i} className="tok" style={{ background: tokenColor(vals[i] ?? 0, by) }} title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}>{w}</span>
+      ))}
+    </span>
+  );
+}
+
+export function TrajectoryTable({ rec }: { rec: PromptRecord }) {
+  const [by, setBy] = useState<ColorBy>('advantage');
+  return (
+    <div className="traj-table">
+      <label>
+        colour tokens by{' '}
+        <select value={by} onChange={(e) => setBy(e.target.value as ColorBy)} data-testid="color-by">
+          <option value="advantage">advantage</option>
+          <option value="logp">log-probability</option>
+          <option value="entropy">entropy</option>
+          <option value="dependency">visual dependency</option>
+        </select>
+      </label>
+      <table data-testid="trajectory-table">
+        <thead>
+          <tr><th>#</th><th>kept</th><th>R_perc</th><th>R_ans</th><th>A_perc</th><th>A_ans</th><th>perception</th><th>answer</th><th></th><th>tokens</th></tr>
+        </thead>
+        <tbody>
+          {rec.trajectories.map((t, i) => (
+            <tr key={i} data-testid="trajectory-row">
+              <td>{i}</td>
+              <td>{t.kept ? 'yes' : 'no'}</td>
+              <td>{fmt(t.rPerc, 3)}</td>
+              <td data-testid="row-rans">{fmt(t.rAns)}</td>
+              <td>{fmt(t.advPerc)}</td>
+              <td>{fmt(t.advAns)}</td>
+              <td><Badge ok={t.perceptionRight} yes="right" no="wrong" /></td>
+              <td><Badge ok={t.answerRight} yes="right" no="wrong" /></td>
+              <td>{isRewardBlind(t) && <span className="badge blind" data-testid="blind-badge">reward-blind</span>}</td>
+              <td><Tokens t={t} by={by} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function RolloutsView() {
+  const runs = useRunStore((s) => s.runs);
+  const sel = useRunStore(useShallow((s) => ({ run: s.selectedRunId, step: s.selectedStep, prompt: s.selectedPrompt })));
+  const select = useRunStore((s) => s.select);
+  const run = runs.find((r) => r.id === sel.run) ?? runs[runs.length - 1];
+  if (!run || run.records.length === 0) return <section className="panel" data-testid="rollouts"><h2>Rollouts</h2><p className="hint">Recorded rollouts of every step appear here.</p></section>;
+  const steps = [...new Set(run.records.map((r) => r.step))];
+  const step = sel.step ?? steps[steps.length - 1];
+  const prompts = run.records.filter((r) => r.step === step);
+  const rec = prompts[Math.min(sel.prompt, prompts.length - 1)];
+  return (
+    <section className="panel" data-testid="rollouts">
+      <h2>Rollouts</h2>
+      <div className="pickers">
+        <label>run <select value={run.id} onChange={(e) => select(Number(e.target.value), null)}>{runs.map((r) => <option key={r.id} value={r.id}>{r.label}</option>)}</select></label>
+        <label>step <select data-testid="pick-step" value={step} onChange={(e) => select(run.id, Number(e.target.value))}>{steps.map((s) => <option key={s} value={s}>{s + 1}</option>)}</select></label>
+        <label>prompt <select data-testid="pick-prompt" value={rec.index} onChange={(e) => select(run.id, step, Number(e.target.value))}>{prompts.map((p) => <option key={p.index} value={p.index}>{p.index + 1}: {p.family}</option>)}</select></label>
+      </div>
+      <ForkTree rec={rec} run={run} />
+      <TrajectoryTable rec={rec} />
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import { useRef, useState } from 'react';
+import { useRunStore } from './stores/runStore';
+
+export function RunControls() {
+  const s = useRunStore();
+  const live = s.runs.find((r) => r.id === s.liveId);
+  const last = live?.metrics[live.metrics.length - 1];
+  const [shared, setShared] = useState('');
+  const file = useRef<HTMLInputElement>(null);
+  const invalid = Object.keys(s.fieldErrors).length > 0;
+
+  const share = async () => {
+    const url = s.shareUrl();
+    setShared(url);
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      /* the URL stays visible in the field to copy by hand */
+    }
+  };
+  const download = (id: number) => {
+    const blob = new Blob([s.exportRun(id)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `mirl-run-${id}.json`;
+    a.click();
+  };
+
+  return (
+    <section className="panel controls" data-testid="controls">
+      <div className="buttons">
+        <button data-testid="start" disabled={invalid || live?.status === 'running'} onClick={s.start}>Start</button>
+        <button data-testid="pause" disabled={live?.status !== 'running'} onClick={s.pause}>Pause</button>
+        <button data-testid="step" disabled={invalid || live?.status === 'running' || live?.status === 'loading'} onClick={s.stepOnce}>Step once</button>
+        <button data-testid="reset" disabled={!live} onClick={s.reset}>Reset</button>
+        <label className="backend">
+          backend
+          <select data-testid="backend" value={s.backend} onChange={(e) => s.setBackend(e.target.value as 'webgpu' | 'cpu')}>
+            <option value="webgpu">WebGPU</option>
+            <option value="cpu">CPU (slow)</option>
+          </select>
+        </label>
+      </div>
+      <div className="status">
+        <span>status <b data-testid="status">{live?.status ?? 'idle'}</b></span>
+        <span>step <b data-testid="step-counter">{live?.step ?? 0}</b> / {live?.config.steps ?? s.draft.steps}</span>
+        {last && (
+          <span data-testid="throughput">
+            {(last.step_ms / 1000).toFixed(1)} s/step, {((last.generated_tokens / last.step_ms) * 1000).toFixed(0)} generated tok/s
+          </span>
+        )}
+        {s.load && (
+          <span data-testid="load-progress">
+            loading checkpoint {(s.load.loaded / 1e6).toFixed(2)}{s.load.total ? ` / ${(s.load.total / 1e6).toFixed(2)}` : ''} MB
+            <progress max={s.load.total ?? 1} value={s.load.total ? s.load.loaded : undefined} />
+          </span>
+        )}
+      </div>
+      <div className="share">
+        <button data-testid="share" onClick={share}>Copy share URL</button>
+        <input readOnly data-testid="share-url" value={shared} placeholder="share URL appears here" />
+        {s.runs.map((r) => (
+          <button key={r.id} onClick={() => download(r.id)} data-testid={`export-${r.id}`}>Export {r.label}</button>
+        ))}
+        <button onClick={() => file.current?.click()}>Import run…</button>
+        <input ref={file} type="file" accept=".json,application/json" hidden data-testid="import"
+          onChange={async (e) => {
+            const f = e.target.files?.[0];
+            if (f) s.importRun(await f.text());
+            e.target.value = '';
+          }} />
+      </div>
+      {live?.error && <p className="error" data-testid="run-error">{live.error}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,175 @@
+// All UI state. Runs are kept side by side; the live one is fed by its worker.
+
+import { create } from 'zustand';
+import { DEFAULT_RL, validateRL, type RLConfig } from '../../rl/config';
+import type { PromptRecord, StepMetrics } from '../../rl/types';
+import { exportRun, importRun } from '../../session/runFile';
+import { decodeShare, encodeShare } from '../../session/urlCodec';
+import type { BackendKind, FromWorker } from '../../worker/protocol';
+import { TrainerClient } from '../trainerClient';
+
+export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'error' | 'imported';
+
+export interface Run {
+  id: number;
+  label: string;
+  config: RLConfig;
+  metrics: StepMetrics[];
+  records: PromptRecord[];
+  status: RunStatus;
+  step: number;
+  error: string | null;
+}
+
+interface Store {
+  draft: RLConfig;
+  fieldErrors: Record<string, string>;
+  urlErrors: string[];
+  backend: BackendKind;
+  runs: Run[];
+  liveId: number | null;
+  selectedRunId: number | null;
+  selectedStep: number | null;
+  selectedPrompt: number;
+  load: { loaded: number; total: number | null } | null;
+  notices: string[];
+  setField<K extends keyof RLConfig>(k: K, v: RLConfig[K]): void;
+  setBackend(b: BackendKind): void;
+  applyUrl(hash: string): boolean;
+  shareUrl(): string;
+  start(): void;
+  pause(): void;
+  stepOnce(): void;
+  reset(): void;
+  select(runId: number | null, step: number | null, prompt?: number): void;
+  exportRun(id: number): string;
+  importRun(text: string): void;
+  dismissNotice(i: number): void;
+}
+
+let client: TrainerClient | null = null;
+let nextId = 1;
+let pendingAction: 'run' | 'step' | null = null;
+
+const runLabel = (c: RLConfig) => `${c.algo}${c.algo === 'mirl' ? ` N${c.N} k${c.k}` : ` G${c.G}`} seed ${c.seed}`;
+
+export const useRunStore = create<Store>((set, get) => {
+  const patchLive = (f: (r: Run) => Partial<Run>) =>
+    set((s) => ({ runs: s.runs.map((r) => (r.id === s.liveId ? { ...r, ...f(r) } : r)) }));
+
+  const onMessage = (m: FromWorker) => {
+    switch (m.type) {
+      case 'progress':
+        set({ load: { loaded: m.loaded, total: m.total } });
+        break;
+      case 'ready':
+        set({ load: null });
+        patchLive(() => ({ status: 'ready' }));
+        if (pendingAction) client?.send(pendingAction === 'run' ? { type: 'run' } : { type: 'step' });
+        pendingAction = null;
+        break;
+      case 'step':
+        patchLive((r) => ({ metrics: [...r.metrics, m.report.metrics], records: [...r.records, ...m.report.records], step: m.report.metrics.step + 1 }));
+        break;
+      case 'state':
+        patchLive((r) => ({ status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused', step: m.step }));
+        break;
+      case 'recovered':
+        set((s) => ({ notices: [...s.notices, m.message] }));
+        break;
+      case 'error':
+        set((s) => ({ notices: [...s.notices, m.message] }));
+        if (m.fatal) patchLive(() => ({ status: 'error', error: m.message }));
+        break;
+    }
+  };
+
+  const ensureLive = (action: 'run' | 'step') => {
+    const s = get();
+    const live = s.runs.find((r) => r.id === s.liveId);
+    if (live && client && (live.status === 'paused' || live.status === 'ready')) {
+      client.send(action === 'run' ? { type: 'run' } : { type: 'step' });
+      return;
+    }
+    if (live && (live.status === 'running' || live.status === 'loading')) return;
+    const errors = validateRL(s.draft);
+    if (Object.keys(errors).length) {
+      set({ fieldErrors: errors });
+      return;
+    }
+    client?.terminate();
+    const id = nextId++;
+    const run: Run = { id, label: runLabel(s.draft), config: s.draft, metrics: [], records: [], status: 'loading', step: 0, error: null };
+    set((st) => ({ runs: [...st.runs, run], liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } }));
+    pendingAction = action;
+    client = new TrainerClient(s.draft, s.backend, { onMessage });
+  };
+
+  return {
+    draft: { ...DEFAULT_RL },
+    fieldErrors: {},
+    urlErrors: [],
+    backend: 'webgpu',
+    runs: [],
+    liveId: null,
+    selectedRunId: null,
+    selectedStep: null,
+    selectedPrompt: 0,
+    load: null,
+    notices: [],
+    setField(k, v) {
+      const draft = { ...get().draft, [k]: v };
+      set({ draft, fieldErrors: validateRL(draft) });
+    },
+    setBackend(b) {
+      set({ backend: b });
+    },
+    applyUrl(hash) {
+      const d = decodeShare(hash);
+      set({ urlErrors: d.errors, ...(d.present && d.errors.length === 0 ? { draft: d.config, fieldErrors: {} } : {}) });
+      return d.run && d.errors.length === 0;
+    },
+    shareUrl() {
+      return `${location.origin}${location.pathname}${encodeShare(get().draft)}`;
+    },
+    start() {
+      ensureLive('run');
+    },
+    pause() {
+      client?.send({ type: 'pause' });
+    },
+    stepOnce() {
+      ensureLive('step');
+    },
+    reset() {
+      client?.terminate();
+      client = null;
+      pendingAction = null;
+      set((s) => ({ runs: s.runs.filter((r) => r.id !== s.liveId), liveId: null, load: null, selectedRunId: null, selectedStep: null }));
+    },
+    select(runId, step, prompt) {
+      set((s) => ({ selectedRunId: runId, selectedStep: step, selectedPrompt: prompt ?? s.selectedPrompt }));
+    },
+    exportRun(id) {
+      const r = get().runs.find((x) => x.id === id);
+      if (!r) throw new Error(`no run ${id}`);
+      return exportRun(r.label, r.config, r.metrics, r.records);
+    },
+    importRun(text) {
+      try {
+        const f = importRun(text);
+        const id = nextId++;
+        set((s) => ({
+          runs: [...s.runs, { id, label: `${f.label} (imported)`, config: f.config, metrics: f.metrics, records: f.records, status: 'imported', step: f.metrics.length, error: null }],
+          selectedRunId: id,
+          selectedStep: null,
+        }));
+      } catch (e) {
+        set((s) => ({ notices: [...s.notices, `import failed: ${(e as Error).message}`] }));
+      }
+    },
+    dismissNotice(i) {
+      set((s) => ({ notices: s.notices.filter((_, j) => j !== i) }));
+    },
+  };
+});
