@@ -3,7 +3,7 @@
 
 import type { Backend, Tensor } from '../../src/backend/backend';
 import { CpuBackend } from '../../src/backend/cpu/cpuBackend';
-import { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
+import { createWebGpuBackend, WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { GpuContext } from '../../src/gpu/context';
 import { acquireDevice } from '../../src/gpu/device';
 import { rngU32 } from '../../src/session/rng';
@@ -37,7 +37,7 @@ async function execute(be: Backend, c: KernelCase): Promise<Record<string, Data>
 
 let gpu: WebGpuBackend | null = null;
 async function gpuBackend(): Promise<WebGpuBackend> {
-  if (!gpu) gpu = new WebGpuBackend(new GpuContext((await acquireDevice()).device));
+  if (!gpu) gpu = await createWebGpuBackend();
   return gpu;
 }
 
@@ -128,7 +128,7 @@ async function infraChecks(): Promise<Record<string, unknown>> {
     dispatchError = `${(e as Error).name}: ${(e as Error).message}`;
   }
   // The caller re-creates its state on a new device.
-  const fresh = new WebGpuBackend(new GpuContext((await acquireDevice()).device));
+  const fresh = await createWebGpuBackend();
   const y = fresh.fromArray([3], Float32Array.of(1, 2, 3));
   const z = fresh.zeros([3]);
   fresh.scale(z, y, 2);

@@ -3,9 +3,7 @@
 
 import type { Backend } from '../../src/backend/backend';
 import { CpuBackend } from '../../src/backend/cpu/cpuBackend';
-import { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
-import { GpuContext } from '../../src/gpu/context';
-import { acquireDevice } from '../../src/gpu/device';
+import { createWebGpuBackend, WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { TINYVLM_CONFIG, type ModelConfig } from '../../src/model/config';
 import { problemExample, type Example } from '../../src/model/examples';
 import { collate } from '../../src/model/examples';
@@ -23,7 +21,7 @@ export const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'tiny-test', encDim
 
 let gpu: WebGpuBackend | null = null;
 async function gpuBackend(): Promise<WebGpuBackend> {
-  if (!gpu) gpu = new WebGpuBackend(new GpuContext((await acquireDevice()).device));
+  if (!gpu) gpu = await createWebGpuBackend();
   return gpu;
 }
 

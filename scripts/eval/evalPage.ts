@@ -1,7 +1,5 @@
 // Evaluates a checkpoint on WebGPU in the page (driven by scripts/eval.ts).
-import { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
-import { GpuContext } from '../../src/gpu/context';
-import { acquireDevice } from '../../src/gpu/device';
+import { createWebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { decodeCheckpoint } from '../../src/model/checkpoint';
 import { evaluate, type EvalReport } from '../../src/model/evaluate';
 import { Params } from '../../src/model/params';
@@ -17,8 +15,7 @@ declare global {
 
 async function run(weightsB64: string, seed: number, count: number): Promise<EvalReport> {
   const ck = decodeCheckpoint(fromBase64(weightsB64));
-  const { device } = await acquireDevice();
-  const be = new WebGpuBackend(new GpuContext(device));
+  const be = await createWebGpuBackend();
   const model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
   return evaluate(model, seed, count, { onProgress: (n) => void window.reportProgress(`${n}/${count}`) });
 }

@@ -1,9 +1,7 @@
 // Supervised warm start of TinyVLM, in the page on WebGPU. The Node side
 // (scripts/pretrain.ts) exposes reportProgress and saveResume, and writes files.
 
-import { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
-import { GpuContext } from '../../src/gpu/context';
-import { acquireDevice } from '../../src/gpu/device';
+import { createWebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/model/checkpoint';
 import { TINYVLM_CONFIG, type ModelConfig } from '../../src/model/config';
 import { evaluate, type EvalReport } from '../../src/model/evaluate';
@@ -61,8 +59,7 @@ function lrAt(step: number, o: PretrainOptions): number {
 
 async function run(o: PretrainOptions): Promise<PretrainResult> {
   const c = o.config ?? TINYVLM_CONFIG;
-  const { device } = await acquireDevice();
-  const be = new WebGpuBackend(new GpuContext(device));
+  const be = await createWebGpuBackend();
   let start = 0;
   let data = initParamData(c, o.seed);
   let resumed: Map<string, Float32Array> | null = null;

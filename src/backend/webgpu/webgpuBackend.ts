@@ -1,6 +1,7 @@
 import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
 import { checkSize } from '../backend';
-import type { GpuContext } from '../../gpu/context';
+import { GpuContext } from '../../gpu/context';
+import { acquireDevice } from '../../gpu/device';
 import { dispatchAdamW } from '../../gpu/kernels/adamw';
 import { dispatchAttention, dispatchAttentionBackward, dispatchAttentionDecode, dispatchKvCacheWrite } from '../../gpu/kernels/attention';
 import { dispatchAdd, dispatchFill, dispatchGelu, dispatchGeluBackward, dispatchScale } from '../../gpu/kernels/elementwise';
@@ -192,4 +193,9 @@ export class WebGpuBackend implements Backend {
   rngFill(out: Tensor, width: number, seed: number, stream: number, step: number): void {
     dispatchRngFill(this.ctx, g(out), out.size, width, seed, stream, step);
   }
+}
+
+/** A backend on a freshly acquired device (throws WebGpuUnavailableError with the reason when there is none). */
+export async function createWebGpuBackend(): Promise<WebGpuBackend> {
+  return new WebGpuBackend(new GpuContext((await acquireDevice()).device));
 }
