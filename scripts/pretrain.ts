@@ -27,6 +27,7 @@ const opts: PretrainOptions = {
   checkpointEvery: Number(args['checkpoint-every'] ?? 50),
   stopAt: args['no-early-stop'] ? null : { answerAcc: Number(args['stop-answer'] ?? 0.6), descExact: Number(args['stop-desc'] ?? 0.45) },
   minSteps: Number(args['min-steps'] ?? 200),
+  curriculum: args['no-curriculum'] ? null : { startObjects: Number(args['curriculum-start'] ?? 1), stepsPerObject: Number(args['curriculum-steps'] ?? 100) },
   resume: !args.fresh && existsSync(resumeFile) ? readFileSync(resumeFile).toString('base64') : null,
 };
 console.log(`pretraining into ${out}: ${JSON.stringify({ ...opts, resume: opts.resume ? resumeFile : null })}`);

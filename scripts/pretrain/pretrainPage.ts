@@ -12,6 +12,7 @@ import { sftStep } from '../../src/model/sft';
 import { TinyVLM } from '../../src/model/tinyvlm';
 import { CounterRng, Streams } from '../../src/session/rng';
 import { generateProblem } from '../../src/tasks/problem';
+import { DEFAULT_KNOBS, type SceneKnobs } from '../../src/tasks/scene';
 import { fromBase64, toBase64 } from './base64';
 
 export interface PretrainOptions {
@@ -30,6 +31,8 @@ export interface PretrainOptions {
   stopAt: { answerAcc: number; descExact: number } | null;
   /** Minimum steps before stopping early. */
   minSteps: number;
+  /** Curriculum: scenes start with at most startObjects objects, one more every stepsPerObject steps, up to the default. */
+  curriculum: { startObjects: number; stepsPerObject: number } | null;
   resume: string | null;
 }
 
@@ -49,6 +52,12 @@ declare global {
     saveResume(b64: string, step: number): Promise<void>;
     pretrain: { run(o: PretrainOptions): Promise<PretrainResult> };
   }
+}
+
+export function knobsAt(step: number, o: PretrainOptions): SceneKnobs {
+  if (!o.curriculum) return DEFAULT_KNOBS;
+  const max = Math.min(DEFAULT_KNOBS.maxObjects, o.curriculum.startObjects + Math.floor(step / o.curriculum.stepsPerObject));
+  return { ...DEFAULT_KNOBS, maxObjects: max, minObjects: Math.min(DEFAULT_KNOBS.minObjects, max) };
 }
 
 function lrAt(step: number, o: PretrainOptions): number {
@@ -84,7 +93,7 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
   let step = start;
   for (; step < o.steps; step++) {
     const examples = Array.from({ length: o.batch }, (_, i) => {
-      const p = generateProblem(o.seed, step * o.batch + i);
+      const p = generateProblem(o.seed, step * o.batch + i, { knobs: knobsAt(step, o) });
       const drop = new CounterRng(o.seed, Streams.dropout, step, i).next() < o.imageDropout;
       return problemExample(p, c, { withTarget: true, nullImage: drop });
     });
@@ -94,7 +103,7 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
     history.push({ step, loss: r.loss });
     if ((step + 1) % 10 === 0) {
       const dt = (performance.now() - t0) / 1000;
-      await window.reportProgress(`step ${step + 1}/${o.steps} loss ${r.loss.toFixed(4)} grad-norm ${r.gradNorm.toFixed(3)} lr ${lrAt(step, o).toExponential(2)} ${(tokens / dt).toFixed(0)} target tok/s ${(dt / 10).toFixed(2)} s/step`);
+      await window.reportProgress(`step ${step + 1}/${o.steps} objects<=${knobsAt(step, o).maxObjects} loss ${r.loss.toFixed(4)} grad-norm ${r.gradNorm.toFixed(3)} lr ${lrAt(step, o).toExponential(2)} ${(tokens / dt).toFixed(0)} target tok/s ${(dt / 10).toFixed(2)} s/step`);
       t0 = performance.now();
       tokens = 0;
     }

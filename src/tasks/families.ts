@@ -93,7 +93,7 @@ const spatial: Family = {
   name: 'spatial',
   target: (rng) => rng.pick(['left', 'right', 'above', 'below']),
   draft(rng, knobs) {
-    const scene = generateScene(rng, { ...knobs, minObjects: Math.max(2, knobs.minObjects) });
+    const scene = generateScene(rng, { ...knobs, minObjects: Math.max(2, knobs.minObjects), maxObjects: Math.max(2, knobs.maxObjects) });
     const objs = canonicalObjects(scene);
     const named = rng.shuffle(objs.filter((o) => unique(objs, { color: o.color, shape: o.shape })));
     if (named.length < 2) return null;
