@@ -17,9 +17,13 @@ async function waitSteps(page: Page, n: number) {
   await expect.poll(() => stepCount(page), { timeout: 150_000, intervals: [500] }).toBeGreaterThanOrEqual(n);
 }
 
-async function exportMetrics(page: Page): Promise<Record<string, unknown>[]> {
+async function exportRunFile(page: Page): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid^=export-]').first().click()]);
-  const run = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  return (await download.path())!;
+}
+
+async function exportMetrics(page: Page): Promise<Record<string, unknown>[]> {
+  const run = JSON.parse(readFileSync(await exportRunFile(page), 'utf8'));
   return run.metrics.map(({ step_ms: _a, phase_ms: _b, ...m }: Record<string, unknown>) => m);
 }
 
@@ -72,6 +76,13 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   await expect(other.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
   const second = (await exportMetrics(other)).slice(0, 2);
   expect(second).toEqual(first);
+
+  // the first page's run, exported and imported here, joins this one on the same axes
+  await other.getByTestId('import').setInputFiles(await exportRunFile(page));
+  await expect(other.locator('[data-testid^=export-]')).toHaveCount(2);
+  await expect(other.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(2);
+  await other.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
+  await expect(other.getByTestId('notice').last()).toContainText('import failed: not a run file');
   await other.close();
 });
 
