@@ -5,6 +5,8 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/model/checkpoint';
+import { countParams } from '../src/model/params';
 import type { PretrainOptions, PretrainResult } from './pretrain/pretrainPage';
 import { parseArgs, withPage } from './browser';
 
@@ -31,6 +33,19 @@ const opts: PretrainOptions = {
   resume: !args.fresh && existsSync(resumeFile) ? readFileSync(resumeFile).toString('base64') : null,
 };
 console.log(`pretraining into ${out}: ${JSON.stringify({ ...opts, resume: opts.resume ? resumeFile : null })}`);
+
+// --finalize-only: ship the latest resume checkpoint as it is (a run stopped by hand).
+if (args['finalize-only']) {
+  if (!existsSync(resumeFile)) throw new Error(`no resume checkpoint at ${resumeFile}`);
+  const ck = decodeCheckpoint(new Uint8Array(readFileSync(resumeFile)));
+  const weights = new Map([...ck.tensors].filter(([k]) => !k.startsWith('opt.')));
+  const step = Number(ck.metadata.step);
+  writeFileSync(join(out, 'model.safetensors'), encodeCheckpoint(ck.config, weights, { step: String(step) }));
+  writeFileSync(join(out, 'config.json'), JSON.stringify(ck.config, null, 2) + '\n');
+  writeFileSync(join(out, 'training.json'), JSON.stringify({ options: { ...opts, resume: true }, step, stoppedEarly: false, stoppedByHand: true, params: countParams(ck.config) }, null, 1) + '\n');
+  console.log(`wrote ${join(out, 'model.safetensors')} from the resume checkpoint at step ${step}`);
+  process.exit(0);
+}
 
 const result = await withPage('/scripts/pretrain/pretrain.html', async (page) => {
   await page.exposeFunction('reportProgress', (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`));

@@ -35,7 +35,7 @@ Supervised next-token cross-entropy on the completion tokens (description, reaso
 seed ${o.seed ?? 'n/a'} (all seven families in rotation, default scene knobs), batch ${o.batch ?? 'n/a'}, AdamW (lr ${o.lr ?? 'n/a'}, betas 0.9/0.95,
 weight decay 0.01 on matrices, global-norm clip 1), ${o.warmup ?? 'n/a'} warm-up steps then cosine decay, initialisation from
 seed ${o.seed ?? 'n/a'}. Every ${o.evalEvery ?? 'n/a'} steps a validation set (seed ${o.evalSeed ?? 'n/a'}, ${o.evalCount ?? 'n/a'} problems, greedy) was scored, and
-training stopped ${training?.stoppedEarly ? `at step ${training.step}, the first validation at or above answer accuracy ${o.stopAt?.answerAcc} and description exact-match ${o.stopAt?.descExact}` : `after ${training?.step ?? 'n/a'} steps`}.
+training stopped ${training?.stoppedEarly ? `at step ${training.step}, the first validation at or above answer accuracy ${o.stopAt?.answerAcc} and description exact-match ${o.stopAt?.descExact}` : training?.stoppedByHand ? `by hand at step ${training.step} (the last periodic checkpoint), before its stopping rule (validation answer accuracy ${o.stopAt?.answerAcc}, description exact-match ${o.stopAt?.descExact}) was met` : `after ${training?.step ?? 'n/a'} steps`}.${o.curriculum ? ` Curriculum: scenes had at most ${o.curriculum.startObjects} object(s) at first, one more every ${o.curriculum.stepsPerObject} steps, up to the default 2-5.` : ''}
 
 ## Measured (\`npm run eval -- --checkpoint ${dir} --seed ${report.seed} --count ${report.count}\`)
 
