@@ -1,6 +1,6 @@
 // From token rows and images to the tensors TinyVLM reads.
 
-import { IGNORE_INDEX, type Backend, type Tensor } from '../backend/backend';
+import { IGNORE_INDEX, type Backend } from '../backend/backend';
 import { tokenizer } from '../tasks/tokenizer';
 import { SPECIAL } from '../tasks/vocab';
 import { patchDim, patchesPerImage, type ModelConfig } from './config';
@@ -114,7 +114,3 @@ export function nextTokenTargets(rows: readonly SeqRow[], T: number): Uint32Arra
 }
 
 export const maxLen = (rows: readonly SeqRow[]) => rows.reduce((m, r) => Math.max(m, r.ids.length), 0);
-
-export function freeAllTensors(be: Backend, ts: readonly (Tensor | null)[]): void {
-  for (const t of ts) if (t) be.free(t);
-}

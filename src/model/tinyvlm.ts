@@ -7,7 +7,7 @@ import type { Backend, Tensor } from '../backend/backend';
 import { allocBlockActs, allocBlockScratch, blockBackward, blockForward, blockTensors, freeAll, type BlockActs, type BlockDims, type BlockScratch } from './block';
 import { patchDim, patchesPerImage, type ModelConfig } from './config';
 import { linear, linearBackward } from './linear';
-import { Params } from './params';
+import type { Params } from './params';
 
 /** Pixels of the images of a batch, as patches [nImg * P, patchDim]. */
 export interface EncoderInputs {
@@ -281,4 +281,3 @@ export class TinyVLM {
   }
 }
 
-export { Params };

@@ -92,8 +92,11 @@ export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | nu
   model.backward();
   opt.computeNorm(model.grads!);
 
-  const [lossH, klH, entH, lpH, advH, rowAdvH] = [await be.read(loss), await be.read(kl), await be.read(ent), await be.read(lpNew), await be.read(advTok), await be.read(rowAdv)];
-  const gradNorm = Math.sqrt(await opt.gradNormSq());
+  // one wait for all the readbacks instead of one per buffer
+  const [lossH, klH, entH, lpH, advH, rowAdvH, normSq] = await Promise.all([
+    be.read(loss), be.read(kl), be.read(ent), be.read(lpNew), be.read(advTok), be.read(rowAdv), opt.gradNormSq(),
+  ]);
+  const gradNorm = Math.sqrt(normSq);
   let lossSum = 0, klSum = 0, entSum = 0;
   for (let i = 0; i < n; i++) {
     if (weightHost[i] === 0) continue;

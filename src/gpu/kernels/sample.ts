@@ -1,5 +1,5 @@
 import type { SampleParams } from '../../backend/backend';
-import type { GpuContext } from '../context';
+import { grid1D, type GpuContext } from '../context';
 import { f32, u32 } from '../uniforms';
 import rngCode from './rng.wgsl?raw';
 import code from './sample.wgsl?raw';
@@ -19,7 +19,5 @@ export function dispatchSample(ctx: GpuContext, outIds: GPUBuffer, logits: GPUBu
 
 /** out[i] = rngU32(seed, stream, step, i / width, i % width). */
 export function dispatchRngFill(ctx: GpuContext, out: GPUBuffer, n: number, width: number, seed: number, stream: number, step: number): void {
-  const groups = Math.ceil(n / 256);
-  const x = Math.min(groups, 65535);
-  ctx.dispatch(RNG_FILL, [u32(n), u32(width), u32(seed >>> 0), u32(stream >>> 0), u32(step >>> 0)], [out], [x, Math.ceil(groups / x), 1]);
+  ctx.dispatch(RNG_FILL, [u32(n), u32(width), u32(seed >>> 0), u32(stream >>> 0), u32(step >>> 0)], [out], grid1D(n, 256));
 }

@@ -23,9 +23,8 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   const scores = scoreDescriptions(model, descRows, prompts.images, prompts.promptImages, promptOf, cfg, step);
   const keepT = be.zeros([P * N], 'u32');
   be.topK(keepT, scores.mi, P, N, cfg.k);
-  const mi = Array.from(await be.read(scores.mi));
-  const keep = Array.from(await be.readU32(keepT));
-  const dep = await be.read(scores.dep);
+  const [miH, keepH, dep] = await Promise.all([be.read(scores.mi), be.readU32(keepT), be.read(scores.dep)]);
+  const mi = Array.from(miH), keep = Array.from(keepH);
   for (const t of [scores.mi, scores.dep, keepT]) be.free(t);
   const t2 = performance.now();
 
