@@ -1,0 +1,132 @@
+// Aggregates experiment runs (the JSON `npm run experiment` writes) into one row
+// per arm — an algorithm with its sizes — as mean and spread over seeds.
+
+import type { RLConfig } from '../../src/rl/config';
+import type { StepMetrics } from '../../src/rl/types';
+
+export interface ExperimentFile {
+  config: RLConfig;
+  steps: StepMetrics[];
+  final: { heldout_answer_acc: number | null; heldout_perception_acc: number | null };
+  error: string | null;
+  wall_s: number;
+}
+
+export interface Stat {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+export interface ArmSummary {
+  arm: string;
+  seeds: number[];
+  steps: number;
+  heldoutAnswer: Stat;
+  heldoutPerception: Stat;
+  rolloutAnswer: Stat;
+  rolloutPerception: Stat;
+  rewardBlind: Stat;
+  miAuc: Stat;
+  generatedTokens: Stat;
+  completeTrajectories: Stat;
+  stepSeconds: Stat;
+  zeroStd: Stat;
+}
+
+/** The arm an experiment belongs to: the algorithm and the sizes that matter for it. */
+export function armOf(c: RLConfig): string {
+  return c.algo === 'mirl' ? `mirl N=${c.N} k=${c.k}` : `${c.algo} G=${c.G}`;
+}
+
+export function stat(xs: readonly number[]): Stat {
+  const n = xs.length;
+  if (!n) return { mean: NaN, sd: NaN, n: 0 };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  // Sample standard deviation across seeds; 0 for a single run.
+  const sd = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, sd, n };
+}
+
+const runMean = (steps: readonly StepMetrics[], f: (s: StepMetrics) => number | null | undefined): number => {
+  const xs = steps.map(f).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+};
+
+/** One row per arm, in first-seen order; failed runs and runs of another length are refused loudly. */
+export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
+  const arms = new Map<string, ExperimentFile[]>();
+  for (const f of files) {
+    if (f.error) throw new Error(`${armOf(f.config)} seed ${f.config.seed} stopped with an error: ${f.error}`);
+    const a = armOf(f.config);
+    arms.set(a, [...(arms.get(a) ?? []), f]);
+  }
+  const lengths = new Set(files.map((f) => f.steps.length));
+  if (lengths.size > 1) throw new Error(`runs of different lengths (${[...lengths].join(', ')} steps): not comparable`);
+  return [...arms].map(([arm, runs]) => {
+    const per = (f: (r: ExperimentFile) => number) => stat(runs.map(f).filter(Number.isFinite));
+    return {
+      arm,
+      seeds: runs.map((r) => r.config.seed),
+      steps: runs[0].steps.length,
+      heldoutAnswer: per((r) => r.final.heldout_answer_acc ?? NaN),
+      heldoutPerception: per((r) => r.final.heldout_perception_acc ?? NaN),
+      rolloutAnswer: per((r) => runMean(r.steps, (s) => s.answer_acc)),
+      rolloutPerception: per((r) => runMean(r.steps, (s) => s.perception_acc)),
+      rewardBlind: per((r) => runMean(r.steps, (s) => s.reward_blind_frac)),
+      miAuc: per((r) => runMean(r.steps, (s) => s.mi_auc)),
+      generatedTokens: per((r) => runMean(r.steps, (s) => s.generated_tokens)),
+      completeTrajectories: per((r) => runMean(r.steps, (s) => s.complete_trajectories)),
+      stepSeconds: per((r) => runMean(r.steps, (s) => s.step_ms / 1000)),
+      zeroStd: per((r) => runMean(r.steps, (s) => s.zero_std_frac)),
+    };
+  });
+}
+
+const pm = (s: Stat, digits: number, scale = 1) =>
+  Number.isFinite(s.mean) ? `${(s.mean * scale).toFixed(digits)} ± ${(s.sd * scale).toFixed(digits)}` : 'n/a';
+
+/** The README table. `baseline` is the warm start's held-out figures (step 0). */
+export function markdownTable(rows: readonly ArmSummary[], baseline?: { answer: number; perception: number }): string {
+  const head = '| arm | seeds | held-out answer % | held-out perception % | reward-blind % | MI AUC | generated tok / step | complete traj. / step | wall s / step | zero-std groups % |';
+  const sep = '|' + ' --- |'.repeat(10);
+  const lines = [head, sep];
+  if (baseline) lines.push(`| warm start (step 0) | – | ${(baseline.answer * 100).toFixed(1)} | ${(baseline.perception * 100).toFixed(1)} | – | – | – | – | – | – |`);
+  for (const r of rows) {
+    lines.push(`| ${r.arm} | ${r.seeds.length} | ${pm(r.heldoutAnswer, 1, 100)} | ${pm(r.heldoutPerception, 1, 100)} | ${pm(r.rewardBlind, 1, 100)} | ${pm(r.miAuc, 3)} | ${pm(r.generatedTokens, 0)} | ${pm(r.completeTrajectories, 0)} | ${pm(r.stepSeconds, 1)} | ${pm(r.zeroStd, 0, 100)} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Per-arm curves averaged over seeds at each step (held-out points only where measured). */
+export interface ArmCurve {
+  arm: string;
+  points: { step: number; cumTokens: number; heldoutAnswer?: number; heldoutPerception?: number; rewardBlind: number; miAuc?: number }[];
+}
+
+export function curves(files: readonly ExperimentFile[], baseline?: { answer: number; perception: number }): ArmCurve[] {
+  const arms = new Map<string, ExperimentFile[]>();
+  for (const f of files) arms.set(armOf(f.config), [...(arms.get(armOf(f.config)) ?? []), f]);
+  return [...arms].map(([arm, runs]) => {
+    const n = Math.min(...runs.map((r) => r.steps.length));
+    const avg = (xs: (number | null | undefined)[]) => {
+      const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+      return v.length === xs.length && v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+    };
+    const points: ArmCurve['points'] = baseline ? [{ step: 0, cumTokens: 0, heldoutAnswer: baseline.answer, heldoutPerception: baseline.perception, rewardBlind: NaN }] : [];
+    let cum = 0;
+    for (let i = 0; i < n; i++) {
+      const at = runs.map((r) => r.steps[i]);
+      cum += avg(at.map((s) => s.generated_tokens)) ?? 0;
+      points.push({
+        step: i + 1,
+        cumTokens: cum,
+        heldoutAnswer: avg(at.map((s) => s.heldout_answer_acc)),
+        heldoutPerception: avg(at.map((s) => s.heldout_perception_acc)),
+        rewardBlind: avg(at.map((s) => s.reward_blind_frac)) ?? NaN,
+        miAuc: avg(at.map((s) => s.mi_auc)),
+      });
+    }
+    return { arm, points };
+  });
+}
