@@ -6,7 +6,7 @@ import { FAMILIES, type FamilyName } from '../tasks/families';
 import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import { SPECIAL } from '../tasks/vocab';
-import { labelCompletion } from '../tasks/verifier';
+import { labelCompletion, type AttributeCounts } from '../tasks/verifier';
 import { collate, problemExample } from './examples';
 import { generate } from './generate';
 import type { SeqRow } from './inputs';
@@ -24,6 +24,11 @@ export interface EvalSummary {
   mi_wrong: number | null;
   /** Best constant answer on the same problems. */
   blind_floor: number;
+  /** Where description errors are: the fraction of scene objects whose cell is named, and among those the fraction with the right size, colour and shape. */
+  attr_located: number;
+  attr_size: number;
+  attr_color: number;
+  attr_shape: number;
 }
 
 export interface EvalReport {
@@ -40,6 +45,7 @@ interface Scored {
   f1: number;
   formatOk: boolean;
   mi: number;
+  attributes: AttributeCounts;
 }
 
 const DESC_END = tokenizer.id(SPECIAL.descEnd);
@@ -74,6 +80,8 @@ function summarize(xs: Scored[]): EvalSummary {
     const f = k.split('|')[0];
     best.set(f, Math.max(best.get(f) ?? 0, v));
   }
+  const attr = (k: keyof AttributeCounts) => xs.reduce((a, x) => a + x.attributes[k], 0);
+  const located = attr('located');
   return {
     count: n,
     answer_acc: mean((x) => +x.answerRight) ?? 0,
@@ -83,6 +91,10 @@ function summarize(xs: Scored[]): EvalSummary {
     mi_right: mean((x) => x.mi, right),
     mi_wrong: mean((x) => x.mi, wrong),
     blind_floor: n ? [...best.values()].reduce((a, b) => a + b, 0) / n : 0,
+    attr_located: located / Math.max(1, attr('objects')),
+    attr_size: attr('size') / Math.max(1, located),
+    attr_color: attr('color') / Math.max(1, located),
+    attr_shape: attr('shape') / Math.max(1, located),
   };
 }
 
@@ -106,7 +118,7 @@ export async function evaluate(
     const mi = await descriptionMI(model, descRows, images, descLens);
     problems.forEach((p, b) => {
       const label = labelCompletion(tokenizer.decodeWords(gen.tokens[b]), p);
-      scored.push({ problem: p, answerRight: label.answerRight, exact: label.perceptionRight, f1: label.description.f1, formatOk: label.formatOk, mi: mi[b] });
+      scored.push({ problem: p, answerRight: label.answerRight, exact: label.perceptionRight, f1: label.description.f1, formatOk: label.formatOk, mi: mi[b], attributes: label.description.attributes });
     });
     opts.onProgress?.(scored.length);
   }

@@ -127,6 +127,23 @@ describe('verifier', () => {
     expect(scoreDescription(null, p).f1).toBe(0);
   });
 
+  it('counts per-attribute errors of the objects whose cell the description names', () => {
+    const objs = words(p.description).join(' ').split(' , ').map((o) => o.split(' '));
+    const swap = (w: string, xs: readonly string[]) => xs[(xs.indexOf(w) + 1) % xs.length];
+    // object 0: wrong shape; object 1: wrong colour and size; the rest dropped
+    const a = [...objs[0]], b = [...objs[1]];
+    a[2] = swap(a[2], ['circle', 'square', 'triangle']);
+    b[0] = swap(b[0], ['small', 'large']);
+    b[1] = swap(b[1], ['red', 'green', 'blue', 'yellow']);
+    const s = scoreDescription(words([a, b].map((o) => o.join(' ')).join(' , ')), p).attributes;
+    expect(s).toEqual({ objects: objs.length, located: 2, size: 1, color: 1, shape: 1 });
+    expect(scoreDescription(words(p.description), p).attributes).toEqual({ objects: objs.length, located: objs.length, size: objs.length, color: objs.length, shape: objs.length });
+    const multi = problems(3, 1, 'multi_image')[0];
+    const full = scoreDescription(words(multi.description), multi).attributes;
+    const total = multi.scenes.reduce((n, sc) => n + sc.objects.length, 0);
+    expect(full).toEqual({ objects: total, located: total, size: total, color: total, shape: total });
+  });
+
   it('reports missing segments as format failures', () => {
     expect(parseCompletion(['large', '</desc>', '<reason>', 'x', '</reason>']).missing).toEqual(['answer']);
     expect(parseCompletion([]).missing).toEqual(['description', 'reasoning', 'answer']);

@@ -57,6 +57,16 @@ export interface DescriptionScore {
   truePositives: number;
   predicted: number;
   actual: number;
+  /** Where the errors are: scene objects whose cell the description names, and of those, how many have the right size, colour, shape. */
+  attributes: AttributeCounts;
+}
+
+export interface AttributeCounts {
+  objects: number;
+  located: number;
+  size: number;
+  color: number;
+  shape: number;
 }
 
 const VALID = [new Set<string>(SIZES), new Set<string>(COLORS), new Set<string>(SHAPES), new Set<string>(ROWS), new Set<string>(COLS)];
@@ -107,10 +117,27 @@ export function scoreDescription(words: readonly string[] | null, p: Pick<Proble
     }
   }
   const predicted = keys.length;
+  const attributes: AttributeCounts = { objects: actual, located: 0, size: 0, color: 0, shape: 0 };
+  // Match each scene object to the first named object in its image and cell: a
+  // phrase is "size colour shape row col", optionally after an image label.
+  const named = keys.filter((k): k is string => k !== null).map((k) => k.split(' '));
+  p.scenes.forEach((sc, i) => {
+    const prefix = p.scenes.length > 1 ? [IMAGE_LABELS[i]] : [];
+    for (const o of sc.objects) {
+      const t = [...prefix, ...objectPhrase(o).split(' ')];
+      const at = t.length - 2;
+      const q = named.find((w) => w.length === t.length && w.slice(0, prefix.length).join() === prefix.join() && w[at] === t[at] && w[at + 1] === t[at + 1]);
+      if (!q) continue;
+      attributes.located++;
+      attributes.size += +(q[at - 3] === t[at - 3]);
+      attributes.color += +(q[at - 2] === t[at - 2]);
+      attributes.shape += +(q[at - 1] === t[at - 1]);
+    }
+  });
   const precision = predicted === 0 ? (actual === 0 ? 1 : 0) : tp / predicted;
   const recall = actual === 0 ? 1 : tp / actual;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { exact: words !== null && tp === actual && predicted === actual, precision, recall, f1, truePositives: tp, predicted, actual };
+  return { exact: words !== null && tp === actual && predicted === actual, precision, recall, f1, truePositives: tp, predicted, actual, attributes };
 }
 
 export interface TrajectoryLabel {
