@@ -62,7 +62,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   }
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
-  expect(url).toContain('#v=1&c=');
+  expect(url).toContain('#v=2&c=');
   await page.getByTestId('start').click();
   await waitSteps(page, 2);
   await page.getByTestId('pause').click();
@@ -87,7 +87,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
 });
 
 test('a malformed URL and a future-version URL say what is wrong, and the app still works', async ({ page }) => {
-  await page.goto('/#v=1&c=%%%garbage');
+  await page.goto('/#v=2&c=%%%garbage');
   await expect(page.getByTestId('url-error')).toContainText('not readable');
   await page.goto('/#v=9&c=e30');
   await page.reload();

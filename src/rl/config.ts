@@ -52,7 +52,7 @@ export interface RLConfig {
 export const DEFAULT_RL: RLConfig = {
   algo: 'mirl', N: 10, k: 6, G: 16,
   estimator: 'null', contrastiveK: 3, percNorm: 'raw', percThreshold: 0,
-  formatReward: 0.1, lr: 3e-4, clipLow: 0.2, clipHigh: 0.28, beta: 0,
+  formatReward: 0.1, lr: 1e-4, clipLow: 0.2, clipHigh: 0.28, beta: 0,
   advNormalize: 'std', wPerc: 1, wAns: 1, lossAgg: 'token',
   batchPrompts: 4, temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24,
   families: [...FAMILIES], knobs: DEFAULT_KNOBS,

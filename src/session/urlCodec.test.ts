@@ -16,7 +16,8 @@ describe('share URL codec', () => {
 
   it('says what is wrong and keeps the defaults', () => {
     const cases: [string, RegExp][] = [
-      ['#v=2&c=e30', /newer version/],
+      ['#v=3&c=e30', /newer version/],
+      ['#v=0&c=e30', /unknown schema version/],
       ['#v=1&c=%%%', /not readable/],
       ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k must be/],
       ['#v=1&c=' + btoa('{"lr": "fast"}').replace(/=+$/, ''), /lr must be/],
@@ -31,5 +32,16 @@ describe('share URL codec', () => {
       expect(d.run).toBe(false);
     }
     expect(decodeShare('')).toMatchObject({ present: false, errors: [] });
+  });
+
+  it('reads an older link against the defaults of its own schema version', () => {
+    // {"algo":"grpo"} made under v1, whose default learning rate was 3e-4
+    const v1 = decodeShare('#v=1&c=' + btoa('{"algo":"grpo"}').replace(/=+$/, '') + '&run=1');
+    expect(v1.errors).toEqual([]);
+    expect(v1.config).toEqual({ ...DEFAULT_RL, algo: 'grpo', lr: 3e-4 });
+    expect(v1.run).toBe(true);
+    // re-shared, it carries the learning rate explicitly and means the same run
+    expect(decodeShare(encodeShare(v1.config)).config).toEqual(v1.config);
+    expect(encodeShare(v1.config)).toMatch(/^#v=2&/);
   });
 });

@@ -1,12 +1,22 @@
 // Share URLs: the whole RL config (versioned schema, only fields that differ
 // from the defaults, base64url JSON) in the hash, plus whether to start the run.
-//   #v=1&c=<base64url(JSON)>&run=1
+//   #v=2&c=<base64url(JSON)>&run=1
 // Decoding never throws: a malformed, future-version or out-of-range URL gives
 // the defaults and the reasons.
 
 import { DEFAULT_RL, validateRL, type RLConfig } from '../rl/config';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * The defaults each schema version's diffs are taken against: a link keeps
+ * meaning what it meant when it was made. v2 lowered the default learning rate
+ * from 3e-4 (at which MIRL's held-out perception collapsed within 8 steps).
+ */
+const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
+  1: { ...DEFAULT_RL, lr: 3e-4 },
+  2: DEFAULT_RL,
+};
 
 export interface DecodedShare {
   config: RLConfig;
@@ -50,7 +60,8 @@ export function decodeShare(hash: string): DecodedShare {
   const v = params.get('v');
   if (v === null || !/^\d+$/.test(v)) return fallback([`the link has no valid schema version (v=${v ?? 'missing'})`]);
   if (Number(v) > SCHEMA_VERSION) return fallback([`the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`]);
-  if (Number(v) < 1) return fallback([`unknown schema version v${v}`]);
+  const base = DEFAULTS_BY_VERSION[Number(v)];
+  if (!base) return fallback([`unknown schema version v${v}`]);
   const c = params.get('c');
   if (!c) return fallback(['the link has no config (c=...)']);
   let diff: unknown;
@@ -62,7 +73,7 @@ export function decodeShare(hash: string): DecodedShare {
   if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) return fallback(['the link\'s config is not an object']);
   const unknown = Object.keys(diff).filter((k) => !(k in DEFAULT_RL));
   if (unknown.length) return fallback([`the link has unknown settings: ${unknown.join(', ')}`]);
-  const config = { ...DEFAULT_RL, ...(diff as Partial<RLConfig>) } as RLConfig;
+  const config = { ...base, ...(diff as Partial<RLConfig>) } as RLConfig;
   const errs = validateRL(config);
   if (Object.keys(errs).length) return fallback(Object.entries(errs).map(([k, m]) => `${k} must be ${m}`));
   return { config, run: params.get('run') === '1', errors: [], present: true };
