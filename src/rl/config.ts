@@ -9,6 +9,8 @@ export const ESTIMATORS = ['null', 'blank', 'noise', 'patch', 'contrastive'] as 
 export type Estimator = (typeof ESTIMATORS)[number];
 export const PERC_NORMS = ['raw', 'zscore', 'rank', 'threshold'] as const;
 export type PercNorm = (typeof PERC_NORMS)[number];
+export const MI_SCORERS = ['policy', 'warmstart'] as const;
+export type MIScorer = (typeof MI_SCORERS)[number];
 
 export interface RLConfig {
   algo: Algorithm;
@@ -20,6 +22,11 @@ export interface RLConfig {
   estimator: Estimator;
   /** Alternatives for the contrastive estimator (other images of the batch). */
   contrastiveK: number;
+  /**
+   * Which model's two passes give the MI score: the policy being trained, or a
+   * frozen copy of the warm start (the policy then cannot move the scorer).
+   */
+  miScorer: MIScorer;
   percNorm: PercNorm;
   percThreshold: number;
   formatReward: number;
@@ -51,7 +58,7 @@ export interface RLConfig {
 
 export const DEFAULT_RL: RLConfig = {
   algo: 'mirl', N: 10, k: 6, G: 16,
-  estimator: 'null', contrastiveK: 3, percNorm: 'raw', percThreshold: 0,
+  estimator: 'null', contrastiveK: 3, miScorer: 'policy', percNorm: 'raw', percThreshold: 0,
   formatReward: 0.1, lr: 1e-4, clipLow: 0.2, clipHigh: 0.28, beta: 0,
   advNormalize: 'std', wPerc: 1, wAns: 1, lossAgg: 'token',
   batchPrompts: 4, temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24,
@@ -78,6 +85,7 @@ export function validateRL(c: RLConfig): Record<string, string> {
   if (!ESTIMATORS.includes(c.estimator)) e.estimator = `one of ${ESTIMATORS.join(', ')}`;
   int('contrastiveK', 1, 16);
   if (c.estimator === 'contrastive' && c.contrastiveK >= c.batchPrompts) e.contrastiveK = `below the prompts per step (${c.batchPrompts}): the alternatives are the other prompts' images`;
+  if (!MI_SCORERS.includes(c.miScorer)) e.miScorer = `one of ${MI_SCORERS.join(', ')}`;
   if (!PERC_NORMS.includes(c.percNorm)) e.percNorm = `one of ${PERC_NORMS.join(', ')}`;
   num('percThreshold', -20, 20);
   num('formatReward', 0, 1);

@@ -11,7 +11,7 @@ import { generateProblem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import { words } from '../tasks/tokenizer';
 import { DEFAULT_RL, type RLConfig } from './config';
-import { DESC_END } from './rollout';
+import { DESC_END, repeatRows, scoreDescriptions, stepPrompts } from './rollout';
 import { RLTrainer } from './trainer';
 import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
 
@@ -98,6 +98,34 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       return out;
     };
     expect(await run()).toEqual(await run());
+  });
+
+  it('scores MI with the frozen warm start when asked, so the policy cannot move its own scorer', async () => {
+    const c = (miScorer: RLConfig['miScorer']) => cfg({ miScorer, lr: 0.05, recordPrompts: 1 });
+    const run = async (miScorer: RLConfig['miScorer']) => {
+      const t = new RLTrainer(new CpuBackend(), c(miScorer), ck());
+      const steps = [await t.trainStep(), await t.trainStep()];
+      t.free();
+      return steps.map((s) => s.records[0].trajectories.map((x) => ({ desc: x.description, mi: x.mi })));
+    };
+    const [pol, warm] = [await run('policy'), await run('warmstart')];
+    // Step 1: both scorers are the warm start. Same rewards, same update, so step 2 samples the same descriptions...
+    expect(warm[0]).toEqual(pol[0]);
+    expect(warm[1].map((x) => x.desc)).toEqual(pol[1].map((x) => x.desc));
+    // ...which the updated policy scores differently, and the warm start exactly as a fresh copy of it does.
+    expect(warm[1].some((x, i) => Math.abs(x.mi - pol[1][i].mi) > 1e-3)).toBe(true);
+    const be = new CpuBackend();
+    const fresh = new TinyVLM(be, SMALL, new Params(SMALL, be, ck().tensors));
+    const prompts = stepPrompts(fresh, c('warmstart'), 1);
+    const rows = repeatRows(prompts.rows.slice(0, 1), 4).map((r, i) => ({ ...r, ids: [...r.ids, ...tokenizer.encode(warm[1][i].desc.join(' '))] }));
+    const s = scoreDescriptions(fresh, rows, prompts.images, prompts.promptImages, [0, 0, 0, 0], c('warmstart'), 1);
+    const mi = await be.read(s.mi);
+    warm[1].forEach((x, i) => expect(x.mi).toBeCloseTo(mi[i], 4));
+    // A trainer rebuilt from a later snapshot (device-loss recovery) keeps the run's warm start as its reference.
+    const resumed = new RLTrainer(new CpuBackend(), c('warmstart'), ck(5), ck());
+    const ref = await resumed.ref!.params.toHost();
+    expect(Array.from(ref.get('dec.head.w')!)).toEqual(Array.from(ck().tensors.get('dec.head.w')!));
+    resumed.free();
   });
 
   it('stops on a non-finite loss, keeping the last good weights and the metrics', async () => {

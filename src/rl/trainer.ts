@@ -27,23 +27,26 @@ export class RLTrainer {
   /** Set when a step could not be applied (non-finite loss): the run stops there. */
   stoppedReason: string | null = null;
 
-  constructor(readonly be: Backend, readonly cfg: RLConfig, ck: Checkpoint) {
+  /** `warmStart`: the frozen reference when the policy starts elsewhere (resumed from a snapshot); defaults to `ck`. */
+  constructor(readonly be: Backend, readonly cfg: RLConfig, ck: Checkpoint, warmStart: Checkpoint = ck) {
     const errors = validateRL(cfg);
     if (Object.keys(errors).length) throw new Error(`invalid RL config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
     this.model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
-    this.ref = cfg.beta > 0 ? new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)) : null;
+    // The frozen warm start: the KL reference and, when chosen, the MI scorer.
+    this.ref = cfg.beta > 0 || cfg.miScorer === 'warmstart' ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors)) : null;
     this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
   }
 
   private rollout(step: number): Promise<AlgoRollout> {
     const prompts = stepPrompts(this.model, this.cfg, step);
+    const scorer = this.cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
     switch (this.cfg.algo) {
       case 'mirl':
-        return mirlRollout(this.model, this.cfg, prompts, step);
+        return mirlRollout(this.model, this.cfg, prompts, step, scorer);
       case 'grpo':
-        return grpoRollout(this.model, this.cfg, prompts, step);
+        return grpoRollout(this.model, this.cfg, prompts, step, scorer);
       case 'vision-sr1':
-        return visionSr1Rollout(this.model, this.cfg, prompts, step);
+        return visionSr1Rollout(this.model, this.cfg, prompts, step, scorer);
     }
   }
 

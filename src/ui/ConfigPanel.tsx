@@ -1,4 +1,4 @@
-import { ALGORITHMS, ESTIMATORS, PERC_NORMS, type RLConfig } from '../rl/config';
+import { ALGORITHMS, ESTIMATORS, MI_SCORERS, PERC_NORMS, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
 import { useRunStore } from './stores/runStore';
 
@@ -27,7 +27,7 @@ function NumField({ k, label, step = 1 }: { k: NumKey; label: string; step?: num
   );
 }
 
-function Select<K extends 'algo' | 'estimator' | 'percNorm' | 'advNormalize' | 'lossAgg'>({ k, label, options }: { k: K; label: string; options: readonly string[] }) {
+function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'percNorm' | 'advNormalize' | 'lossAgg'>({ k, label, options }: { k: K; label: string; options: readonly string[] }) {
   const value = useRunStore((s) => s.draft[k]);
   const setField = useRunStore((s) => s.setField);
   return (
@@ -72,6 +72,7 @@ export function ConfigPanel() {
         )}
         <Select k="estimator" label="MI estimator" options={ESTIMATORS} />
         {draft.estimator === 'contrastive' && <NumField k="contrastiveK" label="contrastive K" />}
+        <Select k="miScorer" label="MI scored by" options={MI_SCORERS} />
         <Select k="percNorm" label="perception reward" options={PERC_NORMS} />
         <NumField k="lr" label="learning rate" step={0.0001} />
         <NumField k="clipLow" label="clip low" step={0.01} />

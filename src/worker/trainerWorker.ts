@@ -24,6 +24,8 @@ let config: RLConfig | null = null;
 let kind: BackendKind = 'webgpu';
 let trainer: RLTrainer | null = null;
 let snapshot: { ck: Checkpoint; step: number } | null = null;
+/** The checkpoint the run started from: the KL reference and frozen MI scorer, also after a recovery. */
+let warmStart: Checkpoint | null = null;
 let running = false;
 let target = 0;
 let busy = false;
@@ -38,7 +40,7 @@ async function makeBackend(k: BackendKind): Promise<{ be: Backend; adapter: Adap
 
 async function build(ck: Checkpoint, step: number): Promise<AdapterReport | null> {
   const { be, adapter } = await makeBackend(kind);
-  trainer = new RLTrainer(be, config!, ck);
+  trainer = new RLTrainer(be, config!, ck, warmStart ?? ck);
   trainer.step = step;
   return adapter;
 }
@@ -100,6 +102,7 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
       config = m.config;
       kind = m.backend;
       const ck = await fetchCheckpoint(m.checkpointUrl, (loaded, total) => post({ type: 'progress', what: 'checkpoint', loaded, total }));
+      warmStart = ck;
       const adapter = await build(ck, 0);
       snapshot = { ck, step: 0 };
       const params = countParams(ck.config);

@@ -23,7 +23,7 @@ export interface FullTrajectories {
   ms: { sample: number; score: number };
 }
 
-export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number): Promise<FullTrajectories> {
+export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<FullTrajectories> {
   const be = model.be, G = cfg.G;
   const t0 = performance.now();
   const rows = repeatRows(prompts.rows, G);
@@ -34,7 +34,7 @@ export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: S
   const promptOf = rows.map((_, i) => Math.floor(i / G));
   const labels = rows.map((_, i) => labelRow(prompts.problems[promptOf[i]], split[i].desc, sampled.tokens[i]));
   const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
-  const scores = scoreDescriptions(model, descRows, prompts.images, prompts.promptImages, promptOf, cfg, step);
+  const scores = scoreDescriptions(scorer, descRows, prompts.images, prompts.promptImages, promptOf, cfg, step);
   const mi = Array.from(await be.read(scores.mi));
   const dep = await be.read(scores.dep);
   be.free(scores.mi);

@@ -9,8 +9,8 @@ import { SEG_ANS } from '../update';
 import { fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
-export async function grpoRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step);
+export async function grpoRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
+  const f = await fullTrajectories(model, cfg, prompts, step, scorer);
   return {
     batch: {
       G: prompts.rows.length, N: cfg.G,

@@ -9,7 +9,8 @@ import { ANS_END, DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDesc
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import type { AlgoRollout } from './types';
 
-export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number): Promise<AlgoRollout> {
+/** `scorer` gives the MI score's two passes: the policy itself or a frozen warm start. */
+export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
   const be = model.be, P = prompts.rows.length, N = cfg.N;
   const t0 = performance.now();
   const pre = repeatRows(prompts.rows, N);
@@ -20,7 +21,7 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   const split = s1.tokens.map(splitDescription);
   const descRows = pre.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
   const promptOf = pre.map((_, i) => Math.floor(i / N));
-  const scores = scoreDescriptions(model, descRows, prompts.images, prompts.promptImages, promptOf, cfg, step);
+  const scores = scoreDescriptions(scorer, descRows, prompts.images, prompts.promptImages, promptOf, cfg, step);
   const keepT = be.zeros([P * N], 'u32');
   be.topK(keepT, scores.mi, P, N, cfg.k);
   const [miH, keepH, dep] = await Promise.all([be.read(scores.mi), be.readU32(keepT), be.read(scores.dep)]);

@@ -10,8 +10,8 @@ import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import { fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
-export async function visionSr1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step);
+export async function visionSr1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
+  const f = await fullTrajectories(model, cfg, prompts, step, scorer);
   const t0 = performance.now();
   const blind = f.rows.map((r, i) => ({ ...r, images: r.images.map(() => ({ kind: 'null' as const })), ids: [...r.ids, ...f.desc[i], DESC_END] }));
   // a separate RNG row range keeps re-answering independent of the trajectories
