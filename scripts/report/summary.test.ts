@@ -25,6 +25,7 @@ describe('experiment summary', () => {
   it('groups runs by arm and gives mean and sample sd over seeds', () => {
     const rows = summarise(files);
     expect(rows.map((r) => r.arm)).toEqual(['grpo G=16', 'mirl N=10 k=6']);
+    expect(summarise([run({ algo: 'mirl', miScorer: 'warmstart' }, 0.5, [])])[0].arm).toBe('mirl N=10 k=6, MI by frozen warm start');
     const g = rows[0];
     expect(g.seeds).toEqual([1, 2]);
     expect(g.heldoutAnswer.mean).toBeCloseTo(0.5);

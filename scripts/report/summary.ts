@@ -36,7 +36,8 @@ export interface ArmSummary {
 
 /** The arm an experiment belongs to: the algorithm and the sizes that matter for it. */
 export function armOf(c: RLConfig): string {
-  return c.algo === 'mirl' ? `mirl N=${c.N} k=${c.k}` : `${c.algo} G=${c.G}`;
+  const scorer = c.miScorer === 'warmstart' ? ', MI by frozen warm start' : '';
+  return c.algo === 'mirl' ? `mirl N=${c.N} k=${c.k}${scorer}` : `${c.algo} G=${c.G}${scorer}`;
 }
 
 export function stat(xs: readonly number[]): Stat {
