@@ -65,6 +65,29 @@ describe('reward blindness on a hand-built batch', () => {
   });
 });
 
+describe('the update moves the policy the way the advantages say', () => {
+  it('raises log p of positive-advantage trajectories and lowers it for negative ones', async () => {
+    const p = generateProblem(3, 0, { families: ['count'] });
+    const ex = problemExample(p, SMALL);
+    const be = new CpuBackend();
+    const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
+    const opt = new AdamW(be, model.params);
+    // Pushed-up and pushed-down rows share no words (but </desc>), so generalisation between them cannot mask the sign.
+    const texts = ['large red circle top left', 'small green square bottom right', 'small blue triangle bottom center', 'large red circle top left'];
+    const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
+    const rows = gen.map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
+    const batch: TrainBatch = { G: 1, N: 4, rows, images: ex.images, seg: gen.map((g) => g.map(() => SEG_ANS)), rPerc: [0, 0, 0, 0], rAns: [1, 0, 0, 1], keep: [1, 1, 1, 1] };
+    const rowLogp = (u: Awaited<ReturnType<typeof policyUpdate>>) =>
+      rows.map((r, i) => gen[i].reduce((a, _, j) => a + u.tokLogp[i * u.T + r.prefixLen - 1 + j], 0));
+    const before = rowLogp(await policyUpdate(model, opt, null, batch, cfg({ lr: 0.01 })));
+    const after = rowLogp(await policyUpdate(model, opt, null, batch, cfg({ lr: 0 })));
+    expect(after[0]).toBeGreaterThan(before[0]);
+    expect(after[3]).toBeGreaterThan(before[3]);
+    expect(after[1]).toBeLessThan(before[1]);
+    expect(after[2]).toBeLessThan(before[2]);
+  });
+});
+
 describe('RL trainer (CPU backend, tiny model)', () => {
   it('runs a step of every algorithm with finite metrics; MIRL completes only its k forks per prompt', async () => {
     const gen: Record<string, number> = {};
