@@ -6,7 +6,7 @@
 set -euo pipefail
 steps=${1:-30}
 out=${2:-docs/experiment}
-extra=${3:-'"lr":0.001,"heldoutEvery":10,"heldoutCount":128'}
+extra=${3:-'"lr":0.0001,"heldoutEvery":10,"heldoutCount":128'}
 mkdir -p "$out"
 for seed in 1 2 3; do
   for arm in 'mirl {"N":10,"k":6}' 'grpo {"G":16}' 'grpo {"G":6}'; do
