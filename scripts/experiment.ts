@@ -34,6 +34,7 @@ const out = {
   steps: result.steps,
   final: { heldout_answer_acc: last?.heldout_answer_acc ?? null, heldout_perception_acc: last?.heldout_perception_acc ?? null, at_step: last ? last.step + 1 : null },
   error: result.error,
+  last_records: result.lastRecords,
   wall_s: (Date.now() - t0) / 1000,
 };
 if (args.out) writeFileSync(args.out, JSON.stringify(out, null, 1) + '\n');

@@ -8,6 +8,8 @@ steps=${1:-30}
 out=${2:-docs/experiment}
 extra=${3:-'"lr":0.0001,"heldoutEvery":10,"heldoutCount":128'}
 mkdir -p "$out"
+# Step 0: the warm start on the same held-out set the runs score (seed 4242, 128 problems, as in $extra).
+[ -s "$out/baseline.json" ] || npm run --silent eval -- --checkpoint models/tinyvlm-v1 --seed 4242 --count 128 --out "$out/baseline.json"
 for seed in 1 2 3; do
   for arm in 'mirl {"N":10,"k":6}' 'grpo {"G":16}' 'grpo {"G":6}'; do
     algo=${arm%% *}

@@ -1,11 +1,13 @@
 // One RL run driven through the real trainer worker, as the playground drives it.
 import type { RLConfig } from '../../src/rl/config';
-import type { StepMetrics } from '../../src/rl/types';
+import type { PromptRecord, StepMetrics } from '../../src/rl/types';
 import type { FromWorker, ToWorker } from '../../src/worker/protocol';
 
 export interface ExperimentResult {
   config: RLConfig;
   steps: StepMetrics[];
+  /** The rollout records of the last step: what the descriptions had become. */
+  lastRecords: PromptRecord[];
   error: string | null;
 }
 
@@ -20,6 +22,7 @@ function run(config: RLConfig, checkpointUrl: string): Promise<ExperimentResult>
   const worker = new Worker(new URL('../../src/worker/trainerWorker.ts', import.meta.url), { type: 'module' });
   const send = (m: ToWorker) => worker.postMessage(m);
   const steps: StepMetrics[] = [];
+  let lastRecords: PromptRecord[] = [];
   return new Promise((resolve) => {
     worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       const m = ev.data;
@@ -29,13 +32,14 @@ function run(config: RLConfig, checkpointUrl: string): Promise<ExperimentResult>
       } else if (m.type === 'step') {
         const s = m.report.metrics;
         steps.push(s);
+        lastRecords = m.report.records;
         void window.reportProgress(`step ${s.step + 1}/${config.steps} answer ${s.answer_acc.toFixed(3)} perception ${s.perception_acc.toFixed(3)} mi ${s.mean_mi.toFixed(3)} auc ${s.mi_auc?.toFixed(3) ?? 'n/a'} blind ${s.reward_blind_frac.toFixed(3)} gen ${s.generated_tokens} ${(s.step_ms / 1000).toFixed(1)}s${s.heldout_answer_acc !== undefined ? ` heldout answer ${s.heldout_answer_acc.toFixed(3)} perception ${s.heldout_perception_acc!.toFixed(3)}` : ''}`);
       } else if (m.type === 'state' && !m.running && m.step >= config.steps) {
         worker.terminate();
-        resolve({ config, steps, error: null });
+        resolve({ config, steps, lastRecords, error: null });
       } else if (m.type === 'error' && m.fatal) {
         worker.terminate();
-        resolve({ config, steps, error: m.message });
+        resolve({ config, steps, lastRecords, error: m.message });
       } else if (m.type === 'error' || m.type === 'recovered') {
         void window.reportProgress(`${m.type}: ${m.message}`);
       }

@@ -47,7 +47,10 @@ function Report({ curves, title, floor }: { curves: ArmCurve[]; title: string; f
             <LineChart width={530} height={260} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
               <CartesianGrid stroke="#e5e7eb" />
               <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => (p.x === 'cumTokens' && v >= 1000 ? `${(v / 1000).toFixed(0)}k` : String(v))} />
-              <YAxis domain={p.y === 'rewardBlind' ? [0, 'auto'] : ['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(2)} />
+              <YAxis
+                domain={p.y === 'rewardBlind' ? [0, 'auto'] : p.floor ? [(lo: number) => Math.floor(Math.min(lo, floor) * 20) / 20, 'auto'] : ['auto', 'auto']}
+                tickFormatter={(v: number) => v.toFixed(2)}
+              />
               <Legend />
               {p.floor && <ReferenceLine y={floor} stroke="#6b7280" strokeDasharray="4 4" label={{ value: 'blind floor', position: 'insideBottomRight', fontSize: 11 }} />}
               {curves.map((c, i) => (
