@@ -52,6 +52,22 @@ test('start a run from a share URL, watch it advance, pause, step once; the fork
   await page.getByTestId('rollouts').screenshot({ path: `${SHOTS}/fork-tree.png` });
 });
 
+test('editing the config of a paused run and pressing Step starts a new run beside it', async ({ page }) => {
+  await page.goto('/' + encodeShare(SMALL, false));
+  await page.getByTestId('step').click();
+  await waitSteps(page, 1);
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  await page.getByTestId('field-algo').selectOption('grpo');
+  await page.getByTestId('step').click();
+  // a new run at step 1, the first one kept on the charts
+  await expect(page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-legend-item')).toHaveCount(2, { timeout: 150_000 });
+  const legend = await page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-legend-item').allTextContents();
+  expect(legend.some((t) => t.startsWith('grpo')) && legend.some((t) => t.startsWith('mirl'))).toBe(true);
+  await waitSteps(page, 1);
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  expect(await stepCount(page)).toBe(1);
+});
+
 test('the share URL reproduces the run: same metrics step for step', async ({ page, browser }) => {
   await page.goto('/');
   await page.getByTestId('field-seed').fill('11');

@@ -8,7 +8,7 @@ import { decodeShare, encodeShare } from '../../session/urlCodec';
 import type { BackendKind, FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
 
-export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'error' | 'imported';
+export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'imported';
 
 export interface Run {
   id: number;
@@ -87,7 +87,10 @@ export const useRunStore = create<Store>((set, get) => {
   const ensureLive = (action: 'run' | 'step') => {
     const s = get();
     const live = s.runs.find((r) => r.id === s.liveId);
-    if (live && client && (live.status === 'paused' || live.status === 'ready')) {
+    // A paused run resumes only with its own config; after an edit, Start begins a
+    // new run beside it (the old one stays on the charts, stopped).
+    const edited = live !== undefined && JSON.stringify(live.config) !== JSON.stringify(s.draft);
+    if (live && client && (live.status === 'paused' || live.status === 'ready') && !edited) {
       client.send(action === 'run' ? { type: 'run' } : { type: 'step' });
       return;
     }
@@ -98,6 +101,7 @@ export const useRunStore = create<Store>((set, get) => {
       return;
     }
     client?.terminate();
+    if (live && (live.status === 'paused' || live.status === 'ready')) patchLive(() => ({ status: 'stopped' }));
     const id = nextId++;
     const run: Run = { id, label: runLabel(s.draft), config: s.draft, metrics: [], records: [], status: 'loading', step: 0, error: null };
     set((st) => ({ runs: [...st.runs, run], liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } }));
