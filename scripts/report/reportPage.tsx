@@ -15,7 +15,7 @@ const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea'];
 interface Panel {
   title: string;
   x: 'step' | 'cumTokens';
-  y: 'heldoutAnswer' | 'heldoutPerception' | 'rewardBlind' | 'miAuc';
+  y: 'heldoutAnswer' | 'heldoutPerception' | 'rewardBlind';
   floor?: boolean;
 }
 

@@ -2,6 +2,7 @@
 // per arm — an algorithm with its sizes — as mean and spread over seeds.
 
 import type { RLConfig } from '../../src/rl/config';
+import { mean } from '../../src/rl/metrics';
 import type { StepMetrics } from '../../src/rl/types';
 
 export interface ExperimentFile {
@@ -15,7 +16,6 @@ export interface ExperimentFile {
 export interface Stat {
   mean: number;
   sd: number;
-  n: number;
 }
 
 export interface ArmSummary {
@@ -24,8 +24,6 @@ export interface ArmSummary {
   steps: number;
   heldoutAnswer: Stat;
   heldoutPerception: Stat;
-  rolloutAnswer: Stat;
-  rolloutPerception: Stat;
   rewardBlind: Stat;
   miAuc: Stat;
   generatedTokens: Stat;
@@ -42,29 +40,34 @@ export function armOf(c: RLConfig): string {
 
 export function stat(xs: readonly number[]): Stat {
   const n = xs.length;
-  if (!n) return { mean: NaN, sd: NaN, n: 0 };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (!n) return { mean: NaN, sd: NaN };
+  const m = mean(xs);
   // Sample standard deviation across seeds; 0 for a single run.
-  const sd = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, sd, n };
+  return { mean: m, sd: n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1)) : 0 };
 }
 
+const finite = (xs: readonly (number | null | undefined)[]): number[] => xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+
+/** Mean of a per-step metric over a run's steps, skipping steps where it is undefined. */
 const runMean = (steps: readonly StepMetrics[], f: (s: StepMetrics) => number | null | undefined): number => {
-  const xs = steps.map(f).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  const xs = finite(steps.map(f));
+  return xs.length ? mean(xs) : NaN;
 };
 
-/** One row per arm, in first-seen order; failed runs and runs of another length are refused loudly. */
-export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
+/** Runs grouped by arm, in first-seen order. */
+function byArm(files: readonly ExperimentFile[]): [string, ExperimentFile[]][] {
   const arms = new Map<string, ExperimentFile[]>();
-  for (const f of files) {
-    if (f.error) throw new Error(`${armOf(f.config)} seed ${f.config.seed} stopped with an error: ${f.error}`);
-    const a = armOf(f.config);
-    arms.set(a, [...(arms.get(a) ?? []), f]);
-  }
+  for (const f of files) arms.set(armOf(f.config), [...(arms.get(armOf(f.config)) ?? []), f]);
+  return [...arms];
+}
+
+/** One row per arm; failed runs and runs of another length are refused loudly. */
+export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
+  const failed = files.find((f) => f.error);
+  if (failed) throw new Error(`${armOf(failed.config)} seed ${failed.config.seed} stopped with an error: ${failed.error}`);
   const lengths = new Set(files.map((f) => f.steps.length));
   if (lengths.size > 1) throw new Error(`runs of different lengths (${[...lengths].join(', ')} steps): not comparable`);
-  return [...arms].map(([arm, runs]) => {
+  return byArm(files).map(([arm, runs]) => {
     const per = (f: (r: ExperimentFile) => number) => stat(runs.map(f).filter(Number.isFinite));
     return {
       arm,
@@ -72,8 +75,6 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
       steps: runs[0].steps.length,
       heldoutAnswer: per((r) => r.final.heldout_answer_acc ?? NaN),
       heldoutPerception: per((r) => r.final.heldout_perception_acc ?? NaN),
-      rolloutAnswer: per((r) => runMean(r.steps, (s) => s.answer_acc)),
-      rolloutPerception: per((r) => runMean(r.steps, (s) => s.perception_acc)),
       rewardBlind: per((r) => runMean(r.steps, (s) => s.reward_blind_frac)),
       miAuc: per((r) => runMean(r.steps, (s) => s.mi_auc)),
       generatedTokens: per((r) => runMean(r.steps, (s) => s.generated_tokens)),
@@ -102,17 +103,16 @@ export function markdownTable(rows: readonly ArmSummary[], baseline?: { answer: 
 /** Per-arm curves averaged over seeds at each step (held-out points only where measured). */
 export interface ArmCurve {
   arm: string;
-  points: { step: number; cumTokens: number; heldoutAnswer?: number; heldoutPerception?: number; rewardBlind: number; miAuc?: number }[];
+  points: { step: number; cumTokens: number; heldoutAnswer?: number; heldoutPerception?: number; rewardBlind: number }[];
 }
 
 export function curves(files: readonly ExperimentFile[], baseline?: { answer: number; perception: number }): ArmCurve[] {
-  const arms = new Map<string, ExperimentFile[]>();
-  for (const f of files) arms.set(armOf(f.config), [...(arms.get(armOf(f.config)) ?? []), f]);
-  return [...arms].map(([arm, runs]) => {
+  return byArm(files).map(([arm, runs]) => {
     const n = Math.min(...runs.map((r) => r.steps.length));
+    // Defined only where every seed has the value (held-out points are every few steps).
     const avg = (xs: (number | null | undefined)[]) => {
-      const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-      return v.length === xs.length && v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+      const v = finite(xs);
+      return v.length === xs.length && v.length ? mean(v) : undefined;
     };
     const points: ArmCurve['points'] = baseline ? [{ step: 0, cumTokens: 0, heldoutAnswer: baseline.answer, heldoutPerception: baseline.perception, rewardBlind: NaN }] : [];
     let cum = 0;
@@ -125,7 +125,6 @@ export function curves(files: readonly ExperimentFile[], baseline?: { answer: nu
         heldoutAnswer: avg(at.map((s) => s.heldout_answer_acc)),
         heldoutPerception: avg(at.map((s) => s.heldout_perception_acc)),
         rewardBlind: avg(at.map((s) => s.reward_blind_frac)) ?? NaN,
-        miAuc: avg(at.map((s) => s.mi_auc)),
       });
     }
     return { arm, points };

@@ -22,6 +22,8 @@ import { policyUpdate, SEG_PERC } from './update';
 export class RLTrainer {
   readonly model: TinyVLM;
   readonly ref: TinyVLM | null;
+  /** The model whose two passes give the MI score: the policy, or the frozen warm start. */
+  private readonly scorer: TinyVLM;
   readonly opt: AdamW;
   step = 0;
   /** Set when a step could not be applied (non-finite loss): the run stops there. */
@@ -34,19 +36,19 @@ export class RLTrainer {
     this.model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
     // The frozen warm start: the KL reference and, when chosen, the MI scorer.
     this.ref = cfg.beta > 0 || cfg.miScorer === 'warmstart' ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors)) : null;
+    this.scorer = cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
     this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
   }
 
   private rollout(step: number): Promise<AlgoRollout> {
     const prompts = stepPrompts(this.model, this.cfg, step);
-    const scorer = this.cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
     switch (this.cfg.algo) {
       case 'mirl':
-        return mirlRollout(this.model, this.cfg, prompts, step, scorer);
+        return mirlRollout(this.model, this.cfg, prompts, step, this.scorer);
       case 'grpo':
-        return grpoRollout(this.model, this.cfg, prompts, step, scorer);
+        return grpoRollout(this.model, this.cfg, prompts, step, this.scorer);
       case 'vision-sr1':
-        return visionSr1Rollout(this.model, this.cfg, prompts, step, scorer);
+        return visionSr1Rollout(this.model, this.cfg, prompts, step, this.scorer);
     }
   }
 

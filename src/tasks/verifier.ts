@@ -4,7 +4,7 @@
 
 import { IMAGE_LABELS, objectPhrase } from './language';
 import type { Problem } from './problem';
-import { COLORS, COLS, ROWS, SHAPES, SIZES } from './scene';
+import { cellOf, COLORS, COLS, ROWS, SHAPES, SIZES } from './scene';
 import { SPECIAL } from './vocab';
 
 export interface ParsedCompletion {
@@ -118,20 +118,19 @@ export function scoreDescription(words: readonly string[] | null, p: Pick<Proble
   }
   const predicted = keys.length;
   const attributes: AttributeCounts = { objects: actual, located: 0, size: 0, color: 0, shape: 0 };
-  // Match each scene object to the first named object in its image and cell: a
-  // phrase is "size colour shape row col", optionally after an image label.
+  // Match each scene object to the first named object in its image and cell. A
+  // valid key is "size colour shape row col", after "<label> " in two-image scenes.
   const named = keys.filter((k): k is string => k !== null).map((k) => k.split(' '));
   p.scenes.forEach((sc, i) => {
-    const prefix = p.scenes.length > 1 ? [IMAGE_LABELS[i]] : [];
+    const inImage = p.scenes.length > 1 ? named.filter((w) => w[0] === IMAGE_LABELS[i]).map((w) => w.slice(1)) : named;
     for (const o of sc.objects) {
-      const t = [...prefix, ...objectPhrase(o).split(' ')];
-      const at = t.length - 2;
-      const q = named.find((w) => w.length === t.length && w.slice(0, prefix.length).join() === prefix.join() && w[at] === t[at] && w[at + 1] === t[at + 1]);
+      const c = cellOf(o);
+      const q = inImage.find((w) => w[3] === ROWS[c.row] && w[4] === COLS[c.col]);
       if (!q) continue;
       attributes.located++;
-      attributes.size += +(q[at - 3] === t[at - 3]);
-      attributes.color += +(q[at - 2] === t[at - 2]);
-      attributes.shape += +(q[at - 1] === t[at - 1]);
+      attributes.size += +(q[0] === o.size);
+      attributes.color += +(q[1] === o.color);
+      attributes.shape += +(q[2] === o.shape);
     }
   });
   const precision = predicted === 0 ? (actual === 0 ? 1 : 0) : tp / predicted;
