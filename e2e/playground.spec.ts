@@ -78,7 +78,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   }
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
-  expect(url).toContain('#v=2&c=');
+  expect(url).toContain('#v=3&c=');
   await page.getByTestId('start').click();
   await waitSteps(page, 2);
   await page.getByTestId('pause').click();

@@ -316,15 +316,21 @@ export function buildCases(seed: number): KernelCase[] {
     });
   }
   // --- RL kernels ---
-  for (const [B, T, V, K] of [[5, 9, 13, 1], [6, 11, 85, 3]]) {
+  const miVariants: [number, number, number, number, { sum: boolean; clip: number }][] = [
+    [5, 9, 13, 1, { sum: false, clip: 0 }], [6, 11, 85, 3, { sum: false, clip: 0 }],
+    [5, 9, 13, 1, { sum: true, clip: 0 }], [6, 11, 85, 3, { sum: true, clip: 0 }],
+    // a clip inside the spread of the pointwise terms (logits of scale 4), so some clamp and some do not
+    [7, 10, 29, 1, { sum: true, clip: 1.5 }], [6, 11, 85, 3, { sum: false, clip: 2 }],
+  ];
+  for (const [B, T, V, K, mp] of miVariants) {
     const r = gen();
     const starts = Array.from({ length: B }, () => r.int(T));
     const lens = starts.map((st, i) => (i === 1 ? 0 : 1 + r.int(T - st)));
     cases.push({
-      group: 'rl', name: `MI score B${B} T${T} V${V} K${K}`,
+      group: 'rl', name: `MI score B${B} T${T} V${V} K${K} ${mp.sum ? 'sum' : 'mean'} clip ${mp.clip}`,
       inputs: { logits: r.f([(1 + K) * B * T, V], 4), ids: r.ids([B * T], V), start: r.u([B], starts), len: r.u([B], lens) },
       outputs: { mi: poison([B]), dep: poison([B * T]) },
-      run: (be, t) => be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K),
+      run: (be, t) => be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K, mp),
     });
   }
   {

@@ -68,6 +68,14 @@ export interface AdvantageParams {
   wAns: number;
 }
 
+/** How the MI score aggregates a description's tokens. */
+export interface MIScoreParams {
+  /** Sum over the description's tokens instead of the per-token mean. */
+  sum: boolean;
+  /** > 0: clamp each pointwise term to [-clip, clip] before aggregating; 0: no clip. */
+  clip: number;
+}
+
 export interface PolicyLossParams {
   clipLow: number;
   clipHigh: number;
@@ -163,9 +171,10 @@ export interface Backend {
    * MI of descriptions from teacher-forced logits of (1 + K) passes stacked in
    * logits [(1 + K) * B * T, V] (real image first, then K alternatives);
    * positions [descStart[b], descStart[b] + descLen[b]) score ids[b * T + t].
-   * mi [B]; dep [B * T] per-token log p(real) - mean log p(alt) (0 off the description).
+   * mi [B] aggregated as `p` says (default: per-token mean, no clip);
+   * dep [B * T] per-token log p(real) - mean log p(alt) (0 off the description).
    */
-  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number): void;
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p?: MIScoreParams): void;
   /** keep[g * N + i] = 1 (u32) for the k highest scores of each group of N, ties to the lower index. */
   topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void;
   /** Decoupled group-normalised advantages per row (rowAdv [2B]) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */

@@ -3,7 +3,7 @@
 import { FAMILIES, type FamilyName } from '../tasks/families';
 import { DEFAULT_KNOBS, validateKnobs, type SceneKnobs } from '../tasks/scene';
 
-export const ALGORITHMS = ['mirl', 'grpo', 'vision-sr1'] as const;
+export const ALGORITHMS = ['mirl', 'grpo', 'vision-sr1', 'perception-r1'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
 export const ESTIMATORS = ['null', 'blank', 'noise', 'patch', 'contrastive'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
@@ -11,6 +11,12 @@ export const PERC_NORMS = ['raw', 'zscore', 'rank', 'threshold'] as const;
 export type PercNorm = (typeof PERC_NORMS)[number];
 export const MI_SCORERS = ['policy', 'warmstart'] as const;
 export type MIScorer = (typeof MI_SCORERS)[number];
+export const MI_AGGS = ['mean', 'sum'] as const;
+export type MIAgg = (typeof MI_AGGS)[number];
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+export type LrSchedule = (typeof LR_SCHEDULES)[number];
+export const PERC_GATES = ['off', 'lowest', 'floor'] as const;
+export type PercGate = (typeof PERC_GATES)[number];
 
 export interface RLConfig {
   algo: Algorithm;
@@ -27,6 +33,18 @@ export interface RLConfig {
    * frozen copy of the warm start (the policy then cannot move the scorer).
    */
   miScorer: MIScorer;
+  /** The MI score over a description's tokens: per-token mean or sum. */
+  miAgg: MIAgg;
+  /** > 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip. */
+  miClip: number;
+  /**
+   * Well-formedness gate: a description that does not parse into distinct,
+   * complete objects of the task language (or never closed) gets the group's
+   * lowest perception score ('lowest', strictly below every well-formed one) or
+   * the fixed `percGateFloor` ('floor'); 'off' scores it like any other.
+   */
+  percGate: PercGate;
+  percGateFloor: number;
   percNorm: PercNorm;
   percThreshold: number;
   formatReward: number;
@@ -41,6 +59,18 @@ export interface RLConfig {
   lossAgg: 'token' | 'sequence';
   /** Prompts per step. */
   batchPrompts: number;
+  /** 0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them). */
+  promptPool: number;
+  /** Passes over each rollout, and updates per pass (the rollout's prompt groups split evenly); > 1 lets the clipped ratio act. */
+  ppoEpochs: number;
+  miniBatches: number;
+  /** Linear warm-up steps, then the learning-rate schedule over `steps`: constant, or cosine decay to 10%. */
+  warmupSteps: number;
+  lrSchedule: LrSchedule;
+  /** Adam's second-moment decay. */
+  adamBeta2: number;
+  /** DAPO-style filter: a group whose rewards are all equal (per segment) is dropped from the update instead of diluting it. */
+  dropFlatGroups: boolean;
   temperature: number;
   topP: number;
   maxDescTokens: number;
@@ -58,10 +88,12 @@ export interface RLConfig {
 
 export const DEFAULT_RL: RLConfig = {
   algo: 'mirl', N: 10, k: 6, G: 16,
-  estimator: 'null', contrastiveK: 3, miScorer: 'policy', percNorm: 'raw', percThreshold: 0,
+  estimator: 'null', contrastiveK: 3, miScorer: 'policy', miAgg: 'sum', miClip: 0, percGate: 'lowest', percGateFloor: -10,
+  percNorm: 'raw', percThreshold: 0,
   formatReward: 0.1, lr: 1e-4, clipLow: 0.2, clipHigh: 0.28, beta: 0,
   advNormalize: 'std', wPerc: 1, wAns: 1, lossAgg: 'token',
-  batchPrompts: 4, temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24,
+  batchPrompts: 4, promptPool: 0, ppoEpochs: 1, miniBatches: 1, warmupSteps: 0, lrSchedule: 'constant', adamBeta2: 0.99, dropFlatGroups: false,
+  temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24,
   families: [...FAMILIES], knobs: DEFAULT_KNOBS,
   seed: 1, steps: 100, heldoutEvery: 10, heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2,
 };
@@ -86,6 +118,10 @@ export function validateRL(c: RLConfig): Record<string, string> {
   int('contrastiveK', 1, 16);
   if (c.estimator === 'contrastive' && c.contrastiveK >= c.batchPrompts) e.contrastiveK = `below the prompts per step (${c.batchPrompts}): the alternatives are the other prompts' images`;
   if (!MI_SCORERS.includes(c.miScorer)) e.miScorer = `one of ${MI_SCORERS.join(', ')}`;
+  if (!MI_AGGS.includes(c.miAgg)) e.miAgg = `one of ${MI_AGGS.join(', ')}`;
+  num('miClip', 0, 50);
+  if (!PERC_GATES.includes(c.percGate)) e.percGate = `one of ${PERC_GATES.join(', ')}`;
+  num('percGateFloor', -1000, 1000);
   if (!PERC_NORMS.includes(c.percNorm)) e.percNorm = `one of ${PERC_NORMS.join(', ')}`;
   num('percThreshold', -20, 20);
   num('formatReward', 0, 1);
@@ -94,10 +130,19 @@ export function validateRL(c: RLConfig): Record<string, string> {
   num('clipHigh', 0, 10);
   num('beta', 0, 10);
   if (c.advNormalize !== 'std' && c.advNormalize !== 'none') e.advNormalize = "'std' or 'none'";
-  num('wPerc', 0, 10);
-  num('wAns', 0, 10);
+  // negative weights flip a reward's sign: the check that the loop optimises what it is given
+  num('wPerc', -10, 10);
+  num('wAns', -10, 10);
   if (c.lossAgg !== 'token' && c.lossAgg !== 'sequence') e.lossAgg = "'token' or 'sequence'";
   int('batchPrompts', 1, 64);
+  int('promptPool', 0, 100000);
+  int('ppoEpochs', 1, 8);
+  int('miniBatches', 1, 64);
+  if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts) e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
+  int('warmupSteps', 0, 100000);
+  if (!LR_SCHEDULES.includes(c.lrSchedule)) e.lrSchedule = `one of ${LR_SCHEDULES.join(', ')}`;
+  num('adamBeta2', 0.5, 0.99999);
+  if (typeof c.dropFlatGroups !== 'boolean') e.dropFlatGroups = 'true or false';
   num('temperature', 0.05, 5);
   num('topP', 0.05, 1);
   int('maxDescTokens', 4, 60);

@@ -31,8 +31,9 @@ export interface StepPrompts {
 
 export function stepPrompts(model: TinyVLM, cfg: RLConfig, step: number): StepPrompts {
   const seed = rlTaskSeed(cfg.seed);
+  const index = (i: number) => (cfg.promptPool > 0 ? (step * cfg.batchPrompts + i) % cfg.promptPool : step * cfg.batchPrompts + i);
   const problems = Array.from({ length: cfg.batchPrompts }, (_, i) =>
-    generateProblem(seed, step * cfg.batchPrompts + i, { families: cfg.families, knobs: cfg.knobs }));
+    generateProblem(seed, index(i), { families: cfg.families, knobs: cfg.knobs }));
   const { rows, images } = collate(problems.map((p) => problemExample(p, model.config)));
   const promptImages = rows.map((r) => r.images.flatMap((ch) => (ch.kind === 'image' ? [ch.index] : [])));
   return { problems, rows, images, promptImages };
@@ -96,7 +97,7 @@ export function scoreDescriptions(
   const len = be.fromArray([B], Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen));
   const mi = be.zeros([B]), dep = be.zeros([B * T]);
   const logits = model.forward(enc, dec);
-  be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, alt.K);
+  be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, alt.K, { sum: cfg.miAgg === 'sum', clip: cfg.miClip });
   for (const t of [ids, start, len]) be.free(t);
   freeDecoder(be, dec);
   freeEncoder(be, enc);

@@ -12,12 +12,22 @@ import { tokenizer } from '../tasks/tokenizer';
 import { mirlRollout } from './algorithms/mirl';
 import { grpoRollout } from './algorithms/grpo';
 import type { AlgoRollout } from './algorithms/types';
+import { perceptionR1Rollout } from './algorithms/perceptionR1';
 import { visionSr1Rollout } from './algorithms/visionSr1';
 import { validateRL, type RLConfig } from './config';
 import { auc, mean, rewardBlindFraction, zeroStdFraction } from './metrics';
 import { stepPrompts } from './rollout';
 import type { PromptRecord, StepMetrics, StepReport } from './types';
 import { policyUpdate, SEG_PERC } from './update';
+
+/** The learning rate of a step: linear warm-up, then constant or cosine decay to 10% at the last step. */
+export function learningRate(cfg: Pick<RLConfig, 'lr' | 'warmupSteps' | 'lrSchedule' | 'steps'>, step: number): number {
+  if (step < cfg.warmupSteps) return (cfg.lr * (step + 1)) / cfg.warmupSteps;
+  if (cfg.lrSchedule === 'constant') return cfg.lr;
+  const span = Math.max(1, cfg.steps - cfg.warmupSteps);
+  const t = Math.min(1, (step - cfg.warmupSteps) / span);
+  return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
 
 export class RLTrainer {
   readonly model: TinyVLM;
@@ -37,7 +47,7 @@ export class RLTrainer {
     // The frozen warm start: the KL reference and, when chosen, the MI scorer.
     this.ref = cfg.beta > 0 || cfg.miScorer === 'warmstart' ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors)) : null;
     this.scorer = cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
-    this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
+    this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: cfg.adamBeta2, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
   }
 
   private rollout(step: number): Promise<AlgoRollout> {
@@ -49,6 +59,8 @@ export class RLTrainer {
         return grpoRollout(this.model, this.cfg, prompts, step, this.scorer);
       case 'vision-sr1':
         return visionSr1Rollout(this.model, this.cfg, prompts, step, this.scorer);
+      case 'perception-r1':
+        return perceptionR1Rollout(this.model, this.cfg, prompts, step, this.scorer);
     }
   }
 
@@ -59,7 +71,7 @@ export class RLTrainer {
     const t0 = performance.now();
     const r = await this.rollout(step);
     const t1 = performance.now();
-    const u = await policyUpdate(this.model, this.opt, this.ref, r.batch, cfg);
+    const u = await policyUpdate(this.model, this.opt, this.ref, r.batch, cfg, learningRate(cfg, step));
     const t2 = performance.now();
     const rows = r.batch.rows, N = r.batch.N;
 
@@ -70,6 +82,7 @@ export class RLTrainer {
       step,
       answer_acc: mean(complete.map((l) => (l.answerRight ? 1 : 0))),
       perception_acc: mean(right.map((x) => (x ? 1 : 0))),
+      desc_f1: mean(r.labels.map((l) => l.descF1)),
       mean_mi: mean(r.mi),
       mi_auc: auc(r.mi, right),
       reward_blind_frac: rewardBlindFraction(descAdv, right),
@@ -83,6 +96,8 @@ export class RLTrainer {
       kl: u.kl,
       entropy: u.entropy,
       grad_norm: u.gradNorm,
+      lr: learningRate(cfg, step),
+      updates: u.updates,
       zero_std_frac: zeroStdFraction(r.batch.rAns, r.batch.keep.map((k) => k === 1), N),
     };
     if (!u.applied) {

@@ -6,6 +6,8 @@ export interface StepMetrics {
   step: number;
   answer_acc: number;
   perception_acc: number;
+  /** Mean object-level F1 of the step's sampled descriptions against their scenes. */
+  desc_f1: number;
   mean_mi: number;
   /** AUC of the MI score for predicting an exactly right description (0.5 = no signal); null when all right or all wrong. */
   mi_auc: number | null;
@@ -21,6 +23,9 @@ export interface StepMetrics {
   kl: number;
   entropy: number;
   grad_norm: number;
+  /** The step's learning rate and optimiser steps (minibatches x epochs). */
+  lr: number;
+  updates: number;
   zero_std_frac: number;
   heldout_answer_acc?: number;
   heldout_perception_acc?: number;

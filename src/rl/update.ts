@@ -1,7 +1,10 @@
 // The policy update shared by every algorithm: decoupled advantages (one
 // kernel), per-token log-probs of the current policy, the clipped surrogate
-// with optional KL (one kernel), backward through TinyVLM, AdamW. A
-// non-finite loss or gradient norm leaves the weights untouched.
+// with optional KL (one kernel), backward through TinyVLM, AdamW. A rollout
+// can be split into minibatches (whole prompt groups) and passed over several
+// times; the log-probs of the sampling policy are then taken before the first
+// update, so the clipped ratio does its job. A non-finite loss or gradient norm
+// leaves the weights untouched.
 
 import { IGNORE_INDEX } from '../backend/backend';
 import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type SeqRow } from '../model/inputs';
@@ -32,48 +35,112 @@ export interface UpdateResult {
   entropy: number;
   gradNorm: number;
   applied: boolean;
+  /** Optimiser steps taken (minibatches x epochs, less any skipped for having no trainable token). */
+  updates: number;
   /** [2B]: A_perc, A_ans per row. */
   rowAdv: Float32Array;
   T: number;
-  /** [B * T], position t scoring token t + 1. */
+  /** [B * T], position t scoring token t + 1 (from the first pass, before any update). */
   tokAdv: Float32Array;
   tokLogp: Float32Array;
   tokEntropy: Float32Array;
   forwardTokens: number;
 }
 
-export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: TrainBatch, cfg: RLConfig): Promise<UpdateResult> {
-  const be = model.be, c = model.config, V = c.vocabSize;
+type UpdateCfg = Pick<RLConfig, 'advNormalize' | 'wPerc' | 'wAns' | 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'dropFlatGroups' | 'ppoEpochs' | 'miniBatches'>;
+
+const allEqual = (xs: readonly number[]) => xs.every((x) => x === xs[0]);
+
+/** DAPO's filter per segment: a group whose rewards are all equal trains nothing in that segment (instead of diluting the mean). */
+function dropFlat(b: TrainBatch): number[][] {
+  const seg = b.seg.map((s) => [...s]);
+  for (let g = 0; g < b.G; g++) {
+    const idx = Array.from({ length: b.N }, (_, j) => g * b.N + j);
+    const flatPerc = allEqual(idx.map((i) => b.rPerc[i]));
+    const flatAns = allEqual(idx.filter((i) => b.keep[i]).map((i) => b.rAns[i]));
+    for (const i of idx) seg[i] = seg[i].map((s) => ((s === SEG_PERC && flatPerc) || (s === SEG_ANS && flatAns) ? SEG_NONE : s));
+  }
+  return seg;
+}
+
+/** The groups [g0, g1) of a batch as a batch of their own. */
+function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
+  const r0 = g0 * b.N, r1 = g1 * b.N;
+  return { ...b, G: g1 - g0, rows: b.rows.slice(r0, r1), seg: b.seg.slice(r0, r1), rPerc: b.rPerc.slice(r0, r1), rAns: b.rAns.slice(r0, r1), keep: b.keep.slice(r0, r1) };
+}
+
+interface Prepared {
+  B: number;
+  T: number;
+  targets: Uint32Array;
+  seg: Uint32Array;
+  weight: Float32Array;
+  active: number;
+}
+
+function prepare(b: TrainBatch, cfg: UpdateCfg): Prepared {
   const B = b.rows.length, T = maxLen(b.rows), n = B * T;
-  const targetsHost = nextTokenTargets(b.rows, T);
-  const segHost = new Uint32Array(n);
+  const targets = nextTokenTargets(b.rows, T);
+  const seg = new Uint32Array(n);
   b.rows.forEach((r, i) => b.seg[i].forEach((s, j) => {
     const t = r.prefixLen + j - 1;
-    if (t >= 0 && t < T) segHost[i * T + t] = s;
+    if (t >= 0 && t < T) seg[i * T + t] = s;
   }));
-  const weightHost = new Float32Array(n);
-  const active = segHost.reduce((a, s) => a + (s !== SEG_NONE ? 1 : 0), 0);
-  const activeRows = b.rows.filter((_, i) => segHost.subarray(i * T, (i + 1) * T).some((s) => s !== SEG_NONE)).length;
+  const weight = new Float32Array(n);
+  const active = seg.reduce((a, s) => a + (s !== SEG_NONE ? 1 : 0), 0);
+  const activeRows = b.rows.filter((_, i) => seg.subarray(i * T, (i + 1) * T).some((s) => s !== SEG_NONE)).length;
   for (let i = 0; i < B; i++) {
-    const cnt = segHost.subarray(i * T, (i + 1) * T).reduce((a, s) => a + (s !== SEG_NONE ? 1 : 0), 0);
+    const cnt = seg.subarray(i * T, (i + 1) * T).reduce((a, s) => a + (s !== SEG_NONE ? 1 : 0), 0);
     for (let t = 0; t < T; t++) {
-      if (segHost[i * T + t] === SEG_NONE || targetsHost[i * T + t] === IGNORE_INDEX) continue;
-      weightHost[i * T + t] = cfg.lossAgg === 'token' ? 1 / active : 1 / (cnt * activeRows);
+      if (seg[i * T + t] === SEG_NONE || targets[i * T + t] === IGNORE_INDEX) continue;
+      weight[i * T + t] = cfg.lossAgg === 'token' ? 1 / active : 1 / (cnt * activeRows);
     }
   }
+  return { B, T, targets, seg, weight, active };
+}
 
-  const up = <T extends Float32Array | Uint32Array>(d: T) => be.fromArray([d.length], d);
-  const targets = up(targetsHost), seg = up(segHost), weight = up(weightHost);
+/** Per-token log-probs of the batch's tokens under the model as it is now (the sampling policy's, when taken before updating). */
+async function currentLogProbs(model: TinyVLM, b: TrainBatch): Promise<Float32Array> {
+  const be = model.be, c = model.config;
+  const T = maxLen(b.rows), n = b.rows.length * T;
+  const targets = be.fromArray([n], nextTokenTargets(b.rows, T));
+  const enc = uploadImages(be, b.images, c);
+  const dec = uploadDecoder(be, decoderArrays(b.rows, T, c));
+  const lp = be.zeros([n]), lse = be.zeros([n]);
+  be.logSoftmaxGather(lp, lse, model.forward(enc, dec), targets, n, c.vocabSize);
+  const out = await be.read(lp);
+  for (const t of [targets, lp, lse]) be.free(t);
+  freeDecoder(be, dec);
+  freeEncoder(be, enc);
+  return out;
+}
+
+interface OneUpdate extends Omit<UpdateResult, 'updates' | 'rowAdv' | 'tokAdv' | 'tokLogp' | 'tokEntropy'> {
+  rowAdv: Float32Array;
+  tokAdv: Float32Array;
+  tokLogp: Float32Array;
+  tokEntropy: Float32Array;
+  active: number;
+}
+
+/** One optimiser step on a batch; `lpOldHost` null: the sampling policy is the current one (ratio 1). */
+async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: TrainBatch, cfg: UpdateCfg, lr: number, lpOldHost: Float32Array | null): Promise<OneUpdate> {
+  const be = model.be, c = model.config, V = c.vocabSize;
+  const pr = prepare(b, cfg);
+  const { B, T, active } = pr, n = B * T;
+  const up = <A extends Float32Array | Uint32Array>(d: A) => be.fromArray([d.length], d);
+  const targets = up(pr.targets), seg = up(pr.seg), weight = up(pr.weight);
   const rPerc = up(Float32Array.from(b.rPerc)), rAns = up(Float32Array.from(b.rAns)), keep = up(Uint32Array.from(b.keep));
   const advTok = be.zeros([n]), rowAdv = be.zeros([2 * B]);
   be.advantages(advTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: cfg.wPerc, wAns: cfg.wAns });
 
   const enc = uploadImages(be, b.images, c);
   const dec = uploadDecoder(be, decoderArrays(b.rows, T, c));
-  const lpNew = be.zeros([n]), lpOld = be.zeros([n]), lse = be.zeros([n]), ent = be.zeros([n]);
+  const lpNew = be.zeros([n]), lse = be.zeros([n]), ent = be.zeros([n]);
   const logits = model.forward(enc, dec);
   be.logSoftmaxGather(lpNew, lse, logits, targets, n, V);
-  be.copy(lpOld, lpNew); // one update per rollout: the sampling policy is the current one
+  const lpOld = lpOldHost ? up(lpOldHost) : be.zeros([n]);
+  if (!lpOldHost) be.copy(lpOld, lpNew);
   be.entropy(ent, logits, n, V);
   let lpRef = lpOld;
   let forwardTokens = n;
@@ -99,17 +166,63 @@ export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | nu
   const gradNorm = Math.sqrt(normSq);
   let lossSum = 0, klSum = 0, entSum = 0;
   for (let i = 0; i < n; i++) {
-    if (weightHost[i] === 0) continue;
+    if (pr.weight[i] === 0) continue;
     lossSum += lossH[i];
     klSum += klH[i] / active;
     entSum += entH[i] / active;
   }
   const applied = Number.isFinite(lossSum) && Number.isFinite(gradNorm);
-  if (applied) opt.update(model.grads!, cfg.lr);
+  // nothing to train (every group flat and dropped): Adam's momentum must not move the weights
+  if (applied && active > 0) opt.update(model.grads!, lr);
 
   for (const t of [targets, seg, weight, rPerc, rAns, keep, advTok, rowAdv, lpNew, lpOld, lse, ent, loss, kl, dlp]) be.free(t);
   if (lpRef !== lpOld) be.free(lpRef);
   freeDecoder(be, dec);
   freeEncoder(be, enc);
-  return { loss: lossSum, kl: klSum, entropy: entSum, gradNorm, applied, rowAdv: rowAdvH, T, tokAdv: advH, tokLogp: lpH, tokEntropy: entH, forwardTokens };
+  return { loss: lossSum, kl: klSum, entropy: entSum, gradNorm, applied, rowAdv: rowAdvH, T, tokAdv: advH, tokLogp: lpH, tokEntropy: entH, forwardTokens, active };
+}
+
+/** Copies per-row [rows * t] arrays of a minibatch into the full batch's [B * T] at row offset r0. */
+function place(dst: Float32Array, T: number, src: Float32Array, t: number, r0: number, rows: number): void {
+  for (let i = 0; i < rows; i++) dst.set(src.subarray(i * t, i * t + Math.min(t, T)), (r0 + i) * T);
+}
+
+export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, batch: TrainBatch, cfg: UpdateCfg, lr: number): Promise<UpdateResult> {
+  const b = cfg.dropFlatGroups ? { ...batch, seg: dropFlat(batch) } : batch;
+  const M = Math.max(1, Math.min(cfg.miniBatches, b.G)), E = Math.max(1, cfg.ppoEpochs);
+  if (M === 1 && E === 1) {
+    const u = await updateOnce(model, opt, ref, b, cfg, lr, null);
+    return { ...u, updates: u.applied && u.active > 0 ? 1 : 0 };
+  }
+  const bounds = Array.from({ length: M + 1 }, (_, m) => Math.round((m * b.G) / M));
+  const mbs = bounds.slice(0, M).map((g0, m) => groupSlice(b, g0, bounds[m + 1]));
+  // the sampling policy's log-probs, before any update
+  const old: Float32Array[] = [];
+  for (const mb of mbs) old.push(await currentLogProbs(model, mb));
+  const B = b.rows.length, T = maxLen(b.rows);
+  const out: UpdateResult = {
+    loss: 0, kl: 0, entropy: 0, gradNorm: 0, applied: true, updates: 0, rowAdv: new Float32Array(2 * B), T,
+    tokAdv: new Float32Array(B * T), tokLogp: new Float32Array(B * T), tokEntropy: new Float32Array(B * T), forwardTokens: 0,
+  };
+  for (let e = 0; e < E; e++) {
+    for (let m = 0; m < M; m++) {
+      const u = await updateOnce(model, opt, ref, mbs[m], cfg, lr, old[m]);
+      out.forwardTokens += u.forwardTokens + (e === 0 ? u.T * mbs[m].rows.length : 0);
+      if (!u.applied) return { ...out, loss: u.loss, gradNorm: u.gradNorm, applied: false };
+      if (u.active > 0) out.updates++;
+      if (e === 0) {
+        // the first pass describes the rollout as sampled: its advantages, log-probs, loss
+        const r0 = bounds[m] * b.N, rows = mbs[m].rows.length;
+        out.rowAdv.set(u.rowAdv, 2 * r0);
+        place(out.tokAdv, T, u.tokAdv, u.T, r0, rows);
+        place(out.tokLogp, T, u.tokLogp, u.T, r0, rows);
+        place(out.tokEntropy, T, u.tokEntropy, u.T, r0, rows);
+        out.loss += u.loss / M;
+        out.kl += u.kl / M;
+        out.entropy += u.entropy / M;
+        out.gradNorm = Math.max(out.gradNorm, u.gradNorm);
+      }
+    }
+  }
+  return out;
 }

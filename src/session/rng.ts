@@ -47,6 +47,7 @@ export const Streams = {
   sample: 3,
   dropout: 4,
   patchMask: 5,
+  corrupt: 6,
   test: 99,
 } as const;
 

@@ -16,7 +16,7 @@ describe('share URL codec', () => {
 
   it('says what is wrong and keeps the defaults', () => {
     const cases: [string, RegExp][] = [
-      ['#v=3&c=e30', /newer version/],
+      ['#v=4&c=e30', /newer version/],
       ['#v=0&c=e30', /unknown schema version/],
       ['#v=1&c=%%%', /not readable/],
       ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k must be/],
@@ -38,10 +38,19 @@ describe('share URL codec', () => {
     // {"algo":"grpo"} made under v1, whose default learning rate was 3e-4
     const v1 = decodeShare('#v=1&c=' + btoa('{"algo":"grpo"}').replace(/=+$/, '') + '&run=1');
     expect(v1.errors).toEqual([]);
-    expect(v1.config).toEqual({ ...DEFAULT_RL, algo: 'grpo', lr: 3e-4 });
+    expect(v1.config).toMatchObject({ algo: 'grpo', lr: 3e-4, miAgg: 'mean', percGate: 'off' });
     expect(v1.run).toBe(true);
     // re-shared, it carries the learning rate explicitly and means the same run
     expect(decodeShare(encodeShare(v1.config)).config).toEqual(v1.config);
-    expect(encodeShare(v1.config)).toMatch(/^#v=2&/);
+    expect(encodeShare(v1.config)).toMatch(/^#v=3&/);
+  });
+
+  it('keeps a v2 link on the perception reward it was made with', () => {
+    // {} under v2 meant the per-token mean MI with no gate; v3's defaults differ
+    const v2 = decodeShare('#v=2&c=e30');
+    expect(v2.errors).toEqual([]);
+    expect(v2.config).toMatchObject({ miAgg: 'mean', miClip: 0, percGate: 'off', lr: 1e-4 });
+    expect(v2.config).not.toEqual(DEFAULT_RL);
+    expect(decodeShare(encodeShare(v2.config)).config).toEqual(v2.config);
   });
 });

@@ -159,3 +159,27 @@ export function labelCompletion(words: readonly string[], p: Pick<Problem, 'scen
   const answerRight = checkAnswer(parsed, p);
   return { formatOk: parsed.formatOk, perceptionRight: description.exact, answerRight, luckyGuess: answerRight && !description.exact, description };
 }
+
+/**
+ * Whether a description parses into distinct, complete objects of the task
+ * language: every object is "size colour shape row col", no cell is named twice
+ * in one image, no image is left empty, and two-image scenes read
+ * "first : ... ; second : ..." in that order. (The perception reward's gate:
+ * a malformed description must never score high.)
+ */
+export function descriptionWellFormed(words: readonly string[], images: number): boolean {
+  const objects = (part: readonly string[]): boolean => {
+    if (part.length === 0) return false;
+    const cells = new Set<string>();
+    for (const c of splitOn(part, ',')) {
+      if (c.length !== 5 || !c.every((w, i) => VALID[i].has(w))) return false;
+      const cell = `${c[3]} ${c[4]}`;
+      if (cells.has(cell)) return false;
+      cells.add(cell);
+    }
+    return true;
+  };
+  if (images === 1) return objects(words);
+  const parts = splitOn(words, ';');
+  return parts.length === images && parts.every((part, i) => part[0] === IMAGE_LABELS[i] && part[1] === ':' && objects(part.slice(2)));
+}

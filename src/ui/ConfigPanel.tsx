@@ -1,4 +1,4 @@
-import { ALGORITHMS, ESTIMATORS, MI_SCORERS, PERC_NORMS, type RLConfig } from '../rl/config';
+import { ALGORITHMS, ESTIMATORS, MI_AGGS, MI_SCORERS, PERC_GATES, PERC_NORMS, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
 import { useRunStore } from './stores/runStore';
 
@@ -27,7 +27,7 @@ function NumField({ k, label, step = 1 }: { k: NumKey; label: string; step?: num
   );
 }
 
-function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'percNorm' | 'advNormalize' | 'lossAgg'>({ k, label, options }: { k: K; label: string; options: readonly string[] }) {
+function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'miAgg' | 'percGate' | 'percNorm' | 'advNormalize' | 'lossAgg'>({ k, label, options }: { k: K; label: string; options: readonly string[] }) {
   const value = useRunStore((s) => s.draft[k]);
   const setField = useRunStore((s) => s.setField);
   return (
@@ -73,6 +73,10 @@ export function ConfigPanel() {
         <Select k="estimator" label="MI estimator" options={ESTIMATORS} />
         {draft.estimator === 'contrastive' && <NumField k="contrastiveK" label="contrastive K" />}
         <Select k="miScorer" label="MI scored by" options={MI_SCORERS} />
+        <Select k="miAgg" label="MI over tokens" options={MI_AGGS} />
+        <NumField k="miClip" label="MI clip per token (0 off)" step={0.5} />
+        <Select k="percGate" label="malformed description" options={PERC_GATES} />
+        {draft.percGate === 'floor' && <NumField k="percGateFloor" label="gate floor" step={1} />}
         <Select k="percNorm" label="perception reward" options={PERC_NORMS} />
         <NumField k="lr" label="learning rate" step={0.0001} />
         <NumField k="clipLow" label="clip low" step={0.01} />

@@ -1,4 +1,4 @@
-import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
+import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
 import { checkSize } from '../backend';
 import { adamwRef } from './adamw';
 import { attentionBackwardRef, attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
@@ -123,8 +123,8 @@ export class CpuBackend implements Backend {
   adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, sumsq: Tensor, nSlots: number, hp: AdamWParams): void {
     adamwRef(d(param), d(grad), d(m), d(v), d(sumsq), nSlots, hp);
   }
-  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number): void {
-    miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K);
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p?: MIScoreParams): void {
+    miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K, p);
   }
   topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
     topKRef(d(keep), d(scores), G, N, k);

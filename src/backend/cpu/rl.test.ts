@@ -17,6 +17,29 @@ describe('RL references', () => {
     expect(mi3[0]).toBeGreaterThan(0);
   });
 
+  it('MI: sum over the description, and a per-token clip that bounds what one token can add or take', () => {
+    // V = 2, T = 3, description at t = 0..2; pointwise log-ratios log 4, log 0.25 / 0.75... built per token
+    const l = (p: number) => [Math.log(p), Math.log(1 - p)];
+    const real = [0.8, 0.6, 0.99], alt = [0.2, 0.6, 0.01];
+    const logits = [...real.flatMap(l), ...alt.flatMap(l)];
+    const pw = real.map((r, i) => Math.log(r / alt[i])); // [log 4, 0, log 99]
+    const run = (p: { sum: boolean; clip: number }) => {
+      const mi = new Float64Array(1), dep = new Float64Array(3);
+      miScoreRef(mi, dep, logits, [0, 0, 0], [0], [3], 1, 3, 2, 1, p);
+      for (let t = 0; t < 3; t++) expect(dep[t]).toBeCloseTo(pw[t], 6); // dep is never clipped
+      return mi[0];
+    };
+    const total = pw.reduce((a, b) => a + b, 0);
+    expect(run({ sum: false, clip: 0 })).toBeCloseTo(total / 3, 6);
+    expect(run({ sum: true, clip: 0 })).toBeCloseTo(total, 6);
+    expect(run({ sum: true, clip: 2 })).toBeCloseTo(Math.log(4) + 0 + 2, 6);
+    expect(run({ sum: false, clip: 2 })).toBeCloseTo((Math.log(4) + 2) / 3, 6);
+    // the clip is symmetric: a token the image makes much less likely costs at most `clip`
+    const neg = new Float64Array(1);
+    miScoreRef(neg, new Float64Array(1), [...l(0.01), ...l(0.99)], [0], [0], [1], 1, 1, 2, 1, { sum: true, clip: 1.5 });
+    expect(neg[0]).toBeCloseTo(-1.5, 6);
+  });
+
   it('top-k keeps the k best, ties to the lower index', () => {
     const keep = new Float64Array(5);
     topKRef(keep, [0.1, 0.5, 0.5, 0.9, 0.2], 1, 5, 2);

@@ -2,7 +2,7 @@
 // selection per group, decoupled group-normalised advantages, the clipped
 // surrogate loss, and per-row entropy.
 
-import type { AdvantageParams, PolicyLossParams } from '../backend';
+import type { AdvantageParams, MIScoreParams, PolicyLossParams } from '../backend';
 import type { Arr } from './arrays';
 
 function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): number {
@@ -17,16 +17,18 @@ function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): number {
  * MI of each row's description from teacher-forced logits. logits holds (1 + K)
  * passes of [B * T, V]: the real image first, then K alternatives. Positions
  * t in [descStart[b], descStart[b] + descLen[b]) score ids[b * T + t].
- *   mi[b] = (S_real - (logsumexp_j S_j - log K)) / descLen,  S = sum_t log p
- * (for K = 1, the mean per-token difference). dep[b * T + t] is the per-token
+ *   total = S_real - (logsumexp_j S_j - log K),  S = sum_t log p
+ * (for K = 1, the sum of per-token differences), or with clip c > 0
+ *   total = sum_t clamp(dep_t, -c, c);
+ * mi[b] = total / descLen (mean) or total (sum). dep[b * T + t] is the per-token
  * log p(real) - mean_j log p(alt_j) on description positions, 0 elsewhere.
  */
-export function miScoreRef(mi: Arr, dep: Arr, logits: Arr, ids: Arr, descStart: Arr, descLen: Arr, B: number, T: number, V: number, K: number): void {
+export function miScoreRef(mi: Arr, dep: Arr, logits: Arr, ids: Arr, descStart: Arr, descLen: Arr, B: number, T: number, V: number, K: number, p: MIScoreParams = { sum: false, clip: 0 }): void {
   const pass = B * T * V;
   for (let i = 0; i < B * T; i++) dep[i] = 0;
   for (let b = 0; b < B; b++) {
     const n = descLen[b];
-    let sReal = 0;
+    let sReal = 0, sClip = 0;
     const sAlt = new Float64Array(K);
     for (let t = descStart[b]; t < descStart[b] + n; t++) {
       const row = b * T + t;
@@ -39,16 +41,21 @@ export function miScoreRef(mi: Arr, dep: Arr, logits: Arr, ids: Arr, descStart: 
         meanAlt += la / K;
       }
       dep[row] = lr - meanAlt;
+      sClip += Math.min(p.clip, Math.max(-p.clip, lr - meanAlt));
     }
     if (n === 0) {
       mi[b] = 0;
       continue;
     }
-    let m = -Infinity;
-    for (let j = 0; j < K; j++) m = Math.max(m, sAlt[j]);
-    let s = 0;
-    for (let j = 0; j < K; j++) s += Math.exp(sAlt[j] - m);
-    mi[b] = (sReal - (m + Math.log(s) - Math.log(K))) / n;
+    let total = sClip;
+    if (!(p.clip > 0)) {
+      let m = -Infinity;
+      for (let j = 0; j < K; j++) m = Math.max(m, sAlt[j]);
+      let s = 0;
+      for (let j = 0; j < K; j++) s += Math.exp(sAlt[j] - m);
+      total = sReal - (m + Math.log(s) - Math.log(K));
+    }
+    mi[b] = p.sum ? total : total / n;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
+import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
 import { checkSize } from '../backend';
 import { GpuContext } from '../../gpu/context';
 import { acquireDevice } from '../../gpu/device';
@@ -162,10 +162,10 @@ export class WebGpuBackend implements Backend {
     checkSize('adamw grad', grad, param.size);
     dispatchAdamW(this.ctx, g(param), g(grad), g(m), g(v), g(sumsq), param.size, nSlots, hp);
   }
-  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number): void {
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p: MIScoreParams = { sum: false, clip: 0 }): void {
     checkSize('miScore logits', logits, (1 + K) * B * T * V);
     checkSize('miScore dep', dep, B * T);
-    dispatchMiScore(this.ctx, g(mi), g(dep), g(logits), g(ids), g(descStart), g(descLen), B, T, V, K);
+    dispatchMiScore(this.ctx, g(mi), g(dep), g(logits), g(ids), g(descStart), g(descLen), B, T, V, K, p);
   }
   topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
     checkSize('topK scores', scores, G * N);

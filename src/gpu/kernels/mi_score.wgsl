@@ -1,10 +1,14 @@
 // MI of each row's description, in one kernel: the per-token log-softmax
 // gather from the logits of the real pass and of K alternative passes, their
-// difference, and the masked mean. One thread per row.
-//   mi[b] = (S_real - (logsumexp_j S_j - log K)) / n,  S = sum over description tokens of log p
-// dep[b*T + t] = log p_real - mean_j log p_alt_j on description tokens, 0 elsewhere.
+// difference, and the masked aggregate (mean or sum). One thread per row.
+// Without a clip:
+//   S = sum over description tokens of log p;  total = S_real - (logsumexp_j S_j - log K)
+// With clip c > 0 (the pointwise terms clamped, as VPPO and PAPO clamp theirs):
+//   total = sum_t clamp(dep_t, -c, c)
+// mi[b] = total / n (mean) or total (sum).
+// dep[b*T + t] = log p_real - mean_j log p_alt_j on description tokens, 0 elsewhere (never clipped).
 
-struct Params { B: u32, T: u32, V: u32, K: u32 }
+struct Params { B: u32, T: u32, V: u32, K: u32, sum: u32, clip: f32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
@@ -36,6 +40,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (t < start || t >= start + n) { dep[b * T + t] = 0.0; }
   }
   var sReal = 0.0;
+  var sClip = 0.0;
   var sAlt: array<f32, MAX_K>;
   for (var j = 0u; j < MAX_K; j++) { sAlt[j] = 0.0; }
   for (var t = start; t < start + n; t++) {
@@ -50,14 +55,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       meanAlt += la / f32(p.K);
     }
     dep[row] = lr - meanAlt;
+    sClip += clamp(lr - meanAlt, -p.clip, p.clip);
   }
   if (n == 0u) {
     mi[b] = 0.0;
     return;
   }
-  var m = -3.0e38;
-  for (var j = 0u; j < p.K; j++) { m = max(m, sAlt[j]); }
-  var s = 0.0;
-  for (var j = 0u; j < p.K; j++) { s += exp(sAlt[j] - m); }
-  mi[b] = (sReal - (m + log(s) - log(f32(p.K)))) / f32(n);
+  var total = sClip;
+  if (p.clip <= 0.0) {
+    var m = -3.0e38;
+    for (var j = 0u; j < p.K; j++) { m = max(m, sAlt[j]); }
+    var s = 0.0;
+    for (var j = 0u; j < p.K; j++) { s += exp(sAlt[j] - m); }
+    total = sReal - (m + log(s) - log(f32(p.K)));
+  }
+  if (p.sum == 1u) { mi[b] = total; } else { mi[b] = total / f32(n); }
 }

@@ -1,4 +1,4 @@
-import type { AdvantageParams, PolicyLossParams } from '../../backend/backend';
+import type { AdvantageParams, MIScoreParams, PolicyLossParams } from '../../backend/backend';
 import { grid1D, type GpuContext } from '../context';
 import { f32, u32 } from '../uniforms';
 import advCode from './advantage.wgsl?raw';
@@ -12,9 +12,9 @@ const ADVANTAGE = { name: 'advantage', code: advCode };
 const POLICY_LOSS = { name: 'policy_loss', code: lossCode };
 
 export function dispatchMiScore(ctx: GpuContext, mi: GPUBuffer, dep: GPUBuffer, logits: GPUBuffer, ids: GPUBuffer,
-  descStart: GPUBuffer, descLen: GPUBuffer, B: number, T: number, V: number, K: number): void {
+  descStart: GPUBuffer, descLen: GPUBuffer, B: number, T: number, V: number, K: number, p: MIScoreParams): void {
   if (K < 1 || K > 16) throw new Error(`miScore: K = ${K} alternatives, must be 1..16`);
-  ctx.dispatch(MI, [u32(B), u32(T), u32(V), u32(K)], [logits, ids, descStart, descLen, mi, dep], [Math.ceil(B / 64), 1, 1]);
+  ctx.dispatch(MI, [u32(B), u32(T), u32(V), u32(K), u32(p.sum ? 1 : 0), f32(Math.max(0, p.clip))], [logits, ids, descStart, descLen, mi, dep], [Math.ceil(B / 64), 1, 1]);
 }
 
 export function dispatchTopK(ctx: GpuContext, keep: GPUBuffer, scores: GPUBuffer, G: number, N: number, k: number): void {

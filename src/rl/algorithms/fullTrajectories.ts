@@ -5,8 +5,10 @@
 import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import { answerReward, labelRow } from '../rewards';
-import { ANS_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
-import type { RowLabel } from './types';
+import { scorePerception } from '../perception';
+import { ANS_END, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
+import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
+import type { AlgoRollout, RowLabel } from './types';
 
 export interface FullTrajectories {
   rows: ReturnType<typeof repeatRows>;
@@ -17,6 +19,8 @@ export interface FullTrajectories {
   labels: RowLabel[];
   rAns: number[];
   mi: number[];
+  /** The perception score (gated MI, or F1 for perception-r1) of each row. */
+  percScore: number[];
   dep: Float32Array;
   depT: number;
   scoreForwardTokens: number;
@@ -24,7 +28,7 @@ export interface FullTrajectories {
 }
 
 export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<FullTrajectories> {
-  const be = model.be, G = cfg.G;
+  const G = cfg.G;
   const t0 = performance.now();
   const rows = repeatRows(prompts.rows, G);
   const sampled = await sampleRows(model, rows, prompts.images, rows.map((_, i) => i), ANS_END, cfg.maxDescTokens + cfg.maxAnswerTokens + 1, cfg, step);
@@ -34,16 +38,41 @@ export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: S
   const promptOf = rows.map((_, i) => Math.floor(i / G));
   const labels = rows.map((_, i) => labelRow(prompts.problems[promptOf[i]], split[i].desc, sampled.tokens[i]));
   const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
-  const scores = scoreDescriptions(scorer, descRows, prompts.images, prompts.promptImages, promptOf, cfg, step);
-  const mi = Array.from(await be.read(scores.mi));
-  const dep = await be.read(scores.dep);
-  be.free(scores.mi);
-  be.free(scores.dep);
+  const scores = await scorePerception(scorer, cfg, {
+    descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems: prompts.problems,
+    closed: split.map((s) => s.closed), groups: prompts.rows.map(() => G),
+  }, step);
   const t2 = performance.now();
   return {
     rows, sampled, desc: split.map((s) => s.desc), closed: split.map((s) => s.closed), cont, labels,
-    rAns: labels.map((l) => answerReward(l, cfg)), mi, dep, depT: scores.T, scoreForwardTokens: scores.forwardTokens,
+    rAns: labels.map((l) => answerReward(l, cfg)), mi: scores.mi, percScore: scores.score, dep: scores.dep, depT: scores.depT, scoreForwardTokens: scores.forwardTokens,
     ms: { sample: t1 - t0, score: t2 - t1 },
   };
 }
 
+
+/**
+ * The decoupled segments of complete trajectories (Vision-SR1, Perception-R1):
+ * the description and its </desc> get the perception advantage, the rest the
+ * answer advantage; a description that never closed trains nothing after it.
+ */
+export function decoupledSegments(f: FullTrajectories): number[][] {
+  return f.sampled.tokens.map((t, i) => t.map((_, j) => (j < f.desc[i].length ? SEG_PERC : j === f.desc[i].length && f.closed[i] ? SEG_PERC : f.closed[i] ? SEG_ANS : SEG_NONE)));
+}
+
+/** The rollout of complete trajectories with the given segments and perception rewards. */
+export function fullRollout(f: FullTrajectories, prompts: StepPrompts, G: number, seg: number[][], rPerc: number[], extra: { generatedTokens: number; forwardTokens: number; fork: number }): AlgoRollout {
+  return {
+    batch: {
+      G: prompts.rows.length, N: G,
+      rows: f.rows.map((r, i) => ({ ...r, ids: [...r.ids, ...f.sampled.tokens[i]] })),
+      images: prompts.images, seg, rPerc, rAns: f.rAns, keep: f.rows.map(() => 1),
+    },
+    problems: prompts.problems, desc: f.desc, cont: f.cont, mi: f.mi, dep: f.dep, depT: f.depT, labels: f.labels,
+    generatedTokens: f.sampled.tokens.reduce((a, t) => a + t.length, 0) + extra.generatedTokens,
+    forwardTokens: f.sampled.forwardTokens + extra.forwardTokens,
+    metricForwardTokens: f.scoreForwardTokens,
+    completeTrajectories: f.rows.length,
+    phase: { sample: f.ms.sample, score: f.ms.score, fork: extra.fork },
+  };
+}

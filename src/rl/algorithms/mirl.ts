@@ -1,11 +1,13 @@
-// MIRL: pre-sample N descriptions per prompt, score them by MI, keep the top k
-// on the device, fork only those into full trajectories; perception reward =
-// (normalised) MI on every pre-sample's description, answer reward on the forks.
+// MIRL: pre-sample N descriptions per prompt, score them by MI (gated for
+// well-formedness), keep the top k on the device, fork only those into full
+// trajectories; perception reward = the (normalised) score on every
+// pre-sample's description, answer reward on the forks.
 
 import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import { groupedPerceptionRewards, answerReward, labelRow } from '../rewards';
-import { ANS_END, DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, type StepPrompts } from '../rollout';
+import { scorePerception } from '../perception';
+import { ANS_END, DESC_END, repeatRows, sampleRows, splitDescription, type StepPrompts } from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import type { AlgoRollout } from './types';
 
@@ -21,12 +23,16 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   const split = s1.tokens.map(splitDescription);
   const descRows = pre.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
   const promptOf = pre.map((_, i) => Math.floor(i / N));
-  const scores = scoreDescriptions(scorer, descRows, prompts.images, prompts.promptImages, promptOf, cfg, step);
+  const scores = await scorePerception(scorer, cfg, {
+    descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems: prompts.problems,
+    closed: split.map((s) => s.closed), groups: prompts.rows.map(() => N),
+  }, step);
+  const scoreT = be.fromArray([P * N], Float32Array.from(scores.score));
   const keepT = be.zeros([P * N], 'u32');
-  be.topK(keepT, scores.mi, P, N, cfg.k);
-  const [miH, keepH, dep] = await Promise.all([be.read(scores.mi), be.readU32(keepT), be.read(scores.dep)]);
-  const mi = Array.from(miH), keep = Array.from(keepH);
-  for (const t of [scores.mi, scores.dep, keepT]) be.free(t);
+  be.topK(keepT, scoreT, P, N, cfg.k);
+  const keep = Array.from(await be.readU32(keepT));
+  for (const t of [scoreT, keepT]) be.free(t);
+  const mi = scores.mi, dep = scores.dep;
   const t2 = performance.now();
 
   // Fork: continue only the kept descriptions, closing any that ran out.
@@ -54,12 +60,12 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   return {
     batch: {
       G: P, N, rows, images: prompts.images, seg,
-      rPerc: groupedPerceptionRewards(mi, N, cfg),
+      rPerc: groupedPerceptionRewards(scores.score, N, cfg),
       rAns: labels.map((l, i) => (keep[i] ? answerReward(l, cfg) : 0)),
       keep,
     },
     problems: prompts.problems,
-    desc: split.map((s) => s.desc), cont, mi, dep, depT: scores.T, labels,
+    desc: split.map((s) => s.desc), cont, mi, dep, depT: scores.depT, labels,
     generatedTokens: s1.tokens.reduce((a, t) => a + t.length, 0) + s2.tokens.reduce((a, t) => a + t.length, 0),
     forwardTokens: s1.forwardTokens + scores.forwardTokens + s2.forwardTokens,
     metricForwardTokens: 0,

@@ -1,0 +1,29 @@
+// npx tsx scripts/reward-check-table.ts DIR: one markdown table of every
+// reward-check JSON in DIR (variant x class), the seeds pooled per variant.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORRUPTIONS } from '../src/tasks/corrupt';
+import type { RewardCheckReport } from '../src/rl/rewardCheck';
+
+const dir = process.argv[2] ?? 'docs/reward-check';
+const byVariant = new Map<string, RewardCheckReport[]>();
+for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  const name = f.replace(/-seed\d+\.json$/, '');
+  const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as RewardCheckReport;
+  byVariant.set(name, [...(byVariant.get(name) ?? []), r]);
+}
+const short: Record<string, string> = {
+  drop_object: 'drop obj', drop_shape: 'no shape', drop_size: 'no size', change_color: 'colour', change_shape: 'shape',
+  change_position: 'position', duplicate_object: 'dup', truncate: 'cut', reorder: 'order',
+};
+console.log(`| variant | seeds | ${CORRUPTIONS.map((c) => short[c]).join(' | ')} | all | all but order | worst |`);
+console.log(`| --- | --- | ${CORRUPTIONS.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
+for (const [name, rs] of byVariant) {
+  const tally = (c: string) => rs.reduce((a, r) => ({ w: a.w + r.classes[c as keyof typeof r.classes].wins, p: a.p + r.classes[c as keyof typeof r.classes].pairs }), { w: 0, p: 0 });
+  const pct = (w: number, p: number) => (p ? `${((100 * w) / p).toFixed(1)}` : 'n/a');
+  const cells = CORRUPTIONS.map((c) => tally(c));
+  const all = cells.reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
+  const noOrder = cells.filter((_, i) => CORRUPTIONS[i] !== 'reorder').reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
+  const worst = Math.min(...cells.filter((_, i) => CORRUPTIONS[i] !== 'reorder').map((t) => t.w / t.p));
+  console.log(`| ${name} | ${rs.map((r) => r.seed).join(', ')} (${rs.reduce((a, r) => a + r.count, 0)} problems) | ${cells.map((t) => pct(t.w, t.p)).join(' | ')} | ${pct(all.w, all.p)} | ${pct(noOrder.w, noOrder.p)} | ${(100 * worst).toFixed(1)} |`);
+}

@@ -1,0 +1,104 @@
+// npm run rl-check -- [--config JSON] [--mode pool|fresh|both] [--pool 32] [--steps 40] [--heldout N] [--checkpoint DIR] [--out FILE.json]
+// The quick way to tell a broken update from a task that does not generalise:
+// from the shipped warm start, on the CPU backend in Node, train on a fixed
+// pool of prompts (can the update fit them?) and on fresh prompts every step
+// (does it generalise?), and print the first-10 / last-10 means of the rollout
+// figures, plus held-out greedy accuracy before and after when --heldout N > 0.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CpuBackend } from '../src/backend/cpu/cpuBackend';
+import { decodeCheckpoint } from '../src/model/checkpoint';
+import { evaluate } from '../src/model/evaluate';
+import { Params } from '../src/model/params';
+import { TinyVLM } from '../src/model/tinyvlm';
+import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
+import { RLTrainer } from '../src/rl/trainer';
+import type { StepMetrics } from '../src/rl/types';
+import { parseArgs } from './cliArgs';
+
+const args = parseArgs(process.argv.slice(2));
+const dir = args.checkpoint ?? 'models/tinyvlm-v1';
+const mode = args.mode ?? 'both';
+const steps = Number(args.steps ?? 40);
+const pool = Number(args.pool ?? 32);
+const heldout = Number(args.heldout ?? 0);
+const weightsPath = join(dir, 'model.safetensors');
+if (!existsSync(weightsPath)) {
+  console.error(`no checkpoint at ${weightsPath}`);
+  process.exit(2);
+}
+if (!['pool', 'fresh', 'both'].includes(mode)) {
+  console.error(`--mode must be pool, fresh or both, not ${mode}`);
+  process.exit(2);
+}
+let over: Partial<RLConfig> = {};
+try {
+  over = args.config ? (JSON.parse(args.config) as Partial<RLConfig>) : {};
+} catch (e) {
+  console.error(`--config is not JSON: ${(e as Error).message}`);
+  process.exit(2);
+}
+const bytes = readFileSync(weightsPath);
+const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+/** The rollout figures a check compares: answer reward, answer accuracy, exact descriptions, description F1. */
+const FIGS = ['answer_acc', 'perception_acc', 'desc_f1', 'mean_mi'] as const;
+const avg = (ms: StepMetrics[], k: (typeof FIGS)[number]) => ms.reduce((a, m) => a + m[k], 0) / Math.max(1, ms.length);
+
+async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>) {
+  const m = new TinyVLM(be, ck.config, new Params(ck.config, be, params));
+  const ev = await evaluate(m, DEFAULT_RL.heldoutSeed, heldout);
+  m.free();
+  return { answer_acc: ev.overall.answer_acc, desc_exact: ev.overall.desc_exact, desc_f1: ev.overall.desc_f1 };
+}
+
+async function check(kind: 'pool' | 'fresh') {
+  const cfg: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, recordPrompts: 0, ...over, steps, promptPool: kind === 'pool' ? pool : 0 };
+  const errors = validateRL(cfg);
+  if (Object.keys(errors).length) throw new Error(`invalid config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
+  const be = new CpuBackend();
+  const t = new RLTrainer(be, cfg, ck);
+  const before = heldout > 0 ? await heldoutFigures(be, ck.tensors) : null;
+  const ms: StepMetrics[] = [];
+  const t0 = Date.now();
+  for (let s = 0; s < steps; s++) {
+    const { metrics } = await t.trainStep();
+    ms.push(metrics);
+    if (metrics.error) throw new Error(metrics.error);
+    console.log(`${kind} step ${s}: answer ${metrics.answer_acc.toFixed(3)} desc exact ${metrics.perception_acc.toFixed(3)} F1 ${metrics.desc_f1.toFixed(3)} MI ${metrics.mean_mi.toFixed(3)} kl ${metrics.kl.toFixed(4)} (${(metrics.step_ms / 1000).toFixed(1)} s)`);
+  }
+  const after = heldout > 0 ? await heldoutFigures(be, await t.model.params.toHost()) : null;
+  t.free();
+  const n = Math.min(10, Math.floor(steps / 2));
+  const first = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(0, n), k)]));
+  const last = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(-n), k)]));
+  return { kind, config: cfg, first, last, heldout_before: before, heldout_after: after, steps: ms, wall_s: (Date.now() - t0) / 1000 };
+}
+
+const results = [];
+for (const kind of mode === 'both' ? (['pool', 'fresh'] as const) : [mode as 'pool' | 'fresh']) {
+  try {
+    results.push(await check(kind));
+  } catch (e) {
+    console.error(`rl-check failed: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
+const f = (x: number) => x.toFixed(3);
+console.log(`\nrl-check ${JSON.stringify(over)} (${steps} steps; first ${Math.min(10, Math.floor(steps / 2))} vs last)`);
+console.log('| prompts | figure | first | last | change |');
+console.log('| --- | --- | ---: | ---: | ---: |');
+for (const r of results) {
+  const label = r.kind === 'pool' ? `pool of ${pool}` : 'fresh';
+  for (const k of FIGS) console.log(`| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`);
+  if (r.heldout_before && r.heldout_after) {
+    for (const k of ['answer_acc', 'desc_exact', 'desc_f1'] as const) {
+      console.log(`| ${label} | held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`);
+    }
+  }
+}
+if (args.out) {
+  writeFileSync(args.out, JSON.stringify(results, null, 1) + '\n');
+  console.log(`wrote ${args.out}`);
+}

@@ -1,0 +1,17 @@
+// Perception-R1: G complete trajectories per prompt; the perception reward is
+// the description's object-level F1 against the scene's ground-truth
+// annotation (the labelled upper bound an MI reward approximates without
+// labels), decoupled as MIRL's is: perception advantage on the description,
+// answer advantage on the rest. No forking.
+
+import type { TinyVLM } from '../../model/tinyvlm';
+import type { RLConfig } from '../config';
+import { groupedPerceptionRewards } from '../rewards';
+import type { StepPrompts } from '../rollout';
+import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
+import type { AlgoRollout } from './types';
+
+export async function perceptionR1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
+  const f = await fullTrajectories(model, cfg, prompts, step, scorer);
+  return fullRollout(f, prompts, cfg.G, decoupledSegments(f), groupedPerceptionRewards(f.percScore, cfg.G, cfg), { generatedTokens: 0, forwardTokens: 0, fork: 0 });
+}

@@ -1,0 +1,82 @@
+// The perception reward of descriptions, one code path for training and for
+// the reward check: the MI score (aggregated and clipped as configured) or,
+// for perception-r1, the object-level F1 against the scene's annotation; then
+// the well-formedness gate per group. Group normalisation comes after
+// (rewards.ts), as training applies it.
+
+import type { SeqRow } from '../model/inputs';
+import type { TinyVLM } from '../model/tinyvlm';
+import type { Problem } from '../tasks/problem';
+import { tokenizer } from '../tasks/tokenizer';
+import { descriptionWellFormed, scoreDescription } from '../tasks/verifier';
+import type { RLConfig } from './config';
+import { scoreDescriptions } from './rollout';
+
+export interface PerceptionInput {
+  /** Prompt rows extended by each description's tokens (without </desc>). */
+  descRows: SeqRow[];
+  images: readonly Float32Array[];
+  promptImages: readonly number[][];
+  /** Per row: its prompt's index, its problem, whether the description was closed by </desc>. */
+  promptOf: readonly number[];
+  problems: readonly Problem[];
+  closed: readonly boolean[];
+  /** Sizes of the consecutive groups the gate ranks within (training: N per prompt). */
+  groups: readonly number[];
+}
+
+export interface PerceptionScores {
+  /** The score each row's perception reward is normalised from (gated). */
+  score: number[];
+  /** The MI score of each row (the configured aggregate), and its per-token visual dependency [rows * depT]. */
+  mi: number[];
+  dep: Float32Array;
+  depT: number;
+  wellFormed: boolean[];
+  forwardTokens: number;
+}
+
+/** Whether row i's description is well formed (and closed). */
+function wellFormedRows(inp: PerceptionInput): boolean[] {
+  return inp.descRows.map((r, i) => inp.closed[i] && descriptionWellFormed(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]].scenes.length));
+}
+
+/**
+ * The gate, per group: a malformed row gets the group's lowest score
+ * (strictly below every well-formed row, by the well-formed rows' spread or 1)
+ * or the fixed floor; with no well-formed row, every row gets the floor.
+ */
+export function gateScores(raw: readonly number[], wellFormed: readonly boolean[], groups: readonly number[], cfg: Pick<RLConfig, 'percGate' | 'percGateFloor'>): number[] {
+  if (cfg.percGate === 'off') return [...raw];
+  const out = [...raw];
+  let o = 0;
+  for (const n of groups) {
+    const idx = Array.from({ length: n }, (_, j) => o + j);
+    const good = idx.filter((i) => wellFormed[i]).map((i) => raw[i]);
+    let low = cfg.percGateFloor;
+    if (cfg.percGate === 'lowest' && good.length > 0) {
+      const lo = Math.min(...good), hi = Math.max(...good);
+      low = lo - Math.max(1, hi - lo);
+    }
+    for (const i of idx) if (!wellFormed[i]) out[i] = low;
+    o += n;
+  }
+  return out;
+}
+
+/** Scores the descriptions with `scorer` (the policy or the frozen warm start) as `cfg` says. */
+export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: PerceptionInput, step: number): Promise<PerceptionScores> {
+  const be = scorer.be;
+  const s = scoreDescriptions(scorer, inp.descRows, inp.images, inp.promptImages, inp.promptOf, cfg, step);
+  const [miH, dep] = await Promise.all([be.read(s.mi), be.read(s.dep)]);
+  be.free(s.mi);
+  be.free(s.dep);
+  const mi = Array.from(miH);
+  const wellFormed = wellFormedRows(inp);
+  const raw = cfg.algo === 'perception-r1'
+    ? inp.descRows.map((r, i) => scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]).f1)
+    : mi;
+  // F1 already scores a malformed description by what it gets right: no gate.
+  const score = cfg.algo === 'perception-r1' ? raw : gateScores(raw, wellFormed, inp.groups, cfg);
+  return { score, mi, dep, depT: s.T, wellFormed, forwardTokens: s.forwardTokens };
+}
