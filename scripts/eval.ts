@@ -1,12 +1,16 @@
-// npm run eval -- --checkpoint DIR --seed S --count N --out FILE.json [--card]
+// npm run eval -- --checkpoint DIR --seed S --count N --out FILE.json [--card] [--backend webgpu|cpu]
 // Greedy decoding on N held-out problems of seed S in headless Chromium on
-// WebGPU: answer accuracy, description exact-match and F1, and the mean MI of
+// WebGPU (or, with --backend cpu, on the CPU reference backend in Node): answer accuracy, description exact-match and F1, and the mean MI of
 // right vs wrong descriptions, overall and per family. --card rewrites
 // DIR/README.md from these figures and DIR/training.json.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EvalReport } from '../src/model/evaluate';
+import { CpuBackend } from '../src/backend/cpu/cpuBackend';
+import { decodeCheckpoint } from '../src/model/checkpoint';
+import { evaluate, type EvalReport } from '../src/model/evaluate';
+import { Params } from '../src/model/params';
+import { TinyVLM } from '../src/model/tinyvlm';
 import { parseArgs, withPage } from './browser';
 import { writeCard } from './eval/card';
 
@@ -19,9 +23,20 @@ if (!existsSync(weightsPath)) {
   console.error(`no checkpoint at ${weightsPath}`);
   process.exit(2);
 }
-const weights = readFileSync(weightsPath).toString('base64');
+const backend = args.backend ?? 'webgpu';
+if (backend !== 'webgpu' && backend !== 'cpu') {
+  console.error(`--backend must be webgpu or cpu, not ${backend}`);
+  process.exit(2);
+}
+const bytes = readFileSync(weightsPath);
+const weights = bytes.toString('base64');
 const t0 = Date.now();
-const report = await withPage('/scripts/eval/eval.html', async (page) => {
+async function onCpu(): Promise<EvalReport> {
+  const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const be = new CpuBackend();
+  return evaluate(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), seed, count);
+}
+const report = backend === 'cpu' ? await onCpu() : await withPage('/scripts/eval/eval.html', async (page) => {
   let last = 0;
   await page.exposeFunction('reportProgress', (msg: string) => {
     if (Date.now() - last > 15000) {
@@ -31,7 +46,7 @@ const report = await withPage('/scripts/eval/eval.html', async (page) => {
   });
   return page.evaluate(([w, s, n]) => window.evalPage.run(w, s, n), [weights, seed, count] as const) as Promise<EvalReport>;
 });
-const json = { checkpoint: dir, ...report, wall_s: (Date.now() - t0) / 1000 };
+const json = { checkpoint: dir, backend, ...report, wall_s: (Date.now() - t0) / 1000 };
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const mi = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
 console.log('| family | count | answer acc | blind floor | desc exact | desc F1 | MI right | MI wrong |');

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
 import { decodeCheckpoint } from '../src/model/checkpoint';
 import { evaluate } from '../src/model/evaluate';
+import { collate, problemExample } from '../src/model/examples';
+import { completionLogProbs } from '../src/model/score';
+import { generateProblem } from '../src/tasks/problem';
+import { tokenizer } from '../src/tasks/tokenizer';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
@@ -46,11 +50,27 @@ const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes
 const FIGS = ['answer_acc', 'perception_acc', 'desc_f1', 'mean_mi'] as const;
 const avg = (ms: StepMetrics[], k: (typeof FIGS)[number]) => ms.reduce((a, m) => a + m[k], 0) / Math.max(1, ms.length);
 
+/**
+ * Held-out greedy figures, and the teacher-forced NLL per token of the
+ * ground-truth descriptions: a low-noise measure of whether the model reads
+ * the images better (no sampling, no argmax).
+ */
 async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>) {
   const m = new TinyVLM(be, ck.config, new Params(ck.config, be, params));
   const ev = await evaluate(m, DEFAULT_RL.heldoutSeed, heldout);
+  let nll = 0, toks = 0;
+  for (let s = 0; s < heldout; s += 64) {
+    const ps = Array.from({ length: Math.min(64, heldout - s) }, (_, i) => generateProblem(DEFAULT_RL.heldoutSeed, s + i));
+    const { rows, images } = collate(ps.map((p) => problemExample(p, ck.config, { withTarget: true })));
+    const lps = await completionLogProbs(m, rows, images);
+    ps.forEach((p, i) => {
+      const n = tokenizer.encode(p.description).length + 1; // the description and its </desc>
+      for (let j = 0; j < n; j++) nll -= lps[i][j];
+      toks += n;
+    });
+  }
   m.free();
-  return { answer_acc: ev.overall.answer_acc, desc_exact: ev.overall.desc_exact, desc_f1: ev.overall.desc_f1 };
+  return { answer_acc: ev.overall.answer_acc, desc_exact: ev.overall.desc_exact, desc_f1: ev.overall.desc_f1, gt_desc_nll: nll / toks };
 }
 
 async function check(kind: 'pool' | 'fresh') {
@@ -93,7 +113,7 @@ for (const r of results) {
   const label = r.kind === 'pool' ? `pool of ${pool}` : 'fresh';
   for (const k of FIGS) console.log(`| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`);
   if (r.heldout_before && r.heldout_after) {
-    for (const k of ['answer_acc', 'desc_exact', 'desc_f1'] as const) {
+    for (const k of ['answer_acc', 'desc_exact', 'desc_f1', 'gt_desc_nll'] as const) {
       console.log(`| ${label} | held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`);
     }
   }

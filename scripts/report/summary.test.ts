@@ -24,8 +24,10 @@ describe('experiment summary', () => {
 
   it('groups runs by arm and gives mean and sample sd over seeds', () => {
     const rows = summarise(files);
-    expect(rows.map((r) => r.arm)).toEqual(['grpo G=16', 'mirl N=10 k=6']);
-    expect(summarise([run({ algo: 'mirl', miScorer: 'warmstart' }, 0.5, [])])[0].arm).toBe('mirl N=10 k=6, MI by frozen warm start');
+    expect(rows.map((r) => r.arm)).toEqual(['grpo G=16', 'mirl N=10 k=6, MI sum gated']);
+    expect(summarise([run({ algo: 'mirl', miScorer: 'warmstart' }, 0.5, [])])[0].arm).toBe('mirl N=10 k=6, MI sum gated, MI by frozen warm start');
+    // the reward ablation is its own arm
+    expect(summarise([run({ algo: 'mirl', miAgg: 'mean', percGate: 'off' }, 0.5, [])])[0].arm).toBe('mirl N=10 k=6, MI mean');
     const g = rows[0];
     expect(g.seeds).toEqual([1, 2]);
     expect(g.heldoutAnswer.mean).toBeCloseTo(0.5);

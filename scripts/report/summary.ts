@@ -35,7 +35,9 @@ export interface ArmSummary {
 /** The arm an experiment belongs to: the algorithm and the sizes that matter for it. */
 export function armOf(c: RLConfig): string {
   const scorer = c.miScorer === 'warmstart' ? ', MI by frozen warm start' : '';
-  return c.algo === 'mirl' ? `mirl N=${c.N} k=${c.k}${scorer}` : `${c.algo} G=${c.G}${scorer}`;
+  // runs made before schema v3 carry no reward fields: theirs was the per-token mean, ungated
+  const reward = `, MI ${c.miAgg ?? 'mean'}${(c.percGate ?? 'off') === 'off' ? '' : ' gated'}${c.miClip ? ` clip ${c.miClip}` : ''}`;
+  return c.algo === 'mirl' ? `mirl N=${c.N} k=${c.k}${reward}${scorer}` : `${c.algo} G=${c.G}${scorer}`;
 }
 
 export function stat(xs: readonly number[]): Stat {

@@ -86,9 +86,14 @@ export interface RLConfig {
   recordPrompts: number;
 }
 
-export const DEFAULT_RL: RLConfig = {
+/**
+ * The defaults of share schema v2, frozen: links are read against the defaults
+ * of their own version, so each later version is written as a change of these.
+ * The settings v2 did not have take the values that reproduce its behaviour.
+ */
+export const V2_DEFAULTS: RLConfig = {
   algo: 'mirl', N: 10, k: 6, G: 16,
-  estimator: 'null', contrastiveK: 3, miScorer: 'policy', miAgg: 'sum', miClip: 0, percGate: 'lowest', percGateFloor: -10,
+  estimator: 'null', contrastiveK: 3, miScorer: 'policy', miAgg: 'mean', miClip: 0, percGate: 'off', percGateFloor: -10,
   percNorm: 'raw', percThreshold: 0,
   formatReward: 0.1, lr: 1e-4, clipLow: 0.2, clipHigh: 0.28, beta: 0,
   advNormalize: 'std', wPerc: 1, wAns: 1, lossAgg: 'token',
@@ -97,6 +102,9 @@ export const DEFAULT_RL: RLConfig = {
   families: [...FAMILIES], knobs: DEFAULT_KNOBS,
   seed: 1, steps: 100, heldoutEvery: 10, heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2,
 };
+
+/** v3: MIRL's perception reward is the summed MI, gated for well-formedness (README, "The perception reward, checked"). */
+export const DEFAULT_RL: RLConfig = { ...V2_DEFAULTS, miAgg: 'sum', percGate: 'lowest' };
 
 /** Every field's problem, by field name; empty when the config is valid. */
 export function validateRL(c: RLConfig): Record<string, string> {

@@ -1,38 +1,19 @@
 // Share URLs: the whole RL config (versioned schema, only fields that differ
 // from the defaults, base64url JSON) in the hash, plus whether to start the run.
-//   #v=2&c=<base64url(JSON)>&run=1
+//   #v=3&c=<base64url(JSON)>&run=1
 // Decoding never throws: a malformed, future-version or out-of-range URL gives
 // the defaults and the reasons.
 
-import { DEFAULT_RL, validateRL, type RLConfig } from '../rl/config';
-import { FAMILIES } from '../tasks/families';
-import { DEFAULT_KNOBS } from '../tasks/scene';
+import { DEFAULT_RL, V2_DEFAULTS, validateRL, type RLConfig } from '../rl/config';
 
 export const SCHEMA_VERSION = 3;
-
-/**
- * The v2 defaults, frozen as they were: a v2 link's diff is taken against
- * these, and the settings v2 did not have take the values that reproduce its
- * behaviour (per-token mean MI, no clip, no well-formedness gate).
- */
-const V2_DEFAULTS: RLConfig = {
-  algo: 'mirl', N: 10, k: 6, G: 16,
-  estimator: 'null', contrastiveK: 3, miScorer: 'policy', miAgg: 'mean', miClip: 0, percGate: 'off', percGateFloor: -10,
-  percNorm: 'raw', percThreshold: 0,
-  formatReward: 0.1, lr: 1e-4, clipLow: 0.2, clipHigh: 0.28, beta: 0,
-  advNormalize: 'std', wPerc: 1, wAns: 1, lossAgg: 'token',
-  batchPrompts: 4, promptPool: 0, ppoEpochs: 1, miniBatches: 1, warmupSteps: 0, lrSchedule: 'constant', adamBeta2: 0.99, dropFlatGroups: false,
-  temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24,
-  families: [...FAMILIES], knobs: DEFAULT_KNOBS,
-  seed: 1, steps: 100, heldoutEvery: 10, heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2,
-};
 
 /**
  * The defaults each schema version's diffs are taken against: a link keeps
  * meaning what it meant when it was made. v2 lowered the default learning rate
  * from 3e-4 (at which MIRL's held-out perception collapsed within 8 steps); v3
  * made MIRL's perception reward the gated sum of MI (the per-token mean
- * preferred damaged descriptions; README, "The reward check").
+ * preferred damaged descriptions; README, "The perception reward, checked").
  */
 const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
   1: { ...V2_DEFAULTS, lr: 3e-4 },

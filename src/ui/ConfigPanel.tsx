@@ -1,4 +1,4 @@
-import { ALGORITHMS, ESTIMATORS, MI_AGGS, MI_SCORERS, PERC_GATES, PERC_NORMS, type RLConfig } from '../rl/config';
+import { ALGORITHMS, ESTIMATORS, LR_SCHEDULES, MI_AGGS, MI_SCORERS, PERC_GATES, PERC_NORMS, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
 import { useRunStore } from './stores/runStore';
 
@@ -27,7 +27,7 @@ function NumField({ k, label, step = 1 }: { k: NumKey; label: string; step?: num
   );
 }
 
-function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'miAgg' | 'percGate' | 'percNorm' | 'advNormalize' | 'lossAgg'>({ k, label, options }: { k: K; label: string; options: readonly string[] }) {
+function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'miAgg' | 'percGate' | 'percNorm' | 'advNormalize' | 'lossAgg' | 'lrSchedule'>({ k, label, options }: { k: K; label: string; options: readonly string[] }) {
   const value = useRunStore((s) => s.draft[k]);
   const setField = useRunStore((s) => s.setField);
   return (
@@ -83,6 +83,18 @@ export function ConfigPanel() {
         <NumField k="clipHigh" label="clip high" step={0.01} />
         <NumField k="beta" label="KL coefficient" step={0.01} />
         <NumField k="batchPrompts" label="prompts / step" />
+        <NumField k="promptPool" label="prompt pool (0 fresh)" />
+        <NumField k="miniBatches" label="updates / epoch" />
+        <NumField k="ppoEpochs" label="epochs / rollout" />
+        <NumField k="warmupSteps" label="lr warm-up steps" />
+        <Select k="lrSchedule" label="lr schedule" options={LR_SCHEDULES} />
+        <NumField k="adamBeta2" label="Adam beta2" step={0.001} />
+        <Select k="advNormalize" label="advantage" options={['std', 'none']} />
+        <Select k="lossAgg" label="loss mean over" options={['token', 'sequence']} />
+        <label className="field">
+          <span>drop flat groups</span>
+          <input type="checkbox" data-testid="field-dropFlatGroups" checked={draft.dropFlatGroups} onChange={(e) => setField('dropFlatGroups', e.target.checked)} />
+        </label>
         <NumField k="seed" label="seed" />
         <NumField k="steps" label="steps" />
         <NumField k="heldoutEvery" label="held-out every" />
