@@ -133,3 +133,41 @@ test('without WebGPU the page explains and runs on the CPU backend', async ({ ba
     await b.close();
   }
 });
+
+test('the blindness panel: Perception-R1 then GRPO from its buttons, each run counted from its own rollouts', async ({ page }) => {
+  const pr1 = { ...SMALL, algo: 'perception-r1' as const, G: 4, seed: 7 };
+  const url = encodeShare(pr1, true);
+  expect(url).toContain('#v=3&c=');
+  await page.goto('/' + url);
+  await expect(page.getByTestId('field-algo')).toHaveValue('perception-r1');
+  await waitSteps(page, 2);
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  // no forking: every one of the G trajectories is complete and kept
+  const tree = page.getByTestId('rollouts').getByTestId('fork-tree');
+  await expect(tree.getByTestId('branch-kept')).toHaveCount(pr1.G);
+  await expect(tree.getByTestId('branch-dropped')).toHaveCount(0);
+  const panel = page.getByTestId('blindness-demo');
+  await expect(panel.getByTestId('blind-row')).toHaveCount(1);
+  await expect(panel.getByTestId('blind-row').first()).toContainText('perception-r1');
+  await expect(panel.getByTestId('rollout-trend').first()).toHaveText(/^\d+% → \d+%$/);
+  await expect(panel.getByTestId('heldout-trend').first()).toHaveText('off for this run');
+
+  // the teacher switches to GRPO from the panel and steps it twice: a second run beside the first
+  await panel.getByRole('button', { name: 'Set up GRPO' }).click();
+  await expect(page.getByTestId('field-algo')).toHaveValue('grpo');
+  await page.getByTestId('field-G').fill('4');
+  await page.getByTestId('field-G').press('Enter');
+  await page.getByTestId('step').click();
+  await expect(panel.getByTestId('blind-row')).toHaveCount(2, { timeout: 150_000 });
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  await page.getByTestId('step').click();
+  await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBe(2);
+  const verdict = panel.getByTestId('blind-verdict').locator('li');
+  await expect(verdict).toHaveCount(2);
+  await expect(verdict.first()).toContainText(/grpo G4 seed 7: exact descriptions in its rollouts (improved|got worse|held steady) \(\d+% → \d+%\); \d+ lucky guess(es)? among its rollouts, each one pushing its wrong description up/);
+  const counts = (await panel.getByTestId('lucky-count').allTextContents()).map(Number);
+  expect(counts.every((c) => Number.isInteger(c) && c >= 0)).toBe(true);
+  await page.setViewportSize({ width: 1300, height: 1400 });
+  await panel.screenshot({ path: `${SHOTS}/blindness.png` });
+});

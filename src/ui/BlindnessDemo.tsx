@@ -3,6 +3,7 @@ import { useRunStore, type Run } from './stores/runStore';
 import { DEFAULT_RL, type Algorithm } from '../rl/config';
 import type { StepMetrics } from '../rl/types';
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
 const avg = (ms: readonly StepMetrics[], f: (m: StepMetrics) => number) => (ms.length ? ms.reduce((a, m) => a + f(m), 0) / ms.length : null);
 
@@ -57,7 +58,7 @@ export function BlindnessDemo() {
         <thead>
           <tr>
             <th>run</th><th>lucky guesses so far</th><th>reward-blind descriptions (recorded)</th><th>reward-blind fraction (mean)</th>
-            <th>exact descriptions in rollouts: first → last 5 steps</th><th>held-out exact: first → latest</th>
+            <th>exact descriptions in rollouts: first → last 5 steps (fewer in a short run)</th><th>held-out exact: first → latest</th>
           </tr>
         </thead>
         <tbody>
@@ -70,7 +71,7 @@ export function BlindnessDemo() {
                 <td>{blindDesc(r)}</td>
                 <td>{pct(avg(r.metrics, (m) => m.reward_blind_frac))}</td>
                 <td data-testid="rollout-trend">{pct(a)} → {pct(b)}</td>
-                <td data-testid="heldout-trend">{pct(h0)} → {pct(h1)}</td>
+                <td data-testid="heldout-trend">{h0 === null ? (r.config.heldoutEvery > 0 ? 'not yet' : 'off for this run') : `${pct(h0)} → ${pct(h1)}`}</td>
               </tr>
             );
           })}
@@ -100,7 +101,7 @@ function Verdict({ runs }: { runs: Run[] }) {
         const word = Math.abs(d) < 0.02 ? 'held steady' : d > 0 ? 'improved' : 'got worse';
         return (
           <li key={r.id}>
-            {r.label}: exact descriptions in its rollouts {word} ({pct(a)} → {pct(b)}); {r.metrics.reduce((s, m) => s + m.lucky_guesses, 0)} lucky guesses among its rollouts{r.config.algo === 'grpo' ? ', each one pushing its wrong description up' : ', whose descriptions its perception reward judged on their own'}.
+            {r.label}: exact descriptions in its rollouts {word} ({pct(a)} → {pct(b)}); {plural(r.metrics.reduce((s, m) => s + m.lucky_guesses, 0), 'lucky guess', 'lucky guesses')} among its rollouts{r.config.algo === 'grpo' ? ', each one pushing its wrong description up' : ', whose descriptions its perception reward judged on their own'}.
           </li>
         );
       })}
