@@ -49,8 +49,8 @@ describe('experiment summary', () => {
     const md = markdownTable(summarise(files), { answer: 0.45, perception: 0.3 });
     const lines = md.split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[2]).toContain('| 45.0 | 30.0 |');
-    expect(lines[3]).toMatch(/^\| grpo G=16 \| 2 \| 50\.0 ± 14\.1 \|/);
+    expect(lines[2]).toContain('| 45.0 | – | 30.0 |');
+    expect(lines[3]).toMatch(/^\| grpo G=16 \| 2 \| 50\.0 ± 14\.1 \| \+5\.0 ± 10\.0 \|/);
   });
 
   it('averages curves over seeds and starts them at the warm start', () => {

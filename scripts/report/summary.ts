@@ -25,6 +25,7 @@ export interface ArmSummary {
   heldoutAnswer: Stat;
   heldoutPerception: Stat;
   rewardBlind: Stat;
+  luckyGuesses: Stat;
   miAuc: Stat;
   generatedTokens: Stat;
   completeTrajectories: Stat;
@@ -78,6 +79,7 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
       heldoutAnswer: per((r) => r.final.heldout_answer_acc ?? NaN),
       heldoutPerception: per((r) => r.final.heldout_perception_acc ?? NaN),
       rewardBlind: per((r) => runMean(r.steps, (s) => s.reward_blind_frac)),
+      luckyGuesses: per((r) => runMean(r.steps, (s) => s.lucky_guesses)),
       miAuc: per((r) => runMean(r.steps, (s) => s.mi_auc)),
       generatedTokens: per((r) => runMean(r.steps, (s) => s.generated_tokens)),
       completeTrajectories: per((r) => runMean(r.steps, (s) => s.complete_trajectories)),
@@ -90,14 +92,19 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
 const pm = (s: Stat, digits: number, scale = 1) =>
   Number.isFinite(s.mean) ? `${(s.mean * scale).toFixed(digits)} ± ${(s.sd * scale).toFixed(digits)}` : 'n/a';
 
+/** Difference from the warm start in points, ± its standard error over seeds (the held-out set is shared). */
+const delta = (s: Stat, n: number, base: number | undefined) =>
+  base === undefined || !Number.isFinite(s.mean) ? '–' : `${((s.mean - base) * 100 >= 0 ? '+' : '')}${((s.mean - base) * 100).toFixed(1)} ± ${((s.sd / Math.sqrt(n)) * 100).toFixed(1)}`;
+
 /** The README table. `baseline` is the warm start's held-out figures (step 0). */
 export function markdownTable(rows: readonly ArmSummary[], baseline?: { answer: number; perception: number }): string {
-  const head = '| arm | seeds | held-out answer % | held-out perception % | reward-blind % | MI AUC | generated tok / step | complete traj. / step | wall s / step | zero-std groups % |';
-  const sep = '|' + ' --- |'.repeat(10);
+  const head = '| arm | seeds | held-out answer % | vs warm start (pts ± SE) | held-out perception % | vs warm start (pts ± SE) | reward-blind % | lucky guesses / step | MI AUC | generated tok / step | complete traj. / step | wall s / step | zero-std groups % |';
+  const sep = '|' + ' --- |'.repeat(13);
   const lines = [head, sep];
-  if (baseline) lines.push(`| warm start (step 0) | – | ${(baseline.answer * 100).toFixed(1)} | ${(baseline.perception * 100).toFixed(1)} | – | – | – | – | – | – |`);
+  if (baseline) lines.push(`| warm start (step 0) | – | ${(baseline.answer * 100).toFixed(1)} | – | ${(baseline.perception * 100).toFixed(1)} | – | – | – | – | – | – | – | – |`);
   for (const r of rows) {
-    lines.push(`| ${r.arm} | ${r.seeds.length} | ${pm(r.heldoutAnswer, 1, 100)} | ${pm(r.heldoutPerception, 1, 100)} | ${pm(r.rewardBlind, 1, 100)} | ${pm(r.miAuc, 3)} | ${pm(r.generatedTokens, 0)} | ${pm(r.completeTrajectories, 0)} | ${pm(r.stepSeconds, 1)} | ${pm(r.zeroStd, 0, 100)} |`);
+    const n = r.seeds.length;
+    lines.push(`| ${r.arm} | ${n} | ${pm(r.heldoutAnswer, 1, 100)} | ${delta(r.heldoutAnswer, n, baseline?.answer)} | ${pm(r.heldoutPerception, 1, 100)} | ${delta(r.heldoutPerception, n, baseline?.perception)} | ${pm(r.rewardBlind, 1, 100)} | ${pm(r.luckyGuesses, 1)} | ${pm(r.miAuc, 3)} | ${pm(r.generatedTokens, 0)} | ${pm(r.completeTrajectories, 0)} | ${pm(r.stepSeconds, 1)} | ${pm(r.zeroStd, 0, 100)} |`);
   }
   return lines.join('\n');
 }

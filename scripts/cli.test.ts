@@ -1,0 +1,23 @@
+// The research CLIs refuse bad input with a clear message and a non-zero exit, before doing any work.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const run = (script: string, args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, err: r.stderr };
+};
+
+describe('reward-check and rl-check on bad input', () => {
+  it('reward-check', () => {
+    expect(run('scripts/reward-check.ts', ['--config', '{bad'])).toMatchObject({ code: 2, err: expect.stringMatching(/--config is not JSON/) });
+    expect(run('scripts/reward-check.ts', ['--config', '{"miAgg":"median"}'])).toMatchObject({ code: 2, err: expect.stringMatching(/miAgg must be one of mean, sum/) });
+    expect(run('scripts/reward-check.ts', ['--checkpoint', 'models/nope'])).toMatchObject({ code: 2, err: expect.stringMatching(/no checkpoint at models\/nope/) });
+    expect(run('scripts/reward-check.ts', ['--backend', 'tpu'])).toMatchObject({ code: 2, err: expect.stringMatching(/--backend must be cpu or webgpu/) });
+    expect(run('scripts/reward-check.ts', ['--count', '1', '--config', '{"algo":"grpo"}'])).toMatchObject({ code: 1, err: expect.stringMatching(/grpo has no perception reward/) });
+  }, 120_000);
+
+  it('rl-check', () => {
+    expect(run('scripts/rl-check.ts', ['--mode', 'sideways'])).toMatchObject({ code: 2, err: expect.stringMatching(/--mode must be pool, fresh or both/) });
+    expect(run('scripts/rl-check.ts', ['--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({ code: 1, err: expect.stringMatching(/lr must be a number in/) });
+  }, 120_000);
+});
