@@ -22,7 +22,6 @@ ARMS=(
   'mirl {"N":10,"k":6,"miAgg":"mean","percGate":"off"}'
   'perception-r1 {"G":6}'
 )
-pids=()
 for seed in 1 2 3; do
   for arm in "${ARMS[@]}"; do
     algo=${arm%% *}
@@ -31,8 +30,7 @@ for seed in 1 2 3; do
     [ -s "$out/$name.json" ] && { echo "have $out/$name.json"; continue; }
     npm run --silent experiment -- --backend cpu --algo "$algo" --steps "$steps" --seed "$seed" \
       --config "{${sizes:1:-1},$extra}" --out "$out/$name.json" > "$out/$name.log" 2>&1 &
-    pids+=($!)
-    if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+    if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n; fi
   done
 done
 wait

@@ -23,15 +23,13 @@ VARIANTS=(
   'sum-gate-contrastive:{"miAgg":"sum","miClip":0,"percGate":"lowest","estimator":"contrastive"}'
   'perception-r1:{"algo":"perception-r1"}'
 )
-jobs=()
 for seed in $SEEDS; do
   for v in "${VARIANTS[@]}"; do
     name=${v%%:*}; cfg=${v#*:}
     out="$DIR/$name-seed$seed.json"
     [ -f "$out" ] && continue
     npx tsx scripts/reward-check.ts --seed "$seed" --count "$COUNT" --config "$cfg" --out "$out" > "$DIR/$name-seed$seed.log" 2>&1 &
-    jobs+=($!)
-    if [ ${#jobs[@]} -ge 2 ]; then wait "${jobs[0]}"; jobs=("${jobs[@]:1}"); fi
+    if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n; fi
   done
 done
 wait
