@@ -3,11 +3,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORRUPTIONS } from '../src/tasks/corrupt';
+import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import type { RewardCheckReport } from '../src/rl/rewardCheck';
+
+/** The settings that make a perception-reward variant, in words; the default marked. */
+function describe(c: RLConfig): string {
+  if (c.algo === 'perception-r1') return 'perception-r1: F1 against the labels (oracle)';
+  const parts = [`MI ${c.miAgg}`, c.miClip ? `clip ${c.miClip}` : null, c.percGate === 'off' ? null : `gate ${c.percGate}`, `${c.estimator} image`];
+  const keys = ['algo', 'miAgg', 'miClip', 'percGate', 'estimator', 'miScorer', 'percNorm'] as const;
+  const isDefault = keys.every((k) => c[k] === DEFAULT_RL[k]);
+  const old = c.miAgg === 'mean' && !c.miClip && c.percGate === 'off' && c.estimator === 'null';
+  return `${parts.filter(Boolean).join(', ')}${isDefault ? ' **(default)**' : old ? ' (old default)' : ''}`;
+}
 
 const dir = process.argv[2] ?? 'docs/reward-check';
 const byVariant = new Map<string, RewardCheckReport[]>();
-for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+// in the order the runs were listed (file modification order is not kept by git): the script's own order
+const order = ['old-mean', 'mean-clip2', 'mean-gate', 'sum', 'sum-gate', 'sum-clip2-gate', 'sum-gate-blank', 'sum-gate-patch', 'sum-gate-contrastive', 'perception-r1'];
+const rank = (n: string) => (order.indexOf(n) < 0 ? order.length : order.indexOf(n));
+for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => rank(a.replace(/-seed\d+\.json$/, '')) - rank(b.replace(/-seed\d+\.json$/, '')) || a.localeCompare(b))) {
   const name = f.replace(/-seed\d+\.json$/, '');
   const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as RewardCheckReport;
   byVariant.set(name, [...(byVariant.get(name) ?? []), r]);
@@ -18,12 +32,12 @@ const short: Record<string, string> = {
 };
 console.log(`| variant | seeds | ${CORRUPTIONS.map((c) => short[c]).join(' | ')} | all | all but order | worst |`);
 console.log(`| --- | --- | ${CORRUPTIONS.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
-for (const [name, rs] of byVariant) {
+for (const [, rs] of byVariant) {
   const tally = (c: string) => rs.reduce((a, r) => ({ w: a.w + r.classes[c as keyof typeof r.classes].wins, p: a.p + r.classes[c as keyof typeof r.classes].pairs }), { w: 0, p: 0 });
   const pct = (w: number, p: number) => (p ? `${((100 * w) / p).toFixed(1)}` : 'n/a');
   const cells = CORRUPTIONS.map((c) => tally(c));
   const all = cells.reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
   const noOrder = cells.filter((_, i) => CORRUPTIONS[i] !== 'reorder').reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
   const worst = Math.min(...cells.filter((_, i) => CORRUPTIONS[i] !== 'reorder').map((t) => t.w / t.p));
-  console.log(`| ${name} | ${rs.map((r) => r.seed).join(', ')} (${rs.reduce((a, r) => a + r.count, 0)} problems) | ${cells.map((t) => pct(t.w, t.p)).join(' | ')} | ${pct(all.w, all.p)} | ${pct(noOrder.w, noOrder.p)} | ${(100 * worst).toFixed(1)} |`);
+  console.log(`| ${describe(rs[0].config)} | ${rs.map((r) => r.seed).join(', ')} (${rs.reduce((a, r) => a + r.count, 0)} problems) | ${cells.map((t) => pct(t.w, t.p)).join(' | ')} | ${pct(all.w, all.p)} | ${pct(noOrder.w, noOrder.p)} | ${(100 * worst).toFixed(1)} |`);
 }
