@@ -27,17 +27,21 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) 
   byVariant.set(name, [...(byVariant.get(name) ?? []), r]);
 }
 const short: Record<string, string> = {
-  drop_object: 'drop obj', drop_shape: 'no shape', drop_size: 'no size', change_color: 'colour', change_shape: 'shape',
+  drop_object: 'drop obj', add_object: 'add obj', drop_shape: 'no shape', drop_size: 'no size', change_color: 'colour', change_shape: 'shape',
   change_position: 'position', duplicate_object: 'dup', truncate: 'cut', reorder: 'order',
 };
 console.log(`| variant | seeds | ${CORRUPTIONS.map((c) => short[c]).join(' | ')} | all | all but order | worst |`);
 console.log(`| --- | --- | ${CORRUPTIONS.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
 for (const [, rs] of byVariant) {
-  const tally = (c: string) => rs.reduce((a, r) => ({ w: a.w + r.classes[c as keyof typeof r.classes].wins, p: a.p + r.classes[c as keyof typeof r.classes].pairs }), { w: 0, p: 0 });
+  // a class added after a file was written counts as no pairs (n/a)
+  const tally = (c: string) => rs.reduce((a, r) => {
+    const t = r.classes[c as keyof typeof r.classes] ?? { wins: 0, pairs: 0 };
+    return { w: a.w + t.wins, p: a.p + t.pairs };
+  }, { w: 0, p: 0 });
   const pct = (w: number, p: number) => (p ? `${((100 * w) / p).toFixed(1)}` : 'n/a');
   const cells = CORRUPTIONS.map((c) => tally(c));
   const all = cells.reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
   const noOrder = cells.filter((_, i) => CORRUPTIONS[i] !== 'reorder').reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
-  const worst = Math.min(...cells.filter((_, i) => CORRUPTIONS[i] !== 'reorder').map((t) => t.w / t.p));
+  const worst = Math.min(...cells.filter((t, i) => CORRUPTIONS[i] !== 'reorder' && t.p > 0).map((t) => t.w / t.p));
   console.log(`| ${describe(rs[0].config)} | ${rs.map((r) => r.seed).join(', ')} (${rs.reduce((a, r) => a + r.count, 0)} problems) | ${cells.map((t) => pct(t.w, t.p)).join(' | ')} | ${pct(all.w, all.p)} | ${pct(noOrder.w, noOrder.p)} | ${(100 * worst).toFixed(1)} |`);
 }

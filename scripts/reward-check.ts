@@ -1,8 +1,11 @@
-// npm run reward-check -- --checkpoint DIR --seed S --count N [--config JSON] [--backend cpu|webgpu] --out FILE.json
+// npm run reward-check -- --checkpoint DIR --seed S --count N [--config JSON] [--backend cpu|webgpu] [--samples] --out FILE.json
 // Scores the ground-truth description and corrupted copies of it with the
 // perception reward the RL config names (the training code path), and reports
 // per corruption class how often the truth scores strictly higher. Runs on the
 // CPU backend in Node (default) or on WebGPU in headless Chromium.
+// --samples (CPU): instead, rank the model's own N sampled descriptions per
+// problem within their group, as training does: AUC for exact descriptions,
+// agreement with F1, and the F1 of the top k that forking would keep.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +14,7 @@ import { decodeCheckpoint } from '../src/model/checkpoint';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
-import { configuredReward, rewardCheck, rewardCheckTable, type RewardCheckReport } from '../src/rl/rewardCheck';
+import { configuredReward, rewardCheck, rewardCheckTable, sampleRankCheck, type RewardCheckReport } from '../src/rl/rewardCheck';
 import { parseArgs } from './cliArgs';
 
 const args = parseArgs(process.argv.slice(2));
@@ -42,6 +45,16 @@ if (!Number.isInteger(seed) || !Number.isInteger(count) || count < 1) {
 }
 const bytes = readFileSync(weightsPath);
 const t0 = Date.now();
+if (args.samples) {
+  const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const be = new CpuBackend();
+  const r = await sampleRankCheck(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), config, seed, count);
+  const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+  console.log(`sample ranking: ${config.algo}, miAgg ${config.miAgg}, gate ${config.percGate}, seed ${seed}, ${count} problems x ${config.N} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  console.log(`within-group AUC (exact vs not): ${f(r.group_auc_exact)} over ${r.exact_pairs} pairs; agreement with F1: ${f(r.f1_agreement)} over ${r.f1_pairs} pairs; F1 of the top ${r.k}: ${r.topk_f1.toFixed(3)} vs all ${r.all_f1.toFixed(3)}`);
+  if (args.out) writeFileSync(args.out, JSON.stringify({ checkpoint: dir, ...r, wall_s: (Date.now() - t0) / 1000 }, null, 1) + '\n');
+  process.exit(0);
+}
 let report: RewardCheckReport;
 let last = 0;
 const progress = (n: number) => {

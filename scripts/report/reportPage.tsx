@@ -10,7 +10,7 @@ declare global {
   }
 }
 
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea'];
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c'];
 
 interface Panel {
   title: string;

@@ -7,7 +7,7 @@ function step(i: number, o: Partial<StepMetrics>): StepMetrics {
   return {
     step: i, answer_acc: 0.5, perception_acc: 0.2, mean_mi: 0.3, mi_auc: 0.6, reward_blind_frac: 0.1, lucky_guesses: 0,
     generated_tokens: 100, forward_tokens: 200, complete_trajectories: 10, step_ms: 2000,
-    phase_ms: { sample: 1, score: 1, fork: 1, update: 1 }, loss: 0, kl: 0, entropy: 1, grad_norm: 1, zero_std_frac: 0.25, desc_f1: 0.5, lr: 1e-4, updates: 1, ...o,
+    phase_ms: { sample: 1, score: 1, fork: 1, update: 1 }, loss: 0, kl: 0, entropy: 1, grad_norm: 1, zero_std_frac: 0.25, desc_f1: 0.5, lr: 1e-4, updates: 1, mi_group_auc: 0.6, ...o,
   };
 }
 

@@ -10,6 +10,27 @@ export function auc(scores: readonly number[], positive: readonly boolean[]): nu
 }
 
 /**
+ * AUC within groups: over pairs of one group (one prompt's rows), P(score of a
+ * positive > score of a negative), ties half; null without such pairs. This is
+ * the ranking a group-normalised reward acts on; an AUC across prompts mixes
+ * in how hard each prompt is (a summed score grows with the scene's objects).
+ */
+export function groupedAuc(scores: readonly number[], positive: readonly boolean[], groupSize: number): number | null {
+  let s = 0, pairs = 0;
+  for (let g = 0; g < scores.length; g += groupSize) {
+    for (let i = g; i < Math.min(scores.length, g + groupSize); i++) {
+      if (!positive[i]) continue;
+      for (let j = g; j < Math.min(scores.length, g + groupSize); j++) {
+        if (positive[j]) continue;
+        pairs++;
+        s += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+      }
+    }
+  }
+  return pairs ? s / pairs : null;
+}
+
+/**
  * Reward-blind updates: over description tokens with a non-zero advantage, the
  * fraction pushed up inside a wrong description or down inside a right one.
  */

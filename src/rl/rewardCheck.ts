@@ -12,6 +12,8 @@ import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import type { RLConfig } from './config';
 import { scorePerception } from './perception';
+import { DESC_END, repeatRows, sampleRows, splitDescription } from './rollout';
+import { scoreDescription } from '../tasks/verifier';
 import { perceptionRewards } from './rewards';
 
 export interface ClassTally { wins: number; pairs: number }
@@ -90,4 +92,73 @@ export function rewardCheckTable(r: RewardCheckReport): string {
   for (const c of CORRUPTIONS) lines.push(`| ${c}${c === ORDER_CLASS ? ' (order)' : ''} | ${r.classes[c].wins} | ${r.classes[c].pairs} | ${pct(r.classes[c])} |`);
   lines.push(`| overall | | | ${(100 * r.overall).toFixed(1)}% |`, `| without order | | | ${(100 * r.overall_without_order).toFixed(1)}% |`);
   return lines.join('\n');
+}
+
+export interface SampleRankReport {
+  config: RLConfig;
+  seed: number;
+  count: number;
+  samples: number;
+  /** Within each prompt's group: P(reward of an exactly right description > a wrong one), ties half; null without such pairs. */
+  group_auc_exact: number | null;
+  exact_pairs: number;
+  /** Within each group, over pairs whose F1 differs: the fraction the reward orders as F1 does (ties half). */
+  f1_agreement: number | null;
+  f1_pairs: number;
+  /** Mean F1 of the top-k by reward vs of all samples: what forking the top k would keep. */
+  topk_f1: number;
+  all_f1: number;
+  k: number;
+}
+
+/**
+ * The reward on the model's own samples, ranked within each prompt's group
+ * as training ranks them: N descriptions sampled per held-out problem
+ * (temperature and length from `cfg`), scored through the training path.
+ */
+export async function sampleRankCheck(
+  model: TinyVLM, config: RLConfig, seed: number, count: number, opts: { batch?: number; onProgress?: (done: number) => void } = {},
+): Promise<SampleRankReport> {
+  const batch = opts.batch ?? 8, N = config.N, k = config.k;
+  let exW = 0, exP = 0, f1W = 0, f1P = 0, topF1 = 0, allF1 = 0, groups = 0;
+  for (let b = 0; b < count; b += batch) {
+    const problems = checkProblems(seed, count).slice(b, b + batch);
+    const prompts = collate(problems.map((p) => problemExample(p, model.config)));
+    const promptImages = prompts.rows.map((r) => r.images.flatMap((ch) => (ch.kind === 'image' ? [ch.index] : [])));
+    const rows = repeatRows(prompts.rows, N);
+    const s = await sampleRows(model, rows, prompts.images, rows.map((_, i) => b * N + i), DESC_END, config.maxDescTokens, { ...config, seed }, 0);
+    const split = s.tokens.map(splitDescription);
+    const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
+    const promptOf = rows.map((_, i) => Math.floor(i / N));
+    const sc = await scorePerception(model, config, {
+      descRows, images: prompts.images, promptImages, promptOf, problems, closed: split.map((x) => x.closed), groups: problems.map(() => N),
+    }, 0);
+    const labels = split.map((x, i) => scoreDescription(tokenizer.decodeWords(x.desc), problems[promptOf[i]]));
+    for (let g = 0; g < problems.length; g++) {
+      const idx = Array.from({ length: N }, (_, j) => g * N + j);
+      const r = perceptionRewards(idx.map((i) => sc.score[i]), config);
+      for (let a = 0; a < N; a++) {
+        for (let c = 0; c < N; c++) {
+          const la = labels[idx[a]], lc = labels[idx[c]];
+          if (la.exact && !lc.exact) {
+            exP++;
+            exW += r[a] > r[c] ? 1 : r[a] === r[c] ? 0.5 : 0;
+          }
+          if (a < c && la.f1 !== lc.f1) {
+            f1P++;
+            f1W += r[a] === r[c] ? 0.5 : (r[a] > r[c]) === (la.f1 > lc.f1) ? 1 : 0;
+          }
+        }
+      }
+      const top = [...Array(N).keys()].sort((a, c) => r[c] - r[a] || a - c).slice(0, k);
+      topF1 += top.reduce((acc, j) => acc + labels[idx[j]].f1, 0) / k;
+      allF1 += idx.reduce((acc, i) => acc + labels[i].f1, 0) / N;
+      groups++;
+    }
+    opts.onProgress?.(Math.min(count, b + batch));
+  }
+  return {
+    config, seed, count, samples: N, group_auc_exact: exP ? exW / exP : null, exact_pairs: exP, f1_agreement: f1P ? f1W / f1P : null, f1_pairs: f1P,
+    topk_f1: topF1 / groups, all_f1: allF1 / groups, k,
+  };
 }

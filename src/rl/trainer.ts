@@ -15,7 +15,7 @@ import type { AlgoRollout } from './algorithms/types';
 import { perceptionR1Rollout } from './algorithms/perceptionR1';
 import { visionSr1Rollout } from './algorithms/visionSr1';
 import { validateRL, type RLConfig } from './config';
-import { auc, mean, rewardBlindFraction, zeroStdFraction } from './metrics';
+import { auc, groupedAuc, mean, rewardBlindFraction, zeroStdFraction } from './metrics';
 import { stepPrompts } from './rollout';
 import type { PromptRecord, StepMetrics, StepReport } from './types';
 import { policyUpdate, SEG_PERC } from './update';
@@ -85,6 +85,7 @@ export class RLTrainer {
       desc_f1: mean(r.labels.map((l) => l.descF1)),
       mean_mi: mean(r.mi),
       mi_auc: auc(r.mi, right),
+      mi_group_auc: groupedAuc(r.mi, right, N),
       reward_blind_frac: rewardBlindFraction(descAdv, right),
       lucky_guesses: r.labels.filter((l) => l.answerRight && !l.perceptionRight).length,
       generated_tokens: r.generatedTokens,

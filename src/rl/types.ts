@@ -11,6 +11,8 @@ export interface StepMetrics {
   mean_mi: number;
   /** AUC of the MI score for predicting an exactly right description (0.5 = no signal); null when all right or all wrong. */
   mi_auc: number | null;
+  /** The same within each prompt's group (what the group-normalised reward ranks); null without a right and a wrong row in one group. */
+  mi_group_auc: number | null;
   /** Description tokens pushed up inside a wrong description or down inside a right one, over description tokens with a non-zero advantage. */
   reward_blind_frac: number;
   lucky_guesses: number;

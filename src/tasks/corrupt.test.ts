@@ -37,7 +37,8 @@ describe('corrupted descriptions', () => {
         }
         // damage that breaks the task language is what the gate must see
         if (['drop_shape', 'drop_size', 'duplicate_object', 'truncate'].includes(c.cls)) expect(wf, `${c.cls}: ${c.words.join(' ')}`).toBe(false);
-        if (['drop_object', 'change_color', 'change_shape', 'change_position'].includes(c.cls)) expect(wf, c.cls).toBe(true);
+        if (['drop_object', 'add_object', 'change_color', 'change_shape', 'change_position'].includes(c.cls)) expect(wf, c.cls).toBe(true);
+        if (c.cls === 'add_object') expect(s.predicted).toBe(s.actual + 1);
         if (c.cls === 'change_position') expect(s.predicted).toBe(s.actual);
         if (c.cls === 'drop_object') expect(s.predicted).toBe(s.actual - 1);
       }

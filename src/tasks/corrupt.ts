@@ -6,10 +6,10 @@
 import type { CounterRng } from '../session/rng';
 import { IMAGE_LABELS } from './language';
 import type { Problem } from './problem';
-import { canonicalObjects, cellOf, COLORS, COLS, ROWS, SHAPES } from './scene';
+import { canonicalObjects, cellOf, COLORS, COLS, ROWS, SHAPES, SIZES } from './scene';
 
 export const CORRUPTIONS = [
-  'drop_object', 'drop_shape', 'drop_size', 'change_color', 'change_shape', 'change_position', 'duplicate_object', 'truncate', 'reorder',
+  'drop_object', 'add_object', 'drop_shape', 'drop_size', 'change_color', 'change_shape', 'change_position', 'duplicate_object', 'truncate', 'reorder',
 ] as const;
 export type Corruption = (typeof CORRUPTIONS)[number];
 
@@ -46,6 +46,15 @@ function corruptScene(objs: readonly Obj[], cls: Corruption, rng: CounterRng): O
   switch (cls) {
     case 'drop_object':
       return n < 2 ? null : copy.filter((_, j) => j !== i);
+    case 'add_object': {
+      // a hallucinated object in a free cell, well formed, in reading order
+      const used = new Set(copy.map(CELL));
+      const free = Array.from({ length: 9 }, (_, c) => c).filter((c) => !used.has(c));
+      if (free.length === 0) return null;
+      const c = free[rng.int(free.length)];
+      copy.push([SIZES[rng.int(2)], COLORS[rng.int(COLORS.length)], SHAPES[rng.int(SHAPES.length)], ROWS[Math.floor(c / 3)], COLS[c % 3]]);
+      return copy.sort((a, b) => CELL(a) - CELL(b));
+    }
     case 'drop_shape':
       return copy.map((o) => o.filter((_, j) => j !== 2));
     case 'drop_size':

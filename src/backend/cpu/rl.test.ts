@@ -90,3 +90,17 @@ describe('RL references', () => {
     expect(out[1]).toBeCloseTo(0, 6);
   });
 });
+
+import { auc, groupedAuc } from '../../rl/metrics';
+
+describe('AUC of the MI score', () => {
+  it('within groups ignores how scores differ between prompts', () => {
+    // two prompts: the second's scores are all higher (more objects), and inside each the right row scores highest
+    const scores = [1, 0.5, 0.2, 9, 8.5, 8.2];
+    const right = [true, false, false, true, false, false];
+    expect(groupedAuc(scores, right, 3)).toBe(1);
+    expect(auc(scores, right)!).toBeLessThan(1); // across prompts, a wrong row of the second beats the right row of the first
+    expect(groupedAuc([1, 1, 2, 2], [true, false, true, true], 2)).toBe(0.5); // ties half; an all-right group has no pairs
+    expect(groupedAuc([1, 2], [true, true], 2)).toBeNull();
+  });
+});
