@@ -40,7 +40,7 @@ export interface UpdateResult {
   /** [2B]: A_perc, A_ans per row. */
   rowAdv: Float32Array;
   T: number;
-  /** [B * T], position t scoring token t + 1 (from the first pass, before any update). */
+  /** [B * T], position t scoring token t + 1: advantages and the sampling policy's log-probs (before any update); entropy of the first pass. */
   tokAdv: Float32Array;
   tokLogp: Float32Array;
   tokEntropy: Float32Array;
@@ -211,11 +211,11 @@ export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | nu
       if (!u.applied) return { ...out, loss: u.loss, gradNorm: u.gradNorm, applied: false };
       if (u.active > 0) out.updates++;
       if (e === 0) {
-        // the first pass describes the rollout as sampled: its advantages, log-probs, loss
+        // the first pass describes the rollout as sampled: its advantages, the sampling policy's log-probs, the loss
         const r0 = bounds[m] * b.N, rows = mbs[m].rows.length;
         out.rowAdv.set(u.rowAdv, 2 * r0);
         place(out.tokAdv, T, u.tokAdv, u.T, r0, rows);
-        place(out.tokLogp, T, u.tokLogp, u.T, r0, rows);
+        place(out.tokLogp, T, old[m], u.T, r0, rows);
         place(out.tokEntropy, T, u.tokEntropy, u.T, r0, rows);
         out.loss += u.loss / M;
         out.kl += u.kl / M;

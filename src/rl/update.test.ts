@@ -1,0 +1,100 @@
+// The update's levers on a hand-built batch (CPU backend, tiny model):
+// minibatches x epochs with the sampling policy's log-probs, DAPO's flat-group
+// filter, and the learning-rate schedule.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu/cpuBackend';
+import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
+import { problemExample } from '../model/examples';
+import { AdamW } from '../model/optimizer';
+import { initParamData, Params } from '../model/params';
+import { TinyVLM } from '../model/tinyvlm';
+import { generateProblem } from '../tasks/problem';
+import { tokenizer } from '../tasks/tokenizer';
+import { DEFAULT_RL, type RLConfig } from './config';
+import { DESC_END } from './rollout';
+import { learningRate } from './trainer';
+import { policyUpdate, SEG_ANS, type TrainBatch } from './update';
+
+const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'update-test', encDim: 16, encHeads: 2, dim: 16, heads: 2, layers: 1, encLayers: 1 };
+
+/** Two prompts x four rows; the first group's answer rewards all equal (flat) unless `varied`. */
+function batch(varied: boolean): TrainBatch {
+  const ex = problemExample(generateProblem(3, 0, { families: ['count'] }), SMALL);
+  const texts = ['large red circle top left', 'small green square bottom right', 'small blue triangle bottom center', 'large yellow circle top right'];
+  const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
+  const rows = [...gen, ...gen].map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
+  return {
+    G: 2, N: 4, rows, images: ex.images, seg: [...gen, ...gen].map((g) => g.map(() => SEG_ANS)),
+    rPerc: Array(8).fill(0), rAns: [varied ? 1 : 0, 0, 0, varied ? 1 : 0, 1, 0, 0, 1], keep: Array(8).fill(1),
+  };
+}
+const fresh = () => {
+  const be = new CpuBackend();
+  const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
+  return { be, model, opt: new AdamW(be, model.params) };
+};
+const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({ ...DEFAULT_RL, ...over });
+const weights = async (m: TinyVLM) => Array.from((await m.params.toHost()).get('dec.head.w')!);
+
+describe('the update levers', () => {
+  it('minibatches x epochs: one optimiser step each, the first pass describing the rollout as sampled', async () => {
+    const one = fresh(), many = fresh();
+    const u1 = await policyUpdate(one.model, one.opt, null, batch(true), cfg(), 1e-2);
+    const u4 = await policyUpdate(many.model, many.opt, null, batch(true), cfg({ miniBatches: 2, ppoEpochs: 2 }), 1e-2);
+    expect(u1.updates).toBe(1);
+    expect(u4.updates).toBe(4);
+    expect(many.opt.step).toBe(4);
+    // the first pass ran before any update: its log-probs and advantages equal the single update's
+    for (let i = 0; i < u1.tokLogp.length; i++) expect(u4.tokLogp[i]).toBeCloseTo(u1.tokLogp[i], 5);
+    expect(Array.from(u4.rowAdv)).toEqual(Array.from(u1.rowAdv));
+    // four steps move the weights further than one
+    const w0 = await weights(fresh().model), w1 = await weights(one.model), w4 = await weights(many.model);
+    const dist = (a: number[]) => Math.sqrt(a.reduce((s, x, i) => s + (x - w0[i]) ** 2, 0));
+    expect(dist(w4)).toBeGreaterThan(dist(w1));
+  });
+
+  it('in later epochs the clip stops pushing a token whose ratio left [1 - eps, 1 + eps]', async () => {
+    // log p of the positive rows' tokens after 6 epochs, with a tight clip and with none
+    const after = async (clip: number) => {
+      const { model, opt } = fresh();
+      const b = batch(true);
+      const u0 = await policyUpdate(model, opt, null, b, cfg({ ppoEpochs: 6, clipLow: clip, clipHigh: clip }), 0.01);
+      const u1 = await policyUpdate(model, new AdamW(model.be, model.params), null, b, cfg(), 0); // lr 0: reads log p now
+      let gain = 0;
+      b.rows.forEach((r, i) => {
+        if (b.rAns[i] !== 1) return;
+        for (let j = 0; j < b.seg[i].length; j++) gain += u1.tokLogp[i * u1.T + r.prefixLen - 1 + j] - u0.tokLogp[i * u0.T + r.prefixLen - 1 + j];
+      });
+      return gain;
+    };
+    const clipped = await after(0.05), free = await after(10);
+    expect(clipped).toBeGreaterThan(0);
+    expect(free).toBeGreaterThan(clipped * 1.5);
+  });
+
+  it('DAPO filter: a flat group trains nothing, and a batch of flat groups leaves the weights untouched', async () => {
+    const a = fresh();
+    const w0 = await weights(a.model);
+    const flat: TrainBatch = { ...batch(false), rAns: Array(8).fill(1) };
+    const u = await policyUpdate(a.model, a.opt, null, flat, cfg({ dropFlatGroups: true }), 1e-2);
+    expect(u.updates).toBe(0);
+    expect(await weights(a.model)).toEqual(w0);
+    // one flat group of two: the update equals training on the varied group alone
+    const b = fresh(), c = fresh();
+    await policyUpdate(b.model, b.opt, null, batch(false), cfg({ dropFlatGroups: true }), 1e-2);
+    const only: TrainBatch = { ...batch(false), G: 1, rows: batch(false).rows.slice(4), seg: batch(false).seg.slice(4), rPerc: Array(4).fill(0), rAns: [1, 0, 0, 1], keep: Array(4).fill(1) };
+    await policyUpdate(c.model, c.opt, null, only, cfg(), 1e-2);
+    const wb = await weights(b.model), wc = await weights(c.model);
+    wb.forEach((x, i) => expect(x).toBeCloseTo(wc[i], 6));
+  });
+
+  it('learning rate: linear warm-up, then constant or cosine decay to 10% at the last step', () => {
+    const c = { lr: 1e-3, warmupSteps: 4, steps: 104 };
+    expect(learningRate({ ...c, lrSchedule: 'constant' }, 0)).toBeCloseTo(2.5e-4, 12);
+    expect(learningRate({ ...c, lrSchedule: 'constant' }, 3)).toBeCloseTo(1e-3, 12);
+    expect(learningRate({ ...c, lrSchedule: 'constant' }, 90)).toBe(1e-3);
+    expect(learningRate({ ...c, lrSchedule: 'cosine' }, 4)).toBeCloseTo(1e-3, 12);
+    expect(learningRate({ ...c, lrSchedule: 'cosine' }, 54)).toBeCloseTo(0.55e-3, 12);
+    expect(learningRate({ ...c, lrSchedule: 'cosine' }, 104)).toBeCloseTo(1e-4, 12);
+  });
+});
