@@ -52,9 +52,10 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
   const r = compare(lg, lc, 1e-4);
   results.push({ name: 'logits', ...r });
 
+  const LR = 1e-2;
   const after = async (be: Backend) => {
     const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, seed)));
-    const opt = new AdamW(be, model.params, { lr: 1e-2, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 });
+    const opt = new AdamW(be, model.params, { lr: LR, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 });
     const step = await sftStep(model, opt, ex);
     const grads = new Map<string, Float32Array>();
     for (const [k, t] of model.grads!) grads.set(k, await be.read(t));
@@ -70,12 +71,17 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
     const cmp = compare(ag.grads.get(k)!, v, 1e-4);
     results.push({ name: `grad ${k}`, ...cmp });
   }
-  // Adam's first step divides each gradient by its own magnitude, so gradients
-  // that are zero in exact arithmetic (the key bias: softmax ignores a shift)
-  // turn into rounding noise of either backend; the updates get a looser bound.
+  // Adam's first step moves a weight by about lr * g / (|g| + eps): where |g| is
+  // within a few orders of eps (gradients that are zero in exact arithmetic, like
+  // the key bias's, and tiny ones), each backend's rounding sets the step, so
+  // there the two may differ by up to one step (2 lr); elsewhere the updated
+  // weights must agree to 1e-3.
   for (const [k, v] of ac.params) {
-    const cmp = compare(ag.params.get(k)!, v, 1e-3);
-    results.push({ name: `updated ${k}`, ...cmp });
+    const gpu = ag.params.get(k)!, grad = ac.grads.get(k)!;
+    const firm = Array.from(v.keys()).filter((i) => Math.abs(grad[i]) >= 1e-6);
+    const cmp = firm.length ? compare(Float32Array.from(firm, (i) => gpu[i]), Float32Array.from(firm, (i) => v[i]), 1e-3) : { relErr: 0, error: null };
+    const loose = Array.from(v.keys()).find((i) => Math.abs(grad[i]) < 1e-6 && !(Math.abs(gpu[i] - v[i]) <= 2.02 * LR));
+    results.push({ name: `updated ${k}`, relErr: cmp.relErr, error: cmp.error ?? (loose === undefined ? null : `weight ${loose} with |grad| < 1e-6 moved ${gpu[loose]} vs ${v[loose]}: more than one Adam step apart`) });
   }
   return results;
 }
