@@ -4,35 +4,29 @@
 // right vs wrong descriptions, overall and per family. --card rewrites
 // DIR/README.md from these figures and DIR/training.json.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
-import { decodeCheckpoint } from '../src/model/checkpoint';
 import { evaluate, type EvalReport } from '../src/model/evaluate';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { parseArgs, withPage } from './browser';
+import { readCheckpointDir } from './checkpointFile';
 import { writeCard } from './eval/card';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = args.checkpoint ?? 'models/tinyvlm-v1';
 const seed = Number(args.seed ?? 2026);
 const count = Number(args.count ?? 1000);
-const weightsPath = join(dir, 'model.safetensors');
-if (!existsSync(weightsPath)) {
-  console.error(`no checkpoint at ${weightsPath}`);
-  process.exit(2);
-}
+const { bytes, checkpoint: ck } = readCheckpointDir(dir);
 const backend = args.backend ?? 'webgpu';
 if (backend !== 'webgpu' && backend !== 'cpu') {
   console.error(`--backend must be webgpu or cpu, not ${backend}`);
   process.exit(2);
 }
-const bytes = readFileSync(weightsPath);
 const weights = bytes.toString('base64');
 const t0 = Date.now();
 async function onCpu(): Promise<EvalReport> {
-  const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const be = new CpuBackend();
   return evaluate(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), seed, count);
 }

@@ -4,19 +4,21 @@
 // on the CPU reference backend in Node (the faster path on a machine without
 // a GPU); writes the per-step metrics and the final held-out evaluation.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
-import { decodeCheckpoint } from '../src/model/checkpoint';
 import { RLTrainer } from '../src/rl/trainer';
 import type { PromptRecord, StepMetrics } from '../src/rl/types';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
 import type { ExperimentResult } from './experiment/experimentPage';
 import { parseArgs, withPage } from './browser';
+import { readCheckpointDir } from './checkpointFile';
+import { configArg } from './cliArgs';
 
 const args = parseArgs(process.argv.slice(2));
 const config: RLConfig = {
   ...DEFAULT_RL,
-  ...(args.config ? (JSON.parse(args.config) as Partial<RLConfig>) : {}),
+  ...configArg(args),
   ...(args.algo ? { algo: args.algo as RLConfig['algo'] } : {}),
   ...(args.steps ? { steps: Number(args.steps) } : {}),
   ...(args.seed ? { seed: Number(args.seed) } : {}),
@@ -33,8 +35,7 @@ const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 
 
 /** The run on the CPU backend in Node: the trainer the worker runs, without the worker. */
 async function runOnCpu(): Promise<ExperimentResult> {
-  const bytes = readFileSync(checkpoint.replace(/^\//, ''));
-  const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const ck = readCheckpointDir(dirname(checkpoint.replace(/^\//, ''))).checkpoint;
   const t = new RLTrainer(new CpuBackend(), config, ck);
   const steps: StepMetrics[] = [];
   let lastRecords: PromptRecord[] = [];

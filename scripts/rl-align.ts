@@ -6,9 +6,7 @@
 // ceiling, the cosine between two independent held-out supervised gradients.
 // A sum whose cosine grows with k: the signal is there and the step is noise-limited.
 
-import { readFileSync } from 'node:fs';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
-import { decodeCheckpoint } from '../src/model/checkpoint';
 import { problemExample } from '../src/model/examples';
 import { AdamW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
@@ -17,25 +15,18 @@ import { TinyVLM } from '../src/model/tinyvlm';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
 import { generateProblem } from '../src/tasks/problem';
-import { parseArgs } from './cliArgs';
+import { readCheckpointDir } from './checkpointFile';
+import { configArg, parseArgs } from './cliArgs';
 
 const args = parseArgs(process.argv.slice(2));
 const K = Number(args.batches ?? 16);
-let over: Partial<RLConfig> = {};
-try {
-  over = args.config ? (JSON.parse(args.config) as Partial<RLConfig>) : {};
-} catch (e) {
-  console.error(`--config is not JSON: ${(e as Error).message}`);
-  process.exit(2);
-}
-const cfg: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...over, lr: 0 };
+const cfg: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...configArg(args), lr: 0 };
 const errors = validateRL(cfg);
 if (Object.keys(errors).length || !Number.isInteger(K) || K < 1) {
   console.error(`invalid: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ') || '--batches must be a positive integer'}`);
   process.exit(2);
 }
-const bytes = readFileSync('models/tinyvlm-v1/model.safetensors');
-const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+const ck = readCheckpointDir('models/tinyvlm-v1').checkpoint;
 const be = new CpuBackend();
 
 async function gradient(m: TinyVLM): Promise<Float64Array> {

@@ -5,10 +5,8 @@
 // (does it generalise?), and print the first-10 / last-10 means of the rollout
 // figures, plus held-out greedy accuracy before and after when --heldout N > 0.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
-import { decodeCheckpoint } from '../src/model/checkpoint';
 import { evaluate } from '../src/model/evaluate';
 import { collate, problemExample } from '../src/model/examples';
 import { completionLogProbs } from '../src/model/score';
@@ -19,7 +17,8 @@ import { TinyVLM } from '../src/model/tinyvlm';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
 import type { StepMetrics } from '../src/rl/types';
-import { parseArgs } from './cliArgs';
+import { readCheckpointDir } from './checkpointFile';
+import { configArg, parseArgs } from './cliArgs';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = args.checkpoint ?? 'models/tinyvlm-v1';
@@ -27,24 +26,12 @@ const mode = args.mode ?? 'both';
 const steps = Number(args.steps ?? 40);
 const pool = Number(args.pool ?? 32);
 const heldout = Number(args.heldout ?? 0);
-const weightsPath = join(dir, 'model.safetensors');
-if (!existsSync(weightsPath)) {
-  console.error(`no checkpoint at ${weightsPath}`);
-  process.exit(2);
-}
 if (!['pool', 'fresh', 'both'].includes(mode)) {
   console.error(`--mode must be pool, fresh or both, not ${mode}`);
   process.exit(2);
 }
-let over: Partial<RLConfig> = {};
-try {
-  over = args.config ? (JSON.parse(args.config) as Partial<RLConfig>) : {};
-} catch (e) {
-  console.error(`--config is not JSON: ${(e as Error).message}`);
-  process.exit(2);
-}
-const bytes = readFileSync(weightsPath);
-const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+const over = configArg(args);
+const ck = readCheckpointDir(dir).checkpoint;
 
 /** The rollout figures a check compares: answer reward, answer accuracy, exact descriptions, description F1. */
 const FIGS = ['answer_acc', 'perception_acc', 'desc_f1', 'mean_mi'] as const;

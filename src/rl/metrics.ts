@@ -16,6 +16,12 @@ export function auc(scores: readonly number[], positive: readonly boolean[]): nu
  * in how hard each prompt is (a summed score grows with the scene's objects).
  */
 export function groupedAuc(scores: readonly number[], positive: readonly boolean[], groupSize: number): number | null {
+  const { wins, pairs } = groupedPairs(scores, positive, groupSize);
+  return pairs ? wins / pairs : null;
+}
+
+/** The counts behind groupedAuc: (positive, negative) pairs within groups, and the positive's wins (ties half). */
+export function groupedPairs(scores: readonly number[], positive: readonly boolean[], groupSize: number): { wins: number; pairs: number } {
   let s = 0, pairs = 0;
   for (let g = 0; g < scores.length; g += groupSize) {
     for (let i = g; i < Math.min(scores.length, g + groupSize); i++) {
@@ -27,7 +33,7 @@ export function groupedAuc(scores: readonly number[], positive: readonly boolean
       }
     }
   }
-  return pairs ? s / pairs : null;
+  return { wins: s, pairs };
 }
 
 /**

@@ -4,7 +4,6 @@
 // by the same code path training uses (scorePerception, then the group
 // normalisation); per corruption class, how often the truth scores strictly higher.
 
-import { collate, problemExample } from '../model/examples';
 import type { TinyVLM } from '../model/tinyvlm';
 import { CounterRng, Streams } from '../session/rng';
 import { CORRUPTIONS, corruptions, ORDER_CLASS, type Corruption } from '../tasks/corrupt';
@@ -12,8 +11,9 @@ import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import type { RLConfig } from './config';
 import { scorePerception } from './perception';
-import { DESC_END, repeatRows, sampleRows, splitDescription } from './rollout';
+import { DESC_END, promptsOf, repeatRows, sampleRows, splitDescription } from './rollout';
 import { scoreDescription } from '../tasks/verifier';
+import { groupedPairs } from './metrics';
 import { perceptionRewards } from './rewards';
 
 export interface ClassTally { wins: number; pairs: number }
@@ -39,9 +39,7 @@ export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
   if (cfg.algo === 'grpo') throw new Error('grpo has no perception reward: check mirl or perception-r1');
   if (cfg.algo === 'vision-sr1') throw new Error("vision-sr1's perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only");
   return async (problems, groups) => {
-    const ex = problems.map((p) => problemExample(p, scorer.config));
-    const { rows, images } = collate(ex);
-    const promptImages = rows.map((r) => r.images.flatMap((ch) => (ch.kind === 'image' ? [ch.index] : [])));
+    const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
     const descRows = groups.flatMap((g, i) => g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })));
     const promptOf = groups.flatMap((g, i) => g.map(() => i));
     const s = await scorePerception(scorer, cfg, {
@@ -121,30 +119,29 @@ export async function sampleRankCheck(
 ): Promise<SampleRankReport> {
   const batch = opts.batch ?? 8, N = config.N, k = config.k;
   let exW = 0, exP = 0, f1W = 0, f1P = 0, topF1 = 0, allF1 = 0, groups = 0;
+  const all = checkProblems(seed, count);
   for (let b = 0; b < count; b += batch) {
-    const problems = checkProblems(seed, count).slice(b, b + batch);
-    const prompts = collate(problems.map((p) => problemExample(p, model.config)));
-    const promptImages = prompts.rows.map((r) => r.images.flatMap((ch) => (ch.kind === 'image' ? [ch.index] : [])));
+    const problems = all.slice(b, b + batch);
+    const prompts = promptsOf(problems, model.config);
     const rows = repeatRows(prompts.rows, N);
     const s = await sampleRows(model, rows, prompts.images, rows.map((_, i) => b * N + i), DESC_END, config.maxDescTokens, { ...config, seed }, 0);
     const split = s.tokens.map(splitDescription);
     const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
     const promptOf = rows.map((_, i) => Math.floor(i / N));
     const sc = await scorePerception(model, config, {
-      descRows, images: prompts.images, promptImages, promptOf, problems, closed: split.map((x) => x.closed), groups: problems.map(() => N),
+      descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems, closed: split.map((x) => x.closed), groups: problems.map(() => N),
     }, 0);
     const labels = split.map((x, i) => scoreDescription(tokenizer.decodeWords(x.desc), problems[promptOf[i]]));
     for (let g = 0; g < problems.length; g++) {
       const idx = Array.from({ length: N }, (_, j) => g * N + j);
       const r = perceptionRewards(idx.map((i) => sc.score[i]), config);
+      const ex = groupedPairs(r, idx.map((i) => labels[i].exact), N);
+      exW += ex.wins;
+      exP += ex.pairs;
       for (let a = 0; a < N; a++) {
-        for (let c = 0; c < N; c++) {
+        for (let c = a + 1; c < N; c++) {
           const la = labels[idx[a]], lc = labels[idx[c]];
-          if (la.exact && !lc.exact) {
-            exP++;
-            exW += r[a] > r[c] ? 1 : r[a] === r[c] ? 0.5 : 0;
-          }
-          if (a < c && la.f1 !== lc.f1) {
+          if (la.f1 !== lc.f1) {
             f1P++;
             f1W += r[a] === r[c] ? 0.5 : (r[a] > r[c]) === (la.f1 > lc.f1) ? 1 : 0;
           }

@@ -2,7 +2,7 @@
 // device, and the batch the update consumes.
 
 import type { Tensor } from '../backend/backend';
-import { patchesPerImage } from '../model/config';
+import { patchesPerImage, type ModelConfig } from '../model/config';
 import { collate, problemExample } from '../model/examples';
 import { generate, type Generated } from '../model/generate';
 import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type SeqRow } from '../model/inputs';
@@ -34,7 +34,12 @@ export function stepPrompts(model: TinyVLM, cfg: RLConfig, step: number): StepPr
   const index = (i: number) => (cfg.promptPool > 0 ? (step * cfg.batchPrompts + i) % cfg.promptPool : step * cfg.batchPrompts + i);
   const problems = Array.from({ length: cfg.batchPrompts }, (_, i) =>
     generateProblem(seed, index(i), { families: cfg.families, knobs: cfg.knobs }));
-  const { rows, images } = collate(problems.map((p) => problemExample(p, model.config)));
+  return promptsOf(problems, model.config);
+}
+
+/** Problems as prompt rows (one per problem) over one list of images. */
+export function promptsOf(problems: Problem[], c: ModelConfig): StepPrompts {
+  const { rows, images } = collate(problems.map((p) => problemExample(p, c)));
   const promptImages = rows.map((r) => r.images.flatMap((ch) => (ch.kind === 'image' ? [ch.index] : [])));
   return { problems, rows, images, promptImages };
 }

@@ -71,7 +71,8 @@ export class RLTrainer {
     const t0 = performance.now();
     const r = await this.rollout(step);
     const t1 = performance.now();
-    const u = await policyUpdate(this.model, this.opt, this.ref, r.batch, cfg, learningRate(cfg, step));
+    const lr = learningRate(cfg, step);
+    const u = await policyUpdate(this.model, this.opt, this.ref, r.batch, cfg, lr);
     const t2 = performance.now();
     const rows = r.batch.rows, N = r.batch.N;
 
@@ -97,7 +98,7 @@ export class RLTrainer {
       kl: u.kl,
       entropy: u.entropy,
       grad_norm: u.gradNorm,
-      lr: learningRate(cfg, step),
+      lr,
       updates: u.updates,
       zero_std_frac: zeroStdFraction(r.batch.rAns, r.batch.keep.map((k) => k === 1), N),
     };

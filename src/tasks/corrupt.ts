@@ -34,6 +34,12 @@ function assemble(scenes: readonly Obj[][], labelled: boolean): string[] {
   return scenes.flatMap((objs, i) => [...(i === 0 ? [] : [';']), IMAGE_LABELS[i], ':', ...one(objs)]);
 }
 
+/** Cells of the 3x3 grid that no object names. */
+function freeCells(objs: readonly Obj[]): number[] {
+  const used = new Set(objs.map(CELL));
+  return Array.from({ length: 9 }, (_, c) => c).filter((c) => !used.has(c));
+}
+
 function other<T>(rng: CounterRng, xs: readonly T[], not: T): T {
   const rest = xs.filter((x) => x !== not);
   return rest[rng.int(rest.length)];
@@ -48,8 +54,7 @@ function corruptScene(objs: readonly Obj[], cls: Corruption, rng: CounterRng): O
       return n < 2 ? null : copy.filter((_, j) => j !== i);
     case 'add_object': {
       // a hallucinated object in a free cell, well formed, in reading order
-      const used = new Set(copy.map(CELL));
-      const free = Array.from({ length: 9 }, (_, c) => c).filter((c) => !used.has(c));
+      const free = freeCells(copy);
       if (free.length === 0) return null;
       const c = free[rng.int(free.length)];
       copy.push([SIZES[rng.int(2)], COLORS[rng.int(COLORS.length)], SHAPES[rng.int(SHAPES.length)], ROWS[Math.floor(c / 3)], COLS[c % 3]]);
@@ -66,8 +71,7 @@ function corruptScene(objs: readonly Obj[], cls: Corruption, rng: CounterRng): O
       copy[i][2] = other(rng, SHAPES, copy[i][2] as (typeof SHAPES)[number]);
       return copy;
     case 'change_position': {
-      const used = new Set(copy.map(CELL));
-      const free = Array.from({ length: 9 }, (_, c) => c).filter((c) => !used.has(c));
+      const free = freeCells(copy);
       if (free.length === 0) return null;
       const c = free[rng.int(free.length)];
       copy[i][3] = ROWS[Math.floor(c / 3)];

@@ -7,6 +7,9 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
 const avg = (ms: readonly StepMetrics[], f: (m: StepMetrics) => number) => (ms.length ? ms.reduce((a, m) => a + f(m), 0) / ms.length : null);
 
+/** Right answers after wrong descriptions, over the run so far. */
+const lucky = (r: Run) => r.metrics.reduce((s, m) => s + m.lucky_guesses, 0);
+
 /** Exact descriptions among a run's rollouts, over its first and its last few steps. */
 function rolloutTrend(r: Run, n = 5): [number | null, number | null] {
   const k = Math.min(n, Math.floor(r.metrics.length / 2));
@@ -31,7 +34,6 @@ export function BlindnessDemo() {
   const setField = useRunStore((s) => s.setField);
   const latest = (algo: Algorithm) => [...runs].reverse().find((r) => r.config.algo === algo && r.metrics.length);
   const grpo = latest('grpo'), mirl = latest('mirl'), pr1 = latest('perception-r1');
-  const lucky = (r: Run) => r.metrics.reduce((s, m) => s + m.lucky_guesses, 0);
   const blindDesc = (r: Run) => r.records.flatMap((p) => p.trajectories).filter(isRewardBlind).length;
   const common = grpo && mirl ? grpo.records.find((g) => mirl.records.some((m) => m.step === g.step && m.index === g.index)) : undefined;
   const mirlRec = common && mirl ? mirl.records.find((m) => m.step === common.step && m.index === common.index) : undefined;
@@ -101,7 +103,7 @@ function Verdict({ runs }: { runs: Run[] }) {
         const word = Math.abs(d) < 0.02 ? 'held steady' : d > 0 ? 'improved' : 'got worse';
         return (
           <li key={r.id}>
-            {r.label}: exact descriptions in its rollouts {word} ({pct(a)} → {pct(b)}); {plural(r.metrics.reduce((s, m) => s + m.lucky_guesses, 0), 'lucky guess', 'lucky guesses')} among its rollouts{r.config.algo === 'grpo' ? ', each one pushing its wrong description up' : ', whose descriptions its perception reward judged on their own'}.
+            {r.label}: exact descriptions in its rollouts {word} ({pct(a)} → {pct(b)}); {plural(lucky(r), 'lucky guess', 'lucky guesses')} among its rollouts{r.config.algo === 'grpo' ? ', each one pushing its wrong description up' : ', whose descriptions its perception reward judged on their own'}.
           </li>
         );
       })}

@@ -50,7 +50,6 @@ export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: S
   };
 }
 
-
 /**
  * The decoupled segments of complete trajectories (Vision-SR1, Perception-R1):
  * the description and its </desc> get the perception advantage, the rest the
@@ -60,8 +59,11 @@ export function decoupledSegments(f: FullTrajectories): number[][] {
   return f.sampled.tokens.map((t, i) => t.map((_, j) => (j < f.desc[i].length ? SEG_PERC : j === f.desc[i].length && f.closed[i] ? SEG_PERC : f.closed[i] ? SEG_ANS : SEG_NONE)));
 }
 
-/** The rollout of complete trajectories with the given segments and perception rewards. */
-export function fullRollout(f: FullTrajectories, prompts: StepPrompts, G: number, seg: number[][], rPerc: number[], extra: { generatedTokens: number; forwardTokens: number; fork: number }): AlgoRollout {
+/** The rollout of complete trajectories with the given segments and perception rewards; `extra`: what a re-answering pass added. */
+export function fullRollout(
+  f: FullTrajectories, prompts: StepPrompts, G: number, seg: number[][], rPerc: number[],
+  extra: { generatedTokens: number; forwardTokens: number; fork: number } = { generatedTokens: 0, forwardTokens: 0, fork: 0 },
+): AlgoRollout {
   return {
     batch: {
       G: prompts.rows.length, N: G,

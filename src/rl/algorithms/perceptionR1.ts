@@ -13,5 +13,5 @@ import type { AlgoRollout } from './types';
 
 export async function perceptionR1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, scorer);
-  return fullRollout(f, prompts, cfg.G, decoupledSegments(f), groupedPerceptionRewards(f.percScore, cfg.G, cfg), { generatedTokens: 0, forwardTokens: 0, fork: 0 });
+  return fullRollout(f, prompts, cfg.G, decoupledSegments(f), groupedPerceptionRewards(f.percScore, cfg.G, cfg));
 }
