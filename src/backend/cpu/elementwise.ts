@@ -11,21 +11,26 @@ export function scaleRef(out: Arr, a: Arr, alpha: number): void {
 
 const GELU_S = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation (as GPT-2 and llm.c). */
-export function geluRef(out: Arr, x: Arr): void {
-  for (let i = 0; i < out.length; i++) {
-    const v = x[i];
-    out[i] = 0.5 * v * (1 + Math.tanh(GELU_S * (v + 0.044715 * v * v * v)));
-  }
+/**
+ * GELU, tanh approximation (as GPT-2 and llm.c), written as x * sigmoid(2u) since
+ * 0.5 * (1 + tanh(u)) = sigmoid(2u): 1 + tanh(u) cancels to 0 for x below about -7,
+ * even in doubles.
+ */
+function geluGate(v: number): number {
+  const u = GELU_S * (v + 0.044715 * v * v * v);
+  return 1 / (1 + Math.exp(-2 * u));
 }
 
+export function geluRef(out: Arr, x: Arr): void {
+  for (let i = 0; i < out.length; i++) out[i] = x[i] * geluGate(x[i]);
+}
+
+/** With s = sigmoid(2u): 1 + tanh(u) = 2s and 1 - tanh(u)^2 = 4s(1 - s). */
 export function geluBackwardRef(dx: Arr, x: Arr, dout: Arr): void {
   for (let i = 0; i < dx.length; i++) {
     const v = x[i];
-    const u = GELU_S * (v + 0.044715 * v * v * v);
-    const t = Math.tanh(u);
+    const s = geluGate(v);
     const du = GELU_S * (1 + 3 * 0.044715 * v * v);
-    const g = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du;
-    dx[i] += g * dout[i];
+    dx[i] += (s + 2 * v * s * (1 - s) * du) * dout[i];
   }
 }

@@ -37,6 +37,20 @@ describe('CPU reference, hand-computed', () => {
     close(g, [0, 0.841192, -0.158808], 1e-5);
   });
 
+  it('gelu keeps its relative accuracy in the negative tail', () => {
+    // 0.5 x (1 + tanh(u)) cancels to exactly 0 in doubles near x = -8; the reference must not,
+    // since WebGPU is checked against it element by element there. Asymptotically
+    // 1 + tanh(u) ~ 2 exp(2u), so gelu(x) ~ x exp(2u) with a relative error of about exp(2u).
+    const xs = [-6, -7, -8, -9];
+    const g = new Float64Array(xs.length);
+    geluRef(g, xs);
+    xs.forEach((x, i) => {
+      const u = Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3);
+      expect(g[i]).toBeLessThan(0);
+      expect(Math.abs(g[i] / (x * Math.exp(2 * u)) - 1)).toBeLessThan(1e-9);
+    });
+  });
+
   it('layer norm of [1, 2, 3]', () => {
     const out = new Float64Array(3), mean = new Float64Array(1), rstd = new Float64Array(1);
     layerNormRef(out, mean, rstd, [1, 2, 3], [1, 1, 2], [0, 0, 1], 1, 3, 0);

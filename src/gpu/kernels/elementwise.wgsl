@@ -35,10 +35,11 @@ fn fill(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 
 const GELU_S: f32 = 0.7978845608028654; // sqrt(2 / pi)
 
-// tanh through exp of a non-positive argument: no overflow for large |u|.
-fn safe_tanh(u: f32) -> f32 {
-  let e = exp(-2.0 * abs(u));
-  return sign(u) * (1.0 - e) / (1.0 + e);
+// 0.5 * (1 + tanh(u)) = sigmoid(2u): no 1 + tanh cancellation for negative x (f32 lost
+// ~4e-4 of the value at x = -3.7), and u clamped so exp cannot overflow.
+fn gelu_gate(x: f32) -> f32 {
+  let u = clamp(GELU_S * (x + 0.044715 * x * x * x), -40.0, 40.0);
+  return 1.0 / (1.0 + exp(-2.0 * u));
 }
 
 @compute @workgroup_size(256)
@@ -46,7 +47,7 @@ fn gelu(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i = flat(gid, nwg);
   if (i >= p.n) { return; }
   let x = a[i];
-  out[i] = 0.5 * x * (1.0 + safe_tanh(GELU_S * (x + 0.044715 * x * x * x)));
+  out[i] = x * gelu_gate(x);
 }
 
 // out = dx += gelu'(x) * dout, with a = x, b = dout.
@@ -55,7 +56,8 @@ fn gelu_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
   let i = flat(gid, nwg);
   if (i >= p.n) { return; }
   let x = a[i];
-  let t = safe_tanh(GELU_S * (x + 0.044715 * x * x * x));
+  // With s = sigmoid(2u): 1 + t = 2s and 1 - t^2 = 4s(1 - s).
+  let s = gelu_gate(x);
   let du = GELU_S * (1.0 + 3.0 * 0.044715 * x * x);
-  out[i] += (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du) * b[i];
+  out[i] += (s + 2.0 * x * s * (1.0 - s) * du) * b[i];
 }
