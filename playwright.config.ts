@@ -2,6 +2,9 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
 
 const PORT = 5179;
+// The production build, served by `vite preview` under a sub-path as a static host would.
+const SITE_PORT = 5180;
+export const SITE_BASE = '/mirl/playground/';
 
 // Kernel checks draw fresh random inputs each run. The seed is fixed here, in
 // the main process, so that workers (which inherit the environment) agree on it.
@@ -16,13 +19,27 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
-  webServer: {
-    command: `npx vite --port ${PORT} --strictPort --host 127.0.0.1`,
-    url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  projects: [
+    { name: 'dev', testIgnore: 'site.spec.ts', use: { baseURL: `http://127.0.0.1:${PORT}/` } },
+    // The user-facing specs again, against a fresh production build; not the kernel and
+    // model harnesses, which are dev-server pages and not part of the site.
+    { name: 'site', testMatch: ['app.spec.ts', 'playground.spec.ts', 'site.spec.ts'], use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` } },
+  ],
+  webServer: [
+    {
+      command: `npx vite --port ${PORT} --strictPort --host 127.0.0.1`,
+      url: `http://127.0.0.1:${PORT}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // Always a fresh build: a stale dist/ would test yesterday's site.
+      command: `npx vite build --logLevel warn && npx vite preview --base ${SITE_BASE} --port ${SITE_PORT} --strictPort --host 127.0.0.1`,
+      url: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+  ],
 });

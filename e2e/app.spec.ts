@@ -2,7 +2,7 @@ import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from './chromium';
 
 test('the first page reports the WebGPU adapter it got', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('./');
   await expect(page.getByTestId('gpu-report')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('gpu-report').locator('summary').click();
   await expect(page.getByTestId('gpu-architecture')).toHaveText(/\S/);

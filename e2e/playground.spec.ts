@@ -7,7 +7,8 @@ import { encodeShare } from '../src/session/urlCodec';
 import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from './chromium';
 
 const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
-const SHOTS = process.env.SCREENSHOTS ?? 'docs/screenshots';
+// The README's screenshots come from the dev project; the site project keeps its own.
+const shots = () => (test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir);
 
 async function stepCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('step-counter').textContent());
@@ -28,7 +29,7 @@ async function exportMetrics(page: Page): Promise<Record<string, unknown>[]> {
 }
 
 test('start a run from a share URL, watch it advance, pause, step once; the fork tree and table agree', async ({ page }) => {
-  await page.goto('/' + encodeShare(SMALL, true));
+  await page.goto('./' + encodeShare(SMALL, true));
   await waitSteps(page, 2);
   await expect(page.getByTestId('throughput')).toContainText('s/step');
   await expect(page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(1);
@@ -48,12 +49,12 @@ test('start a run from a share URL, watch it advance, pause, step once; the fork
   const tableRewards = (await page.getByTestId('row-rans').allTextContents()).filter((t) => t !== '–').sort();
   expect(tableRewards).toEqual(treeRewards);
   await page.setViewportSize({ width: 1300, height: 2600 });
-  await page.screenshot({ path: `${SHOTS}/playground.png`, fullPage: true });
-  await page.getByTestId('rollouts').screenshot({ path: `${SHOTS}/fork-tree.png` });
+  await page.screenshot({ path: `${shots()}/playground.png`, fullPage: true });
+  await page.getByTestId('rollouts').screenshot({ path: `${shots()}/fork-tree.png` });
 });
 
 test('editing the config of a paused run and pressing Step starts a new run beside it', async ({ page }) => {
-  await page.goto('/' + encodeShare(SMALL, false));
+  await page.goto('./' + encodeShare(SMALL, false));
   await page.getByTestId('step').click();
   await waitSteps(page, 1);
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
@@ -68,8 +69,8 @@ test('editing the config of a paused run and pressing Step starts a new run besi
   expect(await stepCount(page)).toBe(1);
 });
 
-test('the share URL reproduces the run: same metrics step for step', async ({ page, browser }) => {
-  await page.goto('/');
+test('the share URL reproduces the run: same metrics step for step', async ({ page, browser, baseURL }) => {
+  await page.goto('./');
   await page.getByTestId('field-seed').fill('11');
   await page.getByTestId('field-seed').press('Enter');
   for (const [k, v] of Object.entries({ batchPrompts: 1, N: 4, k: 2, heldoutEvery: 0 })) {
@@ -79,6 +80,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
   expect(url).toContain('#v=3&c=');
+  expect(url.startsWith(baseURL!), `${url} is not on ${baseURL}`).toBe(true);
   await page.getByTestId('start').click();
   await waitSteps(page, 2);
   await page.getByTestId('pause').click();
@@ -103,9 +105,9 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
 });
 
 test('a malformed URL and a future-version URL say what is wrong, and the app still works', async ({ page }) => {
-  await page.goto('/#v=2&c=%%%garbage');
+  await page.goto('./#v=2&c=%%%garbage');
   await expect(page.getByTestId('url-error')).toContainText('not readable');
-  await page.goto('/#v=9&c=e30');
+  await page.goto('./#v=9&c=e30');
   await page.reload();
   await expect(page.getByTestId('url-error')).toContainText('newer version');
   await expect(page.getByTestId('field-N')).toHaveValue(String(DEFAULT_RL.N));
@@ -138,7 +140,7 @@ test('the blindness panel: Perception-R1 then GRPO from its buttons, each run co
   const pr1 = { ...SMALL, algo: 'perception-r1' as const, G: 4, seed: 7 };
   const url = encodeShare(pr1, true);
   expect(url).toContain('#v=3&c=');
-  await page.goto('/' + url);
+  await page.goto('./' + url);
   await expect(page.getByTestId('field-algo')).toHaveValue('perception-r1');
   await waitSteps(page, 2);
   await page.getByTestId('pause').click();
@@ -169,5 +171,5 @@ test('the blindness panel: Perception-R1 then GRPO from its buttons, each run co
   const counts = (await panel.getByTestId('lucky-count').allTextContents()).map(Number);
   expect(counts.every((c) => Number.isInteger(c) && c >= 0)).toBe(true);
   await page.setViewportSize({ width: 1300, height: 1400 });
-  await panel.screenshot({ path: `${SHOTS}/blindness.png` });
+  await panel.screenshot({ path: `${shots()}/blindness.png` });
 });

@@ -4,7 +4,10 @@
 import type { RLConfig } from '../rl/config';
 import type { BackendKind, FromWorker, ToWorker } from '../worker/protocol';
 
-export const CHECKPOINT_URL = `${import.meta.env.BASE_URL}models/tinyvlm-v1/model.safetensors`;
+import checkpointPath from '../../models/tinyvlm-v1/model.safetensors?url';
+
+/** Absolute, so that the worker (whose own URL is under assets/) fetches the same file. */
+export const CHECKPOINT_URL = new URL(checkpointPath, location.href).href;
 
 export interface ClientHandlers {
   onMessage(m: FromWorker): void;
