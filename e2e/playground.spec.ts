@@ -79,7 +79,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   }
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
-  expect(url).toContain('#v=3&c=');
+  expect(url).toContain('#v=4&c=');
   expect(url.startsWith(baseURL!), `${url} is not on ${baseURL}`).toBe(true);
   await page.getByTestId('start').click();
   await waitSteps(page, 2);
@@ -139,7 +139,7 @@ test('without WebGPU the page explains and runs on the CPU backend', async ({ ba
 test('the blindness panel: Perception-R1 then GRPO from its buttons, each run counted from its own rollouts', async ({ page }) => {
   const pr1 = { ...SMALL, algo: 'perception-r1' as const, G: 4, seed: 7 };
   const url = encodeShare(pr1, true);
-  expect(url).toContain('#v=3&c=');
+  expect(url).toContain('#v=4&c=');
   await page.goto('./' + url);
   await expect(page.getByTestId('field-algo')).toHaveValue('perception-r1');
   await waitSteps(page, 2);

@@ -1,26 +1,45 @@
-// npm run bench [-- --out FILE.json] [--reps N] [--only NAME]
+// npm run bench [-- --out FILE.json] [--reps N] [--only NAME] [--rl-steps N]
 // Times the WGSL kernels in headless Chromium; matmul is compared with
 // onnxruntime-web's WebGPU backend on the same device in the same page.
+// `--only rl` runs just the RL-step rows (one step of each algorithm from the
+// shipped warm start; ratios against the grpo G16 row).
 
 import { writeFileSync } from 'node:fs';
 import type { BenchRow } from './bench/benchPage';
+import type { RLStepRow } from './bench/rlStep';
 import { parseArgs, withPage } from './browser';
 
 const args = parseArgs(process.argv.slice(2));
 const reps = Number(args.reps ?? 7);
+const rlSteps = Number(args['rl-steps'] ?? 3);
 const sizes = (args.sizes ?? '128,256,512').split(',').map(Number);
+const only = args.only === 'rl' ? 'rl step' : args.only;
 
 const rows = await withPage('/scripts/bench/bench.html', (page) =>
-  page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only: args.only }),
+  page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only, rlSteps }),
 );
 
+const isRL = (r: BenchRow | RLStepRow): r is RLStepRow => r.kernel === 'rl step';
 const fmt = (x: number | undefined, d = 2) => (x === undefined ? '' : x.toFixed(d));
-const table = [
-  '| kernel | shape | ours (ms) | onnxruntime-web (ms) | ours / ref | note |',
-  '| --- | --- | ---: | ---: | ---: | --- |',
-  ...rows.map((r: BenchRow) => `| ${r.kernel} | ${r.shape} | ${fmt(r.ours_ms)} | ${fmt(r.ref_ms)} | ${fmt(r.ratio)} | ${r.note ?? ''} |`),
-];
-console.log(table.join('\n'));
+const kernels = rows.filter((r): r is BenchRow => !isRL(r));
+if (kernels.length) {
+  console.log([
+    '| kernel | shape | ours (ms) | onnxruntime-web (ms) | ours / ref | note |',
+    '| --- | --- | ---: | ---: | ---: | --- |',
+    ...kernels.map((r) => `| ${r.kernel} | ${r.shape} | ${fmt(r.ours_ms)} | ${fmt(r.ref_ms)} | ${fmt(r.ratio)} | ${r.note ?? ''} |`),
+  ].join('\n'));
+}
+const rl = rows.filter(isRL);
+if (rl.length) {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  console.log([
+    '',
+    `RL step, median of ${rlSteps} after a warm-up step; ratio = wall / the ${rl[0].shape} row's`,
+    '| algorithm | wall (s) | ratio | sample | score | fork | update | metrics | score share | generated tok | forward tok | dispatches | submits | readbacks |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rl.map((r) => `| ${r.shape} | ${s(r.ours_ms)} | ${fmt(r.ratio)} | ${s(r.phase_ms.sample)} | ${s(r.phase_ms.score)} | ${s(r.phase_ms.fork)} | ${s(r.phase_ms.update)} | ${s(r.phase_ms.metrics)} | ${((100 * r.phase_ms.score) / r.ours_ms).toFixed(0)}% | ${r.generated_tokens} | ${r.forward_tokens} | ${r.dispatches} | ${r.submits} | ${r.readbacks} |`),
+  ].join('\n'));
+}
 if (args.out) {
   writeFileSync(args.out, JSON.stringify(rows.map(({ note: _n, ...r }) => r), null, 2) + '\n');
   console.log(`wrote ${args.out}`);

@@ -44,7 +44,7 @@ async function runOnCpu(): Promise<ExperimentResult> {
     steps.push(r.metrics);
     lastRecords = r.records;
     const m = r.metrics;
-    log(`step ${m.step + 1}/${config.steps} answer ${m.answer_acc.toFixed(3)} perception ${m.perception_acc.toFixed(3)} F1 ${m.desc_f1.toFixed(3)} mi ${m.mean_mi.toFixed(3)} blind ${m.reward_blind_frac.toFixed(3)} gen ${m.generated_tokens} ${(m.step_ms / 1000).toFixed(1)}s${m.heldout_answer_acc !== undefined ? ` heldout answer ${m.heldout_answer_acc.toFixed(3)} perception ${m.heldout_perception_acc!.toFixed(3)}` : ''}`);
+    log(`step ${m.step + 1}/${config.steps} answer ${m.answer_acc.toFixed(3)} perception ${m.perception_acc.toFixed(3)} F1 ${m.desc_f1.toFixed(3)} mi ${m.mean_mi?.toFixed(3) ?? '–'} blind ${m.reward_blind_frac.toFixed(3)} gen ${m.generated_tokens} ${(m.step_ms / 1000).toFixed(1)}s${m.heldout_answer_acc !== undefined ? ` heldout answer ${m.heldout_answer_acc.toFixed(3)} perception ${m.heldout_perception_acc!.toFixed(3)}` : ''}`);
     if (m.error) return { config, steps, lastRecords, error: m.error };
   }
   t.free();

@@ -19,6 +19,7 @@ import { initParamData, Params } from '../../src/model/params';
 import { sftStep } from '../../src/model/sft';
 import { TinyVLM } from '../../src/model/tinyvlm';
 import { generateProblem } from '../../src/tasks/problem';
+import { rlStepRows, type RLStepRow } from './rlStep';
 
 export interface BenchRow {
   kernel: string;
@@ -191,11 +192,11 @@ function cases(): Case[] {
   return cs;
 }
 
-export async function runBench(opts: { reps: number; sizes: number[]; only?: string }): Promise<BenchRow[]> {
+export async function runBench(opts: { reps: number; sizes: number[]; only?: string; rlSteps: number }): Promise<(BenchRow | RLStepRow)[]> {
   const { device } = await acquireDevice();
   const ctx = new GpuContext(device);
   const be = new WebGpuBackend(ctx);
-  const rows: BenchRow[] = [];
+  const rows: (BenchRow | RLStepRow)[] = [];
   const want = (k: string) => !opts.only || k.includes(opts.only);
 
   if (want('matmul')) {
@@ -234,6 +235,7 @@ export async function runBench(opts: { reps: number; sizes: number[]; only?: str
     for (const t of tensors) be.free(t);
   }
   if (want('tinyvlm')) rows.push(...(await modelRows(be, opts.reps)));
+  if (want('rl step')) rows.push(...(await rlStepRows(be, '/models/tinyvlm-v1/model.safetensors', opts.rlSteps)));
   if (ctx.errors.length) throw new Error(`WebGPU errors during the benchmark: ${ctx.errors.join('; ')}`);
   return rows;
 }

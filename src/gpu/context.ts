@@ -44,8 +44,10 @@ export class GpuContext {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly dummy: GPUBuffer;
+  /** Work counted since the context was made: what a step costs on any GPU, whatever its speed. */
   submits = 0;
   dispatches = 0;
+  readbacks = 0;
 
   constructor(readonly device: GPUDevice) {
     this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor');
@@ -168,6 +170,7 @@ export class GpuContext {
   /** Reads bytes back without blocking the page (mapAsync on a pooled staging buffer). */
   async read(buf: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
     const stage = this.staging.acquire(bytes);
+    this.readbacks++;
     this.copy(buf, offset, stage, 0, Math.ceil(bytes / 4) * 4);
     this.flush();
     try {

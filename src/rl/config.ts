@@ -84,6 +84,12 @@ export interface RLConfig {
   heldoutSeed: number;
   /** Prompts per step whose rollouts are recorded in full. */
   recordPrompts: number;
+  /**
+   * Where MI is only a metric (GRPO, Vision-SR1, Perception-R1 do not reward it), score it
+   * every this many steps (0: never): its teacher-forced pass cost GRPO-16 a third of its step.
+   * MIRL scores every step, since MI is its reward.
+   */
+  miMetricEvery: number;
 }
 
 /**
@@ -100,11 +106,19 @@ export const V2_DEFAULTS: RLConfig = {
   batchPrompts: 4, promptPool: 0, ppoEpochs: 1, miniBatches: 1, warmupSteps: 0, lrSchedule: 'constant', adamBeta2: 0.99, dropFlatGroups: false,
   temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24,
   families: [...FAMILIES], knobs: DEFAULT_KNOBS,
-  seed: 1, steps: 100, heldoutEvery: 10, heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2,
+  seed: 1, steps: 100, heldoutEvery: 10, heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2, miMetricEvery: 1,
 };
 
 /** v3: MIRL's perception reward is the summed MI, gated for well-formedness (README, "The perception reward, checked"). */
-export const DEFAULT_RL: RLConfig = { ...V2_DEFAULTS, miAgg: 'sum', percGate: 'lowest' };
+export const V3_DEFAULTS: RLConfig = { ...V2_DEFAULTS, miAgg: 'sum', percGate: 'lowest' };
+
+/** v4: where MI is only a metric, it is scored every 10 steps, not every step. */
+export const DEFAULT_RL: RLConfig = { ...V3_DEFAULTS, miMetricEvery: 10 };
+
+/** Whether this step scores MI: always where it is the reward, every `miMetricEvery` steps where it is only measured. */
+export function scoresMI(cfg: Pick<RLConfig, 'algo' | 'miMetricEvery'>, step: number): boolean {
+  return cfg.algo === 'mirl' || (cfg.miMetricEvery > 0 && step % cfg.miMetricEvery === 0);
+}
 
 /** Every field's problem, by field name; empty when the config is valid. */
 export function validateRL(c: RLConfig): Record<string, string> {
@@ -164,5 +178,6 @@ export function validateRL(c: RLConfig): Record<string, string> {
   int('heldoutCount', 0, 2000);
   int('heldoutSeed', 0, 2 ** 31 - 1);
   int('recordPrompts', 0, 64);
+  int('miMetricEvery', 0, 100000);
   return e;
 }

@@ -28,7 +28,7 @@ export interface PerceptionInput {
 export interface PerceptionScores {
   /** The score each row's perception reward is normalised from (gated). */
   score: number[];
-  /** The MI score of each row (the configured aggregate), and its per-token visual dependency [rows * depT]. */
+  /** The MI score of each row (the configured aggregate; NaN where not measured), and its per-token visual dependency [rows * depT] (depT 0 where not measured). */
   mi: number[];
   dep: Float32Array;
   depT: number;
@@ -64,19 +64,33 @@ export function gateScores(raw: readonly number[], wellFormed: readonly boolean[
   return out;
 }
 
-/** Scores the descriptions with `scorer` (the policy or the frozen warm start) as `cfg` says. */
-export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: PerceptionInput, step: number): Promise<PerceptionScores> {
-  const be = scorer.be;
-  const s = scoreDescriptions(scorer, inp.descRows, inp.images, inp.promptImages, inp.promptOf, cfg, step);
-  const [miH, dep] = await Promise.all([be.read(s.mi), be.read(s.dep)]);
-  be.free(s.mi);
-  be.free(s.dep);
-  const mi = Array.from(miH);
+/**
+ * Scores the descriptions with `scorer` (the policy or the frozen warm start) as `cfg` says.
+ * `measureMI: false` skips the MI passes where MI would only be a metric (mi is NaN, dep empty);
+ * perception-r1's F1 needs no forward pass.
+ */
+export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: PerceptionInput, step: number, measureMI = true): Promise<PerceptionScores> {
+  if (!measureMI && cfg.algo === 'mirl') throw new Error('scorePerception: MIRL\'s perception reward is the MI score');
+  let mi: number[], dep: Float32Array, depT = 0, forwardTokens = 0;
+  if (measureMI) {
+    const be = scorer.be;
+    const s = scoreDescriptions(scorer, inp.descRows, inp.images, inp.promptImages, inp.promptOf, cfg, step);
+    const [miH, depH] = await Promise.all([be.read(s.mi), be.read(s.dep)]);
+    be.free(s.mi);
+    be.free(s.dep);
+    mi = Array.from(miH);
+    dep = depH;
+    depT = s.T;
+    forwardTokens = s.forwardTokens;
+  } else {
+    mi = inp.descRows.map(() => NaN);
+    dep = new Float32Array(0);
+  }
   const wellFormed = wellFormedRows(inp);
   const raw = cfg.algo === 'perception-r1'
     ? inp.descRows.map((r, i) => scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]).f1)
     : mi;
   // F1 already scores a malformed description by what it gets right: no gate.
-  const score = cfg.algo === 'perception-r1' ? raw : gateScores(raw, wellFormed, inp.groups, cfg);
-  return { score, mi, dep, depT: s.T, wellFormed, forwardTokens: s.forwardTokens };
+  const score = cfg.algo === 'perception-r1' || !measureMI ? raw : gateScores(raw, wellFormed, inp.groups, cfg);
+  return { score, mi, dep, depT, wellFormed, forwardTokens };
 }

@@ -137,7 +137,7 @@ describe('RL trainer (CPU backend, tiny model)', () => {
     expect(warm[0]).toEqual(pol[0]);
     expect(warm[1].map((x) => x.desc)).toEqual(pol[1].map((x) => x.desc));
     // ...which the updated policy scores differently, and the warm start exactly as a fresh copy of it does.
-    expect(warm[1].some((x, i) => Math.abs(x.mi - pol[1][i].mi) > 1e-3)).toBe(true);
+    expect(warm[1].some((x, i) => Math.abs(x.mi! - pol[1][i].mi!) > 1e-3)).toBe(true);
     const be = new CpuBackend();
     const fresh = new TinyVLM(be, SMALL, new Params(SMALL, be, ck().tensors));
     const prompts = stepPrompts(fresh, c('warmstart'), 1);
@@ -163,5 +163,25 @@ describe('RL trainer (CPU backend, tiny model)', () => {
     const after = await t.model.params.toHost();
     for (const [k, v] of before) expect(Array.from(after.get(k)!).map(String)).toEqual(Array.from(v).map(String));
     await expect(t.trainStep()).rejects.toThrow(/run stopped/);
+  });
+
+  it('scores MI every miMetricEvery steps where it is only a metric, and trains exactly as when it scores every step', async () => {
+    const run = async (over: Partial<RLConfig>) => {
+      const t = new RLTrainer(new CpuBackend(), cfg({ algo: 'grpo', ...over }), ck(4));
+      const out = [];
+      for (let s = 0; s < 4; s++) out.push(await t.trainStep());
+      t.free();
+      return out;
+    };
+    const every = await run({ miMetricEvery: 1 }), sparse = await run({ miMetricEvery: 3 });
+    expect(sparse.map((r) => r.metrics.mean_mi === null)).toEqual([false, true, true, false]);
+    expect(sparse[1].records[0].trajectories.every((x) => x.mi === null && x.tokDep.every((d) => d === 0))).toBe(true);
+    expect(sparse[1].metrics.forward_tokens).toBe(every[1].metrics.forward_tokens);
+    const training = (r: Awaited<ReturnType<typeof run>>[number]) => {
+      const { step_ms: _a, phase_ms: _b, mean_mi: _c, mi_auc: _d, mi_group_auc: _e, ...m } = r.metrics;
+      return { m, desc: r.records[0].trajectories.map((x) => [x.description, x.continuation, x.tokAdv, x.tokLogp]) };
+    };
+    expect(sparse.map(training)).toEqual(every.map(training));
+    expect(sparse[3].metrics.mean_mi).toBe(every[3].metrics.mean_mi);
   });
 });

@@ -78,15 +78,16 @@ export class RLTrainer {
 
     const descAdv = rows.map((row, i) => r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === SEG_PERC || cfg.algo === 'grpo'));
     const right = r.labels.map((l) => l.perceptionRight);
+    const miMeasured = r.depT > 0;
     const complete = r.labels.filter((l) => l.answerRight !== null);
     const metrics: StepMetrics = {
       step,
       answer_acc: mean(complete.map((l) => (l.answerRight ? 1 : 0))),
       perception_acc: mean(right.map((x) => (x ? 1 : 0))),
       desc_f1: mean(r.labels.map((l) => l.descF1)),
-      mean_mi: mean(r.mi),
-      mi_auc: auc(r.mi, right),
-      mi_group_auc: groupedAuc(r.mi, right, N),
+      mean_mi: miMeasured ? mean(r.mi) : null,
+      mi_auc: miMeasured ? auc(r.mi, right) : null,
+      mi_group_auc: miMeasured ? groupedAuc(r.mi, right, N) : null,
       reward_blind_frac: rewardBlindFraction(descAdv, right),
       lucky_guesses: r.labels.filter((l) => l.answerRight && !l.perceptionRight).length,
       generated_tokens: r.generatedTokens,
@@ -124,7 +125,7 @@ export class RLTrainer {
         return {
           description: tokenizer.decodeWords(r.desc[i]),
           continuation: tokenizer.decodeWords(r.cont[i]),
-          mi: r.mi[i],
+          mi: miMeasured ? r.mi[i] : null,
           kept: r.batch.keep[i] === 1,
           rAns: l.answerRight === null ? null : r.batch.rAns[i],
           rPerc: r.batch.rPerc[i],
@@ -136,7 +137,7 @@ export class RLTrainer {
           tokAdv: at(u.tokAdv, u.T),
           tokLogp: at(u.tokLogp, u.T),
           tokEntropy: at(u.tokEntropy, u.T),
-          tokDep: Array.from({ length: gen }, (_, k) => (k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
+          tokDep: Array.from({ length: gen }, (_, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
         };
       });
       records.push({
@@ -144,6 +145,9 @@ export class RLTrainer {
         taskSeed: p.seed, taskIndex: p.index, trajectories,
       });
     }
+    const t3 = performance.now();
+    metrics.step_ms = t3 - t0;
+    metrics.phase_ms.metrics = t3 - t2;
     return { metrics, records };
   }
 

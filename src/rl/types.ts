@@ -8,7 +8,8 @@ export interface StepMetrics {
   perception_acc: number;
   /** Mean object-level F1 of the step's sampled descriptions against their scenes. */
   desc_f1: number;
-  mean_mi: number;
+  /** null on a step that did not score MI (where it is only a metric: every `miMetricEvery` steps). */
+  mean_mi: number | null;
   /** AUC of the MI score for predicting an exactly right description (0.5 = no signal); null when all right or all wrong. */
   mi_auc: number | null;
   /** The same within each prompt's group (what the group-normalised reward ranks); null without a right and a wrong row in one group. */
@@ -20,7 +21,8 @@ export interface StepMetrics {
   forward_tokens: number;
   complete_trajectories: number;
   step_ms: number;
-  phase_ms: { sample: number; score: number; fork: number; update: number };
+  /** Wall time of the step, and of its phases: metrics is what follows the update (records, held-out evaluation). */
+  phase_ms: { sample: number; score: number; fork: number; update: number; metrics?: number };
   loss: number;
   kl: number;
   entropy: number;
@@ -39,7 +41,8 @@ export interface TrajectoryRecord {
   description: string[];
   /** Continuation words after </desc> (reasoning and answer), empty for dropped pre-samples. */
   continuation: string[];
-  mi: number;
+  /** null where the step did not score MI. */
+  mi: number | null;
   kept: boolean;
   rAns: number | null;
   rPerc: number;

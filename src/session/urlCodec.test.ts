@@ -16,7 +16,7 @@ describe('share URL codec', () => {
 
   it('says what is wrong and keeps the defaults', () => {
     const cases: [string, RegExp][] = [
-      ['#v=4&c=e30', /newer version/],
+      ['#v=5&c=e30', /newer version/],
       ['#v=0&c=e30', /unknown schema version/],
       ['#v=1&c=%%%', /not readable/],
       ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k must be/],
@@ -42,7 +42,7 @@ describe('share URL codec', () => {
     expect(v1.run).toBe(true);
     // re-shared, it carries the learning rate explicitly and means the same run
     expect(decodeShare(encodeShare(v1.config)).config).toEqual(v1.config);
-    expect(encodeShare(v1.config)).toMatch(/^#v=3&/);
+    expect(encodeShare(v1.config)).toMatch(/^#v=4&/);
   });
 
   it('keeps a v2 link on the perception reward it was made with', () => {
@@ -52,5 +52,13 @@ describe('share URL codec', () => {
     expect(v2.config).toMatchObject({ miAgg: 'mean', miClip: 0, percGate: 'off', lr: 1e-4 });
     expect(v2.config).not.toEqual(DEFAULT_RL);
     expect(decodeShare(encodeShare(v2.config)).config).toEqual(v2.config);
+  });
+
+  it('keeps a v3 link scoring the MI metric every step, as it did', () => {
+    const v3 = decodeShare('#v=3&c=e30');
+    expect(v3.errors).toEqual([]);
+    expect(v3.config).toEqual({ ...DEFAULT_RL, miMetricEvery: 1 });
+    expect(decodeShare('#v=4&c=e30').config.miMetricEvery).toBe(10);
+    expect(decodeShare(encodeShare(v3.config)).config).toEqual(v3.config);
   });
 });

@@ -1,24 +1,26 @@
 // Share URLs: the whole RL config (versioned schema, only fields that differ
 // from the defaults, base64url JSON) in the hash, plus whether to start the run.
-//   #v=3&c=<base64url(JSON)>&run=1
+//   #v=4&c=<base64url(JSON)>&run=1
 // Decoding never throws: a malformed, future-version or out-of-range URL gives
 // the defaults and the reasons.
 
-import { DEFAULT_RL, V2_DEFAULTS, validateRL, type RLConfig } from '../rl/config';
+import { DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, validateRL, type RLConfig } from '../rl/config';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The defaults each schema version's diffs are taken against: a link keeps
  * meaning what it meant when it was made. v2 lowered the default learning rate
  * from 3e-4 (at which MIRL's held-out perception collapsed within 8 steps); v3
  * made MIRL's perception reward the gated sum of MI (the per-token mean
- * preferred damaged descriptions; README, "The perception reward, checked").
+ * preferred damaged descriptions; README, "The perception reward, checked"); v4 scores
+ * MI every 10 steps where it is only a metric (the training itself is unchanged).
  */
 const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
   1: { ...V2_DEFAULTS, lr: 3e-4 },
   2: V2_DEFAULTS,
-  3: DEFAULT_RL,
+  3: V3_DEFAULTS,
+  4: DEFAULT_RL,
 };
 
 /** The defaults of a schema version (undefined for one this playground does not know). */

@@ -10,7 +10,16 @@ interface ChartDef {
   title: string;
   value: (m: StepMetrics) => number | null | undefined;
   floor?: boolean;
+  /** A line under the title, from the runs on the chart (e.g. which runs have the metric only on some steps). */
+  note?: (runs: Run[]) => string | null;
 }
+
+/** MI is scored every step where it is the reward (MIRL), every `miMetricEvery` steps where it is only measured. */
+const MI_NOTE = (runs: Run[]): string | null => {
+  const sparse = runs.filter((r) => r.config.algo !== 'mirl' && r.config.miMetricEvery !== 1);
+  if (!sparse.length) return null;
+  return `scored ${sparse.map((r) => `${r.config.miMetricEvery > 0 ? `every ${r.config.miMetricEvery} steps` : 'never'} for ${r.label}`).join('; ')} (MI is only a metric there)`;
+};
 
 const CHARTS: ChartDef[] = [
   { title: 'answer accuracy (rollouts)', value: (m) => m.answer_acc, floor: true },
@@ -18,8 +27,8 @@ const CHARTS: ChartDef[] = [
   { title: 'perception accuracy (rollouts)', value: (m) => m.perception_acc },
   { title: 'perception accuracy (held-out)', value: (m) => m.heldout_perception_acc },
   { title: 'description F1 (rollouts)', value: (m) => m.desc_f1 },
-  { title: 'mean MI score (nats per token, or per description when summed)', value: (m) => m.mean_mi },
-  { title: 'MI AUC within prompt groups (0.5 = no signal)', value: (m) => m.mi_group_auc },
+  { title: 'mean MI score (nats per token, or per description when summed)', value: (m) => m.mean_mi, note: MI_NOTE },
+  { title: 'MI AUC within prompt groups (0.5 = no signal)', value: (m) => m.mi_group_auc, note: MI_NOTE },
   { title: 'reward-blind fraction', value: (m) => m.reward_blind_frac },
   { title: 'loss', value: (m) => m.loss },
   { title: 'KL to warm start', value: (m) => m.kl },
@@ -59,6 +68,7 @@ export function Charts() {
         {CHARTS.map((def) => (
           <div className="chart" key={def.title} data-testid={`chart-${def.title}`}>
             <h3>{def.title}</h3>
+            {def.note?.(runs) && <p className="chart-note" data-testid="chart-note">{def.note(runs)}</p>}
             <ResponsiveContainer width="100%" height={170}>
               <LineChart margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />

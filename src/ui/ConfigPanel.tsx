@@ -98,6 +98,7 @@ export function ConfigPanel() {
         <NumField k="seed" label="seed" />
         <NumField k="steps" label="steps" />
         <NumField k="heldoutEvery" label="held-out every" />
+        {draft.algo !== 'mirl' && <NumField k="miMetricEvery" label="MI metric every (0 never)" />}
       </div>
       <fieldset className={errors.families ? 'invalid' : ''}>
         <legend>task families</legend>

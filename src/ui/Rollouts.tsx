@@ -20,8 +20,10 @@ function Badge({ ok, yes, no }: { ok: boolean | null; yes: string; no: string })
 }
 
 export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
-  const order = useMemo(() => rec.trajectories.map((t, i) => ({ t, i })).sort((a, b) => b.t.mi - a.t.mi), [rec]);
-  const maxAbs = Math.max(1e-6, ...rec.trajectories.map((t) => Math.abs(t.mi)));
+  // Unscored steps (MI only a metric, scored every miMetricEvery steps) keep the sampling order.
+  const order = useMemo(() => rec.trajectories.map((t, i) => ({ t, i })).sort((a, b) => (b.t.mi ?? 0) - (a.t.mi ?? 0)), [rec]);
+  const maxAbs = Math.max(1e-6, ...rec.trajectories.map((t) => Math.abs(t.mi ?? 0)));
+  const unscored = rec.trajectories.every((t) => t.mi === null);
   return (
     <div className="fork-tree" data-testid="fork-tree">
       <div className="root">
@@ -31,11 +33,17 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
           <p className="gt">ground truth: <code>{rec.groundTruthDescription}</code> → <b>{rec.answer}</b></p>
         </div>
       </div>
+      {unscored && (
+        <p className="muted" data-testid="mi-unscored">
+          MI not scored at step {rec.step}: {run.config.algo} does not reward it, so it is measured{' '}
+          {run.config.miMetricEvery > 0 ? `every ${run.config.miMetricEvery} steps` : 'never in this run'} (setting "MI metric every").
+        </p>
+      )}
       <ol className="branches">
         {order.map(({ t, i }) => (
           <li key={i} className={t.kept ? 'kept' : 'dropped'} data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}>
             <div className="mi">
-              <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />
+              {t.mi !== null && <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />}
               <span className="mi-value" data-testid="mi-value">MI {fmt(t.mi, 3)}</span>
             </div>
             <div className="desc">

@@ -1,9 +1,9 @@
-// The part GRPO and Vision-SR1 share: G complete trajectories per prompt,
-// split into description and continuation, labelled, and MI-scored for the
-// metrics (MI plays no part in their updates).
+// The part GRPO, Vision-SR1 and Perception-R1 share: G complete trajectories per
+// prompt, split into description and continuation, labelled, and MI-scored for the
+// metrics every `miMetricEvery` steps (MI plays no part in their updates).
 
 import type { TinyVLM } from '../../model/tinyvlm';
-import type { RLConfig } from '../config';
+import { scoresMI, type RLConfig } from '../config';
 import { answerReward, labelRow } from '../rewards';
 import { scorePerception } from '../perception';
 import { ANS_END, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
@@ -41,7 +41,7 @@ export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: S
   const scores = await scorePerception(scorer, cfg, {
     descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems: prompts.problems,
     closed: split.map((s) => s.closed), groups: prompts.rows.map(() => G),
-  }, step);
+  }, step, scoresMI(cfg, step));
   const t2 = performance.now();
   return {
     rows, sampled, desc: split.map((s) => s.desc), closed: split.map((s) => s.closed), cont, labels,

@@ -1,0 +1,73 @@
+// One RL step of each algorithm from the shipped warm start, in the bench page: wall time,
+// its phases, tokens, and the GPU work counted (dispatches, submits, readbacks). The
+// counters do not depend on the machine, so they are what carries over to a real GPU.
+
+import type { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
+import { fetchCheckpoint } from '../../src/model/checkpoint';
+import { DEFAULT_RL, type RLConfig } from '../../src/rl/config';
+import { RLTrainer } from '../../src/rl/trainer';
+import type { StepMetrics } from '../../src/rl/types';
+
+export interface RLStepRow {
+  kernel: 'rl step';
+  shape: string;
+  ours_ms: number;
+  phase_ms: { sample: number; score: number; fork: number; update: number; metrics: number };
+  generated_tokens: number;
+  forward_tokens: number;
+  dispatches: number;
+  submits: number;
+  readbacks: number;
+  ratio?: number;
+  note?: string;
+}
+
+const BASE: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, seed: 3 };
+
+/** The rows, first the reference every ratio is taken against. */
+export const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
+  { shape: `grpo G16 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 16 } },
+  { shape: `mirl N${BASE.N} k${BASE.k} P${BASE.batchPrompts}`, config: { ...BASE, algo: 'mirl' } },
+  { shape: `grpo G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 6 } },
+  { shape: `perception-r1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'perception-r1', G: 6 } },
+  { shape: `vision-sr1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'vision-sr1', G: 6 } },
+];
+
+/** `steps` measured steps after one warm-up step (pipelines compile there); the row is the median step by wall time. */
+export async function rlStepRows(be: WebGpuBackend, checkpointUrl: string, steps: number): Promise<RLStepRow[]> {
+  const ck = await fetchCheckpoint(checkpointUrl);
+  const ctx = be.ctx;
+  const rows: RLStepRow[] = [];
+  for (const { shape, config } of RL_STEP_CONFIGS) {
+    const trainer = new RLTrainer(be, config, ck);
+    try {
+      await trainer.trainStep();
+      const measured: RLStepRow[] = [];
+      for (let s = 0; s < steps; s++) {
+        const before = { d: ctx.dispatches, s: ctx.submits, r: ctx.readbacks };
+        const t0 = performance.now();
+        const { metrics: m } = await trainer.trainStep();
+        await be.sync();
+        const wall = performance.now() - t0;
+        measured.push(row(shape, wall, m, { d: ctx.dispatches - before.d, s: ctx.submits - before.s, r: ctx.readbacks - before.r }));
+      }
+      measured.sort((a, b) => a.ours_ms - b.ours_ms);
+      rows.push(measured[Math.floor(measured.length / 2)]);
+    } finally {
+      trainer.free();
+    }
+  }
+  const ref = rows[0].ours_ms;
+  for (const r of rows) r.ratio = r.ours_ms / ref;
+  return rows;
+}
+
+function row(shape: string, wall: number, m: StepMetrics, c: { d: number; s: number; r: number }): RLStepRow {
+  const p = m.phase_ms;
+  return {
+    kernel: 'rl step', shape, ours_ms: wall,
+    phase_ms: { sample: p.sample, score: p.score, fork: p.fork, update: p.update, metrics: p.metrics ?? 0 },
+    generated_tokens: m.generated_tokens, forward_tokens: m.forward_tokens,
+    dispatches: c.d, submits: c.s, readbacks: c.r,
+  };
+}
