@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { shipModelCards } from './vite/shipModelCards';
+import { shipModelCards } from './vite/shipModelCards.ts';
 
 export default defineConfig({
   // A relative base: the built site works from any static host and sub-path unchanged

@@ -4,6 +4,7 @@
 
 import type { Backend, Tensor } from '../../src/backend/backend';
 import { IGNORE_INDEX } from '../../src/backend/backend';
+import { logSoftmaxAt } from '../../src/backend/cpu/rl';
 import { sampleRef } from '../../src/backend/cpu/sampler';
 import { CounterRng, Streams } from '../../src/session/rng';
 
@@ -331,8 +332,8 @@ export function buildCases(seed: number): KernelCase[] {
         rowIds: r.u([B], Array.from({ length: B }, (_, i) => i * 3 + 1)),
         positions: r.u([B], Array.from({ length: B }, () => r.int(100))),
       },
-      outputs: { ids: { shape: [B], init: 'poison', dtype: 'u32' } },
-      run: (be, t) => be.sample(t.ids, t.logits, t.rowIds, t.positions, B, V, sp),
+      outputs: { ids: { shape: [B], init: 'poison', dtype: 'u32' }, logp: poison([B]) },
+      run: (be, t) => be.sample(t.ids, t.logits, t.rowIds, t.positions, B, V, sp, t.logp),
       check: (gpu, cpu, inputs) => {
         // Float ties aside, ids must match exactly: a mismatch is accepted only
         // where the reference draw fell within 1e-4 of a cumulative boundary.
@@ -341,27 +342,33 @@ export function buildCases(seed: number): KernelCase[] {
         const bad: string[] = [];
         for (let i = 0; i < B; i++) {
           if (gpu.ids[i] !== cpu.ids[i] && margins[i] > 1e-4) bad.push(`row ${i}: gpu ${gpu.ids[i]} cpu ${cpu.ids[i]} (margin ${margins[i].toExponential(2)})`);
+          // the drawn token's log-probability at temperature 1 (MI's real pass): as the reference computes it for that token
+          const want = gpu.ids[i] === cpu.ids[i] ? cpu.logp[i] : logSoftmaxAt(inputs.logits.data, i * V, V, gpu.ids[i]);
+          if (!(Math.abs(gpu.logp[i] - want) <= 1e-5 * Math.max(1, Math.abs(want)))) bad.push(`row ${i}: log p gpu ${gpu.logp[i]} cpu ${want}`);
         }
         return bad.length ? `${bad.length}/${B} sampled ids differ: ${bad.slice(0, 3).join('; ')}` : null;
       },
     });
   }
   // --- RL kernels ---
-  const miVariants: [number, number, number, number, { sum: boolean; clip: number }][] = [
-    [5, 9, 13, 1, { sum: false, clip: 0 }], [6, 11, 85, 3, { sum: false, clip: 0 }],
-    [5, 9, 13, 1, { sum: true, clip: 0 }], [6, 11, 85, 3, { sum: true, clip: 0 }],
+  // the last flag: the real pass given as log-probs (the sampler's), the logits holding the K alternatives only
+  const miVariants: [number, number, number, number, { sum: boolean; clip: number }, boolean][] = [
+    [5, 9, 13, 1, { sum: false, clip: 0 }, false], [6, 11, 85, 3, { sum: false, clip: 0 }, false],
+    [5, 9, 13, 1, { sum: true, clip: 0 }, false], [6, 11, 85, 3, { sum: true, clip: 0 }, false],
     // a clip inside the spread of the pointwise terms (logits of scale 4), so some clamp and some do not
-    [7, 10, 29, 1, { sum: true, clip: 1.5 }], [6, 11, 85, 3, { sum: false, clip: 2 }],
+    [7, 10, 29, 1, { sum: true, clip: 1.5 }, false], [6, 11, 85, 3, { sum: false, clip: 2 }, false],
+    [5, 9, 13, 1, { sum: true, clip: 0 }, true], [6, 11, 85, 3, { sum: false, clip: 2 }, true],
   ];
-  for (const [B, T, V, K, mp] of miVariants) {
+  for (const [B, T, V, K, mp, withReal] of miVariants) {
     const r = gen();
     const starts = Array.from({ length: B }, () => r.int(T));
     const lens = starts.map((st, i) => (i === 1 ? 0 : 1 + r.int(T - st)));
+    const real = r.pos([B * T], -6, -0.1);
     cases.push({
-      group: 'rl', name: `MI score B${B} T${T} V${V} K${K} ${mp.sum ? 'sum' : 'mean'} clip ${mp.clip}`,
-      inputs: { logits: r.f([(1 + K) * B * T, V], 4), ids: r.ids([B * T], V), start: r.u([B], starts), len: r.u([B], lens) },
+      group: 'rl', name: `MI score B${B} T${T} V${V} K${K} ${mp.sum ? 'sum' : 'mean'} clip ${mp.clip}${withReal ? ', real pass given' : ''}`,
+      inputs: { logits: r.f([(withReal ? K : 1 + K) * B * T, V], 4), ids: r.ids([B * T], V), start: r.u([B], starts), len: r.u([B], lens), real },
       outputs: { mi: poison([B]), dep: poison([B * T]) },
-      run: (be, t) => be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K, mp),
+      run: (be, t) => be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K, mp, withReal ? t.real : undefined),
     });
   }
   {

@@ -173,8 +173,10 @@ export interface Backend {
    * positions [descStart[b], descStart[b] + descLen[b]) score ids[b * T + t].
    * mi [B] aggregated as `p` says (default: per-token mean, no clip);
    * dep [B * T] per-token log p(real) - mean log p(alt) (0 off the description).
+   * With `real` [B * T] (the real pass's log p of each scored token, e.g. recorded by the
+   * sampler as it drew them), logits holds only the K alternatives [K * B * T, V].
    */
-  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p?: MIScoreParams): void;
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p?: MIScoreParams, real?: Tensor): void;
   /** keep[g * N + i] = 1 (u32) for the k highest scores of each group of N, ties to the lower index. */
   topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void;
   /** Decoupled group-normalised advantages per row (rowAdv [2B]) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */
@@ -188,8 +190,10 @@ export interface Backend {
   /**
    * outIds[b] ~ softmax(logits[b] / temperature) restricted to the top-p
    * nucleus, drawing u = rngUniform(seed, stream, step, rowIds[b], positions[b]).
+   * outLogp[b], when given: log softmax(logits[b]) of the drawn token, before temperature and
+   * top-p (the model's own log-probability, as a teacher-forced pass would give it).
    */
-  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams): void;
+  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams, outLogp?: Tensor): void;
 }
 
 export function checkSize(name: string, t: Tensor, expected: number): void {

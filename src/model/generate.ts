@@ -18,6 +18,8 @@ export interface GenerateOptions {
   step: number;
   /** Read back every this many tokens to stop early when all rows are done. */
   checkEvery?: number;
+  /** Also return each drawn token's log-probability at temperature 1 (one more readback). */
+  logprobs?: boolean;
 }
 
 export interface Generated {
@@ -26,6 +28,10 @@ export interface Generated {
   stopped: boolean[];
   /** Decoding steps run (the batch's longest row). */
   steps: number;
+  /** With `logprobs`: per row, log p of each generated token under the model (before temperature and top-p). */
+  logp?: number[][];
+  /** Rows the prefill ran over: the distinct prompts. */
+  prefillRows: number;
 }
 
 export async function generate(
@@ -33,23 +39,34 @@ export async function generate(
 ): Promise<Generated> {
   const be = model.be, c = model.config, B = rows.length, V = c.vocabSize;
   if (rowIds.length !== B) throw new Error(`generate: ${rowIds.length} row ids for ${B} rows`);
-  if (B === 0) return { tokens: [], stopped: [], steps: 0 };
+  if (B === 0) return { tokens: [], stopped: [], steps: 0, prefillRows: 0 };
   const Tp = maxLen(rows);
   const maxNew = Math.min(o.maxNew, c.maxSeq - Tp);
   if (maxNew <= 0) throw new Error(`generate: prompts of ${Tp} tokens leave no room under ${c.maxSeq}`);
   const lens = rows.map((r) => r.ids.length);
 
+  // A prompt sampled N (or G) times is prefilled once: a row's prefill does not depend on
+  // the other rows, so its keys, values and last logits are copied to its repeats.
+  const { unique, of } = uniqueRows(rows);
   const enc = uploadImages(be, images, c);
-  const dec = uploadDecoder(be, decoderArrays(rows, Tp, c));
+  const dec = uploadDecoder(be, decoderArrays(unique, Tp, c));
   const logitsAll = model.forward(enc, dec);
   const cache = model.allocCache(B, Tp + maxNew);
-  model.fillCache(cache);
-  const lastIdx = be.fromArray([B], Uint32Array.from(lens, (l, b) => b * Tp + l - 1));
+  if (unique.length === B) model.fillCache(cache);
+  else {
+    const once = model.allocCache(unique.length, Tp + maxNew);
+    model.fillCache(once);
+    model.copyCacheRows(cache, once, of, Tp);
+    model.freeCache(once);
+  }
+  const lastIdx = be.fromArray([B], Uint32Array.from(lens, (l, b) => of[b] * Tp + l - 1));
   const first = be.zeros([B, V]);
   be.embedding(first, lastIdx, logitsAll, B, V); // gather each row's last-position logits
 
   const ids = be.zeros([B], 'u32');
   const gen = be.zeros([maxNew * B], 'u32');
+  const stepLogp = o.logprobs ? be.zeros([B]) : null;
+  const genLogp = o.logprobs ? be.zeros([maxNew * B]) : null;
   const rowT = be.fromArray([B], Uint32Array.from(rowIds));
   const pos = be.zeros([B], 'u32');
   const len = be.zeros([B], 'u32');
@@ -58,8 +75,9 @@ export async function generate(
   let steps = 0;
   for (let s = 0; s < maxNew; s++) {
     be.write(pos, Uint32Array.from(lens, (l) => l + s));
-    be.sample(ids, logits, rowT, pos, B, V, { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step });
+    be.sample(ids, logits, rowT, pos, B, V, { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step }, stepLogp ?? undefined);
     be.copy(gen, ids, s * B, 0, B);
+    if (stepLogp && genLogp) be.copy(genLogp, stepLogp, s * B, 0, B);
     steps = s + 1;
     if (s === maxNew - 1) break;
     if ((s + 1) % check === 0) {
@@ -69,7 +87,7 @@ export async function generate(
     be.write(len, Uint32Array.from(lens, (l) => l + s + 1));
     logits = model.decodeStep(cache, ids, pos, len);
   }
-  const out = await be.readU32(gen);
+  const [out, lp] = await Promise.all([be.readU32(gen), genLogp ? be.read(genLogp) : null]);
   const tokens: number[][] = [], stopped: boolean[] = [];
   for (let b = 0; b < B; b++) {
     const t: number[] = [];
@@ -84,11 +102,28 @@ export async function generate(
     tokens.push(t);
     stopped.push(done);
   }
-  for (const t of [lastIdx, first, ids, gen, rowT, pos, len]) be.free(t);
+  const logp = lp ? tokens.map((t, b) => t.map((_, s) => lp[s * B + b])) : undefined;
+  for (const t of [lastIdx, first, ids, gen, rowT, pos, len, stepLogp, genLogp]) if (t) be.free(t);
   model.freeCache(cache);
   freeDecoder(be, dec);
   freeEncoder(be, enc);
-  return { tokens, stopped, steps };
+  return { tokens, stopped, steps, prefillRows: unique.length, ...(logp ? { logp } : {}) };
+}
+
+/** The distinct rows (same ids, prefix and images) and, per row, its index among them. */
+function uniqueRows(rows: readonly SeqRow[]): { unique: SeqRow[]; of: number[] } {
+  const index = new Map<string, number>();
+  const unique: SeqRow[] = [];
+  const of = rows.map((r) => {
+    const key = JSON.stringify([r.ids, r.prefixLen, r.images]);
+    let u = index.get(key);
+    if (u === undefined) {
+      u = unique.push(r) - 1;
+      index.set(key, u);
+    }
+    return u;
+  });
+  return { unique, of };
 }
 
 function allStopped(gen: Uint32Array, B: number, steps: number, stop: number): boolean {

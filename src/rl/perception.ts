@@ -23,6 +23,8 @@ export interface PerceptionInput {
   closed: readonly boolean[];
   /** Sizes of the consecutive groups the gate ranks within (training: N per prompt). */
   groups: readonly number[];
+  /** Per row, the sampler's log p of each description token, when the scorer is the model that sampled them. */
+  realLogp?: readonly (readonly number[])[];
 }
 
 export interface PerceptionScores {
@@ -74,7 +76,7 @@ export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: Perce
   let mi: number[], dep: Float32Array, depT = 0, forwardTokens = 0;
   if (measureMI) {
     const be = scorer.be;
-    const s = scoreDescriptions(scorer, inp.descRows, inp.images, inp.promptImages, inp.promptOf, cfg, step);
+    const s = scoreDescriptions(scorer, inp.descRows, inp.images, inp.promptImages, inp.promptOf, cfg, step, inp.realLogp);
     const [miH, depH] = await Promise.all([be.read(s.mi), be.read(s.dep)]);
     be.free(s.mi);
     be.free(s.dep);

@@ -11,7 +11,7 @@ import { generateProblem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import { words } from '../tasks/tokenizer';
 import { DEFAULT_RL, type RLConfig } from './config';
-import { DESC_END, repeatRows, scoreDescriptions, stepPrompts } from './rollout';
+import { DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, stepPrompts } from './rollout';
 import { RLTrainer } from './trainer';
 import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
 
@@ -133,8 +133,10 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       return steps.map((s) => s.records[0].trajectories.map((x) => ({ desc: x.description, mi: x.mi })));
     };
     const [pol, warm] = [await run('policy'), await run('warmstart')];
-    // Step 1: both scorers are the warm start. Same rewards, same update, so step 2 samples the same descriptions...
-    expect(warm[0]).toEqual(pol[0]);
+    // Step 1: both scorers are the warm start (the policy's real pass is its sampler's log-probs, equal up to
+    // rounding). Same rewards, same update, so step 2 samples the same descriptions...
+    expect(warm[0].map((x) => x.desc)).toEqual(pol[0].map((x) => x.desc));
+    warm[0].forEach((x, i) => expect(x.mi).toBeCloseTo(pol[0][i].mi!, 4));
     expect(warm[1].map((x) => x.desc)).toEqual(pol[1].map((x) => x.desc));
     // ...which the updated policy scores differently, and the warm start exactly as a fresh copy of it does.
     expect(warm[1].some((x, i) => Math.abs(x.mi! - pol[1][i].mi!) > 1e-3)).toBe(true);
@@ -183,5 +185,27 @@ describe('RL trainer (CPU backend, tiny model)', () => {
     };
     expect(sparse.map(training)).toEqual(every.map(training));
     expect(sparse[3].metrics.mean_mi).toBe(every[3].metrics.mean_mi);
+  });
+
+  it("takes MI's real pass from the sampler's log-probs: the same scores as the teacher-forced pass, one pass fewer", async () => {
+    const be = new CpuBackend();
+    const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 6)));
+    for (const over of [{}, { estimator: 'patch' as const, miAgg: 'mean' as const }, { temperature: 0.6, topP: 0.8, miClip: 0.5 }]) {
+      const c = cfg({ maxDescTokens: 12, ...over });
+      const prompts = stepPrompts(model, c, 0);
+      const rows = repeatRows(prompts.rows, 3);
+      const s = await sampleRows(model, rows, prompts.images, rows.map((_, i) => i), DESC_END, c.maxDescTokens, c, 0, true);
+      const desc = s.tokens.map((t) => splitDescription(t).desc);
+      const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...desc[i]] }));
+      const promptOf = rows.map((_, i) => Math.floor(i / 3));
+      const forced = scoreDescriptions(model, descRows, prompts.images, prompts.promptImages, promptOf, c, 0);
+      const sampled = scoreDescriptions(model, descRows, prompts.images, prompts.promptImages, promptOf, c, 0, s.logp!.map((l, i) => l.slice(0, desc[i].length)));
+      expect(sampled.forwardTokens).toBeLessThan(forced.forwardTokens);
+      const [a, b] = [await be.read(forced.mi), await be.read(sampled.mi)];
+      expect(desc.some((d) => d.length > 2)).toBe(true);
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
+      const [da, db] = [await be.read(forced.dep), await be.read(sampled.dep)];
+      for (let i = 0; i < da.length; i++) expect(db[i]).toBeCloseTo(da[i], 4);
+    }
   });
 });

@@ -57,13 +57,13 @@ export interface SampleResult extends Generated {
 /** Samples continuations; RNG rows are the trajectory indices, the RNG step the training step. */
 export async function sampleRows(
   model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[],
-  stop: number, maxNew: number, cfg: RLConfig, step: number,
+  stop: number, maxNew: number, cfg: RLConfig, step: number, logprobs = false,
 ): Promise<SampleResult> {
   const g = await generate(model, rows, images, rowIds, {
-    maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step,
+    maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step, logprobs,
   });
   const T = maxLen(rows);
-  return { ...g, forwardTokens: rows.length * T + rows.length * g.steps };
+  return { ...g, forwardTokens: g.prefillRows * T + rows.length * g.steps };
 }
 
 /** The description part of generated tokens: up to (not including) </desc>. */
@@ -83,18 +83,31 @@ export interface MIScores {
 /**
  * MI of each row's description (the tokens after its prefix) in one batched
  * forward over the real pass and the estimator's alternatives, then one kernel.
+ * `realLogp[b][j]`, when given, is the real pass's log p of description token j of row b
+ * (the sampler's, drawn by this same model): the forward then runs the alternatives only.
  */
 export function scoreDescriptions(
   model: TinyVLM, descRows: readonly SeqRow[], images: readonly Float32Array[], promptImages: readonly number[][],
-  promptOf: readonly number[], cfg: RLConfig, step: number,
+  promptOf: readonly number[], cfg: RLConfig, step: number, realLogp?: readonly (readonly number[])[],
 ): MIScores {
   const be = model.be, c = model.config;
   const imgs = [...images];
   const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, {
     K: cfg.contrastiveK, size: c.imageSize, patch: c.patchSize, seed: cfg.seed, step,
   });
-  const all: SeqRow[] = [...descRows, ...alt.passes.flatMap((pass) => descRows.map((r, b) => ({ ...r, images: pass[b] })))];
+  const alts = alt.passes.flatMap((pass) => descRows.map((r, b) => ({ ...r, images: pass[b] })));
+  const all: SeqRow[] = realLogp ? alts : [...descRows, ...alts];
   const T = maxLen(descRows), B = descRows.length;
+  let real: Tensor | null = null;
+  if (realLogp) {
+    const r = new Float32Array(B * T);
+    descRows.forEach((row, b) => {
+      const n = row.ids.length - row.prefixLen;
+      if (realLogp[b].length < n) throw new Error(`scoreDescriptions: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
+      for (let j = 0; j < n; j++) r[b * T + row.prefixLen - 1 + j] = realLogp[b][j];
+    });
+    real = be.fromArray([B * T], r);
+  }
   const enc = uploadImages(be, imgs, c);
   const dec = uploadDecoder(be, decoderArrays(all, T, c));
   const ids = be.fromArray([B * T], nextTokenTargets(descRows, T));
@@ -102,8 +115,8 @@ export function scoreDescriptions(
   const len = be.fromArray([B], Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen));
   const mi = be.zeros([B]), dep = be.zeros([B * T]);
   const logits = model.forward(enc, dec);
-  be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, alt.K, { sum: cfg.miAgg === 'sum', clip: cfg.miClip });
-  for (const t of [ids, start, len]) be.free(t);
+  be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, alt.K, { sum: cfg.miAgg === 'sum', clip: cfg.miClip }, real ?? undefined);
+  for (const t of [ids, start, len, real]) if (t) be.free(t);
   freeDecoder(be, dec);
   freeEncoder(be, enc);
   return { mi, dep, T, forwardTokens: all.length * T + (imgs.length > 0 ? imgs.length * patchesPerImage(c) : 0) };

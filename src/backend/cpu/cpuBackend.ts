@@ -123,8 +123,8 @@ export class CpuBackend implements Backend {
   adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, sumsq: Tensor, nSlots: number, hp: AdamWParams): void {
     adamwRef(d(param), d(grad), d(m), d(v), d(sumsq), nSlots, hp);
   }
-  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p?: MIScoreParams): void {
-    miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K, p);
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p?: MIScoreParams, real?: Tensor): void {
+    miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K, p, real ? d(real) : undefined);
   }
   topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
     topKRef(d(keep), d(scores), G, N, k);
@@ -138,7 +138,7 @@ export class CpuBackend implements Backend {
   entropy(out: Tensor, logits: Tensor, N: number, V: number): void {
     entropyRef(d(out), d(logits), N, V);
   }
-  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams): void {
-    sampleRef(d(outIds), d(logits), d(rowIds), d(positions), B, V, p);
+  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams, outLogp?: Tensor): void {
+    sampleRef(d(outIds), d(logits), d(rowIds), d(positions), B, V, p, undefined, outLogp ? d(outLogp) : undefined);
   }
 }

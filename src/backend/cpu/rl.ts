@@ -5,7 +5,7 @@
 import type { AdvantageParams, MIScoreParams, PolicyLossParams } from '../backend';
 import type { Arr } from './arrays';
 
-function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): number {
+export function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): number {
   let m = -Infinity;
   for (let v = 0; v < V; v++) m = Math.max(m, logits[o + v]);
   let s = 0;
@@ -23,8 +23,10 @@ function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): number {
  * mi[b] = total / descLen (mean) or total (sum). dep[b * T + t] is the per-token
  * log p(real) - mean_j log p(alt_j) on description positions, 0 elsewhere.
  */
-export function miScoreRef(mi: Arr, dep: Arr, logits: Arr, ids: Arr, descStart: Arr, descLen: Arr, B: number, T: number, V: number, K: number, p: MIScoreParams = { sum: false, clip: 0 }): void {
+export function miScoreRef(mi: Arr, dep: Arr, logits: Arr, ids: Arr, descStart: Arr, descLen: Arr, B: number, T: number, V: number, K: number, p: MIScoreParams = { sum: false, clip: 0 }, real?: Arr): void {
   const pass = B * T * V;
+  // without `real`, pass 0 of the logits is the real image and the alternatives follow it
+  const alt0 = real ? 0 : 1;
   for (let i = 0; i < B * T; i++) dep[i] = 0;
   for (let b = 0; b < B; b++) {
     const n = descLen[b];
@@ -32,11 +34,11 @@ export function miScoreRef(mi: Arr, dep: Arr, logits: Arr, ids: Arr, descStart: 
     const sAlt = new Float64Array(K);
     for (let t = descStart[b]; t < descStart[b] + n; t++) {
       const row = b * T + t;
-      const lr = logSoftmaxAt(logits, row * V, V, ids[row]);
+      const lr = real ? real[row] : logSoftmaxAt(logits, row * V, V, ids[row]);
       sReal += lr;
       let meanAlt = 0;
       for (let j = 0; j < K; j++) {
-        const la = logSoftmaxAt(logits, (j + 1) * pass + row * V, V, ids[row]);
+        const la = logSoftmaxAt(logits, (j + alt0) * pass + row * V, V, ids[row]);
         sAlt[j] += la;
         meanAlt += la / K;
       }

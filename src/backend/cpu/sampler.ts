@@ -1,6 +1,7 @@
 import type { SampleParams } from '../backend';
 import { rngUniform } from '../../session/rng';
 import type { Arr } from './arrays';
+import { logSoftmaxAt } from './rl';
 
 export interface RowSample {
   id: number;
@@ -55,12 +56,13 @@ export function sampleRowRef(logits: Arr, o: number, V: number, u: number, tempe
 }
 
 export function sampleRef(
-  outIds: Arr, logits: Arr, rowIds: Arr, positions: Arr, B: number, V: number, sp: SampleParams, margins?: Arr,
+  outIds: Arr, logits: Arr, rowIds: Arr, positions: Arr, B: number, V: number, sp: SampleParams, margins?: Arr, outLogp?: Arr,
 ): void {
   for (let b = 0; b < B; b++) {
     const u = rngUniform(sp.seed, sp.stream, sp.step, rowIds[b], positions[b]);
     const r = sampleRowRef(logits, b * V, V, u, sp.temperature, sp.topP);
     outIds[b] = r.id;
     if (margins) margins[b] = r.margin;
+    if (outLogp) outLogp[b] = logSoftmaxAt(logits, b * V, V, r.id);
   }
 }

@@ -162,10 +162,11 @@ export class WebGpuBackend implements Backend {
     checkSize('adamw grad', grad, param.size);
     dispatchAdamW(this.ctx, g(param), g(grad), g(m), g(v), g(sumsq), param.size, nSlots, hp);
   }
-  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p: MIScoreParams = { sum: false, clip: 0 }): void {
-    checkSize('miScore logits', logits, (1 + K) * B * T * V);
+  miScore(mi: Tensor, dep: Tensor, logits: Tensor, ids: Tensor, descStart: Tensor, descLen: Tensor, B: number, T: number, V: number, K: number, p: MIScoreParams = { sum: false, clip: 0 }, real?: Tensor): void {
+    checkSize('miScore logits', logits, (real ? K : 1 + K) * B * T * V);
     checkSize('miScore dep', dep, B * T);
-    dispatchMiScore(this.ctx, g(mi), g(dep), g(logits), g(ids), g(descStart), g(descLen), B, T, V, K, p);
+    if (real) checkSize('miScore real', real, B * T);
+    dispatchMiScore(this.ctx, g(mi), g(dep), g(logits), g(ids), g(descStart), g(descLen), B, T, V, K, p, real ? g(real) : null);
   }
   topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
     checkSize('topK scores', scores, G * N);
@@ -184,9 +185,10 @@ export class WebGpuBackend implements Backend {
     checkSize('entropy logits', logits, N * V);
     dispatchEntropy(this.ctx, g(out), g(logits), N, V);
   }
-  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams): void {
+  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams, outLogp?: Tensor): void {
     checkSize('sample logits', logits, B * V);
-    dispatchSample(this.ctx, g(outIds), g(logits), g(rowIds), g(positions), B, V, p);
+    if (outLogp) checkSize('sample logp', outLogp, B);
+    dispatchSample(this.ctx, g(outIds), g(logits), g(rowIds), g(positions), B, V, p, outLogp ? g(outLogp) : null);
   }
 
   /** The RNG stream as the GPU computes it (for the TS/WGSL bit-for-bit check and random masks). */

@@ -7,8 +7,10 @@
 //   total = sum_t clamp(dep_t, -c, c)
 // mi[b] = total / n (mean) or total (sum).
 // dep[b*T + t] = log p_real - mean_j log p_alt_j on description tokens, 0 elsewhere (never clipped).
+// With hasReal, log p_real comes from real[b*T + t] (recorded by the sampler) and the logits
+// hold only the K alternative passes.
 
-struct Params { B: u32, T: u32, V: u32, K: u32, sum: u32, clip: f32 }
+struct Params { B: u32, T: u32, V: u32, K: u32, sum: u32, clip: f32, hasReal: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
@@ -17,6 +19,7 @@ struct Params { B: u32, T: u32, V: u32, K: u32, sum: u32, clip: f32 }
 @group(0) @binding(4) var<storage, read> descLen: array<u32>;
 @group(0) @binding(5) var<storage, read_write> mi: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dep: array<f32>;
+@group(0) @binding(7) var<storage, read> real: array<f32>;
 
 const MAX_K = 16u;
 
@@ -46,11 +49,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var t = start; t < start + n; t++) {
     let row = b * T + t;
     let id = ids[row];
-    let lr = log_softmax_at(row * p.V, id);
+    let alt0 = 1u - p.hasReal;
+    var lr = 0.0;
+    if (p.hasReal == 1u) { lr = real[row]; } else { lr = log_softmax_at(row * p.V, id); }
     sReal += lr;
     var meanAlt = 0.0;
     for (var j = 0u; j < p.K; j++) {
-      let la = log_softmax_at((j + 1u) * passSize + row * p.V, id);
+      let la = log_softmax_at((j + alt0) * passSize + row * p.V, id);
       sAlt[j] += la;
       meanAlt += la / f32(p.K);
     }

@@ -12,9 +12,10 @@ const ADVANTAGE = { name: 'advantage', code: advCode };
 const POLICY_LOSS = { name: 'policy_loss', code: lossCode };
 
 export function dispatchMiScore(ctx: GpuContext, mi: GPUBuffer, dep: GPUBuffer, logits: GPUBuffer, ids: GPUBuffer,
-  descStart: GPUBuffer, descLen: GPUBuffer, B: number, T: number, V: number, K: number, p: MIScoreParams): void {
+  descStart: GPUBuffer, descLen: GPUBuffer, B: number, T: number, V: number, K: number, p: MIScoreParams, real: GPUBuffer | null): void {
   if (K < 1 || K > 16) throw new Error(`miScore: K = ${K} alternatives, must be 1..16`);
-  ctx.dispatch(MI, [u32(B), u32(T), u32(V), u32(K), u32(p.sum ? 1 : 0), f32(Math.max(0, p.clip))], [logits, ids, descStart, descLen, mi, dep], [Math.ceil(B / 64), 1, 1]);
+  ctx.dispatch(MI, [u32(B), u32(T), u32(V), u32(K), u32(p.sum ? 1 : 0), f32(Math.max(0, p.clip)), u32(real ? 1 : 0)],
+    [logits, ids, descStart, descLen, mi, dep, real ?? ctx.emptyBuffer], [Math.ceil(B / 64), 1, 1]);
 }
 
 export function dispatchTopK(ctx: GpuContext, keep: GPUBuffer, scores: GPUBuffer, G: number, N: number, k: number): void {

@@ -10,11 +10,11 @@ const RNG_FILL = { name: 'rng_fill', code: rngCode + fillCode };
 export const MAX_SAMPLE_VOCAB = 1024;
 
 export function dispatchSample(ctx: GpuContext, outIds: GPUBuffer, logits: GPUBuffer, rowIds: GPUBuffer,
-  positions: GPUBuffer, B: number, V: number, sp: SampleParams): void {
+  positions: GPUBuffer, B: number, V: number, sp: SampleParams, outLogp: GPUBuffer | null): void {
   if (V > MAX_SAMPLE_VOCAB) throw new Error(`sample: vocabulary of ${V} over ${MAX_SAMPLE_VOCAB}`);
   if (B > 65535) throw new Error(`sample: ${B} rows over 65535`);
-  ctx.dispatch(SAMPLE, [u32(B), u32(V), f32(sp.temperature), f32(sp.topP), u32(sp.seed >>> 0), u32(sp.stream >>> 0), u32(sp.step >>> 0)],
-    [logits, rowIds, positions, outIds], [Math.ceil(B / 64), 1, 1]);
+  ctx.dispatch(SAMPLE, [u32(B), u32(V), f32(sp.temperature), f32(sp.topP), u32(sp.seed >>> 0), u32(sp.stream >>> 0), u32(sp.step >>> 0), u32(outLogp ? 1 : 0)],
+    [logits, rowIds, positions, outIds, outLogp ?? ctx.emptyBuffer], [Math.ceil(B / 64), 1, 1]);
 }
 
 /** out[i] = rngU32(seed, stream, step, i / width, i % width). */

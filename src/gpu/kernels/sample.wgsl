@@ -8,13 +8,25 @@
 // selecting tokens in rank order comparing logits (no exp per comparison);
 // the draw then walks kept tokens in index order.
 
-struct Params { B: u32, V: u32, temperature: f32, topP: f32, seed: u32, stream: u32, step: u32 }
+struct Params { B: u32, V: u32, temperature: f32, topP: f32, seed: u32, stream: u32, step: u32, wantLogp: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read> rowIds: array<u32>;
 @group(0) @binding(3) var<storage, read> positions: array<u32>;
 @group(0) @binding(4) var<storage, read_write> outIds: array<u32>;
+// log softmax of the drawn token at temperature 1 (when wantLogp): the real pass of the MI score.
+@group(0) @binding(5) var<storage, read_write> outLogp: array<f32>;
+
+// The same reduction, in the same order, as mi_score.wgsl's log_softmax_at.
+fn write_logp(b: u32, o: u32, id: u32) {
+  if (p.wantLogp == 0u) { return; }
+  var m = -3.0e38;
+  for (var v = 0u; v < p.V; v++) { m = max(m, logits[o + v]); }
+  var s = 0.0;
+  for (var v = 0u; v < p.V; v++) { s += exp(logits[o + v] - m); }
+  outLogp[b] = logits[o + id] - m - log(s);
+}
 
 // (l, i) ranks before (m, j): higher logit first, lower index on ties.
 fn before(l: f32, i: u32, m: f32, j: u32) -> bool {
@@ -32,6 +44,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var v = 1u; v < V; v++) { if (logits[o + v] > logits[o + best]) { best = v; } }
   if (p.temperature <= 0.0) {
     outIds[b] = best;
+    write_logp(b, o, best);
     return;
   }
   let invT = 1.0 / p.temperature;
@@ -82,4 +95,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   if (chosen == V) { chosen = lastKept; }
   outIds[b] = chosen;
+  write_logp(b, o, chosen);
 }

@@ -31,7 +31,9 @@ export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: S
   const G = cfg.G;
   const t0 = performance.now();
   const rows = repeatRows(prompts.rows, G);
-  const sampled = await sampleRows(model, rows, prompts.images, rows.map((_, i) => i), ANS_END, cfg.maxDescTokens + cfg.maxAnswerTokens + 1, cfg, step);
+  const measure = scoresMI(cfg, step);
+  // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
+  const sampled = await sampleRows(model, rows, prompts.images, rows.map((_, i) => i), ANS_END, cfg.maxDescTokens + cfg.maxAnswerTokens + 1, cfg, step, measure && scorer === model);
   const t1 = performance.now();
   const split = sampled.tokens.map(splitDescription);
   const cont = sampled.tokens.map((t, i) => (split[i].closed ? t.slice(split[i].desc.length + 1) : []));
@@ -41,7 +43,8 @@ export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: S
   const scores = await scorePerception(scorer, cfg, {
     descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems: prompts.problems,
     closed: split.map((s) => s.closed), groups: prompts.rows.map(() => G),
-  }, step, scoresMI(cfg, step));
+    realLogp: sampled.logp?.map((l, i) => l.slice(0, split[i].desc.length)),
+  }, step, measure);
   const t2 = performance.now();
   return {
     rows, sampled, desc: split.map((s) => s.desc), closed: split.map((s) => s.closed), cont, labels,

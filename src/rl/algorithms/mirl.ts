@@ -18,7 +18,9 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   const t0 = performance.now();
   const pre = repeatRows(prompts.rows, N);
   const rowIds = pre.map((_, i) => i);
-  const s1 = await sampleRows(model, pre, prompts.images, rowIds, DESC_END, cfg.maxDescTokens, cfg, step);
+  // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
+  const ownScorer = scorer === model;
+  const s1 = await sampleRows(model, pre, prompts.images, rowIds, DESC_END, cfg.maxDescTokens, cfg, step, ownScorer);
   const t1 = performance.now();
 
   const split = s1.tokens.map(splitDescription);
@@ -27,6 +29,7 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   const scores = await scorePerception(scorer, cfg, {
     descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems: prompts.problems,
     closed: split.map((s) => s.closed), groups: prompts.rows.map(() => N),
+    realLogp: s1.logp?.map((l, i) => l.slice(0, split[i].desc.length)),
   }, step);
   // The gate needs the parsed descriptions, so the scores are on the host
   // already: choosing 6 of 10 there saves a device round trip.

@@ -1,0 +1,31 @@
+// Sampling with the KV cache on the CPU reference: a prompt repeated in the batch is
+// prefilled once, and each row draws exactly what it would draw alone.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu/cpuBackend';
+import { generateProblem } from '../tasks/problem';
+import { TINYVLM_CONFIG, type ModelConfig } from './config';
+import { collate, problemExample } from './examples';
+import { generate } from './generate';
+import { initParamData, Params } from './params';
+import { TinyVLM } from './tinyvlm';
+
+const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'gen-test', encDim: 16, encHeads: 2, dim: 16, heads: 2, layers: 2, encLayers: 1 };
+
+describe('generate', () => {
+  it('prefills a repeated prompt once, and every row samples what it samples alone', async () => {
+    const be = new CpuBackend();
+    const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 3)));
+    const { rows, images } = collate([generateProblem(2, 0), generateProblem(2, 1)].map((p) => problemExample(p, SMALL)));
+    const batch = [rows[0], rows[0], rows[1], rows[0], rows[1]];
+    const ids = [7, 8, 9, 10, 11];
+    const o = { maxNew: 10, stopToken: -1, temperature: 1, topP: 1, seed: 5, stream: 3, step: 2, logprobs: true };
+    const together = await generate(model, batch, images, ids, o);
+    expect(together.prefillRows).toBe(2);
+    expect(new Set(together.tokens.map((t) => t.join())).size).toBeGreaterThan(1); // distinct draws from one prefill
+    for (let b = 0; b < batch.length; b++) {
+      const alone = await generate(model, [batch[b]], images, [ids[b]], o);
+      expect(together.tokens[b]).toEqual(alone.tokens[0]);
+      together.logp![b].forEach((lp, j) => expect(lp).toBeCloseTo(alone.logp![0][j], 5));
+    }
+  });
+});
