@@ -5,7 +5,7 @@ import { CpuBackend } from '../backend/cpu/cpuBackend';
 import { generateProblem } from '../tasks/problem';
 import { TINYVLM_CONFIG, type ModelConfig } from './config';
 import { collate, problemExample } from './examples';
-import { generate } from './generate';
+import { continueCached, generate } from './generate';
 import { initParamData, Params } from './params';
 import { TinyVLM } from './tinyvlm';
 
@@ -27,5 +27,25 @@ describe('generate', () => {
       expect(together.tokens[b]).toEqual(alone.tokens[0]);
       together.logp![b].forEach((lp, j) => expect(lp).toBeCloseTo(alone.logp![0][j], 5));
     }
+  });
+
+  it('continues rows from the kept cache as a fresh prefill of prompt + tokens would (forks without re-prefilling)', async () => {
+    const be = new CpuBackend();
+    const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
+    const { rows, images } = collate([generateProblem(3, 0), generateProblem(3, 1)].map((p) => problemExample(p, SMALL)));
+    const batch = [rows[0], rows[0], rows[1], rows[1]];
+    const o = { maxNew: 6, stopToken: -1, temperature: 1, topP: 1, seed: 9, stream: 3, step: 0, logprobs: true };
+    const first = await generate(model, batch, images, [0, 1, 2, 3], { ...o, keepCache: true });
+    // cut after d tokens (d = 6: the last sampled token was never fed), then a forced token, then sample
+    const pick = [3, 0, 1], d = [6, 0, 3], FORCED = 5;
+    const prefix = pick.map((b, j) => [...batch[b].ids, ...first.tokens[b].slice(0, d[j])]);
+    const start = prefix.map((p) => p.length - 1);
+    const feed = prefix.map((p) => [p[p.length - 1], FORCED]);
+    const cont = await continueCached(model, first.cache!, pick, start, feed, [20, 21, 22], { ...o, maxNew: 5 });
+    model.freeCache(first.cache!.kv);
+    const fresh = await generate(model, pick.map((b, j) => ({ ...batch[b], ids: [...prefix[j], FORCED] })), images, [20, 21, 22], { ...o, maxNew: 5 });
+    expect(cont.tokens).toEqual(fresh.tokens);
+    cont.logp!.forEach((row, j) => row.forEach((lp, k) => expect(lp).toBeCloseTo(fresh.logp![j][k], 4)));
+    expect(cont.prefillRows).toBe(0);
   });
 });

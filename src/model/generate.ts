@@ -6,7 +6,7 @@
 
 import type { Tensor } from '../backend/backend';
 import { decoderArrays, freeDecoder, freeEncoder, maxLen, uploadDecoder, uploadImages, type SeqRow } from './inputs';
-import type { TinyVLM } from './tinyvlm';
+import type { KvCache, TinyVLM } from './tinyvlm';
 
 export interface GenerateOptions {
   maxNew: number;
@@ -20,6 +20,8 @@ export interface GenerateOptions {
   checkEvery?: number;
   /** Also return each drawn token's log-probability at temperature 1 (one more readback). */
   logprobs?: boolean;
+  /** Keep the KV cache for continueCached() (the caller frees it). */
+  keepCache?: boolean;
 }
 
 export interface Generated {
@@ -30,8 +32,10 @@ export interface Generated {
   steps: number;
   /** With `logprobs`: per row, log p of each generated token under the model (before temperature and top-p). */
   logp?: number[][];
-  /** Rows the prefill ran over: the distinct prompts. */
+  /** Rows the prefill ran over: the distinct prompts (0 for a continuation). */
   prefillRows: number;
+  /** With `keepCache`. */
+  cache?: CachedRows;
 }
 
 export async function generate(
@@ -62,7 +66,69 @@ export async function generate(
   const lastIdx = be.fromArray([B], Uint32Array.from(lens, (l, b) => of[b] * Tp + l - 1));
   const first = be.zeros([B, V]);
   be.embedding(first, lastIdx, logitsAll, B, V); // gather each row's last-position logits
+  freeDecoder(be, dec);
+  freeEncoder(be, enc);
+  be.free(lastIdx);
+  const g = await decodeLoop(model, cache, first, lens, rowIds, maxNew, o);
+  be.free(first);
+  if (o.keepCache) return { ...g, prefillRows: unique.length, cache: { kv: cache, lens } };
+  model.freeCache(cache);
+  return { ...g, prefillRows: unique.length };
+}
 
+/**
+ * Continues rows of an earlier generate()'s kept cache: row j is cache row pick[j], whose
+ * tokens before position start[j] are in the cache; feed[j] (the same count for every row)
+ * is fed at start[j], start[j] + 1, ..., then tokens are sampled as generate() would sample
+ * them after a prompt of length start[j] + feed[j].length (same RNG positions), without
+ * prefilling that prompt again. The logits differ from a prefill's only by rounding.
+ */
+export async function continueCached(
+  model: TinyVLM, from: CachedRows, pick: readonly number[], start: readonly number[], feed: readonly (readonly number[])[],
+  rowIds: readonly number[], o: GenerateOptions,
+): Promise<Generated> {
+  const be = model.be, c = model.config, B = pick.length;
+  if (start.length !== B || feed.length !== B || rowIds.length !== B) throw new Error('continueCached: pick, start, feed and rowIds differ in length');
+  if (B === 0) return { tokens: [], stopped: [], steps: 0, prefillRows: 0 };
+  const F = feed[0].length;
+  if (F < 1 || feed.some((f) => f.length !== F)) throw new Error('continueCached: every row feeds the same number (>= 1) of tokens');
+  pick.forEach((p, j) => {
+    if (p < 0 || p >= from.kv.B || start[j] < 1 || start[j] > from.kv.Tmax) throw new Error(`continueCached: row ${j} picks cache row ${p} at position ${start[j]}`);
+  });
+  const lens = start.map((s0) => s0 + F);
+  const Tp = Math.max(...lens);
+  const maxNew = Math.min(o.maxNew, c.maxSeq - Tp);
+  if (maxNew <= 0) throw new Error(`continueCached: ${Tp} tokens leave no room under ${c.maxSeq}`);
+  const cache = model.allocCache(B, Tp + maxNew);
+  model.copyCacheRows(cache, from.kv, pick, Math.min(Math.max(...start), from.kv.Tmax));
+  const ids = be.zeros([B], 'u32'), pos = be.zeros([B], 'u32'), len = be.zeros([B], 'u32');
+  let logits: Tensor | null = null;
+  for (let f = 0; f < F; f++) {
+    be.write(ids, Uint32Array.from(feed, (t) => t[f]));
+    be.write(pos, Uint32Array.from(start, (s0) => s0 + f));
+    be.write(len, Uint32Array.from(start, (s0) => s0 + f + 1));
+    logits = model.decodeStep(cache, ids, pos, len);
+  }
+  const first = be.zeros([B, c.vocabSize]);
+  be.copy(first, logits!, 0, 0, B * c.vocabSize);
+  for (const t of [ids, pos, len]) be.free(t);
+  const g = await decodeLoop(model, cache, first, lens, rowIds, maxNew, o);
+  be.free(first);
+  model.freeCache(cache);
+  return { ...g, prefillRows: 0 };
+}
+
+/** A cache kept by generate({ keepCache: true }) and the prompt length of each of its rows; free with model.freeCache(kv). */
+export interface CachedRows {
+  kv: KvCache;
+  lens: number[];
+}
+
+/** Samples from `first` [B, V] on: one token per row per step, each fed back through the cache. */
+async function decodeLoop(
+  model: TinyVLM, cache: KvCache, first: Tensor, lens: readonly number[], rowIds: readonly number[], maxNew: number, o: GenerateOptions,
+): Promise<Omit<Generated, 'prefillRows'>> {
+  const be = model.be, B = lens.length, V = model.config.vocabSize;
   const ids = be.zeros([B], 'u32');
   const gen = be.zeros([maxNew * B], 'u32');
   const stepLogp = o.logprobs ? be.zeros([B]) : null;
@@ -103,11 +169,8 @@ export async function generate(
     stopped.push(done);
   }
   const logp = lp ? tokens.map((t, b) => t.map((_, s) => lp[s * B + b])) : undefined;
-  for (const t of [lastIdx, first, ids, gen, rowT, pos, len, stepLogp, genLogp]) if (t) be.free(t);
-  model.freeCache(cache);
-  freeDecoder(be, dec);
-  freeEncoder(be, enc);
-  return { tokens, stopped, steps, prefillRows: unique.length, ...(logp ? { logp } : {}) };
+  for (const t of [ids, gen, rowT, pos, len, stepLogp, genLogp]) if (t) be.free(t);
+  return { tokens, stopped, steps, ...(logp ? { logp } : {}) };
 }
 
 /** The distinct rows (same ids, prefix and images) and, per row, its index among them. */

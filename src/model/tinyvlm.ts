@@ -246,12 +246,14 @@ export class TinyVLM {
 
   /** dst row b gets src row from[b]'s keys and values at positions [0, T), every layer. */
   copyCacheRows(dst: KvCache, src: KvCache, from: readonly number[], T: number): void {
-    if (dst.Tmax !== src.Tmax || from.length !== dst.B || T > dst.Tmax) throw new Error(`copyCacheRows: ${from.length} rows of ${T} into a cache of ${dst.B} x ${dst.Tmax} from ${src.B} x ${src.Tmax}`);
-    const C = this.config.dim, row = dst.Tmax * C;
+    if (from.length !== dst.B || T > dst.Tmax || T > src.Tmax || from.some((s) => s < 0 || s >= src.B)) {
+      throw new Error(`copyCacheRows: ${from.length} rows of ${T} into a cache of ${dst.B} x ${dst.Tmax} from ${src.B} x ${src.Tmax}`);
+    }
+    const C = this.config.dim;
     for (let l = 0; l < this.config.layers; l++) {
       from.forEach((s, b) => {
-        this.be.copy(dst.k[l], src.k[l], b * row, s * row, T * C);
-        this.be.copy(dst.v[l], src.v[l], b * row, s * row, T * C);
+        this.be.copy(dst.k[l], src.k[l], b * dst.Tmax * C, s * src.Tmax * C, T * C);
+        this.be.copy(dst.v[l], src.v[l], b * dst.Tmax * C, s * src.Tmax * C, T * C);
       });
     }
   }

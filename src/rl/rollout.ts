@@ -4,7 +4,7 @@
 import type { Tensor } from '../backend/backend';
 import { patchesPerImage, type ModelConfig } from '../model/config';
 import { collate, problemExample } from '../model/examples';
-import { generate, type Generated } from '../model/generate';
+import { continueCached, generate, type CachedRows, type Generated } from '../model/generate';
 import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type SeqRow } from '../model/inputs';
 import type { TinyVLM } from '../model/tinyvlm';
 import { Streams } from '../session/rng';
@@ -57,13 +57,30 @@ export interface SampleResult extends Generated {
 /** Samples continuations; RNG rows are the trajectory indices, the RNG step the training step. */
 export async function sampleRows(
   model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[],
-  stop: number, maxNew: number, cfg: RLConfig, step: number, logprobs = false,
+  stop: number, maxNew: number, cfg: RLConfig, step: number, logprobs = false, keepCache = false,
 ): Promise<SampleResult> {
   const g = await generate(model, rows, images, rowIds, {
-    maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step, logprobs,
+    maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step, logprobs, keepCache,
   });
   const T = maxLen(rows);
   return { ...g, forwardTokens: g.prefillRows * T + rows.length * g.steps };
+}
+
+/**
+ * Continues rows `pick` of a kept sampling cache past their descriptions: each is fed its
+ * last description token (re-fed: the sampler may have stopped before feeding it) and
+ * </desc>, then samples its answer as sampleRows would from prompt + description + </desc>.
+ */
+export async function forkRows(
+  model: TinyVLM, from: CachedRows, prompts: readonly SeqRow[], desc: readonly (readonly number[])[], pick: readonly number[], rowIds: readonly number[],
+  stop: number, maxNew: number, cfg: RLConfig, step: number,
+): Promise<SampleResult> {
+  const start = pick.map((i) => prompts[i].ids.length + desc[i].length - 1);
+  const feed = pick.map((i) => [desc[i].length ? desc[i][desc[i].length - 1] : prompts[i].ids[prompts[i].ids.length - 1], DESC_END]);
+  const g = await continueCached(model, from, pick, start, feed, rowIds, {
+    maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step,
+  });
+  return { ...g, forwardTokens: pick.length * (feed[0]?.length ?? 0) + pick.length * g.steps };
 }
 
 /** The description part of generated tokens: up to (not including) </desc>. */

@@ -8,20 +8,34 @@ import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import { groupedPerceptionRewards, answerReward, labelRow } from '../rewards';
 import { scorePerception } from '../perception';
-import { ANS_END, DESC_END, repeatRows, sampleRows, splitDescription, type StepPrompts } from '../rollout';
+import type { SeqRow } from '../../model/inputs';
+import { ANS_END, DESC_END, forkRows, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import type { AlgoRollout } from './types';
 
-/** `scorer` gives the MI score's two passes: the policy itself or a frozen warm start. */
+/** `scorer` gives the MI score's passes: the policy itself or a frozen warm start. */
 export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
-  const P = prompts.rows.length, N = cfg.N;
+  const N = cfg.N;
   const t0 = performance.now();
   const pre = repeatRows(prompts.rows, N);
   const rowIds = pre.map((_, i) => i);
   // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
   const ownScorer = scorer === model;
-  const s1 = await sampleRows(model, pre, prompts.images, rowIds, DESC_END, cfg.maxDescTokens, cfg, step, ownScorer);
-  const t1 = performance.now();
+  // The sampling cache is kept so that the forks continue from it instead of prefilling again.
+  const s1 = await sampleRows(model, pre, prompts.images, rowIds, DESC_END, cfg.maxDescTokens, cfg, step, ownScorer, true);
+  try {
+    return await scoreAndFork(model, cfg, prompts, step, scorer, pre, rowIds, s1, t0, performance.now());
+  } finally {
+    if (s1.cache) model.freeCache(s1.cache.kv);
+  }
+}
+
+/** Everything after sampling the descriptions: score, keep the top k, fork them from the cache, label. */
+async function scoreAndFork(
+  model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM,
+  pre: SeqRow[], rowIds: number[], s1: SampleResult, t0: number, t1: number,
+): Promise<AlgoRollout> {
+  const P = prompts.rows.length, N = cfg.N;
 
   const split = s1.tokens.map(splitDescription);
   const descRows = pre.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
@@ -38,10 +52,9 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   const mi = scores.mi, dep = scores.dep;
   const t2 = performance.now();
 
-  // Fork: continue only the kept descriptions, closing any that ran out.
+  // Fork: continue only the kept descriptions, closing any that ran out, from the sampling cache.
   const kept = keep.flatMap((k, i) => (k ? [i] : []));
-  const forkRows = kept.map((i) => ({ ...pre[i], ids: [...descRows[i].ids, DESC_END] }));
-  const s2 = await sampleRows(model, forkRows, prompts.images, kept.map((i) => rowIds[i]), ANS_END, cfg.maxAnswerTokens, cfg, step);
+  const s2 = await forkRows(model, s1.cache!, pre, split.map((s) => s.desc), kept, kept.map((i) => rowIds[i]), ANS_END, cfg.maxAnswerTokens, cfg, step);
   const t3 = performance.now();
 
   const cont: number[][] = pre.map(() => []);
