@@ -120,14 +120,63 @@ test('a malformed URL and a future-version URL say what is wrong, and the app st
   await expect(page.getByTestId('start')).toBeEnabled();
 });
 
+test('bad input never blanks the page: broken run files, a garbage link, partial knobs, cleared and contradictory fields', async ({ page }) => {
+  await page.goto('./#hello-world');
+  await expect(page.getByTestId('url-error')).toContainText('"#hello-world" was not understood');
+  await page.getByTestId('dismiss-url-error').click();
+  await expect(page.getByTestId('url-error')).toHaveCount(0);
+
+  for (const [text, why] of [
+    ['null', 'not a JSON object'],
+    ['{"records":[{"step":0}]}', 'not a run file of the MIRL Playground'],
+    ['{"kind":"mirl-playground-run","version":4,"config":{},"metrics":[{"step":0}],"records":[]}', 'metrics[0].answer_acc'],
+    ['{"kind":"mirl-playground-run","version":4,"config":{},"metrics":[],"records":[{"step":0}]}', 'records[0].index'],
+  ]) {
+    await page.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await expect(page.getByTestId('notice').last()).toContainText(`import failed: `);
+    await expect(page.getByTestId('notice').last()).toContainText(why);
+  }
+  await expect(page.getByTestId('config')).toBeVisible();
+  await expect(page.locator('[data-testid^=export-]')).toHaveCount(0);
+
+  // a link with one knob changes that knob only
+  await page.goto(`./#v=4&c=${Buffer.from('{"knobs":{"noise":0.1}}').toString('base64url')}`);
+  await page.reload();
+  await expect(page.getByTestId('url-error')).toHaveCount(0);
+  await expect(page.getByTestId('knob-noise')).toHaveValue('0.1');
+  await expect(page.getByTestId('knob-maxObjects')).toHaveValue(String(DEFAULT_RL.knobs.maxObjects));
+
+  // a cleared field is an error, not a silent 0; lr = 0 is refused; min > max names both
+  await page.getByTestId('field-seed').fill('');
+  await page.getByTestId('field-seed').press('Enter');
+  await expect(page.getByTestId('error-seed')).toContainText('must be an integer');
+  await expect(page.getByTestId('start')).toBeDisabled();
+  await page.getByTestId('field-seed').fill('3');
+  await page.getByTestId('field-seed').press('Enter');
+  await page.getByTestId('field-lr').fill('0');
+  await page.getByTestId('field-lr').press('Enter');
+  await expect(page.getByTestId('error-lr')).toContainText('above 0');
+  await page.getByTestId('field-lr').fill('0.0001');
+  await page.getByTestId('field-lr').press('Enter');
+  await page.getByTestId('knob-minObjects').fill('6');
+  await page.getByTestId('knob-minObjects').blur();
+  await expect(page.getByTestId('error-knobs')).toContainText('min objects (6) must be at most max objects (5)');
+  await page.getByTestId('knob-minObjects').fill('2');
+  await page.getByTestId('knob-minObjects').blur();
+  await expect(page.getByTestId('start')).toBeEnabled();
+  // labels read as words
+  await expect(page.getByLabel('backend')).toHaveValue(/webgpu|cpu/);
+  await expect(page.getByLabel('x axis')).toHaveValue('step');
+});
+
 test('without WebGPU the page explains and runs on the CPU backend', async ({ baseURL }) => {
   const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS_NO_WEBGPU });
   try {
     const page = await b.newPage();
     await page.goto(baseURL ?? '/');
     await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('backend')).toHaveValue('cpu'); // selected by itself
     await page.getByTestId('use-cpu').click();
-    await expect(page.getByTestId('backend')).toHaveValue('cpu');
     await page.getByTestId('step').click();
     await expect.poll(() => stepCount(page), { timeout: 150_000 }).toBe(1);
     await expect(page.getByTestId('fork-tree').first()).toBeVisible();

@@ -34,10 +34,10 @@ if (rl.length) {
   const s = (ms: number) => (ms / 1000).toFixed(2);
   console.log([
     '',
-    `RL step, median of ${rlSteps} after a warm-up step; ratio = wall / the ${rl[0].shape} row's`,
+    `RL step, mean of ${rlSteps} steps after a warm-up step (the same prompts in every row); ratio = wall / the ${rl[0].shape} row's`,
     '| algorithm | wall (s) | ratio | sample | score | fork | update | metrics | score share | generated tok | forward tok | dispatches | submits | readbacks |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rl.map((r) => `| ${r.shape} | ${s(r.ours_ms)} | ${fmt(r.ratio)} | ${s(r.phase_ms.sample)} | ${s(r.phase_ms.score)} | ${s(r.phase_ms.fork)} | ${s(r.phase_ms.update)} | ${s(r.phase_ms.metrics)} | ${((100 * r.phase_ms.score) / r.ours_ms).toFixed(0)}% | ${r.generated_tokens} | ${r.forward_tokens} | ${r.dispatches} | ${r.submits} | ${r.readbacks} |`),
+    ...rl.map((r) => `| ${r.shape} | ${s(r.ours_ms)} | ${fmt(r.ratio)} | ${s(r.phase_ms.sample)} | ${s(r.phase_ms.score)} | ${s(r.phase_ms.fork)} | ${s(r.phase_ms.update)} | ${s(r.phase_ms.metrics)} | ${((100 * r.phase_ms.score) / r.ours_ms).toFixed(0)}% | ${r.generated_tokens.toFixed(0)} | ${r.forward_tokens.toFixed(0)} | ${r.dispatches.toFixed(0)} | ${r.submits.toFixed(0)} | ${r.readbacks.toFixed(0)} |`),
   ].join('\n'));
 }
 if (args.out) {

@@ -27,13 +27,18 @@ const BASE: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, seed: 3 };
 /** The rows, first the reference every ratio is taken against. */
 export const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
   { shape: `grpo G16 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 16 } },
+  // the measured steps (1, 2, ...) are not MI-metric steps at the default miMetricEvery; this row pays for it every step
+  { shape: `grpo G16 P${BASE.batchPrompts} MI metric every step`, config: { ...BASE, algo: 'grpo', G: 16, miMetricEvery: 1 } },
   { shape: `mirl N${BASE.N} k${BASE.k} P${BASE.batchPrompts}`, config: { ...BASE, algo: 'mirl' } },
   { shape: `grpo G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 6 } },
   { shape: `perception-r1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'perception-r1', G: 6 } },
   { shape: `vision-sr1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'vision-sr1', G: 6 } },
 ];
 
-/** `steps` measured steps after one warm-up step (pipelines compile there); the row is the median step by wall time. */
+/**
+ * `steps` measured steps after one warm-up step (pipelines compile there); the row is their
+ * mean. Every row trains on the same prompts (same seed, same steps), so tokens compare too.
+ */
 export async function rlStepRows(be: WebGpuBackend, checkpointUrl: string, steps: number): Promise<RLStepRow[]> {
   const ck = await fetchCheckpoint(checkpointUrl);
   const ctx = be.ctx;
@@ -51,8 +56,7 @@ export async function rlStepRows(be: WebGpuBackend, checkpointUrl: string, steps
         const wall = performance.now() - t0;
         measured.push(row(shape, wall, m, { d: ctx.dispatches - before.d, s: ctx.submits - before.s, r: ctx.readbacks - before.r }));
       }
-      measured.sort((a, b) => a.ours_ms - b.ours_ms);
-      rows.push(measured[Math.floor(measured.length / 2)]);
+      rows.push(meanRow(measured));
     } finally {
       trainer.free();
     }
@@ -60,6 +64,18 @@ export async function rlStepRows(be: WebGpuBackend, checkpointUrl: string, steps
   const ref = rows[0].ours_ms;
   for (const r of rows) r.ratio = r.ours_ms / ref;
   return rows;
+}
+
+function meanRow(rs: RLStepRow[]): RLStepRow {
+  const m = (f: (r: RLStepRow) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
+  const phases = Object.keys(rs[0].phase_ms) as (keyof RLStepRow['phase_ms'])[];
+  return {
+    ...rs[0],
+    ours_ms: m((r) => r.ours_ms),
+    phase_ms: Object.fromEntries(phases.map((k) => [k, m((r) => r.phase_ms[k])])) as RLStepRow['phase_ms'],
+    generated_tokens: m((r) => r.generated_tokens), forward_tokens: m((r) => r.forward_tokens),
+    dispatches: m((r) => r.dispatches), submits: m((r) => r.submits), readbacks: m((r) => r.readbacks),
+  };
 }
 
 function row(shape: string, wall: number, m: StepMetrics, c: { d: number; s: number; r: number }): RLStepRow {

@@ -120,6 +120,42 @@ export function scoresMI(cfg: Pick<RLConfig, 'algo' | 'miMetricEvery'>, step: nu
   return cfg.algo === 'mirl' || (cfg.miMetricEvery > 0 && step % cfg.miMetricEvery === 0);
 }
 
+/** Each field as the config form labels it: the form and every message about a field use these words. */
+export const FIELD_LABELS: Record<keyof RLConfig, string> = {
+  algo: 'algorithm', N: 'N pre-samples', k: 'k forks', G: 'G trajectories', estimator: 'MI estimator', contrastiveK: 'contrastive K',
+  miScorer: 'MI scored by', miAgg: 'MI over tokens', miClip: 'MI clip per token (0 off)', percGate: 'malformed description',
+  percGateFloor: 'gate floor', percNorm: 'perception reward', percThreshold: 'perception threshold', formatReward: 'format reward',
+  lr: 'learning rate', clipLow: 'clip low', clipHigh: 'clip high', beta: 'KL coefficient', advNormalize: 'advantage',
+  wPerc: 'perception weight', wAns: 'answer weight', lossAgg: 'loss mean over', batchPrompts: 'prompts / step',
+  promptPool: 'prompt pool (0 fresh)', ppoEpochs: 'epochs / rollout', miniBatches: 'updates / epoch', warmupSteps: 'lr warm-up steps',
+  lrSchedule: 'lr schedule', adamBeta2: 'Adam beta2', dropFlatGroups: 'drop flat groups', temperature: 'temperature', topP: 'top-p',
+  maxDescTokens: 'max description tokens', maxAnswerTokens: 'max answer tokens', families: 'task families', knobs: 'difficulty',
+  seed: 'seed', steps: 'steps', heldoutEvery: 'held-out every', heldoutCount: 'held-out problems', heldoutSeed: 'held-out seed',
+  recordPrompts: 'recorded prompts / step', miMetricEvery: 'MI metric every (0 never)',
+};
+
+/**
+ * `base` with the fields of `diff` over it (a link's or a run file's config); knobs are merged
+ * one by one, so {"knobs": {"noise": 0.1}} changes only the noise. Settings this version does
+ * not know are left out and named.
+ */
+export function applyConfigDiff(base: RLConfig, diff: Record<string, unknown>): { config: RLConfig; unknown: string[] } {
+  const unknown = Object.keys(diff).filter((k) => !(k in base));
+  const known = Object.fromEntries(Object.entries(diff).filter(([k]) => k in base));
+  const config = { ...base, ...known } as RLConfig;
+  const kd = diff.knobs;
+  if (typeof kd === 'object' && kd !== null && !Array.isArray(kd)) {
+    unknown.push(...Object.keys(kd).filter((k) => !(k in base.knobs)).map((k) => `knobs.${k}`));
+    config.knobs = { ...base.knobs, ...Object.fromEntries(Object.entries(kd).filter(([k]) => k in base.knobs)) };
+  }
+  return { config, unknown };
+}
+
+/** validateRL's problems as sentences that name each field as the form does. */
+export function configErrorMessages(errs: Record<string, string>): string[] {
+  return Object.entries(errs).map(([k, m]) => (k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`));
+}
+
 /** Every field's problem, by field name; empty when the config is valid. */
 export function validateRL(c: RLConfig): Record<string, string> {
   const e: Record<string, string> = {};
@@ -148,6 +184,7 @@ export function validateRL(c: RLConfig): Record<string, string> {
   num('percThreshold', -20, 20);
   num('formatReward', 0, 1);
   num('lr', 0, 0.1);
+  if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)';
   num('clipLow', 0, 1);
   num('clipHigh', 0, 10);
   num('beta', 0, 10);
@@ -170,7 +207,7 @@ export function validateRL(c: RLConfig): Record<string, string> {
   int('maxDescTokens', 4, 60);
   int('maxAnswerTokens', 4, 40);
   if (!Array.isArray(c.families) || c.families.length === 0 || c.families.some((f) => !FAMILIES.includes(f))) e.families = `a non-empty subset of ${FAMILIES.join(', ')}`;
-  const k = validateKnobs(c.knobs);
+  const k = typeof c.knobs === 'object' && c.knobs !== null ? validateKnobs(c.knobs) : 'an object of difficulty settings';
   if (k) e.knobs = k;
   int('seed', 0, 2 ** 31 - 1);
   int('steps', 1, 100000);

@@ -1,8 +1,11 @@
-// A run as a file: config, per-step metrics and rollout records. Import checks
-// the shape and says what is wrong instead of loading half a run.
+// A run as a file: config, per-step metrics and rollout records. Import checks the
+// whole file against a schema and refuses it with the first problem's path, so that
+// a damaged or foreign file is a message, never half a run that breaks the page.
 
-import { validateRL, type RLConfig } from '../rl/config';
+import { z } from 'zod';
+import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../rl/config';
 import type { PromptRecord, StepMetrics } from '../rl/types';
+import { FAMILIES } from '../tasks/families';
 import { defaultsOfVersion, SCHEMA_VERSION } from './urlCodec';
 
 export interface RunFile {
@@ -14,28 +17,110 @@ export interface RunFile {
   records: PromptRecord[];
 }
 
+const num = z.number();
+const frac = z.number();
+const count = z.number().int().nonnegative();
+const nullableNum = z.number().nullable();
+
+// Fields added after v1 are optional: an older file is read as it was written.
+const stepMetrics = z.object({
+  step: count,
+  answer_acc: frac,
+  perception_acc: frac,
+  desc_f1: frac.optional(),
+  mean_mi: nullableNum,
+  mi_auc: nullableNum,
+  mi_group_auc: nullableNum.optional(),
+  reward_blind_frac: frac,
+  lucky_guesses: count,
+  generated_tokens: count,
+  forward_tokens: count,
+  complete_trajectories: count,
+  step_ms: num,
+  phase_ms: z.object({ sample: num, score: num, fork: num, update: num, metrics: num.optional() }),
+  loss: num,
+  kl: num,
+  entropy: num,
+  grad_norm: num,
+  lr: num.optional(),
+  updates: count.optional(),
+  zero_std_frac: frac.optional(),
+  heldout_answer_acc: frac.optional(),
+  heldout_perception_acc: frac.optional(),
+  error: z.string().optional(),
+});
+
+const trajectory = z.object({
+  description: z.array(z.string()),
+  continuation: z.array(z.string()),
+  mi: nullableNum,
+  kept: z.boolean(),
+  rAns: nullableNum,
+  rPerc: num,
+  advPerc: num,
+  advAns: num,
+  perceptionRight: z.boolean(),
+  answerRight: z.boolean().nullable(),
+  descF1: num.optional(),
+  tokAdv: z.array(num),
+  tokLogp: z.array(num),
+  tokEntropy: z.array(num),
+  tokDep: z.array(num),
+});
+
+const promptRecord = z.object({
+  step: count,
+  index: count,
+  family: z.enum(FAMILIES),
+  question: z.string(),
+  answer: z.string(),
+  groundTruthDescription: z.string(),
+  taskSeed: count,
+  taskIndex: count,
+  trajectories: z.array(trajectory),
+});
+
+const runFileSchema = z.object({
+  kind: z.literal('mirl-playground-run', { error: 'not a run file of the MIRL Playground' }),
+  version: z.number().int().positive(),
+  label: z.string().max(200).optional(),
+  config: z.record(z.string(), z.unknown()),
+  metrics: z.array(stepMetrics),
+  records: z.array(promptRecord),
+});
+
 export function exportRun(label: string, config: RLConfig, metrics: StepMetrics[], records: PromptRecord[]): string {
   const f: RunFile = { kind: 'mirl-playground-run', version: SCHEMA_VERSION, label, config, metrics, records };
   return JSON.stringify(f);
 }
 
+/** `where.what`: the first problem, named by its path in the file. */
+function firstIssue(e: z.ZodError): string {
+  const i = e.issues[0];
+  const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path ? `${path}: ${i.message}` : i.message;
+}
+
+/** The run in `text`, or an Error saying what is wrong with it (never anything else). */
 export function importRun(text: string): RunFile {
-  let f: Partial<RunFile>;
+  let raw: unknown;
   try {
-    f = JSON.parse(text) as Partial<RunFile>;
+    raw = JSON.parse(text);
   } catch (e) {
     throw new Error(`not a run file: ${(e as Error).message}`);
   }
-  if (f.kind !== 'mirl-playground-run') throw new Error('not a run file of the MIRL Playground');
-  if (typeof f.version !== 'number' || f.version > SCHEMA_VERSION) throw new Error(`run file of schema v${f.version}; this playground reads v${SCHEMA_VERSION}`);
-  if (!f.config || typeof f.config !== 'object') throw new Error('run file without a config');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a run file: not a JSON object');
+  if ((raw as { kind?: unknown }).kind !== 'mirl-playground-run') throw new Error('not a run file of the MIRL Playground');
+  const v = (raw as { version?: unknown }).version;
+  if (typeof v === 'number' && v > SCHEMA_VERSION) throw new Error(`run file of schema v${v}; this playground reads up to v${SCHEMA_VERSION}`);
+  const parsed = runFileSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`run file: ${firstIssue(parsed.error)}`);
+  const f = parsed.data;
   const base = defaultsOfVersion(f.version);
   if (!base) throw new Error(`run file of unknown schema version v${f.version}`);
-  // settings an older version did not have take the values that reproduce its behaviour
-  const config: RLConfig = { ...base, ...f.config };
-  const errs = validateRL(config);
-  if (Object.keys(errs).length) throw new Error(`run file config: ${Object.entries(errs).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
-  if (!Array.isArray(f.metrics) || f.metrics.some((m) => typeof m?.step !== 'number')) throw new Error('run file metrics are not a list of steps');
-  if (!Array.isArray(f.records)) throw new Error('run file records are not a list');
-  return { kind: 'mirl-playground-run', version: f.version, label: String(f.label ?? 'imported'), config, metrics: f.metrics, records: f.records };
+  const merged = applyConfigDiff(base, f.config);
+  if (merged.unknown.length) throw new Error(`run file config has unknown settings: ${merged.unknown.join(', ')}`);
+  const errs = validateRL(merged.config);
+  if (Object.keys(errs).length) throw new Error(`run file config: ${configErrorMessages(errs).join('; ')}`);
+  return { kind: 'mirl-playground-run', version: f.version, label: f.label ?? 'imported', config: merged.config, metrics: f.metrics as StepMetrics[], records: f.records as PromptRecord[] };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RL } from '../rl/config';
+import { CounterRng, Streams } from './rng';
+import { DEFAULT_RL, validateRL } from '../rl/config';
 import { decodeShare, encodeShare } from './urlCodec';
 
 describe('share URL codec', () => {
@@ -19,8 +20,8 @@ describe('share URL codec', () => {
       ['#v=5&c=e30', /newer version/],
       ['#v=0&c=e30', /unknown schema version/],
       ['#v=1&c=%%%', /not readable/],
-      ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k must be/],
-      ['#v=1&c=' + btoa('{"lr": "fast"}').replace(/=+$/, ''), /lr must be/],
+      ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k forks must be/],
+      ['#v=1&c=' + btoa('{"lr": "fast"}').replace(/=+$/, ''), /learning rate must be/],
       ['#v=1&c=' + btoa('{"bogus": 1}').replace(/=+$/, ''), /unknown settings: bogus/],
       ['#v=x', /schema version/],
       ['#v=1', /no config/],
@@ -60,5 +61,40 @@ describe('share URL codec', () => {
     expect(v3.config).toEqual({ ...DEFAULT_RL, miMetricEvery: 1 });
     expect(decodeShare('#v=4&c=e30').config.miMetricEvery).toBe(10);
     expect(decodeShare(encodeShare(v3.config)).config).toEqual(v3.config);
+  });
+
+  it('says a hash that is not a link was not understood, merges partial knobs, and names fields as the form does', () => {
+    expect(decodeShare('#hello-world').errors.join(' ')).toMatch(/"#hello-world" was not understood/);
+    expect(decodeShare('#').errors).toEqual([]);
+    const knobs = decodeShare('#v=4&c=' + btoa('{"knobs":{"noise":0.1}}').replace(/=+$/, ''));
+    expect(knobs.errors).toEqual([]);
+    expect(knobs.config.knobs).toEqual({ ...DEFAULT_RL.knobs, noise: 0.1 });
+    expect(decodeShare('#v=4&c=' + btoa('{"knobs":{"minObjects":6,"maxObjects":5}}').replace(/=+$/, '')).errors.join(' ')).toMatch(/min objects \(6\) must be at most max objects \(5\)/);
+    expect(decodeShare('#v=4&c=' + btoa('{"lr":0}').replace(/=+$/, '')).errors.join(' ')).toMatch(/learning rate must be above 0/);
+    expect(decodeShare('#v=4&c=' + btoa('{"knobs":null}').replace(/=+$/, '')).errors.join(' ')).toMatch(/difficulty/);
+  });
+
+  it('never throws, and gives a valid config or the defaults with reasons, on 10,000 random and mutated links', () => {
+    const rng = new CounterRng(4049, Streams.test, 1);
+    const good = encodeShare({ ...DEFAULT_RL, algo: 'grpo', G: 6, knobs: { ...DEFAULT_RL.knobs, noise: 0.05 } });
+    const json = JSON.stringify({ algo: 'grpo', G: 6, knobs: { noise: 0.05 }, families: ['count'] });
+    const chars = '#&=v0123456789c-_eyJabcXYZ%{}[]":,.';
+    for (let i = 0; i < 10_000; i++) {
+      let h: string;
+      const kind = i % 3;
+      if (kind === 0) h = Array.from({ length: rng.int(40) }, () => chars[rng.int(chars.length)]).join('');
+      else if (kind === 1) {
+        const at = rng.int(good.length);
+        h = good.slice(0, at) + (rng.int(2) ? chars[rng.int(chars.length)] : '') + good.slice(at + 1);
+      } else {
+        // valid base64 of damaged JSON: the decoder meets odd values, not only bad encodings
+        const at = rng.int(json.length);
+        const bad = json.slice(0, at) + ['null', '1e999', '"x"', '[]', '{}', '-1', ''][rng.int(7)] + json.slice(at + 1 + rng.int(4));
+        h = '#v=4&c=' + btoa(bad).replace(/=+$/, '');
+      }
+      const d = decodeShare(h);
+      if (d.errors.length === 0) expect(validateRL(d.config)).toEqual({});
+      else expect(d.config).toEqual(DEFAULT_RL);
+    }
   });
 });

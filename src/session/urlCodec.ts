@@ -4,7 +4,7 @@
 // Decoding never throws: a malformed, future-version or out-of-range URL gives
 // the defaults and the reasons.
 
-import { DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, validateRL, type RLConfig } from '../rl/config';
+import { applyConfigDiff, configErrorMessages, DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, validateRL, type RLConfig } from '../rl/config';
 
 export const SCHEMA_VERSION = 4;
 
@@ -66,7 +66,11 @@ export function encodeShare(config: RLConfig, run = true): string {
 export function decodeShare(hash: string): DecodedShare {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const fallback = (errors: string[], present = true): DecodedShare => ({ config: { ...DEFAULT_RL }, run: false, errors, present });
-  if (!params.has('c') && !params.has('v')) return fallback([], false);
+  if (!params.has('c') && !params.has('v')) {
+    // an empty hash is no link; anything else was meant as one and deserves a word
+    const h = hash.replace(/^#/, '');
+    return h.trim() === '' ? fallback([], false) : fallback([`the link's "#${h.length > 40 ? `${h.slice(0, 40)}…` : h}" was not understood (a share link ends in #v=${SCHEMA_VERSION}&c=...)`]);
+  }
   const v = params.get('v');
   if (v === null || !/^\d+$/.test(v)) return fallback([`the link has no valid schema version (v=${v ?? 'missing'})`]);
   if (Number(v) > SCHEMA_VERSION) return fallback([`the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`]);
@@ -81,10 +85,9 @@ export function decodeShare(hash: string): DecodedShare {
     return fallback(['the link\'s config is not readable (damaged or truncated link?)']);
   }
   if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) return fallback(['the link\'s config is not an object']);
-  const unknown = Object.keys(diff).filter((k) => !(k in DEFAULT_RL));
+  const { config, unknown } = applyConfigDiff(base, diff as Record<string, unknown>);
   if (unknown.length) return fallback([`the link has unknown settings: ${unknown.join(', ')}`]);
-  const config = { ...base, ...(diff as Partial<RLConfig>) } as RLConfig;
   const errs = validateRL(config);
-  if (Object.keys(errs).length) return fallback(Object.entries(errs).map(([k, m]) => `${k} must be ${m}`));
+  if (Object.keys(errs).length) return fallback(configErrorMessages(errs));
   return { config, run: params.get('run') === '1', errors: [], present: true };
 }

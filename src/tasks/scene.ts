@@ -53,11 +53,18 @@ export function cellOf(o: { x: number; y: number }): { row: number; col: number 
   return { row: Math.min(2, Math.floor(o.y * 3)), col: Math.min(2, Math.floor(o.x * 3)) };
 }
 
+/** The knobs as the difficulty form labels them, so that a message names what the user sees. */
+export const KNOB_LABELS: Record<keyof SceneKnobs, string> = {
+  minObjects: 'min objects', maxObjects: 'max objects', distractors: 'distractors', jitter: 'jitter', noise: 'pixel noise', occlusion: 'occlusion',
+};
+
 export function validateKnobs(k: SceneKnobs): string | null {
-  if (!Number.isInteger(k.minObjects) || k.minObjects < 1) return 'minObjects must be an integer >= 1';
-  if (!Number.isInteger(k.maxObjects) || k.maxObjects < k.minObjects || k.maxObjects > 9) return 'maxObjects must be an integer in [minObjects, 9]';
-  for (const key of ['distractors', 'jitter', 'occlusion'] as const) if (!(k[key] >= 0 && k[key] <= 1)) return `${key} must be in [0, 1]`;
-  if (!(k.noise >= 0 && k.noise <= 0.3)) return 'noise must be in [0, 0.3]';
+  const L = KNOB_LABELS;
+  if (!Number.isInteger(k.minObjects) || k.minObjects < 1 || k.minObjects > 9) return `${L.minObjects} must be an integer in [1, 9]`;
+  if (!Number.isInteger(k.maxObjects) || k.maxObjects < 1 || k.maxObjects > 9) return `${L.maxObjects} must be an integer in [1, 9]`;
+  if (k.minObjects > k.maxObjects) return `${L.minObjects} (${k.minObjects}) must be at most ${L.maxObjects} (${k.maxObjects})`;
+  for (const key of ['distractors', 'jitter', 'occlusion'] as const) if (!(k[key] >= 0 && k[key] <= 1)) return `${L[key]} must be in [0, 1]`;
+  if (!(k.noise >= 0 && k.noise <= 0.3)) return `${L.noise} must be in [0, 0.3]`;
   return null;
 }
 

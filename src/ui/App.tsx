@@ -11,12 +11,14 @@ function Notices() {
   const notices = useRunStore((s) => s.notices);
   const urlErrors = useRunStore((s) => s.urlErrors);
   const dismiss = useRunStore((s) => s.dismissNotice);
+  const dismissUrl = useRunStore((s) => s.dismissUrlErrors);
   return (
     <>
       {urlErrors.length > 0 && (
         <div className="panel error" data-testid="url-error">
           <b>This link could not be used</b>; the defaults are loaded instead.
           <ul>{urlErrors.map((e) => <li key={e}>{e}</li>)}</ul>
+          <button data-testid="dismiss-url-error" onClick={dismissUrl}>dismiss</button>
         </div>
       )}
       {notices.map((n, i) => (

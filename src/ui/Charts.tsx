@@ -56,7 +56,7 @@ export function Charts() {
       <h2>
         Live curves
         <label className="xsel">
-          x axis
+          <span>x axis </span>
           <select value={x} onChange={(e) => setX(e.target.value as 'step' | 'tokens')} data-testid="x-axis">
             <option value="step">step</option>
             <option value="tokens">generated tokens</option>

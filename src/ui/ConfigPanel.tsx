@@ -1,10 +1,12 @@
-import { ALGORITHMS, ESTIMATORS, LR_SCHEDULES, MI_AGGS, MI_SCORERS, PERC_GATES, PERC_NORMS, type RLConfig } from '../rl/config';
+import { ALGORITHMS, ESTIMATORS, FIELD_LABELS, LR_SCHEDULES, MI_AGGS, MI_SCORERS, PERC_GATES, PERC_NORMS, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
+import { KNOB_LABELS } from '../tasks/scene';
 import { useRunStore } from './stores/runStore';
 
 type NumKey = { [K in keyof RLConfig]: RLConfig[K] extends number ? K : never }[keyof RLConfig];
 
-function NumField({ k, label, step = 1 }: { k: NumKey; label: string; step?: number }) {
+function NumField({ k, step = 1 }: { k: NumKey; step?: number }) {
+  const label = FIELD_LABELS[k];
   const value = useRunStore((s) => s.draft[k]);
   const error = useRunStore((s) => s.fieldErrors[k]);
   const setField = useRunStore((s) => s.setField);
@@ -27,7 +29,8 @@ function NumField({ k, label, step = 1 }: { k: NumKey; label: string; step?: num
   );
 }
 
-function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'miAgg' | 'percGate' | 'percNorm' | 'advNormalize' | 'lossAgg' | 'lrSchedule'>({ k, label, options }: { k: K; label: string; options: readonly string[] }) {
+function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'miAgg' | 'percGate' | 'percNorm' | 'advNormalize' | 'lossAgg' | 'lrSchedule'>({ k, options }: { k: K; options: readonly string[] }) {
+  const label = FIELD_LABELS[k];
   const value = useRunStore((s) => s.draft[k]);
   const setField = useRunStore((s) => s.setField);
   return (
@@ -40,7 +43,8 @@ function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'miAgg' | 'percGat
   );
 }
 
-function Knob({ k, label, step }: { k: keyof RLConfig['knobs']; label: string; step: number }) {
+function Knob({ k, step }: { k: keyof RLConfig['knobs']; step: number }) {
+  const label = KNOB_LABELS[k];
   const knobs = useRunStore((s) => s.draft.knobs);
   const error = useRunStore((s) => s.fieldErrors.knobs);
   const setField = useRunStore((s) => s.setField);
@@ -48,7 +52,7 @@ function Knob({ k, label, step }: { k: keyof RLConfig['knobs']; label: string; s
     <label className={`field${error ? ' invalid' : ''}`}>
       <span>{label}</span>
       <input type="number" step={step} data-testid={`knob-${k}`} defaultValue={knobs[k]} key={knobs[k]}
-        onBlur={(e) => setField('knobs', { ...knobs, [k]: Number(e.target.value) })} />
+        onBlur={(e) => setField('knobs', { ...knobs, [k]: e.target.value.trim() === '' ? NaN : Number(e.target.value) })} />
     </label>
   );
 }
@@ -61,44 +65,44 @@ export function ConfigPanel() {
     <section className="panel config" data-testid="config">
       <h2>Configure</h2>
       <div className="grid">
-        <Select k="algo" label="algorithm" options={ALGORITHMS} />
+        <Select k="algo" options={ALGORITHMS} />
         {draft.algo === 'mirl' ? (
           <>
-            <NumField k="N" label="N pre-samples" />
-            <NumField k="k" label="k forks" />
+            <NumField k="N" />
+            <NumField k="k" />
           </>
         ) : (
-          <NumField k="G" label="G trajectories" />
+          <NumField k="G" />
         )}
-        <Select k="estimator" label="MI estimator" options={ESTIMATORS} />
-        {draft.estimator === 'contrastive' && <NumField k="contrastiveK" label="contrastive K" />}
-        <Select k="miScorer" label="MI scored by" options={MI_SCORERS} />
-        <Select k="miAgg" label="MI over tokens" options={MI_AGGS} />
-        <NumField k="miClip" label="MI clip per token (0 off)" step={0.5} />
-        <Select k="percGate" label="malformed description" options={PERC_GATES} />
-        {draft.percGate === 'floor' && <NumField k="percGateFloor" label="gate floor" step={1} />}
-        <Select k="percNorm" label="perception reward" options={PERC_NORMS} />
-        <NumField k="lr" label="learning rate" step={0.0001} />
-        <NumField k="clipLow" label="clip low" step={0.01} />
-        <NumField k="clipHigh" label="clip high" step={0.01} />
-        <NumField k="beta" label="KL coefficient" step={0.01} />
-        <NumField k="batchPrompts" label="prompts / step" />
-        <NumField k="promptPool" label="prompt pool (0 fresh)" />
-        <NumField k="miniBatches" label="updates / epoch" />
-        <NumField k="ppoEpochs" label="epochs / rollout" />
-        <NumField k="warmupSteps" label="lr warm-up steps" />
-        <Select k="lrSchedule" label="lr schedule" options={LR_SCHEDULES} />
-        <NumField k="adamBeta2" label="Adam beta2" step={0.001} />
-        <Select k="advNormalize" label="advantage" options={['std', 'none']} />
-        <Select k="lossAgg" label="loss mean over" options={['token', 'sequence']} />
+        <Select k="estimator" options={ESTIMATORS} />
+        {draft.estimator === 'contrastive' && <NumField k="contrastiveK" />}
+        <Select k="miScorer" options={MI_SCORERS} />
+        <Select k="miAgg" options={MI_AGGS} />
+        <NumField k="miClip" step={0.5} />
+        <Select k="percGate" options={PERC_GATES} />
+        {draft.percGate === 'floor' && <NumField k="percGateFloor" step={1} />}
+        <Select k="percNorm" options={PERC_NORMS} />
+        <NumField k="lr" step={0.0001} />
+        <NumField k="clipLow" step={0.01} />
+        <NumField k="clipHigh" step={0.01} />
+        <NumField k="beta" step={0.01} />
+        <NumField k="batchPrompts" />
+        <NumField k="promptPool" />
+        <NumField k="miniBatches" />
+        <NumField k="ppoEpochs" />
+        <NumField k="warmupSteps" />
+        <Select k="lrSchedule" options={LR_SCHEDULES} />
+        <NumField k="adamBeta2" step={0.001} />
+        <Select k="advNormalize" options={['std', 'none']} />
+        <Select k="lossAgg" options={['token', 'sequence']} />
         <label className="field">
-          <span>drop flat groups</span>
+          <span>{FIELD_LABELS.dropFlatGroups}</span>
           <input type="checkbox" data-testid="field-dropFlatGroups" checked={draft.dropFlatGroups} onChange={(e) => setField('dropFlatGroups', e.target.checked)} />
         </label>
-        <NumField k="seed" label="seed" />
-        <NumField k="steps" label="steps" />
-        <NumField k="heldoutEvery" label="held-out every" />
-        {draft.algo !== 'mirl' && <NumField k="miMetricEvery" label="MI metric every (0 never)" />}
+        <NumField k="seed" />
+        <NumField k="steps" />
+        <NumField k="heldoutEvery" />
+        {draft.algo !== 'mirl' && <NumField k="miMetricEvery" />}
       </div>
       <fieldset className={errors.families ? 'invalid' : ''}>
         <legend>task families</legend>
@@ -113,11 +117,11 @@ export function ConfigPanel() {
       </fieldset>
       <fieldset className={errors.knobs ? 'invalid' : ''}>
         <legend>difficulty</legend>
-        <Knob k="minObjects" label="min objects" step={1} />
-        <Knob k="maxObjects" label="max objects" step={1} />
-        <Knob k="noise" label="pixel noise" step={0.01} />
-        <Knob k="occlusion" label="occlusion" step={0.05} />
-        <Knob k="jitter" label="jitter" step={0.1} />
+        <Knob k="minObjects" step={1} />
+        <Knob k="maxObjects" step={1} />
+        <Knob k="noise" step={0.01} />
+        <Knob k="occlusion" step={0.05} />
+        <Knob k="jitter" step={0.1} />
         {errors.knobs && <em className="why" data-testid="error-knobs">{errors.knobs}</em>}
       </fieldset>
     </section>

@@ -6,10 +6,10 @@ import { useRunStore } from './stores/runStore';
 export function GpuReport() {
   const { probe, runProbe } = useGpuStore();
   const backend = useRunStore((s) => s.backend);
-  const useCpu = () => {
+  const smallSettings = () => {
     const s = useRunStore.getState();
     s.setBackend('cpu');
-    // small settings: the CPU reference is slow
+    // the CPU reference is slow
     s.setField('batchPrompts', 1);
     s.setField('N', 4);
     s.setField('k', 2);
@@ -20,6 +20,10 @@ export function GpuReport() {
   useEffect(() => {
     void runProbe();
   }, [runProbe]);
+  // Without WebGPU the CPU backend is the only one that can run: select it.
+  useEffect(() => {
+    if (probe && !probe.ok) useRunStore.getState().setBackend('cpu');
+  }, [probe]);
 
   if (!probe) return <p data-testid="gpu-probing">Requesting a WebGPU adapter…</p>;
   if (!probe.ok) {
@@ -28,10 +32,11 @@ export function GpuReport() {
         <h2>WebGPU is not available</h2>
         <p data-testid="no-webgpu-reason">{probe.reason}</p>
         <p>{probe.advice}</p>
-        <p>The CPU reference backend still runs everything here, slowly, with small settings.</p>
-        <button data-testid="use-cpu" onClick={useCpu} disabled={backend === 'cpu'}>
-          {backend === 'cpu' ? 'Using the CPU backend' : 'Run on the CPU backend'}
-        </button>
+        <p>
+          The CPU reference backend runs everything here instead{backend === 'cpu' ? ' (selected)' : ''}, slowly: small
+          settings keep a step to seconds.
+        </p>
+        <button data-testid="use-cpu" onClick={smallSettings}>Use small settings on the CPU backend</button>
       </section>
     );
   }

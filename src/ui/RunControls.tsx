@@ -34,7 +34,7 @@ export function RunControls() {
         <button data-testid="step" disabled={invalid || live?.status === 'running' || live?.status === 'loading'} onClick={s.stepOnce}>Step once</button>
         <button data-testid="reset" disabled={!live} onClick={s.reset}>Reset</button>
         <label className="backend">
-          backend
+          <span>backend </span>
           <select data-testid="backend" value={s.backend} onChange={(e) => s.setBackend(e.target.value as 'webgpu' | 'cpu')}>
             <option value="webgpu">WebGPU</option>
             <option value="cpu">CPU (slow)</option>

@@ -45,6 +45,7 @@ interface Store {
   exportRun(id: number): string;
   importRun(text: string): void;
   dismissNotice(i: number): void;
+  dismissUrlErrors(): void;
 }
 
 let client: TrainerClient | null = null;
@@ -78,8 +79,11 @@ export const useRunStore = create<Store>((set, get) => {
         set((s) => ({ notices: [...s.notices, m.message] }));
         break;
       case 'error':
-        set((s) => ({ notices: [...s.notices, m.message] }));
-        if (m.fatal) patchLive(() => ({ status: 'error', error: m.message }));
+        // a fatal error is the run's status (shown once, there); the download bar goes with it
+        if (m.fatal) {
+          set({ load: null });
+          patchLive(() => ({ status: 'error', error: m.message }));
+        } else set((s) => ({ notices: [...s.notices, m.message] }));
         break;
     }
   };
@@ -171,6 +175,9 @@ export const useRunStore = create<Store>((set, get) => {
       } catch (e) {
         set((s) => ({ notices: [...s.notices, `import failed: ${(e as Error).message}`] }));
       }
+    },
+    dismissUrlErrors() {
+      set({ urlErrors: [] });
     },
     dismissNotice(i) {
       set((s) => ({ notices: s.notices.filter((_, j) => j !== i) }));
