@@ -35,7 +35,7 @@ const ck = readCheckpointDir(dir).checkpoint;
 
 /** The rollout figures a check compares: answer reward, answer accuracy, exact descriptions, description F1. */
 const FIGS = ['answer_acc', 'perception_acc', 'desc_f1', 'mean_mi'] as const;
-/** The mean over the steps that have the figure (MI is scored every `miMetricEvery` steps where it is only a metric). */
+/** The mean over the steps that have the figure (MI is scored every `metricEvery` steps where it is only a metric). */
 const avg = (ms: StepMetrics[], k: (typeof FIGS)[number]) => {
   const xs = ms.flatMap((m) => (m[k] === null ? [] : [m[k]]));
   return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : NaN;
@@ -77,7 +77,7 @@ async function check(kind: 'pool' | 'fresh') {
     const { metrics } = await t.trainStep();
     ms.push(metrics);
     if (metrics.error) throw new Error(metrics.error);
-    console.log(`${kind} step ${s}: answer ${metrics.answer_acc.toFixed(3)} desc exact ${metrics.perception_acc.toFixed(3)} F1 ${metrics.desc_f1.toFixed(3)} MI ${metrics.mean_mi?.toFixed(3) ?? '–'} kl ${metrics.kl.toFixed(4)} (${(metrics.step_ms / 1000).toFixed(1)} s)`);
+    console.log(`${kind} step ${s}: answer ${metrics.answer_acc.toFixed(3)} desc exact ${metrics.perception_acc.toFixed(3)} F1 ${metrics.desc_f1.toFixed(3)} MI ${metrics.mean_mi?.toFixed(3) ?? '–'} kl ${metrics.kl?.toFixed(4) ?? "–"} (${(metrics.step_ms / 1000).toFixed(1)} s)`);
   }
   const after = heldout > 0 ? await heldoutFigures(be, await t.model.params.toHost()) : null;
   t.free();

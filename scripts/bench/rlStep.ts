@@ -27,8 +27,8 @@ const BASE: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, seed: 3 };
 /** The rows, first the reference every ratio is taken against. */
 export const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
   { shape: `grpo G16 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 16 } },
-  // the measured steps (1, 2, ...) are not MI-metric steps at the default miMetricEvery; this row pays for it every step
-  { shape: `grpo G16 P${BASE.batchPrompts} MI metric every step`, config: { ...BASE, algo: 'grpo', G: 16, miMetricEvery: 1 } },
+  // the measured steps (1, 2, ...) are not MI-metric steps at the default metricEvery; this row pays for it every step
+  { shape: `grpo G16 P${BASE.batchPrompts} MI metric every step`, config: { ...BASE, algo: 'grpo', G: 16, metricEvery: 1 } },
   { shape: `mirl N${BASE.N} k${BASE.k} P${BASE.batchPrompts}`, config: { ...BASE, algo: 'mirl' } },
   { shape: `grpo G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 6 } },
   { shape: `perception-r1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'perception-r1', G: 6 } },

@@ -85,11 +85,12 @@ export interface RLConfig {
   /** Prompts per step whose rollouts are recorded in full. */
   recordPrompts: number;
   /**
-   * Where MI is only a metric (GRPO, Vision-SR1, Perception-R1 do not reward it), score it
-   * every this many steps (0: never): its teacher-forced pass cost GRPO-16 a third of its step.
-   * MIRL scores every step, since MI is its reward.
+   * Metrics that cost an extra forward pass are computed every this many steps (0: never): MI
+   * where it is not the reward (GRPO, Vision-SR1, Perception-R1; its pass cost GRPO-16 a third
+   * of its step) and the KL to the warm start where beta = 0 (its reference pass). MIRL scores
+   * MI every step, since MI is its reward, and beta > 0 computes KL every step, since it is in the loss.
    */
-  miMetricEvery: number;
+  metricEvery: number;
 }
 
 /**
@@ -106,19 +107,26 @@ export const V2_DEFAULTS: RLConfig = {
   batchPrompts: 4, promptPool: 0, ppoEpochs: 1, miniBatches: 1, warmupSteps: 0, lrSchedule: 'constant', adamBeta2: 0.99, dropFlatGroups: false,
   temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24,
   families: [...FAMILIES], knobs: DEFAULT_KNOBS,
-  seed: 1, steps: 100, heldoutEvery: 10, heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2, miMetricEvery: 1,
+  seed: 1, steps: 100, heldoutEvery: 10, heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2, metricEvery: 1,
 };
 
 /** v3: MIRL's perception reward is the summed MI, gated for well-formedness (README, "The perception reward, checked"). */
 export const V3_DEFAULTS: RLConfig = { ...V2_DEFAULTS, miAgg: 'sum', percGate: 'lowest' };
 
-/** v4: where MI is only a metric, it is scored every 10 steps, not every step. */
-export const DEFAULT_RL: RLConfig = { ...V3_DEFAULTS, miMetricEvery: 10 };
+/** v4: metrics that need an extra pass (MI where it is not the reward, KL at beta = 0) every 10 steps. */
+export const DEFAULT_RL: RLConfig = { ...V3_DEFAULTS, metricEvery: 10 };
 
-/** Whether this step scores MI: always where it is the reward, every `miMetricEvery` steps where it is only measured. */
-export function scoresMI(cfg: Pick<RLConfig, 'algo' | 'miMetricEvery'>, step: number): boolean {
-  return cfg.algo === 'mirl' || (cfg.miMetricEvery > 0 && step % cfg.miMetricEvery === 0);
+/** Whether this step scores MI: always where it is the reward, every `metricEvery` steps where it is only measured. */
+export function scoresMI(cfg: Pick<RLConfig, 'algo' | 'metricEvery'>, step: number): boolean {
+  return cfg.algo === 'mirl' || metricStep(cfg, step);
 }
+
+/** Whether this step computes the KL to the warm start: always when it is in the loss, on metric steps otherwise. */
+export function measuresKL(cfg: Pick<RLConfig, 'beta' | 'metricEvery'>, step: number): boolean {
+  return cfg.beta > 0 || metricStep(cfg, step);
+}
+
+const metricStep = (cfg: Pick<RLConfig, 'metricEvery'>, step: number) => cfg.metricEvery > 0 && step % cfg.metricEvery === 0;
 
 /** Each field as the config form labels it: the form and every message about a field use these words. */
 export const FIELD_LABELS: Record<keyof RLConfig, string> = {
@@ -131,7 +139,7 @@ export const FIELD_LABELS: Record<keyof RLConfig, string> = {
   lrSchedule: 'lr schedule', adamBeta2: 'Adam beta2', dropFlatGroups: 'drop flat groups', temperature: 'temperature', topP: 'top-p',
   maxDescTokens: 'max description tokens', maxAnswerTokens: 'max answer tokens', families: 'task families', knobs: 'difficulty',
   seed: 'seed', steps: 'steps', heldoutEvery: 'held-out every', heldoutCount: 'held-out problems', heldoutSeed: 'held-out seed',
-  recordPrompts: 'recorded prompts / step', miMetricEvery: 'MI metric every (0 never)',
+  recordPrompts: 'recorded prompts / step', metricEvery: 'extra-pass metrics every (0 never)',
 };
 
 /**
@@ -215,6 +223,6 @@ export function validateRL(c: RLConfig): Record<string, string> {
   int('heldoutCount', 0, 2000);
   int('heldoutSeed', 0, 2 ** 31 - 1);
   int('recordPrompts', 0, 64);
-  int('miMetricEvery', 0, 100000);
+  int('metricEvery', 0, 100000);
   return e;
 }

@@ -167,7 +167,7 @@ describe('RL trainer (CPU backend, tiny model)', () => {
     await expect(t.trainStep()).rejects.toThrow(/run stopped/);
   });
 
-  it('scores MI every miMetricEvery steps where it is only a metric, and trains exactly as when it scores every step', async () => {
+  it('scores MI (where it is only a metric) and KL (at beta 0) every metricEvery steps, and trains exactly as when it scores every step', async () => {
     const run = async (over: Partial<RLConfig>) => {
       const t = new RLTrainer(new CpuBackend(), cfg({ algo: 'grpo', ...over }), ck(4));
       const out = [];
@@ -175,12 +175,14 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       t.free();
       return out;
     };
-    const every = await run({ miMetricEvery: 1 }), sparse = await run({ miMetricEvery: 3 });
+    const every = await run({ metricEvery: 1 }), sparse = await run({ metricEvery: 3 });
     expect(sparse.map((r) => r.metrics.mean_mi === null)).toEqual([false, true, true, false]);
+    // KL at beta = 0: measured on the same steps (the reference pass)
+    expect(sparse.map((r) => r.metrics.kl === null)).toEqual([false, true, true, false]);
     expect(sparse[1].records[0].trajectories.every((x) => x.mi === null && x.tokDep.every((d) => d === 0))).toBe(true);
-    expect(sparse[1].metrics.forward_tokens).toBe(every[1].metrics.forward_tokens);
+    expect(sparse[1].metrics.forward_tokens).toBeLessThan(every[1].metrics.forward_tokens); // no reference pass
     const training = (r: Awaited<ReturnType<typeof run>>[number]) => {
-      const { step_ms: _a, phase_ms: _b, mean_mi: _c, mi_auc: _d, mi_group_auc: _e, ...m } = r.metrics;
+      const { step_ms: _a, phase_ms: _b, mean_mi: _c, mi_auc: _d, mi_group_auc: _e, kl: _f, forward_tokens: _g, ...m } = r.metrics;
       return { m, desc: r.records[0].trajectories.map((x) => [x.description, x.continuation, x.tokAdv, x.tokLogp]) };
     };
     expect(sparse.map(training)).toEqual(every.map(training));
@@ -207,5 +209,16 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       const [da, db] = [await be.read(forced.dep), await be.read(sampled.dep)];
       for (let i = 0; i < da.length; i++) expect(db[i]).toBeCloseTo(da[i], 4);
     }
+  });
+
+  it('measures the KL to the warm start at beta 0 on metric steps, and it grows once the policy moves', async () => {
+    // MIRL's MI reward varies within a group even for a random model, so the policy moves (no gate: all would be malformed)
+    const t = new RLTrainer(new CpuBackend(), cfg({ algo: 'mirl', beta: 0, metricEvery: 2, lr: 0.05, percGate: 'off' }), ck(7));
+    const kl: (number | null)[] = [];
+    for (let s = 0; s < 5; s++) kl.push((await t.trainStep()).metrics.kl);
+    t.free();
+    expect(kl.map((x) => x === null)).toEqual([false, true, false, true, false]);
+    expect(kl[0]).toBeCloseTo(0, 6); // the policy is the warm start
+    expect(kl[4]!).toBeGreaterThan(1e-6);
   });
 });

@@ -14,7 +14,7 @@ import { grpoRollout } from './algorithms/grpo';
 import type { AlgoRollout } from './algorithms/types';
 import { perceptionR1Rollout } from './algorithms/perceptionR1';
 import { visionSr1Rollout } from './algorithms/visionSr1';
-import { validateRL, type RLConfig } from './config';
+import { measuresKL, validateRL, type RLConfig } from './config';
 import { auc, groupedAuc, mean, rewardBlindFraction, zeroStdFraction } from './metrics';
 import { stepPrompts } from './rollout';
 import type { PromptRecord, StepMetrics, StepReport } from './types';
@@ -44,8 +44,8 @@ export class RLTrainer {
     const errors = validateRL(cfg);
     if (Object.keys(errors).length) throw new Error(`invalid RL config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
     this.model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
-    // The frozen warm start: the KL reference and, when chosen, the MI scorer.
-    this.ref = cfg.beta > 0 || cfg.miScorer === 'warmstart' ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors)) : null;
+    // The frozen warm start: the KL reference (in the loss, or only measured) and, when chosen, the MI scorer.
+    this.ref = cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart' ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors)) : null;
     this.scorer = cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
     this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: cfg.adamBeta2, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
   }
@@ -72,7 +72,8 @@ export class RLTrainer {
     const r = await this.rollout(step);
     const t1 = performance.now();
     const lr = learningRate(cfg, step);
-    const u = await policyUpdate(this.model, this.opt, this.ref, r.batch, cfg, lr);
+    const klMeasured = measuresKL(cfg, step);
+    const u = await policyUpdate(this.model, this.opt, this.ref, r.batch, { ...cfg, measureKL: klMeasured }, lr);
     const t2 = performance.now();
     const rows = r.batch.rows, N = r.batch.N;
 
@@ -96,7 +97,7 @@ export class RLTrainer {
       step_ms: t2 - t0,
       phase_ms: { ...r.phase, update: t2 - t1 },
       loss: u.loss,
-      kl: u.kl,
+      kl: klMeasured ? u.kl : null,
       entropy: u.entropy,
       grad_norm: u.gradNorm,
       lr,

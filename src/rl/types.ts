@@ -8,7 +8,7 @@ export interface StepMetrics {
   perception_acc: number;
   /** Mean object-level F1 of the step's sampled descriptions against their scenes. */
   desc_f1: number;
-  /** null on a step that did not score MI (where it is only a metric: every `miMetricEvery` steps). */
+  /** null on a step that did not score MI (where it is only a metric: every `metricEvery` steps). */
   mean_mi: number | null;
   /** AUC of the MI score for predicting an exactly right description (0.5 = no signal); null when all right or all wrong. */
   mi_auc: number | null;
@@ -24,7 +24,8 @@ export interface StepMetrics {
   /** Wall time of the step, and of its phases: metrics is what follows the update (records, held-out evaluation). */
   phase_ms: { sample: number; score: number; fork: number; update: number; metrics?: number };
   loss: number;
-  kl: number;
+  /** KL to the warm start (k3, per token); null on a step that did not compute it (beta = 0 outside metric steps). */
+  kl: number | null;
   entropy: number;
   grad_norm: number;
   /** The step's learning rate and optimiser steps (minibatches x epochs). */

@@ -47,7 +47,10 @@ export interface UpdateResult {
   forwardTokens: number;
 }
 
-type UpdateCfg = Pick<RLConfig, 'advNormalize' | 'wPerc' | 'wAns' | 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'dropFlatGroups' | 'ppoEpochs' | 'miniBatches'>;
+type UpdateCfg = Pick<RLConfig, 'advNormalize' | 'wPerc' | 'wAns' | 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'dropFlatGroups' | 'ppoEpochs' | 'miniBatches'> & {
+  /** Run the reference pass for the KL metric even at beta = 0 (where it does not enter the loss). */
+  measureKL?: boolean;
+};
 
 const allEqual = (xs: readonly number[]) => xs.every((x) => x === xs[0]);
 
@@ -144,7 +147,7 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
   be.entropy(ent, logits, n, V);
   let lpRef = lpOld;
   let forwardTokens = n;
-  if (ref && cfg.beta > 0) {
+  if (ref && (cfg.beta > 0 || cfg.measureKL)) {
     lpRef = be.zeros([n]);
     const lseRef = be.zeros([n]);
     be.logSoftmaxGather(lpRef, lseRef, ref.forward(enc, dec), targets, n, V);

@@ -39,7 +39,7 @@ const stepMetrics = z.object({
   step_ms: num,
   phase_ms: z.object({ sample: num, score: num, fork: num, update: num, metrics: num.optional() }),
   loss: num,
-  kl: num,
+  kl: nullableNum,
   entropy: num,
   grad_norm: num,
   lr: num.optional(),

@@ -58,8 +58,8 @@ describe('share URL codec', () => {
   it('keeps a v3 link scoring the MI metric every step, as it did', () => {
     const v3 = decodeShare('#v=3&c=e30');
     expect(v3.errors).toEqual([]);
-    expect(v3.config).toEqual({ ...DEFAULT_RL, miMetricEvery: 1 });
-    expect(decodeShare('#v=4&c=e30').config.miMetricEvery).toBe(10);
+    expect(v3.config).toEqual({ ...DEFAULT_RL, metricEvery: 1 });
+    expect(decodeShare('#v=4&c=e30').config.metricEvery).toBe(10);
     expect(decodeShare(encodeShare(v3.config)).config).toEqual(v3.config);
   });
 

@@ -14,11 +14,18 @@ interface ChartDef {
   note?: (runs: Run[]) => string | null;
 }
 
-/** MI is scored every step where it is the reward (MIRL), every `miMetricEvery` steps where it is only measured. */
+/** MI is scored every step where it is the reward (MIRL), every `metricEvery` steps where it is only measured. */
 const MI_NOTE = (runs: Run[]): string | null => {
-  const sparse = runs.filter((r) => r.config.algo !== 'mirl' && r.config.miMetricEvery !== 1);
+  const sparse = runs.filter((r) => r.config.algo !== 'mirl' && r.config.metricEvery !== 1);
   if (!sparse.length) return null;
-  return `scored ${sparse.map((r) => `${r.config.miMetricEvery > 0 ? `every ${r.config.miMetricEvery} steps` : 'never'} for ${r.label}`).join('; ')} (MI is only a metric there)`;
+  return `scored ${sparse.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ')} (MI is only a metric there)`;
+};
+
+/** KL is in the loss (and computed every step) only at beta > 0; at beta 0 its reference pass runs on metric steps. */
+const KL_NOTE = (runs: Run[]): string | null => {
+  const sparse = runs.filter((r) => r.config.beta === 0);
+  if (!sparse.length) return null;
+  return `beta 0: measured ${sparse.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ')} (one reference forward pass each)`;
 };
 
 const CHARTS: ChartDef[] = [
@@ -31,7 +38,7 @@ const CHARTS: ChartDef[] = [
   { title: 'MI AUC within prompt groups (0.5 = no signal)', value: (m) => m.mi_group_auc, note: MI_NOTE },
   { title: 'reward-blind fraction', value: (m) => m.reward_blind_frac },
   { title: 'loss', value: (m) => m.loss },
-  { title: 'KL to warm start', value: (m) => m.kl },
+  { title: 'KL to warm start', value: (m) => m.kl, note: KL_NOTE },
   { title: 'generated tokens per step', value: (m) => m.generated_tokens },
 ];
 

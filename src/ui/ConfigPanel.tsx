@@ -102,7 +102,7 @@ export function ConfigPanel() {
         <NumField k="seed" />
         <NumField k="steps" />
         <NumField k="heldoutEvery" />
-        {draft.algo !== 'mirl' && <NumField k="miMetricEvery" />}
+        <NumField k="metricEvery" />
       </div>
       <fieldset className={errors.families ? 'invalid' : ''}>
         <legend>task families</legend>

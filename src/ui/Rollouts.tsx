@@ -20,7 +20,7 @@ function Badge({ ok, yes, no }: { ok: boolean | null; yes: string; no: string })
 }
 
 export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
-  // Unscored steps (MI only a metric, scored every miMetricEvery steps) keep the sampling order.
+  // Unscored steps (MI only a metric, scored every metricEvery steps) keep the sampling order.
   const order = useMemo(() => rec.trajectories.map((t, i) => ({ t, i })).sort((a, b) => (b.t.mi ?? 0) - (a.t.mi ?? 0)), [rec]);
   const maxAbs = Math.max(1e-6, ...rec.trajectories.map((t) => Math.abs(t.mi ?? 0)));
   const unscored = rec.trajectories.every((t) => t.mi === null);
@@ -36,7 +36,7 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
       {unscored && (
         <p className="muted" data-testid="mi-unscored">
           MI not scored at step {rec.step}: {run.config.algo} does not reward it, so it is measured{' '}
-          {run.config.miMetricEvery > 0 ? `every ${run.config.miMetricEvery} steps` : 'never in this run'} (setting "MI metric every").
+          {run.config.metricEvery > 0 ? `every ${run.config.metricEvery} steps` : 'never in this run'} (setting "extra-pass metrics every").
         </p>
       )}
       <ol className="branches">

@@ -1,6 +1,6 @@
 // The part GRPO, Vision-SR1 and Perception-R1 share: G complete trajectories per
 // prompt, split into description and continuation, labelled, and MI-scored for the
-// metrics every `miMetricEvery` steps (MI plays no part in their updates).
+// metrics every `metricEvery` steps (MI plays no part in their updates).
 
 import type { TinyVLM } from '../../model/tinyvlm';
 import { scoresMI, type RLConfig } from '../config';
