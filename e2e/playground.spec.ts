@@ -3,7 +3,7 @@
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_RL } from '../src/rl/config';
-import { encodeShare } from '../src/session/urlCodec';
+import { decodeShare, encodeShare } from '../src/session/urlCodec';
 import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from './chromium';
 
 const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
@@ -167,6 +167,92 @@ test('bad input never blanks the page: broken run files, a garbage link, partial
   // labels read as words
   await expect(page.getByLabel('backend')).toHaveValue(/webgpu|cpu/);
   await expect(page.getByLabel('x axis')).toHaveValue('step');
+});
+
+test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from the legend, CSVs; runs named, renamed, linked, stopped, deleted, and back after a reload', async ({ page, baseURL }) => {
+  const cfg = { ...SMALL, heldoutEvery: 1, heldoutCount: 4, steps: 2, metricEvery: 1 };
+  await page.goto('./' + encodeShare(cfg, true));
+  await expect(page.getByTestId('status')).toHaveText('done', { timeout: 150_000 });
+  // the warm start is the first point of the held-out curves: 3 points after 2 steps
+  const heldout = page.getByTestId('chart-answer accuracy (held-out)');
+  const [heldCsv] = await Promise.all([page.waitForEvent('download'), heldout.getByTestId('chart-csv').click()]);
+  expect(readFileSync((await heldCsv.path())!, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1])).toEqual(['0', '1', '2']);
+  await expect(heldout.locator('.recharts-line path')).not.toHaveCount(0);
+  // KL at beta 0 and the zero-std fraction have their own charts
+  await expect(page.getByTestId('chart-KL to warm start').locator('.recharts-line path')).toHaveCount(2); // smoothed, raw behind
+  await expect(page.getByTestId('chart-zero-std groups')).toBeVisible();
+
+  // a second run with the same config is told apart; names say algorithm, sizes, seed and backend
+  await page.getByTestId('field-steps').fill('1');
+  await page.getByTestId('field-steps').press('Enter');
+  await page.getByTestId('field-steps').fill('2');
+  await page.getByTestId('field-steps').press('Enter');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-status').nth(1)).toHaveText('done', { timeout: 150_000 });
+  const labels = page.getByTestId('run-label');
+  await expect(labels.first()).toHaveValue('mirl N4 k2 P1 seed 5 WebGPU');
+  await expect(labels.nth(1)).toHaveValue('mirl N4 k2 P1 seed 5 WebGPU #2');
+
+  // smoothing draws a faint raw line behind each smoothed one; 0 draws only the raw
+  const rollout = page.getByTestId('chart-answer accuracy (rollouts)');
+  await expect(rollout.locator('.recharts-line path')).toHaveCount(4);
+  await page.getByTestId('smoothing').fill('0');
+  await expect(rollout.locator('.recharts-line path')).toHaveCount(2);
+  // the legend in run order hides and shows a run
+  await expect(page.getByTestId('legend-item')).toHaveText(['mirl N4 k2 P1 seed 5 WebGPU', 'mirl N4 k2 P1 seed 5 WebGPU #2']);
+  await page.getByTestId('legend-item').first().click();
+  await expect(rollout.locator('.recharts-line path')).toHaveCount(1);
+  await page.getByTestId('legend-item').first().click();
+  await expect(rollout.locator('.recharts-line path')).toHaveCount(2);
+
+  // a chart's CSV, and a run's metrics as CSV, named after the run
+  const [chartCsv] = await Promise.all([page.waitForEvent('download'), rollout.getByTestId('chart-csv').click()]);
+  const chartText = readFileSync((await chartCsv.path())!, 'utf8').trim().split('\n');
+  expect(chartText[0]).toBe('run,step,answer accuracy (rollouts)');
+  expect(chartText).toHaveLength(1 + 4);
+  await labels.first().fill('baseline');
+  await labels.first().press('Enter');
+  const [runCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-1').click()]);
+  expect(runCsv.suggestedFilename()).toBe('baseline.csv');
+  expect(readFileSync((await runCsv.path())!, 'utf8').split('\n')[0]).toContain('heldout_start.answer_acc');
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-1').click()]);
+  expect(json.suggestedFilename()).toBe('baseline.json');
+
+  // each run's own link; the address bar follows the config
+  await page.getByTestId('link-1').click();
+  const link = await page.getByTestId('share-url').inputValue();
+  expect(link.startsWith(baseURL!)).toBe(true);
+  expect(decodeShare(new URL(link).hash).config).toEqual(cfg);
+  expect(decodeShare(new URL(page.url()).hash).config.steps).toBe(2);
+
+  // a reload brings the runs back, and says why they cannot resume
+  await page.reload();
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await expect(page.getByTestId('run-label').first()).toHaveValue('baseline');
+  await expect(heldout.locator('.recharts-line path')).not.toHaveCount(0);
+
+  // delete asks first
+  page.once('dialog', (d) => void d.dismiss());
+  await page.getByTestId('delete-2').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('delete-2').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+});
+
+test('Stop ends the live run and keeps it; a reload mid-run restores it and says why it cannot resume', async ({ page }) => {
+  await page.goto('./' + encodeShare({ ...SMALL, steps: 50 }, true));
+  await waitSteps(page, 1);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-status').first()).toHaveText('stopped');
+  await expect(page.getByTestId('legend-item')).toHaveCount(1);
+  await page.getByTestId('start').click();
+  await waitSteps(page, 1);
+  await page.waitForTimeout(1200); // the runs are saved at most once a second
+  await page.reload();
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await expect(page.getByTestId('run-status').nth(1)).toHaveText('restored');
+  await expect(page.getByTestId('run-note').first()).toContainText('cannot resume');
 });
 
 test('without WebGPU the page explains and runs on the CPU backend', async ({ baseURL }) => {

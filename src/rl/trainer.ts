@@ -69,6 +69,9 @@ export class RLTrainer {
     if (this.stoppedReason) throw new Error(`run stopped: ${this.stoppedReason}`);
     const cfg = this.cfg, step = this.step;
     const t0 = performance.now();
+    // the warm start's held-out figures: the first point of every held-out curve
+    const heldoutStart = step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? (await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount)).overall : null;
+    const tRollout = performance.now();
     const r = await this.rollout(step);
     const t1 = performance.now();
     const lr = learningRate(cfg, step);
@@ -96,6 +99,7 @@ export class RLTrainer {
       complete_trajectories: r.completeTrajectories,
       step_ms: t2 - t0,
       phase_ms: { ...r.phase, update: t2 - t1 },
+      ...(heldoutStart ? { heldout_start: { answer_acc: heldoutStart.answer_acc, perception_acc: heldoutStart.desc_exact } } : {}),
       loss: u.loss,
       kl: klMeasured ? u.kl : null,
       entropy: u.entropy,
@@ -148,7 +152,7 @@ export class RLTrainer {
     }
     const t3 = performance.now();
     metrics.step_ms = t3 - t0;
-    metrics.phase_ms.metrics = t3 - t2;
+    metrics.phase_ms.metrics = t3 - t2 + (tRollout - t0);
     return { metrics, records };
   }
 

@@ -32,6 +32,8 @@ export interface StepMetrics {
   lr: number;
   updates: number;
   zero_std_frac: number;
+  /** On step 0 only, when held-out evaluation is on: the warm start's figures, before any update. */
+  heldout_start?: { answer_acc: number; perception_acc: number };
   heldout_answer_acc?: number;
   heldout_perception_acc?: number;
   error?: string;

@@ -45,6 +45,7 @@ const stepMetrics = z.object({
   lr: num.optional(),
   updates: count.optional(),
   zero_std_frac: frac.optional(),
+  heldout_start: z.object({ answer_acc: frac, perception_acc: frac }).optional(),
   heldout_answer_acc: frac.optional(),
   heldout_perception_acc: frac.optional(),
   error: z.string().optional(),

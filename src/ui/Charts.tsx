@@ -1,18 +1,13 @@
 import { useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Brush, CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { StepMetrics } from '../rl/types';
 import { blindFloor } from './blindFloor';
+import { chartCsv, downloadText } from './csv';
+import { chartRows, type ChartDef, type XAxisKind } from './chartData';
+import { fmtSig, fmtTick } from './format';
 import { useRunStore, type Run } from './stores/runStore';
 
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
-
-interface ChartDef {
-  title: string;
-  value: (m: StepMetrics) => number | null | undefined;
-  floor?: boolean;
-  /** A line under the title, from the runs on the chart (e.g. which runs have the metric only on some steps). */
-  note?: (runs: Run[]) => string | null;
-}
+import { COLORS } from './colors';
 
 /** MI is scored every step where it is the reward (MIRL), every `metricEvery` steps where it is only measured. */
 const MI_NOTE = (runs: Run[]): string | null => {
@@ -28,69 +23,127 @@ const KL_NOTE = (runs: Run[]): string | null => {
   return `beta 0: measured ${sparse.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ')} (one reference forward pass each)`;
 };
 
+const pct = (v: (m: StepMetrics) => number | null | undefined) => (m: StepMetrics) => {
+  const x = v(m);
+  return x === null || x === undefined ? x : 100 * x;
+};
+
 const CHARTS: ChartDef[] = [
-  { title: 'answer accuracy (rollouts)', value: (m) => m.answer_acc, floor: true },
-  { title: 'answer accuracy (held-out)', value: (m) => m.heldout_answer_acc, floor: true },
-  { title: 'perception accuracy (rollouts)', value: (m) => m.perception_acc },
-  { title: 'perception accuracy (held-out)', value: (m) => m.heldout_perception_acc },
-  { title: 'description F1 (rollouts)', value: (m) => m.desc_f1 },
-  { title: 'mean MI score (nats per token, or per description when summed)', value: (m) => m.mean_mi, note: MI_NOTE },
-  { title: 'MI AUC within prompt groups (0.5 = no signal)', value: (m) => m.mi_group_auc, note: MI_NOTE },
-  { title: 'reward-blind fraction', value: (m) => m.reward_blind_frac },
-  { title: 'loss', value: (m) => m.loss },
-  { title: 'KL to warm start', value: (m) => m.kl, note: KL_NOTE },
-  { title: 'generated tokens per step', value: (m) => m.generated_tokens },
+  { title: 'answer accuracy (rollouts)', unit: '%', value: pct((m) => m.answer_acc), floor: true },
+  { title: 'answer accuracy (held-out)', unit: '%', value: pct((m) => m.heldout_answer_acc), start: (m) => m.heldout_start && 100 * m.heldout_start.answer_acc, floor: true },
+  { title: 'perception accuracy (rollouts)', unit: '%', value: pct((m) => m.perception_acc) },
+  { title: 'perception accuracy (held-out)', unit: '%', value: pct((m) => m.heldout_perception_acc), start: (m) => m.heldout_start && 100 * m.heldout_start.perception_acc },
+  { title: 'description F1 (rollouts)', unit: 'F1', value: (m) => m.desc_f1 },
+  { title: 'mean MI score', unit: 'nats (per token, or per description when summed)', value: (m) => m.mean_mi, note: MI_NOTE, log: true },
+  { title: 'MI AUC within prompt groups (0.5 = no signal)', unit: 'AUC', value: (m) => m.mi_group_auc, note: MI_NOTE },
+  { title: 'reward-blind fraction', unit: 'fraction of description tokens', value: (m) => m.reward_blind_frac },
+  { title: 'zero-std groups', unit: '% of groups', value: pct((m) => m.zero_std_frac) },
+  { title: 'loss', unit: 'loss', value: (m) => m.loss },
+  { title: 'KL to warm start', unit: 'nats per token', value: (m) => m.kl, note: KL_NOTE, log: true },
+  { title: 'generated tokens per step', unit: 'tokens', value: (m) => m.generated_tokens, log: true },
 ];
 
-function series(run: Run, def: ChartDef, x: 'step' | 'tokens') {
-  let cum = 0;
-  const out: { x: number; y: number }[] = [];
-  for (const m of run.metrics) {
-    cum += m.generated_tokens;
-    const y = def.value(m);
-    if (y !== null && y !== undefined && Number.isFinite(y)) out.push({ x: x === 'step' ? m.step + 1 : cum, y });
-  }
-  return out;
+function RunLegend({ runs, hidden, toggle }: { runs: Run[]; hidden: Set<number>; toggle: (id: number) => void }) {
+  return (
+    <div className="run-legend" data-testid="run-legend">
+      {runs.map((r, i) => (
+        <button key={r.id} className={`legend-item${hidden.has(r.id) ? ' off' : ''}`} data-testid="legend-item" aria-pressed={!hidden.has(r.id)}
+          title={hidden.has(r.id) ? 'show this run' : 'hide this run'} onClick={() => toggle(r.id)}>
+          <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} /> {r.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]; hidden: Set<number>; x: XAxisKind; smoothing: number }) {
+  const families = useRunStore((s) => s.draft.families);
+  const floor = useMemo(() => blindFloor(families), [families]);
+  const [log, setLog] = useState(false);
+  const rows = useMemo(() => chartRows(runs, def, x, smoothing), [runs, def, x, smoothing]);
+  const positive = rows.every((r) => runs.every((run) => !(typeof r[`raw${run.id}`] === 'number' && (r[`raw${run.id}`] as number) <= 0)));
+  const useLog = log && positive;
+  const xName = (v: number) => (x === 'step' ? `step ${v}` : `${Math.round(v).toLocaleString('en-US')} tokens`);
+  const note = def.note?.(runs);
+  return (
+    <div className="chart" data-testid={`chart-${def.title}`}>
+      <h3>
+        {def.title}
+        <span className="chart-tools">
+          {def.log && (
+            <label title={positive ? 'logarithmic y axis' : 'a log axis needs every value above 0'}>
+              <input type="checkbox" data-testid="log-scale" checked={useLog} disabled={!positive} onChange={(e) => setLog(e.target.checked)} /> log
+            </label>
+          )}
+          <button data-testid="chart-csv" title="download this chart's data as CSV"
+            onClick={() => downloadText(`${def.title.replace(/[^\w]+/g, '-')}.csv`, chartCsv(runs, def, x), 'text/csv')}>CSV</button>
+        </span>
+      </h3>
+      {note && <p className="chart-note" data-testid="chart-note">{note}</p>}
+      <ResponsiveContainer width="100%" height={190}>
+        <LineChart data={rows} margin={{ top: 6, right: 10, bottom: 14, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10 }} tickFormatter={fmtTick}
+            label={{ value: x === 'step' ? 'step' : 'generated tokens', position: 'insideBottom', offset: -8, fontSize: 10 }} />
+          <YAxis tick={{ fontSize: 10 }} width={52} tickFormatter={(v: number) => fmtTick(v) + (def.unit === '%' ? '%' : '')}
+            scale={useLog ? 'log' : 'auto'} domain={useLog ? ['auto', 'auto'] : undefined} allowDataOverflow={useLog}
+            label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, dy: 40 }} />
+          <Tooltip
+            // above the plot, so that it covers neither the lines nor falls outside the card
+            position={{ y: -4 }} allowEscapeViewBox={{ x: false, y: true }} wrapperStyle={{ zIndex: 5, pointerEvents: 'none' }}
+            contentStyle={{ fontSize: 11, padding: '2px 6px', background: 'rgba(255,255,255,0.92)' }}
+            labelFormatter={(v) => xName(Number(v))}
+            formatter={(v, name) => [fmtSig(Number(v)) + (def.unit === '%' ? '%' : ''), name]} />
+          {def.floor && <ReferenceLine y={100 * floor} stroke="#888" strokeDasharray="4 4" label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }} />}
+          {runs.map((r, i) => (
+            smoothing > 0 && !hidden.has(r.id) ? (
+              <Line key={`raw${r.id}`} dataKey={`raw${r.id}`} stroke={COLORS[i % COLORS.length]} strokeOpacity={0.25} dot={false}
+                isAnimationActive={false} connectNulls legendType="none" tooltipType="none" />
+            ) : null
+          ))}
+          {runs.map((r, i) => (
+            <Line key={r.id} dataKey={smoothing > 0 ? `sm${r.id}` : `raw${r.id}`} name={r.label} stroke={COLORS[i % COLORS.length]} hide={hidden.has(r.id)}
+              dot={rows.length < 3} isAnimationActive={false} connectNulls />
+          ))}
+          {rows.length > 2 && <Brush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick} />}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
 }
 
 export function Charts() {
   const runs = useRunStore((s) => s.runs);
-  const families = useRunStore((s) => s.draft.families);
-  const [x, setX] = useState<'step' | 'tokens'>('step');
-  const floor = useMemo(() => blindFloor(families), [families]);
+  const [x, setX] = useState<XAxisKind>('step');
+  const [smoothing, setSmoothing] = useState(0.6);
+  const [hidden, setHidden] = useState<Set<number>>(new Set());
+  const toggle = (id: number) => setHidden((h) => {
+    const n = new Set(h);
+    if (n.has(id)) n.delete(id);
+    else n.add(id);
+    return n;
+  });
   return (
     <section className="panel charts" data-testid="charts">
       <h2>
         Live curves
         <label className="xsel">
           <span>x axis </span>
-          <select value={x} onChange={(e) => setX(e.target.value as 'step' | 'tokens')} data-testid="x-axis">
+          <select value={x} onChange={(e) => setX(e.target.value as XAxisKind)} data-testid="x-axis">
             <option value="step">step</option>
             <option value="tokens">generated tokens</option>
           </select>
         </label>
+        <label className="xsel" title="exponential moving average, as in TensorBoard (the raw line stays faint behind)">
+          <span>smoothing </span>
+          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} data-testid="smoothing" onChange={(e) => setSmoothing(Number(e.target.value))} />
+          <span data-testid="smoothing-value">{smoothing.toFixed(2)}</span>
+        </label>
       </h2>
       {runs.length === 0 && <p className="hint">Start a run: its curves appear here, and later runs join them on the same axes.</p>}
+      {runs.length > 0 && <RunLegend runs={runs} hidden={hidden} toggle={toggle} />}
       <div className="chart-grid">
-        {CHARTS.map((def) => (
-          <div className="chart" key={def.title} data-testid={`chart-${def.title}`}>
-            <h3>{def.title}</h3>
-            {def.note?.(runs) && <p className="chart-note" data-testid="chart-note">{def.note(runs)}</p>}
-            <ResponsiveContainer width="100%" height={170}>
-              <LineChart margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tick={{ fontSize: 10 }} />
-                <YAxis tick={{ fontSize: 10 }} width={40} />
-                <Tooltip />
-                {def.floor && <ReferenceLine y={floor} stroke="#888" strokeDasharray="4 4" label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }} />}
-                {runs.map((r, i) => (
-                  <Line key={r.id} data={series(r, def, x)} dataKey="y" name={r.label} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
-                ))}
-                {runs.length > 1 && <Legend wrapperStyle={{ fontSize: 10 }} />}
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
-        ))}
+        {CHARTS.map((def) => <Chart key={def.title} def={def} runs={runs} hidden={hidden} x={x} smoothing={smoothing} />)}
       </div>
     </section>
   );

@@ -1,4 +1,6 @@
 import { useRef, useState } from 'react';
+import { COLORS } from './colors';
+import { downloadText, metricsCsv } from './csv';
 import { useRunStore } from './stores/runStore';
 
 export function RunControls() {
@@ -18,12 +20,15 @@ export function RunControls() {
       /* the URL stays visible in the field to copy by hand */
     }
   };
-  const download = (id: number) => {
-    const blob = new Blob([s.exportRun(id)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `mirl-run-${id}.json`;
-    a.click();
+  const fileName = (label: string, ext: string) => `${label.replace(/[^\w.#-]+/g, '_')}.${ext}`;
+  const copyLink = async (id: number) => {
+    const url = s.runLink(id);
+    setShared(url);
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      /* the URL stays visible in the field to copy by hand */
+    }
   };
 
   return (
@@ -32,7 +37,7 @@ export function RunControls() {
         <button data-testid="start" disabled={invalid || live?.status === 'running'} onClick={s.start}>Start</button>
         <button data-testid="pause" disabled={live?.status !== 'running'} onClick={s.pause}>Pause</button>
         <button data-testid="step" disabled={invalid || live?.status === 'running' || live?.status === 'loading'} onClick={s.stepOnce}>Step once</button>
-        <button data-testid="reset" disabled={!live} onClick={s.reset}>Reset</button>
+        <button data-testid="stop" disabled={!live} onClick={s.stop} title="end this run; it stays on the charts">Stop</button>
         <label className="backend">
           <span>backend </span>
           <select data-testid="backend" value={s.backend} onChange={(e) => s.setBackend(e.target.value as 'webgpu' | 'cpu')}>
@@ -59,9 +64,6 @@ export function RunControls() {
       <div className="share">
         <button data-testid="share" onClick={share}>Copy share URL</button>
         <input readOnly data-testid="share-url" value={shared} placeholder="share URL appears here" />
-        {s.runs.map((r) => (
-          <button key={r.id} onClick={() => download(r.id)} data-testid={`export-${r.id}`}>Export {r.label}</button>
-        ))}
         <button onClick={() => file.current?.click()}>Import run…</button>
         <input ref={file} type="file" accept=".json,application/json" hidden data-testid="import"
           onChange={async (e) => {
@@ -71,6 +73,31 @@ export function RunControls() {
           }} />
       </div>
       {live?.error && <p className="error" data-testid="run-error">{live.error}</p>}
+      {s.runs.length > 0 && (
+        <table className="runs" data-testid="runs">
+          <thead><tr><th /><th>run (click to rename)</th><th>status</th><th>steps</th><th /></tr></thead>
+          <tbody>
+            {s.runs.map((r, i) => (
+              <tr key={r.id} data-testid="run-row">
+                <td><span className="swatch" style={{ background: COLORS[i % COLORS.length] }} /></td>
+                <td>
+                  <input className="run-label" data-testid="run-label" defaultValue={r.label} key={r.label} aria-label="run name"
+                    onBlur={(e) => s.renameRun(r.id, e.target.value)} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />
+                  {r.error && r.status !== 'error' && <div className="hint" data-testid="run-note">{r.error}</div>}
+                </td>
+                <td data-testid="run-status">{r.status}</td>
+                <td>{r.metrics.length}</td>
+                <td className="run-actions">
+                  <button data-testid={`export-${r.id}`} onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}>JSON</button>
+                  <button data-testid={`csv-${r.id}`} onClick={() => downloadText(fileName(r.label, 'csv'), metricsCsv(r.metrics), 'text/csv')}>CSV</button>
+                  <button data-testid={`link-${r.id}`} onClick={() => copyLink(r.id)}>copy link</button>
+                  <button data-testid={`delete-${r.id}`} onClick={() => window.confirm(`Delete the run "${r.label}"? Its curves and rollouts go; export it first to keep them.`) && s.deleteRun(r.id)}>delete</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

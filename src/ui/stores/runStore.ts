@@ -8,7 +8,7 @@ import { decodeShare, encodeShare } from '../../session/urlCodec';
 import type { BackendKind, FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
 
-export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'imported';
+export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'imported' | 'restored';
 
 export interface Run {
   id: number;
@@ -40,7 +40,13 @@ interface Store {
   start(): void;
   pause(): void;
   stepOnce(): void;
-  reset(): void;
+  /** Ends the live run; it stays on the charts. */
+  stop(): void;
+  /** Removes a run (the live one is stopped first). */
+  deleteRun(id: number): void;
+  renameRun(id: number, label: string): void;
+  /** A share link of this run's own config and seed. */
+  runLink(id: number): string;
   select(runId: number | null, step: number | null, prompt?: number): void;
   exportRun(id: number): string;
   importRun(text: string): void;
@@ -52,7 +58,34 @@ let client: TrainerClient | null = null;
 let nextId = 1;
 let pendingAction: 'run' | 'step' | null = null;
 
-const runLabel = (c: RLConfig) => `${c.algo}${c.algo === 'mirl' ? ` N${c.N} k${c.k}` : ` G${c.G}`} seed ${c.seed}`;
+/** algorithm, sizes, seed, backend; a second run with the same label gets " #2". */
+export function runLabel(c: RLConfig, backend: BackendKind, taken: readonly string[]): string {
+  const base = `${c.algo}${c.algo === 'mirl' ? ` N${c.N} k${c.k}` : ` G${c.G}`} P${c.batchPrompts} seed ${c.seed} ${backend === 'cpu' ? 'CPU' : 'WebGPU'}`;
+  if (!taken.includes(base)) return base;
+  let n = 2;
+  while (taken.includes(`${base} #${n}`)) n++;
+  return `${base} #${n}`;
+}
+
+const SAVED_RUNS = 'mirl-playground-runs';
+
+/** What a reload brings back: the runs on the charts (the trainer's weights are not kept). */
+function loadSavedRuns(): Run[] {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(SAVED_RUNS);
+    if (!raw) return [];
+    const runs = JSON.parse(raw) as Run[];
+    if (!Array.isArray(runs)) return [];
+    return runs.map((r) => (r.status === 'running' || r.status === 'paused' || r.status === 'loading' || r.status === 'ready'
+      ? { ...r, status: 'restored' as const, error: 'restored after a reload: the trainer\'s weights live in the tab and were lost with it, so this run cannot resume; Start begins a new run with its config' }
+      : r));
+  } catch {
+    return [];
+  }
+}
+
+const savedRuns = loadSavedRuns();
+nextId = savedRuns.reduce((m, r) => Math.max(m, r.id + 1), 1);
 
 export const useRunStore = create<Store>((set, get) => {
   const patchLive = (f: (r: Run) => Partial<Run>) =>
@@ -107,7 +140,7 @@ export const useRunStore = create<Store>((set, get) => {
     client?.terminate();
     if (live && (live.status === 'paused' || live.status === 'ready')) patchLive(() => ({ status: 'stopped' }));
     const id = nextId++;
-    const run: Run = { id, label: runLabel(s.draft), config: s.draft, metrics: [], records: [], status: 'loading', step: 0, error: null };
+    const run: Run = { id, label: runLabel(s.draft, s.backend, s.runs.map((r) => r.label)), config: s.draft, metrics: [], records: [], status: 'loading', step: 0, error: null };
     set((st) => ({ runs: [...st.runs, run], liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } }));
     pendingAction = action;
     client = new TrainerClient(s.draft, s.backend, { onMessage });
@@ -118,7 +151,7 @@ export const useRunStore = create<Store>((set, get) => {
     fieldErrors: {},
     urlErrors: [],
     backend: 'webgpu',
-    runs: [],
+    runs: savedRuns,
     liveId: null,
     selectedRunId: null,
     selectedStep: null,
@@ -127,7 +160,10 @@ export const useRunStore = create<Store>((set, get) => {
     notices: [],
     setField(k, v) {
       const draft = { ...get().draft, [k]: v };
-      set({ draft, fieldErrors: validateRL(draft) });
+      const fieldErrors = validateRL(draft);
+      set({ draft, fieldErrors });
+      // the address bar follows the config, so a reload keeps it (it does not restart a run)
+      if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined') history.replaceState(null, '', encodeShare(draft, false));
     },
     setBackend(b) {
       set({ backend: b });
@@ -135,6 +171,8 @@ export const useRunStore = create<Store>((set, get) => {
     applyUrl(hash) {
       const d = decodeShare(hash);
       set({ urlErrors: d.errors, ...(d.present && d.errors.length === 0 ? { draft: d.config, fieldErrors: {} } : {}) });
+      // a link that starts a run starts it once: a reload keeps the config, not the start
+      if (d.run && d.errors.length === 0 && typeof history !== 'undefined') history.replaceState(null, '', encodeShare(d.config, false));
       return d.run && d.errors.length === 0;
     },
     shareUrl() {
@@ -149,11 +187,25 @@ export const useRunStore = create<Store>((set, get) => {
     stepOnce() {
       ensureLive('step');
     },
-    reset() {
+    stop() {
       client?.terminate();
       client = null;
       pendingAction = null;
-      set((s) => ({ runs: s.runs.filter((r) => r.id !== s.liveId), liveId: null, load: null, selectedRunId: null, selectedStep: null }));
+      patchLive((r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
+      set({ liveId: null, load: null });
+    },
+    deleteRun(id) {
+      if (id === get().liveId) get().stop();
+      set((s) => ({ runs: s.runs.filter((r) => r.id !== id), ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}) }));
+    },
+    renameRun(id, label) {
+      const l = label.trim();
+      if (l) set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, label: l } : r)) }));
+    },
+    runLink(id) {
+      const r = get().runs.find((x) => x.id === id);
+      if (!r) throw new Error(`no run ${id}`);
+      return `${location.origin}${location.pathname}${encodeShare(r.config)}`;
     },
     select(runId, step, prompt) {
       set((s) => ({ selectedRunId: runId, selectedStep: step, selectedPrompt: prompt ?? s.selectedPrompt }));
@@ -184,3 +236,25 @@ export const useRunStore = create<Store>((set, get) => {
     },
   };
 });
+
+// Runs survive a reload: saved (metrics, records, config, label) whenever they change.
+// A full quota is said once, not thrown: the page goes on without saving.
+// Saving is coalesced (at most once a second, and when the page is hidden): a step must not
+// pay for serialising every run.
+let saveWarned = false;
+let saveTimer: ReturnType<typeof setTimeout> | null = null;
+function saveRuns(): void {
+  saveTimer = null;
+  try {
+    localStorage.setItem(SAVED_RUNS, JSON.stringify(useRunStore.getState().runs));
+  } catch (e) {
+    if (!saveWarned) useRunStore.setState((st) => ({ notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`] }));
+    saveWarned = true;
+  }
+}
+if (typeof localStorage !== 'undefined') {
+  useRunStore.subscribe((s, prev) => {
+    if (s.runs !== prev.runs && saveTimer === null) saveTimer = setTimeout(saveRuns, 1000);
+  });
+  addEventListener('pagehide', () => saveRuns());
+}
