@@ -32,7 +32,7 @@ test('start a run from a share URL, watch it advance, pause, step once; the fork
   await page.goto('./' + encodeShare(SMALL, true));
   await waitSteps(page, 2);
   await expect(page.getByTestId('throughput')).toContainText('s/step');
-  await expect(page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(1);
+  await expect(page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(2); // smoothed, raw behind
   await page.getByTestId('pause').click();
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
   const before = await stepCount(page);
@@ -61,9 +61,9 @@ test('editing the config of a paused run and pressing Step starts a new run besi
   await page.getByTestId('field-algo').selectOption('grpo');
   await page.getByTestId('step').click();
   // a new run at step 1, the first one kept on the charts
-  await expect(page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-legend-item')).toHaveCount(2, { timeout: 150_000 });
-  const legend = await page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-legend-item').allTextContents();
-  expect(legend.some((t) => t.startsWith('grpo')) && legend.some((t) => t.startsWith('mirl'))).toBe(true);
+  await expect(page.getByTestId('legend-item')).toHaveCount(2, { timeout: 150_000 });
+  const legend = await page.getByTestId('legend-item').allTextContents();
+  expect(legend.some((t) => t.trim().startsWith('grpo')) && legend.some((t) => t.trim().startsWith('mirl'))).toBe(true);
   await waitSteps(page, 1);
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
   expect(await stepCount(page)).toBe(1);
@@ -98,7 +98,8 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   // the first page's run, exported and imported here, joins this one on the same axes
   await other.getByTestId('import').setInputFiles(await exportRunFile(page));
   await expect(other.locator('[data-testid^=export-]')).toHaveCount(2);
-  await expect(other.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(2);
+  await expect(other.getByTestId('legend-item')).toHaveCount(2);
+  await expect(other.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(4);
   await other.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
   await expect(other.getByTestId('notice').last()).toContainText('import failed: not a run file');
   await other.close();
@@ -271,40 +272,43 @@ test('without WebGPU the page explains and runs on the CPU backend', async ({ ba
   }
 });
 
-test('the blindness panel: Perception-R1 then GRPO from its buttons, each run counted from its own rollouts', async ({ page }) => {
-  const pr1 = { ...SMALL, algo: 'perception-r1' as const, G: 4, seed: 7 };
-  const url = encodeShare(pr1, true);
-  expect(url).toContain('#v=4&c=');
-  await page.goto('./' + url);
-  await expect(page.getByTestId('field-algo')).toHaveValue('perception-r1');
-  await waitSteps(page, 2);
-  await page.getByTestId('pause').click();
-  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
-  // no forking: every one of the G trajectories is complete and kept
-  const tree = page.getByTestId('rollouts').getByTestId('fork-tree');
-  await expect(tree.getByTestId('branch-kept')).toHaveCount(pr1.G);
-  await expect(tree.getByTestId('branch-dropped')).toHaveCount(0);
+test('the blindness view: GRPO and MIRL started from its own buttons on the same prompts, rates from the runs, the same problem side by side', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('tab-blindness').click();
   const panel = page.getByTestId('blindness-demo');
-  await expect(panel.getByTestId('blind-row')).toHaveCount(1);
-  await expect(panel.getByTestId('blind-row').first()).toContainText('perception-r1');
-  await expect(panel.getByTestId('rollout-trend').first()).toHaveText(/^\d+% → \d+%$/);
-  await expect(panel.getByTestId('heldout-trend').first()).toHaveText('off for this run');
+  await panel.getByTestId('run-grpo').click();
+  await expect(panel.getByTestId('run-grpo')).toContainText('Running GRPO', { timeout: 60_000 }); // visible feedback
+  await expect(panel.getByTestId('run-mirl')).toBeDisabled();
+  await expect(panel.getByTestId('run-mirl')).toBeEnabled({ timeout: 240_000 });
+  await panel.getByTestId('run-mirl').click();
+  await expect(panel.getByTestId('blind-row')).toHaveCount(2, { timeout: 60_000 });
+  await expect(panel.getByTestId('run-grpo')).toBeEnabled({ timeout: 240_000 });
 
-  // the teacher switches to GRPO from the panel and steps it twice: a second run beside the first
-  await panel.getByRole('button', { name: 'Set up GRPO' }).click();
-  await expect(page.getByTestId('field-algo')).toHaveValue('grpo');
-  await page.getByTestId('field-G').fill('4');
-  await page.getByTestId('field-G').press('Enter');
-  await page.getByTestId('step').click();
-  await expect(panel.getByTestId('blind-row')).toHaveCount(2, { timeout: 150_000 });
-  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
-  await page.getByTestId('step').click();
-  await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBe(2);
-  const verdict = panel.getByTestId('blind-verdict').locator('li');
-  await expect(verdict).toHaveCount(2);
-  await expect(verdict.first()).toContainText(/grpo G4 seed 7: exact descriptions in its rollouts (improved|got worse|held steady) \(\d+% → \d+%\); \d+ lucky guess(es)? among its rollouts, each one pushing its wrong description up/);
-  const counts = (await panel.getByTestId('lucky-count').allTextContents()).map(Number);
-  expect(counts.every((c) => Number.isInteger(c) && c >= 0)).toBe(true);
-  await page.setViewportSize({ width: 1300, height: 1400 });
+  // rates, not raw counts
+  for (const cell of await panel.getByTestId('lucky-rate').allTextContents()) expect(cell).toMatch(/^(\d+%|–) \(\d+ of \d+\)$/);
+  // the sentence says what the table says
+  const [g, m] = (await panel.getByTestId('wrong-up').allTextContents()).map((t) => Number(t.split('%')[0]));
+  const sentence = (await panel.getByTestId('blind-verdict').locator('li').first().textContent())!;
+  expect(sentence).toContain(`(${m}% vs ${g}% of them)`);
+  expect(sentence).toContain(Math.abs(m - g) < 2 ? 'about as often as' : m < g ? 'less often than' : 'more often than');
+
+  // the same problem, not the same step number: both trees show one question
+  await expect(panel.getByTestId('pick-common').locator('option')).not.toHaveCount(0);
+  const questions = await panel.getByTestId('question').allTextContents();
+  expect(questions).toHaveLength(2);
+  expect(questions[0]).toBe(questions[1]);
+  await expect(panel.getByTestId('branch-no').first()).toHaveText(/^#\d+$/);
+  await expect(panel.getByTestId('desc-adv').first()).toContainText('A(desc)');
+  await page.setViewportSize({ width: 1300, height: 1600 });
   await panel.screenshot({ path: `${shots()}/blindness.png` });
+
+  // the rollouts view: one numbering (#1.. in tree and table), a colour legend, '–' where GRPO has no perception reward
+  await page.getByTestId('tab-playground').click();
+  await page.getByTestId('pick-run').selectOption({ label: 'grpo G6 P2 seed 7 WebGPU' });
+  const rollouts = page.getByTestId('rollouts');
+  await expect(rollouts.getByTestId('row-no')).toHaveText(Array.from({ length: 6 }, (_, i) => `#${i + 1}`));
+  await expect(rollouts.getByTestId('row-rperc').first()).toHaveText('–');
+  await expect(rollouts.getByTestId('color-legend')).toContainText('pushed up');
+  const treeNos = (await rollouts.getByTestId('branch-no').allTextContents()).sort();
+  expect(treeNos).toEqual(Array.from({ length: 6 }, (_, i) => `#${i + 1}`).sort());
 });

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { BlindnessDemo } from './BlindnessDemo';
 import { Charts } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
@@ -31,6 +31,7 @@ function Notices() {
 }
 
 export function App() {
+  const [view, setView] = useState<'playground' | 'blindness'>('playground');
   const applyUrl = useRunStore((s) => s.applyUrl);
   const start = useRunStore((s) => s.start);
   useEffect(() => {
@@ -45,15 +46,27 @@ export function App() {
           forking, decoupled perception and answer rewards, and reward blindness, live.
         </p>
       </header>
+      <nav className="tabs" role="tablist">
+        <button role="tab" aria-selected={view === 'playground'} data-testid="tab-playground" onClick={() => setView('playground')}>Playground</button>
+        <button role="tab" aria-selected={view === 'blindness'} data-testid="tab-blindness" onClick={() => setView('blindness')}>Reward blindness (for teaching)</button>
+      </nav>
       <Notices />
       <GpuReport />
-      <div className="two-col">
-        <ConfigPanel />
-        <RunControls />
-      </div>
-      <Charts />
-      <RolloutsView />
-      <BlindnessDemo />
+      {view === 'playground' ? (
+        <>
+          <div className="two-col">
+            <ConfigPanel />
+            <RunControls />
+          </div>
+          <Charts />
+          <RolloutsView />
+        </>
+      ) : (
+        <>
+          <BlindnessDemo />
+          <Charts />
+        </>
+      )}
     </main>
   );
 }

@@ -1,112 +1,149 @@
-import { ForkTree, isRewardBlind } from './Rollouts';
+import { useState } from 'react';
+import { DEFAULT_RL, type Algorithm, type RLConfig } from '../rl/config';
+import type { PromptRecord, StepMetrics, TrajectoryRecord } from '../rl/types';
+import { descAdvantage, ForkTree } from './Rollouts';
 import { useRunStore, type Run } from './stores/runStore';
-import { DEFAULT_RL, type Algorithm } from '../rl/config';
-import type { StepMetrics } from '../rl/types';
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
 const avg = (ms: readonly StepMetrics[], f: (m: StepMetrics) => number) => (ms.length ? ms.reduce((a, m) => a + f(m), 0) / ms.length : null);
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
-/** Right answers after wrong descriptions, over the run so far. */
-const lucky = (r: Run) => r.metrics.reduce((s, m) => s + m.lucky_guesses, 0);
+/** A lecture-sized run: every algorithm on the same seed, so all see the same prompts at the same step. */
+export const LECTURE_SEED = 7;
+export function lectureConfig(algo: Algorithm): RLConfig {
+  return { ...DEFAULT_RL, algo, batchPrompts: 2, N: 6, k: 3, G: 6, steps: 8, seed: LECTURE_SEED, heldoutEvery: 0, recordPrompts: 2, metricEvery: 1 };
+}
+
+/** Right answers after wrong descriptions, over the trajectories that reached an answer. */
+function luckyRate(r: Run): { lucky: number; of: number; rate: number | null } {
+  const lucky = r.metrics.reduce((s, m) => s + m.lucky_guesses, 0), of = r.metrics.reduce((s, m) => s + m.complete_trajectories, 0);
+  return { lucky, of, rate: ratio(lucky, of) };
+}
+
+/** Among the recorded descriptions: wrong ones the update made likelier, right ones it made less likely. */
+function pushRates(r: Run): { wrongUp: number | null; rightDown: number | null; wrong: number; right: number } {
+  const ts = r.records.flatMap((p) => p.trajectories);
+  const wrong = ts.filter((t) => !t.perceptionRight), right = ts.filter((t) => t.perceptionRight);
+  const up = (t: TrajectoryRecord) => (descAdvantage(t) ?? 0) > 0, down = (t: TrajectoryRecord) => (descAdvantage(t) ?? 0) < 0;
+  return { wrongUp: ratio(wrong.filter(up).length, wrong.length), rightDown: ratio(right.filter(down).length, right.length), wrong: wrong.length, right: right.length };
+}
 
 /** Exact descriptions among a run's rollouts, over its first and its last few steps. */
-function rolloutTrend(r: Run, n = 5): [number | null, number | null] {
+function rolloutTrend(r: Run, n = 3): [number | null, number | null] {
   const k = Math.min(n, Math.floor(r.metrics.length / 2));
   if (k === 0) return [null, null];
   return [avg(r.metrics.slice(0, k), (m) => m.perception_acc), avg(r.metrics.slice(-k), (m) => m.perception_acc)];
 }
 
-/** Held-out exact descriptions at the run's first and latest evaluation. */
-function heldoutTrend(r: Run): [number | null, number | null] {
-  const hs = r.metrics.filter((m) => m.heldout_perception_acc !== undefined).map((m) => m.heldout_perception_acc!);
-  return hs.length ? [hs[0], hs[hs.length - 1]] : [null, null];
-}
+const problemKey = (p: PromptRecord) => `${p.taskSeed}:${p.taskIndex}`;
 
 /**
- * For teaching: the same prompts under GRPO, MIRL and the labelled
- * Perception-R1 reference side by side (runs with the same seed see the same
- * prompts at the same step), with what each did to the descriptions, counted
- * from the runs on screen.
+ * For teaching: GRPO, MIRL and the labelled Perception-R1 reference on the same prompts,
+ * started from here with a lecture-sized preset, with what each did to its descriptions
+ * as rates computed from the runs on screen, and the same problem side by side.
  */
 export function BlindnessDemo() {
   const runs = useRunStore((s) => s.runs);
-  const setField = useRunStore((s) => s.setField);
+  const liveId = useRunStore((s) => s.liveId);
+  const startWith = useRunStore((s) => s.startWith);
+  const live = runs.find((r) => r.id === liveId);
+  const busy = live !== undefined && (live.status === 'running' || live.status === 'loading');
   const latest = (algo: Algorithm) => [...runs].reverse().find((r) => r.config.algo === algo && r.metrics.length);
   const grpo = latest('grpo'), mirl = latest('mirl'), pr1 = latest('perception-r1');
-  const blindDesc = (r: Run) => r.records.flatMap((p) => p.trajectories).filter(isRewardBlind).length;
-  const common = grpo && mirl ? grpo.records.find((g) => mirl.records.some((m) => m.step === g.step && m.index === g.index)) : undefined;
-  const mirlRec = common && mirl ? mirl.records.find((m) => m.step === common.step && m.index === common.index) : undefined;
-  const setUp = (algo: Algorithm) => {
-    setField('algo', algo);
-    if (algo !== 'mirl') setField('G', algo === 'grpo' ? DEFAULT_RL.G : 6);
-  };
   const shown = [grpo, mirl, pr1].filter((r): r is Run => Boolean(r));
+
+  // the same problem (task seed and index), not merely the same step number
+  const mirlByKey = new Map((mirl?.records ?? []).map((p) => [problemKey(p), p]));
+  const common = (grpo?.records ?? []).filter((p) => mirlByKey.has(problemKey(p)));
+  const [pick, setPick] = useState(0);
+  const g = common[Math.min(pick, common.length - 1)];
+  const m = g ? mirlByKey.get(problemKey(g)) : undefined;
+
+  const button = (algo: Algorithm, name: string) => {
+    const running = busy && live?.config.algo === algo;
+    return (
+      <button data-testid={`run-${algo}`} disabled={busy} onClick={() => startWith(lectureConfig(algo))}>
+        {running ? `Running ${name}… step ${live!.step} / ${live!.config.steps}` : `Run ${name}`}
+      </button>
+    );
+  };
   return (
     <section className="panel" data-testid="blindness-demo">
       <h2>Reward blindness</h2>
       <p>
-        Answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong description
-        pushes that description up. MIRL rewards the description by its mutual information with the image instead, and
-        Perception-R1 by its agreement with the scene's labels (the upper bound MI approximates without labels). Run them
-        with the same seed: all see the same prompts. The table counts what each run did to its descriptions.
+        An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong description
+        makes that description likelier too. MIRL rewards each description by its mutual information with the image instead,
+        and Perception-R1 by its agreement with the scene's labels (the reference MI approximates without labels). Each button
+        runs {lectureConfig('grpo').steps} short steps with seed {LECTURE_SEED}, so the runs see the same prompts; the numbers below
+        are counted from the runs on screen.
       </p>
       <div className="buttons">
-        <button onClick={() => setUp('grpo')}>Set up GRPO</button>
-        <button onClick={() => setUp('mirl')}>Set up MIRL</button>
-        <button onClick={() => setUp('perception-r1')}>Set up Perception-R1</button>
+        {button('grpo', 'GRPO')}
+        {button('mirl', 'MIRL')}
+        {button('perception-r1', 'Perception-R1')}
       </div>
       <table className="blind-counts">
         <thead>
           <tr>
-            <th>run</th><th>lucky guesses so far</th><th>reward-blind descriptions (recorded)</th><th>reward-blind fraction (mean)</th>
-            <th>exact descriptions in rollouts: first → last 5 steps (fewer in a short run)</th><th>held-out exact: first → latest</th>
+            <th>run</th><th>lucky guesses (of answered trajectories)</th><th>wrong descriptions pushed up</th><th>right descriptions pushed down</th>
+            <th>exact descriptions in rollouts: first → last steps</th>
           </tr>
         </thead>
         <tbody>
           {shown.map((r) => {
-            const [a, b] = rolloutTrend(r), [h0, h1] = heldoutTrend(r);
+            const l = luckyRate(r), p = pushRates(r), [a, b] = rolloutTrend(r);
             return (
               <tr key={r.id} data-testid="blind-row">
                 <td>{r.label}</td>
-                <td data-testid="lucky-count">{lucky(r)}</td>
-                <td>{blindDesc(r)}</td>
-                <td>{pct(avg(r.metrics, (m) => m.reward_blind_frac))}</td>
+                <td data-testid="lucky-rate">{pct(l.rate)} ({l.lucky} of {l.of})</td>
+                <td data-testid="wrong-up">{pct(p.wrongUp)} (of {p.wrong})</td>
+                <td data-testid="right-down">{pct(p.rightDown)} (of {p.right})</td>
                 <td data-testid="rollout-trend">{pct(a)} → {pct(b)}</td>
-                <td data-testid="heldout-trend">{h0 === null ? (r.config.heldoutEvery > 0 ? 'not yet' : 'off for this run') : `${pct(h0)} → ${pct(h1)}`}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
-      {shown.length > 1 && <Verdict runs={shown} />}
-      {common && mirlRec && grpo && mirl ? (
-        <div className="side-by-side">
-          <div><h3>GRPO, step {common.step + 1}</h3><ForkTree rec={common} run={grpo} /></div>
-          <div><h3>MIRL, step {mirlRec.step + 1}</h3><ForkTree rec={mirlRec} run={mirl} /></div>
-        </div>
+      {shown.length > 0 && <Verdict grpo={grpo} mirl={mirl} runs={shown} />}
+      {g && m && grpo && mirl ? (
+        <>
+          <label className="pickers">
+            same problem{' '}
+            <select data-testid="pick-common" value={Math.min(pick, common.length - 1)} onChange={(e) => setPick(Number(e.target.value))}>
+              {common.map((p, i) => <option key={i} value={i}>step {p.step + 1}, prompt {p.index + 1}: {p.question}</option>)}
+            </select>
+          </label>
+          <div className="side-by-side">
+            <div><h3>GRPO, step {g.step + 1}</h3><ForkTree rec={g} run={grpo} /></div>
+            <div><h3>MIRL, step {m.step + 1}</h3><ForkTree rec={m} run={mirl} /></div>
+          </div>
+        </>
       ) : (
-        <p className="hint">Side by side views appear once a GRPO and a MIRL run have recorded the same step.</p>
+        <p className="hint" data-testid="no-common">
+          {grpo && mirl ? 'These GRPO and MIRL runs recorded no problem in common (different seeds or prompts per step): run both from here.' : 'The same problem under GRPO and MIRL appears here once both have run.'}
+        </p>
       )}
     </section>
   );
 }
 
-/** One sentence per run, from its own numbers: did its descriptions get better or worse? */
-function Verdict({ runs }: { runs: Run[] }) {
-  return (
-    <ul className="verdict" data-testid="blind-verdict">
-      {runs.map((r) => {
-        const [a, b] = rolloutTrend(r);
-        if (a === null || b === null) return <li key={r.id}>{r.label}: too few steps to tell.</li>;
-        const d = b - a;
-        const word = Math.abs(d) < 0.02 ? 'held steady' : d > 0 ? 'improved' : 'got worse';
-        return (
-          <li key={r.id}>
-            {r.label}: exact descriptions in its rollouts {word} ({pct(a)} → {pct(b)}); {plural(lucky(r), 'lucky guess', 'lucky guesses')} among its rollouts{r.config.algo === 'grpo' ? ', each one pushing its wrong description up' : ', whose descriptions its perception reward judged on their own'}.
-          </li>
-        );
-      })}
-    </ul>
-  );
+/** What the runs on screen show, as sentences computed from the table; never a claim the numbers do not make. */
+function Verdict({ grpo, mirl, runs }: { grpo?: Run; mirl?: Run; runs: Run[] }) {
+  const lines: string[] = [];
+  if (grpo && mirl) {
+    const a = pushRates(grpo).wrongUp, b = pushRates(mirl).wrongUp;
+    if (a !== null && b !== null) {
+      const cmp = Math.abs(a - b) < 0.02 ? 'about as often as' : b < a ? 'less often than' : 'more often than';
+      lines.push(`MIRL pushed its wrong descriptions up ${cmp} GRPO (${pct(b)} vs ${pct(a)} of them)${b > a ? ': here the MI reward was fooled more than the answer reward' : ''}.`);
+    }
+  }
+  for (const r of runs) {
+    const [a, b] = rolloutTrend(r);
+    if (a === null || b === null) lines.push(`${r.label}: too few steps to tell a trend.`);
+    else {
+      const d = b - a;
+      lines.push(`${r.label}: exact descriptions in its rollouts ${Math.abs(d) < 0.02 ? 'held steady' : d > 0 ? 'improved' : 'got worse'} (${pct(a)} → ${pct(b)}).`);
+    }
+  }
+  return <ul className="verdict" data-testid="blind-verdict">{lines.map((l) => <li key={l}>{l}</li>)}</ul>;
 }

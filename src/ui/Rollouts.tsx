@@ -41,13 +41,18 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
       )}
       <ol className="branches">
         {order.map(({ t, i }) => (
-          <li key={i} className={t.kept ? 'kept' : 'dropped'} data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}>
+          <li key={i} className={`${t.kept ? 'kept' : 'dropped'}${isLucky(t) ? ' lucky' : ''}`} data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}>
+            <span className="branch-no" data-testid="branch-no">#{i + 1}</span>
             <div className="mi">
               {t.mi !== null && <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />}
               <span className="mi-value" data-testid="mi-value">MI {fmt(t.mi, 3)}</span>
             </div>
             <div className="desc">
-              <Badge ok={t.perceptionRight} yes="right" no="wrong" /> <code>{t.description.join(' ')}</code>
+              <Badge ok={t.perceptionRight} yes="right" no="wrong" /> <code>{t.description.join(' ')}</code>{' '}
+              <span className="desc-adv" data-testid="desc-adv" title="mean advantage over the description's tokens: above 0 the update makes it likelier">
+                A(desc) {fmt(descAdvantage(t))}
+              </span>
+              {isLucky(t) && <span className="badge lucky" data-testid="lucky-badge" title="right answer after a wrong description">lucky guess</span>}
               {t.kept ? (
                 <div className="fork">
                   ↳ <code>{t.continuation.join(' ')}</code> <span data-testid="answer-reward">R_ans {fmt(t.rAns)}</span>{' '}
@@ -64,7 +69,36 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
   );
 }
 
+/** A right answer after a wrong description. */
+export const isLucky = (t: TrajectoryRecord) => t.answerRight === true && !t.perceptionRight;
+
+/** Mean advantage over the description's tokens (and its </desc>): what the update does to the description. */
+export function descAdvantage(t: TrajectoryRecord): number | null {
+  const n = Math.min(t.description.length + 1, t.tokAdv.length);
+  return n > 0 ? t.tokAdv.slice(0, n).reduce((a, b) => a + b, 0) / n : null;
+}
+
 type ColorBy = 'advantage' | 'logp' | 'entropy' | 'dependency';
+
+const COLOR_LEGEND: Record<ColorBy, [string, string, string]> = {
+  advantage: ['rgba(220, 38, 38, 1)', 'pushed down (A ≤ -2)', 'pushed up (A ≥ 2)'],
+  logp: ['rgba(255, 255, 255, 1)', 'likely (log p = 0)', 'unlikely (log p ≤ -4)'],
+  entropy: ['rgba(255, 255, 255, 1)', 'certain (0 nats)', 'uncertain (≥ 3 nats)'],
+  dependency: ['rgba(220, 38, 38, 1)', 'likelier without the image (≤ -3 nats)', 'relies on the image (≥ 3 nats)'],
+};
+const LEGEND_END: Record<ColorBy, string> = {
+  advantage: 'rgba(37, 99, 235, 1)', logp: 'rgba(220, 38, 38, 1)', entropy: 'rgba(147, 51, 234, 1)', dependency: 'rgba(37, 99, 235, 1)',
+};
+
+function ColorLegend({ by }: { by: ColorBy }) {
+  const [from, left, right] = COLOR_LEGEND[by];
+  const mid = by === 'advantage' || by === 'dependency' ? 'rgba(255, 255, 255, 1), ' : '';
+  return (
+    <span className="color-legend" data-testid="color-legend">
+      {left} <span className="ramp" style={{ background: `linear-gradient(to right, ${from}, ${mid}${LEGEND_END[by]})` }} /> {right}; exact values on hover
+    </span>
+  );
+}
 
 function tokenColor(v: number, by: ColorBy): string {
   if (by === 'advantage' || by === 'dependency') {
@@ -87,8 +121,10 @@ function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
   );
 }
 
-export function TrajectoryTable({ rec }: { rec: PromptRecord }) {
+export function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
   const [by, setBy] = useState<ColorBy>('advantage');
+  // GRPO has no perception reward: its columns say so rather than show 0
+  const noPerc = run.config.algo === 'grpo';
   return (
     <div className="traj-table">
       <label>
@@ -99,7 +135,8 @@ export function TrajectoryTable({ rec }: { rec: PromptRecord }) {
           <option value="entropy">entropy</option>
           <option value="dependency">visual dependency</option>
         </select>
-      </label>
+      </label>{' '}
+      <ColorLegend by={by} />
       <table data-testid="trajectory-table">
         <thead>
           <tr><th>#</th><th>kept</th><th>R_perc</th><th>R_ans</th><th>A_perc</th><th>A_ans</th><th>perception</th><th>answer</th><th></th><th>tokens</th></tr>
@@ -107,11 +144,11 @@ export function TrajectoryTable({ rec }: { rec: PromptRecord }) {
         <tbody>
           {rec.trajectories.map((t, i) => (
             <tr key={i} data-testid="trajectory-row">
-              <td>{i}</td>
+              <td data-testid="row-no">#{i + 1}</td>
               <td>{t.kept ? 'yes' : 'no'}</td>
-              <td>{fmt(t.rPerc, 3)}</td>
+              <td data-testid="row-rperc">{noPerc ? '–' : fmt(t.rPerc, 3)}</td>
               <td data-testid="row-rans">{fmt(t.rAns)}</td>
-              <td>{fmt(t.advPerc)}</td>
+              <td>{noPerc ? '–' : fmt(t.advPerc)}</td>
               <td>{fmt(t.advAns)}</td>
               <td><Badge ok={t.perceptionRight} yes="right" no="wrong" /></td>
               <td><Badge ok={t.answerRight} yes="right" no="wrong" /></td>
@@ -139,12 +176,12 @@ export function RolloutsView() {
     <section className="panel" data-testid="rollouts">
       <h2>Rollouts</h2>
       <div className="pickers">
-        <label>run <select value={run.id} onChange={(e) => select(Number(e.target.value), null)}>{runs.map((r) => <option key={r.id} value={r.id}>{r.label}</option>)}</select></label>
+        <label>run <select data-testid="pick-run" value={run.id} onChange={(e) => select(Number(e.target.value), null)}>{runs.map((r) => <option key={r.id} value={r.id}>{r.label}</option>)}</select></label>
         <label>step <select data-testid="pick-step" value={step} onChange={(e) => select(run.id, Number(e.target.value))}>{steps.map((s) => <option key={s} value={s}>{s + 1}</option>)}</select></label>
         <label>prompt <select data-testid="pick-prompt" value={rec.index} onChange={(e) => select(run.id, step, Number(e.target.value))}>{prompts.map((p) => <option key={p.index} value={p.index}>{p.index + 1}: {p.family}</option>)}</select></label>
       </div>
       <ForkTree rec={rec} run={run} />
-      <TrajectoryTable rec={rec} />
+      <TrajectoryTable rec={rec} run={run} />
     </section>
   );
 }

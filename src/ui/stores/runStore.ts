@@ -38,6 +38,8 @@ interface Store {
   applyUrl(hash: string): boolean;
   shareUrl(): string;
   start(): void;
+  /** Replaces the draft with `config` and starts it (the teaching panel's presets). */
+  startWith(config: RLConfig): void;
   pause(): void;
   stepOnce(): void;
   /** Ends the live run; it stays on the charts. */
@@ -179,6 +181,10 @@ export const useRunStore = create<Store>((set, get) => {
       return `${location.origin}${location.pathname}${encodeShare(get().draft)}`;
     },
     start() {
+      ensureLive('run');
+    },
+    startWith(config) {
+      set({ draft: config, fieldErrors: validateRL(config) });
       ensureLive('run');
     },
     pause() {
