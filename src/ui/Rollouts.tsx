@@ -42,10 +42,9 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
       <ol className="branches">
         {order.map(({ t, i }) => (
           <li key={i} className={`${t.kept ? 'kept' : 'dropped'}${isLucky(t) ? ' lucky' : ''}`} data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}>
-            <span className="branch-no" data-testid="branch-no">#{i + 1}</span>
             <div className="mi">
               {t.mi !== null && <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />}
-              <span className="mi-value" data-testid="mi-value">MI {fmt(t.mi, 3)}</span>
+              <span className="mi-value" data-testid="mi-value"><span className="branch-no" data-testid="branch-no">#{i + 1}</span>MI {fmt(t.mi, 3)}</span>
             </div>
             <div className="desc">
               <Badge ok={t.perceptionRight} yes="right" no="wrong" /> <code>{t.description.join(' ')}</code>{' '}
