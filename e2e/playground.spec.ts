@@ -206,6 +206,30 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   await page.getByTestId('legend-item').first().click();
   await expect(rollout.locator('.recharts-line path')).toHaveCount(2);
 
+  // tooltips name the x value and give 3 significant digits, above the plot; axis titles; a brush; a log axis for MI
+  const plot = rollout.locator('.recharts-cartesian-grid');
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const tip = rollout.locator('.recharts-tooltip-wrapper');
+  await expect(tip).toContainText(/step \d+/);
+  await expect(tip).toContainText(/mirl N4 k2 P1 seed 5 WebGPU: \d+(\.\d{1,2})?%/);
+  const tipBox = (await tip.boundingBox())!;
+  expect(tipBox.y + tipBox.height).toBeLessThanOrEqual(box.y + 4); // in the margin above the plot
+  const card = (await rollout.boundingBox())!;
+  expect(tipBox.x).toBeGreaterThanOrEqual(card.x - 1);
+  expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(card.x + card.width + 1);
+  await expect(rollout.locator('.recharts-label').filter({ hasText: /^step$/ })).toHaveCount(1);
+  await expect(rollout.locator('.recharts-label').filter({ hasText: '%' })).toHaveCount(1);
+  await expect(rollout.locator('.recharts-brush')).toHaveCount(1);
+  const mi = page.getByTestId('chart-mean MI score');
+  const before = await mi.locator('.recharts-yAxis-tick-labels text').allTextContents();
+  expect(before.length).toBeGreaterThan(1);
+  if (await mi.getByTestId('log-scale').isEnabled()) {
+    await mi.getByTestId('log-scale').check();
+    await expect.poll(() => mi.locator('.recharts-yAxis-tick-labels text').allTextContents()).not.toEqual(before);
+    await mi.getByTestId('log-scale').uncheck();
+  }
+
   // a chart's CSV, and a run's metrics as CSV, named after the run
   const [chartCsv] = await Promise.all([page.waitForEvent('download'), rollout.getByTestId('chart-csv').click()]);
   const chartText = readFileSync((await chartCsv.path())!, 'utf8').trim().split('\n');

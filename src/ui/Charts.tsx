@@ -81,7 +81,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
       </h3>
       {note && <p className="chart-note" data-testid="chart-note">{note}</p>}
       <ResponsiveContainer width="100%" height={190}>
-        <LineChart data={rows} margin={{ top: 6, right: 10, bottom: 14, left: 8 }}>
+        <LineChart data={rows} margin={{ top: 12, right: 10, bottom: 14, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10 }} tickFormatter={fmtTick}
             label={{ value: x === 'step' ? 'step' : 'generated tokens', position: 'insideBottom', offset: -8, fontSize: 10 }} />
@@ -89,11 +89,14 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
             scale={useLog ? 'log' : 'auto'} domain={useLog ? ['auto', 'auto'] : undefined} allowDataOverflow={useLog}
             label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, dy: 40 }} />
           <Tooltip
-            // above the plot, so that it covers neither the lines nor falls outside the card
-            position={{ y: -4 }} allowEscapeViewBox={{ x: false, y: true }} wrapperStyle={{ zIndex: 5, pointerEvents: 'none' }}
-            contentStyle={{ fontSize: 11, padding: '2px 6px', background: 'rgba(255,255,255,0.92)' }}
-            labelFormatter={(v) => xName(Number(v))}
-            formatter={(v, name) => [fmtSig(Number(v)) + (def.unit === '%' ? '%' : ''), name]} />
+            // one compact line per run, in the top margin: it covers neither the curves nor falls outside the card
+            position={{ x: 46, y: -30 }} allowEscapeViewBox={{ x: false, y: true }} wrapperStyle={{ zIndex: 5, pointerEvents: 'none' }}
+            content={({ active, payload, label }) => active && payload?.length ? (
+              <div className="chart-tip" data-testid="chart-tip">
+                <b>{xName(Number(label))}</b>
+                {payload.map((p) => <span key={String(p.dataKey)} style={{ color: p.color }}> · {p.name}: {fmtSig(Number(p.value))}{def.unit === '%' ? '%' : ''}</span>)}
+              </div>
+            ) : null} />
           {def.floor && <ReferenceLine y={100 * floor} stroke="#888" strokeDasharray="4 4" label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }} />}
           {runs.map((r, i) => (
             smoothing > 0 && !hidden.has(r.id) ? (
@@ -105,7 +108,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
             <Line key={r.id} dataKey={smoothing > 0 ? `sm${r.id}` : `raw${r.id}`} name={r.label} stroke={COLORS[i % COLORS.length]} hide={hidden.has(r.id)}
               dot={rows.length < 3} isAnimationActive={false} connectNulls />
           ))}
-          {rows.length > 2 && <Brush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick} />}
+          {rows.length > 1 && <Brush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick} />}
         </LineChart>
       </ResponsiveContainer>
     </div>
