@@ -280,6 +280,18 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
   await expect(page.getByTestId('run-note').first()).toContainText('cannot resume');
 });
 
+test('a model that cannot be fetched: one clear message on the run, no download bar left behind, the page still usable', async ({ page, context }) => {
+  // observed: under the dev server the route does not see the trainer worker's fetch; against the built site it does
+  test.skip(test.info().project.name !== 'site', 'runs against the production build');
+  await context.route(/model[^/]*\.safetensors/, (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await page.goto('./' + encodeShare(SMALL, true));
+  await expect(page.getByTestId('run-error')).toContainText('HTTP 404', { timeout: 60_000 });
+  await expect(page.getByTestId('status')).toHaveText('error');
+  await expect(page.getByTestId('load-progress')).toHaveCount(0);
+  await expect(page.getByTestId('notice')).toHaveCount(0); // said once, on the run
+  await expect(page.getByTestId('start')).toBeEnabled();
+});
+
 test('without WebGPU the page explains and runs on the CPU backend', async ({ baseURL }) => {
   const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS_NO_WEBGPU });
   try {

@@ -81,7 +81,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
       </h3>
       {note && <p className="chart-note" data-testid="chart-note">{note}</p>}
       <ResponsiveContainer width="100%" height={190}>
-        <LineChart data={rows} margin={{ top: 12, right: 10, bottom: 14, left: 8 }}>
+        <LineChart data={rows} margin={{ top: 20, right: 10, bottom: 14, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10 }} tickFormatter={fmtTick}
             label={{ value: x === 'step' ? 'step' : 'generated tokens', position: 'insideBottom', offset: -8, fontSize: 10 }} />
@@ -90,7 +90,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
             label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, dy: 40 }} />
           <Tooltip
             // one compact line per run, in the top margin: it covers neither the curves nor falls outside the card
-            position={{ x: 46, y: -30 }} allowEscapeViewBox={{ x: false, y: true }} wrapperStyle={{ zIndex: 5, pointerEvents: 'none' }}
+            position={{ x: 46, y: -36 }} allowEscapeViewBox={{ x: false, y: true }} wrapperStyle={{ zIndex: 5, pointerEvents: 'none' }}
             content={({ active, payload, label }) => active && payload?.length ? (
               <div className="chart-tip" data-testid="chart-tip">
                 <b>{xName(Number(label))}</b>
