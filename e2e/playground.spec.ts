@@ -280,6 +280,22 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
   await expect(page.getByTestId('run-note').first()).toContainText('cannot resume');
 });
 
+test('an imported run with small negative losses: the loss axis keeps its minus signs', async ({ page }) => {
+  await page.goto('./');
+  const m = (step: number, loss: number) => ({
+    step, answer_acc: 0.5, perception_acc: 0.2, mean_mi: 1, mi_auc: null, reward_blind_frac: 0.1, lucky_guesses: 0, generated_tokens: 100,
+    forward_tokens: 300, complete_trajectories: 4, step_ms: 1000, phase_ms: { sample: 1, score: 1, fork: 1, update: 1 }, loss, kl: 0, entropy: 1, grad_norm: 0.1,
+  });
+  const file = { kind: 'mirl-playground-run', version: 4, label: 'negative losses', config: {}, metrics: [m(0, -0.0008), m(1, -0.0002), m(2, -0.0012)], records: [] };
+  await page.getByTestId('import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  const ticks = await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').allTextContents();
+  expect(ticks.length).toBeGreaterThan(1);
+  for (const t of ticks.filter((x) => x !== '0')) expect(t).toMatch(/^-/);
+  // and the labels are whole: none starts left of the chart's own box, where it would be cut
+  const card = (await page.getByTestId('chart-loss').locator('.recharts-surface').boundingBox())!;
+  for (const b of await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').all()) expect((await b.boundingBox())!.x).toBeGreaterThanOrEqual(card.x);
+});
+
 test('a model that cannot be fetched: one clear message on the run, no download bar left behind, the page still usable', async ({ page, context }) => {
   // observed: under the dev server the route does not see the trainer worker's fetch; against the built site it does
   test.skip(test.info().project.name !== 'site', 'runs against the production build');
