@@ -340,9 +340,12 @@ test('the blindness view: GRPO and MIRL started from its own buttons on the same
   for (const cell of await panel.getByTestId('lucky-rate').allTextContents()) expect(cell).toMatch(/^(\d+%|–) \(\d+ of \d+\)$/);
   // the sentence says what the table says
   const [g, m] = (await panel.getByTestId('wrong-up').allTextContents()).map((t) => Number(t.split('%')[0]));
-  const sentence = (await panel.getByTestId('blind-verdict').locator('li').first().textContent())!;
-  expect(sentence).toContain(`(${m}% vs ${g}% of them)`);
-  expect(sentence).toContain(Math.abs(m - g) < 2 ? 'about as often as' : m < g ? 'less often than' : 'more often than');
+  const sentences = await panel.getByTestId('blind-verdict').locator('li').allTextContents();
+  const pushed = sentences.find((t) => t.includes('pushed its wrong descriptions up'))!;
+  expect(pushed).toContain(`(${m}% vs ${g}% of them)`);
+  expect(pushed).toContain(Math.abs(m - g) < 2 ? 'about as often as' : m < g ? 'less often than' : 'more often than');
+  const [go, mo] = (await panel.getByTestId('right-over-wrong').allTextContents()).map((t) => t.split(' ')[0]);
+  if (go !== '–' && mo !== '–') expect(sentences.find((t) => t.includes('favoured the right one'))).toContain(`(${mo} vs ${go} of pairs; 50% is blind)`);
 
   // the same problem, not the same step number: both trees show one question
   await expect(panel.getByTestId('pick-common').locator('option')).not.toHaveCount(0);

@@ -28,6 +28,24 @@ function pushRates(r: Run): { wrongUp: number | null; rightDown: number | null; 
   return { wrongUp: ratio(wrong.filter(up).length, wrong.length), rightDown: ratio(right.filter(down).length, right.length), wrong: wrong.length, right: right.length };
 }
 
+/**
+ * Within each recorded prompt group, the share of (right, wrong) description pairs whose
+ * update favoured the right one (higher mean description advantage; ties count half):
+ * 50% is a blind update, 100% one that always prefers what the image shows.
+ */
+export function rightOverWrong(r: Run): { rate: number | null; pairs: number } {
+  let wins = 0, pairs = 0;
+  for (const p of r.records) {
+    const right = p.trajectories.filter((t) => t.perceptionRight).map((t) => descAdvantage(t) ?? 0);
+    const wrong = p.trajectories.filter((t) => !t.perceptionRight).map((t) => descAdvantage(t) ?? 0);
+    for (const a of right) for (const b of wrong) {
+      pairs++;
+      wins += a > b ? 1 : a === b ? 0.5 : 0;
+    }
+  }
+  return { rate: ratio(wins, pairs), pairs };
+}
+
 /** Exact descriptions among a run's rollouts, over its first and its last few steps. */
 function rolloutTrend(r: Run, n = 3): [number | null, number | null] {
   const k = Math.min(n, Math.floor(r.metrics.length / 2));
@@ -86,6 +104,7 @@ export function BlindnessDemo() {
         <thead>
           <tr>
             <th>run</th><th>lucky guesses (of answered trajectories)</th><th>wrong descriptions pushed up</th><th>right descriptions pushed down</th>
+            <th>update favours the right description (pairs within a prompt; 50% = blind)</th>
             <th>exact descriptions in rollouts: first → last steps</th>
           </tr>
         </thead>
@@ -98,6 +117,7 @@ export function BlindnessDemo() {
                 <td data-testid="lucky-rate">{pct(l.rate)} ({l.lucky} of {l.of})</td>
                 <td data-testid="wrong-up">{pct(p.wrongUp)} (of {p.wrong})</td>
                 <td data-testid="right-down">{pct(p.rightDown)} (of {p.right})</td>
+                <td data-testid="right-over-wrong">{pct(rightOverWrong(r).rate)} (of {rightOverWrong(r).pairs} pairs)</td>
                 <td data-testid="rollout-trend">{pct(a)} → {pct(b)}</td>
               </tr>
             );
@@ -131,6 +151,11 @@ export function BlindnessDemo() {
 function Verdict({ grpo, mirl, runs }: { grpo?: Run; mirl?: Run; runs: Run[] }) {
   const lines: string[] = [];
   if (grpo && mirl) {
+    const ga = rightOverWrong(grpo).rate, ma = rightOverWrong(mirl).rate;
+    if (ga !== null && ma !== null) {
+      const better = Math.abs(ma - ga) < 0.02 ? 'as often as' : ma > ga ? 'more often than' : 'less often than';
+      lines.push(`Between a right and a wrong description of the same prompt, MIRL's update favoured the right one ${better} GRPO's (${pct(ma)} vs ${pct(ga)} of pairs; 50% is blind).`);
+    }
     const a = pushRates(grpo).wrongUp, b = pushRates(mirl).wrongUp;
     if (a !== null && b !== null) {
       const cmp = Math.abs(a - b) < 0.02 ? 'about as often as' : b < a ? 'less often than' : 'more often than';
