@@ -220,15 +220,23 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(card.x + card.width + 1);
   await expect(rollout.locator('.recharts-label').filter({ hasText: /^step$/ })).toHaveCount(1);
   await expect(rollout.locator('.recharts-label').filter({ hasText: '%' })).toHaveCount(1);
-  await expect(rollout.locator('.recharts-brush')).toHaveCount(1);
+  // the brush zooms: moving its left handle to the right narrows the x axis
+  // (the held-out chart: three points, steps 0-2)
+  const xTicks = () => heldout.locator('.recharts-xAxis-tick-labels text').allTextContents();
+  const wide = await xTicks();
+  // the brush's handles are sliders: the left one moved right by a data point
+  await heldout.locator('.recharts-brush [role=slider]').first().focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(xTicks).not.toEqual(wide);
+  expect(Number((await xTicks())[0])).toBeGreaterThanOrEqual(1);
+  // a log axis where a metric spans orders of magnitude: the summed MI is positive here, so it can be log
   const mi = page.getByTestId('chart-mean MI score');
   const before = await mi.locator('.recharts-yAxis-tick-labels text').allTextContents();
   expect(before.length).toBeGreaterThan(1);
-  if (await mi.getByTestId('log-scale').isEnabled()) {
-    await mi.getByTestId('log-scale').check();
-    await expect.poll(() => mi.locator('.recharts-yAxis-tick-labels text').allTextContents()).not.toEqual(before);
-    await mi.getByTestId('log-scale').uncheck();
-  }
+  await expect(mi.getByTestId('log-scale')).toBeEnabled();
+  await mi.getByTestId('log-scale').check();
+  await expect.poll(() => mi.locator('.recharts-yAxis-tick-labels text').allTextContents()).not.toEqual(before);
+  await mi.getByTestId('log-scale').uncheck();
 
   // a chart's CSV, and a run's metrics as CSV, named after the run
   const [chartCsv] = await Promise.all([page.waitForEvent('download'), rollout.getByTestId('chart-csv').click()]);

@@ -60,6 +60,8 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
   const families = useRunStore((s) => s.draft.families);
   const floor = useMemo(() => blindFloor(families), [families]);
   const [log, setLog] = useState(false);
+  // the brush's range, as x values: a numeric x axis is not narrowed by the brush's indices alone
+  const [zoom, setZoom] = useState<[number, number] | null>(null);
   const rows = useMemo(() => chartRows(runs, def, x, smoothing), [runs, def, x, smoothing]);
   const positive = rows.every((r) => runs.every((run) => !(typeof r[`raw${run.id}`] === 'number' && (r[`raw${run.id}`] as number) <= 0)));
   const useLog = log && positive;
@@ -83,7 +85,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
       <ResponsiveContainer width="100%" height={190}>
         <LineChart data={rows} margin={{ top: 20, right: 10, bottom: 14, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10 }} tickFormatter={fmtTick}
+          <XAxis dataKey="x" type="number" domain={zoom ?? ['dataMin', 'dataMax']} allowDataOverflow={zoom !== null} tick={{ fontSize: 10 }} tickFormatter={fmtTick}
             label={{ value: x === 'step' ? 'step' : 'generated tokens', position: 'insideBottom', offset: -8, fontSize: 10 }} />
           <YAxis tick={{ fontSize: 10 }} width={52} tickFormatter={(v: number) => fmtTick(v) + (def.unit === '%' ? '%' : '')}
             scale={useLog ? 'log' : 'auto'} domain={useLog ? ['auto', 'auto'] : undefined} allowDataOverflow={useLog}
@@ -108,7 +110,13 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
             <Line key={r.id} dataKey={smoothing > 0 ? `sm${r.id}` : `raw${r.id}`} name={r.label} stroke={COLORS[i % COLORS.length]} hide={hidden.has(r.id)}
               dot={rows.length < 3} isAnimationActive={false} connectNulls />
           ))}
-          {rows.length > 1 && <Brush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick} />}
+          {rows.length > 1 && (
+            <Brush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick}
+              onChange={(r: { startIndex?: number; endIndex?: number }) => {
+                const a = rows[r.startIndex ?? 0], b = rows[r.endIndex ?? rows.length - 1];
+                setZoom(a && b && (r.startIndex !== 0 || r.endIndex !== rows.length - 1) ? [a.x, b.x] : null);
+              }} />
+          )}
         </LineChart>
       </ResponsiveContainer>
     </div>
