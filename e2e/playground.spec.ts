@@ -14,6 +14,12 @@ async function stepCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('step-counter').textContent());
 }
 
+/** Types a value into a config field and commits it, as a user does with Enter. */
+async function enter(page: Page, testId: string, value: string) {
+  await page.getByTestId(testId).fill(value);
+  await page.getByTestId(testId).press('Enter');
+}
+
 async function waitSteps(page: Page, n: number) {
   await expect.poll(() => stepCount(page), { timeout: 150_000, intervals: [500] }).toBeGreaterThanOrEqual(n);
 }
@@ -71,11 +77,9 @@ test('editing the config of a paused run and pressing Step starts a new run besi
 
 test('the share URL reproduces the run: same metrics step for step', async ({ page, browser, baseURL }) => {
   await page.goto('./');
-  await page.getByTestId('field-seed').fill('11');
-  await page.getByTestId('field-seed').press('Enter');
+  await enter(page, 'field-seed', '11');
   for (const [k, v] of Object.entries({ batchPrompts: 1, N: 4, k: 2, heldoutEvery: 0 })) {
-    await page.getByTestId(`field-${k}`).fill(String(v));
-    await page.getByTestId(`field-${k}`).press('Enter');
+    await enter(page, `field-${k}`, String(v));
   }
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
@@ -112,12 +116,10 @@ test('a malformed URL and a future-version URL say what is wrong, and the app st
   await page.reload();
   await expect(page.getByTestId('url-error')).toContainText('newer version');
   await expect(page.getByTestId('field-N')).toHaveValue(String(DEFAULT_RL.N));
-  await page.getByTestId('field-k').fill('12');
-  await page.getByTestId('field-k').press('Enter');
+  await enter(page, 'field-k', '12');
   await expect(page.getByTestId('error-k')).toContainText('at most N');
   await expect(page.getByTestId('start')).toBeDisabled();
-  await page.getByTestId('field-k').fill('2');
-  await page.getByTestId('field-k').press('Enter');
+  await enter(page, 'field-k', '2');
   await expect(page.getByTestId('start')).toBeEnabled();
 });
 
@@ -148,17 +150,13 @@ test('bad input never blanks the page: broken run files, a garbage link, partial
   await expect(page.getByTestId('knob-maxObjects')).toHaveValue(String(DEFAULT_RL.knobs.maxObjects));
 
   // a cleared field is an error, not a silent 0; lr = 0 is refused; min > max names both
-  await page.getByTestId('field-seed').fill('');
-  await page.getByTestId('field-seed').press('Enter');
+  await enter(page, 'field-seed', '');
   await expect(page.getByTestId('error-seed')).toContainText('must be an integer');
   await expect(page.getByTestId('start')).toBeDisabled();
-  await page.getByTestId('field-seed').fill('3');
-  await page.getByTestId('field-seed').press('Enter');
-  await page.getByTestId('field-lr').fill('0');
-  await page.getByTestId('field-lr').press('Enter');
+  await enter(page, 'field-seed', '3');
+  await enter(page, 'field-lr', '0');
   await expect(page.getByTestId('error-lr')).toContainText('above 0');
-  await page.getByTestId('field-lr').fill('0.0001');
-  await page.getByTestId('field-lr').press('Enter');
+  await enter(page, 'field-lr', '0.0001');
   await page.getByTestId('knob-minObjects').fill('6');
   await page.getByTestId('knob-minObjects').blur();
   await expect(page.getByTestId('error-knobs')).toContainText('min objects (6) must be at most max objects (5)');
@@ -184,10 +182,8 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   await expect(page.getByTestId('chart-zero-std groups')).toBeVisible();
 
   // a second run with the same config is told apart; names say algorithm, sizes, seed and backend
-  await page.getByTestId('field-steps').fill('1');
-  await page.getByTestId('field-steps').press('Enter');
-  await page.getByTestId('field-steps').fill('2');
-  await page.getByTestId('field-steps').press('Enter');
+  await enter(page, 'field-steps', '1');
+  await enter(page, 'field-steps', '2');
   await page.getByTestId('start').click();
   await expect(page.getByTestId('run-status').nth(1)).toHaveText('done', { timeout: 150_000 });
   const labels = page.getByTestId('run-label');

@@ -18,20 +18,19 @@ export interface RunFile {
 }
 
 const num = z.number();
-const frac = z.number();
 const count = z.number().int().nonnegative();
 const nullableNum = z.number().nullable();
 
 // Fields added after v1 are optional: an older file is read as it was written.
 const stepMetrics = z.object({
   step: count,
-  answer_acc: frac,
-  perception_acc: frac,
-  desc_f1: frac.optional(),
+  answer_acc: num,
+  perception_acc: num,
+  desc_f1: num.optional(),
   mean_mi: nullableNum,
   mi_auc: nullableNum,
   mi_group_auc: nullableNum.optional(),
-  reward_blind_frac: frac,
+  reward_blind_frac: num,
   lucky_guesses: count,
   generated_tokens: count,
   forward_tokens: count,
@@ -44,10 +43,10 @@ const stepMetrics = z.object({
   grad_norm: num,
   lr: num.optional(),
   updates: count.optional(),
-  zero_std_frac: frac.optional(),
-  heldout_start: z.object({ answer_acc: frac, perception_acc: frac }).optional(),
-  heldout_answer_acc: frac.optional(),
-  heldout_perception_acc: frac.optional(),
+  zero_std_frac: num.optional(),
+  heldout_start: z.object({ answer_acc: num, perception_acc: num }).optional(),
+  heldout_answer_acc: num.optional(),
+  heldout_perception_acc: num.optional(),
   error: z.string().optional(),
 });
 

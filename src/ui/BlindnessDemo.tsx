@@ -110,14 +110,14 @@ export function BlindnessDemo() {
         </thead>
         <tbody>
           {shown.map((r) => {
-            const l = luckyRate(r), p = pushRates(r), [a, b] = rolloutTrend(r);
+            const l = luckyRate(r), p = pushRates(r), rw = rightOverWrong(r), [a, b] = rolloutTrend(r);
             return (
               <tr key={r.id} data-testid="blind-row">
                 <td>{r.label}</td>
                 <td data-testid="lucky-rate">{pct(l.rate)} ({l.lucky} of {l.of})</td>
                 <td data-testid="wrong-up">{pct(p.wrongUp)} (of {p.wrong})</td>
                 <td data-testid="right-down">{pct(p.rightDown)} (of {p.right})</td>
-                <td data-testid="right-over-wrong">{pct(rightOverWrong(r).rate)} (of {rightOverWrong(r).pairs} pairs)</td>
+                <td data-testid="right-over-wrong">{pct(rw.rate)} (of {rw.pairs} pairs)</td>
                 <td data-testid="rollout-trend">{pct(a)} → {pct(b)}</td>
               </tr>
             );

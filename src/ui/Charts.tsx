@@ -9,18 +9,19 @@ import { useRunStore, type Run } from './stores/runStore';
 
 import { COLORS } from './colors';
 
+/** "every N steps for <run>; ..." for the runs that take a metric only on metric steps. */
+const onMetricSteps = (runs: Run[]) => runs.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ');
+
 /** MI is scored every step where it is the reward (MIRL), every `metricEvery` steps where it is only measured. */
 const MI_NOTE = (runs: Run[]): string | null => {
   const sparse = runs.filter((r) => r.config.algo !== 'mirl' && r.config.metricEvery !== 1);
-  if (!sparse.length) return null;
-  return `scored ${sparse.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ')} (MI is only a metric there)`;
+  return sparse.length ? `scored ${onMetricSteps(sparse)} (MI is only a metric there)` : null;
 };
 
 /** KL is in the loss (and computed every step) only at beta > 0; at beta 0 its reference pass runs on metric steps. */
 const KL_NOTE = (runs: Run[]): string | null => {
   const sparse = runs.filter((r) => r.config.beta === 0);
-  if (!sparse.length) return null;
-  return `beta 0: measured ${sparse.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ')} (one reference forward pass each)`;
+  return sparse.length ? `beta 0: measured ${onMetricSteps(sparse)} (one reference forward pass each)` : null;
 };
 
 const pct = (v: (m: StepMetrics) => number | null | undefined) => (m: StepMetrics) => {

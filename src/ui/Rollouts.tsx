@@ -6,10 +6,8 @@ import { useRunStore, type Run } from './stores/runStore';
 
 /** A description is reward-blind when its own update pushes it the wrong way. */
 export function isRewardBlind(t: TrajectoryRecord): boolean {
-  const n = t.description.length;
-  if (n === 0) return false;
-  const a = t.tokAdv.slice(0, n).reduce((s, x) => s + x, 0) / n;
-  return (a > 0 && !t.perceptionRight) || (a < 0 && t.perceptionRight);
+  const a = descAdvantage(t);
+  return a !== null && ((a > 0 && !t.perceptionRight) || (a < 0 && t.perceptionRight));
 }
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '–' : x.toFixed(d));
@@ -71,9 +69,9 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
 /** A right answer after a wrong description. */
 export const isLucky = (t: TrajectoryRecord) => t.answerRight === true && !t.perceptionRight;
 
-/** Mean advantage over the description's tokens (and its </desc>): what the update does to the description. */
+/** Mean advantage over the description's tokens: what the update does to the description (null for an empty one). */
 export function descAdvantage(t: TrajectoryRecord): number | null {
-  const n = Math.min(t.description.length + 1, t.tokAdv.length);
+  const n = Math.min(t.description.length, t.tokAdv.length);
   return n > 0 ? t.tokAdv.slice(0, n).reduce((a, b) => a + b, 0) / n : null;
 }
 
