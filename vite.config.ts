@@ -13,6 +13,8 @@ export default defineConfig({
   plugins: [react(), shipModelCards(fileURLToPath(new URL('./models', import.meta.url)))],
   server: { host: '127.0.0.1', port: 5173 },
   worker: { format: 'es' },
+  // transformers.js and onnxruntime-web load their wasm at run time: pre-bundling them breaks those paths.
+  optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
   build: {
     // One page that needs all of its code at once (React, recharts, the trainer client).
     chunkSizeWarningLimit: 800,

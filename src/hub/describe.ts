@@ -76,15 +76,15 @@ function cutAtEos(ids: number[], eos: readonly number[]): Sample {
   return i < 0 ? { ids, complete: false } : { ids: ids.slice(0, i), complete: true };
 }
 
-/** N descriptions sampled at the settings' temperature from the full distribution (no top-k), reproducible by seed. */
+/** N descriptions sampled at the settings' temperature from the full distribution (no top-k), reproducible by seed; temperature 0 is greedy. */
 export async function presample(hm: LoadedHubModel, p: PromptInputs, s: Pick<HubSettings, 'N' | 'seed' | 'temperature' | 'maxTokens'>): Promise<Sample[]> {
   random.seed(s.seed);
   const batch = idsBatch(Array.from({ length: s.N }, () => p.ids), hm.padId);
   const out = (await hm.model.generate({
     ...batch,
     ...repeatFeeds(p.image, s.N),
-    do_sample: true,
-    temperature: s.temperature,
+    do_sample: s.temperature > 0,
+    temperature: s.temperature > 0 ? s.temperature : 1,
     top_k: 0,
     max_new_tokens: s.maxTokens,
     eos_token_id: hm.eosIds,

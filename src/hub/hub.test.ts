@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyIdefics3Files, TINY } from '../../scripts/hub/tinyIdefics3';
 import { answer, descLogProbs, greedy, presample, promptInputs, scoreOnCpu, teacherForced, topK } from './describe';
 import { configureHubEnv, loadHubModel, requestLog, resolveSource, setBaseFetch, type LoadedHubModel } from './load';
+import { runHub, toRawImage } from './run';
+import { DEFAULT_HUB_SETTINGS } from './settings';
 
 let root: string;
 let hm: LoadedHubModel;
@@ -165,7 +167,8 @@ describe('hub model, bad input', () => {
   it('hub ids and folder URLs are told apart', () => {
     expect(resolveSource('HuggingFaceTB/SmolVLM-256M-Instruct')).toEqual({ kind: 'hub', id: 'HuggingFaceTB/SmolVLM-256M-Instruct' });
     expect(resolveSource('./models/tiny-idefics3/', 'http://h/app/')).toMatchObject({ kind: 'folder', root: 'http://h/app/models/', name: 'tiny-idefics3' });
-    expect(() => resolveSource('not a url', undefined)).toThrow(/not a hub model id/);
+    expect(() => resolveSource('notafolder', 'http://h/app/')).toThrow(/not a hub model id/);
+    expect(resolveSource('public/models/tiny/')).toMatchObject({ kind: 'folder', root: 'public/models/', name: 'tiny' });
   });
 
   it('the served tiny model equals what the script writes', () => {
@@ -173,5 +176,37 @@ describe('hub model, bad input', () => {
       const onDisk = readFileSync(join('public/models/tiny-idefics3', p));
       expect(Buffer.compare(onDisk, Buffer.from(c)), p).toBe(0);
     }
+  });
+});
+
+describe('one Real VLM run on the CPU', () => {
+  it('ranks by the chosen aggregate, keeps k, answers the kept ones, and exports what it used', async () => {
+    const w = 20, h = 16;
+    const rgba = Uint8ClampedArray.from({ length: w * h * 4 }, (_, i) => (i * 13) % 256);
+    const s = { ...DEFAULT_HUB_SETTINGS, model: 'tiny', N: 5, k: 2, seed: 4, maxTokens: 8, question: 'What colour?', answerTokens: 4 };
+    const r = await runHub(hm, 'tiny', { width: w, height: h, rgba }, s, {});
+    expect(r.miOn).toBe('cpu');
+    expect(r.descriptions).toHaveLength(5);
+    expect(r.descriptions.filter((d) => d.kept)).toHaveLength(2);
+    const byRank = [...r.descriptions].sort((a, b) => a.rank - b.rank);
+    for (let i = 1; i < byRank.length; i++) expect(byRank[i - 1].miSum).toBeGreaterThanOrEqual(byRank[i].miSum);
+    expect(byRank.slice(0, 2).every((d) => d.kept && d.answer !== null)).toBe(true);
+    expect(r.descriptions.filter((d) => !d.kept).every((d) => d.answer === null)).toBe(true);
+    for (const d of r.descriptions) {
+      expect(d.tokens).toHaveLength(d.ids.length);
+      expect(d.pmi).toHaveLength(d.ids.length);
+    }
+    expect(r.image.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const again = await runHub(hm, 'tiny', { width: w, height: h, rgba }, s, {});
+    expect(again.descriptions).toEqual(r.descriptions);
+    const mean = await runHub(hm, 'tiny', { width: w, height: h, rgba }, { ...s, miAgg: 'mean', question: '' }, {});
+    const byMean = [...mean.descriptions].sort((a, b) => a.rank - b.rank);
+    for (let i = 1; i < byMean.length; i++) expect(byMean[i - 1].miMean).toBeGreaterThanOrEqual(byMean[i].miMean);
+  });
+
+  it('refuses an empty, oversized or inconsistent image with its reason', () => {
+    expect(() => toRawImage({ width: 0, height: 5, rgba: new Uint8ClampedArray(0) })).toThrow(/no pixels/);
+    expect(() => toRawImage({ width: 5000, height: 5000, rgba: new Uint8ClampedArray(4) })).toThrow(/too large: 5000 x 5000/);
+    expect(() => toRawImage({ width: 2, height: 2, rgba: new Uint8ClampedArray(3) })).toThrow(/3 bytes for 2 x 2/);
   });
 });

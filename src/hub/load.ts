@@ -20,17 +20,21 @@ export type ModelSource = { kind: 'hub'; id: string } | { kind: 'folder'; root: 
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 /**
- * A hub id ("owner/name") or a folder URL holding the files (absolute, or
- * relative to `base`: the page's address). Anything else is refused.
+ * A hub id ("owner/name") or a folder holding the files: a URL (absolute, or
+ * relative to `base`, the page's address) or, in Node, a filesystem path. A
+ * folder is written with a slash ("./models/x/"); anything else is refused.
  */
 export function resolveSource(model: string, base?: string): ModelSource {
   const m = model.trim();
   if (HUB_ID.test(m) && !m.startsWith('.')) return { kind: 'hub', id: m };
-  let url: string;
-  try {
-    url = base ? new URL(m, base).href : m.startsWith('/') ? m : new URL(m).href;
-  } catch {
-    throw new HubError('model', `not a hub model id (owner/name) or a folder URL: "${model}"`);
+  if (!m.includes('/')) throw new HubError('model', `not a hub model id (owner/name) or a folder URL: "${model}"`);
+  let url = m;
+  if (base) {
+    try {
+      url = new URL(m, base).href;
+    } catch {
+      throw new HubError('model', `not a hub model id (owner/name) or a folder URL: "${model}"`);
+    }
   }
   const folder = url.endsWith('/') ? url : `${url}/`;
   const cut = folder.slice(0, -1).lastIndexOf('/');
@@ -82,10 +86,40 @@ export function setBaseFetch(f: Fetch): void {
 /** Every URL transformers.js asked for, in order (the tests check none leaves). */
 export const requestLog: string[] = [];
 
+/** The load in progress: where its files live, and who hears of their bytes. */
+let watch: { prefixes: string[]; onProgress?: (p: FileProgress) => void } | null = null;
+
+function fileOf(url: string): string {
+  const path = url.split('?')[0];
+  for (const p of watch?.prefixes ?? []) if (path.startsWith(p)) return path.slice(p.length);
+  return path.split('/').slice(-2).join('/');
+}
+
+/** The body, counted as it is read: per-file byte progress for the view. */
+function counted(res: Response, file: string, report: (p: FileProgress) => void): Response {
+  const total = Number(res.headers.get('content-length') ?? 0);
+  if (!res.body) return res;
+  let loaded = 0;
+  const body = res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, ctl) {
+        loaded += chunk.byteLength;
+        report({ file, loaded, total, done: false });
+        ctl.enqueue(chunk);
+      },
+      flush() {
+        report({ file, loaded, total: total || loaded, done: true });
+      },
+    }),
+  );
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
 /**
- * transformers.js fetches through this: it logs the URL and turns an HTML page
- * served for a model file (a dev server's answer to a missing file) into a 404,
- * so the error names the missing file instead of "Unexpected token '<'".
+ * transformers.js fetches through this: it logs the URL, counts the bytes of
+ * each model file, and turns an HTML page served for a model file (a dev
+ * server's answer to a missing file) into a 404, so the error names the
+ * missing file instead of "Unexpected token '<'".
  */
 async function hubFetch(input: string | URL, init?: RequestInit): Promise<Response> {
   const url = String(input);
@@ -96,7 +130,10 @@ async function hubFetch(input: string | URL, init?: RequestInit): Promise<Respon
   if (res.ok && type.includes('text/html') && !/\.html?($|\?)/.test(url)) {
     return new Response(null, { status: 404, statusText: 'an HTML page was served instead of the file' });
   }
-  return res;
+  // Existence probes (a one-byte range) are not downloads.
+  const probe = new Headers(init?.headers).has('Range');
+  const report = watch?.onProgress;
+  return res.ok && !probe && report ? counted(res, fileOf(url), report) : res;
 }
 
 let envSet = false;
@@ -122,7 +159,7 @@ export function configureHubEnv(wasmPaths?: { wasm: string; mjs: string }): void
 
 function isNetworkError(e: unknown): boolean {
   const m = String((e as Error)?.message ?? e);
-  return e instanceof TypeError || /fetch failed|Failed to fetch|NetworkError|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|network/i.test(m);
+  return /fetch failed|Failed to fetch|NetworkError|Load failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN/i.test(m);
 }
 
 /** The message a failed load shows: what was being loaded and what went wrong, in one line. */
@@ -148,21 +185,50 @@ export function chooseDtype(config: Record<string, unknown>, shaderF16: boolean)
   return shaderF16 ? 'fp16' : 'fp32';
 }
 
+const HUB_HOST = 'https://huggingface.co/';
+const HUB_TEMPLATE = '{model}/resolve/{revision}/';
+
+/**
+ * Each load says where files may come from. transformers.js checks that a
+ * "local" file exists only for paths, not URLs: a folder on the page's own
+ * origin is given as its path, a folder elsewhere as a remote host whose
+ * layout is the folder itself, a folder in Node as a filesystem path.
+ */
+function whereFrom(source: ModelSource): void {
+  env.remoteHost = HUB_HOST;
+  env.remotePathTemplate = HUB_TEMPLATE;
+  env.allowRemoteModels = source.kind === 'hub';
+  env.allowLocalModels = false;
+  if (source.kind === 'hub') return;
+  if (!/^https?:/.test(source.root)) {
+    env.allowLocalModels = true;
+    env.localModelPath = source.root;
+    return;
+  }
+  const root = new URL(source.root);
+  if (typeof location !== 'undefined' && root.origin === location.origin) {
+    env.allowLocalModels = true;
+    env.localModelPath = root.pathname;
+  } else {
+    env.allowRemoteModels = true;
+    env.remoteHost = source.root;
+    env.remotePathTemplate = '{model}/';
+  }
+}
+
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
 
 export async function loadHubModel(model: string, o: HubLoadOptions): Promise<LoadedHubModel> {
   const t0 = performance.now();
   const source = resolveSource(model, o.base);
   if (source.kind === 'hub' && o.allowHub === false) throw new HubError('model', `hub access is off: load a folder URL instead of ${source.id}`);
-  // Each load says where files may come from.
-  env.allowRemoteModels = source.kind === 'hub';
-  env.allowLocalModels = source.kind === 'folder';
-  if (source.kind === 'folder') env.localModelPath = source.root;
+  whereFrom(source);
   const id = source.kind === 'hub' ? source.id : source.name;
-  const progress = (p: { status: string; file?: string; loaded?: number; total?: number }) => {
-    if (!o.onProgress || !p.file) return;
-    if (p.status === 'progress') o.onProgress({ file: p.file, loaded: p.loaded ?? 0, total: p.total ?? 0, done: false });
-    else if (p.status === 'done') o.onProgress({ file: p.file, loaded: p.total ?? 0, total: p.total ?? 0, done: true });
+  watch = { prefixes: filePrefixes(source), onProgress: o.onProgress };
+  // Bytes are counted in the fetch hook; files read from the browser's cache or the
+  // filesystem only say they are done.
+  const progress = (p: { status: string; file?: string }) => {
+    if (o.onProgress && p.file && p.status === 'done') o.onProgress({ file: p.file, loaded: 0, total: 0, done: true });
   };
   try {
     const config = (await AutoConfig.from_pretrained(id, { progress_callback: progress })) as unknown as Record<string, unknown>;
@@ -191,5 +257,15 @@ export async function loadHubModel(model: string, o: HubLoadOptions): Promise<Lo
     return { source, processor, model: vlm, dtype, device: o.device, imageTokenId, eosIds: [...new Set(eos)], padId, vocabSize, loadMs: performance.now() - t0 };
   } catch (e) {
     throw new HubError('model', loadErrorMessage(source, e));
+  } finally {
+    watch = null;
   }
+}
+
+/** The URL prefixes under which this model's files are fetched (to name each file relative to its folder). */
+function filePrefixes(source: ModelSource): string[] {
+  if (source.kind === 'hub') return [`${HUB_HOST}${source.id}/resolve/main/`];
+  const out = [source.url];
+  if (typeof location !== 'undefined' && /^https?:/.test(source.url)) out.push(new URL(source.url).pathname);
+  return out;
 }

@@ -12,6 +12,9 @@ export const DEFAULT_HUB_MODEL = 'HuggingFaceTB/SmolVLM-256M-Instruct';
 /** The tiny idefics3-format model the app serves (random weights; for offline use and tests). */
 export const TINY_HUB_MODEL = './models/tiny-idefics3/';
 
+/** Larger images are refused before any decoding work (the processor would shrink them anyway). */
+export const MAX_IMAGE_PIXELS = 4096 * 4096;
+
 export const hubSettingsSchema = z.object({
   /** A hub id (owner/name) or a folder URL (ending in /) holding the model files. */
   model: z.string().trim().min(1, 'a model id or folder URL is required').max(300),
@@ -21,10 +24,13 @@ export const hubSettingsSchema = z.object({
   N: z.number().int().min(1).max(32),
   k: z.number().int().min(1).max(32),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
-  temperature: z.number().gt(0).max(5),
+  /** 0: greedy (every description is the same; the check that two runtimes agree). */
+  temperature: z.number().min(0).max(5),
   maxTokens: z.number().int().min(1).max(256),
   answerTokens: z.number().int().min(1).max(256),
   removal: z.enum(REMOVALS),
+  /** Rank by the summed pointwise MI (the playground's default reward) or its per-token mean. */
+  miAgg: z.enum(['sum', 'mean']),
 });
 export type HubSettings = z.infer<typeof hubSettingsSchema>;
 
@@ -39,6 +45,7 @@ export const DEFAULT_HUB_SETTINGS: HubSettings = {
   maxTokens: 48,
   answerTokens: 24,
   removal: 'text-only',
+  miAgg: 'sum',
 };
 
 /** Checks settings; the messages name the field. k above N is refused (it would keep every description). */

@@ -3,6 +3,7 @@ import { BlindnessDemo } from './BlindnessDemo';
 import { Charts } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
 import { GpuReport } from './GpuReport';
+import { RealVlm } from './RealVlm';
 import { RolloutsView } from './Rollouts';
 import { RunControls } from './RunControls';
 import { useRunStore } from './stores/runStore';
@@ -31,7 +32,8 @@ function Notices() {
 }
 
 export function App() {
-  const [view, setView] = useState<'playground' | 'blindness'>('playground');
+  // A Real VLM link (#hub=...) opens that view.
+  const [view, setView] = useState<'playground' | 'blindness' | 'real-vlm'>(() => (/[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground'));
   const applyUrl = useRunStore((s) => s.applyUrl);
   const start = useRunStore((s) => s.start);
   useEffect(() => {
@@ -49,10 +51,13 @@ export function App() {
       <nav className="tabs" role="tablist">
         <button role="tab" aria-selected={view === 'playground'} data-testid="tab-playground" onClick={() => setView('playground')}>Playground</button>
         <button role="tab" aria-selected={view === 'blindness'} data-testid="tab-blindness" onClick={() => setView('blindness')}>Reward blindness (for teaching)</button>
+        <button role="tab" aria-selected={view === 'real-vlm'} data-testid="tab-real-vlm" onClick={() => setView('real-vlm')}>Real VLM (hub)</button>
       </nav>
       <Notices />
       <GpuReport />
-      {view === 'playground' ? (
+      {view === 'real-vlm' ? (
+        <RealVlm />
+      ) : view === 'playground' ? (
         <>
           <div className="two-col">
             <ConfigPanel />
