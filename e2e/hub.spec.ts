@@ -12,6 +12,8 @@ import { generateProblem } from '../src/tasks/problem';
 import { renderScene, toRgba } from '../src/tasks/render';
 
 const TINY = './models/tiny-idefics3/';
+// The README's screenshot comes from the dev project; the site project keeps its own.
+const shots = () => (test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir);
 
 async function openHub(page: Page, hash = '') {
   await page.goto('./' + hash);
@@ -63,6 +65,8 @@ test('the tiny model loads on WebGPU, pre-samples, ranks by MI from the GPU kern
   expect(await tok.evaluate((e) => getComputedStyle(e).backgroundColor)).toMatch(/rgba\((37, 99, 235|220, 38, 38)/);
   // the kept ones were continued into an answer to the scene's question
   await expect(page.getByTestId('hub-answer')).toHaveCount(2);
+  console.log(`tiny model: ${await page.getByTestId('hub-loaded').textContent()}; ${await page.getByTestId('hub-times').textContent()}`);
+  await page.getByTestId('real-vlm').screenshot({ path: `${shots()}/real-vlm.png` });
   // every request stayed under the app's own address (on the built site: its sub-path), the runtime's wasm included
   expect(urls.filter((u) => !u.startsWith(baseURL!) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
   expect(urls.some((u) => /ort-wasm-simd-threaded\.asyncify[-.\w]*\.wasm/.test(u))).toBe(true);

@@ -220,7 +220,7 @@ function Results() {
         {result.check && (
           <span data-testid="hub-check">vs CPU reference: max |Δ| {result.check.maxAbsDiffSum.toExponential(1)} (sum), {result.check.maxAbsDiffToken.toExponential(1)} (per token)</span>
         )}
-        <span>sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s{result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}</span>
+        <span data-testid="hub-times">sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s{result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}</span>
       </p>
       <div className="hub-results">
         {image && <img className="hub-side" src={image.preview} alt={image.label} width={160} />}
