@@ -153,6 +153,33 @@ export function buildCases(seed: number): KernelCase[] {
     });
   }
 
+  // fp16 -> f32: random half bit patterns (normals, subnormals, zeros, infinities; NaNs
+  // excluded: any NaN payload compares unequal) and an odd length (the last word half used)
+  {
+    const r = gen();
+    const n = 1001;
+    const words = new Uint32Array(Math.ceil(n / 2));
+    const half = () => {
+      let h = Math.floor(r.pos([1], 0, 65536).data[0]) & 0xffff;
+      if ((h & 0x7c00) === 0x7c00 && h & 0x3ff) h &= 0xfc00; // NaN -> infinity
+      return h;
+    };
+    for (let i = 0; i < words.length; i++) words[i] = (half() | (half() << 16)) >>> 0;
+    cases.push({
+      group: 'elementwise', name: `half to float ${n}, exact (subnormals may flush to 0)`,
+      inputs: { packed: { shape: [words.length], data: words } },
+      outputs: { out: poison([n]) },
+      run: (be, t) => be.halfToFloat(t.out, t.packed, n),
+      check: (gpu, cpu) => {
+        for (let i = 0; i < n; i++) {
+          const [a, b] = [gpu.out[i], cpu.out[i]];
+          if (a !== b && !(Math.abs(b) < 2 ** -14 && Math.abs(a - b) <= 2 ** -14)) return `element ${i}: gpu ${a} cpu ${b}`;
+        }
+        return null;
+      },
+    });
+  }
+
   // --- layer norm ---
   for (const [rows, C] of [[1, 7], [13, 64], [37, 100]]) {
     const r = gen();

@@ -115,6 +115,8 @@ export interface Backend {
   scale(out: Tensor, a: Tensor, alpha: number): void;
   gelu(out: Tensor, x: Tensor): void;
   geluBackward(dx: Tensor, x: Tensor, dout: Tensor): void;
+  /** out [n] f32 = the IEEE halves packed two per word in `packed` (u32, low half first): fp16 logits of another runtime widened. */
+  halfToFloat(out: Tensor, packed: Tensor, n: number): void;
 
   // --- normalisation ---
   layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps?: number): void;

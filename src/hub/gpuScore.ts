@@ -31,17 +31,26 @@ function sessionsOf(hm: LoadedHubModel): Sessions {
 
 const i64 = (data: number[], dims: number[]): OrtTensorType => new OrtTensor('int64', BigInt64Array.from(data.map(BigInt)), dims);
 
-/** The cache inputs' shapes with no past: [batch, heads, 0, head_dim] from the session's metadata. */
+type Meta = { name: string; shape?: (number | string)[]; type?: string };
+const metaOf = (s: InferenceSession, which: 'inputMetadata' | 'outputMetadata'): Meta[] => (s as unknown as Record<string, Meta[] | undefined>)[which] ?? [];
+
+/** float32 or float16: an fp16 export takes and gives halves (the embeddings, the cache, the logits). */
+function floatType(s: InferenceSession, which: 'inputMetadata' | 'outputMetadata', name: string): 'float32' | 'float16' {
+  return metaOf(s, which).find((m) => m.name === name)?.type === 'float16' ? 'float16' : 'float32';
+}
+
+/** The cache inputs with no past: [batch, heads, 0, head_dim] from the session's metadata, in its float type. */
 function emptyPast(dec: InferenceSession, B: number): Record<string, OrtTensorType> {
   const out: Record<string, OrtTensorType> = {};
-  const meta = (dec as unknown as { inputMetadata?: { name: string; shape?: (number | string)[]; isTensor?: boolean }[] }).inputMetadata ?? [];
-  for (const m of meta) {
+  for (const m of metaOf(dec, 'inputMetadata')) {
     if (!m.name.startsWith('past_key_values.')) continue;
     const dims = (m.shape ?? []).map((d, i) => (i === 0 ? B : typeof d === 'number' ? d : 0));
-    out[m.name] = new OrtTensor('float32', new Float32Array(0), dims);
+    out[m.name] = m.type === 'float16' ? new OrtTensor('float16', new Uint16Array(0), dims) : new OrtTensor('float32', new Float32Array(0), dims);
   }
   return out;
 }
+
+type FloatData = Float32Array | Uint16Array;
 
 /**
  * One teacher-forced pass of prefix + description for every row, its logits
@@ -54,7 +63,10 @@ async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[]
   const ids = rows.flatMap((r) => [...r, ...Array<number>(L - r.length).fill(hm.padId)]);
   const mask = rows.flatMap((r) => Array.from({ length: L }, (_, j) => (j < r.length ? 1 : 0)));
   const emb = (await s.embed_tokens.run({ input_ids: i64(ids, [B, L]) })).inputs_embeds;
-  const embeds = Float32Array.from((await emb.getData()) as Float32Array);
+  // Kept in the type the sessions use (halves for an fp16 export): merged, then fed on as they are.
+  const embType = emb.type === 'float16' ? 'float16' : 'float32';
+  const raw = (await emb.getData()) as FloatData;
+  const embeds: FloatData = raw instanceof Float32Array ? Float32Array.from(raw) : Uint16Array.from(raw);
   const D = emb.dims[2];
   emb.dispose();
   if (image) {
@@ -66,32 +78,39 @@ async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[]
       feeds[name] = new OrtTensor(t.type as 'float32', t.data as Float32Array, t.dims);
     }
     const out = await s.vision_encoder.run(feeds);
-    const feats = (await out[s.vision_encoder.outputNames[0]].getData()) as Float32Array;
+    const feats = (await out[s.vision_encoder.outputNames[0]].getData()) as FloatData;
+    if (feats instanceof Float32Array !== embeds instanceof Float32Array) throw new Error('the vision encoder and the embeddings differ in float type');
     for (const t of Object.values(out)) t.dispose();
     for (let b = 0; b < B; b++) {
       let k = 0;
       for (let j = 0; j < L; j++) {
         if (ids[b * L + j] !== hm.imageTokenId) continue;
         if ((k + 1) * D > feats.length) throw new Error('more image tokens in the prompt than image features');
-        embeds.set(feats.subarray(k * D, (k + 1) * D), (b * L + j) * D);
+        embeds.set(feats.subarray(k * D, (k + 1) * D) as never, (b * L + j) * D);
         k++;
       }
     }
   }
-  const V = hm.vocabSize;
-  const logits = be.zeros([B * L * V]);
+  const V = hm.vocabSize, n = B * L * V;
+  // fp16 logits land packed two per word and are widened on the device by halfToFloat.
+  const half = floatType(s.decoder_model_merged, 'outputMetadata', 'logits') === 'float16';
+  const target = half ? be.zeros([Math.ceil(n / 2)], 'u32') : be.zeros([n]);
   be.ctx.flush();
   const feeds: Record<string, OrtTensorType> = {
-    inputs_embeds: new OrtTensor('float32', embeds, [B, L, D]),
+    inputs_embeds: embType === 'float16' ? new OrtTensor('float16', embeds as Uint16Array, [B, L, D]) : new OrtTensor('float32', embeds as Float32Array, [B, L, D]),
     attention_mask: i64(mask, [B, L]),
     ...emptyPast(s.decoder_model_merged, B),
   };
   const names = s.decoder_model_merged.inputNames;
   if (names.includes('position_ids')) feeds.position_ids = i64(rows.flatMap((r) => Array.from({ length: L }, (_, j) => (j < r.length ? j : 1))), [B, L]);
   if (names.includes('num_logits_to_keep')) feeds.num_logits_to_keep = i64([0], []);
-  const fetches = { logits: OrtTensor.fromGpuBuffer((logits as GpuTensor).buffer, { dataType: 'float32', dims: [B, L, V] }) };
+  const fetches = { logits: OrtTensor.fromGpuBuffer((target as GpuTensor).buffer, { dataType: half ? 'float16' : 'float32', dims: [B, L, V] }) };
   const out = await s.decoder_model_merged.run(feeds, fetches);
   for (const [k, t] of Object.entries(out)) if (k !== 'logits') t.dispose();
+  if (!half) return { logits: target, L };
+  const logits = be.zeros([n]);
+  be.halfToFloat(logits, target, n);
+  be.free(target);
   return { logits, L };
 }
 
@@ -101,7 +120,6 @@ async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[]
  * pointwise terms).
  */
 export async function scoreOnGpu(hm: LoadedHubModel, be: WebGpuBackend, p: PromptInputs, descs: number[][], removal: Removal, chunk = 4): Promise<DescriptionScore[]> {
-  if (hm.dtype !== 'fp32') throw new Error('GPU MI scoring reads float32 logits; this model was loaded in fp16');
   const out: DescriptionScore[] = [];
   const V = hm.vocabSize;
   for (let i = 0; i < descs.length; i += chunk) {

@@ -52,7 +52,7 @@ export async function runHub(
 
   o.onStage?.('scoring');
   t0 = performance.now();
-  const gpu = o.be && hm.dtype === 'fp32' ? await scoreOnGpu(hm, o.be, p, descs, s.removal) : null;
+  const gpu = o.be ? await scoreOnGpu(hm, o.be, p, descs, s.removal) : null;
   let cpu = gpu ? null : await scoreOnCpu(hm, p, descs, s.removal);
   // The time of the scoring the result uses; the reference check is not in it.
   const scoreMs = performance.now() - t0;

@@ -50,7 +50,7 @@ async function load(m: Extract<ToHub, { type: 'load' }>): Promise<void> {
   const hm = await loadHubModel(m.model, {
     device: g ? 'webgpu' : 'wasm',
     gpuDevice: g?.device,
-    // fp16 logits cannot feed the f32 MI kernel, and the view's check compares in f32: fp16 only on shader-f16 adapters.
+    // fp16 weights only where the adapter has shader-f16 (onnxruntime refuses them otherwise).
     shaderF16: g?.f16 ?? false,
     base: m.base,
     allowHub: m.allowHub,

@@ -2,7 +2,7 @@ import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, Matm
 import { checkSize } from '../backend';
 import { adamwRef } from './adamw';
 import { attentionBackwardRef, attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
-import { addRef, geluBackwardRef, geluRef, scaleRef } from './elementwise';
+import { addRef, geluBackwardRef, geluRef, halfToFloatRef, scaleRef } from './elementwise';
 import { embeddingBackwardRef, embeddingRef } from './embedding';
 import { layerNormBackwardRef, layerNormRef } from './layernorm';
 import { logSoftmaxGatherBackwardRef, logSoftmaxGatherRef } from './logsoftmax';
@@ -80,6 +80,9 @@ export class CpuBackend implements Backend {
   }
   geluBackward(dx: Tensor, x: Tensor, dout: Tensor): void {
     geluBackwardRef(d(dx), d(x), d(dout));
+  }
+  halfToFloat(out: Tensor, packed: Tensor, n: number): void {
+    halfToFloatRef(d(out) as Float32Array, d(packed) as Uint32Array, n);
   }
   layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps = 1e-5): void {
     layerNormRef(d(out), d(mean), d(rstd), d(x), d(w), d(b), rows, C, eps);

@@ -34,3 +34,17 @@ export function geluBackwardRef(dx: Arr, x: Arr, dout: Arr): void {
     dx[i] += (s + 2 * v * s * (1 - s) * du) * dout[i];
   }
 }
+
+/** One IEEE half (16 bits) as a number: sign, 5-bit exponent (bias 15), 10-bit mantissa; subnormals, inf and NaN included. */
+export function halfBitsToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  if (e === 0) return sign * m * 2 ** -24;
+  if (e === 31) return m ? NaN : sign * Infinity;
+  return sign * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/** out[i] = half i of packed (two per u32 word, the low 16 bits first). */
+export function halfToFloatRef(out: Float32Array, packed: Uint32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = halfBitsToNumber((packed[i >> 1] >>> ((i & 1) * 16)) & 0xffff);
+}

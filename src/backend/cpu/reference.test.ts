@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IGNORE_INDEX } from '../backend';
 import { clipScale, adamwRef } from './adamw';
 import { attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
-import { addRef, geluRef } from './elementwise';
+import { addRef, geluRef, halfToFloatRef } from './elementwise';
 import { embeddingRef } from './embedding';
 import { layerNormRef } from './layernorm';
 import { logSoftmaxGatherRef } from './logsoftmax';
@@ -118,5 +118,25 @@ describe('CPU reference, hand-computed', () => {
     expect(sampleRowRef(l, 0, 4, 0.1, 1, 1).id).toBe(0);
     expect(sampleRowRef(l, 0, 4, 0.6, 1, 1).id).toBe(2);
     expect(sampleRowRef(l, 0, 4, 0.9999, 1, 1).id).toBe(3);
+  });
+});
+
+describe('halfToFloatRef', () => {
+  it('reads IEEE halves, low half of each word first, against values known by hand', () => {
+    const halves = [0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x7c00, 0xfc00, 0x8000, 0x3555, 0x0000];
+    const words = new Uint32Array(halves.length / 2).map((_, i) => (halves[2 * i] | (halves[2 * i + 1] << 16)) >>> 0);
+    const out = new Float32Array(halves.length);
+    halfToFloatRef(out, words, halves.length);
+    expect(Array.from(out)).toEqual([1, -2, 65504, 2 ** -24, 2 ** -14, Infinity, -Infinity, -0, Math.fround(0.333251953125), 0]);
+    // every finite pattern, from either half of its word
+    const all = new Uint32Array(32768).map((_, i) => ((2 * i) | ((2 * i + 1) << 16)) >>> 0);
+    const wide = new Float32Array(65536);
+    halfToFloatRef(wide, all, 65536);
+    for (let h = 0; h < 65536; h++) {
+      if ((h & 0x7c00) === 0x7c00) continue;
+      const e = (h >> 10) & 31, m = h & 1023, s = h & 0x8000 ? -1 : 1;
+      const ref = e === 0 ? s * m * 2 ** -24 : s * (1 + m / 1024) * 2 ** (e - 15);
+      expect(wide[h]).toBe(ref);
+    }
   });
 });

@@ -12,6 +12,7 @@ import { dispatchAdvantages, dispatchMiScore, dispatchPolicyLoss, dispatchTopK }
 import { dispatchBiasBackward, dispatchMatmul } from '../../gpu/kernels/matmul';
 import { dispatchReduce } from '../../gpu/kernels/reduce';
 import { dispatchRngFill, dispatchSample } from '../../gpu/kernels/sample';
+import { dispatchHalfToFloat } from '../../gpu/kernels/half';
 
 export class GpuTensor implements Tensor {
   freed = false;
@@ -108,6 +109,11 @@ export class WebGpuBackend implements Backend {
   }
   geluBackward(dx: Tensor, x: Tensor, dout: Tensor): void {
     dispatchGeluBackward(this.ctx, g(dx), g(x), g(dout), dx.size);
+  }
+  halfToFloat(out: Tensor, packed: Tensor, n: number): void {
+    checkSize('halfToFloat out', out, n);
+    checkSize('halfToFloat packed', packed, Math.ceil(n / 2));
+    dispatchHalfToFloat(this.ctx, g(out), g(packed), n);
   }
   layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps = 1e-5): void {
     checkSize('layerNorm x', x, rows * C);
