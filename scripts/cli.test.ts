@@ -17,7 +17,9 @@ describe('reward-check and rl-check on bad input', () => {
   }, 120_000);
 
   it('rl-check', () => {
-    expect(run('scripts/rl-check.ts', ['--mode', 'sideways'])).toMatchObject({ code: 2, err: expect.stringMatching(/--mode must be pool, fresh or both/) });
+    expect(run('scripts/rl-check.ts', ['--mode', 'sideways'])).toMatchObject({ code: 2, err: expect.stringMatching(/--mode must be pool, fresh, both or sft/) });
     expect(run('scripts/rl-check.ts', ['--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({ code: 1, err: expect.stringMatching(/lr must be a number in/) });
+    expect(run('scripts/rl-check.ts', ['--mode', 'sft', '--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({ code: 1, err: expect.stringMatching(/lr must be a number in/) });
+    expect(run('scripts/rl-check.ts', ['--mode', 'sft', '--steps', '1', '--sft-batch', 'x'])).toMatchObject({ code: 1, err: expect.stringMatching(/--sft-batch must be a positive integer/) });
   }, 120_000);
 });

@@ -1,9 +1,12 @@
-// npm run rl-check -- [--config JSON] [--mode pool|fresh|both] [--pool 32] [--steps 40] [--heldout N] [--checkpoint DIR] [--out FILE.json]
+// npm run rl-check -- [--config JSON] [--mode pool|fresh|both|sft] [--pool 32] [--steps 40] [--heldout N] [--sft-batch B] [--checkpoint DIR] [--out FILE.json]
 // The quick way to tell a broken update from a task that does not generalise:
 // from the shipped warm start, on the CPU backend in Node, train on a fixed
 // pool of prompts (can the update fit them?) and on fresh prompts every step
 // (does it generalise?), and print the first-10 / last-10 means of the rollout
 // figures, plus held-out greedy accuracy before and after when --heldout N > 0.
+// --mode sft trains on the ground-truth completions of fresh problems instead
+// (B per step, the config's learning rate, the warm start's optimiser settings):
+// what a perfect reward could do at best with that much data per step.
 
 import { writeFileSync } from 'node:fs';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
@@ -12,7 +15,9 @@ import { collate, problemExample } from '../src/model/examples';
 import { completionLogProbs } from '../src/model/score';
 import { generateProblem } from '../src/tasks/problem';
 import { tokenizer } from '../src/tasks/tokenizer';
+import { DEFAULT_ADAMW, AdamW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
+import { sftStep } from '../src/model/sft';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
@@ -26,8 +31,8 @@ const mode = args.mode ?? 'both';
 const steps = Number(args.steps ?? 40);
 const pool = Number(args.pool ?? 32);
 const heldout = Number(args.heldout ?? 0);
-if (!['pool', 'fresh', 'both'].includes(mode)) {
-  console.error(`--mode must be pool, fresh or both, not ${mode}`);
+if (!['pool', 'fresh', 'both', 'sft'].includes(mode)) {
+  console.error(`--mode must be pool, fresh, both or sft, not ${mode}`);
   process.exit(2);
 }
 const over = configArg(args);
@@ -85,6 +90,52 @@ async function check(kind: 'pool' | 'fresh') {
   const first = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(0, n), k)]));
   const last = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(-n), k)]));
   return { kind, config: cfg, first, last, heldout_before: before, heldout_after: after, steps: ms, wall_s: (Date.now() - t0) / 1000 };
+}
+
+/** Supervised fine-tuning on fresh problems' ground truth, with the held-out figures before and after. */
+async function sftCheck() {
+  const cfg: RLConfig = { ...DEFAULT_RL, ...over, steps };
+  const errors = validateRL(cfg);
+  if (Object.keys(errors).length) throw new Error(`invalid config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
+  const batch = Number(args['sft-batch'] ?? cfg.batchPrompts * cfg.G);
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`--sft-batch must be a positive integer, not ${args['sft-batch']}`);
+  const be = new CpuBackend();
+  const params = new Params(ck.config, be, ck.tensors);
+  const m = new TinyVLM(be, ck.config, params);
+  const opt = new AdamW(be, params, { ...DEFAULT_ADAMW, lr: cfg.lr });
+  const before = heldout > 0 ? await heldoutFigures(be, ck.tensors) : null;
+  const t0 = Date.now();
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const ex = Array.from({ length: batch }, (_, i) => problemExample(generateProblem(cfg.seed, s * batch + i, { families: cfg.families, knobs: cfg.knobs }), ck.config, { withTarget: true }));
+    const r = await sftStep(m, opt, ex, cfg.lr);
+    losses.push(r.loss);
+    console.log(`sft step ${s}: loss ${r.loss.toFixed(4)} grad norm ${r.gradNorm.toFixed(3)}`);
+  }
+  const after = heldout > 0 ? await heldoutFigures(be, await params.toHost()) : null;
+  m.free();
+  const n = Math.min(10, Math.floor(steps / 2));
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  return { kind: 'sft' as const, config: cfg, batch, first: { loss: mean(losses.slice(0, n)) }, last: { loss: mean(losses.slice(-n)) }, heldout_before: before, heldout_after: after, wall_s: (Date.now() - t0) / 1000 };
+}
+
+if (mode === 'sft') {
+  const r = await sftCheck().catch((e: Error) => {
+    console.error(`rl-check failed: ${e.message}`);
+    process.exit(1);
+  });
+  const f = (x: number) => x.toFixed(3);
+  console.log(`\nrl-check --mode sft ${JSON.stringify(over)} (${steps} steps of ${r.batch} ground-truth examples, lr ${r.config.lr})`);
+  console.log('| figure | before | after | change |');
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(`| training loss (first / last ${Math.min(10, Math.floor(steps / 2))} steps) | ${f(r.first.loss)} | ${f(r.last.loss)} | ${f(r.last.loss - r.first.loss)} |`);
+  if (r.heldout_before && r.heldout_after) {
+    for (const k of ['answer_acc', 'desc_exact', 'desc_f1', 'gt_desc_nll'] as const) {
+      console.log(`| held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`);
+    }
+  }
+  if (args.out) writeFileSync(args.out, JSON.stringify(r, null, 1) + '\n');
+  process.exit(0);
 }
 
 const results = [];
