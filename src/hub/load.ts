@@ -92,7 +92,8 @@ let watch: { prefixes: string[]; onProgress?: (p: FileProgress) => void } | null
 function fileOf(url: string): string {
   const path = url.split('?')[0];
   for (const p of watch?.prefixes ?? []) if (path.startsWith(p)) return path.slice(p.length);
-  return path.split('/').slice(-2).join('/');
+  // Not a model file: onnxruntime's own runtime, fetched on the first session.
+  return `${path.split('/').pop()} (onnxruntime)`;
 }
 
 /** The body, counted as it is read: per-file byte progress for the view. */
