@@ -3,6 +3,7 @@
 // that differ from the defaults>; the image is never in it).
 
 import { z } from 'zod';
+import { fromBase64Url, toBase64Url } from '../session/base64url';
 
 /** How "the image removed" is realised in the second teacher-forced pass. */
 export const REMOVALS = ['text-only', 'null-image'] as const;
@@ -54,17 +55,6 @@ export function validateHubSettings(s: unknown): { ok: true; settings: HubSettin
   if (!r.success) return { ok: false, errors: r.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`) };
   if (r.data.k > r.data.N) return { ok: false, errors: [`k: must be at most N (${r.data.N})`] };
   return { ok: true, settings: r.data };
-}
-
-function toBase64Url(s: string): string {
-  let bin = '';
-  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(s: string): string {
-  const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4);
-  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
 }
 
 /** The hash fragment for these settings: only the fields that differ from the defaults. */

@@ -5,6 +5,7 @@
 // the defaults and the reasons.
 
 import { applyConfigDiff, configErrorMessages, DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, validateRL, type RLConfig } from '../rl/config';
+import { fromBase64Url, toBase64Url } from './base64url';
 
 export const SCHEMA_VERSION = 4;
 
@@ -35,19 +36,6 @@ export interface DecodedShare {
   errors: string[];
   /** Whether the URL carried a config at all. */
   present: boolean;
-}
-
-function toBase64Url(s: string): string {
-  const bytes = new TextEncoder().encode(s);
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(s: string): string {
-  const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4);
-  const bin = atob(b64);
-  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
 /** The fields of config that differ from the defaults. */
