@@ -180,10 +180,14 @@ export async function scoreOnCpu(hm: LoadedHubModel, p: PromptInputs, descs: num
   });
 }
 
-/** Indices of the k highest scores, ties to the lower index (as topk.wgsl keeps them). */
+/** Indices from the highest score down, ties to the lower index (as topk.wgsl keeps them). */
+export function rankOrder(scores: readonly number[]): number[] {
+  return scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
+}
+
+/** Indices of the k highest scores, ties to the lower index. */
 export function topK(scores: readonly number[], k: number): Set<number> {
-  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
-  return new Set(order.slice(0, k));
+  return new Set(rankOrder(scores).slice(0, k));
 }
 
 /** The fork: the prompt, the sampled description ids and its end of turn, then the question as the next user turn; greedy answer. */

@@ -140,7 +140,13 @@ export async function scoreOnGpu(hm: LoadedHubModel, be: WebGpuBackend, p: Promp
     const len = be.fromArray([B], Uint32Array.from(part, (d) => d.length));
     const mi = be.zeros([B]), dep = be.zeros([B * T]);
     be.miScore(mi, dep, both, ids, start, len, B, T, V, 1, { sum: true, clip: 0 });
-    const [miH, depH] = [await be.read(mi), await be.read(dep)];
+    // One readback per chunk: the scores and the pointwise terms side by side.
+    const out_ = be.zeros([B + B * T]);
+    be.copy(out_, mi, 0);
+    be.copy(out_, dep, B);
+    const host = await be.read(out_);
+    be.free(out_);
+    const [miH, depH] = [host.subarray(0, B), host.subarray(B)];
     for (const t of [real.logits, removed.logits, both, ids, start, len, mi, dep]) be.free(t);
     part.forEach((d, b) => {
       const pmi = Array.from(depH.subarray(b * T, b * T + d.length));

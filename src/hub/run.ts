@@ -5,7 +5,7 @@
 
 import { RawImage } from '@huggingface/transformers';
 import type { WebGpuBackend } from '../backend/webgpu/webgpuBackend';
-import { answer, decode, presample, promptInputs, scoreOnCpu, tokenTexts, topK, type DescriptionScore } from './describe';
+import { answer, decode, presample, promptInputs, rankOrder, scoreOnCpu, tokenTexts, type DescriptionScore } from './describe';
 import { scoreOnGpu } from './gpuScore';
 import { HubError, type LoadedHubModel } from './load';
 import { imageSha256, type HubDescription, type HubResult } from './result';
@@ -67,8 +67,8 @@ export async function runHub(
       : null;
 
   const key = scores.map((x) => (s.miAgg === 'sum' ? x.miSum : x.miMean));
-  const kept = topK(key, Math.min(s.k, s.N));
-  const order = key.map((_, i) => i).sort((a, b) => key[b] - key[a] || a - b);
+  const order = rankOrder(key);
+  const kept = new Set(order.slice(0, Math.min(s.k, s.N)));
   const rank = new Map(order.map((i, r) => [i, r + 1]));
 
   const answers = new Map<number, string>();
