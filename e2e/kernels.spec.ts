@@ -20,6 +20,13 @@ test.describe('WGSL kernels against the CPU reference', () => {
     });
   }
 
+  test('every kernel declaration compiles, with every entry point a pipeline on its generated layout', async ({ page }) => {
+    const r = await page.evaluate(() => window.kernelHarness.compileAll());
+    expect(r.errors).toEqual([]);
+    expect(r.entryPoints).toBeGreaterThanOrEqual(29);
+    expect(r.pipelines).toBe(r.entryPoints);
+  });
+
   test('the WGSL RNG stream matches the TS one bit for bit', async ({ page }) => {
     for (const [s, stream, step] of [[seed, 3, 0], [0, 0, 0], [0xffffffff, 7, 123456]]) {
       const bad = await page.evaluate(([a, b, c]) => window.kernelHarness.rngMismatches(a, b, c, 37, 129), [s, stream, step] as const);

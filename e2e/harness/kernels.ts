@@ -6,6 +6,7 @@ import { CpuBackend } from '../../src/backend/cpu/cpuBackend';
 import { createWebGpuBackend, WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { GpuContext } from '../../src/gpu/context';
 import { acquireDevice } from '../../src/gpu/device';
+import { ALL_KERNELS } from '../../src/gpu/kernels';
 import { rngU32 } from '../../src/session/rng';
 import { buildCases, type Data, type KernelCase } from './cases';
 import { compare } from './compare';
@@ -91,17 +92,43 @@ async function rngMismatches(seed: number, stream: number, step: number, rows: n
   return bad;
 }
 
+/**
+ * Every declared kernel's program compiled, and every entry point made into a pipeline
+ * with the layout generated from its declaration: the messages of any that fail.
+ */
+async function compileAll(): Promise<{ pipelines: number; entryPoints: number; errors: string[] }> {
+  const be = await gpuBackend();
+  const { device, pipelines } = be.ctx;
+  const errors: string[] = [];
+  let made = 0;
+  for (const k of ALL_KERNELS) {
+    const info = await pipelines.module(k).getCompilationInfo();
+    for (const m of info.messages) if (m.type === 'error') errors.push(`${k.name}:${m.lineNum}: ${m.message}`);
+    for (const entry of Object.keys(k.entryPoints)) {
+      device.pushErrorScope('validation');
+      // Overrides left at their defaults: each program must compile with any value.
+      pipelines.get(k, entry);
+      const e = await device.popErrorScope();
+      if (e) errors.push(`${k.name}.${entry}: ${e.message}`);
+      else made++;
+    }
+  }
+  const entryPoints = ALL_KERNELS.reduce((n, k) => n + Object.keys(k.entryPoints).length, 0);
+  return { pipelines: made, entryPoints, errors };
+}
+
 declare global {
   interface Window {
     kernelHarness: {
       runGroup: typeof runGroup;
       rngMismatches: typeof rngMismatches;
+      compileAll: typeof compileAll;
       infraChecks?: () => Promise<Record<string, unknown>>;
     };
   }
 }
 
-window.kernelHarness = { runGroup, rngMismatches };
+window.kernelHarness = { runGroup, rngMismatches, compileAll };
 
 /** Buffer pool reuse, pipeline cache hits, and the device-lost path, on a device of their own. */
 async function infraChecks(): Promise<Record<string, unknown>> {

@@ -3,8 +3,9 @@
 // a copy), so a training step is a handful of submits, not hundreds.
 
 import { BufferPool } from './bufferPool';
-import { PipelineCache, type KernelSource, type Specialisation } from './pipelineCache';
-import { packUniforms, type UniformField } from './uniforms';
+import { workgroupThreads, type Kernel } from './kernel';
+import { PipelineCache, type Specialisation } from './pipelineCache';
+import { packUniforms } from './uniforms';
 
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment
 const UNIFORM_SLOTS = 1024;
@@ -17,8 +18,13 @@ export class DeviceLostError extends Error {
   }
 }
 
-export interface DispatchOpts {
-  entryPoint?: string;
+/** One dispatch's named values: every uniform field, the storage arrays the entry point uses, and its size. */
+export interface RunArgs<U extends string, B extends string> {
+  uniforms: Readonly<Record<U, number>>;
+  /** Bindings left out get a placeholder (the entry point must not use them). */
+  buffers: Readonly<Partial<Record<B, GPUBuffer>>>;
+  /** The grid: threads of a 1-D entry point, workgroups one after another, or the grid itself. */
+  size: { threads: number } | { workgroups: number } | { grid: readonly [number, number, number] };
   constants?: Specialisation;
 }
 
@@ -43,7 +49,7 @@ export class GpuContext {
   private uniformCount = 0;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  private readonly dummy: GPUBuffer;
+  private readonly dummies: GPUBuffer[] = [];
   /** Work counted since the context was made: what a step costs on any GPU, whatever its speed. */
   submits = 0;
   dispatches = 0;
@@ -58,7 +64,6 @@ export class GpuContext {
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       label: 'uniform-arena',
     });
-    this.dummy = device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE, label: 'dummy' });
     device.addEventListener('uncapturederror', (ev) => {
       const msg = (ev as GPUUncapturedErrorEvent).error.message;
       this.errors.push(msg);
@@ -80,9 +85,12 @@ export class GpuContext {
     if (this.lostReason !== null) throw new DeviceLostError(this.lostReason);
   }
 
-  /** A bindable placeholder for optional inputs (e.g. no bias). */
-  get emptyBuffer(): GPUBuffer {
-    return this.dummy;
+  /** A placeholder for binding i that an entry point does not use; one per binding, so no two alias. */
+  private placeholder(i: number): GPUBuffer {
+    while (this.dummies.length <= i) {
+      this.dummies.push(this.device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE, label: `unused-binding-${this.dummies.length + 1}` }));
+    }
+    return this.dummies[i];
   }
 
   private currentEncoder(): GPUCommandEncoder {
@@ -98,34 +106,31 @@ export class GpuContext {
     }
   }
 
-  /**
-   * Records one dispatch. Binding 0 is the uniform struct (when fields are
-   * given), storage buffers follow from binding 1 in order (null skips a binding the
-   * entry point does not use).
-   */
-  dispatch(
-    src: KernelSource,
-    uniforms: readonly UniformField[] | null,
-    buffers: readonly (GPUBuffer | null)[],
-    groups: readonly [number, number, number],
-    opts: DispatchOpts = {},
-  ): void {
+  /** Records one dispatch of a declared kernel's entry point. */
+  run<U extends string, B extends string, E extends string>(k: Kernel<U, B, E>, entry: E, a: RunArgs<U, B>): void {
+    const groups = 'grid' in a.size ? a.size.grid
+      : 'threads' in a.size ? grid1D(a.size.threads, workgroupThreads(k, entry))
+      : grid1D(a.size.workgroups, 1);
     if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
-    if (uniforms && this.uniformCount >= UNIFORM_SLOTS) this.flush();
-    const pipeline = this.pipelines.get(src, opts.entryPoint ?? 'main', opts.constants ?? {});
+    for (const name of Object.keys(a.buffers)) {
+      if (!(name in k.bindings)) throw new Error(`${k.name}: no binding named '${name}'`);
+    }
+    const hasUniforms = k.uniformOrder.length > 0;
+    if (hasUniforms && this.uniformCount >= UNIFORM_SLOTS) this.flush();
+    const pipeline = this.pipelines.get(k, entry, a.constants ?? {});
     const entries: GPUBindGroupEntry[] = [];
-    if (uniforms) {
-      const packed = new Uint8Array(packUniforms(uniforms));
-      if (packed.byteLength > UNIFORM_SLOT) throw new Error(`${src.name}: uniform struct over ${UNIFORM_SLOT} bytes`);
+    if (hasUniforms) {
+      const packed = new Uint8Array(packUniforms(k.uniformOrder.map((f) => k.uniforms[f]), k.uniformOrder.map((f) => a.uniforms[f])));
+      if (packed.byteLength > UNIFORM_SLOT) throw new Error(`${k.name}: uniform struct over ${UNIFORM_SLOT} bytes`);
       const off = this.uniformCount * UNIFORM_SLOT;
       this.uniformData.set(packed, off);
       this.uniformCount++;
       entries.push({ binding: 0, resource: { buffer: this.uniformBuffer, offset: off, size: packed.byteLength } });
     }
-    buffers.forEach((buffer, i) => {
-      if (buffer) entries.push({ binding: i + 1, resource: { buffer } });
+    k.bindingOrder.forEach((name, i) => {
+      entries.push({ binding: i + 1, resource: { buffer: a.buffers[name] ?? this.placeholder(i) } });
     });
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const bindGroup = this.device.createBindGroup({ layout: this.pipelines.layout(k), entries });
     const enc = this.currentEncoder();
     if (!this.pass) this.pass = enc.beginComputePass();
     this.pass.setPipeline(pipeline);

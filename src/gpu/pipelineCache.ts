@@ -1,35 +1,56 @@
-// Compute pipelines keyed by kernel, entry point and specialisation constants.
+// Compute pipelines keyed by kernel, entry point and pipeline constants. Each
+// kernel has one explicit bind-group layout made from its declaration, shared by
+// all its entry points, so an entry point may use any subset of the bindings.
 
-export interface KernelSource {
-  /** Unique name of the WGSL program. */
-  name: string;
-  code: string;
-}
+import { workgroupConstants, type Kernel } from './kernel';
 
 export type Specialisation = Record<string, number | boolean>;
 
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
+  private readonly layouts = new Map<string, GPUBindGroupLayout>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
 
   constructor(private readonly device: GPUDevice) {}
 
-  get(src: KernelSource, entryPoint = 'main', constants: Specialisation = {}): GPUComputePipeline {
-    const keys = Object.keys(constants).sort();
-    const key = `${src.name}:${entryPoint}:${keys.map((k) => `${k}=${Number(constants[k])}`).join(',')}`;
+  /** The kernel's bind-group layout: binding 0 the uniforms (if any), then its storage arrays in order. */
+  layout(k: Kernel): GPUBindGroupLayout {
+    let l = this.layouts.get(k.name);
+    if (l) return l;
+    const entries: GPUBindGroupLayoutEntry[] = [];
+    if (k.uniformOrder.length > 0) entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+    k.bindingOrder.forEach((name, i) => {
+      entries.push({
+        binding: i + 1,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: k.bindings[name].access === 'read' ? 'read-only-storage' : 'storage' },
+      });
+    });
+    l = this.device.createBindGroupLayout({ entries, label: k.name });
+    this.layouts.set(k.name, l);
+    return l;
+  }
+
+  module(k: Kernel): GPUShaderModule {
+    let m = this.modules.get(k.name);
+    if (!m) {
+      m = this.device.createShaderModule({ code: k.code, label: k.name });
+      this.modules.set(k.name, m);
+    }
+    return m;
+  }
+
+  get(k: Kernel, entryPoint: string, constants: Specialisation = {}): GPUComputePipeline {
+    const all: Record<string, number> = { ...workgroupConstants(k, entryPoint) };
+    for (const [name, v] of Object.entries(constants)) all[name] = Number(v);
+    const names = Object.keys(all).sort();
+    const key = `${k.name}:${entryPoint}:${names.map((n) => `${n}=${all[n]}`).join(',')}`;
     let p = this.pipelines.get(key);
     if (p) return p;
-    let module = this.modules.get(src.name);
-    if (!module) {
-      module = this.device.createShaderModule({ code: src.code, label: src.name });
-      this.modules.set(src.name, module);
-    }
-    const c: Record<string, number> = {};
-    for (const k of keys) c[k] = Number(constants[k]);
     p = this.device.createComputePipeline({
-      layout: 'auto',
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: [this.layout(k)], label: k.name }),
       label: key,
-      compute: { module, entryPoint, constants: c },
+      compute: { module: this.module(k), entryPoint, constants: all },
     });
     this.pipelines.set(key, p);
     return p;

@@ -2,22 +2,9 @@
 // The norm comes from sumsq[0..nSlots) (per-tensor squared norms written by
 // the reduce kernel), so clipping needs no readback to the CPU.
 
-struct Params {
-  n: u32, nSlots: u32,
-  lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32,
-  bc1: f32, bc2: f32, maxNorm: f32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read> sumsq: array<f32>;
-@group(0) @binding(3) var<storage, read_write> param: array<f32>;
-@group(0) @binding(4) var<storage, read_write> m: array<f32>;
-@group(0) @binding(5) var<storage, read_write> v: array<f32>;
-
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * 256u;
+  let i = flat_id(gid, nwg);
   if (i >= p.n) { return; }
   var scale = 1.0;
   if (p.maxNorm > 0.0) {

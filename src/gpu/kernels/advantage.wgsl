@@ -4,16 +4,6 @@
 // NORMALIZE off only the mean is removed (Dr.GRPO). One thread per token; the
 // first token of a row also writes the row's pair of advantages.
 
-struct Params { G: u32, N: u32, T: u32, normalize: u32, eps: f32, wPerc: f32, wAns: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> rPerc: array<f32>;
-@group(0) @binding(2) var<storage, read> rAns: array<f32>;
-@group(0) @binding(3) var<storage, read> keep: array<u32>;
-@group(0) @binding(4) var<storage, read> seg: array<u32>;
-@group(0) @binding(5) var<storage, read_write> advTok: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rowAdv: array<f32>;
-
 // (mean, 1 / (std + eps) or 1) of the group's rewards, over kept rows when onlyKept.
 fn stats(g: u32, answer: bool) -> vec2<f32> {
   var n = 0.0;
@@ -38,9 +28,9 @@ fn stats(g: u32, answer: bool) -> vec2<f32> {
   return vec2<f32>(mean, select(0.0, 1.0 / (sd + p.eps), sd + p.eps > 0.0));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let e = gid.x + gid.y * nwg.x * 64u;
+  let e = flat_id(gid, nwg);
   if (e >= p.G * p.N * p.T) { return; }
   let b = e / p.T;
   let t = e % p.T;

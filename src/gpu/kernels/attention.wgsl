@@ -4,19 +4,11 @@
 // arrays over a single pass of keys (online softmax); a second pass turns the
 // saved scores into the probabilities att [B, NH, T, T] the backward needs.
 
-struct Params { B: u32, T: u32, C: u32, NH: u32, scale: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> qkv: array<f32>;
-@group(0) @binding(2) var<storage, read> prefix: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<storage, read_write> att: array<f32>;
-
 const MAX_HS = 64u;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = gid.x + gid.y * nwg.x * 64u;
+  let idx = flat_id(gid, nwg);
   if (idx >= p.B * p.NH * p.T) { return; }
   let T = p.T;
   let i = idx % T;

@@ -5,24 +5,11 @@
 //    dv[j] += sum_i att[i, j] dout[i].
 // Masked entries have att = 0, hence dpre = 0, and are skipped.
 
-struct Params { B: u32, T: u32, C: u32, NH: u32, scale: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> qkv: array<f32>;
-@group(0) @binding(2) var<storage, read> att: array<f32>;
-@group(0) @binding(3) var<storage, read> dout: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dpre: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dqkv: array<f32>;
-
 const MAX_HS = 64u;
 
-fn flat(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * 64u;
-}
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn backward_q(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = flat(gid, nwg);
+  let idx = flat_id(gid, nwg);
   if (idx >= p.B * p.NH * p.T) { return; }
   let T = p.T;
   let i = idx % T;
@@ -61,9 +48,9 @@ fn backward_q(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   for (var d = 0u; d < hs; d++) { dqkv[qo + d] += dq[d] * p.scale; }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn backward_kv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = flat(gid, nwg);
+  let idx = flat_id(gid, nwg);
   if (idx >= p.B * p.NH * p.T) { return; }
   let T = p.T;
   let j = idx % T;

@@ -3,26 +3,17 @@
 //  decode: one thread per (b, head); the row's single new query attends to
 //    cache positions [0, len[b]) with an online softmax.
 
-struct Params { B: u32, T: u32, Tmax: u32, C: u32, NH: u32, scale: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> qkv: array<f32>;
-@group(0) @binding(2) var<storage, read> rowPos: array<u32>; // start (kv_write) or len (decode)
-@group(0) @binding(3) var<storage, read_write> kCache: array<f32>;
-@group(0) @binding(4) var<storage, read_write> vCache: array<f32>;
-@group(0) @binding(5) var<storage, read_write> out: array<f32>;
-
 const MAX_HS = 128u;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn kv_write(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = gid.x + gid.y * nwg.x * 64u;
+  let idx = flat_id(gid, nwg);
   if (idx >= p.B * p.T * p.C) { return; }
   let c = idx % p.C;
   let bt = idx / p.C;
   let t = bt % p.T;
   let b = bt / p.T;
-  let pos = rowPos[b] + t;
+  let pos = rowStart[b] + t;
   if (pos >= p.Tmax) { return; }
   let src = bt * 3u * p.C;
   let dst = (b * p.Tmax + pos) * p.C + c;
@@ -30,14 +21,14 @@ fn kv_write(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   vCache[dst] = qkv[src + 2u * p.C + c];
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn decode(@builtin(global_invocation_id) gid: vec3<u32>) {
   let idx = gid.x;
   if (idx >= p.B * p.NH) { return; }
   let h = idx % p.NH;
   let b = idx / p.NH;
   let hs = p.C / p.NH;
-  let L = min(rowPos[b], p.Tmax);
+  let L = min(rowLen[b], p.Tmax);
   let qo = b * 3u * p.C + h * hs;
   var acc: array<f32, MAX_HS>;
   for (var d = 0u; d < hs; d++) { acc[d] = 0.0; }

@@ -1,34 +1,23 @@
-// Elementwise ops over a flat index. Entry points share the bindings; each
-// binds only what it uses.
+// Elementwise ops over a flat index. Entry points share the declared bindings;
+// each uses only some.
 
-struct Params { n: u32, nb: u32, alpha: f32, beta: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-
-fn flat(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * 256u;
-}
-
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn add(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat(gid, nwg);
+  let i = flat_id(gid, nwg);
   if (i >= p.n) { return; }
   out[i] = p.alpha * a[i] + p.beta * b[i % p.nb];
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn scale(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat(gid, nwg);
+  let i = flat_id(gid, nwg);
   if (i >= p.n) { return; }
   out[i] = p.alpha * a[i];
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn fill(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat(gid, nwg);
+  let i = flat_id(gid, nwg);
   if (i >= p.n) { return; }
   out[i] = p.alpha;
 }
@@ -42,18 +31,18 @@ fn gelu_gate(x: f32) -> f32 {
   return 1.0 / (1.0 + exp(-2.0 * u));
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn gelu(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat(gid, nwg);
+  let i = flat_id(gid, nwg);
   if (i >= p.n) { return; }
   let x = a[i];
   out[i] = x * gelu_gate(x);
 }
 
 // out = dx += gelu'(x) * dout, with a = x, b = dout.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn gelu_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat(gid, nwg);
+  let i = flat_id(gid, nwg);
   if (i >= p.n) { return; }
   let x = a[i];
   // With s = sigmoid(2u): 1 + t = 2s and 1 - t^2 = 4s(1 - s).

@@ -1,16 +1,25 @@
-import { grid1D, type GpuContext } from '../context';
-import { u32 } from '../uniforms';
-import code from './embedding.wgsl?raw';
+import type { GpuContext } from '../context';
+import { defineKernel, IN, IN_U32, OUT } from '../kernel';
+import body from './embedding.wgsl?raw';
 
-const EMBEDDING = { name: 'embedding', code };
+export const EMBEDDING = defineKernel({
+  name: 'embedding',
+  uniforms: { N: 'u32', C: 'u32', V: 'u32' },
+  bindings: { ids: IN_U32, table: IN, dout: IN, out: OUT, dtable: OUT },
+  entryPoints: { forward: { workgroupSize: 256 }, backward: { workgroupSize: 64 } },
+  overrides: { ACCUMULATE: 'bool' },
+  body,
+});
 
 export function dispatchEmbedding(ctx: GpuContext, out: GPUBuffer, ids: GPUBuffer, table: GPUBuffer,
   N: number, C: number, V: number, accumulate: boolean): void {
-  ctx.dispatch(EMBEDDING, [u32(N), u32(C), u32(V)], [ids, table, out], grid1D(N * C, 256),
-    { entryPoint: 'forward', constants: { ACCUMULATE: accumulate } });
+  ctx.run(EMBEDDING, 'forward', {
+    uniforms: { N, C, V }, buffers: { ids, table, out }, size: { threads: N * C }, constants: { ACCUMULATE: accumulate },
+  });
 }
 
+/** One thread per channel, rows in order: deterministic without atomics. */
 export function dispatchEmbeddingBackward(ctx: GpuContext, dtable: GPUBuffer, dout: GPUBuffer, ids: GPUBuffer,
   N: number, C: number, V: number): void {
-  ctx.dispatch(EMBEDDING, [u32(N), u32(C), u32(V)], [ids, dout, dtable], [Math.ceil(C / 64), 1, 1], { entryPoint: 'backward' });
+  ctx.run(EMBEDDING, 'backward', { uniforms: { N, C, V }, buffers: { ids, dout, dtable }, size: { threads: C } });
 }

@@ -1,10 +1,16 @@
-import { grid1D, type GpuContext } from '../context';
-import { u32 } from '../uniforms';
-import code from './half.wgsl?raw';
+import type { GpuContext } from '../context';
+import { defineKernel, IN_U32, OUT } from '../kernel';
+import body from './half.wgsl?raw';
 
-const HALF = { name: 'half', code };
+export const HALF = defineKernel({
+  name: 'half',
+  uniforms: { n: 'u32' },
+  bindings: { packed: IN_U32, out: OUT },
+  entryPoints: { main: { workgroupSize: 256 } },
+  body,
+});
 
 /** out[i] = the i-th IEEE half in `packed` (two per u32, low half first), as f32. */
 export function dispatchHalfToFloat(ctx: GpuContext, out: GPUBuffer, packed: GPUBuffer, n: number): void {
-  ctx.dispatch(HALF, [u32(n)], [packed, out], grid1D(n, 256));
+  ctx.run(HALF, 'main', { uniforms: { n }, buffers: { packed, out }, size: { threads: n } });
 }

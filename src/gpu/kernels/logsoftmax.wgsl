@@ -2,19 +2,10 @@
 // sign = 1 gives log p (for MI scores and the policy ratio), sign = -1 the
 // cross-entropy. Ids >= V mark rows without a target: 0 out, no gradient.
 
-struct Params { N: u32, V: u32, sign: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
-@group(0) @binding(2) var<storage, read> ids: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;  // forward: per-row value; backward: dlogits
-@group(0) @binding(4) var<storage, read_write> lse: array<f32>;
-@group(0) @binding(5) var<storage, read> dout: array<f32>;
-
 // One thread per row: V is small (the task vocabulary), rows are many.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let n = gid.x + gid.y * nwg.x * 64u;
+  let n = flat_id(gid, nwg);
   if (n >= p.N) { return; }
   let o = n * p.V;
   var mx = -3.0e38;
@@ -43,9 +34,9 @@ fn log1p(s: f32) -> f32 {
 }
 
 // dlogits[n, v] += sign * dout[n] * (onehot - softmax), one thread per element.
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let idx = gid.x + gid.y * nwg.x * 256u;
+  let idx = flat_id(gid, nwg);
   if (idx >= p.N * p.V) { return; }
   let n = idx / p.V;
   let v = idx % p.V;
@@ -53,13 +44,13 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (id >= p.V) { return; }
   let prob = exp(logits[idx] - lse[n]);
   let hot = select(0.0, 1.0, v == id);
-  out[idx] += p.sign * dout[n] * (hot - prob);
+  dlogits[idx] += p.sign * dout[n] * (hot - prob);
 }
 
 // out[n] = entropy (nats) of softmax(logits[n]), one thread per row.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn entropy(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let n = gid.x + gid.y * nwg.x * 64u;
+  let n = flat_id(gid, nwg);
   if (n >= p.N) { return; }
   let o = n * p.V;
   var mx = -3.0e38;

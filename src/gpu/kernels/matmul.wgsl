@@ -3,23 +3,6 @@
 // K in steps of 16 through workgroup memory. Transposes are specialisation
 // constants, so each layout gets its own straight-line pipeline.
 
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override HAS_BIAS: bool = false;
-override ACCUMULATE: bool = false;
-
-struct Params {
-  M: u32, N: u32, K: u32,
-  strideA: u32, strideB: u32, strideC: u32,
-  alpha: f32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-
 const BM = 64u;
 const BN = 64u;
 const BK = 16u;
@@ -39,7 +22,7 @@ fn loadB(base: u32, k: u32, col: u32) -> f32 {
   return B[base + k * p.N + col];
 }
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(WG_X, WG_Y)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let tid = lid.y * 16u + lid.x;
   let row0 = wg.y * BM;

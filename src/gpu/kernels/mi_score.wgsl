@@ -10,17 +10,6 @@
 // With hasReal, log p_real comes from real[b*T + t] (recorded by the sampler) and the logits
 // hold only the K alternative passes.
 
-struct Params { B: u32, T: u32, V: u32, K: u32, sum: u32, clip: f32, hasReal: u32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
-@group(0) @binding(2) var<storage, read> ids: array<u32>;
-@group(0) @binding(3) var<storage, read> descStart: array<u32>;
-@group(0) @binding(4) var<storage, read> descLen: array<u32>;
-@group(0) @binding(5) var<storage, read_write> mi: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dep: array<f32>;
-@group(0) @binding(7) var<storage, read> real: array<f32>;
-
 const MAX_K = 16u;
 
 fn log_softmax_at(o: u32, id: u32) -> f32 {
@@ -31,7 +20,7 @@ fn log_softmax_at(o: u32, id: u32) -> f32 {
   return logits[o + min(id, p.V - 1u)] - m - log(s);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let b = gid.x;
   if (b >= p.B) { return; }

@@ -4,21 +4,9 @@
 //   kl = exp(lpRef - lpNew) - (lpRef - lpNew) - 1
 // dlp = d loss / d lpNew (the clipped branch is constant in lpNew).
 
-struct Params { n: u32, clipLow: f32, clipHigh: f32, beta: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> lpNew: array<f32>;
-@group(0) @binding(2) var<storage, read> lpOld: array<f32>;
-@group(0) @binding(3) var<storage, read> lpRef: array<f32>;
-@group(0) @binding(4) var<storage, read> adv: array<f32>;
-@group(0) @binding(5) var<storage, read> weight: array<f32>;
-@group(0) @binding(6) var<storage, read_write> loss: array<f32>;
-@group(0) @binding(7) var<storage, read_write> kl: array<f32>;
-@group(0) @binding(8) var<storage, read_write> dlp: array<f32>;
-
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * 256u;
+  let i = flat_id(gid, nwg);
   if (i >= p.n) { return; }
   let w = weight[i];
   if (w == 0.0) {

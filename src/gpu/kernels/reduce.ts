@@ -1,12 +1,22 @@
 import type { ReduceOp } from '../../backend/backend';
-import { grid1D, type GpuContext } from '../context';
-import { u32 } from '../uniforms';
-import code from './reduce.wgsl?raw';
+import type { GpuContext } from '../context';
+import { defineKernel, IN, OUT } from '../kernel';
+import body from './reduce.wgsl?raw';
 
-const REDUCE = { name: 'reduce', code };
+export const REDUCE = defineKernel({
+  name: 'reduce',
+  uniforms: { rows: 'u32', cols: 'u32', outOffset: 'u32' },
+  bindings: { x: IN, out: OUT },
+  // The tree in workgroup memory halves WG each round: a power of two.
+  entryPoints: { main: { workgroupSize: 256 } },
+  overrides: { OP: 'u32' },
+  body,
+});
+
 const OPS: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2, sumsq: 3, l2: 4 };
 
+/** One workgroup per row. */
 export function dispatchReduce(ctx: GpuContext, out: GPUBuffer, x: GPUBuffer, rows: number, cols: number,
   op: ReduceOp, outOffset: number): void {
-  ctx.dispatch(REDUCE, [u32(rows), u32(cols), u32(outOffset)], [x, out], grid1D(rows, 1), { constants: { OP: OPS[op] } });
+  ctx.run(REDUCE, 'main', { uniforms: { rows, cols, outOffset }, buffers: { x, out }, size: { workgroups: rows }, constants: { OP: OPS[op] } });
 }

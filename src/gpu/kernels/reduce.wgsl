@@ -2,23 +2,14 @@
 // row; each thread folds a strided slice, then a tree in workgroup memory.
 // OP: 0 sum, 1 mean, 2 max, 3 sum of squares, 4 L2 norm.
 
-override OP: u32 = 0u;
-
-struct Params { rows: u32, cols: u32, outOffset: u32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-
-const WG = 256u;
-var<workgroup> red: array<f32, 256>;
+var<workgroup> red: array<f32, WG>;
 
 fn combine(a: f32, b: f32) -> f32 {
   if (OP == 2u) { return max(a, b); }
   return a + b;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let r = wg.x + wg.y * nwg.x;

@@ -1,34 +1,71 @@
 import type { AdvantageParams, MIScoreParams, PolicyLossParams } from '../../backend/backend';
-import { grid1D, type GpuContext } from '../context';
-import { f32, u32 } from '../uniforms';
-import advCode from './advantage.wgsl?raw';
-import miCode from './mi_score.wgsl?raw';
-import lossCode from './policy_loss.wgsl?raw';
-import topkCode from './topk.wgsl?raw';
+import type { GpuContext } from '../context';
+import { defineKernel, IN, IN_U32, OUT, OUT_U32 } from '../kernel';
+import advBody from './advantage.wgsl?raw';
+import miBody from './mi_score.wgsl?raw';
+import lossBody from './policy_loss.wgsl?raw';
+import topkBody from './topk.wgsl?raw';
 
-const MI = { name: 'mi_score', code: miCode };
-const TOPK = { name: 'topk', code: topkCode };
-const ADVANTAGE = { name: 'advantage', code: advCode };
-const POLICY_LOSS = { name: 'policy_loss', code: lossCode };
+export const MI_SCORE = defineKernel({
+  name: 'mi_score',
+  uniforms: { B: 'u32', T: 'u32', V: 'u32', K: 'u32', sum: 'u32', clip: 'f32', hasReal: 'u32' },
+  bindings: { logits: IN, ids: IN_U32, descStart: IN_U32, descLen: IN_U32, mi: OUT, dep: OUT, real: IN },
+  entryPoints: { main: { workgroupSize: 64 } },
+  body: miBody,
+});
+
+export const TOPK = defineKernel({
+  name: 'topk',
+  uniforms: { G: 'u32', N: 'u32', k: 'u32' },
+  bindings: { scores: IN, keep: OUT_U32 },
+  entryPoints: { main: { workgroupSize: 64 } },
+  body: topkBody,
+});
+
+export const ADVANTAGE = defineKernel({
+  name: 'advantage',
+  uniforms: { G: 'u32', N: 'u32', T: 'u32', normalize: 'u32', eps: 'f32', wPerc: 'f32', wAns: 'f32' },
+  bindings: { rPerc: IN, rAns: IN, keep: IN_U32, seg: IN_U32, advTok: OUT, rowAdv: OUT },
+  entryPoints: { main: { workgroupSize: 64 } },
+  body: advBody,
+});
+
+export const POLICY_LOSS = defineKernel({
+  name: 'policy_loss',
+  uniforms: { n: 'u32', clipLow: 'f32', clipHigh: 'f32', beta: 'f32' },
+  bindings: { lpNew: IN, lpOld: IN, lpRef: IN, adv: IN, weight: IN, loss: OUT, kl: OUT, dlp: OUT },
+  entryPoints: { main: { workgroupSize: 256 } },
+  body: lossBody,
+});
 
 export function dispatchMiScore(ctx: GpuContext, mi: GPUBuffer, dep: GPUBuffer, logits: GPUBuffer, ids: GPUBuffer,
   descStart: GPUBuffer, descLen: GPUBuffer, B: number, T: number, V: number, K: number, p: MIScoreParams, real: GPUBuffer | null): void {
   if (K < 1 || K > 16) throw new Error(`miScore: K = ${K} alternatives, must be 1..16`);
-  ctx.dispatch(MI, [u32(B), u32(T), u32(V), u32(K), u32(p.sum ? 1 : 0), f32(Math.max(0, p.clip)), u32(real ? 1 : 0)],
-    [logits, ids, descStart, descLen, mi, dep, real ?? ctx.emptyBuffer], [Math.ceil(B / 64), 1, 1]);
+  ctx.run(MI_SCORE, 'main', {
+    uniforms: { B, T, V, K, sum: p.sum ? 1 : 0, clip: Math.max(0, p.clip), hasReal: real ? 1 : 0 },
+    buffers: { logits, ids, descStart, descLen, mi, dep, ...(real ? { real } : {}) },
+    size: { threads: B },
+  });
 }
 
 export function dispatchTopK(ctx: GpuContext, keep: GPUBuffer, scores: GPUBuffer, G: number, N: number, k: number): void {
-  ctx.dispatch(TOPK, [u32(G), u32(N), u32(k)], [scores, keep], [Math.ceil((G * N) / 64), 1, 1]);
+  ctx.run(TOPK, 'main', { uniforms: { G, N, k }, buffers: { scores, keep }, size: { threads: G * N } });
 }
 
 export function dispatchAdvantages(ctx: GpuContext, advTok: GPUBuffer, rowAdv: GPUBuffer, rPerc: GPUBuffer, rAns: GPUBuffer,
   keep: GPUBuffer, seg: GPUBuffer, G: number, N: number, T: number, p: AdvantageParams): void {
-  ctx.dispatch(ADVANTAGE, [u32(G), u32(N), u32(T), u32(p.normalize === 'std' ? 1 : 0), f32(p.eps), f32(p.wPerc), f32(p.wAns)],
-    [rPerc, rAns, keep, seg, advTok, rowAdv], grid1D(G * N * T, 64));
+  ctx.run(ADVANTAGE, 'main', {
+    uniforms: { G, N, T, normalize: p.normalize === 'std' ? 1 : 0, eps: p.eps, wPerc: p.wPerc, wAns: p.wAns },
+    buffers: { rPerc, rAns, keep, seg, advTok, rowAdv },
+    size: { threads: G * N * T },
+  });
 }
 
 export function dispatchPolicyLoss(ctx: GpuContext, loss: GPUBuffer, kl: GPUBuffer, dlp: GPUBuffer, lpNew: GPUBuffer, lpOld: GPUBuffer,
   lpRef: GPUBuffer, adv: GPUBuffer, weight: GPUBuffer, n: number, p: PolicyLossParams): void {
-  ctx.dispatch(POLICY_LOSS, [u32(n), f32(p.clipLow), f32(p.clipHigh), f32(p.beta)], [lpNew, lpOld, lpRef, adv, weight, loss, kl, dlp], grid1D(n, 256));
+  ctx.run(POLICY_LOSS, 'main', {
+    uniforms: { n, clipLow: p.clipLow, clipHigh: p.clipHigh, beta: p.beta },
+    buffers: { lpNew, lpOld, lpRef, adv, weight, loss, kl, dlp },
+    size: { threads: n },
+  });
 }

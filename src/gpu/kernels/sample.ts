@@ -1,23 +1,56 @@
 import type { SampleParams } from '../../backend/backend';
-import { grid1D, type GpuContext } from '../context';
-import { f32, u32 } from '../uniforms';
-import rngCode from './rng.wgsl?raw';
-import code from './sample.wgsl?raw';
-import fillCode from './rng_fill.wgsl?raw';
+import type { GpuContext } from '../context';
+import { defineKernel, IN, IN_U32, OUT, OUT_U32 } from '../kernel';
+import rng from './rng.wgsl?raw';
+import body from './sample.wgsl?raw';
+import fillBody from './rng_fill.wgsl?raw';
 
-const SAMPLE = { name: 'sample', code: rngCode + code };
-const RNG_FILL = { name: 'rng_fill', code: rngCode + fillCode };
+export const SAMPLE = defineKernel({
+  name: 'sample',
+  uniforms: { B: 'u32', V: 'u32', temperature: 'f32', topP: 'f32', seed: 'u32', stream: 'u32', step: 'u32', wantLogp: 'u32' },
+  bindings: {
+    logits: IN,
+    rowIds: IN_U32,
+    positions: IN_U32,
+    outIds: OUT_U32,
+    /** The drawn token's log softmax at temperature 1 (when wantLogp): the real pass of the MI score. */
+    outLogp: OUT,
+  },
+  entryPoints: { main: { workgroupSize: 64 } },
+  prelude: rng,
+  body,
+});
+
+export const RNG_FILL = defineKernel({
+  name: 'rng_fill',
+  uniforms: { n: 'u32', width: 'u32', seed: 'u32', stream: 'u32', step: 'u32' },
+  bindings: { out: OUT_U32 },
+  entryPoints: { main: { workgroupSize: 256 } },
+  prelude: rng,
+  body: fillBody,
+});
+
 export const MAX_SAMPLE_VOCAB = 1024;
 
 export function dispatchSample(ctx: GpuContext, outIds: GPUBuffer, logits: GPUBuffer, rowIds: GPUBuffer,
   positions: GPUBuffer, B: number, V: number, sp: SampleParams, outLogp: GPUBuffer | null): void {
   if (V > MAX_SAMPLE_VOCAB) throw new Error(`sample: vocabulary of ${V} over ${MAX_SAMPLE_VOCAB}`);
   if (B > 65535) throw new Error(`sample: ${B} rows over 65535`);
-  ctx.dispatch(SAMPLE, [u32(B), u32(V), f32(sp.temperature), f32(sp.topP), u32(sp.seed >>> 0), u32(sp.stream >>> 0), u32(sp.step >>> 0), u32(outLogp ? 1 : 0)],
-    [logits, rowIds, positions, outIds, outLogp ?? ctx.emptyBuffer], [Math.ceil(B / 64), 1, 1]);
+  ctx.run(SAMPLE, 'main', {
+    uniforms: {
+      B, V, temperature: sp.temperature, topP: sp.topP, seed: sp.seed >>> 0, stream: sp.stream >>> 0, step: sp.step >>> 0,
+      wantLogp: outLogp ? 1 : 0,
+    },
+    buffers: { logits, rowIds, positions, outIds, ...(outLogp ? { outLogp } : {}) },
+    size: { threads: B },
+  });
 }
 
 /** out[i] = rngU32(seed, stream, step, i / width, i % width). */
 export function dispatchRngFill(ctx: GpuContext, out: GPUBuffer, n: number, width: number, seed: number, stream: number, step: number): void {
-  ctx.dispatch(RNG_FILL, [u32(n), u32(width), u32(seed >>> 0), u32(stream >>> 0), u32(step >>> 0)], [out], grid1D(n, 256));
+  ctx.run(RNG_FILL, 'main', {
+    uniforms: { n, width, seed: seed >>> 0, stream: stream >>> 0, step: step >>> 0 },
+    buffers: { out },
+    size: { threads: n },
+  });
 }

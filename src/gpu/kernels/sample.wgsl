@@ -8,16 +8,6 @@
 // selecting tokens in rank order comparing logits (no exp per comparison);
 // the draw then walks kept tokens in index order.
 
-struct Params { B: u32, V: u32, temperature: f32, topP: f32, seed: u32, stream: u32, step: u32, wantLogp: u32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
-@group(0) @binding(2) var<storage, read> rowIds: array<u32>;
-@group(0) @binding(3) var<storage, read> positions: array<u32>;
-@group(0) @binding(4) var<storage, read_write> outIds: array<u32>;
-// log softmax of the drawn token at temperature 1 (when wantLogp): the real pass of the MI score.
-@group(0) @binding(5) var<storage, read_write> outLogp: array<f32>;
-
 // The same reduction, in the same order, as mi_score.wgsl's log_softmax_at.
 fn write_logp(b: u32, o: u32, id: u32) {
   if (p.wantLogp == 0u) { return; }
@@ -33,7 +23,7 @@ fn before(l: f32, i: u32, m: f32, j: u32) -> bool {
   return l > m || (l == m && i < j);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let b = gid.x;
   if (b >= p.B) { return; }

@@ -1,13 +1,7 @@
 // Top-k per group: keep[g*N + i] = 1 when fewer than k scores of the group rank
 // before it (higher score, or equal score at a lower index). One thread per element.
 
-struct Params { G: u32, N: u32, k: u32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> scores: array<f32>;
-@group(0) @binding(2) var<storage, read_write> keep: array<u32>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let e = gid.x;
   if (e >= p.G * p.N) { return; }
