@@ -1,5 +1,5 @@
 import { chromium, expect, test } from '@playwright/test';
-import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from './chromium';
+import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
 
 test('the first page reports the WebGPU adapter it got', async ({ page }) => {
   await page.goto('./');

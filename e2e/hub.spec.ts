@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { DEFAULT_RL } from '../src/rl/config';
-import { encodeShare } from '../src/session/urlCodec';
+import { encodeShare } from '../src/ui/share/urlCodec';
 import { generateProblem } from '../src/tasks/problem';
 import { renderScene, toRgba } from '../src/tasks/render';
 

@@ -3,8 +3,8 @@
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_RL } from '../src/rl/config';
-import { decodeShare, encodeShare } from '../src/session/urlCodec';
-import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from './chromium';
+import { decodeShare, encodeShare } from '../src/ui/share/urlCodec';
+import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
 
 const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
 // The README's screenshots come from the dev project; the site project keeps its own.

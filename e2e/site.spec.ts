@@ -3,7 +3,7 @@
 import { expect, test, type Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_RL } from '../src/rl/config';
-import { encodeShare } from '../src/session/urlCodec';
+import { encodeShare } from '../src/ui/share/urlCodec';
 
 const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
 const CHECKPOINT = /\/models\/tinyvlm-v1\/model\.[\w-]{6,}\.safetensors$/;

@@ -5,7 +5,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { createServer } from 'vite';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 export function requireChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {

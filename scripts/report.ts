@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { blindFloor } from '../src/ui/blindFloor';
+import { blindFloor } from '../src/tasks/blindFloor';
 import { parseArgs, withPage } from './browser';
 import { curves, markdownTable, summarise, type ExperimentFile } from './report/summary';
 

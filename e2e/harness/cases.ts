@@ -6,7 +6,7 @@ import type { Backend, Tensor } from '../../src/backend/backend';
 import { IGNORE_INDEX } from '../../src/backend/backend';
 import { logSoftmaxAt } from '../../src/backend/cpu/rl';
 import { sampleRef } from '../../src/backend/cpu/sampler';
-import { CounterRng, Streams } from '../../src/session/rng';
+import { CounterRng, Streams } from '../../src/lib/rng';
 
 export type Data = Float32Array | Uint32Array;
 

@@ -7,7 +7,7 @@ import { createWebGpuBackend, WebGpuBackend } from '../../src/backend/webgpu/web
 import { GpuContext } from '../../src/gpu/context';
 import { acquireDevice } from '../../src/gpu/device';
 import { ALL_KERNELS } from '../../src/gpu/kernels';
-import { rngU32 } from '../../src/session/rng';
+import { rngU32 } from '../../src/lib/rng';
 import { buildCases, type Data, type KernelCase } from './cases';
 import { compare } from './compare';
 

@@ -8,7 +8,7 @@ import type { Backend, Tensor } from '../../src/backend/backend';
 import { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { GpuContext } from '../../src/gpu/context';
 import { acquireDevice } from '../../src/gpu/device';
-import { CounterRng, Streams } from '../../src/session/rng';
+import { CounterRng, Streams } from '../../src/lib/rng';
 import { matmulModel } from './onnxMatmul';
 import { TINYVLM_CONFIG } from '../../src/model/config';
 import { collate, problemExample } from '../../src/model/examples';

@@ -5,7 +5,7 @@
 // Weights are seeded random numbers: the model is not trained, only the format
 // and the arithmetic are real. Deterministic: the same bytes on every run.
 
-import { rngUniform } from '../../src/session/rng';
+import { rngUniform } from '../../src/lib/rng';
 import { encodeModel, type Initializer, type OnnxNode } from '../onnx/writer';
 
 export const TINY = {

@@ -10,7 +10,7 @@ import { AdamW } from '../../src/model/optimizer';
 import { initParamData, Params } from '../../src/model/params';
 import { sftStep } from '../../src/model/sft';
 import { TinyVLM } from '../../src/model/tinyvlm';
-import { CounterRng, Streams } from '../../src/session/rng';
+import { CounterRng, Streams } from '../../src/lib/rng';
 import { generateProblem } from '../../src/tasks/problem';
 import { DEFAULT_KNOBS, type SceneKnobs } from '../../src/tasks/scene';
 import { fromBase64, toBase64 } from './base64';

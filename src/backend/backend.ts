@@ -5,6 +5,15 @@
 // An output never aliases an input of the same call (WebGPU forbids binding one
 // buffer as read-only and writable storage in a dispatch).
 
+import type { AdamWParams } from '../gpu/kernels/adamw';
+import type { AttentionShape } from '../gpu/kernels/attention';
+import type { ReduceOp } from '../gpu/kernels/reduce';
+import type { AdvantageParams, MIScoreParams, PolicyLossParams } from '../gpu/kernels/rl';
+import type { SampleParams } from '../gpu/kernels/sample';
+
+// The ops' parameter types live beside their kernels; the interface re-exports them.
+export type { AdamWParams, AdvantageParams, AttentionShape, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams };
+
 export type DType = 'f32' | 'u32';
 
 export interface Tensor {
@@ -12,8 +21,6 @@ export interface Tensor {
   readonly size: number;
   readonly dtype: DType;
 }
-
-export type ReduceOp = 'sum' | 'mean' | 'max' | 'sumsq' | 'l2';
 
 export interface MatmulOpts {
   /** A is stored [K, M] instead of [M, K]. */
@@ -28,59 +35,6 @@ export interface MatmulOpts {
   /** out = alpha * A B (+ bias) (+ out when accumulate). */
   alpha?: number;
   accumulate?: boolean;
-}
-
-export interface AttentionShape {
-  B: number;
-  T: number;
-  C: number;
-  nHead: number;
-}
-
-export interface AdamWParams {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** 1-based step for bias correction. */
-  step: number;
-  /** Clip the global gradient norm to this; <= 0 disables clipping. */
-  maxGradNorm: number;
-}
-
-export interface SampleParams {
-  /** 0 means greedy (argmax, lowest index on ties). */
-  temperature: number;
-  /** Nucleus mass in (0, 1]; 1 keeps every token. */
-  topP: number;
-  seed: number;
-  stream: number;
-  step: number;
-}
-
-export interface AdvantageParams {
-  /** 'std': (R - mean) / (unbiased std + eps), as verl/TRL/EasyR1; 'none': R - mean (Dr.GRPO). */
-  normalize: 'std' | 'none';
-  eps: number;
-  /** Segment weights. */
-  wPerc: number;
-  wAns: number;
-}
-
-/** How the MI score aggregates a description's tokens. */
-export interface MIScoreParams {
-  /** Sum over the description's tokens instead of the per-token mean. */
-  sum: boolean;
-  /** > 0: clamp each pointwise term to [-clip, clip] before aggregating; 0: no clip. */
-  clip: number;
-}
-
-export interface PolicyLossParams {
-  clipLow: number;
-  clipHigh: number;
-  /** KL coefficient (k3 estimator against the reference log-probs); 0 disables. */
-  beta: number;
 }
 
 /** Target id meaning "no loss here" for cross-entropy. */

@@ -3,7 +3,7 @@
 // that differ from the defaults>; the image is never in it).
 
 import { z } from 'zod';
-import { fromBase64Url, toBase64Url } from '../session/base64url';
+import { fromBase64Url, toBase64Url } from '../lib/base64url';
 
 /** How "the image removed" is realised in the second teacher-forced pass. */
 export const REMOVALS = ['text-only', 'null-image'] as const;

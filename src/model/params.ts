@@ -2,7 +2,7 @@
 // names), with their shapes, initialisation and whether weight decay applies.
 
 import type { Backend, Tensor } from '../backend/backend';
-import { CounterRng, Streams } from '../session/rng';
+import { CounterRng, Streams } from '../lib/rng';
 import { patchDim, patchesPerImage, type ModelConfig } from './config';
 
 export interface ParamSpec {

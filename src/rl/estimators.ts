@@ -3,7 +3,7 @@
 // K alternative passes, adding any images they need to the batch's list.
 
 import type { ImageChoice, SeqRow } from '../model/inputs';
-import { rngU32, Streams } from '../session/rng';
+import { rngU32, Streams } from '../lib/rng';
 import type { Estimator } from './config';
 
 export interface AltPasses {

@@ -5,7 +5,7 @@
 // normalisation); per corruption class, how often the truth scores strictly higher.
 
 import type { TinyVLM } from '../model/tinyvlm';
-import { CounterRng, Streams } from '../session/rng';
+import { CounterRng, Streams } from '../lib/rng';
 import { CORRUPTIONS, corruptions, ORDER_CLASS, type Corruption } from '../tasks/corrupt';
 import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';

@@ -7,7 +7,7 @@ import { collate, problemExample } from '../model/examples';
 import { continueCached, generate, type CachedRows, type Generated } from '../model/generate';
 import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type SeqRow } from '../model/inputs';
 import type { TinyVLM } from '../model/tinyvlm';
-import { Streams } from '../session/rng';
+import { Streams } from '../lib/rng';
 import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import { SPECIAL } from '../tasks/vocab';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CounterRng, Streams } from '../session/rng';
+import { CounterRng, Streams } from '../lib/rng';
 import { CORRUPTIONS, corruptions } from './corrupt';
 import { FAMILIES } from './families';
 import { generateProblem } from './problem';

@@ -3,7 +3,7 @@
 // corruption damages one scene's description; two-image problems get one copy
 // per scene and class.
 
-import type { CounterRng } from '../session/rng';
+import type { CounterRng } from '../lib/rng';
 import { IMAGE_LABELS } from './language';
 import type { Problem } from './problem';
 import { canonicalObjects, cellOf, COLORS, COLS, ROWS, SHAPES, SIZES } from './scene';

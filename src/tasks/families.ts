@@ -2,7 +2,7 @@
 // with the ground-truth reasoning (written in terms of the description, so an
 // error in perception carries into the answer) and the answer.
 
-import type { CounterRng } from '../session/rng';
+import type { CounterRng } from '../lib/rng';
 import { IMAGE_LABELS, objectPhrase, plural, positionPhrase } from './language';
 import { canonicalObjects, cellOf, COLORS, generateScene, SHAPES, type Color, type Scene, type SceneKnobs, type SceneObject, type Shape, type Size } from './scene';
 

@@ -1,7 +1,7 @@
 // Problems: a family's question over generated scenes with its ground truth,
 // a pure function of (seed, index, options).
 
-import { CounterRng, Streams } from '../session/rng';
+import { CounterRng, Streams } from '../lib/rng';
 import { FAMILIES, FAMILY, type FamilyName } from './families';
 import { completionText, describe } from './language';
 import { DEFAULT_KNOBS, type Scene, type SceneKnobs } from './scene';

@@ -3,7 +3,7 @@
 // the same floats. Noise is an Irwin-Hall sum of counter-RNG uniforms (no
 // transcendental functions, whose last bits may differ between engines).
 
-import { rngUniform, Streams } from '../session/rng';
+import { rngUniform, Streams } from '../lib/rng';
 import { RADIUS, type Color, type Scene, type SceneObject } from './scene';
 
 // 36 px in 12 px patches: one patch per cell of the 3x3 scene grid, so each object

@@ -3,7 +3,7 @@
 // the cell centres), but each object's centre stays in its own cell, so the
 // description's position words are always well defined.
 
-import { CounterRng } from '../session/rng';
+import { CounterRng } from '../lib/rng';
 
 export const SHAPES = ['circle', 'square', 'triangle'] as const;
 export const COLORS = ['red', 'green', 'blue', 'yellow'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CounterRng } from '../session/rng';
+import { CounterRng } from '../lib/rng';
 import { FAMILIES, relation, type FamilyName } from './families';
 import { generateProblem, targetCompletion, type Problem } from './problem';
 import { IMAGE_SIZE, renderScene, RGB } from './render';

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Brush, CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { StepMetrics } from '../rl/types';
-import { blindFloor } from './blindFloor';
+import { blindFloor } from '../tasks/blindFloor';
 import { chartCsv, downloadText } from './csv';
 import { chartRows, type ChartDef, type XAxisKind } from './chartData';
 import { fmtSig, fmtTick } from './format';

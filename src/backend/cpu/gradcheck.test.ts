@@ -1,7 +1,7 @@
 // Finite-difference checks of every CPU backward, in float64: the loss is
 // L = sum(out * R) for a fixed random R, so dL/dout = R.
 import { describe, expect, it } from 'vitest';
-import { CounterRng } from '../../session/rng';
+import { CounterRng } from '../../lib/rng';
 import type { Arr } from './arrays';
 import { attentionBackwardRef, attentionRef } from './attention';
 import { geluBackwardRef, geluRef } from './elementwise';

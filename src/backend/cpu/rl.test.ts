@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CounterRng } from '../../session/rng';
+import { CounterRng } from '../../lib/rng';
 import { advantagesRef, entropyRef, miScoreRef, policyLossRef, topKRef } from './rl';
 
 describe('RL references', () => {

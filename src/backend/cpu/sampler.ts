@@ -1,5 +1,5 @@
 import type { SampleParams } from '../backend';
-import { rngUniform } from '../../session/rng';
+import { rngUniform } from '../../lib/rng';
 import type { Arr } from './arrays';
 import { logSoftmaxAt } from './rl';
 

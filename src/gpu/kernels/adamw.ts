@@ -1,7 +1,18 @@
-import type { AdamWParams } from '../../backend/backend';
 import type { GpuContext } from '../context';
 import { defineKernel, IN, OUT } from '../kernel';
 import body from './adamw.wgsl?raw';
+
+export interface AdamWParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step for bias correction. */
+  step: number;
+  /** Clip the global gradient norm to this; <= 0 disables clipping. */
+  maxGradNorm: number;
+}
 
 export const ADAMW = defineKernel({
   name: 'adamw',

@@ -39,22 +39,27 @@ export const ATTENTION_DECODE = defineKernel({
   body: decodeBody,
 });
 
-export interface AttnDims { B: number; T: number; C: number; nHead: number }
+export interface AttentionShape {
+  B: number;
+  T: number;
+  C: number;
+  nHead: number;
+}
 
-const uniforms = (s: AttnDims) => ({ B: s.B, T: s.T, C: s.C, NH: s.nHead, scale: 1 / Math.sqrt(s.C / s.nHead) });
+const uniforms = (s: AttentionShape) => ({ B: s.B, T: s.T, C: s.C, NH: s.nHead, scale: 1 / Math.sqrt(s.C / s.nHead) });
 
-function checkHead(s: AttnDims): void {
+function checkHead(s: AttentionShape): void {
   if (s.C % s.nHead !== 0) throw new Error(`attention: C = ${s.C} is not a multiple of ${s.nHead} heads`);
   if (s.C / s.nHead > 64) throw new Error(`attention: head size ${s.C / s.nHead} over 64`);
 }
 
-export function dispatchAttention(ctx: GpuContext, out: GPUBuffer, att: GPUBuffer, qkv: GPUBuffer, prefix: GPUBuffer, s: AttnDims): void {
+export function dispatchAttention(ctx: GpuContext, out: GPUBuffer, att: GPUBuffer, qkv: GPUBuffer, prefix: GPUBuffer, s: AttentionShape): void {
   checkHead(s);
   ctx.run(ATTENTION, 'main', { uniforms: uniforms(s), buffers: { qkv, prefix, out, att }, size: { threads: s.B * s.nHead * s.T } });
 }
 
 export function dispatchAttentionBackward(ctx: GpuContext, dqkv: GPUBuffer, dpre: GPUBuffer, dout: GPUBuffer,
-  att: GPUBuffer, qkv: GPUBuffer, s: AttnDims): void {
+  att: GPUBuffer, qkv: GPUBuffer, s: AttentionShape): void {
   checkHead(s);
   const args = { uniforms: uniforms(s), buffers: { qkv, att, dout, dpre, dqkv }, size: { threads: s.B * s.nHead * s.T } };
   ctx.run(ATTENTION_BACKWARD, 'backward_q', args);

@@ -1,7 +1,8 @@
-import type { ReduceOp } from '../../backend/backend';
 import type { GpuContext } from '../context';
 import { defineKernel, IN, OUT } from '../kernel';
 import body from './reduce.wgsl?raw';
+
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'sumsq' | 'l2';
 
 export const REDUCE = defineKernel({
   name: 'reduce',

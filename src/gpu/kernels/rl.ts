@@ -1,10 +1,33 @@
-import type { AdvantageParams, MIScoreParams, PolicyLossParams } from '../../backend/backend';
 import type { GpuContext } from '../context';
 import { defineKernel, IN, IN_U32, OUT, OUT_U32 } from '../kernel';
 import advBody from './advantage.wgsl?raw';
 import miBody from './mi_score.wgsl?raw';
 import lossBody from './policy_loss.wgsl?raw';
 import topkBody from './topk.wgsl?raw';
+
+export interface AdvantageParams {
+  /** 'std': (R - mean) / (unbiased std + eps), as verl/TRL/EasyR1; 'none': R - mean (Dr.GRPO). */
+  normalize: 'std' | 'none';
+  eps: number;
+  /** Segment weights. */
+  wPerc: number;
+  wAns: number;
+}
+
+/** How the MI score aggregates a description's tokens. */
+export interface MIScoreParams {
+  /** Sum over the description's tokens instead of the per-token mean. */
+  sum: boolean;
+  /** > 0: clamp each pointwise term to [-clip, clip] before aggregating; 0: no clip. */
+  clip: number;
+}
+
+export interface PolicyLossParams {
+  clipLow: number;
+  clipHigh: number;
+  /** KL coefficient (k3 estimator against the reference log-probs); 0 disables. */
+  beta: number;
+}
 
 export const MI_SCORE = defineKernel({
   name: 'mi_score',

@@ -1,4 +1,4 @@
-// Counter-based RNG, bit-identical to src/session/rng.ts. Prepended to the
+// Counter-based RNG, bit-identical to src/lib/rng.ts. Prepended to the
 // kernels that draw random numbers.
 
 fn rng_fmix32(x0: u32) -> u32 {

@@ -1,9 +1,18 @@
-import type { SampleParams } from '../../backend/backend';
 import type { GpuContext } from '../context';
 import { defineKernel, IN, IN_U32, OUT, OUT_U32 } from '../kernel';
 import rng from './rng.wgsl?raw';
 import body from './sample.wgsl?raw';
 import fillBody from './rng_fill.wgsl?raw';
+
+export interface SampleParams {
+  /** 0 means greedy (argmax, lowest index on ties). */
+  temperature: number;
+  /** Nucleus mass in (0, 1]; 1 keeps every token. */
+  topP: number;
+  seed: number;
+  stream: number;
+  step: number;
+}
 
 export const SAMPLE = defineKernel({
   name: 'sample',

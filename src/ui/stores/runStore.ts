@@ -3,8 +3,8 @@
 import { create } from 'zustand';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../../rl/config';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
-import { exportRun, importRun } from '../../session/runFile';
-import { decodeShare, encodeShare } from '../../session/urlCodec';
+import { exportRun, importRun } from '../share/runFile';
+import { decodeShare, encodeShare } from '../share/urlCodec';
 import type { BackendKind, FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
 

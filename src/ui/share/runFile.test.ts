@@ -1,9 +1,9 @@
 // The run-file importer: a good file round-trips; a damaged, foreign or hostile one is
 // refused with a message naming the first problem, and nothing else ever escapes.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RL } from '../rl/config';
-import type { PromptRecord, StepMetrics } from '../rl/types';
-import { CounterRng, Streams } from './rng';
+import { DEFAULT_RL } from '../../rl/config';
+import type { PromptRecord, StepMetrics } from '../../rl/types';
+import { CounterRng, Streams } from '../../lib/rng';
 import { exportRun, importRun } from './runFile';
 
 const metrics: StepMetrics = {

@@ -4,8 +4,8 @@
 // Decoding never throws: a malformed, future-version or out-of-range URL gives
 // the defaults and the reasons.
 
-import { applyConfigDiff, configErrorMessages, DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, validateRL, type RLConfig } from '../rl/config';
-import { fromBase64Url, toBase64Url } from './base64url';
+import { applyConfigDiff, configErrorMessages, DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, validateRL, type RLConfig } from '../../rl/config';
+import { fromBase64Url, toBase64Url } from '../../lib/base64url';
 
 export const SCHEMA_VERSION = 4;
 

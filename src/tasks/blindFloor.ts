@@ -1,7 +1,7 @@
 // The blind-guess floor of a family mix: each family's best constant answer on
 // generated problems, averaged (training rotates families evenly). Memoised.
-import type { FamilyName } from '../tasks/families';
-import { generateProblem } from '../tasks/problem';
+import type { FamilyName } from './families';
+import { generateProblem } from './problem';
 
 const cache = new Map<string, number>();
 

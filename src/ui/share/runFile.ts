@@ -3,9 +3,9 @@
 // a damaged or foreign file is a message, never half a run that breaks the page.
 
 import { z } from 'zod';
-import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../rl/config';
-import type { PromptRecord, StepMetrics } from '../rl/types';
-import { FAMILIES } from '../tasks/families';
+import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../../rl/config';
+import type { PromptRecord, StepMetrics } from '../../rl/types';
+import { FAMILIES } from '../../tasks/families';
 import { defaultsOfVersion, SCHEMA_VERSION } from './urlCodec';
 
 export interface RunFile {

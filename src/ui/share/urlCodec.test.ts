@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CounterRng, Streams } from './rng';
-import { DEFAULT_RL, validateRL } from '../rl/config';
+import { CounterRng, Streams } from '../../lib/rng';
+import { DEFAULT_RL, validateRL } from '../../rl/config';
 import { decodeShare, encodeShare } from './urlCodec';
 
 describe('share URL codec', () => {
