@@ -18,103 +18,124 @@ export type LrSchedule = (typeof LR_SCHEDULES)[number];
 export const PERC_GATES = ['off', 'lowest', 'floor'] as const;
 export type PercGate = (typeof PERC_GATES)[number];
 
-export interface RLConfig {
-  algo: Algorithm;
-  /** MIRL: pre-samples per prompt and how many are forked. */
-  N: number;
-  k: number;
-  /** GRPO / Vision-SR1: complete trajectories per prompt. */
-  G: number;
-  estimator: Estimator;
-  /** Alternatives for the contrastive estimator (other images of the batch). */
-  contrastiveK: number;
-  /**
-   * Which model's two passes give the MI score: the policy being trained, or a
-   * frozen copy of the warm start (the policy then cannot move the scorer).
-   */
-  miScorer: MIScorer;
-  /** The MI score over a description's tokens: per-token mean or sum. */
-  miAgg: MIAgg;
-  /** > 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip. */
-  miClip: number;
-  /**
-   * Well-formedness gate: a description that does not parse into distinct,
-   * complete objects of the task language (or never closed) gets the group's
-   * lowest perception score ('lowest', strictly below every well-formed one) or
-   * the fixed `percGateFloor` ('floor'); 'off' scores it like any other.
-   */
-  percGate: PercGate;
-  percGateFloor: number;
-  percNorm: PercNorm;
-  percThreshold: number;
-  formatReward: number;
-  lr: number;
-  clipLow: number;
-  clipHigh: number;
-  /** KL coefficient to the frozen warm start (k3); 0 disables. */
-  beta: number;
-  advNormalize: 'std' | 'none';
-  wPerc: number;
-  wAns: number;
-  lossAgg: 'token' | 'sequence';
-  /** Prompts per step. */
-  batchPrompts: number;
-  /** 0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them). */
-  promptPool: number;
-  /** Passes over each rollout, and updates per pass (the rollout's prompt groups split evenly); > 1 lets the clipped ratio act. */
-  ppoEpochs: number;
-  miniBatches: number;
-  /** Linear warm-up steps, then the learning-rate schedule over `steps`: constant, or cosine decay to 10%. */
-  warmupSteps: number;
-  lrSchedule: LrSchedule;
-  /** Adam's second-moment decay. */
-  adamBeta2: number;
-  /** DAPO-style filter: a group whose rewards are all equal (per segment) is dropped from the update instead of diluting it. */
-  dropFlatGroups: boolean;
-  temperature: number;
-  topP: number;
-  maxDescTokens: number;
-  maxAnswerTokens: number;
-  families: FamilyName[];
-  knobs: SceneKnobs;
-  seed: number;
-  steps: number;
-  heldoutEvery: number;
-  heldoutCount: number;
-  heldoutSeed: number;
-  /** Prompts per step whose rollouts are recorded in full. */
-  recordPrompts: number;
-  /**
-   * Metrics that cost an extra forward pass are computed every this many steps (0: never): MI
-   * where it is not the reward (GRPO, Vision-SR1, Perception-R1; its pass cost GRPO-16 a third
-   * of its step) and the KL to the warm start where beta = 0 (its reference pass). MIRL scores
-   * MI every step, since MI is its reward, and beta > 0 computes KL every step, since it is in the loss.
-   */
-  metricEvery: number;
+/** What the config panel shows of a field: its input step, and when it is shown at all. */
+export interface PanelSpec {
+  step?: number;
+  /** Shown only while another field has (or, with `not`, has not) this value. */
+  when?: { field: string; is: string; not?: boolean };
 }
 
+interface Common {
+  /** How the form and every message about the field name it. */
+  label: string;
+  /** What it does, shown as the field's tooltip. */
+  help: string;
+  /** In the config panel, in table order; left out: set through links, run files and scripts only. */
+  panel?: PanelSpec;
+}
+interface IntField extends Common { kind: 'int'; default: number; min: number; max: number; cpu?: number }
+interface NumField extends Common { kind: 'num'; default: number; min: number; max: number }
+interface EnumField<O extends readonly string[]> extends Common { kind: 'enum'; options: O; default: O[number] }
+interface BoolField extends Common { kind: 'bool'; default: boolean }
+interface FamiliesField extends Common { kind: 'families'; default: readonly FamilyName[] }
+interface KnobsField extends Common { kind: 'knobs'; default: SceneKnobs }
+
+const int = (d: number, min: number, max: number, label: string, help: string, x: { panel?: PanelSpec; cpu?: number } = {}): IntField =>
+  ({ kind: 'int', default: d, min, max, label, help, ...x });
+const num = (d: number, min: number, max: number, label: string, help: string, panel?: PanelSpec): NumField =>
+  ({ kind: 'num', default: d, min, max, label, help, panel });
+const oneOf = <O extends readonly string[]>(options: O, d: O[number], label: string, help: string, panel?: PanelSpec): EnumField<O> =>
+  ({ kind: 'enum', options, default: d, label, help, panel });
+const shown: PanelSpec = {};
+
 /**
- * The defaults of share schema v2, frozen: links are read against the defaults
- * of their own version, so each later version is written as a change of these.
- * The settings v2 did not have take the values that reproduce its behaviour.
+ * Every setting of a run, in the order links, files and the panel list them. The defaults
+ * are those of the current share schema (v4); older schemas are changes of them below.
  */
-export const V2_DEFAULTS: RLConfig = {
-  algo: 'mirl', N: 10, k: 6, G: 16,
-  estimator: 'null', contrastiveK: 3, miScorer: 'policy', miAgg: 'mean', miClip: 0, percGate: 'off', percGateFloor: -10,
-  percNorm: 'raw', percThreshold: 0,
-  formatReward: 0.1, lr: 1e-4, clipLow: 0.2, clipHigh: 0.28, beta: 0,
-  advNormalize: 'std', wPerc: 1, wAns: 1, lossAgg: 'token',
-  batchPrompts: 4, promptPool: 0, ppoEpochs: 1, miniBatches: 1, warmupSteps: 0, lrSchedule: 'constant', adamBeta2: 0.99, dropFlatGroups: false,
-  temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24,
-  families: [...FAMILIES], knobs: DEFAULT_KNOBS,
-  seed: 1, steps: 100, heldoutEvery: 10, heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2, metricEvery: 1,
-};
+export const FIELDS = {
+  algo: oneOf(ALGORITHMS, 'mirl', 'algorithm', 'MIRL forks the top-k of N pre-sampled descriptions by MI; GRPO and Vision-SR1 sample G complete trajectories; Perception-R1 rewards descriptions by F1 against the scene (the labelled upper bound).', shown),
+  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', { panel: { when: { field: 'algo', is: 'mirl' } }, cpu: 4 }),
+  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', { panel: { when: { field: 'algo', is: 'mirl' } }, cpu: 2 }),
+  G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', { panel: { when: { field: 'algo', is: 'mirl', not: true } }, cpu: 4 }),
+  estimator: oneOf(ESTIMATORS, 'null', 'MI estimator', 'The pass without the image: no image tokens (null), a blank, noise or patch-shuffled image, or other images of the batch (contrastive).', shown),
+  contrastiveK: int(3, 1, 16, 'contrastive K', 'Alternatives for the contrastive estimator (other images of the batch).', { panel: { when: { field: 'estimator', is: 'contrastive' } } }),
+  miScorer: oneOf(MI_SCORERS, 'policy', 'MI scored by', "Which model's two passes give the MI score: the policy being trained, or a frozen copy of the warm start (the policy then cannot move the scorer).", shown),
+  miAgg: oneOf(MI_AGGS, 'sum', 'MI over tokens', "The MI score over a description's tokens: per-token mean or sum.", shown),
+  miClip: num(0, 0, 50, 'MI clip per token (0 off)', "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.", { step: 0.5 }),
+  percGate: oneOf(PERC_GATES, 'lowest', 'malformed description', "Well-formedness gate: a description that does not parse into distinct, complete objects of the task language (or never closed) gets the group's lowest perception score ('lowest', strictly below every well-formed one) or the fixed gate floor ('floor'); 'off' scores it like any other.", shown),
+  percGateFloor: num(-10, -1000, 1000, 'gate floor', "The perception score of a malformed description when the gate is 'floor'.", { step: 1, when: { field: 'percGate', is: 'floor' } }),
+  percNorm: oneOf(PERC_NORMS, 'raw', 'perception reward', 'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.', shown),
+  percThreshold: num(0, -20, 20, 'perception threshold', "The MI above which a description earns 1 when the perception reward is 'threshold'."),
+  formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.'),
+  lr: num(1e-4, 0, 0.1, 'learning rate', "AdamW's learning rate.", { step: 0.0001 }),
+  clipLow: num(0.2, 0, 1, 'clip low', 'The ratio is clipped below at 1 - clip low.', { step: 0.01 }),
+  clipHigh: num(0.28, 0, 10, 'clip high', 'The ratio is clipped above at 1 + clip high (DAPO: higher than clip low).', { step: 0.01 }),
+  beta: num(0, 0, 10, 'KL coefficient', 'KL coefficient to the frozen warm start (k3); 0 disables.', { step: 0.01 }),
+  advNormalize: oneOf(['std', 'none'] as const, 'std', 'advantage', "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).", shown),
+  // negative weights flip a reward's sign: the check that the loop optimises what it is given
+  wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.'),
+  wAns: num(1, -10, 10, 'answer weight', 'Weight of the answer advantage.'),
+  lossAgg: oneOf(['token', 'sequence'] as const, 'token', 'loss mean over', 'The loss averaged over all tokens of the batch, or per sequence first.', shown),
+  batchPrompts: int(4, 1, 64, 'prompts / step', 'Prompts per step.', { panel: shown, cpu: 1 }),
+  promptPool: int(0, 0, 100000, 'prompt pool (0 fresh)', '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).', { panel: shown }),
+  ppoEpochs: int(1, 1, 8, 'epochs / rollout', 'Passes over each rollout; > 1 lets the clipped ratio act.', { panel: shown }),
+  miniBatches: int(1, 1, 64, 'updates / epoch', "Updates per pass, the rollout's prompt groups split evenly.", { panel: shown }),
+  warmupSteps: int(0, 0, 100000, 'lr warm-up steps', 'Linear warm-up steps, then the learning-rate schedule.', { panel: shown }),
+  lrSchedule: oneOf(LR_SCHEDULES, 'constant', 'lr schedule', 'After the warm-up: constant, or cosine decay to 10% over the steps.', shown),
+  adamBeta2: num(0.99, 0.5, 0.99999, 'Adam beta2', "Adam's second-moment decay.", { step: 0.001 }),
+  dropFlatGroups: { kind: 'bool', default: false, label: 'drop flat groups', help: 'DAPO-style filter: a group whose rewards are all equal (per segment) is dropped from the update instead of diluting it.', panel: shown } as BoolField,
+  temperature: num(1, 0.05, 5, 'temperature', 'Sampling temperature of the rollouts.'),
+  topP: num(1, 0.05, 1, 'top-p', 'Nucleus mass kept when sampling; 1 keeps every token.'),
+  maxDescTokens: int(36, 4, 60, 'max description tokens', 'A description not closed within this many tokens is cut.'),
+  maxAnswerTokens: int(24, 4, 40, 'max answer tokens', 'An answer not closed within this many tokens is cut.'),
+  families: { kind: 'families', default: FAMILIES, label: 'task families', help: 'The task families prompts are drawn from, in rotation.' } as FamiliesField,
+  knobs: { kind: 'knobs', default: DEFAULT_KNOBS, label: 'difficulty', help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.' } as KnobsField,
+  seed: int(1, 0, 2 ** 31 - 1, 'seed', 'Seeds the prompts, the sampling and everything random in the run.', { panel: shown }),
+  steps: int(100, 1, 100000, 'steps', 'Training steps.', { panel: shown, cpu: 5 }),
+  heldoutEvery: int(10, 0, 100000, 'held-out every', 'Greedy evaluation on held-out problems every this many steps (0 never).', { panel: shown, cpu: 0 }),
+  heldoutCount: int(64, 0, 2000, 'held-out problems', 'Problems in the held-out set.'),
+  heldoutSeed: int(4242, 0, 2 ** 31 - 1, 'held-out seed', 'Task seed of the held-out problems (apart from the training seed).'),
+  recordPrompts: int(2, 0, 64, 'recorded prompts / step', 'Prompts per step whose rollouts are recorded in full.'),
+  // MIRL scores MI every step, since MI is its reward, and beta > 0 computes KL every step, since it is in the loss.
+  metricEvery: int(10, 0, 100000, 'extra-pass metrics every (0 never)', 'Metrics that cost an extra forward pass (MI where it is not the reward, the KL to the warm start at beta = 0) are computed every this many steps.', { panel: shown }),
+} as const;
 
-/** v3: MIRL's perception reward is the summed MI, gated for well-formedness (README, "The perception reward, checked"). */
-export const V3_DEFAULTS: RLConfig = { ...V2_DEFAULTS, miAgg: 'sum', percGate: 'lowest' };
+type Fields = typeof FIELDS;
+type ValueOf<F> = F extends EnumField<infer O> ? O[number]
+  : F extends IntField | NumField ? number
+  : F extends BoolField ? boolean
+  : F extends FamiliesField ? FamilyName[]
+  : SceneKnobs;
 
-/** v4: metrics that need an extra pass (MI where it is not the reward, KL at beta = 0) every 10 steps. */
-export const DEFAULT_RL: RLConfig = { ...V3_DEFAULTS, metricEvery: 10 };
+/** The RL run's configuration: everything a share URL must carry to reproduce a run. */
+export type RLConfig = { -readonly [K in keyof Fields]: ValueOf<Fields[K]> };
+export type FieldName = keyof RLConfig;
+
+const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
+
+/** The current defaults (share schema v4). */
+export const DEFAULT_RL: RLConfig = Object.fromEntries(
+  FIELD_NAMES.map((k) => [k, structuredClone(FIELDS[k].default)]),
+) as RLConfig;
+
+/** v3: as v4, with MI where it is only a metric scored every step (v4 made it every 10). */
+export const V3_DEFAULTS: RLConfig = { ...DEFAULT_RL, metricEvery: 1 };
+
+/**
+ * v2: as v3, with MIRL's perception reward the per-token mean of MI and no gate (v3 made it
+ * the gated sum; README, "The perception reward, checked"). Links are read against the
+ * defaults of their own version; a setting added later must default to what reproduces
+ * the older behaviour, or be set here.
+ */
+export const V2_DEFAULTS: RLConfig = { ...V3_DEFAULTS, miAgg: 'mean', percGate: 'off' };
+
+/** The small settings the CPU reference backend can run in reasonable time. */
+export const CPU_PRESET: Partial<RLConfig> = Object.fromEntries(
+  FIELD_NAMES.flatMap((k) => {
+    const f: Fields[FieldName] = FIELDS[k];
+    return f.kind === 'int' && 'cpu' in f && f.cpu !== undefined ? [[k, f.cpu]] : [];
+  }),
+);
 
 /** Whether this step scores MI: always where it is the reward, every `metricEvery` steps where it is only measured. */
 export function scoresMI(cfg: Pick<RLConfig, 'algo' | 'metricEvery'>, step: number): boolean {
@@ -129,18 +150,7 @@ export function measuresKL(cfg: Pick<RLConfig, 'beta' | 'metricEvery'>, step: nu
 const metricStep = (cfg: Pick<RLConfig, 'metricEvery'>, step: number) => cfg.metricEvery > 0 && step % cfg.metricEvery === 0;
 
 /** Each field as the config form labels it: the form and every message about a field use these words. */
-export const FIELD_LABELS: Record<keyof RLConfig, string> = {
-  algo: 'algorithm', N: 'N pre-samples', k: 'k forks', G: 'G trajectories', estimator: 'MI estimator', contrastiveK: 'contrastive K',
-  miScorer: 'MI scored by', miAgg: 'MI over tokens', miClip: 'MI clip per token (0 off)', percGate: 'malformed description',
-  percGateFloor: 'gate floor', percNorm: 'perception reward', percThreshold: 'perception threshold', formatReward: 'format reward',
-  lr: 'learning rate', clipLow: 'clip low', clipHigh: 'clip high', beta: 'KL coefficient', advNormalize: 'advantage',
-  wPerc: 'perception weight', wAns: 'answer weight', lossAgg: 'loss mean over', batchPrompts: 'prompts / step',
-  promptPool: 'prompt pool (0 fresh)', ppoEpochs: 'epochs / rollout', miniBatches: 'updates / epoch', warmupSteps: 'lr warm-up steps',
-  lrSchedule: 'lr schedule', adamBeta2: 'Adam beta2', dropFlatGroups: 'drop flat groups', temperature: 'temperature', topP: 'top-p',
-  maxDescTokens: 'max description tokens', maxAnswerTokens: 'max answer tokens', families: 'task families', knobs: 'difficulty',
-  seed: 'seed', steps: 'steps', heldoutEvery: 'held-out every', heldoutCount: 'held-out problems', heldoutSeed: 'held-out seed',
-  recordPrompts: 'recorded prompts / step', metricEvery: 'extra-pass metrics every (0 never)',
-};
+export const FIELD_LABELS = Object.fromEntries(FIELD_NAMES.map((k) => [k, FIELDS[k].label])) as Record<FieldName, string>;
 
 /**
  * `base` with the fields of `diff` over it (a link's or a run file's config); knobs are merged
@@ -164,65 +174,45 @@ export function configErrorMessages(errs: Record<string, string>): string[] {
   return Object.entries(errs).map(([k, m]) => (k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`));
 }
 
+/** A value's problem against its field's kind and range, or null. */
+function fieldProblem(f: Fields[FieldName], v: unknown): string | null {
+  switch (f.kind) {
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) && v >= f.min && v <= f.max ? null : `an integer in [${f.min}, ${f.max}]`;
+    case 'num':
+      return typeof v === 'number' && Number.isFinite(v) && v >= f.min && v <= f.max ? null : `a number in [${f.min}, ${f.max}]`;
+    case 'enum':
+      return (f.options as readonly unknown[]).includes(v) ? null : `one of ${f.options.join(', ')}`;
+    case 'bool':
+      return typeof v === 'boolean' ? null : 'true or false';
+    case 'families':
+      return Array.isArray(v) && v.length > 0 && v.every((x) => FAMILIES.includes(x)) ? null : `a non-empty subset of ${FAMILIES.join(', ')}`;
+    case 'knobs':
+      return typeof v === 'object' && v !== null ? validateKnobs(v as SceneKnobs) : 'an object of difficulty settings';
+  }
+}
+
+/** Rules across fields, each checked once its fields are valid on their own. */
+const RULES: ((c: RLConfig, e: Partial<Record<FieldName, string>>) => void)[] = [
+  (c, e) => { if (!e.N && !e.k && c.k > c.N) e.k = `at most N (${c.N})`; },
+  (c, e) => {
+    if (c.estimator === 'contrastive' && c.contrastiveK >= c.batchPrompts) {
+      e.contrastiveK = `below the prompts per step (${c.batchPrompts}): the alternatives are the other prompts' images`;
+    }
+  },
+  (c, e) => { if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)'; },
+  (c, e) => {
+    if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts) e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
+  },
+];
+
 /** Every field's problem, by field name; empty when the config is valid. */
 export function validateRL(c: RLConfig): Record<string, string> {
-  const e: Record<string, string> = {};
-  const int = (k: keyof RLConfig, lo: number, hi: number) => {
-    const v = c[k] as number;
-    if (!Number.isInteger(v) || v < lo || v > hi) e[k] = `an integer in [${lo}, ${hi}]`;
-  };
-  const num = (k: keyof RLConfig, lo: number, hi: number) => {
-    const v = c[k] as number;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) e[k] = `a number in [${lo}, ${hi}]`;
-  };
-  if (!ALGORITHMS.includes(c.algo)) e.algo = `one of ${ALGORITHMS.join(', ')}`;
-  int('N', 2, 32);
-  int('k', 1, 32);
-  if (!e.N && !e.k && c.k > c.N) e.k = `at most N (${c.N})`;
-  int('G', 2, 32);
-  if (!ESTIMATORS.includes(c.estimator)) e.estimator = `one of ${ESTIMATORS.join(', ')}`;
-  int('contrastiveK', 1, 16);
-  if (c.estimator === 'contrastive' && c.contrastiveK >= c.batchPrompts) e.contrastiveK = `below the prompts per step (${c.batchPrompts}): the alternatives are the other prompts' images`;
-  if (!MI_SCORERS.includes(c.miScorer)) e.miScorer = `one of ${MI_SCORERS.join(', ')}`;
-  if (!MI_AGGS.includes(c.miAgg)) e.miAgg = `one of ${MI_AGGS.join(', ')}`;
-  num('miClip', 0, 50);
-  if (!PERC_GATES.includes(c.percGate)) e.percGate = `one of ${PERC_GATES.join(', ')}`;
-  num('percGateFloor', -1000, 1000);
-  if (!PERC_NORMS.includes(c.percNorm)) e.percNorm = `one of ${PERC_NORMS.join(', ')}`;
-  num('percThreshold', -20, 20);
-  num('formatReward', 0, 1);
-  num('lr', 0, 0.1);
-  if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)';
-  num('clipLow', 0, 1);
-  num('clipHigh', 0, 10);
-  num('beta', 0, 10);
-  if (c.advNormalize !== 'std' && c.advNormalize !== 'none') e.advNormalize = "'std' or 'none'";
-  // negative weights flip a reward's sign: the check that the loop optimises what it is given
-  num('wPerc', -10, 10);
-  num('wAns', -10, 10);
-  if (c.lossAgg !== 'token' && c.lossAgg !== 'sequence') e.lossAgg = "'token' or 'sequence'";
-  int('batchPrompts', 1, 64);
-  int('promptPool', 0, 100000);
-  int('ppoEpochs', 1, 8);
-  int('miniBatches', 1, 64);
-  if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts) e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
-  int('warmupSteps', 0, 100000);
-  if (!LR_SCHEDULES.includes(c.lrSchedule)) e.lrSchedule = `one of ${LR_SCHEDULES.join(', ')}`;
-  num('adamBeta2', 0.5, 0.99999);
-  if (typeof c.dropFlatGroups !== 'boolean') e.dropFlatGroups = 'true or false';
-  num('temperature', 0.05, 5);
-  num('topP', 0.05, 1);
-  int('maxDescTokens', 4, 60);
-  int('maxAnswerTokens', 4, 40);
-  if (!Array.isArray(c.families) || c.families.length === 0 || c.families.some((f) => !FAMILIES.includes(f))) e.families = `a non-empty subset of ${FAMILIES.join(', ')}`;
-  const k = typeof c.knobs === 'object' && c.knobs !== null ? validateKnobs(c.knobs) : 'an object of difficulty settings';
-  if (k) e.knobs = k;
-  int('seed', 0, 2 ** 31 - 1);
-  int('steps', 1, 100000);
-  int('heldoutEvery', 0, 100000);
-  int('heldoutCount', 0, 2000);
-  int('heldoutSeed', 0, 2 ** 31 - 1);
-  int('recordPrompts', 0, 64);
-  int('metricEvery', 0, 100000);
-  return e;
+  const e: Partial<Record<FieldName, string>> = {};
+  for (const k of FIELD_NAMES) {
+    const m = fieldProblem(FIELDS[k], c[k]);
+    if (m) e[k] = m;
+  }
+  for (const rule of RULES) rule(c, e);
+  return e as Record<string, string>;
 }

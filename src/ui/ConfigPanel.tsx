@@ -1,17 +1,24 @@
-import { ALGORITHMS, ESTIMATORS, FIELD_LABELS, LR_SCHEDULES, MI_AGGS, MI_SCORERS, PERC_GATES, PERC_NORMS, type RLConfig } from '../rl/config';
+import { FIELDS, type FieldName, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
 import { KNOB_LABELS } from '../tasks/scene';
 import { useRunStore } from './stores/runStore';
 
-type NumKey = { [K in keyof RLConfig]: RLConfig[K] extends number ? K : never }[keyof RLConfig];
+// The form is derived from the config's field table: a field with `panel` gets an input
+// of its kind (number, choice, checkbox), its label, its help as the tooltip, in table order.
 
-function NumField({ k, step = 1 }: { k: NumKey; step?: number }) {
-  const label = FIELD_LABELS[k];
+type NumKey = { [K in FieldName]: RLConfig[K] extends number ? K : never }[FieldName];
+type ChoiceKey = { [K in FieldName]: RLConfig[K] extends string ? K : never }[FieldName];
+type BoolKey = { [K in FieldName]: RLConfig[K] extends boolean ? K : never }[FieldName];
+
+const PANEL_FIELDS = (Object.keys(FIELDS) as FieldName[]).filter((k) => FIELDS[k].panel !== undefined);
+
+function NumField({ k, step }: { k: NumKey; step: number }) {
+  const { label, help } = FIELDS[k];
   const value = useRunStore((s) => s.draft[k]);
   const error = useRunStore((s) => s.fieldErrors[k]);
   const setField = useRunStore((s) => s.setField);
   return (
-    <label className={`field${error ? ' invalid' : ''}`}>
+    <label className={`field${error ? ' invalid' : ''}`} title={help}>
       <span>{label}</span>
       <input
         type="number"
@@ -29,18 +36,49 @@ function NumField({ k, step = 1 }: { k: NumKey; step?: number }) {
   );
 }
 
-function Select<K extends 'algo' | 'estimator' | 'miScorer' | 'miAgg' | 'percGate' | 'percNorm' | 'advNormalize' | 'lossAgg' | 'lrSchedule'>({ k, options }: { k: K; options: readonly string[] }) {
-  const label = FIELD_LABELS[k];
+function Select({ k, options }: { k: ChoiceKey; options: readonly string[] }) {
+  const { label, help } = FIELDS[k];
   const value = useRunStore((s) => s.draft[k]);
   const setField = useRunStore((s) => s.setField);
   return (
-    <label className="field">
+    <label className="field" title={help}>
       <span>{label}</span>
-      <select data-testid={`field-${k}`} value={value} onChange={(e) => setField(k, e.target.value as RLConfig[K])}>
+      <select data-testid={`field-${k}`} value={value} onChange={(e) => setField(k, e.target.value as RLConfig[ChoiceKey])}>
         {options.map((o) => <option key={o} value={o}>{o}</option>)}
       </select>
     </label>
   );
+}
+
+function Check({ k }: { k: BoolKey }) {
+  const { label, help } = FIELDS[k];
+  const value = useRunStore((s) => s.draft[k]);
+  const setField = useRunStore((s) => s.setField);
+  return (
+    <label className="field" title={help}>
+      <span>{label}</span>
+      <input type="checkbox" data-testid={`field-${k}`} checked={value} onChange={(e) => setField(k, e.target.checked)} />
+    </label>
+  );
+}
+
+/** The input for one field of the table, by its kind. */
+function Field({ k }: { k: FieldName }) {
+  const f = FIELDS[k];
+  switch (f.kind) {
+    case 'enum': return <Select k={k as ChoiceKey} options={f.options} />;
+    case 'bool': return <Check k={k as BoolKey} />;
+    case 'int':
+    case 'num': return <NumField k={k as NumKey} step={f.panel?.step ?? 1} />;
+    default: return null;
+  }
+}
+
+function shownFor(k: FieldName, draft: RLConfig): boolean {
+  const when = FIELDS[k].panel?.when;
+  if (!when) return true;
+  const is = String(draft[when.field as FieldName]) === when.is;
+  return when.not ? !is : is;
 }
 
 function Knob({ k, step }: { k: keyof RLConfig['knobs']; step: number }) {
@@ -65,47 +103,10 @@ export function ConfigPanel() {
     <section className="panel config" data-testid="config">
       <h2>Configure</h2>
       <div className="grid">
-        <Select k="algo" options={ALGORITHMS} />
-        {draft.algo === 'mirl' ? (
-          <>
-            <NumField k="N" />
-            <NumField k="k" />
-          </>
-        ) : (
-          <NumField k="G" />
-        )}
-        <Select k="estimator" options={ESTIMATORS} />
-        {draft.estimator === 'contrastive' && <NumField k="contrastiveK" />}
-        <Select k="miScorer" options={MI_SCORERS} />
-        <Select k="miAgg" options={MI_AGGS} />
-        <NumField k="miClip" step={0.5} />
-        <Select k="percGate" options={PERC_GATES} />
-        {draft.percGate === 'floor' && <NumField k="percGateFloor" step={1} />}
-        <Select k="percNorm" options={PERC_NORMS} />
-        <NumField k="lr" step={0.0001} />
-        <NumField k="clipLow" step={0.01} />
-        <NumField k="clipHigh" step={0.01} />
-        <NumField k="beta" step={0.01} />
-        <NumField k="batchPrompts" />
-        <NumField k="promptPool" />
-        <NumField k="miniBatches" />
-        <NumField k="ppoEpochs" />
-        <NumField k="warmupSteps" />
-        <Select k="lrSchedule" options={LR_SCHEDULES} />
-        <NumField k="adamBeta2" step={0.001} />
-        <Select k="advNormalize" options={['std', 'none']} />
-        <Select k="lossAgg" options={['token', 'sequence']} />
-        <label className="field">
-          <span>{FIELD_LABELS.dropFlatGroups}</span>
-          <input type="checkbox" data-testid="field-dropFlatGroups" checked={draft.dropFlatGroups} onChange={(e) => setField('dropFlatGroups', e.target.checked)} />
-        </label>
-        <NumField k="seed" />
-        <NumField k="steps" />
-        <NumField k="heldoutEvery" />
-        <NumField k="metricEvery" />
+        {PANEL_FIELDS.filter((k) => shownFor(k, draft)).map((k) => <Field key={k} k={k} />)}
       </div>
       <fieldset className={errors.families ? 'invalid' : ''}>
-        <legend>task families</legend>
+        <legend title={FIELDS.families.help}>{FIELDS.families.label}</legend>
         {FAMILIES.map((f) => (
           <label key={f} className="check">
             <input type="checkbox" checked={draft.families.includes(f)} data-testid={`family-${f}`}
@@ -116,7 +117,7 @@ export function ConfigPanel() {
         {errors.families && <em className="why" data-testid="error-families">must be {errors.families}</em>}
       </fieldset>
       <fieldset className={errors.knobs ? 'invalid' : ''}>
-        <legend>difficulty</legend>
+        <legend title={FIELDS.knobs.help}>{FIELDS.knobs.label}</legend>
         <Knob k="minObjects" step={1} />
         <Knob k="maxObjects" step={1} />
         <Knob k="noise" step={0.01} />

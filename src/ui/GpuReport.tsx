@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { CPU_PRESET, type FieldName, type RLConfig } from '../rl/config';
 import { useGpuStore } from './stores/gpuStore';
 import { useRunStore } from './stores/runStore';
 
@@ -9,13 +10,8 @@ export function GpuReport() {
   const smallSettings = () => {
     const s = useRunStore.getState();
     s.setBackend('cpu');
-    // the CPU reference is slow
-    s.setField('batchPrompts', 1);
-    s.setField('N', 4);
-    s.setField('k', 2);
-    s.setField('G', 4);
-    s.setField('steps', 5);
-    s.setField('heldoutEvery', 0);
+    // the CPU reference is slow: the table's small settings
+    for (const [k, v] of Object.entries(CPU_PRESET)) s.setField(k as FieldName, v as RLConfig[FieldName]);
   };
   useEffect(() => {
     void runProbe();

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { CounterRng } from '../lib/rng';
+import { CPU_PRESET, DEFAULT_RL, FIELDS, FIELD_LABELS, V2_DEFAULTS, V3_DEFAULTS, configErrorMessages, validateRL, type FieldName, type RLConfig } from './config';
+
+const NAMES = Object.keys(FIELDS) as FieldName[];
+
+describe('the config field table', () => {
+  it('gives valid defaults, and valid defaults for every older schema', () => {
+    for (const c of [DEFAULT_RL, V3_DEFAULTS, V2_DEFAULTS]) expect(validateRL(c)).toEqual({});
+  });
+
+  // v2 links must keep their meaning whatever the table's defaults become: its values, frozen.
+  it('keeps the v2 defaults as they were', () => {
+    expect(V2_DEFAULTS).toMatchObject({
+      algo: 'mirl', N: 10, k: 6, G: 16, estimator: 'null', contrastiveK: 3, miScorer: 'policy', miAgg: 'mean', miClip: 0,
+      percGate: 'off', percGateFloor: -10, percNorm: 'raw', percThreshold: 0, formatReward: 0.1, lr: 1e-4, clipLow: 0.2,
+      clipHigh: 0.28, beta: 0, advNormalize: 'std', wPerc: 1, wAns: 1, lossAgg: 'token', batchPrompts: 4, promptPool: 0,
+      ppoEpochs: 1, miniBatches: 1, warmupSteps: 0, lrSchedule: 'constant', adamBeta2: 0.99, dropFlatGroups: false,
+      temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24, seed: 1, steps: 100, heldoutEvery: 10,
+      heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2, metricEvery: 1,
+    });
+    expect(Object.keys(V2_DEFAULTS)).toEqual(NAMES);
+  });
+
+  it('labels every field, and the panel fields have a help text', () => {
+    for (const k of NAMES) {
+      expect(FIELD_LABELS[k]).toBe(FIELDS[k].label);
+      expect(FIELDS[k].help.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('gives a CPU preset that is valid and smaller than the defaults', () => {
+    const c = { ...DEFAULT_RL, ...CPU_PRESET };
+    expect(validateRL(c)).toEqual({});
+    expect(c.batchPrompts).toBe(1);
+    expect(c.steps).toBeLessThan(DEFAULT_RL.steps);
+  });
+
+  it('refuses each field outside its kind or range, naming the field as the form does', () => {
+    const bad: Record<string, unknown> = { int: 1.5, num: Number.NaN, enum: 'nope', bool: 'yes', families: [], knobs: null };
+    for (const k of NAMES) {
+      const errs = validateRL({ ...DEFAULT_RL, [k]: bad[FIELDS[k].kind] } as RLConfig);
+      expect(Object.keys(errs), k).toContain(k);
+      const msg = configErrorMessages({ [k]: errs[k] })[0];
+      expect(msg.startsWith(k === 'knobs' ? 'difficulty:' : `${FIELDS[k].label} must be`), msg).toBe(true);
+    }
+  });
+
+  it('checks ranges at their ends, and the rules across fields', () => {
+    expect(validateRL({ ...DEFAULT_RL, N: 32, k: 32 })).toEqual({});
+    expect(validateRL({ ...DEFAULT_RL, N: 33 }).N).toBe('an integer in [2, 32]');
+    expect(validateRL({ ...DEFAULT_RL, k: 11 }).k).toBe('at most N (10)');
+    expect(validateRL({ ...DEFAULT_RL, lr: 0 }).lr).toMatch(/above 0/);
+    expect(validateRL({ ...DEFAULT_RL, miniBatches: 5 }).miniBatches).toBe('at most the prompts per step (4)');
+    expect(validateRL({ ...DEFAULT_RL, estimator: 'contrastive', contrastiveK: 4 }).contrastiveK).toMatch(/below the prompts per step/);
+    expect(validateRL({ ...DEFAULT_RL, adamBeta2: 0.99999 })).toEqual({});
+  });
+
+  it('never throws on random values, and a valid config has no message (fuzz)', () => {
+    const r = new CounterRng(5, 0, 0, 0);
+    const pool: unknown[] = [0, -1, 1, 2, 0.5, 1e9, Number.NaN, Infinity, 'mirl', 'sum', true, false, null, [], ['count'], {}, '1'];
+    for (let i = 0; i < 3000; i++) {
+      const c = { ...DEFAULT_RL } as Record<string, unknown>;
+      for (let j = 0; j < 3; j++) c[NAMES[r.int(NAMES.length)]] = pool[r.int(pool.length)];
+      const errs = validateRL(c as unknown as RLConfig);
+      for (const k of Object.keys(errs)) expect(NAMES).toContain(k);
+    }
+  });
+});
