@@ -16,6 +16,9 @@ export type { AdamWParams, AdvantageParams, AttentionShape, MIScoreParams, Polic
 
 export type DType = 'f32' | 'u32';
 
+/** Elements of a shape. */
+export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
 export interface Tensor {
   readonly shape: readonly number[];
   readonly size: number;

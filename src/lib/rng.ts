@@ -17,14 +17,6 @@ export function fmix32(h: number): number {
 // changes the hash.
 const K = [0x9e3779b9, 0x7f4a7c15, 0x94d049bb, 0xbf58476d, 0xd6e8feb8] as const;
 
-export interface RngCounter {
-  seed: number;
-  stream: number;
-  step: number;
-  row: number;
-  pos: number;
-}
-
 /** The u32 at a counter. Every word is taken modulo 2^32. */
 export function rngU32(seed: number, stream: number, step: number, row: number, pos: number): number {
   let h = fmix32((seed ^ K[0]) >>> 0);

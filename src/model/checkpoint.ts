@@ -4,7 +4,8 @@
 // checks every name, shape and offset against it and says what is wrong.
 
 import { validateConfig, type ModelConfig } from './config';
-import { numel, paramSpecs } from './params';
+import { numel } from '../backend/backend';
+import { paramSpecs } from './params';
 
 export class CheckpointError extends Error {
   constructor(message: string) {
@@ -143,16 +144,3 @@ export async function fetchCheckpoint(url: string, onProgress?: (loaded: number,
   return decodeCheckpoint(all, expected);
 }
 
-export async function readCheckpointFile(file: Blob, expected?: ModelConfig): Promise<Checkpoint> {
-  return decodeCheckpoint(new Uint8Array(await file.arrayBuffer()), expected);
-}
-
-/** Offers the bytes as a download (browser only). */
-export function downloadBytes(bytes: Uint8Array, filename: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

@@ -1,7 +1,7 @@
 // TinyVLM's parameters: a fixed, ordered list of named tensors (the checkpoint
 // names), with their shapes, initialisation and whether weight decay applies.
 
-import type { Backend, Tensor } from '../backend/backend';
+import { numel, type Backend, type Tensor } from '../backend/backend';
 import { CounterRng, Streams } from '../lib/rng';
 import { patchDim, patchesPerImage, type ModelConfig } from './config';
 
@@ -58,7 +58,6 @@ export function paramSpecs(c: ModelConfig): ParamSpec[] {
   ];
 }
 
-export const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 export function countParams(c: ModelConfig): number {
   return paramSpecs(c).reduce((s, p) => s + numel(p.shape), 0);

@@ -1,4 +1,9 @@
-// Step metrics that need more than a mean.
+// A step's metrics: the figures of its rollout and update, and the measures
+// behind them (AUCs, reward blindness, flat groups) that the UI shares.
+
+import type { AlgoRollout } from './algorithms/types';
+import type { StepMetrics } from './types';
+import type { UpdateResult } from './update';
 
 /** AUC of scores for predicting positives (ties count half); null without both classes. */
 export function auc(scores: readonly number[], positive: readonly boolean[]): number | null {
@@ -36,17 +41,17 @@ export function groupedPairs(scores: readonly number[], positive: readonly boole
   return { wins: s, pairs };
 }
 
-/**
- * Reward-blind updates: over description tokens with a non-zero advantage, the
- * fraction pushed up inside a wrong description or down inside a right one.
- */
+/** Reward blindness, the one definition: a wrong description made likelier, or a right one less likely. */
+export const isBlindPush = (adv: number, right: boolean): boolean => (adv > 0 && !right) || (adv < 0 && right);
+
+/** Over description tokens with a non-zero advantage, the fraction of blind pushes. */
 export function rewardBlindFraction(descAdv: readonly (readonly number[])[], right: readonly boolean[]): number {
   let blind = 0, total = 0;
   descAdv.forEach((advs, i) => {
     for (const a of advs) {
       if (a === 0) continue;
       total++;
-      if ((a > 0 && !right[i]) || (a < 0 && right[i])) blind++;
+      if (isBlindPush(a, right[i])) blind++;
     }
   });
   return total ? blind / total : 0;
@@ -65,3 +70,49 @@ export function zeroStdFraction(values: readonly number[], members: readonly boo
 }
 
 export const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** What the trainer measured around the rollout and update: timings and the learning rate. */
+export interface StepContext {
+  step: number;
+  lr: number;
+  klMeasured: boolean;
+  stepMs: number;
+  updateMs: number;
+  /** The warm start's held-out figures, on the first step only. */
+  heldoutStart: { answer_acc: number; desc_exact: number } | null;
+}
+
+/** The step's figures from its rollout and its update. */
+export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): StepMetrics {
+  const N = r.batch.N;
+  // each description's token advantages, in the segment its algorithm trains descriptions in
+  const descAdv = r.batch.rows.map((row, i) =>
+    r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === r.descSegment));
+  const right = r.labels.map((l) => l.perceptionRight);
+  const miMeasured = r.depT > 0;
+  const complete = r.labels.filter((l) => l.answerRight !== null);
+  return {
+    step: x.step,
+    answer_acc: mean(complete.map((l) => (l.answerRight ? 1 : 0))),
+    perception_acc: mean(right.map((y) => (y ? 1 : 0))),
+    desc_f1: mean(r.labels.map((l) => l.descF1)),
+    mean_mi: miMeasured ? mean(r.mi) : null,
+    mi_auc: miMeasured ? auc(r.mi, right) : null,
+    mi_group_auc: miMeasured ? groupedAuc(r.mi, right, N) : null,
+    reward_blind_frac: rewardBlindFraction(descAdv, right),
+    lucky_guesses: r.labels.filter((l) => l.answerRight && !l.perceptionRight).length,
+    generated_tokens: r.generatedTokens,
+    forward_tokens: r.forwardTokens + u.forwardTokens,
+    complete_trajectories: r.completeTrajectories,
+    step_ms: x.stepMs,
+    phase_ms: { ...r.phase, update: x.updateMs },
+    ...(x.heldoutStart ? { heldout_start: { answer_acc: x.heldoutStart.answer_acc, perception_acc: x.heldoutStart.desc_exact } } : {}),
+    loss: u.loss,
+    kl: x.klMeasured ? u.kl : null,
+    entropy: u.entropy,
+    grad_norm: u.gradNorm,
+    lr: x.lr,
+    updates: u.updates,
+    zero_std_frac: zeroStdFraction(r.batch.rAns, r.batch.keep.map((k) => k === 1), N),
+  };
+}

@@ -8,17 +8,17 @@ import { evaluate } from '../model/evaluate';
 import { AdamW } from '../model/optimizer';
 import { Params } from '../model/params';
 import { TinyVLM } from '../model/tinyvlm';
-import { tokenizer } from '../tasks/tokenizer';
 import { mirlRollout } from './algorithms/mirl';
 import { grpoRollout } from './algorithms/grpo';
 import type { AlgoRollout } from './algorithms/types';
 import { perceptionR1Rollout } from './algorithms/perceptionR1';
 import { visionSr1Rollout } from './algorithms/visionSr1';
 import { measuresKL, validateRL, type RLConfig } from './config';
-import { auc, groupedAuc, mean, rewardBlindFraction, zeroStdFraction } from './metrics';
+import { stepMetrics } from './metrics';
+import { promptRecords } from './records';
 import { stepPrompts } from './rollout';
-import type { PromptRecord, StepMetrics, StepReport } from './types';
-import { policyUpdate, SEG_PERC } from './update';
+import type { StepReport } from './types';
+import { policyUpdate } from './update';
 
 /** The learning rate of a step: linear warm-up, then constant or cosine decay to 10% at the last step. */
 export function learningRate(cfg: Pick<RLConfig, 'lr' | 'warmupSteps' | 'lrSchedule' | 'steps'>, step: number): number {
@@ -64,7 +64,7 @@ export class RLTrainer {
     }
   }
 
-  /** One training step; after a non-finite loss the weights stay the last good ones and the run stops. */
+  /** One training step, llm.c style: rollout -> update -> metrics -> records. After a non-finite loss the weights stay the last good ones and the run stops. */
   async trainStep(): Promise<StepReport> {
     if (this.stoppedReason) throw new Error(`run stopped: ${this.stoppedReason}`);
     const cfg = this.cfg, step = this.step;
@@ -72,42 +72,15 @@ export class RLTrainer {
     // the warm start's held-out figures: the first point of every held-out curve
     const heldoutStart = step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? (await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount)).overall : null;
     const tRollout = performance.now();
+
     const r = await this.rollout(step);
     const t1 = performance.now();
     const lr = learningRate(cfg, step);
     const klMeasured = measuresKL(cfg, step);
     const u = await policyUpdate(this.model, this.opt, this.ref, r.batch, { ...cfg, measureKL: klMeasured }, lr);
     const t2 = performance.now();
-    const rows = r.batch.rows, N = r.batch.N;
+    const metrics = stepMetrics(r, u, { step, lr, klMeasured, stepMs: t2 - t0, updateMs: t2 - t1, heldoutStart });
 
-    const descAdv = rows.map((row, i) => r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === SEG_PERC || cfg.algo === 'grpo'));
-    const right = r.labels.map((l) => l.perceptionRight);
-    const miMeasured = r.depT > 0;
-    const complete = r.labels.filter((l) => l.answerRight !== null);
-    const metrics: StepMetrics = {
-      step,
-      answer_acc: mean(complete.map((l) => (l.answerRight ? 1 : 0))),
-      perception_acc: mean(right.map((x) => (x ? 1 : 0))),
-      desc_f1: mean(r.labels.map((l) => l.descF1)),
-      mean_mi: miMeasured ? mean(r.mi) : null,
-      mi_auc: miMeasured ? auc(r.mi, right) : null,
-      mi_group_auc: miMeasured ? groupedAuc(r.mi, right, N) : null,
-      reward_blind_frac: rewardBlindFraction(descAdv, right),
-      lucky_guesses: r.labels.filter((l) => l.answerRight && !l.perceptionRight).length,
-      generated_tokens: r.generatedTokens,
-      forward_tokens: r.forwardTokens + u.forwardTokens,
-      complete_trajectories: r.completeTrajectories,
-      step_ms: t2 - t0,
-      phase_ms: { ...r.phase, update: t2 - t1 },
-      ...(heldoutStart ? { heldout_start: { answer_acc: heldoutStart.answer_acc, perception_acc: heldoutStart.desc_exact } } : {}),
-      loss: u.loss,
-      kl: klMeasured ? u.kl : null,
-      entropy: u.entropy,
-      grad_norm: u.gradNorm,
-      lr,
-      updates: u.updates,
-      zero_std_frac: zeroStdFraction(r.batch.rAns, r.batch.keep.map((k) => k === 1), N),
-    };
     if (!u.applied) {
       this.stoppedReason = `non-finite loss (${u.loss}) or gradient norm (${u.gradNorm}) at step ${step}; the update was not applied and the weights are those after step ${step - 1}`;
       metrics.error = this.stoppedReason;
@@ -119,37 +92,7 @@ export class RLTrainer {
       metrics.heldout_answer_acc = ev.overall.answer_acc;
       metrics.heldout_perception_acc = ev.overall.desc_exact;
     }
-
-    const records: PromptRecord[] = [];
-    for (let g = 0; g < Math.min(cfg.recordPrompts, r.problems.length); g++) {
-      const p = r.problems[g];
-      const trajectories = Array.from({ length: N }, (_, j) => {
-        const i = g * N + j, row = rows[i], gen = row.ids.length - row.prefixLen;
-        const at = (a: Float32Array, T: number) => Array.from({ length: gen }, (_, k) => a[i * T + row.prefixLen - 1 + k]);
-        const l = r.labels[i];
-        return {
-          description: tokenizer.decodeWords(r.desc[i]),
-          continuation: tokenizer.decodeWords(r.cont[i]),
-          mi: miMeasured ? r.mi[i] : null,
-          kept: r.batch.keep[i] === 1,
-          rAns: l.answerRight === null ? null : r.batch.rAns[i],
-          rPerc: r.batch.rPerc[i],
-          advPerc: u.rowAdv[2 * i],
-          advAns: u.rowAdv[2 * i + 1],
-          perceptionRight: l.perceptionRight,
-          answerRight: l.answerRight,
-          descF1: l.descF1,
-          tokAdv: at(u.tokAdv, u.T),
-          tokLogp: at(u.tokLogp, u.T),
-          tokEntropy: at(u.tokEntropy, u.T),
-          tokDep: Array.from({ length: gen }, (_, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
-        };
-      });
-      records.push({
-        step, index: g, family: p.family, question: p.question, answer: p.answer, groundTruthDescription: p.description,
-        taskSeed: p.seed, taskIndex: p.index, trajectories,
-      });
-    }
+    const records = promptRecords(r, u, step, cfg.recordPrompts);
     const t3 = performance.now();
     metrics.step_ms = t3 - t0;
     metrics.phase_ms.metrics = t3 - t2 + (tRollout - t0);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { DEFAULT_RL, type Algorithm, type RLConfig } from '../rl/config';
+import { groupedPairs, isBlindPush } from '../rl/metrics';
 import type { PromptRecord, StepMetrics, TrajectoryRecord } from '../rl/types';
 import { descAdvantage, ForkTree } from './Rollouts';
 import { useRunStore, type Run } from './stores/runStore';
@@ -24,8 +25,8 @@ function luckyRate(r: Run): { lucky: number; of: number; rate: number | null } {
 function pushRates(r: Run): { wrongUp: number | null; rightDown: number | null; wrong: number; right: number } {
   const ts = r.records.flatMap((p) => p.trajectories);
   const wrong = ts.filter((t) => !t.perceptionRight), right = ts.filter((t) => t.perceptionRight);
-  const up = (t: TrajectoryRecord) => (descAdvantage(t) ?? 0) > 0, down = (t: TrajectoryRecord) => (descAdvantage(t) ?? 0) < 0;
-  return { wrongUp: ratio(wrong.filter(up).length, wrong.length), rightDown: ratio(right.filter(down).length, right.length), wrong: wrong.length, right: right.length };
+  const blind = (t: TrajectoryRecord) => isBlindPush(descAdvantage(t) ?? 0, t.perceptionRight);
+  return { wrongUp: ratio(wrong.filter(blind).length, wrong.length), rightDown: ratio(right.filter(blind).length, right.length), wrong: wrong.length, right: right.length };
 }
 
 /**
@@ -36,12 +37,9 @@ function pushRates(r: Run): { wrongUp: number | null; rightDown: number | null; 
 export function rightOverWrong(r: Run): { rate: number | null; pairs: number } {
   let wins = 0, pairs = 0;
   for (const p of r.records) {
-    const right = p.trajectories.filter((t) => t.perceptionRight).map((t) => descAdvantage(t) ?? 0);
-    const wrong = p.trajectories.filter((t) => !t.perceptionRight).map((t) => descAdvantage(t) ?? 0);
-    for (const a of right) for (const b of wrong) {
-      pairs++;
-      wins += a > b ? 1 : a === b ? 0.5 : 0;
-    }
+    const g = groupedPairs(p.trajectories.map((t) => descAdvantage(t) ?? 0), p.trajectories.map((t) => t.perceptionRight), p.trajectories.length);
+    wins += g.wins;
+    pairs += g.pairs;
   }
   return { rate: ratio(wins, pairs), pairs };
 }

@@ -12,11 +12,16 @@ type BoolKey = { [K in FieldName]: RLConfig[K] extends boolean ? K : never }[Fie
 
 const PANEL_FIELDS = (Object.keys(FIELDS) as FieldName[]).filter((k) => FIELDS[k].panel !== undefined);
 
-function NumField({ k, step }: { k: NumKey; step: number }) {
-  const { label, help } = FIELDS[k];
+/** A field's words from the table, its draft value and the setter. */
+function useField<K extends FieldName>(k: K) {
   const value = useRunStore((s) => s.draft[k]);
-  const error = useRunStore((s) => s.fieldErrors[k]);
   const setField = useRunStore((s) => s.setField);
+  return { label: FIELDS[k].label, help: FIELDS[k].help, value, setField };
+}
+
+function NumField({ k, step }: { k: NumKey; step: number }) {
+  const { label, help, value, setField } = useField(k);
+  const error = useRunStore((s) => s.fieldErrors[k]);
   return (
     <label className={`field${error ? ' invalid' : ''}`} title={help}>
       <span>{label}</span>
@@ -37,9 +42,7 @@ function NumField({ k, step }: { k: NumKey; step: number }) {
 }
 
 function Select({ k, options }: { k: ChoiceKey; options: readonly string[] }) {
-  const { label, help } = FIELDS[k];
-  const value = useRunStore((s) => s.draft[k]);
-  const setField = useRunStore((s) => s.setField);
+  const { label, help, value, setField } = useField(k);
   return (
     <label className="field" title={help}>
       <span>{label}</span>
@@ -51,9 +54,7 @@ function Select({ k, options }: { k: ChoiceKey; options: readonly string[] }) {
 }
 
 function Check({ k }: { k: BoolKey }) {
-  const { label, help } = FIELDS[k];
-  const value = useRunStore((s) => s.draft[k]);
-  const setField = useRunStore((s) => s.setField);
+  const { label, help, value, setField } = useField(k);
   return (
     <label className="field" title={help}>
       <span>{label}</span>

@@ -1,11 +1,12 @@
 // Messages between the page and the trainer worker. Data flows one way:
 // config in, metrics and rollout records out.
 
+import type { BackendKind } from '../backend/create';
 import type { AdapterReport } from '../gpu/device';
 import type { RLConfig } from '../rl/config';
 import type { StepReport } from '../rl/types';
 
-export type BackendKind = 'webgpu' | 'cpu';
+export type { BackendKind };
 
 export type ToWorker =
   | { type: 'init'; config: RLConfig; checkpointUrl: string; backend: BackendKind }

@@ -4,121 +4,118 @@
 // Device loss: the trainer is rebuilt on a new device from the last weights
 // read back (every few steps), and the run goes on from there.
 
-import type { Backend } from '../backend/backend';
-import { CpuBackend } from '../backend/cpu/cpuBackend';
-import { WebGpuBackend } from '../backend/webgpu/webgpuBackend';
-import { GpuContext } from '../gpu/context';
-import { acquireDevice, type AdapterReport } from '../gpu/device';
+import { createBackend, type BackendKind } from '../backend/create';
+import type { AdapterReport } from '../gpu/device';
 import { fetchCheckpoint, type Checkpoint } from '../model/checkpoint';
 import { countParams } from '../model/params';
 import type { RLConfig } from '../rl/config';
 import { RLTrainer } from '../rl/trainer';
-import type { BackendKind, FromWorker, ToWorker } from './protocol';
-
-const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: FromWorker) => scope.postMessage(m);
+import type { FromWorker, ToWorker } from './protocol';
 
 const SNAPSHOT_EVERY = 5;
 
-let config: RLConfig | null = null;
-let kind: BackendKind = 'webgpu';
-let trainer: RLTrainer | null = null;
-let snapshot: { ck: Checkpoint; step: number } | null = null;
-/** The checkpoint the run started from: the KL reference and frozen MI scorer, also after a recovery. */
-let warmStart: Checkpoint | null = null;
-let running = false;
-let target = 0;
-let busy = false;
+/** One run: its trainer, the weights to recover from, and the run/pause state. */
+class TrainerHost {
+  private config: RLConfig | null = null;
+  private kind: BackendKind = 'webgpu';
+  private trainer: RLTrainer | null = null;
+  private snapshot: { ck: Checkpoint; step: number } | null = null;
+  /** The checkpoint the run started from: the KL reference and frozen MI scorer, also after a recovery. */
+  private warmStart: Checkpoint | null = null;
+  private running = false;
+  private target = 0;
+  private busy = false;
 
-async function makeBackend(k: BackendKind): Promise<{ be: Backend; adapter: AdapterReport | null }> {
-  if (k === 'cpu') return { be: new CpuBackend(), adapter: null };
-  const { device, report } = await acquireDevice();
-  const ctx = new GpuContext(device);
-  ctx.onLost((reason) => void recover(reason));
-  return { be: new WebGpuBackend(ctx), adapter: report };
-}
+  constructor(private readonly post: (m: FromWorker) => void) {}
 
-async function build(ck: Checkpoint, step: number): Promise<AdapterReport | null> {
-  const { be, adapter } = await makeBackend(kind);
-  trainer = new RLTrainer(be, config!, ck, warmStart ?? ck);
-  trainer.step = step;
-  return adapter;
-}
-
-async function recover(reason: string): Promise<void> {
-  if (!snapshot || !config) return;
-  const wasRunning = running;
-  running = false;
-  try {
-    await build(snapshot.ck, snapshot.step);
-    post({ type: 'recovered', message: `GPU device lost (${reason}); resumed from the weights of step ${snapshot.step}`, step: snapshot.step });
-    post({ type: 'state', running: false, step: snapshot.step });
-    if (wasRunning) void loop();
-  } catch (e) {
-    post({ type: 'error', message: `GPU device lost (${reason}) and could not be recovered: ${(e as Error).message}`, fatal: true });
-  }
-}
-
-async function takeSnapshot(): Promise<void> {
-  if (!trainer) return;
-  snapshot = { ck: { config: trainer.model.config, tensors: await trainer.model.params.toHost(), metadata: {} }, step: trainer.step };
-}
-
-async function oneStep(): Promise<boolean> {
-  if (!trainer || busy) return false;
-  busy = true;
-  try {
-    const report = await trainer.trainStep();
-    post({ type: 'step', report });
-    if (report.metrics.error) {
-      post({ type: 'error', message: report.metrics.error, fatal: true });
-      return false;
-    }
-    if (trainer.step % SNAPSHOT_EVERY === 0) await takeSnapshot();
-    return true;
-  } catch (e) {
-    post({ type: 'error', message: (e as Error).message, fatal: false });
-    return false;
-  } finally {
-    busy = false;
-  }
-}
-
-async function loop(): Promise<void> {
-  if (busy) return;
-  running = true;
-  post({ type: 'state', running: true, step: trainer?.step ?? 0 });
-  while (running && trainer && trainer.step < target) {
-    if (!(await oneStep())) break;
-  }
-  running = false;
-  post({ type: 'state', running: false, step: trainer?.step ?? 0 });
-}
-
-scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
-  const m = ev.data;
-  try {
-    if (m.type === 'init') {
-      config = m.config;
-      kind = m.backend;
-      const ck = await fetchCheckpoint(m.checkpointUrl, (loaded, total) => post({ type: 'progress', what: 'checkpoint', loaded, total }));
-      warmStart = ck;
-      const adapter = await build(ck, 0);
-      snapshot = { ck, step: 0 };
-      const params = countParams(ck.config);
-      post({ type: 'ready', backend: kind, adapter, params });
-    } else if (m.type === 'run') {
-      target = m.untilStep ?? config?.steps ?? 0;
-      void loop();
-    } else if (m.type === 'pause') {
-      running = false;
-    } else if (m.type === 'step') {
-      if (!running) {
-        await oneStep();
-        post({ type: 'state', running: false, step: trainer?.step ?? 0 });
+  async handle(m: ToWorker): Promise<void> {
+    try {
+      if (m.type === 'init') await this.init(m.config, m.backend, m.checkpointUrl);
+      else if (m.type === 'run') {
+        this.target = m.untilStep ?? this.config?.steps ?? 0;
+        void this.loop();
+      } else if (m.type === 'pause') this.running = false;
+      else if (m.type === 'step' && !this.running) {
+        await this.oneStep();
+        this.postState();
       }
+    } catch (e) {
+      this.post({ type: 'error', message: (e as Error).message, fatal: m.type === 'init' });
     }
-  } catch (e) {
-    post({ type: 'error', message: (e as Error).message, fatal: m.type === 'init' });
   }
-};
+
+  private async init(config: RLConfig, kind: BackendKind, checkpointUrl: string): Promise<void> {
+    this.config = config;
+    this.kind = kind;
+    const ck = await fetchCheckpoint(checkpointUrl, (loaded, total) => this.post({ type: 'progress', what: 'checkpoint', loaded, total }));
+    this.warmStart = ck;
+    const adapter = await this.build(ck, 0);
+    this.snapshot = { ck, step: 0 };
+    this.post({ type: 'ready', backend: kind, adapter, params: countParams(ck.config) });
+  }
+
+  private async build(ck: Checkpoint, step: number): Promise<AdapterReport | null> {
+    const { be, adapter } = await createBackend(this.kind, (reason) => void this.recover(reason));
+    this.trainer = new RLTrainer(be, this.config!, ck, this.warmStart ?? ck);
+    this.trainer.step = step;
+    return adapter;
+  }
+
+  private async recover(reason: string): Promise<void> {
+    if (!this.snapshot || !this.config) return;
+    const wasRunning = this.running;
+    this.running = false;
+    try {
+      await this.build(this.snapshot.ck, this.snapshot.step);
+      this.post({ type: 'recovered', message: `GPU device lost (${reason}); resumed from the weights of step ${this.snapshot.step}`, step: this.snapshot.step });
+      this.post({ type: 'state', running: false, step: this.snapshot.step });
+      if (wasRunning) void this.loop();
+    } catch (e) {
+      this.post({ type: 'error', message: `GPU device lost (${reason}) and could not be recovered: ${(e as Error).message}`, fatal: true });
+    }
+  }
+
+  private async takeSnapshot(): Promise<void> {
+    const t = this.trainer;
+    if (t) this.snapshot = { ck: { config: t.model.config, tensors: await t.model.params.toHost(), metadata: {} }, step: t.step };
+  }
+
+  private async oneStep(): Promise<boolean> {
+    if (!this.trainer || this.busy) return false;
+    this.busy = true;
+    try {
+      const report = await this.trainer.trainStep();
+      this.post({ type: 'step', report });
+      if (report.metrics.error) {
+        this.post({ type: 'error', message: report.metrics.error, fatal: true });
+        return false;
+      }
+      if (this.trainer.step % SNAPSHOT_EVERY === 0) await this.takeSnapshot();
+      return true;
+    } catch (e) {
+      this.post({ type: 'error', message: (e as Error).message, fatal: false });
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    if (this.busy) return;
+    this.running = true;
+    this.postState();
+    while (this.running && this.trainer && this.trainer.step < this.target) {
+      if (!(await this.oneStep())) break;
+    }
+    this.running = false;
+    this.postState();
+  }
+
+  private postState(): void {
+    this.post({ type: 'state', running: this.running, step: this.trainer?.step ?? 0 });
+  }
+}
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const host = new TrainerHost((m) => scope.postMessage(m));
+scope.onmessage = (ev: MessageEvent<ToWorker>) => void host.handle(ev.data);

@@ -1,5 +1,5 @@
 import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
-import { checkSize } from '../backend';
+import { checkSize, numel } from '../backend';
 import { adamwRef } from './adamw';
 import { attentionBackwardRef, attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
 import { addRef, geluBackwardRef, geluRef, halfToFloatRef, scaleRef } from './elementwise';
@@ -27,7 +27,6 @@ function d(t: Tensor): Float32Array | Uint32Array {
   return t.data;
 }
 
-const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** The reference backend on Float32Array; also the fallback when WebGPU is missing. */
 export class CpuBackend implements Backend {

@@ -1,5 +1,5 @@
 import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
-import { checkSize } from '../backend';
+import { checkSize, numel } from '../backend';
 import { GpuContext } from '../../gpu/context';
 import { acquireDevice } from '../../gpu/device';
 import { dispatchAdamW } from '../../gpu/kernels/adamw';
@@ -30,7 +30,6 @@ function g(t: Tensor): GPUBuffer {
   return t.buffer;
 }
 
-const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 export class WebGpuBackend implements Backend {
   readonly kind = 'webgpu' as const;

@@ -64,7 +64,7 @@ export function decoupledSegments(f: FullTrajectories): number[][] {
 
 /** The rollout of complete trajectories with the given segments and perception rewards; `extra`: what a re-answering pass added. */
 export function fullRollout(
-  f: FullTrajectories, prompts: StepPrompts, G: number, seg: number[][], rPerc: number[],
+  f: FullTrajectories, prompts: StepPrompts, G: number, seg: number[][], descSegment: number, rPerc: number[],
   extra: { generatedTokens: number; forwardTokens: number; fork: number } = { generatedTokens: 0, forwardTokens: 0, fork: 0 },
 ): AlgoRollout {
   return {
@@ -73,10 +73,9 @@ export function fullRollout(
       rows: f.rows.map((r, i) => ({ ...r, ids: [...r.ids, ...f.sampled.tokens[i]] })),
       images: prompts.images, seg, rPerc, rAns: f.rAns, keep: f.rows.map(() => 1),
     },
-    problems: prompts.problems, desc: f.desc, cont: f.cont, mi: f.mi, dep: f.dep, depT: f.depT, labels: f.labels,
+    problems: prompts.problems, desc: f.desc, descSegment, cont: f.cont, mi: f.mi, dep: f.dep, depT: f.depT, labels: f.labels,
     generatedTokens: f.sampled.tokens.reduce((a, t) => a + t.length, 0) + extra.generatedTokens,
     forwardTokens: f.sampled.forwardTokens + extra.forwardTokens,
-    metricForwardTokens: f.scoreForwardTokens,
     completeTrajectories: f.rows.length,
     phase: { sample: f.ms.sample, score: f.ms.score, fork: extra.fork },
   };

@@ -81,10 +81,9 @@ async function scoreAndFork(
       keep,
     },
     problems: prompts.problems,
-    desc: split.map((s) => s.desc), cont, mi, dep, depT: scores.depT, labels,
+    desc: split.map((s) => s.desc), descSegment: SEG_PERC, cont, mi, dep, depT: scores.depT, labels,
     generatedTokens: s1.tokens.reduce((a, t) => a + t.length, 0) + s2.tokens.reduce((a, t) => a + t.length, 0),
     forwardTokens: s1.forwardTokens + scores.forwardTokens + s2.forwardTokens,
-    metricForwardTokens: 0,
     completeTrajectories: kept.length,
     phase: { sample: t1 - t0, score: t2 - t1, fork: t3 - t2 },
   };

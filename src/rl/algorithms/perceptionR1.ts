@@ -8,10 +8,11 @@ import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import { groupedPerceptionRewards } from '../rewards';
 import type { StepPrompts } from '../rollout';
+import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
 export async function perceptionR1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, scorer);
-  return fullRollout(f, prompts, cfg.G, decoupledSegments(f), groupedPerceptionRewards(f.percScore, cfg.G, cfg));
+  return fullRollout(f, prompts, cfg.G, decoupledSegments(f), SEG_PERC, groupedPerceptionRewards(f.percScore, cfg.G, cfg));
 }

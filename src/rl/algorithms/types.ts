@@ -1,5 +1,4 @@
 import type { Problem } from '../../tasks/problem';
-import type { StepPrompts } from '../rollout';
 import type { TrainBatch } from '../update';
 
 export interface RowLabel {
@@ -16,6 +15,8 @@ export interface AlgoRollout {
   problems: Problem[];
   /** Per row: generated description and continuation (token ids), MI score, labels. */
   desc: number[][];
+  /** The segment whose advantage a description's tokens carry: perception, or (GRPO) the answer's. */
+  descSegment: number;
   cont: number[][];
   mi: number[];
   /** [rows * depT]: per-token visual dependency of the description tokens (position t scores token t + 1). */
@@ -24,10 +25,6 @@ export interface AlgoRollout {
   labels: RowLabel[];
   generatedTokens: number;
   forwardTokens: number;
-  /** Forward tokens spent only to measure (MI of GRPO's descriptions), outside the algorithm's budget. */
-  metricForwardTokens: number;
   completeTrajectories: number;
   phase: { sample: number; score: number; fork: number };
 }
-
-export type RolloutFn = (prompts: StepPrompts, step: number) => Promise<AlgoRollout>;

@@ -6,6 +6,7 @@ import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import { labelRow } from '../rewards';
 import { ANS_END, DESC_END, sampleRows, type StepPrompts } from '../rollout';
+import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
@@ -21,7 +22,7 @@ export async function visionSr1Rollout(model: TinyVLM, cfg: RLConfig, prompts: S
     return labelRow(p, f.desc[i], [...f.desc[i], DESC_END, ...re.tokens[i]]).answerRight ? 1 : 0;
   });
   const t1 = performance.now();
-  return fullRollout(f, prompts, G, decoupledSegments(f), rPerc, {
+  return fullRollout(f, prompts, G, decoupledSegments(f), SEG_PERC, rPerc, {
     generatedTokens: re.tokens.reduce((a, t) => a + t.length, 0), forwardTokens: re.forwardTokens, fork: t1 - t0,
   });
 }

@@ -1,0 +1,44 @@
+// The rollout records of a step: every trajectory of the first few prompts,
+// token by token, as the UI's rollout viewer and the run files show them.
+
+import { tokenizer } from '../tasks/tokenizer';
+import type { AlgoRollout } from './algorithms/types';
+import type { PromptRecord, TrajectoryRecord } from './types';
+import type { UpdateResult } from './update';
+
+/** The first `count` prompts of the step, each with all its trajectories. */
+export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, count: number): PromptRecord[] {
+  const rows = r.batch.rows, N = r.batch.N;
+  const miMeasured = r.depT > 0;
+  const records: PromptRecord[] = [];
+  for (let g = 0; g < Math.min(count, r.problems.length); g++) {
+    const p = r.problems[g];
+    const trajectories = Array.from({ length: N }, (_, j): TrajectoryRecord => {
+      const i = g * N + j, row = rows[i], gen = row.ids.length - row.prefixLen;
+      const at = (a: Float32Array, T: number) => Array.from({ length: gen }, (_, k) => a[i * T + row.prefixLen - 1 + k]);
+      const l = r.labels[i];
+      return {
+        description: tokenizer.decodeWords(r.desc[i]),
+        continuation: tokenizer.decodeWords(r.cont[i]),
+        mi: miMeasured ? r.mi[i] : null,
+        kept: r.batch.keep[i] === 1,
+        rAns: l.answerRight === null ? null : r.batch.rAns[i],
+        rPerc: r.batch.rPerc[i],
+        advPerc: u.rowAdv[2 * i],
+        advAns: u.rowAdv[2 * i + 1],
+        perceptionRight: l.perceptionRight,
+        answerRight: l.answerRight,
+        descF1: l.descF1,
+        tokAdv: at(u.tokAdv, u.T),
+        tokLogp: at(u.tokLogp, u.T),
+        tokEntropy: at(u.tokEntropy, u.T),
+        tokDep: Array.from({ length: gen }, (_, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
+      };
+    });
+    records.push({
+      step, index: g, family: p.family, question: p.question, answer: p.answer, groundTruthDescription: p.description,
+      taskSeed: p.seed, taskIndex: p.index, trajectories,
+    });
+  }
+  return records;
+}
