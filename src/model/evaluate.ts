@@ -10,7 +10,7 @@ import { labelCompletion, type AttributeCounts } from '../tasks/verifier';
 import { collate, problemExample } from './examples';
 import { generate } from './generate';
 import type { SeqRow } from './inputs';
-import { completionLogProbs } from './score';
+import { scoreMI } from './score';
 import type { TinyVLM } from './tinyvlm';
 
 export interface EvalSummary {
@@ -51,18 +51,14 @@ interface Scored {
 const DESC_END = tokenizer.id(SPECIAL.descEnd);
 const ANS_END = tokenizer.id(SPECIAL.ansEnd);
 
-/** MI per description token: mean of log p(d | image) - log p(d | null image). */
-export async function descriptionMI(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], descLens: readonly number[]): Promise<number[]> {
-  const real = await completionLogProbs(model, rows, images);
-  const nullRows = rows.map((r) => ({ ...r, images: r.images.map(() => ({ kind: 'null' as const })) }));
-  const none = await completionLogProbs(model, nullRows, []);
-  return rows.map((_, b) => {
-    const n = descLens[b];
-    if (n === 0) return 0;
-    let s = 0;
-    for (let t = 0; t < n; t++) s += real[b][t] - none[b][t];
-    return s / n;
-  });
+/** MI per description token, the trainer's score with the null-image estimator: mean of log p(d | image) - log p(d | null image). */
+export async function descriptionMI(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): Promise<number[]> {
+  const nullPass = rows.map((r) => r.images.map(() => ({ kind: 'null' as const })));
+  const s = scoreMI(model, rows, images, [nullPass], { sum: false, clip: 0 });
+  const mi = await model.be.read(s.mi);
+  model.be.free(s.mi);
+  model.be.free(s.dep);
+  return Array.from(mi);
 }
 
 function summarize(xs: Scored[]): EvalSummary {
@@ -115,7 +111,7 @@ export async function evaluate(
       return i < 0 ? t.length : i;
     });
     const descRows = rows.map((r, b) => ({ ...r, ids: [...r.ids, ...gen.tokens[b].slice(0, descLens[b])] }));
-    const mi = await descriptionMI(model, descRows, images, descLens);
+    const mi = await descriptionMI(model, descRows, images);
     problems.forEach((p, b) => {
       const label = labelCompletion(tokenizer.decodeWords(gen.tokens[b]), p);
       scored.push({ problem: p, answerRight: label.answerRight, exact: label.perceptionRight, f1: label.description.f1, formatOk: label.formatOk, mi: mi[b], attributes: label.description.attributes });

@@ -2,8 +2,9 @@
 // of rows and a choice of image per row (real, null, another row's, a blank or
 // noise image: whatever the rows' image choices point at).
 
-import type { Tensor } from '../backend/backend';
-import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type SeqRow } from './inputs';
+import type { MIScoreParams, Tensor } from '../backend/backend';
+import { patchesPerImage } from './config';
+import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type ImageChoice, type SeqRow } from './inputs';
 import type { TinyVLM } from './tinyvlm';
 
 export interface ScoredBatch {
@@ -35,4 +36,52 @@ export async function completionLogProbs(model: TinyVLM, rows: readonly SeqRow[]
   const all = await model.be.read(s.logprobs);
   s.free();
   return rows.map((r, b) => all.slice(b * s.T + r.prefixLen - 1, b * s.T + r.ids.length - 1));
+}
+
+export interface MIScores {
+  /** mi [B] and dep [B * T] on the device (the caller frees them). */
+  mi: Tensor;
+  dep: Tensor;
+  T: number;
+  forwardTokens: number;
+}
+
+/**
+ * The MI score, the one definition the trainer and the evaluation share: each row's
+ * description (the tokens after its prefix) scored with its real images and with each
+ * alternative pass's image choices (`passes[j][b]`), in one batched forward, then the
+ * mi_score kernel (S_real - log mean_j exp S_alt_j, per token or summed; backend.miScore).
+ * `realLogp[b][j]`, when given, is the real pass's log p of description token j (drawn by
+ * this same model): the forward then runs the alternatives only.
+ */
+export function scoreMI(
+  model: TinyVLM, descRows: readonly SeqRow[], images: readonly Float32Array[], passes: readonly (readonly ImageChoice[][])[],
+  agg: MIScoreParams, realLogp?: readonly (readonly number[])[],
+): MIScores {
+  const be = model.be, c = model.config;
+  const alts = passes.flatMap((pass) => descRows.map((r, b) => ({ ...r, images: pass[b] })));
+  const all: SeqRow[] = realLogp ? alts : [...descRows, ...alts];
+  const T = maxLen(descRows), B = descRows.length;
+  let real: Tensor | null = null;
+  if (realLogp) {
+    const r = new Float32Array(B * T);
+    descRows.forEach((row, b) => {
+      const n = row.ids.length - row.prefixLen;
+      if (realLogp[b].length < n) throw new Error(`scoreMI: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
+      for (let j = 0; j < n; j++) r[b * T + row.prefixLen - 1 + j] = realLogp[b][j];
+    });
+    real = be.fromArray([B * T], r);
+  }
+  const enc = uploadImages(be, images, c);
+  const dec = uploadDecoder(be, decoderArrays(all, T, c));
+  const ids = be.fromArray([B * T], nextTokenTargets(descRows, T));
+  const start = be.fromArray([B], Uint32Array.from(descRows, (r) => Math.max(0, r.prefixLen - 1)));
+  const len = be.fromArray([B], Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen));
+  const mi = be.zeros([B]), dep = be.zeros([B * T]);
+  const logits = model.forward(enc, dec);
+  be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, passes.length, agg, real ?? undefined);
+  for (const t of [ids, start, len, real]) if (t) be.free(t);
+  freeDecoder(be, dec);
+  freeEncoder(be, enc);
+  return { mi, dep, T, forwardTokens: all.length * T + (images.length > 0 ? images.length * patchesPerImage(c) : 0) };
 }

@@ -1,11 +1,11 @@
 // Shared rollout machinery: prompts for a step, sampling, MI scoring on the
 // device, and the batch the update consumes.
 
-import type { Tensor } from '../backend/backend';
-import { patchesPerImage, type ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/config';
 import { collate, problemExample } from '../model/examples';
 import { continueCached, generate, type CachedRows, type Generated } from '../model/generate';
-import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type SeqRow } from '../model/inputs';
+import { maxLen, type SeqRow } from '../model/inputs';
+import { scoreMI, type MIScores } from '../model/score';
 import type { TinyVLM } from '../model/tinyvlm';
 import { Streams } from '../lib/rng';
 import { generateProblem, type Problem } from '../tasks/problem';
@@ -89,17 +89,9 @@ export function splitDescription(tokens: readonly number[]): { desc: number[]; c
   return i < 0 ? { desc: [...tokens], closed: false } : { desc: tokens.slice(0, i), closed: true };
 }
 
-export interface MIScores {
-  /** mi [B] and dep [B * T] on the device (the caller frees them). */
-  mi: Tensor;
-  dep: Tensor;
-  T: number;
-  forwardTokens: number;
-}
-
 /**
- * MI of each row's description (the tokens after its prefix) in one batched
- * forward over the real pass and the estimator's alternatives, then one kernel.
+ * MI of each row's description under the config's estimator and aggregation: the
+ * estimator's alternative passes, then the model's one MI score.
  * `realLogp[b][j]`, when given, is the real pass's log p of description token j of row b
  * (the sampler's, drawn by this same model): the forward then runs the alternatives only.
  */
@@ -107,34 +99,10 @@ export function scoreDescriptions(
   model: TinyVLM, descRows: readonly SeqRow[], images: readonly Float32Array[], promptImages: readonly number[][],
   promptOf: readonly number[], cfg: RLConfig, step: number, realLogp?: readonly (readonly number[])[],
 ): MIScores {
-  const be = model.be, c = model.config;
+  const c = model.config;
   const imgs = [...images];
   const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, {
     K: cfg.contrastiveK, size: c.imageSize, patch: c.patchSize, seed: cfg.seed, step,
   });
-  const alts = alt.passes.flatMap((pass) => descRows.map((r, b) => ({ ...r, images: pass[b] })));
-  const all: SeqRow[] = realLogp ? alts : [...descRows, ...alts];
-  const T = maxLen(descRows), B = descRows.length;
-  let real: Tensor | null = null;
-  if (realLogp) {
-    const r = new Float32Array(B * T);
-    descRows.forEach((row, b) => {
-      const n = row.ids.length - row.prefixLen;
-      if (realLogp[b].length < n) throw new Error(`scoreDescriptions: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
-      for (let j = 0; j < n; j++) r[b * T + row.prefixLen - 1 + j] = realLogp[b][j];
-    });
-    real = be.fromArray([B * T], r);
-  }
-  const enc = uploadImages(be, imgs, c);
-  const dec = uploadDecoder(be, decoderArrays(all, T, c));
-  const ids = be.fromArray([B * T], nextTokenTargets(descRows, T));
-  const start = be.fromArray([B], Uint32Array.from(descRows, (r) => Math.max(0, r.prefixLen - 1)));
-  const len = be.fromArray([B], Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen));
-  const mi = be.zeros([B]), dep = be.zeros([B * T]);
-  const logits = model.forward(enc, dec);
-  be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, alt.K, { sum: cfg.miAgg === 'sum', clip: cfg.miClip }, real ?? undefined);
-  for (const t of [ids, start, len, real]) if (t) be.free(t);
-  freeDecoder(be, dec);
-  freeEncoder(be, enc);
-  return { mi, dep, T, forwardTokens: all.length * T + (imgs.length > 0 ? imgs.length * patchesPerImage(c) : 0) };
+  return scoreMI(model, descRows, imgs, alt.passes, { sum: cfg.miAgg === 'sum', clip: cfg.miClip }, realLogp);
 }
