@@ -21,7 +21,7 @@ const byVariant = new Map<string, RewardCheckReport[]>();
 // in the order the runs were listed (file modification order is not kept by git): the script's own order
 const order = ['old-mean', 'mean-clip2', 'mean-gate', 'sum', 'sum-gate', 'sum-clip2-gate', 'sum-gate-blank', 'sum-gate-patch', 'sum-gate-contrastive', 'perception-r1'];
 const rank = (n: string) => (order.indexOf(n) < 0 ? order.length : order.indexOf(n));
-for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => rank(a.replace(/-seed\d+\.json$/, '')) - rank(b.replace(/-seed\d+\.json$/, '')) || a.localeCompare(b))) {
+for (const f of readdirSync(dir).filter((file) => file.endsWith('.json')).sort((a, b) => rank(a.replace(/-seed\d+\.json$/, '')) - rank(b.replace(/-seed\d+\.json$/, '')) || a.localeCompare(b))) {
   const name = f.replace(/-seed\d+\.json$/, '');
   const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as RewardCheckReport;
   byVariant.set(name, [...(byVariant.get(name) ?? []), r]);

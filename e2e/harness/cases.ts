@@ -3,7 +3,7 @@
 // accumulating backward ops, given the same random start.
 
 import type { Backend, Tensor } from '../../src/backend/backend';
-import { IGNORE_INDEX } from '../../src/backend/backend';
+import { IGNORE_INDEX, numel } from '../../src/backend/backend';
 import { logSoftmaxAt } from '../../src/backend/cpu/rl';
 import { sampleRef } from '../../src/backend/cpu/sampler';
 import { CounterRng, Streams } from '../../src/lib/rng';
@@ -21,25 +21,23 @@ export interface KernelCase {
   check?(gpu: Record<string, Data>, cpu: Record<string, Data>, inputs: KernelCase['inputs']): string | null;
 }
 
-const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
 class Gen {
   private r: CounterRng;
   constructor(seed: number, row: number) {
     this.r = new CounterRng(seed, Streams.test, 0, row);
   }
   f(shape: number[], scale = 1): { shape: number[]; data: Float32Array } {
-    const d = new Float32Array(n(shape));
+    const d = new Float32Array(numel(shape));
     for (let i = 0; i < d.length; i++) d[i] = (this.r.next() * 2 - 1) * scale;
     return { shape, data: d };
   }
   pos(shape: number[], lo: number, hi: number): { shape: number[]; data: Float32Array } {
-    const d = new Float32Array(n(shape));
+    const d = new Float32Array(numel(shape));
     for (let i = 0; i < d.length; i++) d[i] = lo + this.r.next() * (hi - lo);
     return { shape, data: d };
   }
   ids(shape: number[], max: number): { shape: number[]; data: Uint32Array } {
-    const d = new Uint32Array(n(shape));
+    const d = new Uint32Array(numel(shape));
     for (let i = 0; i < d.length; i++) d[i] = this.r.int(max);
     return { shape, data: d };
   }

@@ -77,11 +77,11 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
   // there the two may differ by up to one step (2 lr); elsewhere the updated
   // weights must agree to 1e-3.
   for (const [k, v] of ac.params) {
-    const gpu = ag.params.get(k)!, grad = ac.grads.get(k)!;
+    const got = ag.params.get(k)!, grad = ac.grads.get(k)!;
     const firm = Array.from(v.keys()).filter((i) => Math.abs(grad[i]) >= 1e-6);
-    const cmp = firm.length ? compare(Float32Array.from(firm, (i) => gpu[i]), Float32Array.from(firm, (i) => v[i]), 1e-3) : { relErr: 0, error: null };
-    const loose = Array.from(v.keys()).find((i) => Math.abs(grad[i]) < 1e-6 && !(Math.abs(gpu[i] - v[i]) <= 2.02 * LR));
-    results.push({ name: `updated ${k}`, relErr: cmp.relErr, error: cmp.error ?? (loose === undefined ? null : `weight ${loose} with |grad| < 1e-6 moved ${gpu[loose]} vs ${v[loose]}: more than one Adam step apart`) });
+    const cmp = firm.length ? compare(Float32Array.from(firm, (i) => got[i]), Float32Array.from(firm, (i) => v[i]), 1e-3) : { relErr: 0, error: null };
+    const loose = Array.from(v.keys()).find((i) => Math.abs(grad[i]) < 1e-6 && !(Math.abs(got[i] - v[i]) <= 2.02 * LR));
+    results.push({ name: `updated ${k}`, relErr: cmp.relErr, error: cmp.error ?? (loose === undefined ? null : `weight ${loose} with |grad| < 1e-6 moved ${got[loose]} vs ${v[loose]}: more than one Adam step apart`) });
   }
   return results;
 }

@@ -25,7 +25,7 @@ export interface RLStepRow {
 const BASE: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, seed: 3 };
 
 /** The rows, first the reference every ratio is taken against. */
-export const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
+const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
   { shape: `grpo G16 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 16 } },
   // the measured steps (1, 2, ...) are not MI-metric steps at the default metricEvery; this row pays for it every step
   { shape: `grpo G16 P${BASE.batchPrompts} MI metric every step`, config: { ...BASE, algo: 'grpo', G: 16, metricEvery: 1 } },

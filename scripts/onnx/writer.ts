@@ -28,19 +28,19 @@ function float32(field: number, v: number): Bytes {
 }
 
 /** ONNX TensorProto.DataType values used here. */
-export const DType = { float: 1, int32: 6, int64: 7, bool: 9 } as const;
-export type DTypeName = keyof typeof DType;
+const DType = { float: 1, int32: 6, int64: 7, bool: 9 } as const;
+type DTypeName = keyof typeof DType;
 
 /** A dimension: a fixed size or a symbolic name (onnxruntime reports it as that name). */
-export type Dim = number | string;
+type Dim = number | string;
 
-export interface ValueInfo {
+interface ValueInfo {
   name: string;
   type: DTypeName;
   dims: Dim[];
 }
 
-export type AttrValue = number | string | number[] | { float: number } | { floats: number[] };
+type AttrValue = number | string | number[] | { float: number } | { floats: number[] };
 
 export interface OnnxNode {
   op: string;

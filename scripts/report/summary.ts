@@ -13,7 +13,7 @@ export interface ExperimentFile {
   wall_s: number;
 }
 
-export interface Stat {
+interface Stat {
   mean: number;
   sd: number;
 }
@@ -34,14 +34,14 @@ export interface ArmSummary {
 }
 
 /** The arm an experiment belongs to: the algorithm and the sizes that matter for it. */
-export function armOf(c: RLConfig): string {
+function armOf(c: RLConfig): string {
   const scorer = c.miScorer === 'warmstart' ? ', MI by frozen warm start' : '';
   // runs made before schema v3 carry no reward fields: theirs was the per-token mean, ungated
   const reward = `, MI ${c.miAgg ?? 'mean'}${(c.percGate ?? 'off') === 'off' ? '' : ' gated'}${c.miClip ? ` clip ${c.miClip}` : ''}`;
   return c.algo === 'mirl' ? `mirl N=${c.N} k=${c.k}${reward}${scorer}` : `${c.algo} G=${c.G}${scorer}`;
 }
 
-export function stat(xs: readonly number[]): Stat {
+function stat(xs: readonly number[]): Stat {
   const n = xs.length;
   if (!n) return { mean: NaN, sd: NaN };
   const m = mean(xs);

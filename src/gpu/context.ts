@@ -11,7 +11,7 @@ const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment
 const UNIFORM_SLOTS = 1024;
 const MAX_GROUPS = 65535;
 
-export class DeviceLostError extends Error {
+class DeviceLostError extends Error {
   constructor(readonly info: string) {
     super(`The GPU device was lost (${info}). Re-create the device and restore state from the last checkpoint.`);
     this.name = 'DeviceLostError';
@@ -29,7 +29,7 @@ export interface RunArgs<U extends string, B extends string> {
 }
 
 /** [x, y, 1] workgroups covering n items of groupSize each, within the per-dimension limit. */
-export function grid1D(n: number, groupSize: number): [number, number, number] {
+function grid1D(n: number, groupSize: number): [number, number, number] {
   const groups = Math.max(1, Math.ceil(n / groupSize));
   const x = Math.min(groups, MAX_GROUPS);
   return [x, Math.ceil(groups / x), 1];

@@ -26,12 +26,12 @@ const REPORTED_LIMITS = [
   'maxUniformBufferBindingSize',
 ] as const;
 
-export const WEBGPU_ADVICE =
+const WEBGPU_ADVICE =
   'Use Chrome or Edge 113 or newer on a machine with a supported GPU (chrome://gpu lists WebGPU status). ' +
   'On Linux, start Chrome with --enable-unsafe-webgpu (and --enable-features=Vulkan); ' +
   'without a GPU, --enable-unsafe-swiftshader runs WebGPU on the CPU. The page must be served over https or localhost.';
 
-export function describeAdapter(adapter: GPUAdapter): AdapterReport {
+function describeAdapter(adapter: GPUAdapter): AdapterReport {
   const info = adapter.info;
   const limits: Record<string, number> = {};
   for (const k of REPORTED_LIMITS) limits[k] = Number(adapter.limits[k]);
@@ -73,7 +73,7 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
   return { ok: true, report: describeAdapter(r.adapter) };
 }
 
-export class WebGpuUnavailableError extends Error {
+class WebGpuUnavailableError extends Error {
   constructor(readonly reason: string) {
     super(`WebGPU unavailable: ${reason} ${WEBGPU_ADVICE}`);
     this.name = 'WebGpuUnavailableError';

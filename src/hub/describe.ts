@@ -143,7 +143,7 @@ export interface DescriptionScore {
   miMean: number;
 }
 
-export function miFromLogProbs(lpReal: number[][], lpRemoved: number[][]): DescriptionScore[] {
+function miFromLogProbs(lpReal: number[][], lpRemoved: number[][]): DescriptionScore[] {
   return lpReal.map((r, b) => {
     const pmi = r.map((x, j) => x - lpRemoved[b][j]);
     const miSum = pmi.reduce((a, x) => a + x, 0);
@@ -152,7 +152,7 @@ export function miFromLogProbs(lpReal: number[][], lpRemoved: number[][]): Descr
 }
 
 /** Both passes for every description, in chunks (a real model's logits are large: rows x length x vocabulary). */
-export async function scorePasses(
+async function scorePasses(
   hm: LoadedHubModel,
   p: PromptInputs,
   descs: number[][],

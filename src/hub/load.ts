@@ -41,7 +41,7 @@ export function resolveSource(model: string, base?: string): ModelSource {
   return { kind: 'folder', root: folder.slice(0, cut + 1), name: folder.slice(cut + 1, -1), url: folder };
 }
 
-export interface FileProgress {
+interface FileProgress {
   file: string;
   loaded: number;
   total: number;
@@ -164,7 +164,7 @@ function isNetworkError(e: unknown): boolean {
 }
 
 /** The message a failed load shows: what was being loaded and what went wrong, in one line. */
-export function loadErrorMessage(source: ModelSource, e: unknown): string {
+function loadErrorMessage(source: ModelSource, e: unknown): string {
   if (e instanceof HubError) return e.message;
   const m = String((e as Error)?.message ?? e);
   const missing = /Could not locate file: "?([^"]+)"?/.exec(m) ?? /file was not found locally at "?([^"]+)"?/.exec(m);
@@ -180,7 +180,7 @@ export function loadErrorMessage(source: ModelSource, e: unknown): string {
 }
 
 /** fp16 only where the adapter has shader-f16, unless the model's config pins its dtype. */
-export function chooseDtype(config: Record<string, unknown>, shaderF16: boolean): 'fp32' | 'fp16' {
+function chooseDtype(config: Record<string, unknown>, shaderF16: boolean): 'fp32' | 'fp16' {
   const pinned = (config['transformers.js_config'] as { dtype?: unknown } | undefined)?.dtype;
   if (pinned === 'fp32' || pinned === 'fp16') return pinned === 'fp16' && !shaderF16 ? 'fp32' : pinned;
   return shaderF16 ? 'fp16' : 'fp32';

@@ -75,7 +75,7 @@ export async function runHub(
   t0 = performance.now();
   if (s.question.trim()) {
     o.onStage?.('answering');
-    for (const i of order.filter((i) => kept.has(i))) answers.set(i, await answer(hm, p, descs[i], s.question.trim(), s.answerTokens));
+    for (const i of order.filter((j) => kept.has(j))) answers.set(i, await answer(hm, p, descs[i], s.question.trim(), s.answerTokens));
   }
   const answerMs = performance.now() - t0;
 

@@ -16,7 +16,7 @@ export const TINY_HUB_MODEL = './models/tiny-idefics3/';
 /** Larger images are refused before any decoding work (the processor would shrink them anyway). */
 export const MAX_IMAGE_PIXELS = 4096 * 4096;
 
-export const hubSettingsSchema = z.object({
+const hubSettingsSchema = z.object({
   /** A hub id (owner/name) or a folder URL (ending in /) holding the model files. */
   model: z.string().trim().min(1, 'a model id or folder URL is required').max(300),
   prompt: z.string().min(1, 'the prompt must not be empty').max(2000),

@@ -4,7 +4,7 @@
 // (Math.imul, >>>), which WGSL's u32 arithmetic matches bit for bit.
 
 /** murmur3's 32-bit finaliser: a bijective avalanche mix. */
-export function fmix32(h: number): number {
+function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

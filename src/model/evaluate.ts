@@ -13,7 +13,7 @@ import type { SeqRow } from './inputs';
 import { scoreMI } from './score';
 import type { TinyVLM } from './tinyvlm';
 
-export interface EvalSummary {
+interface EvalSummary {
   count: number;
   answer_acc: number;
   desc_exact: number;
@@ -52,7 +52,7 @@ const DESC_END = tokenizer.id(SPECIAL.descEnd);
 const ANS_END = tokenizer.id(SPECIAL.ansEnd);
 
 /** MI per description token, the trainer's score with the null-image estimator: mean of log p(d | image) - log p(d | null image). */
-export async function descriptionMI(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): Promise<number[]> {
+async function descriptionMI(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): Promise<number[]> {
   const nullPass = rows.map((r) => r.images.map(() => ({ kind: 'null' as const })));
   const s = scoreMI(model, rows, images, [nullPass], { sum: false, clip: 0 });
   const mi = await model.be.read(s.mi);

@@ -14,7 +14,7 @@ export interface Example {
   images: Float32Array[];
 }
 
-export function promptIds(p: Problem, c: ModelConfig): number[] {
+function promptIds(p: Problem, c: ModelConfig): number[] {
   return tokenizer.encode(promptText(p.question, p.scenes.length, patchesPerImage(c)));
 }
 

@@ -17,7 +17,7 @@ export interface SeqRow {
   images: readonly ImageChoice[];
 }
 
-export const PATCH_ID = tokenizer.id(SPECIAL.patch);
+const PATCH_ID = tokenizer.id(SPECIAL.patch);
 
 export interface DecoderArrays {
   B: number;
@@ -79,7 +79,7 @@ export function freeDecoder(be: Backend, d: DecoderInputs): void {
 }
 
 /** RGB [S, S, 3] in [0, 1] -> patches [P, patchSize * patchSize * 3], centred to [-1, 1]. */
-export function patchify(rgb: Float32Array, c: ModelConfig): Float32Array {
+function patchify(rgb: Float32Array, c: ModelConfig): Float32Array {
   const S = c.imageSize, ps = c.patchSize, g = S / ps;
   if (rgb.length !== S * S * 3) throw new Error(`image of ${rgb.length} values, expected ${S}x${S}x3`);
   const out = new Float32Array(g * g * ps * ps * 3);

@@ -7,7 +7,7 @@ import { patchesPerImage } from './config';
 import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type ImageChoice, type SeqRow } from './inputs';
 import type { TinyVLM } from './tinyvlm';
 
-export interface ScoredBatch {
+interface ScoredBatch {
   /** log p(ids[t + 1] | ids[<= t]) at [b * T + t] for generated positions, 0 elsewhere; on the device. */
   logprobs: Tensor;
   T: number;
@@ -15,7 +15,7 @@ export interface ScoredBatch {
 }
 
 /** Log-probabilities of every row's tokens after its prefix, left on the device. */
-export function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): ScoredBatch {
+function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): ScoredBatch {
   const be = model.be, c = model.config;
   const T = maxLen(rows), N = rows.length * T;
   const enc = uploadImages(be, images, c);

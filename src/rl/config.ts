@@ -3,20 +3,15 @@
 import { FAMILIES, type FamilyName } from '../tasks/families';
 import { DEFAULT_KNOBS, validateKnobs, type SceneKnobs } from '../tasks/scene';
 
-export const ALGORITHMS = ['mirl', 'grpo', 'vision-sr1', 'perception-r1'] as const;
+const ALGORITHMS = ['mirl', 'grpo', 'vision-sr1', 'perception-r1'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
-export const ESTIMATORS = ['null', 'blank', 'noise', 'patch', 'contrastive'] as const;
+const ESTIMATORS = ['null', 'blank', 'noise', 'patch', 'contrastive'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
-export const PERC_NORMS = ['raw', 'zscore', 'rank', 'threshold'] as const;
-export type PercNorm = (typeof PERC_NORMS)[number];
-export const MI_SCORERS = ['policy', 'warmstart'] as const;
-export type MIScorer = (typeof MI_SCORERS)[number];
-export const MI_AGGS = ['mean', 'sum'] as const;
-export type MIAgg = (typeof MI_AGGS)[number];
-export const LR_SCHEDULES = ['constant', 'cosine'] as const;
-export type LrSchedule = (typeof LR_SCHEDULES)[number];
-export const PERC_GATES = ['off', 'lowest', 'floor'] as const;
-export type PercGate = (typeof PERC_GATES)[number];
+const PERC_NORMS = ['raw', 'zscore', 'rank', 'threshold'] as const;
+const MI_SCORERS = ['policy', 'warmstart'] as const;
+const MI_AGGS = ['mean', 'sum'] as const;
+const LR_SCHEDULES = ['constant', 'cosine'] as const;
+const PERC_GATES = ['off', 'lowest', 'floor'] as const;
 
 /** What the config panel shows of a field: its input step, and when it is shown at all. */
 export interface PanelSpec {

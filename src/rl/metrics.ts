@@ -45,7 +45,7 @@ export function groupedPairs(scores: readonly number[], positive: readonly boole
 export const isBlindPush = (adv: number, right: boolean): boolean => (adv > 0 && !right) || (adv < 0 && right);
 
 /** Over description tokens with a non-zero advantage, the fraction of blind pushes. */
-export function rewardBlindFraction(descAdv: readonly (readonly number[])[], right: readonly boolean[]): number {
+function rewardBlindFraction(descAdv: readonly (readonly number[])[], right: readonly boolean[]): number {
   let blind = 0, total = 0;
   descAdv.forEach((advs, i) => {
     for (const a of advs) {
@@ -58,7 +58,7 @@ export function rewardBlindFraction(descAdv: readonly (readonly number[])[], rig
 }
 
 /** Fraction of groups whose values (over the given members) are all equal: zero advantage. */
-export function zeroStdFraction(values: readonly number[], members: readonly boolean[], groupSize: number): number {
+function zeroStdFraction(values: readonly number[], members: readonly boolean[], groupSize: number): number {
   let groups = 0, flat = 0;
   for (let g = 0; g < values.length; g += groupSize) {
     const xs = values.slice(g, g + groupSize).filter((_, i) => members[g + i]);

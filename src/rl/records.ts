@@ -15,7 +15,7 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
     const p = r.problems[g];
     const trajectories = Array.from({ length: N }, (_, j): TrajectoryRecord => {
       const i = g * N + j, row = rows[i], gen = row.ids.length - row.prefixLen;
-      const at = (a: Float32Array, T: number) => Array.from({ length: gen }, (_, k) => a[i * T + row.prefixLen - 1 + k]);
+      const at = (a: Float32Array, T: number) => Array.from({ length: gen }, (_v, k) => a[i * T + row.prefixLen - 1 + k]);
       const l = r.labels[i];
       return {
         description: tokenizer.decodeWords(r.desc[i]),
@@ -32,7 +32,7 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         tokAdv: at(u.tokAdv, u.T),
         tokLogp: at(u.tokLogp, u.T),
         tokEntropy: at(u.tokEntropy, u.T),
-        tokDep: Array.from({ length: gen }, (_, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
+        tokDep: Array.from({ length: gen }, (_v, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
       };
     });
     records.push({

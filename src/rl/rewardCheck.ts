@@ -16,7 +16,7 @@ import { scoreDescription } from '../tasks/verifier';
 import { groupedPairs } from './metrics';
 import { perceptionRewards } from './rewards';
 
-export interface ClassTally { wins: number; pairs: number }
+interface ClassTally { wins: number; pairs: number }
 
 export interface RewardCheckReport {
   config: RLConfig;
@@ -56,7 +56,7 @@ export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
 }
 
 /** Problems of the check: held-out problems of `seed` (the task generator's index i). */
-export function checkProblems(seed: number, count: number): Problem[] {
+function checkProblems(seed: number, count: number): Problem[] {
   return Array.from({ length: count }, (_, i) => generateProblem(seed, i));
 }
 

@@ -15,12 +15,12 @@ export function labelRow(p: Problem, desc: readonly number[], completion: readon
   return { perceptionRight: d.exact, descF1: d.f1, answerRight: l.answerRight, formatOk: l.formatOk };
 }
 
-export function answerReward(l: RowLabel, cfg: RLConfig): number {
+export function answerReward(l: RowLabel, cfg: Pick<RLConfig, 'formatReward'>): number {
   return (l.answerRight ? 1 : 0) + (l.formatOk ? cfg.formatReward : 0);
 }
 
 /** Perception rewards of one group from MI scores. */
-export function perceptionRewards(mi: readonly number[], cfg: RLConfig): number[] {
+export function perceptionRewards(mi: readonly number[], cfg: Pick<RLConfig, 'percNorm' | 'percThreshold'>): number[] {
   const n = mi.length;
   switch (cfg.percNorm) {
     case 'raw':
@@ -38,7 +38,7 @@ export function perceptionRewards(mi: readonly number[], cfg: RLConfig): number[
 }
 
 /** Per group of n, perception rewards. */
-export function groupedPerceptionRewards(mi: readonly number[], n: number, cfg: RLConfig): number[] {
+export function groupedPerceptionRewards(mi: readonly number[], n: number, cfg: Pick<RLConfig, 'percNorm' | 'percThreshold'>): number[] {
   const out: number[] = [];
   for (let g = 0; g < mi.length; g += n) out.push(...perceptionRewards(mi.slice(g, g + n), cfg));
   return out;

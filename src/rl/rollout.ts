@@ -18,7 +18,7 @@ export const DESC_END = tokenizer.id(SPECIAL.descEnd);
 export const ANS_END = tokenizer.id(SPECIAL.ansEnd);
 
 /** The task seed of RL prompts: a function of the run seed, apart from the warm start's data. */
-export const rlTaskSeed = (seed: number) => (Math.imul(seed, 7919) + 100003) >>> 0;
+const rlTaskSeed = (seed: number) => (Math.imul(seed, 7919) + 100003) >>> 0;
 
 export interface StepPrompts {
   problems: Problem[];
@@ -29,7 +29,7 @@ export interface StepPrompts {
   promptImages: number[][];
 }
 
-export function stepPrompts(model: TinyVLM, cfg: RLConfig, step: number): StepPrompts {
+export function stepPrompts(model: TinyVLM, cfg: Pick<RLConfig, 'seed' | 'promptPool' | 'batchPrompts' | 'families' | 'knobs'>, step: number): StepPrompts {
   const seed = rlTaskSeed(cfg.seed);
   const index = (i: number) => (cfg.promptPool > 0 ? (step * cfg.batchPrompts + i) % cfg.promptPool : step * cfg.batchPrompts + i);
   const problems = Array.from({ length: cfg.batchPrompts }, (_, i) =>
@@ -54,10 +54,13 @@ export interface SampleResult extends Generated {
   forwardTokens: number;
 }
 
+/** What sampling reads of the config. */
+type SamplingOptions = Pick<RLConfig, 'temperature' | 'topP' | 'seed'>;
+
 /** Samples continuations; RNG rows are the trajectory indices, the RNG step the training step. */
 export async function sampleRows(
   model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[],
-  stop: number, maxNew: number, cfg: RLConfig, step: number, logprobs = false, keepCache = false,
+  stop: number, maxNew: number, cfg: SamplingOptions, step: number, logprobs = false, keepCache = false,
 ): Promise<SampleResult> {
   const g = await generate(model, rows, images, rowIds, {
     maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step, logprobs, keepCache,
@@ -73,7 +76,7 @@ export async function sampleRows(
  */
 export async function forkRows(
   model: TinyVLM, from: CachedRows, prompts: readonly SeqRow[], desc: readonly (readonly number[])[], pick: readonly number[], rowIds: readonly number[],
-  stop: number, maxNew: number, cfg: RLConfig, step: number,
+  stop: number, maxNew: number, cfg: SamplingOptions, step: number,
 ): Promise<SampleResult> {
   const start = pick.map((i) => prompts[i].ids.length + desc[i].length - 1);
   const feed = pick.map((i) => [desc[i].length ? desc[i][desc[i].length - 1] : prompts[i].ids[prompts[i].ids.length - 1], DESC_END]);
@@ -97,7 +100,7 @@ export function splitDescription(tokens: readonly number[]): { desc: number[]; c
  */
 export function scoreDescriptions(
   model: TinyVLM, descRows: readonly SeqRow[], images: readonly Float32Array[], promptImages: readonly number[][],
-  promptOf: readonly number[], cfg: RLConfig, step: number, realLogp?: readonly (readonly number[])[],
+  promptOf: readonly number[], cfg: Pick<RLConfig, 'estimator' | 'contrastiveK' | 'seed' | 'miAgg' | 'miClip'>, step: number, realLogp?: readonly (readonly number[])[],
 ): MIScores {
   const c = model.config;
   const imgs = [...images];

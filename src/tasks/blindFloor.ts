@@ -5,7 +5,7 @@ import { generateProblem } from './problem';
 
 const cache = new Map<string, number>();
 
-export function familyFloor(f: FamilyName, n = 300): number {
+function familyFloor(f: FamilyName, n = 300): number {
   const key = `${f}:${n}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;

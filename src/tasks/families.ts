@@ -9,7 +9,7 @@ import { canonicalObjects, cellOf, COLORS, generateScene, SHAPES, type Color, ty
 export const FAMILIES = ['count', 'attribute', 'spatial', 'comparison', 'arithmetic', 'existence', 'multi_image'] as const;
 export type FamilyName = (typeof FAMILIES)[number];
 
-export interface Draft {
+interface Draft {
   scenes: Scene[];
   question: string;
   reasoning: string;

@@ -1,7 +1,7 @@
 import { SPECIAL, VOCAB } from './vocab';
 
 /** Word-level tokenizer over the fixed task vocabulary; unknown words map to <unk>. */
-export class Tokenizer {
+class Tokenizer {
   private readonly ids = new Map<string, number>();
   constructor(readonly vocab: readonly string[] = VOCAB) {
     vocab.forEach((w, i) => {

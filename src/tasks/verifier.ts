@@ -148,7 +148,7 @@ export interface TrajectoryLabel {
   description: DescriptionScore;
 }
 
-export function checkAnswer(parsed: ParsedCompletion, p: Pick<Problem, 'answer'>): boolean {
+function checkAnswer(parsed: ParsedCompletion, p: Pick<Problem, 'answer'>): boolean {
   return parsed.answer !== null && parsed.answer.join(' ') === p.answer;
 }
 

@@ -10,8 +10,8 @@ const avg = (ms: readonly StepMetrics[], f: (m: StepMetrics) => number) => (ms.l
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** A lecture-sized run: every algorithm on the same seed, so all see the same prompts at the same step. */
-export const LECTURE_SEED = 7;
-export function lectureConfig(algo: Algorithm): RLConfig {
+const LECTURE_SEED = 7;
+function lectureConfig(algo: Algorithm): RLConfig {
   return { ...DEFAULT_RL, algo, batchPrompts: 2, N: 6, k: 3, G: 6, steps: 8, seed: LECTURE_SEED, heldoutEvery: 0, recordPrompts: 2, metricEvery: 1 };
 }
 
@@ -34,7 +34,7 @@ function pushRates(r: Run): { wrongUp: number | null; rightDown: number | null; 
  * update favoured the right one (higher mean description advantage; ties count half):
  * 50% is a blind update, 100% one that always prefers what the image shows.
  */
-export function rightOverWrong(r: Run): { rate: number | null; pairs: number } {
+function rightOverWrong(r: Run): { rate: number | null; pairs: number } {
   let wins = 0, pairs = 0;
   for (const p of r.records) {
     const g = groupedPairs(p.trajectories.map((t) => descAdvantage(t) ?? 0), p.trajectories.map((t) => t.perceptionRight), p.trajectories.length);

@@ -5,7 +5,7 @@ import { SceneImage } from './SceneImage';
 import { useRunStore, type Run } from './stores/runStore';
 
 /** A description is reward-blind when its own update pushes it the wrong way. */
-export function isRewardBlind(t: TrajectoryRecord): boolean {
+function isRewardBlind(t: TrajectoryRecord): boolean {
   const a = descAdvantage(t);
   return a !== null && ((a > 0 && !t.perceptionRight) || (a < 0 && t.perceptionRight));
 }
@@ -67,7 +67,7 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
 }
 
 /** A right answer after a wrong description. */
-export const isLucky = (t: TrajectoryRecord) => t.answerRight === true && !t.perceptionRight;
+const isLucky = (t: TrajectoryRecord) => t.answerRight === true && !t.perceptionRight;
 
 /** Mean advantage over the description's tokens: what the update does to the description (null for an empty one). */
 export function descAdvantage(t: TrajectoryRecord): number | null {
@@ -118,7 +118,7 @@ function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
   );
 }
 
-export function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
+function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
   const [by, setBy] = useState<ColorBy>('advantage');
   // GRPO has no perception reward: its columns say so rather than show 0
   const noPerc = run.config.algo === 'grpo';

@@ -7,7 +7,7 @@ import type { BackendKind, FromWorker, ToWorker } from '../worker/protocol';
 import checkpointPath from '../../models/tinyvlm-v1/model.safetensors?url';
 
 /** Absolute, so that the worker (whose own URL is under assets/) fetches the same file. */
-export const CHECKPOINT_URL = new URL(checkpointPath, location.href).href;
+const CHECKPOINT_URL = new URL(checkpointPath, location.href).href;
 
 export interface ClientHandlers {
   onMessage(m: FromWorker): void;

@@ -24,9 +24,9 @@ async function device(): Promise<typeof gpu> {
   if (gpuTried) return gpu;
   gpuTried = true;
   try {
-    const { device, adapter } = await acquireDevice();
-    gpu = { device, be: new WebGpuBackend(new GpuContext(device)), f16: adapter.features.has('shader-f16') };
-    void device.lost.then((info) => {
+    const { device: dev, adapter } = await acquireDevice();
+    gpu = { device: dev, be: new WebGpuBackend(new GpuContext(dev)), f16: adapter.features.has('shader-f16') };
+    void dev.lost.then((info) => {
       gpu = null;
       loaded = null;
       gpuTried = false;

@@ -2,7 +2,7 @@ import type { AttentionShape } from '../backend';
 import type { Arr } from './arrays';
 
 /** The prefix-LM mask: the prompt (image + question) attends both ways, generated tokens causally. */
-export function attends(i: number, j: number, prefix: number): boolean {
+function attends(i: number, j: number, prefix: number): boolean {
   return j < prefix || j <= i;
 }
 

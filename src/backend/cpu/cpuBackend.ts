@@ -11,7 +11,7 @@ import { reduceRef } from './reduce';
 import { advantagesRef, entropyRef, miScoreRef, policyLossRef, topKRef } from './rl';
 import { sampleRef } from './sampler';
 
-export class CpuTensor implements Tensor {
+class CpuTensor implements Tensor {
   readonly size: number;
   constructor(
     readonly shape: readonly number[],

@@ -36,7 +36,7 @@ export function geluBackwardRef(dx: Arr, x: Arr, dout: Arr): void {
 }
 
 /** One IEEE half (16 bits) as a number: sign, 5-bit exponent (bias 15), 10-bit mantissa; subnormals, inf and NaN included. */
-export function halfBitsToNumber(h: number): number {
+function halfBitsToNumber(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f, m = h & 0x3ff;
   if (e === 0) return sign * m * 2 ** -24;

@@ -107,7 +107,7 @@ export function importRun(text: string): RunFile {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`not a run file: ${(e as Error).message}`);
+    throw new Error(`not a run file: ${(e as Error).message}`, { cause: e });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a run file: not a JSON object');
   if ((raw as { kind?: unknown }).kind !== 'mirl-playground-run') throw new Error('not a run file of the MIRL Playground');

@@ -39,7 +39,7 @@ export interface DecodedShare {
 }
 
 /** The fields of config that differ from the defaults. */
-export function configDiff(config: RLConfig): Partial<RLConfig> {
+function configDiff(config: RLConfig): Partial<RLConfig> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (JSON.stringify(v) !== JSON.stringify((DEFAULT_RL as unknown as Record<string, unknown>)[k])) out[k] = v;

@@ -167,7 +167,7 @@ export async function imageFromBlob(blob: Blob, label: string): Promise<HubImage
   try {
     bmp = await createImageBitmap(blob);
   } catch (e) {
-    throw new Error(`"${label}" could not be decoded as an image (${(e as Error).message || 'unknown format'})`);
+    throw new Error(`"${label}" could not be decoded as an image (${(e as Error).message || 'unknown format'})`, { cause: e });
   }
   if (bmp.width * bmp.height > MAX_IMAGE_PIXELS) {
     const msg = `"${label}" is too large: ${bmp.width} x ${bmp.height} pixels (at most ${MAX_IMAGE_PIXELS / 1024 / 1024} Mpx)`;

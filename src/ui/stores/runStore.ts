@@ -8,7 +8,7 @@ import { decodeShare, encodeShare } from '../share/urlCodec';
 import type { BackendKind, FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
 
-export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'imported' | 'restored';
+type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'imported' | 'restored';
 
 export interface Run {
   id: number;
@@ -61,7 +61,7 @@ let nextId = 1;
 let pendingAction: 'run' | 'step' | null = null;
 
 /** algorithm, sizes, seed, backend; a second run with the same label gets " #2". */
-export function runLabel(c: RLConfig, backend: BackendKind, taken: readonly string[]): string {
+function runLabel(c: RLConfig, backend: BackendKind, taken: readonly string[]): string {
   const base = `${c.algo}${c.algo === 'mirl' ? ` N${c.N} k${c.k}` : ` G${c.G}`} P${c.batchPrompts} seed ${c.seed} ${backend === 'cpu' ? 'CPU' : 'WebGPU'}`;
   if (!taken.includes(base)) return base;
   let n = 2;
