@@ -25,7 +25,11 @@ export default defineConfig({
     { name: 'dev', testIgnore: 'site.spec.ts', use: { baseURL: `http://127.0.0.1:${PORT}/` } },
     // The user-facing specs again, against a fresh production build; not the kernel and
     // model harnesses, which are dev-server pages and not part of the site.
-    { name: 'site', testMatch: ['app.spec.ts', 'playground.spec.ts', 'site.spec.ts', 'hub.spec.ts'], use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` } },
+    {
+      name: 'site',
+      testMatch: ['app.spec.ts', 'playground.spec.ts', 'site.spec.ts', 'hub.spec.ts'],
+      use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` },
+    },
   ],
   webServer: [
     {

@@ -14,7 +14,8 @@ test.describe('WGSL kernels against the CPU reference', () => {
   for (const group of GROUPS) {
     test(`${group} (seed ${seed})`, async ({ page }) => {
       const results = await page.evaluate(([g, s]) => window.kernelHarness.runGroup(g, s), [group, seed] as const);
-      for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}  rel err ${r.relErr.toExponential(2)}${r.error ? `  ${r.error}` : ''}`);
+      for (const r of results)
+        console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}  rel err ${r.relErr.toExponential(2)}${r.error ? `  ${r.error}` : ''}`);
       expect(results.length).toBeGreaterThan(0);
       expect(results.filter((r) => !r.ok)).toEqual([]);
     });
@@ -28,7 +29,11 @@ test.describe('WGSL kernels against the CPU reference', () => {
   });
 
   test('the WGSL RNG stream matches the TS one bit for bit', async ({ page }) => {
-    for (const [s, stream, step] of [[seed, 3, 0], [0, 0, 0], [0xffffffff, 7, 123456]]) {
+    for (const [s, stream, step] of [
+      [seed, 3, 0],
+      [0, 0, 0],
+      [0xffffffff, 7, 123456],
+    ]) {
       const bad = await page.evaluate(([a, b, c]) => window.kernelHarness.rngMismatches(a, b, c, 37, 129), [s, stream, step] as const);
       expect(bad).toEqual([]);
     }

@@ -104,7 +104,9 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   await expect(other.locator('[data-testid^=export-]')).toHaveCount(2);
   await expect(other.getByTestId('legend-item')).toHaveCount(2);
   await expect(other.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(4);
-  await other.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
+  await other
+    .getByTestId('import')
+    .setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
   await expect(other.getByTestId('notice').last()).toContainText('import failed: not a run file');
   await other.close();
 });
@@ -123,7 +125,9 @@ test('a malformed URL and a future-version URL say what is wrong, and the app st
   await expect(page.getByTestId('start')).toBeEnabled();
 });
 
-test('bad input never blanks the page: broken run files, a garbage link, partial knobs, cleared and contradictory fields', async ({ page }) => {
+test('bad input never blanks the page: broken run files, a garbage link, partial knobs, cleared and contradictory fields', async ({
+  page,
+}) => {
   await page.goto('./#hello-world');
   await expect(page.getByTestId('url-error')).toContainText('"#hello-world" was not understood');
   await page.getByTestId('dismiss-url-error').click();
@@ -168,14 +172,23 @@ test('bad input never blanks the page: broken run files, a garbage link, partial
   await expect(page.getByLabel('x axis')).toHaveValue('step');
 });
 
-test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from the legend, CSVs; runs named, renamed, linked, stopped, deleted, and back after a reload', async ({ page, baseURL }) => {
+test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from the legend, CSVs; runs named, renamed, linked, stopped, deleted, and back after a reload', async ({
+  page,
+  baseURL,
+}) => {
   const cfg = { ...SMALL, heldoutEvery: 1, heldoutCount: 4, steps: 2, metricEvery: 1 };
   await page.goto('./' + encodeShare(cfg, true));
   await expect(page.getByTestId('status')).toHaveText('done', { timeout: 150_000 });
   // the warm start is the first point of the held-out curves: 3 points after 2 steps
   const heldout = page.getByTestId('chart-answer accuracy (held-out)');
   const [heldCsv] = await Promise.all([page.waitForEvent('download'), heldout.getByTestId('chart-csv').click()]);
-  expect(readFileSync((await heldCsv.path())!, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1])).toEqual(['0', '1', '2']);
+  expect(
+    readFileSync((await heldCsv.path())!, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[1]),
+  ).toEqual(['0', '1', '2']);
   await expect(heldout.locator('.recharts-line path')).not.toHaveCount(0);
   // KL at beta 0 and the zero-std fraction have their own charts
   await expect(page.getByTestId('chart-KL to warm start').locator('.recharts-line path')).toHaveCount(2); // smoothed, raw behind
@@ -236,7 +249,9 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
 
   // a chart's CSV, and a run's metrics as CSV, named after the run
   const [chartCsv] = await Promise.all([page.waitForEvent('download'), rollout.getByTestId('chart-csv').click()]);
-  const chartText = readFileSync((await chartCsv.path())!, 'utf8').trim().split('\n');
+  const chartText = readFileSync((await chartCsv.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(chartText[0]).toBe('run,step,answer accuracy (rollouts)');
   expect(chartText).toHaveLength(1 + 4);
   await labels.first().fill('baseline');
@@ -287,20 +302,47 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
 test('an imported run with small negative losses: the loss axis keeps its minus signs', async ({ page }) => {
   await page.goto('./');
   const m = (step: number, loss: number) => ({
-    step, answer_acc: 0.5, perception_acc: 0.2, mean_mi: 1, mi_auc: null, reward_blind_frac: 0.1, lucky_guesses: 0, generated_tokens: 100,
-    forward_tokens: 300, complete_trajectories: 4, step_ms: 1000, phase_ms: { sample: 1, score: 1, fork: 1, update: 1 }, loss, kl: 0, entropy: 1, grad_norm: 0.1,
+    step,
+    answer_acc: 0.5,
+    perception_acc: 0.2,
+    mean_mi: 1,
+    mi_auc: null,
+    reward_blind_frac: 0.1,
+    lucky_guesses: 0,
+    generated_tokens: 100,
+    forward_tokens: 300,
+    complete_trajectories: 4,
+    step_ms: 1000,
+    phase_ms: { sample: 1, score: 1, fork: 1, update: 1 },
+    loss,
+    kl: 0,
+    entropy: 1,
+    grad_norm: 0.1,
   });
-  const file = { kind: 'mirl-playground-run', version: 4, label: 'negative losses', config: {}, metrics: [m(0, -0.0008), m(1, -0.0002), m(2, -0.0012)], records: [] };
-  await page.getByTestId('import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  const file = {
+    kind: 'mirl-playground-run',
+    version: 4,
+    label: 'negative losses',
+    config: {},
+    metrics: [m(0, -0.0008), m(1, -0.0002), m(2, -0.0012)],
+    records: [],
+  };
+  await page
+    .getByTestId('import')
+    .setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   const ticks = await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').allTextContents();
   expect(ticks.length).toBeGreaterThan(1);
   for (const t of ticks.filter((x) => x !== '0')) expect(t).toMatch(/^-/);
   // and the labels are whole: none starts left of the chart's own box, where it would be cut
   const card = (await page.getByTestId('chart-loss').locator('.recharts-surface').boundingBox())!;
-  for (const b of await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').all()) expect((await b.boundingBox())!.x).toBeGreaterThanOrEqual(card.x);
+  for (const b of await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').all())
+    expect((await b.boundingBox())!.x).toBeGreaterThanOrEqual(card.x);
 });
 
-test('a model that cannot be fetched: one clear message on the run, no download bar left behind, the page still usable', async ({ page, context }) => {
+test('a model that cannot be fetched: one clear message on the run, no download bar left behind, the page still usable', async ({
+  page,
+  context,
+}) => {
   // the checkpoint's own fetch only: under the dev server the app also imports `model.safetensors?import&url` as a module
   await context.route(/model[^/?]*\.safetensors$/, (route) => route.fulfill({ status: 404, body: 'not here' }));
   await page.goto('./' + encodeShare(SMALL, true));
@@ -327,7 +369,9 @@ test('without WebGPU the page explains and runs on the CPU backend', async ({ ba
   }
 });
 
-test('the blindness view: GRPO and MIRL started from its own buttons on the same prompts, rates from the runs, the same problem side by side', async ({ page }) => {
+test('the blindness view: GRPO and MIRL started from its own buttons on the same prompts, rates from the runs, the same problem side by side', async ({
+  page,
+}) => {
   await page.goto('./');
   await page.getByTestId('tab-blindness').click();
   const panel = page.getByTestId('blindness-demo');
@@ -348,7 +392,8 @@ test('the blindness view: GRPO and MIRL started from its own buttons on the same
   expect(pushed).toContain(`(${m}% vs ${g}% of them)`);
   expect(pushed).toContain(Math.abs(m - g) < 2 ? 'about as often as' : m < g ? 'less often than' : 'more often than');
   const [go, mo] = (await panel.getByTestId('right-over-wrong').allTextContents()).map((t) => t.split(' ')[0]);
-  if (go !== '–' && mo !== '–') expect(sentences.find((t) => t.includes('favoured the right one'))).toContain(`(${mo} vs ${go} of pairs; 50% is blind)`);
+  if (go !== '–' && mo !== '–')
+    expect(sentences.find((t) => t.includes('favoured the right one'))).toContain(`(${mo} vs ${go} of pairs; 50% is blind)`);
 
   // the same problem, not the same step number: both trees show one question
   await expect(panel.getByTestId('pick-common').locator('option')).not.toHaveCount(0);

@@ -23,24 +23,38 @@ const isRL = (r: BenchRow | RLStepRow): r is RLStepRow => r.kernel === 'rl step'
 const fmt = (x: number | undefined, d = 2) => (x === undefined ? '' : x.toFixed(d));
 const kernels = rows.filter((r): r is BenchRow => !isRL(r));
 if (kernels.length) {
-  console.log([
-    '| kernel | shape | ours (ms) | onnxruntime-web (ms) | ours / ref | note |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
-    ...kernels.map((r) => `| ${r.kernel} | ${r.shape} | ${fmt(r.ours_ms)} | ${fmt(r.ref_ms)} | ${fmt(r.ratio)} | ${r.note ?? ''} |`),
-  ].join('\n'));
+  console.log(
+    [
+      '| kernel | shape | ours (ms) | onnxruntime-web (ms) | ours / ref | note |',
+      '| --- | --- | ---: | ---: | ---: | --- |',
+      ...kernels.map((r) => `| ${r.kernel} | ${r.shape} | ${fmt(r.ours_ms)} | ${fmt(r.ref_ms)} | ${fmt(r.ratio)} | ${r.note ?? ''} |`),
+    ].join('\n'),
+  );
 }
 const rl = rows.filter(isRL);
 if (rl.length) {
   const s = (ms: number) => (ms / 1000).toFixed(2);
-  console.log([
-    '',
-    `RL step, mean of ${rlSteps} steps after a warm-up step (the same prompts in every row); ratio = wall / the ${rl[0].shape} row's`,
-    '| algorithm | wall (s) | ratio | sample | score | fork | update | metrics | score share | generated tok | forward tok | dispatches | submits | readbacks |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rl.map((r) => `| ${r.shape} | ${s(r.ours_ms)} | ${fmt(r.ratio)} | ${s(r.phase_ms.sample)} | ${s(r.phase_ms.score)} | ${s(r.phase_ms.fork)} | ${s(r.phase_ms.update)} | ${s(r.phase_ms.metrics)} | ${((100 * r.phase_ms.score) / r.ours_ms).toFixed(0)}% | ${r.generated_tokens.toFixed(0)} | ${r.forward_tokens.toFixed(0)} | ${r.dispatches.toFixed(0)} | ${r.submits.toFixed(0)} | ${r.readbacks.toFixed(0)} |`),
-  ].join('\n'));
+  console.log(
+    [
+      '',
+      `RL step, mean of ${rlSteps} steps after a warm-up step (the same prompts in every row); ratio = wall / the ${rl[0].shape} row's`,
+      '| algorithm | wall (s) | ratio | sample | score | fork | update | metrics | score share | generated tok | forward tok | dispatches | submits | readbacks |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...rl.map(
+        (r) =>
+          `| ${r.shape} | ${s(r.ours_ms)} | ${fmt(r.ratio)} | ${s(r.phase_ms.sample)} | ${s(r.phase_ms.score)} | ${s(r.phase_ms.fork)} | ${s(r.phase_ms.update)} | ${s(r.phase_ms.metrics)} | ${((100 * r.phase_ms.score) / r.ours_ms).toFixed(0)}% | ${r.generated_tokens.toFixed(0)} | ${r.forward_tokens.toFixed(0)} | ${r.dispatches.toFixed(0)} | ${r.submits.toFixed(0)} | ${r.readbacks.toFixed(0)} |`,
+      ),
+    ].join('\n'),
+  );
 }
 if (args.out) {
-  writeFileSync(args.out, JSON.stringify(rows.map(({ note: _n, ...r }) => r), null, 2) + '\n');
+  writeFileSync(
+    args.out,
+    JSON.stringify(
+      rows.map(({ note: _n, ...r }) => r),
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`wrote ${args.out}`);
 }

@@ -30,16 +30,19 @@ async function onCpu(): Promise<EvalReport> {
   const be = new CpuBackend();
   return evaluate(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), seed, count);
 }
-const report = backend === 'cpu' ? await onCpu() : await withPage('/scripts/eval/eval.html', async (page) => {
-  let last = 0;
-  await page.exposeFunction('reportProgress', (msg: string) => {
-    if (Date.now() - last > 15000) {
-      console.log(`  ${msg}`);
-      last = Date.now();
-    }
-  });
-  return page.evaluate(([w, s, n]) => window.evalPage.run(w, s, n), [weights, seed, count] as const) as Promise<EvalReport>;
-});
+const report =
+  backend === 'cpu'
+    ? await onCpu()
+    : await withPage('/scripts/eval/eval.html', async (page) => {
+        let last = 0;
+        await page.exposeFunction('reportProgress', (msg: string) => {
+          if (Date.now() - last > 15000) {
+            console.log(`  ${msg}`);
+            last = Date.now();
+          }
+        });
+        return page.evaluate(([w, s, n]) => window.evalPage.run(w, s, n), [weights, seed, count] as const) as Promise<EvalReport>;
+      });
 const json = { checkpoint: dir, backend, ...report, wall_s: (Date.now() - t0) / 1000 };
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const mi = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
@@ -47,7 +50,9 @@ console.log('| family | count | answer acc | blind floor | desc exact | desc F1 
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [f, s] of [...Object.entries(report.families), ['overall', report.overall] as const]) {
   if (!s) continue;
-  console.log(`| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`);
+  console.log(
+    `| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`,
+  );
 }
 if (args.out) {
   writeFileSync(args.out, JSON.stringify(json, null, 2) + '\n');

@@ -25,7 +25,11 @@ const config: RLConfig = {
 };
 const errors = validateRL(config);
 if (Object.keys(errors).length) {
-  console.error(`invalid config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
+  console.error(
+    `invalid config: ${Object.entries(errors)
+      .map(([k, v]) => `${k} must be ${v}`)
+      .join('; ')}`,
+  );
   process.exit(2);
 }
 const checkpoint = args.checkpoint ?? '/models/tinyvlm-v1/model.safetensors';
@@ -44,7 +48,9 @@ async function runOnCpu(): Promise<ExperimentResult> {
     steps.push(r.metrics);
     lastRecords = r.records;
     const m = r.metrics;
-    log(`step ${m.step + 1}/${config.steps} answer ${m.answer_acc.toFixed(3)} perception ${m.perception_acc.toFixed(3)} F1 ${m.desc_f1.toFixed(3)} mi ${m.mean_mi?.toFixed(3) ?? '–'} blind ${m.reward_blind_frac.toFixed(3)} gen ${m.generated_tokens} ${(m.step_ms / 1000).toFixed(1)}s${m.heldout_answer_acc !== undefined ? ` heldout answer ${m.heldout_answer_acc.toFixed(3)} perception ${m.heldout_perception_acc!.toFixed(3)}` : ''}`);
+    log(
+      `step ${m.step + 1}/${config.steps} answer ${m.answer_acc.toFixed(3)} perception ${m.perception_acc.toFixed(3)} F1 ${m.desc_f1.toFixed(3)} mi ${m.mean_mi?.toFixed(3) ?? '–'} blind ${m.reward_blind_frac.toFixed(3)} gen ${m.generated_tokens} ${(m.step_ms / 1000).toFixed(1)}s${m.heldout_answer_acc !== undefined ? ` heldout answer ${m.heldout_answer_acc.toFixed(3)} perception ${m.heldout_perception_acc!.toFixed(3)}` : ''}`,
+    );
     if (m.error) return { config, steps, lastRecords, error: m.error };
   }
   t.free();
@@ -56,17 +62,24 @@ if (backend !== 'webgpu' && backend !== 'cpu') {
   console.error(`--backend must be webgpu or cpu, not ${backend}`);
   process.exit(2);
 }
-const result = backend === 'cpu' ? await runOnCpu() : await withPage('/scripts/experiment/experiment.html', async (page) => {
-  await page.exposeFunction('reportProgress', log);
-  return page.evaluate(([c, u]) => window.experiment.run(c, u), [config, checkpoint] as const) as Promise<ExperimentResult>;
-});
+const result =
+  backend === 'cpu'
+    ? await runOnCpu()
+    : await withPage('/scripts/experiment/experiment.html', async (page) => {
+        await page.exposeFunction('reportProgress', log);
+        return page.evaluate(([c, u]) => window.experiment.run(c, u), [config, checkpoint] as const) as Promise<ExperimentResult>;
+      });
 const last = [...result.steps].reverse().find((s) => s.heldout_answer_acc !== undefined);
 const out = {
   config,
   checkpoint,
   backend,
   steps: result.steps,
-  final: { heldout_answer_acc: last?.heldout_answer_acc ?? null, heldout_perception_acc: last?.heldout_perception_acc ?? null, at_step: last ? last.step + 1 : null },
+  final: {
+    heldout_answer_acc: last?.heldout_answer_acc ?? null,
+    heldout_perception_acc: last?.heldout_perception_acc ?? null,
+    at_step: last ? last.step + 1 : null,
+  },
   error: result.error,
   last_records: result.lastRecords,
   wall_s: (Date.now() - t0) / 1000,

@@ -29,7 +29,9 @@ const opts: PretrainOptions = {
   checkpointEvery: Number(args['checkpoint-every'] ?? 50),
   stopAt: args['no-early-stop'] ? null : { answerAcc: Number(args['stop-answer'] ?? 0.6), descExact: Number(args['stop-desc'] ?? 0.45) },
   minSteps: Number(args['min-steps'] ?? 200),
-  curriculum: args['no-curriculum'] ? null : { startObjects: Number(args['curriculum-start'] ?? 1), stepsPerObject: Number(args['curriculum-steps'] ?? 100) },
+  curriculum: args['no-curriculum']
+    ? null
+    : { startObjects: Number(args['curriculum-start'] ?? 1), stepsPerObject: Number(args['curriculum-steps'] ?? 100) },
   resume: !args.fresh && existsSync(resumeFile) ? readFileSync(resumeFile).toString('base64') : null,
 };
 console.log(`pretraining into ${out}: ${JSON.stringify({ ...opts, resume: opts.resume ? resumeFile : null })}`);
@@ -42,7 +44,14 @@ if (args['finalize-only']) {
   const step = Number(ck.metadata.step);
   writeFileSync(join(out, 'model.safetensors'), encodeCheckpoint(ck.config, weights, { step: String(step) }));
   writeFileSync(join(out, 'config.json'), JSON.stringify(ck.config, null, 2) + '\n');
-  writeFileSync(join(out, 'training.json'), JSON.stringify({ options: { ...opts, resume: true }, step, stoppedEarly: false, stoppedByHand: true, params: countParams(ck.config) }, null, 1) + '\n');
+  writeFileSync(
+    join(out, 'training.json'),
+    JSON.stringify(
+      { options: { ...opts, resume: true }, step, stoppedEarly: false, stoppedByHand: true, params: countParams(ck.config) },
+      null,
+      1,
+    ) + '\n',
+  );
   console.log(`wrote ${join(out, 'model.safetensors')} from the resume checkpoint at step ${step}`);
   process.exit(0);
 }
@@ -58,5 +67,21 @@ const result = await withPage('/scripts/pretrain/pretrain.html', async (page) =>
 
 writeFileSync(join(out, 'model.safetensors'), Buffer.from(result.weights, 'base64'));
 writeFileSync(join(out, 'config.json'), JSON.stringify(result.config, null, 2) + '\n');
-writeFileSync(join(out, 'training.json'), JSON.stringify({ options: { ...opts, resume: Boolean(opts.resume) }, step: result.step, stoppedEarly: result.stoppedEarly, params: result.params, lastEval: result.lastEval, history: result.history.filter((h) => h.step % 10 === 9) }, null, 1) + '\n');
-console.log(`wrote ${join(out, 'model.safetensors')} at step ${result.step}${result.stoppedEarly ? ' (stopped early: validation reached the target)' : ''}`);
+writeFileSync(
+  join(out, 'training.json'),
+  JSON.stringify(
+    {
+      options: { ...opts, resume: Boolean(opts.resume) },
+      step: result.step,
+      stoppedEarly: result.stoppedEarly,
+      params: result.params,
+      lastEval: result.lastEval,
+      history: result.history.filter((h) => h.step % 10 === 9),
+    },
+    null,
+    1,
+  ) + '\n',
+);
+console.log(
+  `wrote ${join(out, 'model.safetensors')} at step ${result.step}${result.stoppedEarly ? ' (stopped early: validation reached the target)' : ''}`,
+);

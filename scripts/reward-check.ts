@@ -24,7 +24,11 @@ const backend = args.backend ?? 'cpu';
 const config: RLConfig = { ...DEFAULT_RL, ...configArg(args) };
 const errors = validateRL(config);
 if (Object.keys(errors).length) {
-  console.error(`invalid config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
+  console.error(
+    `invalid config: ${Object.entries(errors)
+      .map(([k, v]) => `${k} must be ${v}`)
+      .join('; ')}`,
+  );
   process.exit(2);
 }
 const { bytes, checkpoint: ck } = readCheckpointDir(dir);
@@ -40,8 +44,12 @@ const cpuModel = () => {
 if (args.samples) {
   const r = await sampleRankCheck(cpuModel(), config, seed, count);
   const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
-  console.log(`sample ranking: ${config.algo}, miAgg ${config.miAgg}, gate ${config.percGate}, seed ${seed}, ${count} problems x ${config.N} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  console.log(`within-group AUC (exact vs not): ${f(r.group_auc_exact)} over ${r.exact_pairs} pairs; agreement with F1: ${f(r.f1_agreement)} over ${r.f1_pairs} pairs; F1 of the top ${r.k}: ${r.topk_f1.toFixed(3)} vs all ${r.all_f1.toFixed(3)}`);
+  console.log(
+    `sample ranking: ${config.algo}, miAgg ${config.miAgg}, gate ${config.percGate}, seed ${seed}, ${count} problems x ${config.N} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+  );
+  console.log(
+    `within-group AUC (exact vs not): ${f(r.group_auc_exact)} over ${r.exact_pairs} pairs; agreement with F1: ${f(r.f1_agreement)} over ${r.f1_pairs} pairs; F1 of the top ${r.k}: ${r.topk_f1.toFixed(3)} vs all ${r.all_f1.toFixed(3)}`,
+  );
   if (args.out) writeFileSync(args.out, JSON.stringify({ checkpoint: dir, ...r, wall_s: (Date.now() - t0) / 1000 }, null, 1) + '\n');
   process.exit(0);
 }
@@ -60,7 +68,12 @@ try {
     const { withPage } = await import('./browser');
     report = await withPage('/scripts/rewardCheck/rewardCheck.html', async (page) => {
       await page.exposeFunction('reportProgress', (n: number) => progress(n));
-      return page.evaluate(([w, c, s, n]) => window.rewardCheckPage.run(w, c, s, n), [bytes.toString('base64'), config, seed, count] as const);
+      return page.evaluate(([w, c, s, n]) => window.rewardCheckPage.run(w, c, s, n), [
+        bytes.toString('base64'),
+        config,
+        seed,
+        count,
+      ] as const);
     });
   } else {
     console.error(`--backend must be cpu or webgpu, not ${backend}`);
@@ -70,7 +83,9 @@ try {
   console.error(`reward check failed: ${(e as Error).message}`);
   process.exit(1);
 }
-console.log(`reward check: ${config.algo}, miAgg ${config.miAgg}, miClip ${config.miClip}, gate ${config.percGate}, estimator ${config.estimator}, seed ${seed}, ${count} problems, ${backend} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+console.log(
+  `reward check: ${config.algo}, miAgg ${config.miAgg}, miClip ${config.miClip}, gate ${config.percGate}, estimator ${config.estimator}, seed ${seed}, ${count} problems, ${backend} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+);
 console.log(rewardCheckTable(report));
 if (args.out) {
   writeFileSync(args.out, JSON.stringify({ checkpoint: dir, backend, ...report, wall_s: (Date.now() - t0) / 1000 }, null, 1) + '\n');

@@ -20,10 +20,25 @@ import { configArg, parseArgs } from './cliArgs';
 
 const args = parseArgs(process.argv.slice(2));
 const K = Number(args.batches ?? 16);
-const cfg: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...configArg(args), lr: 0 };
+const cfg: RLConfig = {
+  ...DEFAULT_RL,
+  algo: 'perception-r1',
+  G: 8,
+  batchPrompts: 8,
+  heldoutEvery: 0,
+  recordPrompts: 0,
+  ...configArg(args),
+  lr: 0,
+};
 const errors = validateRL(cfg);
 if (Object.keys(errors).length || !Number.isInteger(K) || K < 1) {
-  console.error(`invalid: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ') || '--batches must be a positive integer'}`);
+  console.error(
+    `invalid: ${
+      Object.entries(errors)
+        .map(([k, v]) => `${k} must be ${v}`)
+        .join('; ') || '--batches must be a positive integer'
+    }`,
+  );
   process.exit(2);
 }
 const ck = readCheckpointDir('models/tinyvlm-v1').checkpoint;
@@ -50,7 +65,12 @@ async function heldoutGradient(from: number): Promise<Float64Array> {
   const opt = new AdamW(be, m.params);
   let g: Float64Array | null = null;
   for (let s = from; s < from + 256; s += 64) {
-    await sftStep(m, opt, Array.from({ length: 64 }, (_, i) => problemExample(generateProblem(DEFAULT_RL.heldoutSeed, s + i), ck.config, { withTarget: true })), 0);
+    await sftStep(
+      m,
+      opt,
+      Array.from({ length: 64 }, (_, i) => problemExample(generateProblem(DEFAULT_RL.heldoutSeed, s + i), ck.config, { withTarget: true })),
+      0,
+    );
     g = add(g, await gradient(m));
   }
   return g!;
@@ -64,5 +84,7 @@ for (let k = 1; k <= K; k++) {
   await t.trainStep();
   const g = await gradient(t.model);
   sum = add(sum, g);
-  console.log(`batch ${k}: cosine with the held-out supervised gradient: this batch ${cos(g, sft).toFixed(3)}, sum of ${k} ${cos(sum, sft).toFixed(3)}`);
+  console.log(
+    `batch ${k}: cosine with the held-out supervised gradient: this batch ${cos(g, sft).toFixed(3)}, sum of ${k} ${cos(sum, sft).toFixed(3)}`,
+  );
 }

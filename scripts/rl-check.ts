@@ -54,7 +54,8 @@ const avg = (ms: StepMetrics[], k: (typeof FIGS)[number]) => {
 async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>) {
   const m = new TinyVLM(be, ck.config, new Params(ck.config, be, params));
   const ev = await evaluate(m, DEFAULT_RL.heldoutSeed, heldout);
-  let nll = 0, toks = 0;
+  let nll = 0,
+    toks = 0;
   for (let s = 0; s < heldout; s += 64) {
     const ps = Array.from({ length: Math.min(64, heldout - s) }, (_, i) => generateProblem(DEFAULT_RL.heldoutSeed, s + i));
     const { rows, images } = collate(ps.map((p) => problemExample(p, ck.config, { withTarget: true })));
@@ -72,7 +73,12 @@ async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>)
 async function check(kind: 'pool' | 'fresh') {
   const cfg: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, recordPrompts: 0, ...over, steps, promptPool: kind === 'pool' ? pool : 0 };
   const errors = validateRL(cfg);
-  if (Object.keys(errors).length) throw new Error(`invalid config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
+  if (Object.keys(errors).length)
+    throw new Error(
+      `invalid config: ${Object.entries(errors)
+        .map(([k, v]) => `${k} must be ${v}`)
+        .join('; ')}`,
+    );
   const be = new CpuBackend();
   const t = new RLTrainer(be, cfg, ck);
   const before = heldout > 0 ? await heldoutFigures(be, ck.tensors) : null;
@@ -82,7 +88,9 @@ async function check(kind: 'pool' | 'fresh') {
     const { metrics } = await t.trainStep();
     ms.push(metrics);
     if (metrics.error) throw new Error(metrics.error);
-    console.log(`${kind} step ${s}: answer ${metrics.answer_acc.toFixed(3)} desc exact ${metrics.perception_acc.toFixed(3)} F1 ${metrics.desc_f1.toFixed(3)} MI ${metrics.mean_mi?.toFixed(3) ?? '–'} kl ${metrics.kl?.toFixed(4) ?? "–"} (${(metrics.step_ms / 1000).toFixed(1)} s)`);
+    console.log(
+      `${kind} step ${s}: answer ${metrics.answer_acc.toFixed(3)} desc exact ${metrics.perception_acc.toFixed(3)} F1 ${metrics.desc_f1.toFixed(3)} MI ${metrics.mean_mi?.toFixed(3) ?? '–'} kl ${metrics.kl?.toFixed(4) ?? '–'} (${(metrics.step_ms / 1000).toFixed(1)} s)`,
+    );
   }
   const after = heldout > 0 ? await heldoutFigures(be, await t.model.params.toHost()) : null;
   t.free();
@@ -96,7 +104,12 @@ async function check(kind: 'pool' | 'fresh') {
 async function sftCheck() {
   const cfg: RLConfig = { ...DEFAULT_RL, ...over, steps };
   const errors = validateRL(cfg);
-  if (Object.keys(errors).length) throw new Error(`invalid config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
+  if (Object.keys(errors).length)
+    throw new Error(
+      `invalid config: ${Object.entries(errors)
+        .map(([k, v]) => `${k} must be ${v}`)
+        .join('; ')}`,
+    );
   const batch = Number(args['sft-batch'] ?? cfg.batchPrompts * cfg.G);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`--sft-batch must be a positive integer, not ${args['sft-batch']}`);
   const be = new CpuBackend();
@@ -107,7 +120,11 @@ async function sftCheck() {
   const t0 = Date.now();
   const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
-    const ex = Array.from({ length: batch }, (_, i) => problemExample(generateProblem(cfg.seed, s * batch + i, { families: cfg.families, knobs: cfg.knobs }), ck.config, { withTarget: true }));
+    const ex = Array.from({ length: batch }, (_, i) =>
+      problemExample(generateProblem(cfg.seed, s * batch + i, { families: cfg.families, knobs: cfg.knobs }), ck.config, {
+        withTarget: true,
+      }),
+    );
     const r = await sftStep(m, opt, ex, cfg.lr);
     losses.push(r.loss);
     console.log(`sft step ${s}: loss ${r.loss.toFixed(4)} grad norm ${r.gradNorm.toFixed(3)}`);
@@ -116,7 +133,16 @@ async function sftCheck() {
   m.free();
   const n = Math.min(10, Math.floor(steps / 2));
   const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
-  return { kind: 'sft' as const, config: cfg, batch, first: { loss: mean(losses.slice(0, n)) }, last: { loss: mean(losses.slice(-n)) }, heldout_before: before, heldout_after: after, wall_s: (Date.now() - t0) / 1000 };
+  return {
+    kind: 'sft' as const,
+    config: cfg,
+    batch,
+    first: { loss: mean(losses.slice(0, n)) },
+    last: { loss: mean(losses.slice(-n)) },
+    heldout_before: before,
+    heldout_after: after,
+    wall_s: (Date.now() - t0) / 1000,
+  };
 }
 
 if (mode === 'sft') {
@@ -128,10 +154,14 @@ if (mode === 'sft') {
   console.log(`\nrl-check --mode sft ${JSON.stringify(over)} (${steps} steps of ${r.batch} ground-truth examples, lr ${r.config.lr})`);
   console.log('| figure | before | after | change |');
   console.log('| --- | ---: | ---: | ---: |');
-  console.log(`| training loss (first / last ${Math.min(10, Math.floor(steps / 2))} steps) | ${f(r.first.loss)} | ${f(r.last.loss)} | ${f(r.last.loss - r.first.loss)} |`);
+  console.log(
+    `| training loss (first / last ${Math.min(10, Math.floor(steps / 2))} steps) | ${f(r.first.loss)} | ${f(r.last.loss)} | ${f(r.last.loss - r.first.loss)} |`,
+  );
   if (r.heldout_before && r.heldout_after) {
     for (const k of ['answer_acc', 'desc_exact', 'desc_f1', 'gt_desc_nll'] as const) {
-      console.log(`| held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`);
+      console.log(
+        `| held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`,
+      );
     }
   }
   if (args.out) writeFileSync(args.out, JSON.stringify(r, null, 1) + '\n');
@@ -153,10 +183,15 @@ console.log('| prompts | figure | first | last | change |');
 console.log('| --- | --- | ---: | ---: | ---: |');
 for (const r of results) {
   const label = r.kind === 'pool' ? `pool of ${pool}` : 'fresh';
-  for (const k of FIGS) console.log(`| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`);
+  for (const k of FIGS)
+    console.log(
+      `| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`,
+    );
   if (r.heldout_before && r.heldout_after) {
     for (const k of ['answer_acc', 'desc_exact', 'desc_f1', 'gt_desc_nll'] as const) {
-      console.log(`| ${label} | held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`);
+      console.log(
+        `| ${label} | held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`,
+      );
     }
   }
 }

@@ -35,7 +35,10 @@ if (args.png) {
   mkdirSync(args.png, { recursive: true });
   const size = Number(args['png-size'] ?? 128);
   for (const p of problems) {
-    const { rgb, width } = hstack(p.scenes.map((s) => renderScene(s, size)), size);
+    const { rgb, width } = hstack(
+      p.scenes.map((s) => renderScene(s, size)),
+      size,
+    );
     writeFileSync(join(args.png, `${p.family}-${p.index}.png`), encodePng(rgb, width, size));
   }
   console.log(`wrote ${count} images to ${args.png}`);

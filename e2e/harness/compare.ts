@@ -12,18 +12,25 @@ export interface Comparison {
  */
 export function compare(gpu: Data, cpu: Data, tol: number): Comparison {
   if (gpu.length !== cpu.length) return { relErr: Infinity, error: `length ${gpu.length} vs ${cpu.length}` };
-  let maxRef = 0, maxDiff = 0, worst = -1;
+  let maxRef = 0,
+    maxDiff = 0,
+    worst = -1;
   for (let i = 0; i < cpu.length; i++) {
-    const g = gpu[i], c = cpu[i];
+    const g = gpu[i],
+      c = cpu[i];
     if (!Number.isFinite(g)) return { relErr: Infinity, error: `gpu[${i}] = ${g} (cpu ${c})` };
     maxRef = Math.max(maxRef, Math.abs(c));
     const d = Math.abs(g - c);
-    if (d > maxDiff) { maxDiff = d; worst = i; }
+    if (d > maxDiff) {
+      maxDiff = d;
+      worst = i;
+    }
   }
   if (maxRef === 0) return { relErr: Infinity, error: 'reference output is all zeros' };
   const relErr = maxDiff / maxRef;
   return {
     relErr,
-    error: relErr < tol ? null : `relative error ${relErr.toExponential(2)} >= ${tol} (worst at ${worst}: gpu ${gpu[worst]} cpu ${cpu[worst]})`,
+    error:
+      relErr < tol ? null : `relative error ${relErr.toExponential(2)} >= ${tol} (worst at ${worst}: gpu ${gpu[worst]} cpu ${cpu[worst]})`,
   };
 }

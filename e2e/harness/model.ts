@@ -17,7 +17,16 @@ import { TinyVLM } from '../../src/model/tinyvlm';
 import { generateProblem } from '../../src/tasks/problem';
 import { compare } from './compare';
 
-export const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'tiny-test', encDim: 16, encHeads: 2, dim: 24, heads: 2, layers: 2, encLayers: 1 };
+export const SMALL: ModelConfig = {
+  ...TINYVLM_CONFIG,
+  name: 'tiny-test',
+  encDim: 16,
+  encHeads: 2,
+  dim: 24,
+  heads: 2,
+  layers: 2,
+  encLayers: 1,
+};
 
 let gpu: WebGpuBackend | null = null;
 async function gpuBackend(): Promise<WebGpuBackend> {
@@ -47,8 +56,10 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
   const c = SMALL;
   const ex = batch(seed, 3, c);
   const results: { name: string; relErr: number; error: string | null }[] = [];
-  const g = await gpuBackend(), cpu = new CpuBackend();
-  const lg = await logitsOn(g, c, ex, seed), lc = await logitsOn(cpu, c, ex, seed);
+  const g = await gpuBackend(),
+    cpu = new CpuBackend();
+  const lg = await logitsOn(g, c, ex, seed),
+    lc = await logitsOn(cpu, c, ex, seed);
   const r = compare(lg, lc, 1e-4);
   results.push({ name: 'logits', ...r });
 
@@ -65,8 +76,13 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
     model.params.free();
     return { step, grads, params };
   };
-  const ag = await after(g), ac = await after(cpu);
-  results.push({ name: 'loss', relErr: Math.abs(ag.step.loss - ac.step.loss) / ac.step.loss, error: Math.abs(ag.step.loss - ac.step.loss) / ac.step.loss < 1e-4 ? null : `loss ${ag.step.loss} vs ${ac.step.loss}` });
+  const ag = await after(g),
+    ac = await after(cpu);
+  results.push({
+    name: 'loss',
+    relErr: Math.abs(ag.step.loss - ac.step.loss) / ac.step.loss,
+    error: Math.abs(ag.step.loss - ac.step.loss) / ac.step.loss < 1e-4 ? null : `loss ${ag.step.loss} vs ${ac.step.loss}`,
+  });
   for (const [k, v] of ac.grads) {
     const cmp = compare(ag.grads.get(k)!, v, 1e-4);
     results.push({ name: `grad ${k}`, ...cmp });
@@ -77,18 +93,34 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
   // there the two may differ by up to one step (2 lr); elsewhere the updated
   // weights must agree to 1e-3.
   for (const [k, v] of ac.params) {
-    const got = ag.params.get(k)!, grad = ac.grads.get(k)!;
+    const got = ag.params.get(k)!,
+      grad = ac.grads.get(k)!;
     const firm = Array.from(v.keys()).filter((i) => Math.abs(grad[i]) >= 1e-6);
-    const cmp = firm.length ? compare(Float32Array.from(firm, (i) => got[i]), Float32Array.from(firm, (i) => v[i]), 1e-3) : { relErr: 0, error: null };
+    const cmp = firm.length
+      ? compare(
+          Float32Array.from(firm, (i) => got[i]),
+          Float32Array.from(firm, (i) => v[i]),
+          1e-3,
+        )
+      : { relErr: 0, error: null };
     const loose = Array.from(v.keys()).find((i) => Math.abs(grad[i]) < 1e-6 && !(Math.abs(got[i] - v[i]) <= 2.02 * LR));
-    results.push({ name: `updated ${k}`, relErr: cmp.relErr, error: cmp.error ?? (loose === undefined ? null : `weight ${loose} with |grad| < 1e-6 moved ${got[loose]} vs ${v[loose]}: more than one Adam step apart`) });
+    results.push({
+      name: `updated ${k}`,
+      relErr: cmp.relErr,
+      error:
+        cmp.error ??
+        (loose === undefined
+          ? null
+          : `weight ${loose} with |grad| < 1e-6 moved ${got[loose]} vs ${v[loose]}: more than one Adam step apart`),
+    });
   }
   return results;
 }
 
 /** Losses of repeated steps on one fixed batch. */
 async function overfit(steps: number, seed: number): Promise<number[]> {
-  const be = await gpuBackend(), c = SMALL;
+  const be = await gpuBackend(),
+    c = SMALL;
   const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, seed)));
   const opt = new AdamW(be, model.params, { lr: 1e-2, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
   const ex = batch(seed, 4, c);
@@ -101,8 +133,11 @@ async function overfit(steps: number, seed: number): Promise<number[]> {
 }
 
 /** Same seed twice, and continuing rows from a prefix of their own samples. */
-async function sampling(seed: number): Promise<{ first: number[][]; second: number[][]; continued: number[][]; expected: number[][]; cut: number[] }> {
-  const be = await gpuBackend(), c = SMALL;
+async function sampling(
+  seed: number,
+): Promise<{ first: number[][]; second: number[][]; continued: number[][]; expected: number[][]; cut: number[] }> {
+  const be = await gpuBackend(),
+    c = SMALL;
   const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, seed)));
   const ex = Array.from({ length: 5 }, (_, i) => problemExample(generateProblem(seed, i), c, { nullImage: i === 2 }));
   const { rows, images } = collate(ex);

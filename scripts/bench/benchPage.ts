@@ -77,32 +77,58 @@ interface Case {
 
 function cases(): Case[] {
   const cs: Case[] = [];
-  const f = (be: Backend, shape: number[], seed: number) => be.fromArray(shape, randomF32(shape.reduce((a, b) => a * b, 1), seed));
-  const u = (be: Backend, n: number, max: number) => be.fromArray([n], Uint32Array.from({ length: n }, (_, i) => (i * 7919) % max));
+  const f = (be: Backend, shape: number[], seed: number) =>
+    be.fromArray(
+      shape,
+      randomF32(
+        shape.reduce((a, b) => a * b, 1),
+        seed,
+      ),
+    );
+  const u = (be: Backend, n: number, max: number) =>
+    be.fromArray(
+      [n],
+      Uint32Array.from({ length: n }, (_, i) => (i * 7919) % max),
+    );
   for (const [B, T, C, H] of [[16, 96, 128, 4]]) {
     cs.push({
-      kernel: 'attention fwd', shape: `B${B} T${T} C${C} H${H}`,
+      kernel: 'attention fwd',
+      shape: `B${B} T${T} C${C} H${H}`,
       setup: (be) => {
-        const qkv = f(be, [B, T, 3 * C], 1), out = be.zeros([B, T, C]), att = be.zeros([B, H, T, T]);
+        const qkv = f(be, [B, T, 3 * C], 1),
+          out = be.zeros([B, T, C]),
+          att = be.zeros([B, H, T, T]);
         const prefix = be.fromArray([B], new Uint32Array(B).fill(40));
         return { run: () => be.attention(out, att, qkv, prefix, { B, T, C, nHead: H }), tensors: [qkv, out, att, prefix] };
       },
     });
     cs.push({
-      kernel: 'attention bwd', shape: `B${B} T${T} C${C} H${H}`,
+      kernel: 'attention bwd',
+      shape: `B${B} T${T} C${C} H${H}`,
       setup: (be) => {
-        const qkv = f(be, [B, T, 3 * C], 1), out = be.zeros([B, T, C]), att = be.zeros([B, H, T, T]);
+        const qkv = f(be, [B, T, 3 * C], 1),
+          out = be.zeros([B, T, C]),
+          att = be.zeros([B, H, T, T]);
         const prefix = be.fromArray([B], new Uint32Array(B).fill(40));
         be.attention(out, att, qkv, prefix, { B, T, C, nHead: H });
-        const dout = f(be, [B, T, C], 2), dqkv = be.zeros([B, T, 3 * C]), dpre = be.zeros([B, H, T, T]);
-        return { run: () => be.attentionBackward(dqkv, dpre, dout, att, qkv, { B, T, C, nHead: H }), tensors: [qkv, out, att, prefix, dout, dqkv, dpre] };
+        const dout = f(be, [B, T, C], 2),
+          dqkv = be.zeros([B, T, 3 * C]),
+          dpre = be.zeros([B, H, T, T]);
+        return {
+          run: () => be.attentionBackward(dqkv, dpre, dout, att, qkv, { B, T, C, nHead: H }),
+          tensors: [qkv, out, att, prefix, dout, dqkv, dpre],
+        };
       },
     });
     cs.push({
-      kernel: 'attention decode', shape: `B${B * 4} Tmax${T} C${C} H${H}`,
+      kernel: 'attention decode',
+      shape: `B${B * 4} Tmax${T} C${C} H${H}`,
       setup: (be) => {
         const BB = B * 4;
-        const q = f(be, [BB, 3 * C], 1), k = f(be, [BB, T, C], 2), v = f(be, [BB, T, C], 3), out = be.zeros([BB, C]);
+        const q = f(be, [BB, 3 * C], 1),
+          k = f(be, [BB, T, C], 2),
+          v = f(be, [BB, T, C], 3),
+          out = be.zeros([BB, C]);
         const len = be.fromArray([BB], new Uint32Array(BB).fill(T));
         return { run: () => be.attentionDecode(out, q, k, v, len, BB, T, C, H), tensors: [q, k, v, out, len] };
       },
@@ -110,83 +136,157 @@ function cases(): Case[] {
   }
   for (const [rows, C] of [[1536, 128]]) {
     cs.push({
-      kernel: 'layernorm fwd', shape: `${rows}x${C}`,
+      kernel: 'layernorm fwd',
+      shape: `${rows}x${C}`,
       setup: (be) => {
-        const x = f(be, [rows, C], 1), w = f(be, [C], 2), b = f(be, [C], 3), out = be.zeros([rows, C]), m = be.zeros([rows]), r = be.zeros([rows]);
+        const x = f(be, [rows, C], 1),
+          w = f(be, [C], 2),
+          b = f(be, [C], 3),
+          out = be.zeros([rows, C]),
+          m = be.zeros([rows]),
+          r = be.zeros([rows]);
         return { run: () => be.layerNorm(out, m, r, x, w, b, rows, C), tensors: [x, w, b, out, m, r] };
       },
     });
     cs.push({
-      kernel: 'layernorm bwd', shape: `${rows}x${C}`,
+      kernel: 'layernorm bwd',
+      shape: `${rows}x${C}`,
       setup: (be) => {
-        const x = f(be, [rows, C], 1), w = f(be, [C], 2), b = f(be, [C], 3), out = be.zeros([rows, C]), m = be.zeros([rows]), r = be.zeros([rows]);
+        const x = f(be, [rows, C], 1),
+          w = f(be, [C], 2),
+          b = f(be, [C], 3),
+          out = be.zeros([rows, C]),
+          m = be.zeros([rows]),
+          r = be.zeros([rows]);
         be.layerNorm(out, m, r, x, w, b, rows, C);
-        const dout = f(be, [rows, C], 4), dx = be.zeros([rows, C]), dw = be.zeros([C]), db = be.zeros([C]);
+        const dout = f(be, [rows, C], 4),
+          dx = be.zeros([rows, C]),
+          dw = be.zeros([C]),
+          db = be.zeros([C]);
         return { run: () => be.layerNormBackward(dx, dw, db, dout, x, m, r, w, rows, C), tensors: [x, w, b, out, m, r, dout, dx, dw, db] };
       },
     });
   }
   cs.push({
-    kernel: 'gelu fwd+bwd', shape: '1536x512',
+    kernel: 'gelu fwd+bwd',
+    shape: '1536x512',
     setup: (be) => {
-      const x = f(be, [1536 * 512], 1), out = be.zeros([1536 * 512]), dx = be.zeros([1536 * 512]);
-      return { run: () => { be.gelu(out, x); be.geluBackward(dx, x, out); }, tensors: [x, out, dx] };
+      const x = f(be, [1536 * 512], 1),
+        out = be.zeros([1536 * 512]),
+        dx = be.zeros([1536 * 512]);
+      return {
+        run: () => {
+          be.gelu(out, x);
+          be.geluBackward(dx, x, out);
+        },
+        tensors: [x, out, dx],
+      };
     },
   });
   cs.push({
-    kernel: 'add', shape: '1536x128',
+    kernel: 'add',
+    shape: '1536x128',
     setup: (be) => {
-      const a = f(be, [1536 * 128], 1), b = f(be, [1536 * 128], 2), out = be.zeros([1536 * 128]);
+      const a = f(be, [1536 * 128], 1),
+        b = f(be, [1536 * 128], 2),
+        out = be.zeros([1536 * 128]);
       return { run: () => be.add(out, a, b), tensors: [a, b, out] };
     },
   });
   cs.push({
-    kernel: 'embedding fwd+bwd', shape: 'N1536 C128 V128',
+    kernel: 'embedding fwd+bwd',
+    shape: 'N1536 C128 V128',
     setup: (be) => {
-      const ids = u(be, 1536, 128), table = f(be, [128, 128], 1), out = be.zeros([1536, 128]), dt = be.zeros([128, 128]);
-      return { run: () => { be.embedding(out, ids, table, 1536, 128); be.embeddingBackward(dt, out, ids, 1536, 128); }, tensors: [ids, table, out, dt] };
+      const ids = u(be, 1536, 128),
+        table = f(be, [128, 128], 1),
+        out = be.zeros([1536, 128]),
+        dt = be.zeros([128, 128]);
+      return {
+        run: () => {
+          be.embedding(out, ids, table, 1536, 128);
+          be.embeddingBackward(dt, out, ids, 1536, 128);
+        },
+        tensors: [ids, table, out, dt],
+      };
     },
   });
   cs.push({
-    kernel: 'logsoftmax gather fwd+bwd', shape: 'N1536 V128',
+    kernel: 'logsoftmax gather fwd+bwd',
+    shape: 'N1536 V128',
     setup: (be) => {
-      const logits = f(be, [1536, 128], 1), ids = u(be, 1536, 128), out = be.zeros([1536]), lse = be.zeros([1536]), dl = be.zeros([1536, 128]);
-      return { run: () => { be.logSoftmaxGather(out, lse, logits, ids, 1536, 128); be.logSoftmaxGatherBackward(dl, out, logits, lse, ids, 1536, 128); }, tensors: [logits, ids, out, lse, dl] };
+      const logits = f(be, [1536, 128], 1),
+        ids = u(be, 1536, 128),
+        out = be.zeros([1536]),
+        lse = be.zeros([1536]),
+        dl = be.zeros([1536, 128]);
+      return {
+        run: () => {
+          be.logSoftmaxGather(out, lse, logits, ids, 1536, 128);
+          be.logSoftmaxGatherBackward(dl, out, logits, lse, ids, 1536, 128);
+        },
+        tensors: [logits, ids, out, lse, dl],
+      };
     },
   });
   cs.push({
-    kernel: 'cross-entropy fwd+bwd', shape: 'N1536 V128',
+    kernel: 'cross-entropy fwd+bwd',
+    shape: 'N1536 V128',
     setup: (be) => {
-      const logits = f(be, [1536, 128], 1), ids = u(be, 1536, 128), out = be.zeros([1536]), lse = be.zeros([1536]), dl = be.zeros([1536, 128]);
+      const logits = f(be, [1536, 128], 1),
+        ids = u(be, 1536, 128),
+        out = be.zeros([1536]),
+        lse = be.zeros([1536]),
+        dl = be.zeros([1536, 128]);
       const dloss = be.fromArray([1536], new Float32Array(1536).fill(1 / 1536));
-      return { run: () => { be.crossEntropy(out, lse, logits, ids, 1536, 128); be.crossEntropyBackward(dl, dloss, logits, lse, ids, 1536, 128); }, tensors: [logits, ids, out, lse, dl, dloss] };
+      return {
+        run: () => {
+          be.crossEntropy(out, lse, logits, ids, 1536, 128);
+          be.crossEntropyBackward(dl, dloss, logits, lse, ids, 1536, 128);
+        },
+        tensors: [logits, ids, out, lse, dl, dloss],
+      };
     },
   });
   cs.push({
-    kernel: 'reduce sumsq', shape: '1x1048576',
+    kernel: 'reduce sumsq',
+    shape: '1x1048576',
     setup: (be) => {
-      const x = f(be, [1 << 20], 1), out = be.zeros([1]);
+      const x = f(be, [1 << 20], 1),
+        out = be.zeros([1]);
       return { run: () => be.reduce(out, x, 1, 1 << 20, 'sumsq'), tensors: [x, out] };
     },
   });
   cs.push({
-    kernel: 'adamw', shape: '1048576',
+    kernel: 'adamw',
+    shape: '1048576',
     setup: (be) => {
       const n = 1 << 20;
-      const p = f(be, [n], 1), g = f(be, [n], 2), m = be.zeros([n]), v = be.zeros([n]), ss = be.fromArray([4], Float32Array.of(1, 2, 3, 4));
+      const p = f(be, [n], 1),
+        g = f(be, [n], 2),
+        m = be.zeros([n]),
+        v = be.zeros([n]),
+        ss = be.fromArray([4], Float32Array.of(1, 2, 3, 4));
       let step = 0;
       return {
-        run: () => be.adamw(p, g, m, v, ss, 4, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step: ++step, maxGradNorm: 1 }),
+        run: () =>
+          be.adamw(p, g, m, v, ss, 4, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step: ++step, maxGradNorm: 1 }),
         tensors: [p, g, m, v, ss],
       };
     },
   });
   cs.push({
-    kernel: 'sample top-p 0.9', shape: 'B256 V128',
+    kernel: 'sample top-p 0.9',
+    shape: 'B256 V128',
     setup: (be) => {
-      const logits = f(be, [256, 128], 1), ids = be.zeros([256], 'u32'), rows = u(be, 256, 1 << 20), pos = u(be, 256, 100);
+      const logits = f(be, [256, 128], 1),
+        ids = be.zeros([256], 'u32'),
+        rows = u(be, 256, 1 << 20),
+        pos = u(be, 256, 100);
       let step = 0;
-      return { run: () => be.sample(ids, logits, rows, pos, 256, 128, { temperature: 1, topP: 0.9, seed: 1, stream: 3, step: step++ }), tensors: [logits, ids, rows, pos] };
+      return {
+        run: () => be.sample(ids, logits, rows, pos, 256, 128, { temperature: 1, topP: 0.9, seed: 1, stream: 3, step: step++ }),
+        tensors: [logits, ids, rows, pos],
+      };
     },
   });
   return cs;
@@ -211,13 +311,21 @@ export async function runBench(opts: { reps: number; sizes: number[]; only?: str
       let ref: number | undefined;
       let note: string | undefined;
       try {
-        ref = await ortMatmul(device, n, (a as unknown as { buffer: GPUBuffer }).buffer, (b as unknown as { buffer: GPUBuffer }).buffer, opts.reps);
+        ref = await ortMatmul(
+          device,
+          n,
+          (a as unknown as { buffer: GPUBuffer }).buffer,
+          (b as unknown as { buffer: GPUBuffer }).buffer,
+          opts.reps,
+        );
       } catch (e) {
         note = `onnxruntime-web failed: ${(e as Error).message}`;
       }
       const gflops = (2 * n * n * n) / (ours * 1e6);
       rows.push({
-        kernel: 'matmul', shape: `${n}x${n}x${n}`, ours_ms: ours,
+        kernel: 'matmul',
+        shape: `${n}x${n}x${n}`,
+        ours_ms: ours,
         ...(ref !== undefined ? { ref_ms: ref, ratio: ours / ref } : {}),
         note: note ?? `${gflops.toFixed(2)} GFLOP/s`,
       });
@@ -268,17 +376,37 @@ async function modelRows(be: WebGpuBackend, reps: number): Promise<BenchRow[]> {
     }, reps);
     rows.push({ kernel: 'tinyvlm forward', shape: `B${B} T${T}`, ours_ms: fwd });
     rows.push({ kernel: 'tinyvlm forward+backward', shape: `B${B} T${T}`, ours_ms: fwdBwd });
-    rows.push({ kernel: 'tinyvlm train step (fwd+bwd+AdamW)', shape: `B${B} T${T}`, ours_ms: step, note: `${((B * T) / (step / 1000)).toFixed(0)} tokens/s` });
+    rows.push({
+      kernel: 'tinyvlm train step (fwd+bwd+AdamW)',
+      shape: `B${B} T${T}`,
+      ours_ms: step,
+      note: `${((B * T) / (step / 1000)).toFixed(0)} tokens/s`,
+    });
   }
   for (const B of [16, 64]) {
     const ex = Array.from({ length: B }, (_, i) => problemExample(generateProblem(6, i), c));
     const { rows: seqs, images } = collate(ex);
     let tokens = 0;
-    const ms = await timeIt(async () => {
-      const g = await generate(model, seqs, images, seqs.map((_, i) => i), { maxNew: 32, stopToken: -1, temperature: 1, topP: 1, seed: 1, stream: 3, step: 0, checkEvery: 1000 });
-      tokens = g.steps * B;
-    }, Math.max(3, Math.floor(reps / 2)), 1);
-    rows.push({ kernel: 'tinyvlm sampling (KV cache)', shape: `B${B} x 32 new tokens`, ours_ms: ms, note: `${((tokens / ms) * 1000).toFixed(0)} tokens/s` });
+    const ms = await timeIt(
+      async () => {
+        const g = await generate(
+          model,
+          seqs,
+          images,
+          seqs.map((_, i) => i),
+          { maxNew: 32, stopToken: -1, temperature: 1, topP: 1, seed: 1, stream: 3, step: 0, checkEvery: 1000 },
+        );
+        tokens = g.steps * B;
+      },
+      Math.max(3, Math.floor(reps / 2)),
+      1,
+    );
+    rows.push({
+      kernel: 'tinyvlm sampling (KV cache)',
+      shape: `B${B} x 32 new tokens`,
+      ours_ms: ms,
+      note: `${((tokens / ms) * 1000).toFixed(0)} tokens/s`,
+    });
   }
   return rows;
 }

@@ -73,17 +73,25 @@ function meanRow(rs: RLStepRow[]): RLStepRow {
     ...rs[0],
     ours_ms: m((r) => r.ours_ms),
     phase_ms: Object.fromEntries(phases.map((k) => [k, m((r) => r.phase_ms[k])])) as RLStepRow['phase_ms'],
-    generated_tokens: m((r) => r.generated_tokens), forward_tokens: m((r) => r.forward_tokens),
-    dispatches: m((r) => r.dispatches), submits: m((r) => r.submits), readbacks: m((r) => r.readbacks),
+    generated_tokens: m((r) => r.generated_tokens),
+    forward_tokens: m((r) => r.forward_tokens),
+    dispatches: m((r) => r.dispatches),
+    submits: m((r) => r.submits),
+    readbacks: m((r) => r.readbacks),
   };
 }
 
 function row(shape: string, wall: number, m: StepMetrics, c: { d: number; s: number; r: number }): RLStepRow {
   const p = m.phase_ms;
   return {
-    kernel: 'rl step', shape, ours_ms: wall,
+    kernel: 'rl step',
+    shape,
+    ours_ms: wall,
     phase_ms: { sample: p.sample, score: p.score, fork: p.fork, update: p.update, metrics: p.metrics ?? 0 },
-    generated_tokens: m.generated_tokens, forward_tokens: m.forward_tokens,
-    dispatches: c.d, submits: c.s, readbacks: c.r,
+    generated_tokens: m.generated_tokens,
+    forward_tokens: m.forward_tokens,
+    dispatches: c.d,
+    submits: c.s,
+    readbacks: c.r,
   };
 }

@@ -50,7 +50,15 @@ function tokenizerJson(): object {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIAL_TOKENS.map((content, i) => ({ id: 256 + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: SPECIAL_TOKENS.map((content, i) => ({
+      id: 256 + i,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: null,
@@ -77,8 +85,18 @@ function weights(name: string, dims: number[], scale: number, stream: number): I
   for (let i = 0; i < n; i++) data[i] = (2 * rngUniform(2026, stream, 0, 0, i) - 1) * scale;
   return { name, type: 'float', dims, data };
 }
-const filled = (name: string, dims: number[], v: number): Initializer => ({ name, type: 'float', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(v) });
-const i64 = (name: string, dims: number[], values: number[]): Initializer => ({ name, type: 'int64', dims, data: BigInt64Array.from(values.map(BigInt)) });
+const filled = (name: string, dims: number[], v: number): Initializer => ({
+  name,
+  type: 'float',
+  dims,
+  data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(v),
+});
+const i64 = (name: string, dims: number[], values: number[]): Initializer => ({
+  name,
+  type: 'int64',
+  dims,
+  data: BigInt64Array.from(values.map(BigInt)),
+});
 const f32 = (name: string, v: number): Initializer => ({ name, type: 'float', dims: [], data: Float32Array.of(v) });
 
 function embedTokens(): Uint8Array {
@@ -93,7 +111,8 @@ function embedTokens(): Uint8Array {
 
 /** Patchify (reshape + transpose) and a linear projection: [b, n, 3, 32, 32] -> [b * n, 16, D]. */
 function visionEncoder(): Uint8Array {
-  const g = TINY.imageSize / TINY.patch, pd = 3 * TINY.patch * TINY.patch;
+  const g = TINY.imageSize / TINY.patch,
+    pd = 3 * TINY.patch * TINY.patch;
   return encodeModel({
     name: 'vision_encoder',
     nodes: [
@@ -123,7 +142,8 @@ function decoder(): Uint8Array {
   const { hidden: D, heads: H, headDim: hd, ffn } = TINY;
   const n: OnnxNode[] = [];
   const op = (o: string, inputs: string[], out: string, attrs?: OnnxNode['attrs']) => n.push({ op: o, inputs, outputs: [out], attrs });
-  const ln = (x: string, p: string, out: string) => op('LayerNormalization', [x, `${p}.weight`, `${p}.bias`], out, { axis: -1, epsilon: { float: 1e-5 } });
+  const ln = (x: string, p: string, out: string) =>
+    op('LayerNormalization', [x, `${p}.weight`, `${p}.bias`], out, { axis: -1, epsilon: { float: 1e-5 } });
   const heads = (x: string, out: string) => {
     op('Reshape', [x, 'shape_bshd'], `${out}_4`);
     op('Transpose', [`${out}_4`], out, { perm: [0, 2, 1, 3] });
@@ -170,22 +190,33 @@ function decoder(): Uint8Array {
   op('Add', ['x1', 'mlp'], 'x2');
   ln('x2', 'lnf', 'hf');
   op('MatMul', ['hf', 'lm_head.weight'], 'logits');
-  const past = (kind: string) => ({ name: `past_key_values.0.${kind}`, type: 'float' as const, dims: ['batch_size', H, 'past_sequence_length', hd] });
-  const present = (kind: string) => ({ name: `present.0.${kind}`, type: 'float' as const, dims: ['batch_size', H, 'total_sequence_length', hd] });
+  const past = (kind: string) => ({
+    name: `past_key_values.0.${kind}`,
+    type: 'float' as const,
+    dims: ['batch_size', H, 'past_sequence_length', hd],
+  });
+  const present = (kind: string) => ({
+    name: `present.0.${kind}`,
+    type: 'float' as const,
+    dims: ['batch_size', H, 'total_sequence_length', hd],
+  });
   return encodeModel({
     name: 'decoder_model_merged',
     nodes: n,
     initializers: [
       weights('pos.weight', [TINY.positions, D], 0.5, 10),
-      filled('ln1.weight', [D], 1), filled('ln1.bias', [D], 0),
+      filled('ln1.weight', [D], 1),
+      filled('ln1.bias', [D], 0),
       weights('q.weight', [D, D], 2 / Math.sqrt(D), 11),
       weights('k.weight', [D, D], 2 / Math.sqrt(D), 12),
       weights('v.weight', [D, D], 2 / Math.sqrt(D), 13),
       weights('o.weight', [D, D], 1 / Math.sqrt(D), 14),
-      filled('ln2.weight', [D], 1), filled('ln2.bias', [D], 0),
+      filled('ln2.weight', [D], 1),
+      filled('ln2.bias', [D], 0),
       weights('up.weight', [D, ffn], 2 / Math.sqrt(D), 15),
       weights('down.weight', [ffn, D], 1 / Math.sqrt(ffn), 16),
-      filled('lnf.weight', [D], 1), filled('lnf.bias', [D], 0),
+      filled('lnf.weight', [D], 1),
+      filled('lnf.bias', [D], 0),
       // Large enough that logits are spread (a few nats): greedy picks are far from ties on any backend.
       weights('lm_head.weight', [D, VOCAB], 1.5, 17),
       i64('shape_bshd', [4], [0, 0, H, hd]),
@@ -213,7 +244,9 @@ function decoder(): Uint8Array {
 /** Every file of the model folder, by its path inside the folder. */
 export function tinyIdefics3Files(): Map<string, Uint8Array | string> {
   const json = (o: object) => JSON.stringify(o, null, 2) + '\n';
-  const eos = tokenId('<end_of_utterance>'), bos = tokenId('<|im_start|>'), pad = tokenId('<|im_end|>');
+  const eos = tokenId('<end_of_utterance>'),
+    bos = tokenId('<|im_start|>'),
+    pad = tokenId('<|im_end|>');
   const text = {
     model_type: 'llama',
     hidden_size: TINY.hidden,
@@ -229,50 +262,62 @@ export function tinyIdefics3Files(): Map<string, Uint8Array | string> {
     pad_token_id: pad,
   };
   return new Map<string, Uint8Array | string>([
-    ['config.json', json({
-      architectures: ['Idefics3ForConditionalGeneration'],
-      model_type: 'idefics3',
-      image_token_id: tokenId('<image>'),
-      scale_factor: 1,
-      vocab_size: VOCAB,
-      bos_token_id: bos,
-      eos_token_id: eos,
-      pad_token_id: pad,
-      text_config: text,
-      vision_config: { model_type: 'idefics3_vision', hidden_size: TINY.hidden, image_size: TINY.imageSize, patch_size: TINY.patch },
-      'transformers.js_config': { dtype: 'fp32' },
-      _comment: 'A tiny idefics3-format model with random weights, made by scripts/hub/tinyIdefics3.ts for offline tests.',
-    })],
+    [
+      'config.json',
+      json({
+        architectures: ['Idefics3ForConditionalGeneration'],
+        model_type: 'idefics3',
+        image_token_id: tokenId('<image>'),
+        scale_factor: 1,
+        vocab_size: VOCAB,
+        bos_token_id: bos,
+        eos_token_id: eos,
+        pad_token_id: pad,
+        text_config: text,
+        vision_config: { model_type: 'idefics3_vision', hidden_size: TINY.hidden, image_size: TINY.imageSize, patch_size: TINY.patch },
+        'transformers.js_config': { dtype: 'fp32' },
+        _comment: 'A tiny idefics3-format model with random weights, made by scripts/hub/tinyIdefics3.ts for offline tests.',
+      }),
+    ],
     ['generation_config.json', json({ bos_token_id: bos, eos_token_id: eos, pad_token_id: pad })],
-    ['preprocessor_config.json', json({
-      image_processor_type: 'Idefics3ImageProcessor',
-      processor_class: 'Idefics3Processor',
-      do_convert_rgb: true,
-      do_resize: true,
-      size: { longest_edge: TINY.imageSize },
-      resample: 1,
-      do_image_splitting: false,
-      max_image_size: { longest_edge: TINY.imageSize },
-      do_rescale: true,
-      rescale_factor: 1 / 255,
-      do_normalize: true,
-      image_mean: [0.5, 0.5, 0.5],
-      image_std: [0.5, 0.5, 0.5],
-      do_pad: false,
-    })],
+    [
+      'preprocessor_config.json',
+      json({
+        image_processor_type: 'Idefics3ImageProcessor',
+        processor_class: 'Idefics3Processor',
+        do_convert_rgb: true,
+        do_resize: true,
+        size: { longest_edge: TINY.imageSize },
+        resample: 1,
+        do_image_splitting: false,
+        max_image_size: { longest_edge: TINY.imageSize },
+        do_rescale: true,
+        rescale_factor: 1 / 255,
+        do_normalize: true,
+        image_mean: [0.5, 0.5, 0.5],
+        image_std: [0.5, 0.5, 0.5],
+        do_pad: false,
+      }),
+    ],
     ['processor_config.json', json({ processor_class: 'Idefics3Processor', image_seq_len: TINY.imageSeqLen })],
-    ['tokenizer_config.json', json({
-      tokenizer_class: 'GPT2Tokenizer',
-      add_bos_token: false,
-      add_prefix_space: false,
-      bos_token: '<|im_start|>',
-      eos_token: '<end_of_utterance>',
-      pad_token: '<|im_end|>',
-      unk_token: '<|endoftext|>',
-      model_max_length: TINY.positions,
-      chat_template: CHAT_TEMPLATE,
-    })],
-    ['special_tokens_map.json', json({ bos_token: '<|im_start|>', eos_token: '<end_of_utterance>', pad_token: '<|im_end|>', unk_token: '<|endoftext|>' })],
+    [
+      'tokenizer_config.json',
+      json({
+        tokenizer_class: 'GPT2Tokenizer',
+        add_bos_token: false,
+        add_prefix_space: false,
+        bos_token: '<|im_start|>',
+        eos_token: '<end_of_utterance>',
+        pad_token: '<|im_end|>',
+        unk_token: '<|endoftext|>',
+        model_max_length: TINY.positions,
+        chat_template: CHAT_TEMPLATE,
+      }),
+    ],
+    [
+      'special_tokens_map.json',
+      json({ bos_token: '<|im_start|>', eos_token: '<end_of_utterance>', pad_token: '<|im_end|>', unk_token: '<|endoftext|>' }),
+    ],
     ['tokenizer.json', json(tokenizerJson())],
     ['onnx/embed_tokens.onnx', embedTokens()],
     ['onnx/vision_encoder.onnx', visionEncoder()],

@@ -89,7 +89,8 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
   const history: { step: number; loss: number }[] = [];
   let lastEval: EvalReport | null = null;
   let stoppedEarly = false;
-  let t0 = performance.now(), tokens = 0;
+  let t0 = performance.now(),
+    tokens = 0;
   let step = start;
   for (; step < o.steps; step++) {
     const examples = Array.from({ length: o.batch }, (_, i) => {
@@ -103,17 +104,24 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
     history.push({ step, loss: r.loss });
     if ((step + 1) % 10 === 0) {
       const dt = (performance.now() - t0) / 1000;
-      await window.reportProgress(`step ${step + 1}/${o.steps} objects<=${knobsAt(step, o).maxObjects} loss ${r.loss.toFixed(4)} grad-norm ${r.gradNorm.toFixed(3)} lr ${lrAt(step, o).toExponential(2)} ${(tokens / dt).toFixed(0)} target tok/s ${(dt / 10).toFixed(2)} s/step`);
+      await window.reportProgress(
+        `step ${step + 1}/${o.steps} objects<=${knobsAt(step, o).maxObjects} loss ${r.loss.toFixed(4)} grad-norm ${r.gradNorm.toFixed(3)} lr ${lrAt(step, o).toExponential(2)} ${(tokens / dt).toFixed(0)} target tok/s ${(dt / 10).toFixed(2)} s/step`,
+      );
       t0 = performance.now();
       tokens = 0;
     }
     if ((step + 1) % o.checkpointEvery === 0) {
-      await window.saveResume(toBase64(encodeCheckpoint(c, new Map([...(await params.toHost()), ...(await opt.toHost())]), { step: String(step + 1) })), step + 1);
+      await window.saveResume(
+        toBase64(encodeCheckpoint(c, new Map([...(await params.toHost()), ...(await opt.toHost())]), { step: String(step + 1) })),
+        step + 1,
+      );
     }
     if ((step + 1) % o.evalEvery === 0) {
       lastEval = await evaluate(model, o.evalSeed, o.evalCount);
       const ov = lastEval.overall;
-      await window.reportProgress(`eval@${step + 1}: answer ${ov.answer_acc.toFixed(3)} desc-exact ${ov.desc_exact.toFixed(3)} f1 ${ov.desc_f1.toFixed(3)} format ${ov.format_ok.toFixed(3)} mi right ${ov.mi_right?.toFixed(3)} wrong ${ov.mi_wrong?.toFixed(3)}`);
+      await window.reportProgress(
+        `eval@${step + 1}: answer ${ov.answer_acc.toFixed(3)} desc-exact ${ov.desc_exact.toFixed(3)} f1 ${ov.desc_f1.toFixed(3)} format ${ov.format_ok.toFixed(3)} mi right ${ov.mi_right?.toFixed(3)} wrong ${ov.mi_wrong?.toFixed(3)}`,
+      );
       if (o.stopAt && step + 1 >= o.minSteps && ov.answer_acc >= o.stopAt.answerAcc && ov.desc_exact >= o.stopAt.descExact) {
         stoppedEarly = true;
         step++;

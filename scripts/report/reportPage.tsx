@@ -46,13 +46,31 @@ function Report({ curves, title, floor }: { curves: ArmCurve[]; title: string; f
             <h3 style={{ margin: '4px 0', fontSize: 14, fontWeight: 600 }}>{p.title}</h3>
             <LineChart width={530} height={260} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
               <CartesianGrid stroke="#e5e7eb" />
-              <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => (p.x === 'cumTokens' && v >= 1000 ? `${(v / 1000).toFixed(0)}k` : String(v))} />
+              <XAxis
+                dataKey="x"
+                type="number"
+                domain={['dataMin', 'dataMax']}
+                tickFormatter={(v: number) => (p.x === 'cumTokens' && v >= 1000 ? `${(v / 1000).toFixed(0)}k` : String(v))}
+              />
               <YAxis
-                domain={p.y === 'rewardBlind' ? [0, 'auto'] : p.floor ? [(lo: number) => Math.floor(Math.min(lo, floor) * 20) / 20, 'auto'] : ['auto', 'auto']}
+                domain={
+                  p.y === 'rewardBlind'
+                    ? [0, 'auto']
+                    : p.floor
+                      ? [(lo: number) => Math.floor(Math.min(lo, floor) * 20) / 20, 'auto']
+                      : ['auto', 'auto']
+                }
                 tickFormatter={(v: number) => v.toFixed(2)}
               />
               <Legend />
-              {p.floor && <ReferenceLine y={floor} stroke="#6b7280" strokeDasharray="4 4" label={{ value: 'blind floor', position: 'insideBottomRight', fontSize: 11 }} />}
+              {p.floor && (
+                <ReferenceLine
+                  y={floor}
+                  stroke="#6b7280"
+                  strokeDasharray="4 4"
+                  label={{ value: 'blind floor', position: 'insideBottomRight', fontSize: 11 }}
+                />
+              )}
               {curves.map((c, i) => (
                 <Line
                   key={c.arm}

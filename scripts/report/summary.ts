@@ -49,7 +49,8 @@ function stat(xs: readonly number[]): Stat {
   return { mean: m, sd: n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1)) : 0 };
 }
 
-const finite = (xs: readonly (number | null | undefined)[]): number[] => xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+const finite = (xs: readonly (number | null | undefined)[]): number[] =>
+  xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
 
 /** Mean of a per-step metric over a run's steps, skipping steps where it is undefined. */
 const runMean = (steps: readonly StepMetrics[], f: (s: StepMetrics) => number | null | undefined): number => {
@@ -94,17 +95,25 @@ const pm = (s: Stat, digits: number, scale = 1) =>
 
 /** Difference from the warm start in points, ± its standard error over seeds (the held-out set is shared). */
 const delta = (s: Stat, n: number, base: number | undefined) =>
-  base === undefined || !Number.isFinite(s.mean) ? '–' : `${((s.mean - base) * 100 >= 0 ? '+' : '')}${((s.mean - base) * 100).toFixed(1)} ± ${((s.sd / Math.sqrt(n)) * 100).toFixed(1)}`;
+  base === undefined || !Number.isFinite(s.mean)
+    ? '–'
+    : `${(s.mean - base) * 100 >= 0 ? '+' : ''}${((s.mean - base) * 100).toFixed(1)} ± ${((s.sd / Math.sqrt(n)) * 100).toFixed(1)}`;
 
 /** The README table. `baseline` is the warm start's held-out figures (step 0). */
 export function markdownTable(rows: readonly ArmSummary[], baseline?: { answer: number; perception: number }): string {
-  const head = '| arm | seeds | held-out answer % | vs warm start (pts ± SE) | held-out perception % | vs warm start (pts ± SE) | reward-blind % | lucky guesses / step | MI AUC | generated tok / step | complete traj. / step | wall s / step | zero-std groups % |';
+  const head =
+    '| arm | seeds | held-out answer % | vs warm start (pts ± SE) | held-out perception % | vs warm start (pts ± SE) | reward-blind % | lucky guesses / step | MI AUC | generated tok / step | complete traj. / step | wall s / step | zero-std groups % |';
   const sep = '|' + ' --- |'.repeat(13);
   const lines = [head, sep];
-  if (baseline) lines.push(`| warm start (step 0) | – | ${(baseline.answer * 100).toFixed(1)} | – | ${(baseline.perception * 100).toFixed(1)} | – | – | – | – | – | – | – | – |`);
+  if (baseline)
+    lines.push(
+      `| warm start (step 0) | – | ${(baseline.answer * 100).toFixed(1)} | – | ${(baseline.perception * 100).toFixed(1)} | – | – | – | – | – | – | – | – |`,
+    );
   for (const r of rows) {
     const n = r.seeds.length;
-    lines.push(`| ${r.arm} | ${n} | ${pm(r.heldoutAnswer, 1, 100)} | ${delta(r.heldoutAnswer, n, baseline?.answer)} | ${pm(r.heldoutPerception, 1, 100)} | ${delta(r.heldoutPerception, n, baseline?.perception)} | ${pm(r.rewardBlind, 1, 100)} | ${pm(r.luckyGuesses, 1)} | ${pm(r.miAuc, 3)} | ${pm(r.generatedTokens, 0)} | ${pm(r.completeTrajectories, 0)} | ${pm(r.stepSeconds, 1)} | ${pm(r.zeroStd, 0, 100)} |`);
+    lines.push(
+      `| ${r.arm} | ${n} | ${pm(r.heldoutAnswer, 1, 100)} | ${delta(r.heldoutAnswer, n, baseline?.answer)} | ${pm(r.heldoutPerception, 1, 100)} | ${delta(r.heldoutPerception, n, baseline?.perception)} | ${pm(r.rewardBlind, 1, 100)} | ${pm(r.luckyGuesses, 1)} | ${pm(r.miAuc, 3)} | ${pm(r.generatedTokens, 0)} | ${pm(r.completeTrajectories, 0)} | ${pm(r.stepSeconds, 1)} | ${pm(r.zeroStd, 0, 100)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -123,7 +132,9 @@ export function curves(files: readonly ExperimentFile[], baseline?: { answer: nu
       const v = finite(xs);
       return v.length === xs.length && v.length ? mean(v) : undefined;
     };
-    const points: ArmCurve['points'] = baseline ? [{ step: 0, cumTokens: 0, heldoutAnswer: baseline.answer, heldoutPerception: baseline.perception, rewardBlind: NaN }] : [];
+    const points: ArmCurve['points'] = baseline
+      ? [{ step: 0, cumTokens: 0, heldoutAnswer: baseline.answer, heldoutPerception: baseline.perception, rewardBlind: NaN }]
+      : [];
     let cum = 0;
     for (let i = 0; i < n; i++) {
       const at = runs.map((r) => r.steps[i]);

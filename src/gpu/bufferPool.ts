@@ -63,8 +63,14 @@ export class BufferPool {
   }
 
   stats(): PoolStats {
-    let idle = 0, idleBytes = 0, liveBytes = 0;
-    for (const list of this.free.values()) for (const b of list) { idle++; idleBytes += b.size; }
+    let idle = 0,
+      idleBytes = 0,
+      liveBytes = 0;
+    for (const list of this.free.values())
+      for (const b of list) {
+        idle++;
+        idleBytes += b.size;
+      }
     for (const b of this.live) liveBytes += b.size;
     return { live: this.live.size, liveBytes, idle, idleBytes, created: this.created, reused: this.reused };
   }

@@ -88,7 +88,9 @@ export class GpuContext {
   /** A placeholder for binding i that an entry point does not use; one per binding, so no two alias. */
   private placeholder(i: number): GPUBuffer {
     while (this.dummies.length <= i) {
-      this.dummies.push(this.device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE, label: `unused-binding-${this.dummies.length + 1}` }));
+      this.dummies.push(
+        this.device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE, label: `unused-binding-${this.dummies.length + 1}` }),
+      );
     }
     return this.dummies[i];
   }
@@ -108,9 +110,12 @@ export class GpuContext {
 
   /** Records one dispatch of a declared kernel's entry point. */
   run<U extends string, B extends string, E extends string>(k: Kernel<U, B, E>, entry: E, a: RunArgs<U, B>): void {
-    const groups = 'grid' in a.size ? a.size.grid
-      : 'threads' in a.size ? grid1D(a.size.threads, workgroupThreads(k, entry))
-      : grid1D(a.size.workgroups, 1);
+    const groups =
+      'grid' in a.size
+        ? a.size.grid
+        : 'threads' in a.size
+          ? grid1D(a.size.threads, workgroupThreads(k, entry))
+          : grid1D(a.size.workgroups, 1);
     if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
     for (const name of Object.keys(a.buffers)) {
       if (!(name in k.bindings)) throw new Error(`${k.name}: no binding named '${name}'`);
@@ -120,7 +125,12 @@ export class GpuContext {
     const pipeline = this.pipelines.get(k, entry, a.constants ?? {});
     const entries: GPUBindGroupEntry[] = [];
     if (hasUniforms) {
-      const packed = new Uint8Array(packUniforms(k.uniformOrder.map((f) => k.uniforms[f]), k.uniformOrder.map((f) => a.uniforms[f])));
+      const packed = new Uint8Array(
+        packUniforms(
+          k.uniformOrder.map((f) => k.uniforms[f]),
+          k.uniformOrder.map((f) => a.uniforms[f]),
+        ),
+      );
       if (packed.byteLength > UNIFORM_SLOT) throw new Error(`${k.name}: uniform struct over ${UNIFORM_SLOT} bytes`);
       const off = this.uniformCount * UNIFORM_SLOT;
       this.uniformData.set(packed, off);

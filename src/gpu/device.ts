@@ -11,9 +11,7 @@ export interface AdapterReport {
   limits: Record<string, number>;
 }
 
-export type WebGpuProbe =
-  | { ok: true; report: AdapterReport }
-  | { ok: false; reason: string; advice: string };
+export type WebGpuProbe = { ok: true; report: AdapterReport } | { ok: false; reason: string; advice: string };
 
 const REPORTED_LIMITS = [
   'maxBufferSize',
@@ -91,7 +89,12 @@ export async function acquireDevice(): Promise<AcquiredDevice> {
   const r = await requestAdapter();
   if ('reason' in r) throw new WebGpuUnavailableError(r.reason);
   const { adapter } = r;
-  const want = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize'] as const;
+  const want = [
+    'maxBufferSize',
+    'maxStorageBufferBindingSize',
+    'maxStorageBuffersPerShaderStage',
+    'maxComputeWorkgroupStorageSize',
+  ] as const;
   const requiredLimits: Record<string, number> = {};
   for (const k of want) requiredLimits[k] = Number(adapter.limits[k]);
   const requiredFeatures: GPUFeatureName[] = [];

@@ -38,8 +38,7 @@ export interface KernelDecl<U extends string, B extends string, E extends string
   readonly body: string;
 }
 
-export interface Kernel<U extends string = string, B extends string = string, E extends string = string>
-  extends KernelDecl<U, B, E> {
+export interface Kernel<U extends string = string, B extends string = string, E extends string = string> extends KernelDecl<U, B, E> {
   /** The whole program: generated header, prelude, body. */
   readonly code: string;
   readonly uniformOrder: readonly U[];
@@ -101,7 +100,10 @@ export function defineKernel<U extends string, B extends string, E extends strin
 }
 
 /** The pipeline constants that set an entry point's workgroup size. */
-export function workgroupConstants(decl: { readonly entryPoints: Readonly<Record<string, EntryDecl>> }, entry: string): Record<string, number> {
+export function workgroupConstants(
+  decl: { readonly entryPoints: Readonly<Record<string, EntryDecl>> },
+  entry: string,
+): Record<string, number> {
   const e = decl.entryPoints[entry];
   if (!e) throw new Error(`no entry point '${entry}'`);
   return typeof e.workgroupSize === 'number' ? { WG: e.workgroupSize } : { WG_X: e.workgroupSize[0], WG_Y: e.workgroupSize[1] };

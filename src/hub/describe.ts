@@ -32,10 +32,12 @@ function idsBatch(rows: number[][], pad: number): { input_ids: Tensor; attention
   const L = Math.max(...rows.map((r) => r.length));
   const ids = new BigInt64Array(rows.length * L).fill(BigInt(pad));
   const mask = new BigInt64Array(rows.length * L);
-  rows.forEach((r, b) => r.forEach((t, j) => {
-    ids[b * L + j] = BigInt(t);
-    mask[b * L + j] = 1n;
-  }));
+  rows.forEach((r, b) =>
+    r.forEach((t, j) => {
+      ids[b * L + j] = BigInt(t);
+      mask[b * L + j] = 1n;
+    }),
+  );
   return { input_ids: new Tensor('int64', ids, [rows.length, L]), attention_mask: new Tensor('int64', mask, [rows.length, L]) };
 }
 
@@ -77,9 +79,16 @@ function cutAtEos(ids: number[], eos: readonly number[]): Sample {
 }
 
 /** N descriptions sampled at the settings' temperature from the full distribution (no top-k), reproducible by seed; temperature 0 is greedy. */
-export async function presample(hm: LoadedHubModel, p: PromptInputs, s: Pick<HubSettings, 'N' | 'seed' | 'temperature' | 'maxTokens'>): Promise<Sample[]> {
+export async function presample(
+  hm: LoadedHubModel,
+  p: PromptInputs,
+  s: Pick<HubSettings, 'N' | 'seed' | 'temperature' | 'maxTokens'>,
+): Promise<Sample[]> {
   random.seed(s.seed);
-  const batch = idsBatch(Array.from({ length: s.N }, () => p.ids), hm.padId);
+  const batch = idsBatch(
+    Array.from({ length: s.N }, () => p.ids),
+    hm.padId,
+  );
   const out = (await hm.model.generate({
     ...batch,
     ...repeatFeeds(p.image, s.N),
@@ -90,13 +99,21 @@ export async function presample(hm: LoadedHubModel, p: PromptInputs, s: Pick<Hub
     eos_token_id: hm.eosIds,
     pad_token_id: hm.padId,
   } as never)) as Tensor;
-  const L = out.dims[1], all = toNumbers(out);
+  const L = out.dims[1],
+    all = toNumbers(out);
   return Array.from({ length: s.N }, (_, b) => cutAtEos(all.slice(b * L + p.ids.length, (b + 1) * L), hm.eosIds));
 }
 
 /** Greedy tokens after the prompt (the check that Node and the browser agree). */
 export async function greedy(hm: LoadedHubModel, p: PromptInputs, maxTokens: number): Promise<number[]> {
-  const out = (await hm.model.generate({ ...idsBatch([p.ids], hm.padId), ...p.image, do_sample: false, max_new_tokens: maxTokens, eos_token_id: hm.eosIds, pad_token_id: hm.padId } as never)) as Tensor;
+  const out = (await hm.model.generate({
+    ...idsBatch([p.ids], hm.padId),
+    ...p.image,
+    do_sample: false,
+    max_new_tokens: maxTokens,
+    eos_token_id: hm.eosIds,
+    pad_token_id: hm.padId,
+  } as never)) as Tensor;
   return toNumbers(out).slice(p.ids.length);
 }
 
@@ -194,7 +211,14 @@ export function topK(scores: readonly number[], k: number): Set<number> {
 export async function answer(hm: LoadedHubModel, p: PromptInputs, desc: number[], question: string, maxTokens: number): Promise<string> {
   const tail = encode(hm, `<end_of_utterance>\nUser: ${question}<end_of_utterance>\nAssistant:`);
   const ids = [...p.ids, ...desc, ...tail];
-  const out = (await hm.model.generate({ ...idsBatch([ids], hm.padId), ...p.image, do_sample: false, max_new_tokens: maxTokens, eos_token_id: hm.eosIds, pad_token_id: hm.padId } as never)) as Tensor;
+  const out = (await hm.model.generate({
+    ...idsBatch([ids], hm.padId),
+    ...p.image,
+    do_sample: false,
+    max_new_tokens: maxTokens,
+    eos_token_id: hm.eosIds,
+    pad_token_id: hm.padId,
+  } as never)) as Tensor;
   return decode(hm, cutAtEos(toNumbers(out).slice(ids.length), hm.eosIds).ids);
 }
 

@@ -29,8 +29,14 @@ function writeModel(dir: string, edit?: (files: Map<string, Uint8Array | string>
 
 /** A deterministic 40 x 48 RGB test image. */
 function image(seed = 1): RawImage {
-  const w = 48, h = 40;
-  return new RawImage(Uint8ClampedArray.from({ length: w * h * 3 }, (_, i) => (i * 37 + seed * 101) % 256), w, h, 3);
+  const w = 48,
+    h = 40;
+  return new RawImage(
+    Uint8ClampedArray.from({ length: w * h * 3 }, (_, i) => (i * 37 + seed * 101) % 256),
+    w,
+    h,
+    3,
+  );
 }
 
 beforeAll(async () => {
@@ -106,7 +112,8 @@ describe('hub model, offline', () => {
 
   it('the scores of a description do not depend on the other, longer rows of its batch', async () => {
     const p = await promptInputs(hm, image(), 'Describe the image.');
-    const short = [5, 6, 7], long = [10, 11, 12, 13, 14, 15, 16, 17];
+    const short = [5, 6, 7],
+      long = [10, 11, 12, 13, 14, 15, 16, 17];
     const alone = descLogProbs(await teacherForced(hm, p.ids, p.image, [short]), [short]);
     const batched = descLogProbs(await teacherForced(hm, p.ids, p.image, [long, short]), [long, short]);
     alone[0].forEach((x, j) => expect(batched[1][j]).toBeCloseTo(x, 4));
@@ -155,7 +162,9 @@ describe('hub model, bad input', () => {
   it('a server that answers every file with its index page gets "missing a file", not a JSON parse error', async () => {
     setBaseFetch(async () => new Response('<!doctype html><html></html>', { status: 200, headers: { 'content-type': 'text/html' } }));
     try {
-      await expect(loadHubModel('http://127.0.0.1:9/models/none/', { device: 'cpu' })).rejects.toThrow(/missing a file: none\/config\.json|missing a file: config\.json/);
+      await expect(loadHubModel('http://127.0.0.1:9/models/none/', { device: 'cpu' })).rejects.toThrow(
+        /missing a file: none\/config\.json|missing a file: config\.json/,
+      );
     } finally {
       setBaseFetch(async (input) => {
         fetchCalls.push(String(input));
@@ -166,7 +175,11 @@ describe('hub model, bad input', () => {
 
   it('hub ids and folder URLs are told apart', () => {
     expect(resolveSource('HuggingFaceTB/SmolVLM-256M-Instruct')).toEqual({ kind: 'hub', id: 'HuggingFaceTB/SmolVLM-256M-Instruct' });
-    expect(resolveSource('./models/tiny-idefics3/', 'http://h/app/')).toMatchObject({ kind: 'folder', root: 'http://h/app/models/', name: 'tiny-idefics3' });
+    expect(resolveSource('./models/tiny-idefics3/', 'http://h/app/')).toMatchObject({
+      kind: 'folder',
+      root: 'http://h/app/models/',
+      name: 'tiny-idefics3',
+    });
     expect(() => resolveSource('notafolder', 'http://h/app/')).toThrow(/not a hub model id/);
     expect(resolveSource('public/models/tiny/')).toMatchObject({ kind: 'folder', root: 'public/models/', name: 'tiny' });
   });
@@ -181,7 +194,8 @@ describe('hub model, bad input', () => {
 
 describe('one Real VLM run on the CPU', () => {
   it('ranks by the chosen aggregate, keeps k, answers the kept ones, and exports what it used', async () => {
-    const w = 20, h = 16;
+    const w = 20,
+      h = 16;
     const rgba = Uint8ClampedArray.from({ length: w * h * 4 }, (_, i) => (i * 13) % 256);
     const s = { ...DEFAULT_HUB_SETTINGS, model: 'tiny', N: 5, k: 2, seed: 4, maxTokens: 8, question: 'What colour?', answerTokens: 4 };
     const r = await runHub(hm, 'tiny', { width: w, height: h, rgba }, s, {});

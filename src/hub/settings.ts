@@ -24,7 +24,11 @@ const hubSettingsSchema = z.object({
   question: z.string().max(2000),
   N: z.number().int().min(1).max(32),
   k: z.number().int().min(1).max(32),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   /** 0: greedy (every description is the same; the check that two runtimes agree). */
   temperature: z.number().min(0).max(5),
   maxTokens: z.number().int().min(1).max(256),

@@ -5,13 +5,33 @@ import type { Backend, Tensor } from '../backend/backend';
 import { linear, linearBackward } from './linear';
 
 export interface BlockWeights {
-  ln1w: Tensor; ln1b: Tensor; qkvw: Tensor; qkvb: Tensor; projw: Tensor; projb: Tensor;
-  ln2w: Tensor; ln2b: Tensor; fcw: Tensor; fcb: Tensor; fcprojw: Tensor; fcprojb: Tensor;
+  ln1w: Tensor;
+  ln1b: Tensor;
+  qkvw: Tensor;
+  qkvb: Tensor;
+  projw: Tensor;
+  projb: Tensor;
+  ln2w: Tensor;
+  ln2b: Tensor;
+  fcw: Tensor;
+  fcb: Tensor;
+  fcprojw: Tensor;
+  fcprojb: Tensor;
 }
 
 const FIELDS: [keyof BlockWeights, string][] = [
-  ['ln1w', 'ln1.w'], ['ln1b', 'ln1.b'], ['qkvw', 'qkv.w'], ['qkvb', 'qkv.b'], ['projw', 'proj.w'], ['projb', 'proj.b'],
-  ['ln2w', 'ln2.w'], ['ln2b', 'ln2.b'], ['fcw', 'fc.w'], ['fcb', 'fc.b'], ['fcprojw', 'fcproj.w'], ['fcprojb', 'fcproj.b'],
+  ['ln1w', 'ln1.w'],
+  ['ln1b', 'ln1.b'],
+  ['qkvw', 'qkv.w'],
+  ['qkvb', 'qkv.b'],
+  ['projw', 'proj.w'],
+  ['projb', 'proj.b'],
+  ['ln2w', 'ln2.w'],
+  ['ln2b', 'ln2.b'],
+  ['fcw', 'fc.w'],
+  ['fcb', 'fc.b'],
+  ['fcprojw', 'fcproj.w'],
+  ['fcprojb', 'fcproj.b'],
 ];
 
 /** The block's tensors out of a by-name map (parameters or their gradients). */
@@ -31,28 +51,57 @@ export interface BlockDims {
 
 /** What the backward pass needs, kept per block. */
 export interface BlockActs {
-  ln1: Tensor; ln1Mean: Tensor; ln1Rstd: Tensor; qkv: Tensor; att: Tensor; attOut: Tensor; res1: Tensor;
-  ln2: Tensor; ln2Mean: Tensor; ln2Rstd: Tensor; fc: Tensor; gelu: Tensor; res2: Tensor;
+  ln1: Tensor;
+  ln1Mean: Tensor;
+  ln1Rstd: Tensor;
+  qkv: Tensor;
+  att: Tensor;
+  attOut: Tensor;
+  res1: Tensor;
+  ln2: Tensor;
+  ln2Mean: Tensor;
+  ln2Rstd: Tensor;
+  fc: Tensor;
+  gelu: Tensor;
+  res2: Tensor;
 }
 
 /** Scratch shared by the blocks of one stack during backward. */
 export interface BlockScratch {
-  dln: Tensor; dqkv: Tensor; dattOut: Tensor; dgelu: Tensor; dfc: Tensor; dpre: Tensor;
+  dln: Tensor;
+  dqkv: Tensor;
+  dattOut: Tensor;
+  dgelu: Tensor;
+  dfc: Tensor;
+  dpre: Tensor;
 }
 
 export function allocBlockActs(be: Backend, N: number, C: number, hidden: number, attSize: number): BlockActs {
   return {
-    ln1: be.zeros([N, C]), ln1Mean: be.zeros([N]), ln1Rstd: be.zeros([N]), qkv: be.zeros([N, 3 * C]),
-    att: be.zeros([attSize]), attOut: be.zeros([N, C]), res1: be.zeros([N, C]),
-    ln2: be.zeros([N, C]), ln2Mean: be.zeros([N]), ln2Rstd: be.zeros([N]), fc: be.zeros([N, hidden]),
-    gelu: be.zeros([N, hidden]), res2: be.zeros([N, C]),
+    ln1: be.zeros([N, C]),
+    ln1Mean: be.zeros([N]),
+    ln1Rstd: be.zeros([N]),
+    qkv: be.zeros([N, 3 * C]),
+    att: be.zeros([attSize]),
+    attOut: be.zeros([N, C]),
+    res1: be.zeros([N, C]),
+    ln2: be.zeros([N, C]),
+    ln2Mean: be.zeros([N]),
+    ln2Rstd: be.zeros([N]),
+    fc: be.zeros([N, hidden]),
+    gelu: be.zeros([N, hidden]),
+    res2: be.zeros([N, C]),
   };
 }
 
 export function allocBlockScratch(be: Backend, N: number, C: number, hidden: number, attSize: number): BlockScratch {
   return {
-    dln: be.zeros([N, C]), dqkv: be.zeros([N, 3 * C]), dattOut: be.zeros([N, C]),
-    dgelu: be.zeros([N, hidden]), dfc: be.zeros([N, hidden]), dpre: be.zeros([attSize]),
+    dln: be.zeros([N, C]),
+    dqkv: be.zeros([N, 3 * C]),
+    dattOut: be.zeros([N, C]),
+    dgelu: be.zeros([N, hidden]),
+    dfc: be.zeros([N, hidden]),
+    dpre: be.zeros([attSize]),
   };
 }
 
@@ -62,7 +111,8 @@ export function freeAll(be: Backend, o: object): void {
 
 /** Forward; the output is a.res2. */
 export function blockForward(be: Backend, w: BlockWeights, a: BlockActs, x: Tensor, prefix: Tensor, d: BlockDims): void {
-  const N = d.B * d.T, C = d.C;
+  const N = d.B * d.T,
+    C = d.C;
   be.layerNorm(a.ln1, a.ln1Mean, a.ln1Rstd, x, w.ln1w, w.ln1b, N, C);
   linear(be, a.qkv, a.ln1, w.qkvw, w.qkvb, N, C, 3 * C);
   be.attention(a.attOut, a.att, a.qkv, prefix, { B: d.B, T: d.T, C, nHead: d.nHead });
@@ -80,9 +130,18 @@ export function blockForward(be: Backend, w: BlockWeights, a: BlockActs, x: Tens
  * gradients accumulate into g.
  */
 export function blockBackward(
-  be: Backend, w: BlockWeights, g: BlockWeights, a: BlockActs, x: Tensor, dres: Tensor, s: BlockScratch, d: BlockDims,
+  be: Backend,
+  w: BlockWeights,
+  g: BlockWeights,
+  a: BlockActs,
+  x: Tensor,
+  dres: Tensor,
+  s: BlockScratch,
+  d: BlockDims,
 ): void {
-  const N = d.B * d.T, C = d.C, H = d.hidden;
+  const N = d.B * d.T,
+    C = d.C,
+    H = d.hidden;
   linearBackward(be, s.dgelu, g.fcprojw, g.fcprojb, dres, a.gelu, w.fcprojw, N, H, C);
   be.fill(s.dfc, 0);
   be.geluBackward(s.dfc, a.fc, s.dgelu);

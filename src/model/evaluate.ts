@@ -64,7 +64,8 @@ async function descriptionMI(model: TinyVLM, rows: readonly SeqRow[], images: re
 function summarize(xs: Scored[]): EvalSummary {
   const n = xs.length;
   const mean = (f: (x: Scored) => number, ys = xs) => (ys.length ? ys.reduce((s, x) => s + f(x), 0) / ys.length : null);
-  const right = xs.filter((x) => x.exact), wrong = xs.filter((x) => !x.exact);
+  const right = xs.filter((x) => x.exact),
+    wrong = xs.filter((x) => !x.exact);
   const freq = new Map<string, number>();
   for (const x of xs) {
     const k = `${x.problem.family}|${x.problem.answer}`;
@@ -95,17 +96,32 @@ function summarize(xs: Scored[]): EvalSummary {
 }
 
 export async function evaluate(
-  model: TinyVLM, seed: number, count: number,
+  model: TinyVLM,
+  seed: number,
+  count: number,
   opts: { batch?: number; onProgress?: (done: number) => void } = {},
 ): Promise<EvalReport> {
-  const c = model.config, batch = opts.batch ?? 32;
+  const c = model.config,
+    batch = opts.batch ?? 32;
   const scored: Scored[] = [];
   for (let start = 0; start < count; start += batch) {
     const problems = Array.from({ length: Math.min(batch, count - start) }, (_, i) => generateProblem(seed, start + i));
     const { rows, images } = collate(problems.map((p) => problemExample(p, c)));
-    const gen = await generate(model, rows, images, rows.map((_, i) => start + i), {
-      maxNew: 72, stopToken: ANS_END, temperature: 0, topP: 1, seed, stream: 0, step: 0,
-    });
+    const gen = await generate(
+      model,
+      rows,
+      images,
+      rows.map((_, i) => start + i),
+      {
+        maxNew: 72,
+        stopToken: ANS_END,
+        temperature: 0,
+        topP: 1,
+        seed,
+        stream: 0,
+        step: 0,
+      },
+    );
     const descLens = gen.tokens.map((t) => {
       const i = t.indexOf(DESC_END);
       return i < 0 ? t.length : i;
@@ -114,7 +130,15 @@ export async function evaluate(
     const mi = await descriptionMI(model, descRows, images);
     problems.forEach((p, b) => {
       const label = labelCompletion(tokenizer.decodeWords(gen.tokens[b]), p);
-      scored.push({ problem: p, answerRight: label.answerRight, exact: label.perceptionRight, f1: label.description.f1, formatOk: label.formatOk, mi: mi[b], attributes: label.description.attributes });
+      scored.push({
+        problem: p,
+        answerRight: label.answerRight,
+        exact: label.perceptionRight,
+        f1: label.description.f1,
+        formatOk: label.formatOk,
+        mi: mi[b],
+        attributes: label.description.attributes,
+      });
     });
     opts.onProgress?.(scored.length);
   }

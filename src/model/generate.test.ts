@@ -37,13 +37,21 @@ describe('generate', () => {
     const o = { maxNew: 6, stopToken: -1, temperature: 1, topP: 1, seed: 9, stream: 3, step: 0, logprobs: true };
     const first = await generate(model, batch, images, [0, 1, 2, 3], { ...o, keepCache: true });
     // cut after d tokens (d = 6: the last sampled token was never fed), then a forced token, then sample
-    const pick = [3, 0, 1], d = [6, 0, 3], FORCED = 5;
+    const pick = [3, 0, 1],
+      d = [6, 0, 3],
+      FORCED = 5;
     const prefix = pick.map((b, j) => [...batch[b].ids, ...first.tokens[b].slice(0, d[j])]);
     const start = prefix.map((p) => p.length - 1);
     const feed = prefix.map((p) => [p[p.length - 1], FORCED]);
     const cont = await continueCached(model, first.cache!, pick, start, feed, [20, 21, 22], { ...o, maxNew: 5 });
     model.freeCache(first.cache!.kv);
-    const fresh = await generate(model, pick.map((b, j) => ({ ...batch[b], ids: [...prefix[j], FORCED] })), images, [20, 21, 22], { ...o, maxNew: 5 });
+    const fresh = await generate(
+      model,
+      pick.map((b, j) => ({ ...batch[b], ids: [...prefix[j], FORCED] })),
+      images,
+      [20, 21, 22],
+      { ...o, maxNew: 5 },
+    );
     expect(cont.tokens).toEqual(fresh.tokens);
     cont.logp!.forEach((row, j) => row.forEach((lp, k) => expect(lp).toBeCloseTo(fresh.logp![j][k], 4)));
     expect(cont.prefillRows).toBe(0);

@@ -39,9 +39,16 @@ export interface Generated {
 }
 
 export async function generate(
-  model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[], o: GenerateOptions,
+  model: TinyVLM,
+  rows: readonly SeqRow[],
+  images: readonly Float32Array[],
+  rowIds: readonly number[],
+  o: GenerateOptions,
 ): Promise<Generated> {
-  const be = model.be, c = model.config, B = rows.length, V = c.vocabSize;
+  const be = model.be,
+    c = model.config,
+    B = rows.length,
+    V = c.vocabSize;
   if (rowIds.length !== B) throw new Error(`generate: ${rowIds.length} row ids for ${B} rows`);
   if (B === 0) return { tokens: [], stopped: [], steps: 0, prefillRows: 0 };
   const Tp = maxLen(rows);
@@ -63,7 +70,10 @@ export async function generate(
     model.copyCacheRows(cache, once, of, Tp);
     model.freeCache(once);
   }
-  const lastIdx = be.fromArray([B], Uint32Array.from(lens, (l, b) => of[b] * Tp + l - 1));
+  const lastIdx = be.fromArray(
+    [B],
+    Uint32Array.from(lens, (l, b) => of[b] * Tp + l - 1),
+  );
   const first = be.zeros([B, V]);
   be.embedding(first, lastIdx, logitsAll, B, V); // gather each row's last-position logits
   freeDecoder(be, dec);
@@ -84,16 +94,25 @@ export async function generate(
  * prefilling that prompt again. The logits differ from a prefill's only by rounding.
  */
 export async function continueCached(
-  model: TinyVLM, from: CachedRows, pick: readonly number[], start: readonly number[], feed: readonly (readonly number[])[],
-  rowIds: readonly number[], o: GenerateOptions,
+  model: TinyVLM,
+  from: CachedRows,
+  pick: readonly number[],
+  start: readonly number[],
+  feed: readonly (readonly number[])[],
+  rowIds: readonly number[],
+  o: GenerateOptions,
 ): Promise<Generated> {
-  const be = model.be, c = model.config, B = pick.length;
-  if (start.length !== B || feed.length !== B || rowIds.length !== B) throw new Error('continueCached: pick, start, feed and rowIds differ in length');
+  const be = model.be,
+    c = model.config,
+    B = pick.length;
+  if (start.length !== B || feed.length !== B || rowIds.length !== B)
+    throw new Error('continueCached: pick, start, feed and rowIds differ in length');
   if (B === 0) return { tokens: [], stopped: [], steps: 0, prefillRows: 0 };
   const F = feed[0].length;
   if (F < 1 || feed.some((f) => f.length !== F)) throw new Error('continueCached: every row feeds the same number (>= 1) of tokens');
   pick.forEach((p, j) => {
-    if (p < 0 || p >= from.kv.B || start[j] < 1 || start[j] > from.kv.Tmax) throw new Error(`continueCached: row ${j} picks cache row ${p} at position ${start[j]}`);
+    if (p < 0 || p >= from.kv.B || start[j] < 1 || start[j] > from.kv.Tmax)
+      throw new Error(`continueCached: row ${j} picks cache row ${p} at position ${start[j]}`);
   });
   const lens = start.map((s0) => s0 + F);
   const Tp = Math.max(...lens);
@@ -101,12 +120,23 @@ export async function continueCached(
   if (maxNew <= 0) throw new Error(`continueCached: ${Tp} tokens leave no room under ${c.maxSeq}`);
   const cache = model.allocCache(B, Tp + maxNew);
   model.copyCacheRows(cache, from.kv, pick, Math.min(Math.max(...start), from.kv.Tmax));
-  const ids = be.zeros([B], 'u32'), pos = be.zeros([B], 'u32'), len = be.zeros([B], 'u32');
+  const ids = be.zeros([B], 'u32'),
+    pos = be.zeros([B], 'u32'),
+    len = be.zeros([B], 'u32');
   let logits: Tensor | null = null;
   for (let f = 0; f < F; f++) {
-    be.write(ids, Uint32Array.from(feed, (t) => t[f]));
-    be.write(pos, Uint32Array.from(start, (s0) => s0 + f));
-    be.write(len, Uint32Array.from(start, (s0) => s0 + f + 1));
+    be.write(
+      ids,
+      Uint32Array.from(feed, (t) => t[f]),
+    );
+    be.write(
+      pos,
+      Uint32Array.from(start, (s0) => s0 + f),
+    );
+    be.write(
+      len,
+      Uint32Array.from(start, (s0) => s0 + f + 1),
+    );
     logits = model.decodeStep(cache, ids, pos, len);
   }
   const first = be.zeros([B, c.vocabSize]);
@@ -126,9 +156,17 @@ export interface CachedRows {
 
 /** Samples from `first` [B, V] on: one token per row per step, each fed back through the cache. */
 async function decodeLoop(
-  model: TinyVLM, cache: KvCache, first: Tensor, lens: readonly number[], rowIds: readonly number[], maxNew: number, o: GenerateOptions,
+  model: TinyVLM,
+  cache: KvCache,
+  first: Tensor,
+  lens: readonly number[],
+  rowIds: readonly number[],
+  maxNew: number,
+  o: GenerateOptions,
 ): Promise<Omit<Generated, 'prefillRows'>> {
-  const be = model.be, B = lens.length, V = model.config.vocabSize;
+  const be = model.be,
+    B = lens.length,
+    V = model.config.vocabSize;
   const ids = be.zeros([B], 'u32');
   const gen = be.zeros([maxNew * B], 'u32');
   const stepLogp = o.logprobs ? be.zeros([B]) : null;
@@ -140,8 +178,20 @@ async function decodeLoop(
   let logits: Tensor = first;
   let steps = 0;
   for (let s = 0; s < maxNew; s++) {
-    be.write(pos, Uint32Array.from(lens, (l) => l + s));
-    be.sample(ids, logits, rowT, pos, B, V, { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step }, stepLogp ?? undefined);
+    be.write(
+      pos,
+      Uint32Array.from(lens, (l) => l + s),
+    );
+    be.sample(
+      ids,
+      logits,
+      rowT,
+      pos,
+      B,
+      V,
+      { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step },
+      stepLogp ?? undefined,
+    );
     be.copy(gen, ids, s * B, 0, B);
     if (stepLogp && genLogp) be.copy(genLogp, stepLogp, s * B, 0, B);
     steps = s + 1;
@@ -150,11 +200,15 @@ async function decodeLoop(
       const sofar = await be.readU32(gen);
       if (allStopped(sofar, B, s + 1, o.stopToken)) break;
     }
-    be.write(len, Uint32Array.from(lens, (l) => l + s + 1));
+    be.write(
+      len,
+      Uint32Array.from(lens, (l) => l + s + 1),
+    );
     logits = model.decodeStep(cache, ids, pos, len);
   }
   const [out, lp] = await Promise.all([be.readU32(gen), genLogp ? be.read(genLogp) : null]);
-  const tokens: number[][] = [], stopped: boolean[] = [];
+  const tokens: number[][] = [],
+    stopped: boolean[] = [];
   for (let b = 0; b < B; b++) {
     const t: number[] = [];
     let done = false;

@@ -22,7 +22,11 @@ export class AdamW {
   private readonly total: Tensor;
   step = 0;
 
-  constructor(readonly be: Backend, readonly params: Params, readonly cfg: AdamWConfig = DEFAULT_ADAMW) {
+  constructor(
+    readonly be: Backend,
+    readonly params: Params,
+    readonly cfg: AdamWConfig = DEFAULT_ADAMW,
+  ) {
     this.m = params.zerosLike();
     this.v = params.zerosLike();
     this.slots = be.zeros([params.specs.length]);
@@ -47,8 +51,13 @@ export class AdamW {
     this.step++;
     for (const s of this.params.specs) {
       this.be.adamw(this.params.get(s.name), grads.get(s.name)!, this.m.get(s.name)!, this.v.get(s.name)!, this.total, 1, {
-        lr, beta1: this.cfg.beta1, beta2: this.cfg.beta2, eps: this.cfg.eps,
-        weightDecay: s.decay ? this.cfg.weightDecay : 0, step: this.step, maxGradNorm: this.cfg.maxGradNorm,
+        lr,
+        beta1: this.cfg.beta1,
+        beta2: this.cfg.beta2,
+        eps: this.cfg.eps,
+        weightDecay: s.decay ? this.cfg.weightDecay : 0,
+        step: this.step,
+        maxGradNorm: this.cfg.maxGradNorm,
       });
     }
   }
@@ -65,7 +74,8 @@ export class AdamW {
 
   restore(tensors: Map<string, Float32Array>, step: number): void {
     for (const s of this.params.specs) {
-      const m = tensors.get(`opt.m.${s.name}`), v = tensors.get(`opt.v.${s.name}`);
+      const m = tensors.get(`opt.m.${s.name}`),
+        v = tensors.get(`opt.v.${s.name}`);
       if (m) this.be.write(this.m.get(s.name)!, m);
       if (v) this.be.write(this.v.get(s.name)!, v);
     }

@@ -58,7 +58,6 @@ export function paramSpecs(c: ModelConfig): ParamSpec[] {
   ];
 }
 
-
 export function countParams(c: ModelConfig): number {
   return paramSpecs(c).reduce((s, p) => s + numel(p.shape), 0);
 }
@@ -83,7 +82,11 @@ export function initParamData(c: ModelConfig, seed: number): Map<string, Float32
 export class Params {
   readonly specs: ParamSpec[];
   readonly tensors = new Map<string, Tensor>();
-  constructor(readonly config: ModelConfig, readonly be: Backend, data: Map<string, Float32Array>) {
+  constructor(
+    readonly config: ModelConfig,
+    readonly be: Backend,
+    data: Map<string, Float32Array>,
+  ) {
     this.specs = paramSpecs(config);
     for (const s of this.specs) {
       const d = data.get(s.name);

@@ -4,7 +4,17 @@
 
 import type { MIScoreParams, Tensor } from '../backend/backend';
 import { patchesPerImage } from './config';
-import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type ImageChoice, type SeqRow } from './inputs';
+import {
+  decoderArrays,
+  freeDecoder,
+  freeEncoder,
+  maxLen,
+  nextTokenTargets,
+  uploadDecoder,
+  uploadImages,
+  type ImageChoice,
+  type SeqRow,
+} from './inputs';
 import type { TinyVLM } from './tinyvlm';
 
 interface ScoredBatch {
@@ -16,12 +26,15 @@ interface ScoredBatch {
 
 /** Log-probabilities of every row's tokens after its prefix, left on the device. */
 function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): ScoredBatch {
-  const be = model.be, c = model.config;
-  const T = maxLen(rows), N = rows.length * T;
+  const be = model.be,
+    c = model.config;
+  const T = maxLen(rows),
+    N = rows.length * T;
   const enc = uploadImages(be, images, c);
   const dec = uploadDecoder(be, decoderArrays(rows, T, c));
   const targets = be.fromArray([N], nextTokenTargets(rows, T));
-  const logprobs = be.zeros([N]), lse = be.zeros([N]);
+  const logprobs = be.zeros([N]),
+    lse = be.zeros([N]);
   const logits = model.forward(enc, dec);
   be.logSoftmaxGather(logprobs, lse, logits, targets, N, c.vocabSize);
   for (const t of [targets, lse]) be.free(t);
@@ -31,7 +44,11 @@ function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly
 }
 
 /** Per row, log p of tokens ids[prefixLen..] (read back to the host). */
-export async function completionLogProbs(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): Promise<Float32Array[]> {
+export async function completionLogProbs(
+  model: TinyVLM,
+  rows: readonly SeqRow[],
+  images: readonly Float32Array[],
+): Promise<Float32Array[]> {
   const s = scoreOnDevice(model, rows, images);
   const all = await model.be.read(s.logprobs);
   s.free();
@@ -55,19 +72,26 @@ export interface MIScores {
  * this same model): the forward then runs the alternatives only.
  */
 export function scoreMI(
-  model: TinyVLM, descRows: readonly SeqRow[], images: readonly Float32Array[], passes: readonly (readonly ImageChoice[][])[],
-  agg: MIScoreParams, realLogp?: readonly (readonly number[])[],
+  model: TinyVLM,
+  descRows: readonly SeqRow[],
+  images: readonly Float32Array[],
+  passes: readonly (readonly ImageChoice[][])[],
+  agg: MIScoreParams,
+  realLogp?: readonly (readonly number[])[],
 ): MIScores {
-  const be = model.be, c = model.config;
+  const be = model.be,
+    c = model.config;
   const alts = passes.flatMap((pass) => descRows.map((r, b) => ({ ...r, images: pass[b] })));
   const all: SeqRow[] = realLogp ? alts : [...descRows, ...alts];
-  const T = maxLen(descRows), B = descRows.length;
+  const T = maxLen(descRows),
+    B = descRows.length;
   let real: Tensor | null = null;
   if (realLogp) {
     const r = new Float32Array(B * T);
     descRows.forEach((row, b) => {
       const n = row.ids.length - row.prefixLen;
-      if (realLogp[b].length < n) throw new Error(`scoreMI: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
+      if (realLogp[b].length < n)
+        throw new Error(`scoreMI: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
       for (let j = 0; j < n; j++) r[b * T + row.prefixLen - 1 + j] = realLogp[b][j];
     });
     real = be.fromArray([B * T], r);
@@ -75,9 +99,16 @@ export function scoreMI(
   const enc = uploadImages(be, images, c);
   const dec = uploadDecoder(be, decoderArrays(all, T, c));
   const ids = be.fromArray([B * T], nextTokenTargets(descRows, T));
-  const start = be.fromArray([B], Uint32Array.from(descRows, (r) => Math.max(0, r.prefixLen - 1)));
-  const len = be.fromArray([B], Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen));
-  const mi = be.zeros([B]), dep = be.zeros([B * T]);
+  const start = be.fromArray(
+    [B],
+    Uint32Array.from(descRows, (r) => Math.max(0, r.prefixLen - 1)),
+  );
+  const len = be.fromArray(
+    [B],
+    Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen),
+  );
+  const mi = be.zeros([B]),
+    dep = be.zeros([B * T]);
   const logits = model.forward(enc, dec);
   be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, passes.length, agg, real ?? undefined);
   for (const t of [ids, start, len, real]) if (t) be.free(t);

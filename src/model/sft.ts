@@ -17,17 +17,24 @@ export interface SftStepResult {
 }
 
 export async function sftStep(model: TinyVLM, opt: AdamW, examples: readonly Example[], lr?: number): Promise<SftStepResult> {
-  const be: Backend = model.be, c = model.config;
+  const be: Backend = model.be,
+    c = model.config;
   const { rows, images } = collate(examples);
   const T = maxLen(rows);
   const enc = uploadImages(be, images, c);
   const dec = uploadDecoder(be, decoderArrays(rows, T, c));
   const targetsHost = nextTokenTargets(rows, T);
   const count = targetsHost.reduce((n, t) => n + (t === IGNORE_INDEX ? 0 : 1), 0);
-  const N = rows.length * T, V = c.vocabSize;
+  const N = rows.length * T,
+    V = c.vocabSize;
   const targets = be.fromArray([N], targetsHost);
-  const dloss = be.fromArray([N], Float32Array.from(targetsHost, (t) => (t === IGNORE_INDEX ? 0 : 1 / count)));
-  const losses = be.zeros([N]), lse = be.zeros([N]), lossSum = be.zeros([1]);
+  const dloss = be.fromArray(
+    [N],
+    Float32Array.from(targetsHost, (t) => (t === IGNORE_INDEX ? 0 : 1 / count)),
+  );
+  const losses = be.zeros([N]),
+    lse = be.zeros([N]),
+    lossSum = be.zeros([1]);
 
   const logits = model.forward(enc, dec);
   be.crossEntropy(losses, lse, logits, targets, N, V);

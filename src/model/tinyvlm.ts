@@ -4,7 +4,17 @@
 // planned per batch shape and reused across steps.
 
 import type { Backend, Tensor } from '../backend/backend';
-import { allocBlockActs, allocBlockScratch, blockBackward, blockForward, blockTensors, freeAll, type BlockActs, type BlockDims, type BlockScratch } from './block';
+import {
+  allocBlockActs,
+  allocBlockScratch,
+  blockBackward,
+  blockForward,
+  blockTensors,
+  freeAll,
+  type BlockActs,
+  type BlockDims,
+  type BlockScratch,
+} from './block';
 import { patchDim, patchesPerImage, type ModelConfig } from './config';
 import { linear, linearBackward } from './linear';
 import type { Params } from './params';
@@ -38,30 +48,78 @@ interface Capacity {
 }
 
 class Workspace {
-  readonly enc: { x0: Tensor; e0: Tensor; acts: BlockActs[]; scratch: BlockScratch; lnf: Tensor; lnfMean: Tensor; lnfRstd: Tensor; imgTok: Tensor; dImgTok: Tensor; dres: Tensor; dlnf: Tensor; prefix: Tensor; posIds: Tensor } | null;
-  readonly dec: { x0: Tensor; acts: BlockActs[]; scratch: BlockScratch; lnf: Tensor; lnfMean: Tensor; lnfRstd: Tensor; logits: Tensor; dlogits: Tensor; dres: Tensor; dlnf: Tensor };
+  readonly enc: {
+    x0: Tensor;
+    e0: Tensor;
+    acts: BlockActs[];
+    scratch: BlockScratch;
+    lnf: Tensor;
+    lnfMean: Tensor;
+    lnfRstd: Tensor;
+    imgTok: Tensor;
+    dImgTok: Tensor;
+    dres: Tensor;
+    dlnf: Tensor;
+    prefix: Tensor;
+    posIds: Tensor;
+  } | null;
+  readonly dec: {
+    x0: Tensor;
+    acts: BlockActs[];
+    scratch: BlockScratch;
+    lnf: Tensor;
+    lnfMean: Tensor;
+    lnfRstd: Tensor;
+    logits: Tensor;
+    dlogits: Tensor;
+    dres: Tensor;
+    dlnf: Tensor;
+  };
 
-  constructor(readonly be: Backend, readonly cap: Capacity, c: ModelConfig) {
+  constructor(
+    readonly be: Backend,
+    readonly cap: Capacity,
+    c: ModelConfig,
+  ) {
     const P = patchesPerImage(c);
     if (cap.nImg > 0) {
-      const N = cap.nImg * P, C = c.encDim, H = c.mlpRatio * C, att = cap.nImg * c.encHeads * P * P;
+      const N = cap.nImg * P,
+        C = c.encDim,
+        H = c.mlpRatio * C,
+        att = cap.nImg * c.encHeads * P * P;
       this.enc = {
-        x0: be.zeros([N, C]), e0: be.zeros([N, C]),
+        x0: be.zeros([N, C]),
+        e0: be.zeros([N, C]),
         acts: Array.from({ length: c.encLayers }, () => allocBlockActs(be, N, C, H, att)),
         scratch: allocBlockScratch(be, N, C, H, att),
-        lnf: be.zeros([N, C]), lnfMean: be.zeros([N]), lnfRstd: be.zeros([N]),
-        imgTok: be.zeros([N, c.dim]), dImgTok: be.zeros([N, c.dim]), dres: be.zeros([N, C]), dlnf: be.zeros([N, C]),
+        lnf: be.zeros([N, C]),
+        lnfMean: be.zeros([N]),
+        lnfRstd: be.zeros([N]),
+        imgTok: be.zeros([N, c.dim]),
+        dImgTok: be.zeros([N, c.dim]),
+        dres: be.zeros([N, C]),
+        dlnf: be.zeros([N, C]),
         prefix: be.fromArray([cap.nImg], new Uint32Array(cap.nImg).fill(P)),
-        posIds: be.fromArray([N], Uint32Array.from({ length: N }, (_, i) => i % P)),
+        posIds: be.fromArray(
+          [N],
+          Uint32Array.from({ length: N }, (_, i) => i % P),
+        ),
       };
     } else this.enc = null;
-    const N = cap.N, C = c.dim, H = c.mlpRatio * C;
+    const N = cap.N,
+      C = c.dim,
+      H = c.mlpRatio * C;
     this.dec = {
       x0: be.zeros([N, C]),
       acts: Array.from({ length: c.layers }, () => allocBlockActs(be, N, C, H, cap.att)),
       scratch: allocBlockScratch(be, N, C, H, cap.att),
-      lnf: be.zeros([N, C]), lnfMean: be.zeros([N]), lnfRstd: be.zeros([N]),
-      logits: be.zeros([N, c.vocabSize]), dlogits: be.zeros([N, c.vocabSize]), dres: be.zeros([N, C]), dlnf: be.zeros([N, C]),
+      lnf: be.zeros([N, C]),
+      lnfMean: be.zeros([N]),
+      lnfRstd: be.zeros([N]),
+      logits: be.zeros([N, c.vocabSize]),
+      dlogits: be.zeros([N, c.vocabSize]),
+      dres: be.zeros([N, C]),
+      dlnf: be.zeros([N, C]),
     };
   }
 
@@ -90,7 +148,15 @@ export interface KvCache {
   k: Tensor[];
   v: Tensor[];
   zeros: Tensor;
-  x: Tensor; y: Tensor; ln: Tensor; mean: Tensor; rstd: Tensor; qkv: Tensor; attOut: Tensor; fc: Tensor; gelu: Tensor;
+  x: Tensor;
+  y: Tensor;
+  ln: Tensor;
+  mean: Tensor;
+  rstd: Tensor;
+  qkv: Tensor;
+  attOut: Tensor;
+  fc: Tensor;
+  gelu: Tensor;
   logits: Tensor;
 }
 
@@ -99,7 +165,11 @@ export class TinyVLM {
   private ws: Workspace | null = null;
   private last: { enc: EncoderInputs; dec: DecoderInputs } | null = null;
 
-  constructor(readonly be: Backend, readonly config: ModelConfig, readonly params: Params) {}
+  constructor(
+    readonly be: Backend,
+    readonly config: ModelConfig,
+    readonly params: Params,
+  ) {}
 
   private p = (name: string) => this.params.get(name);
   private g = (name: string) => {
@@ -115,11 +185,15 @@ export class TinyVLM {
     if (this.ws && this.ws.fits(need.nImg, need.N, need.att) && (nImg === 0 || this.ws.enc)) return this.ws;
     const old = this.ws?.cap;
     this.ws?.free();
-    this.ws = new Workspace(this.be, {
-      nImg: Math.max(need.nImg, old?.nImg ?? 0),
-      N: Math.max(need.N, old?.N ?? 0),
-      att: Math.max(need.att, old?.att ?? 0),
-    }, c);
+    this.ws = new Workspace(
+      this.be,
+      {
+        nImg: Math.max(need.nImg, old?.nImg ?? 0),
+        N: Math.max(need.N, old?.N ?? 0),
+        att: Math.max(need.att, old?.att ?? 0),
+      },
+      c,
+    );
     return this.ws;
   }
 
@@ -135,12 +209,16 @@ export class TinyVLM {
 
   /** Full forward over a batch; returns logits [B * T, vocab] (owned by the model, valid until the next call). */
   forward(enc: EncoderInputs, dec: DecoderInputs): Tensor {
-    const be = this.be, c = this.config;
+    const be = this.be,
+      c = this.config;
     const ws = this.workspace(enc.nImg, dec.B, dec.T);
     const P = patchesPerImage(c);
     let imgTok: Tensor | null = null;
     if (enc.nImg > 0 && enc.patches && ws.enc) {
-      const e = ws.enc, N = enc.nImg * P, C = c.encDim, d = this.encDims(enc.nImg);
+      const e = ws.enc,
+        N = enc.nImg * P,
+        C = c.encDim,
+        d = this.encDims(enc.nImg);
       // x0 = patches W + b + pos[p]
       be.embedding(e.x0, e.posIds, this.p('enc.pos'), N, C);
       linear(be, e.x0, enc.patches, this.p('enc.patch.w'), this.p('enc.patch.b'), N, patchDim(c), C, true);
@@ -153,7 +231,10 @@ export class TinyVLM {
       linear(be, e.imgTok, e.lnf, this.p('enc.out.w'), this.p('enc.out.b'), N, C, c.dim);
       imgTok = e.imgTok;
     }
-    const w = ws.dec, N = dec.B * dec.T, C = c.dim, d = this.decDims(dec.B, dec.T);
+    const w = ws.dec,
+      N = dec.B * dec.T,
+      C = c.dim,
+      d = this.decDims(dec.B, dec.T);
     be.embedding(w.x0, dec.tokIds, this.p('dec.wte'), N, C);
     if (imgTok) be.embedding(w.x0, dec.imgIds, imgTok, N, C, true);
     be.embedding(w.x0, dec.nullIds, this.p('null_image'), N, C, true);
@@ -184,8 +265,14 @@ export class TinyVLM {
   backward(): void {
     if (!this.last || !this.ws) throw new Error('backward without a forward pass');
     if (!this.grads) this.zeroGrads();
-    const be = this.be, c = this.config, ws = this.ws, { enc, dec } = this.last;
-    const w = ws.dec, N = dec.B * dec.T, C = c.dim, d = this.decDims(dec.B, dec.T);
+    const be = this.be,
+      c = this.config,
+      ws = this.ws,
+      { enc, dec } = this.last;
+    const w = ws.dec,
+      N = dec.B * dec.T,
+      C = c.dim,
+      d = this.decDims(dec.B, dec.T);
     const lastX = c.layers > 0 ? w.acts[c.layers - 1].res2 : w.x0;
     linearBackward(be, w.dlnf, this.g('dec.head.w'), null, w.dlogits, w.lnf, this.p('dec.head.w'), N, C, c.vocabSize);
     be.fill(w.dres, 0);
@@ -199,13 +286,28 @@ export class TinyVLM {
     be.embeddingBackward(this.g('dec.wpe'), w.dres, dec.posIds, N, C);
     if (enc.nImg === 0 || !enc.patches || !ws.enc) return;
 
-    const e = ws.enc, P = patchesPerImage(c), NE = enc.nImg * P, CE = c.encDim, de = this.encDims(enc.nImg);
+    const e = ws.enc,
+      P = patchesPerImage(c),
+      NE = enc.nImg * P,
+      CE = c.encDim,
+      de = this.encDims(enc.nImg);
     be.fill(e.dImgTok, 0);
     be.embeddingBackward(e.dImgTok, w.dres, dec.imgIds, N, C);
     const lastE = c.encLayers > 0 ? e.acts[c.encLayers - 1].res2 : e.x0;
     linearBackward(be, e.dlnf, this.g('enc.out.w'), this.g('enc.out.b'), e.dImgTok, e.lnf, this.p('enc.out.w'), NE, CE, c.dim);
     be.fill(e.dres, 0);
-    be.layerNormBackward(e.dres, this.g('enc.lnf.w'), this.g('enc.lnf.b'), e.dlnf, lastE, e.lnfMean, e.lnfRstd, this.p('enc.lnf.w'), NE, CE);
+    be.layerNormBackward(
+      e.dres,
+      this.g('enc.lnf.w'),
+      this.g('enc.lnf.b'),
+      e.dlnf,
+      lastE,
+      e.lnfMean,
+      e.lnfRstd,
+      this.p('enc.lnf.w'),
+      NE,
+      CE,
+    );
     for (let l = c.encLayers - 1; l >= 0; l--) {
       const x = l > 0 ? e.acts[l - 1].res2 : e.x0;
       blockBackward(be, blockTensors(this.p, `enc.h${l}`), blockTensors(this.g, `enc.h${l}`), e.acts[l], x, e.dres, e.scratch, de);
@@ -216,14 +318,25 @@ export class TinyVLM {
   }
 
   allocCache(B: number, Tmax: number): KvCache {
-    const be = this.be, c = this.config, C = c.dim, H = c.mlpRatio * C;
+    const be = this.be,
+      c = this.config,
+      C = c.dim,
+      H = c.mlpRatio * C;
     return {
-      B, Tmax,
+      B,
+      Tmax,
       k: Array.from({ length: c.layers }, () => be.zeros([B, Tmax, C])),
       v: Array.from({ length: c.layers }, () => be.zeros([B, Tmax, C])),
       zeros: be.zeros([B], 'u32'),
-      x: be.zeros([B, C]), y: be.zeros([B, C]), ln: be.zeros([B, C]), mean: be.zeros([B]), rstd: be.zeros([B]),
-      qkv: be.zeros([B, 3 * C]), attOut: be.zeros([B, C]), fc: be.zeros([B, H]), gelu: be.zeros([B, H]),
+      x: be.zeros([B, C]),
+      y: be.zeros([B, C]),
+      ln: be.zeros([B, C]),
+      mean: be.zeros([B]),
+      rstd: be.zeros([B]),
+      qkv: be.zeros([B, 3 * C]),
+      attOut: be.zeros([B, C]),
+      fc: be.zeros([B, H]),
+      gelu: be.zeros([B, H]),
       logits: be.zeros([B, c.vocabSize]),
     };
   }
@@ -264,10 +377,15 @@ export class TinyVLM {
    * given as len [B]. Returns logits [B, vocab] (owned by the cache).
    */
   decodeStep(cache: KvCache, ids: Tensor, pos: Tensor, len: Tensor): Tensor {
-    const be = this.be, c = this.config, B = cache.B, C = c.dim, H = c.mlpRatio * C;
+    const be = this.be,
+      c = this.config,
+      B = cache.B,
+      C = c.dim,
+      H = c.mlpRatio * C;
     be.embedding(cache.x, ids, this.p('dec.wte'), B, C);
     be.embedding(cache.x, pos, this.p('dec.wpe'), B, C, true);
-    let x = cache.x, y = cache.y;
+    let x = cache.x,
+      y = cache.y;
     for (let l = 0; l < c.layers; l++) {
       const w = blockTensors(this.p, `dec.h${l}`);
       be.layerNorm(cache.ln, cache.mean, cache.rstd, x, w.ln1w, w.ln1b, B, C);
@@ -294,4 +412,3 @@ export class TinyVLM {
     this.grads = null;
   }
 }
-

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../lib/rng';
-import { CPU_PRESET, DEFAULT_RL, FIELDS, FIELD_LABELS, V2_DEFAULTS, V3_DEFAULTS, configErrorMessages, validateRL, type FieldName, type RLConfig } from './config';
+import {
+  CPU_PRESET,
+  DEFAULT_RL,
+  FIELDS,
+  FIELD_LABELS,
+  V2_DEFAULTS,
+  V3_DEFAULTS,
+  configErrorMessages,
+  validateRL,
+  type FieldName,
+  type RLConfig,
+} from './config';
 
 const NAMES = Object.keys(FIELDS) as FieldName[];
 
@@ -12,12 +23,47 @@ describe('the config field table', () => {
   // v2 links must keep their meaning whatever the table's defaults become: its values, frozen.
   it('keeps the v2 defaults as they were', () => {
     expect(V2_DEFAULTS).toMatchObject({
-      algo: 'mirl', N: 10, k: 6, G: 16, estimator: 'null', contrastiveK: 3, miScorer: 'policy', miAgg: 'mean', miClip: 0,
-      percGate: 'off', percGateFloor: -10, percNorm: 'raw', percThreshold: 0, formatReward: 0.1, lr: 1e-4, clipLow: 0.2,
-      clipHigh: 0.28, beta: 0, advNormalize: 'std', wPerc: 1, wAns: 1, lossAgg: 'token', batchPrompts: 4, promptPool: 0,
-      ppoEpochs: 1, miniBatches: 1, warmupSteps: 0, lrSchedule: 'constant', adamBeta2: 0.99, dropFlatGroups: false,
-      temperature: 1, topP: 1, maxDescTokens: 36, maxAnswerTokens: 24, seed: 1, steps: 100, heldoutEvery: 10,
-      heldoutCount: 64, heldoutSeed: 4242, recordPrompts: 2, metricEvery: 1,
+      algo: 'mirl',
+      N: 10,
+      k: 6,
+      G: 16,
+      estimator: 'null',
+      contrastiveK: 3,
+      miScorer: 'policy',
+      miAgg: 'mean',
+      miClip: 0,
+      percGate: 'off',
+      percGateFloor: -10,
+      percNorm: 'raw',
+      percThreshold: 0,
+      formatReward: 0.1,
+      lr: 1e-4,
+      clipLow: 0.2,
+      clipHigh: 0.28,
+      beta: 0,
+      advNormalize: 'std',
+      wPerc: 1,
+      wAns: 1,
+      lossAgg: 'token',
+      batchPrompts: 4,
+      promptPool: 0,
+      ppoEpochs: 1,
+      miniBatches: 1,
+      warmupSteps: 0,
+      lrSchedule: 'constant',
+      adamBeta2: 0.99,
+      dropFlatGroups: false,
+      temperature: 1,
+      topP: 1,
+      maxDescTokens: 36,
+      maxAnswerTokens: 24,
+      seed: 1,
+      steps: 100,
+      heldoutEvery: 10,
+      heldoutCount: 64,
+      heldoutSeed: 4242,
+      recordPrompts: 2,
+      metricEvery: 1,
     });
     expect(Object.keys(V2_DEFAULTS)).toEqual(NAMES);
   });

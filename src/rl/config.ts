@@ -28,19 +28,63 @@ interface Common {
   /** In the config panel, in table order; left out: set through links, run files and scripts only. */
   panel?: PanelSpec;
 }
-interface IntField extends Common { kind: 'int'; default: number; min: number; max: number; cpu?: number }
-interface NumField extends Common { kind: 'num'; default: number; min: number; max: number }
-interface EnumField<O extends readonly string[]> extends Common { kind: 'enum'; options: O; default: O[number] }
-interface BoolField extends Common { kind: 'bool'; default: boolean }
-interface FamiliesField extends Common { kind: 'families'; default: readonly FamilyName[] }
-interface KnobsField extends Common { kind: 'knobs'; default: SceneKnobs }
+interface IntField extends Common {
+  kind: 'int';
+  default: number;
+  min: number;
+  max: number;
+  cpu?: number;
+}
+interface NumField extends Common {
+  kind: 'num';
+  default: number;
+  min: number;
+  max: number;
+}
+interface EnumField<O extends readonly string[]> extends Common {
+  kind: 'enum';
+  options: O;
+  default: O[number];
+}
+interface BoolField extends Common {
+  kind: 'bool';
+  default: boolean;
+}
+interface FamiliesField extends Common {
+  kind: 'families';
+  default: readonly FamilyName[];
+}
+interface KnobsField extends Common {
+  kind: 'knobs';
+  default: SceneKnobs;
+}
 
-const int = (d: number, min: number, max: number, label: string, help: string, x: { panel?: PanelSpec; cpu?: number } = {}): IntField =>
-  ({ kind: 'int', default: d, min, max, label, help, ...x });
-const num = (d: number, min: number, max: number, label: string, help: string, panel?: PanelSpec): NumField =>
-  ({ kind: 'num', default: d, min, max, label, help, panel });
-const oneOf = <O extends readonly string[]>(options: O, d: O[number], label: string, help: string, panel?: PanelSpec): EnumField<O> =>
-  ({ kind: 'enum', options, default: d, label, help, panel });
+const int = (d: number, min: number, max: number, label: string, help: string, x: { panel?: PanelSpec; cpu?: number } = {}): IntField => ({
+  kind: 'int',
+  default: d,
+  min,
+  max,
+  label,
+  help,
+  ...x,
+});
+const num = (d: number, min: number, max: number, label: string, help: string, panel?: PanelSpec): NumField => ({
+  kind: 'num',
+  default: d,
+  min,
+  max,
+  label,
+  help,
+  panel,
+});
+const oneOf = <O extends readonly string[]>(options: O, d: O[number], label: string, help: string, panel?: PanelSpec): EnumField<O> => ({
+  kind: 'enum',
+  options,
+  default: d,
+  label,
+  help,
+  panel,
+});
 const shown: PanelSpec = {};
 
 /**
@@ -48,59 +92,161 @@ const shown: PanelSpec = {};
  * are those of the current share schema (v4); older schemas are changes of them below.
  */
 export const FIELDS = {
-  algo: oneOf(ALGORITHMS, 'mirl', 'algorithm', 'MIRL forks the top-k of N pre-sampled descriptions by MI; GRPO and Vision-SR1 sample G complete trajectories; Perception-R1 rewards descriptions by F1 against the scene (the labelled upper bound).', shown),
-  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', { panel: { when: { field: 'algo', is: 'mirl' } }, cpu: 4 }),
-  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', { panel: { when: { field: 'algo', is: 'mirl' } }, cpu: 2 }),
-  G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', { panel: { when: { field: 'algo', is: 'mirl', not: true } }, cpu: 4 }),
-  estimator: oneOf(ESTIMATORS, 'null', 'MI estimator', 'The pass without the image: no image tokens (null), a blank, noise or patch-shuffled image, or other images of the batch (contrastive).', shown),
-  contrastiveK: int(3, 1, 16, 'contrastive K', 'Alternatives for the contrastive estimator (other images of the batch).', { panel: { when: { field: 'estimator', is: 'contrastive' } } }),
-  miScorer: oneOf(MI_SCORERS, 'policy', 'MI scored by', "Which model's two passes give the MI score: the policy being trained, or a frozen copy of the warm start (the policy then cannot move the scorer).", shown),
+  algo: oneOf(
+    ALGORITHMS,
+    'mirl',
+    'algorithm',
+    'MIRL forks the top-k of N pre-sampled descriptions by MI; GRPO and Vision-SR1 sample G complete trajectories; Perception-R1 rewards descriptions by F1 against the scene (the labelled upper bound).',
+    shown,
+  ),
+  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', {
+    panel: { when: { field: 'algo', is: 'mirl' } },
+    cpu: 4,
+  }),
+  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', {
+    panel: { when: { field: 'algo', is: 'mirl' } },
+    cpu: 2,
+  }),
+  G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', {
+    panel: { when: { field: 'algo', is: 'mirl', not: true } },
+    cpu: 4,
+  }),
+  estimator: oneOf(
+    ESTIMATORS,
+    'null',
+    'MI estimator',
+    'The pass without the image: no image tokens (null), a blank, noise or patch-shuffled image, or other images of the batch (contrastive).',
+    shown,
+  ),
+  contrastiveK: int(3, 1, 16, 'contrastive K', 'Alternatives for the contrastive estimator (other images of the batch).', {
+    panel: { when: { field: 'estimator', is: 'contrastive' } },
+  }),
+  miScorer: oneOf(
+    MI_SCORERS,
+    'policy',
+    'MI scored by',
+    "Which model's two passes give the MI score: the policy being trained, or a frozen copy of the warm start (the policy then cannot move the scorer).",
+    shown,
+  ),
   miAgg: oneOf(MI_AGGS, 'sum', 'MI over tokens', "The MI score over a description's tokens: per-token mean or sum.", shown),
-  miClip: num(0, 0, 50, 'MI clip per token (0 off)', "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.", { step: 0.5 }),
-  percGate: oneOf(PERC_GATES, 'lowest', 'malformed description', "Well-formedness gate: a description that does not parse into distinct, complete objects of the task language (or never closed) gets the group's lowest perception score ('lowest', strictly below every well-formed one) or the fixed gate floor ('floor'); 'off' scores it like any other.", shown),
-  percGateFloor: num(-10, -1000, 1000, 'gate floor', "The perception score of a malformed description when the gate is 'floor'.", { step: 1, when: { field: 'percGate', is: 'floor' } }),
-  percNorm: oneOf(PERC_NORMS, 'raw', 'perception reward', 'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.', shown),
-  percThreshold: num(0, -20, 20, 'perception threshold', "The MI above which a description earns 1 when the perception reward is 'threshold'."),
+  miClip: num(0, 0, 50, 'MI clip per token (0 off)', "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.", {
+    step: 0.5,
+  }),
+  percGate: oneOf(
+    PERC_GATES,
+    'lowest',
+    'malformed description',
+    "Well-formedness gate: a description that does not parse into distinct, complete objects of the task language (or never closed) gets the group's lowest perception score ('lowest', strictly below every well-formed one) or the fixed gate floor ('floor'); 'off' scores it like any other.",
+    shown,
+  ),
+  percGateFloor: num(-10, -1000, 1000, 'gate floor', "The perception score of a malformed description when the gate is 'floor'.", {
+    step: 1,
+    when: { field: 'percGate', is: 'floor' },
+  }),
+  percNorm: oneOf(
+    PERC_NORMS,
+    'raw',
+    'perception reward',
+    'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.',
+    shown,
+  ),
+  percThreshold: num(
+    0,
+    -20,
+    20,
+    'perception threshold',
+    "The MI above which a description earns 1 when the perception reward is 'threshold'.",
+  ),
   formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.'),
   lr: num(1e-4, 0, 0.1, 'learning rate', "AdamW's learning rate.", { step: 0.0001 }),
   clipLow: num(0.2, 0, 1, 'clip low', 'The ratio is clipped below at 1 - clip low.', { step: 0.01 }),
   clipHigh: num(0.28, 0, 10, 'clip high', 'The ratio is clipped above at 1 + clip high (DAPO: higher than clip low).', { step: 0.01 }),
   beta: num(0, 0, 10, 'KL coefficient', 'KL coefficient to the frozen warm start (k3); 0 disables.', { step: 0.01 }),
-  advNormalize: oneOf(['std', 'none'] as const, 'std', 'advantage', "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).", shown),
+  advNormalize: oneOf(
+    ['std', 'none'] as const,
+    'std',
+    'advantage',
+    "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).",
+    shown,
+  ),
   // negative weights flip a reward's sign: the check that the loop optimises what it is given
   wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.'),
   wAns: num(1, -10, 10, 'answer weight', 'Weight of the answer advantage.'),
-  lossAgg: oneOf(['token', 'sequence'] as const, 'token', 'loss mean over', 'The loss averaged over all tokens of the batch, or per sequence first.', shown),
+  lossAgg: oneOf(
+    ['token', 'sequence'] as const,
+    'token',
+    'loss mean over',
+    'The loss averaged over all tokens of the batch, or per sequence first.',
+    shown,
+  ),
   batchPrompts: int(4, 1, 64, 'prompts / step', 'Prompts per step.', { panel: shown, cpu: 1 }),
-  promptPool: int(0, 0, 100000, 'prompt pool (0 fresh)', '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).', { panel: shown }),
+  promptPool: int(
+    0,
+    0,
+    100000,
+    'prompt pool (0 fresh)',
+    '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).',
+    { panel: shown },
+  ),
   ppoEpochs: int(1, 1, 8, 'epochs / rollout', 'Passes over each rollout; > 1 lets the clipped ratio act.', { panel: shown }),
   miniBatches: int(1, 1, 64, 'updates / epoch', "Updates per pass, the rollout's prompt groups split evenly.", { panel: shown }),
   warmupSteps: int(0, 0, 100000, 'lr warm-up steps', 'Linear warm-up steps, then the learning-rate schedule.', { panel: shown }),
   lrSchedule: oneOf(LR_SCHEDULES, 'constant', 'lr schedule', 'After the warm-up: constant, or cosine decay to 10% over the steps.', shown),
   adamBeta2: num(0.99, 0.5, 0.99999, 'Adam beta2', "Adam's second-moment decay.", { step: 0.001 }),
-  dropFlatGroups: { kind: 'bool', default: false, label: 'drop flat groups', help: 'DAPO-style filter: a group whose rewards are all equal (per segment) is dropped from the update instead of diluting it.', panel: shown } as BoolField,
+  dropFlatGroups: {
+    kind: 'bool',
+    default: false,
+    label: 'drop flat groups',
+    help: 'DAPO-style filter: a group whose rewards are all equal (per segment) is dropped from the update instead of diluting it.',
+    panel: shown,
+  } as BoolField,
   temperature: num(1, 0.05, 5, 'temperature', 'Sampling temperature of the rollouts.'),
   topP: num(1, 0.05, 1, 'top-p', 'Nucleus mass kept when sampling; 1 keeps every token.'),
   maxDescTokens: int(36, 4, 60, 'max description tokens', 'A description not closed within this many tokens is cut.'),
   maxAnswerTokens: int(24, 4, 40, 'max answer tokens', 'An answer not closed within this many tokens is cut.'),
-  families: { kind: 'families', default: FAMILIES, label: 'task families', help: 'The task families prompts are drawn from, in rotation.' } as FamiliesField,
-  knobs: { kind: 'knobs', default: DEFAULT_KNOBS, label: 'difficulty', help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.' } as KnobsField,
+  families: {
+    kind: 'families',
+    default: FAMILIES,
+    label: 'task families',
+    help: 'The task families prompts are drawn from, in rotation.',
+  } as FamiliesField,
+  knobs: {
+    kind: 'knobs',
+    default: DEFAULT_KNOBS,
+    label: 'difficulty',
+    help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.',
+  } as KnobsField,
   seed: int(1, 0, 2 ** 31 - 1, 'seed', 'Seeds the prompts, the sampling and everything random in the run.', { panel: shown }),
   steps: int(100, 1, 100000, 'steps', 'Training steps.', { panel: shown, cpu: 5 }),
-  heldoutEvery: int(10, 0, 100000, 'held-out every', 'Greedy evaluation on held-out problems every this many steps (0 never).', { panel: shown, cpu: 0 }),
+  heldoutEvery: int(10, 0, 100000, 'held-out every', 'Greedy evaluation on held-out problems every this many steps (0 never).', {
+    panel: shown,
+    cpu: 0,
+  }),
   heldoutCount: int(64, 0, 2000, 'held-out problems', 'Problems in the held-out set.'),
   heldoutSeed: int(4242, 0, 2 ** 31 - 1, 'held-out seed', 'Task seed of the held-out problems (apart from the training seed).'),
   recordPrompts: int(2, 0, 64, 'recorded prompts / step', 'Prompts per step whose rollouts are recorded in full.'),
   // MIRL scores MI every step, since MI is its reward, and beta > 0 computes KL every step, since it is in the loss.
-  metricEvery: int(10, 0, 100000, 'extra-pass metrics every (0 never)', 'Metrics that cost an extra forward pass (MI where it is not the reward, the KL to the warm start at beta = 0) are computed every this many steps.', { panel: shown }),
+  metricEvery: int(
+    10,
+    0,
+    100000,
+    'extra-pass metrics every (0 never)',
+    'Metrics that cost an extra forward pass (MI where it is not the reward, the KL to the warm start at beta = 0) are computed every this many steps.',
+    { panel: shown },
+  ),
 } as const;
 
 type Fields = typeof FIELDS;
-type ValueOf<F> = F extends EnumField<infer O> ? O[number]
-  : F extends IntField | NumField ? number
-  : F extends BoolField ? boolean
-  : F extends FamiliesField ? FamilyName[]
-  : SceneKnobs;
+type ValueOf<F> =
+  F extends EnumField<infer O>
+    ? O[number]
+    : F extends IntField | NumField
+      ? number
+      : F extends BoolField
+        ? boolean
+        : F extends FamiliesField
+          ? FamilyName[]
+          : SceneKnobs;
 
 /** The RL run's configuration: everything a share URL must carry to reproduce a run. */
 export type RLConfig = { -readonly [K in keyof Fields]: ValueOf<Fields[K]> };
@@ -109,9 +255,7 @@ export type FieldName = keyof RLConfig;
 const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
 /** The current defaults (share schema v4). */
-export const DEFAULT_RL: RLConfig = Object.fromEntries(
-  FIELD_NAMES.map((k) => [k, structuredClone(FIELDS[k].default)]),
-) as RLConfig;
+export const DEFAULT_RL: RLConfig = Object.fromEntries(FIELD_NAMES.map((k) => [k, structuredClone(FIELDS[k].default)])) as RLConfig;
 
 /** v3: as v4, with MI where it is only a metric scored every step (v4 made it every 10). */
 export const V3_DEFAULTS: RLConfig = { ...DEFAULT_RL, metricEvery: 1 };
@@ -158,7 +302,11 @@ export function applyConfigDiff(base: RLConfig, diff: Record<string, unknown>): 
   const config = { ...base, ...known } as RLConfig;
   const kd = diff.knobs;
   if (typeof kd === 'object' && kd !== null && !Array.isArray(kd)) {
-    unknown.push(...Object.keys(kd).filter((k) => !(k in base.knobs)).map((k) => `knobs.${k}`));
+    unknown.push(
+      ...Object.keys(kd)
+        .filter((k) => !(k in base.knobs))
+        .map((k) => `knobs.${k}`),
+    );
     config.knobs = { ...base.knobs, ...Object.fromEntries(Object.entries(kd).filter(([k]) => k in base.knobs)) };
   }
   return { config, unknown };
@@ -166,7 +314,9 @@ export function applyConfigDiff(base: RLConfig, diff: Record<string, unknown>): 
 
 /** validateRL's problems as sentences that name each field as the form does. */
 export function configErrorMessages(errs: Record<string, string>): string[] {
-  return Object.entries(errs).map(([k, m]) => (k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`));
+  return Object.entries(errs).map(([k, m]) =>
+    k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`,
+  );
 }
 
 /** A value's problem against its field's kind and range, or null. */
@@ -181,7 +331,9 @@ function fieldProblem(f: Fields[FieldName], v: unknown): string | null {
     case 'bool':
       return typeof v === 'boolean' ? null : 'true or false';
     case 'families':
-      return Array.isArray(v) && v.length > 0 && v.every((x) => FAMILIES.includes(x)) ? null : `a non-empty subset of ${FAMILIES.join(', ')}`;
+      return Array.isArray(v) && v.length > 0 && v.every((x) => FAMILIES.includes(x))
+        ? null
+        : `a non-empty subset of ${FAMILIES.join(', ')}`;
     case 'knobs':
       return typeof v === 'object' && v !== null ? validateKnobs(v as SceneKnobs) : 'an object of difficulty settings';
   }
@@ -189,15 +341,20 @@ function fieldProblem(f: Fields[FieldName], v: unknown): string | null {
 
 /** Rules across fields, each checked once its fields are valid on their own. */
 const RULES: ((c: RLConfig, e: Partial<Record<FieldName, string>>) => void)[] = [
-  (c, e) => { if (!e.N && !e.k && c.k > c.N) e.k = `at most N (${c.N})`; },
+  (c, e) => {
+    if (!e.N && !e.k && c.k > c.N) e.k = `at most N (${c.N})`;
+  },
   (c, e) => {
     if (c.estimator === 'contrastive' && c.contrastiveK >= c.batchPrompts) {
       e.contrastiveK = `below the prompts per step (${c.batchPrompts}): the alternatives are the other prompts' images`;
     }
   },
-  (c, e) => { if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)'; },
   (c, e) => {
-    if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts) e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
+    if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)';
+  },
+  (c, e) => {
+    if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts)
+      e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
   },
 ];
 

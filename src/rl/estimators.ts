@@ -27,7 +27,8 @@ function patchMasked(img: Float32Array, size: number, patch: number, seed: numbe
   for (let py = 0; py < g; py++) {
     for (let px = 0; px < g; px++) {
       if (rngU32(seed, Streams.patchMask, step, row, py * g + px) & 1) continue;
-      for (let y = 0; y < patch; y++) out.fill(0, ((py * patch + y) * size + px * patch) * 3, ((py * patch + y) * size + px * patch + patch) * 3);
+      for (let y = 0; y < patch; y++)
+        out.fill(0, ((py * patch + y) * size + px * patch) * 3, ((py * patch + y) * size + px * patch + patch) * 3);
     }
   }
   return out;
@@ -39,7 +40,11 @@ function patchMasked(img: Float32Array, size: number, patch: number, seed: numbe
  * other prompts' images). Appends the images the alternatives need.
  */
 export function alternativePasses(
-  estimator: Estimator, rows: readonly SeqRow[], images: Float32Array[], promptImages: readonly number[][], promptOf: readonly number[],
+  estimator: Estimator,
+  rows: readonly SeqRow[],
+  images: Float32Array[],
+  promptImages: readonly number[][],
+  promptOf: readonly number[],
   o: { K: number; size: number; patch: number; seed: number; step: number },
 ): AltPasses {
   const nullPass = () => rows.map((r) => r.images.map((): ImageChoice => ({ kind: 'null' })));
@@ -53,21 +58,36 @@ export function alternativePasses(
     case 'noise':
       return {
         K: 1,
-        passes: [rows.map((r, b) => r.images.map((_, k): ImageChoice => ({ kind: 'image', index: images.push(noiseImage(o.size, o.seed, o.step, b * 4 + k)) - 1 })))],
+        passes: [
+          rows.map((r, b) =>
+            r.images.map((_, k): ImageChoice => ({ kind: 'image', index: images.push(noiseImage(o.size, o.seed, o.step, b * 4 + k)) - 1 })),
+          ),
+        ],
       };
     case 'patch':
       return {
         K: 1,
-        passes: [rows.map((r, b) => r.images.map((ch, k): ImageChoice =>
-          ch.kind === 'image' ? { kind: 'image', index: images.push(patchMasked(images[ch.index], o.size, o.patch, o.seed, o.step, b * 4 + k)) - 1 } : ch))],
+        passes: [
+          rows.map((r, b) =>
+            r.images.map((ch, k): ImageChoice =>
+              ch.kind === 'image'
+                ? { kind: 'image', index: images.push(patchMasked(images[ch.index], o.size, o.patch, o.seed, o.step, b * 4 + k)) - 1 }
+                : ch,
+            ),
+          ),
+        ],
       };
     case 'contrastive': {
       const P = promptImages.length;
       if (o.K >= P) throw new Error(`contrastive estimator: ${o.K} alternatives need more than ${P} prompts per step`);
-      const passes = Array.from({ length: o.K }, (_, j) => rows.map((r, b) => {
-        const other = promptImages[(promptOf[b] + j + 1) % P];
-        return r.images.map((ch, k): ImageChoice => (ch.kind === 'image' && other[k] !== undefined ? { kind: 'image', index: other[k] } : { kind: 'null' }));
-      }));
+      const passes = Array.from({ length: o.K }, (_, j) =>
+        rows.map((r, b) => {
+          const other = promptImages[(promptOf[b] + j + 1) % P];
+          return r.images.map((ch, k): ImageChoice =>
+            ch.kind === 'image' && other[k] !== undefined ? { kind: 'image', index: other[k] } : { kind: 'null' },
+          );
+        }),
+      );
       return { K: o.K, passes };
     }
   }

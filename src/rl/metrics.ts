@@ -7,7 +7,8 @@ import type { UpdateResult } from './update';
 
 /** AUC of scores for predicting positives (ties count half); null without both classes. */
 export function auc(scores: readonly number[], positive: readonly boolean[]): number | null {
-  const pos = scores.filter((_, i) => positive[i]), neg = scores.filter((_, i) => !positive[i]);
+  const pos = scores.filter((_, i) => positive[i]),
+    neg = scores.filter((_, i) => !positive[i]);
   if (!pos.length || !neg.length) return null;
   let s = 0;
   for (const p of pos) for (const n of neg) s += p > n ? 1 : p === n ? 0.5 : 0;
@@ -27,7 +28,8 @@ export function groupedAuc(scores: readonly number[], positive: readonly boolean
 
 /** The counts behind groupedAuc: (positive, negative) pairs within groups, and the positive's wins (ties half). */
 export function groupedPairs(scores: readonly number[], positive: readonly boolean[], groupSize: number): { wins: number; pairs: number } {
-  let s = 0, pairs = 0;
+  let s = 0,
+    pairs = 0;
   for (let g = 0; g < scores.length; g += groupSize) {
     for (let i = g; i < Math.min(scores.length, g + groupSize); i++) {
       if (!positive[i]) continue;
@@ -46,7 +48,8 @@ export const isBlindPush = (adv: number, right: boolean): boolean => (adv > 0 &&
 
 /** Over description tokens with a non-zero advantage, the fraction of blind pushes. */
 function rewardBlindFraction(descAdv: readonly (readonly number[])[], right: readonly boolean[]): number {
-  let blind = 0, total = 0;
+  let blind = 0,
+    total = 0;
   descAdv.forEach((advs, i) => {
     for (const a of advs) {
       if (a === 0) continue;
@@ -59,7 +62,8 @@ function rewardBlindFraction(descAdv: readonly (readonly number[])[], right: rea
 
 /** Fraction of groups whose values (over the given members) are all equal: zero advantage. */
 function zeroStdFraction(values: readonly number[], members: readonly boolean[], groupSize: number): number {
-  let groups = 0, flat = 0;
+  let groups = 0,
+    flat = 0;
   for (let g = 0; g < values.length; g += groupSize) {
     const xs = values.slice(g, g + groupSize).filter((_, i) => members[g + i]);
     if (!xs.length) continue;
@@ -87,7 +91,8 @@ export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): St
   const N = r.batch.N;
   // each description's token advantages, in the segment its algorithm trains descriptions in
   const descAdv = r.batch.rows.map((row, i) =>
-    r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === r.descSegment));
+    r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === r.descSegment),
+  );
   const right = r.labels.map((l) => l.perceptionRight);
   const miMeasured = r.depT > 0;
   const complete = r.labels.filter((l) => l.answerRight !== null);
@@ -113,6 +118,10 @@ export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): St
     grad_norm: u.gradNorm,
     lr: x.lr,
     updates: u.updates,
-    zero_std_frac: zeroStdFraction(r.batch.rAns, r.batch.keep.map((k) => k === 1), N),
+    zero_std_frac: zeroStdFraction(
+      r.batch.rAns,
+      r.batch.keep.map((k) => k === 1),
+      N,
+    ),
   };
 }

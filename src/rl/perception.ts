@@ -40,7 +40,10 @@ export interface PerceptionScores {
 
 /** Whether row i's description is well formed (and closed). */
 function wellFormedRows(inp: PerceptionInput): boolean[] {
-  return inp.descRows.map((r, i) => inp.closed[i] && descriptionWellFormed(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]].scenes.length));
+  return inp.descRows.map(
+    (r, i) =>
+      inp.closed[i] && descriptionWellFormed(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]].scenes.length),
+  );
 }
 
 /**
@@ -48,7 +51,12 @@ function wellFormedRows(inp: PerceptionInput): boolean[] {
  * (strictly below every well-formed row, by the well-formed rows' spread or 1)
  * or the fixed floor; with no well-formed row, every row gets the floor.
  */
-export function gateScores(raw: readonly number[], wellFormed: readonly boolean[], groups: readonly number[], cfg: Pick<RLConfig, 'percGate' | 'percGateFloor'>): number[] {
+export function gateScores(
+  raw: readonly number[],
+  wellFormed: readonly boolean[],
+  groups: readonly number[],
+  cfg: Pick<RLConfig, 'percGate' | 'percGateFloor'>,
+): number[] {
   if (cfg.percGate === 'off') return [...raw];
   const out = [...raw];
   let o = 0;
@@ -57,7 +65,8 @@ export function gateScores(raw: readonly number[], wellFormed: readonly boolean[
     const good = idx.filter((i) => wellFormed[i]).map((i) => raw[i]);
     let low = cfg.percGateFloor;
     if (cfg.percGate === 'lowest' && good.length > 0) {
-      const lo = Math.min(...good), hi = Math.max(...good);
+      const lo = Math.min(...good),
+        hi = Math.max(...good);
       low = lo - Math.max(1, hi - lo);
     }
     for (const i of idx) if (!wellFormed[i]) out[i] = low;
@@ -71,9 +80,18 @@ export function gateScores(raw: readonly number[], wellFormed: readonly boolean[
  * `measureMI: false` skips the MI passes where MI would only be a metric (mi is NaN, dep empty);
  * perception-r1's F1 needs no forward pass.
  */
-export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: PerceptionInput, step: number, measureMI = true): Promise<PerceptionScores> {
-  if (!measureMI && cfg.algo === 'mirl') throw new Error('scorePerception: MIRL\'s perception reward is the MI score');
-  let mi: number[], dep: Float32Array, depT = 0, forwardTokens = 0;
+export async function scorePerception(
+  scorer: TinyVLM,
+  cfg: RLConfig,
+  inp: PerceptionInput,
+  step: number,
+  measureMI = true,
+): Promise<PerceptionScores> {
+  if (!measureMI && cfg.algo === 'mirl') throw new Error("scorePerception: MIRL's perception reward is the MI score");
+  let mi: number[],
+    dep: Float32Array,
+    depT = 0,
+    forwardTokens = 0;
   if (measureMI) {
     const be = scorer.be;
     const s = scoreDescriptions(scorer, inp.descRows, inp.images, inp.promptImages, inp.promptOf, cfg, step, inp.realLogp);
@@ -89,9 +107,10 @@ export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: Perce
     dep = new Float32Array(0);
   }
   const wellFormed = wellFormedRows(inp);
-  const raw = cfg.algo === 'perception-r1'
-    ? inp.descRows.map((r, i) => scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]).f1)
-    : mi;
+  const raw =
+    cfg.algo === 'perception-r1'
+      ? inp.descRows.map((r, i) => scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]).f1)
+      : mi;
   // F1 already scores a malformed description by what it gets right: no gate.
   const score = cfg.algo === 'perception-r1' || !measureMI ? raw : gateScores(raw, wellFormed, inp.groups, cfg);
   return { score, mi, dep, depT, wellFormed, forwardTokens };

@@ -8,13 +8,16 @@ import type { UpdateResult } from './update';
 
 /** The first `count` prompts of the step, each with all its trajectories. */
 export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, count: number): PromptRecord[] {
-  const rows = r.batch.rows, N = r.batch.N;
+  const rows = r.batch.rows,
+    N = r.batch.N;
   const miMeasured = r.depT > 0;
   const records: PromptRecord[] = [];
   for (let g = 0; g < Math.min(count, r.problems.length); g++) {
     const p = r.problems[g];
     const trajectories = Array.from({ length: N }, (_, j): TrajectoryRecord => {
-      const i = g * N + j, row = rows[i], gen = row.ids.length - row.prefixLen;
+      const i = g * N + j,
+        row = rows[i],
+        gen = row.ids.length - row.prefixLen;
       const at = (a: Float32Array, T: number) => Array.from({ length: gen }, (_v, k) => a[i * T + row.prefixLen - 1 + k]);
       const l = r.labels[i];
       return {
@@ -32,12 +35,21 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         tokAdv: at(u.tokAdv, u.T),
         tokLogp: at(u.tokLogp, u.T),
         tokEntropy: at(u.tokEntropy, u.T),
-        tokDep: Array.from({ length: gen }, (_v, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
+        tokDep: Array.from({ length: gen }, (_v, k) =>
+          miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0,
+        ),
       };
     });
     records.push({
-      step, index: g, family: p.family, question: p.question, answer: p.answer, groundTruthDescription: p.description,
-      taskSeed: p.seed, taskIndex: p.index, trajectories,
+      step,
+      index: g,
+      family: p.family,
+      question: p.question,
+      answer: p.answer,
+      groundTruthDescription: p.description,
+      taskSeed: p.seed,
+      taskIndex: p.index,
+      trajectories,
     });
   }
   return records;

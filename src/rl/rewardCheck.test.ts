@@ -12,7 +12,10 @@ import { DEFAULT_RL, type RLConfig } from './config';
 import { gateScores } from './perception';
 import { configuredReward, rewardCheck, type GroupReward } from './rewardCheck';
 
-const byWords = (sign: number): GroupReward => async (_p, groups) => groups.map((g) => g.map((d) => sign * d.length));
+const byWords =
+  (sign: number): GroupReward =>
+  async (_p, groups) =>
+    groups.map((g) => g.map((d) => sign * d.length));
 
 describe('the reward check harness', () => {
   it('a reward that counts words keeps the truth over a dropped object and loses to a duplicate', async () => {
@@ -42,7 +45,8 @@ describe('the reward check harness', () => {
 });
 
 describe('the well-formedness gate', () => {
-  const gate = (raw: number[], wf: boolean[], groups: number[], over: Partial<RLConfig> = {}) => gateScores(raw, wf, groups, { ...DEFAULT_RL, ...over });
+  const gate = (raw: number[], wf: boolean[], groups: number[], over: Partial<RLConfig> = {}) =>
+    gateScores(raw, wf, groups, { ...DEFAULT_RL, ...over });
   it('puts a malformed description strictly below every well-formed one of its group, whatever its MI', () => {
     const out = gate([1, 13, 2, 5, 0.5, 9], [true, false, true, false, true, true], [3, 3]);
     expect(out[1]).toBeLessThan(Math.min(out[0], out[2]));
@@ -71,7 +75,8 @@ describe('perception rewards on the shipped warm start (CPU backend)', () => {
     const now = await check({});
     const old = await check({ miAgg: 'mean', miClip: 0, percGate: 'off' });
     expect(now.overall_without_order).toBeGreaterThanOrEqual(0.9);
-    for (const c of ['drop_object', 'drop_shape', 'drop_size', 'duplicate_object', 'truncate'] as const) expect(now.classes[c].wins, c).toBe(now.classes[c].pairs);
+    for (const c of ['drop_object', 'drop_shape', 'drop_size', 'duplicate_object', 'truncate'] as const)
+      expect(now.classes[c].wins, c).toBe(now.classes[c].pairs);
     expect(old.overall_without_order).toBeLessThan(now.overall_without_order - 0.1);
   }, 120_000);
 

@@ -16,7 +16,10 @@ import { scoreDescription } from '../tasks/verifier';
 import { groupedPairs } from './metrics';
 import { perceptionRewards } from './rewards';
 
-interface ClassTally { wins: number; pairs: number }
+interface ClassTally {
+  wins: number;
+  pairs: number;
+}
 
 export interface RewardCheckReport {
   config: RLConfig;
@@ -37,14 +40,28 @@ export type GroupReward = (problems: readonly Problem[], groups: readonly string
 /** The configured perception reward of `cfg` (MI variants for mirl, F1 for perception-r1), scored by `scorer`. */
 export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
   if (cfg.algo === 'grpo') throw new Error('grpo has no perception reward: check mirl or perception-r1');
-  if (cfg.algo === 'vision-sr1') throw new Error("vision-sr1's perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only");
+  if (cfg.algo === 'vision-sr1')
+    throw new Error(
+      "vision-sr1's perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only",
+    );
   return async (problems, groups) => {
     const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
     const descRows = groups.flatMap((g, i) => g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })));
     const promptOf = groups.flatMap((g, i) => g.map(() => i));
-    const s = await scorePerception(scorer, cfg, {
-      descRows, images, promptImages, promptOf, problems, closed: descRows.map(() => true), groups: groups.map((g) => g.length),
-    }, 0);
+    const s = await scorePerception(
+      scorer,
+      cfg,
+      {
+        descRows,
+        images,
+        promptImages,
+        promptOf,
+        problems,
+        closed: descRows.map(() => true),
+        groups: groups.map((g) => g.length),
+      },
+      0,
+    );
     const out: number[][] = [];
     let o = 0;
     for (const g of groups) {
@@ -61,7 +78,11 @@ function checkProblems(seed: number, count: number): Problem[] {
 }
 
 export async function rewardCheck(
-  reward: GroupReward, config: RLConfig, seed: number, count: number, opts: { batch?: number; onProgress?: (done: number) => void } = {},
+  reward: GroupReward,
+  config: RLConfig,
+  seed: number,
+  count: number,
+  opts: { batch?: number; onProgress?: (done: number) => void } = {},
 ): Promise<RewardCheckReport> {
   const batch = opts.batch ?? 16;
   const classes = Object.fromEntries(CORRUPTIONS.map((c) => [c, { wins: 0, pairs: 0 }])) as Record<Corruption, ClassTally>;
@@ -69,17 +90,27 @@ export async function rewardCheck(
   for (let b = 0; b < count; b += batch) {
     const ps = problems.slice(b, b + batch);
     const sets = ps.map((p) => corruptions(p, new CounterRng(seed, Streams.corrupt, 0, p.index)));
-    const rewards = await reward(ps, sets.map((s) => [s.truth, ...s.copies.map((c) => c.words)]));
-    sets.forEach((s, i) => s.copies.forEach((c, j) => {
-      classes[c.cls].pairs++;
-      if (rewards[i][0] > rewards[i][j + 1]) classes[c.cls].wins++;
-    }));
+    const rewards = await reward(
+      ps,
+      sets.map((s) => [s.truth, ...s.copies.map((c) => c.words)]),
+    );
+    sets.forEach((s, i) =>
+      s.copies.forEach((c, j) => {
+        classes[c.cls].pairs++;
+        if (rewards[i][0] > rewards[i][j + 1]) classes[c.cls].wins++;
+      }),
+    );
     opts.onProgress?.(Math.min(count, b + batch));
   }
-  const sum = (cs: Corruption[]) => cs.reduce((a, c) => ({ wins: a.wins + classes[c].wins, pairs: a.pairs + classes[c].pairs }), { wins: 0, pairs: 0 });
-  const all = sum([...CORRUPTIONS]), noOrder = sum(CORRUPTIONS.filter((c) => c !== ORDER_CLASS));
+  const sum = (cs: Corruption[]) =>
+    cs.reduce((a, c) => ({ wins: a.wins + classes[c].wins, pairs: a.pairs + classes[c].pairs }), { wins: 0, pairs: 0 });
+  const all = sum([...CORRUPTIONS]),
+    noOrder = sum(CORRUPTIONS.filter((c) => c !== ORDER_CLASS));
   const rate = (t: ClassTally) => (t.pairs ? t.wins / t.pairs : 0);
-  const worst = CORRUPTIONS.filter((c) => c !== ORDER_CLASS && classes[c].pairs > 0).reduce((w, c) => (rate(classes[c]) < w.rate ? { cls: c, rate: rate(classes[c]) } : w), { cls: 'drop_object' as Corruption, rate: Infinity });
+  const worst = CORRUPTIONS.filter((c) => c !== ORDER_CLASS && classes[c].pairs > 0).reduce(
+    (w, c) => (rate(classes[c]) < w.rate ? { cls: c, rate: rate(classes[c]) } : w),
+    { cls: 'drop_object' as Corruption, rate: Infinity },
+  );
   return { config, seed, count, classes, overall: rate(all), overall_without_order: rate(noOrder), worst_class: worst };
 }
 
@@ -87,8 +118,12 @@ export async function rewardCheck(
 export function rewardCheckTable(r: RewardCheckReport): string {
   const pct = (t: ClassTally) => (t.pairs ? `${((100 * t.wins) / t.pairs).toFixed(1)}%` : 'n/a');
   const lines = ['| class | truth wins | pairs | rate |', '| --- | ---: | ---: | ---: |'];
-  for (const c of CORRUPTIONS) lines.push(`| ${c}${c === ORDER_CLASS ? ' (order)' : ''} | ${r.classes[c].wins} | ${r.classes[c].pairs} | ${pct(r.classes[c])} |`);
-  lines.push(`| overall | | | ${(100 * r.overall).toFixed(1)}% |`, `| without order | | | ${(100 * r.overall_without_order).toFixed(1)}% |`);
+  for (const c of CORRUPTIONS)
+    lines.push(`| ${c}${c === ORDER_CLASS ? ' (order)' : ''} | ${r.classes[c].wins} | ${r.classes[c].pairs} | ${pct(r.classes[c])} |`);
+  lines.push(
+    `| overall | | | ${(100 * r.overall).toFixed(1)}% |`,
+    `| without order | | | ${(100 * r.overall_without_order).toFixed(1)}% |`,
+  );
   return lines.join('\n');
 }
 
@@ -115,35 +150,75 @@ export interface SampleRankReport {
  * (temperature and length from `cfg`), scored through the training path.
  */
 export async function sampleRankCheck(
-  model: TinyVLM, config: RLConfig, seed: number, count: number, opts: { batch?: number; onProgress?: (done: number) => void } = {},
+  model: TinyVLM,
+  config: RLConfig,
+  seed: number,
+  count: number,
+  opts: { batch?: number; onProgress?: (done: number) => void } = {},
 ): Promise<SampleRankReport> {
-  const batch = opts.batch ?? 8, N = config.N, k = config.k;
-  let exW = 0, exP = 0, f1W = 0, f1P = 0, topF1 = 0, allF1 = 0, groups = 0;
+  const batch = opts.batch ?? 8,
+    N = config.N,
+    k = config.k;
+  let exW = 0,
+    exP = 0,
+    f1W = 0,
+    f1P = 0,
+    topF1 = 0,
+    allF1 = 0,
+    groups = 0;
   const all = checkProblems(seed, count);
   for (let b = 0; b < count; b += batch) {
     const problems = all.slice(b, b + batch);
     const prompts = promptsOf(problems, model.config);
     const rows = repeatRows(prompts.rows, N);
-    const s = await sampleRows(model, rows, prompts.images, rows.map((_, i) => b * N + i), DESC_END, config.maxDescTokens, { ...config, seed }, 0);
+    const s = await sampleRows(
+      model,
+      rows,
+      prompts.images,
+      rows.map((_, i) => b * N + i),
+      DESC_END,
+      config.maxDescTokens,
+      { ...config, seed },
+      0,
+    );
     const split = s.tokens.map(splitDescription);
     const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
     const promptOf = rows.map((_, i) => Math.floor(i / N));
-    const sc = await scorePerception(model, config, {
-      descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems, closed: split.map((x) => x.closed), groups: problems.map(() => N),
-    }, 0);
+    const sc = await scorePerception(
+      model,
+      config,
+      {
+        descRows,
+        images: prompts.images,
+        promptImages: prompts.promptImages,
+        promptOf,
+        problems,
+        closed: split.map((x) => x.closed),
+        groups: problems.map(() => N),
+      },
+      0,
+    );
     const labels = split.map((x, i) => scoreDescription(tokenizer.decodeWords(x.desc), problems[promptOf[i]]));
     for (let g = 0; g < problems.length; g++) {
       const idx = Array.from({ length: N }, (_, j) => g * N + j);
-      const r = perceptionRewards(idx.map((i) => sc.score[i]), config);
-      const ex = groupedPairs(r, idx.map((i) => labels[i].exact), N);
+      const r = perceptionRewards(
+        idx.map((i) => sc.score[i]),
+        config,
+      );
+      const ex = groupedPairs(
+        r,
+        idx.map((i) => labels[i].exact),
+        N,
+      );
       exW += ex.wins;
       exP += ex.pairs;
       for (let a = 0; a < N; a++) {
         for (let c = a + 1; c < N; c++) {
-          const la = labels[idx[a]], lc = labels[idx[c]];
+          const la = labels[idx[a]],
+            lc = labels[idx[c]];
           if (la.f1 !== lc.f1) {
             f1P++;
-            f1W += r[a] === r[c] ? 0.5 : (r[a] > r[c]) === (la.f1 > lc.f1) ? 1 : 0;
+            f1W += r[a] === r[c] ? 0.5 : r[a] > r[c] === la.f1 > lc.f1 ? 1 : 0;
           }
         }
       }
@@ -155,7 +230,16 @@ export async function sampleRankCheck(
     opts.onProgress?.(Math.min(count, b + batch));
   }
   return {
-    config, seed, count, samples: N, group_auc_exact: exP ? exW / exP : null, exact_pairs: exP, f1_agreement: f1P ? f1W / f1P : null, f1_pairs: f1P,
-    topk_f1: topF1 / groups, all_f1: allF1 / groups, k,
+    config,
+    seed,
+    count,
+    samples: N,
+    group_auc_exact: exP ? exW / exP : null,
+    exact_pairs: exP,
+    f1_agreement: f1P ? f1W / f1P : null,
+    f1_pairs: f1P,
+    topk_f1: topF1 / groups,
+    all_f1: allF1 / groups,
+    k,
   };
 }

@@ -29,11 +29,16 @@ export interface StepPrompts {
   promptImages: number[][];
 }
 
-export function stepPrompts(model: TinyVLM, cfg: Pick<RLConfig, 'seed' | 'promptPool' | 'batchPrompts' | 'families' | 'knobs'>, step: number): StepPrompts {
+export function stepPrompts(
+  model: TinyVLM,
+  cfg: Pick<RLConfig, 'seed' | 'promptPool' | 'batchPrompts' | 'families' | 'knobs'>,
+  step: number,
+): StepPrompts {
   const seed = rlTaskSeed(cfg.seed);
   const index = (i: number) => (cfg.promptPool > 0 ? (step * cfg.batchPrompts + i) % cfg.promptPool : step * cfg.batchPrompts + i);
   const problems = Array.from({ length: cfg.batchPrompts }, (_, i) =>
-    generateProblem(seed, index(i), { families: cfg.families, knobs: cfg.knobs }));
+    generateProblem(seed, index(i), { families: cfg.families, knobs: cfg.knobs }),
+  );
   return promptsOf(problems, model.config);
 }
 
@@ -59,11 +64,27 @@ type SamplingOptions = Pick<RLConfig, 'temperature' | 'topP' | 'seed'>;
 
 /** Samples continuations; RNG rows are the trajectory indices, the RNG step the training step. */
 export async function sampleRows(
-  model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[],
-  stop: number, maxNew: number, cfg: SamplingOptions, step: number, logprobs = false, keepCache = false,
+  model: TinyVLM,
+  rows: readonly SeqRow[],
+  images: readonly Float32Array[],
+  rowIds: readonly number[],
+  stop: number,
+  maxNew: number,
+  cfg: SamplingOptions,
+  step: number,
+  logprobs = false,
+  keepCache = false,
 ): Promise<SampleResult> {
   const g = await generate(model, rows, images, rowIds, {
-    maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step, logprobs, keepCache,
+    maxNew,
+    stopToken: stop,
+    temperature: cfg.temperature,
+    topP: cfg.topP,
+    seed: cfg.seed,
+    stream: Streams.sample,
+    step,
+    logprobs,
+    keepCache,
   });
   const T = maxLen(rows);
   return { ...g, forwardTokens: g.prefillRows * T + rows.length * g.steps };
@@ -75,13 +96,27 @@ export async function sampleRows(
  * </desc>, then samples its answer as sampleRows would from prompt + description + </desc>.
  */
 export async function forkRows(
-  model: TinyVLM, from: CachedRows, prompts: readonly SeqRow[], desc: readonly (readonly number[])[], pick: readonly number[], rowIds: readonly number[],
-  stop: number, maxNew: number, cfg: SamplingOptions, step: number,
+  model: TinyVLM,
+  from: CachedRows,
+  prompts: readonly SeqRow[],
+  desc: readonly (readonly number[])[],
+  pick: readonly number[],
+  rowIds: readonly number[],
+  stop: number,
+  maxNew: number,
+  cfg: SamplingOptions,
+  step: number,
 ): Promise<SampleResult> {
   const start = pick.map((i) => prompts[i].ids.length + desc[i].length - 1);
   const feed = pick.map((i) => [desc[i].length ? desc[i][desc[i].length - 1] : prompts[i].ids[prompts[i].ids.length - 1], DESC_END]);
   const g = await continueCached(model, from, pick, start, feed, rowIds, {
-    maxNew, stopToken: stop, temperature: cfg.temperature, topP: cfg.topP, seed: cfg.seed, stream: Streams.sample, step,
+    maxNew,
+    stopToken: stop,
+    temperature: cfg.temperature,
+    topP: cfg.topP,
+    seed: cfg.seed,
+    stream: Streams.sample,
+    step,
   });
   return { ...g, forwardTokens: pick.length * (feed[0]?.length ?? 0) + pick.length * g.steps };
 }
@@ -99,13 +134,23 @@ export function splitDescription(tokens: readonly number[]): { desc: number[]; c
  * (the sampler's, drawn by this same model): the forward then runs the alternatives only.
  */
 export function scoreDescriptions(
-  model: TinyVLM, descRows: readonly SeqRow[], images: readonly Float32Array[], promptImages: readonly number[][],
-  promptOf: readonly number[], cfg: Pick<RLConfig, 'estimator' | 'contrastiveK' | 'seed' | 'miAgg' | 'miClip'>, step: number, realLogp?: readonly (readonly number[])[],
+  model: TinyVLM,
+  descRows: readonly SeqRow[],
+  images: readonly Float32Array[],
+  promptImages: readonly number[][],
+  promptOf: readonly number[],
+  cfg: Pick<RLConfig, 'estimator' | 'contrastiveK' | 'seed' | 'miAgg' | 'miClip'>,
+  step: number,
+  realLogp?: readonly (readonly number[])[],
 ): MIScores {
   const c = model.config;
   const imgs = [...images];
   const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, {
-    K: cfg.contrastiveK, size: c.imageSize, patch: c.patchSize, seed: cfg.seed, step,
+    K: cfg.contrastiveK,
+    size: c.imageSize,
+    patch: c.patchSize,
+    seed: cfg.seed,
+    step,
   });
   return scoreMI(model, descRows, imgs, alt.passes, { sum: cfg.miAgg === 'sum', clip: cfg.miClip }, realLogp);
 }

@@ -40,14 +40,34 @@ export class RLTrainer {
   stoppedReason: string | null = null;
 
   /** `warmStart`: the frozen reference when the policy starts elsewhere (resumed from a snapshot); defaults to `ck`. */
-  constructor(readonly be: Backend, readonly cfg: RLConfig, ck: Checkpoint, warmStart: Checkpoint = ck) {
+  constructor(
+    readonly be: Backend,
+    readonly cfg: RLConfig,
+    ck: Checkpoint,
+    warmStart: Checkpoint = ck,
+  ) {
     const errors = validateRL(cfg);
-    if (Object.keys(errors).length) throw new Error(`invalid RL config: ${Object.entries(errors).map(([k, v]) => `${k} must be ${v}`).join('; ')}`);
+    if (Object.keys(errors).length)
+      throw new Error(
+        `invalid RL config: ${Object.entries(errors)
+          .map(([k, v]) => `${k} must be ${v}`)
+          .join('; ')}`,
+      );
     this.model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
     // The frozen warm start: the KL reference (in the loss, or only measured) and, when chosen, the MI scorer.
-    this.ref = cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart' ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors)) : null;
+    this.ref =
+      cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart'
+        ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors))
+        : null;
     this.scorer = cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
-    this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: cfg.adamBeta2, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
+    this.opt = new AdamW(be, this.model.params, {
+      lr: cfg.lr,
+      beta1: 0.9,
+      beta2: cfg.adamBeta2,
+      eps: 1e-8,
+      weightDecay: 0,
+      maxGradNorm: 1,
+    });
   }
 
   private rollout(step: number): Promise<AlgoRollout> {
@@ -67,10 +87,14 @@ export class RLTrainer {
   /** One training step, llm.c style: rollout -> update -> metrics -> records. After a non-finite loss the weights stay the last good ones and the run stops. */
   async trainStep(): Promise<StepReport> {
     if (this.stoppedReason) throw new Error(`run stopped: ${this.stoppedReason}`);
-    const cfg = this.cfg, step = this.step;
+    const cfg = this.cfg,
+      step = this.step;
     const t0 = performance.now();
     // the warm start's held-out figures: the first point of every held-out curve
-    const heldoutStart = step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? (await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount)).overall : null;
+    const heldoutStart =
+      step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0
+        ? (await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount)).overall
+        : null;
     const tRollout = performance.now();
 
     const r = await this.rollout(step);

@@ -20,12 +20,23 @@ const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'update-test', encDim: 16,
 /** Two prompts x four rows; the first group's answer rewards all equal (flat) unless `varied`. */
 function batch(varied: boolean): TrainBatch {
   const ex = problemExample(generateProblem(3, 0, { families: ['count'] }), SMALL);
-  const texts = ['large red circle top left', 'small green square bottom right', 'small blue triangle bottom center', 'large yellow circle top right'];
+  const texts = [
+    'large red circle top left',
+    'small green square bottom right',
+    'small blue triangle bottom center',
+    'large yellow circle top right',
+  ];
   const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
   const rows = [...gen, ...gen].map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
   return {
-    G: 2, N: 4, rows, images: ex.images, seg: [...gen, ...gen].map((g) => g.map(() => SEG_ANS)),
-    rPerc: Array(8).fill(0), rAns: [varied ? 1 : 0, 0, 0, varied ? 1 : 0, 1, 0, 0, 1], keep: Array(8).fill(1),
+    G: 2,
+    N: 4,
+    rows,
+    images: ex.images,
+    seg: [...gen, ...gen].map((g) => g.map(() => SEG_ANS)),
+    rPerc: Array(8).fill(0),
+    rAns: [varied ? 1 : 0, 0, 0, varied ? 1 : 0, 1, 0, 0, 1],
+    keep: Array(8).fill(1),
   };
 }
 const fresh = () => {
@@ -38,7 +49,8 @@ const weights = async (m: TinyVLM) => Array.from((await m.params.toHost()).get('
 
 describe('the update levers', () => {
   it('minibatches x epochs: one optimiser step each, the first pass describing the rollout as sampled', async () => {
-    const one = fresh(), many = fresh();
+    const one = fresh(),
+      many = fresh();
     const u1 = await policyUpdate(one.model, one.opt, null, batch(true), cfg(), 1e-2);
     const u4 = await policyUpdate(many.model, many.opt, null, batch(true), cfg({ miniBatches: 2, ppoEpochs: 2 }), 1e-2);
     expect(u1.updates).toBe(1);
@@ -48,7 +60,9 @@ describe('the update levers', () => {
     for (let i = 0; i < u1.tokLogp.length; i++) expect(u4.tokLogp[i]).toBeCloseTo(u1.tokLogp[i], 5);
     expect(Array.from(u4.rowAdv)).toEqual(Array.from(u1.rowAdv));
     // four steps move the weights further than one
-    const w0 = await weights(fresh().model), w1 = await weights(one.model), w4 = await weights(many.model);
+    const w0 = await weights(fresh().model),
+      w1 = await weights(one.model),
+      w4 = await weights(many.model);
     const dist = (a: number[]) => Math.sqrt(a.reduce((s, x, i) => s + (x - w0[i]) ** 2, 0));
     expect(dist(w4)).toBeGreaterThan(dist(w1));
   });
@@ -63,11 +77,13 @@ describe('the update levers', () => {
       let gain = 0;
       b.rows.forEach((r, i) => {
         if (b.rAns[i] !== 1) return;
-        for (let j = 0; j < b.seg[i].length; j++) gain += u1.tokLogp[i * u1.T + r.prefixLen - 1 + j] - u0.tokLogp[i * u0.T + r.prefixLen - 1 + j];
+        for (let j = 0; j < b.seg[i].length; j++)
+          gain += u1.tokLogp[i * u1.T + r.prefixLen - 1 + j] - u0.tokLogp[i * u0.T + r.prefixLen - 1 + j];
       });
       return gain;
     };
-    const clipped = await after(0.05), free = await after(10);
+    const clipped = await after(0.05),
+      free = await after(10);
     expect(clipped).toBeGreaterThan(0);
     expect(free).toBeGreaterThan(clipped * 1.5);
   });
@@ -80,11 +96,21 @@ describe('the update levers', () => {
     expect(u.updates).toBe(0);
     expect(await weights(a.model)).toEqual(w0);
     // one flat group of two: the update equals training on the varied group alone
-    const b = fresh(), c = fresh();
+    const b = fresh(),
+      c = fresh();
     await policyUpdate(b.model, b.opt, null, batch(false), cfg({ dropFlatGroups: true }), 1e-2);
-    const only: TrainBatch = { ...batch(false), G: 1, rows: batch(false).rows.slice(4), seg: batch(false).seg.slice(4), rPerc: Array(4).fill(0), rAns: [1, 0, 0, 1], keep: Array(4).fill(1) };
+    const only: TrainBatch = {
+      ...batch(false),
+      G: 1,
+      rows: batch(false).rows.slice(4),
+      seg: batch(false).seg.slice(4),
+      rPerc: Array(4).fill(0),
+      rAns: [1, 0, 0, 1],
+      keep: Array(4).fill(1),
+    };
     await policyUpdate(c.model, c.opt, null, only, cfg(), 1e-2);
-    const wb = await weights(b.model), wc = await weights(c.model);
+    const wb = await weights(b.model),
+      wc = await weights(c.model);
     wb.forEach((x, i) => expect(x).toBeCloseTo(wc[i], 6));
   });
 

@@ -7,7 +7,16 @@
 // leaves the weights untouched.
 
 import { IGNORE_INDEX } from '../backend/backend';
-import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages, type SeqRow } from '../model/inputs';
+import {
+  decoderArrays,
+  freeDecoder,
+  freeEncoder,
+  maxLen,
+  nextTokenTargets,
+  uploadDecoder,
+  uploadImages,
+  type SeqRow,
+} from '../model/inputs';
 import type { AdamW } from '../model/optimizer';
 import type { TinyVLM } from '../model/tinyvlm';
 import type { RLConfig } from './config';
@@ -47,7 +56,10 @@ export interface UpdateResult {
   forwardTokens: number;
 }
 
-type UpdateCfg = Pick<RLConfig, 'advNormalize' | 'wPerc' | 'wAns' | 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'dropFlatGroups' | 'ppoEpochs' | 'miniBatches'> & {
+type UpdateCfg = Pick<
+  RLConfig,
+  'advNormalize' | 'wPerc' | 'wAns' | 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'dropFlatGroups' | 'ppoEpochs' | 'miniBatches'
+> & {
   /** Run the reference pass for the KL metric even at beta = 0 (where it does not enter the loss). */
   measureKL?: boolean;
 };
@@ -68,8 +80,17 @@ function dropFlat(b: TrainBatch): number[][] {
 
 /** The groups [g0, g1) of a batch as a batch of their own. */
 function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
-  const r0 = g0 * b.N, r1 = g1 * b.N;
-  return { ...b, G: g1 - g0, rows: b.rows.slice(r0, r1), seg: b.seg.slice(r0, r1), rPerc: b.rPerc.slice(r0, r1), rAns: b.rAns.slice(r0, r1), keep: b.keep.slice(r0, r1) };
+  const r0 = g0 * b.N,
+    r1 = g1 * b.N;
+  return {
+    ...b,
+    G: g1 - g0,
+    rows: b.rows.slice(r0, r1),
+    seg: b.seg.slice(r0, r1),
+    rPerc: b.rPerc.slice(r0, r1),
+    rAns: b.rAns.slice(r0, r1),
+    keep: b.keep.slice(r0, r1),
+  };
 }
 
 interface Prepared {
@@ -82,13 +103,17 @@ interface Prepared {
 }
 
 function prepare(b: TrainBatch, cfg: UpdateCfg): Prepared {
-  const B = b.rows.length, T = maxLen(b.rows), n = B * T;
+  const B = b.rows.length,
+    T = maxLen(b.rows),
+    n = B * T;
   const targets = nextTokenTargets(b.rows, T);
   const seg = new Uint32Array(n);
-  b.rows.forEach((r, i) => b.seg[i].forEach((s, j) => {
-    const t = r.prefixLen + j - 1;
-    if (t >= 0 && t < T) seg[i * T + t] = s;
-  }));
+  b.rows.forEach((r, i) =>
+    b.seg[i].forEach((s, j) => {
+      const t = r.prefixLen + j - 1;
+      if (t >= 0 && t < T) seg[i * T + t] = s;
+    }),
+  );
   const weight = new Float32Array(n);
   const active = seg.reduce((a, s) => a + (s !== SEG_NONE ? 1 : 0), 0);
   const activeRows = b.rows.filter((_, i) => seg.subarray(i * T, (i + 1) * T).some((s) => s !== SEG_NONE)).length;
@@ -104,12 +129,15 @@ function prepare(b: TrainBatch, cfg: UpdateCfg): Prepared {
 
 /** Per-token log-probs of the batch's tokens under the model as it is now (the sampling policy's, when taken before updating). */
 async function currentLogProbs(model: TinyVLM, b: TrainBatch): Promise<Float32Array> {
-  const be = model.be, c = model.config;
-  const T = maxLen(b.rows), n = b.rows.length * T;
+  const be = model.be,
+    c = model.config;
+  const T = maxLen(b.rows),
+    n = b.rows.length * T;
   const targets = be.fromArray([n], nextTokenTargets(b.rows, T));
   const enc = uploadImages(be, b.images, c);
   const dec = uploadDecoder(be, decoderArrays(b.rows, T, c));
-  const lp = be.zeros([n]), lse = be.zeros([n]);
+  const lp = be.zeros([n]),
+    lse = be.zeros([n]);
   be.logSoftmaxGather(lp, lse, model.forward(enc, dec), targets, n, c.vocabSize);
   const out = await be.read(lp);
   for (const t of [targets, lp, lse]) be.free(t);
@@ -127,19 +155,42 @@ interface OneUpdate extends Omit<UpdateResult, 'updates' | 'rowAdv' | 'tokAdv' |
 }
 
 /** One optimiser step on a batch; `lpOldHost` null: the sampling policy is the current one (ratio 1). */
-async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: TrainBatch, cfg: UpdateCfg, lr: number, lpOldHost: Float32Array | null): Promise<OneUpdate> {
-  const be = model.be, c = model.config, V = c.vocabSize;
+async function updateOnce(
+  model: TinyVLM,
+  opt: AdamW,
+  ref: TinyVLM | null,
+  b: TrainBatch,
+  cfg: UpdateCfg,
+  lr: number,
+  lpOldHost: Float32Array | null,
+): Promise<OneUpdate> {
+  const be = model.be,
+    c = model.config,
+    V = c.vocabSize;
   const pr = prepare(b, cfg);
-  const { B, T, active } = pr, n = B * T;
+  const { B, T, active } = pr,
+    n = B * T;
   const up = <A extends Float32Array | Uint32Array>(d: A) => be.fromArray([d.length], d);
-  const targets = up(pr.targets), seg = up(pr.seg), weight = up(pr.weight);
-  const rPerc = up(Float32Array.from(b.rPerc)), rAns = up(Float32Array.from(b.rAns)), keep = up(Uint32Array.from(b.keep));
-  const advTok = be.zeros([n]), rowAdv = be.zeros([2 * B]);
-  be.advantages(advTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: cfg.wPerc, wAns: cfg.wAns });
+  const targets = up(pr.targets),
+    seg = up(pr.seg),
+    weight = up(pr.weight);
+  const rPerc = up(Float32Array.from(b.rPerc)),
+    rAns = up(Float32Array.from(b.rAns)),
+    keep = up(Uint32Array.from(b.keep));
+  const advTok = be.zeros([n]),
+    rowAdv = be.zeros([2 * B]);
+  be.advantages(advTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, {
+    normalize: cfg.advNormalize,
+    eps: 1e-6,
+    wPerc: cfg.wPerc,
+    wAns: cfg.wAns,
+  });
 
   const enc = uploadImages(be, b.images, c);
   const dec = uploadDecoder(be, decoderArrays(b.rows, T, c));
-  const lpNew = be.zeros([n]), lse = be.zeros([n]), ent = be.zeros([n]);
+  const lpNew = be.zeros([n]),
+    lse = be.zeros([n]),
+    ent = be.zeros([n]);
   const logits = model.forward(enc, dec);
   be.logSoftmaxGather(lpNew, lse, logits, targets, n, V);
   const lpOld = lpOldHost ? up(lpOldHost) : be.zeros([n]);
@@ -154,7 +205,9 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
     be.free(lseRef);
     forwardTokens += n;
   }
-  const loss = be.zeros([n]), kl = be.zeros([n]), dlp = be.zeros([n]);
+  const loss = be.zeros([n]),
+    kl = be.zeros([n]),
+    dlp = be.zeros([n]);
   be.policyLoss(loss, kl, dlp, lpNew, lpOld, lpRef, advTok, weight, n, { clipLow: cfg.clipLow, clipHigh: cfg.clipHigh, beta: cfg.beta });
   model.zeroGrads();
   be.fill(model.dlogits, 0);
@@ -164,10 +217,18 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
 
   // one wait for all the readbacks instead of one per buffer
   const [lossH, klH, entH, lpH, advH, rowAdvH, normSq] = await Promise.all([
-    be.read(loss), be.read(kl), be.read(ent), be.read(lpNew), be.read(advTok), be.read(rowAdv), opt.gradNormSq(),
+    be.read(loss),
+    be.read(kl),
+    be.read(ent),
+    be.read(lpNew),
+    be.read(advTok),
+    be.read(rowAdv),
+    opt.gradNormSq(),
   ]);
   const gradNorm = Math.sqrt(normSq);
-  let lossSum = 0, klSum = 0, entSum = 0;
+  let lossSum = 0,
+    klSum = 0,
+    entSum = 0;
   for (let i = 0; i < n; i++) {
     if (pr.weight[i] === 0) continue;
     lossSum += lossH[i];
@@ -182,7 +243,20 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
   if (lpRef !== lpOld) be.free(lpRef);
   freeDecoder(be, dec);
   freeEncoder(be, enc);
-  return { loss: lossSum, kl: klSum, entropy: entSum, gradNorm, applied, rowAdv: rowAdvH, T, tokAdv: advH, tokLogp: lpH, tokEntropy: entH, forwardTokens, active };
+  return {
+    loss: lossSum,
+    kl: klSum,
+    entropy: entSum,
+    gradNorm,
+    applied,
+    rowAdv: rowAdvH,
+    T,
+    tokAdv: advH,
+    tokLogp: lpH,
+    tokEntropy: entH,
+    forwardTokens,
+    active,
+  };
 }
 
 /** Copies per-row [rows * t] arrays of a minibatch into the full batch's [B * T] at row offset r0. */
@@ -190,9 +264,17 @@ function place(dst: Float32Array, T: number, src: Float32Array, t: number, r0: n
   for (let i = 0; i < rows; i++) dst.set(src.subarray(i * t, i * t + Math.min(t, T)), (r0 + i) * T);
 }
 
-export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, batch: TrainBatch, cfg: UpdateCfg, lr: number): Promise<UpdateResult> {
+export async function policyUpdate(
+  model: TinyVLM,
+  opt: AdamW,
+  ref: TinyVLM | null,
+  batch: TrainBatch,
+  cfg: UpdateCfg,
+  lr: number,
+): Promise<UpdateResult> {
   const b = cfg.dropFlatGroups ? { ...batch, seg: dropFlat(batch) } : batch;
-  const M = Math.max(1, Math.min(cfg.miniBatches, b.G)), E = Math.max(1, cfg.ppoEpochs);
+  const M = Math.max(1, Math.min(cfg.miniBatches, b.G)),
+    E = Math.max(1, cfg.ppoEpochs);
   if (M === 1 && E === 1) {
     const u = await updateOnce(model, opt, ref, b, cfg, lr, null);
     return { ...u, updates: u.applied && u.active > 0 ? 1 : 0 };
@@ -202,10 +284,21 @@ export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | nu
   // the sampling policy's log-probs, before any update
   const old: Float32Array[] = [];
   for (const mb of mbs) old.push(await currentLogProbs(model, mb));
-  const B = b.rows.length, T = maxLen(b.rows);
+  const B = b.rows.length,
+    T = maxLen(b.rows);
   const out: UpdateResult = {
-    loss: 0, kl: 0, entropy: 0, gradNorm: 0, applied: true, updates: 0, rowAdv: new Float32Array(2 * B), T,
-    tokAdv: new Float32Array(B * T), tokLogp: new Float32Array(B * T), tokEntropy: new Float32Array(B * T), forwardTokens: 0,
+    loss: 0,
+    kl: 0,
+    entropy: 0,
+    gradNorm: 0,
+    applied: true,
+    updates: 0,
+    rowAdv: new Float32Array(2 * B),
+    T,
+    tokAdv: new Float32Array(B * T),
+    tokLogp: new Float32Array(B * T),
+    tokEntropy: new Float32Array(B * T),
+    forwardTokens: 0,
   };
   for (let e = 0; e < E; e++) {
     for (let m = 0; m < M; m++) {
@@ -215,7 +308,8 @@ export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | nu
       if (u.active > 0) out.updates++;
       if (e === 0) {
         // the first pass describes the rollout as sampled: its advantages, the sampling policy's log-probs, the loss
-        const r0 = bounds[m] * b.N, rows = mbs[m].rows.length;
+        const r0 = bounds[m] * b.N,
+          rows = mbs[m].rows.length;
         out.rowAdv.set(u.rowAdv, 2 * r0);
         place(out.tokAdv, T, u.tokAdv, u.T, r0, rows);
         place(out.tokLogp, T, old[m], u.T, r0, rows);

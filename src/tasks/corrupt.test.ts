@@ -36,14 +36,16 @@ describe('corrupted descriptions', () => {
           expect(s.f1).toBeLessThan(1);
         }
         // damage that breaks the task language is what the gate must see
-        if (['drop_shape', 'drop_size', 'duplicate_object', 'truncate'].includes(c.cls)) expect(wf, `${c.cls}: ${c.words.join(' ')}`).toBe(false);
+        if (['drop_shape', 'drop_size', 'duplicate_object', 'truncate'].includes(c.cls))
+          expect(wf, `${c.cls}: ${c.words.join(' ')}`).toBe(false);
         if (['drop_object', 'add_object', 'change_color', 'change_shape', 'change_position'].includes(c.cls)) expect(wf, c.cls).toBe(true);
         if (c.cls === 'add_object') expect(s.predicted).toBe(s.actual + 1);
         if (c.cls === 'change_position') expect(s.predicted).toBe(s.actual);
         if (c.cls === 'drop_object') expect(s.predicted).toBe(s.actual - 1);
       }
       // two-image problems: each scene is damaged in turn
-      if (p.scenes.length === 2) expect(new Set(copies.filter((c) => c.cls === 'change_color').map((c) => c.scene))).toEqual(new Set([0, 1]));
+      if (p.scenes.length === 2)
+        expect(new Set(copies.filter((c) => c.cls === 'change_color').map((c) => c.scene))).toEqual(new Set([0, 1]));
     }
     expect(seen).toEqual(new Set(CORRUPTIONS));
   });
@@ -58,8 +60,15 @@ describe('corrupted descriptions', () => {
   it('the well-formedness check refuses what is not distinct, complete objects', () => {
     const ok = 'small red circle top left , large blue square middle center';
     expect(descriptionWellFormed(words(ok), 1)).toBe(true);
-    for (const bad of ['', ', , , ,', 'small red top left', 'small red circle top left , small red circle top left',
-      'small red circle top left , large blue square top left', 'small red circle top left ,', 'small red circle top left large']) {
+    for (const bad of [
+      '',
+      ', , , ,',
+      'small red top left',
+      'small red circle top left , small red circle top left',
+      'small red circle top left , large blue square top left',
+      'small red circle top left ,',
+      'small red circle top left large',
+    ]) {
       expect(descriptionWellFormed(words(bad), 1), bad).toBe(false);
     }
     expect(descriptionWellFormed(words(`first : ${ok} ; second : large red circle top left`), 2)).toBe(true);

@@ -9,7 +9,16 @@ import type { Problem } from './problem';
 import { canonicalObjects, cellOf, COLORS, COLS, ROWS, SHAPES, SIZES } from './scene';
 
 export const CORRUPTIONS = [
-  'drop_object', 'add_object', 'drop_shape', 'drop_size', 'change_color', 'change_shape', 'change_position', 'duplicate_object', 'truncate', 'reorder',
+  'drop_object',
+  'add_object',
+  'drop_shape',
+  'drop_size',
+  'change_color',
+  'change_shape',
+  'change_position',
+  'duplicate_object',
+  'truncate',
+  'reorder',
 ] as const;
 export type Corruption = (typeof CORRUPTIONS)[number];
 
@@ -47,7 +56,8 @@ function other<T>(rng: CounterRng, xs: readonly T[], not: T): T {
 
 /** One scene's objects under a corruption, or null where the class does not apply (e.g. dropping the only object). */
 function corruptScene(objs: readonly Obj[], cls: Corruption, rng: CounterRng): Obj[] | 'truncate' | null {
-  const n = objs.length, i = rng.int(n);
+  const n = objs.length,
+    i = rng.int(n);
   const copy = objs.map((o) => [...o]);
   switch (cls) {
     case 'drop_object':
@@ -94,10 +104,12 @@ function corruptScene(objs: readonly Obj[], cls: Corruption, rng: CounterRng): O
 
 /** The ground-truth description's words and its corrupted copies (classes that do not apply are left out). */
 export function corruptions(p: Problem, rng: CounterRng): { truth: string[]; copies: Corrupted[] } {
-  const scenes: Obj[][] = p.scenes.map((s) => canonicalObjects(s).map((o) => {
-    const c = cellOf(o);
-    return [o.size, o.color, o.shape, ROWS[c.row], COLS[c.col]];
-  }));
+  const scenes: Obj[][] = p.scenes.map((s) =>
+    canonicalObjects(s).map((o) => {
+      const c = cellOf(o);
+      return [o.size, o.color, o.shape, ROWS[c.row], COLS[c.col]];
+    }),
+  );
   const labelled = scenes.length > 1;
   const truth = assemble(scenes, labelled);
   const copies: Corrupted[] = [];
@@ -107,13 +119,21 @@ export function corruptions(p: Problem, rng: CounterRng): { truth: string[]; cop
       if (r === null) return;
       if (r === 'truncate') {
         // cut mid-object: keep the objects before object j and 1-4 of its 5 words
-        const j = rng.int(objs.length), keepWords = 1 + rng.int(4);
+        const j = rng.int(objs.length),
+          keepWords = 1 + rng.int(4);
         const kept = [...objs.slice(0, j), objs[j].slice(0, keepWords)];
         const words = assemble([...scenes.slice(0, s), kept], labelled);
         copies.push({ cls, scene: s, words });
         return;
       }
-      copies.push({ cls, scene: s, words: assemble(scenes.map((o, k) => (k === s ? r : o)), labelled) });
+      copies.push({
+        cls,
+        scene: s,
+        words: assemble(
+          scenes.map((o, k) => (k === s ? r : o)),
+          labelled,
+        ),
+      });
     });
   }
   return { truth, copies };

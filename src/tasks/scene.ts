@@ -55,7 +55,12 @@ export function cellOf(o: { x: number; y: number }): { row: number; col: number 
 
 /** The knobs as the difficulty form labels them, so that a message names what the user sees. */
 export const KNOB_LABELS: Record<keyof SceneKnobs, string> = {
-  minObjects: 'min objects', maxObjects: 'max objects', distractors: 'distractors', jitter: 'jitter', noise: 'pixel noise', occlusion: 'occlusion',
+  minObjects: 'min objects',
+  maxObjects: 'max objects',
+  distractors: 'distractors',
+  jitter: 'jitter',
+  noise: 'pixel noise',
+  occlusion: 'occlusion',
 };
 
 export function validateKnobs(k: SceneKnobs): string | null {
@@ -63,7 +68,8 @@ export function validateKnobs(k: SceneKnobs): string | null {
   if (!Number.isInteger(k.minObjects) || k.minObjects < 1 || k.minObjects > 9) return `${L.minObjects} must be an integer in [1, 9]`;
   if (!Number.isInteger(k.maxObjects) || k.maxObjects < 1 || k.maxObjects > 9) return `${L.maxObjects} must be an integer in [1, 9]`;
   if (k.minObjects > k.maxObjects) return `${L.minObjects} (${k.minObjects}) must be at most ${L.maxObjects} (${k.maxObjects})`;
-  for (const key of ['distractors', 'jitter', 'occlusion'] as const) if (!(k[key] >= 0 && k[key] <= 1)) return `${L[key]} must be in [0, 1]`;
+  for (const key of ['distractors', 'jitter', 'occlusion'] as const)
+    if (!(k[key] >= 0 && k[key] <= 1)) return `${L[key]} must be in [0, 1]`;
   if (!(k.noise >= 0 && k.noise <= 0.3)) return `${L.noise} must be in [0, 0.3]`;
   return null;
 }
@@ -84,7 +90,8 @@ export function generateScene(rng: CounterRng, knobs: SceneKnobs = DEFAULT_KNOBS
       else color = twin.color;
     }
     const size: Size = rng.pick(SIZES);
-    const row = Math.floor(cell / 3), col = cell % 3;
+    const row = Math.floor(cell / 3),
+      col = cell % 3;
     // Jitter within the cell, keeping the centre at least 0.02 inside it.
     const span = (1 / 3 - 0.04) * knobs.jitter;
     let x = (col + 0.5) / 3 + (rng.next() - 0.5) * span;

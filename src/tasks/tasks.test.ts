@@ -13,7 +13,9 @@ const problems = (seed: number, n: number, family?: FamilyName) =>
 
 describe('problems are a function of the seed', () => {
   it('same seed, same problems and pixels; another seed, other problems', () => {
-    const a = problems(11, 30), b = problems(11, 30), c = problems(12, 30);
+    const a = problems(11, 30),
+      b = problems(11, 30),
+      c = problems(12, 30);
     expect(b).toEqual(a);
     expect(c.map((p) => p.question)).not.toEqual(a.map((p) => p.question));
     for (let i = 0; i < 5; i++) expect(renderScene(b[i].scenes[0])).toEqual(renderScene(a[i].scenes[0]));
@@ -43,19 +45,26 @@ function rederive(p: Problem): string {
     case 'spatial': {
       const a = objs.find((o) => o.color === q[3] && o.shape === q[4])!;
       const b = objs.find((o) => o.color === q[8] && o.shape === q[9])!;
-      const ca = cellOf(a), cb = cellOf(b);
-      const dx = ca.col - cb.col, dy = ca.row - cb.row;
+      const ca = cellOf(a),
+        cb = cellOf(b);
+      const dx = ca.col - cb.col,
+        dy = ca.row - cb.row;
       if (Math.abs(dx) >= Math.abs(dy) && dx !== 0) return dx > 0 ? 'right' : 'left';
       return dy > 0 ? 'below' : 'above';
     }
     case 'comparison': {
-      const na = countOf(objs, [q[3]]), nb = countOf(objs, [q[5]]);
+      const na = countOf(objs, [q[3]]),
+        nb = countOf(objs, [q[5]]);
       return na === nb ? 'same' : na > nb ? q[3] : q[5];
     }
     case 'arithmetic':
       return String(countOf(objs, [q[2]]) + countOf(objs, [q[4]]));
     case 'existence': {
-      const opts = p.question.split(':')[1].replace('?', '').split(/ , | or /).map((s) => s.trim());
+      const opts = p.question
+        .split(':')[1]
+        .replace('?', '')
+        .split(/ , | or /)
+        .map((s) => s.trim());
       const present = opts.filter((o) => objs.some((x) => `${x.color} ${x.shape}` === o));
       expect(present).toHaveLength(1);
       return present[0];
@@ -87,7 +96,7 @@ describe('question families', () => {
       expect(freq.size).toBeGreaterThan(2);
     });
   }
-  it('every family copes with one-object scenes (the warm start\'s curriculum begins there)', () => {
+  it("every family copes with one-object scenes (the warm start's curriculum begins there)", () => {
     const knobs = { minObjects: 1, maxObjects: 1, distractors: 0, jitter: 0.5, noise: 0.02, occlusion: 0 };
     for (const family of FAMILIES) {
       for (let i = 0; i < 20; i++) expect(rederive(generateProblem(4, i, { families: [family], knobs }))).toBeDefined();
@@ -128,16 +137,26 @@ describe('verifier', () => {
   });
 
   it('counts per-attribute errors of the objects whose cell the description names', () => {
-    const objs = words(p.description).join(' ').split(' , ').map((o) => o.split(' '));
+    const objs = words(p.description)
+      .join(' ')
+      .split(' , ')
+      .map((o) => o.split(' '));
     const swap = (w: string, xs: readonly string[]) => xs[(xs.indexOf(w) + 1) % xs.length];
     // object 0: wrong shape; object 1: wrong colour and size; the rest dropped
-    const a = [...objs[0]], b = [...objs[1]];
+    const a = [...objs[0]],
+      b = [...objs[1]];
     a[2] = swap(a[2], ['circle', 'square', 'triangle']);
     b[0] = swap(b[0], ['small', 'large']);
     b[1] = swap(b[1], ['red', 'green', 'blue', 'yellow']);
     const s = scoreDescription(words([a, b].map((o) => o.join(' ')).join(' , ')), p).attributes;
     expect(s).toEqual({ objects: objs.length, located: 2, size: 1, color: 1, shape: 1 });
-    expect(scoreDescription(words(p.description), p).attributes).toEqual({ objects: objs.length, located: objs.length, size: objs.length, color: objs.length, shape: objs.length });
+    expect(scoreDescription(words(p.description), p).attributes).toEqual({
+      objects: objs.length,
+      located: objs.length,
+      size: objs.length,
+      color: objs.length,
+      shape: objs.length,
+    });
     const multi = problems(3, 1, 'multi_image')[0];
     const full = scoreDescription(words(multi.description), multi).attributes;
     const total = multi.scenes.reduce((n, sc) => n + sc.objects.length, 0);
@@ -157,7 +176,9 @@ describe('verifier', () => {
     const specials = ['</desc>', '<reason>', '</reason>', '<ans>', '</ans>', '<desc>', ',', ';', ':'];
     for (let t = 0; t < 5000; t++) {
       const len = rng.int(40);
-      const seq = Array.from({ length: len }, () => (rng.next() < 0.3 ? rng.pick(specials) : rng.next() < 0.05 ? 'notaword' : rng.pick(VOCAB)));
+      const seq = Array.from({ length: len }, () =>
+        rng.next() < 0.3 ? rng.pick(specials) : rng.next() < 0.05 ? 'notaword' : rng.pick(VOCAB),
+      );
       const q = problems(3, 7)[t % 7];
       expect(() => labelCompletion(seq, q)).not.toThrow();
       const lab = labelCompletion(seq, q);
@@ -183,7 +204,8 @@ describe('renderer', () => {
     const p = generateProblem(8, 0, { knobs: { minObjects: 3, maxObjects: 3, distractors: 0, jitter: 0, noise: 0, occlusion: 0 } });
     const img = renderScene(p.scenes[0], IMAGE_SIZE, false);
     for (const o of p.scenes[0].objects) {
-      const px = Math.floor(o.x * IMAGE_SIZE), py = Math.floor(o.y * IMAGE_SIZE);
+      const px = Math.floor(o.x * IMAGE_SIZE),
+        py = Math.floor(o.y * IMAGE_SIZE);
       const i = (py * IMAGE_SIZE + px) * 3;
       expect(Array.from(img.slice(i, i + 3)).map((v) => +v.toFixed(2))).toEqual(RGB[o.color].map((v) => +v.toFixed(2)));
     }

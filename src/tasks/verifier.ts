@@ -42,9 +42,14 @@ export function parseCompletion(words: readonly string[]): ParsedCompletion {
   const markers = new Set<string>(Object.values(SPECIAL));
   const clean = (seg: string[] | null) => seg !== null && seg.every((w) => !markers.has(w));
   const formatOk =
-    missing.length === 0 && rStart === dEnd + 1 && aStart === rEnd + 1 &&
+    missing.length === 0 &&
+    rStart === dEnd + 1 &&
+    aStart === rEnd + 1 &&
     ws.slice(aEnd + 1).every((w) => w === SPECIAL.pad) &&
-    clean(description) && clean(reasoning) && clean(answer) && answer!.length > 0;
+    clean(description) &&
+    clean(reasoning) &&
+    clean(answer) &&
+    answer!.length > 0;
   return { formatOk, missing, description, reasoning, answer };
 }
 
@@ -83,7 +88,9 @@ function splitOn(ws: readonly string[], sep: string): string[][] {
 /** Object keys of a description; malformed phrases become null (they count as wrong predictions). */
 function objectKeys(ws: readonly string[], images: number): (string | null)[] {
   const one = (part: readonly string[], prefix: string) =>
-    part.length === 0 ? [] : splitOn(part, ',').map((c) => (c.length === 5 && c.every((w, i) => VALID[i].has(w)) ? prefix + c.join(' ') : null));
+    part.length === 0
+      ? []
+      : splitOn(part, ',').map((c) => (c.length === 5 && c.every((w, i) => VALID[i].has(w)) ? prefix + c.join(' ') : null));
   if (images === 1) return one(ws, '');
   const keys: (string | null)[] = [];
   for (const part of splitOn(ws, ';')) {
@@ -136,7 +143,16 @@ export function scoreDescription(words: readonly string[] | null, p: Pick<Proble
   const precision = predicted === 0 ? (actual === 0 ? 1 : 0) : tp / predicted;
   const recall = actual === 0 ? 1 : tp / actual;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { exact: words !== null && tp === actual && predicted === actual, precision, recall, f1, truePositives: tp, predicted, actual, attributes };
+  return {
+    exact: words !== null && tp === actual && predicted === actual,
+    precision,
+    recall,
+    f1,
+    truePositives: tp,
+    predicted,
+    actual,
+    attributes,
+  };
 }
 
 export interface TrajectoryLabel {
@@ -157,7 +173,13 @@ export function labelCompletion(words: readonly string[], p: Pick<Problem, 'scen
   const parsed = parseCompletion(words);
   const description = scoreDescription(parsed.description, p);
   const answerRight = checkAnswer(parsed, p);
-  return { formatOk: parsed.formatOk, perceptionRight: description.exact, answerRight, luckyGuess: answerRight && !description.exact, description };
+  return {
+    formatOk: parsed.formatOk,
+    perceptionRight: description.exact,
+    answerRight,
+    luckyGuess: answerRight && !description.exact,
+    description,
+  };
 }
 
 /**

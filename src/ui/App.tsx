@@ -18,8 +18,14 @@ function Notices() {
       {urlErrors.length > 0 && (
         <div className="panel error" data-testid="url-error">
           <b>This link could not be used</b>; the defaults are loaded instead.
-          <ul>{urlErrors.map((e) => <li key={e}>{e}</li>)}</ul>
-          <button data-testid="dismiss-url-error" onClick={dismissUrl}>dismiss</button>
+          <ul>
+            {urlErrors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+          <button data-testid="dismiss-url-error" onClick={dismissUrl}>
+            dismiss
+          </button>
         </div>
       )}
       {notices.map((n, i) => (
@@ -33,7 +39,9 @@ function Notices() {
 
 export function App() {
   // A Real VLM link (#hub=...) opens that view.
-  const [view, setView] = useState<'playground' | 'blindness' | 'real-vlm'>(() => (/[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground'));
+  const [view, setView] = useState<'playground' | 'blindness' | 'real-vlm'>(() =>
+    /[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground',
+  );
   const applyUrl = useRunStore((s) => s.applyUrl);
   const start = useRunStore((s) => s.start);
   useEffect(() => {
@@ -44,14 +52,20 @@ export function App() {
       <header>
         <h1>MIRL Playground</h1>
         <p className="lede">
-          A small vision-language model trained with reinforcement learning in this tab, on WebGPU: mutual-information-guided
-          forking, decoupled perception and answer rewards, and reward blindness, live.
+          A small vision-language model trained with reinforcement learning in this tab, on WebGPU: mutual-information-guided forking,
+          decoupled perception and answer rewards, and reward blindness, live.
         </p>
       </header>
       <nav className="tabs" role="tablist">
-        <button role="tab" aria-selected={view === 'playground'} data-testid="tab-playground" onClick={() => setView('playground')}>Playground</button>
-        <button role="tab" aria-selected={view === 'blindness'} data-testid="tab-blindness" onClick={() => setView('blindness')}>Reward blindness (for teaching)</button>
-        <button role="tab" aria-selected={view === 'real-vlm'} data-testid="tab-real-vlm" onClick={() => setView('real-vlm')}>Real VLM (hub)</button>
+        <button role="tab" aria-selected={view === 'playground'} data-testid="tab-playground" onClick={() => setView('playground')}>
+          Playground
+        </button>
+        <button role="tab" aria-selected={view === 'blindness'} data-testid="tab-blindness" onClick={() => setView('blindness')}>
+          Reward blindness (for teaching)
+        </button>
+        <button role="tab" aria-selected={view === 'real-vlm'} data-testid="tab-real-vlm" onClick={() => setView('real-vlm')}>
+          Real VLM (hub)
+        </button>
       </nav>
       <Notices />
       <GpuReport />

@@ -6,27 +6,47 @@ import { descAdvantage, ForkTree } from './Rollouts';
 import { useRunStore, type Run } from './stores/runStore';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
-const avg = (ms: readonly StepMetrics[], f: (m: StepMetrics) => number) => (ms.length ? ms.reduce((a, m) => a + f(m), 0) / ms.length : null);
+const avg = (ms: readonly StepMetrics[], f: (m: StepMetrics) => number) =>
+  ms.length ? ms.reduce((a, m) => a + f(m), 0) / ms.length : null;
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** A lecture-sized run: every algorithm on the same seed, so all see the same prompts at the same step. */
 const LECTURE_SEED = 7;
 function lectureConfig(algo: Algorithm): RLConfig {
-  return { ...DEFAULT_RL, algo, batchPrompts: 2, N: 6, k: 3, G: 6, steps: 8, seed: LECTURE_SEED, heldoutEvery: 0, recordPrompts: 2, metricEvery: 1 };
+  return {
+    ...DEFAULT_RL,
+    algo,
+    batchPrompts: 2,
+    N: 6,
+    k: 3,
+    G: 6,
+    steps: 8,
+    seed: LECTURE_SEED,
+    heldoutEvery: 0,
+    recordPrompts: 2,
+    metricEvery: 1,
+  };
 }
 
 /** Right answers after wrong descriptions, over the trajectories that reached an answer. */
 function luckyRate(r: Run): { lucky: number; of: number; rate: number | null } {
-  const lucky = r.metrics.reduce((s, m) => s + m.lucky_guesses, 0), of = r.metrics.reduce((s, m) => s + m.complete_trajectories, 0);
+  const lucky = r.metrics.reduce((s, m) => s + m.lucky_guesses, 0),
+    of = r.metrics.reduce((s, m) => s + m.complete_trajectories, 0);
   return { lucky, of, rate: ratio(lucky, of) };
 }
 
 /** Among the recorded descriptions: wrong ones the update made likelier, right ones it made less likely. */
 function pushRates(r: Run): { wrongUp: number | null; rightDown: number | null; wrong: number; right: number } {
   const ts = r.records.flatMap((p) => p.trajectories);
-  const wrong = ts.filter((t) => !t.perceptionRight), right = ts.filter((t) => t.perceptionRight);
+  const wrong = ts.filter((t) => !t.perceptionRight),
+    right = ts.filter((t) => t.perceptionRight);
   const blind = (t: TrajectoryRecord) => isBlindPush(descAdvantage(t) ?? 0, t.perceptionRight);
-  return { wrongUp: ratio(wrong.filter(blind).length, wrong.length), rightDown: ratio(right.filter(blind).length, right.length), wrong: wrong.length, right: right.length };
+  return {
+    wrongUp: ratio(wrong.filter(blind).length, wrong.length),
+    rightDown: ratio(right.filter(blind).length, right.length),
+    wrong: wrong.length,
+    right: right.length,
+  };
 }
 
 /**
@@ -35,9 +55,14 @@ function pushRates(r: Run): { wrongUp: number | null; rightDown: number | null; 
  * 50% is a blind update, 100% one that always prefers what the image shows.
  */
 function rightOverWrong(r: Run): { rate: number | null; pairs: number } {
-  let wins = 0, pairs = 0;
+  let wins = 0,
+    pairs = 0;
   for (const p of r.records) {
-    const g = groupedPairs(p.trajectories.map((t) => descAdvantage(t) ?? 0), p.trajectories.map((t) => t.perceptionRight), p.trajectories.length);
+    const g = groupedPairs(
+      p.trajectories.map((t) => descAdvantage(t) ?? 0),
+      p.trajectories.map((t) => t.perceptionRight),
+      p.trajectories.length,
+    );
     wins += g.wins;
     pairs += g.pairs;
   }
@@ -65,7 +90,9 @@ export function BlindnessDemo() {
   const live = runs.find((r) => r.id === liveId);
   const busy = live !== undefined && (live.status === 'running' || live.status === 'loading');
   const latest = (algo: Algorithm) => [...runs].reverse().find((r) => r.config.algo === algo && r.metrics.length);
-  const grpo = latest('grpo'), mirl = latest('mirl'), pr1 = latest('perception-r1');
+  const grpo = latest('grpo'),
+    mirl = latest('mirl'),
+    pr1 = latest('perception-r1');
   const shown = [grpo, mirl, pr1].filter((r): r is Run => Boolean(r));
 
   // the same problem (task seed and index), not merely the same step number
@@ -87,11 +114,10 @@ export function BlindnessDemo() {
     <section className="panel" data-testid="blindness-demo">
       <h2>Reward blindness</h2>
       <p>
-        An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong description
-        makes that description likelier too. MIRL rewards each description by its mutual information with the image instead,
-        and Perception-R1 by its agreement with the scene's labels (the reference MI approximates without labels). Each button
-        runs {lectureConfig('grpo').steps} short steps with seed {LECTURE_SEED}, so the runs see the same prompts; the numbers below
-        are counted from the runs on screen.
+        An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong description makes that
+        description likelier too. MIRL rewards each description by its mutual information with the image instead, and Perception-R1 by its
+        agreement with the scene's labels (the reference MI approximates without labels). Each button runs {lectureConfig('grpo').steps}{' '}
+        short steps with seed {LECTURE_SEED}, so the runs see the same prompts; the numbers below are counted from the runs on screen.
       </p>
       <div className="buttons">
         {button('grpo', 'GRPO')}
@@ -101,22 +127,38 @@ export function BlindnessDemo() {
       <table className="blind-counts">
         <thead>
           <tr>
-            <th>run</th><th>lucky guesses (of answered trajectories)</th><th>wrong descriptions pushed up</th><th>right descriptions pushed down</th>
+            <th>run</th>
+            <th>lucky guesses (of answered trajectories)</th>
+            <th>wrong descriptions pushed up</th>
+            <th>right descriptions pushed down</th>
             <th>update favours the right description (pairs within a prompt; 50% = blind)</th>
             <th>exact descriptions in rollouts: first → last steps</th>
           </tr>
         </thead>
         <tbody>
           {shown.map((r) => {
-            const l = luckyRate(r), p = pushRates(r), rw = rightOverWrong(r), [a, b] = rolloutTrend(r);
+            const l = luckyRate(r),
+              p = pushRates(r),
+              rw = rightOverWrong(r),
+              [a, b] = rolloutTrend(r);
             return (
               <tr key={r.id} data-testid="blind-row">
                 <td>{r.label}</td>
-                <td data-testid="lucky-rate">{pct(l.rate)} ({l.lucky} of {l.of})</td>
-                <td data-testid="wrong-up">{pct(p.wrongUp)} (of {p.wrong})</td>
-                <td data-testid="right-down">{pct(p.rightDown)} (of {p.right})</td>
-                <td data-testid="right-over-wrong">{pct(rw.rate)} (of {rw.pairs} pairs)</td>
-                <td data-testid="rollout-trend">{pct(a)} → {pct(b)}</td>
+                <td data-testid="lucky-rate">
+                  {pct(l.rate)} ({l.lucky} of {l.of})
+                </td>
+                <td data-testid="wrong-up">
+                  {pct(p.wrongUp)} (of {p.wrong})
+                </td>
+                <td data-testid="right-down">
+                  {pct(p.rightDown)} (of {p.right})
+                </td>
+                <td data-testid="right-over-wrong">
+                  {pct(rw.rate)} (of {rw.pairs} pairs)
+                </td>
+                <td data-testid="rollout-trend">
+                  {pct(a)} → {pct(b)}
+                </td>
               </tr>
             );
           })}
@@ -128,17 +170,29 @@ export function BlindnessDemo() {
           <label className="pickers">
             same problem{' '}
             <select data-testid="pick-common" value={Math.min(pick, common.length - 1)} onChange={(e) => setPick(Number(e.target.value))}>
-              {common.map((p, i) => <option key={i} value={i}>step {p.step + 1}, prompt {p.index + 1}: {p.question}</option>)}
+              {common.map((p, i) => (
+                <option key={i} value={i}>
+                  step {p.step + 1}, prompt {p.index + 1}: {p.question}
+                </option>
+              ))}
             </select>
           </label>
           <div className="side-by-side">
-            <div><h3>GRPO, step {g.step + 1}</h3><ForkTree rec={g} run={grpo} /></div>
-            <div><h3>MIRL, step {m.step + 1}</h3><ForkTree rec={m} run={mirl} /></div>
+            <div>
+              <h3>GRPO, step {g.step + 1}</h3>
+              <ForkTree rec={g} run={grpo} />
+            </div>
+            <div>
+              <h3>MIRL, step {m.step + 1}</h3>
+              <ForkTree rec={m} run={mirl} />
+            </div>
           </div>
         </>
       ) : (
         <p className="hint" data-testid="no-common">
-          {grpo && mirl ? 'These GRPO and MIRL runs recorded no problem in common (different seeds or prompts per step): run both from here.' : 'The same problem under GRPO and MIRL appears here once both have run.'}
+          {grpo && mirl
+            ? 'These GRPO and MIRL runs recorded no problem in common (different seeds or prompts per step): run both from here.'
+            : 'The same problem under GRPO and MIRL appears here once both have run.'}
         </p>
       )}
     </section>
@@ -149,15 +203,21 @@ export function BlindnessDemo() {
 function Verdict({ grpo, mirl, runs }: { grpo?: Run; mirl?: Run; runs: Run[] }) {
   const lines: string[] = [];
   if (grpo && mirl) {
-    const ga = rightOverWrong(grpo).rate, ma = rightOverWrong(mirl).rate;
+    const ga = rightOverWrong(grpo).rate,
+      ma = rightOverWrong(mirl).rate;
     if (ga !== null && ma !== null) {
       const better = Math.abs(ma - ga) < 0.02 ? 'as often as' : ma > ga ? 'more often than' : 'less often than';
-      lines.push(`Between a right and a wrong description of the same prompt, MIRL's update favoured the right one ${better} GRPO's (${pct(ma)} vs ${pct(ga)} of pairs; 50% is blind).`);
+      lines.push(
+        `Between a right and a wrong description of the same prompt, MIRL's update favoured the right one ${better} GRPO's (${pct(ma)} vs ${pct(ga)} of pairs; 50% is blind).`,
+      );
     }
-    const a = pushRates(grpo).wrongUp, b = pushRates(mirl).wrongUp;
+    const a = pushRates(grpo).wrongUp,
+      b = pushRates(mirl).wrongUp;
     if (a !== null && b !== null) {
       const cmp = Math.abs(a - b) < 0.02 ? 'about as often as' : b < a ? 'less often than' : 'more often than';
-      lines.push(`MIRL pushed its wrong descriptions up ${cmp} GRPO (${pct(b)} vs ${pct(a)} of them)${b > a ? ': here the MI reward was fooled more than the answer reward' : ''}.`);
+      lines.push(
+        `MIRL pushed its wrong descriptions up ${cmp} GRPO (${pct(b)} vs ${pct(a)} of them)${b > a ? ': here the MI reward was fooled more than the answer reward' : ''}.`,
+      );
     }
   }
   for (const r of runs) {
@@ -165,8 +225,16 @@ function Verdict({ grpo, mirl, runs }: { grpo?: Run; mirl?: Run; runs: Run[] }) 
     if (a === null || b === null) lines.push(`${r.label}: too few steps to tell a trend.`);
     else {
       const d = b - a;
-      lines.push(`${r.label}: exact descriptions in its rollouts ${Math.abs(d) < 0.02 ? 'held steady' : d > 0 ? 'improved' : 'got worse'} (${pct(a)} → ${pct(b)}).`);
+      lines.push(
+        `${r.label}: exact descriptions in its rollouts ${Math.abs(d) < 0.02 ? 'held steady' : d > 0 ? 'improved' : 'got worse'} (${pct(a)} → ${pct(b)}).`,
+      );
     }
   }
-  return <ul className="verdict" data-testid="blind-verdict">{lines.map((l) => <li key={l}>{l}</li>)}</ul>;
+  return (
+    <ul className="verdict" data-testid="blind-verdict">
+      {lines.map((l) => (
+        <li key={l}>{l}</li>
+      ))}
+    </ul>
+  );
 }

@@ -10,7 +10,8 @@ import { useRunStore, type Run } from './stores/runStore';
 import { COLORS } from './colors';
 
 /** "every N steps for <run>; ..." for the runs that take a metric only on metric steps. */
-const onMetricSteps = (runs: Run[]) => runs.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ');
+const onMetricSteps = (runs: Run[]) =>
+  runs.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ');
 
 /** MI is scored every step where it is the reward (MIRL), every `metricEvery` steps where it is only measured. */
 const MI_NOTE = (runs: Run[]): string | null => {
@@ -31,9 +32,20 @@ const pct = (v: (m: StepMetrics) => number | null | undefined) => (m: StepMetric
 
 const CHARTS: ChartDef[] = [
   { title: 'answer accuracy (rollouts)', unit: '%', value: pct((m) => m.answer_acc), floor: true },
-  { title: 'answer accuracy (held-out)', unit: '%', value: pct((m) => m.heldout_answer_acc), start: (m) => m.heldout_start && 100 * m.heldout_start.answer_acc, floor: true },
+  {
+    title: 'answer accuracy (held-out)',
+    unit: '%',
+    value: pct((m) => m.heldout_answer_acc),
+    start: (m) => m.heldout_start && 100 * m.heldout_start.answer_acc,
+    floor: true,
+  },
   { title: 'perception accuracy (rollouts)', unit: '%', value: pct((m) => m.perception_acc) },
-  { title: 'perception accuracy (held-out)', unit: '%', value: pct((m) => m.heldout_perception_acc), start: (m) => m.heldout_start && 100 * m.heldout_start.perception_acc },
+  {
+    title: 'perception accuracy (held-out)',
+    unit: '%',
+    value: pct((m) => m.heldout_perception_acc),
+    start: (m) => m.heldout_start && 100 * m.heldout_start.perception_acc,
+  },
   { title: 'description F1 (rollouts)', unit: 'F1', value: (m) => m.desc_f1 },
   { title: 'mean MI score', unit: 'nats (per token, or per description when summed)', value: (m) => m.mean_mi, note: MI_NOTE, log: true },
   { title: 'MI AUC within prompt groups (0.5 = no signal)', unit: 'AUC', value: (m) => m.mi_group_auc, note: MI_NOTE },
@@ -48,8 +60,14 @@ function RunLegend({ runs, hidden, toggle }: { runs: Run[]; hidden: Set<number>;
   return (
     <div className="run-legend" data-testid="run-legend">
       {runs.map((r, i) => (
-        <button key={r.id} className={`legend-item${hidden.has(r.id) ? ' off' : ''}`} data-testid="legend-item" aria-pressed={!hidden.has(r.id)}
-          title={hidden.has(r.id) ? 'show this run' : 'hide this run'} onClick={() => toggle(r.id)}>
+        <button
+          key={r.id}
+          className={`legend-item${hidden.has(r.id) ? ' off' : ''}`}
+          data-testid="legend-item"
+          aria-pressed={!hidden.has(r.id)}
+          title={hidden.has(r.id) ? 'show this run' : 'hide this run'}
+          onClick={() => toggle(r.id)}
+        >
           <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} /> {r.label}
         </button>
       ))}
@@ -75,48 +93,118 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
         <span className="chart-tools">
           {def.log && (
             <label title={positive ? 'logarithmic y axis' : 'a log axis needs every value above 0'}>
-              <input type="checkbox" data-testid="log-scale" checked={useLog} disabled={!positive} onChange={(e) => setLog(e.target.checked)} /> log
+              <input
+                type="checkbox"
+                data-testid="log-scale"
+                checked={useLog}
+                disabled={!positive}
+                onChange={(e) => setLog(e.target.checked)}
+              />{' '}
+              log
             </label>
           )}
-          <button data-testid="chart-csv" title="download this chart's data as CSV"
-            onClick={() => downloadText(`${def.title.replace(/[^\w]+/g, '-')}.csv`, chartCsv(runs, def, x), 'text/csv')}>CSV</button>
+          <button
+            data-testid="chart-csv"
+            title="download this chart's data as CSV"
+            onClick={() => downloadText(`${def.title.replace(/[^\w]+/g, '-')}.csv`, chartCsv(runs, def, x), 'text/csv')}
+          >
+            CSV
+          </button>
         </span>
       </h3>
-      {note && <p className="chart-note" data-testid="chart-note">{note}</p>}
+      {note && (
+        <p className="chart-note" data-testid="chart-note">
+          {note}
+        </p>
+      )}
       <ResponsiveContainer width="100%" height={190}>
         <LineChart data={rows} margin={{ top: 20, right: 10, bottom: 14, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="x" type="number" domain={zoom ?? ['dataMin', 'dataMax']} allowDataOverflow={zoom !== null} tick={{ fontSize: 10 }} tickFormatter={fmtTick}
-            label={{ value: x === 'step' ? 'step' : 'generated tokens', position: 'insideBottom', offset: -8, fontSize: 10 }} />
-          <YAxis tick={{ fontSize: 10 }} width={52} tickFormatter={(v: number) => fmtTick(v) + (def.unit === '%' ? '%' : '')}
-            scale={useLog ? 'log' : 'auto'} domain={useLog ? ['auto', 'auto'] : undefined} allowDataOverflow={useLog}
-            label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, dy: 40 }} />
+          <XAxis
+            dataKey="x"
+            type="number"
+            domain={zoom ?? ['dataMin', 'dataMax']}
+            allowDataOverflow={zoom !== null}
+            tick={{ fontSize: 10 }}
+            tickFormatter={fmtTick}
+            label={{ value: x === 'step' ? 'step' : 'generated tokens', position: 'insideBottom', offset: -8, fontSize: 10 }}
+          />
+          <YAxis
+            tick={{ fontSize: 10 }}
+            width={52}
+            tickFormatter={(v: number) => fmtTick(v) + (def.unit === '%' ? '%' : '')}
+            scale={useLog ? 'log' : 'auto'}
+            domain={useLog ? ['auto', 'auto'] : undefined}
+            allowDataOverflow={useLog}
+            label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, dy: 40 }}
+          />
           <Tooltip
             // one compact line per run, in the top margin: it covers neither the curves nor falls outside the card
-            position={{ x: 46, y: -36 }} allowEscapeViewBox={{ x: false, y: true }} wrapperStyle={{ zIndex: 5, pointerEvents: 'none' }}
-            content={({ active, payload, label }) => active && payload?.length ? (
-              <div className="chart-tip" data-testid="chart-tip">
-                <b>{xName(Number(label))}</b>
-                {payload.map((p) => <span key={String(p.dataKey)} style={{ color: p.color }}> · {p.name}: {fmtSig(Number(p.value))}{def.unit === '%' ? '%' : ''}</span>)}
-              </div>
-            ) : null} />
-          {def.floor && <ReferenceLine y={100 * floor} stroke="#888" strokeDasharray="4 4" label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }} />}
-          {runs.map((r, i) => (
+            position={{ x: 46, y: -36 }}
+            allowEscapeViewBox={{ x: false, y: true }}
+            wrapperStyle={{ zIndex: 5, pointerEvents: 'none' }}
+            content={({ active, payload, label }) =>
+              active && payload?.length ? (
+                <div className="chart-tip" data-testid="chart-tip">
+                  <b>{xName(Number(label))}</b>
+                  {payload.map((p) => (
+                    <span key={String(p.dataKey)} style={{ color: p.color }}>
+                      {' '}
+                      · {p.name}: {fmtSig(Number(p.value))}
+                      {def.unit === '%' ? '%' : ''}
+                    </span>
+                  ))}
+                </div>
+              ) : null
+            }
+          />
+          {def.floor && (
+            <ReferenceLine
+              y={100 * floor}
+              stroke="#888"
+              strokeDasharray="4 4"
+              label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }}
+            />
+          )}
+          {runs.map((r, i) =>
             smoothing > 0 && !hidden.has(r.id) ? (
-              <Line key={`raw${r.id}`} dataKey={`raw${r.id}`} stroke={COLORS[i % COLORS.length]} strokeOpacity={0.25} dot={false}
-                isAnimationActive={false} connectNulls legendType="none" tooltipType="none" />
-            ) : null
-          ))}
+              <Line
+                key={`raw${r.id}`}
+                dataKey={`raw${r.id}`}
+                stroke={COLORS[i % COLORS.length]}
+                strokeOpacity={0.25}
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+                legendType="none"
+                tooltipType="none"
+              />
+            ) : null,
+          )}
           {runs.map((r, i) => (
-            <Line key={r.id} dataKey={smoothing > 0 ? `sm${r.id}` : `raw${r.id}`} name={r.label} stroke={COLORS[i % COLORS.length]} hide={hidden.has(r.id)}
-              dot={rows.length < 3} isAnimationActive={false} connectNulls />
+            <Line
+              key={r.id}
+              dataKey={smoothing > 0 ? `sm${r.id}` : `raw${r.id}`}
+              name={r.label}
+              stroke={COLORS[i % COLORS.length]}
+              hide={hidden.has(r.id)}
+              dot={rows.length < 3}
+              isAnimationActive={false}
+              connectNulls
+            />
           ))}
           {rows.length > 1 && (
-            <Brush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick}
+            <Brush
+              dataKey="x"
+              height={14}
+              travellerWidth={6}
+              tickFormatter={fmtTick}
               onChange={(r: { startIndex?: number; endIndex?: number }) => {
-                const a = rows[r.startIndex ?? 0], b = rows[r.endIndex ?? rows.length - 1];
+                const a = rows[r.startIndex ?? 0],
+                  b = rows[r.endIndex ?? rows.length - 1];
                 setZoom(a && b && (r.startIndex !== 0 || r.endIndex !== rows.length - 1) ? [a.x, b.x] : null);
-              }} />
+              }}
+            />
           )}
         </LineChart>
       </ResponsiveContainer>
@@ -129,12 +217,13 @@ export function Charts() {
   const [x, setX] = useState<XAxisKind>('step');
   const [smoothing, setSmoothing] = useState(0.6);
   const [hidden, setHidden] = useState<Set<number>>(new Set());
-  const toggle = (id: number) => setHidden((h) => {
-    const n = new Set(h);
-    if (n.has(id)) n.delete(id);
-    else n.add(id);
-    return n;
-  });
+  const toggle = (id: number) =>
+    setHidden((h) => {
+      const n = new Set(h);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
   return (
     <section className="panel charts" data-testid="charts">
       <h2>
@@ -148,14 +237,24 @@ export function Charts() {
         </label>
         <label className="xsel" title="exponential moving average, as in TensorBoard (the raw line stays faint behind)">
           <span>smoothing </span>
-          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} data-testid="smoothing" onChange={(e) => setSmoothing(Number(e.target.value))} />
+          <input
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={smoothing}
+            data-testid="smoothing"
+            onChange={(e) => setSmoothing(Number(e.target.value))}
+          />
           <span data-testid="smoothing-value">{smoothing.toFixed(2)}</span>
         </label>
       </h2>
       {runs.length === 0 && <p className="hint">Start a run: its curves appear here, and later runs join them on the same axes.</p>}
       {runs.length > 0 && <RunLegend runs={runs} hidden={hidden} toggle={toggle} />}
       <div className="chart-grid">
-        {CHARTS.map((def) => <Chart key={def.title} def={def} runs={runs} hidden={hidden} x={x} smoothing={smoothing} />)}
+        {CHARTS.map((def) => (
+          <Chart key={def.title} def={def} runs={runs} hidden={hidden} x={x} smoothing={smoothing} />
+        ))}
       </div>
     </section>
   );

@@ -36,7 +36,11 @@ function NumField({ k, step }: { k: NumKey; step: number }) {
           if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
         }}
       />
-      {error && <em className="why" data-testid={`error-${k}`}>must be {error}</em>}
+      {error && (
+        <em className="why" data-testid={`error-${k}`}>
+          must be {error}
+        </em>
+      )}
     </label>
   );
 }
@@ -47,7 +51,11 @@ function Select({ k, options }: { k: ChoiceKey; options: readonly string[] }) {
     <label className="field" title={help}>
       <span>{label}</span>
       <select data-testid={`field-${k}`} value={value} onChange={(e) => setField(k, e.target.value as RLConfig[ChoiceKey])}>
-        {options.map((o) => <option key={o} value={o}>{o}</option>)}
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -67,11 +75,15 @@ function Check({ k }: { k: BoolKey }) {
 function Field({ k }: { k: FieldName }) {
   const f = FIELDS[k];
   switch (f.kind) {
-    case 'enum': return <Select k={k as ChoiceKey} options={f.options} />;
-    case 'bool': return <Check k={k as BoolKey} />;
+    case 'enum':
+      return <Select k={k as ChoiceKey} options={f.options} />;
+    case 'bool':
+      return <Check k={k as BoolKey} />;
     case 'int':
-    case 'num': return <NumField k={k as NumKey} step={f.panel?.step ?? 1} />;
-    default: return null;
+    case 'num':
+      return <NumField k={k as NumKey} step={f.panel?.step ?? 1} />;
+    default:
+      return null;
   }
 }
 
@@ -90,8 +102,14 @@ function Knob({ k, step }: { k: keyof RLConfig['knobs']; step: number }) {
   return (
     <label className={`field${error ? ' invalid' : ''}`}>
       <span>{label}</span>
-      <input type="number" step={step} data-testid={`knob-${k}`} defaultValue={knobs[k]} key={knobs[k]}
-        onBlur={(e) => setField('knobs', { ...knobs, [k]: e.target.value.trim() === '' ? NaN : Number(e.target.value) })} />
+      <input
+        type="number"
+        step={step}
+        data-testid={`knob-${k}`}
+        defaultValue={knobs[k]}
+        key={knobs[k]}
+        onBlur={(e) => setField('knobs', { ...knobs, [k]: e.target.value.trim() === '' ? NaN : Number(e.target.value) })}
+      />
     </label>
   );
 }
@@ -104,18 +122,28 @@ export function ConfigPanel() {
     <section className="panel config" data-testid="config">
       <h2>Configure</h2>
       <div className="grid">
-        {PANEL_FIELDS.filter((k) => shownFor(k, draft)).map((k) => <Field key={k} k={k} />)}
+        {PANEL_FIELDS.filter((k) => shownFor(k, draft)).map((k) => (
+          <Field key={k} k={k} />
+        ))}
       </div>
       <fieldset className={errors.families ? 'invalid' : ''}>
         <legend title={FIELDS.families.help}>{FIELDS.families.label}</legend>
         {FAMILIES.map((f) => (
           <label key={f} className="check">
-            <input type="checkbox" checked={draft.families.includes(f)} data-testid={`family-${f}`}
-              onChange={(e) => setField('families', e.target.checked ? [...draft.families, f] : draft.families.filter((x) => x !== f))} />
+            <input
+              type="checkbox"
+              checked={draft.families.includes(f)}
+              data-testid={`family-${f}`}
+              onChange={(e) => setField('families', e.target.checked ? [...draft.families, f] : draft.families.filter((x) => x !== f))}
+            />
             {f}
           </label>
         ))}
-        {errors.families && <em className="why" data-testid="error-families">must be {errors.families}</em>}
+        {errors.families && (
+          <em className="why" data-testid="error-families">
+            must be {errors.families}
+          </em>
+        )}
       </fieldset>
       <fieldset className={errors.knobs ? 'invalid' : ''}>
         <legend title={FIELDS.knobs.help}>{FIELDS.knobs.label}</legend>
@@ -124,7 +152,11 @@ export function ConfigPanel() {
         <Knob k="noise" step={0.01} />
         <Knob k="occlusion" step={0.05} />
         <Knob k="jitter" step={0.1} />
-        {errors.knobs && <em className="why" data-testid="error-knobs">{errors.knobs}</em>}
+        {errors.knobs && (
+          <em className="why" data-testid="error-knobs">
+            {errors.knobs}
+          </em>
+        )}
       </fieldset>
     </section>
   );

@@ -29,33 +29,47 @@ export function GpuReport() {
         <p data-testid="no-webgpu-reason">{probe.reason}</p>
         <p>{probe.advice}</p>
         <p>
-          The CPU reference backend runs everything here instead{backend === 'cpu' ? ' (selected)' : ''}, slowly: small
-          settings keep a step to seconds.
+          The CPU reference backend runs everything here instead{backend === 'cpu' ? ' (selected)' : ''}, slowly: small settings keep a step
+          to seconds.
         </p>
-        <button data-testid="use-cpu" onClick={smallSettings}>Use small settings on the CPU backend</button>
+        <button data-testid="use-cpu" onClick={smallSettings}>
+          Use small settings on the CPU backend
+        </button>
       </section>
     );
   }
   const r = probe.report;
   return (
     <details className="panel" data-testid="gpu-report" open={false}>
-      <summary>WebGPU adapter: {r.vendor || r.architecture || 'unknown'} {r.architecture} {r.shaderF16 ? '(shader-f16)' : '(f32 only)'}</summary>
+      <summary>
+        WebGPU adapter: {r.vendor || r.architecture || 'unknown'} {r.architecture} {r.shaderF16 ? '(shader-f16)' : '(f32 only)'}
+      </summary>
       <dl className="kv">
-        <dt>vendor</dt><dd data-testid="gpu-vendor">{r.vendor || '(not reported)'}</dd>
-        <dt>architecture</dt><dd data-testid="gpu-architecture">{r.architecture || '(not reported)'}</dd>
-        <dt>device</dt><dd>{r.device || r.description || '(not reported)'}</dd>
-        <dt>fallback adapter</dt><dd>{r.isFallback ? 'yes (software)' : 'no'}</dd>
-        <dt>shader-f16</dt><dd data-testid="gpu-f16">{r.shaderF16 ? 'yes' : 'no (f32 kernels only)'}</dd>
+        <dt>vendor</dt>
+        <dd data-testid="gpu-vendor">{r.vendor || '(not reported)'}</dd>
+        <dt>architecture</dt>
+        <dd data-testid="gpu-architecture">{r.architecture || '(not reported)'}</dd>
+        <dt>device</dt>
+        <dd>{r.device || r.description || '(not reported)'}</dd>
+        <dt>fallback adapter</dt>
+        <dd>{r.isFallback ? 'yes (software)' : 'no'}</dd>
+        <dt>shader-f16</dt>
+        <dd data-testid="gpu-f16">{r.shaderF16 ? 'yes' : 'no (f32 kernels only)'}</dd>
       </dl>
       <h3>Limits</h3>
       <table className="limits">
         <tbody>
           {Object.entries(r.limits).map(([k, v]) => (
-            <tr key={k}><td>{k}</td><td>{v.toLocaleString('en-US')}</td></tr>
+            <tr key={k}>
+              <td>{k}</td>
+              <td>{v.toLocaleString('en-US')}</td>
+            </tr>
           ))}
         </tbody>
       </table>
-      <p className="features">{r.features.length} features: {r.features.join(', ')}</p>
+      <p className="features">
+        {r.features.length} features: {r.features.join(', ')}
+      </p>
     </details>
   );
 }

@@ -14,7 +14,11 @@ import { fmtSig as fmt } from './format';
 
 const Why = ({ place }: { place: HubPlace }) => {
   const e = useHubStore((s) => s.errors[place]);
-  return e ? <div className="panel error" data-testid={`hub-error-${place}`}>{e}</div> : null;
+  return e ? (
+    <div className="panel error" data-testid={`hub-error-${place}`}>
+      {e}
+    </div>
+  ) : null;
 };
 
 const bytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`);
@@ -40,7 +44,9 @@ function ModelPanel() {
         <button data-testid="hub-load" onClick={load} disabled={status === 'loading' || status === 'running'}>
           {status === 'loading' ? 'loading…' : 'Load'}
         </button>
-        <button className="link" onClick={() => set({ model: TINY_HUB_MODEL })}>use the tiny test model</button>
+        <button className="link" onClick={() => set({ model: TINY_HUB_MODEL })}>
+          use the tiny test model
+        </button>
       </div>
       <Why place="model" />
       <Why place="device" />
@@ -49,8 +55,12 @@ function ModelPanel() {
           <tbody>
             {entries.map(([f, p]) => (
               <tr key={f}>
-                <td><code>{f}</code></td>
-                <td><progress max={p.total || 1} value={p.done ? p.total || 1 : p.loaded} /></td>
+                <td>
+                  <code>{f}</code>
+                </td>
+                <td>
+                  <progress max={p.total || 1} value={p.done ? p.total || 1 : p.loaded} />
+                </td>
                 <td>{p.total ? `${bytes(p.done ? p.total : p.loaded)} / ${bytes(p.total)}` : p.done ? 'done' : bytes(p.loaded)}</td>
               </tr>
             ))}
@@ -59,8 +69,12 @@ function ModelPanel() {
       )}
       {loadedModel && (
         <p className="status" data-testid="hub-loaded">
-          <span>loaded <code>{loadedModel.model}</code></span>
-          <span>{loadedModel.dtype} on {loadedModel.device === 'webgpu' ? 'WebGPU (the page’s own device)' : 'onnxruntime wasm (no WebGPU)'}</span>
+          <span>
+            loaded <code>{loadedModel.model}</code>
+          </span>
+          <span>
+            {loadedModel.dtype} on {loadedModel.device === 'webgpu' ? 'WebGPU (the page’s own device)' : 'onnxruntime wasm (no WebGPU)'}
+          </span>
           <span>{loadedModel.cached ? 'already loaded' : `in ${fmt(loadedModel.loadMs / 1000)} s`}</span>
         </p>
       )}
@@ -92,7 +106,14 @@ function ImagePanel() {
   const scene = () => {
     const p = generateProblem(runConfig.seed, index, { families: runConfig.families, knobs: runConfig.knobs });
     const size = 128;
-    setImage(imageFromPixels(size, size, toRgba(renderScene(p.scenes[0], size), size), `task scene (seed ${runConfig.seed}, #${index + 1}, ${p.family})`));
+    setImage(
+      imageFromPixels(
+        size,
+        size,
+        toRgba(renderScene(p.scenes[0], size), size),
+        `task scene (seed ${runConfig.seed}, #${index + 1}, ${p.family})`,
+      ),
+    );
     useHubStore.getState().set({ question: p.question });
   };
   return (
@@ -100,33 +121,61 @@ function ImagePanel() {
       <h2>Image</h2>
       <div className="drop" data-testid="hub-drop" tabIndex={0} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} onPaste={onPaste}>
         Drop an image here, paste one (click here, then Ctrl+V), or
-        <input type="file" accept="image/*" data-testid="hub-file" onChange={(e) => void take(e.target.files?.[0], e.target.files?.[0]?.name ?? 'file')} />
+        <input
+          type="file"
+          accept="image/*"
+          data-testid="hub-file"
+          onChange={(e) => void take(e.target.files?.[0], e.target.files?.[0]?.name ?? 'file')}
+        />
       </div>
       <div className="buttons">
-        <button data-testid="hub-scene" onClick={scene}>Take the task scene</button>
+        <button data-testid="hub-scene" onClick={scene}>
+          Take the task scene
+        </button>
         <label className="field inline">
           problem #
-          <input type="number" min={1} value={index + 1} onChange={(e) => setIndex(Math.max(0, Math.floor(Number(e.target.value) || 1) - 1))} />
+          <input
+            type="number"
+            min={1}
+            value={index + 1}
+            onChange={(e) => setIndex(Math.max(0, Math.floor(Number(e.target.value) || 1) - 1))}
+          />
         </label>
       </div>
       <Why place="image" />
       {image && (
         <figure className="hub-image" data-testid="hub-image">
           <img src={image.preview} alt={image.label} width={Math.min(256, image.width)} />
-          <figcaption>{image.label} · {image.width} x {image.height}</figcaption>
+          <figcaption>
+            {image.label} · {image.width} x {image.height}
+          </figcaption>
         </figure>
       )}
     </section>
   );
 }
 
-function Num({ k, label, step = 1 }: { k: 'N' | 'k' | 'seed' | 'temperature' | 'maxTokens' | 'answerTokens'; label: string; step?: number }) {
+function Num({
+  k,
+  label,
+  step = 1,
+}: {
+  k: 'N' | 'k' | 'seed' | 'temperature' | 'maxTokens' | 'answerTokens';
+  label: string;
+  step?: number;
+}) {
   const v = useHubStore((s) => s.settings[k]);
   const set = useHubStore((s) => s.set);
   return (
     <label className="field">
       {label}
-      <input type="number" step={step} data-testid={`hub-${k}`} value={v} onChange={(e) => set({ [k]: Number(e.target.value) } as Partial<HubSettings>)} />
+      <input
+        type="number"
+        step={step}
+        data-testid={`hub-${k}`}
+        value={v}
+        onChange={(e) => set({ [k]: Number(e.target.value) } as Partial<HubSettings>)}
+      />
     </label>
   );
 }
@@ -153,8 +202,16 @@ function SettingsPanel() {
         <Num k="answerTokens" label="answer tokens" />
         <label className="field">
           image removed by
-          <select data-testid="hub-removal" value={settings.removal} onChange={(e) => set({ removal: e.target.value as HubSettings['removal'] })}>
-            {REMOVALS.map((r) => <option key={r} value={r}>{r === 'text-only' ? 'text only (no image tokens)' : 'null image (image tokens, no pixels)'}</option>)}
+          <select
+            data-testid="hub-removal"
+            value={settings.removal}
+            onChange={(e) => set({ removal: e.target.value as HubSettings['removal'] })}
+          >
+            {REMOVALS.map((r) => (
+              <option key={r} value={r}>
+                {r === 'text-only' ? 'text only (no image tokens)' : 'null image (image tokens, no pixels)'}
+              </option>
+            ))}
           </select>
         </label>
         <label className="field">
@@ -169,7 +226,10 @@ function SettingsPanel() {
         <button data-testid="hub-run" onClick={run} disabled={status !== 'ready' || !loadedModel}>
           {status === 'running' ? `${stage ?? 'starting'}…` : 'Pre-sample and score'}
         </button>
-        <label className="check"><input type="checkbox" checked={cpuCheck} onChange={(e) => setCpuCheck(e.target.checked)} /> check the GPU MI against the CPU reference</label>
+        <label className="check">
+          <input type="checkbox" checked={cpuCheck} onChange={(e) => setCpuCheck(e.target.checked)} /> check the GPU MI against the CPU
+          reference
+        </label>
       </div>
       <Why place="settings" />
       <Why place="run" />
@@ -187,7 +247,13 @@ function Tokens({ d, scale }: { d: HubDescription; scale: number }) {
   return (
     <span className="tokens">
       {d.tokens.map((t, i) => (
-        <span key={i} className="tok" data-testid="hub-token" title={`${JSON.stringify(t)}: pointwise MI ${d.pmi[i].toFixed(4)} nats`} style={{ background: tokenColour(d.pmi[i], scale) }}>
+        <span
+          key={i}
+          className="tok"
+          data-testid="hub-token"
+          title={`${JSON.stringify(t)}: pointwise MI ${d.pmi[i].toFixed(4)} nats`}
+          style={{ background: tokenColour(d.pmi[i], scale) }}
+        >
           {t}
         </span>
       ))}
@@ -214,13 +280,21 @@ function Results() {
   const t = result.timings;
   return (
     <section className="panel" data-testid="hub-results">
-      <h2>Descriptions ranked by MI ({result.settings.miAgg === 'sum' ? 'summed' : 'per token'}), top {result.settings.k} kept</h2>
+      <h2>
+        Descriptions ranked by MI ({result.settings.miAgg === 'sum' ? 'summed' : 'per token'}), top {result.settings.k} kept
+      </h2>
       <p className="status">
         <span data-testid="hub-mi-on">MI on {result.miOn === 'gpu' ? 'the GPU (mi_score.wgsl, shared device)' : 'the CPU'}</span>
         {result.check && (
-          <span data-testid="hub-check">vs CPU reference: max |Δ| {result.check.maxAbsDiffSum.toExponential(1)} (sum), {result.check.maxAbsDiffToken.toExponential(1)} (per token)</span>
+          <span data-testid="hub-check">
+            vs CPU reference: max |Δ| {result.check.maxAbsDiffSum.toExponential(1)} (sum), {result.check.maxAbsDiffToken.toExponential(1)}{' '}
+            (per token)
+          </span>
         )}
-        <span data-testid="hub-times">sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s{result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}</span>
+        <span data-testid="hub-times">
+          sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s
+          {result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}
+        </span>
       </p>
       <div className="hub-results">
         {image && <img className="hub-side" src={image.preview} alt={image.label} width={160} />}
@@ -229,18 +303,32 @@ function Results() {
             <li key={d.index} className={d.kept ? 'kept' : 'dropped'} data-testid="hub-desc" data-kept={d.kept}>
               <div className="hub-score">
                 <b>#{d.rank}</b> {d.kept ? <span className="badge">kept</span> : <span className="muted">dropped</span>}
-                <span data-testid="hub-mi">MI {fmt(d.miSum)} nats</span> <span className="muted">({fmt(d.miMean)} / token, {d.ids.length} tokens, sample {d.index + 1})</span>
+                <span data-testid="hub-mi">MI {fmt(d.miSum)} nats</span>{' '}
+                <span className="muted">
+                  ({fmt(d.miMean)} / token, {d.ids.length} tokens, sample {d.index + 1})
+                </span>
               </div>
               <Tokens d={d} scale={scale} />
-              {d.answer !== null && <div className="fork" data-testid="hub-answer">→ answer: <code>{d.answer}</code></div>}
+              {d.answer !== null && (
+                <div className="fork" data-testid="hub-answer">
+                  → answer: <code>{d.answer}</code>
+                </div>
+              )}
             </li>
           ))}
         </ol>
       </div>
-      <p className="legend">Token colour: <span style={{ background: tokenColour(scale, scale) }}>supported by the image</span> <span style={{ background: tokenColour(-scale, scale) }}>less likely with the image</span>; hover a token for its pointwise MI.</p>
+      <p className="legend">
+        Token colour: <span style={{ background: tokenColour(scale, scale) }}>supported by the image</span>{' '}
+        <span style={{ background: tokenColour(-scale, scale) }}>less likely with the image</span>; hover a token for its pointwise MI.
+      </p>
       <div className="share">
-        <button data-testid="hub-export" onClick={download}>Export JSON</button>
-        <button data-testid="hub-share" onClick={() => setLink(shareUrl())}>Share settings</button>
+        <button data-testid="hub-export" onClick={download}>
+          Export JSON
+        </button>
+        <button data-testid="hub-share" onClick={() => setLink(shareUrl())}>
+          Share settings
+        </button>
         {link && <input readOnly data-testid="hub-link" value={link} onFocus={(e) => e.target.select()} />}
       </div>
     </section>
@@ -254,12 +342,15 @@ export function RealVlm() {
   return (
     <div data-testid="real-vlm">
       <p className="lede">
-        Does MI pick the right description on a real model and a real image? Load an idefics3-format VLM (SmolVLM) from the
-        hub or a folder, give it an image, and pre-sample N descriptions: each is scored by two teacher-forced passes, with the
-        image and with the image removed, and ranked by the mutual information between its tokens and the image, as MIRL
-        ranks its pre-samples.
+        Does MI pick the right description on a real model and a real image? Load an idefics3-format VLM (SmolVLM) from the hub or a folder,
+        give it an image, and pre-sample N descriptions: each is scored by two teacher-forced passes, with the image and with the image
+        removed, and ranked by the mutual information between its tokens and the image, as MIRL ranks its pre-samples.
       </p>
-      {linkErrors.length > 0 && <div className="panel error" data-testid="hub-link-error">{linkErrors.join('; ')}</div>}
+      {linkErrors.length > 0 && (
+        <div className="panel error" data-testid="hub-link-error">
+          {linkErrors.join('; ')}
+        </div>
+      )}
       <div className="two-col">
         <ModelPanel />
         <ImagePanel />

@@ -27,8 +27,12 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
       <div className="root">
         <SceneImage seed={rec.taskSeed} index={rec.taskIndex} config={run.config} />
         <div>
-          <p className="q" data-testid="question">{rec.question}</p>
-          <p className="gt">ground truth: <code>{rec.groundTruthDescription}</code> → <b>{rec.answer}</b></p>
+          <p className="q" data-testid="question">
+            {rec.question}
+          </p>
+          <p className="gt">
+            ground truth: <code>{rec.groundTruthDescription}</code> → <b>{rec.answer}</b>
+          </p>
         </div>
       </div>
       {unscored && (
@@ -39,17 +43,39 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
       )}
       <ol className="branches">
         {order.map(({ t, i }) => (
-          <li key={i} className={`${t.kept ? 'kept' : 'dropped'}${isLucky(t) ? ' lucky' : ''}`} data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}>
+          <li
+            key={i}
+            className={`${t.kept ? 'kept' : 'dropped'}${isLucky(t) ? ' lucky' : ''}`}
+            data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}
+          >
             <div className="mi">
-              {t.mi !== null && <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />}
-              <span className="mi-value" data-testid="mi-value"><span className="branch-no" data-testid="branch-no">#{i + 1}</span>MI {fmt(t.mi, 3)}</span>
+              {t.mi !== null && (
+                <span
+                  className="bar"
+                  style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }}
+                />
+              )}
+              <span className="mi-value" data-testid="mi-value">
+                <span className="branch-no" data-testid="branch-no">
+                  #{i + 1}
+                </span>
+                MI {fmt(t.mi, 3)}
+              </span>
             </div>
             <div className="desc">
               <Badge ok={t.perceptionRight} yes="right" no="wrong" /> <code>{t.description.join(' ')}</code>{' '}
-              <span className="desc-adv" data-testid="desc-adv" title="mean advantage over the description's tokens: above 0 the update makes it likelier">
+              <span
+                className="desc-adv"
+                data-testid="desc-adv"
+                title="mean advantage over the description's tokens: above 0 the update makes it likelier"
+              >
                 A(desc) {fmt(descAdvantage(t))}
               </span>
-              {isLucky(t) && <span className="badge lucky" data-testid="lucky-badge" title="right answer after a wrong description">lucky guess</span>}
+              {isLucky(t) && (
+                <span className="badge lucky" data-testid="lucky-badge" title="right answer after a wrong description">
+                  lucky guess
+                </span>
+              )}
               {t.kept ? (
                 <div className="fork">
                   ↳ <code>{t.continuation.join(' ')}</code> <span data-testid="answer-reward">R_ans {fmt(t.rAns)}</span>{' '}
@@ -84,7 +110,10 @@ const COLOR_LEGEND: Record<ColorBy, [string, string, string]> = {
   dependency: ['rgba(220, 38, 38, 1)', 'likelier without the image (≤ -3 nats)', 'relies on the image (≥ 3 nats)'],
 };
 const LEGEND_END: Record<ColorBy, string> = {
-  advantage: 'rgba(37, 99, 235, 1)', logp: 'rgba(220, 38, 38, 1)', entropy: 'rgba(147, 51, 234, 1)', dependency: 'rgba(37, 99, 235, 1)',
+  advantage: 'rgba(37, 99, 235, 1)',
+  logp: 'rgba(220, 38, 38, 1)',
+  entropy: 'rgba(147, 51, 234, 1)',
+  dependency: 'rgba(37, 99, 235, 1)',
 };
 
 function ColorLegend({ by }: { by: ColorBy }) {
@@ -92,7 +121,8 @@ function ColorLegend({ by }: { by: ColorBy }) {
   const mid = by === 'advantage' || by === 'dependency' ? 'rgba(255, 255, 255, 1), ' : '';
   return (
     <span className="color-legend" data-testid="color-legend">
-      {left} <span className="ramp" style={{ background: `linear-gradient(to right, ${from}, ${mid}${LEGEND_END[by]})` }} /> {right}; exact values on hover
+      {left} <span className="ramp" style={{ background: `linear-gradient(to right, ${from}, ${mid}${LEGEND_END[by]})` }} /> {right}; exact
+      values on hover
     </span>
   );
 }
@@ -112,7 +142,14 @@ function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
   return (
     <span className="tokens">
       {words.slice(0, vals.length).map((w, i) => (
-        <span key={i} className="tok" style={{ background: tokenColor(vals[i] ?? 0, by) }} title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}>{w}</span>
+        <span
+          key={i}
+          className="tok"
+          style={{ background: tokenColor(vals[i] ?? 0, by) }}
+          title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}
+        >
+          {w}
+        </span>
       ))}
     </span>
   );
@@ -136,7 +173,18 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
       <ColorLegend by={by} />
       <table data-testid="trajectory-table">
         <thead>
-          <tr><th>#</th><th>kept</th><th>R_perc</th><th>R_ans</th><th>A_perc</th><th>A_ans</th><th>perception</th><th>answer</th><th></th><th>tokens</th></tr>
+          <tr>
+            <th>#</th>
+            <th>kept</th>
+            <th>R_perc</th>
+            <th>R_ans</th>
+            <th>A_perc</th>
+            <th>A_ans</th>
+            <th>perception</th>
+            <th>answer</th>
+            <th></th>
+            <th>tokens</th>
+          </tr>
         </thead>
         <tbody>
           {rec.trajectories.map((t, i) => (
@@ -147,10 +195,22 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
               <td data-testid="row-rans">{fmt(t.rAns)}</td>
               <td>{noPerc ? '–' : fmt(t.advPerc)}</td>
               <td>{fmt(t.advAns)}</td>
-              <td><Badge ok={t.perceptionRight} yes="right" no="wrong" /></td>
-              <td><Badge ok={t.answerRight} yes="right" no="wrong" /></td>
-              <td>{isRewardBlind(t) && <span className="badge blind" data-testid="blind-badge">reward-blind</span>}</td>
-              <td><Tokens t={t} by={by} /></td>
+              <td>
+                <Badge ok={t.perceptionRight} yes="right" no="wrong" />
+              </td>
+              <td>
+                <Badge ok={t.answerRight} yes="right" no="wrong" />
+              </td>
+              <td>
+                {isRewardBlind(t) && (
+                  <span className="badge blind" data-testid="blind-badge">
+                    reward-blind
+                  </span>
+                )}
+              </td>
+              <td>
+                <Tokens t={t} by={by} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -164,7 +224,13 @@ export function RolloutsView() {
   const sel = useRunStore(useShallow((s) => ({ run: s.selectedRunId, step: s.selectedStep, prompt: s.selectedPrompt })));
   const select = useRunStore((s) => s.select);
   const run = runs.find((r) => r.id === sel.run) ?? runs[runs.length - 1];
-  if (!run || run.records.length === 0) return <section className="panel" data-testid="rollouts"><h2>Rollouts</h2><p className="hint">Recorded rollouts of every step appear here.</p></section>;
+  if (!run || run.records.length === 0)
+    return (
+      <section className="panel" data-testid="rollouts">
+        <h2>Rollouts</h2>
+        <p className="hint">Recorded rollouts of every step appear here.</p>
+      </section>
+    );
   const steps = [...new Set(run.records.map((r) => r.step))];
   const step = sel.step ?? steps[steps.length - 1];
   const prompts = run.records.filter((r) => r.step === step);
@@ -173,9 +239,36 @@ export function RolloutsView() {
     <section className="panel" data-testid="rollouts">
       <h2>Rollouts</h2>
       <div className="pickers">
-        <label>run <select data-testid="pick-run" value={run.id} onChange={(e) => select(Number(e.target.value), null)}>{runs.map((r) => <option key={r.id} value={r.id}>{r.label}</option>)}</select></label>
-        <label>step <select data-testid="pick-step" value={step} onChange={(e) => select(run.id, Number(e.target.value))}>{steps.map((s) => <option key={s} value={s}>{s + 1}</option>)}</select></label>
-        <label>prompt <select data-testid="pick-prompt" value={rec.index} onChange={(e) => select(run.id, step, Number(e.target.value))}>{prompts.map((p) => <option key={p.index} value={p.index}>{p.index + 1}: {p.family}</option>)}</select></label>
+        <label>
+          run{' '}
+          <select data-testid="pick-run" value={run.id} onChange={(e) => select(Number(e.target.value), null)}>
+            {runs.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          step{' '}
+          <select data-testid="pick-step" value={step} onChange={(e) => select(run.id, Number(e.target.value))}>
+            {steps.map((s) => (
+              <option key={s} value={s}>
+                {s + 1}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          prompt{' '}
+          <select data-testid="pick-prompt" value={rec.index} onChange={(e) => select(run.id, step, Number(e.target.value))}>
+            {prompts.map((p) => (
+              <option key={p.index} value={p.index}>
+                {p.index + 1}: {p.family}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <ForkTree rec={rec} run={run} />
       <TrajectoryTable rec={rec} run={run} />

@@ -34,10 +34,18 @@ export function RunControls() {
   return (
     <section className="panel controls" data-testid="controls">
       <div className="buttons">
-        <button data-testid="start" disabled={invalid || live?.status === 'running'} onClick={s.start}>Start</button>
-        <button data-testid="pause" disabled={live?.status !== 'running'} onClick={s.pause}>Pause</button>
-        <button data-testid="step" disabled={invalid || live?.status === 'running' || live?.status === 'loading'} onClick={s.stepOnce}>Step once</button>
-        <button data-testid="stop" disabled={!live} onClick={s.stop} title="end this run; it stays on the charts">Stop</button>
+        <button data-testid="start" disabled={invalid || live?.status === 'running'} onClick={s.start}>
+          Start
+        </button>
+        <button data-testid="pause" disabled={live?.status !== 'running'} onClick={s.pause}>
+          Pause
+        </button>
+        <button data-testid="step" disabled={invalid || live?.status === 'running' || live?.status === 'loading'} onClick={s.stepOnce}>
+          Step once
+        </button>
+        <button data-testid="stop" disabled={!live} onClick={s.stop} title="end this run; it stays on the charts">
+          Stop
+        </button>
         <label className="backend">
           <span>backend </span>
           <select data-testid="backend" value={s.backend} onChange={(e) => s.setBackend(e.target.value as 'webgpu' | 'cpu')}>
@@ -47,8 +55,12 @@ export function RunControls() {
         </label>
       </div>
       <div className="status">
-        <span>status <b data-testid="status">{live?.status ?? 'idle'}</b></span>
-        <span>step <b data-testid="step-counter">{live?.step ?? 0}</b> / {live?.config.steps ?? s.draft.steps}</span>
+        <span>
+          status <b data-testid="status">{live?.status ?? 'idle'}</b>
+        </span>
+        <span>
+          step <b data-testid="step-counter">{live?.step ?? 0}</b> / {live?.config.steps ?? s.draft.steps}
+        </span>
         {last && (
           <span data-testid="throughput">
             {(last.step_ms / 1000).toFixed(1)} s/step, {((last.generated_tokens / last.step_ms) * 1000).toFixed(0)} generated tok/s
@@ -56,42 +68,96 @@ export function RunControls() {
         )}
         {s.load && (
           <span data-testid="load-progress">
-            loading checkpoint {(s.load.loaded / 1e6).toFixed(2)}{s.load.total ? ` / ${(s.load.total / 1e6).toFixed(2)}` : ''} MB
+            loading checkpoint {(s.load.loaded / 1e6).toFixed(2)}
+            {s.load.total ? ` / ${(s.load.total / 1e6).toFixed(2)}` : ''} MB
             <progress max={s.load.total ?? 1} value={s.load.total ? s.load.loaded : undefined} />
           </span>
         )}
       </div>
       <div className="share">
-        <button data-testid="share" onClick={share}>Copy share URL</button>
+        <button data-testid="share" onClick={share}>
+          Copy share URL
+        </button>
         <input readOnly data-testid="share-url" value={shared} placeholder="share URL appears here" />
         <button onClick={() => file.current?.click()}>Import run…</button>
-        <input ref={file} type="file" accept=".json,application/json" hidden data-testid="import"
+        <input
+          ref={file}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="import"
           onChange={async (e) => {
             const f = e.target.files?.[0];
             if (f) s.importRun(await f.text());
             e.target.value = '';
-          }} />
+          }}
+        />
       </div>
-      {live?.error && <p className="error" data-testid="run-error">{live.error}</p>}
+      {live?.error && (
+        <p className="error" data-testid="run-error">
+          {live.error}
+        </p>
+      )}
       {s.runs.length > 0 && (
         <table className="runs" data-testid="runs">
-          <thead><tr><th /><th>run (click to rename)</th><th>status</th><th>steps</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th />
+              <th>run (click to rename)</th>
+              <th>status</th>
+              <th>steps</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {s.runs.map((r, i) => (
               <tr key={r.id} data-testid="run-row">
-                <td><span className="swatch" style={{ background: COLORS[i % COLORS.length] }} /></td>
                 <td>
-                  <input className="run-label" data-testid="run-label" defaultValue={r.label} key={r.label} aria-label="run name"
-                    onBlur={(e) => s.renameRun(r.id, e.target.value)} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />
-                  {r.error && r.status !== 'error' && <div className="hint" data-testid="run-note">{r.error}</div>}
+                  <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} />
+                </td>
+                <td>
+                  <input
+                    className="run-label"
+                    data-testid="run-label"
+                    defaultValue={r.label}
+                    key={r.label}
+                    aria-label="run name"
+                    onBlur={(e) => s.renameRun(r.id, e.target.value)}
+                    onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+                  />
+                  {r.error && r.status !== 'error' && (
+                    <div className="hint" data-testid="run-note">
+                      {r.error}
+                    </div>
+                  )}
                 </td>
                 <td data-testid="run-status">{r.status}</td>
                 <td>{r.metrics.length}</td>
                 <td className="run-actions">
-                  <button data-testid={`export-${r.id}`} onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}>JSON</button>
-                  <button data-testid={`csv-${r.id}`} onClick={() => downloadText(fileName(r.label, 'csv'), metricsCsv(r.metrics), 'text/csv')}>CSV</button>
-                  <button data-testid={`link-${r.id}`} onClick={() => copyLink(r.id)}>copy link</button>
-                  <button data-testid={`delete-${r.id}`} onClick={() => window.confirm(`Delete the run "${r.label}"? Its curves and rollouts go; export it first to keep them.`) && s.deleteRun(r.id)}>delete</button>
+                  <button
+                    data-testid={`export-${r.id}`}
+                    onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}
+                  >
+                    JSON
+                  </button>
+                  <button
+                    data-testid={`csv-${r.id}`}
+                    onClick={() => downloadText(fileName(r.label, 'csv'), metricsCsv(r.metrics), 'text/csv')}
+                  >
+                    CSV
+                  </button>
+                  <button data-testid={`link-${r.id}`} onClick={() => copyLink(r.id)}>
+                    copy link
+                  </button>
+                  <button
+                    data-testid={`delete-${r.id}`}
+                    onClick={() =>
+                      window.confirm(`Delete the run "${r.label}"? Its curves and rollouts go; export it first to keep them.`) &&
+                      s.deleteRun(r.id)
+                    }
+                  >
+                    delete
+                  </button>
                 </td>
               </tr>
             ))}

@@ -7,11 +7,39 @@ import { fmtSig, fmtTick } from './format';
 import type { Run } from './stores/runStore';
 
 const m = (step: number, acc: number, extra: Partial<StepMetrics> = {}): StepMetrics => ({
-  step, answer_acc: acc, perception_acc: 0, desc_f1: 0, mean_mi: null, mi_auc: null, mi_group_auc: null, reward_blind_frac: 0, lucky_guesses: 0,
-  generated_tokens: 100 * (step + 1), forward_tokens: 0, complete_trajectories: 0, step_ms: 1, phase_ms: { sample: 0, score: 0, fork: 0, update: 0 },
-  loss: -0.0008, kl: null, entropy: 0, grad_norm: 0, lr: 1e-4, updates: 1, zero_std_frac: 0, ...extra,
+  step,
+  answer_acc: acc,
+  perception_acc: 0,
+  desc_f1: 0,
+  mean_mi: null,
+  mi_auc: null,
+  mi_group_auc: null,
+  reward_blind_frac: 0,
+  lucky_guesses: 0,
+  generated_tokens: 100 * (step + 1),
+  forward_tokens: 0,
+  complete_trajectories: 0,
+  step_ms: 1,
+  phase_ms: { sample: 0, score: 0, fork: 0, update: 0 },
+  loss: -0.0008,
+  kl: null,
+  entropy: 0,
+  grad_norm: 0,
+  lr: 1e-4,
+  updates: 1,
+  zero_std_frac: 0,
+  ...extra,
 });
-const run = (id: number, metrics: StepMetrics[]): Run => ({ id, label: `run ${id}, "quoted"`, config: DEFAULT_RL, metrics, records: [], status: 'done', step: metrics.length, error: null });
+const run = (id: number, metrics: StepMetrics[]): Run => ({
+  id,
+  label: `run ${id}, "quoted"`,
+  config: DEFAULT_RL,
+  metrics,
+  records: [],
+  status: 'done',
+  step: metrics.length,
+  error: null,
+});
 const acc: ChartDef = { title: 'held-out', unit: '%', value: (x) => x.heldout_answer_acc, start: (x) => x.heldout_start?.answer_acc };
 
 describe('chart data', () => {
@@ -35,7 +63,7 @@ describe('chart data', () => {
     expect(chartCsv([a], acc, 'step')).toBe('run,step,held-out\n"run 1, ""quoted""",0,0.4\n"run 1, ""quoted""",2,0.45\n');
   });
 
-  it('flattens a run\'s metrics into CSV columns', () => {
+  it("flattens a run's metrics into CSV columns", () => {
     const csv = metricsCsv([m(0, 0.5), m(1, 0.25, { heldout_answer_acc: 0.3 })]).split('\n');
     expect(csv[0].split(',')).toEqual(expect.arrayContaining(['step', 'answer_acc', 'phase_ms.sample', 'heldout_answer_acc']));
     const cols = csv[0].split(',');

@@ -55,7 +55,10 @@ export function chartRows(runs: readonly Run[], def: ChartDef, x: XAxisKind, smo
   };
   for (const run of runs) {
     const pts = runPoints(run, def, x);
-    const sm = smooth(pts.map((p) => p.y), smoothing);
+    const sm = smooth(
+      pts.map((p) => p.y),
+      smoothing,
+    );
     pts.forEach((p, i) => {
       const r = row(p.x);
       r[`raw${run.id}`] = p.y;

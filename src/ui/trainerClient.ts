@@ -15,7 +15,11 @@ export interface ClientHandlers {
 
 export class TrainerClient {
   private worker: Worker;
-  constructor(config: RLConfig, backend: BackendKind, private readonly h: ClientHandlers) {
+  constructor(
+    config: RLConfig,
+    backend: BackendKind,
+    private readonly h: ClientHandlers,
+  ) {
     this.worker = new Worker(new URL('../worker/trainerWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.h.onMessage(ev.data);
     this.worker.onerror = (ev) => this.h.onMessage({ type: 'error', message: `worker failed: ${ev.message}`, fatal: true });

@@ -42,7 +42,15 @@ async function load(m: Extract<ToHub, { type: 'load' }>): Promise<void> {
   const key = `${m.model}|${m.base}`;
   if (loaded?.key === key) {
     const hm = loaded.hm;
-    post({ type: 'loaded', model: m.model, dtype: hm.dtype, device: hm.device === 'webgpu' ? 'webgpu' : 'wasm', loadMs: 0, vocabSize: hm.vocabSize, cached: true });
+    post({
+      type: 'loaded',
+      model: m.model,
+      dtype: hm.dtype,
+      device: hm.device === 'webgpu' ? 'webgpu' : 'wasm',
+      loadMs: 0,
+      vocabSize: hm.vocabSize,
+      cached: true,
+    });
     return;
   }
   configureHubEnv(m.wasm);
@@ -58,7 +66,15 @@ async function load(m: Extract<ToHub, { type: 'load' }>): Promise<void> {
   });
   if (loaded) await loaded.hm.model.dispose();
   loaded = { key, hm };
-  post({ type: 'loaded', model: m.model, dtype: hm.dtype, device: g ? 'webgpu' : 'wasm', loadMs: hm.loadMs, vocabSize: hm.vocabSize, cached: false });
+  post({
+    type: 'loaded',
+    model: m.model,
+    dtype: hm.dtype,
+    device: g ? 'webgpu' : 'wasm',
+    loadMs: hm.loadMs,
+    vocabSize: hm.vocabSize,
+    cached: false,
+  });
 }
 
 async function run(m: Extract<ToHub, { type: 'run' }>): Promise<void> {

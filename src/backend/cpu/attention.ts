@@ -80,9 +80,7 @@ export function attentionBackwardRef(dqkv: Arr, dout: Arr, att: Arr, qkv: Arr, s
   }
 }
 
-export function kvCacheWriteRef(
-  kCache: Arr, vCache: Arr, qkv: Arr, start: Arr, B: number, T: number, Tmax: number, C: number,
-): void {
+export function kvCacheWriteRef(kCache: Arr, vCache: Arr, qkv: Arr, start: Arr, B: number, T: number, Tmax: number, C: number): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const pos = start[b] + t;
@@ -98,7 +96,15 @@ export function kvCacheWriteRef(
 }
 
 export function attentionDecodeRef(
-  out: Arr, qkv: Arr, kCache: Arr, vCache: Arr, len: Arr, B: number, Tmax: number, C: number, nHead: number,
+  out: Arr,
+  qkv: Arr,
+  kCache: Arr,
+  vCache: Arr,
+  len: Arr,
+  B: number,
+  Tmax: number,
+  C: number,
+  nHead: number,
 ): void {
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);

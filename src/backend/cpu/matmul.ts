@@ -7,18 +7,18 @@ import type { Arr } from './arrays';
  * and a column of B are contiguous (the inner loop has no layout branches and
  * no strides): the same sums, several times faster in Node.
  */
-export function matmulRef(
-  out: Arr, a: Arr, b: Arr, bias: Arr | null,
-  M: number, N: number, K: number, opts: MatmulOpts = {},
-): void {
+export function matmulRef(out: Arr, a: Arr, b: Arr, bias: Arr | null, M: number, N: number, K: number, opts: MatmulOpts = {}): void {
   const batch = opts.batch ?? 1;
   const sA = opts.strideA ?? M * K;
   const sB = opts.strideB ?? K * N;
   const sC = opts.strideC ?? M * N;
   const alpha = opts.alpha ?? 1;
-  const pa = new Float64Array(M * K), pb = new Float64Array(N * K);
+  const pa = new Float64Array(M * K),
+    pb = new Float64Array(N * K);
   for (let bt = 0; bt < batch; bt++) {
-    const oa = bt * sA, ob = bt * sB, oc = bt * sC;
+    const oa = bt * sA,
+      ob = bt * sB,
+      oc = bt * sC;
     // pa[m * K + k] = op(A)[m, k]; pb[n * K + k] = op(B)[k, n]
     if (opts.transA) for (let k = 0; k < K; k++) for (let m = 0; m < M; m++) pa[m * K + k] = a[oa + k * M + m];
     else for (let i = 0; i < M * K; i++) pa[i] = a[oa + i];
@@ -35,8 +35,14 @@ export function matmulRef(
       let n = 0;
       // four columns at a time share each load of A's row (each sum keeps its own order)
       for (; n + 4 <= N; n += 4) {
-        const r0 = n * K, r1 = r0 + K, r2 = r1 + K, r3 = r2 + K;
-        let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+        const r0 = n * K,
+          r1 = r0 + K,
+          r2 = r1 + K,
+          r3 = r2 + K;
+        let c0 = 0,
+          c1 = 0,
+          c2 = 0,
+          c3 = 0;
         for (let k = 0; k < K; k++) {
           const av = pa[ra + k];
           c0 += av * pb[r0 + k];

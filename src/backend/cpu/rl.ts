@@ -23,14 +23,28 @@ export function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): num
  * mi[b] = total / descLen (mean) or total (sum). dep[b * T + t] is the per-token
  * log p(real) - mean_j log p(alt_j) on description positions, 0 elsewhere.
  */
-export function miScoreRef(mi: Arr, dep: Arr, logits: Arr, ids: Arr, descStart: Arr, descLen: Arr, B: number, T: number, V: number, K: number, p: MIScoreParams = { sum: false, clip: 0 }, real?: Arr): void {
+export function miScoreRef(
+  mi: Arr,
+  dep: Arr,
+  logits: Arr,
+  ids: Arr,
+  descStart: Arr,
+  descLen: Arr,
+  B: number,
+  T: number,
+  V: number,
+  K: number,
+  p: MIScoreParams = { sum: false, clip: 0 },
+  real?: Arr,
+): void {
   const pass = B * T * V;
   // without `real`, pass 0 of the logits is the real image and the alternatives follow it
   const alt0 = real ? 0 : 1;
   for (let i = 0; i < B * T; i++) dep[i] = 0;
   for (let b = 0; b < B; b++) {
     const n = descLen[b];
-    let sReal = 0, sClip = 0;
+    let sReal = 0,
+      sClip = 0;
     const sAlt = new Float64Array(K);
     for (let t = descStart[b]; t < descStart[b] + n; t++) {
       const row = b * T + t;
@@ -93,13 +107,30 @@ function groupStats(xs: number[], normalize: AdvantageParams['normalize'], eps: 
  * its segment's advantage times the segment weight: seg 1 perception, 2 answer, 0 none.
  */
 export function advantagesRef(
-  advTok: Arr, rowAdv: Arr, rPerc: Arr, rAns: Arr, keep: Arr, seg: Arr, G: number, N: number, T: number, p: AdvantageParams,
+  advTok: Arr,
+  rowAdv: Arr,
+  rPerc: Arr,
+  rAns: Arr,
+  keep: Arr,
+  seg: Arr,
+  G: number,
+  N: number,
+  T: number,
+  p: AdvantageParams,
 ): void {
   for (let g = 0; g < G; g++) {
     const rows = Array.from({ length: N }, (_, i) => g * N + i);
-    const perc = groupStats(rows.map((b) => rPerc[b]), p.normalize, p.eps);
+    const perc = groupStats(
+      rows.map((b) => rPerc[b]),
+      p.normalize,
+      p.eps,
+    );
     const kept = rows.filter((b) => keep[b] === 1);
-    const ans = groupStats(kept.map((b) => rAns[b]), p.normalize, p.eps);
+    const ans = groupStats(
+      kept.map((b) => rAns[b]),
+      p.normalize,
+      p.eps,
+    );
     for (const b of rows) {
       rowAdv[2 * b] = (rPerc[b] - perc.mean) * perc.scale;
       rowAdv[2 * b + 1] = keep[b] === 1 ? (rAns[b] - ans.mean) * ans.scale : 0;
@@ -116,7 +147,18 @@ export function advantagesRef(
  * k3 KL to the reference = exp(lpRef - lpNew) - (lpRef - lpNew) - 1;
  * loss = weight * (-surrogate + beta kl); dlp = d loss / d lpNew.
  */
-export function policyLossRef(loss: Arr, kl: Arr, dlp: Arr, lpNew: Arr, lpOld: Arr, lpRef: Arr, adv: Arr, weight: Arr, n: number, p: PolicyLossParams): void {
+export function policyLossRef(
+  loss: Arr,
+  kl: Arr,
+  dlp: Arr,
+  lpNew: Arr,
+  lpOld: Arr,
+  lpRef: Arr,
+  adv: Arr,
+  weight: Arr,
+  n: number,
+  p: PolicyLossParams,
+): void {
   for (let i = 0; i < n; i++) {
     const w = weight[i];
     if (w === 0) {
@@ -128,7 +170,8 @@ export function policyLossRef(loss: Arr, kl: Arr, dlp: Arr, lpNew: Arr, lpOld: A
     const a = adv[i];
     const ratio = Math.exp(lpNew[i] - lpOld[i]);
     const clipped = Math.min(Math.max(ratio, 1 - p.clipLow), 1 + p.clipHigh);
-    const unclippedTerm = ratio * a, clippedTerm = clipped * a;
+    const unclippedTerm = ratio * a,
+      clippedTerm = clipped * a;
     const useUnclipped = unclippedTerm <= clippedTerm;
     const surrogate = useUnclipped ? unclippedTerm : clippedTerm;
     // the clipped branch is constant in lpNew
@@ -146,7 +189,8 @@ export function entropyRef(out: Arr, logits: Arr, N: number, V: number): void {
   for (let n = 0; n < N; n++) {
     let m = -Infinity;
     for (let v = 0; v < V; v++) m = Math.max(m, logits[n * V + v]);
-    let z = 0, s = 0;
+    let z = 0,
+      s = 0;
     for (let v = 0; v < V; v++) {
       const e = Math.exp(logits[n * V + v] - m);
       z += e;

@@ -51,12 +51,25 @@ export function sampleRowRef(logits: Arr, o: number, V: number, u: number, tempe
     margin = Math.min(margin, Math.abs(cum - target) / Zk);
     if (chosen < 0 && cum > target) chosen = v;
   }
-  if (chosen < 0) for (let v = V - 1; v >= 0; v--) if (keep[v]) { chosen = v; break; }
+  if (chosen < 0)
+    for (let v = V - 1; v >= 0; v--)
+      if (keep[v]) {
+        chosen = v;
+        break;
+      }
   return { id: chosen, margin };
 }
 
 export function sampleRef(
-  outIds: Arr, logits: Arr, rowIds: Arr, positions: Arr, B: number, V: number, sp: SampleParams, margins?: Arr, outLogp?: Arr,
+  outIds: Arr,
+  logits: Arr,
+  rowIds: Arr,
+  positions: Arr,
+  B: number,
+  V: number,
+  sp: SampleParams,
+  margins?: Arr,
+  outLogp?: Arr,
 ): void {
   for (let b = 0; b < B; b++) {
     const u = rngUniform(sp.seed, sp.stream, sp.step, rowIds[b], positions[b]);

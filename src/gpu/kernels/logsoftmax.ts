@@ -19,13 +19,30 @@ export const LOGSOFTMAX = defineKernel({
 });
 
 /** sign 1: per-token log-probabilities; sign -1: cross-entropy. */
-export function dispatchLogSoftmaxGather(ctx: GpuContext, out: GPUBuffer, lse: GPUBuffer, logits: GPUBuffer,
-  ids: GPUBuffer, N: number, V: number, sign: number): void {
+export function dispatchLogSoftmaxGather(
+  ctx: GpuContext,
+  out: GPUBuffer,
+  lse: GPUBuffer,
+  logits: GPUBuffer,
+  ids: GPUBuffer,
+  N: number,
+  V: number,
+  sign: number,
+): void {
   ctx.run(LOGSOFTMAX, 'forward', { uniforms: { N, V, sign }, buffers: { logits, ids, out, lse }, size: { threads: N } });
 }
 
-export function dispatchLogSoftmaxGatherBackward(ctx: GpuContext, dlogits: GPUBuffer, dout: GPUBuffer, logits: GPUBuffer,
-  lse: GPUBuffer, ids: GPUBuffer, N: number, V: number, sign: number): void {
+export function dispatchLogSoftmaxGatherBackward(
+  ctx: GpuContext,
+  dlogits: GPUBuffer,
+  dout: GPUBuffer,
+  logits: GPUBuffer,
+  lse: GPUBuffer,
+  ids: GPUBuffer,
+  N: number,
+  V: number,
+  sign: number,
+): void {
   ctx.run(LOGSOFTMAX, 'backward', { uniforms: { N, V, sign }, buffers: { logits, ids, dlogits, lse, dout }, size: { threads: N * V } });
 }
 

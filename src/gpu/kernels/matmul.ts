@@ -22,16 +22,20 @@ export const BIAS_BACKWARD = defineKernel({
 });
 
 export interface MatmulArgs {
-  M: number; N: number; K: number;
+  M: number;
+  N: number;
+  K: number;
   batch: number;
-  strideA: number; strideB: number; strideC: number;
-  transA: boolean; transB: boolean;
-  alpha: number; accumulate: boolean;
+  strideA: number;
+  strideB: number;
+  strideC: number;
+  transA: boolean;
+  transB: boolean;
+  alpha: number;
+  accumulate: boolean;
 }
 
-export function dispatchMatmul(
-  ctx: GpuContext, out: GPUBuffer, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, x: MatmulArgs,
-): void {
+export function dispatchMatmul(ctx: GpuContext, out: GPUBuffer, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, x: MatmulArgs): void {
   ctx.run(MATMUL, 'main', {
     uniforms: { M: x.M, N: x.N, K: x.K, strideA: x.strideA, strideB: x.strideB, strideC: x.strideC, alpha: x.alpha },
     buffers: { A: a, B: b, C: out, ...(bias ? { bias } : {}) },

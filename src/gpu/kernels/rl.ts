@@ -61,8 +61,21 @@ export const POLICY_LOSS = defineKernel({
   body: lossBody,
 });
 
-export function dispatchMiScore(ctx: GpuContext, mi: GPUBuffer, dep: GPUBuffer, logits: GPUBuffer, ids: GPUBuffer,
-  descStart: GPUBuffer, descLen: GPUBuffer, B: number, T: number, V: number, K: number, p: MIScoreParams, real: GPUBuffer | null): void {
+export function dispatchMiScore(
+  ctx: GpuContext,
+  mi: GPUBuffer,
+  dep: GPUBuffer,
+  logits: GPUBuffer,
+  ids: GPUBuffer,
+  descStart: GPUBuffer,
+  descLen: GPUBuffer,
+  B: number,
+  T: number,
+  V: number,
+  K: number,
+  p: MIScoreParams,
+  real: GPUBuffer | null,
+): void {
   if (K < 1 || K > 16) throw new Error(`miScore: K = ${K} alternatives, must be 1..16`);
   ctx.run(MI_SCORE, 'main', {
     uniforms: { B, T, V, K, sum: p.sum ? 1 : 0, clip: Math.max(0, p.clip), hasReal: real ? 1 : 0 },
@@ -75,8 +88,19 @@ export function dispatchTopK(ctx: GpuContext, keep: GPUBuffer, scores: GPUBuffer
   ctx.run(TOPK, 'main', { uniforms: { G, N, k }, buffers: { scores, keep }, size: { threads: G * N } });
 }
 
-export function dispatchAdvantages(ctx: GpuContext, advTok: GPUBuffer, rowAdv: GPUBuffer, rPerc: GPUBuffer, rAns: GPUBuffer,
-  keep: GPUBuffer, seg: GPUBuffer, G: number, N: number, T: number, p: AdvantageParams): void {
+export function dispatchAdvantages(
+  ctx: GpuContext,
+  advTok: GPUBuffer,
+  rowAdv: GPUBuffer,
+  rPerc: GPUBuffer,
+  rAns: GPUBuffer,
+  keep: GPUBuffer,
+  seg: GPUBuffer,
+  G: number,
+  N: number,
+  T: number,
+  p: AdvantageParams,
+): void {
   ctx.run(ADVANTAGE, 'main', {
     uniforms: { G, N, T, normalize: p.normalize === 'std' ? 1 : 0, eps: p.eps, wPerc: p.wPerc, wAns: p.wAns },
     buffers: { rPerc, rAns, keep, seg, advTok, rowAdv },
@@ -84,8 +108,19 @@ export function dispatchAdvantages(ctx: GpuContext, advTok: GPUBuffer, rowAdv: G
   });
 }
 
-export function dispatchPolicyLoss(ctx: GpuContext, loss: GPUBuffer, kl: GPUBuffer, dlp: GPUBuffer, lpNew: GPUBuffer, lpOld: GPUBuffer,
-  lpRef: GPUBuffer, adv: GPUBuffer, weight: GPUBuffer, n: number, p: PolicyLossParams): void {
+export function dispatchPolicyLoss(
+  ctx: GpuContext,
+  loss: GPUBuffer,
+  kl: GPUBuffer,
+  dlp: GPUBuffer,
+  lpNew: GPUBuffer,
+  lpOld: GPUBuffer,
+  lpRef: GPUBuffer,
+  adv: GPUBuffer,
+  weight: GPUBuffer,
+  n: number,
+  p: PolicyLossParams,
+): void {
   ctx.run(POLICY_LOSS, 'main', {
     uniforms: { n, clipLow: p.clipLow, clipHigh: p.clipHigh, beta: p.beta },
     buffers: { lpNew, lpOld, lpRef, adv, weight, loss, kl, dlp },

@@ -41,13 +41,28 @@ export const RNG_FILL = defineKernel({
 
 export const MAX_SAMPLE_VOCAB = 1024;
 
-export function dispatchSample(ctx: GpuContext, outIds: GPUBuffer, logits: GPUBuffer, rowIds: GPUBuffer,
-  positions: GPUBuffer, B: number, V: number, sp: SampleParams, outLogp: GPUBuffer | null): void {
+export function dispatchSample(
+  ctx: GpuContext,
+  outIds: GPUBuffer,
+  logits: GPUBuffer,
+  rowIds: GPUBuffer,
+  positions: GPUBuffer,
+  B: number,
+  V: number,
+  sp: SampleParams,
+  outLogp: GPUBuffer | null,
+): void {
   if (V > MAX_SAMPLE_VOCAB) throw new Error(`sample: vocabulary of ${V} over ${MAX_SAMPLE_VOCAB}`);
   if (B > 65535) throw new Error(`sample: ${B} rows over 65535`);
   ctx.run(SAMPLE, 'main', {
     uniforms: {
-      B, V, temperature: sp.temperature, topP: sp.topP, seed: sp.seed >>> 0, stream: sp.stream >>> 0, step: sp.step >>> 0,
+      B,
+      V,
+      temperature: sp.temperature,
+      topP: sp.topP,
+      seed: sp.seed >>> 0,
+      stream: sp.stream >>> 0,
+      step: sp.step >>> 0,
       wantLogp: outLogp ? 1 : 0,
     },
     buffers: { logits, rowIds, positions, outIds, ...(outLogp ? { outLogp } : {}) },
@@ -56,7 +71,15 @@ export function dispatchSample(ctx: GpuContext, outIds: GPUBuffer, logits: GPUBu
 }
 
 /** out[i] = rngU32(seed, stream, step, i / width, i % width). */
-export function dispatchRngFill(ctx: GpuContext, out: GPUBuffer, n: number, width: number, seed: number, stream: number, step: number): void {
+export function dispatchRngFill(
+  ctx: GpuContext,
+  out: GPUBuffer,
+  n: number,
+  width: number,
+  seed: number,
+  stream: number,
+  step: number,
+): void {
   ctx.run(RNG_FILL, 'main', {
     uniforms: { n, width, seed: seed >>> 0, stream: stream >>> 0, step: step >>> 0 },
     buffers: { out },

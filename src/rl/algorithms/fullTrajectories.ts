@@ -27,28 +27,65 @@ export interface FullTrajectories {
   ms: { sample: number; score: number };
 }
 
-export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<FullTrajectories> {
+export async function fullTrajectories(
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  scorer: TinyVLM = model,
+): Promise<FullTrajectories> {
   const G = cfg.G;
   const t0 = performance.now();
   const rows = repeatRows(prompts.rows, G);
   const measure = scoresMI(cfg, step);
   // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
-  const sampled = await sampleRows(model, rows, prompts.images, rows.map((_, i) => i), ANS_END, cfg.maxDescTokens + cfg.maxAnswerTokens + 1, cfg, step, measure && scorer === model);
+  const sampled = await sampleRows(
+    model,
+    rows,
+    prompts.images,
+    rows.map((_, i) => i),
+    ANS_END,
+    cfg.maxDescTokens + cfg.maxAnswerTokens + 1,
+    cfg,
+    step,
+    measure && scorer === model,
+  );
   const t1 = performance.now();
   const split = sampled.tokens.map(splitDescription);
   const cont = sampled.tokens.map((t, i) => (split[i].closed ? t.slice(split[i].desc.length + 1) : []));
   const promptOf = rows.map((_, i) => Math.floor(i / G));
   const labels = rows.map((_, i) => labelRow(prompts.problems[promptOf[i]], split[i].desc, sampled.tokens[i]));
   const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
-  const scores = await scorePerception(scorer, cfg, {
-    descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems: prompts.problems,
-    closed: split.map((s) => s.closed), groups: prompts.rows.map(() => G),
-    realLogp: sampled.logp?.map((l, i) => l.slice(0, split[i].desc.length)),
-  }, step, measure);
+  const scores = await scorePerception(
+    scorer,
+    cfg,
+    {
+      descRows,
+      images: prompts.images,
+      promptImages: prompts.promptImages,
+      promptOf,
+      problems: prompts.problems,
+      closed: split.map((s) => s.closed),
+      groups: prompts.rows.map(() => G),
+      realLogp: sampled.logp?.map((l, i) => l.slice(0, split[i].desc.length)),
+    },
+    step,
+    measure,
+  );
   const t2 = performance.now();
   return {
-    rows, sampled, desc: split.map((s) => s.desc), closed: split.map((s) => s.closed), cont, labels,
-    rAns: labels.map((l) => answerReward(l, cfg)), mi: scores.mi, percScore: scores.score, dep: scores.dep, depT: scores.depT, scoreForwardTokens: scores.forwardTokens,
+    rows,
+    sampled,
+    desc: split.map((s) => s.desc),
+    closed: split.map((s) => s.closed),
+    cont,
+    labels,
+    rAns: labels.map((l) => answerReward(l, cfg)),
+    mi: scores.mi,
+    percScore: scores.score,
+    dep: scores.dep,
+    depT: scores.depT,
+    scoreForwardTokens: scores.forwardTokens,
     ms: { sample: t1 - t0, score: t2 - t1 },
   };
 }
@@ -59,21 +96,42 @@ export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: S
  * answer advantage; a description that never closed trains nothing after it.
  */
 export function decoupledSegments(f: FullTrajectories): number[][] {
-  return f.sampled.tokens.map((t, i) => t.map((_, j) => (j < f.desc[i].length ? SEG_PERC : j === f.desc[i].length && f.closed[i] ? SEG_PERC : f.closed[i] ? SEG_ANS : SEG_NONE)));
+  return f.sampled.tokens.map((t, i) =>
+    t.map((_, j) =>
+      j < f.desc[i].length ? SEG_PERC : j === f.desc[i].length && f.closed[i] ? SEG_PERC : f.closed[i] ? SEG_ANS : SEG_NONE,
+    ),
+  );
 }
 
 /** The rollout of complete trajectories with the given segments and perception rewards; `extra`: what a re-answering pass added. */
 export function fullRollout(
-  f: FullTrajectories, prompts: StepPrompts, G: number, seg: number[][], descSegment: number, rPerc: number[],
+  f: FullTrajectories,
+  prompts: StepPrompts,
+  G: number,
+  seg: number[][],
+  descSegment: number,
+  rPerc: number[],
   extra: { generatedTokens: number; forwardTokens: number; fork: number } = { generatedTokens: 0, forwardTokens: 0, fork: 0 },
 ): AlgoRollout {
   return {
     batch: {
-      G: prompts.rows.length, N: G,
+      G: prompts.rows.length,
+      N: G,
       rows: f.rows.map((r, i) => ({ ...r, ids: [...r.ids, ...f.sampled.tokens[i]] })),
-      images: prompts.images, seg, rPerc, rAns: f.rAns, keep: f.rows.map(() => 1),
+      images: prompts.images,
+      seg,
+      rPerc,
+      rAns: f.rAns,
+      keep: f.rows.map(() => 1),
     },
-    problems: prompts.problems, desc: f.desc, descSegment, cont: f.cont, mi: f.mi, dep: f.dep, depT: f.depT, labels: f.labels,
+    problems: prompts.problems,
+    desc: f.desc,
+    descSegment,
+    cont: f.cont,
+    mi: f.mi,
+    dep: f.dep,
+    depT: f.depT,
+    labels: f.labels,
     generatedTokens: f.sampled.tokens.reduce((a, t) => a + t.length, 0) + extra.generatedTokens,
     forwardTokens: f.sampled.forwardTokens + extra.forwardTokens,
     completeTrajectories: f.rows.length,

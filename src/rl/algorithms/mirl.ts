@@ -14,7 +14,13 @@ import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import type { AlgoRollout } from './types';
 
 /** `scorer` gives the MI score's passes: the policy itself or a frozen warm start. */
-export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
+export async function mirlRollout(
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  scorer: TinyVLM = model,
+): Promise<AlgoRollout> {
   const N = cfg.N;
   const t0 = performance.now();
   const pre = repeatRows(prompts.rows, N);
@@ -32,29 +38,60 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
 
 /** Everything after sampling the descriptions: score, keep the top k, fork them from the cache, label. */
 async function scoreAndFork(
-  model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM,
-  pre: SeqRow[], rowIds: number[], s1: SampleResult, t0: number, t1: number,
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  scorer: TinyVLM,
+  pre: SeqRow[],
+  rowIds: number[],
+  s1: SampleResult,
+  t0: number,
+  t1: number,
 ): Promise<AlgoRollout> {
-  const P = prompts.rows.length, N = cfg.N;
+  const P = prompts.rows.length,
+    N = cfg.N;
 
   const split = s1.tokens.map(splitDescription);
   const descRows = pre.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
   const promptOf = pre.map((_, i) => Math.floor(i / N));
-  const scores = await scorePerception(scorer, cfg, {
-    descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems: prompts.problems,
-    closed: split.map((s) => s.closed), groups: prompts.rows.map(() => N),
-    realLogp: s1.logp?.map((l, i) => l.slice(0, split[i].desc.length)),
-  }, step);
+  const scores = await scorePerception(
+    scorer,
+    cfg,
+    {
+      descRows,
+      images: prompts.images,
+      promptImages: prompts.promptImages,
+      promptOf,
+      problems: prompts.problems,
+      closed: split.map((s) => s.closed),
+      groups: prompts.rows.map(() => N),
+      realLogp: s1.logp?.map((l, i) => l.slice(0, split[i].desc.length)),
+    },
+    step,
+  );
   // The gate needs the parsed descriptions, so the scores are on the host
   // already: choosing 6 of 10 there saves a device round trip.
   const keep = new Array<number>(P * N).fill(0);
   topKRef(keep, scores.score, P, N, cfg.k);
-  const mi = scores.mi, dep = scores.dep;
+  const mi = scores.mi,
+    dep = scores.dep;
   const t2 = performance.now();
 
   // Fork: continue only the kept descriptions, closing any that ran out, from the sampling cache.
   const kept = keep.flatMap((k, i) => (k ? [i] : []));
-  const s2 = await forkRows(model, s1.cache!, pre, split.map((s) => s.desc), kept, kept.map((i) => rowIds[i]), ANS_END, cfg.maxAnswerTokens, cfg, step);
+  const s2 = await forkRows(
+    model,
+    s1.cache!,
+    pre,
+    split.map((s) => s.desc),
+    kept,
+    kept.map((i) => rowIds[i]),
+    ANS_END,
+    cfg.maxAnswerTokens,
+    cfg,
+    step,
+  );
   const t3 = performance.now();
 
   const cont: number[][] = pre.map(() => []);
@@ -69,19 +106,30 @@ async function scoreAndFork(
   });
   const seg = pre.map((_, i) => {
     const s = split[i].desc.map(() => SEG_PERC);
-    if (keep[i]) s.push(split[i].closed ? SEG_PERC : SEG_NONE, ...cont[i].map(() => SEG_ANS)); // a forced </desc> is not trained on
+    if (keep[i])
+      s.push(split[i].closed ? SEG_PERC : SEG_NONE, ...cont[i].map(() => SEG_ANS)); // a forced </desc> is not trained on
     else if (split[i].closed) s.push(SEG_PERC);
     return s;
   });
   return {
     batch: {
-      G: P, N, rows, images: prompts.images, seg,
+      G: P,
+      N,
+      rows,
+      images: prompts.images,
+      seg,
       rPerc: groupedPerceptionRewards(scores.score, N, cfg),
       rAns: labels.map((l, i) => (keep[i] ? answerReward(l, cfg) : 0)),
       keep,
     },
     problems: prompts.problems,
-    desc: split.map((s) => s.desc), descSegment: SEG_PERC, cont, mi, dep, depT: scores.depT, labels,
+    desc: split.map((s) => s.desc),
+    descSegment: SEG_PERC,
+    cont,
+    mi,
+    dep,
+    depT: scores.depT,
+    labels,
     generatedTokens: s1.tokens.reduce((a, t) => a + t.length, 0) + s2.tokens.reduce((a, t) => a + t.length, 0),
     forwardTokens: s1.forwardTokens + scores.forwardTokens + s2.forwardTokens,
     completeTrajectories: kept.length,

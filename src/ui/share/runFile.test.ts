@@ -7,16 +7,56 @@ import { CounterRng, Streams } from '../../lib/rng';
 import { exportRun, importRun } from './runFile';
 
 const metrics: StepMetrics = {
-  step: 0, answer_acc: 0.5, perception_acc: 0.25, desc_f1: 0.6, mean_mi: 1.2, mi_auc: 0.7, mi_group_auc: null, reward_blind_frac: 0.1,
-  lucky_guesses: 1, generated_tokens: 300, forward_tokens: 900, complete_trajectories: 24, step_ms: 1000,
-  phase_ms: { sample: 1, score: 2, fork: 3, update: 4, metrics: 5 }, loss: -0.01, kl: 0, entropy: 1.1, grad_norm: 0.3, lr: 1e-4, updates: 1, zero_std_frac: 0.25,
+  step: 0,
+  answer_acc: 0.5,
+  perception_acc: 0.25,
+  desc_f1: 0.6,
+  mean_mi: 1.2,
+  mi_auc: 0.7,
+  mi_group_auc: null,
+  reward_blind_frac: 0.1,
+  lucky_guesses: 1,
+  generated_tokens: 300,
+  forward_tokens: 900,
+  complete_trajectories: 24,
+  step_ms: 1000,
+  phase_ms: { sample: 1, score: 2, fork: 3, update: 4, metrics: 5 },
+  loss: -0.01,
+  kl: 0,
+  entropy: 1.1,
+  grad_norm: 0.3,
+  lr: 1e-4,
+  updates: 1,
+  zero_std_frac: 0.25,
 };
 const record: PromptRecord = {
-  step: 0, index: 0, family: 'count', question: 'how many reds ?', answer: '2', groundTruthDescription: 'small red circle top left', taskSeed: 1, taskIndex: 0,
-  trajectories: [{
-    description: ['small', 'red'], continuation: ['</desc>'], mi: 0.4, kept: true, rAns: 1, rPerc: 0.2, advPerc: 0.1, advAns: 0.3,
-    perceptionRight: false, answerRight: true, descF1: 0.5, tokAdv: [0.1, 0.2], tokLogp: [-1, -2], tokEntropy: [1, 1], tokDep: [0.3, 0],
-  }],
+  step: 0,
+  index: 0,
+  family: 'count',
+  question: 'how many reds ?',
+  answer: '2',
+  groundTruthDescription: 'small red circle top left',
+  taskSeed: 1,
+  taskIndex: 0,
+  trajectories: [
+    {
+      description: ['small', 'red'],
+      continuation: ['</desc>'],
+      mi: 0.4,
+      kept: true,
+      rAns: 1,
+      rPerc: 0.2,
+      advPerc: 0.1,
+      advAns: 0.3,
+      perceptionRight: false,
+      answerRight: true,
+      descF1: 0.5,
+      tokAdv: [0.1, 0.2],
+      tokLogp: [-1, -2],
+      tokEntropy: [1, 1],
+      tokDep: [0.3, 0],
+    },
+  ],
 };
 const good = exportRun('grpo G16 seed 1', { ...DEFAULT_RL, algo: 'grpo' }, [metrics, { ...metrics, step: 1, mean_mi: null }], [record]);
 
@@ -43,7 +83,9 @@ describe('run files', () => {
     expect(refused('{"records":[{"step":0}]}')).toMatch(/not a run file of the MIRL Playground/);
     expect(refused(JSON.stringify({ ...g, metrics: [{ step: 0 }] }))).toMatch(/^run file: metrics\[0\]\.answer_acc: /);
     expect(refused(JSON.stringify({ ...g, records: [{ step: 0 }] }))).toMatch(/^run file: records\[0\]\.index: /);
-    expect(refused(JSON.stringify({ ...g, records: [{ ...record, trajectories: [{ ...record.trajectories[0], tokAdv: 'x' }] }] }))).toMatch(/records\[0\]\.trajectories\[0\]\.tokAdv/);
+    expect(refused(JSON.stringify({ ...g, records: [{ ...record, trajectories: [{ ...record.trajectories[0], tokAdv: 'x' }] }] }))).toMatch(
+      /records\[0\]\.trajectories\[0\]\.tokAdv/,
+    );
     expect(refused(JSON.stringify({ ...g, config: { k: 12 } }))).toMatch(/k forks must be at most N/);
     expect(refused(JSON.stringify({ ...g, version: 99 }))).toMatch(/schema v99/);
     expect(refused('{"kind":"mirl-playground-run"')).toMatch(/not a run file/);
@@ -51,10 +93,34 @@ describe('run files', () => {
 
   it('never throw anything but their message on 10,000 random and mutated inputs', () => {
     const rng = new CounterRng(20261124, Streams.test, 0);
-    const pieces = ['{', '}', '[', ']', ',', ':', '"', 'null', 'true', '-1', '1e999', '"x"', '0', '{"step":0}', '"kind"', '"mirl-playground-run"', '"__proto__"', '"records"', '"metrics"'];
+    const pieces = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '"',
+      'null',
+      'true',
+      '-1',
+      '1e999',
+      '"x"',
+      '0',
+      '{"step":0}',
+      '"kind"',
+      '"mirl-playground-run"',
+      '"__proto__"',
+      '"records"',
+      '"metrics"',
+    ];
     const values: unknown[] = [null, 0, -1, 1e308, 'x', '', true, [], {}, [null], { step: 'x' }, [{}], NaN];
     const paths = (o: unknown, at: (string | number)[] = [], out: (string | number)[][] = []) => {
-      if (typeof o === 'object' && o !== null) for (const [k, v] of Object.entries(o)) { out.push([...at, Array.isArray(o) ? Number(k) : k]); paths(v, [...at, Array.isArray(o) ? Number(k) : k], out); }
+      if (typeof o === 'object' && o !== null)
+        for (const [k, v] of Object.entries(o)) {
+          out.push([...at, Array.isArray(o) ? Number(k) : k]);
+          paths(v, [...at, Array.isArray(o) ? Number(k) : k], out);
+        }
       return out;
     };
     const base = JSON.parse(good);
@@ -68,7 +134,12 @@ describe('run files', () => {
         // a character of a good file changed, dropped or the file cut
         const at = rng.int(good.length);
         const r = rng.int(3);
-        text = r === 0 ? good.slice(0, at) : r === 1 ? good.slice(0, at) + good.slice(at + 1) : good.slice(0, at) + String.fromCharCode(32 + rng.int(95)) + good.slice(at + 1);
+        text =
+          r === 0
+            ? good.slice(0, at)
+            : r === 1
+              ? good.slice(0, at) + good.slice(at + 1)
+              : good.slice(0, at) + String.fromCharCode(32 + rng.int(95)) + good.slice(at + 1);
       } else {
         // a value anywhere in a good file replaced (or removed)
         const o = structuredClone(base);

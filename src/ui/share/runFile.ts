@@ -97,7 +97,10 @@ export function exportRun(label: string, config: RLConfig, metrics: StepMetrics[
 /** `where.what`: the first problem, named by its path in the file. */
 function firstIssue(e: z.ZodError): string {
   const i = e.issues[0];
-  const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const path = i.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   return path ? `${path}: ${i.message}` : i.message;
 }
 
@@ -112,7 +115,8 @@ export function importRun(text: string): RunFile {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a run file: not a JSON object');
   if ((raw as { kind?: unknown }).kind !== 'mirl-playground-run') throw new Error('not a run file of the MIRL Playground');
   const v = (raw as { version?: unknown }).version;
-  if (typeof v === 'number' && v > SCHEMA_VERSION) throw new Error(`run file of schema v${v}; this playground reads up to v${SCHEMA_VERSION}`);
+  if (typeof v === 'number' && v > SCHEMA_VERSION)
+    throw new Error(`run file of schema v${v}; this playground reads up to v${SCHEMA_VERSION}`);
   const parsed = runFileSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`run file: ${firstIssue(parsed.error)}`);
   const f = parsed.data;
@@ -122,5 +126,12 @@ export function importRun(text: string): RunFile {
   if (merged.unknown.length) throw new Error(`run file config has unknown settings: ${merged.unknown.join(', ')}`);
   const errs = validateRL(merged.config);
   if (Object.keys(errs).length) throw new Error(`run file config: ${configErrorMessages(errs).join('; ')}`);
-  return { kind: 'mirl-playground-run', version: f.version, label: f.label ?? 'imported', config: merged.config, metrics: f.metrics as StepMetrics[], records: f.records as PromptRecord[] };
+  return {
+    kind: 'mirl-playground-run',
+    version: f.version,
+    label: f.label ?? 'imported',
+    config: merged.config,
+    metrics: f.metrics as StepMetrics[],
+    records: f.records as PromptRecord[],
+  };
 }

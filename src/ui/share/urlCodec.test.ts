@@ -69,7 +69,9 @@ describe('share URL codec', () => {
     const knobs = decodeShare('#v=4&c=' + btoa('{"knobs":{"noise":0.1}}').replace(/=+$/, ''));
     expect(knobs.errors).toEqual([]);
     expect(knobs.config.knobs).toEqual({ ...DEFAULT_RL.knobs, noise: 0.1 });
-    expect(decodeShare('#v=4&c=' + btoa('{"knobs":{"minObjects":6,"maxObjects":5}}').replace(/=+$/, '')).errors.join(' ')).toMatch(/min objects \(6\) must be at most max objects \(5\)/);
+    expect(decodeShare('#v=4&c=' + btoa('{"knobs":{"minObjects":6,"maxObjects":5}}').replace(/=+$/, '')).errors.join(' ')).toMatch(
+      /min objects \(6\) must be at most max objects \(5\)/,
+    );
     expect(decodeShare('#v=4&c=' + btoa('{"lr":0}').replace(/=+$/, '')).errors.join(' ')).toMatch(/learning rate must be above 0/);
     expect(decodeShare('#v=4&c=' + btoa('{"knobs":null}').replace(/=+$/, '')).errors.join(' ')).toMatch(/difficulty/);
   });

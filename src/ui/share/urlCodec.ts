@@ -57,11 +57,16 @@ export function decodeShare(hash: string): DecodedShare {
   if (!params.has('c') && !params.has('v')) {
     // an empty hash is no link; anything else was meant as one and deserves a word
     const h = hash.replace(/^#/, '');
-    return h.trim() === '' ? fallback([], false) : fallback([`the link's "#${h.length > 40 ? `${h.slice(0, 40)}…` : h}" was not understood (a share link ends in #v=${SCHEMA_VERSION}&c=...)`]);
+    return h.trim() === ''
+      ? fallback([], false)
+      : fallback([
+          `the link's "#${h.length > 40 ? `${h.slice(0, 40)}…` : h}" was not understood (a share link ends in #v=${SCHEMA_VERSION}&c=...)`,
+        ]);
   }
   const v = params.get('v');
   if (v === null || !/^\d+$/.test(v)) return fallback([`the link has no valid schema version (v=${v ?? 'missing'})`]);
-  if (Number(v) > SCHEMA_VERSION) return fallback([`the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`]);
+  if (Number(v) > SCHEMA_VERSION)
+    return fallback([`the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`]);
   const base = DEFAULTS_BY_VERSION[Number(v)];
   if (!base) return fallback([`unknown schema version v${v}`]);
   const c = params.get('c');
@@ -70,9 +75,9 @@ export function decodeShare(hash: string): DecodedShare {
   try {
     diff = JSON.parse(fromBase64Url(c));
   } catch {
-    return fallback(['the link\'s config is not readable (damaged or truncated link?)']);
+    return fallback(["the link's config is not readable (damaged or truncated link?)"]);
   }
-  if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) return fallback(['the link\'s config is not an object']);
+  if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) return fallback(["the link's config is not an object"]);
   const { config, unknown } = applyConfigDiff(base, diff as Record<string, unknown>);
   if (unknown.length) return fallback([`the link has unknown settings: ${unknown.join(', ')}`]);
   const errs = validateRL(config);

@@ -78,9 +78,16 @@ function loadSavedRuns(): Run[] {
     if (!raw) return [];
     const runs = JSON.parse(raw) as Run[];
     if (!Array.isArray(runs)) return [];
-    return runs.map((r) => (r.status === 'running' || r.status === 'paused' || r.status === 'loading' || r.status === 'ready'
-      ? { ...r, status: 'restored' as const, error: 'restored after a reload: the trainer\'s weights live in the tab and were lost with it, so this run cannot resume; Start begins a new run with its config' }
-      : r));
+    return runs.map((r) =>
+      r.status === 'running' || r.status === 'paused' || r.status === 'loading' || r.status === 'ready'
+        ? {
+            ...r,
+            status: 'restored' as const,
+            error:
+              "restored after a reload: the trainer's weights live in the tab and were lost with it, so this run cannot resume; Start begins a new run with its config",
+          }
+        : r,
+    );
   } catch {
     return [];
   }
@@ -90,8 +97,7 @@ const savedRuns = loadSavedRuns();
 nextId = savedRuns.reduce((m, r) => Math.max(m, r.id + 1), 1);
 
 export const useRunStore = create<Store>((set, get) => {
-  const patchLive = (f: (r: Run) => Partial<Run>) =>
-    set((s) => ({ runs: s.runs.map((r) => (r.id === s.liveId ? { ...r, ...f(r) } : r)) }));
+  const patchLive = (f: (r: Run) => Partial<Run>) => set((s) => ({ runs: s.runs.map((r) => (r.id === s.liveId ? { ...r, ...f(r) } : r)) }));
 
   const onMessage = (m: FromWorker) => {
     switch (m.type) {
@@ -105,10 +111,17 @@ export const useRunStore = create<Store>((set, get) => {
         pendingAction = null;
         break;
       case 'step':
-        patchLive((r) => ({ metrics: [...r.metrics, m.report.metrics], records: [...r.records, ...m.report.records], step: m.report.metrics.step + 1 }));
+        patchLive((r) => ({
+          metrics: [...r.metrics, m.report.metrics],
+          records: [...r.records, ...m.report.records],
+          step: m.report.metrics.step + 1,
+        }));
         break;
       case 'state':
-        patchLive((r) => ({ status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused', step: m.step }));
+        patchLive((r) => ({
+          status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused',
+          step: m.step,
+        }));
         break;
       case 'recovered':
         set((s) => ({ notices: [...s.notices, m.message] }));
@@ -142,7 +155,20 @@ export const useRunStore = create<Store>((set, get) => {
     client?.terminate();
     if (live && (live.status === 'paused' || live.status === 'ready')) patchLive(() => ({ status: 'stopped' }));
     const id = nextId++;
-    const run: Run = { id, label: runLabel(s.draft, s.backend, s.runs.map((r) => r.label)), config: s.draft, metrics: [], records: [], status: 'loading', step: 0, error: null };
+    const run: Run = {
+      id,
+      label: runLabel(
+        s.draft,
+        s.backend,
+        s.runs.map((r) => r.label),
+      ),
+      config: s.draft,
+      metrics: [],
+      records: [],
+      status: 'loading',
+      step: 0,
+      error: null,
+    };
     set((st) => ({ runs: [...st.runs, run], liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } }));
     pendingAction = action;
     client = new TrainerClient(s.draft, s.backend, { onMessage });
@@ -165,7 +191,8 @@ export const useRunStore = create<Store>((set, get) => {
       const fieldErrors = validateRL(draft);
       set({ draft, fieldErrors });
       // the address bar follows the config, so a reload keeps it (it does not restart a run)
-      if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined') history.replaceState(null, '', encodeShare(draft, false));
+      if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined')
+        history.replaceState(null, '', encodeShare(draft, false));
     },
     setBackend(b) {
       set({ backend: b });
@@ -202,7 +229,10 @@ export const useRunStore = create<Store>((set, get) => {
     },
     deleteRun(id) {
       if (id === get().liveId) get().stop();
-      set((s) => ({ runs: s.runs.filter((r) => r.id !== id), ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}) }));
+      set((s) => ({
+        runs: s.runs.filter((r) => r.id !== id),
+        ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}),
+      }));
     },
     renameRun(id, label) {
       const l = label.trim();
@@ -226,7 +256,19 @@ export const useRunStore = create<Store>((set, get) => {
         const f = importRun(text);
         const id = nextId++;
         set((s) => ({
-          runs: [...s.runs, { id, label: `${f.label} (imported)`, config: f.config, metrics: f.metrics, records: f.records, status: 'imported', step: f.metrics.length, error: null }],
+          runs: [
+            ...s.runs,
+            {
+              id,
+              label: `${f.label} (imported)`,
+              config: f.config,
+              metrics: f.metrics,
+              records: f.records,
+              status: 'imported',
+              step: f.metrics.length,
+              error: null,
+            },
+          ],
           selectedRunId: id,
           selectedStep: null,
         }));
@@ -254,7 +296,8 @@ function saveRuns(): void {
   try {
     localStorage.setItem(SAVED_RUNS, JSON.stringify(useRunStore.getState().runs));
   } catch (e) {
-    if (!saveWarned) useRunStore.setState((st) => ({ notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`] }));
+    if (!saveWarned)
+      useRunStore.setState((st) => ({ notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`] }));
     saveWarned = true;
   }
 }
