@@ -212,3 +212,25 @@ export function checkSize(name: string, t: Tensor, expected: number): void {
     throw new Error(`${name}: tensor of ${t.size} elements, needs ${expected}`);
   }
 }
+
+/**
+ * The temporaries of one computation, freed together: `const s = new TensorScope(be)`, then
+ * `s.keep(be.zeros(...))` for each, and one `s.free()` at the end instead of a hand-kept list.
+ */
+export class TensorScope {
+  private readonly held: (Tensor | { free(): void })[] = [];
+  constructor(private readonly be: Backend) {}
+
+  /** Holds a tensor (or anything with free()) until free(); null and undefined pass through. */
+  keep<T extends Tensor | { free(): void } | null | undefined>(t: T): T {
+    if (t) this.held.push(t);
+    return t;
+  }
+
+  free(): void {
+    for (const t of this.held.splice(0)) {
+      if ('free' in t && typeof t.free === 'function') t.free();
+      else this.be.free(t as Tensor);
+    }
+  }
+}

@@ -129,6 +129,46 @@ export function blockForward(be: Backend, w: BlockWeights, a: BlockActs, x: Tens
  * Backward. On entry dres holds dL/d(res2); on exit dL/dx. Parameter
  * gradients accumulate into g.
  */
+/** The one-token activations of decoding, shared by every layer. */
+export interface DecodeActs {
+  ln: Tensor;
+  mean: Tensor;
+  rstd: Tensor;
+  qkv: Tensor;
+  attOut: Tensor;
+  fc: Tensor;
+  gelu: Tensor;
+}
+
+/**
+ * The block for one new token per row against its layer's KV cache, y = block(x) (blockForward at T = 1):
+ * the token's key and value join the cache at pos [B], and it attends to cache positions [0, len).
+ */
+export function blockDecodeStep(
+  be: Backend,
+  w: BlockWeights,
+  a: DecodeActs,
+  x: Tensor,
+  y: Tensor,
+  kCache: Tensor,
+  vCache: Tensor,
+  pos: Tensor,
+  len: Tensor,
+  d: { B: number; Tmax: number; C: number; nHead: number; hidden: number },
+): void {
+  const { B, C } = d;
+  be.layerNorm(a.ln, a.mean, a.rstd, x, w.ln1w, w.ln1b, B, C);
+  linear(be, a.qkv, a.ln, w.qkvw, w.qkvb, B, C, 3 * C);
+  be.kvCacheWrite(kCache, vCache, a.qkv, pos, B, 1, d.Tmax, C);
+  be.attentionDecode(a.attOut, a.qkv, kCache, vCache, len, B, d.Tmax, C, d.nHead);
+  be.copy(y, x, 0, 0, B * C);
+  linear(be, y, a.attOut, w.projw, w.projb, B, C, C, true);
+  be.layerNorm(a.ln, a.mean, a.rstd, y, w.ln2w, w.ln2b, B, C);
+  linear(be, a.fc, a.ln, w.fcw, w.fcb, B, C, d.hidden);
+  be.gelu(a.gelu, a.fc);
+  linear(be, y, a.gelu, w.fcprojw, w.fcprojb, B, d.hidden, C, true);
+}
+
 export function blockBackward(
   be: Backend,
   w: BlockWeights,

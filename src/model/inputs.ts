@@ -80,6 +80,26 @@ export function uploadDecoder(be: Backend, a: DecoderArrays): DecoderInputs {
   };
 }
 
+/** A batch's images and rows on the device, as the model's two inputs, freed together. */
+export function uploadBatch(
+  be: Backend,
+  rows: readonly SeqRow[],
+  images: readonly Float32Array[],
+  T: number,
+  c: ModelConfig,
+): { enc: EncoderInputs; dec: DecoderInputs; free(): void } {
+  const enc = uploadImages(be, images, c);
+  const dec = uploadDecoder(be, decoderArrays(rows, T, c));
+  return {
+    enc,
+    dec,
+    free: () => {
+      freeDecoder(be, dec);
+      freeEncoder(be, enc);
+    },
+  };
+}
+
 export function freeDecoder(be: Backend, d: DecoderInputs): void {
   for (const t of [d.tokIds, d.imgIds, d.nullIds, d.posIds, d.prefix]) be.free(t);
 }

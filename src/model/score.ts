@@ -2,19 +2,9 @@
 // of rows and a choice of image per row (real, null, another row's, a blank or
 // noise image: whatever the rows' image choices point at).
 
-import type { MIScoreParams, Tensor } from '../backend/backend';
+import { TensorScope, type MIScoreParams, type Tensor } from '../backend/backend';
 import { patchesPerImage } from './config';
-import {
-  decoderArrays,
-  freeDecoder,
-  freeEncoder,
-  maxLen,
-  nextTokenTargets,
-  uploadDecoder,
-  uploadImages,
-  type ImageChoice,
-  type SeqRow,
-} from './inputs';
+import { maxLen, nextTokenTargets, uploadBatch, type ImageChoice, type SeqRow } from './inputs';
 import type { TinyVLM } from './tinyvlm';
 
 interface ScoredBatch {
@@ -30,16 +20,14 @@ function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly
     c = model.config;
   const T = maxLen(rows),
     N = rows.length * T;
-  const enc = uploadImages(be, images, c);
-  const dec = uploadDecoder(be, decoderArrays(rows, T, c));
-  const targets = be.fromArray([N], nextTokenTargets(rows, T));
+  const s = new TensorScope(be);
+  const { enc, dec } = s.keep(uploadBatch(be, rows, images, T, c));
+  const targets = s.keep(be.fromArray([N], nextTokenTargets(rows, T)));
   const logprobs = be.zeros([N]),
-    lse = be.zeros([N]);
+    lse = s.keep(be.zeros([N]));
   const logits = model.forward(enc, dec);
   be.logSoftmaxGather(logprobs, lse, logits, targets, N, c.vocabSize);
-  for (const t of [targets, lse]) be.free(t);
-  freeDecoder(be, dec);
-  freeEncoder(be, enc);
+  s.free();
   return { logprobs, T, free: () => be.free(logprobs) };
 }
 
@@ -85,6 +73,7 @@ export function scoreMI(
   const all: SeqRow[] = realLogp ? alts : [...descRows, ...alts];
   const T = maxLen(descRows),
     B = descRows.length;
+  const s = new TensorScope(be);
   let real: Tensor | null = null;
   if (realLogp) {
     const r = new Float32Array(B * T);
@@ -94,25 +83,26 @@ export function scoreMI(
         throw new Error(`scoreMI: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
       for (let j = 0; j < n; j++) r[b * T + row.prefixLen - 1 + j] = realLogp[b][j];
     });
-    real = be.fromArray([B * T], r);
+    real = s.keep(be.fromArray([B * T], r));
   }
-  const enc = uploadImages(be, images, c);
-  const dec = uploadDecoder(be, decoderArrays(all, T, c));
-  const ids = be.fromArray([B * T], nextTokenTargets(descRows, T));
-  const start = be.fromArray(
-    [B],
-    Uint32Array.from(descRows, (r) => Math.max(0, r.prefixLen - 1)),
+  const { enc, dec } = s.keep(uploadBatch(be, all, images, T, c));
+  const ids = s.keep(be.fromArray([B * T], nextTokenTargets(descRows, T)));
+  const start = s.keep(
+    be.fromArray(
+      [B],
+      Uint32Array.from(descRows, (r) => Math.max(0, r.prefixLen - 1)),
+    ),
   );
-  const len = be.fromArray(
-    [B],
-    Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen),
+  const len = s.keep(
+    be.fromArray(
+      [B],
+      Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen),
+    ),
   );
   const mi = be.zeros([B]),
     dep = be.zeros([B * T]);
   const logits = model.forward(enc, dec);
   be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, passes.length, agg, real ?? undefined);
-  for (const t of [ids, start, len, real]) if (t) be.free(t);
-  freeDecoder(be, dec);
-  freeEncoder(be, enc);
+  s.free();
   return { mi, dep, T, forwardTokens: all.length * T + (images.length > 0 ? images.length * patchesPerImage(c) : 0) };
 }

@@ -2,10 +2,10 @@
 // global-norm clipping and AdamW. A non-finite loss or gradient norm skips the
 // update and is reported, so the weights stay the last good ones.
 
-import { IGNORE_INDEX, type Backend } from '../backend/backend';
+import { IGNORE_INDEX, TensorScope, type Backend } from '../backend/backend';
 import type { Example } from './examples';
 import { collate } from './examples';
-import { decoderArrays, freeDecoder, freeEncoder, maxLen, nextTokenTargets, uploadDecoder, uploadImages } from './inputs';
+import { maxLen, nextTokenTargets, uploadBatch } from './inputs';
 import type { AdamW } from './optimizer';
 import type { TinyVLM } from './tinyvlm';
 
@@ -21,20 +21,22 @@ export async function sftStep(model: TinyVLM, opt: AdamW, examples: readonly Exa
     c = model.config;
   const { rows, images } = collate(examples);
   const T = maxLen(rows);
-  const enc = uploadImages(be, images, c);
-  const dec = uploadDecoder(be, decoderArrays(rows, T, c));
+  const s = new TensorScope(be);
+  const { enc, dec } = s.keep(uploadBatch(be, rows, images, T, c));
   const targetsHost = nextTokenTargets(rows, T);
   const count = targetsHost.reduce((n, t) => n + (t === IGNORE_INDEX ? 0 : 1), 0);
   const N = rows.length * T,
     V = c.vocabSize;
-  const targets = be.fromArray([N], targetsHost);
-  const dloss = be.fromArray(
-    [N],
-    Float32Array.from(targetsHost, (t) => (t === IGNORE_INDEX ? 0 : 1 / count)),
+  const targets = s.keep(be.fromArray([N], targetsHost));
+  const dloss = s.keep(
+    be.fromArray(
+      [N],
+      Float32Array.from(targetsHost, (t) => (t === IGNORE_INDEX ? 0 : 1 / count)),
+    ),
   );
-  const losses = be.zeros([N]),
-    lse = be.zeros([N]),
-    lossSum = be.zeros([1]);
+  const losses = s.keep(be.zeros([N])),
+    lse = s.keep(be.zeros([N])),
+    lossSum = s.keep(be.zeros([1]));
 
   const logits = model.forward(enc, dec);
   be.crossEntropy(losses, lse, logits, targets, N, V);
@@ -48,8 +50,6 @@ export async function sftStep(model: TinyVLM, opt: AdamW, examples: readonly Exa
   const gradNorm = Math.sqrt(await opt.gradNormSq());
   const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
   if (applied) opt.update(model.grads!, lr);
-  for (const t of [targets, dloss, losses, lse, lossSum]) be.free(t);
-  freeDecoder(be, dec);
-  freeEncoder(be, enc);
+  s.free();
   return { loss, gradNorm, tokens: count, applied };
 }

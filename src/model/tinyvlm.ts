@@ -4,20 +4,11 @@
 // planned per batch shape and reused across steps.
 
 import type { Backend, Tensor } from '../backend/backend';
-import {
-  allocBlockActs,
-  allocBlockScratch,
-  blockBackward,
-  blockForward,
-  blockTensors,
-  freeAll,
-  type BlockActs,
-  type BlockDims,
-  type BlockScratch,
-} from './block';
+import { blockDecodeStep, blockTensors, freeAll, type BlockDims } from './block';
 import { patchDim, patchesPerImage, type ModelConfig } from './config';
 import { linear, linearBackward } from './linear';
 import type { Params } from './params';
+import { Stack } from './stack';
 
 /** Pixels of the images of a batch, as patches [nImg * P, patchDim]. */
 export interface EncoderInputs {
@@ -48,33 +39,8 @@ interface Capacity {
 }
 
 class Workspace {
-  readonly enc: {
-    x0: Tensor;
-    e0: Tensor;
-    acts: BlockActs[];
-    scratch: BlockScratch;
-    lnf: Tensor;
-    lnfMean: Tensor;
-    lnfRstd: Tensor;
-    imgTok: Tensor;
-    dImgTok: Tensor;
-    dres: Tensor;
-    dlnf: Tensor;
-    prefix: Tensor;
-    posIds: Tensor;
-  } | null;
-  readonly dec: {
-    x0: Tensor;
-    acts: BlockActs[];
-    scratch: BlockScratch;
-    lnf: Tensor;
-    lnfMean: Tensor;
-    lnfRstd: Tensor;
-    logits: Tensor;
-    dlogits: Tensor;
-    dres: Tensor;
-    dlnf: Tensor;
-  };
+  readonly enc: { x0: Tensor; stack: Stack; imgTok: Tensor; dImgTok: Tensor; prefix: Tensor; posIds: Tensor } | null;
+  readonly dec: { x0: Tensor; stack: Stack; logits: Tensor; dlogits: Tensor };
 
   constructor(
     readonly be: Backend,
@@ -85,20 +51,12 @@ class Workspace {
     if (cap.nImg > 0) {
       const N = cap.nImg * P,
         C = c.encDim,
-        H = c.mlpRatio * C,
         att = cap.nImg * c.encHeads * P * P;
       this.enc = {
         x0: be.zeros([N, C]),
-        e0: be.zeros([N, C]),
-        acts: Array.from({ length: c.encLayers }, () => allocBlockActs(be, N, C, H, att)),
-        scratch: allocBlockScratch(be, N, C, H, att),
-        lnf: be.zeros([N, C]),
-        lnfMean: be.zeros([N]),
-        lnfRstd: be.zeros([N]),
+        stack: new Stack(be, 'enc', c.encLayers, N, C, c.mlpRatio * C, att),
         imgTok: be.zeros([N, c.dim]),
         dImgTok: be.zeros([N, c.dim]),
-        dres: be.zeros([N, C]),
-        dlnf: be.zeros([N, C]),
         prefix: be.fromArray([cap.nImg], new Uint32Array(cap.nImg).fill(P)),
         posIds: be.fromArray(
           [N],
@@ -107,19 +65,12 @@ class Workspace {
       };
     } else this.enc = null;
     const N = cap.N,
-      C = c.dim,
-      H = c.mlpRatio * C;
+      C = c.dim;
     this.dec = {
       x0: be.zeros([N, C]),
-      acts: Array.from({ length: c.layers }, () => allocBlockActs(be, N, C, H, cap.att)),
-      scratch: allocBlockScratch(be, N, C, H, cap.att),
-      lnf: be.zeros([N, C]),
-      lnfMean: be.zeros([N]),
-      lnfRstd: be.zeros([N]),
+      stack: new Stack(be, 'dec', c.layers, N, C, c.mlpRatio * C, cap.att),
       logits: be.zeros([N, c.vocabSize]),
       dlogits: be.zeros([N, c.vocabSize]),
-      dres: be.zeros([N, C]),
-      dlnf: be.zeros([N, C]),
     };
   }
 
@@ -129,14 +80,12 @@ class Workspace {
 
   free(): void {
     if (this.enc) {
-      for (const a of this.enc.acts) freeAll(this.be, a);
-      freeAll(this.be, this.enc.scratch);
-      const { acts: _a, scratch: _s, ...rest } = this.enc;
+      const { stack, ...rest } = this.enc;
+      stack.free();
       freeAll(this.be, rest);
     }
-    for (const a of this.dec.acts) freeAll(this.be, a);
-    freeAll(this.be, this.dec.scratch);
-    const { acts: _a, scratch: _s, ...rest } = this.dec;
+    const { stack, ...rest } = this.dec;
+    stack.free();
     freeAll(this.be, rest);
   }
 }
@@ -222,13 +171,8 @@ export class TinyVLM {
       // x0 = patches W + b + pos[p]
       be.embedding(e.x0, e.posIds, this.p('enc.pos'), N, C);
       linear(be, e.x0, enc.patches, this.p('enc.patch.w'), this.p('enc.patch.b'), N, patchDim(c), C, true);
-      let x = e.x0;
-      for (let l = 0; l < c.encLayers; l++) {
-        blockForward(be, blockTensors(this.p, `enc.h${l}`), e.acts[l], x, e.prefix, d);
-        x = e.acts[l].res2;
-      }
-      be.layerNorm(e.lnf, e.lnfMean, e.lnfRstd, x, this.p('enc.lnf.w'), this.p('enc.lnf.b'), N, C);
-      linear(be, e.imgTok, e.lnf, this.p('enc.out.w'), this.p('enc.out.b'), N, C, c.dim);
+      const lnf = e.stack.forward(this.p, e.x0, e.prefix, d);
+      linear(be, e.imgTok, lnf, this.p('enc.out.w'), this.p('enc.out.b'), N, C, c.dim);
       imgTok = e.imgTok;
     }
     const w = ws.dec,
@@ -239,13 +183,8 @@ export class TinyVLM {
     if (imgTok) be.embedding(w.x0, dec.imgIds, imgTok, N, C, true);
     be.embedding(w.x0, dec.nullIds, this.p('null_image'), N, C, true);
     be.embedding(w.x0, dec.posIds, this.p('dec.wpe'), N, C, true);
-    let x = w.x0;
-    for (let l = 0; l < c.layers; l++) {
-      blockForward(be, blockTensors(this.p, `dec.h${l}`), w.acts[l], x, dec.prefix, d);
-      x = w.acts[l].res2;
-    }
-    be.layerNorm(w.lnf, w.lnfMean, w.lnfRstd, x, this.p('dec.lnf.w'), this.p('dec.lnf.b'), N, C);
-    linear(be, w.logits, w.lnf, this.p('dec.head.w'), null, N, C, c.vocabSize);
+    const lnf = w.stack.forward(this.p, w.x0, dec.prefix, d);
+    linear(be, w.logits, lnf, this.p('dec.head.w'), null, N, C, c.vocabSize);
     this.last = { enc, dec };
     return w.logits;
   }
@@ -273,17 +212,11 @@ export class TinyVLM {
       N = dec.B * dec.T,
       C = c.dim,
       d = this.decDims(dec.B, dec.T);
-    const lastX = c.layers > 0 ? w.acts[c.layers - 1].res2 : w.x0;
-    linearBackward(be, w.dlnf, this.g('dec.head.w'), null, w.dlogits, w.lnf, this.p('dec.head.w'), N, C, c.vocabSize);
-    be.fill(w.dres, 0);
-    be.layerNormBackward(w.dres, this.g('dec.lnf.w'), this.g('dec.lnf.b'), w.dlnf, lastX, w.lnfMean, w.lnfRstd, this.p('dec.lnf.w'), N, C);
-    for (let l = c.layers - 1; l >= 0; l--) {
-      const x = l > 0 ? w.acts[l - 1].res2 : w.x0;
-      blockBackward(be, blockTensors(this.p, `dec.h${l}`), blockTensors(this.g, `dec.h${l}`), w.acts[l], x, w.dres, w.scratch, d);
-    }
-    be.embeddingBackward(this.g('dec.wte'), w.dres, dec.tokIds, N, C);
-    be.embeddingBackward(this.g('null_image'), w.dres, dec.nullIds, N, C);
-    be.embeddingBackward(this.g('dec.wpe'), w.dres, dec.posIds, N, C);
+    linearBackward(be, w.stack.dlnf, this.g('dec.head.w'), null, w.dlogits, w.stack.lnf, this.p('dec.head.w'), N, C, c.vocabSize);
+    const dx = w.stack.backward(this.p, this.g, w.x0, d);
+    be.embeddingBackward(this.g('dec.wte'), dx, dec.tokIds, N, C);
+    be.embeddingBackward(this.g('null_image'), dx, dec.nullIds, N, C);
+    be.embeddingBackward(this.g('dec.wpe'), dx, dec.posIds, N, C);
     if (enc.nImg === 0 || !enc.patches || !ws.enc) return;
 
     const e = ws.enc,
@@ -292,29 +225,12 @@ export class TinyVLM {
       CE = c.encDim,
       de = this.encDims(enc.nImg);
     be.fill(e.dImgTok, 0);
-    be.embeddingBackward(e.dImgTok, w.dres, dec.imgIds, N, C);
-    const lastE = c.encLayers > 0 ? e.acts[c.encLayers - 1].res2 : e.x0;
-    linearBackward(be, e.dlnf, this.g('enc.out.w'), this.g('enc.out.b'), e.dImgTok, e.lnf, this.p('enc.out.w'), NE, CE, c.dim);
-    be.fill(e.dres, 0);
-    be.layerNormBackward(
-      e.dres,
-      this.g('enc.lnf.w'),
-      this.g('enc.lnf.b'),
-      e.dlnf,
-      lastE,
-      e.lnfMean,
-      e.lnfRstd,
-      this.p('enc.lnf.w'),
-      NE,
-      CE,
-    );
-    for (let l = c.encLayers - 1; l >= 0; l--) {
-      const x = l > 0 ? e.acts[l - 1].res2 : e.x0;
-      blockBackward(be, blockTensors(this.p, `enc.h${l}`), blockTensors(this.g, `enc.h${l}`), e.acts[l], x, e.dres, e.scratch, de);
-    }
-    be.embeddingBackward(this.g('enc.pos'), e.dres, e.posIds, NE, CE);
-    be.matmul(this.g('enc.patch.w'), enc.patches, e.dres, null, patchDim(c), CE, NE, { transA: true, accumulate: true });
-    be.biasBackward(this.g('enc.patch.b'), e.dres, NE, CE);
+    be.embeddingBackward(e.dImgTok, dx, dec.imgIds, N, C);
+    linearBackward(be, e.stack.dlnf, this.g('enc.out.w'), this.g('enc.out.b'), e.dImgTok, e.stack.lnf, this.p('enc.out.w'), NE, CE, c.dim);
+    const dxe = e.stack.backward(this.p, this.g, e.x0, de);
+    be.embeddingBackward(this.g('enc.pos'), dxe, e.posIds, NE, CE);
+    be.matmul(this.g('enc.patch.w'), enc.patches, dxe, null, patchDim(c), CE, NE, { transA: true, accumulate: true });
+    be.biasBackward(this.g('enc.patch.b'), dxe, NE, CE);
   }
 
   allocCache(B: number, Tmax: number): KvCache {
@@ -353,7 +269,7 @@ export class TinyVLM {
     const { B, T } = this.last.dec;
     if (B !== cache.B || T > cache.Tmax) throw new Error(`cache for ${cache.B} rows of ${cache.Tmax}, forward had ${B} of ${T}`);
     for (let l = 0; l < this.config.layers; l++) {
-      this.be.kvCacheWrite(cache.k[l], cache.v[l], this.ws.dec.acts[l].qkv, cache.zeros, B, T, cache.Tmax, this.config.dim);
+      this.be.kvCacheWrite(cache.k[l], cache.v[l], this.ws.dec.stack.acts[l].qkv, cache.zeros, B, T, cache.Tmax, this.config.dim);
     }
   }
 
@@ -387,17 +303,13 @@ export class TinyVLM {
     let x = cache.x,
       y = cache.y;
     for (let l = 0; l < c.layers; l++) {
-      const w = blockTensors(this.p, `dec.h${l}`);
-      be.layerNorm(cache.ln, cache.mean, cache.rstd, x, w.ln1w, w.ln1b, B, C);
-      linear(be, cache.qkv, cache.ln, w.qkvw, w.qkvb, B, C, 3 * C);
-      be.kvCacheWrite(cache.k[l], cache.v[l], cache.qkv, pos, B, 1, cache.Tmax, C);
-      be.attentionDecode(cache.attOut, cache.qkv, cache.k[l], cache.v[l], len, B, cache.Tmax, C, c.heads);
-      be.copy(y, x, 0, 0, B * C);
-      linear(be, y, cache.attOut, w.projw, w.projb, B, C, C, true);
-      be.layerNorm(cache.ln, cache.mean, cache.rstd, y, w.ln2w, w.ln2b, B, C);
-      linear(be, cache.fc, cache.ln, w.fcw, w.fcb, B, C, H);
-      be.gelu(cache.gelu, cache.fc);
-      linear(be, y, cache.gelu, w.fcprojw, w.fcprojb, B, H, C, true);
+      blockDecodeStep(be, blockTensors(this.p, `dec.h${l}`), cache, x, y, cache.k[l], cache.v[l], pos, len, {
+        B,
+        Tmax: cache.Tmax,
+        C,
+        nHead: c.heads,
+        hidden: H,
+      });
       [x, y] = [y, x];
     }
     be.layerNorm(cache.ln, cache.mean, cache.rstd, x, this.p('dec.lnf.w'), this.p('dec.lnf.b'), B, C);

@@ -6,17 +6,8 @@
 // update, so the clipped ratio does its job. A non-finite loss or gradient norm
 // leaves the weights untouched.
 
-import { IGNORE_INDEX } from '../backend/backend';
-import {
-  decoderArrays,
-  freeDecoder,
-  freeEncoder,
-  maxLen,
-  nextTokenTargets,
-  uploadDecoder,
-  uploadImages,
-  type SeqRow,
-} from '../model/inputs';
+import { IGNORE_INDEX, TensorScope } from '../backend/backend';
+import { type SeqRow, maxLen, nextTokenTargets, uploadBatch } from '../model/inputs';
 import type { AdamW } from '../model/optimizer';
 import type { TinyVLM } from '../model/tinyvlm';
 import type { RLConfig } from './config';
@@ -133,16 +124,14 @@ async function currentLogProbs(model: TinyVLM, b: TrainBatch): Promise<Float32Ar
     c = model.config;
   const T = maxLen(b.rows),
     n = b.rows.length * T;
-  const targets = be.fromArray([n], nextTokenTargets(b.rows, T));
-  const enc = uploadImages(be, b.images, c);
-  const dec = uploadDecoder(be, decoderArrays(b.rows, T, c));
-  const lp = be.zeros([n]),
-    lse = be.zeros([n]);
+  const s = new TensorScope(be);
+  const targets = s.keep(be.fromArray([n], nextTokenTargets(b.rows, T)));
+  const { enc, dec } = s.keep(uploadBatch(be, b.rows, b.images, T, c));
+  const lp = s.keep(be.zeros([n])),
+    lse = s.keep(be.zeros([n]));
   be.logSoftmaxGather(lp, lse, model.forward(enc, dec), targets, n, c.vocabSize);
   const out = await be.read(lp);
-  for (const t of [targets, lp, lse]) be.free(t);
-  freeDecoder(be, dec);
-  freeEncoder(be, enc);
+  s.free();
   return out;
 }
 
@@ -170,15 +159,17 @@ async function updateOnce(
   const pr = prepare(b, cfg);
   const { B, T, active } = pr,
     n = B * T;
-  const up = <A extends Float32Array | Uint32Array>(d: A) => be.fromArray([d.length], d);
+  const s = new TensorScope(be);
+  const up = <A extends Float32Array | Uint32Array>(d: A) => s.keep(be.fromArray([d.length], d));
+  const zeros = (k: number) => s.keep(be.zeros([k]));
   const targets = up(pr.targets),
     seg = up(pr.seg),
     weight = up(pr.weight);
   const rPerc = up(Float32Array.from(b.rPerc)),
     rAns = up(Float32Array.from(b.rAns)),
     keep = up(Uint32Array.from(b.keep));
-  const advTok = be.zeros([n]),
-    rowAdv = be.zeros([2 * B]);
+  const advTok = zeros(n),
+    rowAdv = zeros(2 * B);
   be.advantages(advTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, {
     normalize: cfg.advNormalize,
     eps: 1e-6,
@@ -186,28 +177,25 @@ async function updateOnce(
     wAns: cfg.wAns,
   });
 
-  const enc = uploadImages(be, b.images, c);
-  const dec = uploadDecoder(be, decoderArrays(b.rows, T, c));
-  const lpNew = be.zeros([n]),
-    lse = be.zeros([n]),
-    ent = be.zeros([n]);
+  const { enc, dec } = s.keep(uploadBatch(be, b.rows, b.images, T, c));
+  const lpNew = zeros(n),
+    lse = zeros(n),
+    ent = zeros(n);
   const logits = model.forward(enc, dec);
   be.logSoftmaxGather(lpNew, lse, logits, targets, n, V);
-  const lpOld = lpOldHost ? up(lpOldHost) : be.zeros([n]);
+  const lpOld = lpOldHost ? up(lpOldHost) : zeros(n);
   if (!lpOldHost) be.copy(lpOld, lpNew);
   be.entropy(ent, logits, n, V);
   let lpRef = lpOld;
   let forwardTokens = n;
   if (ref && (cfg.beta > 0 || cfg.measureKL)) {
-    lpRef = be.zeros([n]);
-    const lseRef = be.zeros([n]);
-    be.logSoftmaxGather(lpRef, lseRef, ref.forward(enc, dec), targets, n, V);
-    be.free(lseRef);
+    lpRef = zeros(n);
+    be.logSoftmaxGather(lpRef, zeros(n), ref.forward(enc, dec), targets, n, V);
     forwardTokens += n;
   }
-  const loss = be.zeros([n]),
-    kl = be.zeros([n]),
-    dlp = be.zeros([n]);
+  const loss = zeros(n),
+    kl = zeros(n),
+    dlp = zeros(n);
   be.policyLoss(loss, kl, dlp, lpNew, lpOld, lpRef, advTok, weight, n, { clipLow: cfg.clipLow, clipHigh: cfg.clipHigh, beta: cfg.beta });
   model.zeroGrads();
   be.fill(model.dlogits, 0);
@@ -239,10 +227,7 @@ async function updateOnce(
   // nothing to train (every group flat and dropped): Adam's momentum must not move the weights
   if (applied && active > 0) opt.update(model.grads!, lr);
 
-  for (const t of [targets, seg, weight, rPerc, rAns, keep, advTok, rowAdv, lpNew, lpOld, lse, ent, loss, kl, dlp]) be.free(t);
-  if (lpRef !== lpOld) be.free(lpRef);
-  freeDecoder(be, dec);
-  freeEncoder(be, enc);
+  s.free();
   return {
     loss: lossSum,
     kl: klSum,
