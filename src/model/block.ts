@@ -125,10 +125,6 @@ export function blockForward(be: Backend, w: BlockWeights, a: BlockActs, x: Tens
   linear(be, a.res2, a.gelu, w.fcprojw, w.fcprojb, N, d.hidden, C, true);
 }
 
-/**
- * Backward. On entry dres holds dL/d(res2); on exit dL/dx. Parameter
- * gradients accumulate into g.
- */
 /** The one-token activations of decoding, shared by every layer. */
 export interface DecodeActs {
   ln: Tensor;
@@ -169,6 +165,10 @@ export function blockDecodeStep(
   linear(be, y, a.gelu, w.fcprojw, w.fcprojb, B, d.hidden, C, true);
 }
 
+/**
+ * Backward. On entry dres holds dL/d(res2); on exit dL/dx. Parameter
+ * gradients accumulate into g.
+ */
 export function blockBackward(
   be: Backend,
   w: BlockWeights,

@@ -4,7 +4,7 @@
 // planned per batch shape and reused across steps.
 
 import type { Backend, Tensor } from '../backend/backend';
-import { blockDecodeStep, blockTensors, freeAll, type BlockDims } from './block';
+import { blockDecodeStep, blockTensors, freeAll, type BlockDims, type DecodeActs } from './block';
 import { patchDim, patchesPerImage, type ModelConfig } from './config';
 import { linear, linearBackward } from './linear';
 import type { Params } from './params';
@@ -91,7 +91,7 @@ class Workspace {
 }
 
 /** Per-layer K and V caches [B, Tmax, dim] plus the one-token activations of decoding. */
-export interface KvCache {
+export interface KvCache extends DecodeActs {
   B: number;
   Tmax: number;
   k: Tensor[];
@@ -99,13 +99,6 @@ export interface KvCache {
   zeros: Tensor;
   x: Tensor;
   y: Tensor;
-  ln: Tensor;
-  mean: Tensor;
-  rstd: Tensor;
-  qkv: Tensor;
-  attOut: Tensor;
-  fc: Tensor;
-  gelu: Tensor;
   logits: Tensor;
 }
 
