@@ -14,8 +14,7 @@ test.describe('WGSL kernels against the CPU reference', () => {
   for (const group of GROUPS) {
     test(`${group} (seed ${seed})`, async ({ page }) => {
       const results = await page.evaluate(([g, s]) => window.kernelHarness.runGroup(g, s), [group, seed] as const);
-      for (const r of results)
-        console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}  rel err ${r.relErr.toExponential(2)}${r.error ? `  ${r.error}` : ''}`);
+      for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}  rel err ${r.relErr.toExponential(2)}${r.error ? `  ${r.error}` : ''}`);
       expect(results.length).toBeGreaterThan(0);
       expect(results.filter((r) => !r.ok)).toEqual([]);
     });

@@ -104,9 +104,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   await expect(other.locator('[data-testid^=export-]')).toHaveCount(2);
   await expect(other.getByTestId('legend-item')).toHaveCount(2);
   await expect(other.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(4);
-  await other
-    .getByTestId('import')
-    .setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
+  await other.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
   await expect(other.getByTestId('notice').last()).toContainText('import failed: not a run file');
   await other.close();
 });
@@ -125,9 +123,7 @@ test('a malformed URL and a future-version URL say what is wrong, and the app st
   await expect(page.getByTestId('start')).toBeEnabled();
 });
 
-test('bad input never blanks the page: broken run files, a garbage link, partial knobs, cleared and contradictory fields', async ({
-  page,
-}) => {
+test('bad input never blanks the page: broken run files, a garbage link, partial knobs, cleared and contradictory fields', async ({ page }) => {
   await page.goto('./#hello-world');
   await expect(page.getByTestId('url-error')).toContainText('"#hello-world" was not understood');
   await page.getByTestId('dismiss-url-error').click();
@@ -319,30 +315,17 @@ test('an imported run with small negative losses: the loss axis keeps its minus 
     entropy: 1,
     grad_norm: 0.1,
   });
-  const file = {
-    kind: 'mirl-playground-run',
-    version: 4,
-    label: 'negative losses',
-    config: {},
-    metrics: [m(0, -0.0008), m(1, -0.0002), m(2, -0.0012)],
-    records: [],
-  };
-  await page
-    .getByTestId('import')
-    .setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  const file = { kind: 'mirl-playground-run', version: 4, label: 'negative losses', config: {}, metrics: [m(0, -0.0008), m(1, -0.0002), m(2, -0.0012)], records: [] };
+  await page.getByTestId('import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   const ticks = await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').allTextContents();
   expect(ticks.length).toBeGreaterThan(1);
   for (const t of ticks.filter((x) => x !== '0')) expect(t).toMatch(/^-/);
   // and the labels are whole: none starts left of the chart's own box, where it would be cut
   const card = (await page.getByTestId('chart-loss').locator('.recharts-surface').boundingBox())!;
-  for (const b of await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').all())
-    expect((await b.boundingBox())!.x).toBeGreaterThanOrEqual(card.x);
+  for (const b of await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').all()) expect((await b.boundingBox())!.x).toBeGreaterThanOrEqual(card.x);
 });
 
-test('a model that cannot be fetched: one clear message on the run, no download bar left behind, the page still usable', async ({
-  page,
-  context,
-}) => {
+test('a model that cannot be fetched: one clear message on the run, no download bar left behind, the page still usable', async ({ page, context }) => {
   // the checkpoint's own fetch only: under the dev server the app also imports `model.safetensors?import&url` as a module
   await context.route(/model[^/?]*\.safetensors$/, (route) => route.fulfill({ status: 404, body: 'not here' }));
   await page.goto('./' + encodeShare(SMALL, true));
@@ -369,9 +352,7 @@ test('without WebGPU the page explains and runs on the CPU backend', async ({ ba
   }
 });
 
-test('the blindness view: GRPO and MIRL started from its own buttons on the same prompts, rates from the runs, the same problem side by side', async ({
-  page,
-}) => {
+test('the blindness view: GRPO and MIRL started from its own buttons on the same prompts, rates from the runs, the same problem side by side', async ({ page }) => {
   await page.goto('./');
   await page.getByTestId('tab-blindness').click();
   const panel = page.getByTestId('blindness-demo');
@@ -392,8 +373,7 @@ test('the blindness view: GRPO and MIRL started from its own buttons on the same
   expect(pushed).toContain(`(${m}% vs ${g}% of them)`);
   expect(pushed).toContain(Math.abs(m - g) < 2 ? 'about as often as' : m < g ? 'less often than' : 'more often than');
   const [go, mo] = (await panel.getByTestId('right-over-wrong').allTextContents()).map((t) => t.split(' ')[0]);
-  if (go !== '–' && mo !== '–')
-    expect(sentences.find((t) => t.includes('favoured the right one'))).toContain(`(${mo} vs ${go} of pairs; 50% is blind)`);
+  if (go !== '–' && mo !== '–') expect(sentences.find((t) => t.includes('favoured the right one'))).toContain(`(${mo} vs ${go} of pairs; 50% is blind)`);
 
   // the same problem, not the same step number: both trees show one question
   await expect(panel.getByTestId('pick-common').locator('option')).not.toHaveCount(0);

@@ -12,9 +12,7 @@ test('the site loads its checkpoint and trains, and every request stays under it
   const requests: Request[] = [];
   context.on('request', (r) => requests.push(r));
   await page.goto('./' + encodeShare(SMALL, true));
-  await expect
-    .poll(async () => Number(await page.getByTestId('step-counter').textContent()), { timeout: 150_000 })
-    .toBeGreaterThanOrEqual(1);
+  await expect.poll(async () => Number(await page.getByTestId('step-counter').textContent()), { timeout: 150_000 }).toBeGreaterThanOrEqual(1);
 
   const urls = requests.map((r) => r.url()).filter((u) => !u.startsWith('data:') && !u.startsWith('blob:'));
   expect(urls.filter((u) => !u.startsWith(baseURL!))).toEqual([]);

@@ -15,9 +15,7 @@ const rlSteps = Number(args['rl-steps'] ?? 3);
 const sizes = (args.sizes ?? '128,256,512').split(',').map(Number);
 const only = args.only === 'rl' ? 'rl step' : args.only;
 
-const rows = await withPage('/scripts/bench/bench.html', (page) =>
-  page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only, rlSteps }),
-);
+const rows = await withPage('/scripts/bench/bench.html', (page) => page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only, rlSteps }));
 
 const isRL = (r: BenchRow | RLStepRow): r is RLStepRow => r.kernel === 'rl step';
 const fmt = (x: number | undefined, d = 2) => (x === undefined ? '' : x.toFixed(d));

@@ -17,10 +17,7 @@ export function requireChromium(): void {
 export async function withPage<T>(path: string, fn: (page: Page) => Promise<T>, opts: { echoConsole?: boolean } = {}): Promise<T> {
   requireChromium();
   // No HMR and no watching: editing the repo must not reload a long-running page.
-  const server = await createServer({
-    logLevel: 'error',
-    server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } },
-  });
+  const server = await createServer({ logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } } });
   await server.listen();
   const addr = server.httpServer?.address();
   if (!addr || typeof addr === 'string') throw new Error('vite did not report a port');

@@ -50,9 +50,7 @@ console.log('| family | count | answer acc | blind floor | desc exact | desc F1 
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [f, s] of [...Object.entries(report.families), ['overall', report.overall] as const]) {
   if (!s) continue;
-  console.log(
-    `| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`,
-  );
+  console.log(`| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`);
 }
 if (args.out) {
   writeFileSync(args.out, JSON.stringify(json, null, 2) + '\n');

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
 import { RLTrainer } from '../src/rl/trainer';
 import type { PromptRecord, StepMetrics } from '../src/rl/types';
-import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
+import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import type { ExperimentResult } from './experiment/experimentPage';
 import { parseArgs, withPage } from './browser';
 import { readCheckpointDir } from './checkpointFile';
@@ -23,13 +23,9 @@ const config: RLConfig = {
   ...(args.steps ? { steps: Number(args.steps) } : {}),
   ...(args.seed ? { seed: Number(args.seed) } : {}),
 };
-const errors = validateRL(config);
-if (Object.keys(errors).length) {
-  console.error(
-    `invalid config: ${Object.entries(errors)
-      .map(([k, v]) => `${k} must be ${v}`)
-      .join('; ')}`,
-  );
+const problems = configProblems(config);
+if (problems) {
+  console.error(`invalid config: ${problems}`);
   process.exit(2);
 }
 const checkpoint = args.checkpoint ?? '/models/tinyvlm-v1/model.safetensors';
@@ -75,11 +71,7 @@ const out = {
   checkpoint,
   backend,
   steps: result.steps,
-  final: {
-    heldout_answer_acc: last?.heldout_answer_acc ?? null,
-    heldout_perception_acc: last?.heldout_perception_acc ?? null,
-    at_step: last ? last.step + 1 : null,
-  },
+  final: { heldout_answer_acc: last?.heldout_answer_acc ?? null, heldout_perception_acc: last?.heldout_perception_acc ?? null, at_step: last ? last.step + 1 : null },
   error: result.error,
   last_records: result.lastRecords,
   wall_s: (Date.now() - t0) / 1000,

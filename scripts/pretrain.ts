@@ -29,9 +29,7 @@ const opts: PretrainOptions = {
   checkpointEvery: Number(args['checkpoint-every'] ?? 50),
   stopAt: args['no-early-stop'] ? null : { answerAcc: Number(args['stop-answer'] ?? 0.6), descExact: Number(args['stop-desc'] ?? 0.45) },
   minSteps: Number(args['min-steps'] ?? 200),
-  curriculum: args['no-curriculum']
-    ? null
-    : { startObjects: Number(args['curriculum-start'] ?? 1), stepsPerObject: Number(args['curriculum-steps'] ?? 100) },
+  curriculum: args['no-curriculum'] ? null : { startObjects: Number(args['curriculum-start'] ?? 1), stepsPerObject: Number(args['curriculum-steps'] ?? 100) },
   resume: !args.fresh && existsSync(resumeFile) ? readFileSync(resumeFile).toString('base64') : null,
 };
 console.log(`pretraining into ${out}: ${JSON.stringify({ ...opts, resume: opts.resume ? resumeFile : null })}`);
@@ -46,11 +44,7 @@ if (args['finalize-only']) {
   writeFileSync(join(out, 'config.json'), JSON.stringify(ck.config, null, 2) + '\n');
   writeFileSync(
     join(out, 'training.json'),
-    JSON.stringify(
-      { options: { ...opts, resume: true }, step, stoppedEarly: false, stoppedByHand: true, params: countParams(ck.config) },
-      null,
-      1,
-    ) + '\n',
+    JSON.stringify({ options: { ...opts, resume: true }, step, stoppedEarly: false, stoppedByHand: true, params: countParams(ck.config) }, null, 1) + '\n',
   );
   console.log(`wrote ${join(out, 'model.safetensors')} from the resume checkpoint at step ${step}`);
   process.exit(0);
@@ -82,6 +76,4 @@ writeFileSync(
     1,
   ) + '\n',
 );
-console.log(
-  `wrote ${join(out, 'model.safetensors')} at step ${result.step}${result.stoppedEarly ? ' (stopped early: validation reached the target)' : ''}`,
-);
+console.log(`wrote ${join(out, 'model.safetensors')} at step ${result.step}${result.stoppedEarly ? ' (stopped early: validation reached the target)' : ''}`);

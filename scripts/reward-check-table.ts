@@ -9,12 +9,7 @@ import type { RewardCheckReport } from '../src/rl/rewardCheck';
 /** The settings that make a perception-reward variant, in words; the default marked. */
 function describe(c: RLConfig): string {
   if (c.algo === 'perception-r1') return 'perception-r1: F1 against the labels (oracle)';
-  const parts = [
-    `MI ${c.miAgg}`,
-    c.miClip ? `clip ${c.miClip}` : null,
-    c.percGate === 'off' ? null : `gate ${c.percGate}`,
-    `${c.estimator} image`,
-  ];
+  const parts = [`MI ${c.miAgg}`, c.miClip ? `clip ${c.miClip}` : null, c.percGate === 'off' ? null : `gate ${c.percGate}`, `${c.estimator} image`];
   const keys = ['algo', 'miAgg', 'miClip', 'percGate', 'estimator', 'miScorer', 'percNorm'] as const;
   const isDefault = keys.every((k) => c[k] === DEFAULT_RL[k]);
   const old = c.miAgg === 'mean' && !c.miClip && c.percGate === 'off' && c.estimator === 'null';
@@ -24,18 +19,7 @@ function describe(c: RLConfig): string {
 const dir = process.argv[2] ?? 'docs/reward-check';
 const byVariant = new Map<string, RewardCheckReport[]>();
 // in the order the runs were listed (file modification order is not kept by git): the script's own order
-const order = [
-  'old-mean',
-  'mean-clip2',
-  'mean-gate',
-  'sum',
-  'sum-gate',
-  'sum-clip2-gate',
-  'sum-gate-blank',
-  'sum-gate-patch',
-  'sum-gate-contrastive',
-  'perception-r1',
-];
+const order = ['old-mean', 'mean-clip2', 'mean-gate', 'sum', 'sum-gate', 'sum-clip2-gate', 'sum-gate-blank', 'sum-gate-patch', 'sum-gate-contrastive', 'perception-r1'];
 const rank = (n: string) => (order.indexOf(n) < 0 ? order.length : order.indexOf(n));
 for (const f of readdirSync(dir)
   .filter((file) => file.endsWith('.json'))

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
-import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
+import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { configuredReward, rewardCheck, rewardCheckTable, sampleRankCheck, type RewardCheckReport } from '../src/rl/rewardCheck';
 import { readCheckpointDir } from './checkpointFile';
 import { configArg, parseArgs } from './cliArgs';
@@ -22,13 +22,9 @@ const seed = Number(args.seed ?? 31337);
 const count = Number(args.count ?? 500);
 const backend = args.backend ?? 'cpu';
 const config: RLConfig = { ...DEFAULT_RL, ...configArg(args) };
-const errors = validateRL(config);
-if (Object.keys(errors).length) {
-  console.error(
-    `invalid config: ${Object.entries(errors)
-      .map(([k, v]) => `${k} must be ${v}`)
-      .join('; ')}`,
-  );
+const problems = configProblems(config);
+if (problems) {
+  console.error(`invalid config: ${problems}`);
   process.exit(2);
 }
 const { bytes, checkpoint: ck } = readCheckpointDir(dir);
@@ -68,12 +64,7 @@ try {
     const { withPage } = await import('./browser');
     report = await withPage('/scripts/rewardCheck/rewardCheck.html', async (page) => {
       await page.exposeFunction('reportProgress', (n: number) => progress(n));
-      return page.evaluate(([w, c, s, n]) => window.rewardCheckPage.run(w, c, s, n), [
-        bytes.toString('base64'),
-        config,
-        seed,
-        count,
-      ] as const);
+      return page.evaluate(([w, c, s, n]) => window.rewardCheckPage.run(w, c, s, n), [bytes.toString('base64'), config, seed, count] as const);
     });
   } else {
     console.error(`--backend must be cpu or webgpu, not ${backend}`);

@@ -12,7 +12,7 @@ import { AdamW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
 import { sftStep } from '../src/model/sft';
 import { TinyVLM } from '../src/model/tinyvlm';
-import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
+import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
 import { generateProblem } from '../src/tasks/problem';
 import { readCheckpointDir } from './checkpointFile';
@@ -20,25 +20,10 @@ import { configArg, parseArgs } from './cliArgs';
 
 const args = parseArgs(process.argv.slice(2));
 const K = Number(args.batches ?? 16);
-const cfg: RLConfig = {
-  ...DEFAULT_RL,
-  algo: 'perception-r1',
-  G: 8,
-  batchPrompts: 8,
-  heldoutEvery: 0,
-  recordPrompts: 0,
-  ...configArg(args),
-  lr: 0,
-};
-const errors = validateRL(cfg);
-if (Object.keys(errors).length || !Number.isInteger(K) || K < 1) {
-  console.error(
-    `invalid: ${
-      Object.entries(errors)
-        .map(([k, v]) => `${k} must be ${v}`)
-        .join('; ') || '--batches must be a positive integer'
-    }`,
-  );
+const cfg: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...configArg(args), lr: 0 };
+const problems = configProblems(cfg);
+if (problems || !Number.isInteger(K) || K < 1) {
+  console.error(`invalid: ${problems ?? '--batches must be a positive integer'}`);
   process.exit(2);
 }
 const ck = readCheckpointDir('models/tinyvlm-v1').checkpoint;
@@ -84,7 +69,5 @@ for (let k = 1; k <= K; k++) {
   await t.trainStep();
   const g = await gradient(t.model);
   sum = add(sum, g);
-  console.log(
-    `batch ${k}: cosine with the held-out supervised gradient: this batch ${cos(g, sft).toFixed(3)}, sum of ${k} ${cos(sum, sft).toFixed(3)}`,
-  );
+  console.log(`batch ${k}: cosine with the held-out supervised gradient: this batch ${cos(g, sft).toFixed(3)}, sum of ${k} ${cos(sum, sft).toFixed(3)}`);
 }

@@ -19,7 +19,7 @@ import { DEFAULT_ADAMW, AdamW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
 import { sftStep } from '../src/model/sft';
 import { TinyVLM } from '../src/model/tinyvlm';
-import { DEFAULT_RL, validateRL, type RLConfig } from '../src/rl/config';
+import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
 import type { StepMetrics } from '../src/rl/types';
 import { readCheckpointDir } from './checkpointFile';
@@ -72,13 +72,8 @@ async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>)
 
 async function check(kind: 'pool' | 'fresh') {
   const cfg: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, recordPrompts: 0, ...over, steps, promptPool: kind === 'pool' ? pool : 0 };
-  const errors = validateRL(cfg);
-  if (Object.keys(errors).length)
-    throw new Error(
-      `invalid config: ${Object.entries(errors)
-        .map(([k, v]) => `${k} must be ${v}`)
-        .join('; ')}`,
-    );
+  const problems = configProblems(cfg);
+  if (problems) throw new Error(`invalid config: ${problems}`);
   const be = new CpuBackend();
   const t = new RLTrainer(be, cfg, ck);
   const before = heldout > 0 ? await heldoutFigures(be, ck.tensors) : null;
@@ -103,13 +98,8 @@ async function check(kind: 'pool' | 'fresh') {
 /** Supervised fine-tuning on fresh problems' ground truth, with the held-out figures before and after. */
 async function sftCheck() {
   const cfg: RLConfig = { ...DEFAULT_RL, ...over, steps };
-  const errors = validateRL(cfg);
-  if (Object.keys(errors).length)
-    throw new Error(
-      `invalid config: ${Object.entries(errors)
-        .map(([k, v]) => `${k} must be ${v}`)
-        .join('; ')}`,
-    );
+  const problems = configProblems(cfg);
+  if (problems) throw new Error(`invalid config: ${problems}`);
   const batch = Number(args['sft-batch'] ?? cfg.batchPrompts * cfg.G);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`--sft-batch must be a positive integer, not ${args['sft-batch']}`);
   const be = new CpuBackend();
@@ -121,9 +111,7 @@ async function sftCheck() {
   const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
     const ex = Array.from({ length: batch }, (_, i) =>
-      problemExample(generateProblem(cfg.seed, s * batch + i, { families: cfg.families, knobs: cfg.knobs }), ck.config, {
-        withTarget: true,
-      }),
+      problemExample(generateProblem(cfg.seed, s * batch + i, { families: cfg.families, knobs: cfg.knobs }), ck.config, { withTarget: true }),
     );
     const r = await sftStep(m, opt, ex, cfg.lr);
     losses.push(r.loss);
@@ -154,9 +142,7 @@ if (mode === 'sft') {
   console.log(`\nrl-check --mode sft ${JSON.stringify(over)} (${steps} steps of ${r.batch} ground-truth examples, lr ${r.config.lr})`);
   console.log('| figure | before | after | change |');
   console.log('| --- | ---: | ---: | ---: |');
-  console.log(
-    `| training loss (first / last ${Math.min(10, Math.floor(steps / 2))} steps) | ${f(r.first.loss)} | ${f(r.last.loss)} | ${f(r.last.loss - r.first.loss)} |`,
-  );
+  console.log(`| training loss (first / last ${Math.min(10, Math.floor(steps / 2))} steps) | ${f(r.first.loss)} | ${f(r.last.loss)} | ${f(r.last.loss - r.first.loss)} |`);
   if (r.heldout_before && r.heldout_after) {
     for (const k of ['answer_acc', 'desc_exact', 'desc_f1', 'gt_desc_nll'] as const) {
       console.log(
@@ -183,10 +169,7 @@ console.log('| prompts | figure | first | last | change |');
 console.log('| --- | --- | ---: | ---: | ---: |');
 for (const r of results) {
   const label = r.kind === 'pool' ? `pool of ${pool}` : 'fresh';
-  for (const k of FIGS)
-    console.log(
-      `| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`,
-    );
+  for (const k of FIGS) console.log(`| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`);
   if (r.heldout_before && r.heldout_after) {
     for (const k of ['answer_acc', 'desc_exact', 'desc_f1', 'gt_desc_nll'] as const) {
       console.log(

@@ -28,9 +28,5 @@ export function compare(gpu: Data, cpu: Data, tol: number): Comparison {
   }
   if (maxRef === 0) return { relErr: Infinity, error: 'reference output is all zeros' };
   const relErr = maxDiff / maxRef;
-  return {
-    relErr,
-    error:
-      relErr < tol ? null : `relative error ${relErr.toExponential(2)} >= ${tol} (worst at ${worst}: gpu ${gpu[worst]} cpu ${cpu[worst]})`,
-  };
+  return { relErr, error: relErr < tol ? null : `relative error ${relErr.toExponential(2)} >= ${tol} (worst at ${worst}: gpu ${gpu[worst]} cpu ${cpu[worst]})` };
 }

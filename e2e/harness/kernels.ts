@@ -119,12 +119,7 @@ async function compileAll(): Promise<{ pipelines: number; entryPoints: number; e
 
 declare global {
   interface Window {
-    kernelHarness: {
-      runGroup: typeof runGroup;
-      rngMismatches: typeof rngMismatches;
-      compileAll: typeof compileAll;
-      infraChecks?: () => Promise<Record<string, unknown>>;
-    };
+    kernelHarness: { runGroup: typeof runGroup; rngMismatches: typeof rngMismatches; compileAll: typeof compileAll; infraChecks?: () => Promise<Record<string, unknown>> };
   }
 }
 

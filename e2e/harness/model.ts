@@ -17,16 +17,7 @@ import { TinyVLM } from '../../src/model/tinyvlm';
 import { generateProblem } from '../../src/tasks/problem';
 import { compare } from './compare';
 
-export const SMALL: ModelConfig = {
-  ...TINYVLM_CONFIG,
-  name: 'tiny-test',
-  encDim: 16,
-  encHeads: 2,
-  dim: 24,
-  heads: 2,
-  layers: 2,
-  encLayers: 1,
-};
+export const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'tiny-test', encDim: 16, encHeads: 2, dim: 24, heads: 2, layers: 2, encLayers: 1 };
 
 let gpu: WebGpuBackend | null = null;
 async function gpuBackend(): Promise<WebGpuBackend> {
@@ -107,11 +98,7 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
     results.push({
       name: `updated ${k}`,
       relErr: cmp.relErr,
-      error:
-        cmp.error ??
-        (loose === undefined
-          ? null
-          : `weight ${loose} with |grad| < 1e-6 moved ${got[loose]} vs ${v[loose]}: more than one Adam step apart`),
+      error: cmp.error ?? (loose === undefined ? null : `weight ${loose} with |grad| < 1e-6 moved ${got[loose]} vs ${v[loose]}: more than one Adam step apart`),
     });
   }
   return results;
@@ -133,9 +120,7 @@ async function overfit(steps: number, seed: number): Promise<number[]> {
 }
 
 /** Same seed twice, and continuing rows from a prefix of their own samples. */
-async function sampling(
-  seed: number,
-): Promise<{ first: number[][]; second: number[][]; continued: number[][]; expected: number[][]; cut: number[] }> {
+async function sampling(seed: number): Promise<{ first: number[][]; second: number[][]; continued: number[][]; expected: number[][]; cut: number[] }> {
   const be = await gpuBackend(),
     c = SMALL;
   const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, seed)));

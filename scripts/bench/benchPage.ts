@@ -114,10 +114,7 @@ function cases(): Case[] {
         const dout = f(be, [B, T, C], 2),
           dqkv = be.zeros([B, T, 3 * C]),
           dpre = be.zeros([B, H, T, T]);
-        return {
-          run: () => be.attentionBackward(dqkv, dpre, dout, att, qkv, { B, T, C, nHead: H }),
-          tensors: [qkv, out, att, prefix, dout, dqkv, dpre],
-        };
+        return { run: () => be.attentionBackward(dqkv, dpre, dout, att, qkv, { B, T, C, nHead: H }), tensors: [qkv, out, att, prefix, dout, dqkv, dpre] };
       },
     });
     cs.push({
@@ -268,8 +265,7 @@ function cases(): Case[] {
         ss = be.fromArray([4], Float32Array.of(1, 2, 3, 4));
       let step = 0;
       return {
-        run: () =>
-          be.adamw(p, g, m, v, ss, 4, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step: ++step, maxGradNorm: 1 }),
+        run: () => be.adamw(p, g, m, v, ss, 4, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step: ++step, maxGradNorm: 1 }),
         tensors: [p, g, m, v, ss],
       };
     },
@@ -283,10 +279,7 @@ function cases(): Case[] {
         rows = u(be, 256, 1 << 20),
         pos = u(be, 256, 100);
       let step = 0;
-      return {
-        run: () => be.sample(ids, logits, rows, pos, 256, 128, { temperature: 1, topP: 0.9, seed: 1, stream: 3, step: step++ }),
-        tensors: [logits, ids, rows, pos],
-      };
+      return { run: () => be.sample(ids, logits, rows, pos, 256, 128, { temperature: 1, topP: 0.9, seed: 1, stream: 3, step: step++ }), tensors: [logits, ids, rows, pos] };
     },
   });
   return cs;
@@ -311,13 +304,7 @@ export async function runBench(opts: { reps: number; sizes: number[]; only?: str
       let ref: number | undefined;
       let note: string | undefined;
       try {
-        ref = await ortMatmul(
-          device,
-          n,
-          (a as unknown as { buffer: GPUBuffer }).buffer,
-          (b as unknown as { buffer: GPUBuffer }).buffer,
-          opts.reps,
-        );
+        ref = await ortMatmul(device, n, (a as unknown as { buffer: GPUBuffer }).buffer, (b as unknown as { buffer: GPUBuffer }).buffer, opts.reps);
       } catch (e) {
         note = `onnxruntime-web failed: ${(e as Error).message}`;
       }
@@ -376,12 +363,7 @@ async function modelRows(be: WebGpuBackend, reps: number): Promise<BenchRow[]> {
     }, reps);
     rows.push({ kernel: 'tinyvlm forward', shape: `B${B} T${T}`, ours_ms: fwd });
     rows.push({ kernel: 'tinyvlm forward+backward', shape: `B${B} T${T}`, ours_ms: fwdBwd });
-    rows.push({
-      kernel: 'tinyvlm train step (fwd+bwd+AdamW)',
-      shape: `B${B} T${T}`,
-      ours_ms: step,
-      note: `${((B * T) / (step / 1000)).toFixed(0)} tokens/s`,
-    });
+    rows.push({ kernel: 'tinyvlm train step (fwd+bwd+AdamW)', shape: `B${B} T${T}`, ours_ms: step, note: `${((B * T) / (step / 1000)).toFixed(0)} tokens/s` });
   }
   for (const B of [16, 64]) {
     const ex = Array.from({ length: B }, (_, i) => problemExample(generateProblem(6, i), c));
@@ -401,12 +383,7 @@ async function modelRows(be: WebGpuBackend, reps: number): Promise<BenchRow[]> {
       Math.max(3, Math.floor(reps / 2)),
       1,
     );
-    rows.push({
-      kernel: 'tinyvlm sampling (KV cache)',
-      shape: `B${B} x 32 new tokens`,
-      ours_ms: ms,
-      note: `${((tokens / ms) * 1000).toFixed(0)} tokens/s`,
-    });
+    rows.push({ kernel: 'tinyvlm sampling (KV cache)', shape: `B${B} x 32 new tokens`, ours_ms: ms, note: `${((tokens / ms) * 1000).toFixed(0)} tokens/s` });
   }
   return rows;
 }

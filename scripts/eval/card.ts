@@ -20,12 +20,7 @@ export function writeCard(dir: string, report: EvalReport & { wall_s: number; ch
   const o = training?.options ?? {};
   const ov = report.overall;
   // The issue's window for a warm start that leaves RL something to fix.
-  const met =
-    ov.answer_acc >= 0.4 &&
-    ov.answer_acc <= 0.8 &&
-    ov.desc_exact >= 0.25 &&
-    ov.desc_exact <= 0.75 &&
-    (ov.mi_right ?? -Infinity) > (ov.mi_wrong ?? Infinity);
+  const met = ov.answer_acc >= 0.4 && ov.answer_acc <= 0.8 && ov.desc_exact >= 0.25 && ov.desc_exact <= 0.75 && (ov.mi_right ?? -Infinity) > (ov.mi_wrong ?? Infinity);
   const status = `**Status: ${met ? 'within' : 'outside'} its targets.** On ${report.count} held-out problems: answer accuracy ${pct(ov.answer_acc)} (target 40-80%, blind floor ${pct(ov.blind_floor)}), description exact-match ${pct(ov.desc_exact)} (target 25-75%; F1 ${ov.desc_f1.toFixed(3)}), mean MI of right vs wrong descriptions ${mi(ov.mi_right)} vs ${mi(ov.mi_wrong)} nats/token (target: right higher).`;
   const md = `# ${config.name}
 

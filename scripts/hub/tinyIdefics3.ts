@@ -21,15 +21,7 @@ export const TINY = {
 } as const;
 
 /** SmolVLM's special tokens, after the 256 byte tokens. */
-export const SPECIAL_TOKENS = [
-  '<|endoftext|>',
-  '<|im_start|>',
-  '<|im_end|>',
-  '<fake_token_around_image>',
-  '<image>',
-  '<global-img>',
-  '<end_of_utterance>',
-] as const;
+export const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<fake_token_around_image>', '<image>', '<global-img>', '<end_of_utterance>'] as const;
 const VOCAB = 256 + SPECIAL_TOKENS.length;
 const tokenId = (t: (typeof SPECIAL_TOKENS)[number]) => 256 + SPECIAL_TOKENS.indexOf(t);
 
@@ -50,15 +42,7 @@ function tokenizerJson(): object {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIAL_TOKENS.map((content, i) => ({
-      id: 256 + i,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
+    added_tokens: SPECIAL_TOKENS.map((content, i) => ({ id: 256 + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: null,
@@ -85,18 +69,8 @@ function weights(name: string, dims: number[], scale: number, stream: number): I
   for (let i = 0; i < n; i++) data[i] = (2 * rngUniform(2026, stream, 0, 0, i) - 1) * scale;
   return { name, type: 'float', dims, data };
 }
-const filled = (name: string, dims: number[], v: number): Initializer => ({
-  name,
-  type: 'float',
-  dims,
-  data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(v),
-});
-const i64 = (name: string, dims: number[], values: number[]): Initializer => ({
-  name,
-  type: 'int64',
-  dims,
-  data: BigInt64Array.from(values.map(BigInt)),
-});
+const filled = (name: string, dims: number[], v: number): Initializer => ({ name, type: 'float', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(v) });
+const i64 = (name: string, dims: number[], values: number[]): Initializer => ({ name, type: 'int64', dims, data: BigInt64Array.from(values.map(BigInt)) });
 const f32 = (name: string, v: number): Initializer => ({ name, type: 'float', dims: [], data: Float32Array.of(v) });
 
 function embedTokens(): Uint8Array {
@@ -142,8 +116,7 @@ function decoder(): Uint8Array {
   const { hidden: D, heads: H, headDim: hd, ffn } = TINY;
   const n: OnnxNode[] = [];
   const op = (o: string, inputs: string[], out: string, attrs?: OnnxNode['attrs']) => n.push({ op: o, inputs, outputs: [out], attrs });
-  const ln = (x: string, p: string, out: string) =>
-    op('LayerNormalization', [x, `${p}.weight`, `${p}.bias`], out, { axis: -1, epsilon: { float: 1e-5 } });
+  const ln = (x: string, p: string, out: string) => op('LayerNormalization', [x, `${p}.weight`, `${p}.bias`], out, { axis: -1, epsilon: { float: 1e-5 } });
   const heads = (x: string, out: string) => {
     op('Reshape', [x, 'shape_bshd'], `${out}_4`);
     op('Transpose', [`${out}_4`], out, { perm: [0, 2, 1, 3] });
@@ -190,16 +163,8 @@ function decoder(): Uint8Array {
   op('Add', ['x1', 'mlp'], 'x2');
   ln('x2', 'lnf', 'hf');
   op('MatMul', ['hf', 'lm_head.weight'], 'logits');
-  const past = (kind: string) => ({
-    name: `past_key_values.0.${kind}`,
-    type: 'float' as const,
-    dims: ['batch_size', H, 'past_sequence_length', hd],
-  });
-  const present = (kind: string) => ({
-    name: `present.0.${kind}`,
-    type: 'float' as const,
-    dims: ['batch_size', H, 'total_sequence_length', hd],
-  });
+  const past = (kind: string) => ({ name: `past_key_values.0.${kind}`, type: 'float' as const, dims: ['batch_size', H, 'past_sequence_length', hd] });
+  const present = (kind: string) => ({ name: `present.0.${kind}`, type: 'float' as const, dims: ['batch_size', H, 'total_sequence_length', hd] });
   return encodeModel({
     name: 'decoder_model_merged',
     nodes: n,
@@ -314,10 +279,7 @@ export function tinyIdefics3Files(): Map<string, Uint8Array | string> {
         chat_template: CHAT_TEMPLATE,
       }),
     ],
-    [
-      'special_tokens_map.json',
-      json({ bos_token: '<|im_start|>', eos_token: '<end_of_utterance>', pad_token: '<|im_end|>', unk_token: '<|endoftext|>' }),
-    ],
+    ['special_tokens_map.json', json({ bos_token: '<|im_start|>', eos_token: '<end_of_utterance>', pad_token: '<|im_end|>', unk_token: '<|endoftext|>' })],
     ['tokenizer.json', json(tokenizerJson())],
     ['onnx/embed_tokens.onnx', embedTokens()],
     ['onnx/vision_encoder.onnx', visionEncoder()],

@@ -111,10 +111,7 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
       tokens = 0;
     }
     if ((step + 1) % o.checkpointEvery === 0) {
-      await window.saveResume(
-        toBase64(encodeCheckpoint(c, new Map([...(await params.toHost()), ...(await opt.toHost())]), { step: String(step + 1) })),
-        step + 1,
-      );
+      await window.saveResume(toBase64(encodeCheckpoint(c, new Map([...(await params.toHost()), ...(await opt.toHost())]), { step: String(step + 1) })), step + 1);
     }
     if ((step + 1) % o.evalEvery === 0) {
       lastEval = await evaluate(model, o.evalSeed, o.evalCount);

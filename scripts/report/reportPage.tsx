@@ -53,34 +53,13 @@ function Report({ curves, title, floor }: { curves: ArmCurve[]; title: string; f
                 tickFormatter={(v: number) => (p.x === 'cumTokens' && v >= 1000 ? `${(v / 1000).toFixed(0)}k` : String(v))}
               />
               <YAxis
-                domain={
-                  p.y === 'rewardBlind'
-                    ? [0, 'auto']
-                    : p.floor
-                      ? [(lo: number) => Math.floor(Math.min(lo, floor) * 20) / 20, 'auto']
-                      : ['auto', 'auto']
-                }
+                domain={p.y === 'rewardBlind' ? [0, 'auto'] : p.floor ? [(lo: number) => Math.floor(Math.min(lo, floor) * 20) / 20, 'auto'] : ['auto', 'auto']}
                 tickFormatter={(v: number) => v.toFixed(2)}
               />
               <Legend />
-              {p.floor && (
-                <ReferenceLine
-                  y={floor}
-                  stroke="#6b7280"
-                  strokeDasharray="4 4"
-                  label={{ value: 'blind floor', position: 'insideBottomRight', fontSize: 11 }}
-                />
-              )}
+              {p.floor && <ReferenceLine y={floor} stroke="#6b7280" strokeDasharray="4 4" label={{ value: 'blind floor', position: 'insideBottomRight', fontSize: 11 }} />}
               {curves.map((c, i) => (
-                <Line
-                  key={c.arm}
-                  name={c.arm}
-                  data={series(c, p)}
-                  dataKey="y"
-                  stroke={COLORS[i % COLORS.length]}
-                  dot={p.y !== 'rewardBlind'}
-                  isAnimationActive={false}
-                />
+                <Line key={c.arm} name={c.arm} data={series(c, p)} dataKey="y" stroke={COLORS[i % COLORS.length]} dot={p.y !== 'rewardBlind'} isAnimationActive={false} />
               ))}
             </LineChart>
           </div>

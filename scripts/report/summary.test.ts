@@ -31,37 +31,20 @@ function step(i: number, o: Partial<StepMetrics>): StepMetrics {
 }
 
 function run(c: Partial<RLConfig>, final: number, steps: StepMetrics[]): ExperimentFile {
-  return {
-    config: { ...DEFAULT_RL, ...c },
-    steps,
-    final: { heldout_answer_acc: final, heldout_perception_acc: final / 2 },
-    error: null,
-    wall_s: 1,
-  };
+  return { config: { ...DEFAULT_RL, ...c }, steps, final: { heldout_answer_acc: final, heldout_perception_acc: final / 2 }, error: null, wall_s: 1 };
 }
 
 describe('experiment summary', () => {
   const files = [
-    run({ algo: 'grpo', G: 16, seed: 1 }, 0.4, [
-      step(0, { reward_blind_frac: 0.2 }),
-      step(1, { reward_blind_frac: 0.4, heldout_answer_acc: 0.4, heldout_perception_acc: 0.2 }),
-    ]),
-    run({ algo: 'mirl', seed: 1 }, 0.5, [
-      step(0, { generated_tokens: 60 }),
-      step(1, { generated_tokens: 80, heldout_answer_acc: 0.5, heldout_perception_acc: 0.25 }),
-    ]),
-    run({ algo: 'grpo', G: 16, seed: 2 }, 0.6, [
-      step(0, { mi_auc: null }),
-      step(1, { heldout_answer_acc: 0.6, heldout_perception_acc: 0.3 }),
-    ]),
+    run({ algo: 'grpo', G: 16, seed: 1 }, 0.4, [step(0, { reward_blind_frac: 0.2 }), step(1, { reward_blind_frac: 0.4, heldout_answer_acc: 0.4, heldout_perception_acc: 0.2 })]),
+    run({ algo: 'mirl', seed: 1 }, 0.5, [step(0, { generated_tokens: 60 }), step(1, { generated_tokens: 80, heldout_answer_acc: 0.5, heldout_perception_acc: 0.25 })]),
+    run({ algo: 'grpo', G: 16, seed: 2 }, 0.6, [step(0, { mi_auc: null }), step(1, { heldout_answer_acc: 0.6, heldout_perception_acc: 0.3 })]),
   ];
 
   it('groups runs by arm and gives mean and sample sd over seeds', () => {
     const rows = summarise(files);
     expect(rows.map((r) => r.arm)).toEqual(['grpo G=16', 'mirl N=10 k=6, MI sum gated']);
-    expect(summarise([run({ algo: 'mirl', miScorer: 'warmstart' }, 0.5, [])])[0].arm).toBe(
-      'mirl N=10 k=6, MI sum gated, MI by frozen warm start',
-    );
+    expect(summarise([run({ algo: 'mirl', miScorer: 'warmstart' }, 0.5, [])])[0].arm).toBe('mirl N=10 k=6, MI sum gated, MI by frozen warm start');
     // the reward ablation is its own arm
     expect(summarise([run({ algo: 'mirl', miAgg: 'mean', percGate: 'off' }, 0.5, [])])[0].arm).toBe('mirl N=10 k=6, MI mean');
     const g = rows[0];

@@ -49,8 +49,7 @@ function stat(xs: readonly number[]): Stat {
   return { mean: m, sd: n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1)) : 0 };
 }
 
-const finite = (xs: readonly (number | null | undefined)[]): number[] =>
-  xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+const finite = (xs: readonly (number | null | undefined)[]): number[] => xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
 
 /** Mean of a per-step metric over a run's steps, skipping steps where it is undefined. */
 const runMean = (steps: readonly StepMetrics[], f: (s: StepMetrics) => number | null | undefined): number => {
@@ -90,8 +89,7 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
   });
 }
 
-const pm = (s: Stat, digits: number, scale = 1) =>
-  Number.isFinite(s.mean) ? `${(s.mean * scale).toFixed(digits)} ± ${(s.sd * scale).toFixed(digits)}` : 'n/a';
+const pm = (s: Stat, digits: number, scale = 1) => (Number.isFinite(s.mean) ? `${(s.mean * scale).toFixed(digits)} ± ${(s.sd * scale).toFixed(digits)}` : 'n/a');
 
 /** Difference from the warm start in points, ± its standard error over seeds (the held-out set is shared). */
 const delta = (s: Stat, n: number, base: number | undefined) =>
@@ -105,10 +103,7 @@ export function markdownTable(rows: readonly ArmSummary[], baseline?: { answer: 
     '| arm | seeds | held-out answer % | vs warm start (pts ± SE) | held-out perception % | vs warm start (pts ± SE) | reward-blind % | lucky guesses / step | MI AUC | generated tok / step | complete traj. / step | wall s / step | zero-std groups % |';
   const sep = '|' + ' --- |'.repeat(13);
   const lines = [head, sep];
-  if (baseline)
-    lines.push(
-      `| warm start (step 0) | – | ${(baseline.answer * 100).toFixed(1)} | – | ${(baseline.perception * 100).toFixed(1)} | – | – | – | – | – | – | – | – |`,
-    );
+  if (baseline) lines.push(`| warm start (step 0) | – | ${(baseline.answer * 100).toFixed(1)} | – | ${(baseline.perception * 100).toFixed(1)} | – | – | – | – | – | – | – | – |`);
   for (const r of rows) {
     const n = r.seeds.length;
     lines.push(
@@ -132,9 +127,7 @@ export function curves(files: readonly ExperimentFile[], baseline?: { answer: nu
       const v = finite(xs);
       return v.length === xs.length && v.length ? mean(v) : undefined;
     };
-    const points: ArmCurve['points'] = baseline
-      ? [{ step: 0, cumTokens: 0, heldoutAnswer: baseline.answer, heldoutPerception: baseline.perception, rewardBlind: NaN }]
-      : [];
+    const points: ArmCurve['points'] = baseline ? [{ step: 0, cumTokens: 0, heldoutAnswer: baseline.answer, heldoutPerception: baseline.perception, rewardBlind: NaN }] : [];
     let cum = 0;
     for (let i = 0; i < n; i++) {
       const at = runs.map((r) => r.steps[i]);

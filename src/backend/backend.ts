@@ -77,18 +77,7 @@ export interface Backend {
 
   // --- normalisation ---
   layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps?: number): void;
-  layerNormBackward(
-    dx: Tensor,
-    dw: Tensor,
-    db: Tensor,
-    dout: Tensor,
-    x: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    w: Tensor,
-    rows: number,
-    C: number,
-  ): void;
+  layerNormBackward(dx: Tensor, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, w: Tensor, rows: number, C: number): void;
 
   // --- attention ---
   /**
@@ -104,17 +93,7 @@ export interface Backend {
    * One new query per row: qkv [B, 3C] (only q is read); it attends to cache
    * positions [0, len[b]). out [B, C].
    */
-  attentionDecode(
-    out: Tensor,
-    qkv: Tensor,
-    kCache: Tensor,
-    vCache: Tensor,
-    len: Tensor,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-  ): void;
+  attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void;
 
   // --- embeddings ---
   /** out[n] = table[ids[n]] (+ out when accumulate); ids >= V give a zero row. */
@@ -169,31 +148,9 @@ export interface Backend {
   /** keep[g * N + i] = 1 (u32) for the k highest scores of each group of N, ties to the lower index. */
   topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void;
   /** Decoupled group-normalised advantages per row (rowAdv [2B]) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */
-  advantages(
-    advTok: Tensor,
-    rowAdv: Tensor,
-    rPerc: Tensor,
-    rAns: Tensor,
-    keep: Tensor,
-    seg: Tensor,
-    G: number,
-    N: number,
-    T: number,
-    p: AdvantageParams,
-  ): void;
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void;
   /** The clipped surrogate with k3 KL per token, its weight applied; dlp = d loss / d lpNew. */
-  policyLoss(
-    loss: Tensor,
-    kl: Tensor,
-    dlp: Tensor,
-    lpNew: Tensor,
-    lpOld: Tensor,
-    lpRef: Tensor,
-    adv: Tensor,
-    weight: Tensor,
-    n: number,
-    p: PolicyLossParams,
-  ): void;
+  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void;
   /** out[n] = entropy (nats) of softmax(logits[n]). */
   entropy(out: Tensor, logits: Tensor, N: number, V: number): void;
 

@@ -13,10 +13,7 @@ export type BackendKind = 'cpu' | 'webgpu';
  * WebGpuUnavailableError with the reason when WebGPU has no device; `onLost` is told
  * once if the device is lost later.
  */
-export async function createBackend(
-  kind: BackendKind,
-  onLost?: (reason: string) => void,
-): Promise<{ be: Backend; adapter: AdapterReport | null }> {
+export async function createBackend(kind: BackendKind, onLost?: (reason: string) => void): Promise<{ be: Backend; adapter: AdapterReport | null }> {
   if (kind === 'cpu') return { be: new CpuBackend(), adapter: null };
   const { device, report } = await acquireDevice();
   const ctx = new GpuContext(device);

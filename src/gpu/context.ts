@@ -59,11 +59,7 @@ export class GpuContext {
     this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor');
     this.staging = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'staging');
     this.pipelines = new PipelineCache(device);
-    this.uniformBuffer = device.createBuffer({
-      size: this.uniformData.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-      label: 'uniform-arena',
-    });
+    this.uniformBuffer = device.createBuffer({ size: this.uniformData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'uniform-arena' });
     device.addEventListener('uncapturederror', (ev) => {
       const msg = (ev as GPUUncapturedErrorEvent).error.message;
       this.errors.push(msg);
@@ -88,9 +84,7 @@ export class GpuContext {
   /** A placeholder for binding i that an entry point does not use; one per binding, so no two alias. */
   private placeholder(i: number): GPUBuffer {
     while (this.dummies.length <= i) {
-      this.dummies.push(
-        this.device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE, label: `unused-binding-${this.dummies.length + 1}` }),
-      );
+      this.dummies.push(this.device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE, label: `unused-binding-${this.dummies.length + 1}` }));
     }
     return this.dummies[i];
   }
@@ -110,12 +104,7 @@ export class GpuContext {
 
   /** Records one dispatch of a declared kernel's entry point. */
   run<U extends string, B extends string, E extends string>(k: Kernel<U, B, E>, entry: E, a: RunArgs<U, B>): void {
-    const groups =
-      'grid' in a.size
-        ? a.size.grid
-        : 'threads' in a.size
-          ? grid1D(a.size.threads, workgroupThreads(k, entry))
-          : grid1D(a.size.workgroups, 1);
+    const groups = 'grid' in a.size ? a.size.grid : 'threads' in a.size ? grid1D(a.size.threads, workgroupThreads(k, entry)) : grid1D(a.size.workgroups, 1);
     if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
     for (const name of Object.keys(a.buffers)) {
       if (!(name in k.bindings)) throw new Error(`${k.name}: no binding named '${name}'`);

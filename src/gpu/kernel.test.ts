@@ -40,9 +40,7 @@ describe('kernel declarations', () => {
 
   it('refuse what WebGPU or one header cannot serve', () => {
     const bindings = Object.fromEntries([...Array(9)].map((_, i) => [`b${i}`, { type: 'f32', access: 'read' } as const]));
-    expect(() => defineKernel({ name: 'wide', uniforms: {}, bindings, entryPoints: { main: { workgroupSize: 64 } }, body: '' })).toThrow(
-      /9 storage bindings/,
-    );
+    expect(() => defineKernel({ name: 'wide', uniforms: {}, bindings, entryPoints: { main: { workgroupSize: 64 } }, body: '' })).toThrow(/9 storage bindings/);
     expect(() => is2D({ entryPoints: { a: { workgroupSize: 64 }, b: { workgroupSize: [8, 8] } } })).toThrow(/mixes/);
   });
 
@@ -75,9 +73,7 @@ describe('kernel declarations', () => {
     const buf = packUniforms(['u32', 'f32', 'i32', 'u32', 'f32'], [7, 0.5, -3, 0xffffffff, -2]);
     expect(buf.byteLength).toBe(32);
     const v = new DataView(buf);
-    expect([v.getUint32(0, true), v.getFloat32(4, true), v.getInt32(8, true), v.getUint32(12, true), v.getFloat32(16, true)]).toEqual([
-      7, 0.5, -3, 0xffffffff, -2,
-    ]);
+    expect([v.getUint32(0, true), v.getFloat32(4, true), v.getInt32(8, true), v.getUint32(12, true), v.getFloat32(16, true)]).toEqual([7, 0.5, -3, 0xffffffff, -2]);
     expect(() => packUniforms(['u32'], [-1])).toThrow(/not a u32/);
     expect(() => packUniforms(['u32'], [1.5])).toThrow(/not a u32/);
   });

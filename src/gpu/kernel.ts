@@ -91,19 +91,11 @@ export function wgslHeader<U extends string, B extends string, E extends string>
 export function defineKernel<U extends string, B extends string, E extends string>(decl: KernelDecl<U, B, E>): Kernel<U, B, E> {
   const bindingOrder = keys(decl.bindings);
   if (bindingOrder.length > 8) throw new Error(`${decl.name}: ${bindingOrder.length} storage bindings, the WebGPU default limit is 8`);
-  return {
-    ...decl,
-    code: wgslHeader(decl) + (decl.prelude ? `${decl.prelude}\n` : '') + decl.body,
-    uniformOrder: keys(decl.uniforms),
-    bindingOrder,
-  };
+  return { ...decl, code: wgslHeader(decl) + (decl.prelude ? `${decl.prelude}\n` : '') + decl.body, uniformOrder: keys(decl.uniforms), bindingOrder };
 }
 
 /** The pipeline constants that set an entry point's workgroup size. */
-export function workgroupConstants(
-  decl: { readonly entryPoints: Readonly<Record<string, EntryDecl>> },
-  entry: string,
-): Record<string, number> {
+export function workgroupConstants(decl: { readonly entryPoints: Readonly<Record<string, EntryDecl>> }, entry: string): Record<string, number> {
   const e = decl.entryPoints[entry];
   if (!e) throw new Error(`no entry point '${entry}'`);
   return typeof e.workgroupSize === 'number' ? { WG: e.workgroupSize } : { WG_X: e.workgroupSize[0], WG_Y: e.workgroupSize[1] };

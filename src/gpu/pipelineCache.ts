@@ -20,11 +20,7 @@ export class PipelineCache {
     const entries: GPUBindGroupLayoutEntry[] = [];
     if (k.uniformOrder.length > 0) entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     k.bindingOrder.forEach((name, i) => {
-      entries.push({
-        binding: i + 1,
-        visibility: GPUShaderStage.COMPUTE,
-        buffer: { type: k.bindings[name].access === 'read' ? 'read-only-storage' : 'storage' },
-      });
+      entries.push({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: k.bindings[name].access === 'read' ? 'read-only-storage' : 'storage' } });
     });
     l = this.device.createBindGroupLayout({ entries, label: k.name });
     this.layouts.set(k.name, l);

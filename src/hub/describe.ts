@@ -59,10 +59,9 @@ function encode(hm: LoadedHubModel, text: string): number[] {
 
 export async function promptInputs(hm: LoadedHubModel, image: RawImage, prompt: string): Promise<PromptInputs> {
   const chat = (withImage: boolean) =>
-    hm.processor.apply_chat_template(
-      [{ role: 'user', content: [...(withImage ? [{ type: 'image' }] : []), { type: 'text', text: prompt }] }],
-      { add_generation_prompt: true },
-    ) as string;
+    hm.processor.apply_chat_template([{ role: 'user', content: [...(withImage ? [{ type: 'image' }] : []), { type: 'text', text: prompt }] }], {
+      add_generation_prompt: true,
+    }) as string;
   const out = (await hm.processor(chat(true), [image])) as Feeds;
   const ids = toNumbers(out.input_ids);
   const image_: Feeds = { pixel_values: out.pixel_values };
@@ -79,11 +78,7 @@ function cutAtEos(ids: number[], eos: readonly number[]): Sample {
 }
 
 /** N descriptions sampled at the settings' temperature from the full distribution (no top-k), reproducible by seed; temperature 0 is greedy. */
-export async function presample(
-  hm: LoadedHubModel,
-  p: PromptInputs,
-  s: Pick<HubSettings, 'N' | 'seed' | 'temperature' | 'maxTokens'>,
-): Promise<Sample[]> {
+export async function presample(hm: LoadedHubModel, p: PromptInputs, s: Pick<HubSettings, 'N' | 'seed' | 'temperature' | 'maxTokens'>): Promise<Sample[]> {
   random.seed(s.seed);
   const batch = idsBatch(
     Array.from({ length: s.N }, () => p.ids),
@@ -169,13 +164,7 @@ function miFromLogProbs(lpReal: number[][], lpRemoved: number[][]): DescriptionS
 }
 
 /** Both passes for every description, in chunks (a real model's logits are large: rows x length x vocabulary). */
-async function scorePasses(
-  hm: LoadedHubModel,
-  p: PromptInputs,
-  descs: number[][],
-  removal: Removal,
-  chunk = 4,
-): Promise<{ real: PassLogits; removed: PassLogits }[]> {
+async function scorePasses(hm: LoadedHubModel, p: PromptInputs, descs: number[][], removal: Removal, chunk = 4): Promise<{ real: PassLogits; removed: PassLogits }[]> {
   const out: { real: PassLogits; removed: PassLogits }[] = [];
   for (let i = 0; i < descs.length; i += chunk) {
     const part = descs.slice(i, i + chunk);

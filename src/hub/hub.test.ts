@@ -162,9 +162,7 @@ describe('hub model, bad input', () => {
   it('a server that answers every file with its index page gets "missing a file", not a JSON parse error', async () => {
     setBaseFetch(async () => new Response('<!doctype html><html></html>', { status: 200, headers: { 'content-type': 'text/html' } }));
     try {
-      await expect(loadHubModel('http://127.0.0.1:9/models/none/', { device: 'cpu' })).rejects.toThrow(
-        /missing a file: none\/config\.json|missing a file: config\.json/,
-      );
+      await expect(loadHubModel('http://127.0.0.1:9/models/none/', { device: 'cpu' })).rejects.toThrow(/missing a file: none\/config\.json|missing a file: config\.json/);
     } finally {
       setBaseFetch(async (input) => {
         fetchCalls.push(String(input));
@@ -175,11 +173,7 @@ describe('hub model, bad input', () => {
 
   it('hub ids and folder URLs are told apart', () => {
     expect(resolveSource('HuggingFaceTB/SmolVLM-256M-Instruct')).toEqual({ kind: 'hub', id: 'HuggingFaceTB/SmolVLM-256M-Instruct' });
-    expect(resolveSource('./models/tiny-idefics3/', 'http://h/app/')).toMatchObject({
-      kind: 'folder',
-      root: 'http://h/app/models/',
-      name: 'tiny-idefics3',
-    });
+    expect(resolveSource('./models/tiny-idefics3/', 'http://h/app/')).toMatchObject({ kind: 'folder', root: 'http://h/app/models/', name: 'tiny-idefics3' });
     expect(() => resolveSource('notafolder', 'http://h/app/')).toThrow(/not a hub model id/);
     expect(resolveSource('public/models/tiny/')).toMatchObject({ kind: 'folder', root: 'public/models/', name: 'tiny' });
   });

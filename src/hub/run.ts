@@ -21,8 +21,7 @@ export interface RgbaImage {
 export function toRawImage(img: RgbaImage): RawImage {
   const { width: w, height: h, rgba } = img;
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) throw new HubError('image', `the image has no pixels (${w} x ${h})`);
-  if (w * h > MAX_IMAGE_PIXELS)
-    throw new HubError('image', `the image is too large: ${w} x ${h} pixels (at most ${MAX_IMAGE_PIXELS / 1024 / 1024} Mpx)`);
+  if (w * h > MAX_IMAGE_PIXELS) throw new HubError('image', `the image is too large: ${w} x ${h} pixels (at most ${MAX_IMAGE_PIXELS / 1024 / 1024} Mpx)`);
   if (rgba.length !== w * h * 4) throw new HubError('image', `the image data has ${rgba.length} bytes for ${w} x ${h} RGBA pixels`);
   const rgb = new Uint8ClampedArray(w * h * 3);
   for (let i = 0; i < w * h; i++) {

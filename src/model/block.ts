@@ -95,14 +95,7 @@ export function allocBlockActs(be: Backend, N: number, C: number, hidden: number
 }
 
 export function allocBlockScratch(be: Backend, N: number, C: number, hidden: number, attSize: number): BlockScratch {
-  return {
-    dln: be.zeros([N, C]),
-    dqkv: be.zeros([N, 3 * C]),
-    dattOut: be.zeros([N, C]),
-    dgelu: be.zeros([N, hidden]),
-    dfc: be.zeros([N, hidden]),
-    dpre: be.zeros([attSize]),
-  };
+  return { dln: be.zeros([N, C]), dqkv: be.zeros([N, 3 * C]), dattOut: be.zeros([N, C]), dgelu: be.zeros([N, hidden]), dfc: be.zeros([N, hidden]), dpre: be.zeros([attSize]) };
 }
 
 export function freeAll(be: Backend, o: object): void {
@@ -169,16 +162,7 @@ export function blockDecodeStep(
  * Backward. On entry dres holds dL/d(res2); on exit dL/dx. Parameter
  * gradients accumulate into g.
  */
-export function blockBackward(
-  be: Backend,
-  w: BlockWeights,
-  g: BlockWeights,
-  a: BlockActs,
-  x: Tensor,
-  dres: Tensor,
-  s: BlockScratch,
-  d: BlockDims,
-): void {
+export function blockBackward(be: Backend, w: BlockWeights, g: BlockWeights, a: BlockActs, x: Tensor, dres: Tensor, s: BlockScratch, d: BlockDims): void {
   const N = d.B * d.T,
     C = d.C,
     H = d.hidden;

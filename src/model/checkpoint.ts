@@ -21,26 +21,9 @@ export interface Checkpoint {
   metadata: Record<string, string>;
 }
 
-const CONFIG_KEYS: (keyof ModelConfig)[] = [
-  'name',
-  'imageSize',
-  'patchSize',
-  'encDim',
-  'encLayers',
-  'encHeads',
-  'dim',
-  'layers',
-  'heads',
-  'mlpRatio',
-  'vocabSize',
-  'maxSeq',
-];
+const CONFIG_KEYS: (keyof ModelConfig)[] = ['name', 'imageSize', 'patchSize', 'encDim', 'encLayers', 'encHeads', 'dim', 'layers', 'heads', 'mlpRatio', 'vocabSize', 'maxSeq'];
 
-export function encodeCheckpoint(
-  config: ModelConfig,
-  tensors: Map<string, Float32Array>,
-  metadata: Record<string, string> = {},
-): Uint8Array {
+export function encodeCheckpoint(config: ModelConfig, tensors: Map<string, Float32Array>, metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: { ...metadata, config: JSON.stringify(config), format: 'pt' } };
   let offset = 0;
   const names = [...tensors.keys()];
@@ -105,10 +88,8 @@ export function decodeCheckpoint(bytes: Uint8Array, expected?: ModelConfig): Che
     if (name === '__metadata__') continue;
     const { dtype, shape, data_offsets: off } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
     if (dtype !== 'F32') throw new CheckpointError(`${name}: dtype ${dtype}, only F32 is supported`);
-    if (!Array.isArray(off) || off[1] - off[0] !== numel(shape) * 4)
-      throw new CheckpointError(`${name}: offsets ${off} do not match shape [${shape}]`);
-    if (off[1] > dataLen)
-      throw new CheckpointError(`${name}: data ends at byte ${off[1]} but the file has ${dataLen} data bytes (truncated)`);
+    if (!Array.isArray(off) || off[1] - off[0] !== numel(shape) * 4) throw new CheckpointError(`${name}: offsets ${off} do not match shape [${shape}]`);
+    if (off[1] > dataLen) throw new CheckpointError(`${name}: data ends at byte ${off[1]} but the file has ${dataLen} data bytes (truncated)`);
     const dv = new DataView(bytes.buffer, bytes.byteOffset + 8 + hlen + off[0], off[1] - off[0]);
     const t = new Float32Array(numel(shape));
     for (let i = 0; i < t.length; i++) t[i] = dv.getFloat32(i * 4, true);
@@ -118,19 +99,14 @@ export function decodeCheckpoint(bytes: Uint8Array, expected?: ModelConfig): Che
     const t = tensors.get(spec.name);
     if (!t) throw new CheckpointError(`missing tensor ${spec.name}`);
     const info = header[spec.name] as { shape: number[] };
-    if (info.shape.join('x') !== spec.shape.join('x'))
-      throw new CheckpointError(`${spec.name}: shape [${info.shape}], the config needs [${spec.shape}]`);
+    if (info.shape.join('x') !== spec.shape.join('x')) throw new CheckpointError(`${spec.name}: shape [${info.shape}], the config needs [${spec.shape}]`);
     for (let i = 0; i < t.length; i++) if (!Number.isFinite(t[i])) throw new CheckpointError(`${spec.name}: non-finite value at ${i}`);
   }
   return { config, tensors, metadata: meta };
 }
 
 /** Fetches a checkpoint with progress (bytes so far, total or null); a failed fetch says which URL and why. */
-export async function fetchCheckpoint(
-  url: string,
-  onProgress?: (loaded: number, total: number | null) => void,
-  expected?: ModelConfig,
-): Promise<Checkpoint> {
+export async function fetchCheckpoint(url: string, onProgress?: (loaded: number, total: number | null) => void, expected?: ModelConfig): Promise<Checkpoint> {
   let res: Response;
   try {
     res = await fetch(url);

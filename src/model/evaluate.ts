@@ -95,12 +95,7 @@ function summarize(xs: Scored[]): EvalSummary {
   };
 }
 
-export async function evaluate(
-  model: TinyVLM,
-  seed: number,
-  count: number,
-  opts: { batch?: number; onProgress?: (done: number) => void } = {},
-): Promise<EvalReport> {
+export async function evaluate(model: TinyVLM, seed: number, count: number, opts: { batch?: number; onProgress?: (done: number) => void } = {}): Promise<EvalReport> {
   const c = model.config,
     batch = opts.batch ?? 32;
   const scored: Scored[] = [];
@@ -112,15 +107,7 @@ export async function evaluate(
       rows,
       images,
       rows.map((_, i) => start + i),
-      {
-        maxNew: 72,
-        stopToken: ANS_END,
-        temperature: 0,
-        topP: 1,
-        seed,
-        stream: 0,
-        step: 0,
-      },
+      { maxNew: 72, stopToken: ANS_END, temperature: 0, topP: 1, seed, stream: 0, step: 0 },
     );
     const descLens = gen.tokens.map((t) => {
       const i = t.indexOf(DESC_END);

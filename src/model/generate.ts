@@ -38,13 +38,7 @@ export interface Generated {
   cache?: CachedRows;
 }
 
-export async function generate(
-  model: TinyVLM,
-  rows: readonly SeqRow[],
-  images: readonly Float32Array[],
-  rowIds: readonly number[],
-  o: GenerateOptions,
-): Promise<Generated> {
+export async function generate(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[], o: GenerateOptions): Promise<Generated> {
   const be = model.be,
     c = model.config,
     B = rows.length,
@@ -105,14 +99,12 @@ export async function continueCached(
   const be = model.be,
     c = model.config,
     B = pick.length;
-  if (start.length !== B || feed.length !== B || rowIds.length !== B)
-    throw new Error('continueCached: pick, start, feed and rowIds differ in length');
+  if (start.length !== B || feed.length !== B || rowIds.length !== B) throw new Error('continueCached: pick, start, feed and rowIds differ in length');
   if (B === 0) return { tokens: [], stopped: [], steps: 0, prefillRows: 0 };
   const F = feed[0].length;
   if (F < 1 || feed.some((f) => f.length !== F)) throw new Error('continueCached: every row feeds the same number (>= 1) of tokens');
   pick.forEach((p, j) => {
-    if (p < 0 || p >= from.kv.B || start[j] < 1 || start[j] > from.kv.Tmax)
-      throw new Error(`continueCached: row ${j} picks cache row ${p} at position ${start[j]}`);
+    if (p < 0 || p >= from.kv.B || start[j] < 1 || start[j] > from.kv.Tmax) throw new Error(`continueCached: row ${j} picks cache row ${p} at position ${start[j]}`);
   });
   const lens = start.map((s0) => s0 + F);
   const Tp = Math.max(...lens);
@@ -182,16 +174,7 @@ async function decodeLoop(
       pos,
       Uint32Array.from(lens, (l) => l + s),
     );
-    be.sample(
-      ids,
-      logits,
-      rowT,
-      pos,
-      B,
-      V,
-      { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step },
-      stepLogp ?? undefined,
-    );
+    be.sample(ids, logits, rowT, pos, B, V, { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step }, stepLogp ?? undefined);
     be.copy(gen, ids, s * B, 0, B);
     if (stepLogp && genLogp) be.copy(genLogp, stepLogp, s * B, 0, B);
     steps = s + 1;

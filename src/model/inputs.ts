@@ -114,8 +114,7 @@ function patchify(rgb: Float32Array, c: ModelConfig): Float32Array {
   let o = 0;
   for (let py = 0; py < g; py++)
     for (let px = 0; px < g; px++)
-      for (let y = 0; y < ps; y++)
-        for (let x = 0; x < ps; x++) for (let ch = 0; ch < 3; ch++) out[o++] = rgb[((py * ps + y) * S + px * ps + x) * 3 + ch] * 2 - 1;
+      for (let y = 0; y < ps; y++) for (let x = 0; x < ps; x++) for (let ch = 0; ch < 3; ch++) out[o++] = rgb[((py * ps + y) * S + px * ps + x) * 3 + ch] * 2 - 1;
   return out;
 }
 

@@ -32,11 +32,7 @@ function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly
 }
 
 /** Per row, log p of tokens ids[prefixLen..] (read back to the host). */
-export async function completionLogProbs(
-  model: TinyVLM,
-  rows: readonly SeqRow[],
-  images: readonly Float32Array[],
-): Promise<Float32Array[]> {
+export async function completionLogProbs(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): Promise<Float32Array[]> {
   const s = scoreOnDevice(model, rows, images);
   const all = await model.be.read(s.logprobs);
   s.free();
@@ -79,8 +75,7 @@ export function scoreMI(
     const r = new Float32Array(B * T);
     descRows.forEach((row, b) => {
       const n = row.ids.length - row.prefixLen;
-      if (realLogp[b].length < n)
-        throw new Error(`scoreMI: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
+      if (realLogp[b].length < n) throw new Error(`scoreMI: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
       for (let j = 0; j < n; j++) r[b * T + row.prefixLen - 1 + j] = realLogp[b][j];
     });
     real = s.keep(be.fromArray([B * T], r));

@@ -2,17 +2,7 @@
 // encoder and the decoder are each one, over their own parameters and activations.
 
 import type { Backend, Tensor } from '../backend/backend';
-import {
-  allocBlockActs,
-  allocBlockScratch,
-  blockBackward,
-  blockForward,
-  blockTensors,
-  freeAll,
-  type BlockActs,
-  type BlockDims,
-  type BlockScratch,
-} from './block';
+import { allocBlockActs, allocBlockScratch, blockBackward, blockForward, blockTensors, freeAll, type BlockActs, type BlockDims, type BlockScratch } from './block';
 
 type Get = (name: string) => Tensor;
 
@@ -63,30 +53,10 @@ export class Stack {
       N = d.B * d.T,
       last = this.layers > 0 ? this.acts[this.layers - 1].res2 : x0;
     be.fill(this.dres, 0);
-    be.layerNormBackward(
-      this.dres,
-      g(`${this.name}.lnf.w`),
-      g(`${this.name}.lnf.b`),
-      this.dlnf,
-      last,
-      this.lnfMean,
-      this.lnfRstd,
-      p(`${this.name}.lnf.w`),
-      N,
-      d.C,
-    );
+    be.layerNormBackward(this.dres, g(`${this.name}.lnf.w`), g(`${this.name}.lnf.b`), this.dlnf, last, this.lnfMean, this.lnfRstd, p(`${this.name}.lnf.w`), N, d.C);
     for (let l = this.layers - 1; l >= 0; l--) {
       const x = l > 0 ? this.acts[l - 1].res2 : x0;
-      blockBackward(
-        be,
-        blockTensors(p, `${this.name}.h${l}`),
-        blockTensors(g, `${this.name}.h${l}`),
-        this.acts[l],
-        x,
-        this.dres,
-        this.scratch,
-        d,
-      );
+      blockBackward(be, blockTensors(p, `${this.name}.h${l}`), blockTensors(g, `${this.name}.h${l}`), this.acts[l], x, this.dres, this.scratch, d);
     }
     return this.dres;
   }

@@ -127,15 +127,7 @@ export class TinyVLM {
     if (this.ws && this.ws.fits(need.nImg, need.N, need.att) && (nImg === 0 || this.ws.enc)) return this.ws;
     const old = this.ws?.cap;
     this.ws?.free();
-    this.ws = new Workspace(
-      this.be,
-      {
-        nImg: Math.max(need.nImg, old?.nImg ?? 0),
-        N: Math.max(need.N, old?.N ?? 0),
-        att: Math.max(need.att, old?.att ?? 0),
-      },
-      c,
-    );
+    this.ws = new Workspace(this.be, { nImg: Math.max(need.nImg, old?.nImg ?? 0), N: Math.max(need.N, old?.N ?? 0), att: Math.max(need.att, old?.att ?? 0) }, c);
     return this.ws;
   }
 
@@ -296,13 +288,7 @@ export class TinyVLM {
     let x = cache.x,
       y = cache.y;
     for (let l = 0; l < c.layers; l++) {
-      blockDecodeStep(be, blockTensors(this.p, `dec.h${l}`), cache, x, y, cache.k[l], cache.v[l], pos, len, {
-        B,
-        Tmax: cache.Tmax,
-        C,
-        nHead: c.heads,
-        hidden: H,
-      });
+      blockDecodeStep(be, blockTensors(this.p, `dec.h${l}`), cache, x, y, cache.k[l], cache.v[l], pos, len, { B, Tmax: cache.Tmax, C, nHead: c.heads, hidden: H });
       [x, y] = [y, x];
     }
     be.layerNorm(cache.ln, cache.mean, cache.rstd, x, this.p('dec.lnf.w'), this.p('dec.lnf.b'), B, C);

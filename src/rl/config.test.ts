@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../lib/rng';
-import {
-  CPU_PRESET,
-  DEFAULT_RL,
-  FIELDS,
-  FIELD_LABELS,
-  V2_DEFAULTS,
-  V3_DEFAULTS,
-  configErrorMessages,
-  validateRL,
-  type FieldName,
-  type RLConfig,
-} from './config';
+import { CPU_PRESET, DEFAULT_RL, FIELDS, FIELD_LABELS, V2_DEFAULTS, V3_DEFAULTS, configErrorMessages, validateRL, type FieldName, type RLConfig } from './config';
 
 const NAMES = Object.keys(FIELDS) as FieldName[];
 

@@ -68,15 +68,7 @@ const int = (d: number, min: number, max: number, label: string, help: string, x
   help,
   ...x,
 });
-const num = (d: number, min: number, max: number, label: string, help: string, panel?: PanelSpec): NumField => ({
-  kind: 'num',
-  default: d,
-  min,
-  max,
-  label,
-  help,
-  panel,
-});
+const num = (d: number, min: number, max: number, label: string, help: string, panel?: PanelSpec): NumField => ({ kind: 'num', default: d, min, max, label, help, panel });
 const oneOf = <O extends readonly string[]>(options: O, d: O[number], label: string, help: string, panel?: PanelSpec): EnumField<O> => ({
   kind: 'enum',
   options,
@@ -99,18 +91,9 @@ export const FIELDS = {
     'MIRL forks the top-k of N pre-sampled descriptions by MI; GRPO and Vision-SR1 sample G complete trajectories; Perception-R1 rewards descriptions by F1 against the scene (the labelled upper bound).',
     shown,
   ),
-  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', {
-    panel: { when: { field: 'algo', is: 'mirl' } },
-    cpu: 4,
-  }),
-  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', {
-    panel: { when: { field: 'algo', is: 'mirl' } },
-    cpu: 2,
-  }),
-  G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', {
-    panel: { when: { field: 'algo', is: 'mirl', not: true } },
-    cpu: 4,
-  }),
+  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', { panel: { when: { field: 'algo', is: 'mirl' } }, cpu: 4 }),
+  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', { panel: { when: { field: 'algo', is: 'mirl' } }, cpu: 2 }),
+  G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', { panel: { when: { field: 'algo', is: 'mirl', not: true } }, cpu: 4 }),
   estimator: oneOf(
     ESTIMATORS,
     'null',
@@ -129,9 +112,7 @@ export const FIELDS = {
     shown,
   ),
   miAgg: oneOf(MI_AGGS, 'sum', 'MI over tokens', "The MI score over a description's tokens: per-token mean or sum.", shown),
-  miClip: num(0, 0, 50, 'MI clip per token (0 off)', "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.", {
-    step: 0.5,
-  }),
+  miClip: num(0, 0, 50, 'MI clip per token (0 off)', "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.", { step: 0.5 }),
   percGate: oneOf(
     PERC_GATES,
     'lowest',
@@ -143,51 +124,22 @@ export const FIELDS = {
     step: 1,
     when: { field: 'percGate', is: 'floor' },
   }),
-  percNorm: oneOf(
-    PERC_NORMS,
-    'raw',
-    'perception reward',
-    'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.',
-    shown,
-  ),
-  percThreshold: num(
-    0,
-    -20,
-    20,
-    'perception threshold',
-    "The MI above which a description earns 1 when the perception reward is 'threshold'.",
-  ),
+  percNorm: oneOf(PERC_NORMS, 'raw', 'perception reward', 'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.', shown),
+  percThreshold: num(0, -20, 20, 'perception threshold', "The MI above which a description earns 1 when the perception reward is 'threshold'."),
   formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.'),
   lr: num(1e-4, 0, 0.1, 'learning rate', "AdamW's learning rate.", { step: 0.0001 }),
   clipLow: num(0.2, 0, 1, 'clip low', 'The ratio is clipped below at 1 - clip low.', { step: 0.01 }),
   clipHigh: num(0.28, 0, 10, 'clip high', 'The ratio is clipped above at 1 + clip high (DAPO: higher than clip low).', { step: 0.01 }),
   beta: num(0, 0, 10, 'KL coefficient', 'KL coefficient to the frozen warm start (k3); 0 disables.', { step: 0.01 }),
-  advNormalize: oneOf(
-    ['std', 'none'] as const,
-    'std',
-    'advantage',
-    "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).",
-    shown,
-  ),
+  advNormalize: oneOf(['std', 'none'] as const, 'std', 'advantage', "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).", shown),
   // negative weights flip a reward's sign: the check that the loop optimises what it is given
   wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.'),
   wAns: num(1, -10, 10, 'answer weight', 'Weight of the answer advantage.'),
-  lossAgg: oneOf(
-    ['token', 'sequence'] as const,
-    'token',
-    'loss mean over',
-    'The loss averaged over all tokens of the batch, or per sequence first.',
-    shown,
-  ),
+  lossAgg: oneOf(['token', 'sequence'] as const, 'token', 'loss mean over', 'The loss averaged over all tokens of the batch, or per sequence first.', shown),
   batchPrompts: int(4, 1, 64, 'prompts / step', 'Prompts per step.', { panel: shown, cpu: 1 }),
-  promptPool: int(
-    0,
-    0,
-    100000,
-    'prompt pool (0 fresh)',
-    '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).',
-    { panel: shown },
-  ),
+  promptPool: int(0, 0, 100000, 'prompt pool (0 fresh)', '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).', {
+    panel: shown,
+  }),
   ppoEpochs: int(1, 1, 8, 'epochs / rollout', 'Passes over each rollout; > 1 lets the clipped ratio act.', { panel: shown }),
   miniBatches: int(1, 1, 64, 'updates / epoch', "Updates per pass, the rollout's prompt groups split evenly.", { panel: shown }),
   warmupSteps: int(0, 0, 100000, 'lr warm-up steps', 'Linear warm-up steps, then the learning-rate schedule.', { panel: shown }),
@@ -204,24 +156,11 @@ export const FIELDS = {
   topP: num(1, 0.05, 1, 'top-p', 'Nucleus mass kept when sampling; 1 keeps every token.'),
   maxDescTokens: int(36, 4, 60, 'max description tokens', 'A description not closed within this many tokens is cut.'),
   maxAnswerTokens: int(24, 4, 40, 'max answer tokens', 'An answer not closed within this many tokens is cut.'),
-  families: {
-    kind: 'families',
-    default: FAMILIES,
-    label: 'task families',
-    help: 'The task families prompts are drawn from, in rotation.',
-  } as FamiliesField,
-  knobs: {
-    kind: 'knobs',
-    default: DEFAULT_KNOBS,
-    label: 'difficulty',
-    help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.',
-  } as KnobsField,
+  families: { kind: 'families', default: FAMILIES, label: 'task families', help: 'The task families prompts are drawn from, in rotation.' } as FamiliesField,
+  knobs: { kind: 'knobs', default: DEFAULT_KNOBS, label: 'difficulty', help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.' } as KnobsField,
   seed: int(1, 0, 2 ** 31 - 1, 'seed', 'Seeds the prompts, the sampling and everything random in the run.', { panel: shown }),
   steps: int(100, 1, 100000, 'steps', 'Training steps.', { panel: shown, cpu: 5 }),
-  heldoutEvery: int(10, 0, 100000, 'held-out every', 'Greedy evaluation on held-out problems every this many steps (0 never).', {
-    panel: shown,
-    cpu: 0,
-  }),
+  heldoutEvery: int(10, 0, 100000, 'held-out every', 'Greedy evaluation on held-out problems every this many steps (0 never).', { panel: shown, cpu: 0 }),
   heldoutCount: int(64, 0, 2000, 'held-out problems', 'Problems in the held-out set.'),
   heldoutSeed: int(4242, 0, 2 ** 31 - 1, 'held-out seed', 'Task seed of the held-out problems (apart from the training seed).'),
   recordPrompts: int(2, 0, 64, 'recorded prompts / step', 'Prompts per step whose rollouts are recorded in full.'),
@@ -238,15 +177,7 @@ export const FIELDS = {
 
 type Fields = typeof FIELDS;
 type ValueOf<F> =
-  F extends EnumField<infer O>
-    ? O[number]
-    : F extends IntField | NumField
-      ? number
-      : F extends BoolField
-        ? boolean
-        : F extends FamiliesField
-          ? FamilyName[]
-          : SceneKnobs;
+  F extends EnumField<infer O> ? O[number] : F extends IntField | NumField ? number : F extends BoolField ? boolean : F extends FamiliesField ? FamilyName[] : SceneKnobs;
 
 /** The RL run's configuration: everything a share URL must carry to reproduce a run. */
 export type RLConfig = { -readonly [K in keyof Fields]: ValueOf<Fields[K]> };
@@ -314,9 +245,7 @@ export function applyConfigDiff(base: RLConfig, diff: Record<string, unknown>): 
 
 /** validateRL's problems as sentences that name each field as the form does. */
 export function configErrorMessages(errs: Record<string, string>): string[] {
-  return Object.entries(errs).map(([k, m]) =>
-    k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`,
-  );
+  return Object.entries(errs).map(([k, m]) => (k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`));
 }
 
 /** A value's problem against its field's kind and range, or null. */
@@ -331,9 +260,7 @@ function fieldProblem(f: Fields[FieldName], v: unknown): string | null {
     case 'bool':
       return typeof v === 'boolean' ? null : 'true or false';
     case 'families':
-      return Array.isArray(v) && v.length > 0 && v.every((x) => FAMILIES.includes(x))
-        ? null
-        : `a non-empty subset of ${FAMILIES.join(', ')}`;
+      return Array.isArray(v) && v.length > 0 && v.every((x) => FAMILIES.includes(x)) ? null : `a non-empty subset of ${FAMILIES.join(', ')}`;
     case 'knobs':
       return typeof v === 'object' && v !== null ? validateKnobs(v as SceneKnobs) : 'an object of difficulty settings';
   }
@@ -353,8 +280,7 @@ const RULES: ((c: RLConfig, e: Partial<Record<FieldName, string>>) => void)[] = 
     if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)';
   },
   (c, e) => {
-    if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts)
-      e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
+    if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts) e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
   },
 ];
 
@@ -367,4 +293,10 @@ export function validateRL(c: RLConfig): Record<string, string> {
   }
   for (const rule of RULES) rule(c, e);
   return e as Record<string, string>;
+}
+
+/** The config's problems in one line ("k must be at most N (10); ..."), or null when it is valid. */
+export function configProblems(c: RLConfig): string | null {
+  const e = Object.entries(validateRL(c));
+  return e.length ? e.map(([k, v]) => `${k} must be ${v}`).join('; ') : null;
 }

@@ -90,9 +90,7 @@ export interface StepContext {
 export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): StepMetrics {
   const N = r.batch.N;
   // each description's token advantages, in the segment its algorithm trains descriptions in
-  const descAdv = r.batch.rows.map((row, i) =>
-    r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === r.descSegment),
-  );
+  const descAdv = r.batch.rows.map((row, i) => r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === r.descSegment));
   const right = r.labels.map((l) => l.perceptionRight);
   const miMeasured = r.depT > 0;
   const complete = r.labels.filter((l) => l.answerRight !== null);

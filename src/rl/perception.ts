@@ -10,7 +10,7 @@ import type { Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import { descriptionWellFormed, scoreDescription } from '../tasks/verifier';
 import type { RLConfig } from './config';
-import { scoreDescriptions } from './rollout';
+import { scoreDescriptions, type StepPrompts } from './rollout';
 
 export interface PerceptionInput {
   /** Prompt rows extended by each description's tokens (without </desc>). */
@@ -27,6 +27,29 @@ export interface PerceptionInput {
   realLogp?: readonly (readonly number[])[];
 }
 
+/**
+ * The perception input of rows sampled `groupSize` per prompt, in prompt order: each row's
+ * prompt extended by its description; `logp`: the sampler's log-probs of the generated tokens.
+ */
+export function perceptionInput(
+  prompts: StepPrompts,
+  rows: readonly SeqRow[],
+  split: readonly { desc: readonly number[]; closed: boolean }[],
+  groupSize: number,
+  logp?: readonly (readonly number[])[],
+): PerceptionInput {
+  return {
+    descRows: rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] })),
+    images: prompts.images,
+    promptImages: prompts.promptImages,
+    promptOf: rows.map((_, i) => Math.floor(i / groupSize)),
+    problems: prompts.problems,
+    closed: split.map((s) => s.closed),
+    groups: prompts.rows.map(() => groupSize),
+    realLogp: logp?.map((l, i) => l.slice(0, split[i].desc.length)),
+  };
+}
+
 export interface PerceptionScores {
   /** The score each row's perception reward is normalised from (gated). */
   score: number[];
@@ -40,10 +63,7 @@ export interface PerceptionScores {
 
 /** Whether row i's description is well formed (and closed). */
 function wellFormedRows(inp: PerceptionInput): boolean[] {
-  return inp.descRows.map(
-    (r, i) =>
-      inp.closed[i] && descriptionWellFormed(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]].scenes.length),
-  );
+  return inp.descRows.map((r, i) => inp.closed[i] && descriptionWellFormed(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]].scenes.length));
 }
 
 /**
@@ -51,12 +71,7 @@ function wellFormedRows(inp: PerceptionInput): boolean[] {
  * (strictly below every well-formed row, by the well-formed rows' spread or 1)
  * or the fixed floor; with no well-formed row, every row gets the floor.
  */
-export function gateScores(
-  raw: readonly number[],
-  wellFormed: readonly boolean[],
-  groups: readonly number[],
-  cfg: Pick<RLConfig, 'percGate' | 'percGateFloor'>,
-): number[] {
+export function gateScores(raw: readonly number[], wellFormed: readonly boolean[], groups: readonly number[], cfg: Pick<RLConfig, 'percGate' | 'percGateFloor'>): number[] {
   if (cfg.percGate === 'off') return [...raw];
   const out = [...raw];
   let o = 0;
@@ -80,13 +95,7 @@ export function gateScores(
  * `measureMI: false` skips the MI passes where MI would only be a metric (mi is NaN, dep empty);
  * perception-r1's F1 needs no forward pass.
  */
-export async function scorePerception(
-  scorer: TinyVLM,
-  cfg: RLConfig,
-  inp: PerceptionInput,
-  step: number,
-  measureMI = true,
-): Promise<PerceptionScores> {
+export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: PerceptionInput, step: number, measureMI = true): Promise<PerceptionScores> {
   if (!measureMI && cfg.algo === 'mirl') throw new Error("scorePerception: MIRL's perception reward is the MI score");
   let mi: number[],
     dep: Float32Array,
@@ -107,10 +116,7 @@ export async function scorePerception(
     dep = new Float32Array(0);
   }
   const wellFormed = wellFormedRows(inp);
-  const raw =
-    cfg.algo === 'perception-r1'
-      ? inp.descRows.map((r, i) => scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]).f1)
-      : mi;
+  const raw = cfg.algo === 'perception-r1' ? inp.descRows.map((r, i) => scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]).f1) : mi;
   // F1 already scores a malformed description by what it gets right: no gate.
   const score = cfg.algo === 'perception-r1' || !measureMI ? raw : gateScores(raw, wellFormed, inp.groups, cfg);
   return { score, mi, dep, depT, wellFormed, forwardTokens };

@@ -35,9 +35,7 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         tokAdv: at(u.tokAdv, u.T),
         tokLogp: at(u.tokLogp, u.T),
         tokEntropy: at(u.tokEntropy, u.T),
-        tokDep: Array.from({ length: gen }, (_v, k) =>
-          miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0,
-        ),
+        tokDep: Array.from({ length: gen }, (_v, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
       };
     });
     records.push({

@@ -45,8 +45,7 @@ describe('the reward check harness', () => {
 });
 
 describe('the well-formedness gate', () => {
-  const gate = (raw: number[], wf: boolean[], groups: number[], over: Partial<RLConfig> = {}) =>
-    gateScores(raw, wf, groups, { ...DEFAULT_RL, ...over });
+  const gate = (raw: number[], wf: boolean[], groups: number[], over: Partial<RLConfig> = {}) => gateScores(raw, wf, groups, { ...DEFAULT_RL, ...over });
   it('puts a malformed description strictly below every well-formed one of its group, whatever its MI', () => {
     const out = gate([1, 13, 2, 5, 0.5, 9], [true, false, true, false, true, true], [3, 3]);
     expect(out[1]).toBeLessThan(Math.min(out[0], out[2]));
@@ -75,8 +74,7 @@ describe('perception rewards on the shipped warm start (CPU backend)', () => {
     const now = await check({});
     const old = await check({ miAgg: 'mean', miClip: 0, percGate: 'off' });
     expect(now.overall_without_order).toBeGreaterThanOrEqual(0.9);
-    for (const c of ['drop_object', 'drop_shape', 'drop_size', 'duplicate_object', 'truncate'] as const)
-      expect(now.classes[c].wins, c).toBe(now.classes[c].pairs);
+    for (const c of ['drop_object', 'drop_shape', 'drop_size', 'duplicate_object', 'truncate'] as const) expect(now.classes[c].wins, c).toBe(now.classes[c].pairs);
     expect(old.overall_without_order).toBeLessThan(now.overall_without_order - 0.1);
   }, 120_000);
 

@@ -40,28 +40,12 @@ export type GroupReward = (problems: readonly Problem[], groups: readonly string
 /** The configured perception reward of `cfg` (MI variants for mirl, F1 for perception-r1), scored by `scorer`. */
 export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
   if (cfg.algo === 'grpo') throw new Error('grpo has no perception reward: check mirl or perception-r1');
-  if (cfg.algo === 'vision-sr1')
-    throw new Error(
-      "vision-sr1's perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only",
-    );
+  if (cfg.algo === 'vision-sr1') throw new Error("vision-sr1's perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only");
   return async (problems, groups) => {
     const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
     const descRows = groups.flatMap((g, i) => g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })));
     const promptOf = groups.flatMap((g, i) => g.map(() => i));
-    const s = await scorePerception(
-      scorer,
-      cfg,
-      {
-        descRows,
-        images,
-        promptImages,
-        promptOf,
-        problems,
-        closed: descRows.map(() => true),
-        groups: groups.map((g) => g.length),
-      },
-      0,
-    );
+    const s = await scorePerception(scorer, cfg, { descRows, images, promptImages, promptOf, problems, closed: descRows.map(() => true), groups: groups.map((g) => g.length) }, 0);
     const out: number[][] = [];
     let o = 0;
     for (const g of groups) {
@@ -102,15 +86,14 @@ export async function rewardCheck(
     );
     opts.onProgress?.(Math.min(count, b + batch));
   }
-  const sum = (cs: Corruption[]) =>
-    cs.reduce((a, c) => ({ wins: a.wins + classes[c].wins, pairs: a.pairs + classes[c].pairs }), { wins: 0, pairs: 0 });
+  const sum = (cs: Corruption[]) => cs.reduce((a, c) => ({ wins: a.wins + classes[c].wins, pairs: a.pairs + classes[c].pairs }), { wins: 0, pairs: 0 });
   const all = sum([...CORRUPTIONS]),
     noOrder = sum(CORRUPTIONS.filter((c) => c !== ORDER_CLASS));
   const rate = (t: ClassTally) => (t.pairs ? t.wins / t.pairs : 0);
-  const worst = CORRUPTIONS.filter((c) => c !== ORDER_CLASS && classes[c].pairs > 0).reduce(
-    (w, c) => (rate(classes[c]) < w.rate ? { cls: c, rate: rate(classes[c]) } : w),
-    { cls: 'drop_object' as Corruption, rate: Infinity },
-  );
+  const worst = CORRUPTIONS.filter((c) => c !== ORDER_CLASS && classes[c].pairs > 0).reduce((w, c) => (rate(classes[c]) < w.rate ? { cls: c, rate: rate(classes[c]) } : w), {
+    cls: 'drop_object' as Corruption,
+    rate: Infinity,
+  });
   return { config, seed, count, classes, overall: rate(all), overall_without_order: rate(noOrder), worst_class: worst };
 }
 
@@ -118,12 +101,8 @@ export async function rewardCheck(
 export function rewardCheckTable(r: RewardCheckReport): string {
   const pct = (t: ClassTally) => (t.pairs ? `${((100 * t.wins) / t.pairs).toFixed(1)}%` : 'n/a');
   const lines = ['| class | truth wins | pairs | rate |', '| --- | ---: | ---: | ---: |'];
-  for (const c of CORRUPTIONS)
-    lines.push(`| ${c}${c === ORDER_CLASS ? ' (order)' : ''} | ${r.classes[c].wins} | ${r.classes[c].pairs} | ${pct(r.classes[c])} |`);
-  lines.push(
-    `| overall | | | ${(100 * r.overall).toFixed(1)}% |`,
-    `| without order | | | ${(100 * r.overall_without_order).toFixed(1)}% |`,
-  );
+  for (const c of CORRUPTIONS) lines.push(`| ${c}${c === ORDER_CLASS ? ' (order)' : ''} | ${r.classes[c].wins} | ${r.classes[c].pairs} | ${pct(r.classes[c])} |`);
+  lines.push(`| overall | | | ${(100 * r.overall).toFixed(1)}% |`, `| without order | | | ${(100 * r.overall_without_order).toFixed(1)}% |`);
   return lines.join('\n');
 }
 
@@ -187,15 +166,7 @@ export async function sampleRankCheck(
     const sc = await scorePerception(
       model,
       config,
-      {
-        descRows,
-        images: prompts.images,
-        promptImages: prompts.promptImages,
-        promptOf,
-        problems,
-        closed: split.map((x) => x.closed),
-        groups: problems.map(() => N),
-      },
+      { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems, closed: split.map((x) => x.closed), groups: problems.map(() => N) },
       0,
     );
     const labels = split.map((x, i) => scoreDescription(tokenizer.decodeWords(x.desc), problems[promptOf[i]]));

@@ -35,25 +35,14 @@ describe('reward blindness on a hand-built batch', () => {
   // One prompt, four trajectories. Row 0: a WRONG description followed by the RIGHT
   // answer (a lucky guess). Rows 1-3: the right description, wrong answers.
   const p = generateProblem(9, 0, { families: ['count'] });
-  const wrongDesc = words(p.description).map((w) =>
-    w === 'red' ? 'blue' : w === 'blue' ? 'red' : w === 'green' ? 'yellow' : w === 'yellow' ? 'green' : w,
-  );
+  const wrongDesc = words(p.description).map((w) => (w === 'red' ? 'blue' : w === 'blue' ? 'red' : w === 'green' ? 'yellow' : w === 'yellow' ? 'green' : w));
   const ex = problemExample(p, SMALL);
   const rowOf = (desc: string[], ans: string) => {
-    const gen = [
-      ...tokenizer.encode(desc.join(' ')),
-      DESC_END,
-      ...tokenizer.encode(`<reason> ${p.reasoning} </reason> <ans> ${ans} </ans>`),
-    ];
+    const gen = [...tokenizer.encode(desc.join(' ')), DESC_END, ...tokenizer.encode(`<reason> ${p.reasoning} </reason> <ans> ${ans} </ans>`)];
     return { ids: [...ex.row.ids, ...gen], n: gen.length, nDesc: desc.length + 1 };
   };
   const wrongAnswer = String((Number(p.answer) + 1) % 5);
-  const built = [
-    rowOf(wrongDesc, p.answer),
-    rowOf(words(p.description), wrongAnswer),
-    rowOf(words(p.description), wrongAnswer),
-    rowOf(words(p.description), wrongAnswer),
-  ];
+  const built = [rowOf(wrongDesc, p.answer), rowOf(words(p.description), wrongAnswer), rowOf(words(p.description), wrongAnswer), rowOf(words(p.description), wrongAnswer)];
   const rows = built.map((b) => ({ ...ex.row, ids: b.ids }));
 
   async function descAdvantages(seg: (b: (typeof built)[number]) => number[], rPerc: number[], rAns: number[]): Promise<number[]> {
@@ -94,26 +83,11 @@ describe('the update moves the policy the way the advantages say', () => {
     const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
     const opt = new AdamW(be, model.params);
     // Pushed-up and pushed-down rows share no words (but </desc>), so generalisation between them cannot mask the sign.
-    const texts = [
-      'large red circle top left',
-      'small green square bottom right',
-      'small blue triangle bottom center',
-      'large red circle top left',
-    ];
+    const texts = ['large red circle top left', 'small green square bottom right', 'small blue triangle bottom center', 'large red circle top left'];
     const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
     const rows = gen.map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
-    const batch: TrainBatch = {
-      G: 1,
-      N: 4,
-      rows,
-      images: ex.images,
-      seg: gen.map((g) => g.map(() => SEG_ANS)),
-      rPerc: [0, 0, 0, 0],
-      rAns: [1, 0, 0, 1],
-      keep: [1, 1, 1, 1],
-    };
-    const rowLogp = (u: Awaited<ReturnType<typeof policyUpdate>>) =>
-      rows.map((r, i) => gen[i].reduce((a, _, j) => a + u.tokLogp[i * u.T + r.prefixLen - 1 + j], 0));
+    const batch: TrainBatch = { G: 1, N: 4, rows, images: ex.images, seg: gen.map((g) => g.map(() => SEG_ANS)), rPerc: [0, 0, 0, 0], rAns: [1, 0, 0, 1], keep: [1, 1, 1, 1] };
+    const rowLogp = (u: Awaited<ReturnType<typeof policyUpdate>>) => rows.map((r, i) => gen[i].reduce((a, _, j) => a + u.tokLogp[i * u.T + r.prefixLen - 1 + j], 0));
     const before = rowLogp(await policyUpdate(model, opt, null, batch, cfg(), 0.01));
     const after = rowLogp(await policyUpdate(model, opt, null, batch, cfg(), 0));
     expect(after[0]).toBeGreaterThan(before[0]);
@@ -130,8 +104,7 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       const t = new RLTrainer(new CpuBackend(), cfg({ algo, G: 4 }), ck());
       const { metrics, records } = await t.trainStep();
       expect(metrics.error).toBeUndefined();
-      for (const k of ['answer_acc', 'perception_acc', 'mean_mi', 'loss', 'grad_norm', 'entropy', 'reward_blind_frac'] as const)
-        expect(Number.isFinite(metrics[k]), k).toBe(true);
+      for (const k of ['answer_acc', 'perception_acc', 'mean_mi', 'loss', 'grad_norm', 'entropy', 'reward_blind_frac'] as const) expect(Number.isFinite(metrics[k]), k).toBe(true);
       expect(records).toHaveLength(1);
       expect(records[0].trajectories).toHaveLength(4);
       gen[algo] = metrics.complete_trajectories;
@@ -179,10 +152,7 @@ describe('RL trainer (CPU backend, tiny model)', () => {
     const be = new CpuBackend();
     const fresh = new TinyVLM(be, SMALL, new Params(SMALL, be, ck().tensors));
     const prompts = stepPrompts(fresh, c('warmstart'), 1);
-    const rows = repeatRows(prompts.rows.slice(0, 1), 4).map((r, i) => ({
-      ...r,
-      ids: [...r.ids, ...tokenizer.encode(warm[1][i].desc.join(' '))],
-    }));
+    const rows = repeatRows(prompts.rows.slice(0, 1), 4).map((r, i) => ({ ...r, ids: [...r.ids, ...tokenizer.encode(warm[1][i].desc.join(' '))] }));
     const s = scoreDescriptions(fresh, rows, prompts.images, prompts.promptImages, [0, 0, 0, 0], c('warmstart'), 1);
     const mi = await be.read(s.mi);
     warm[1].forEach((x, i) => expect(x.mi).toBeCloseTo(mi[i], 4));

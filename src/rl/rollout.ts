@@ -29,16 +29,10 @@ export interface StepPrompts {
   promptImages: number[][];
 }
 
-export function stepPrompts(
-  model: TinyVLM,
-  cfg: Pick<RLConfig, 'seed' | 'promptPool' | 'batchPrompts' | 'families' | 'knobs'>,
-  step: number,
-): StepPrompts {
+export function stepPrompts(model: TinyVLM, cfg: Pick<RLConfig, 'seed' | 'promptPool' | 'batchPrompts' | 'families' | 'knobs'>, step: number): StepPrompts {
   const seed = rlTaskSeed(cfg.seed);
   const index = (i: number) => (cfg.promptPool > 0 ? (step * cfg.batchPrompts + i) % cfg.promptPool : step * cfg.batchPrompts + i);
-  const problems = Array.from({ length: cfg.batchPrompts }, (_, i) =>
-    generateProblem(seed, index(i), { families: cfg.families, knobs: cfg.knobs }),
-  );
+  const problems = Array.from({ length: cfg.batchPrompts }, (_, i) => generateProblem(seed, index(i), { families: cfg.families, knobs: cfg.knobs }));
   return promptsOf(problems, model.config);
 }
 
@@ -62,6 +56,17 @@ export interface SampleResult extends Generated {
 /** What sampling reads of the config. */
 type SamplingOptions = Pick<RLConfig, 'temperature' | 'topP' | 'seed'>;
 
+/** The generation options of a rollout's sampling: the config's temperature and top-p, the sampling stream of its seed. */
+const sampling = (cfg: SamplingOptions, stop: number, maxNew: number, step: number) => ({
+  maxNew,
+  stopToken: stop,
+  temperature: cfg.temperature,
+  topP: cfg.topP,
+  seed: cfg.seed,
+  stream: Streams.sample,
+  step,
+});
+
 /** Samples continuations; RNG rows are the trajectory indices, the RNG step the training step. */
 export async function sampleRows(
   model: TinyVLM,
@@ -75,17 +80,7 @@ export async function sampleRows(
   logprobs = false,
   keepCache = false,
 ): Promise<SampleResult> {
-  const g = await generate(model, rows, images, rowIds, {
-    maxNew,
-    stopToken: stop,
-    temperature: cfg.temperature,
-    topP: cfg.topP,
-    seed: cfg.seed,
-    stream: Streams.sample,
-    step,
-    logprobs,
-    keepCache,
-  });
+  const g = await generate(model, rows, images, rowIds, { ...sampling(cfg, stop, maxNew, step), logprobs, keepCache });
   const T = maxLen(rows);
   return { ...g, forwardTokens: g.prefillRows * T + rows.length * g.steps };
 }
@@ -109,15 +104,7 @@ export async function forkRows(
 ): Promise<SampleResult> {
   const start = pick.map((i) => prompts[i].ids.length + desc[i].length - 1);
   const feed = pick.map((i) => [desc[i].length ? desc[i][desc[i].length - 1] : prompts[i].ids[prompts[i].ids.length - 1], DESC_END]);
-  const g = await continueCached(model, from, pick, start, feed, rowIds, {
-    maxNew,
-    stopToken: stop,
-    temperature: cfg.temperature,
-    topP: cfg.topP,
-    seed: cfg.seed,
-    stream: Streams.sample,
-    step,
-  });
+  const g = await continueCached(model, from, pick, start, feed, rowIds, sampling(cfg, stop, maxNew, step));
   return { ...g, forwardTokens: pick.length * (feed[0]?.length ?? 0) + pick.length * g.steps };
 }
 
@@ -145,12 +132,6 @@ export function scoreDescriptions(
 ): MIScores {
   const c = model.config;
   const imgs = [...images];
-  const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, {
-    K: cfg.contrastiveK,
-    size: c.imageSize,
-    patch: c.patchSize,
-    seed: cfg.seed,
-    step,
-  });
+  const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, { K: cfg.contrastiveK, size: c.imageSize, patch: c.patchSize, seed: cfg.seed, step });
   return scoreMI(model, descRows, imgs, alt.passes, { sum: cfg.miAgg === 'sum', clip: cfg.miClip }, realLogp);
 }

@@ -13,7 +13,7 @@ import { grpoRollout } from './algorithms/grpo';
 import type { AlgoRollout } from './algorithms/types';
 import { perceptionR1Rollout } from './algorithms/perceptionR1';
 import { visionSr1Rollout } from './algorithms/visionSr1';
-import { measuresKL, validateRL, type RLConfig } from './config';
+import { configProblems, measuresKL, type RLConfig } from './config';
 import { stepMetrics } from './metrics';
 import { promptRecords } from './records';
 import { stepPrompts } from './rollout';
@@ -46,28 +46,13 @@ export class RLTrainer {
     ck: Checkpoint,
     warmStart: Checkpoint = ck,
   ) {
-    const errors = validateRL(cfg);
-    if (Object.keys(errors).length)
-      throw new Error(
-        `invalid RL config: ${Object.entries(errors)
-          .map(([k, v]) => `${k} must be ${v}`)
-          .join('; ')}`,
-      );
+    const problems = configProblems(cfg);
+    if (problems) throw new Error(`invalid RL config: ${problems}`);
     this.model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
     // The frozen warm start: the KL reference (in the loss, or only measured) and, when chosen, the MI scorer.
-    this.ref =
-      cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart'
-        ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors))
-        : null;
+    this.ref = cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart' ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors)) : null;
     this.scorer = cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
-    this.opt = new AdamW(be, this.model.params, {
-      lr: cfg.lr,
-      beta1: 0.9,
-      beta2: cfg.adamBeta2,
-      eps: 1e-8,
-      weightDecay: 0,
-      maxGradNorm: 1,
-    });
+    this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: cfg.adamBeta2, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
   }
 
   private rollout(step: number): Promise<AlgoRollout> {
@@ -91,10 +76,7 @@ export class RLTrainer {
       step = this.step;
     const t0 = performance.now();
     // the warm start's held-out figures: the first point of every held-out curve
-    const heldoutStart =
-      step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0
-        ? (await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount)).overall
-        : null;
+    const heldoutStart = step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? (await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount)).overall : null;
     const tRollout = performance.now();
 
     const r = await this.rollout(step);

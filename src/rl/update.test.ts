@@ -20,12 +20,7 @@ const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'update-test', encDim: 16,
 /** Two prompts x four rows; the first group's answer rewards all equal (flat) unless `varied`. */
 function batch(varied: boolean): TrainBatch {
   const ex = problemExample(generateProblem(3, 0, { families: ['count'] }), SMALL);
-  const texts = [
-    'large red circle top left',
-    'small green square bottom right',
-    'small blue triangle bottom center',
-    'large yellow circle top right',
-  ];
+  const texts = ['large red circle top left', 'small green square bottom right', 'small blue triangle bottom center', 'large yellow circle top right'];
   const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
   const rows = [...gen, ...gen].map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
   return {
@@ -77,8 +72,7 @@ describe('the update levers', () => {
       let gain = 0;
       b.rows.forEach((r, i) => {
         if (b.rAns[i] !== 1) return;
-        for (let j = 0; j < b.seg[i].length; j++)
-          gain += u1.tokLogp[i * u1.T + r.prefixLen - 1 + j] - u0.tokLogp[i * u0.T + r.prefixLen - 1 + j];
+        for (let j = 0; j < b.seg[i].length; j++) gain += u1.tokLogp[i * u1.T + r.prefixLen - 1 + j] - u0.tokLogp[i * u0.T + r.prefixLen - 1 + j];
       });
       return gain;
     };

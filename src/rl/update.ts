@@ -47,10 +47,7 @@ export interface UpdateResult {
   forwardTokens: number;
 }
 
-type UpdateCfg = Pick<
-  RLConfig,
-  'advNormalize' | 'wPerc' | 'wAns' | 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'dropFlatGroups' | 'ppoEpochs' | 'miniBatches'
-> & {
+type UpdateCfg = Pick<RLConfig, 'advNormalize' | 'wPerc' | 'wAns' | 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'dropFlatGroups' | 'ppoEpochs' | 'miniBatches'> & {
   /** Run the reference pass for the KL metric even at beta = 0 (where it does not enter the loss). */
   measureKL?: boolean;
 };
@@ -73,15 +70,7 @@ function dropFlat(b: TrainBatch): number[][] {
 function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
   const r0 = g0 * b.N,
     r1 = g1 * b.N;
-  return {
-    ...b,
-    G: g1 - g0,
-    rows: b.rows.slice(r0, r1),
-    seg: b.seg.slice(r0, r1),
-    rPerc: b.rPerc.slice(r0, r1),
-    rAns: b.rAns.slice(r0, r1),
-    keep: b.keep.slice(r0, r1),
-  };
+  return { ...b, G: g1 - g0, rows: b.rows.slice(r0, r1), seg: b.seg.slice(r0, r1), rPerc: b.rPerc.slice(r0, r1), rAns: b.rAns.slice(r0, r1), keep: b.keep.slice(r0, r1) };
 }
 
 interface Prepared {
@@ -144,15 +133,7 @@ interface OneUpdate extends Omit<UpdateResult, 'updates' | 'rowAdv' | 'tokAdv' |
 }
 
 /** One optimiser step on a batch; `lpOldHost` null: the sampling policy is the current one (ratio 1). */
-async function updateOnce(
-  model: TinyVLM,
-  opt: AdamW,
-  ref: TinyVLM | null,
-  b: TrainBatch,
-  cfg: UpdateCfg,
-  lr: number,
-  lpOldHost: Float32Array | null,
-): Promise<OneUpdate> {
+async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: TrainBatch, cfg: UpdateCfg, lr: number, lpOldHost: Float32Array | null): Promise<OneUpdate> {
   const be = model.be,
     c = model.config,
     V = c.vocabSize;
@@ -170,12 +151,7 @@ async function updateOnce(
     keep = up(Uint32Array.from(b.keep));
   const advTok = zeros(n),
     rowAdv = zeros(2 * B);
-  be.advantages(advTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, {
-    normalize: cfg.advNormalize,
-    eps: 1e-6,
-    wPerc: cfg.wPerc,
-    wAns: cfg.wAns,
-  });
+  be.advantages(advTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: cfg.wPerc, wAns: cfg.wAns });
 
   const { enc, dec } = s.keep(uploadBatch(be, b.rows, b.images, T, c));
   const lpNew = zeros(n),
@@ -228,20 +204,7 @@ async function updateOnce(
   if (applied && active > 0) opt.update(model.grads!, lr);
 
   s.free();
-  return {
-    loss: lossSum,
-    kl: klSum,
-    entropy: entSum,
-    gradNorm,
-    applied,
-    rowAdv: rowAdvH,
-    T,
-    tokAdv: advH,
-    tokLogp: lpH,
-    tokEntropy: entH,
-    forwardTokens,
-    active,
-  };
+  return { loss: lossSum, kl: klSum, entropy: entSum, gradNorm, applied, rowAdv: rowAdvH, T, tokAdv: advH, tokLogp: lpH, tokEntropy: entH, forwardTokens, active };
 }
 
 /** Copies per-row [rows * t] arrays of a minibatch into the full batch's [B * T] at row offset r0. */
@@ -249,14 +212,7 @@ function place(dst: Float32Array, T: number, src: Float32Array, t: number, r0: n
   for (let i = 0; i < rows; i++) dst.set(src.subarray(i * t, i * t + Math.min(t, T)), (r0 + i) * T);
 }
 
-export async function policyUpdate(
-  model: TinyVLM,
-  opt: AdamW,
-  ref: TinyVLM | null,
-  batch: TrainBatch,
-  cfg: UpdateCfg,
-  lr: number,
-): Promise<UpdateResult> {
+export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, batch: TrainBatch, cfg: UpdateCfg, lr: number): Promise<UpdateResult> {
   const b = cfg.dropFlatGroups ? { ...batch, seg: dropFlat(batch) } : batch;
   const M = Math.max(1, Math.min(cfg.miniBatches, b.G)),
     E = Math.max(1, cfg.ppoEpochs);

@@ -4,19 +4,7 @@
 
 import type { CounterRng } from '../lib/rng';
 import { IMAGE_LABELS, objectPhrase, plural, positionPhrase } from './language';
-import {
-  canonicalObjects,
-  cellOf,
-  COLORS,
-  generateScene,
-  SHAPES,
-  type Color,
-  type Scene,
-  type SceneKnobs,
-  type SceneObject,
-  type Shape,
-  type Size,
-} from './scene';
+import { canonicalObjects, cellOf, COLORS, generateScene, SHAPES, type Color, type Scene, type SceneKnobs, type SceneObject, type Shape, type Size } from './scene';
 
 export const FAMILIES = ['count', 'attribute', 'spatial', 'comparison', 'arithmetic', 'existence', 'multi_image'] as const;
 export type FamilyName = (typeof FAMILIES)[number];
@@ -37,9 +25,7 @@ interface Filter {
 }
 
 const matches = (o: SceneObject, f: Filter) =>
-  (f.color === undefined || o.color === f.color) &&
-  (f.shape === undefined || o.shape === f.shape) &&
-  (f.size === undefined || o.size === f.size);
+  (f.color === undefined || o.color === f.color) && (f.shape === undefined || o.shape === f.shape) && (f.size === undefined || o.size === f.size);
 
 /** "red objects", "circles", "red circles" */
 function subjectText(f: Filter): string {
@@ -71,12 +57,7 @@ const count: Family = {
     const f = randomSubject(rng);
     const hits = canonicalObjects(scene).filter((o) => matches(o, f));
     const where = hits.length ? hits.map(positionPhrase).join(' , ') : 'none';
-    return {
-      scenes: [scene],
-      question: `how many ${subjectText(f)} are there ?`,
-      reasoning: `${where} total ${hits.length}`,
-      answer: String(hits.length),
-    };
+    return { scenes: [scene], question: `how many ${subjectText(f)} are there ?`, reasoning: `${where} total ${hits.length}`, answer: String(hits.length) };
   },
 };
 
@@ -93,12 +74,7 @@ const attribute: Family = {
         return { scenes: [scene], question: `what color is the ${o.size} ${o.shape} ?`, reasoning: objectPhrase(o), answer: o.color };
       }
       if (!askColor && unique(objs, { size: o.size, color: o.color })) {
-        return {
-          scenes: [scene],
-          question: `what shape is the ${o.size} ${o.color} object ?`,
-          reasoning: objectPhrase(o),
-          answer: o.shape,
-        };
+        return { scenes: [scene], question: `what shape is the ${o.size} ${o.color} object ?`, reasoning: objectPhrase(o), answer: o.shape };
       }
     }
     return null;
@@ -212,12 +188,4 @@ const multiImage: Family = {
   },
 };
 
-export const FAMILY: Record<FamilyName, Family> = {
-  count,
-  attribute,
-  spatial,
-  comparison,
-  arithmetic,
-  existence,
-  multi_image: multiImage,
-};
+export const FAMILY: Record<FamilyName, Family> = { count, attribute, spatial, comparison, arithmetic, existence, multi_image: multiImage };

@@ -49,16 +49,7 @@ export function generateProblem(seed: number, index: number, opts: ProblemOption
   }
   if (!fallback) throw new Error(`could not generate a ${family.name} problem with these knobs (seed ${seed}, index ${index})`);
   const d = fallback;
-  return {
-    seed,
-    index,
-    family: family.name,
-    scenes: d.scenes,
-    question: d.question,
-    description: describe(d.scenes),
-    reasoning: d.reasoning,
-    answer: d.answer,
-  };
+  return { seed, index, family: family.name, scenes: d.scenes, question: d.question, description: describe(d.scenes), reasoning: d.reasoning, answer: d.answer };
 }
 
 /** The supervised target after the prompt's <desc>. */

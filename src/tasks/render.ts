@@ -10,12 +10,7 @@ import { RADIUS, type Color, type Scene, type SceneObject } from './scene';
 // sits in one image token (a small model learns to read the scene far sooner).
 export const IMAGE_SIZE = 36;
 
-export const RGB: Record<Color, readonly [number, number, number]> = {
-  red: [0.89, 0.16, 0.16],
-  green: [0.15, 0.7, 0.22],
-  blue: [0.16, 0.32, 0.9],
-  yellow: [0.96, 0.84, 0.12],
-};
+export const RGB: Record<Color, readonly [number, number, number]> = { red: [0.89, 0.16, 0.16], green: [0.15, 0.7, 0.22], blue: [0.16, 0.32, 0.9], yellow: [0.96, 0.84, 0.12] };
 const BACKGROUND = [0.93, 0.93, 0.93] as const;
 const SS = 4;
 

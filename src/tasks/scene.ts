@@ -68,8 +68,7 @@ export function validateKnobs(k: SceneKnobs): string | null {
   if (!Number.isInteger(k.minObjects) || k.minObjects < 1 || k.minObjects > 9) return `${L.minObjects} must be an integer in [1, 9]`;
   if (!Number.isInteger(k.maxObjects) || k.maxObjects < 1 || k.maxObjects > 9) return `${L.maxObjects} must be an integer in [1, 9]`;
   if (k.minObjects > k.maxObjects) return `${L.minObjects} (${k.minObjects}) must be at most ${L.maxObjects} (${k.maxObjects})`;
-  for (const key of ['distractors', 'jitter', 'occlusion'] as const)
-    if (!(k[key] >= 0 && k[key] <= 1)) return `${L[key]} must be in [0, 1]`;
+  for (const key of ['distractors', 'jitter', 'occlusion'] as const) if (!(k[key] >= 0 && k[key] <= 1)) return `${L[key]} must be in [0, 1]`;
   if (!(k.noise >= 0 && k.noise <= 0.3)) return `${L.noise} must be in [0, 0.3]`;
   return null;
 }

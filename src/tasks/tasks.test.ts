@@ -8,8 +8,7 @@ import { tokenizer, words } from './tokenizer';
 import { labelCompletion, parseCompletion, scoreDescription } from './verifier';
 import { VOCAB } from './vocab';
 
-const problems = (seed: number, n: number, family?: FamilyName) =>
-  Array.from({ length: n }, (_, i) => generateProblem(seed, i, family ? { families: [family] } : {}));
+const problems = (seed: number, n: number, family?: FamilyName) => Array.from({ length: n }, (_, i) => generateProblem(seed, i, family ? { families: [family] } : {}));
 
 describe('problems are a function of the seed', () => {
   it('same seed, same problems and pixels; another seed, other problems', () => {
@@ -150,13 +149,7 @@ describe('verifier', () => {
     b[1] = swap(b[1], ['red', 'green', 'blue', 'yellow']);
     const s = scoreDescription(words([a, b].map((o) => o.join(' ')).join(' , ')), p).attributes;
     expect(s).toEqual({ objects: objs.length, located: 2, size: 1, color: 1, shape: 1 });
-    expect(scoreDescription(words(p.description), p).attributes).toEqual({
-      objects: objs.length,
-      located: objs.length,
-      size: objs.length,
-      color: objs.length,
-      shape: objs.length,
-    });
+    expect(scoreDescription(words(p.description), p).attributes).toEqual({ objects: objs.length, located: objs.length, size: objs.length, color: objs.length, shape: objs.length });
     const multi = problems(3, 1, 'multi_image')[0];
     const full = scoreDescription(words(multi.description), multi).attributes;
     const total = multi.scenes.reduce((n, sc) => n + sc.objects.length, 0);
@@ -176,9 +169,7 @@ describe('verifier', () => {
     const specials = ['</desc>', '<reason>', '</reason>', '<ans>', '</ans>', '<desc>', ',', ';', ':'];
     for (let t = 0; t < 5000; t++) {
       const len = rng.int(40);
-      const seq = Array.from({ length: len }, () =>
-        rng.next() < 0.3 ? rng.pick(specials) : rng.next() < 0.05 ? 'notaword' : rng.pick(VOCAB),
-      );
+      const seq = Array.from({ length: len }, () => (rng.next() < 0.3 ? rng.pick(specials) : rng.next() < 0.05 ? 'notaword' : rng.pick(VOCAB)));
       const q = problems(3, 7)[t % 7];
       expect(() => labelCompletion(seq, q)).not.toThrow();
       const lab = labelCompletion(seq, q);

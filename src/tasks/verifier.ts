@@ -88,9 +88,7 @@ function splitOn(ws: readonly string[], sep: string): string[][] {
 /** Object keys of a description; malformed phrases become null (they count as wrong predictions). */
 function objectKeys(ws: readonly string[], images: number): (string | null)[] {
   const one = (part: readonly string[], prefix: string) =>
-    part.length === 0
-      ? []
-      : splitOn(part, ',').map((c) => (c.length === 5 && c.every((w, i) => VALID[i].has(w)) ? prefix + c.join(' ') : null));
+    part.length === 0 ? [] : splitOn(part, ',').map((c) => (c.length === 5 && c.every((w, i) => VALID[i].has(w)) ? prefix + c.join(' ') : null));
   if (images === 1) return one(ws, '');
   const keys: (string | null)[] = [];
   for (const part of splitOn(ws, ';')) {
@@ -143,16 +141,7 @@ export function scoreDescription(words: readonly string[] | null, p: Pick<Proble
   const precision = predicted === 0 ? (actual === 0 ? 1 : 0) : tp / predicted;
   const recall = actual === 0 ? 1 : tp / actual;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return {
-    exact: words !== null && tp === actual && predicted === actual,
-    precision,
-    recall,
-    f1,
-    truePositives: tp,
-    predicted,
-    actual,
-    attributes,
-  };
+  return { exact: words !== null && tp === actual && predicted === actual, precision, recall, f1, truePositives: tp, predicted, actual, attributes };
 }
 
 export interface TrajectoryLabel {
@@ -173,13 +162,7 @@ export function labelCompletion(words: readonly string[], p: Pick<Problem, 'scen
   const parsed = parseCompletion(words);
   const description = scoreDescription(parsed.description, p);
   const answerRight = checkAnswer(parsed, p);
-  return {
-    formatOk: parsed.formatOk,
-    perceptionRight: description.exact,
-    answerRight,
-    luckyGuess: answerRight && !description.exact,
-    description,
-  };
+  return { formatOk: parsed.formatOk, perceptionRight: description.exact, answerRight, luckyGuess: answerRight && !description.exact, description };
 }
 
 /**

@@ -39,9 +39,7 @@ function Notices() {
 
 export function App() {
   // A Real VLM link (#hub=...) opens that view.
-  const [view, setView] = useState<'playground' | 'blindness' | 'real-vlm'>(() =>
-    /[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground',
-  );
+  const [view, setView] = useState<'playground' | 'blindness' | 'real-vlm'>(() => (/[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground'));
   const applyUrl = useRunStore((s) => s.applyUrl);
   const start = useRunStore((s) => s.start);
   useEffect(() => {
@@ -52,8 +50,8 @@ export function App() {
       <header>
         <h1>MIRL Playground</h1>
         <p className="lede">
-          A small vision-language model trained with reinforcement learning in this tab, on WebGPU: mutual-information-guided forking,
-          decoupled perception and answer rewards, and reward blindness, live.
+          A small vision-language model trained with reinforcement learning in this tab, on WebGPU: mutual-information-guided forking, decoupled perception and answer rewards, and
+          reward blindness, live.
         </p>
       </header>
       <nav className="tabs" role="tablist">

@@ -6,26 +6,13 @@ import { descAdvantage, ForkTree } from './Rollouts';
 import { useRunStore, type Run } from './stores/runStore';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
-const avg = (ms: readonly StepMetrics[], f: (m: StepMetrics) => number) =>
-  ms.length ? ms.reduce((a, m) => a + f(m), 0) / ms.length : null;
+const avg = (ms: readonly StepMetrics[], f: (m: StepMetrics) => number) => (ms.length ? ms.reduce((a, m) => a + f(m), 0) / ms.length : null);
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** A lecture-sized run: every algorithm on the same seed, so all see the same prompts at the same step. */
 const LECTURE_SEED = 7;
 function lectureConfig(algo: Algorithm): RLConfig {
-  return {
-    ...DEFAULT_RL,
-    algo,
-    batchPrompts: 2,
-    N: 6,
-    k: 3,
-    G: 6,
-    steps: 8,
-    seed: LECTURE_SEED,
-    heldoutEvery: 0,
-    recordPrompts: 2,
-    metricEvery: 1,
-  };
+  return { ...DEFAULT_RL, algo, batchPrompts: 2, N: 6, k: 3, G: 6, steps: 8, seed: LECTURE_SEED, heldoutEvery: 0, recordPrompts: 2, metricEvery: 1 };
 }
 
 /** Right answers after wrong descriptions, over the trajectories that reached an answer. */
@@ -41,12 +28,7 @@ function pushRates(r: Run): { wrongUp: number | null; rightDown: number | null; 
   const wrong = ts.filter((t) => !t.perceptionRight),
     right = ts.filter((t) => t.perceptionRight);
   const blind = (t: TrajectoryRecord) => isBlindPush(descAdvantage(t) ?? 0, t.perceptionRight);
-  return {
-    wrongUp: ratio(wrong.filter(blind).length, wrong.length),
-    rightDown: ratio(right.filter(blind).length, right.length),
-    wrong: wrong.length,
-    right: right.length,
-  };
+  return { wrongUp: ratio(wrong.filter(blind).length, wrong.length), rightDown: ratio(right.filter(blind).length, right.length), wrong: wrong.length, right: right.length };
 }
 
 /**
@@ -114,10 +96,10 @@ export function BlindnessDemo() {
     <section className="panel" data-testid="blindness-demo">
       <h2>Reward blindness</h2>
       <p>
-        An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong description makes that
-        description likelier too. MIRL rewards each description by its mutual information with the image instead, and Perception-R1 by its
-        agreement with the scene's labels (the reference MI approximates without labels). Each button runs {lectureConfig('grpo').steps}{' '}
-        short steps with seed {LECTURE_SEED}, so the runs see the same prompts; the numbers below are counted from the runs on screen.
+        An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong description makes that description likelier too. MIRL rewards each
+        description by its mutual information with the image instead, and Perception-R1 by its agreement with the scene's labels (the reference MI approximates without labels).
+        Each button runs {lectureConfig('grpo').steps} short steps with seed {LECTURE_SEED}, so the runs see the same prompts; the numbers below are counted from the runs on
+        screen.
       </p>
       <div className="buttons">
         {button('grpo', 'GRPO')}
@@ -225,9 +207,7 @@ function Verdict({ grpo, mirl, runs }: { grpo?: Run; mirl?: Run; runs: Run[] }) 
     if (a === null || b === null) lines.push(`${r.label}: too few steps to tell a trend.`);
     else {
       const d = b - a;
-      lines.push(
-        `${r.label}: exact descriptions in its rollouts ${Math.abs(d) < 0.02 ? 'held steady' : d > 0 ? 'improved' : 'got worse'} (${pct(a)} → ${pct(b)}).`,
-      );
+      lines.push(`${r.label}: exact descriptions in its rollouts ${Math.abs(d) < 0.02 ? 'held steady' : d > 0 ? 'improved' : 'got worse'} (${pct(a)} → ${pct(b)}).`);
     }
   }
   return (

@@ -10,8 +10,7 @@ import { useRunStore, type Run } from './stores/runStore';
 import { COLORS } from './colors';
 
 /** "every N steps for <run>; ..." for the runs that take a metric only on metric steps. */
-const onMetricSteps = (runs: Run[]) =>
-  runs.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ');
+const onMetricSteps = (runs: Run[]) => runs.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ');
 
 /** MI is scored every step where it is the reward (MIRL), every `metricEvery` steps where it is only measured. */
 const MI_NOTE = (runs: Run[]): string | null => {
@@ -32,20 +31,9 @@ const pct = (v: (m: StepMetrics) => number | null | undefined) => (m: StepMetric
 
 const CHARTS: ChartDef[] = [
   { title: 'answer accuracy (rollouts)', unit: '%', value: pct((m) => m.answer_acc), floor: true },
-  {
-    title: 'answer accuracy (held-out)',
-    unit: '%',
-    value: pct((m) => m.heldout_answer_acc),
-    start: (m) => m.heldout_start && 100 * m.heldout_start.answer_acc,
-    floor: true,
-  },
+  { title: 'answer accuracy (held-out)', unit: '%', value: pct((m) => m.heldout_answer_acc), start: (m) => m.heldout_start && 100 * m.heldout_start.answer_acc, floor: true },
   { title: 'perception accuracy (rollouts)', unit: '%', value: pct((m) => m.perception_acc) },
-  {
-    title: 'perception accuracy (held-out)',
-    unit: '%',
-    value: pct((m) => m.heldout_perception_acc),
-    start: (m) => m.heldout_start && 100 * m.heldout_start.perception_acc,
-  },
+  { title: 'perception accuracy (held-out)', unit: '%', value: pct((m) => m.heldout_perception_acc), start: (m) => m.heldout_start && 100 * m.heldout_start.perception_acc },
   { title: 'description F1 (rollouts)', unit: 'F1', value: (m) => m.desc_f1 },
   { title: 'mean MI score', unit: 'nats (per token, or per description when summed)', value: (m) => m.mean_mi, note: MI_NOTE, log: true },
   { title: 'MI AUC within prompt groups (0.5 = no signal)', unit: 'AUC', value: (m) => m.mi_group_auc, note: MI_NOTE },
@@ -93,14 +81,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
         <span className="chart-tools">
           {def.log && (
             <label title={positive ? 'logarithmic y axis' : 'a log axis needs every value above 0'}>
-              <input
-                type="checkbox"
-                data-testid="log-scale"
-                checked={useLog}
-                disabled={!positive}
-                onChange={(e) => setLog(e.target.checked)}
-              />{' '}
-              log
+              <input type="checkbox" data-testid="log-scale" checked={useLog} disabled={!positive} onChange={(e) => setLog(e.target.checked)} /> log
             </label>
           )}
           <button
@@ -158,14 +139,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
               ) : null
             }
           />
-          {def.floor && (
-            <ReferenceLine
-              y={100 * floor}
-              stroke="#888"
-              strokeDasharray="4 4"
-              label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }}
-            />
-          )}
+          {def.floor && <ReferenceLine y={100 * floor} stroke="#888" strokeDasharray="4 4" label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }} />}
           {runs.map((r, i) =>
             smoothing > 0 && !hidden.has(r.id) ? (
               <Line
@@ -237,15 +211,7 @@ export function Charts() {
         </label>
         <label className="xsel" title="exponential moving average, as in TensorBoard (the raw line stays faint behind)">
           <span>smoothing </span>
-          <input
-            type="range"
-            min={0}
-            max={0.99}
-            step={0.01}
-            value={smoothing}
-            data-testid="smoothing"
-            onChange={(e) => setSmoothing(Number(e.target.value))}
-          />
+          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} data-testid="smoothing" onChange={(e) => setSmoothing(Number(e.target.value))} />
           <span data-testid="smoothing-value">{smoothing.toFixed(2)}</span>
         </label>
       </h2>

@@ -28,10 +28,7 @@ export function GpuReport() {
         <h2>WebGPU is not available</h2>
         <p data-testid="no-webgpu-reason">{probe.reason}</p>
         <p>{probe.advice}</p>
-        <p>
-          The CPU reference backend runs everything here instead{backend === 'cpu' ? ' (selected)' : ''}, slowly: small settings keep a step
-          to seconds.
-        </p>
+        <p>The CPU reference backend runs everything here instead{backend === 'cpu' ? ' (selected)' : ''}, slowly: small settings keep a step to seconds.</p>
         <button data-testid="use-cpu" onClick={smallSettings}>
           Use small settings on the CPU backend
         </button>

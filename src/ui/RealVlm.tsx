@@ -106,14 +106,7 @@ function ImagePanel() {
   const scene = () => {
     const p = generateProblem(runConfig.seed, index, { families: runConfig.families, knobs: runConfig.knobs });
     const size = 128;
-    setImage(
-      imageFromPixels(
-        size,
-        size,
-        toRgba(renderScene(p.scenes[0], size), size),
-        `task scene (seed ${runConfig.seed}, #${index + 1}, ${p.family})`,
-      ),
-    );
+    setImage(imageFromPixels(size, size, toRgba(renderScene(p.scenes[0], size), size), `task scene (seed ${runConfig.seed}, #${index + 1}, ${p.family})`));
     useHubStore.getState().set({ question: p.question });
   };
   return (
@@ -121,12 +114,7 @@ function ImagePanel() {
       <h2>Image</h2>
       <div className="drop" data-testid="hub-drop" tabIndex={0} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} onPaste={onPaste}>
         Drop an image here, paste one (click here, then Ctrl+V), or
-        <input
-          type="file"
-          accept="image/*"
-          data-testid="hub-file"
-          onChange={(e) => void take(e.target.files?.[0], e.target.files?.[0]?.name ?? 'file')}
-        />
+        <input type="file" accept="image/*" data-testid="hub-file" onChange={(e) => void take(e.target.files?.[0], e.target.files?.[0]?.name ?? 'file')} />
       </div>
       <div className="buttons">
         <button data-testid="hub-scene" onClick={scene}>
@@ -134,12 +122,7 @@ function ImagePanel() {
         </button>
         <label className="field inline">
           problem #
-          <input
-            type="number"
-            min={1}
-            value={index + 1}
-            onChange={(e) => setIndex(Math.max(0, Math.floor(Number(e.target.value) || 1) - 1))}
-          />
+          <input type="number" min={1} value={index + 1} onChange={(e) => setIndex(Math.max(0, Math.floor(Number(e.target.value) || 1) - 1))} />
         </label>
       </div>
       <Why place="image" />
@@ -155,27 +138,13 @@ function ImagePanel() {
   );
 }
 
-function Num({
-  k,
-  label,
-  step = 1,
-}: {
-  k: 'N' | 'k' | 'seed' | 'temperature' | 'maxTokens' | 'answerTokens';
-  label: string;
-  step?: number;
-}) {
+function Num({ k, label, step = 1 }: { k: 'N' | 'k' | 'seed' | 'temperature' | 'maxTokens' | 'answerTokens'; label: string; step?: number }) {
   const v = useHubStore((s) => s.settings[k]);
   const set = useHubStore((s) => s.set);
   return (
     <label className="field">
       {label}
-      <input
-        type="number"
-        step={step}
-        data-testid={`hub-${k}`}
-        value={v}
-        onChange={(e) => set({ [k]: Number(e.target.value) } as Partial<HubSettings>)}
-      />
+      <input type="number" step={step} data-testid={`hub-${k}`} value={v} onChange={(e) => set({ [k]: Number(e.target.value) } as Partial<HubSettings>)} />
     </label>
   );
 }
@@ -202,11 +171,7 @@ function SettingsPanel() {
         <Num k="answerTokens" label="answer tokens" />
         <label className="field">
           image removed by
-          <select
-            data-testid="hub-removal"
-            value={settings.removal}
-            onChange={(e) => set({ removal: e.target.value as HubSettings['removal'] })}
-          >
+          <select data-testid="hub-removal" value={settings.removal} onChange={(e) => set({ removal: e.target.value as HubSettings['removal'] })}>
             {REMOVALS.map((r) => (
               <option key={r} value={r}>
                 {r === 'text-only' ? 'text only (no image tokens)' : 'null image (image tokens, no pixels)'}
@@ -227,8 +192,7 @@ function SettingsPanel() {
           {status === 'running' ? `${stage ?? 'starting'}…` : 'Pre-sample and score'}
         </button>
         <label className="check">
-          <input type="checkbox" checked={cpuCheck} onChange={(e) => setCpuCheck(e.target.checked)} /> check the GPU MI against the CPU
-          reference
+          <input type="checkbox" checked={cpuCheck} onChange={(e) => setCpuCheck(e.target.checked)} /> check the GPU MI against the CPU reference
         </label>
       </div>
       <Why place="settings" />
@@ -287,13 +251,11 @@ function Results() {
         <span data-testid="hub-mi-on">MI on {result.miOn === 'gpu' ? 'the GPU (mi_score.wgsl, shared device)' : 'the CPU'}</span>
         {result.check && (
           <span data-testid="hub-check">
-            vs CPU reference: max |Δ| {result.check.maxAbsDiffSum.toExponential(1)} (sum), {result.check.maxAbsDiffToken.toExponential(1)}{' '}
-            (per token)
+            vs CPU reference: max |Δ| {result.check.maxAbsDiffSum.toExponential(1)} (sum), {result.check.maxAbsDiffToken.toExponential(1)} (per token)
           </span>
         )}
         <span data-testid="hub-times">
-          sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s
-          {result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}
+          sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s{result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}
         </span>
       </p>
       <div className="hub-results">
@@ -342,9 +304,9 @@ export function RealVlm() {
   return (
     <div data-testid="real-vlm">
       <p className="lede">
-        Does MI pick the right description on a real model and a real image? Load an idefics3-format VLM (SmolVLM) from the hub or a folder,
-        give it an image, and pre-sample N descriptions: each is scored by two teacher-forced passes, with the image and with the image
-        removed, and ranked by the mutual information between its tokens and the image, as MIRL ranks its pre-samples.
+        Does MI pick the right description on a real model and a real image? Load an idefics3-format VLM (SmolVLM) from the hub or a folder, give it an image, and pre-sample N
+        descriptions: each is scored by two teacher-forced passes, with the image and with the image removed, and ranked by the mutual information between its tokens and the image,
+        as MIRL ranks its pre-samples.
       </p>
       {linkErrors.length > 0 && (
         <div className="panel error" data-testid="hub-link-error">

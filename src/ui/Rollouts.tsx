@@ -43,18 +43,9 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
       )}
       <ol className="branches">
         {order.map(({ t, i }) => (
-          <li
-            key={i}
-            className={`${t.kept ? 'kept' : 'dropped'}${isLucky(t) ? ' lucky' : ''}`}
-            data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}
-          >
+          <li key={i} className={`${t.kept ? 'kept' : 'dropped'}${isLucky(t) ? ' lucky' : ''}`} data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}>
             <div className="mi">
-              {t.mi !== null && (
-                <span
-                  className="bar"
-                  style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }}
-                />
-              )}
+              {t.mi !== null && <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />}
               <span className="mi-value" data-testid="mi-value">
                 <span className="branch-no" data-testid="branch-no">
                   #{i + 1}
@@ -64,11 +55,7 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
             </div>
             <div className="desc">
               <Badge ok={t.perceptionRight} yes="right" no="wrong" /> <code>{t.description.join(' ')}</code>{' '}
-              <span
-                className="desc-adv"
-                data-testid="desc-adv"
-                title="mean advantage over the description's tokens: above 0 the update makes it likelier"
-              >
+              <span className="desc-adv" data-testid="desc-adv" title="mean advantage over the description's tokens: above 0 the update makes it likelier">
                 A(desc) {fmt(descAdvantage(t))}
               </span>
               {isLucky(t) && (
@@ -121,8 +108,7 @@ function ColorLegend({ by }: { by: ColorBy }) {
   const mid = by === 'advantage' || by === 'dependency' ? 'rgba(255, 255, 255, 1), ' : '';
   return (
     <span className="color-legend" data-testid="color-legend">
-      {left} <span className="ramp" style={{ background: `linear-gradient(to right, ${from}, ${mid}${LEGEND_END[by]})` }} /> {right}; exact
-      values on hover
+      {left} <span className="ramp" style={{ background: `linear-gradient(to right, ${from}, ${mid}${LEGEND_END[by]})` }} /> {right}; exact values on hover
     </span>
   );
 }
@@ -142,12 +128,7 @@ function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
   return (
     <span className="tokens">
       {words.slice(0, vals.length).map((w, i) => (
-        <span
-          key={i}
-          className="tok"
-          style={{ background: tokenColor(vals[i] ?? 0, by) }}
-          title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}
-        >
+        <span key={i} className="tok" style={{ background: tokenColor(vals[i] ?? 0, by) }} title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}>
           {w}
         </span>
       ))}

@@ -134,16 +134,10 @@ export function RunControls() {
                 <td data-testid="run-status">{r.status}</td>
                 <td>{r.metrics.length}</td>
                 <td className="run-actions">
-                  <button
-                    data-testid={`export-${r.id}`}
-                    onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}
-                  >
+                  <button data-testid={`export-${r.id}`} onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}>
                     JSON
                   </button>
-                  <button
-                    data-testid={`csv-${r.id}`}
-                    onClick={() => downloadText(fileName(r.label, 'csv'), metricsCsv(r.metrics), 'text/csv')}
-                  >
+                  <button data-testid={`csv-${r.id}`} onClick={() => downloadText(fileName(r.label, 'csv'), metricsCsv(r.metrics), 'text/csv')}>
                     CSV
                   </button>
                   <button data-testid={`link-${r.id}`} onClick={() => copyLink(r.id)}>
@@ -151,10 +145,7 @@ export function RunControls() {
                   </button>
                   <button
                     data-testid={`delete-${r.id}`}
-                    onClick={() =>
-                      window.confirm(`Delete the run "${r.label}"? Its curves and rollouts go; export it first to keep them.`) &&
-                      s.deleteRun(r.id)
-                    }
+                    onClick={() => window.confirm(`Delete the run "${r.label}"? Its curves and rollouts go; export it first to keep them.`) && s.deleteRun(r.id)}
                   >
                     delete
                   </button>

@@ -42,15 +42,7 @@ async function load(m: Extract<ToHub, { type: 'load' }>): Promise<void> {
   const key = `${m.model}|${m.base}`;
   if (loaded?.key === key) {
     const hm = loaded.hm;
-    post({
-      type: 'loaded',
-      model: m.model,
-      dtype: hm.dtype,
-      device: hm.device === 'webgpu' ? 'webgpu' : 'wasm',
-      loadMs: 0,
-      vocabSize: hm.vocabSize,
-      cached: true,
-    });
+    post({ type: 'loaded', model: m.model, dtype: hm.dtype, device: hm.device === 'webgpu' ? 'webgpu' : 'wasm', loadMs: 0, vocabSize: hm.vocabSize, cached: true });
     return;
   }
   configureHubEnv(m.wasm);
@@ -66,26 +58,14 @@ async function load(m: Extract<ToHub, { type: 'load' }>): Promise<void> {
   });
   if (loaded) await loaded.hm.model.dispose();
   loaded = { key, hm };
-  post({
-    type: 'loaded',
-    model: m.model,
-    dtype: hm.dtype,
-    device: g ? 'webgpu' : 'wasm',
-    loadMs: hm.loadMs,
-    vocabSize: hm.vocabSize,
-    cached: false,
-  });
+  post({ type: 'loaded', model: m.model, dtype: hm.dtype, device: g ? 'webgpu' : 'wasm', loadMs: hm.loadMs, vocabSize: hm.vocabSize, cached: false });
 }
 
 async function run(m: Extract<ToHub, { type: 'run' }>): Promise<void> {
   if (!loaded) throw new HubError('model', 'load a model first');
   const v = validateHubSettings(m.settings);
   if (!v.ok) throw new HubError('settings', v.errors.join('; '));
-  const result = await runHub(loaded.hm, v.settings.model, m.image, v.settings, {
-    be: gpu?.be,
-    cpuCheck: m.cpuCheck,
-    onStage: (stage) => post({ type: 'stage', stage }),
-  });
+  const result = await runHub(loaded.hm, v.settings.model, m.image, v.settings, { be: gpu?.be, cpuCheck: m.cpuCheck, onStage: (stage) => post({ type: 'stage', stage }) });
   post({ type: 'result', result });
 }
 

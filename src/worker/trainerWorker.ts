@@ -67,11 +67,7 @@ class TrainerHost {
     this.running = false;
     try {
       await this.build(this.snapshot.ck, this.snapshot.step);
-      this.post({
-        type: 'recovered',
-        message: `GPU device lost (${reason}); resumed from the weights of step ${this.snapshot.step}`,
-        step: this.snapshot.step,
-      });
+      this.post({ type: 'recovered', message: `GPU device lost (${reason}); resumed from the weights of step ${this.snapshot.step}`, step: this.snapshot.step });
       this.post({ type: 'state', running: false, step: this.snapshot.step });
       if (wasRunning) void this.loop();
     } catch (e) {

@@ -95,17 +95,7 @@ export function kvCacheWriteRef(kCache: Arr, vCache: Arr, qkv: Arr, start: Arr, 
   }
 }
 
-export function attentionDecodeRef(
-  out: Arr,
-  qkv: Arr,
-  kCache: Arr,
-  vCache: Arr,
-  len: Arr,
-  B: number,
-  Tmax: number,
-  C: number,
-  nHead: number,
-): void {
+export function attentionDecodeRef(out: Arr, qkv: Arr, kCache: Arr, vCache: Arr, len: Arr, B: number, Tmax: number, C: number, nHead: number): void {
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);
   for (let b = 0; b < B; b++) {

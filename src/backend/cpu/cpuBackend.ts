@@ -1,16 +1,4 @@
-import type {
-  AdamWParams,
-  AdvantageParams,
-  AttentionShape,
-  Backend,
-  DType,
-  MatmulOpts,
-  MIScoreParams,
-  PolicyLossParams,
-  ReduceOp,
-  SampleParams,
-  Tensor,
-} from '../backend';
+import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
 import { checkSize, numel } from '../backend';
 import { adamwRef } from './adamw';
 import { attentionBackwardRef, attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
@@ -97,18 +85,7 @@ export class CpuBackend implements Backend {
   layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps = 1e-5): void {
     layerNormRef(d(out), d(mean), d(rstd), d(x), d(w), d(b), rows, C, eps);
   }
-  layerNormBackward(
-    dx: Tensor,
-    dw: Tensor,
-    db: Tensor,
-    dout: Tensor,
-    x: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    w: Tensor,
-    rows: number,
-    C: number,
-  ): void {
+  layerNormBackward(dx: Tensor, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, w: Tensor, rows: number, C: number): void {
     layerNormBackwardRef(d(dx), d(dw), d(db), d(dout), d(x), d(mean), d(rstd), d(w), rows, C);
   }
   attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void {
@@ -120,17 +97,7 @@ export class CpuBackend implements Backend {
   kvCacheWrite(kCache: Tensor, vCache: Tensor, qkv: Tensor, start: Tensor, B: number, T: number, Tmax: number, C: number): void {
     kvCacheWriteRef(d(kCache), d(vCache), d(qkv), d(start), B, T, Tmax, C);
   }
-  attentionDecode(
-    out: Tensor,
-    qkv: Tensor,
-    kCache: Tensor,
-    vCache: Tensor,
-    len: Tensor,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-  ): void {
+  attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void {
     attentionDecodeRef(d(out), d(qkv), d(kCache), d(vCache), d(len), B, Tmax, C, nHead);
   }
   embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate = false): void {
@@ -176,32 +143,10 @@ export class CpuBackend implements Backend {
   topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
     topKRef(d(keep), d(scores), G, N, k);
   }
-  advantages(
-    advTok: Tensor,
-    rowAdv: Tensor,
-    rPerc: Tensor,
-    rAns: Tensor,
-    keep: Tensor,
-    seg: Tensor,
-    G: number,
-    N: number,
-    T: number,
-    p: AdvantageParams,
-  ): void {
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void {
     advantagesRef(d(advTok), d(rowAdv), d(rPerc), d(rAns), d(keep), d(seg), G, N, T, p);
   }
-  policyLoss(
-    loss: Tensor,
-    kl: Tensor,
-    dlp: Tensor,
-    lpNew: Tensor,
-    lpOld: Tensor,
-    lpRef: Tensor,
-    adv: Tensor,
-    weight: Tensor,
-    n: number,
-    p: PolicyLossParams,
-  ): void {
+  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void {
     policyLossRef(d(loss), d(kl), d(dlp), d(lpNew), d(lpOld), d(lpRef), d(adv), d(weight), n, p);
   }
   entropy(out: Tensor, logits: Tensor, N: number, V: number): void {

@@ -16,18 +16,7 @@ export function layerNormRef(out: Arr, mean: Arr, rstd: Arr, x: Arr, w: Arr, b: 
   }
 }
 
-export function layerNormBackwardRef(
-  dx: Arr,
-  dw: Arr,
-  db: Arr,
-  dout: Arr,
-  x: Arr,
-  mean: Arr,
-  rstd: Arr,
-  w: Arr,
-  rows: number,
-  C: number,
-): void {
+export function layerNormBackwardRef(dx: Arr, dw: Arr, db: Arr, dout: Arr, x: Arr, mean: Arr, rstd: Arr, w: Arr, rows: number, C: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * C;
     const m = mean[r],

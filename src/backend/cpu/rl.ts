@@ -106,18 +106,7 @@ function groupStats(xs: number[], normalize: AdvantageParams['normalize'], eps: 
  * dropped rows). rowAdv[2b] = A_perc, rowAdv[2b + 1] = A_ans. Each token gets
  * its segment's advantage times the segment weight: seg 1 perception, 2 answer, 0 none.
  */
-export function advantagesRef(
-  advTok: Arr,
-  rowAdv: Arr,
-  rPerc: Arr,
-  rAns: Arr,
-  keep: Arr,
-  seg: Arr,
-  G: number,
-  N: number,
-  T: number,
-  p: AdvantageParams,
-): void {
+export function advantagesRef(advTok: Arr, rowAdv: Arr, rPerc: Arr, rAns: Arr, keep: Arr, seg: Arr, G: number, N: number, T: number, p: AdvantageParams): void {
   for (let g = 0; g < G; g++) {
     const rows = Array.from({ length: N }, (_, i) => g * N + i);
     const perc = groupStats(
@@ -147,18 +136,7 @@ export function advantagesRef(
  * k3 KL to the reference = exp(lpRef - lpNew) - (lpRef - lpNew) - 1;
  * loss = weight * (-surrogate + beta kl); dlp = d loss / d lpNew.
  */
-export function policyLossRef(
-  loss: Arr,
-  kl: Arr,
-  dlp: Arr,
-  lpNew: Arr,
-  lpOld: Arr,
-  lpRef: Arr,
-  adv: Arr,
-  weight: Arr,
-  n: number,
-  p: PolicyLossParams,
-): void {
+export function policyLossRef(loss: Arr, kl: Arr, dlp: Arr, lpNew: Arr, lpOld: Arr, lpRef: Arr, adv: Arr, weight: Arr, n: number, p: PolicyLossParams): void {
   for (let i = 0; i < n; i++) {
     const w = weight[i];
     if (w === 0) {

@@ -60,17 +60,7 @@ export function sampleRowRef(logits: Arr, o: number, V: number, u: number, tempe
   return { id: chosen, margin };
 }
 
-export function sampleRef(
-  outIds: Arr,
-  logits: Arr,
-  rowIds: Arr,
-  positions: Arr,
-  B: number,
-  V: number,
-  sp: SampleParams,
-  margins?: Arr,
-  outLogp?: Arr,
-): void {
+export function sampleRef(outIds: Arr, logits: Arr, rowIds: Arr, positions: Arr, B: number, V: number, sp: SampleParams, margins?: Arr, outLogp?: Arr): void {
   for (let b = 0; b < B; b++) {
     const u = rngUniform(sp.seed, sp.stream, sp.step, rowIds[b], positions[b]);
     const r = sampleRowRef(logits, b * V, V, u, sp.temperature, sp.topP);

@@ -1,16 +1,4 @@
-import type {
-  AdamWParams,
-  AdvantageParams,
-  AttentionShape,
-  Backend,
-  DType,
-  MatmulOpts,
-  MIScoreParams,
-  PolicyLossParams,
-  ReduceOp,
-  SampleParams,
-  Tensor,
-} from '../backend';
+import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
 import { checkSize, numel } from '../backend';
 import { GpuContext } from '../../gpu/context';
 import { acquireDevice } from '../../gpu/device';
@@ -54,12 +42,7 @@ export class WebGpuBackend implements Backend {
   }
   fromArray(shape: readonly number[], data: Float32Array | Uint32Array): Tensor {
     if (numel(shape) !== data.length) throw new Error(`fromArray: shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
-    const t = new GpuTensor(
-      shape,
-      data instanceof Float32Array ? 'f32' : 'u32',
-      data.length,
-      this.ctx.pool.acquire(Math.max(4, data.byteLength)),
-    );
+    const t = new GpuTensor(shape, data instanceof Float32Array ? 'f32' : 'u32', data.length, this.ctx.pool.acquire(Math.max(4, data.byteLength)));
     this.ctx.write(t.buffer, 0, data);
     return t;
   }
@@ -145,18 +128,7 @@ export class WebGpuBackend implements Backend {
     checkSize('layerNorm x', x, rows * C);
     dispatchLayerNorm(this.ctx, g(out), g(mean), g(rstd), g(x), g(w), g(b), rows, C, eps);
   }
-  layerNormBackward(
-    dx: Tensor,
-    dw: Tensor,
-    db: Tensor,
-    dout: Tensor,
-    x: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    w: Tensor,
-    rows: number,
-    C: number,
-  ): void {
+  layerNormBackward(dx: Tensor, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, w: Tensor, rows: number, C: number): void {
     dispatchLayerNormBackward(this.ctx, g(dx), g(dw), g(db), g(dout), g(x), g(mean), g(rstd), g(w), rows, C);
   }
   attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void {
@@ -172,17 +144,7 @@ export class WebGpuBackend implements Backend {
     checkSize('kvCacheWrite cache', kCache, B * Tmax * C);
     dispatchKvCacheWrite(this.ctx, g(kCache), g(vCache), g(qkv), g(start), B, T, Tmax, C);
   }
-  attentionDecode(
-    out: Tensor,
-    qkv: Tensor,
-    kCache: Tensor,
-    vCache: Tensor,
-    len: Tensor,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-  ): void {
+  attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void {
     dispatchAttentionDecode(this.ctx, g(out), g(qkv), g(kCache), g(vCache), g(len), B, Tmax, C, nHead);
   }
   embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate = false): void {
@@ -238,34 +200,12 @@ export class WebGpuBackend implements Backend {
     checkSize('topK scores', scores, G * N);
     dispatchTopK(this.ctx, g(keep), g(scores), G, N, k);
   }
-  advantages(
-    advTok: Tensor,
-    rowAdv: Tensor,
-    rPerc: Tensor,
-    rAns: Tensor,
-    keep: Tensor,
-    seg: Tensor,
-    G: number,
-    N: number,
-    T: number,
-    p: AdvantageParams,
-  ): void {
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void {
     checkSize('advantages seg', seg, G * N * T);
     checkSize('advantages rowAdv', rowAdv, 2 * G * N);
     dispatchAdvantages(this.ctx, g(advTok), g(rowAdv), g(rPerc), g(rAns), g(keep), g(seg), G, N, T, p);
   }
-  policyLoss(
-    loss: Tensor,
-    kl: Tensor,
-    dlp: Tensor,
-    lpNew: Tensor,
-    lpOld: Tensor,
-    lpRef: Tensor,
-    adv: Tensor,
-    weight: Tensor,
-    n: number,
-    p: PolicyLossParams,
-  ): void {
+  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void {
     checkSize('policyLoss lpNew', lpNew, n);
     dispatchPolicyLoss(this.ctx, g(loss), g(kl), g(dlp), g(lpNew), g(lpOld), g(lpRef), g(adv), g(weight), n, p);
   }

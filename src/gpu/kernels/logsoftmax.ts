@@ -19,16 +19,7 @@ export const LOGSOFTMAX = defineKernel({
 });
 
 /** sign 1: per-token log-probabilities; sign -1: cross-entropy. */
-export function dispatchLogSoftmaxGather(
-  ctx: GpuContext,
-  out: GPUBuffer,
-  lse: GPUBuffer,
-  logits: GPUBuffer,
-  ids: GPUBuffer,
-  N: number,
-  V: number,
-  sign: number,
-): void {
+export function dispatchLogSoftmaxGather(ctx: GpuContext, out: GPUBuffer, lse: GPUBuffer, logits: GPUBuffer, ids: GPUBuffer, N: number, V: number, sign: number): void {
   ctx.run(LOGSOFTMAX, 'forward', { uniforms: { N, V, sign }, buffers: { logits, ids, out, lse }, size: { threads: N } });
 }
 

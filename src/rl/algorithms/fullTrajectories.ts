@@ -5,7 +5,7 @@
 import type { TinyVLM } from '../../model/tinyvlm';
 import { scoresMI, type RLConfig } from '../config';
 import { answerReward, labelRow } from '../rewards';
-import { scorePerception } from '../perception';
+import { perceptionInput, scorePerception } from '../perception';
 import { ANS_END, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import type { AlgoRollout, RowLabel } from './types';
@@ -27,13 +27,7 @@ export interface FullTrajectories {
   ms: { sample: number; score: number };
 }
 
-export async function fullTrajectories(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<FullTrajectories> {
+export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<FullTrajectories> {
   const G = cfg.G;
   const t0 = performance.now();
   const rows = repeatRows(prompts.rows, G);
@@ -55,23 +49,8 @@ export async function fullTrajectories(
   const cont = sampled.tokens.map((t, i) => (split[i].closed ? t.slice(split[i].desc.length + 1) : []));
   const promptOf = rows.map((_, i) => Math.floor(i / G));
   const labels = rows.map((_, i) => labelRow(prompts.problems[promptOf[i]], split[i].desc, sampled.tokens[i]));
-  const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
-  const scores = await scorePerception(
-    scorer,
-    cfg,
-    {
-      descRows,
-      images: prompts.images,
-      promptImages: prompts.promptImages,
-      promptOf,
-      problems: prompts.problems,
-      closed: split.map((s) => s.closed),
-      groups: prompts.rows.map(() => G),
-      realLogp: sampled.logp?.map((l, i) => l.slice(0, split[i].desc.length)),
-    },
-    step,
-    measure,
-  );
+  const inp = perceptionInput(prompts, rows, split, G, sampled.logp);
+  const scores = await scorePerception(scorer, cfg, inp, step, measure);
   const t2 = performance.now();
   return {
     rows,
@@ -96,11 +75,7 @@ export async function fullTrajectories(
  * answer advantage; a description that never closed trains nothing after it.
  */
 export function decoupledSegments(f: FullTrajectories): number[][] {
-  return f.sampled.tokens.map((t, i) =>
-    t.map((_, j) =>
-      j < f.desc[i].length ? SEG_PERC : j === f.desc[i].length && f.closed[i] ? SEG_PERC : f.closed[i] ? SEG_ANS : SEG_NONE,
-    ),
-  );
+  return f.sampled.tokens.map((t, i) => t.map((_, j) => (j < f.desc[i].length ? SEG_PERC : j === f.desc[i].length && f.closed[i] ? SEG_PERC : f.closed[i] ? SEG_ANS : SEG_NONE)));
 }
 
 /** The rollout of complete trajectories with the given segments and perception rewards; `extra`: what a re-answering pass added. */

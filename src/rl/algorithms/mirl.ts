@@ -7,20 +7,14 @@ import { topKRef } from '../../backend/cpu/rl';
 import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import { groupedPerceptionRewards, answerReward, labelRow } from '../rewards';
-import { scorePerception } from '../perception';
+import { perceptionInput, scorePerception } from '../perception';
 import type { SeqRow } from '../../model/inputs';
 import { ANS_END, DESC_END, forkRows, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import type { AlgoRollout } from './types';
 
 /** `scorer` gives the MI score's passes: the policy itself or a frozen warm start. */
-export async function mirlRollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
+export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
   const N = cfg.N;
   const t0 = performance.now();
   const pre = repeatRows(prompts.rows, N);
@@ -53,23 +47,9 @@ async function scoreAndFork(
     N = cfg.N;
 
   const split = s1.tokens.map(splitDescription);
-  const descRows = pre.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));
-  const promptOf = pre.map((_, i) => Math.floor(i / N));
-  const scores = await scorePerception(
-    scorer,
-    cfg,
-    {
-      descRows,
-      images: prompts.images,
-      promptImages: prompts.promptImages,
-      promptOf,
-      problems: prompts.problems,
-      closed: split.map((s) => s.closed),
-      groups: prompts.rows.map(() => N),
-      realLogp: s1.logp?.map((l, i) => l.slice(0, split[i].desc.length)),
-    },
-    step,
-  );
+  const inp = perceptionInput(prompts, pre, split, N, s1.logp);
+  const { descRows, promptOf } = inp;
+  const scores = await scorePerception(scorer, cfg, inp, step);
   // The gate needs the parsed descriptions, so the scores are on the host
   // already: choosing 6 of 10 there saves a device round trip.
   const keep = new Array<number>(P * N).fill(0);

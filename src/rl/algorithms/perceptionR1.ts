@@ -12,13 +12,7 @@ import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
-export async function perceptionR1Rollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
+export async function perceptionR1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, scorer);
   return fullRollout(f, prompts, cfg.G, decoupledSegments(f), SEG_PERC, groupedPerceptionRewards(f.percScore, cfg.G, cfg));
 }

@@ -10,20 +10,10 @@ import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
-export async function visionSr1Rollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
+export async function visionSr1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, scorer);
   const t0 = performance.now();
-  const blind = f.rows.map((r, i) => ({
-    ...r,
-    images: r.images.map(() => ({ kind: 'null' as const })),
-    ids: [...r.ids, ...f.desc[i], DESC_END],
-  }));
+  const blind = f.rows.map((r, i) => ({ ...r, images: r.images.map(() => ({ kind: 'null' as const })), ids: [...r.ids, ...f.desc[i], DESC_END] }));
   // a separate RNG row range keeps re-answering independent of the trajectories
   const re = await sampleRows(
     model,

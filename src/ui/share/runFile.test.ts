@@ -134,12 +134,7 @@ describe('run files', () => {
         // a character of a good file changed, dropped or the file cut
         const at = rng.int(good.length);
         const r = rng.int(3);
-        text =
-          r === 0
-            ? good.slice(0, at)
-            : r === 1
-              ? good.slice(0, at) + good.slice(at + 1)
-              : good.slice(0, at) + String.fromCharCode(32 + rng.int(95)) + good.slice(at + 1);
+        text = r === 0 ? good.slice(0, at) : r === 1 ? good.slice(0, at) + good.slice(at + 1) : good.slice(0, at) + String.fromCharCode(32 + rng.int(95)) + good.slice(at + 1);
       } else {
         // a value anywhere in a good file replaced (or removed)
         const o = structuredClone(base);

@@ -115,8 +115,7 @@ export function importRun(text: string): RunFile {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a run file: not a JSON object');
   if ((raw as { kind?: unknown }).kind !== 'mirl-playground-run') throw new Error('not a run file of the MIRL Playground');
   const v = (raw as { version?: unknown }).version;
-  if (typeof v === 'number' && v > SCHEMA_VERSION)
-    throw new Error(`run file of schema v${v}; this playground reads up to v${SCHEMA_VERSION}`);
+  if (typeof v === 'number' && v > SCHEMA_VERSION) throw new Error(`run file of schema v${v}; this playground reads up to v${SCHEMA_VERSION}`);
   const parsed = runFileSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`run file: ${firstIssue(parsed.error)}`);
   const f = parsed.data;

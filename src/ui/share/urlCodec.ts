@@ -17,12 +17,7 @@ export const SCHEMA_VERSION = 4;
  * preferred damaged descriptions; README, "The perception reward, checked"); v4 scores
  * MI every 10 steps where it is only a metric (the training itself is unchanged).
  */
-const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
-  1: { ...V2_DEFAULTS, lr: 3e-4 },
-  2: V2_DEFAULTS,
-  3: V3_DEFAULTS,
-  4: DEFAULT_RL,
-};
+const DEFAULTS_BY_VERSION: Record<number, RLConfig> = { 1: { ...V2_DEFAULTS, lr: 3e-4 }, 2: V2_DEFAULTS, 3: V3_DEFAULTS, 4: DEFAULT_RL };
 
 /** The defaults of a schema version (undefined for one this playground does not know). */
 export function defaultsOfVersion(v: number): RLConfig | undefined {
@@ -59,14 +54,11 @@ export function decodeShare(hash: string): DecodedShare {
     const h = hash.replace(/^#/, '');
     return h.trim() === ''
       ? fallback([], false)
-      : fallback([
-          `the link's "#${h.length > 40 ? `${h.slice(0, 40)}…` : h}" was not understood (a share link ends in #v=${SCHEMA_VERSION}&c=...)`,
-        ]);
+      : fallback([`the link's "#${h.length > 40 ? `${h.slice(0, 40)}…` : h}" was not understood (a share link ends in #v=${SCHEMA_VERSION}&c=...)`]);
   }
   const v = params.get('v');
   if (v === null || !/^\d+$/.test(v)) return fallback([`the link has no valid schema version (v=${v ?? 'missing'})`]);
-  if (Number(v) > SCHEMA_VERSION)
-    return fallback([`the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`]);
+  if (Number(v) > SCHEMA_VERSION) return fallback([`the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`]);
   const base = DEFAULTS_BY_VERSION[Number(v)];
   if (!base) return fallback([`unknown schema version v${v}`]);
   const c = params.get('c');

@@ -5,14 +5,7 @@
 import { create } from 'zustand';
 import type { HubResult } from '../../hub/result';
 import { resultFileName } from '../../hub/result';
-import {
-  DEFAULT_HUB_SETTINGS,
-  decodeHubHash,
-  encodeHubHash,
-  MAX_IMAGE_PIXELS,
-  validateHubSettings,
-  type HubSettings,
-} from '../../hub/settings';
+import { DEFAULT_HUB_SETTINGS, decodeHubHash, encodeHubHash, MAX_IMAGE_PIXELS, validateHubSettings, type HubSettings } from '../../hub/settings';
 import type { FromHub, HubStage, PixelImage } from '../../worker/hubProtocol';
 import { HubClient, ORT_WASM } from '../hubClient';
 import { useRunStore } from './runStore';
@@ -70,14 +63,10 @@ export const useHubStore = create<HubState>((set, get) => {
       // A bare "done" (a file read from the cache) keeps the bytes counted for it, if any.
       set((s) => {
         const was = s.files[m.file];
-        const next =
-          m.done && m.total === 0 && was
-            ? { ...was, done: true }
-            : { loaded: m.loaded, total: m.total, done: m.done || (was?.done ?? false) };
+        const next = m.done && m.total === 0 && was ? { ...was, done: true } : { loaded: m.loaded, total: m.total, done: m.done || (was?.done ?? false) };
         return { files: { ...s.files, [m.file]: next } };
       });
-    } else if (m.type === 'loaded')
-      set({ status: 'ready', loadedModel: { model: m.model, dtype: m.dtype, device: m.device, loadMs: m.loadMs, cached: m.cached } });
+    } else if (m.type === 'loaded') set({ status: 'ready', loadedModel: { model: m.model, dtype: m.dtype, device: m.device, loadMs: m.loadMs, cached: m.cached } });
     else if (m.type === 'stage') set({ stage: m.stage });
     else if (m.type === 'result') set({ status: 'ready', stage: null, result: m.result });
     else {
@@ -158,15 +147,7 @@ export const useHubStore = create<HubState>((set, get) => {
       clearError('run');
       set({ status: 'running', stage: null });
       const rgba = image.rgba.slice();
-      worker().send(
-        {
-          type: 'run',
-          settings: { ...v.settings, model: loadedModel.model },
-          image: { width: image.width, height: image.height, rgba },
-          cpuCheck,
-        },
-        [rgba.buffer],
-      );
+      worker().send({ type: 'run', settings: { ...v.settings, model: loadedModel.model }, image: { width: image.width, height: image.height, rgba }, cpuCheck }, [rgba.buffer]);
     },
     exportJson() {
       const r = get().result;

@@ -83,8 +83,7 @@ function loadSavedRuns(): Run[] {
         ? {
             ...r,
             status: 'restored' as const,
-            error:
-              "restored after a reload: the trainer's weights live in the tab and were lost with it, so this run cannot resume; Start begins a new run with its config",
+            error: "restored after a reload: the trainer's weights live in the tab and were lost with it, so this run cannot resume; Start begins a new run with its config",
           }
         : r,
     );
@@ -111,17 +110,10 @@ export const useRunStore = create<Store>((set, get) => {
         pendingAction = null;
         break;
       case 'step':
-        patchLive((r) => ({
-          metrics: [...r.metrics, m.report.metrics],
-          records: [...r.records, ...m.report.records],
-          step: m.report.metrics.step + 1,
-        }));
+        patchLive((r) => ({ metrics: [...r.metrics, m.report.metrics], records: [...r.records, ...m.report.records], step: m.report.metrics.step + 1 }));
         break;
       case 'state':
-        patchLive((r) => ({
-          status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused',
-          step: m.step,
-        }));
+        patchLive((r) => ({ status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused', step: m.step }));
         break;
       case 'recovered':
         set((s) => ({ notices: [...s.notices, m.message] }));
@@ -191,8 +183,7 @@ export const useRunStore = create<Store>((set, get) => {
       const fieldErrors = validateRL(draft);
       set({ draft, fieldErrors });
       // the address bar follows the config, so a reload keeps it (it does not restart a run)
-      if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined')
-        history.replaceState(null, '', encodeShare(draft, false));
+      if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined') history.replaceState(null, '', encodeShare(draft, false));
     },
     setBackend(b) {
       set({ backend: b });
@@ -229,10 +220,7 @@ export const useRunStore = create<Store>((set, get) => {
     },
     deleteRun(id) {
       if (id === get().liveId) get().stop();
-      set((s) => ({
-        runs: s.runs.filter((r) => r.id !== id),
-        ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}),
-      }));
+      set((s) => ({ runs: s.runs.filter((r) => r.id !== id), ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}) }));
     },
     renameRun(id, label) {
       const l = label.trim();
@@ -258,16 +246,7 @@ export const useRunStore = create<Store>((set, get) => {
         set((s) => ({
           runs: [
             ...s.runs,
-            {
-              id,
-              label: `${f.label} (imported)`,
-              config: f.config,
-              metrics: f.metrics,
-              records: f.records,
-              status: 'imported',
-              step: f.metrics.length,
-              error: null,
-            },
+            { id, label: `${f.label} (imported)`, config: f.config, metrics: f.metrics, records: f.records, status: 'imported', step: f.metrics.length, error: null },
           ],
           selectedRunId: id,
           selectedStep: null,
@@ -296,8 +275,7 @@ function saveRuns(): void {
   try {
     localStorage.setItem(SAVED_RUNS, JSON.stringify(useRunStore.getState().runs));
   } catch (e) {
-    if (!saveWarned)
-      useRunStore.setState((st) => ({ notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`] }));
+    if (!saveWarned) useRunStore.setState((st) => ({ notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`] }));
     saveWarned = true;
   }
 }
