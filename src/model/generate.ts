@@ -5,7 +5,7 @@
 // continued from its own prefix draws exactly what it would have drawn.
 
 import type { Tensor } from '../backend/backend';
-import { decoderArrays, freeDecoder, freeEncoder, maxLen, uploadDecoder, uploadImages, type SeqRow } from './inputs';
+import { maxLen, uploadBatch, type SeqRow } from './inputs';
 import type { KvCache, TinyVLM } from './tinyvlm';
 
 export interface GenerateOptions {
@@ -53,9 +53,8 @@ export async function generate(model: TinyVLM, rows: readonly SeqRow[], images: 
   // A prompt sampled N (or G) times is prefilled once: a row's prefill does not depend on
   // the other rows, so its keys, values and last logits are copied to its repeats.
   const { unique, of } = uniqueRows(rows);
-  const enc = uploadImages(be, images, c);
-  const dec = uploadDecoder(be, decoderArrays(unique, Tp, c));
-  const logitsAll = model.forward(enc, dec);
+  const batch = uploadBatch(be, unique, images, Tp, c);
+  const logitsAll = model.forward(batch.enc, batch.dec);
   const cache = model.allocCache(B, Tp + maxNew);
   if (unique.length === B) model.fillCache(cache);
   else {
@@ -70,8 +69,7 @@ export async function generate(model: TinyVLM, rows: readonly SeqRow[], images: 
   );
   const first = be.zeros([B, V]);
   be.embedding(first, lastIdx, logitsAll, B, V); // gather each row's last-position logits
-  freeDecoder(be, dec);
-  freeEncoder(be, enc);
+  batch.free();
   be.free(lastIdx);
   const g = await decodeLoop(model, cache, first, lens, rowIds, maxNew, o);
   be.free(first);
