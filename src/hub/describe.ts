@@ -101,15 +101,20 @@ export async function presample(hm: LoadedHubModel, p: PromptInputs, s: Pick<Hub
 
 /** Greedy tokens after the prompt (the check that Node and the browser agree). */
 export async function greedy(hm: LoadedHubModel, p: PromptInputs, maxTokens: number): Promise<number[]> {
+  return greedyAfter(hm, p.ids, p.image, maxTokens);
+}
+
+/** Greedy tokens after `ids`, with the prompt's image inputs. */
+async function greedyAfter(hm: LoadedHubModel, ids: number[], image: PromptInputs['image'], maxTokens: number): Promise<number[]> {
   const out = (await hm.model.generate({
-    ...idsBatch([p.ids], hm.padId),
-    ...p.image,
+    ...idsBatch([ids], hm.padId),
+    ...image,
     do_sample: false,
     max_new_tokens: maxTokens,
     eos_token_id: hm.eosIds,
     pad_token_id: hm.padId,
   } as never)) as Tensor;
-  return toNumbers(out).slice(p.ids.length);
+  return toNumbers(out).slice(ids.length);
 }
 
 export interface PassLogits {
@@ -200,15 +205,7 @@ export function topK(scores: readonly number[], k: number): Set<number> {
 export async function answer(hm: LoadedHubModel, p: PromptInputs, desc: number[], question: string, maxTokens: number): Promise<string> {
   const tail = encode(hm, `<end_of_utterance>\nUser: ${question}<end_of_utterance>\nAssistant:`);
   const ids = [...p.ids, ...desc, ...tail];
-  const out = (await hm.model.generate({
-    ...idsBatch([ids], hm.padId),
-    ...p.image,
-    do_sample: false,
-    max_new_tokens: maxTokens,
-    eos_token_id: hm.eosIds,
-    pad_token_id: hm.padId,
-  } as never)) as Tensor;
-  return decode(hm, cutAtEos(toNumbers(out).slice(ids.length), hm.eosIds).ids);
+  return decode(hm, cutAtEos(await greedyAfter(hm, ids, p.image, maxTokens), hm.eosIds).ids);
 }
 
 export function decode(hm: LoadedHubModel, ids: number[]): string {
