@@ -78,7 +78,7 @@ test('editing the config of a paused run and pressing Step starts a new run besi
 test('the share URL reproduces the run: same metrics step for step', async ({ page, browser, baseURL }) => {
   await page.goto('./');
   await enter(page, 'field-seed', '11');
-  for (const [k, v] of Object.entries({ batchPrompts: 1, N: 4, k: 2, heldoutEvery: 0 })) {
+  for (const [k, v] of Object.entries({ batchPrompts: 1, N: 4, k: 2, heldoutEvery: 0, temperature: 0.7, maxDescTokens: 20 })) {
     await enter(page, `field-${k}`, String(v));
   }
   await page.getByTestId('share').click();

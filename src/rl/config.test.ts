@@ -64,6 +64,10 @@ describe('the config field table', () => {
     }
   });
 
+  it('puts every scalar setting in the panel (families and difficulty have their own fieldsets)', () => {
+    expect(NAMES.filter((k) => FIELDS[k].panel === undefined)).toEqual(['families', 'knobs']);
+  });
+
   it('gives a CPU preset that is valid and smaller than the defaults', () => {
     const c = { ...DEFAULT_RL, ...CPU_PRESET };
     expect(validateRL(c)).toEqual({});
