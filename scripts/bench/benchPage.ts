@@ -132,16 +132,13 @@ function cases(): Case[] {
     });
   }
   for (const [rows, C] of [[1536, 128]]) {
+    // the forward's inputs and outputs, which the backward also reads
+    const lnForward = (be: Backend) => ({ x: f(be, [rows, C], 1), w: f(be, [C], 2), b: f(be, [C], 3), out: be.zeros([rows, C]), m: be.zeros([rows]), r: be.zeros([rows]) });
     cs.push({
       kernel: 'layernorm fwd',
       shape: `${rows}x${C}`,
       setup: (be) => {
-        const x = f(be, [rows, C], 1),
-          w = f(be, [C], 2),
-          b = f(be, [C], 3),
-          out = be.zeros([rows, C]),
-          m = be.zeros([rows]),
-          r = be.zeros([rows]);
+        const { x, w, b, out, m, r } = lnForward(be);
         return { run: () => be.layerNorm(out, m, r, x, w, b, rows, C), tensors: [x, w, b, out, m, r] };
       },
     });
@@ -149,12 +146,7 @@ function cases(): Case[] {
       kernel: 'layernorm bwd',
       shape: `${rows}x${C}`,
       setup: (be) => {
-        const x = f(be, [rows, C], 1),
-          w = f(be, [C], 2),
-          b = f(be, [C], 3),
-          out = be.zeros([rows, C]),
-          m = be.zeros([rows]),
-          r = be.zeros([rows]);
+        const { x, w, b, out, m, r } = lnForward(be);
         be.layerNorm(out, m, r, x, w, b, rows, C);
         const dout = f(be, [rows, C], 4),
           dx = be.zeros([rows, C]),

@@ -175,19 +175,22 @@ export function checkSize(name: string, t: Tensor, expected: number): void {
  * `s.keep(be.zeros(...))` for each, and one `s.free()` at the end instead of a hand-kept list.
  */
 export class TensorScope {
-  private readonly held: (Tensor | { free(): void })[] = [];
+  private readonly release: (() => void)[] = [];
   constructor(private readonly be: Backend) {}
 
-  /** Holds a tensor (or anything with free()) until free(); null and undefined pass through. */
-  keep<T extends Tensor | { free(): void } | null | undefined>(t: T): T {
-    if (t) this.held.push(t);
+  /** Holds a tensor until free(). */
+  keep<T extends Tensor>(t: T): T {
+    this.release.push(() => this.be.free(t));
     return t;
   }
 
+  /** Holds something that frees itself (an uploaded batch) until free(). */
+  defer<T extends { free(): void }>(x: T): T {
+    this.release.push(() => x.free());
+    return x;
+  }
+
   free(): void {
-    for (const t of this.held.splice(0)) {
-      if ('free' in t && typeof t.free === 'function') t.free();
-      else this.be.free(t as Tensor);
-    }
+    for (const r of this.release.splice(0)) r();
   }
 }

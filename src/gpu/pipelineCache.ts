@@ -9,6 +9,7 @@ export type Specialisation = Record<string, number | boolean>;
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly layouts = new Map<string, GPUBindGroupLayout>();
+  private readonly pipelineLayouts = new Map<string, GPUPipelineLayout>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
 
   constructor(private readonly device: GPUDevice) {}
@@ -24,6 +25,16 @@ export class PipelineCache {
     });
     l = this.device.createBindGroupLayout({ entries, label: k.name });
     this.layouts.set(k.name, l);
+    return l;
+  }
+
+  /** One pipeline layout per kernel, shared by its entry points and specialisations. */
+  private pipelineLayout(k: Kernel): GPUPipelineLayout {
+    let l = this.pipelineLayouts.get(k.name);
+    if (!l) {
+      l = this.device.createPipelineLayout({ bindGroupLayouts: [this.layout(k)], label: k.name });
+      this.pipelineLayouts.set(k.name, l);
+    }
     return l;
   }
 
@@ -43,11 +54,7 @@ export class PipelineCache {
     const key = `${k.name}:${entryPoint}:${names.map((n) => `${n}=${all[n]}`).join(',')}`;
     let p = this.pipelines.get(key);
     if (p) return p;
-    p = this.device.createComputePipeline({
-      layout: this.device.createPipelineLayout({ bindGroupLayouts: [this.layout(k)], label: k.name }),
-      label: key,
-      compute: { module: this.module(k), entryPoint, constants: all },
-    });
+    p = this.device.createComputePipeline({ layout: this.pipelineLayout(k), label: key, compute: { module: this.module(k), entryPoint, constants: all } });
     this.pipelines.set(key, p);
     return p;
   }

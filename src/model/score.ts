@@ -21,7 +21,7 @@ function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly
   const T = maxLen(rows),
     N = rows.length * T;
   const s = new TensorScope(be);
-  const { enc, dec } = s.keep(uploadBatch(be, rows, images, T, c));
+  const { enc, dec } = s.defer(uploadBatch(be, rows, images, T, c));
   const targets = s.keep(be.fromArray([N], nextTokenTargets(rows, T)));
   const logprobs = be.zeros([N]),
     lse = s.keep(be.zeros([N]));
@@ -80,7 +80,7 @@ export function scoreMI(
     });
     real = s.keep(be.fromArray([B * T], r));
   }
-  const { enc, dec } = s.keep(uploadBatch(be, all, images, T, c));
+  const { enc, dec } = s.defer(uploadBatch(be, all, images, T, c));
   const ids = s.keep(be.fromArray([B * T], nextTokenTargets(descRows, T)));
   const start = s.keep(
     be.fromArray(

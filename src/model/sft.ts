@@ -22,7 +22,7 @@ export async function sftStep(model: TinyVLM, opt: AdamW, examples: readonly Exa
   const { rows, images } = collate(examples);
   const T = maxLen(rows);
   const s = new TensorScope(be);
-  const { enc, dec } = s.keep(uploadBatch(be, rows, images, T, c));
+  const { enc, dec } = s.defer(uploadBatch(be, rows, images, T, c));
   const targetsHost = nextTokenTargets(rows, T);
   const count = targetsHost.reduce((n, t) => n + (t === IGNORE_INDEX ? 0 : 1), 0);
   const N = rows.length * T,

@@ -115,7 +115,7 @@ async function currentLogProbs(model: TinyVLM, b: TrainBatch): Promise<Float32Ar
     n = b.rows.length * T;
   const s = new TensorScope(be);
   const targets = s.keep(be.fromArray([n], nextTokenTargets(b.rows, T)));
-  const { enc, dec } = s.keep(uploadBatch(be, b.rows, b.images, T, c));
+  const { enc, dec } = s.defer(uploadBatch(be, b.rows, b.images, T, c));
   const lp = s.keep(be.zeros([n])),
     lse = s.keep(be.zeros([n]));
   be.logSoftmaxGather(lp, lse, model.forward(enc, dec), targets, n, c.vocabSize);
@@ -153,7 +153,7 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
     rowAdv = zeros(2 * B);
   be.advantages(advTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: cfg.wPerc, wAns: cfg.wAns });
 
-  const { enc, dec } = s.keep(uploadBatch(be, b.rows, b.images, T, c));
+  const { enc, dec } = s.defer(uploadBatch(be, b.rows, b.images, T, c));
   const lpNew = zeros(n),
     lse = zeros(n),
     ent = zeros(n);
