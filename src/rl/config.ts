@@ -12,6 +12,7 @@ const MI_SCORERS = ['policy', 'warmstart'] as const;
 const MI_AGGS = ['mean', 'sum'] as const;
 const LR_SCHEDULES = ['constant', 'cosine'] as const;
 const PERC_GATES = ['off', 'lowest', 'floor'] as const;
+const PERC_LABELS = ['f1', 'exact', 'f1+exact'] as const;
 
 /** What the config panel shows of a field: its input step, and when it is shown at all. */
 export interface PanelSpec {
@@ -129,6 +130,13 @@ export const FIELDS = {
     step: 0.5,
     when: { field: 'percNorm', is: 'threshold' },
   }),
+  percLabel: oneOf(
+    PERC_LABELS,
+    'f1',
+    'labelled reward',
+    "Perception-R1's perception reward against the scene's annotation: the description's object F1, exact match (1 or 0), or their sum.",
+    { when: { field: 'algo', is: 'perception-r1' } },
+  ),
   formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', { step: 0.05 }),
   lr: num(1e-4, 0, 0.1, 'learning rate', "AdamW's learning rate.", { step: 0.0001 }),
   clipLow: num(0.2, 0, 1, 'clip low', 'The ratio is clipped below at 1 - clip low.', { step: 0.01 }),

@@ -90,6 +90,12 @@ export function gateScores(raw: readonly number[], wellFormed: readonly boolean[
   return out;
 }
 
+/** Perception-R1's labelled score of one description. */
+function labelledScore(d: { f1: number; exact: boolean }, label: RLConfig['percLabel']): number {
+  const exact = d.exact ? 1 : 0;
+  return label === 'f1' ? d.f1 : label === 'exact' ? exact : d.f1 + exact;
+}
+
 /**
  * Scores the descriptions with `scorer` (the policy or the frozen warm start) as `cfg` says.
  * `measureMI: false` skips the MI passes where MI would only be a metric (mi is NaN, dep empty);
@@ -116,7 +122,10 @@ export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: Perce
     dep = new Float32Array(0);
   }
   const wellFormed = wellFormedRows(inp);
-  const raw = cfg.algo === 'perception-r1' ? inp.descRows.map((r, i) => scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]).f1) : mi;
+  const raw =
+    cfg.algo === 'perception-r1'
+      ? inp.descRows.map((r, i) => labelledScore(scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]), cfg.percLabel))
+      : mi;
   // F1 already scores a malformed description by what it gets right: no gate.
   const score = cfg.algo === 'perception-r1' || !measureMI ? raw : gateScores(raw, wellFormed, inp.groups, cfg);
   return { score, mi, dep, depT, wellFormed, forwardTokens };

@@ -6,7 +6,9 @@ import { CpuBackend } from '../backend/cpu/cpuBackend';
 import { decodeCheckpoint } from '../model/checkpoint';
 import { Params } from '../model/params';
 import { TinyVLM } from '../model/tinyvlm';
-import { CORRUPTIONS } from '../tasks/corrupt';
+import { CounterRng } from '../lib/rng';
+import { CORRUPTIONS, corruptions } from '../tasks/corrupt';
+import { generateProblem } from '../tasks/problem';
 import { scoreDescription } from '../tasks/verifier';
 import { DEFAULT_RL, type RLConfig } from './config';
 import { gateScores } from './perception';
@@ -83,6 +85,19 @@ describe('perception rewards on the shipped warm start (CPU backend)', () => {
     expect(r.overall_without_order).toBe(1);
     expect(r.classes.reorder.wins).toBe(0);
   }, 120_000);
+
+  it("perception-r1's labelled rewards: F1 gives partial credit, exact match none, their sum both", async () => {
+    const p = generateProblem(9001, 0);
+    const { truth, copies } = corruptions(p, new CounterRng(9001, 0));
+    const bad = copies.find((c) => c.cls === 'change_color')!.words;
+    const f1 = scoreDescription(bad, p).f1;
+    expect(f1).toBeGreaterThan(0);
+    expect(f1).toBeLessThan(1);
+    const raw = (percLabel: RLConfig['percLabel']) => configuredReward(model, { ...DEFAULT_RL, algo: 'perception-r1', percNorm: 'raw', percLabel })([p], [[truth, bad]]);
+    expect((await raw('f1'))[0]).toEqual([1, f1]);
+    expect((await raw('exact'))[0]).toEqual([1, 0]);
+    expect((await raw('f1+exact'))[0]).toEqual([2, f1]);
+  });
 
   it('refuses rewards it cannot score', () => {
     expect(() => configuredReward(model, { ...DEFAULT_RL, algo: 'grpo' })).toThrow(/no perception reward/);

@@ -11,7 +11,8 @@ export function attentionRef(out: Arr, att: Arr, qkv: Arr, prefix: Arr, s: Atten
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);
   const C3 = 3 * C;
-  const scores = new Float64Array(T);
+  const scores = new Float64Array(T),
+    acc = new Float64Array(hs);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < nHead; h++) {
       for (let i = 0; i < T; i++) {
@@ -33,12 +34,15 @@ export function attentionRef(out: Arr, att: Arr, qkv: Arr, prefix: Arr, s: Atten
         }
         const ao = ((b * nHead + h) * T + i) * T;
         for (let j = 0; j < T; j++) att[ao + j] = attends(i, j, prefix[b]) ? scores[j] / sum : 0;
+        // j outer, d inner: V's rows are read contiguously; each out[d] still sums over j in order
         const oo = (b * T + i) * C + h * hs;
-        for (let d = 0; d < hs; d++) {
-          let acc = 0;
-          for (let j = 0; j < T; j++) acc += att[ao + j] * qkv[(b * T + j) * C3 + 2 * C + h * hs + d];
-          out[oo + d] = acc;
+        acc.fill(0);
+        for (let j = 0; j < T; j++) {
+          const a = att[ao + j],
+            vo = (b * T + j) * C3 + 2 * C + h * hs;
+          for (let d = 0; d < hs; d++) acc[d] += a * qkv[vo + d];
         }
+        for (let d = 0; d < hs; d++) out[oo + d] = acc[d];
       }
     }
   }
@@ -98,6 +102,7 @@ export function kvCacheWriteRef(kCache: Arr, vCache: Arr, qkv: Arr, start: Arr, 
 export function attentionDecodeRef(out: Arr, qkv: Arr, kCache: Arr, vCache: Arr, len: Arr, B: number, Tmax: number, C: number, nHead: number): void {
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);
+  const acc = new Float64Array(hs);
   for (let b = 0; b < B; b++) {
     const L = Math.min(len[b], Tmax);
     for (let h = 0; h < nHead; h++) {
@@ -116,11 +121,12 @@ export function attentionDecodeRef(out: Arr, qkv: Arr, kCache: Arr, vCache: Arr,
         sc[j] = Math.exp(sc[j] - max);
         sum += sc[j];
       }
-      for (let d = 0; d < hs; d++) {
-        let acc = 0;
-        for (let j = 0; j < L; j++) acc += sc[j] * vCache[(b * Tmax + j) * C + h * hs + d];
-        out[b * C + h * hs + d] = L > 0 ? acc / sum : 0;
+      acc.fill(0);
+      for (let j = 0; j < L; j++) {
+        const vo = (b * Tmax + j) * C + h * hs;
+        for (let d = 0; d < hs; d++) acc[d] += sc[j] * vCache[vo + d];
       }
+      for (let d = 0; d < hs; d++) out[b * C + h * hs + d] = L > 0 ? acc[d] / sum : 0;
     }
   }
 }

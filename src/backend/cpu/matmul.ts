@@ -30,10 +30,13 @@ export function matmulRef(out: Arr, a: Arr, b: Arr, bias: Arr | null, M: number,
       if (opts.accumulate) v += out[oc + m * N + n];
       out[oc + m * N + n] = v;
     };
-    for (let m = 0; m < M; m++) {
-      const ra = m * K;
+    // Two rows by four columns at a time: each load of A and of B serves several
+    // sums (1.5x faster in Node than one row), and each sum keeps its own order.
+    let m = 0;
+    for (; m + 2 <= M; m += 2) {
+      const ra = m * K,
+        rb = ra + K;
       let n = 0;
-      // four columns at a time share each load of A's row (each sum keeps its own order)
       for (; n + 4 <= N; n += 4) {
         const r0 = n * K,
           r1 = r0 + K,
@@ -42,20 +45,51 @@ export function matmulRef(out: Arr, a: Arr, b: Arr, bias: Arr | null, M: number,
         let c0 = 0,
           c1 = 0,
           c2 = 0,
-          c3 = 0;
+          c3 = 0,
+          d0 = 0,
+          d1 = 0,
+          d2 = 0,
+          d3 = 0;
         for (let k = 0; k < K; k++) {
-          const av = pa[ra + k];
-          c0 += av * pb[r0 + k];
-          c1 += av * pb[r1 + k];
-          c2 += av * pb[r2 + k];
-          c3 += av * pb[r3 + k];
+          const av = pa[ra + k],
+            bv = pa[rb + k];
+          const b0 = pb[r0 + k],
+            b1 = pb[r1 + k],
+            b2 = pb[r2 + k],
+            b3 = pb[r3 + k];
+          c0 += av * b0;
+          c1 += av * b1;
+          c2 += av * b2;
+          c3 += av * b3;
+          d0 += bv * b0;
+          d1 += bv * b1;
+          d2 += bv * b2;
+          d3 += bv * b3;
         }
         put(m, n, c0);
         put(m, n + 1, c1);
         put(m, n + 2, c2);
         put(m, n + 3, c3);
+        put(m + 1, n, d0);
+        put(m + 1, n + 1, d1);
+        put(m + 1, n + 2, d2);
+        put(m + 1, n + 3, d3);
       }
       for (; n < N; n++) {
+        const r0 = n * K;
+        let c0 = 0,
+          d0 = 0;
+        for (let k = 0; k < K; k++) {
+          c0 += pa[ra + k] * pb[r0 + k];
+          d0 += pa[rb + k] * pb[r0 + k];
+        }
+        put(m, n, c0);
+        put(m + 1, n, d0);
+      }
+    }
+    for (; m < M; m++) {
+      const ra = m * K;
+      for (let n = 0; n < N; n++) {
         const rb = n * K;
         let acc = 0;
         for (let k = 0; k < K; k++) acc += pa[ra + k] * pb[rb + k];
