@@ -1,4 +1,4 @@
-// npm run rl-check -- [--config JSON] [--mode pool|fresh|both|sft] [--pool 32] [--steps 40] [--heldout N] [--sft-batch B] [--checkpoint DIR] [--out FILE.json]
+// npm run rl-check -- [--config JSON] [--mode pool|fresh|both|sft] [--pool 32] [--steps 40] [--heldout N] [--heldout-every K] [--sft-batch B] [--checkpoint DIR] [--out FILE.json]
 // The quick way to tell a broken update from a task that does not generalise:
 // from the shipped warm start, on the CPU backend in Node, train on a fixed
 // pool of prompts (can the update fit them?) and on fresh prompts every step
@@ -7,6 +7,7 @@
 // --mode sft trains on the ground-truth completions of fresh problems instead
 // (B per step, the config's learning rate, the warm start's optimiser settings):
 // what a perfect reward could do at best with that much data per step.
+// --heldout-every K also takes the held-out figures every K steps (one run, a curve).
 
 import { writeFileSync } from 'node:fs';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
@@ -31,6 +32,11 @@ const mode = args.mode ?? 'both';
 const steps = Number(args.steps ?? 40);
 const pool = Number(args.pool ?? 32);
 const heldout = Number(args.heldout ?? 0);
+const heldoutEvery = Number(args['heldout-every'] ?? 0);
+if (!Number.isInteger(heldoutEvery) || heldoutEvery < 0) {
+  console.error(`--heldout-every must be a non-negative integer, not ${args['heldout-every']}`);
+  process.exit(2);
+}
 if (!['pool', 'fresh', 'both', 'sft'].includes(mode)) {
   console.error(`--mode must be pool, fresh, both or sft, not ${mode}`);
   process.exit(2);
@@ -51,6 +57,8 @@ const avg = (ms: StepMetrics[], k: (typeof FIGS)[number]) => {
  * ground-truth descriptions: a low-noise measure of whether the model reads
  * the images better (no sampling, no argmax).
  */
+type HeldoutFigures = Awaited<ReturnType<typeof heldoutFigures>>;
+
 async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>) {
   const m = new TinyVLM(be, ck.config, new Params(ck.config, be, params));
   const ev = await evaluate(m, DEFAULT_RL.heldoutSeed, heldout);
@@ -78,6 +86,7 @@ async function check(kind: 'pool' | 'fresh') {
   const t = new RLTrainer(be, cfg, ck);
   const before = heldout > 0 ? await heldoutFigures(be, ck.tensors) : null;
   const ms: StepMetrics[] = [];
+  const curve: ({ step: number } & HeldoutFigures)[] = [];
   const t0 = Date.now();
   for (let s = 0; s < steps; s++) {
     const { metrics } = await t.trainStep();
@@ -86,13 +95,20 @@ async function check(kind: 'pool' | 'fresh') {
     console.log(
       `${kind} step ${s}: answer ${metrics.answer_acc.toFixed(3)} desc exact ${metrics.perception_acc.toFixed(3)} F1 ${metrics.desc_f1.toFixed(3)} MI ${metrics.mean_mi?.toFixed(3) ?? '–'} kl ${metrics.kl?.toFixed(4) ?? '–'} (${(metrics.step_ms / 1000).toFixed(1)} s)`,
     );
+    if (heldout > 0 && heldoutEvery > 0 && (s + 1) % heldoutEvery === 0 && s + 1 < steps) {
+      const h = await heldoutFigures(be, await t.model.params.toHost());
+      curve.push({ step: s + 1, ...h });
+      console.log(
+        `${kind} held-out after ${s + 1} steps: exact ${h.desc_exact.toFixed(3)} F1 ${h.desc_f1.toFixed(3)} answer ${h.answer_acc.toFixed(3)} GT NLL ${h.gt_desc_nll.toFixed(4)}`,
+      );
+    }
   }
   const after = heldout > 0 ? await heldoutFigures(be, await t.model.params.toHost()) : null;
   t.free();
   const n = Math.min(10, Math.floor(steps / 2));
   const first = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(0, n), k)]));
   const last = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(-n), k)]));
-  return { kind, config: cfg, first, last, heldout_before: before, heldout_after: after, steps: ms, wall_s: (Date.now() - t0) / 1000 };
+  return { kind, config: cfg, first, last, heldout_before: before, heldout_curve: curve, heldout_after: after, steps: ms, wall_s: (Date.now() - t0) / 1000 };
 }
 
 /** Supervised fine-tuning on fresh problems' ground truth, with the held-out figures before and after. */
