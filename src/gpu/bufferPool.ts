@@ -1,6 +1,8 @@
 // Reuses GPU buffers by size class so that steady-state training allocates nothing.
 
 const MIN_BYTES = 256;
+/** GPUBufferUsage.STORAGE (the spec's value), spelled out so that the pool also loads where WebGPU's globals do not exist (Node tests). */
+const STORAGE = 0x80;
 
 /** Size classes: four per octave (1, 1.25, 1.5, 1.75 x 2^k), at most 25% waste. */
 export function sizeClass(bytes: number): number {
@@ -35,7 +37,15 @@ export class BufferPool {
   ) {}
 
   acquire(bytes: number): GPUBuffer {
-    const size = sizeClass(bytes);
+    // WebGPU would only raise an uncaptured validation error and hand back an unusable buffer: say what to change instead
+    const lim = this.device.limits;
+    const limit = this.usage & STORAGE ? Math.min(lim.maxBufferSize, lim.maxStorageBufferBindingSize) : lim.maxBufferSize;
+    if (bytes > limit) {
+      const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+      throw new Error(`this batch needs a GPU buffer of ${mb(bytes)}, over this GPU's limit of ${mb(limit)}: lower the prompts per step, the samples per prompt or the lengths`);
+    }
+    // the size class may round past the limit: a buffer of exactly the limit then serves
+    const size = Math.min(sizeClass(bytes), limit - (limit % 4));
     const list = this.free.get(String(size));
     let buf = list?.pop();
     if (buf) this.reused++;

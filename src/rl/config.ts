@@ -147,7 +147,7 @@ export const FIELDS = {
   wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.', { step: 0.1 }),
   wAns: num(1, -10, 10, 'answer weight', 'Weight of the answer advantage.', { step: 0.1 }),
   lossAgg: oneOf(['token', 'sequence'] as const, 'token', 'loss mean over', 'The loss averaged over all tokens of the batch, or per sequence first.', shown),
-  batchPrompts: int(4, 1, 64, 'prompts / step', 'Prompts per step.', { panel: shown, cpu: 1 }),
+  batchPrompts: int(4, 1, 256, 'prompts / step', 'Prompts per step.', { panel: shown, cpu: 1 }),
   promptPool: int(0, 0, 100000, 'prompt pool (0 fresh)', '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).', {
     panel: shown,
   }),
