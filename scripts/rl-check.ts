@@ -57,8 +57,6 @@ const avg = (ms: StepMetrics[], k: (typeof FIGS)[number]) => {
  * ground-truth descriptions: a low-noise measure of whether the model reads
  * the images better (no sampling, no argmax).
  */
-type HeldoutFigures = Awaited<ReturnType<typeof heldoutFigures>>;
-
 async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>) {
   const m = new TinyVLM(be, ck.config, new Params(ck.config, be, params));
   const ev = await evaluate(m, DEFAULT_RL.heldoutSeed, heldout);
@@ -77,6 +75,8 @@ async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>)
   m.free();
   return { answer_acc: ev.overall.answer_acc, desc_exact: ev.overall.desc_exact, desc_f1: ev.overall.desc_f1, gt_desc_nll: nll / toks };
 }
+
+type HeldoutFigures = Awaited<ReturnType<typeof heldoutFigures>>;
 
 async function check(kind: 'pool' | 'fresh') {
   const cfg: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, recordPrompts: 0, ...over, steps, promptPool: kind === 'pool' ? pool : 0 };

@@ -29,17 +29,21 @@ export class BufferPool {
   private readonly live = new Set<GPUBuffer>();
   private created = 0;
   private reused = 0;
+  /** The largest buffer this pool may create: a storage buffer must also fit one binding. */
+  private readonly limit: number;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly usage: GPUBufferUsageFlags,
     private readonly label: string,
-  ) {}
+  ) {
+    const lim = device.limits;
+    this.limit = usage & STORAGE ? Math.min(lim.maxBufferSize, lim.maxStorageBufferBindingSize) : lim.maxBufferSize;
+  }
 
   acquire(bytes: number): GPUBuffer {
     // WebGPU would only raise an uncaptured validation error and hand back an unusable buffer: say what to change instead
-    const lim = this.device.limits;
-    const limit = this.usage & STORAGE ? Math.min(lim.maxBufferSize, lim.maxStorageBufferBindingSize) : lim.maxBufferSize;
+    const limit = this.limit;
     if (bytes > limit) {
       const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
       throw new Error(`this batch needs a GPU buffer of ${mb(bytes)}, over this GPU's limit of ${mb(limit)}: lower the prompts per step, the samples per prompt or the lengths`);

@@ -8,7 +8,7 @@ import type { SeqRow } from '../model/inputs';
 import type { TinyVLM } from '../model/tinyvlm';
 import type { Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
-import { descriptionWellFormed, scoreDescription } from '../tasks/verifier';
+import { descriptionWellFormed, scoreDescription, type DescriptionScore } from '../tasks/verifier';
 import type { RLConfig } from './config';
 import { scoreDescriptions, type StepPrompts } from './rollout';
 
@@ -91,7 +91,7 @@ export function gateScores(raw: readonly number[], wellFormed: readonly boolean[
 }
 
 /** Perception-R1's labelled score of one description. */
-function labelledScore(d: { f1: number; exact: boolean }, label: RLConfig['percLabel']): number {
+function labelledScore(d: Pick<DescriptionScore, 'f1' | 'exact'>, label: RLConfig['percLabel']): number {
   const exact = d.exact ? 1 : 0;
   return label === 'f1' ? d.f1 : label === 'exact' ? exact : d.f1 + exact;
 }
