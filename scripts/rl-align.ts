@@ -20,8 +20,8 @@ import { configArg, parseArgs } from './cliArgs';
 
 const args = parseArgs(process.argv.slice(2));
 const K = Number(args.batches ?? 16);
-const cfg: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...configArg(args), lr: 0 };
-const problems = configProblems(cfg);
+const asked: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...configArg(args) };
+const problems = configProblems(asked);
 if (problems || !Number.isInteger(K) || K < 1) {
   console.error(`invalid: ${problems ?? '--batches must be a positive integer'}`);
   process.exit(2);
@@ -63,7 +63,9 @@ async function heldoutGradient(from: number): Promise<Float64Array> {
 
 const sft = await heldoutGradient(0);
 console.log(`cosine of two independent held-out supervised gradients (the ceiling): ${cos(sft, await heldoutGradient(256)).toFixed(3)}`);
-const t = new RLTrainer(be, cfg, ck);
+const t = new RLTrainer(be, asked, ck);
+// lr 0 after the config check (which refuses it, being for runs that train): every batch is drawn at the warm start
+t.cfg.lr = 0;
 let sum: Float64Array | null = null;
 for (let k = 1; k <= K; k++) {
   await t.trainStep();

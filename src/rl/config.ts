@@ -13,6 +13,7 @@ const MI_AGGS = ['mean', 'sum'] as const;
 const LR_SCHEDULES = ['constant', 'cosine'] as const;
 const PERC_GATES = ['off', 'lowest', 'floor'] as const;
 const PERC_LABELS = ['f1', 'exact', 'f1+exact'] as const;
+const PERC_CREDITS = ['sequence', 'object'] as const;
 
 /** What the config panel shows of a field: its input step, and when it is shown at all. */
 export interface PanelSpec {
@@ -135,6 +136,13 @@ export const FIELDS = {
     'f1',
     'labelled reward',
     "Perception-R1's perception reward against the scene's annotation: the description's object F1, exact match (1 or 0), or their sum.",
+    { when: { field: 'algo', is: 'perception-r1' } },
+  ),
+  percCredit: oneOf(
+    PERC_CREDITS,
+    'sequence',
+    'perception credit',
+    "Perception-R1: every description token carries the description's advantage ('sequence'), or the advantage of its own object phrase, separator or close, each right or wrong against the scene ('object').",
     { when: { field: 'algo', is: 'perception-r1' } },
   ),
   formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', { step: 0.05 }),

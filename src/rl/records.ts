@@ -6,6 +6,8 @@ import type { AlgoRollout } from './algorithms/types';
 import type { PromptRecord, TrajectoryRecord } from './types';
 import type { UpdateResult } from './update';
 
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
 /** The first `count` prompts of the step, each with all its trajectories. */
 export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, count: number): PromptRecord[] {
   const rows = r.batch.rows,
@@ -27,7 +29,8 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         kept: r.batch.keep[i] === 1,
         rAns: l.answerRight === null ? null : r.batch.rAns[i],
         rPerc: r.batch.rPerc[i],
-        advPerc: u.rowAdv[2 * i],
+        // per-token credit: the row has no single perception advantage; its description tokens' mean stands for it
+        advPerc: r.batch.percTok ? mean(at(u.tokAdv, u.T).slice(0, r.desc[i].length)) : u.rowAdv[2 * i],
         advAns: u.rowAdv[2 * i + 1],
         perceptionRight: l.perceptionRight,
         answerRight: l.answerRight,

@@ -13,7 +13,7 @@ import { tokenizer } from '../tasks/tokenizer';
 import { DEFAULT_RL, type RLConfig } from './config';
 import { DESC_END } from './rollout';
 import { learningRate } from './trainer';
-import { policyUpdate, SEG_ANS, type TrainBatch } from './update';
+import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
 
 const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'update-test', encDim: 16, encHeads: 2, dim: 16, heads: 2, layers: 1, encLayers: 1 };
 
@@ -106,6 +106,26 @@ describe('the update levers', () => {
     const wb = await weights(b.model),
       wc = await weights(c.model);
     wb.forEach((x, i) => expect(x).toBeCloseTo(wc[i], 6));
+  });
+
+  it("per-token perception advantages replace the row's on perception tokens, and only there, times the weight; in minibatches too", async () => {
+    const b = batch(true);
+    // the first two words of every row are perception tokens, the rest answer tokens
+    const seg = b.seg.map((s) => s.map((x, j) => (j < 2 ? SEG_PERC : x)));
+    const percTok = b.seg.map((s, i) => s.map((_x, j) => (i + 1) * 0.1 + j));
+    const withTok: TrainBatch = { ...b, seg, rPerc: [0, 1, 0, 1, 1, 1, 0, 0], percTok };
+    for (const over of [{}, { miniBatches: 2 }]) {
+      const a = fresh(),
+        plain = fresh();
+      const u = await policyUpdate(a.model, a.opt, null, withTok, cfg({ wPerc: 0.5, ...over }), 1e-2);
+      const r = await policyUpdate(plain.model, plain.opt, null, { ...withTok, percTok: undefined }, cfg({ wPerc: 0.5, ...over }), 1e-2);
+      b.rows.forEach((row, i) =>
+        seg[i].forEach((s, j) => {
+          const t = i * u.T + row.prefixLen + j - 1;
+          expect(u.tokAdv[t]).toBeCloseTo(s === SEG_PERC ? 0.5 * percTok[i][j] : r.tokAdv[t], 5);
+        }),
+      );
+    }
   });
 
   it('learning rate: linear warm-up, then constant or cosine decay to 10% at the last step', () => {

@@ -27,6 +27,8 @@ export interface TrainBatch {
   rPerc: number[];
   rAns: number[];
   keep: number[];
+  /** Per row, a perception advantage per generated token, used on its perception tokens instead of the row's (perception-r1's object credit). */
+  percTok?: number[][];
 }
 
 export interface UpdateResult {
@@ -70,7 +72,16 @@ function dropFlat(b: TrainBatch): number[][] {
 function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
   const r0 = g0 * b.N,
     r1 = g1 * b.N;
-  return { ...b, G: g1 - g0, rows: b.rows.slice(r0, r1), seg: b.seg.slice(r0, r1), rPerc: b.rPerc.slice(r0, r1), rAns: b.rAns.slice(r0, r1), keep: b.keep.slice(r0, r1) };
+  return {
+    ...b,
+    G: g1 - g0,
+    rows: b.rows.slice(r0, r1),
+    seg: b.seg.slice(r0, r1),
+    rPerc: b.rPerc.slice(r0, r1),
+    rAns: b.rAns.slice(r0, r1),
+    keep: b.keep.slice(r0, r1),
+    percTok: b.percTok?.slice(r0, r1),
+  };
 }
 
 interface Prepared {
@@ -105,6 +116,18 @@ function prepare(b: TrainBatch, cfg: UpdateCfg): Prepared {
     }
   }
   return { B, T, targets, seg, weight, active };
+}
+
+/** [B * T]: the rows' per-token perception advantages (times the weight) at their perception tokens. */
+function tokenPerceptionAdvantages(b: TrainBatch, pr: Prepared, wPerc: number): Float32Array {
+  const out = new Float32Array(pr.B * pr.T);
+  b.rows.forEach((r, i) =>
+    b.percTok![i].forEach((a, j) => {
+      const t = r.prefixLen + j - 1;
+      if (t >= 0 && t < pr.T && pr.seg[i * pr.T + t] === SEG_PERC) out[i * pr.T + t] = wPerc * a;
+    }),
+  );
+  return out;
 }
 
 /** Per-token log-probs of the batch's tokens under the model as it is now (the sampling policy's, when taken before updating). */
@@ -149,9 +172,15 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
   const rPerc = up(Float32Array.from(b.rPerc)),
     rAns = up(Float32Array.from(b.rAns)),
     keep = up(Uint32Array.from(b.keep));
-  const advTok = zeros(n),
+  const rowAdvTok = zeros(n),
     rowAdv = zeros(2 * B);
-  be.advantages(advTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: cfg.wPerc, wAns: cfg.wAns });
+  be.advantages(rowAdvTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: b.percTok ? 0 : cfg.wPerc, wAns: cfg.wAns });
+  let advTok = rowAdvTok;
+  if (b.percTok) {
+    // a separate output: WebGPU cannot bind one buffer as both input and output
+    advTok = zeros(n);
+    be.add(advTok, rowAdvTok, up(tokenPerceptionAdvantages(b, pr, cfg.wPerc)));
+  }
 
   const { enc, dec } = s.defer(uploadBatch(be, b.rows, b.images, T, c));
   const lpNew = zeros(n),

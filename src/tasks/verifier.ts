@@ -85,10 +85,20 @@ function splitOn(ws: readonly string[], sep: string): string[][] {
   return out;
 }
 
+/** The key of one object phrase ("size colour shape row col"), null when malformed. */
+export function objectKeyOf(c: readonly string[]): string | null {
+  return c.length === 5 && c.every((w, i) => VALID[i].has(w)) ? c.join(' ') : null;
+}
+
 /** Object keys of a description; malformed phrases become null (they count as wrong predictions). */
 function objectKeys(ws: readonly string[], images: number): (string | null)[] {
   const one = (part: readonly string[], prefix: string) =>
-    part.length === 0 ? [] : splitOn(part, ',').map((c) => (c.length === 5 && c.every((w, i) => VALID[i].has(w)) ? prefix + c.join(' ') : null));
+    part.length === 0
+      ? []
+      : splitOn(part, ',').map((c) => {
+          const k = objectKeyOf(c);
+          return k === null ? null : prefix + k;
+        });
   if (images === 1) return one(ws, '');
   const keys: (string | null)[] = [];
   for (const part of splitOn(ws, ';')) {

@@ -5,7 +5,10 @@
 // answer advantage on the rest. No forking.
 
 import type { TinyVLM } from '../../model/tinyvlm';
+import { descriptionCredit } from '../../tasks/descriptionCredit';
+import { tokenizer } from '../../tasks/tokenizer';
 import type { RLConfig } from '../config';
+import { creditAdvantages } from '../objectCredit';
 import { groupedPerceptionRewards } from '../rewards';
 import type { StepPrompts } from '../rollout';
 import { SEG_PERC } from '../update';
@@ -14,5 +17,10 @@ import type { AlgoRollout } from './types';
 
 export async function perceptionR1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, scorer);
-  return fullRollout(f, prompts, cfg.G, decoupledSegments(f), SEG_PERC, groupedPerceptionRewards(f.percScore, cfg.G, cfg));
+  const r = fullRollout(f, prompts, cfg.G, decoupledSegments(f), SEG_PERC, groupedPerceptionRewards(f.percScore, cfg.G, cfg));
+  if (cfg.percCredit === 'object') {
+    const credits = f.desc.map((d, i) => descriptionCredit(tokenizer.decodeWords(d), f.closed[i], prompts.problems[Math.floor(i / cfg.G)]));
+    r.batch.percTok = creditAdvantages(credits, cfg.G, cfg);
+  }
+  return r;
 }
