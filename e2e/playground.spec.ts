@@ -75,6 +75,24 @@ test('editing the config of a paused run and pressing Step starts a new run besi
   expect(await stepCount(page)).toBe(1);
 });
 
+test('perception-r1 with object credit trains on WebGPU: finite losses, and its description tokens carry more than one advantage', async ({ page }) => {
+  await page.goto('./' + encodeShare({ ...SMALL, algo: 'perception-r1', percCredit: 'object' }, true));
+  await expect(page.getByTestId('field-percCredit')).toHaveValue('object');
+  await waitSteps(page, 2);
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  const run = JSON.parse(readFileSync(await exportRunFile(page), 'utf8'));
+  for (const m of run.metrics.slice(0, 2)) expect(Number.isFinite(m.loss), JSON.stringify(m)).toBe(true);
+  // per-unit credit: within some description with both a right and a wrong unit, its tokens' advantages differ
+  const spreads = run.records.flatMap((r: { trajectories: { description: string[]; tokAdv: number[] }[] }) =>
+    r.trajectories.map((t) => {
+      const a = t.tokAdv.slice(0, t.description.length);
+      return a.length ? Math.max(...a) - Math.min(...a) : 0;
+    }),
+  );
+  expect(Math.max(...spreads)).toBeGreaterThan(0.01);
+});
+
 test('the share URL reproduces the run: same metrics step for step', async ({ page, browser, baseURL }) => {
   await page.goto('./');
   await enter(page, 'field-seed', '11');
