@@ -21,7 +21,7 @@ export function creditAdvantages(credits: readonly DescriptionCredit[], groupSiz
     const centred = (u: DescriptionCredit['units'][number]) => +u.right - base[u.kind];
     const spread = units.length ? Math.sqrt(units.reduce((a, u) => a + centred(u) ** 2, 0) / units.length) : 0;
     const scale = cfg.advNormalize === 'std' ? 1 / (spread + eps) : 1;
-    for (const c of group) out.push(c.tokenUnit.map((u) => (u < 0 ? 0 : centred(c.units[u]) * scale)));
+    for (const c of group) out.push(c.tokenUnit.map((u) => centred(c.units[u]) * scale));
   }
   return out;
 }

@@ -22,6 +22,7 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         gen = row.ids.length - row.prefixLen;
       const at = (a: Float32Array, T: number) => Array.from({ length: gen }, (_v, k) => a[i * T + row.prefixLen - 1 + k]);
       const l = r.labels[i];
+      const tokAdv = at(u.tokAdv, u.T);
       return {
         description: tokenizer.decodeWords(r.desc[i]),
         continuation: tokenizer.decodeWords(r.cont[i]),
@@ -30,12 +31,12 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         rAns: l.answerRight === null ? null : r.batch.rAns[i],
         rPerc: r.batch.rPerc[i],
         // per-token credit: the row has no single perception advantage; its description tokens' mean stands for it
-        advPerc: r.batch.percTok ? mean(at(u.tokAdv, u.T).slice(0, r.desc[i].length)) : u.rowAdv[2 * i],
+        advPerc: r.batch.percTok ? mean(tokAdv.slice(0, r.desc[i].length)) : u.rowAdv[2 * i],
         advAns: u.rowAdv[2 * i + 1],
         perceptionRight: l.perceptionRight,
         answerRight: l.answerRight,
         descF1: l.descF1,
-        tokAdv: at(u.tokAdv, u.T),
+        tokAdv,
         tokLogp: at(u.tokLogp, u.T),
         tokEntropy: at(u.tokEntropy, u.T),
         tokDep: Array.from({ length: gen }, (_v, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),

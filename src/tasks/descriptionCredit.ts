@@ -6,9 +6,9 @@
 // sequence-level reward gives every word the description's overall score;
 // this tells the words of a right object from those of a wrong one.
 
-import { IMAGE_LABELS, objectPhrase } from './language';
+import { IMAGE_LABELS } from './language';
 import type { Problem } from './problem';
-import { objectKeyOf } from './verifier';
+import { objectKeyOf, sceneObjectCounts } from './verifier';
 
 type CreditKind = 'object' | 'structure';
 
@@ -21,13 +21,8 @@ export interface DescriptionCredit {
 /** The credit of description `words` (the closing </desc> is credited when `closed`). */
 export function descriptionCredit(words: readonly string[], closed: boolean, p: Pick<Problem, 'scenes'>): DescriptionCredit {
   const images = p.scenes.length;
-  const truth = p.scenes.map((s) => {
-    const m = new Map<string, number>();
-    for (const o of s.objects) m.set(objectPhrase(o), (m.get(objectPhrase(o)) ?? 0) + 1);
-    return m;
-  });
   // what is left to name, per image: a part labelled with an image matches against it, as in the verifier
-  const left = truth.map((m) => new Map(m));
+  const left = p.scenes.map(sceneObjectCounts);
   const units: DescriptionCredit['units'] = [];
   const tokenUnit = new Array<number>(words.length + (closed ? 1 : 0)).fill(-1);
   const unit = (kind: CreditKind, right: boolean, from: number, to: number) => {

@@ -4,7 +4,7 @@
 
 import { IMAGE_LABELS, objectPhrase } from './language';
 import type { Problem } from './problem';
-import { cellOf, COLORS, COLS, ROWS, SHAPES, SIZES } from './scene';
+import { cellOf, COLORS, COLS, ROWS, SHAPES, SIZES, type Scene } from './scene';
 import { SPECIAL } from './vocab';
 
 export interface ParsedCompletion {
@@ -90,6 +90,13 @@ export function objectKeyOf(c: readonly string[]): string | null {
   return c.length === 5 && c.every((w, i) => VALID[i].has(w)) ? c.join(' ') : null;
 }
 
+/** How many times the scene holds each object phrase (the multiset a description is matched against). */
+export function sceneObjectCounts(s: Pick<Scene, 'objects'>): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of s.objects.map(objectPhrase)) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+}
+
 /** Object keys of a description; malformed phrases become null (they count as wrong predictions). */
 function objectKeys(ws: readonly string[], images: number): (string | null)[] {
   const one = (part: readonly string[], prefix: string) =>
@@ -116,10 +123,7 @@ function objectKeys(ws: readonly string[], images: number): (string | null)[] {
 export function scoreDescription(words: readonly string[] | null, p: Pick<Problem, 'scenes'>): DescriptionScore {
   const truth = new Map<string, number>();
   p.scenes.forEach((s, i) => {
-    for (const o of s.objects) {
-      const k = (p.scenes.length > 1 ? `${IMAGE_LABELS[i]} ` : '') + objectPhrase(o);
-      truth.set(k, (truth.get(k) ?? 0) + 1);
-    }
+    for (const [k, n] of sceneObjectCounts(s)) truth.set((p.scenes.length > 1 ? `${IMAGE_LABELS[i]} ` : '') + k, n);
   });
   const actual = [...truth.values()].reduce((a, b) => a + b, 0);
   const keys = words ? objectKeys(words, p.scenes.length) : [];
