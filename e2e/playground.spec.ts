@@ -101,7 +101,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   }
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
-  expect(url).toContain('#v=4&c=');
+  expect(url).toContain('#v=5&c=');
   expect(url.startsWith(baseURL!), `${url} is not on ${baseURL}`).toBe(true);
   await page.getByTestId('start').click();
   await waitSteps(page, 2);
@@ -194,7 +194,7 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   await page.goto('./' + encodeShare(cfg, true));
   await expect(page.getByTestId('status')).toHaveText('done', { timeout: 150_000 });
   // the warm start is the first point of the held-out curves: 3 points after 2 steps
-  const heldout = page.getByTestId('chart-answer accuracy (held-out)');
+  const heldout = page.getByTestId('chart-answer accuracy (held-out, mean over samples)');
   const [heldCsv] = await Promise.all([page.waitForEvent('download'), heldout.getByTestId('chart-csv').click()]);
   expect(
     readFileSync((await heldCsv.path())!, 'utf8')
@@ -204,6 +204,11 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
       .map((l) => l.split(',')[1]),
   ).toEqual(['0', '1', '2']);
   await expect(heldout.locator('.recharts-line path')).not.toHaveCount(0);
+  // a mean over samples: its band of ± 1 SE over problems, greedy dashed beside it, and what the figures are
+  await expect(heldout.locator('.recharts-area-area')).toHaveCount(1);
+  await expect(heldout.locator('.recharts-line path[stroke-dasharray="4 3"]')).toHaveCount(1);
+  await expect(heldout.getByTestId('chart-note')).toHaveText('4 problems x 4 samples at temperature 1, every 1 steps; band ± 1 SE over problems; dashed: greedy');
+  await expect(page.getByTestId('chart-ground-truth description NLL (held-out)').locator('.recharts-line path')).not.toHaveCount(0);
   // KL at beta 0 and the zero-std fraction have their own charts
   await expect(page.getByTestId('chart-KL to warm start').locator('.recharts-line path')).toHaveCount(2); // smoothed, raw behind
   await expect(page.getByTestId('chart-zero-std groups')).toBeVisible();
@@ -231,6 +236,7 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
 
   // tooltips name the x value and give 3 significant digits, above the plot; axis titles; a brush; a log axis for MI
   const plot = rollout.locator('.recharts-cartesian-grid');
+  await rollout.scrollIntoViewIfNeeded();
   const box = (await plot.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const tip = rollout.locator('.recharts-tooltip-wrapper');
@@ -272,7 +278,7 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   await labels.first().press('Enter');
   const [runCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-1').click()]);
   expect(runCsv.suggestedFilename()).toBe('baseline.csv');
-  expect(readFileSync((await runCsv.path())!, 'utf8').split('\n')[0]).toContain('heldout_start.answer_acc');
+  expect(readFileSync((await runCsv.path())!, 'utf8').split('\n')[0]).toContain('heldout_start.sampled.answer_acc');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-1').click()]);
   expect(json.suggestedFilename()).toBe('baseline.json');
 

@@ -1,6 +1,9 @@
-// npm run eval -- --checkpoint DIR --seed S --count N --out FILE.json [--card] [--backend webgpu|cpu]
-// Greedy decoding on N held-out problems of seed S in headless Chromium on
-// WebGPU (or, with --backend cpu, on the CPU reference backend in Node): answer accuracy, description exact-match and F1, and the mean MI of
+// npm run eval -- --checkpoint DIR --seed S --count N [--samples K] --out FILE.json [--card] [--backend webgpu|cpu]
+// N held-out problems of seed S in headless Chromium on WebGPU (or, with
+// --backend cpu, on the CPU reference backend in Node): K samples per problem
+// at temperature 1 (default 4; 0 for greedy only), whose means with their
+// standard errors are the figures RL is judged by, and greedy decoding beside
+// them: answer accuracy, description exact-match and F1, and the mean MI of
 // right vs wrong descriptions, overall and per family. --card rewrites
 // DIR/README.md from these figures and DIR/training.json.
 
@@ -13,11 +16,17 @@ import { TinyVLM } from '../src/model/tinyvlm';
 import { parseArgs, withPage } from './browser';
 import { readCheckpointDir } from './checkpointFile';
 import { writeCard } from './eval/card';
+import { heldoutLine } from './experiment/stepLine';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = args.checkpoint ?? 'models/tinyvlm-v1';
 const seed = Number(args.seed ?? 2026);
 const count = Number(args.count ?? 1000);
+const samples = Number(args.samples ?? 4);
+if (!Number.isInteger(samples) || samples < 0 || samples > 64) {
+  console.error(`--samples must be an integer in [0, 64], not ${args.samples}`);
+  process.exit(2);
+}
 const { bytes, checkpoint: ck } = readCheckpointDir(dir);
 const backend = args.backend ?? 'webgpu';
 if (backend !== 'webgpu' && backend !== 'cpu') {
@@ -28,7 +37,7 @@ const weights = bytes.toString('base64');
 const t0 = Date.now();
 async function onCpu(): Promise<EvalReport> {
   const be = new CpuBackend();
-  return evaluate(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), seed, count);
+  return evaluate(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), seed, count, { samples });
 }
 const report =
   backend === 'cpu'
@@ -41,11 +50,13 @@ const report =
             last = Date.now();
           }
         });
-        return page.evaluate(([w, s, n]) => window.evalPage.run(w, s, n), [weights, seed, count] as const) as Promise<EvalReport>;
+        return page.evaluate(([w, s, n, k]) => window.evalPage.run(w, s, n, k), [weights, seed, count, samples] as const) as Promise<EvalReport>;
       });
 const json = { checkpoint: dir, backend, ...report, wall_s: (Date.now() - t0) / 1000 };
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const mi = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+console.log(heldoutLine(report.heldout));
+console.log('\nGreedy decoding:');
 console.log('| family | count | answer acc | blind floor | desc exact | desc F1 | MI right | MI wrong |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [f, s] of [...Object.entries(report.families), ['overall', report.overall] as const]) {

@@ -2,7 +2,8 @@
 // One RL run from the shipped checkpoint: headless in Chromium through the
 // trainer worker on WebGPU (default), or with --backend cpu the same trainer
 // on the CPU reference backend in Node (the faster path on a machine without
-// a GPU); writes the per-step metrics and the final held-out evaluation.
+// a GPU); writes the per-step metrics and every held-out evaluation (`heldout`:
+// [{ step, count, sampled, greedy, gt_desc_nll }], the warm start as step 0).
 
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -14,6 +15,7 @@ import type { ExperimentResult } from './experiment/experimentPage';
 import { parseArgs, withPage } from './browser';
 import { readCheckpointDir } from './checkpointFile';
 import { configArg } from './cliArgs';
+import { stepLine } from './experiment/stepLine';
 
 const args = parseArgs(process.argv.slice(2));
 const config: RLConfig = {
@@ -44,9 +46,7 @@ async function runOnCpu(): Promise<ExperimentResult> {
     steps.push(r.metrics);
     lastRecords = r.records;
     const m = r.metrics;
-    log(
-      `step ${m.step + 1}/${config.steps} answer ${m.answer_acc.toFixed(3)} perception ${m.perception_acc.toFixed(3)} F1 ${m.desc_f1.toFixed(3)} mi ${m.mean_mi?.toFixed(3) ?? '–'} blind ${m.reward_blind_frac.toFixed(3)} gen ${m.generated_tokens} ${(m.step_ms / 1000).toFixed(1)}s${m.heldout_answer_acc !== undefined ? ` heldout answer ${m.heldout_answer_acc.toFixed(3)} perception ${m.heldout_perception_acc!.toFixed(3)}` : ''}`,
-    );
+    log(stepLine(m, config.steps));
     if (m.error) return { config, steps, lastRecords, error: m.error };
   }
   t.free();
@@ -65,13 +65,15 @@ const result =
         await page.exposeFunction('reportProgress', log);
         return page.evaluate(([c, u]) => window.experiment.run(c, u), [config, checkpoint] as const) as Promise<ExperimentResult>;
       });
-const last = [...result.steps].reverse().find((s) => s.heldout_answer_acc !== undefined);
+// Every held-out evaluation of the run, the warm start's as step 0: one shape for the report and the checks.
+const heldout = result.steps.flatMap((s) => [...(s.heldout_start ? [{ step: 0, ...s.heldout_start }] : []), ...(s.heldout ? [{ step: s.step + 1, ...s.heldout }] : [])]);
 const out = {
   config,
   checkpoint,
   backend,
   steps: result.steps,
-  final: { heldout_answer_acc: last?.heldout_answer_acc ?? null, heldout_perception_acc: last?.heldout_perception_acc ?? null, at_step: last ? last.step + 1 : null },
+  heldout,
+  final: heldout.length ? heldout[heldout.length - 1] : null,
   error: result.error,
   last_records: result.lastRecords,
   wall_s: (Date.now() - t0) / 1000,

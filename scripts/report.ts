@@ -1,16 +1,16 @@
-// npm run report -- --dir DIR [--baseline EVAL.json] [--png FILE.png] [--md FILE.md]
+// npm run report -- --dir DIR [--png FILE.png] [--md FILE.md]
 // Summarises the experiment runs in DIR (the JSON files `npm run experiment`
-// wrote) into the README table and a PNG plot of the per-arm curves.
+// wrote) into the README tables (held-out figures over samples, each arm paired
+// by seed against GRPO-16) and a PNG plot of the per-arm held-out curves.
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { blindFloor } from '../src/tasks/blindFloor';
 import { parseArgs, withPage } from './browser';
 import { curves, markdownTable, summarise, type ExperimentFile } from './report/summary';
 
 const args = parseArgs(process.argv.slice(2));
 if (!args.dir) {
-  console.error('usage: npm run report -- --dir DIR [--baseline EVAL.json] [--png FILE.png] [--md FILE.md]');
+  console.error('usage: npm run report -- --dir DIR [--png FILE.png] [--md FILE.md]');
   process.exit(2);
 }
 const files = readdirSync(args.dir)
@@ -22,21 +22,16 @@ if (!files.length) {
   console.error(`no experiment JSON files in ${args.dir}`);
   process.exit(2);
 }
-let baseline: { answer: number; perception: number } | undefined;
-if (args.baseline) {
-  const ev = JSON.parse(readFileSync(args.baseline, 'utf8')) as { overall: { answer_acc: number; desc_exact: number } };
-  baseline = { answer: ev.overall.answer_acc, perception: ev.overall.desc_exact };
-}
 const rows = summarise(files);
-const table = markdownTable(rows, baseline);
+const warmStart = files[0].heldout?.find((h) => h.step === 0);
+const table = markdownTable(rows, warmStart);
 console.log(table);
 if (args.md) writeFileSync(args.md, table + '\n');
 if (args.png) {
-  const c = curves(files, baseline);
-  const floor = blindFloor(files[0].config.families);
-  const title = `${rows.map((r) => `${r.arm} (${r.seeds.length} seeds)`).join(' vs ')}, ${rows[0].steps} steps, mean over seeds`;
+  const c = curves(files);
+  const title = `${rows.map((r) => `${r.arm} (${r.seeds.length} seeds)`).join(' · ')}; ${rows[0].steps} steps; held-out ${files[0].config.heldoutCount} problems x ${files[0].config.heldoutSamples} samples; band: ± 1 SE over seeds`;
   await withPage('/scripts/report/report.html', async (page) => {
-    await page.evaluate(([cv, t, f]) => window.report.draw(cv, t, f), [c, title, floor] as const);
+    await page.evaluate(([cv, t]) => window.report.draw(cv, t), [c, title] as const);
     await page.locator('[data-testid="report"]').screenshot({ path: args.png });
   });
   console.log(`wrote ${args.png}`);

@@ -3,7 +3,13 @@
 // from the shipped warm start, on the CPU backend in Node, train on a fixed
 // pool of prompts (can the update fit them?) and on fresh prompts every step
 // (does it generalise?), and print the first-10 / last-10 means of the rollout
-// figures, plus held-out greedy accuracy before and after when --heldout N > 0.
+// figures, plus the held-out figures before and after when --heldout N > 0: N
+// problems of the config's heldoutSeed, each with the config's heldoutSamples
+// samples (4 by default; 0 for greedy only) at its temperature and top-p, as
+// means with their standard errors over problems, greedy beside them, and the
+// ground-truth description NLL. --out writes heldout_before and heldout_after
+// in the trainer's shape ({ count, sampled: { k, desc_exact, desc_f1, answer_acc,
+// lucky, se }, greedy, gt_desc_nll }).
 // --mode sft trains on the ground-truth completions of fresh problems instead
 // (B per step, the config's learning rate, the warm start's optimiser settings):
 // what a perfect reward could do at best with that much data per step.
@@ -11,20 +17,19 @@
 
 import { writeFileSync } from 'node:fs';
 import { CpuBackend } from '../src/backend/cpu/cpuBackend';
-import { evaluate } from '../src/model/evaluate';
-import { collate, problemExample } from '../src/model/examples';
-import { completionLogProbs } from '../src/model/score';
+import type { HeldoutFigures } from '../src/model/evaluate';
+import { problemExample } from '../src/model/examples';
 import { generateProblem } from '../src/tasks/problem';
-import { tokenizer } from '../src/tasks/tokenizer';
 import { DEFAULT_ADAMW, AdamW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
 import { sftStep } from '../src/model/sft';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
-import { RLTrainer } from '../src/rl/trainer';
+import { heldoutOf, RLTrainer } from '../src/rl/trainer';
 import type { StepMetrics } from '../src/rl/types';
 import { readCheckpointDir } from './checkpointFile';
 import { configArg, parseArgs } from './cliArgs';
+import { heldoutLine } from './experiment/stepLine';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = args.checkpoint ?? 'models/tinyvlm-v1';
@@ -53,30 +58,35 @@ const avg = (ms: StepMetrics[], k: (typeof FIGS)[number]) => {
 };
 
 /**
- * Held-out greedy figures, and the teacher-forced NLL per token of the
- * ground-truth descriptions: a low-noise measure of whether the model reads
- * the images better (no sampling, no argmax).
+ * The held-out figures of a set of weights, as the trainer takes them: k samples per
+ * problem at the config's temperature and top-p (means with their standard errors),
+ * greedy beside them, and the teacher-forced NLL of the ground-truth descriptions.
  */
-async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>) {
+async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>, cfg: RLConfig): Promise<HeldoutFigures> {
   const m = new TinyVLM(be, ck.config, new Params(ck.config, be, params));
-  const ev = await evaluate(m, DEFAULT_RL.heldoutSeed, heldout);
-  let nll = 0,
-    toks = 0;
-  for (let s = 0; s < heldout; s += 64) {
-    const ps = Array.from({ length: Math.min(64, heldout - s) }, (_, i) => generateProblem(DEFAULT_RL.heldoutSeed, s + i));
-    const { rows, images } = collate(ps.map((p) => problemExample(p, ck.config, { withTarget: true })));
-    const lps = await completionLogProbs(m, rows, images);
-    ps.forEach((p, i) => {
-      const n = tokenizer.encode(p.description).length + 1; // the description and its </desc>
-      for (let j = 0; j < n; j++) nll -= lps[i][j];
-      toks += n;
-    });
-  }
+  const h = await heldoutOf(m, { ...cfg, heldoutCount: heldout });
   m.free();
-  return { answer_acc: ev.overall.answer_acc, desc_exact: ev.overall.desc_exact, desc_f1: ev.overall.desc_f1, gt_desc_nll: nll / toks };
+  return h;
 }
 
-type HeldoutFigures = Awaited<ReturnType<typeof heldoutFigures>>;
+/** The figures a check's table compares: the sampled means, greedy, and the NLL. */
+function tableFigures(h: HeldoutFigures): [string, number][] {
+  const s = h.sampled;
+  return [
+    ...(s
+      ? ([
+          [`sampled desc_f1 (k ${s.k})`, s.desc_f1],
+          [`sampled desc_exact (k ${s.k})`, s.desc_exact],
+          [`sampled answer_acc (k ${s.k})`, s.answer_acc],
+          [`sampled lucky (k ${s.k})`, s.lucky],
+        ] as [string, number][])
+      : []),
+    ['greedy desc_f1', h.greedy.desc_f1 ?? NaN],
+    ['greedy desc_exact', h.greedy.desc_exact],
+    ['greedy answer_acc', h.greedy.answer_acc],
+    ['gt_desc_nll', h.gt_desc_nll ?? NaN],
+  ];
+}
 
 async function check(kind: 'pool' | 'fresh') {
   const cfg: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, recordPrompts: 0, ...over, steps, promptPool: kind === 'pool' ? pool : 0 };
@@ -84,7 +94,7 @@ async function check(kind: 'pool' | 'fresh') {
   if (problems) throw new Error(`invalid config: ${problems}`);
   const be = new CpuBackend();
   const t = new RLTrainer(be, cfg, ck);
-  const before = heldout > 0 ? await heldoutFigures(be, ck.tensors) : null;
+  const before = heldout > 0 ? await heldoutFigures(be, ck.tensors, cfg) : null;
   const ms: StepMetrics[] = [];
   const curve: ({ step: number } & HeldoutFigures)[] = [];
   const t0 = Date.now();
@@ -96,14 +106,12 @@ async function check(kind: 'pool' | 'fresh') {
       `${kind} step ${s}: answer ${metrics.answer_acc.toFixed(3)} desc exact ${metrics.perception_acc.toFixed(3)} F1 ${metrics.desc_f1.toFixed(3)} MI ${metrics.mean_mi?.toFixed(3) ?? '–'} kl ${metrics.kl?.toFixed(4) ?? '–'} (${(metrics.step_ms / 1000).toFixed(1)} s)`,
     );
     if (heldout > 0 && heldoutEvery > 0 && (s + 1) % heldoutEvery === 0 && s + 1 < steps) {
-      const h = await heldoutFigures(be, await t.model.params.toHost());
+      const h = await heldoutFigures(be, await t.model.params.toHost(), cfg);
       curve.push({ step: s + 1, ...h });
-      console.log(
-        `${kind} held-out after ${s + 1} steps: exact ${h.desc_exact.toFixed(3)} F1 ${h.desc_f1.toFixed(3)} answer ${h.answer_acc.toFixed(3)} GT NLL ${h.gt_desc_nll.toFixed(4)}`,
-      );
+      console.log(`${kind} after ${s + 1} steps: ${heldoutLine(h)}`);
     }
   }
-  const after = heldout > 0 ? await heldoutFigures(be, await t.model.params.toHost()) : null;
+  const after = heldout > 0 ? await heldoutFigures(be, await t.model.params.toHost(), cfg) : null;
   t.free();
   const n = Math.min(10, Math.floor(steps / 2));
   const first = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(0, n), k)]));
@@ -122,7 +130,7 @@ async function sftCheck() {
   const params = new Params(ck.config, be, ck.tensors);
   const m = new TinyVLM(be, ck.config, params);
   const opt = new AdamW(be, params, { ...DEFAULT_ADAMW, lr: cfg.lr });
-  const before = heldout > 0 ? await heldoutFigures(be, ck.tensors) : null;
+  const before = heldout > 0 ? await heldoutFigures(be, ck.tensors, cfg) : null;
   const t0 = Date.now();
   const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
@@ -133,7 +141,7 @@ async function sftCheck() {
     losses.push(r.loss);
     console.log(`sft step ${s}: loss ${r.loss.toFixed(4)} grad norm ${r.gradNorm.toFixed(3)}`);
   }
-  const after = heldout > 0 ? await heldoutFigures(be, await params.toHost()) : null;
+  const after = heldout > 0 ? await heldoutFigures(be, await params.toHost(), cfg) : null;
   m.free();
   const n = Math.min(10, Math.floor(steps / 2));
   const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
@@ -149,6 +157,21 @@ async function sftCheck() {
   };
 }
 
+/** Table rows of the held-out figures before and after, with the change and, for sampled figures, its ± SE over problems. */
+function heldoutRows(prefix: string, before: HeldoutFigures, after: HeldoutFigures): string[] {
+  const b = tableFigures(before),
+    a = tableFigures(after);
+  const se = (name: string, h: HeldoutFigures) => {
+    const k = name.split(' ')[1] as 'desc_f1' | 'desc_exact' | 'answer_acc' | 'lucky';
+    return name.startsWith('sampled') && h.sampled ? ` ± ${h.sampled.se[k].toFixed(3)}` : '';
+  };
+  const f = (x: number) => x.toFixed(3);
+  return b.map(([name, x], i) => {
+    const y = a[i][1];
+    return `${prefix}| held-out ${name} (${heldout}) | ${f(x)}${se(name, before)} | ${f(y)}${se(name, after)} | ${(y - x >= 0 ? '+' : '') + f(y - x)} |`;
+  });
+}
+
 if (mode === 'sft') {
   const r = await sftCheck().catch((e: Error) => {
     console.error(`rl-check failed: ${e.message}`);
@@ -159,13 +182,7 @@ if (mode === 'sft') {
   console.log('| figure | before | after | change |');
   console.log('| --- | ---: | ---: | ---: |');
   console.log(`| training loss (first / last ${Math.min(10, Math.floor(steps / 2))} steps) | ${f(r.first.loss)} | ${f(r.last.loss)} | ${f(r.last.loss - r.first.loss)} |`);
-  if (r.heldout_before && r.heldout_after) {
-    for (const k of ['answer_acc', 'desc_exact', 'desc_f1', 'gt_desc_nll'] as const) {
-      console.log(
-        `| held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`,
-      );
-    }
-  }
+  if (r.heldout_before && r.heldout_after) for (const line of heldoutRows('', r.heldout_before, r.heldout_after)) console.log(line);
   if (args.out) writeFileSync(args.out, JSON.stringify(r, null, 1) + '\n');
   process.exit(0);
 }
@@ -186,13 +203,7 @@ console.log('| --- | --- | ---: | ---: | ---: |');
 for (const r of results) {
   const label = r.kind === 'pool' ? `pool of ${pool}` : 'fresh';
   for (const k of FIGS) console.log(`| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`);
-  if (r.heldout_before && r.heldout_after) {
-    for (const k of ['answer_acc', 'desc_exact', 'desc_f1', 'gt_desc_nll'] as const) {
-      console.log(
-        `| ${label} | held-out ${k} (${heldout}) | ${f(r.heldout_before[k])} | ${f(r.heldout_after[k])} | ${(r.heldout_after[k] - r.heldout_before[k] >= 0 ? '+' : '') + f(r.heldout_after[k] - r.heldout_before[k])} |`,
-      );
-    }
-  }
+  if (r.heldout_before && r.heldout_after) for (const line of heldoutRows(`| ${label} `, r.heldout_before, r.heldout_after)) console.log(line);
 }
 if (args.out) {
   writeFileSync(args.out, JSON.stringify(results, null, 1) + '\n');

@@ -9,15 +9,15 @@ import { fromBase64 } from '../pretrain/base64';
 declare global {
   interface Window {
     reportProgress(msg: string): Promise<void>;
-    evalPage: { run(weightsB64: string, seed: number, count: number): Promise<EvalReport> };
+    evalPage: { run(weightsB64: string, seed: number, count: number, samples: number): Promise<EvalReport> };
   }
 }
 
-async function run(weightsB64: string, seed: number, count: number): Promise<EvalReport> {
+async function run(weightsB64: string, seed: number, count: number, samples: number): Promise<EvalReport> {
   const ck = decodeCheckpoint(fromBase64(weightsB64));
   const be = await createWebGpuBackend();
   const model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
-  return evaluate(model, seed, count, { onProgress: (n) => void window.reportProgress(`${n}/${count}`) });
+  return evaluate(model, seed, count, { samples, onProgress: (n) => void window.reportProgress(`${n}/${count}`) });
 }
 
 window.evalPage = { run };

@@ -2,6 +2,7 @@
 import type { RLConfig } from '../../src/rl/config';
 import type { PromptRecord, StepMetrics } from '../../src/rl/types';
 import type { FromWorker, ToWorker } from '../../src/worker/protocol';
+import { stepLine } from './stepLine';
 
 export interface ExperimentResult {
   config: RLConfig;
@@ -33,9 +34,7 @@ function run(config: RLConfig, checkpointUrl: string): Promise<ExperimentResult>
         const s = m.report.metrics;
         steps.push(s);
         lastRecords = m.report.records;
-        void window.reportProgress(
-          `step ${s.step + 1}/${config.steps} answer ${s.answer_acc.toFixed(3)} perception ${s.perception_acc.toFixed(3)} mi ${s.mean_mi?.toFixed(3) ?? '–'} auc ${s.mi_auc?.toFixed(3) ?? 'n/a'} blind ${s.reward_blind_frac.toFixed(3)} gen ${s.generated_tokens} ${(s.step_ms / 1000).toFixed(1)}s${s.heldout_answer_acc !== undefined ? ` heldout answer ${s.heldout_answer_acc.toFixed(3)} perception ${s.heldout_perception_acc!.toFixed(3)}` : ''}`,
-        );
+        void window.reportProgress(stepLine(s, config.steps));
       } else if (m.type === 'state' && !m.running && m.step >= config.steps) {
         worker.terminate();
         resolve({ config, steps, lastRecords, error: null });

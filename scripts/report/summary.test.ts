@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL, type RLConfig } from '../../src/rl/config';
 import type { StepMetrics } from '../../src/rl/types';
-import { curves, markdownTable, summarise, type ExperimentFile } from './summary';
+import { armOf, called, curves, markdownTable, REFERENCE_ARM, summarise, type ExperimentFile, type HeldoutPoint } from './summary';
 
 function step(i: number, o: Partial<StepMetrics>): StepMetrics {
   return {
@@ -30,54 +30,84 @@ function step(i: number, o: Partial<StepMetrics>): StepMetrics {
   };
 }
 
+/** Held-out figures whose sampled rates are all `x` (F1 too), with SE 0.01 over problems. */
+function ho(at: number, x: number, nll = 0.2): HeldoutPoint {
+  return {
+    step: at,
+    count: 256,
+    sampled: { k: 4, temperature: 1, top_p: 1, desc_exact: x, desc_f1: x, answer_acc: x, lucky: x, se: { desc_exact: 0.01, desc_f1: 0.01, answer_acc: 0.01, lucky: 0.01 } },
+    greedy: { desc_exact: x, desc_f1: x, answer_acc: x },
+    gt_desc_nll: nll,
+  };
+}
+
+/** A run whose held-out figures are 0.5 at the warm start and `final` after its last step. */
 function run(c: Partial<RLConfig>, final: number, steps: StepMetrics[]): ExperimentFile {
-  return { config: { ...DEFAULT_RL, ...c }, steps, final: { heldout_answer_acc: final, heldout_perception_acc: final / 2 }, error: null, wall_s: 1 };
+  return { config: { ...DEFAULT_RL, ...c }, steps, heldout: [ho(0, 0.5, 0.2), ho(steps.length, final, 0.1)], error: null, wall_s: 1 };
 }
 
 describe('experiment summary', () => {
   const files = [
-    run({ algo: 'grpo', G: 16, seed: 1 }, 0.4, [step(0, { reward_blind_frac: 0.2 }), step(1, { reward_blind_frac: 0.4, heldout_answer_acc: 0.4, heldout_perception_acc: 0.2 })]),
-    run({ algo: 'mirl', seed: 1 }, 0.5, [step(0, { generated_tokens: 60 }), step(1, { generated_tokens: 80, heldout_answer_acc: 0.5, heldout_perception_acc: 0.25 })]),
-    run({ algo: 'grpo', G: 16, seed: 2 }, 0.6, [step(0, { mi_auc: null }), step(1, { heldout_answer_acc: 0.6, heldout_perception_acc: 0.3 })]),
+    run({ algo: 'grpo', G: 16, seed: 1 }, 0.4, [step(0, { reward_blind_frac: 0.2 }), step(1, { reward_blind_frac: 0.4 })]),
+    run({ algo: 'perception-r1', G: 6, seed: 1 }, 0.6, [step(0, { generated_tokens: 60 }), step(1, { generated_tokens: 80 })]),
+    run({ algo: 'grpo', G: 16, seed: 2 }, 0.3, [step(0, { mi_group_auc: null }), step(1, {})]),
+    run({ algo: 'perception-r1', G: 6, seed: 2 }, 0.52, [step(0, {}), step(1, {})]),
+    run({ algo: 'mirl', N: 10, k: 6, seed: 1 }, 0.41, [step(0, { fork_lift_exact: 0.1 }), step(1, { fork_lift_exact: 0.2, fork_lift_f1: null })]),
   ];
 
-  it('groups runs by arm and gives mean and sample sd over seeds', () => {
-    const rows = summarise(files);
-    expect(rows.map((r) => r.arm)).toEqual(['grpo G=16', 'mirl N=10 k=6, MI sum gated']);
-    expect(summarise([run({ algo: 'mirl', miScorer: 'warmstart' }, 0.5, [])])[0].arm).toBe('mirl N=10 k=6, MI sum gated, MI by frozen warm start');
-    // the reward ablation is its own arm
-    expect(summarise([run({ algo: 'mirl', miAgg: 'mean', percGate: 'off' }, 0.5, [])])[0].arm).toBe('mirl N=10 k=6, MI mean');
-    const g = rows[0];
-    expect(g.seeds).toEqual([1, 2]);
-    expect(g.heldoutAnswer.mean).toBeCloseTo(0.5);
-    expect(g.heldoutAnswer.sd).toBeCloseTo(Math.SQRT2 * 0.1);
-    // Per-run means first (0.3 and 0.1), then across seeds.
-    expect(g.rewardBlind.mean).toBeCloseTo(0.2);
-    // A step without an AUC is skipped, not counted as zero.
-    expect(g.miAuc.mean).toBeCloseTo(0.6);
-    expect(rows[1].generatedTokens.mean).toBe(70);
-    expect(rows[1].heldoutAnswer.sd).toBe(0);
+  it('names arms by what defines them', () => {
+    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', miScorer: 'warmstart' })).toBe('mirl N=10 k=6, MI by frozen warm start');
+    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', miScorer: 'policy', miAgg: 'mean', percGate: 'off' })).toBe('mirl N=10 k=6, MI by policy, MI mean, ungated');
+    expect(armOf({ ...DEFAULT_RL, algo: 'perception-r1', G: 6 })).toBe('perception-r1 G=6, object credit');
+    expect(armOf({ ...DEFAULT_RL, algo: 'grpo', G: 16 })).toBe(REFERENCE_ARM);
   });
 
-  it('refuses failed runs and runs of different lengths', () => {
+  it('judges each arm at its last held-out step: change from the warm start and the paired difference from GRPO-16, with SE over seeds', () => {
+    const rows = summarise(files);
+    expect(rows.map((r) => r.arm)).toEqual(['grpo G=16', 'perception-r1 G=6, object credit', 'mirl N=10 k=6, MI by frozen warm start']);
+    const [g, p, m] = rows;
+    expect(g.seeds).toEqual([1, 2]);
+    expect(g.atStep).toBe(2);
+    expect(g.final.desc_f1.mean).toBeCloseTo(0.35);
+    expect(g.final.desc_f1.se).toBeCloseTo(0.05); // sd 0.0707 over 2 seeds / sqrt 2
+    expect(g.change.desc_f1.mean).toBeCloseTo(-0.15);
+    expect(g.gtNllChange.mean).toBeCloseTo(-0.1);
+    expect(g.vsReference).toBeNull();
+    // paired by seed: 0.6 - 0.4 and 0.52 - 0.3
+    expect(p.vsReference!.desc_f1.mean).toBeCloseTo(0.21);
+    expect(p.vsReference!.desc_f1.se).toBeCloseTo(0.01);
+    expect(called(p.vsReference!.desc_f1)).toBe(true);
+    // one seed: a difference is never called
+    expect(m.vsReference!.desc_f1.n).toBe(1);
+    expect(called(m.vsReference!.desc_f1)).toBe(false);
+    // per-run means first, steps without the figure skipped, then across seeds
+    expect(g.rewardBlind.mean).toBeCloseTo(0.2);
+    expect(g.groupAuc.mean).toBeCloseTo(0.6);
+    expect(p.generatedTokens.mean).toBe(85);
+    expect(m.forkLiftExact.mean).toBeCloseTo(0.15);
+    expect(m.forkLiftF1.n).toBe(0);
+  });
+
+  it('refuses failed runs, runs of different lengths or held-out sets, and runs without sampled figures', () => {
     expect(() => summarise([...files, { ...files[0], error: 'non-finite loss' }])).toThrow(/non-finite loss/);
     expect(() => summarise([...files, run({ algo: 'grpo', G: 6 }, 0.1, [step(0, {})])])).toThrow(/different lengths/);
+    expect(() => summarise([...files, run({ algo: 'grpo', G: 6, heldoutSamples: 8 }, 0.1, [step(0, {}), step(1, {})])])).toThrow(/held-out sets/);
+    expect(() => summarise([{ ...files[0], heldout: undefined }])).toThrow(/no sampled held-out figures/);
   });
 
-  it('writes one table row per arm plus the warm start', () => {
-    const md = markdownTable(summarise(files), { answer: 0.45, perception: 0.3 });
-    const lines = md.split('\n');
-    expect(lines).toHaveLength(5);
-    expect(lines[2]).toContain('| 45.0 | – | 30.0 |');
-    expect(lines[3]).toMatch(/^\| grpo G=16 \| 2 \| 50\.0 ± 14\.1 \| \+5\.0 ± 10\.0 \|/);
+  it('writes the held-out table with the warm start, the paired table and the rollout table', () => {
+    const md = markdownTable(summarise(files), ho(0, 0.5));
+    expect(md).toContain('| warm start (step 0) | – | 0.500 ± 0.010 (SE over problems) | 50.0 ± 1.0 (SE over problems)');
+    expect(md).toMatch(/\| grpo G=16 \| 2 \| 0\.350 ± 0\.050 \(-0\.150 ± 0\.050\) \| 35\.0 ± 5\.0 \(-15\.0 ± 5\.0\)/);
+    expect(md).toContain('| perception-r1 G=6, object credit | 2 | **+0.210 ± 0.010** (above) |');
+    expect(md).toContain('| mirl N=10 k=6, MI by frozen warm start | 1 | +0.010 ± 0.000 (level) |');
+    expect(md).toMatch(/\| mirl N=10 k=6, MI by frozen warm start \| \+15\.0 ± 0\.0 \| n\/a \|/);
   });
 
-  it('averages curves over seeds and starts them at the warm start', () => {
-    const c = curves(files, { answer: 0.45, perception: 0.3 });
-    const g = c.find((a) => a.arm === 'grpo G=16')!;
-    expect(g.points[0]).toMatchObject({ step: 0, heldoutAnswer: 0.45 });
-    expect(g.points[1].heldoutAnswer).toBeUndefined();
-    expect(g.points[2].heldoutAnswer).toBeCloseTo(0.5);
-    expect(g.points[2].cumTokens).toBe(200);
+  it('averages the held-out curves over seeds, with their SE', () => {
+    const g = curves(files).find((a) => a.arm === 'grpo G=16')!;
+    expect(g.points.map((q) => q.step)).toEqual([0, 2]);
+    expect(g.points[0].desc_exact).toEqual({ mean: 0.5, se: 0, n: 2 });
+    expect(g.points[1].answer_acc.mean).toBeCloseTo(0.35);
   });
 });

@@ -1,53 +1,84 @@
 // Aggregates experiment runs (the JSON `npm run experiment` writes) into one row
-// per arm — an algorithm with its sizes — as mean and spread over seeds.
+// per arm — an algorithm with its sizes — judged by held-out figures over samples:
+// each arm's change from the warm start, and its difference from the reference
+// arm (GRPO-16) paired by seed, both as mean ± standard error over seeds.
 
+import type { HeldoutFigures } from '../../src/model/evaluate';
 import type { RLConfig } from '../../src/rl/config';
 import { mean } from '../../src/rl/metrics';
 import type { StepMetrics } from '../../src/rl/types';
 
+export interface HeldoutPoint extends HeldoutFigures {
+  step: number;
+}
+
 export interface ExperimentFile {
   config: RLConfig;
   steps: StepMetrics[];
-  final: { heldout_answer_acc: number | null; heldout_perception_acc: number | null };
+  /** Every held-out evaluation of the run, the warm start as step 0 (runs before v5 have none). */
+  heldout?: HeldoutPoint[];
   error: string | null;
   wall_s: number;
 }
 
-interface Stat {
+/** The held-out figures an arm is judged by, each a mean over the samples of every problem. */
+const FIGS = ['desc_f1', 'desc_exact', 'answer_acc', 'lucky'] as const;
+export type Fig = (typeof FIGS)[number];
+const FIG_NAMES: Record<Fig, string> = { desc_f1: 'description F1', desc_exact: 'exact descriptions %', answer_acc: 'answers %', lucky: 'lucky guesses %' };
+
+/** Mean over seeds and its standard error (sample sd / sqrt n; 0 for one seed). */
+export interface Stat {
   mean: number;
-  sd: number;
+  se: number;
+  n: number;
 }
+
+/** The reference every arm is paired against. */
+export const REFERENCE_ARM = 'grpo G=16';
 
 export interface ArmSummary {
   arm: string;
   seeds: number[];
   steps: number;
-  heldoutAnswer: Stat;
-  heldoutPerception: Stat;
+  /** The step of the last held-out evaluation, where the arm is judged. */
+  atStep: number;
+  final: Record<Fig, Stat>;
+  /** Last held-out evaluation minus the warm start's (step 0), per seed. */
+  change: Record<Fig, Stat>;
+  greedyExact: Stat;
+  gtNllChange: Stat;
+  /** Minus the reference arm at the same step, paired by seed; null for the reference itself or without shared seeds. */
+  vsReference: Record<Fig, Stat> | null;
+  forkLiftExact: Stat;
+  forkLiftF1: Stat;
+  groupAuc: Stat;
+  luckyPerStep: Stat;
   rewardBlind: Stat;
-  luckyGuesses: Stat;
-  miAuc: Stat;
   generatedTokens: Stat;
   completeTrajectories: Stat;
   stepSeconds: Stat;
-  zeroStd: Stat;
 }
 
-/** The arm an experiment belongs to: the algorithm and the sizes that matter for it. */
-function armOf(c: RLConfig): string {
-  const scorer = c.miScorer === 'warmstart' ? ', MI by frozen warm start' : '';
-  // runs made before schema v3 carry no reward fields: theirs was the per-token mean, ungated
-  const reward = `, MI ${c.miAgg ?? 'mean'}${(c.percGate ?? 'off') === 'off' ? '' : ' gated'}${c.miClip ? ` clip ${c.miClip}` : ''}`;
-  return c.algo === 'mirl' ? `mirl N=${c.N} k=${c.k}${reward}${scorer}` : `${c.algo} G=${c.G}${scorer}`;
+/** The arm an experiment belongs to: the algorithm and the settings that define it. */
+export function armOf(c: RLConfig): string {
+  if (c.algo === 'mirl') {
+    const reward = `${c.miAgg === 'mean' ? ', MI mean' : ''}${c.percGate === 'off' ? ', ungated' : ''}${c.miClip ? `, clip ${c.miClip}` : ''}`;
+    return `mirl N=${c.N} k=${c.k}, MI by ${c.miScorer === 'warmstart' ? 'frozen warm start' : 'policy'}${reward}${c.beta ? `, KL ${c.beta}` : ''}`;
+  }
+  if (c.algo === 'perception-r1') return `perception-r1 G=${c.G}, ${c.percCredit} credit`;
+  return `${c.algo} G=${c.G}${c.beta ? `, KL ${c.beta}` : ''}`;
 }
 
 function stat(xs: readonly number[]): Stat {
-  const n = xs.length;
-  if (!n) return { mean: NaN, sd: NaN };
-  const m = mean(xs);
-  // Sample standard deviation across seeds; 0 for a single run.
-  return { mean: m, sd: n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1)) : 0 };
+  const v = xs.filter(Number.isFinite),
+    n = v.length;
+  if (!n) return { mean: NaN, se: NaN, n: 0 };
+  const m = mean(v);
+  return { mean: m, se: n > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1) / n) : 0, n };
 }
+
+/** Whether a difference is called: beyond 2 standard errors, with at least two seeds. */
+export const called = (s: Stat): boolean => s.n > 1 && Number.isFinite(s.mean) && Math.abs(s.mean) > 2 * s.se;
 
 const finite = (xs: readonly (number | null | undefined)[]): number[] => xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
 
@@ -57,6 +88,9 @@ const runMean = (steps: readonly StepMetrics[], f: (s: StepMetrics) => number | 
   return xs.length ? mean(xs) : NaN;
 };
 
+/** A run's sampled figure at a held-out step (NaN where it has none). */
+const sampledAt = (r: ExperimentFile, step: number, k: Fig): number => r.heldout?.find((h) => h.step === step)?.sampled?.[k] ?? NaN;
+
 /** Runs grouped by arm, in first-seen order. */
 function byArm(files: readonly ExperimentFile[]): [string, ExperimentFile[]][] {
   const arms = new Map<string, ExperimentFile[]>();
@@ -64,82 +98,119 @@ function byArm(files: readonly ExperimentFile[]): [string, ExperimentFile[]][] {
   return [...arms];
 }
 
-/** One row per arm; failed runs and runs of another length are refused loudly. */
+const perFig = (f: (k: Fig) => Stat) => Object.fromEntries(FIGS.map((k) => [k, f(k)])) as Record<Fig, Stat>;
+
+/** One row per arm; failed runs, runs of another length and runs without sampled held-out figures are refused loudly. */
 export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
   const failed = files.find((f) => f.error);
   if (failed) throw new Error(`${armOf(failed.config)} seed ${failed.config.seed} stopped with an error: ${failed.error}`);
   const lengths = new Set(files.map((f) => f.steps.length));
   if (lengths.size > 1) throw new Error(`runs of different lengths (${[...lengths].join(', ')} steps): not comparable`);
-  return byArm(files).map(([arm, runs]) => {
-    const per = (f: (r: ExperimentFile) => number) => stat(runs.map(f).filter(Number.isFinite));
+  const bare = files.find((f) => !f.heldout?.some((h) => h.step === 0 && h.sampled) || f.heldout.length < 2);
+  if (bare) throw new Error(`${armOf(bare.config)} seed ${bare.config.seed} has no sampled held-out figures at step 0 and later (a run from before v5?)`);
+  const sets = new Set(files.map((f) => `${f.config.heldoutSeed}/${f.config.heldoutCount}/${f.config.heldoutSamples}/${f.config.temperature}/${f.config.topP}`));
+  if (sets.size > 1) throw new Error(`runs scored on different held-out sets (${[...sets].join(', ')}): not comparable`);
+  const arms = byArm(files);
+  const ref = arms.find(([a]) => a === REFERENCE_ARM)?.[1];
+  return arms.map(([arm, runs]) => {
+    const atStep = Math.min(...runs.map((r) => Math.max(...r.heldout!.map((h) => h.step))));
+    const per = (f: (r: ExperimentFile) => number) => stat(runs.map(f));
+    const paired = (k: Fig): Stat =>
+      stat(
+        runs.flatMap((r) => {
+          const twin = ref?.find((q) => q.config.seed === r.config.seed);
+          return twin ? [sampledAt(r, atStep, k) - sampledAt(twin, atStep, k)] : [];
+        }),
+      );
+    const last = (r: ExperimentFile) => r.heldout!.find((h) => h.step === atStep)!;
+    const first = (r: ExperimentFile) => r.heldout!.find((h) => h.step === 0)!;
     return {
       arm,
       seeds: runs.map((r) => r.config.seed),
       steps: runs[0].steps.length,
-      heldoutAnswer: per((r) => r.final.heldout_answer_acc ?? NaN),
-      heldoutPerception: per((r) => r.final.heldout_perception_acc ?? NaN),
+      atStep,
+      final: perFig((k) => per((r) => sampledAt(r, atStep, k))),
+      change: perFig((k) => per((r) => sampledAt(r, atStep, k) - sampledAt(r, 0, k))),
+      greedyExact: per((r) => last(r).greedy.desc_exact),
+      gtNllChange: per((r) => (last(r).gt_desc_nll ?? NaN) - (first(r).gt_desc_nll ?? NaN)),
+      vsReference: arm === REFERENCE_ARM || !ref ? null : perFig(paired),
+      forkLiftExact: per((r) => runMean(r.steps, (s) => s.fork_lift_exact)),
+      forkLiftF1: per((r) => runMean(r.steps, (s) => s.fork_lift_f1)),
+      groupAuc: per((r) => runMean(r.steps, (s) => s.mi_group_auc)),
+      luckyPerStep: per((r) => runMean(r.steps, (s) => s.lucky_guesses)),
       rewardBlind: per((r) => runMean(r.steps, (s) => s.reward_blind_frac)),
-      luckyGuesses: per((r) => runMean(r.steps, (s) => s.lucky_guesses)),
-      miAuc: per((r) => runMean(r.steps, (s) => s.mi_auc)),
       generatedTokens: per((r) => runMean(r.steps, (s) => s.generated_tokens)),
       completeTrajectories: per((r) => runMean(r.steps, (s) => s.complete_trajectories)),
       stepSeconds: per((r) => runMean(r.steps, (s) => s.step_ms / 1000)),
-      zeroStd: per((r) => runMean(r.steps, (s) => s.zero_std_frac)),
     };
   });
 }
 
-const pm = (s: Stat, digits: number, scale = 1) => (Number.isFinite(s.mean) ? `${(s.mean * scale).toFixed(digits)} ± ${(s.sd * scale).toFixed(digits)}` : 'n/a');
+/** F1 as a fraction with 3 decimals; the rates in points with 1. */
+const scaleOf = (k: Fig) => (k === 'desc_f1' ? { x: 1, d: 3 } : { x: 100, d: 1 });
+const fmt = (s: Stat, x: number, d: number, signed = false) =>
+  Number.isFinite(s.mean) ? `${signed && s.mean >= 0 ? '+' : ''}${(s.mean * x).toFixed(d)} ± ${(s.se * x).toFixed(d)}` : 'n/a';
+const figCell = (s: Stat, k: Fig, signed = false) => fmt(s, scaleOf(k).x, scaleOf(k).d, signed);
+/** A paired difference, in bold with its direction where it is beyond 2 standard errors. */
+const diffCell = (s: Stat, k: Fig) => (called(s) ? `**${figCell(s, k, true)}** (${s.mean > 0 ? 'above' : 'below'})` : `${figCell(s, k, true)} (level)`);
 
-/** Difference from the warm start in points, ± its standard error over seeds (the held-out set is shared). */
-const delta = (s: Stat, n: number, base: number | undefined) =>
-  base === undefined || !Number.isFinite(s.mean)
-    ? '–'
-    : `${(s.mean - base) * 100 >= 0 ? '+' : ''}${((s.mean - base) * 100).toFixed(1)} ± ${((s.sd / Math.sqrt(n)) * 100).toFixed(1)}`;
-
-/** The README table. `baseline` is the warm start's held-out figures (step 0). */
-export function markdownTable(rows: readonly ArmSummary[], baseline?: { answer: number; perception: number }): string {
-  const head =
-    '| arm | seeds | held-out answer % | vs warm start (pts ± SE) | held-out perception % | vs warm start (pts ± SE) | reward-blind % | lucky guesses / step | MI AUC | generated tok / step | complete traj. / step | wall s / step | zero-std groups % |';
-  const sep = '|' + ' --- |'.repeat(13);
-  const lines = [head, sep];
-  if (baseline) lines.push(`| warm start (step 0) | – | ${(baseline.answer * 100).toFixed(1)} | – | ${(baseline.perception * 100).toFixed(1)} | – | – | – | – | – | – | – | – |`);
-  for (const r of rows) {
-    const n = r.seeds.length;
-    lines.push(
-      `| ${r.arm} | ${n} | ${pm(r.heldoutAnswer, 1, 100)} | ${delta(r.heldoutAnswer, n, baseline?.answer)} | ${pm(r.heldoutPerception, 1, 100)} | ${delta(r.heldoutPerception, n, baseline?.perception)} | ${pm(r.rewardBlind, 1, 100)} | ${pm(r.luckyGuesses, 1)} | ${pm(r.miAuc, 3)} | ${pm(r.generatedTokens, 0)} | ${pm(r.completeTrajectories, 0)} | ${pm(r.stepSeconds, 1)} | ${pm(r.zeroStd, 0, 100)} |`,
+/** The README tables: held-out figures over samples, the paired differences against GRPO-16, and the rollouts. */
+export function markdownTable(rows: readonly ArmSummary[], warmStart?: HeldoutFigures): string {
+  const out: string[] = [];
+  const n0 = rows[0];
+  out.push(
+    `Held-out figures at step ${n0?.atStep}, means over samples (mean ± SE over seeds; in brackets the change from the warm start, ± SE over seeds):`,
+    '',
+    `| arm | seeds | ${FIGS.map((k) => FIG_NAMES[k]).join(' | ')} | greedy exact % | GT description NLL change |`,
+    '|' + ' --- |'.repeat(FIGS.length + 4),
+  );
+  if (warmStart?.sampled) {
+    const w = warmStart.sampled;
+    out.push(
+      `| warm start (step 0) | – | ${FIGS.map((k) => `${(w[k] * scaleOf(k).x).toFixed(scaleOf(k).d)} ± ${(w.se[k] * scaleOf(k).x).toFixed(scaleOf(k).d)} (SE over problems)`).join(' | ')} | ${(100 * warmStart.greedy.desc_exact).toFixed(1)} | – |`,
     );
   }
-  return lines.join('\n');
+  for (const r of rows) {
+    out.push(
+      `| ${r.arm} | ${r.seeds.length} | ${FIGS.map((k) => `${figCell(r.final[k], k)} (${figCell(r.change[k], k, true)})`).join(' | ')} | ${fmt(r.greedyExact, 100, 1)} | ${fmt(r.gtNllChange, 1, 4, true)} |`,
+    );
+  }
+  out.push(
+    '',
+    `Against ${REFERENCE_ARM}, paired by seed (mean ± SE of the per-seed difference; called above or below only beyond 2 SE):`,
+    '',
+    `| arm | seeds | ${FIGS.map((k) => FIG_NAMES[k]).join(' | ')} |`,
+    '|' + ' --- |'.repeat(FIGS.length + 2),
+  );
+  for (const r of rows) if (r.vsReference) out.push(`| ${r.arm} | ${r.vsReference.desc_f1.n} | ${FIGS.map((k) => diffCell(r.vsReference![k], k)).join(' | ')} |`);
+  out.push(
+    '',
+    'Rollouts, means over steps (± SE over seeds):',
+    '',
+    '| arm | fork lift, exact pts | fork lift, F1 | MI AUC within groups | lucky guesses / step | reward-blind % | generated tok / step | complete traj. / step | wall s / step |',
+    '|' + ' --- |'.repeat(9),
+  );
+  for (const r of rows) {
+    out.push(
+      `| ${r.arm} | ${fmt(r.forkLiftExact, 100, 1, true)} | ${fmt(r.forkLiftF1, 1, 3, true)} | ${fmt(r.groupAuc, 1, 3)} | ${fmt(r.luckyPerStep, 1, 1)} | ${fmt(r.rewardBlind, 100, 1)} | ${fmt(r.generatedTokens, 1, 0)} | ${fmt(r.completeTrajectories, 1, 0)} | ${fmt(r.stepSeconds, 1, 1)} |`,
+    );
+  }
+  return out.join('\n');
 }
 
-/** Per-arm curves averaged over seeds at each step (held-out points only where measured). */
+/** Per-arm held-out curves: at each held-out step, each figure's mean and SE over seeds. */
 export interface ArmCurve {
   arm: string;
-  points: { step: number; cumTokens: number; heldoutAnswer?: number; heldoutPerception?: number; rewardBlind: number }[];
+  points: ({ step: number } & Record<Fig, Stat>)[];
 }
 
-export function curves(files: readonly ExperimentFile[], baseline?: { answer: number; perception: number }): ArmCurve[] {
+export function curves(files: readonly ExperimentFile[]): ArmCurve[] {
   return byArm(files).map(([arm, runs]) => {
-    const n = Math.min(...runs.map((r) => r.steps.length));
-    // Defined only where every seed has the value (held-out points are every few steps).
-    const avg = (xs: (number | null | undefined)[]) => {
-      const v = finite(xs);
-      return v.length === xs.length && v.length ? mean(v) : undefined;
-    };
-    const points: ArmCurve['points'] = baseline ? [{ step: 0, cumTokens: 0, heldoutAnswer: baseline.answer, heldoutPerception: baseline.perception, rewardBlind: NaN }] : [];
-    let cum = 0;
-    for (let i = 0; i < n; i++) {
-      const at = runs.map((r) => r.steps[i]);
-      cum += avg(at.map((s) => s.generated_tokens)) ?? 0;
-      points.push({
-        step: i + 1,
-        cumTokens: cum,
-        heldoutAnswer: avg(at.map((s) => s.heldout_answer_acc)),
-        heldoutPerception: avg(at.map((s) => s.heldout_perception_acc)),
-        rewardBlind: avg(at.map((s) => s.reward_blind_frac)) ?? NaN,
-      });
-    }
+    const steps = [...new Set(runs.flatMap((r) => (r.heldout ?? []).map((h) => h.step)))].sort((a, b) => a - b);
+    // a point only where every seed has it
+    const points = steps
+      .filter((s) => runs.every((r) => r.heldout?.some((h) => h.step === s && h.sampled)))
+      .map((s) => ({ step: s, ...perFig((k) => stat(runs.map((r) => sampledAt(r, s, k)))) }));
     return { arm, points };
   });
 }

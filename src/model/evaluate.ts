@@ -1,7 +1,11 @@
-// Held-out evaluation of a checkpoint: greedy decoding, the verifier's labels
-// per family, and the MI score of each generated description (real image vs.
-// the null image), split by whether the description was right.
+// Held-out evaluation of a checkpoint, the one implementation the trainer, the
+// scripts and the UI read: k samples per problem at the rollout temperature
+// (the figures RL is judged by, each a mean over samples with its standard
+// error over problems), greedy decoding beside them (the verifier's labels per
+// family, and the MI of each greedy description, real image vs. the null
+// image), and the teacher-forced NLL of the ground-truth descriptions.
 
+import { Streams } from '../lib/rng';
 import { FAMILIES, type FamilyName } from '../tasks/families';
 import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
@@ -10,7 +14,7 @@ import { labelCompletion, type AttributeCounts } from '../tasks/verifier';
 import { collate, problemExample } from './examples';
 import { generate } from './generate';
 import type { SeqRow } from './inputs';
-import { scoreMI } from './score';
+import { completionLogProbs, scoreMI } from './score';
 import type { TinyVLM } from './tinyvlm';
 
 interface EvalSummary {
@@ -31,11 +35,65 @@ interface EvalSummary {
   attr_shape: number;
 }
 
+/** Figures averaged over the k samples of each problem, then over problems; `se` is the standard error over problems. */
+interface SampledFigures {
+  k: number;
+  temperature: number;
+  top_p: number;
+  desc_exact: number;
+  desc_f1: number;
+  answer_acc: number;
+  /** Right answers after a wrong description, over all samples. */
+  lucky: number;
+  se: { desc_exact: number; desc_f1: number; answer_acc: number; lucky: number };
+}
+
+/** What every held-out figure in the trainer, the scripts and the UI is. */
+export interface HeldoutFigures {
+  count: number;
+  /** null when k = 0 (greedy only). */
+  sampled: SampledFigures | null;
+  /** desc_f1 is null only in runs recorded before v5, which kept greedy exact and answers alone. */
+  greedy: { desc_exact: number; desc_f1: number | null; answer_acc: number };
+  /** Teacher-forced NLL per token of the ground-truth descriptions (and their </desc>): whether the model reads the images better, free of sampling noise. Null in runs recorded before v5. */
+  gt_desc_nll: number | null;
+}
+
 export interface EvalReport {
   seed: number;
   count: number;
+  /** Greedy figures, overall and per family. */
   overall: EvalSummary;
   families: Partial<Record<FamilyName, EvalSummary>>;
+  heldout: HeldoutFigures;
+}
+
+export interface EvalOptions {
+  batch?: number;
+  onProgress?: (done: number) => void;
+  /** Samples per problem (0: greedy only), at this temperature and top-p. */
+  samples?: number;
+  temperature?: number;
+  topP?: number;
+  /** Score the MI of the greedy descriptions (an extra forward pass; the evaluation script's table shows it). */
+  mi?: boolean;
+}
+
+/**
+ * Sample j of held-out problem i draws its uniforms on RNG row j * stride + i of the
+ * held-out stream: the same draws whatever k is, and apart from every training stream,
+ * so the training of a run does not depend on its held-out settings.
+ */
+const SAMPLE_ROW_STRIDE = 1 << 16;
+
+/** Mean and standard error of the mean (sample sd / sqrt n); SE 0 for fewer than two values. */
+export function meanSE(xs: readonly number[]): { mean: number; se: number } {
+  const n = xs.length;
+  if (!n) return { mean: NaN, se: NaN };
+  const m = xs.reduce((a, x) => a + x, 0) / n;
+  if (n < 2) return { mean: m, se: 0 };
+  const v = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1);
+  return { mean: m, se: Math.sqrt(v / n) };
 }
 
 interface Scored {
@@ -61,6 +119,8 @@ async function descriptionMI(model: TinyVLM, rows: readonly SeqRow[], images: re
   return Array.from(mi);
 }
 
+const finiteOrNull = (x: number | null) => (x === null || Number.isNaN(x) ? null : x);
+
 function summarize(xs: Scored[]): EvalSummary {
   const n = xs.length;
   const mean = (f: (x: Scored) => number, ys = xs) => (ys.length ? ys.reduce((s, x) => s + f(x), 0) / ys.length : null);
@@ -85,8 +145,8 @@ function summarize(xs: Scored[]): EvalSummary {
     desc_exact: mean((x) => +x.exact) ?? 0,
     desc_f1: mean((x) => x.f1) ?? 0,
     format_ok: mean((x) => +x.formatOk) ?? 0,
-    mi_right: mean((x) => x.mi, right),
-    mi_wrong: mean((x) => x.mi, wrong),
+    mi_right: finiteOrNull(mean((x) => x.mi, right)),
+    mi_wrong: finiteOrNull(mean((x) => x.mi, wrong)),
     blind_floor: n ? [...best.values()].reduce((a, b) => a + b, 0) / n : 0,
     attr_located: located / Math.max(1, attr('objects')),
     attr_size: attr('size') / Math.max(1, located),
@@ -95,10 +155,60 @@ function summarize(xs: Scored[]): EvalSummary {
   };
 }
 
-export async function evaluate(model: TinyVLM, seed: number, count: number, opts: { batch?: number; onProgress?: (done: number) => void } = {}): Promise<EvalReport> {
+interface SampleLabel {
+  exact: boolean;
+  f1: number;
+  answerRight: boolean;
+}
+
+/** Per problem, the means over its samples; then the means over problems with their standard errors. */
+function sampledFigures(per: readonly SampleLabel[][], k: number, temperature: number, topP: number): SampledFigures {
+  const over = (f: (x: SampleLabel) => number) => meanSE(per.map((xs) => xs.reduce((a, x) => a + f(x), 0) / xs.length));
+  const exact = over((x) => +x.exact),
+    f1 = over((x) => x.f1),
+    ans = over((x) => +x.answerRight),
+    lucky = over((x) => +(x.answerRight && !x.exact));
+  return {
+    k,
+    temperature,
+    top_p: topP,
+    desc_exact: exact.mean,
+    desc_f1: f1.mean,
+    answer_acc: ans.mean,
+    lucky: lucky.mean,
+    se: { desc_exact: exact.se, desc_f1: f1.se, answer_acc: ans.se, lucky: lucky.se },
+  };
+}
+
+const decodeLabel = (tokens: readonly number[], p: Problem) => labelCompletion(tokenizer.decodeWords(tokens), p);
+
+/** Summed NLL and token count of the ground-truth descriptions (with </desc>) of these problems, teacher-forced. */
+async function groundTruthNLL(model: TinyVLM, problems: readonly Problem[]): Promise<{ nll: number; tokens: number }> {
+  const { rows, images } = collate(problems.map((p) => problemExample(p, model.config, { withTarget: true })));
+  const lps = await completionLogProbs(model, rows, images);
+  let nll = 0,
+    tokens = 0;
+  problems.forEach((p, i) => {
+    const n = tokenizer.encode(p.description).length + 1;
+    for (let j = 0; j < n; j++) nll -= lps[i][j];
+    tokens += n;
+  });
+  return { nll, tokens };
+}
+
+export async function evaluate(model: TinyVLM, seed: number, count: number, opts: EvalOptions = {}): Promise<EvalReport> {
   const c = model.config,
-    batch = opts.batch ?? 32;
+    batch = opts.batch ?? 32,
+    k = opts.samples ?? 0,
+    temperature = opts.temperature ?? 1,
+    topP = opts.topP ?? 1,
+    withMI = opts.mi ?? true;
+  if (!Number.isInteger(k) || k < 0) throw new Error(`evaluate: samples must be a non-negative integer, not ${k}`);
+  if (count > SAMPLE_ROW_STRIDE) throw new Error(`evaluate: at most ${SAMPLE_ROW_STRIDE} problems`);
   const scored: Scored[] = [];
+  const sampled: SampleLabel[][] = [];
+  let nll = 0,
+    nllTokens = 0;
   for (let start = 0; start < count; start += batch) {
     const problems = Array.from({ length: Math.min(batch, count - start) }, (_, i) => generateProblem(seed, start + i));
     const { rows, images } = collate(problems.map((p) => problemExample(p, c)));
@@ -109,24 +219,44 @@ export async function evaluate(model: TinyVLM, seed: number, count: number, opts
       rows.map((_, i) => start + i),
       { maxNew: 72, stopToken: ANS_END, temperature: 0, topP: 1, seed, stream: 0, step: 0 },
     );
-    const descLens = gen.tokens.map((t) => {
-      const i = t.indexOf(DESC_END);
-      return i < 0 ? t.length : i;
-    });
-    const descRows = rows.map((r, b) => ({ ...r, ids: [...r.ids, ...gen.tokens[b].slice(0, descLens[b])] }));
-    const mi = await descriptionMI(model, descRows, images);
+    let mi: number[] | null = null;
+    if (withMI) {
+      const descLens = gen.tokens.map((t) => {
+        const i = t.indexOf(DESC_END);
+        return i < 0 ? t.length : i;
+      });
+      const descRows = rows.map((r, b) => ({ ...r, ids: [...r.ids, ...gen.tokens[b].slice(0, descLens[b])] }));
+      mi = await descriptionMI(model, descRows, images);
+    }
     problems.forEach((p, b) => {
-      const label = labelCompletion(tokenizer.decodeWords(gen.tokens[b]), p);
+      const label = decodeLabel(gen.tokens[b], p);
       scored.push({
         problem: p,
         answerRight: label.answerRight,
         exact: label.perceptionRight,
         f1: label.description.f1,
         formatOk: label.formatOk,
-        mi: mi[b],
+        mi: mi ? mi[b] : NaN,
         attributes: label.description.attributes,
       });
     });
+    if (k > 0) {
+      // the k samples of each problem in one batch (sample-major); the prompts are prefilled once
+      const rep = Array.from({ length: k }, () => rows).flat();
+      const ids = Array.from({ length: k }, (_, j) => problems.map((_p, i) => j * SAMPLE_ROW_STRIDE + start + i)).flat();
+      const s = await generate(model, rep, images, ids, { maxNew: 72, stopToken: ANS_END, temperature, topP, seed, stream: Streams.heldout, step: 0 });
+      problems.forEach((p, i) => {
+        sampled.push(
+          Array.from({ length: k }, (_, j) => {
+            const l = decodeLabel(s.tokens[j * rows.length + i], p);
+            return { exact: l.perceptionRight, f1: l.description.f1, answerRight: l.answerRight };
+          }),
+        );
+      });
+    }
+    const g = await groundTruthNLL(model, problems);
+    nll += g.nll;
+    nllTokens += g.tokens;
     opts.onProgress?.(scored.length);
   }
   const families: Partial<Record<FamilyName, EvalSummary>> = {};
@@ -134,5 +264,17 @@ export async function evaluate(model: TinyVLM, seed: number, count: number, opts
     const xs = scored.filter((x) => x.problem.family === f);
     if (xs.length) families[f] = summarize(xs);
   }
-  return { seed, count, overall: summarize(scored), families };
+  const overall = summarize(scored);
+  return {
+    seed,
+    count,
+    overall,
+    families,
+    heldout: {
+      count,
+      sampled: k > 0 ? sampledFigures(sampled, k, temperature, topP) : null,
+      greedy: { desc_exact: overall.desc_exact, desc_f1: overall.desc_f1, answer_acc: overall.answer_acc },
+      gt_desc_nll: nllTokens ? nll / nllTokens : null,
+    },
+  };
 }

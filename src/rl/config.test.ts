@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../lib/rng';
-import { CPU_PRESET, DEFAULT_RL, FIELDS, FIELD_LABELS, V2_DEFAULTS, V3_DEFAULTS, configErrorMessages, validateRL, type FieldName, type RLConfig } from './config';
+import {
+  CPU_PRESET,
+  DEFAULT_RL,
+  FIELDS,
+  FIELD_LABELS,
+  V2_DEFAULTS,
+  V3_DEFAULTS,
+  V4_DEFAULTS,
+  configErrorMessages,
+  tooSmallToLearn,
+  validateRL,
+  type FieldName,
+  type RLConfig,
+} from './config';
 
 const NAMES = Object.keys(FIELDS) as FieldName[];
 
 describe('the config field table', () => {
   it('gives valid defaults, and valid defaults for every older schema', () => {
-    for (const c of [DEFAULT_RL, V3_DEFAULTS, V2_DEFAULTS]) expect(validateRL(c)).toEqual({});
+    for (const c of [DEFAULT_RL, V4_DEFAULTS, V3_DEFAULTS, V2_DEFAULTS]) expect(validateRL(c)).toEqual({});
   });
 
   // v2 links must keep their meaning whatever the table's defaults become: its values, frozen.
@@ -90,8 +103,8 @@ describe('the config field table', () => {
     expect(validateRL({ ...DEFAULT_RL, N: 33 }).N).toBe('an integer in [2, 32]');
     expect(validateRL({ ...DEFAULT_RL, k: 11 }).k).toBe('at most N (10)');
     expect(validateRL({ ...DEFAULT_RL, lr: 0 }).lr).toMatch(/above 0/);
-    expect(validateRL({ ...DEFAULT_RL, miniBatches: 5 }).miniBatches).toBe('at most the prompts per step (4)');
-    expect(validateRL({ ...DEFAULT_RL, estimator: 'contrastive', contrastiveK: 4 }).contrastiveK).toMatch(/below the prompts per step/);
+    expect(validateRL({ ...DEFAULT_RL, batchPrompts: 4, miniBatches: 5 }).miniBatches).toBe('at most the prompts per step (4)');
+    expect(validateRL({ ...DEFAULT_RL, batchPrompts: 4, estimator: 'contrastive', contrastiveK: 4 }).contrastiveK).toMatch(/below the prompts per step/);
     expect(validateRL({ ...DEFAULT_RL, adamBeta2: 0.99999 })).toEqual({});
   });
 
@@ -104,5 +117,16 @@ describe('the config field table', () => {
       const errs = validateRL(c as unknown as RLConfig);
       for (const k of Object.keys(errs)) expect(NAMES).toContain(k);
     }
+  });
+});
+
+describe('the size at which RL shows', () => {
+  it('says when a config is too small to show learning, and why', () => {
+    expect(tooSmallToLearn(DEFAULT_RL)).toBeNull();
+    const cpu = tooSmallToLearn({ ...DEFAULT_RL, ...CPU_PRESET });
+    expect(cpu).toMatch(/1 prompt per step/);
+    expect(cpu).toMatch(/5 steps/);
+    expect(cpu).toMatch(/no held-out evaluation/);
+    expect(tooSmallToLearn(V4_DEFAULTS)).toMatch(/4 prompts per step/);
   });
 });

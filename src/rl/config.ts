@@ -83,7 +83,7 @@ const shown: PanelSpec = {};
 
 /**
  * Every setting of a run, in the order links, files and the panel list them. The defaults
- * are those of the current share schema (v4); older schemas are changes of them below.
+ * are those of the current share schema (v5); older schemas are changes of them below.
  */
 export const FIELDS = {
   algo: oneOf(
@@ -108,7 +108,7 @@ export const FIELDS = {
   }),
   miScorer: oneOf(
     MI_SCORERS,
-    'policy',
+    'warmstart',
     'MI scored by',
     "Which model's two passes give the MI score: the policy being trained, or a frozen copy of the warm start (the policy then cannot move the scorer).",
     shown,
@@ -140,7 +140,7 @@ export const FIELDS = {
   ),
   percCredit: oneOf(
     PERC_CREDITS,
-    'sequence',
+    'object',
     'perception credit',
     "Perception-R1: every description token carries the description's advantage ('sequence'), or the advantage of its own object phrase, separator or close, each right or wrong against the scene ('object').",
     { when: { field: 'algo', is: 'perception-r1' } },
@@ -155,7 +155,7 @@ export const FIELDS = {
   wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.', { step: 0.1 }),
   wAns: num(1, -10, 10, 'answer weight', 'Weight of the answer advantage.', { step: 0.1 }),
   lossAgg: oneOf(['token', 'sequence'] as const, 'token', 'loss mean over', 'The loss averaged over all tokens of the batch, or per sequence first.', shown),
-  batchPrompts: int(4, 1, 256, 'prompts / step', 'Prompts per step.', { panel: shown, cpu: 1 }),
+  batchPrompts: int(16, 1, 256, 'prompts / step', 'Prompts per step.', { panel: shown, cpu: 1 }),
   promptPool: int(0, 0, 100000, 'prompt pool (0 fresh)', '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).', {
     panel: shown,
   }),
@@ -178,9 +178,17 @@ export const FIELDS = {
   families: { kind: 'families', default: FAMILIES, label: 'task families', help: 'The task families prompts are drawn from, in rotation.' } as FamiliesField,
   knobs: { kind: 'knobs', default: DEFAULT_KNOBS, label: 'difficulty', help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.' } as KnobsField,
   seed: int(1, 0, 2 ** 31 - 1, 'seed', 'Seeds the prompts, the sampling and everything random in the run.', { panel: shown }),
-  steps: int(100, 1, 100000, 'steps', 'Training steps.', { panel: shown, cpu: 5 }),
-  heldoutEvery: int(10, 0, 100000, 'held-out every', 'Greedy evaluation on held-out problems every this many steps (0 never).', { panel: shown, cpu: 0 }),
-  heldoutCount: int(64, 0, 2000, 'held-out problems', 'Problems in the held-out set.', { panel: shown }),
+  steps: int(60, 1, 100000, 'steps', 'Training steps.', { panel: shown, cpu: 5 }),
+  heldoutEvery: int(20, 0, 100000, 'held-out every', 'Held-out evaluation every this many steps (0 never), and after the last step.', { panel: shown, cpu: 0 }),
+  heldoutCount: int(256, 0, 2000, 'held-out problems', 'Problems in the held-out set; its figures carry their standard error over these problems.', { panel: shown }),
+  heldoutSamples: int(
+    4,
+    0,
+    64,
+    'held-out samples / problem',
+    'Samples per held-out problem at the rollout temperature and top-p: the held-out figures are means over them (how VPPO and PEARL validate), with greedy decoding beside them. 0: greedy only.',
+    { panel: shown },
+  ),
   heldoutSeed: int(4242, 0, 2 ** 31 - 1, 'held-out seed', 'Task seed of the held-out problems (apart from the training seed).', { panel: shown }),
   recordPrompts: int(2, 0, 64, 'recorded prompts / step', 'Prompts per step whose rollouts are recorded in full.', { panel: shown }),
   // MIRL scores MI every step, since MI is its reward, and beta > 0 computes KL every step, since it is in the loss.
@@ -204,11 +212,27 @@ export type FieldName = keyof RLConfig;
 
 const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
-/** The current defaults (share schema v4). */
+/** The current defaults (share schema v5). */
 export const DEFAULT_RL: RLConfig = Object.fromEntries(FIELD_NAMES.map((k) => [k, structuredClone(FIELDS[k].default)])) as RLConfig;
 
+/**
+ * v4: as v5, at the size where RL could not be seen (4 prompts per step, 100 steps), with
+ * MIRL scored by the moving policy, Perception-R1's sequence credit and greedy-only held-out
+ * figures on 64 problems every 10 steps (v5: README, "What RL does, measured over samples").
+ */
+export const V4_DEFAULTS: RLConfig = {
+  ...DEFAULT_RL,
+  batchPrompts: 4,
+  steps: 100,
+  miScorer: 'policy',
+  percCredit: 'sequence',
+  heldoutEvery: 10,
+  heldoutCount: 64,
+  heldoutSamples: 0,
+};
+
 /** v3: as v4, with MI where it is only a metric scored every step (v4 made it every 10). */
-export const V3_DEFAULTS: RLConfig = { ...DEFAULT_RL, metricEvery: 1 };
+export const V3_DEFAULTS: RLConfig = { ...V4_DEFAULTS, metricEvery: 1 };
 
 /**
  * v2: as v3, with MIRL's perception reward the per-token mean of MI and no gate (v3 made it
@@ -318,4 +342,18 @@ export function validateRL(c: RLConfig): Record<string, string> {
 export function configProblems(c: RLConfig): string | null {
   const e = Object.entries(validateRL(c));
   return e.length ? e.map(([k, v]) => `${k} must be ${v}`).join('; ') : null;
+}
+
+/**
+ * Why a config is too small for RL to show on the held-out figures, or null: below the
+ * prompts per step and steps of the v5 defaults, where the measured arms separate (README,
+ * "What RL does, measured over samples"), or with no held-out evaluation to show it.
+ */
+export function tooSmallToLearn(c: Pick<RLConfig, 'batchPrompts' | 'steps' | 'heldoutEvery' | 'heldoutCount'>): string | null {
+  const why = [
+    ...(c.batchPrompts < DEFAULT_RL.batchPrompts ? [`${c.batchPrompts} prompt${c.batchPrompts === 1 ? '' : 's'} per step (learning shows from ${DEFAULT_RL.batchPrompts})`] : []),
+    ...(c.steps < DEFAULT_RL.steps ? [`${c.steps} steps (from ${DEFAULT_RL.steps})`] : []),
+    ...(c.heldoutEvery === 0 || c.heldoutCount === 0 ? ['no held-out evaluation'] : []),
+  ];
+  return why.length ? `Too small to show learning: ${why.join(', ')}. Rollout curves here follow the prompts each step drew, not what the model learned.` : null;
 }

@@ -1,7 +1,8 @@
 // A step's metrics: the figures of its rollout and update, and the measures
 // behind them (AUCs, reward blindness, flat groups) that the UI shares.
 
-import type { AlgoRollout } from './algorithms/types';
+import type { HeldoutFigures } from '../model/evaluate';
+import type { AlgoRollout, RowLabel } from './algorithms/types';
 import type { StepMetrics } from './types';
 import type { UpdateResult } from './update';
 
@@ -73,6 +74,18 @@ function zeroStdFraction(values: readonly number[], members: readonly boolean[],
   return groups ? flat / groups : 0;
 }
 
+/**
+ * MIRL's pre-screening, measured: the exact-description rate (and mean F1) of the
+ * forks it kept minus that of all N pre-samples; null where every row was kept.
+ */
+export function forkLift(labels: readonly RowLabel[], keep: readonly number[]): { fork_lift_exact: number | null; fork_lift_f1: number | null } {
+  const kept = labels.filter((_, i) => keep[i] === 1);
+  if (kept.length === labels.length || !kept.length) return { fork_lift_exact: null, fork_lift_f1: null };
+  const exact = (ls: readonly RowLabel[]) => mean(ls.map((l) => (l.perceptionRight ? 1 : 0)));
+  const f1 = (ls: readonly RowLabel[]) => mean(ls.map((l) => l.descF1));
+  return { fork_lift_exact: exact(kept) - exact(labels), fork_lift_f1: f1(kept) - f1(labels) };
+}
+
 export const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /** What the trainer measured around the rollout and update: timings and the learning rate. */
@@ -83,7 +96,7 @@ export interface StepContext {
   stepMs: number;
   updateMs: number;
   /** The warm start's held-out figures, on the first step only. */
-  heldoutStart: { answer_acc: number; desc_exact: number } | null;
+  heldoutStart: HeldoutFigures | null;
 }
 
 /** The step's figures from its rollout and its update. */
@@ -102,6 +115,7 @@ export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): St
     mean_mi: miMeasured ? mean(r.mi) : null,
     mi_auc: miMeasured ? auc(r.mi, right) : null,
     mi_group_auc: miMeasured ? groupedAuc(r.mi, right, N) : null,
+    ...forkLift(r.labels, r.batch.keep),
     reward_blind_frac: rewardBlindFraction(descAdv, right),
     lucky_guesses: r.labels.filter((l) => l.answerRight && !l.perceptionRight).length,
     generated_tokens: r.generatedTokens,
@@ -109,7 +123,7 @@ export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): St
     complete_trajectories: r.completeTrajectories,
     step_ms: x.stepMs,
     phase_ms: { ...r.phase, update: x.updateMs },
-    ...(x.heldoutStart ? { heldout_start: { answer_acc: x.heldoutStart.answer_acc, perception_acc: x.heldoutStart.desc_exact } } : {}),
+    ...(x.heldoutStart ? { heldout_start: x.heldoutStart } : {}),
     loss: u.loss,
     kl: x.klMeasured ? u.kl : null,
     entropy: u.entropy,

@@ -11,6 +11,7 @@ import { generateProblem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import { words } from '../tasks/tokenizer';
 import { DEFAULT_RL, type RLConfig } from './config';
+import type { StepMetrics } from './types';
 import { DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, stepPrompts } from './rollout';
 import { RLTrainer } from './trainer';
 import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
@@ -130,6 +131,39 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       return out;
     };
     expect(await run()).toEqual(await run());
+  });
+
+  it('trains bit-identically whatever the held-out samples per problem (their own RNG stream), and reports figures over samples with greedy beside', async () => {
+    const run = async (heldoutSamples: number) => {
+      const t = new RLTrainer(new CpuBackend(), cfg({ heldoutEvery: 1, heldoutCount: 3, heldoutSamples }), ck(6));
+      const out = [];
+      for (let s = 0; s < 2; s++) out.push((await t.trainStep()).metrics);
+      const weights = await t.model.params.toHost();
+      t.free();
+      return { out, weights };
+    };
+    const greedy = await run(0),
+      sampled = await run(3);
+    const training = (m: StepMetrics) => {
+      const { step_ms: _a, phase_ms: _b, heldout: _c, heldout_start: _d, ...rest } = m;
+      return rest;
+    };
+    expect(sampled.out.map(training)).toEqual(greedy.out.map(training));
+    for (const [k, w] of greedy.weights) expect(sampled.weights.get(k)).toEqual(w);
+    // the warm start's figures, then one evaluation after each step
+    expect(greedy.out[0].heldout_start!.sampled).toBeNull();
+    const h = sampled.out[1].heldout!;
+    expect(h.count).toBe(3);
+    expect(h.sampled).toMatchObject({ k: 3, temperature: 1, top_p: 1 });
+    for (const f of ['desc_exact', 'desc_f1', 'answer_acc', 'lucky'] as const) {
+      expect(h.sampled![f]).toBeGreaterThanOrEqual(0);
+      expect(h.sampled![f]).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(h.sampled!.se[f])).toBe(true);
+    }
+    // greedy beside, the same whatever k
+    expect(h.greedy).toEqual(greedy.out[1].heldout!.greedy);
+    expect(h.gt_desc_nll).toBe(greedy.out[1].heldout!.gt_desc_nll);
+    expect(h.gt_desc_nll).toBeGreaterThan(0);
   });
 
   it('scores MI with the frozen warm start when asked, so the policy cannot move its own scorer', async () => {

@@ -4,7 +4,7 @@
 
 import type { Backend } from '../backend/backend';
 import type { Checkpoint } from '../model/checkpoint';
-import { evaluate } from '../model/evaluate';
+import { evaluate, type HeldoutFigures } from '../model/evaluate';
 import { AdamW } from '../model/optimizer';
 import { Params } from '../model/params';
 import { TinyVLM } from '../model/tinyvlm';
@@ -27,6 +27,12 @@ export function learningRate(cfg: Pick<RLConfig, 'lr' | 'warmupSteps' | 'lrSched
   const span = Math.max(1, cfg.steps - cfg.warmupSteps);
   const t = Math.min(1, (step - cfg.warmupSteps) / span);
   return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+/** The config's held-out evaluation of a model: k samples per problem at the rollout temperature and top-p, greedy beside them. */
+export async function heldoutOf(model: TinyVLM, cfg: Pick<RLConfig, 'heldoutSeed' | 'heldoutCount' | 'heldoutSamples' | 'temperature' | 'topP'>): Promise<HeldoutFigures> {
+  const ev = await evaluate(model, cfg.heldoutSeed, cfg.heldoutCount, { samples: cfg.heldoutSamples, temperature: cfg.temperature, topP: cfg.topP, mi: false });
+  return ev.heldout;
 }
 
 export class RLTrainer {
@@ -76,7 +82,7 @@ export class RLTrainer {
       step = this.step;
     const t0 = performance.now();
     // the warm start's held-out figures: the first point of every held-out curve
-    const heldoutStart = step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? (await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount)).overall : null;
+    const heldoutStart = step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? await heldoutOf(this.model, cfg) : null;
     const tRollout = performance.now();
 
     const r = await this.rollout(step);
@@ -94,9 +100,7 @@ export class RLTrainer {
       this.step++;
     }
     if (cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 && u.applied && (this.step % cfg.heldoutEvery === 0 || this.step === cfg.steps)) {
-      const ev = await evaluate(this.model, cfg.heldoutSeed, cfg.heldoutCount);
-      metrics.heldout_answer_acc = ev.overall.answer_acc;
-      metrics.heldout_perception_acc = ev.overall.desc_exact;
+      metrics.heldout = await heldoutOf(this.model, cfg);
     }
     const records = promptRecords(r, u, step, cfg.recordPrompts);
     const t3 = performance.now();

@@ -1,5 +1,6 @@
 // What the trainer reports per step: metrics, and compact rollout records.
 
+import type { HeldoutFigures } from '../model/evaluate';
 import type { FamilyName } from '../tasks/families';
 
 export interface StepMetrics {
@@ -14,6 +15,9 @@ export interface StepMetrics {
   mi_auc: number | null;
   /** The same within each prompt's group (what the group-normalised reward ranks); null without a right and a wrong row in one group. */
   mi_group_auc: number | null;
+  /** MIRL: exact-description rate (and mean F1) of the kept forks minus that of all N pre-samples; null where every row is kept. */
+  fork_lift_exact?: number | null;
+  fork_lift_f1?: number | null;
   /** Description tokens pushed up inside a wrong description or down inside a right one, over description tokens with a non-zero advantage. */
   reward_blind_frac: number;
   lucky_guesses: number;
@@ -33,9 +37,9 @@ export interface StepMetrics {
   updates: number;
   zero_std_frac: number;
   /** On step 0 only, when held-out evaluation is on: the warm start's figures, before any update. */
-  heldout_start?: { answer_acc: number; perception_acc: number };
-  heldout_answer_acc?: number;
-  heldout_perception_acc?: number;
+  heldout_start?: HeldoutFigures;
+  /** After this step's update, on held-out steps. */
+  heldout?: HeldoutFigures;
   error?: string;
 }
 

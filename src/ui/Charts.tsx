@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'react';
-import { Brush, CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Brush, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { HeldoutFigures } from '../model/evaluate';
 import type { StepMetrics } from '../rl/types';
 import { blindFloor } from '../tasks/blindFloor';
 import { chartCsv, downloadText } from './csv';
-import { chartRows, type ChartDef, type XAxisKind } from './chartData';
+import { chartRows, type ChartDef, type ChartRow, type XAxisKind } from './chartData';
 import { fmtSig, fmtTick } from './format';
 import { useRunStore, type Run } from './stores/runStore';
 
@@ -29,14 +30,78 @@ const pct = (v: (m: StepMetrics) => number | null | undefined) => (m: StepMetric
   return x === null || x === undefined ? x : 100 * x;
 };
 
+/** Which held-out figures each run has: how many problems and samples, or greedy only, or none. */
+const HELDOUT_NOTE = (runs: Run[]): string | null => {
+  const parts = new Map<string, string[]>();
+  for (const r of runs) {
+    const c = r.config;
+    const what =
+      c.heldoutEvery === 0 || c.heldoutCount === 0
+        ? 'off'
+        : c.heldoutSamples > 0
+          ? `${c.heldoutCount} problems x ${c.heldoutSamples} samples at temperature ${c.temperature}, every ${c.heldoutEvery} steps; band ± 1 SE over problems; dashed: greedy`
+          : `${c.heldoutCount} problems, greedy only`;
+    parts.set(what, [...(parts.get(what) ?? []), r.label]);
+  }
+  if (!parts.size) return null;
+  return parts.size === 1 ? [...parts.keys()][0] : [...parts].map(([w, ls]) => `${ls.join(', ')}: ${w}`).join('; ');
+};
+
+type HeldoutFig = 'desc_f1' | 'desc_exact' | 'answer_acc' | 'lucky';
+
+/** A held-out chart: the mean over samples with its SE band and greedy dashed beside it; greedy alone for runs without samples. */
+function heldoutChart(title: string, fig: HeldoutFig, floor = false): ChartDef {
+  const scale = fig === 'desc_f1' ? 1 : 100;
+  const of = (m: StepMetrics, atStart: boolean): HeldoutFigures | undefined => (atStart ? m.heldout_start : m.heldout);
+  const main = (h: HeldoutFigures | undefined) => {
+    if (!h) return undefined;
+    const v = h.sampled ? h.sampled[fig] : fig === 'lucky' ? null : h.greedy[fig];
+    return v === null ? null : scale * v;
+  };
+  return {
+    title,
+    unit: fig === 'desc_f1' ? 'F1' : '%',
+    value: (m) => main(m.heldout),
+    start: (m) => main(m.heldout_start),
+    se: (m, atStart) => {
+      const h = of(m, atStart);
+      return h?.sampled ? scale * h.sampled.se[fig] : null;
+    },
+    beside: (m, atStart) => {
+      const h = of(m, atStart);
+      const g = h?.sampled && fig !== 'lucky' ? h.greedy[fig] : null;
+      return g === null || g === undefined ? null : scale * g;
+    },
+    raw: true,
+    floor,
+    note: HELDOUT_NOTE,
+  };
+}
+
 const CHARTS: ChartDef[] = [
+  heldoutChart('description F1 (held-out, mean over samples)', 'desc_f1'),
+  heldoutChart('exact descriptions (held-out, mean over samples)', 'desc_exact'),
+  heldoutChart('answer accuracy (held-out, mean over samples)', 'answer_acc', true),
+  heldoutChart('lucky guesses: right answer, wrong description (held-out)', 'lucky'),
+  {
+    title: 'ground-truth description NLL (held-out)',
+    unit: 'nats per token',
+    value: (m) => m.heldout?.gt_desc_nll,
+    start: (m) => m.heldout_start?.gt_desc_nll,
+    raw: true,
+    note: () => 'teacher-forced on the true descriptions: lower reads the images better, with no sampling noise',
+  },
   { title: 'answer accuracy (rollouts)', unit: '%', value: pct((m) => m.answer_acc), floor: true },
-  { title: 'answer accuracy (held-out)', unit: '%', value: pct((m) => m.heldout_answer_acc), start: (m) => m.heldout_start && 100 * m.heldout_start.answer_acc, floor: true },
   { title: 'perception accuracy (rollouts)', unit: '%', value: pct((m) => m.perception_acc) },
-  { title: 'perception accuracy (held-out)', unit: '%', value: pct((m) => m.heldout_perception_acc), start: (m) => m.heldout_start && 100 * m.heldout_start.perception_acc },
   { title: 'description F1 (rollouts)', unit: 'F1', value: (m) => m.desc_f1 },
   { title: 'mean MI score', unit: 'nats (per token, or per description when summed)', value: (m) => m.mean_mi, note: MI_NOTE, log: true },
   { title: 'MI AUC within prompt groups (0.5 = no signal)', unit: 'AUC', value: (m) => m.mi_group_auc, note: MI_NOTE },
+  {
+    title: 'fork lift: exact rate of the kept forks minus all pre-samples',
+    unit: '% points',
+    value: pct((m) => m.fork_lift_exact),
+    note: (runs) => (runs.some((r) => r.config.algo === 'mirl') ? 'MIRL only: above 0, its MI pre-screening keeps better descriptions than it drops' : 'MIRL only'),
+  },
   { title: 'reward-blind fraction', unit: 'fraction of description tokens', value: (m) => m.reward_blind_frac },
   { title: 'zero-std groups', unit: '% of groups', value: pct((m) => m.zero_std_frac) },
   { title: 'loss', unit: 'loss', value: (m) => m.loss },
@@ -99,7 +164,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
         </p>
       )}
       <ResponsiveContainer width="100%" height={190}>
-        <LineChart data={rows} margin={{ top: 20, right: 10, bottom: 14, left: 8 }}>
+        <ComposedChart data={rows} margin={{ top: 20, right: 10, bottom: 14, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             dataKey="x"
@@ -155,6 +220,38 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
               />
             ) : null,
           )}
+          {def.se &&
+            runs.map((r, i) =>
+              hidden.has(r.id) ? null : (
+                <Area
+                  key={`band${r.id}`}
+                  dataKey={(row: ChartRow) => [row[`lo${r.id}`], row[`hi${r.id}`]]}
+                  stroke="none"
+                  fill={COLORS[i % COLORS.length]}
+                  fillOpacity={0.15}
+                  isAnimationActive={false}
+                  connectNulls
+                  legendType="none"
+                  tooltipType="none"
+                />
+              ),
+            )}
+          {def.beside &&
+            runs.map((r, i) =>
+              hidden.has(r.id) ? null : (
+                <Line
+                  key={`beside${r.id}`}
+                  dataKey={`bs${r.id}`}
+                  name={`${r.label} (greedy)`}
+                  stroke={COLORS[i % COLORS.length]}
+                  strokeDasharray="4 3"
+                  strokeOpacity={0.7}
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
+              ),
+            )}
           {runs.map((r, i) => (
             <Line
               key={r.id}
@@ -180,7 +277,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
               }}
             />
           )}
-        </LineChart>
+        </ComposedChart>
       </ResponsiveContainer>
     </div>
   );

@@ -1,4 +1,4 @@
-import { FIELDS, type FieldName, type RLConfig } from '../rl/config';
+import { FIELDS, tooSmallToLearn, type FieldName, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
 import { KNOB_LABELS } from '../tasks/scene';
 import { useRunStore } from './stores/runStore';
@@ -118,9 +118,15 @@ export function ConfigPanel() {
   const draft = useRunStore((s) => s.draft);
   const errors = useRunStore((s) => s.fieldErrors);
   const setField = useRunStore((s) => s.setField);
+  const small = tooSmallToLearn(draft);
   return (
     <section className="panel config" data-testid="config">
       <h2>Configure</h2>
+      {small && (
+        <p className="size-note" data-testid="size-note">
+          {small}
+        </p>
+      )}
       <div className="grid">
         {PANEL_FIELDS.filter((k) => shownFor(k, draft)).map((k) => (
           <Field key={k} k={k} />

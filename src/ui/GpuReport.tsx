@@ -28,7 +28,10 @@ export function GpuReport() {
         <h2>WebGPU is not available</h2>
         <p data-testid="no-webgpu-reason">{probe.reason}</p>
         <p>{probe.advice}</p>
-        <p>The CPU reference backend runs everything here instead{backend === 'cpu' ? ' (selected)' : ''}, slowly: small settings keep a step to seconds.</p>
+        <p>
+          The CPU reference backend runs everything here instead{backend === 'cpu' ? ' (selected)' : ''}, slowly: small settings keep a step to seconds. They are too small to show
+          learning (that takes about 16 prompts per step over 60 steps); they show how the method works, step by step.
+        </p>
         <button data-testid="use-cpu" onClick={smallSettings}>
           Use small settings on the CPU backend
         </button>

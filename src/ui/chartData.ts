@@ -18,21 +18,44 @@ export interface ChartDef {
   log?: boolean;
   /** A line under the title, from the runs on the chart (e.g. which runs have the metric only on some steps). */
   note?: (runs: Run[]) => string | null;
+  /** The standard error of a value (held-out figures over problems): drawn as a band of ± 1 SE. */
+  se?: (m: StepMetrics, atStart: boolean) => number | null | undefined;
+  /** A second figure drawn dashed beside the value (greedy beside the mean over samples). */
+  beside?: (m: StepMetrics, atStart: boolean) => number | null | undefined;
+  /** Sparse points (held-out evaluations): never smoothed. */
+  raw?: boolean;
 }
 
 export type ChartRow = { x: number } & Record<string, number | undefined>;
 
+export interface ChartPoint {
+  x: number;
+  y: number;
+  se?: number;
+  beside?: number;
+}
+
+const finiteOr = (v: number | null | undefined): number | undefined => (v !== null && v !== undefined && Number.isFinite(v) ? v : undefined);
+
 /** A run's points: x is the step after which the metric was taken (1, 2, ...) or the generated tokens by then. */
-export function runPoints(run: Run, def: ChartDef, x: XAxisKind): { x: number; y: number }[] {
-  const out: { x: number; y: number }[] = [];
+export function runPoints(run: Run, def: ChartDef, x: XAxisKind): ChartPoint[] {
+  const out: ChartPoint[] = [];
+  const point = (m: StepMetrics, xv: number, y: number, atStart: boolean) => {
+    const p: ChartPoint = { x: xv, y };
+    const se = finiteOr(def.se?.(m, atStart)),
+      beside = finiteOr(def.beside?.(m, atStart));
+    if (se !== undefined) p.se = se;
+    if (beside !== undefined) p.beside = beside;
+    out.push(p);
+  };
   const first = run.metrics[0];
-  const y0 = first && def.start ? def.start(first) : undefined;
-  if (y0 !== null && y0 !== undefined && Number.isFinite(y0)) out.push({ x: 0, y: y0 });
+  const y0 = first && def.start ? finiteOr(def.start(first)) : undefined;
+  if (y0 !== undefined) point(first, 0, y0, true);
   let cum = 0;
   for (const m of run.metrics) {
     cum += m.generated_tokens;
-    const y = def.value(m);
-    if (y !== null && y !== undefined && Number.isFinite(y)) out.push({ x: x === 'step' ? m.step + 1 : cum, y });
+    const y = finiteOr(def.value(m));
+    if (y !== undefined) point(m, x === 'step' ? m.step + 1 : cum, y, false);
   }
   return out;
 }
@@ -57,12 +80,17 @@ export function chartRows(runs: readonly Run[], def: ChartDef, x: XAxisKind, smo
     const pts = runPoints(run, def, x);
     const sm = smooth(
       pts.map((p) => p.y),
-      smoothing,
+      def.raw ? 0 : smoothing,
     );
     pts.forEach((p, i) => {
       const r = row(p.x);
       r[`raw${run.id}`] = p.y;
       r[`sm${run.id}`] = sm[i];
+      if (p.se !== undefined) {
+        r[`lo${run.id}`] = p.y - p.se;
+        r[`hi${run.id}`] = p.y + p.se;
+      }
+      if (p.beside !== undefined) r[`bs${run.id}`] = p.beside;
     });
   }
   return [...byX.values()].sort((a, b) => a.x - b.x);

@@ -10,23 +10,28 @@ const cell = (v: unknown): string => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** One row per run and point: run, x, value (raw, unsmoothed). */
+/** One row per run and point: run, x, value (raw, unsmoothed), and its standard error and the figure beside it where the chart has them. */
 export function chartCsv(runs: readonly Run[], def: ChartDef, x: XAxisKind): string {
-  const lines = [['run', x === 'step' ? 'step' : 'generated_tokens', def.title].map(cell).join(',')];
-  for (const r of runs) for (const p of runPoints(r, def, x)) lines.push([r.label, p.x, p.y].map(cell).join(','));
+  const extra = [...(def.se ? ['se'] : []), ...(def.beside ? ['beside'] : [])];
+  const lines = [['run', x === 'step' ? 'step' : 'generated_tokens', def.title, ...extra].map(cell).join(',')];
+  for (const r of runs) {
+    for (const p of runPoints(r, def, x)) lines.push([r.label, p.x, p.y, ...(def.se ? [p.se] : []), ...(def.beside ? [p.beside] : [])].map(cell).join(','));
+  }
   return lines.join('\n') + '\n';
 }
 
-/** Every metric of every step of a run, nested fields flattened (phase_ms.sample, heldout_start.answer_acc). */
+/** Nested fields as dotted columns, at any depth (phase_ms.sample, heldout.sampled.se.desc_f1). */
+function flatten(v: object, prefix: string, o: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, x] of Object.entries(v)) {
+    if (x !== null && typeof x === 'object') flatten(x as object, `${prefix}${k}.`, o);
+    else o[`${prefix}${k}`] = x;
+  }
+  return o;
+}
+
+/** Every metric of every step of a run, nested fields flattened (phase_ms.sample, heldout.sampled.desc_f1). */
 export function metricsCsv(metrics: readonly StepMetrics[]): string {
-  const flat = metrics.map((m) => {
-    const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(m)) {
-      if (v !== null && typeof v === 'object') for (const [k2, v2] of Object.entries(v)) o[`${k}.${k2}`] = v2;
-      else o[k] = v;
-    }
-    return o;
-  });
+  const flat = metrics.map((m) => flatten(m, '', {}));
   const cols: string[] = [];
   for (const o of flat) for (const k of Object.keys(o)) if (!cols.includes(k)) cols.push(k);
   return [cols.map(cell).join(','), ...flat.map((o) => cols.map((c) => cell(o[c])).join(','))].join('\n') + '\n';

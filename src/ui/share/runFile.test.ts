@@ -2,6 +2,7 @@
 // refused with a message naming the first problem, and nothing else ever escapes.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL } from '../../rl/config';
+import type { HeldoutFigures } from '../../model/evaluate';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
 import { CounterRng, Streams } from '../../lib/rng';
 import { exportRun, importRun } from './runFile';
@@ -58,7 +59,30 @@ const record: PromptRecord = {
     },
   ],
 };
-const good = exportRun('grpo G16 seed 1', { ...DEFAULT_RL, algo: 'grpo' }, [metrics, { ...metrics, step: 1, mean_mi: null }], [record]);
+const heldout: HeldoutFigures = {
+  count: 256,
+  sampled: {
+    k: 4,
+    temperature: 1,
+    top_p: 1,
+    desc_exact: 0.16,
+    desc_f1: 0.52,
+    answer_acc: 0.45,
+    lucky: 0.35,
+    se: { desc_exact: 0.02, desc_f1: 0.01, answer_acc: 0.02, lucky: 0.02 },
+  },
+  greedy: { desc_exact: 0.3, desc_f1: 0.65, answer_acc: 0.49 },
+  gt_desc_nll: 0.17,
+};
+const good = exportRun(
+  'grpo G16 seed 1',
+  { ...DEFAULT_RL, algo: 'grpo' },
+  [
+    { ...metrics, heldout_start: heldout },
+    { ...metrics, step: 1, mean_mi: null, fork_lift_exact: 0.05, fork_lift_f1: null, heldout: { ...heldout, sampled: null } },
+  ],
+  [record],
+);
 
 function refused(text: string): string {
   try {
@@ -75,6 +99,25 @@ describe('run files', () => {
     expect(f.config.algo).toBe('grpo');
     expect(f.metrics).toHaveLength(2);
     expect(f.records[0].trajectories[0].description).toEqual(['small', 'red']);
+    // every field of every step and record comes back, the held-out figures whole
+    expect(f.metrics).toEqual(JSON.parse(good).metrics);
+    expect(f.records).toEqual([record]);
+  });
+
+  it("read a pre-v5 run's greedy-only held-out fields as held-out figures without samples", () => {
+    const old = JSON.parse(good);
+    old.version = 4;
+    old.config = { algo: 'grpo' };
+    old.metrics = [
+      { ...metrics, heldout_start: { answer_acc: 0.4, perception_acc: 0.3 } },
+      { ...metrics, step: 1, heldout_answer_acc: 0.45, heldout_perception_acc: 0.25 },
+    ];
+    const f = importRun(JSON.stringify(old));
+    expect(f.metrics[0].heldout_start).toEqual({ count: 0, sampled: null, greedy: { desc_exact: 0.3, desc_f1: null, answer_acc: 0.4 }, gt_desc_nll: null });
+    expect(f.metrics[1].heldout).toEqual({ count: 0, sampled: null, greedy: { desc_exact: 0.25, desc_f1: null, answer_acc: 0.45 }, gt_desc_nll: null });
+    expect('heldout_answer_acc' in f.metrics[1]).toBe(false);
+    // and the v4 config keeps its v4 meaning
+    expect(f.config).toMatchObject({ batchPrompts: 4, heldoutSamples: 0 });
   });
 
   it('refuse damaged files with the path of the first problem', () => {
@@ -89,6 +132,9 @@ describe('run files', () => {
     expect(refused(JSON.stringify({ ...g, config: { k: 12 } }))).toMatch(/k forks must be at most N/);
     expect(refused(JSON.stringify({ ...g, version: 99 }))).toMatch(/schema v99/);
     expect(refused('{"kind":"mirl-playground-run"')).toMatch(/not a run file/);
+    expect(refused(JSON.stringify({ ...g, metrics: [{ ...g.metrics[0], heldout: { ...heldout, sampled: { ...heldout.sampled, desc_f1: 2 } } }] }))).toMatch(
+      /metrics\[0\]\.heldout\.sampled\.desc_f1/,
+    );
   });
 
   it('never throw anything but their message on 10,000 random and mutated inputs', () => {

@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../../rl/config';
+import type { HeldoutFigures } from '../../model/evaluate';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
 import { FAMILIES } from '../../tasks/families';
 import { defaultsOfVersion, SCHEMA_VERSION } from './urlCodec';
@@ -20,6 +21,26 @@ export interface RunFile {
 const num = z.number();
 const count = z.number().int().nonnegative();
 const nullableNum = z.number().nullable();
+const frac = z.number().min(0).max(1);
+
+const heldoutFigures = z.object({
+  count,
+  sampled: z
+    .object({
+      k: count,
+      temperature: num,
+      top_p: num,
+      desc_exact: frac,
+      desc_f1: frac,
+      answer_acc: frac,
+      lucky: frac,
+      se: z.object({ desc_exact: num, desc_f1: num, answer_acc: num, lucky: num }),
+    })
+    .nullable(),
+  greedy: z.object({ desc_exact: frac, desc_f1: frac.nullable(), answer_acc: frac }),
+  gt_desc_nll: nullableNum,
+});
+const legacyStart = z.object({ answer_acc: num, perception_acc: num });
 
 // Fields added after v1 are optional: an older file is read as it was written.
 const stepMetrics = z.object({
@@ -44,11 +65,30 @@ const stepMetrics = z.object({
   lr: num.optional(),
   updates: count.optional(),
   zero_std_frac: num.optional(),
-  heldout_start: z.object({ answer_acc: num, perception_acc: num }).optional(),
+  fork_lift_exact: nullableNum.optional(),
+  fork_lift_f1: nullableNum.optional(),
+  heldout_start: z.union([heldoutFigures, legacyStart]).optional(),
+  heldout: heldoutFigures.optional(),
+  // before v5: greedy figures alone, read as held-out figures without samples
   heldout_answer_acc: num.optional(),
   heldout_perception_acc: num.optional(),
   error: z.string().optional(),
 });
+
+/** A step as the trainer now reports it: a pre-v5 step's greedy-only held-out fields become HeldoutFigures without samples. */
+function upgradeStep(m: z.infer<typeof stepMetrics>): StepMetrics {
+  const { heldout_answer_acc: a, heldout_perception_acc: p, heldout_start: start, ...rest } = m;
+  const greedyOnly = (answer_acc: number, desc_exact: number): HeldoutFigures => ({
+    count: 0,
+    sampled: null,
+    greedy: { desc_exact, desc_f1: null, answer_acc },
+    gt_desc_nll: null,
+  });
+  const out = { ...rest } as StepMetrics;
+  if (start) out.heldout_start = 'perception_acc' in start ? greedyOnly(start.answer_acc, start.perception_acc) : start;
+  if (a !== undefined && p !== undefined && !rest.heldout) out.heldout = greedyOnly(a, p);
+  return out;
+}
 
 const trajectory = z.object({
   description: z.array(z.string()),
@@ -130,7 +170,7 @@ export function importRun(text: string): RunFile {
     version: f.version,
     label: f.label ?? 'imported',
     config: merged.config,
-    metrics: f.metrics as StepMetrics[],
+    metrics: f.metrics.map(upgradeStep),
     records: f.records as PromptRecord[],
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng, Streams } from '../../lib/rng';
-import { DEFAULT_RL, validateRL } from '../../rl/config';
+import { DEFAULT_RL, V4_DEFAULTS, validateRL } from '../../rl/config';
 import { decodeShare, encodeShare } from './urlCodec';
 
 describe('share URL codec', () => {
@@ -17,7 +17,7 @@ describe('share URL codec', () => {
 
   it('says what is wrong and keeps the defaults', () => {
     const cases: [string, RegExp][] = [
-      ['#v=5&c=e30', /newer version/],
+      ['#v=6&c=e30', /newer version/],
       ['#v=0&c=e30', /unknown schema version/],
       ['#v=1&c=%%%', /not readable/],
       ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k forks must be/],
@@ -43,7 +43,7 @@ describe('share URL codec', () => {
     expect(v1.run).toBe(true);
     // re-shared, it carries the learning rate explicitly and means the same run
     expect(decodeShare(encodeShare(v1.config)).config).toEqual(v1.config);
-    expect(encodeShare(v1.config)).toMatch(/^#v=4&/);
+    expect(encodeShare(v1.config)).toMatch(/^#v=5&/);
   });
 
   it('keeps a v2 link on the perception reward it was made with', () => {
@@ -58,9 +58,27 @@ describe('share URL codec', () => {
   it('keeps a v3 link scoring the MI metric every step, as it did', () => {
     const v3 = decodeShare('#v=3&c=e30');
     expect(v3.errors).toEqual([]);
-    expect(v3.config).toEqual({ ...DEFAULT_RL, metricEvery: 1 });
+    expect(v3.config).toEqual({ ...V4_DEFAULTS, metricEvery: 1 });
     expect(decodeShare('#v=4&c=e30').config.metricEvery).toBe(10);
     expect(decodeShare(encodeShare(v3.config)).config).toEqual(v3.config);
+  });
+
+  it('keeps a v4 link at its small size, its MI scorer, its credit and its greedy-only held-out figures', () => {
+    const v4 = decodeShare('#v=4&c=' + btoa('{"algo":"perception-r1"}').replace(/=+$/, ''));
+    expect(v4.errors).toEqual([]);
+    expect(v4.config).toMatchObject({
+      algo: 'perception-r1',
+      batchPrompts: 4,
+      steps: 100,
+      miScorer: 'policy',
+      percCredit: 'sequence',
+      heldoutEvery: 10,
+      heldoutCount: 64,
+      heldoutSamples: 0,
+    });
+    expect(decodeShare(encodeShare(v4.config)).config).toEqual(v4.config);
+    // v5's defaults: the size at which the arms separate, judged over samples
+    expect(decodeShare('#v=5&c=e30').config).toMatchObject({ batchPrompts: 16, steps: 60, miScorer: 'warmstart', percCredit: 'object', heldoutSamples: 4, heldoutCount: 256 });
   });
 
   it('says a hash that is not a link was not understood, merges partial knobs, and names fields as the form does', () => {

@@ -1,13 +1,13 @@
 // Share URLs: the whole RL config (versioned schema, only fields that differ
 // from the defaults, base64url JSON) in the hash, plus whether to start the run.
-//   #v=4&c=<base64url(JSON)>&run=1
+//   #v=5&c=<base64url(JSON)>&run=1
 // Decoding never throws: a malformed, future-version or out-of-range URL gives
 // the defaults and the reasons.
 
-import { applyConfigDiff, configErrorMessages, DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, validateRL, type RLConfig } from '../../rl/config';
+import { applyConfigDiff, configErrorMessages, DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, V4_DEFAULTS, validateRL, type RLConfig } from '../../rl/config';
 import { fromBase64Url, toBase64Url } from '../../lib/base64url';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The defaults each schema version's diffs are taken against: a link keeps
@@ -15,9 +15,11 @@ export const SCHEMA_VERSION = 4;
  * from 3e-4 (at which MIRL's held-out perception collapsed within 8 steps); v3
  * made MIRL's perception reward the gated sum of MI (the per-token mean
  * preferred damaged descriptions; README, "The perception reward, checked"); v4 scores
- * MI every 10 steps where it is only a metric (the training itself is unchanged).
+ * MI every 10 steps where it is only a metric (the training itself is unchanged); v5
+ * trains at 16 prompts per step for 60 steps, scores MIRL's MI with the frozen warm start,
+ * gives Perception-R1 object credit, and judges held-out problems over 4 samples each.
  */
-const DEFAULTS_BY_VERSION: Record<number, RLConfig> = { 1: { ...V2_DEFAULTS, lr: 3e-4 }, 2: V2_DEFAULTS, 3: V3_DEFAULTS, 4: DEFAULT_RL };
+const DEFAULTS_BY_VERSION: Record<number, RLConfig> = { 1: { ...V2_DEFAULTS, lr: 3e-4 }, 2: V2_DEFAULTS, 3: V3_DEFAULTS, 4: V4_DEFAULTS, 5: DEFAULT_RL };
 
 /** The defaults of a schema version (undefined for one this playground does not know). */
 export function defaultsOfVersion(v: number): RLConfig | undefined {
