@@ -8,6 +8,8 @@ test('the first page reports the WebGPU adapter it got', async ({ page }) => {
   await expect(page.getByTestId('gpu-architecture')).toHaveText(/\S/);
   await expect(page.getByTestId('gpu-f16')).toHaveText(/yes|no/);
   await expect(page.getByText('maxStorageBufferBindingSize')).toBeVisible();
+  // the defaults are the size at which RL shows: no warning
+  await expect(page.getByTestId('size-note')).toHaveCount(0);
 });
 
 test('without WebGPU the page says why and what to do', async ({ baseURL }) => {
@@ -18,6 +20,10 @@ test('without WebGPU the page says why and what to do', async ({ baseURL }) => {
     await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('no-webgpu-reason')).toHaveText(/WebGPU|adapter/);
     await expect(page.getByText(/--enable-unsafe-webgpu/)).toBeVisible();
+    // the CPU's small settings say they are too small to show learning
+    await page.getByTestId('use-cpu').click();
+    await expect(page.getByTestId('field-batchPrompts')).toHaveValue('1');
+    await expect(page.getByTestId('size-note')).toContainText('Too small to show learning: 1 prompt per step');
   } finally {
     await browser.close();
   }

@@ -54,6 +54,10 @@ test('start a run from a share URL, watch it advance, pause, step once; the fork
   const treeRewards = (await tree.getByTestId('answer-reward').allTextContents()).map((t) => t.replace('R_ans ', '')).sort();
   const tableRewards = (await page.getByTestId('row-rans').allTextContents()).filter((t) => t !== '–').sort();
   expect(tableRewards).toEqual(treeRewards);
+  // a dropped pre-sample's answer is a muted grey "–", not a pill coloured by another view's rule
+  const dash = page.getByTestId('rollouts').locator('.badge.muted').first();
+  await expect(dash).toHaveText('–');
+  expect(await dash.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(229, 231, 235)');
   await page.setViewportSize({ width: 1300, height: 2600 });
   await page.screenshot({ path: `${shots()}/playground.png`, fullPage: true });
   await page.getByTestId('rollouts').screenshot({ path: `${shots()}/fork-tree.png` });
@@ -125,6 +129,26 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   await other.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
   await expect(other.getByTestId('notice').last()).toContainText('import failed: not a run file');
   await other.close();
+});
+
+test('a share link pasted into an open tab applies its config; while a run is live it asks first', async ({ page }) => {
+  const paste = (c: typeof SMALL) => page.evaluate((h) => void (location.hash = h), encodeShare(c, false));
+  await page.goto('./' + encodeShare({ ...SMALL, algo: 'mirl' }, false));
+  await expect(page.getByTestId('field-algo')).toHaveValue('mirl');
+  await paste({ ...SMALL, algo: 'grpo', G: 6 });
+  await expect(page.getByTestId('field-algo')).toHaveValue('grpo');
+  await expect(page.getByTestId('field-G')).toHaveValue('6');
+  // with a run live, the page asks; declined, the form and the address bar keep the live config
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('status')).toHaveText(/loading|running/);
+  page.once('dialog', (d) => void d.dismiss());
+  await paste({ ...SMALL, algo: 'perception-r1' });
+  await expect.poll(() => decodeShare(new URL(page.url()).hash).config.algo).toBe('grpo');
+  await expect(page.getByTestId('field-algo')).toHaveValue('grpo');
+  page.once('dialog', (d) => void d.accept());
+  await paste({ ...SMALL, algo: 'perception-r1', seed: 7 });
+  await expect(page.getByTestId('field-algo')).toHaveValue('perception-r1');
+  await expect(page.getByTestId('field-seed')).toHaveValue('7');
 });
 
 test('a malformed URL and a future-version URL say what is wrong, and the app still works', async ({ page }) => {
@@ -238,8 +262,15 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   const plot = rollout.locator('.recharts-cartesian-grid');
   await rollout.scrollIntoViewIfNeeded();
   const box = (await plot.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const tip = rollout.locator('.recharts-tooltip-wrapper');
+  // with smoothing on, the tooltip names each run once, never a data key (raw1, sm1)
+  await page.getByTestId('smoothing').fill('0.6');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(tip).toContainText('mirl N4 k2 P1 seed 5 WebGPU:');
+  expect(await tip.textContent()).not.toMatch(/\b(raw|sm|lo|hi|bs)\d/);
+  await page.getByTestId('smoothing').fill('0');
+  await page.mouse.move(box.x + 2, box.y + 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await expect(tip).toContainText(/step \d+/);
   await expect(tip).toContainText(/mirl N4 k2 P1 seed 5 WebGPU: \d+(\.\d{1,2})?%/);
   const tipBox = (await tip.boundingBox())!;
@@ -248,6 +279,18 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   expect(tipBox.x).toBeGreaterThanOrEqual(card.x - 1);
   expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(card.x + card.width + 1);
   await expect(rollout.locator('.recharts-label').filter({ hasText: /^step$/ })).toHaveCount(1);
+  // every chart's axis titles fit along its plot's height, whole (the y title is the long one)
+  let titles = 0;
+  for (const chart of await page.locator('[data-testid^="chart-"].chart').all()) {
+    const grid = await chart.locator('.recharts-cartesian-grid').first().boundingBox();
+    if (!grid) continue;
+    for (const label of await chart.locator('.recharts-label').all()) {
+      const length = await label.evaluate((e) => (e as SVGTextElement).getComputedTextLength());
+      expect(length, `${await chart.getAttribute('data-testid')}: ${await label.textContent()}`).toBeLessThanOrEqual(grid.height);
+      titles++;
+    }
+  }
+  expect(titles).toBeGreaterThan(20);
   await expect(rollout.locator('.recharts-label').filter({ hasText: '%' })).toHaveCount(1);
   // the brush zooms: moving its left handle to the right narrows the x axis
   // (the held-out chart: three points, steps 0-2)

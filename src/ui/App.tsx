@@ -6,6 +6,7 @@ import { GpuReport } from './GpuReport';
 import { RealVlm } from './RealVlm';
 import { RolloutsView } from './Rollouts';
 import { RunControls } from './RunControls';
+import { encodeShare } from './share/urlCodec';
 import { useRunStore } from './stores/runStore';
 
 function Notices() {
@@ -45,6 +46,22 @@ export function App() {
   useEffect(() => {
     if (applyUrl(location.hash)) start();
   }, [applyUrl, start]);
+  // A link pasted into this tab changes only the hash: apply it as a fresh load would, asking first while a run is live.
+  useEffect(() => {
+    const onHash = () => {
+      if (/[#&]hub=/.test(location.hash)) return setView('real-vlm');
+      const s = useRunStore.getState();
+      const live = s.runs.find((r) => r.id === s.liveId);
+      const busy = live !== undefined && (live.status === 'running' || live.status === 'loading');
+      if (busy && !confirm("A run is live. Put the link's settings in the form? The live run goes on; Start then runs the link's config.")) {
+        history.replaceState(null, '', encodeShare(s.draft, false)); // the address bar keeps saying what the form says
+        return;
+      }
+      if (s.applyUrl(location.hash) && !busy) s.start();
+    };
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
   return (
     <main>
       <header>

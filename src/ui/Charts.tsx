@@ -19,6 +19,13 @@ const MI_NOTE = (runs: Run[]): string | null => {
   return sparse.length ? `scored ${onMetricSteps(sparse)} (MI is only a metric there)` : null;
 };
 
+/** MI's unit: nats summed over a description's tokens, or per token, as each run's config says. */
+const MI_UNIT_NOTE = (runs: Run[]): string => {
+  const aggs = new Set(runs.map((r) => r.config.miAgg));
+  if (aggs.size === 1) return aggs.has('sum') ? "nats summed over a description's tokens" : 'nats per description token';
+  return runs.map((r) => `${r.label}: ${r.config.miAgg === 'sum' ? 'summed' : 'per token'}`).join(', ');
+};
+
 /** KL is in the loss (and computed every step) only at beta > 0; at beta 0 its reference pass runs on metric steps. */
 const KL_NOTE = (runs: Run[]): string | null => {
   const sparse = runs.filter((r) => r.config.beta === 0);
@@ -94,7 +101,7 @@ const CHARTS: ChartDef[] = [
   { title: 'answer accuracy (rollouts)', unit: '%', value: pct((m) => m.answer_acc), floor: true },
   { title: 'perception accuracy (rollouts)', unit: '%', value: pct((m) => m.perception_acc) },
   { title: 'description F1 (rollouts)', unit: 'F1', value: (m) => m.desc_f1 },
-  { title: 'mean MI score', unit: 'nats (per token, or per description when summed)', value: (m) => m.mean_mi, note: MI_NOTE, log: true },
+  { title: 'mean MI score', unit: 'nats', value: (m) => m.mean_mi, note: (runs) => [MI_UNIT_NOTE(runs), MI_NOTE(runs)].filter(Boolean).join('; '), log: true },
   { title: 'MI AUC within prompt groups (0.5 = no signal)', unit: 'AUC', value: (m) => m.mi_group_auc, note: MI_NOTE },
   {
     title: 'fork lift: exact rate of the kept forks minus all pre-samples',
@@ -102,7 +109,12 @@ const CHARTS: ChartDef[] = [
     value: pct((m) => m.fork_lift_exact),
     note: (runs) => (runs.some((r) => r.config.algo === 'mirl') ? 'MIRL only: above 0, its MI pre-screening keeps better descriptions than it drops' : 'MIRL only'),
   },
-  { title: 'reward-blind fraction', unit: 'fraction of description tokens', value: (m) => m.reward_blind_frac },
+  {
+    title: 'reward-blind fraction',
+    unit: 'fraction',
+    value: (m) => m.reward_blind_frac,
+    note: () => 'of description tokens with a non-zero advantage: pushed up inside a wrong description or down inside a right one',
+  },
   { title: 'zero-std groups', unit: '% of groups', value: pct((m) => m.zero_std_frac) },
   { title: 'loss', unit: 'loss', value: (m) => m.loss },
   { title: 'KL to warm start', unit: 'nats per token', value: (m) => m.kl, note: KL_NOTE, log: true },
@@ -139,6 +151,10 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
   const useLog = log && positive;
   const xName = (v: number) => (x === 'step' ? `step ${v}` : `${Math.round(v).toLocaleString('en-US')} tokens`);
   const note = def.note?.(runs);
+  // only the lines drawn for people: each run's line and its greedy twin, never a band or a faint raw line
+  const names = new Set(runs.flatMap((r) => [r.label, `${r.label} (greedy)`]));
+  const named = (p: { name?: unknown; dataKey?: unknown; value?: unknown }) =>
+    typeof p.name === 'string' && names.has(p.name) && !Array.isArray(p.value) && !(smoothing > 0 && String(p.dataKey).startsWith('raw'));
   return (
     <div className="chart" data-testid={`chart-${def.title}`}>
       <h3>
@@ -182,7 +198,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
             scale={useLog ? 'log' : 'auto'}
             domain={useLog ? ['auto', 'auto'] : undefined}
             allowDataOverflow={useLog}
-            label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, dy: 40 }}
+            label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, style: { textAnchor: 'middle' } }}
           />
           <Tooltip
             // one compact line per run, in the top margin: it covers neither the curves nor falls outside the card
@@ -193,7 +209,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
               active && payload?.length ? (
                 <div className="chart-tip" data-testid="chart-tip">
                   <b>{xName(Number(label))}</b>
-                  {payload.map((p) => (
+                  {payload.filter(named).map((p) => (
                     <span key={String(p.dataKey)} style={{ color: p.color }}>
                       {' '}
                       · {p.name}: {fmtSig(Number(p.value))}

@@ -264,7 +264,7 @@ function Results() {
           {ranked.map((d) => (
             <li key={d.index} className={d.kept ? 'kept' : 'dropped'} data-testid="hub-desc" data-kept={d.kept}>
               <div className="hub-score">
-                <b>#{d.rank}</b> {d.kept ? <span className="badge">kept</span> : <span className="muted">dropped</span>}
+                <b>#{d.rank}</b> {d.kept ? <span className="badge kept">kept</span> : <span className="muted">dropped</span>}
                 <span data-testid="hub-mi">MI {fmt(d.miSum)} nats</span>{' '}
                 <span className="muted">
                   ({fmt(d.miMean)} / token, {d.ids.length} tokens, sample {d.index + 1})
