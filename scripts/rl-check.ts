@@ -1,4 +1,5 @@
-// npm run rl-check -- [--config JSON] [--mode pool|fresh|both|sft] [--pool 32] [--steps 40] [--heldout N] [--heldout-every K] [--sft-batch B] [--checkpoint DIR] [--out FILE.json]
+// npm run rl-check -- [--config JSON] [--mode pool|fresh|both|sft] [--pool 32] [--steps S] [--heldout N] [--heldout-every K] [--sft-batch B] [--checkpoint DIR] [--out FILE.json]
+// (steps and held-out problems default to the config's: 60 and 256 at the v5 defaults; --heldout 0 skips them)
 // The quick way to tell a broken update from a task that does not generalise:
 // from the shipped warm start, on the CPU backend in Node, train on a fixed
 // pool of prompts (can the update fit them?) and on fresh prompts every step
@@ -34,19 +35,28 @@ import { heldoutLine } from './experiment/stepLine';
 const args = parseArgs(process.argv.slice(2));
 const dir = args.checkpoint ?? 'models/tinyvlm-v1';
 const mode = args.mode ?? 'both';
-const steps = Number(args.steps ?? 40);
+const over = configArg(args);
+// Steps and held-out problems default to the config's (the v5 defaults: 60 steps, 256 problems).
+const asked = { ...DEFAULT_RL, ...over };
+const steps = Number(args.steps ?? asked.steps);
 const pool = Number(args.pool ?? 32);
-const heldout = Number(args.heldout ?? 0);
+const heldout = Number(args.heldout ?? asked.heldoutCount);
 const heldoutEvery = Number(args['heldout-every'] ?? 0);
-if (!Number.isInteger(heldoutEvery) || heldoutEvery < 0) {
-  console.error(`--heldout-every must be a non-negative integer, not ${args['heldout-every']}`);
-  process.exit(2);
+for (const [flag, v, min] of [
+  ['steps', steps, 1],
+  ['pool', pool, 1],
+  ['heldout', heldout, 0],
+  ['heldout-every', heldoutEvery, 0],
+] as const) {
+  if (!Number.isInteger(v) || v < min) {
+    console.error(`--${flag} must be an integer of at least ${min}, not ${args[flag]}`);
+    process.exit(2);
+  }
 }
 if (!['pool', 'fresh', 'both', 'sft'].includes(mode)) {
   console.error(`--mode must be pool, fresh, both or sft, not ${mode}`);
   process.exit(2);
 }
-const over = configArg(args);
 const ck = readCheckpointDir(dir).checkpoint;
 
 /** The rollout figures a check compares: answer reward, answer accuracy, exact descriptions, description F1. */

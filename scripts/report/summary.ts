@@ -52,6 +52,9 @@ export interface ArmSummary {
   forkLiftExact: Stat;
   forkLiftF1: Stat;
   groupAuc: Stat;
+  /** The same over the first and the last 10 steps: whether the MI ranking holds up as the policy trains. */
+  groupAucFirst: Stat;
+  groupAucLast: Stat;
   luckyPerStep: Stat;
   rewardBlind: Stat;
   generatedTokens: Stat;
@@ -137,6 +140,8 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
       forkLiftExact: per((r) => runMean(r.steps, (s) => s.fork_lift_exact)),
       forkLiftF1: per((r) => runMean(r.steps, (s) => s.fork_lift_f1)),
       groupAuc: per((r) => runMean(r.steps, (s) => s.mi_group_auc)),
+      groupAucFirst: per((r) => runMean(r.steps.slice(0, 10), (s) => s.mi_group_auc)),
+      groupAucLast: per((r) => runMean(r.steps.slice(-10), (s) => s.mi_group_auc)),
       luckyPerStep: per((r) => runMean(r.steps, (s) => s.lucky_guesses)),
       rewardBlind: per((r) => runMean(r.steps, (s) => s.reward_blind_frac)),
       generatedTokens: per((r) => runMean(r.steps, (s) => s.generated_tokens)),
@@ -187,12 +192,12 @@ export function markdownTable(rows: readonly ArmSummary[], warmStart?: HeldoutFi
     '',
     'Rollouts, means over steps (± SE over seeds):',
     '',
-    '| arm | fork lift, exact pts | fork lift, F1 | MI AUC within groups | lucky guesses / step | reward-blind % | generated tok / step | complete traj. / step | wall s / step |',
+    '| arm | fork lift, exact pts | fork lift, F1 | MI AUC within groups: all steps, first 10, last 10 | lucky guesses / step | reward-blind % | generated tok / step | complete traj. / step | wall s / step |',
     '|' + ' --- |'.repeat(9),
   );
   for (const r of rows) {
     out.push(
-      `| ${r.arm} | ${fmt(r.forkLiftExact, 100, 1, true)} | ${fmt(r.forkLiftF1, 1, 3, true)} | ${fmt(r.groupAuc, 1, 3)} | ${fmt(r.luckyPerStep, 1, 1)} | ${fmt(r.rewardBlind, 100, 1)} | ${fmt(r.generatedTokens, 1, 0)} | ${fmt(r.completeTrajectories, 1, 0)} | ${fmt(r.stepSeconds, 1, 1)} |`,
+      `| ${r.arm} | ${fmt(r.forkLiftExact, 100, 1, true)} | ${fmt(r.forkLiftF1, 1, 3, true)} | ${fmt(r.groupAuc, 1, 3)}, ${fmt(r.groupAucFirst, 1, 3)}, ${fmt(r.groupAucLast, 1, 3)} | ${fmt(r.luckyPerStep, 1, 1)} | ${fmt(r.rewardBlind, 100, 1)} | ${fmt(r.generatedTokens, 1, 0)} | ${fmt(r.completeTrajectories, 1, 0)} | ${fmt(r.stepSeconds, 1, 1)} |`,
     );
   }
   return out.join('\n');
