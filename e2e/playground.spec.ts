@@ -362,6 +362,42 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
   await expect(page.getByTestId('run-note').first()).toContainText('cannot resume');
 });
 
+test('the committed experiment, imported: held-out curves over samples with their bands, greedy beside, one note of what they average', async ({ page }) => {
+  await page.goto('./');
+  // seed 1 of three arms, each experiment JSON written as the run file the page exports
+  const arms = ['grpo-G16', 'mirl-N10k6miScorerwarmstart', 'perception-r1-G6'];
+  for (const arm of arms) {
+    const e = JSON.parse(readFileSync(`docs/experiment-sampled/${arm}-seed1.json`, 'utf8'));
+    const file = { kind: 'mirl-playground-run', version: 5, label: `${arm} seed 1`, config: e.config, metrics: e.steps, records: [] };
+    await page.getByTestId('import').setInputFiles({ name: `${arm}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  }
+  await expect(page.getByTestId('legend-item')).toHaveCount(3);
+  const f1 = page.getByTestId('chart-description F1 (held-out, mean over samples)');
+  await expect(f1.getByTestId('chart-note')).toHaveText('256 problems x 4 samples at temperature 1, every 20 steps; band ± 1 SE over problems; dashed: greedy');
+  await expect(f1.locator('.recharts-area-area')).toHaveCount(3);
+  await expect(f1.locator('.recharts-line path[stroke-dasharray="4 3"]')).toHaveCount(3);
+  // steps 0, 20, 40, 60 in the chart's CSV, with their standard errors
+  const [csv] = await Promise.all([page.waitForEvent('download'), f1.getByTestId('chart-csv').click()]);
+  const lines = readFileSync((await csv.path())!, 'utf8')
+    .trim()
+    .split('\n');
+  expect(lines[0]).toBe('run,step,"description F1 (held-out, mean over samples)",se,beside');
+  expect(
+    lines
+      .slice(1)
+      .filter((l) => l.startsWith('grpo-G16'))
+      .map((l) => l.split(',')[1]),
+  ).toEqual(['0', '20', '40', '60']);
+  expect(lines.slice(1).every((l) => Number(l.split(',')[3]) > 0)).toBe(true);
+  // the held-out axes fit their data: a few points of difference show
+  expect(Number((await f1.locator('.recharts-yAxis-tick-labels text').first().textContent()) ?? '0')).toBeGreaterThan(0.3);
+  await page.setViewportSize({ width: 1300, height: 1000 });
+  await page.evaluate(() => window.scrollTo(0, 0)); // boxes in page coordinates
+  const top = (await page.getByTestId('charts').boundingBox())!;
+  const nll = (await page.getByTestId('chart-ground-truth description NLL (held-out)').boundingBox())!;
+  await page.screenshot({ path: `${shots()}/heldout-curves.png`, clip: { x: top.x, y: top.y, width: top.width, height: nll.y + nll.height - top.y + 8 }, fullPage: true });
+});
+
 test('an imported run with small negative losses: the loss axis keeps its minus signs', async ({ page }) => {
   await page.goto('./');
   const m = (step: number, loss: number) => ({

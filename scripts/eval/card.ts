@@ -22,6 +22,11 @@ export function writeCard(dir: string, report: EvalReport & { wall_s: number; ch
   // The issue's window for a warm start that leaves RL something to fix.
   const met = ov.answer_acc >= 0.4 && ov.answer_acc <= 0.8 && ov.desc_exact >= 0.25 && ov.desc_exact <= 0.75 && (ov.mi_right ?? -Infinity) > (ov.mi_wrong ?? Infinity);
   const status = `**Status: ${met ? 'within' : 'outside'} its targets.** On ${report.count} held-out problems: answer accuracy ${pct(ov.answer_acc)} (target 40-80%, blind floor ${pct(ov.blind_floor)}), description exact-match ${pct(ov.desc_exact)} (target 25-75%; F1 ${ov.desc_f1.toFixed(3)}), mean MI of right vs wrong descriptions ${mi(ov.mi_right)} vs ${mi(ov.mi_wrong)} nats/token (target: right higher).`;
+  const h = report.heldout.sampled;
+  // the figures RL is judged by, when the evaluation drew samples
+  const sampledLine = h
+    ? `Over ${h.k} samples per problem at temperature ${h.temperature} (what RL is judged by; ± SE over problems): description F1 ${h.desc_f1.toFixed(3)} ± ${h.se.desc_f1.toFixed(3)}, exact ${pct(h.desc_exact)} ± ${(100 * h.se.desc_exact).toFixed(1)}, answers ${pct(h.answer_acc)} ± ${(100 * h.se.answer_acc).toFixed(1)}, lucky guesses (right answer, wrong description) ${pct(h.lucky)}; ground-truth description NLL ${report.heldout.gt_desc_nll?.toFixed(4) ?? 'n/a'} nats per token.\n\nGreedy: `
+    : '';
   const md = `# ${config.name}
 
 The supervised warm start of the MIRL Playground: a TinyVLM trained on the synthetic tasks
@@ -52,7 +57,7 @@ training stopped ${training?.stoppedEarly ? `at step ${training.step}, the first
 
 ## Measured (\`npm run eval -- --checkpoint ${dir} --seed ${report.seed} --count ${report.count}\`)
 
-${report.count} held-out problems of seed ${report.seed} (not used in training or validation), greedy decoding. *Blind floor*:
+${sampledLine}${report.count} held-out problems of seed ${report.seed} (not used in training or validation), greedy decoding. *Blind floor*:
 the best constant answer per family on the same problems. *MI*: mean over description tokens of
 log p(d_t | image) - log p(d_t | null image), in nats, for the model's own descriptions, split by whether the
 description was exactly right.

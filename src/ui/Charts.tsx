@@ -38,7 +38,7 @@ const pct = (v: (m: StepMetrics) => number | null | undefined) => (m: StepMetric
 };
 
 /** Which held-out figures each run has: how many problems and samples, or greedy only, or none. */
-const HELDOUT_NOTE = (runs: Run[]): string | null => {
+const HELDOUT_NOTE = (runs: Run[], greedy = true): string | null => {
   const parts = new Map<string, string[]>();
   for (const r of runs) {
     const c = r.config;
@@ -46,7 +46,7 @@ const HELDOUT_NOTE = (runs: Run[]): string | null => {
       c.heldoutEvery === 0 || c.heldoutCount === 0
         ? 'off'
         : c.heldoutSamples > 0
-          ? `${c.heldoutCount} problems x ${c.heldoutSamples} samples at temperature ${c.temperature}, every ${c.heldoutEvery} steps; band ± 1 SE over problems; dashed: greedy`
+          ? `${c.heldoutCount} problems x ${c.heldoutSamples} samples at temperature ${c.temperature}, every ${c.heldoutEvery} steps; band ± 1 SE over problems${greedy ? '; dashed: greedy' : ''}`
           : `${c.heldoutCount} problems, greedy only`;
     parts.set(what, [...(parts.get(what) ?? []), r.label]);
   }
@@ -81,7 +81,7 @@ function heldoutChart(title: string, fig: HeldoutFig, floor = false): ChartDef {
     },
     raw: true,
     floor,
-    note: HELDOUT_NOTE,
+    note: (runs) => HELDOUT_NOTE(runs, fig !== 'lucky'),
   };
 }
 
@@ -196,7 +196,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
             width={52}
             tickFormatter={(v: number) => fmtTick(v) + (def.unit === '%' ? '%' : '')}
             scale={useLog ? 'log' : 'auto'}
-            domain={useLog ? ['auto', 'auto'] : undefined}
+            domain={useLog || def.raw ? ['auto', 'auto'] : undefined}
             allowDataOverflow={useLog}
             label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, style: { textAnchor: 'middle' } }}
           />

@@ -22,7 +22,7 @@ export interface ChartDef {
   se?: (m: StepMetrics, atStart: boolean) => number | null | undefined;
   /** A second figure drawn dashed beside the value (greedy beside the mean over samples). */
   beside?: (m: StepMetrics, atStart: boolean) => number | null | undefined;
-  /** Sparse points (held-out evaluations): never smoothed. */
+  /** Sparse points (held-out evaluations): never smoothed, and the y axis fitted to the data (differences of a few points must show). */
   raw?: boolean;
 }
 
