@@ -54,6 +54,11 @@ test('start a run from a share URL, watch it advance, pause, step once; the fork
   const treeRewards = (await tree.getByTestId('answer-reward').allTextContents()).map((t) => t.replace('R_ans ', '')).sort();
   const tableRewards = (await page.getByTestId('row-rans').allTextContents()).filter((t) => t !== '–').sort();
   expect(tableRewards).toEqual(treeRewards);
+  // every number explained where it stands: a legend, MI in nats, why a branch was dropped, header tooltips
+  await expect(tree.getByTestId('fork-legend')).toContainText('sorted by MI');
+  await expect(tree.getByTestId('mi-value').first()).toContainText(/MI -?\d+\.\d\d nats/);
+  for (const why of await tree.getByTestId('dropped-why').allTextContents()) expect(why).toMatch(/not among the top 2 by MI|malformed description/);
+  for (const h of await page.getByTestId('trajectory-table').locator('th').all()) if ((await h.textContent())?.trim()) expect(await h.getAttribute('title')).toBeTruthy();
   // a dropped pre-sample's answer is a muted grey "–", not a pill coloured by another view's rule
   const dash = page.getByTestId('rollouts').locator('.badge.muted').first();
   await expect(dash).toHaveText('–');

@@ -28,6 +28,7 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         continuation: tokenizer.decodeWords(r.cont[i]),
         mi: miMeasured ? r.mi[i] : null,
         kept: r.batch.keep[i] === 1,
+        gated: r.gated?.[i] ?? false,
         rAns: l.answerRight === null ? null : r.batch.rAns[i],
         rPerc: r.batch.rPerc[i],
         // per-token credit: the row has no single perception advantage; its description tokens' mean stands for it

@@ -51,6 +51,8 @@ export interface TrajectoryRecord {
   /** null where the step did not score MI. */
   mi: number | null;
   kept: boolean;
+  /** MIRL: its description was malformed, and the gate gave it the group's lowest perception score (absent in older runs). */
+  gated?: boolean;
   rAns: number | null;
   rPerc: number;
   advPerc: number;

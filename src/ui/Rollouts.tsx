@@ -18,8 +18,13 @@ function Badge({ ok, yes, no }: { ok: boolean | null; yes: string; no: string })
 }
 
 export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
-  // Unscored steps (MI only a metric, scored every metricEvery steps) keep the sampling order.
-  const order = useMemo(() => rec.trajectories.map((t, i) => ({ t, i })).sort((a, b) => (b.t.mi ?? 0) - (a.t.mi ?? 0)), [rec]);
+  // MIRL ranks by MI, so its tree is in MI order; the others never use MI to choose, so theirs keep the sampling order.
+  const byMI = run.config.algo === 'mirl';
+  const order = useMemo(() => {
+    const rows = rec.trajectories.map((t, i) => ({ t, i }));
+    return byMI ? rows.sort((a, b) => (b.t.mi ?? 0) - (a.t.mi ?? 0)) : rows;
+  }, [rec, byMI]);
+  const miUnit = run.config.miAgg === 'sum' ? "nats, summed over the description's tokens" : 'nats per description token';
   const maxAbs = Math.max(1e-6, ...rec.trajectories.map((t) => Math.abs(t.mi ?? 0)));
   const unscored = rec.trajectories.every((t) => t.mi === null);
   return (
@@ -50,7 +55,7 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
                 <span className="branch-no" data-testid="branch-no">
                   #{i + 1}
                 </span>
-                MI {fmt(t.mi, 3)}
+                <span title={`MI score: log p(description | image) - log p(description | ${run.config.estimator} image), ${miUnit}`}>MI {fmt(t.mi, 2)} nats</span>
               </span>
             </div>
             <div className="desc">
@@ -65,19 +70,42 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
               )}
               {t.kept ? (
                 <div className="fork">
-                  ↳ <code>{t.continuation.join(' ')}</code> <span data-testid="answer-reward">R_ans {fmt(t.rAns)}</span>{' '}
+                  ↳ <code>{t.continuation.join(' ')}</code>{' '}
+                  <span data-testid="answer-reward" title="answer reward: 1 for the right answer, plus the format reward for a well-formed one">
+                    R_ans {fmt(t.rAns)}
+                  </span>
+                  {formatPart(t) > 0 && (
+                    <span className="muted-strong" data-testid="format-part">
+                      {' '}
+                      = {t.answerRight ? 1 : 0} ({t.answerRight ? 'right' : 'wrong'}) + {fmt(formatPart(t))} format reward
+                    </span>
+                  )}{' '}
                   <Badge ok={t.answerRight} yes="answer right" no="answer wrong" />
                 </div>
               ) : (
-                <div className="fork muted">dropped: never continued</div>
+                <div className="fork dropped-why" data-testid="dropped-why">
+                  {t.gated
+                    ? 'dropped: malformed description; the gate scored it below every well-formed one, so its MI could not keep it'
+                    : `dropped: not among the top ${run.config.k} by MI, never continued`}
+                </div>
               )}
             </div>
           </li>
         ))}
       </ol>
+      <p className="fork-legend" data-testid="fork-legend">
+        #n: the trajectory's number in sampling order (as in the table below).{' '}
+        {byMI
+          ? `Bar: its MI score (${miUnit}) against the largest of this prompt, blue above 0, red below; sorted by MI. Kept (solid): among the top ${run.config.k} by gated MI, forked into an answer; dropped (dashed): never continued.`
+          : `${run.config.algo} samples every trajectory to the end and never ranks them by MI: bars show the MI measured on metric steps only.`}{' '}
+        A(desc): the mean advantage on the description's tokens (above 0 the update makes it likelier).
+      </p>
     </div>
   );
 }
+
+/** The format reward inside a trajectory's answer reward (0 when it has none or no answer). */
+const formatPart = (t: TrajectoryRecord) => (t.rAns === null || t.answerRight === null ? 0 : Math.max(0, t.rAns - (t.answerRight ? 1 : 0)));
 
 /** A right answer after a wrong description. */
 const isLucky = (t: TrajectoryRecord) => t.answerRight === true && !t.perceptionRight;
@@ -87,6 +115,14 @@ export function descAdvantage(t: TrajectoryRecord): number | null {
   const n = Math.min(t.description.length, t.tokAdv.length);
   return n > 0 ? t.tokAdv.slice(0, n).reduce((a, b) => a + b, 0) / n : null;
 }
+
+/** What R_perc is under each algorithm. */
+const PERC_HELP: Record<Run['config']['algo'], string> = {
+  mirl: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
+  grpo: 'GRPO has no perception reward: its descriptions carry the answer advantage',
+  'vision-sr1': 'perception reward: 1 when the policy answers right from its own description with the image removed',
+  'perception-r1': "perception reward: the description's object F1 (or exact match) against the scene's annotation",
+};
 
 type ColorBy = 'advantage' | 'logp' | 'entropy' | 'dependency';
 
@@ -155,16 +191,16 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
       <table data-testid="trajectory-table">
         <thead>
           <tr>
-            <th>#</th>
-            <th>kept</th>
-            <th>R_perc</th>
-            <th>R_ans</th>
-            <th>A_perc</th>
-            <th>A_ans</th>
-            <th>perception</th>
-            <th>answer</th>
+            <th title="the trajectory's number in sampling order">#</th>
+            <th title="continued into an answer (MIRL keeps its top k by MI; the others keep every trajectory)">kept</th>
+            <th title={PERC_HELP[run.config.algo]}>R_perc</th>
+            <th title="answer reward: 1 for the right answer, plus the format reward for a well-formed one (– where never continued)">R_ans</th>
+            <th title="perception advantage: R_perc normalised within the prompt's group, carried by the description's tokens">A_perc</th>
+            <th title="answer advantage: R_ans normalised within the prompt's group (among the kept), carried by the answer's tokens">A_ans</th>
+            <th title="the description against the scene: exactly right or not">perception</th>
+            <th title="the answer against the truth">answer</th>
             <th></th>
-            <th>tokens</th>
+            <th title="each generated token (description, then reasoning and answer), coloured as chosen above; hover a token for its value">tokens</th>
           </tr>
         </thead>
         <tbody>

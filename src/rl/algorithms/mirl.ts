@@ -110,6 +110,7 @@ async function scoreAndFork(
     dep,
     depT: scores.depT,
     labels,
+    gated: cfg.percGate === 'off' ? undefined : scores.wellFormed.map((w) => !w),
     generatedTokens: s1.tokens.reduce((a, t) => a + t.length, 0) + s2.tokens.reduce((a, t) => a + t.length, 0),
     forwardTokens: s1.forwardTokens + scores.forwardTokens + s2.forwardTokens,
     completeTrajectories: kept.length,

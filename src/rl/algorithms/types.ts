@@ -23,6 +23,8 @@ export interface AlgoRollout {
   dep: Float32Array;
   depT: number;
   labels: RowLabel[];
+  /** MIRL: rows whose malformed description the gate scored lowest (so the top-k could not keep them for their MI). */
+  gated?: boolean[];
   generatedTokens: number;
   forwardTokens: number;
   completeTrajectories: number;

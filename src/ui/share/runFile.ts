@@ -95,6 +95,7 @@ const trajectory = z.object({
   continuation: z.array(z.string()),
   mi: nullableNum,
   kept: z.boolean(),
+  gated: z.boolean().optional(),
   rAns: nullableNum,
   rPerc: num,
   advPerc: num,
