@@ -50,6 +50,8 @@ test('the tiny model loads on WebGPU, pre-samples, ranks by MI from the GPU kern
   await page.getByTestId('hub-maxTokens').fill('10');
   await page.getByTestId('hub-run').click();
   await expect(page.getByTestId('hub-results')).toBeVisible({ timeout: 120_000 });
+  // where its output shows, the page says the tiny model's weights are random
+  await expect(page.getByTestId('hub-random-note')).toContainText('random weights');
   await expect(page.getByTestId('hub-desc')).toHaveCount(6);
   await expect(page.locator('[data-testid="hub-desc"][data-kept="true"]')).toHaveCount(2);
   // ranked: MI falls down the list, and the kept ones are the top two

@@ -258,6 +258,12 @@ function Results() {
           sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s{result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}
         </span>
       </p>
+      {result.settings.model === TINY_HUB_MODEL && (
+        <p className="size-note" data-testid="hub-random-note">
+          The tiny test model has random weights: its descriptions and answers are noise by design, and their MI says nothing about the image. It is here to check the pipeline
+          offline; pick a pretrained model above for real descriptions.
+        </p>
+      )}
       <div className="hub-results">
         {image && <img className="hub-side" src={image.preview} alt={image.label} width={160} />}
         <ol className="ranked" data-testid="hub-ranked">
