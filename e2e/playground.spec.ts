@@ -20,6 +20,32 @@ async function enter(page: Page, testId: string, value: string) {
   await page.getByTestId(testId).press('Enter');
 }
 
+/** Text under `root` below 4.5:1 against its composited background (WCAG AA), as "text (ratio)". */
+async function lowContrast(root: ReturnType<Page['getByTestId']>): Promise<string[]> {
+  return root.evaluate((el) => {
+    const parse = (c: string) => (c.match(/[\d.]+/g) ?? ['0', '0', '0', '0']).map(Number).concat([1]).slice(0, 4);
+    const lum = (rgb: number[]) =>
+      rgb
+        .slice(0, 3)
+        .map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4))
+        .reduce((a, c, i) => a + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const over = (top: number[], under: number[]) => top.slice(0, 3).map((c, i) => top[3] * c + (1 - top[3]) * under[i]);
+    const bad: string[] = [];
+    for (const e of [el, ...el.querySelectorAll('*')] as HTMLElement[]) {
+      const own = [...e.childNodes].filter((n) => n.nodeType === 3 && n.textContent!.trim()).map((n) => n.textContent!.trim());
+      if (!own.length || e.offsetParent === null) continue;
+      const layers: number[][] = [];
+      for (let a: HTMLElement | null = e; a; a = a.parentElement) layers.push(parse(getComputedStyle(a).backgroundColor));
+      const bg = layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255]);
+      const fg = over(parse(getComputedStyle(e).color), bg);
+      const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < 4.5) bad.push(`${own.join(' ').slice(0, 40)} (${ratio.toFixed(2)})`);
+    }
+    return bad;
+  });
+}
+
 async function waitSteps(page: Page, n: number) {
   await expect.poll(() => stepCount(page), { timeout: 150_000, intervals: [500] }).toBeGreaterThanOrEqual(n);
 }
@@ -59,6 +85,12 @@ test('start a run from a share URL, watch it advance, pause, step once; the fork
   await expect(tree.getByTestId('mi-value').first()).toContainText(/MI -?\d+\.\d\d nats/);
   for (const why of await tree.getByTestId('dropped-why').allTextContents()) expect(why).toMatch(/not among the top 2 by MI|malformed description/);
   for (const h of await page.getByTestId('trajectory-table').locator('th').all()) if ((await h.textContent())?.trim()) expect(await h.getAttribute('title')).toBeTruthy();
+  // every text of the fork tree and the table, tokens on their tints included, meets WCAG AA (4.5:1)
+  for (const by of ['advantage', 'logp', 'entropy', 'dependency']) {
+    await page.getByTestId('color-by').selectOption(by);
+    expect(await lowContrast(page.getByTestId('rollouts')), by).toEqual([]);
+  }
+  await page.getByTestId('color-by').selectOption('advantage');
   // a dropped pre-sample's answer is a muted grey "–", not a pill coloured by another view's rule
   const dash = page.getByTestId('rollouts').locator('.badge.muted').first();
   await expect(dash).toHaveText('–');

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PromptRecord, TrajectoryRecord } from '../rl/types';
+import { readableOn } from './contrast';
 import { SceneImage } from './SceneImage';
 import { useRunStore, type Run } from './stores/runStore';
 
@@ -149,13 +150,24 @@ function ColorLegend({ by }: { by: ColorBy }) {
   );
 }
 
-function tokenColor(v: number, by: ColorBy): string {
+const BLUE = [37, 99, 235] as const,
+  RED = [220, 38, 38] as const,
+  PURPLE = [147, 51, 234] as const;
+
+/** A token's tint, and the text colour that stays readable on it (WCAG AA). */
+function tokenStyle(v: number, by: ColorBy): { background: string; color: string } {
+  let rgb: readonly [number, number, number], a: number;
   if (by === 'advantage' || by === 'dependency') {
-    const a = Math.min(1, Math.abs(v) / (by === 'advantage' ? 2 : 3));
-    return v >= 0 ? `rgba(37, 99, 235, ${a})` : `rgba(220, 38, 38, ${a})`;
+    a = Math.min(1, Math.abs(v) / (by === 'advantage' ? 2 : 3));
+    rgb = v >= 0 ? BLUE : RED;
+  } else if (by === 'logp') {
+    a = Math.max(0, Math.min(1, -v / 4));
+    rgb = RED;
+  } else {
+    a = Math.max(0, Math.min(1, v / 3));
+    rgb = PURPLE;
   }
-  if (by === 'logp') return `rgba(220, 38, 38, ${Math.min(1, -v / 4)})`;
-  return `rgba(147, 51, 234, ${Math.min(1, v / 3)})`;
+  return { background: `rgba(${rgb.join(', ')}, ${a})`, color: readableOn(rgb, a) };
 }
 
 function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
@@ -164,7 +176,7 @@ function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
   return (
     <span className="tokens">
       {words.slice(0, vals.length).map((w, i) => (
-        <span key={i} className="tok" style={{ background: tokenColor(vals[i] ?? 0, by) }} title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}>
+        <span key={i} className="tok" style={tokenStyle(vals[i] ?? 0, by)} title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}>
           {w}
         </span>
       ))}
