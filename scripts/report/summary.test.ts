@@ -79,6 +79,9 @@ describe('experiment summary', () => {
     expect(called(p.vsReference!.desc_f1)).toBe(true);
     // one seed: a difference is never called
     expect(m.vsReference!.desc_f1.n).toBe(1);
+    // MIRL is paired against the labelled bound too: 0.41 - 0.6 on seed 1; the others are not
+    expect(m.vsBound!.desc_f1.mean).toBeCloseTo(-0.19);
+    expect(p.vsBound).toBeNull();
     expect(called(m.vsReference!.desc_f1)).toBe(false);
     // per-run means first, steps without the figure skipped, then across seeds
     expect(g.rewardBlind.mean).toBeCloseTo(0.2);
@@ -101,6 +104,8 @@ describe('experiment summary', () => {
     expect(md).toMatch(/\| grpo G=16 \| 2 \| 0\.350 ± 0\.050 \(-0\.150 ± 0\.050\) \| 35\.0 ± 5\.0 \(-15\.0 ± 5\.0\)/);
     expect(md).toContain('| perception-r1 G=6, object credit | 2 | **+0.210 ± 0.010** (above) |');
     expect(md).toContain('| mirl N=10 k=6, MI by frozen warm start | 1 | +0.010 ± 0.000 (level) |');
+    expect(md).toContain('MIRL against the labelled bound (perception-r1 G=6, object credit), paired by seed:');
+    expect(md).toContain('| mirl N=10 k=6, MI by frozen warm start | 1 | -0.190 ± 0.000 (level) |');
     expect(md).toMatch(/\| mirl N=10 k=6, MI by frozen warm start \| \+15\.0 ± 0\.0 \| n\/a \|/);
   });
 

@@ -35,6 +35,8 @@ export interface Stat {
 
 /** The reference every arm is paired against. */
 export const REFERENCE_ARM = 'grpo G=16';
+/** The labelled bound MIRL is also paired against. */
+const BOUND_ARM = 'perception-r1 G=6, object credit';
 
 export interface ArmSummary {
   arm: string;
@@ -49,6 +51,8 @@ export interface ArmSummary {
   gtNllChange: Stat;
   /** Minus the reference arm at the same step, paired by seed; null for the reference itself or without shared seeds. */
   vsReference: Record<Fig, Stat> | null;
+  /** MIRL arms: minus the labelled bound (Perception-R1), paired by seed; null otherwise. */
+  vsBound: Record<Fig, Stat> | null;
   forkLiftExact: Stat;
   forkLiftF1: Stat;
   groupAuc: Stat;
@@ -115,13 +119,14 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
   if (sets.size > 1) throw new Error(`runs scored on different held-out sets (${[...sets].join(', ')}): not comparable`);
   const arms = byArm(files);
   const ref = arms.find(([a]) => a === REFERENCE_ARM)?.[1];
+  const bound = arms.find(([a]) => a === BOUND_ARM)?.[1];
   return arms.map(([arm, runs]) => {
     const atStep = Math.min(...runs.map((r) => Math.max(...r.heldout!.map((h) => h.step))));
     const per = (f: (r: ExperimentFile) => number) => stat(runs.map(f));
-    const paired = (k: Fig): Stat =>
+    const paired = (against: ExperimentFile[] | undefined) => (k: Fig) =>
       stat(
         runs.flatMap((r) => {
-          const twin = ref?.find((q) => q.config.seed === r.config.seed);
+          const twin = against?.find((q) => q.config.seed === r.config.seed);
           return twin ? [sampledAt(r, atStep, k) - sampledAt(twin, atStep, k)] : [];
         }),
       );
@@ -136,7 +141,8 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
       change: perFig((k) => per((r) => sampledAt(r, atStep, k) - sampledAt(r, 0, k))),
       greedyExact: per((r) => last(r).greedy.desc_exact),
       gtNllChange: per((r) => (last(r).gt_desc_nll ?? NaN) - (first(r).gt_desc_nll ?? NaN)),
-      vsReference: arm === REFERENCE_ARM || !ref ? null : perFig(paired),
+      vsReference: arm === REFERENCE_ARM || !ref ? null : perFig(paired(ref)),
+      vsBound: runs[0].config.algo !== 'mirl' || !bound ? null : perFig(paired(bound)),
       forkLiftExact: per((r) => runMean(r.steps, (s) => s.fork_lift_exact)),
       forkLiftF1: per((r) => runMean(r.steps, (s) => s.fork_lift_f1)),
       groupAuc: per((r) => runMean(r.steps, (s) => s.mi_group_auc)),
@@ -188,6 +194,16 @@ export function markdownTable(rows: readonly ArmSummary[], warmStart?: HeldoutFi
     '|' + ' --- |'.repeat(FIGS.length + 2),
   );
   for (const r of rows) if (r.vsReference) out.push(`| ${r.arm} | ${r.vsReference.desc_f1.n} | ${FIGS.map((k) => diffCell(r.vsReference![k], k)).join(' | ')} |`);
+  if (rows.some((r) => r.vsBound)) {
+    out.push(
+      '',
+      `MIRL against the labelled bound (${BOUND_ARM}), paired by seed:`,
+      '',
+      `| arm | seeds | ${FIGS.map((k) => FIG_NAMES[k]).join(' | ')} |`,
+      '|' + ' --- |'.repeat(FIGS.length + 2),
+    );
+    for (const r of rows) if (r.vsBound) out.push(`| ${r.arm} | ${r.vsBound.desc_f1.n} | ${FIGS.map((k) => diffCell(r.vsBound![k], k)).join(' | ')} |`);
+  }
   out.push(
     '',
     'Rollouts, means over steps (± SE over seeds):',
