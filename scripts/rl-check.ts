@@ -79,22 +79,16 @@ async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>,
   return h;
 }
 
-/** The figures a check's table compares: the sampled means, greedy, and the NLL. */
-function tableFigures(h: HeldoutFigures): [string, number][] {
+/** The figures a check's table compares: the sampled means with their SEs, greedy, and the NLL. */
+function tableFigures(h: HeldoutFigures): { name: string; value: number; se?: number }[] {
   const s = h.sampled;
+  const sampled = s ? (['desc_f1', 'desc_exact', 'answer_acc', 'lucky'] as const).map((k) => ({ name: `sampled ${k} (k ${s.k})`, value: s[k], se: s.se[k] })) : [];
   return [
-    ...(s
-      ? ([
-          [`sampled desc_f1 (k ${s.k})`, s.desc_f1],
-          [`sampled desc_exact (k ${s.k})`, s.desc_exact],
-          [`sampled answer_acc (k ${s.k})`, s.answer_acc],
-          [`sampled lucky (k ${s.k})`, s.lucky],
-        ] as [string, number][])
-      : []),
-    ['greedy desc_f1', h.greedy.desc_f1 ?? NaN],
-    ['greedy desc_exact', h.greedy.desc_exact],
-    ['greedy answer_acc', h.greedy.answer_acc],
-    ['gt_desc_nll', h.gt_desc_nll ?? NaN],
+    ...sampled,
+    { name: 'greedy desc_f1', value: h.greedy.desc_f1 ?? NaN },
+    { name: 'greedy desc_exact', value: h.greedy.desc_exact },
+    { name: 'greedy answer_acc', value: h.greedy.answer_acc },
+    { name: 'gt_desc_nll', value: h.gt_desc_nll ?? NaN },
   ];
 }
 
@@ -169,16 +163,12 @@ async function sftCheck() {
 
 /** Table rows of the held-out figures before and after, with the change and, for sampled figures, its ± SE over problems. */
 function heldoutRows(prefix: string, before: HeldoutFigures, after: HeldoutFigures): string[] {
-  const b = tableFigures(before),
-    a = tableFigures(after);
-  const se = (name: string, h: HeldoutFigures) => {
-    const k = name.split(' ')[1] as 'desc_f1' | 'desc_exact' | 'answer_acc' | 'lucky';
-    return name.startsWith('sampled') && h.sampled ? ` ± ${h.sampled.se[k].toFixed(3)}` : '';
-  };
+  const a = tableFigures(after);
   const f = (x: number) => x.toFixed(3);
-  return b.map(([name, x], i) => {
-    const y = a[i][1];
-    return `${prefix}| held-out ${name} (${heldout}) | ${f(x)}${se(name, before)} | ${f(y)}${se(name, after)} | ${(y - x >= 0 ? '+' : '') + f(y - x)} |`;
+  const cell = (x: { value: number; se?: number }) => f(x.value) + (x.se === undefined ? '' : ` ± ${f(x.se)}`);
+  return tableFigures(before).map((b, i) => {
+    const d = a[i].value - b.value;
+    return `${prefix}| held-out ${b.name} (${heldout}) | ${cell(b)} | ${cell(a[i])} | ${(d >= 0 ? '+' : '') + f(d)} |`;
   });
 }
 
