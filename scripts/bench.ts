@@ -13,7 +13,7 @@ const args = parseArgs(process.argv.slice(2));
 const reps = Number(args.reps ?? 7);
 const rlSteps = Number(args['rl-steps'] ?? 3);
 const sizes = (args.sizes ?? '128,256,512').split(',').map(Number);
-const only = args.only === 'rl' ? 'rl step' : args.only;
+const only = args.only === 'rl' ? 'rl step' : args.only; // 'teaching': the teaching comparison's arms and its held-out evaluation
 
 const rows = await withPage('/scripts/bench/bench.html', (page) => page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only, rlSteps }));
 

@@ -4,8 +4,9 @@
 
 import type { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { fetchCheckpoint } from '../../src/model/checkpoint';
+import { comparisonArms } from '../../src/rl/comparison';
 import { V4_DEFAULTS, type RLConfig } from '../../src/rl/config';
-import { RLTrainer } from '../../src/rl/trainer';
+import { heldoutOf, RLTrainer } from '../../src/rl/trainer';
 import type { StepMetrics } from '../../src/rl/types';
 
 export interface RLStepRow {
@@ -40,11 +41,11 @@ const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
  * `steps` measured steps after one warm-up step (pipelines compile there); the row is their
  * mean. Every row trains on the same prompts (same seed, same steps), so tokens compare too.
  */
-export async function rlStepRows(be: WebGpuBackend, checkpointUrl: string, steps: number): Promise<RLStepRow[]> {
+export async function rlStepRows(be: WebGpuBackend, checkpointUrl: string, steps: number, configs = RL_STEP_CONFIGS): Promise<RLStepRow[]> {
   const ck = await fetchCheckpoint(checkpointUrl);
   const ctx = be.ctx;
   const rows: RLStepRow[] = [];
-  for (const { shape, config } of RL_STEP_CONFIGS) {
+  for (const { shape, config } of configs) {
     const trainer = new RLTrainer(be, config, ck);
     try {
       await trainer.trainStep();
@@ -95,4 +96,44 @@ function row(shape: string, wall: number, m: StepMetrics, c: { d: number; s: num
     submits: c.s,
     readbacks: c.r,
   };
+}
+
+/**
+ * The teaching comparison's cost (`--only teaching`): one step of each arm at its size, held-out
+ * evaluation off (ratios against GRPO's), then one held-out evaluation of the warm start at the
+ * arms' held-out size; a run is steps x its step plus (steps / heldoutEvery + 1) evaluations.
+ */
+export async function teachingRows(be: WebGpuBackend, checkpointUrl: string, steps: number): Promise<RLStepRow[]> {
+  const arms = comparisonArms();
+  const rows = await rlStepRows(
+    be,
+    checkpointUrl,
+    steps,
+    arms.map((a) => ({ shape: `${a.name} P${a.config.batchPrompts}`, config: { ...a.config, heldoutEvery: 0 } })),
+  );
+  const cfg = arms[0].config;
+  const trainer = new RLTrainer(be, cfg, await fetchCheckpoint(checkpointUrl));
+  try {
+    const ctx = be.ctx;
+    const before = { d: ctx.dispatches, s: ctx.submits, r: ctx.readbacks };
+    const t0 = performance.now();
+    await heldoutOf(trainer.model, cfg);
+    await be.sync();
+    const wall = performance.now() - t0;
+    rows.push({
+      kernel: 'rl step',
+      shape: `held-out evaluation ${cfg.heldoutCount} x ${cfg.heldoutSamples}`,
+      ours_ms: wall,
+      phase_ms: { sample: 0, score: 0, fork: 0, update: 0, metrics: wall },
+      generated_tokens: 0,
+      forward_tokens: 0,
+      dispatches: ctx.dispatches - before.d,
+      submits: ctx.submits - before.s,
+      readbacks: ctx.readbacks - before.r,
+      ratio: wall / rows[0].ours_ms,
+    });
+  } finally {
+    trainer.free();
+  }
+  return rows;
 }

@@ -15,8 +15,13 @@ const PERC_GATES = ['off', 'lowest', 'floor'] as const;
 const PERC_LABELS = ['f1', 'exact', 'f1+exact'] as const;
 const PERC_CREDITS = ['sequence', 'object'] as const;
 
+export const PANEL_GROUPS = { basic: 'basic', reward: 'rewards and MI', optimiser: 'optimiser and loss', sampling: 'sampling', evaluation: 'evaluation and records' } as const;
+export type PanelGroup = keyof typeof PANEL_GROUPS;
+
 /** What the config panel shows of a field: its input step, and when it is shown at all. */
-export interface PanelSpec {
+interface PanelSpec {
+  /** Where the form shows it: 'basic' on the first screen, the others folded under "advanced". */
+  group: PanelGroup;
   step?: number;
   /** Shown only while another field has (or, with `not`, has not) this value. */
   when?: { field: string; is: string; not?: boolean };
@@ -79,7 +84,6 @@ const oneOf = <O extends readonly string[]>(options: O, d: O[number], label: str
   help,
   panel,
 });
-const shown: PanelSpec = {};
 
 /**
  * Every setting of a run, in the order links, files and the panel list them. The defaults
@@ -91,43 +95,50 @@ export const FIELDS = {
     'mirl',
     'algorithm',
     'MIRL forks the top-k of N pre-sampled descriptions by MI; GRPO and Vision-SR1 sample G complete trajectories; Perception-R1 rewards descriptions by F1 against the scene (the labelled upper bound).',
-    shown,
+    { group: 'basic' },
   ),
-  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', { panel: { when: { field: 'algo', is: 'mirl' } }, cpu: 4 }),
-  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', { panel: { when: { field: 'algo', is: 'mirl' } }, cpu: 2 }),
-  G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', { panel: { when: { field: 'algo', is: 'mirl', not: true } }, cpu: 4 }),
+  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', { panel: { group: 'basic', when: { field: 'algo', is: 'mirl' } }, cpu: 4 }),
+  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', { panel: { group: 'basic', when: { field: 'algo', is: 'mirl' } }, cpu: 2 }),
+  G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', {
+    panel: { group: 'basic', when: { field: 'algo', is: 'mirl', not: true } },
+    cpu: 4,
+  }),
   estimator: oneOf(
     ESTIMATORS,
     'null',
     'MI estimator',
     'The pass without the image: no image tokens (null), a blank, noise or patch-shuffled image, or other images of the batch (contrastive).',
-    shown,
+    { group: 'reward' },
   ),
   contrastiveK: int(3, 1, 16, 'contrastive K', 'Alternatives for the contrastive estimator (other images of the batch).', {
-    panel: { when: { field: 'estimator', is: 'contrastive' } },
+    panel: { group: 'reward', when: { field: 'estimator', is: 'contrastive' } },
   }),
   miScorer: oneOf(
     MI_SCORERS,
     'warmstart',
     'MI scored by',
     "Which model's two passes give the MI score: the policy being trained, or a frozen copy of the warm start (the policy then cannot move the scorer).",
-    shown,
+    { group: 'reward' },
   ),
-  miAgg: oneOf(MI_AGGS, 'sum', 'MI over tokens', "The MI score over a description's tokens: per-token mean or sum.", shown),
-  miClip: num(0, 0, 50, 'MI clip per token (0 off)', "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.", { step: 0.5 }),
+  miAgg: oneOf(MI_AGGS, 'sum', 'MI over tokens', "The MI score over a description's tokens: per-token mean or sum.", { group: 'reward' }),
+  miClip: num(0, 0, 50, 'MI clip per token (0 off)', "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.", { group: 'reward', step: 0.5 }),
   percGate: oneOf(
     PERC_GATES,
     'lowest',
     'malformed description',
     "Well-formedness gate: a description that does not parse into distinct, complete objects of the task language (or never closed) gets the group's lowest perception score ('lowest', strictly below every well-formed one) or the fixed gate floor ('floor'); 'off' scores it like any other.",
-    shown,
+    { group: 'reward' },
   ),
   percGateFloor: num(-10, -1000, 1000, 'gate floor', "The perception score of a malformed description when the gate is 'floor'.", {
+    group: 'reward',
     step: 1,
     when: { field: 'percGate', is: 'floor' },
   }),
-  percNorm: oneOf(PERC_NORMS, 'raw', 'perception reward', 'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.', shown),
+  percNorm: oneOf(PERC_NORMS, 'raw', 'perception reward', 'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.', {
+    group: 'reward',
+  }),
   percThreshold: num(0, -20, 20, 'perception threshold', "The MI above which a description earns 1 when the perception reward is 'threshold'.", {
+    group: 'reward',
     step: 0.5,
     when: { field: 'percNorm', is: 'threshold' },
   }),
@@ -136,61 +147,63 @@ export const FIELDS = {
     'f1',
     'labelled reward',
     "Perception-R1's perception reward against the scene's annotation: the description's object F1, exact match (1 or 0), or their sum.",
-    { when: { field: 'algo', is: 'perception-r1' } },
+    { group: 'reward', when: { field: 'algo', is: 'perception-r1' } },
   ),
   percCredit: oneOf(
     PERC_CREDITS,
     'object',
     'perception credit',
     "Perception-R1: every description token carries the description's advantage ('sequence'), or the advantage of its own object phrase, separator or close, each right or wrong against the scene ('object').",
-    { when: { field: 'algo', is: 'perception-r1' } },
+    { group: 'reward', when: { field: 'algo', is: 'perception-r1' } },
   ),
-  formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', { step: 0.05 }),
-  lr: num(1e-4, 0, 0.1, 'learning rate', "AdamW's learning rate.", { step: 0.0001 }),
-  clipLow: num(0.2, 0, 1, 'clip low', 'The ratio is clipped below at 1 - clip low.', { step: 0.01 }),
-  clipHigh: num(0.28, 0, 10, 'clip high', 'The ratio is clipped above at 1 + clip high (DAPO: higher than clip low).', { step: 0.01 }),
-  beta: num(0, 0, 10, 'KL coefficient', 'KL coefficient to the frozen warm start (k3); 0 disables.', { step: 0.01 }),
-  advNormalize: oneOf(['std', 'none'] as const, 'std', 'advantage', "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).", shown),
+  formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', { group: 'reward', step: 0.05 }),
+  lr: num(1e-4, 0, 0.1, 'learning rate', "AdamW's learning rate.", { group: 'basic', step: 0.0001 }),
+  clipLow: num(0.2, 0, 1, 'clip low', 'The ratio is clipped below at 1 - clip low.', { group: 'optimiser', step: 0.01 }),
+  clipHigh: num(0.28, 0, 10, 'clip high', 'The ratio is clipped above at 1 + clip high (DAPO: higher than clip low).', { group: 'optimiser', step: 0.01 }),
+  beta: num(0, 0, 10, 'KL coefficient', 'KL coefficient to the frozen warm start (k3); 0 disables.', { group: 'optimiser', step: 0.01 }),
+  advNormalize: oneOf(['std', 'none'] as const, 'std', 'advantage', "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).", { group: 'optimiser' }),
   // negative weights flip a reward's sign: the check that the loop optimises what it is given
-  wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.', { step: 0.1 }),
-  wAns: num(1, -10, 10, 'answer weight', 'Weight of the answer advantage.', { step: 0.1 }),
-  lossAgg: oneOf(['token', 'sequence'] as const, 'token', 'loss mean over', 'The loss averaged over all tokens of the batch, or per sequence first.', shown),
-  batchPrompts: int(16, 1, 256, 'prompts / step', 'Prompts per step.', { panel: shown, cpu: 1 }),
+  wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.', { group: 'reward', step: 0.1 }),
+  wAns: num(1, -10, 10, 'answer weight', 'Weight of the answer advantage.', { group: 'reward', step: 0.1 }),
+  lossAgg: oneOf(['token', 'sequence'] as const, 'token', 'loss mean over', 'The loss averaged over all tokens of the batch, or per sequence first.', { group: 'optimiser' }),
+  batchPrompts: int(16, 1, 256, 'prompts / step', 'Prompts per step.', { panel: { group: 'basic' }, cpu: 1 }),
   promptPool: int(0, 0, 100000, 'prompt pool (0 fresh)', '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).', {
-    panel: shown,
+    panel: { group: 'optimiser' },
   }),
-  ppoEpochs: int(1, 1, 8, 'epochs / rollout', 'Passes over each rollout; > 1 lets the clipped ratio act.', { panel: shown }),
-  miniBatches: int(1, 1, 64, 'updates / epoch', "Updates per pass, the rollout's prompt groups split evenly.", { panel: shown }),
-  warmupSteps: int(0, 0, 100000, 'lr warm-up steps', 'Linear warm-up steps, then the learning-rate schedule.', { panel: shown }),
-  lrSchedule: oneOf(LR_SCHEDULES, 'constant', 'lr schedule', 'After the warm-up: constant, or cosine decay to 10% over the steps.', shown),
-  adamBeta2: num(0.99, 0.5, 0.99999, 'Adam beta2', "Adam's second-moment decay.", { step: 0.001 }),
+  ppoEpochs: int(1, 1, 8, 'epochs / rollout', 'Passes over each rollout; > 1 lets the clipped ratio act.', { panel: { group: 'optimiser' } }),
+  miniBatches: int(1, 1, 64, 'updates / epoch', "Updates per pass, the rollout's prompt groups split evenly.", { panel: { group: 'optimiser' } }),
+  warmupSteps: int(0, 0, 100000, 'lr warm-up steps', 'Linear warm-up steps, then the learning-rate schedule.', { panel: { group: 'optimiser' } }),
+  lrSchedule: oneOf(LR_SCHEDULES, 'constant', 'lr schedule', 'After the warm-up: constant, or cosine decay to 10% over the steps.', { group: 'optimiser' }),
+  adamBeta2: num(0.99, 0.5, 0.99999, 'Adam beta2', "Adam's second-moment decay.", { group: 'optimiser', step: 0.001 }),
   dropFlatGroups: {
     kind: 'bool',
     default: false,
     label: 'drop flat groups',
     help: 'DAPO-style filter: a group whose rewards are all equal (per segment) is dropped from the update instead of diluting it.',
-    panel: shown,
+    panel: { group: 'optimiser' },
   } as BoolField,
-  temperature: num(1, 0.05, 5, 'temperature', 'Sampling temperature of the rollouts.', { step: 0.05 }),
-  topP: num(1, 0.05, 1, 'top-p', 'Nucleus mass kept when sampling; 1 keeps every token.', { step: 0.05 }),
-  maxDescTokens: int(36, 4, 60, 'max description tokens', 'A description not closed within this many tokens is cut.', { panel: shown }),
-  maxAnswerTokens: int(24, 4, 40, 'max answer tokens', 'An answer not closed within this many tokens is cut.', { panel: shown }),
+  temperature: num(1, 0.05, 5, 'temperature', 'Sampling temperature of the rollouts.', { group: 'sampling', step: 0.05 }),
+  topP: num(1, 0.05, 1, 'top-p', 'Nucleus mass kept when sampling; 1 keeps every token.', { group: 'sampling', step: 0.05 }),
+  maxDescTokens: int(36, 4, 60, 'max description tokens', 'A description not closed within this many tokens is cut.', { panel: { group: 'sampling' } }),
+  maxAnswerTokens: int(24, 4, 40, 'max answer tokens', 'An answer not closed within this many tokens is cut.', { panel: { group: 'sampling' } }),
   families: { kind: 'families', default: FAMILIES, label: 'task families', help: 'The task families prompts are drawn from, in rotation.' } as FamiliesField,
   knobs: { kind: 'knobs', default: DEFAULT_KNOBS, label: 'difficulty', help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.' } as KnobsField,
-  seed: int(1, 0, 2 ** 31 - 1, 'seed', 'Seeds the prompts, the sampling and everything random in the run.', { panel: shown }),
-  steps: int(60, 1, 100000, 'steps', 'Training steps.', { panel: shown, cpu: 5 }),
-  heldoutEvery: int(20, 0, 100000, 'held-out every', 'Held-out evaluation every this many steps (0 never), and after the last step.', { panel: shown, cpu: 0 }),
-  heldoutCount: int(256, 0, 2000, 'held-out problems', 'Problems in the held-out set; its figures carry their standard error over these problems.', { panel: shown }),
+  seed: int(1, 0, 2 ** 31 - 1, 'seed', 'Seeds the prompts, the sampling and everything random in the run.', { panel: { group: 'basic' } }),
+  steps: int(60, 1, 100000, 'steps', 'Training steps.', { panel: { group: 'basic' }, cpu: 5 }),
+  heldoutEvery: int(20, 0, 100000, 'held-out every', 'Held-out evaluation every this many steps (0 never), and after the last step.', { panel: { group: 'evaluation' }, cpu: 0 }),
+  heldoutCount: int(256, 0, 2000, 'held-out problems', 'Problems in the held-out set; its figures carry their standard error over these problems.', {
+    panel: { group: 'evaluation' },
+  }),
   heldoutSamples: int(
     4,
     0,
     64,
     'held-out samples / problem',
     'Samples per held-out problem at the rollout temperature and top-p: the held-out figures are means over them (how VPPO and PEARL validate), with greedy decoding beside them. 0: greedy only.',
-    { panel: shown },
+    { panel: { group: 'evaluation' } },
   ),
-  heldoutSeed: int(4242, 0, 2 ** 31 - 1, 'held-out seed', 'Task seed of the held-out problems (apart from the training seed).', { panel: shown }),
-  recordPrompts: int(2, 0, 64, 'recorded prompts / step', 'Prompts per step whose rollouts are recorded in full.', { panel: shown }),
+  heldoutSeed: int(4242, 0, 2 ** 31 - 1, 'held-out seed', 'Task seed of the held-out problems (apart from the training seed).', { panel: { group: 'evaluation' } }),
+  recordPrompts: int(2, 0, 64, 'recorded prompts / step', 'Prompts per step whose rollouts are recorded in full.', { panel: { group: 'evaluation' } }),
   // MIRL scores MI every step, since MI is its reward, and beta > 0 computes KL every step, since it is in the loss.
   metricEvery: int(
     10,
@@ -198,7 +211,7 @@ export const FIELDS = {
     100000,
     'extra-pass metrics every (0 never)',
     'Metrics that cost an extra forward pass (MI where it is not the reward, the KL to the warm start at beta = 0) are computed every this many steps.',
-    { panel: shown },
+    { panel: { group: 'evaluation' } },
   ),
 } as const;
 

@@ -1,7 +1,7 @@
 // MIRL's pre-screening, measured: the fork lift against hand-counted rows.
 import { describe, expect, it } from 'vitest';
 import type { RowLabel } from './algorithms/types';
-import { forkLift } from './metrics';
+import { blindCounts, forkLift } from './metrics';
 
 const label = (perceptionRight: boolean, descF1: number): RowLabel => ({ perceptionRight, descF1, answerRight: null, formatOk: null });
 
@@ -20,5 +20,21 @@ describe('fork lift', () => {
     const labels = [label(true, 1), label(false, 0)];
     expect(forkLift(labels, [1, 1])).toEqual({ fork_lift_exact: null, fork_lift_f1: null });
     expect(forkLift(labels, [0, 0])).toEqual({ fork_lift_exact: null, fork_lift_f1: null });
+  });
+});
+
+describe('blind counts', () => {
+  it('counts every description by the sign of its advantage, and pairs only within a group', () => {
+    // two groups of 3: [right +1, wrong +2, wrong -1], [right -0.5, right 0, wrong 0.5]
+    const adv = [1, 2, -1, -0.5, 0, 0.5],
+      right = [true, false, false, true, true, false];
+    const c = blindCounts(adv, right, 3);
+    expect(c).toEqual({ wrong: 3, wrong_up: 2, right: 3, right_down: 1, pairs: 4, pair_wins: 1 });
+    // the same values as one group of 6 pair across prompts: 9 pairs
+    expect(blindCounts(adv, right, 6).pairs).toBe(9);
+  });
+
+  it('a zero advantage pushes nothing, and a tie between a right and a wrong one counts half', () => {
+    expect(blindCounts([0, 0], [true, false], 2)).toEqual({ wrong: 1, wrong_up: 0, right: 1, right_down: 0, pairs: 1, pair_wins: 0.5 });
   });
 });

@@ -3,7 +3,7 @@
 
 import type { HeldoutFigures } from '../model/evaluate';
 import type { AlgoRollout, RowLabel } from './algorithms/types';
-import type { StepMetrics } from './types';
+import type { BlindCounts, StepMetrics } from './types';
 import type { UpdateResult } from './update';
 
 /** AUC of scores for predicting positives (ties count half); null without both classes. */
@@ -46,6 +46,30 @@ export function groupedPairs(scores: readonly number[], positive: readonly boole
 
 /** Reward blindness, the one definition: a wrong description made likelier, or a right one less likely. */
 export const isBlindPush = (adv: number, right: boolean): boolean => (adv > 0 && !right) || (adv < 0 && right);
+
+/**
+ * Reward blindness over every description of a step, counted per description by its mean
+ * token advantage (what the update does to it): wrong ones pushed up, right ones pushed
+ * down, and within each prompt's group the (right, wrong) pairs whose update favoured the
+ * right one (ties half). The teaching view sums these over steps.
+ */
+export function blindCounts(descAdv: readonly number[], right: readonly boolean[], groupSize: number): BlindCounts {
+  let wrong = 0,
+    wrongUp = 0,
+    rightN = 0,
+    rightDown = 0;
+  descAdv.forEach((a, i) => {
+    if (right[i]) {
+      rightN++;
+      if (isBlindPush(a, true)) rightDown++;
+    } else {
+      wrong++;
+      if (isBlindPush(a, false)) wrongUp++;
+    }
+  });
+  const { wins, pairs } = groupedPairs(descAdv, right, groupSize);
+  return { wrong, wrong_up: wrongUp, right: rightN, right_down: rightDown, pairs, pair_wins: wins };
+}
 
 /** Over description tokens with a non-zero advantage, the fraction of blind pushes. */
 function rewardBlindFraction(descAdv: readonly (readonly number[])[], right: readonly boolean[]): number {
@@ -103,7 +127,8 @@ export interface StepContext {
 export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): StepMetrics {
   const N = r.batch.N;
   // each description's token advantages, in the segment its algorithm trains descriptions in
-  const descAdv = r.batch.rows.map((row, i) => r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]).filter((_, j) => r.batch.seg[i][j] === r.descSegment));
+  const tokAdv = r.batch.rows.map((row, i) => r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]));
+  const descAdv = tokAdv.map((advs, i) => advs.filter((_, j) => r.batch.seg[i][j] === r.descSegment));
   const right = r.labels.map((l) => l.perceptionRight);
   const miMeasured = r.depT > 0;
   const complete = r.labels.filter((l) => l.answerRight !== null);
@@ -117,6 +142,11 @@ export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): St
     mi_group_auc: miMeasured ? groupedAuc(r.mi, right, N) : null,
     ...forkLift(r.labels, r.batch.keep),
     reward_blind_frac: rewardBlindFraction(descAdv, right),
+    blind: blindCounts(
+      tokAdv.map((advs) => mean(advs)),
+      right,
+      N,
+    ),
     lucky_guesses: r.labels.filter((l) => l.answerRight && !l.perceptionRight).length,
     generated_tokens: r.generatedTokens,
     forward_tokens: r.forwardTokens + u.forwardTokens,

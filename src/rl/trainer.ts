@@ -75,6 +75,9 @@ export class RLTrainer {
     }
   }
 
+  /** Told what the step is doing as it goes (the page's status line); no effect on the run. */
+  onPhase?: (phase: string) => void;
+
   /** One training step, llm.c style: rollout -> update -> metrics -> records. After a non-finite loss the weights stay the last good ones and the run stops. */
   async trainStep(): Promise<StepReport> {
     if (this.stoppedReason) throw new Error(`run stopped: ${this.stoppedReason}`);
@@ -82,10 +85,13 @@ export class RLTrainer {
       step = this.step;
     const t0 = performance.now();
     // the warm start's held-out figures: the first point of every held-out curve
+    this.onPhase?.(step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? 'held-out: scoring the warm start' : 'sampling and scoring rollouts');
     const heldoutStart = step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? await heldoutOf(this.model, cfg) : null;
     const tRollout = performance.now();
 
+    if (heldoutStart) this.onPhase?.('sampling and scoring rollouts');
     const r = await this.rollout(step);
+    this.onPhase?.('updating the policy');
     const t1 = performance.now();
     const lr = learningRate(cfg, step);
     const klMeasured = measuresKL(cfg, step);
@@ -100,6 +106,7 @@ export class RLTrainer {
       this.step++;
     }
     if (cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 && u.applied && (this.step % cfg.heldoutEvery === 0 || this.step === cfg.steps)) {
+      this.onPhase?.('held-out evaluation');
       metrics.heldout = await heldoutOf(this.model, cfg);
     }
     const records = promptRecords(r, u, step, cfg.recordPrompts);

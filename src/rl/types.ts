@@ -20,6 +20,8 @@ export interface StepMetrics {
   fork_lift_f1?: number | null;
   /** Description tokens pushed up inside a wrong description or down inside a right one, over description tokens with a non-zero advantage. */
   reward_blind_frac: number;
+  /** Every description of the step, by its mean token advantage (absent in runs before it was counted). */
+  blind?: BlindCounts;
   lucky_guesses: number;
   generated_tokens: number;
   forward_tokens: number;
@@ -41,6 +43,16 @@ export interface StepMetrics {
   /** After this step's update, on held-out steps. */
   heldout?: HeldoutFigures;
   error?: string;
+}
+
+/** Descriptions of a step: wrong ones and those pushed up, right ones and those pushed down, and (right, wrong) pairs within a group with the right one favoured (ties half). */
+export interface BlindCounts {
+  wrong: number;
+  wrong_up: number;
+  right: number;
+  right_down: number;
+  pairs: number;
+  pair_wins: number;
 }
 
 export interface TrajectoryRecord {

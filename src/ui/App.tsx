@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { BlindnessDemo } from './BlindnessDemo';
 import { Charts } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
@@ -38,9 +38,51 @@ function Notices() {
   );
 }
 
+type View = 'playground' | 'blindness' | 'real-vlm';
+const TABS: { id: View; name: string }[] = [
+  { id: 'playground', name: 'Playground' },
+  { id: 'blindness', name: 'Reward blindness (for teaching)' },
+  { id: 'real-vlm', name: 'Real VLM (hub)' },
+];
+
+/** The ARIA tabs pattern: one tab in the Tab order, arrow keys (and Home, End) move between them and select. */
+function Tabs({ view, setView }: { view: View; setView: (v: View) => void }) {
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKey = (e: React.KeyboardEvent, i: number) => {
+    const n = TABS.length;
+    const j = e.key === 'ArrowRight' ? (i + 1) % n : e.key === 'ArrowLeft' ? (i + n - 1) % n : e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : -1;
+    if (j < 0) return;
+    e.preventDefault();
+    setView(TABS[j].id);
+    refs.current[j]?.focus();
+  };
+  return (
+    <nav className="tabs" role="tablist" aria-label="views">
+      {TABS.map((t, i) => (
+        <button
+          key={t.id}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          role="tab"
+          id={`tab-${t.id}`}
+          aria-selected={view === t.id}
+          aria-controls={`panel-${t.id}`}
+          tabIndex={view === t.id ? 0 : -1}
+          data-testid={`tab-${t.id}`}
+          onClick={() => setView(t.id)}
+          onKeyDown={(e) => onKey(e, i)}
+        >
+          {t.name}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
 export function App() {
   // A Real VLM link (#hub=...) opens that view.
-  const [view, setView] = useState<'playground' | 'blindness' | 'real-vlm'>(() => (/[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground'));
+  const [view, setView] = useState<View>(() => (/[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground'));
   const applyUrl = useRunStore((s) => s.applyUrl);
   const start = useRunStore((s) => s.start);
   useEffect(() => {
@@ -71,36 +113,25 @@ export function App() {
           reward blindness, live.
         </p>
       </header>
-      <nav className="tabs" role="tablist">
-        <button role="tab" aria-selected={view === 'playground'} data-testid="tab-playground" onClick={() => setView('playground')}>
-          Playground
-        </button>
-        <button role="tab" aria-selected={view === 'blindness'} data-testid="tab-blindness" onClick={() => setView('blindness')}>
-          Reward blindness (for teaching)
-        </button>
-        <button role="tab" aria-selected={view === 'real-vlm'} data-testid="tab-real-vlm" onClick={() => setView('real-vlm')}>
-          Real VLM (hub)
-        </button>
-      </nav>
+      <Tabs view={view} setView={setView} />
       <Notices />
       <GpuReport />
-      {view === 'real-vlm' ? (
-        <RealVlm />
-      ) : view === 'playground' ? (
-        <>
-          <div className="two-col">
-            <ConfigPanel />
-            <RunControls />
-          </div>
-          <Charts />
-          <RolloutsView />
-        </>
-      ) : (
-        <>
+      <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
+        {view === 'real-vlm' ? (
+          <RealVlm />
+        ) : view === 'playground' ? (
+          <>
+            <div className="two-col">
+              <RunControls />
+              <ConfigPanel />
+            </div>
+            <Charts />
+            <RolloutsView />
+          </>
+        ) : (
           <BlindnessDemo />
-          <Charts />
-        </>
-      )}
+        )}
+      </div>
     </main>
   );
 }

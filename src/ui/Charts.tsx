@@ -121,7 +121,11 @@ const CHARTS: ChartDef[] = [
   { title: 'generated tokens per step', unit: 'tokens', value: (m) => m.generated_tokens, log: true },
 ];
 
-function RunLegend({ runs, hidden, toggle }: { runs: Run[]; hidden: Set<number>; toggle: (id: number) => void }) {
+/** A run's colour: by its place in the runs, unless a view colours by something else (the teaching comparison: by arm). */
+type ColorOf = (r: Run, i: number) => string;
+const byOrder: ColorOf = (_r, i) => COLORS[i % COLORS.length];
+
+function RunLegend({ runs, hidden, toggle, color }: { runs: Run[]; hidden: Set<number>; toggle: (id: number) => void; color: ColorOf }) {
   return (
     <div className="run-legend" data-testid="run-legend">
       {runs.map((r, i) => (
@@ -133,14 +137,14 @@ function RunLegend({ runs, hidden, toggle }: { runs: Run[]; hidden: Set<number>;
           title={hidden.has(r.id) ? 'show this run' : 'hide this run'}
           onClick={() => toggle(r.id)}
         >
-          <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} /> {r.label}
+          <span className="swatch" style={{ background: color(r, i) }} /> {r.label}
         </button>
       ))}
     </div>
   );
 }
 
-function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]; hidden: Set<number>; x: XAxisKind; smoothing: number }) {
+function Chart({ def, runs, hidden, x, smoothing, color }: { def: ChartDef; runs: Run[]; hidden: Set<number>; x: XAxisKind; smoothing: number; color: ColorOf }) {
   const families = useRunStore((s) => s.draft.families);
   const floor = useMemo(() => blindFloor(families), [families]);
   const [log, setLog] = useState(false);
@@ -226,7 +230,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
               <Line
                 key={`raw${r.id}`}
                 dataKey={`raw${r.id}`}
-                stroke={COLORS[i % COLORS.length]}
+                stroke={color(r, i)}
                 strokeOpacity={0.25}
                 dot={false}
                 isAnimationActive={false}
@@ -243,7 +247,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
                   key={`band${r.id}`}
                   dataKey={(row: ChartRow) => [row[`lo${r.id}`], row[`hi${r.id}`]]}
                   stroke="none"
-                  fill={COLORS[i % COLORS.length]}
+                  fill={color(r, i)}
                   fillOpacity={0.15}
                   isAnimationActive={false}
                   connectNulls
@@ -259,7 +263,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
                   key={`beside${r.id}`}
                   dataKey={`bs${r.id}`}
                   name={`${r.label} (greedy)`}
-                  stroke={COLORS[i % COLORS.length]}
+                  stroke={color(r, i)}
                   strokeDasharray="4 3"
                   strokeOpacity={0.7}
                   dot={false}
@@ -273,7 +277,7 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
               key={r.id}
               dataKey={smoothing > 0 ? `sm${r.id}` : `raw${r.id}`}
               name={r.label}
-              stroke={COLORS[i % COLORS.length]}
+              stroke={color(r, i)}
               hide={hidden.has(r.id)}
               dot={rows.length < 3}
               isAnimationActive={false}
@@ -299,8 +303,21 @@ function Chart({ def, runs, hidden, x, smoothing }: { def: ChartDef; runs: Run[]
   );
 }
 
-export function Charts() {
-  const runs = useRunStore((s) => s.runs);
+/** The curves of every run, or of `runIds` alone; `heldoutOnly` keeps the held-out charts (the teaching comparison). */
+export function Charts({
+  runIds,
+  heldoutOnly = false,
+  title = 'Live curves',
+  colorOf = byOrder,
+}: {
+  runIds?: readonly number[];
+  heldoutOnly?: boolean;
+  title?: string;
+  colorOf?: ColorOf;
+}) {
+  const all = useRunStore((s) => s.runs);
+  const runs = useMemo(() => (runIds ? all.filter((r) => runIds.includes(r.id)) : all), [all, runIds]);
+  const charts = heldoutOnly ? CHARTS.filter((c) => c.title.includes('held-out')) : CHARTS;
   const [x, setX] = useState<XAxisKind>('step');
   const [smoothing, setSmoothing] = useState(0.6);
   const [hidden, setHidden] = useState<Set<number>>(new Set());
@@ -314,7 +331,7 @@ export function Charts() {
   return (
     <section className="panel charts" data-testid="charts">
       <h2>
-        Live curves
+        {title}
         <label className="xsel">
           <span>x axis </span>
           <select value={x} onChange={(e) => setX(e.target.value as XAxisKind)} data-testid="x-axis">
@@ -329,10 +346,10 @@ export function Charts() {
         </label>
       </h2>
       {runs.length === 0 && <p className="hint">Start a run: its curves appear here, and later runs join them on the same axes.</p>}
-      {runs.length > 0 && <RunLegend runs={runs} hidden={hidden} toggle={toggle} />}
+      {runs.length > 0 && <RunLegend runs={runs} hidden={hidden} toggle={toggle} color={colorOf} />}
       <div className="chart-grid">
-        {CHARTS.map((def) => (
-          <Chart key={def.title} def={def} runs={runs} hidden={hidden} x={x} smoothing={smoothing} />
+        {charts.map((def) => (
+          <Chart key={def.title} def={def} runs={runs} hidden={hidden} x={x} smoothing={smoothing} color={colorOf} />
         ))}
       </div>
     </section>

@@ -1,4 +1,5 @@
-import { FIELDS, tooSmallToLearn, type FieldName, type RLConfig } from '../rl/config';
+import { useState } from 'react';
+import { FIELDS, PANEL_GROUPS, tooSmallToLearn, type FieldName, type PanelGroup, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
 import { KNOB_LABELS } from '../tasks/scene';
 import { useRunStore } from './stores/runStore';
@@ -119,6 +120,10 @@ export function ConfigPanel() {
   const errors = useRunStore((s) => s.fieldErrors);
   const setField = useRunStore((s) => s.setField);
   const small = tooSmallToLearn(draft);
+  const inGroup = (g: PanelGroup) => PANEL_FIELDS.filter((k) => FIELDS[k].panel?.group === g && shownFor(k, draft));
+  // a field to fix opens the fold, so an error is never hidden
+  const advancedErrors = Object.keys(errors).filter((k) => k === 'families' || k === 'knobs' || FIELDS[k as FieldName]?.panel?.group !== 'basic').length;
+  const [advancedOpen, setAdvancedOpen] = useState(false);
   return (
     <section className="panel config" data-testid="config">
       <h2>Configure</h2>
@@ -127,43 +132,58 @@ export function ConfigPanel() {
           {small}
         </p>
       )}
-      <div className="grid">
-        {PANEL_FIELDS.filter((k) => shownFor(k, draft)).map((k) => (
+      <div className="grid" data-testid="basic-fields">
+        {inGroup('basic').map((k) => (
           <Field key={k} k={k} />
         ))}
       </div>
-      <fieldset className={errors.families ? 'invalid' : ''}>
-        <legend title={FIELDS.families.help}>{FIELDS.families.label}</legend>
-        {FAMILIES.map((f) => (
-          <label key={f} className="check">
-            <input
-              type="checkbox"
-              checked={draft.families.includes(f)}
-              data-testid={`family-${f}`}
-              onChange={(e) => setField('families', e.target.checked ? [...draft.families, f] : draft.families.filter((x) => x !== f))}
-            />
-            {f}
-          </label>
-        ))}
-        {errors.families && (
-          <em className="why" data-testid="error-families">
-            must be {errors.families}
-          </em>
-        )}
-      </fieldset>
-      <fieldset className={errors.knobs ? 'invalid' : ''}>
-        <legend title={FIELDS.knobs.help}>{FIELDS.knobs.label}</legend>
-        <Knob k="minObjects" step={1} />
-        <Knob k="maxObjects" step={1} />
-        <Knob k="noise" step={0.01} />
-        <Knob k="occlusion" step={0.05} />
-        <Knob k="jitter" step={0.1} />
-        {errors.knobs && (
-          <em className="why" data-testid="error-knobs">
-            {errors.knobs}
-          </em>
-        )}
-      </fieldset>
+      <details className="advanced" data-testid="advanced" open={advancedOpen || advancedErrors > 0} onToggle={(e) => setAdvancedOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>advanced settings{advancedErrors ? <em className="why"> ({advancedErrors} to fix)</em> : null}</summary>
+        {(Object.keys(PANEL_GROUPS) as PanelGroup[])
+          .filter((g) => g !== 'basic')
+          .map((g) => (
+            <fieldset key={g} className="group" data-testid={`group-${g}`}>
+              <legend>{PANEL_GROUPS[g]}</legend>
+              <div className="grid">
+                {inGroup(g).map((k) => (
+                  <Field key={k} k={k} />
+                ))}
+              </div>
+            </fieldset>
+          ))}
+        <fieldset className={errors.families ? 'invalid' : ''}>
+          <legend title={FIELDS.families.help}>{FIELDS.families.label}</legend>
+          {FAMILIES.map((f) => (
+            <label key={f} className="check">
+              <input
+                type="checkbox"
+                checked={draft.families.includes(f)}
+                data-testid={`family-${f}`}
+                onChange={(e) => setField('families', e.target.checked ? [...draft.families, f] : draft.families.filter((x) => x !== f))}
+              />
+              {f}
+            </label>
+          ))}
+          {errors.families && (
+            <em className="why" data-testid="error-families">
+              must be {errors.families}
+            </em>
+          )}
+        </fieldset>
+        <fieldset className={errors.knobs ? 'invalid' : ''}>
+          <legend title={FIELDS.knobs.help}>{FIELDS.knobs.label}</legend>
+          <Knob k="minObjects" step={1} />
+          <Knob k="maxObjects" step={1} />
+          <Knob k="noise" step={0.01} />
+          <Knob k="occlusion" step={0.05} />
+          <Knob k="jitter" step={0.1} />
+          {errors.knobs && (
+            <em className="why" data-testid="error-knobs">
+              {errors.knobs}
+            </em>
+          )}
+        </fieldset>
+      </details>
     </section>
   );
 }

@@ -1,14 +1,15 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { isBlindPush } from '../rl/metrics';
 import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { readableOn } from './contrast';
 import { SceneImage } from './SceneImage';
 import { useRunStore, type Run } from './stores/runStore';
 
-/** A description is reward-blind when its own update pushes it the wrong way. */
+/** A description is reward-blind when its own update pushes it the wrong way (the one definition, isBlindPush). */
 function isRewardBlind(t: TrajectoryRecord): boolean {
   const a = descAdvantage(t);
-  return a !== null && ((a > 0 && !t.perceptionRight) || (a < 0 && t.perceptionRight));
+  return a !== null && isBlindPush(a, t.perceptionRight);
 }
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '–' : x.toFixed(d));
@@ -18,7 +19,8 @@ function Badge({ ok, yes, no }: { ok: boolean | null; yes: string; no: string })
   return <span className={`badge ${ok ? 'good' : 'bad'}`}>{ok ? yes : no}</span>;
 }
 
-export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
+/** One prompt's trajectories; `pointed` (indices into rec.trajectories) are outlined, as the teaching view's examples point at them. */
+export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: Run; pointed?: readonly number[] }) {
   // MIRL ranks by MI, so its tree is in MI order; the others never use MI to choose, so theirs keep the sampling order.
   const byMI = run.config.algo === 'mirl';
   const order = useMemo(() => {
@@ -49,7 +51,12 @@ export function ForkTree({ rec, run }: { rec: PromptRecord; run: Run }) {
       )}
       <ol className="branches">
         {order.map(({ t, i }) => (
-          <li key={i} className={`${t.kept ? 'kept' : 'dropped'}${isLucky(t) ? ' lucky' : ''}`} data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}>
+          <li
+            key={i}
+            className={`${t.kept ? 'kept' : 'dropped'}${isLucky(t) ? ' lucky' : ''}${pointed.includes(i) ? ' pointed' : ''}`}
+            data-testid={t.kept ? 'branch-kept' : 'branch-dropped'}
+            data-pointed={pointed.includes(i) || undefined}
+          >
             <div className="mi">
               {t.mi !== null && <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />}
               <span className="mi-value" data-testid="mi-value">

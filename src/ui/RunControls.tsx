@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { COLORS } from './colors';
 import { downloadText, metricsCsv } from './csv';
 import { useRunStore } from './stores/runStore';
@@ -10,6 +10,17 @@ export function RunControls() {
   const [shared, setShared] = useState('');
   const file = useRef<HTMLInputElement>(null);
   const invalid = Object.keys(s.fieldErrors).length > 0;
+  // A pressed button that disables itself (Start while the run goes, Pause once paused) would drop
+  // focus to the page: it moves to the first enabled run button instead.
+  const buttons = useRef<HTMLDivElement>(null);
+  const focused = useRef<HTMLButtonElement | null>(null);
+  useLayoutEffect(() => {
+    const f = focused.current;
+    if (!f?.disabled || !buttons.current) return;
+    const next = ['pause', 'start', 'step', 'stop'].map((id) => buttons.current!.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)).find((b) => b && !b.disabled);
+    next?.focus();
+    focused.current = next ?? null;
+  });
 
   const share = async () => {
     const url = s.shareUrl();
@@ -33,7 +44,13 @@ export function RunControls() {
 
   return (
     <section className="panel controls" data-testid="controls">
-      <div className="buttons">
+      <div
+        className="buttons"
+        ref={buttons}
+        onFocus={(e) => {
+          if (e.target instanceof HTMLButtonElement) focused.current = e.target;
+        }}
+      >
         <button data-testid="start" disabled={invalid || live?.status === 'running'} onClick={s.start}>
           Start
         </button>
@@ -60,6 +77,13 @@ export function RunControls() {
         </span>
         <span>
           step <b data-testid="step-counter">{live?.step ?? 0}</b> / {live?.config.steps ?? s.draft.steps}
+        </span>
+        <span className="phase" data-testid="phase" aria-live="polite">
+          {live && (live.status === 'running' || live.status === 'loading') && s.phase
+            ? `step ${live.step + 1}: ${s.phase}…`
+            : live?.status === 'loading'
+              ? 'starting the trainer…'
+              : ''}
         </span>
         {last && (
           <span data-testid="throughput">

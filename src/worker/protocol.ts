@@ -19,6 +19,8 @@ export type FromWorker =
   | { type: 'progress'; what: string; loaded: number; total: number | null }
   | { type: 'ready'; backend: BackendKind; adapter: AdapterReport | null; params: number }
   | { type: 'step'; report: StepReport }
+  /** What the trainer is doing within a step, for the page's status line. */
+  | { type: 'phase'; phase: string; step: number }
   | { type: 'state'; running: boolean; step: number }
   | { type: 'recovered'; message: string; step: number }
   | { type: 'error'; message: string; fatal: boolean };

@@ -58,6 +58,7 @@ class TrainerHost {
     const { be, adapter } = await createBackend(this.kind, (reason) => void this.recover(reason));
     this.trainer = new RLTrainer(be, this.config!, ck, this.warmStart ?? ck);
     this.trainer.step = step;
+    this.trainer.onPhase = (phase) => this.post({ type: 'phase', phase, step: this.trainer?.step ?? step });
     return adapter;
   }
 

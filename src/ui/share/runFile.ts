@@ -52,6 +52,7 @@ const stepMetrics = z.object({
   mi_auc: nullableNum,
   mi_group_auc: nullableNum.optional(),
   reward_blind_frac: num,
+  blind: z.object({ wrong: count, wrong_up: count, right: count, right_down: count, pairs: count, pair_wins: num }).optional(),
   lucky_guesses: count,
   generated_tokens: count,
   forward_tokens: count,

@@ -32,6 +32,10 @@ interface Store {
   selectedStep: number | null;
   selectedPrompt: number;
   load: { loaded: number; total: number | null } | null;
+  /** What the live run's worker is doing now (loading, sampling, update, held-out), for the status line. */
+  phase: string | null;
+  /** Configs to run after the live one, in order (the teaching comparison's "all three"). */
+  queue: RLConfig[];
   notices: string[];
   setField<K extends keyof RLConfig>(k: K, v: RLConfig[K]): void;
   setBackend(b: BackendKind): void;
@@ -40,6 +44,10 @@ interface Store {
   start(): void;
   /** Replaces the draft with `config` and starts it (the teaching panel's presets). */
   startWith(config: RLConfig): void;
+  /** Runs the configs one after another, each a run of its own. */
+  startQueue(configs: RLConfig[]): void;
+  /** Adds finished runs (the committed experiment) beside the others, as imported runs. */
+  addRuns(runs: { label: string; config: RLConfig; metrics: StepMetrics[]; records: PromptRecord[] }[]): void;
   pause(): void;
   stepOnce(): void;
   /** Ends the live run; it stays on the charts. */
@@ -101,7 +109,10 @@ export const useRunStore = create<Store>((set, get) => {
   const onMessage = (m: FromWorker) => {
     switch (m.type) {
       case 'progress':
-        set({ load: { loaded: m.loaded, total: m.total } });
+        set({ load: { loaded: m.loaded, total: m.total }, phase: 'loading the checkpoint' });
+        break;
+      case 'phase':
+        set({ phase: m.phase });
         break;
       case 'ready':
         set({ load: null });
@@ -112,16 +123,26 @@ export const useRunStore = create<Store>((set, get) => {
       case 'step':
         patchLive((r) => ({ metrics: [...r.metrics, m.report.metrics], records: [...r.records, ...m.report.records], step: m.report.metrics.step + 1 }));
         break;
-      case 'state':
+      case 'state': {
         patchLive((r) => ({ status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused', step: m.step }));
+        if (!m.running) set({ phase: null });
+        const s = get();
+        const live = s.runs.find((r) => r.id === s.liveId);
+        // the next run of a queue starts when the last one finishes its steps
+        if (live?.status === 'done' && s.queue.length) {
+          const [next, ...rest] = s.queue;
+          set({ queue: rest });
+          s.startWith(next);
+        }
         break;
+      }
       case 'recovered':
         set((s) => ({ notices: [...s.notices, m.message] }));
         break;
       case 'error':
         // a fatal error is the run's status (shown once, there); the download bar goes with it
         if (m.fatal) {
-          set({ load: null });
+          set({ load: null, queue: [], phase: null });
           patchLive(() => ({ status: 'error', error: m.message }));
         } else set((s) => ({ notices: [...s.notices, m.message] }));
         break;
@@ -177,6 +198,8 @@ export const useRunStore = create<Store>((set, get) => {
     selectedStep: null,
     selectedPrompt: 0,
     load: null,
+    phase: null,
+    queue: [],
     notices: [],
     setField(k, v) {
       const draft = { ...get().draft, [k]: v };
@@ -205,6 +228,28 @@ export const useRunStore = create<Store>((set, get) => {
       set({ draft: config, fieldErrors: validateRL(config) });
       ensureLive('run');
     },
+    startQueue(configs) {
+      if (!configs.length) return;
+      set({ queue: configs.slice(1) });
+      get().startWith(configs[0]);
+    },
+    addRuns(added) {
+      set((s) => ({
+        runs: [
+          ...s.runs,
+          ...added.map((r) => ({
+            id: nextId++,
+            label: r.label,
+            config: r.config,
+            metrics: r.metrics,
+            records: r.records,
+            status: 'imported' as const,
+            step: r.metrics.length,
+            error: null,
+          })),
+        ],
+      }));
+    },
     pause() {
       client?.send({ type: 'pause' });
     },
@@ -216,7 +261,7 @@ export const useRunStore = create<Store>((set, get) => {
       client = null;
       pendingAction = null;
       patchLive((r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
-      set({ liveId: null, load: null });
+      set({ liveId: null, load: null, queue: [], phase: null });
     },
     deleteRun(id) {
       if (id === get().liveId) get().stop();
