@@ -162,7 +162,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
 
   // the first page's run, exported and imported here, joins this one on the same axes
   await other.getByTestId('import').setInputFiles(await exportRunFile(page));
-  await expect(other.locator('[data-testid^=export-]')).toHaveCount(2);
+  await expect(other.getByTestId('run-row')).toHaveCount(2);
   await expect(other.getByTestId('legend-item')).toHaveCount(2);
   await expect(other.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(4);
   await other.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
@@ -672,4 +672,162 @@ test('the first screen starts: basics, Start and the curves without scrolling at
   const treeNos = (await rollouts.getByTestId('branch-no').allTextContents()).sort();
   expect(treeNos).toEqual(Array.from({ length: SMALL.G }, (_, i) => `#${i + 1}`).sort());
   await page.screenshot({ path: `${shots()}/first-screen.png` });
+});
+
+// ---- resume: trainer state kept in IndexedDB ----
+
+const R = { ...SMALL, steps: 4 };
+
+async function downloadOf(page: Page, testId: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  return readFileSync((await download.path())!, 'utf8');
+}
+
+/** A run file's numbers, timings aside: what two runs of one config must share exactly. */
+function untimed(text: string) {
+  const run = JSON.parse(text);
+  return { metrics: run.metrics.map(({ step_ms: _a, phase_ms: _b, ...m }: Record<string, unknown>) => m), records: run.records };
+}
+
+async function keepEvery(page: Page, n: number) {
+  await page.getByTestId('kept-states').locator('summary').click();
+  await page.getByTestId('keep-every').fill(String(n));
+  await page.getByTestId('kept-states').locator('summary').click();
+}
+
+test('resume after a reload: the run goes on from its kept state, and every number equals the run that never stopped; kept states listed and deleted', async ({ page }) => {
+  // the run that never stops
+  await page.goto('./' + encodeShare(R, true));
+  await expect(page.getByTestId('run-status').first()).toHaveText('done', { timeout: 150_000 });
+  const whole = untimed(await downloadOf(page, 'export-1'));
+  expect(whole.metrics).toHaveLength(R.steps);
+
+  // the same run, its state kept every step, the page reloaded mid-run
+  await keepEvery(page, 1);
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('kept-2')).toContainText(/state kept at step [1-3]/, { timeout: 150_000 });
+  await page.reload();
+  const row = page.getByTestId('run-row').nth(1);
+  await expect(row.getByTestId('run-status')).toHaveText('restored');
+  await expect(row.getByTestId('run-note')).toContainText(/trainer state was kept at step [1-3]; Resume continues/);
+  const keptAt = Number((await page.getByTestId('kept-2').textContent())!.match(/\d+/)![0]);
+  await page.getByTestId('resume-2').click();
+  await expect(row.getByTestId('run-status')).toHaveText('done', { timeout: 150_000 });
+  const resumed = untimed(await downloadOf(page, 'export-2'));
+  // the steps before the kept state came from the first tab, the rest from the resumed trainer: all equal
+  expect(resumed.metrics.map((m: { step: number }) => m.step)).toEqual([0, 1, 2, 3]);
+  expect(resumed).toEqual(whole);
+  expect(keptAt).toBeLessThan(R.steps);
+
+  // what is kept: both runs at their last step, listed with their size; deleting one removes its Resume for good
+  await page.getByTestId('kept-states').locator('summary').click();
+  await expect(page.getByTestId('kept-row')).toHaveCount(2);
+  await expect(page.getByTestId('kept-row').first()).toContainText(/\d+\.\d MB/);
+  await page.getByTestId('kept-delete').first().click();
+  await expect(page.getByTestId('kept-row')).toHaveCount(1);
+  await expect(page.getByTestId('kept-1')).toHaveCount(0);
+  await page.reload();
+  await page.getByTestId('kept-states').locator('summary').click();
+  await expect(page.getByTestId('kept-row')).toHaveCount(1);
+});
+
+test('resume elsewhere: a run file carrying its state continues in a fresh browser profile; a damaged or foreign state is reported and the curves kept', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  await page.goto('./' + encodeShare(R, true));
+  await waitSteps(page, 1);
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('run-status')).toHaveText('paused', { timeout: 60_000 });
+  await expect(page.getByTestId('kept-1')).toContainText('state kept at step');
+  const file = await downloadOf(page, 'export-state-1');
+  const keptAt = JSON.parse(file).snapshot.step as number;
+  expect(keptAt).toBeGreaterThanOrEqual(1);
+  // the same run, finished here without stopping
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-status')).toHaveText('done', { timeout: 150_000 });
+  const here = untimed(await downloadOf(page, 'export-1'));
+
+  // another profile (no IndexedDB in common): import, resume, finish
+  const ctx = await browser.newContext({ baseURL });
+  const other = await ctx.newPage();
+  await other.goto('./');
+  const dir = test.info().outputDir;
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const write = (name: string, text: string) => {
+    writeFileSync(`${dir}/${name}`, text);
+    return `${dir}/${name}`;
+  };
+  await other.getByTestId('import').setInputFiles(write('with-state.json', file));
+  await expect(other.getByTestId('kept-1')).toHaveText(`state kept at step ${keptAt}`);
+  await other.getByTestId('resume-1').click();
+  await expect(other.getByTestId('run-status')).toHaveText('done', { timeout: 150_000 });
+  expect(untimed(await downloadOf(other, 'export-1'))).toEqual(here);
+
+  // a damaged state (its header overwritten), and one of another config: the curves come in, the state does not
+  const f = JSON.parse(file);
+  await other.getByTestId('import').setInputFiles(write('damaged.json', JSON.stringify({ ...f, snapshot: { ...f.snapshot, data: 'AAAAAAAA' + f.snapshot.data.slice(8) } })));
+  await expect(other.getByTestId('run-row')).toHaveCount(2);
+  await expect(other.getByTestId('run-note').last()).toContainText('its curves were imported, its trainer state was not: the snapshot is unreadable');
+  await other.getByTestId('import').setInputFiles(write('foreign.json', JSON.stringify({ ...f, config: { ...f.config, lr: f.config.lr * 2 } })));
+  await expect(other.getByTestId('run-row')).toHaveCount(3);
+  await expect(other.getByTestId('run-note').last()).toContainText("the state is of another config than the run's");
+  for (const id of [2, 3]) {
+    await expect(other.getByTestId(`resume-${id}`)).toHaveCount(0);
+    await expect(
+      other
+        .getByTestId('run-row')
+        .nth(id - 1)
+        .locator('td')
+        .nth(3),
+    ).toHaveText(String(keptAt));
+  }
+  await ctx.close();
+});
+
+test('resume refused with a reason, nothing else lost: no IndexedDB (private mode), a full quota, and a second tab on a run another tab owns', async ({ browser, baseURL }) => {
+  // private mode: the page says state is not kept, and trains
+  const priv = await browser.newContext({ baseURL });
+  await priv.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
+  const p = await priv.newPage();
+  await p.goto('./' + encodeShare(R, true));
+  await expect(p.getByTestId('storage-error')).toContainText('no IndexedDB', { timeout: 60_000 });
+  await waitSteps(p, 2);
+  await expect(p.getByTestId('kept-1')).toHaveCount(0);
+  await priv.close();
+
+  // a full quota: said once, the run goes on
+  const full = await browser.newContext({ baseURL });
+  await full.addInitScript(() => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+    };
+  });
+  const q = await full.newPage();
+  await q.goto('./' + encodeShare(R, false));
+  await keepEvery(q, 1);
+  await q.getByTestId('start').click();
+  await expect(q.getByTestId('storage-error')).toContainText("the state at step 1 was not kept: the browser's storage for this page is full", { timeout: 60_000 });
+  await waitSteps(q, 3);
+  await expect(q.getByTestId('run-status')).not.toHaveText('error');
+  await full.close();
+
+  // two tabs: the first owns its run; the second says so and neither resumes nor deletes its state
+  const two = await browser.newContext({ baseURL });
+  const a = await two.newPage();
+  await a.goto('./' + encodeShare(R, false));
+  await a.getByTestId('step').click();
+  await expect(a.getByTestId('kept-1')).toHaveText('state kept at step 1', { timeout: 150_000 });
+  await a.waitForTimeout(1200); // the runs are saved at most once a second
+  const b = await two.newPage();
+  await b.goto('./');
+  await expect(b.getByTestId('run-note')).toContainText('open in another tab, which owns it');
+  await expect(b.getByTestId('resume-1')).toBeDisabled();
+  await expect(b.getByTestId('export-state-1')).toHaveCount(0);
+  // the owner carries on
+  await a.getByTestId('start').click();
+  await expect(a.getByTestId('run-status')).toHaveText('done', { timeout: 150_000 });
+  await two.close();
 });

@@ -45,7 +45,8 @@ function run(config: RLConfig, checkpointUrl: string): Promise<ExperimentResult>
         void window.reportProgress(`${m.type}: ${m.message}`);
       }
     };
-    send({ type: 'init', config, checkpointUrl, backend: 'webgpu' });
+    // the state kept every 5 steps is what a device loss recovers from (the page stores none)
+    send({ type: 'init', config, checkpointUrl, backend: 'webgpu', snapshotEvery: 5 });
   });
 }
 

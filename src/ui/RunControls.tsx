@@ -1,7 +1,8 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { COLORS } from './colors';
 import { downloadText, metricsCsv } from './csv';
-import { useRunStore } from './stores/runStore';
+import { KeptStates } from './KeptStates';
+import { useRunStore, type Run } from './stores/runStore';
 
 export function RunControls() {
   const s = useRunStore();
@@ -32,6 +33,15 @@ export function RunControls() {
     }
   };
   const fileName = (label: string, ext: string) => `${label.replace(/[^\w.#-]+/g, '_')}.${ext}`;
+  const exportWithState = async (r: Run) => {
+    try {
+      downloadText(fileName(`${r.label} with state`, 'json'), await s.exportRunWithState(r.id), 'application/json');
+    } catch (e) {
+      useRunStore.setState((st) => ({ notices: [...st.notices, `export failed: ${(e as Error).message}`] }));
+    }
+  };
+  // a run not live here, with a state kept before its last step, can go on
+  const resumable = (r: Run) => r.keptStep !== null && r.id !== s.liveId && r.keptStep < r.config.steps && r.status !== 'loading';
   const copyLink = async (id: number) => {
     const url = s.runLink(id);
     setShared(url);
@@ -122,6 +132,11 @@ export function RunControls() {
           {live.error}
         </p>
       )}
+      {s.storageError && (
+        <p className="error" data-testid="storage-error">
+          trainer state not kept: {s.storageError}
+        </p>
+      )}
       {s.runs.length > 0 && (
         <table className="runs" data-testid="runs">
           <thead>
@@ -155,21 +170,47 @@ export function RunControls() {
                     </div>
                   )}
                 </td>
-                <td data-testid="run-status">{r.status}</td>
+                <td>
+                  <span data-testid="run-status">{r.status}</span>
+                  {r.keptStep !== null && (
+                    <div className="hint" data-testid={`kept-${r.id}`}>
+                      state kept at step {r.keptStep}
+                    </div>
+                  )}
+                </td>
                 <td>{r.metrics.length}</td>
                 <td className="run-actions">
+                  {resumable(r) && (
+                    <button
+                      data-testid={`resume-${r.id}`}
+                      disabled={r.elsewhere}
+                      title={r.elsewhere ? 'another tab owns this run' : `continue from the state kept at step ${r.keptStep}`}
+                      onClick={() => void s.resume(r.id)}
+                    >
+                      Resume
+                    </button>
+                  )}
                   <button data-testid={`export-${r.id}`} onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}>
                     JSON
                   </button>
                   <button data-testid={`csv-${r.id}`} onClick={() => downloadText(fileName(r.label, 'csv'), metricsCsv(r.metrics), 'text/csv')}>
                     CSV
                   </button>
+                  {r.keptStep !== null && !r.elsewhere && (
+                    <button
+                      data-testid={`export-state-${r.id}`}
+                      title="the run file with the trainer's kept state inside, to continue elsewhere"
+                      onClick={() => void exportWithState(r)}
+                    >
+                      JSON + state
+                    </button>
+                  )}
                   <button data-testid={`link-${r.id}`} onClick={() => copyLink(r.id)}>
                     copy link
                   </button>
                   <button
                     data-testid={`delete-${r.id}`}
-                    onClick={() => window.confirm(`Delete the run "${r.label}"? Its curves and rollouts go; export it first to keep them.`) && s.deleteRun(r.id)}
+                    onClick={() => window.confirm(`Delete the run "${r.label}"? Its curves, rollouts and kept state go; export it first to keep them.`) && s.deleteRun(r.id)}
                   >
                     delete
                   </button>
@@ -179,6 +220,7 @@ export function RunControls() {
           </tbody>
         </table>
       )}
+      <KeptStates />
     </section>
   );
 }

@@ -33,6 +33,9 @@ const m = (step: number, acc: number, extra: Partial<StepMetrics> = {}): StepMet
 });
 const run = (id: number, metrics: StepMetrics[]): Run => ({
   id,
+  uid: `u${id}`,
+  backend: 'webgpu',
+  keptStep: null,
   label: `run ${id}, "quoted"`,
   config: DEFAULT_RL,
   metrics,

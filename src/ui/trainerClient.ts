@@ -15,15 +15,17 @@ export interface ClientHandlers {
 
 export class TrainerClient {
   private worker: Worker;
+  /** `resume.snapshot`: the state to continue from; `snapshotEvery`: how often the worker keeps the state. */
   constructor(
     config: RLConfig,
     backend: BackendKind,
     private readonly h: ClientHandlers,
+    keep: { snapshotEvery: number; snapshot?: Uint8Array },
   ) {
     this.worker = new Worker(new URL('../worker/trainerWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.h.onMessage(ev.data);
-    this.worker.onerror = (ev) => this.h.onMessage({ type: 'error', message: `worker failed: ${ev.message}`, fatal: true });
-    this.send({ type: 'init', config, checkpointUrl: CHECKPOINT_URL, backend });
+    this.worker.onerror = (ev) => this.h.onMessage({ type: 'error', message: `worker failed: ${ev.message}`, fatal: true, crashed: true });
+    this.send({ type: 'init', config, checkpointUrl: CHECKPOINT_URL, backend, snapshotEvery: keep.snapshotEvery, snapshot: keep.snapshot });
   }
   send(m: ToWorker): void {
     this.worker.postMessage(m);

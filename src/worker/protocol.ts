@@ -9,11 +9,14 @@ import type { StepReport } from '../rl/types';
 export type { BackendKind };
 
 export type ToWorker =
-  | { type: 'init'; config: RLConfig; checkpointUrl: string; backend: BackendKind }
+  /** `snapshot`: continue from this trainer state (a resume); `snapshotEvery`: keep the state every so many steps (and on pause and stop). */
+  | { type: 'init'; config: RLConfig; checkpointUrl: string; backend: BackendKind; snapshot?: Uint8Array; snapshotEvery: number }
   /** Run until `steps` total steps (the config's when absent) or a pause. */
   | { type: 'run'; untilStep?: number }
   | { type: 'pause' }
-  | { type: 'step' };
+  | { type: 'step' }
+  /** Keep the state if no step is in flight, then answer 'stopped' (the page ends the worker). */
+  | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'progress'; what: string; loaded: number; total: number | null }
@@ -23,4 +26,8 @@ export type FromWorker =
   | { type: 'phase'; phase: string; step: number }
   | { type: 'state'; running: boolean; step: number }
   | { type: 'recovered'; message: string; step: number }
-  | { type: 'error'; message: string; fatal: boolean };
+  /** The trainer's whole state after `step` steps (src/rl/snapshot.ts), for the page to store. */
+  | { type: 'snapshot'; step: number; bytes: Uint8Array }
+  | { type: 'stopped' }
+  /** `crashed`: the worker itself died (the page may resume the run from its kept state). */
+  | { type: 'error'; message: string; fatal: boolean; crashed?: boolean };

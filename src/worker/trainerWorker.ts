@@ -1,27 +1,31 @@
 /// <reference lib="webworker" />
 // The trainer in a Web Worker: it owns the GPU device, runs steps, and posts
 // each step's metrics and rollout records. The page only renders them.
-// Device loss: the trainer is rebuilt on a new device from the last weights
-// read back (every few steps), and the run goes on from there.
+// Its state is kept (src/rl/snapshot.ts) every few steps, on pause and on stop,
+// and posted to the page, which stores it for a reload. Device loss: the trainer
+// is rebuilt on a new device from the last state kept, and the run goes on from
+// there exactly as it would have.
 
 import { createBackend, type BackendKind } from '../backend/create';
 import type { AdapterReport } from '../gpu/device';
 import { fetchCheckpoint, type Checkpoint } from '../model/checkpoint';
 import { countParams } from '../model/params';
 import type { RLConfig } from '../rl/config';
+import { fingerprint, resumeTrainer, takeSnapshot } from '../rl/snapshot';
 import { RLTrainer } from '../rl/trainer';
 import type { FromWorker, ToWorker } from './protocol';
-
-const SNAPSHOT_EVERY = 5;
 
 /** One run: its trainer, the weights to recover from, and the run/pause state. */
 class TrainerHost {
   private config: RLConfig | null = null;
   private kind: BackendKind = 'webgpu';
   private trainer: RLTrainer | null = null;
-  private snapshot: { ck: Checkpoint; step: number } | null = null;
+  /** The last state kept: what a device loss rebuilds from. */
+  private snapshot: { bytes: Uint8Array; step: number } | null = null;
+  private snapshotEvery = 5;
   /** The checkpoint the run started from: the KL reference and frozen MI scorer, also after a recovery. */
   private warmStart: Checkpoint | null = null;
+  private warmStartId = '';
   private running = false;
   private target = 0;
   private busy = false;
@@ -30,55 +34,70 @@ class TrainerHost {
 
   async handle(m: ToWorker): Promise<void> {
     try {
-      if (m.type === 'init') await this.init(m.config, m.backend, m.checkpointUrl);
+      if (m.type === 'init') await this.init(m);
       else if (m.type === 'run') {
         this.target = m.untilStep ?? this.config?.steps ?? 0;
         void this.loop();
       } else if (m.type === 'pause') this.running = false;
       else if (m.type === 'step' && !this.running) {
         await this.oneStep();
+        await this.keep();
         this.postState();
+      } else if (m.type === 'stop') {
+        this.running = false;
+        // a step in flight is dropped: the state kept last stands
+        if (!this.busy) await this.keep();
+        this.post({ type: 'stopped' });
       }
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message, fatal: m.type === 'init' });
     }
   }
 
-  private async init(config: RLConfig, kind: BackendKind, checkpointUrl: string): Promise<void> {
-    this.config = config;
-    this.kind = kind;
-    const ck = await fetchCheckpoint(checkpointUrl, (loaded, total) => this.post({ type: 'progress', what: 'checkpoint', loaded, total }));
+  private async init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+    this.config = m.config;
+    this.kind = m.backend;
+    this.snapshotEvery = m.snapshotEvery;
+    const ck = await fetchCheckpoint(m.checkpointUrl, (loaded, total) => this.post({ type: 'progress', what: 'checkpoint', loaded, total }));
     this.warmStart = ck;
-    const adapter = await this.build(ck, 0);
-    this.snapshot = { ck, step: 0 };
-    this.post({ type: 'ready', backend: kind, adapter, params: countParams(ck.config) });
+    this.warmStartId = fingerprint(ck);
+    const adapter = await this.build(m.snapshot ?? null);
+    this.post({ type: 'ready', backend: m.backend, adapter, params: countParams(ck.config) });
   }
 
-  private async build(ck: Checkpoint, step: number): Promise<AdapterReport | null> {
+  /** A trainer on a new backend: from the warm start, or from a kept state (a resume, a recovery). */
+  private async build(snapshot: Uint8Array | null): Promise<AdapterReport | null> {
     const { be, adapter } = await createBackend(this.kind, (reason) => void this.recover(reason));
-    this.trainer = new RLTrainer(be, this.config!, ck, this.warmStart ?? ck);
-    this.trainer.step = step;
-    this.trainer.onPhase = (phase) => this.post({ type: 'phase', phase, step: this.trainer?.step ?? step });
+    const t = snapshot ? resumeTrainer(be, this.config!, this.warmStart!, snapshot) : new RLTrainer(be, this.config!, this.warmStart!);
+    this.trainer = t;
+    this.snapshot = snapshot ? { bytes: snapshot, step: t.step } : null;
+    t.onPhase = (phase) => this.post({ type: 'phase', phase, step: t.step });
     return adapter;
   }
 
+  /** Keeps the state now (between steps) unless it was kept at this step already, and posts a copy. */
+  private async keep(): Promise<void> {
+    const t = this.trainer;
+    if (!t || t.stoppedReason || this.snapshot?.step === t.step) return;
+    const bytes = await takeSnapshot(t, this.warmStartId);
+    this.snapshot = { bytes, step: t.step };
+    this.post({ type: 'snapshot', step: t.step, bytes: bytes.slice() });
+  }
+
   private async recover(reason: string): Promise<void> {
-    if (!this.snapshot || !this.config) return;
+    if (!this.config || !this.warmStart) return;
     const wasRunning = this.running;
     this.running = false;
     try {
-      await this.build(this.snapshot.ck, this.snapshot.step);
-      this.post({ type: 'recovered', message: `GPU device lost (${reason}); resumed from the weights of step ${this.snapshot.step}`, step: this.snapshot.step });
-      this.post({ type: 'state', running: false, step: this.snapshot.step });
+      const from = this.snapshot;
+      await this.build(from?.bytes ?? null);
+      const step = from?.step ?? 0;
+      this.post({ type: 'recovered', message: `GPU device lost (${reason}); resumed from the state kept at step ${step}`, step });
+      this.post({ type: 'state', running: false, step });
       if (wasRunning) void this.loop();
     } catch (e) {
       this.post({ type: 'error', message: `GPU device lost (${reason}) and could not be recovered: ${(e as Error).message}`, fatal: true });
     }
-  }
-
-  private async takeSnapshot(): Promise<void> {
-    const t = this.trainer;
-    if (t) this.snapshot = { ck: { config: t.model.config, tensors: await t.model.params.toHost(), metadata: {} }, step: t.step };
   }
 
   private async oneStep(): Promise<boolean> {
@@ -91,7 +110,7 @@ class TrainerHost {
         this.post({ type: 'error', message: report.metrics.error, fatal: true });
         return false;
       }
-      if (this.trainer.step % SNAPSHOT_EVERY === 0) await this.takeSnapshot();
+      if (this.snapshotEvery > 0 && this.trainer.step % this.snapshotEvery === 0) await this.keep();
       return true;
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message, fatal: false });
@@ -109,6 +128,8 @@ class TrainerHost {
       if (!(await this.oneStep())) break;
     }
     this.running = false;
+    // paused, or done: the state is kept where it stopped
+    await this.keep();
     this.postState();
   }
 

@@ -104,6 +104,15 @@ describe('run files', () => {
     expect(f.records).toEqual([record]);
   });
 
+  it('carry the trainer state when asked, and refuse state that is not base64 with its path', () => {
+    const f = JSON.parse(good);
+    const withState = exportRun(f.label, importRun(good).config, f.metrics, f.records, { step: 2, data: 'AAECAwQ=' });
+    expect(importRun(withState).snapshot).toEqual({ step: 2, data: 'AAECAwQ=' });
+    expect(importRun(good).snapshot).toBeUndefined();
+    expect(() => importRun(JSON.stringify({ ...JSON.parse(withState), snapshot: { step: 2, data: 'not base64!' } }))).toThrow('run file: snapshot.data: not base64');
+    expect(() => importRun(JSON.stringify({ ...JSON.parse(withState), snapshot: { step: -1, data: '' } }))).toThrow(/run file: snapshot.step/);
+  });
+
   it("read a pre-v5 run's greedy-only held-out fields as held-out figures without samples", () => {
     const old = JSON.parse(good);
     old.version = 4;

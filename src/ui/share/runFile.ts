@@ -1,6 +1,8 @@
 // A run as a file: config, per-step metrics and rollout records. Import checks the
 // whole file against a schema and refuses it with the first problem's path, so that
 // a damaged or foreign file is a message, never half a run that breaks the page.
+// A file may carry the trainer's kept state (base64 of src/rl/snapshot.ts's bytes),
+// so that the run can be continued elsewhere.
 
 import { z } from 'zod';
 import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../../rl/config';
@@ -16,6 +18,8 @@ export interface RunFile {
   config: RLConfig;
   metrics: StepMetrics[];
   records: PromptRecord[];
+  /** The trainer's state after `step` steps, as base64: optional, flagged in the export. */
+  snapshot?: { step: number; data: string };
 }
 
 const num = z.number();
@@ -129,10 +133,11 @@ const runFileSchema = z.object({
   config: z.record(z.string(), z.unknown()),
   metrics: z.array(stepMetrics),
   records: z.array(promptRecord),
+  snapshot: z.object({ step: count, data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64') }).optional(),
 });
 
-export function exportRun(label: string, config: RLConfig, metrics: StepMetrics[], records: PromptRecord[]): string {
-  const f: RunFile = { kind: 'mirl-playground-run', version: SCHEMA_VERSION, label, config, metrics, records };
+export function exportRun(label: string, config: RLConfig, metrics: StepMetrics[], records: PromptRecord[], snapshot?: RunFile['snapshot']): string {
+  const f: RunFile = { kind: 'mirl-playground-run', version: SCHEMA_VERSION, label, config, metrics, records, ...(snapshot ? { snapshot } : {}) };
   return JSON.stringify(f);
 }
 
@@ -174,5 +179,6 @@ export function importRun(text: string): RunFile {
     config: merged.config,
     metrics: f.metrics.map(upgradeStep),
     records: f.records as PromptRecord[],
+    ...(f.snapshot ? { snapshot: f.snapshot } : {}),
   };
 }

@@ -1,24 +1,43 @@
 // All UI state. Runs are kept side by side; the live one is fed by its worker.
+// The trainer's state is kept in IndexedDB as the worker posts it, so that a run
+// reloaded, crashed or imported with its state resumes where it stopped.
 
 import { create } from 'zustand';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../../rl/config';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
+import { base64ToBytes, bytesToBase64 } from '../../lib/base64url';
+import { canonical, snapshotInfo } from '../../rl/snapshot';
 import { exportRun, importRun } from '../share/runFile';
 import { decodeShare, encodeShare } from '../share/urlCodec';
 import type { BackendKind, FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
+import { acquireRun, heldRuns } from './runLock';
+import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot, type SnapshotEntry } from './snapshotDb';
 
 type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'imported' | 'restored';
 
 export interface Run {
   id: number;
+  /** Stable over reloads: names the run's kept state and its lock. */
+  uid: string;
   label: string;
+  backend: BackendKind;
   config: RLConfig;
   metrics: StepMetrics[];
   records: PromptRecord[];
   status: RunStatus;
   step: number;
   error: string | null;
+  /** The step of the trainer state kept for this run (IndexedDB), or null. */
+  keptStep: number | null;
+  /** Another tab owns this run: this one neither resumes it nor writes its state. */
+  elsewhere?: boolean;
+}
+
+/** How the trainer's state is kept: every so many steps (and on pause and stop), within a byte budget. */
+export interface KeepSettings {
+  every: number;
+  budgetMB: number;
 }
 
 interface Store {
@@ -37,6 +56,18 @@ interface Store {
   /** Configs to run after the live one, in order (the teaching comparison's "all three"). */
   queue: RLConfig[];
   notices: string[];
+  keep: KeepSettings;
+  /** The states kept in IndexedDB, oldest first. */
+  kept: SnapshotEntry[];
+  /** Why no state can be kept here (no IndexedDB, a full quota), or null. */
+  storageError: string | null;
+  setKeep(k: Partial<KeepSettings>): void;
+  /** Continues a run from its kept state: the steps after it are re-run, identically. */
+  resume(id: number): Promise<void>;
+  deleteKept(uid: string): Promise<void>;
+  refreshKept(): Promise<void>;
+  /** The run file with the trainer's kept state inside. */
+  exportRunWithState(id: number): Promise<string>;
   setField<K extends keyof RLConfig>(k: K, v: RLConfig[K]): void;
   setBackend(b: BackendKind): void;
   applyUrl(hash: string): boolean;
@@ -78,56 +109,138 @@ function runLabel(c: RLConfig, backend: BackendKind, taken: readonly string[]): 
 }
 
 const SAVED_RUNS = 'mirl-playground-runs';
+const SAVED_KEEP = 'mirl-playground-keep';
+const DEFAULT_KEEP: KeepSettings = { every: 5, budgetMB: 64 };
 
-/** What a reload brings back: the runs on the charts (the trainer's weights are not kept). */
+const newUid = (): string => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+const NOT_KEPT = 'restored after a reload: no trainer state was kept for it, so this run cannot resume; Start begins a new run with its config';
+const keptNote = (step: number) => `restored after a reload: its trainer state was kept at step ${step}; Resume continues from there (later steps are re-run, identically)`;
+
+/** What a reload brings back: the runs on the charts; which can resume is known once the kept states are listed. */
 function loadSavedRuns(): Run[] {
   try {
     const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(SAVED_RUNS);
     if (!raw) return [];
-    const runs = JSON.parse(raw) as Run[];
+    const runs = JSON.parse(raw) as Partial<Run>[];
     if (!Array.isArray(runs)) return [];
-    return runs.map((r) =>
-      r.status === 'running' || r.status === 'paused' || r.status === 'loading' || r.status === 'ready'
-        ? {
-            ...r,
-            status: 'restored' as const,
-            error: "restored after a reload: the trainer's weights live in the tab and were lost with it, so this run cannot resume; Start begins a new run with its config",
-          }
-        : r,
-    );
+    return runs.map((p) => {
+      // runs saved before states were kept lack these
+      const r = { uid: newUid(), backend: 'webgpu' as const, keptStep: null, ...p } as Run;
+      return r.status === 'running' || r.status === 'paused' || r.status === 'loading' || r.status === 'ready'
+        ? { ...r, status: 'restored' as const, error: NOT_KEPT, keptStep: null }
+        : { ...r, keptStep: null };
+    });
   } catch {
     return [];
   }
 }
 
+function loadKeep(): KeepSettings {
+  try {
+    const k = JSON.parse((typeof localStorage !== 'undefined' && localStorage.getItem(SAVED_KEEP)) || '{}') as Partial<KeepSettings>;
+    return { every: validEvery(k.every) ? k.every! : DEFAULT_KEEP.every, budgetMB: validBudget(k.budgetMB) ? k.budgetMB! : DEFAULT_KEEP.budgetMB };
+  } catch {
+    return { ...DEFAULT_KEEP };
+  }
+}
+const validEvery = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1000;
+const validBudget = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 4 && n <= 4096;
+
+/** Lock releases of the runs this tab owns, by uid. */
+const owned = new Map<string, () => void>();
+const release = (uid: string) => {
+  owned.get(uid)?.();
+  owned.delete(uid);
+};
+/** A resume waiting for its worker: its metrics are cut back to the kept step once the trainer is ready. */
+let pendingResume: { id: number; step: number } | null = null;
+/** Runs resumed by themselves after a worker crash, so that a crash loop stops. */
+const autoResumed = new Set<string>();
+
 const savedRuns = loadSavedRuns();
 nextId = savedRuns.reduce((m, r) => Math.max(m, r.id + 1), 1);
 
 export const useRunStore = create<Store>((set, get) => {
-  const patchLive = (f: (r: Run) => Partial<Run>) => set((s) => ({ runs: s.runs.map((r) => (r.id === s.liveId ? { ...r, ...f(r) } : r)) }));
+  const patchRun = (id: number, f: (r: Run) => Partial<Run>) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...f(r) } : r)) }));
+  const patchLive = (f: (r: Run) => Partial<Run>) => {
+    const id = get().liveId;
+    if (id !== null) patchRun(id, f);
+  };
+  const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
+  /** Metrics and records of the steps before `step` only: what a resume from `step` keeps. */
+  const cutTo = (r: Run, step: number): Partial<Run> => ({ metrics: r.metrics.filter((x) => x.step < step), records: r.records.filter((x) => x.step < step), step });
 
-  const onMessage = (m: FromWorker) => {
+  const keepState = async (id: number, step: number, bytes: Uint8Array) => {
+    const r = get().runs.find((x) => x.id === id);
+    if (!r || r.elsewhere) return;
+    try {
+      const pruned = await putSnapshot(r.uid, r.label, step, bytes, get().keep.budgetMB * 2 ** 20);
+      patchRun(id, () => ({ keptStep: step }));
+      if (pruned.length) {
+        const gone = new Set(pruned.map((p) => p.uid));
+        set((s) => ({ runs: s.runs.map((x) => (gone.has(x.uid) ? { ...x, keptStep: null } : x)) }));
+        notice(`kept states pruned to the ${get().keep.budgetMB} MB budget: ${pruned.map((p) => `${p.label} (step ${p.step})`).join(', ')}`);
+      }
+      if (get().storageError) set({ storageError: null });
+    } catch (e) {
+      const msg = (e as Error).message;
+      // said once, where the runs are; the run goes on, and its older kept state (if any) stays
+      if (get().storageError !== msg) set({ storageError: msg });
+    }
+    void get().refreshKept();
+  };
+
+  /** A run file's state goes to IndexedDB, checked first; a bad one costs only itself, never the run's curves. */
+  const importState = async (id: number, uid: string, label: string, config: RLConfig, snap: { step: number; data: string }) => {
+    let bytes: Uint8Array, step: number;
+    try {
+      bytes = base64ToBytes(snap.data);
+      const info = snapshotInfo(bytes);
+      if (info.step !== snap.step) throw new Error(`the file says step ${snap.step}, the state holds step ${info.step}`);
+      if (canonical(info.config) !== canonical(config)) throw new Error("the state is of another config than the run's");
+      step = info.step;
+    } catch (e) {
+      patchRun(id, () => ({ error: `its curves were imported, its trainer state was not: ${(e as Error).message}` }));
+      return;
+    }
+    try {
+      await putSnapshot(uid, label, step, bytes, get().keep.budgetMB * 2 ** 20);
+      patchRun(id, () => ({ keptStep: step }));
+    } catch (e) {
+      patchRun(id, () => ({ error: `its curves were imported, its trainer state was not kept: ${(e as Error).message}` }));
+    }
+    await get().refreshKept();
+  };
+
+  const onMessage = (id: number, from: TrainerClient, m: FromWorker) => {
+    const isLive = get().liveId === id;
     switch (m.type) {
       case 'progress':
-        set({ load: { loaded: m.loaded, total: m.total }, phase: 'loading the checkpoint' });
+        if (isLive) set({ load: { loaded: m.loaded, total: m.total }, phase: 'loading the checkpoint' });
         break;
       case 'phase':
-        set({ phase: m.phase });
+        if (isLive) set({ phase: m.phase });
         break;
       case 'ready':
         set({ load: null });
-        patchLive(() => ({ status: 'ready' }));
-        if (pendingAction) client?.send(pendingAction === 'run' ? { type: 'run' } : { type: 'step' });
+        if (pendingResume?.id === id) {
+          const step = pendingResume.step;
+          patchRun(id, (r) => ({ ...cutTo(r, step), status: 'ready', error: null }));
+          pendingResume = null;
+        } else patchRun(id, () => ({ status: 'ready' }));
+        if (pendingAction && isLive) from.send(pendingAction === 'run' ? { type: 'run' } : { type: 'step' });
         pendingAction = null;
         break;
       case 'step':
-        patchLive((r) => ({ metrics: [...r.metrics, m.report.metrics], records: [...r.records, ...m.report.records], step: m.report.metrics.step + 1 }));
+        patchRun(id, (r) => ({ metrics: [...r.metrics, m.report.metrics], records: [...r.records, ...m.report.records], step: m.report.metrics.step + 1 }));
         break;
       case 'state': {
-        patchLive((r) => ({ status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused', step: m.step }));
+        if (!isLive) break;
+        patchRun(id, (r) => ({ status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused', step: m.step }));
         if (!m.running) set({ phase: null });
         const s = get();
-        const live = s.runs.find((r) => r.id === s.liveId);
+        const live = s.runs.find((r) => r.id === id);
         // the next run of a queue starts when the last one finishes its steps
         if (live?.status === 'done' && s.queue.length) {
           const [next, ...rest] = s.queue;
@@ -136,17 +249,60 @@ export const useRunStore = create<Store>((set, get) => {
         }
         break;
       }
+      case 'snapshot':
+        void keepState(id, m.step, m.bytes);
+        break;
+      case 'stopped':
+        from.terminate();
+        break;
       case 'recovered':
-        set((s) => ({ notices: [...s.notices, m.message] }));
+        // the steps after the state it recovered from are run again: their first reports go
+        patchRun(id, (r) => cutTo(r, m.step));
+        notice(m.message);
         break;
-      case 'error':
+      case 'error': {
+        if (!m.fatal) {
+          notice(m.message);
+          break;
+        }
         // a fatal error is the run's status (shown once, there); the download bar goes with it
-        if (m.fatal) {
-          set({ load: null, queue: [], phase: null });
-          patchLive(() => ({ status: 'error', error: m.message }));
-        } else set((s) => ({ notices: [...s.notices, m.message] }));
+        const r = get().runs.find((x) => x.id === id);
+        if (isLive) set({ load: null, queue: [], phase: null });
+        if (pendingResume?.id === id) {
+          // a resume that could not start: the run keeps everything it had
+          pendingResume = null;
+          patchRun(id, () => ({ status: 'restored', error: `could not resume: ${m.message}` }));
+          if (isLive) {
+            set({ liveId: null });
+            client = null;
+          }
+          from.terminate();
+          break;
+        }
+        patchRun(id, () => ({ status: 'error', error: m.message }));
+        // a crashed worker: the run continues from its kept state, once
+        if (m.crashed && r && r.keptStep !== null && !autoResumed.has(r.uid)) {
+          autoResumed.add(r.uid);
+          notice(`${m.message}; resuming ${r.label} from its state kept at step ${r.keptStep}`);
+          void get().resume(id);
+        }
         break;
+      }
     }
+  };
+
+  const newClient = (id: number, config: RLConfig, backend: BackendKind, snapshot?: Uint8Array): TrainerClient => {
+    const c: TrainerClient = new TrainerClient(config, backend, { onMessage: (m) => onMessage(id, c, m) }, { snapshotEvery: get().keep.every, snapshot });
+    return c;
+  };
+
+  /** Ends the live worker: it keeps its state first when idle, and is ended when it says so (or after a while). */
+  const endClient = () => {
+    const c = client;
+    client = null;
+    if (!c) return;
+    c.send({ type: 'stop' });
+    setTimeout(() => c.terminate(), 5000);
   };
 
   const ensureLive = (action: 'run' | 'step') => {
@@ -165,11 +321,15 @@ export const useRunStore = create<Store>((set, get) => {
       set({ fieldErrors: errors });
       return;
     }
-    client?.terminate();
+    endClient();
     if (live && (live.status === 'paused' || live.status === 'ready')) patchLive(() => ({ status: 'stopped' }));
+    if (live) release(live.uid);
     const id = nextId++;
     const run: Run = {
       id,
+      uid: newUid(),
+      backend: s.backend,
+      keptStep: null,
       label: runLabel(
         s.draft,
         s.backend,
@@ -184,7 +344,9 @@ export const useRunStore = create<Store>((set, get) => {
     };
     set((st) => ({ runs: [...st.runs, run], liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } }));
     pendingAction = action;
-    client = new TrainerClient(s.draft, s.backend, { onMessage });
+    // a new run's lock is free: taken so that another tab sees this one owns it
+    void acquireRun(run.uid).then((rel) => rel && owned.set(run.uid, rel));
+    client = newClient(id, s.draft, s.backend);
   };
 
   return {
@@ -201,6 +363,77 @@ export const useRunStore = create<Store>((set, get) => {
     phase: null,
     queue: [],
     notices: [],
+    keep: loadKeep(),
+    kept: [],
+    storageError: null,
+    setKeep(k) {
+      const next = { ...get().keep, ...k };
+      if (!validEvery(next.every) || !validBudget(next.budgetMB)) return;
+      set({ keep: next });
+      try {
+        localStorage.setItem(SAVED_KEEP, JSON.stringify(next));
+      } catch {
+        /* the settings apply to this tab */
+      }
+    },
+    async refreshKept() {
+      try {
+        const kept = await listSnapshots();
+        const byUid = new Map(kept.map((e) => [e.uid, e.step]));
+        set((s) => ({ kept, runs: s.runs.map((r) => (r.keptStep !== null && !byUid.has(r.uid) ? { ...r, keptStep: null } : r)) }));
+      } catch (e) {
+        set({ kept: [], storageError: (e as Error).message });
+      }
+    },
+    async resume(id) {
+      const s = get();
+      const r = s.runs.find((x) => x.id === id);
+      if (!r || r.keptStep === null) return;
+      if (s.liveId === id && client) return;
+      if (!owned.has(r.uid)) {
+        const rel = await acquireRun(r.uid);
+        if (!rel) {
+          patchRun(id, () => ({ elsewhere: true }));
+          notice(`${r.label} is open in another tab, which owns it: this tab does not resume it or write its state`);
+          return;
+        }
+        owned.set(r.uid, rel);
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = (await getSnapshot(r.uid)).bytes;
+      } catch (e) {
+        patchRun(id, () => ({ error: `could not resume: ${(e as Error).message}` }));
+        release(r.uid);
+        return;
+      }
+      // the live run (another one) stops, keeping its own state
+      const live = get().runs.find((x) => x.id === get().liveId);
+      if (live && live.id !== id) get().stop();
+      set({ draft: r.config, fieldErrors: {}, backend: r.backend, liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } });
+      patchRun(id, () => ({ status: 'loading', elsewhere: false }));
+      pendingResume = { id, step: r.keptStep };
+      pendingAction = 'run';
+      client = newClient(id, r.config, r.backend, bytes);
+    },
+    async deleteKept(uid) {
+      try {
+        await deleteSnapshot(uid);
+        set((s) => ({ runs: s.runs.map((r) => (r.uid === uid ? { ...r, keptStep: null, ...(r.status === 'restored' ? { error: NOT_KEPT } : {}) } : r)) }));
+      } catch (e) {
+        notice((e as Error).message);
+      }
+      await get().refreshKept();
+    },
+    async exportRunWithState(id) {
+      const r = get().runs.find((x) => x.id === id);
+      if (!r) throw new Error(`no run ${id}`);
+      if (r.keptStep === null) throw new Error(`${r.label} has no kept state`);
+      const { entry, bytes } = await getSnapshot(r.uid);
+      // the curves up to the kept step: what a resume elsewhere continues from
+      const cut = cutTo(r, entry.step);
+      return exportRun(r.label, r.config, cut.metrics!, cut.records!, { step: entry.step, data: bytesToBase64(bytes) });
+    },
     setField(k, v) {
       const draft = { ...get().draft, [k]: v };
       const fieldErrors = validateRL(draft);
@@ -239,6 +472,9 @@ export const useRunStore = create<Store>((set, get) => {
           ...s.runs,
           ...added.map((r) => ({
             id: nextId++,
+            uid: newUid(),
+            backend: 'cpu' as const,
+            keptStep: null,
             label: r.label,
             config: r.config,
             metrics: r.metrics,
@@ -257,15 +493,23 @@ export const useRunStore = create<Store>((set, get) => {
       ensureLive('step');
     },
     stop() {
-      client?.terminate();
-      client = null;
+      endClient();
       pendingAction = null;
-      patchLive((r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
+      if (pendingResume?.id === get().liveId) {
+        // a resume stopped before it started: the run is as it was
+        patchLive(() => ({ status: 'restored' }));
+        pendingResume = null;
+      } else patchLive((r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
+      const live = get().runs.find((r) => r.id === get().liveId);
+      if (live) release(live.uid);
       set({ liveId: null, load: null, queue: [], phase: null });
     },
     deleteRun(id) {
       if (id === get().liveId) get().stop();
-      set((s) => ({ runs: s.runs.filter((r) => r.id !== id), ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}) }));
+      const r = get().runs.find((x) => x.id === id);
+      set((s) => ({ runs: s.runs.filter((x) => x.id !== id), ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}) }));
+      // its kept state goes with it (not another tab's)
+      if (r?.keptStep !== null && r && !r.elsewhere) void get().deleteKept(r.uid);
     },
     renameRun(id, label) {
       const l = label.trim();
@@ -285,20 +529,37 @@ export const useRunStore = create<Store>((set, get) => {
       return exportRun(r.label, r.config, r.metrics, r.records);
     },
     importRun(text) {
+      let f: ReturnType<typeof importRun>;
       try {
-        const f = importRun(text);
-        const id = nextId++;
-        set((s) => ({
-          runs: [
-            ...s.runs,
-            { id, label: `${f.label} (imported)`, config: f.config, metrics: f.metrics, records: f.records, status: 'imported', step: f.metrics.length, error: null },
-          ],
-          selectedRunId: id,
-          selectedStep: null,
-        }));
+        f = importRun(text);
       } catch (e) {
-        set((s) => ({ notices: [...s.notices, `import failed: ${(e as Error).message}`] }));
+        notice(`import failed: ${(e as Error).message}`);
+        return;
       }
+      const id = nextId++;
+      const uid = newUid();
+      const label = `${f.label} (imported)`;
+      set((s) => ({
+        runs: [
+          ...s.runs,
+          {
+            id,
+            uid,
+            backend: get().backend,
+            keptStep: null,
+            label,
+            config: f.config,
+            metrics: f.metrics,
+            records: f.records,
+            status: 'imported',
+            step: f.metrics.length,
+            error: null,
+          },
+        ],
+        selectedRunId: id,
+        selectedStep: null,
+      }));
+      if (f.snapshot) void importState(id, uid, label, f.config, f.snapshot);
     },
     dismissUrlErrors() {
       set({ urlErrors: [] });
@@ -308,6 +569,24 @@ export const useRunStore = create<Store>((set, get) => {
     },
   };
 });
+
+// After a reload: which runs have a kept state (they can resume), and which another tab owns.
+async function markResumable(): Promise<void> {
+  const st = useRunStore.getState();
+  await st.refreshKept();
+  const kept = new Map(useRunStore.getState().kept.map((e) => [e.uid, e.step]));
+  if (!kept.size) return;
+  const elsewhere = await heldRuns([...kept.keys()]).catch(() => new Set<string>());
+  useRunStore.setState((s) => ({
+    runs: s.runs.map((r) => {
+      const step = kept.get(r.uid);
+      if (step === undefined || s.liveId === r.id) return r;
+      if (elsewhere.has(r.uid)) return { ...r, keptStep: step, elsewhere: true, error: 'open in another tab, which owns it: this tab neither resumes it nor writes its state' };
+      return { ...r, keptStep: step, ...(r.status === 'restored' ? { error: keptNote(step) } : {}) };
+    }),
+  }));
+}
+if (typeof window !== 'undefined') void markResumable();
 
 // Runs survive a reload: saved (metrics, records, config, label) whenever they change.
 // A full quota is said once, not thrown: the page goes on without saving.
