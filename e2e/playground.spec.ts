@@ -481,17 +481,23 @@ test('a model that cannot be fetched: one clear message on the run, no download 
   await expect(page.getByTestId('start')).toBeEnabled();
 });
 
-test('without WebGPU the page explains and runs on the CPU backend', async ({ baseURL }) => {
+test('without WebGPU the page explains and trains on the WebAssembly SIMD backend', async ({ baseURL }) => {
   const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS_NO_WEBGPU });
   try {
     const page = await b.newPage();
     await page.goto(baseURL ?? '/');
     await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
-    await expect(page.getByTestId('backend')).toHaveValue('cpu'); // selected by itself
+    await expect(page.getByTestId('backend')).toHaveValue('wasm'); // selected by itself
     await page.getByTestId('use-cpu').click();
     await page.getByTestId('step').click();
     await expect.poll(() => stepCount(page), { timeout: 150_000 }).toBe(1);
     await expect(page.getByTestId('fork-tree').first()).toBeVisible();
+    await expect(page.getByTestId('run-label').first()).toHaveValue(/ wasm$/);
+    // and it trains: a second step, with a finite loss in the exported run
+    await page.getByTestId('step').click();
+    await expect.poll(() => stepCount(page), { timeout: 150_000 }).toBe(2);
+    const run = JSON.parse(readFileSync(await exportRunFile(page), 'utf8'));
+    expect(run.metrics.map((m: { loss: number }) => Number.isFinite(m.loss))).toEqual([true, true]);
   } finally {
     await b.close();
   }

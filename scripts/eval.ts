@@ -1,4 +1,4 @@
-// npm run eval -- --checkpoint DIR --seed S --count N [--samples K] --out FILE.json [--card] [--backend webgpu|cpu]
+// npm run eval -- --checkpoint DIR --seed S --count N [--samples K] --out FILE.json [--card] [--backend webgpu|wasm|cpu]
 // N held-out problems of seed S in headless Chromium on WebGPU (or, with
 // --backend cpu, on the CPU reference backend in Node): K samples per problem
 // at temperature 1 (default 4; 0 for greedy only), whose means with their
@@ -9,7 +9,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CpuBackend } from '../src/backend/cpu/cpuBackend';
+import { backendArg, nodeBackend } from './nodeBackend';
 import { evaluate, type EvalReport } from '../src/model/evaluate';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
@@ -28,20 +28,16 @@ if (!Number.isInteger(samples) || samples < 0 || samples > 64) {
   process.exit(2);
 }
 const { bytes, checkpoint: ck } = readCheckpointDir(dir);
-const backend = args.backend ?? 'webgpu';
-if (backend !== 'webgpu' && backend !== 'cpu') {
-  console.error(`--backend must be webgpu or cpu, not ${backend}`);
-  process.exit(2);
-}
+const backend = backendArg(args, ['webgpu', 'wasm', 'cpu'] as const);
 const weights = bytes.toString('base64');
 const t0 = Date.now();
-async function onCpu(): Promise<EvalReport> {
-  const be = new CpuBackend();
+async function inNode(kind: 'wasm' | 'cpu'): Promise<EvalReport> {
+  const be = nodeBackend(kind);
   return evaluate(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), seed, count, { samples });
 }
 const report =
-  backend === 'cpu'
-    ? await onCpu()
+  backend !== 'webgpu'
+    ? await inNode(backend)
     : await withPage('/scripts/eval/eval.html', async (page) => {
         let last = 0;
         await page.exposeFunction('reportProgress', (msg: string) => {

@@ -1,18 +1,17 @@
-// npm run experiment -- --algo A --steps S --seed X [--config JSON] [--checkpoint URLPATH] [--backend webgpu|cpu] --out FILE.json
-// One RL run from the shipped checkpoint: headless in Chromium through the
-// trainer worker on WebGPU (default), or with --backend cpu the same trainer
-// on the CPU reference backend in Node (the faster path on a machine without
-// a GPU); writes the per-step metrics and every held-out evaluation (`heldout`:
+// npm run experiment -- --algo A --steps S --seed X [--config JSON] [--checkpoint URLPATH] [--backend wasm|cpu|webgpu] --out FILE.json
+// One RL run from the shipped checkpoint: in Node on the WebAssembly SIMD backend
+// (default: the fastest path on a machine without a GPU, `npm run bench:cpu`) or
+// the CPU reference, or headless in Chromium through the trainer worker on WebGPU; writes the per-step metrics and every held-out evaluation (`heldout`:
 // [{ step, count, sampled, greedy, gt_desc_nll }], the warm start as step 0).
 
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CpuBackend } from '../src/backend/cpu/cpuBackend';
 import { RLTrainer } from '../src/rl/trainer';
 import type { PromptRecord, StepMetrics } from '../src/rl/types';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import type { ExperimentResult } from './experiment/experimentPage';
 import { parseArgs, withPage } from './browser';
+import { backendArg, nodeBackend } from './nodeBackend';
 import { readCheckpointDir } from './checkpointFile';
 import { configArg } from './cliArgs';
 import { stepLine } from './experiment/stepLine';
@@ -35,10 +34,10 @@ console.log(`experiment ${config.algo} seed ${config.seed} steps ${config.steps}
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
-/** The run on the CPU backend in Node: the trainer the worker runs, without the worker. */
-async function runOnCpu(): Promise<ExperimentResult> {
+/** The run in Node (wasm or the CPU reference): the trainer the worker runs, without the worker. */
+async function runInNode(kind: 'wasm' | 'cpu'): Promise<ExperimentResult> {
   const ck = readCheckpointDir(dirname(checkpoint.replace(/^\//, ''))).checkpoint;
-  const t = new RLTrainer(new CpuBackend(), config, ck);
+  const t = new RLTrainer(nodeBackend(kind), config, ck);
   const steps: StepMetrics[] = [];
   let lastRecords: PromptRecord[] = [];
   for (let s = 0; s < config.steps; s++) {
@@ -53,14 +52,10 @@ async function runOnCpu(): Promise<ExperimentResult> {
   return { config, steps, lastRecords, error: null };
 }
 
-const backend = args.backend ?? 'webgpu';
-if (backend !== 'webgpu' && backend !== 'cpu') {
-  console.error(`--backend must be webgpu or cpu, not ${backend}`);
-  process.exit(2);
-}
+const backend = backendArg(args, ['wasm', 'cpu', 'webgpu'] as const);
 const result =
-  backend === 'cpu'
-    ? await runOnCpu()
+  backend !== 'webgpu'
+    ? await runInNode(backend)
     : await withPage('/scripts/experiment/experiment.html', async (page) => {
         await page.exposeFunction('reportProgress', log);
         return page.evaluate(([c, u]) => window.experiment.run(c, u), [config, checkpoint] as const) as Promise<ExperimentResult>;

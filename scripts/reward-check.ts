@@ -1,26 +1,26 @@
-// npm run reward-check -- --checkpoint DIR --seed S --count N [--config JSON] [--backend cpu|webgpu] [--samples] --out FILE.json
+// npm run reward-check -- --checkpoint DIR --seed S --count N [--config JSON] [--backend wasm|cpu|webgpu] [--samples] --out FILE.json
 // Scores the ground-truth description and corrupted copies of it with the
 // perception reward the RL config names (the training code path), and reports
 // per corruption class how often the truth scores strictly higher. Runs on the
-// CPU backend in Node (default) or on WebGPU in headless Chromium.
+// wasm backend in Node (default), the CPU reference, or WebGPU in headless Chromium.
 // --samples (CPU): instead, rank the model's own N sampled descriptions per
 // problem within their group, as training does: AUC for exact descriptions,
 // agreement with F1, and the F1 of the top k that forking would keep.
 
 import { writeFileSync } from 'node:fs';
-import { CpuBackend } from '../src/backend/cpu/cpuBackend';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { configuredReward, rewardCheck, rewardCheckTable, sampleRankCheck, type RewardCheckReport } from '../src/rl/rewardCheck';
 import { readCheckpointDir } from './checkpointFile';
 import { configArg, parseArgs } from './cliArgs';
+import { backendArg, nodeBackend } from './nodeBackend';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = args.checkpoint ?? 'models/tinyvlm-v1';
 const seed = Number(args.seed ?? 31337);
 const count = Number(args.count ?? 500);
-const backend = args.backend ?? 'cpu';
+const backend = backendArg(args, ['wasm', 'cpu', 'webgpu'] as const);
 const config: RLConfig = { ...DEFAULT_RL, ...configArg(args) };
 const problems = configProblems(config);
 if (problems) {
@@ -33,12 +33,12 @@ if (!Number.isInteger(seed) || !Number.isInteger(count) || count < 1) {
   process.exit(2);
 }
 const t0 = Date.now();
-const cpuModel = () => {
-  const be = new CpuBackend();
+const nodeModel = () => {
+  const be = nodeBackend(backend === 'cpu' ? 'cpu' : 'wasm');
   return new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
 };
 if (args.samples) {
-  const r = await sampleRankCheck(cpuModel(), config, seed, count);
+  const r = await sampleRankCheck(nodeModel(), config, seed, count);
   const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
   console.log(
     `sample ranking: ${config.algo}, miAgg ${config.miAgg}, gate ${config.percGate}, seed ${seed}, ${count} problems x ${config.N} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
@@ -58,17 +58,14 @@ const progress = (n: number) => {
   }
 };
 try {
-  if (backend === 'cpu') {
-    report = await rewardCheck(configuredReward(cpuModel(), config), config, seed, count, { onProgress: progress });
-  } else if (backend === 'webgpu') {
+  if (backend !== 'webgpu') {
+    report = await rewardCheck(configuredReward(nodeModel(), config), config, seed, count, { onProgress: progress });
+  } else {
     const { withPage } = await import('./browser');
     report = await withPage('/scripts/rewardCheck/rewardCheck.html', async (page) => {
       await page.exposeFunction('reportProgress', (n: number) => progress(n));
       return page.evaluate(([w, c, s, n]) => window.rewardCheckPage.run(w, c, s, n), [bytes.toString('base64'), config, seed, count] as const);
     });
-  } else {
-    console.error(`--backend must be cpu or webgpu, not ${backend}`);
-    process.exit(2);
   }
 } catch (e) {
   console.error(`reward check failed: ${(e as Error).message}`);

@@ -1,4 +1,4 @@
-// npm run rl-align -- [--config JSON] [--batches K]
+// npm run rl-align -- [--backend wasm|cpu] [--config JSON] [--batches K]
 // Does the RL update point anywhere useful? At the shipped warm start (lr 0, so
 // every batch is an independent draw at the same point), the cosine between
 // the RL loss gradient of one batch, and of the sum of the first k batches,
@@ -6,7 +6,6 @@
 // ceiling, the cosine between two independent held-out supervised gradients.
 // A sum whose cosine grows with k: the signal is there and the step is noise-limited.
 
-import { CpuBackend } from '../src/backend/cpu/cpuBackend';
 import { problemExample } from '../src/model/examples';
 import { AdamW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
@@ -17,6 +16,7 @@ import { RLTrainer } from '../src/rl/trainer';
 import { generateProblem } from '../src/tasks/problem';
 import { readCheckpointDir } from './checkpointFile';
 import { configArg, parseArgs } from './cliArgs';
+import { backendArg, nodeBackend } from './nodeBackend';
 
 const args = parseArgs(process.argv.slice(2));
 const K = Number(args.batches ?? 16);
@@ -27,7 +27,7 @@ if (problems || !Number.isInteger(K) || K < 1) {
   process.exit(2);
 }
 const ck = readCheckpointDir('models/tinyvlm-v1').checkpoint;
-const be = new CpuBackend();
+const be = nodeBackend(backendArg(args, ['wasm', 'cpu'] as const));
 
 async function gradient(m: TinyVLM): Promise<Float64Array> {
   const parts: Float32Array[] = [];

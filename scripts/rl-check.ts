@@ -1,7 +1,7 @@
-// npm run rl-check -- [--config JSON] [--mode pool|fresh|both|sft] [--pool 32] [--steps S] [--heldout N] [--heldout-every K] [--sft-batch B] [--checkpoint DIR] [--out FILE.json]
+// npm run rl-check -- [--backend wasm|cpu] [--config JSON] [--mode pool|fresh|both|sft] [--pool 32] [--steps S] [--heldout N] [--heldout-every K] [--sft-batch B] [--checkpoint DIR] [--out FILE.json]
 // (steps and held-out problems default to the config's: 60 and 256 at the v5 defaults; --heldout 0 skips them)
 // The quick way to tell a broken update from a task that does not generalise:
-// from the shipped warm start, on the CPU backend in Node, train on a fixed
+// from the shipped warm start, in Node (wasm backend by default), train on a fixed
 // pool of prompts (can the update fit them?) and on fresh prompts every step
 // (does it generalise?), and print the first-10 / last-10 means of the rollout
 // figures, plus the held-out figures before and after when --heldout N > 0: N
@@ -17,7 +17,7 @@
 // --heldout-every K also takes the held-out figures every K steps (one run, a curve).
 
 import { writeFileSync } from 'node:fs';
-import { CpuBackend } from '../src/backend/cpu/cpuBackend';
+import type { Backend } from '../src/backend/backend';
 import type { HeldoutFigures } from '../src/model/evaluate';
 import { problemExample } from '../src/model/examples';
 import { generateProblem } from '../src/tasks/problem';
@@ -30,9 +30,11 @@ import { heldoutOf, RLTrainer } from '../src/rl/trainer';
 import type { StepMetrics } from '../src/rl/types';
 import { readCheckpointDir } from './checkpointFile';
 import { configArg, parseArgs } from './cliArgs';
+import { backendArg, nodeBackend } from './nodeBackend';
 import { heldoutLine } from './experiment/stepLine';
 
 const args = parseArgs(process.argv.slice(2));
+const backend = backendArg(args, ['wasm', 'cpu'] as const);
 const dir = args.checkpoint ?? 'models/tinyvlm-v1';
 const mode = args.mode ?? 'both';
 const over = configArg(args);
@@ -72,7 +74,7 @@ const avg = (ms: StepMetrics[], k: (typeof FIGS)[number]) => {
  * problem at the config's temperature and top-p (means with their standard errors),
  * greedy beside them, and the teacher-forced NLL of the ground-truth descriptions.
  */
-async function heldoutFigures(be: CpuBackend, params: Map<string, Float32Array>, cfg: RLConfig): Promise<HeldoutFigures> {
+async function heldoutFigures(be: Backend, params: Map<string, Float32Array>, cfg: RLConfig): Promise<HeldoutFigures> {
   const m = new TinyVLM(be, ck.config, new Params(ck.config, be, params));
   const h = await heldoutOf(m, { ...cfg, heldoutCount: heldout });
   m.free();
@@ -96,7 +98,7 @@ async function check(kind: 'pool' | 'fresh') {
   const cfg: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, recordPrompts: 0, ...over, steps, promptPool: kind === 'pool' ? pool : 0 };
   const problems = configProblems(cfg);
   if (problems) throw new Error(`invalid config: ${problems}`);
-  const be = new CpuBackend();
+  const be = nodeBackend(backend);
   const t = new RLTrainer(be, cfg, ck);
   const before = heldout > 0 ? await heldoutFigures(be, ck.tensors, cfg) : null;
   const ms: StepMetrics[] = [];
@@ -130,7 +132,7 @@ async function sftCheck() {
   if (problems) throw new Error(`invalid config: ${problems}`);
   const batch = Number(args['sft-batch'] ?? cfg.batchPrompts * cfg.G);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`--sft-batch must be a positive integer, not ${args['sft-batch']}`);
-  const be = new CpuBackend();
+  const be = nodeBackend(backend);
   const params = new Params(ck.config, be, ck.tensors);
   const m = new TinyVLM(be, ck.config, params);
   const opt = new AdamW(be, params, { ...DEFAULT_ADAMW, lr: cfg.lr });

@@ -1,40 +1,14 @@
 // Browser entry for the kernel checks: runs every case on the CPU reference and
 // on WebGPU in this page and reports the comparison to Playwright.
 
-import type { Backend, Tensor } from '../../src/backend/backend';
 import { CpuBackend } from '../../src/backend/cpu/cpuBackend';
 import { createWebGpuBackend, WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { GpuContext } from '../../src/gpu/context';
 import { acquireDevice } from '../../src/gpu/device';
 import { ALL_KERNELS } from '../../src/gpu/kernels';
 import { rngU32 } from '../../src/lib/rng';
-import { buildCases, type Data, type KernelCase } from './cases';
-import { compare } from './compare';
-
-export interface CaseResult {
-  name: string;
-  ok: boolean;
-  relErr: number;
-  error: string | null;
-}
-
-const TOL = 1e-4;
-
-async function execute(be: Backend, c: KernelCase): Promise<Record<string, Data>> {
-  const t: Record<string, Tensor> = {};
-  for (const [k, v] of Object.entries(c.inputs)) t[k] = be.fromArray(v.shape, v.data);
-  for (const [k, v] of Object.entries(c.outputs)) {
-    if (v.init === 'poison') {
-      t[k] = be.zeros(v.shape, v.dtype ?? 'f32');
-      be.fill(t[k], v.dtype === 'u32' ? 0xffffffff : NaN);
-    } else t[k] = be.fromArray(v.shape, v.init);
-  }
-  c.run(be, t);
-  const out: Record<string, Data> = {};
-  for (const [k, v] of Object.entries(c.outputs)) out[k] = v.dtype === 'u32' ? await be.readU32(t[k]) : await be.read(t[k]);
-  for (const x of Object.values(t)) be.free(x);
-  return out;
-}
+import { buildCases } from './cases';
+import { execute, judge, type CaseResult } from './runCase';
 
 let gpu: WebGpuBackend | null = null;
 async function gpuBackend(): Promise<WebGpuBackend> {
@@ -55,20 +29,7 @@ async function runGroup(group: string, seed: number): Promise<CaseResult[]> {
         results.push({ name: c.name, ok: false, relErr: Infinity, error: `WebGPU error: ${be.ctx.errors.slice(errorsBefore).join('; ')}` });
         continue;
       }
-      if (c.check) {
-        const e = c.check(g, r, c.inputs);
-        results.push({ name: c.name, ok: e === null, relErr: 0, error: e });
-        continue;
-      }
-      let worst = 0;
-      let err: string | null = null;
-      for (const [k, v] of Object.entries(c.outputs)) {
-        if (v.compare === false) continue;
-        const cmp = compare(g[k], r[k], TOL);
-        worst = Math.max(worst, cmp.relErr);
-        if (cmp.error && !err) err = `${k}: ${cmp.error}`;
-      }
-      results.push({ name: c.name, ok: err === null, relErr: worst, error: err });
+      results.push({ name: c.name, ...judge(c, g, r) });
     } catch (e) {
       results.push({ name: c.name, ok: false, relErr: Infinity, error: String((e as Error).stack ?? e) });
     }

@@ -46,7 +46,7 @@ function run(config: RLConfig, checkpointUrl: string): Promise<ExperimentResult>
       }
     };
     // the state kept every 5 steps is what a device loss recovers from (the page stores none)
-    send({ type: 'init', config, checkpointUrl, backend: 'webgpu', snapshotEvery: 5 });
+    send({ type: 'init', config, checkpointUrl, wasmUrl: '', backend: 'webgpu', snapshotEvery: 5 });
   });
 }
 

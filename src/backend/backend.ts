@@ -44,7 +44,7 @@ export interface MatmulOpts {
 export const IGNORE_INDEX = 0xffffffff;
 
 export interface Backend {
-  readonly kind: 'cpu' | 'webgpu';
+  readonly kind: 'cpu' | 'wasm' | 'webgpu';
 
   // --- memory ---
   zeros(shape: readonly number[], dtype?: DType): Tensor;

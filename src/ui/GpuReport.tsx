@@ -9,16 +9,16 @@ export function GpuReport() {
   const backend = useRunStore((s) => s.backend);
   const smallSettings = () => {
     const s = useRunStore.getState();
-    s.setBackend('cpu');
-    // the CPU reference is slow: the table's small settings
+    s.setBackend('wasm');
+    // without a GPU: the table's small settings
     for (const [k, v] of Object.entries(CPU_PRESET)) s.setField(k as FieldName, v as RLConfig[FieldName]);
   };
   useEffect(() => {
     void runProbe();
   }, [runProbe]);
-  // Without WebGPU the CPU backend is the only one that can run: select it.
+  // Without WebGPU the WebAssembly SIMD backend is the fastest that can run: select it.
   useEffect(() => {
-    if (probe && !probe.ok) useRunStore.getState().setBackend('cpu');
+    if (probe && !probe.ok) useRunStore.getState().setBackend('wasm');
   }, [probe]);
 
   if (!probe) return <p data-testid="gpu-probing">Requesting a WebGPU adapter…</p>;
@@ -29,11 +29,11 @@ export function GpuReport() {
         <p data-testid="no-webgpu-reason">{probe.reason}</p>
         <p>{probe.advice}</p>
         <p>
-          The CPU reference backend runs everything here instead{backend === 'cpu' ? ' (selected)' : ''}, slowly: small settings keep a step to seconds. They are too small to show
-          learning (that takes about 16 prompts per step over 60 steps); they show how the method works, step by step.
+          The WebAssembly SIMD backend runs everything here instead{backend === 'wasm' ? ' (selected)' : ''}, on this computer's CPU: small settings keep a step to about a second.
+          They are too small to show learning (that takes about 16 prompts per step over 60 steps); they show how the method works, step by step.
         </p>
         <button data-testid="use-cpu" onClick={smallSettings}>
-          Use small settings on the CPU backend
+          Use small settings on the WebAssembly backend
         </button>
       </section>
     );

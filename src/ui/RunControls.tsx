@@ -3,6 +3,7 @@ import { COLORS } from './colors';
 import { downloadText, metricsCsv } from './csv';
 import { KeptStates } from './KeptStates';
 import { useRunStore, type Run } from './stores/runStore';
+import type { BackendKind } from '../worker/protocol';
 
 export function RunControls() {
   const s = useRunStore();
@@ -75,9 +76,10 @@ export function RunControls() {
         </button>
         <label className="backend">
           <span>backend </span>
-          <select data-testid="backend" value={s.backend} onChange={(e) => s.setBackend(e.target.value as 'webgpu' | 'cpu')}>
+          <select data-testid="backend" value={s.backend} onChange={(e) => s.setBackend(e.target.value as BackendKind)}>
             <option value="webgpu">WebGPU</option>
-            <option value="cpu">CPU (slow)</option>
+            <option value="wasm">WebAssembly SIMD (CPU)</option>
+            <option value="cpu">CPU reference (slow)</option>
           </select>
         </label>
       </div>

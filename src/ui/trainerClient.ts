@@ -5,9 +5,11 @@ import type { RLConfig } from '../rl/config';
 import type { BackendKind, FromWorker, ToWorker } from '../worker/protocol';
 
 import checkpointPath from '../../models/tinyvlm-v1/model.safetensors?url';
+import wasmPath from '../backend/wasm/kernels.wasm?url';
 
-/** Absolute, so that the worker (whose own URL is under assets/) fetches the same file. */
+/** Absolute, so that the worker (whose own URL is under assets/) fetches the same files. */
 const CHECKPOINT_URL = new URL(checkpointPath, location.href).href;
+const WASM_URL = new URL(wasmPath, location.href).href;
 
 export interface ClientHandlers {
   onMessage(m: FromWorker): void;
@@ -25,7 +27,7 @@ export class TrainerClient {
     this.worker = new Worker(new URL('../worker/trainerWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.h.onMessage(ev.data);
     this.worker.onerror = (ev) => this.h.onMessage({ type: 'error', message: `worker failed: ${ev.message}`, fatal: true, crashed: true });
-    this.send({ type: 'init', config, checkpointUrl: CHECKPOINT_URL, backend, snapshotEvery: keep.snapshotEvery, snapshot: keep.snapshot });
+    this.send({ type: 'init', config, checkpointUrl: CHECKPOINT_URL, wasmUrl: WASM_URL, backend, snapshotEvery: keep.snapshotEvery, snapshot: keep.snapshot });
   }
   send(m: ToWorker): void {
     this.worker.postMessage(m);

@@ -19,6 +19,7 @@ import type { FromWorker, ToWorker } from './protocol';
 class TrainerHost {
   private config: RLConfig | null = null;
   private kind: BackendKind = 'webgpu';
+  private wasmUrl = '';
   private trainer: RLTrainer | null = null;
   /** The last state kept: what a device loss rebuilds from. */
   private snapshot: { bytes: Uint8Array; step: number } | null = null;
@@ -57,6 +58,7 @@ class TrainerHost {
   private async init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     this.config = m.config;
     this.kind = m.backend;
+    this.wasmUrl = m.wasmUrl;
     this.snapshotEvery = m.snapshotEvery;
     const ck = await fetchCheckpoint(m.checkpointUrl, (loaded, total) => this.post({ type: 'progress', what: 'checkpoint', loaded, total }));
     this.warmStart = ck;
@@ -67,7 +69,7 @@ class TrainerHost {
 
   /** A trainer on a new backend: from the warm start, or from a kept state (a resume, a recovery). */
   private async build(snapshot: Uint8Array | null): Promise<AdapterReport | null> {
-    const { be, adapter } = await createBackend(this.kind, (reason) => void this.recover(reason));
+    const { be, adapter } = await createBackend(this.kind, (reason) => void this.recover(reason), this.wasmUrl);
     const t = snapshot ? resumeTrainer(be, this.config!, this.warmStart!, snapshot) : new RLTrainer(be, this.config!, this.warmStart!);
     this.trainer = t;
     this.snapshot = snapshot ? { bytes: snapshot, step: t.step } : null;

@@ -22,14 +22,15 @@ class CpuTensor implements Tensor {
   }
 }
 
-function d(t: Tensor): Float32Array | Uint32Array {
+/** A CPU-side tensor's array (the wasm backend works on the same tensors). */
+export function d(t: Tensor): Float32Array | Uint32Array {
   if (!(t instanceof CpuTensor)) throw new Error('CPU backend given a tensor of another backend');
   return t.data;
 }
 
 /** The reference backend on Float32Array; also the fallback when WebGPU is missing. */
 export class CpuBackend implements Backend {
-  readonly kind = 'cpu' as const;
+  readonly kind: 'cpu' | 'wasm' = 'cpu';
 
   zeros(shape: readonly number[], dtype: DType = 'f32'): Tensor {
     const n = numel(shape);

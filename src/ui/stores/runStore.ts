@@ -101,7 +101,7 @@ let pendingAction: 'run' | 'step' | null = null;
 
 /** algorithm, sizes, seed, backend; a second run with the same label gets " #2". */
 function runLabel(c: RLConfig, backend: BackendKind, taken: readonly string[]): string {
-  const base = `${c.algo}${c.algo === 'mirl' ? ` N${c.N} k${c.k}` : ` G${c.G}`} P${c.batchPrompts} seed ${c.seed} ${backend === 'cpu' ? 'CPU' : 'WebGPU'}`;
+  const base = `${c.algo}${c.algo === 'mirl' ? ` N${c.N} k${c.k}` : ` G${c.G}`} P${c.batchPrompts} seed ${c.seed} ${backend === 'cpu' ? 'CPU' : backend === 'wasm' ? 'wasm' : 'WebGPU'}`;
   if (!taken.includes(base)) return base;
   let n = 2;
   while (taken.includes(`${base} #${n}`)) n++;

@@ -1,0 +1,186 @@
+// The wasm backend against the CPU reference, as the WGSL kernels are checked: every
+// kernel case on fresh random inputs (the seed is printed; KERNEL_SEED replays it),
+// plus wide and odd matmul shapes, NaN poisoning, and a whole model's logits,
+// gradients and one update.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { IGNORE_INDEX, type Backend } from '../backend';
+import { collate, problemExample } from '../../model/examples';
+import { maxLen, nextTokenTargets, uploadBatch } from '../../model/inputs';
+import { AdamW } from '../../model/optimizer';
+import { Params } from '../../model/params';
+import { TinyVLM } from '../../model/tinyvlm';
+import { generateProblem } from '../../tasks/problem';
+import { buildCases, GROUPS } from '../../../e2e/harness/cases';
+import { execute, judge } from '../../../e2e/harness/runCase';
+import { compare } from '../../../e2e/harness/compare';
+import { CpuBackend } from '../cpu/cpuBackend';
+import { decodeCheckpoint, type Checkpoint } from '../../model/checkpoint';
+import { DEFAULT_RL } from '../../rl/config';
+import { RLTrainer } from '../../rl/trainer';
+import type { StepReport } from '../../rl/types';
+import { nodeBackend } from '../../../scripts/nodeBackend';
+import { CounterRng, Streams } from '../../lib/rng';
+
+const seed = Number(process.env.KERNEL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const wasm = () => nodeBackend('wasm');
+const shipped = (): Checkpoint => {
+  const b = readFileSync('models/tinyvlm-v1/model.safetensors');
+  return decodeCheckpoint(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+};
+
+describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
+  it.each(GROUPS)('%s cases', async (group) => {
+    const be = wasm(),
+      cpu = new CpuBackend();
+    const bad: string[] = [];
+    for (const c of buildCases(seed).filter((x) => x.group === group)) {
+      const r = judge(c, await execute(be, c), await execute(cpu, c));
+      if (!r.ok) bad.push(`${c.name}: ${r.error}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('matmul: wide, tall, odd and edge shapes in every layout, batched with strides, with bias, alpha and accumulate', async () => {
+    const be = wasm(),
+      cpu = new CpuBackend();
+    const rng = new CounterRng(seed, Streams.test, 1, 0);
+    const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
+    const bad: string[] = [];
+    for (const [M, N, K] of [
+      [4, 8, 1],
+      [5, 9, 2],
+      [3, 7, 64],
+      [1536, 256, 64],
+      [1536, 64, 256],
+      [97, 300, 33],
+      [256, 256, 256],
+    ]) {
+      for (const [tA, tB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        const batch = 1 + rng.int(3);
+        const broadcastB = rng.int(2) === 0;
+        const a = rand(batch * M * K),
+          b = rand(batch * K * N),
+          bias = rand(N),
+          start = rand(batch * M * N);
+        const opts = { transA: tA, transB: tB, batch, strideB: broadcastB ? 0 : K * N, alpha: 0.5 + rng.next(), accumulate: rng.int(2) === 0 };
+        const run = async (x: Backend) => {
+          const out = x.fromArray([batch * M * N], start);
+          x.matmul(out, x.fromArray([a.length], a), x.fromArray([b.length], b), x.fromArray([N], bias), M, N, K, opts);
+          return x.read(out);
+        };
+        const cmp = compare(await run(be), await run(cpu), 1e-4);
+        if (cmp.error) bad.push(`${M}x${N}x${K} ${JSON.stringify(opts)}: ${cmp.error}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  }, 120_000);
+
+  it('matmul: a NaN in A poisons its row of the output, and only that row', async () => {
+    const be = wasm();
+    const [M, N, K] = [9, 19, 13];
+    const a = Float32Array.from({ length: M * K }, (_, i) => (i % 7) - 3);
+    a[5 * K + 4] = NaN;
+    const out = be.zeros([M, N]);
+    be.matmul(
+      out,
+      be.fromArray([M, K], a),
+      be.fromArray(
+        [K, N],
+        Float32Array.from({ length: K * N }, (_, i) => (i % 5) - 2),
+      ),
+      null,
+      M,
+      N,
+      K,
+    );
+    const o = await be.read(out);
+    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) expect(Number.isNaN(o[m * N + n]), `(${m}, ${n})`).toBe(m === 5);
+  });
+
+  it('the whole model, from the shipped warm start: logits and every gradient of a supervised batch agree with the reference, and so does one AdamW update', async () => {
+    const ck = shipped();
+    const examples = Array.from({ length: 6 }, (_, i) => problemExample(generateProblem(seed % 100000, i), ck.config, { withTarget: true }));
+    const run = async (be: Backend) => {
+      const model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
+      const { rows, images } = collate(examples);
+      const T = maxLen(rows);
+      const { enc, dec } = uploadBatch(be, rows, images, T, ck.config);
+      const targetsHost = nextTokenTargets(rows, T);
+      const N = rows.length * T,
+        V = ck.config.vocabSize;
+      const targets = be.fromArray([N], targetsHost);
+      const dloss = be.fromArray(
+        [N],
+        Float32Array.from(targetsHost, (t) => (t === IGNORE_INDEX ? 0 : 1)),
+      );
+      const [losses, lse] = [be.zeros([N]), be.zeros([N])];
+      const logits = await be.read(model.forward(enc, dec));
+      be.crossEntropy(losses, lse, model.forward(enc, dec), targets, N, V);
+      model.zeroGrads();
+      be.fill(model.dlogits, 0);
+      be.crossEntropyBackward(model.dlogits, dloss, model.forward(enc, dec), lse, targets, N, V);
+      model.backward();
+      const grads = new Map<string, Float32Array>();
+      for (const [k, g] of model.grads!) grads.set(k, await be.read(g));
+      const opt = new AdamW(be, model.params, { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
+      opt.computeNorm(model.grads!);
+      opt.update(model.grads!);
+      return { logits, grads, weights: await model.params.toHost() };
+    };
+    const ref = await run(new CpuBackend()),
+      got = await run(wasm());
+    expect(compare(got.logits, ref.logits, 1e-4).error).toBeNull();
+    const bad: string[] = [];
+    for (const [k, g] of ref.grads) {
+      // a parameter this batch does not use (the null image) has no gradient on either side
+      if (g.every((x) => x === 0)) {
+        if (got.grads.get(k)!.some((x) => x !== 0)) bad.push(`grad ${k}: non-zero where the reference is zero`);
+        continue;
+      }
+      const c = compare(got.grads.get(k)!, g, 1e-4);
+      if (c.error) bad.push(`grad ${k}: ${c.error}`);
+    }
+    expect(bad).toEqual([]);
+    // AdamW's first step is lr g / (|g| + eps): about lr sign(g), so a gradient within rounding of zero (or of eps)
+    // may step differently. No weight moves by more than the 2 lr of a flipped sign, and all but a few agree to 1% of lr.
+    let far = 0,
+      all = 0,
+      worst = 0;
+    for (const [k, w] of ref.weights) {
+      const x = got.weights.get(k)!;
+      w.forEach((v, i) => {
+        all++;
+        const diff = Math.abs(x[i] - v);
+        worst = Math.max(worst, diff);
+        if (diff > 1e-5) far++;
+      });
+    }
+    expect(worst).toBeLessThanOrEqual(2e-3 * (1 + 1e-6));
+    expect(far / all).toBeLessThan(1e-3);
+  }, 120_000);
+
+  it('an RL step on wasm repeats bit for bit, and samples what the reference samples', async () => {
+    const ck = shipped();
+    const cfg = { ...DEFAULT_RL, algo: 'perception-r1' as const, batchPrompts: 2, G: 4, heldoutEvery: 0, recordPrompts: 1, seed: 3 };
+    const step = async (be: Backend) => {
+      const t = new RLTrainer(be, cfg, ck);
+      const r = await t.trainStep();
+      const w = await t.model.params.toHost();
+      t.free();
+      return { r, w };
+    };
+    const untimed = (r: StepReport) => ({ ...r.metrics, step_ms: 0, phase_ms: {} });
+    const [a, b, ref] = [await step(wasm()), await step(wasm()), await step(new CpuBackend())];
+    expect(untimed(a.r)).toEqual(untimed(b.r));
+    expect(a.r.records).toEqual(b.r.records);
+    for (const [k, v] of a.w) expect(b.w.get(k), k).toEqual(v);
+    expect(a.r.records[0].trajectories.map((x) => x.description)).toEqual(ref.r.records[0].trajectories.map((x) => x.description));
+    expect(Math.abs(a.r.metrics.loss - ref.r.metrics.loss)).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref.r.metrics.loss)));
+  }, 120_000);
+});
