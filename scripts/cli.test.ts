@@ -12,7 +12,7 @@ describe('reward-check and rl-check on bad input', () => {
     expect(run('scripts/reward-check.ts', ['--config', '{bad'])).toMatchObject({ code: 2, err: expect.stringMatching(/--config is not JSON/) });
     expect(run('scripts/reward-check.ts', ['--config', '{"miAgg":"median"}'])).toMatchObject({ code: 2, err: expect.stringMatching(/miAgg must be one of mean, sum/) });
     expect(run('scripts/reward-check.ts', ['--checkpoint', 'models/nope'])).toMatchObject({ code: 2, err: expect.stringMatching(/no checkpoint at models\/nope/) });
-    expect(run('scripts/reward-check.ts', ['--backend', 'tpu'])).toMatchObject({ code: 2, err: expect.stringMatching(/--backend must be cpu or webgpu/) });
+    expect(run('scripts/reward-check.ts', ['--backend', 'tpu'])).toMatchObject({ code: 2, err: expect.stringMatching(/--backend tpu: choose wasm, cpu, webgpu/) });
     expect(run('scripts/reward-check.ts', ['--count', '1', '--config', '{"algo":"grpo"}'])).toMatchObject({ code: 1, err: expect.stringMatching(/grpo has no perception reward/) });
   }, 120_000);
 
