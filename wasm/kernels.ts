@@ -313,7 +313,7 @@ function geluGate(x: v128): v128 {
   return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.mul(f32x4.splat(-2), u))));
 }
 
-/** out = gelu(x) over n floats (the tail past a multiple of 4 in the same lanes, read from a zero-padded copy). */
+/** out = gelu(x) over n floats (the tail past a multiple of 4 in the same lanes: a tensor owns whole 64-byte blocks). */
 export function gelu(out: usize, x: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) {
     const o = (<usize>i) << 2;
@@ -331,5 +331,116 @@ export function geluBackward(dx: usize, x: usize, dout: usize, n: i32): void {
     const du = f32x4.mul(f32x4.splat(0.7978845608), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * 0.044715), f32x4.mul(v, v))));
     const g = f32x4.add(s, f32x4.mul(f32x4.mul(f32x4.mul(f32x4.splat(2), v), f32x4.mul(s, f32x4.sub(f32x4.splat(1), s))), du));
     v128.store(dx + o, f32x4.add(v128.load(dx + o), f32x4.mul(g, v128.load(dout + o))));
+  }
+}
+
+// ---- bias and layer norm: four columns at a time, the columns past a multiple of 4 one by one ----
+
+// x[i] at byte offset (i << 2) from `base`
+function at(base: usize, i: i32): usize {
+  return base + ((<usize>i) << 2);
+}
+
+/** dbias[n] += sum over m of dout[m, n]; dout [M, N]. */
+export function biasBackward(dbias: usize, dout: usize, M: i32, N: i32): void {
+  let n = 0;
+  for (; n + 4 <= N; n += 4) {
+    let s = f32x4.splat(0);
+    for (let m = 0; m < M; m++) s = f32x4.add(s, v128.load(at(dout, m * N + n)));
+    v128.store(at(dbias, n), f32x4.add(v128.load(at(dbias, n)), s));
+  }
+  for (; n < N; n++) {
+    let s: f32 = 0;
+    for (let m = 0; m < M; m++) s += load<f32>(at(dout, m * N + n));
+    store<f32>(at(dbias, n), load<f32>(at(dbias, n)) + s);
+  }
+}
+
+function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** out = (x - mean) * rstd * w + b per row of C; mean and rstd [rows] kept for the backward. */
+export function layerNorm(out: usize, mean: usize, rstd: usize, x: usize, w: usize, b: usize, rows: i32, C: i32, eps: f32): void {
+  const C4 = C & ~3;
+  for (let r = 0; r < rows; r++) {
+    const xr = at(x, r * C),
+      or = at(out, r * C);
+    let sv = f32x4.splat(0);
+    for (let c = 0; c < C4; c += 4) sv = f32x4.add(sv, v128.load(at(xr, c)));
+    let s = hsum(sv);
+    for (let c = C4; c < C; c++) s += load<f32>(at(xr, c));
+    const m = s / <f32>C;
+    const mv = f32x4.splat(m);
+    let qv = f32x4.splat(0);
+    for (let c = 0; c < C4; c += 4) {
+      const dv = f32x4.sub(v128.load(at(xr, c)), mv);
+      qv = f32x4.add(qv, f32x4.mul(dv, dv));
+    }
+    let q = hsum(qv);
+    for (let c = C4; c < C; c++) {
+      const dx = load<f32>(at(xr, c)) - m;
+      q += dx * dx;
+    }
+    const rs = <f32>1 / Mathf.sqrt(q / <f32>C + eps);
+    const rv = f32x4.splat(rs);
+    for (let c = 0; c < C4; c += 4) {
+      const nv = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), mv), rv);
+      v128.store(at(or, c), f32x4.add(f32x4.mul(nv, v128.load(at(w, c))), v128.load(at(b, c))));
+    }
+    for (let c = C4; c < C; c++) store<f32>(at(or, c), (load<f32>(at(xr, c)) - m) * rs * load<f32>(at(w, c)) + load<f32>(at(b, c)));
+    store<f32>(at(mean, r), m);
+    store<f32>(at(rstd, r), rs);
+  }
+}
+
+/** Accumulates dx, dw and db through layerNorm. */
+export function layerNormBackward(dx: usize, dw: usize, db: usize, dout: usize, x: usize, mean: usize, rstd: usize, w: usize, rows: i32, C: i32): void {
+  const C4 = C & ~3;
+  for (let r = 0; r < rows; r++) {
+    const xr = at(x, r * C),
+      gr = at(dout, r * C),
+      dr = at(dx, r * C);
+    const m = load<f32>(at(mean, r)),
+      rs = load<f32>(at(rstd, r));
+    const mv = f32x4.splat(m),
+      rv = f32x4.splat(rs);
+    let av = f32x4.splat(0),
+      bv = f32x4.splat(0);
+    for (let c = 0; c < C4; c += 4) {
+      const nv = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), mv), rv);
+      const dn = f32x4.mul(v128.load(at(w, c)), v128.load(at(gr, c)));
+      av = f32x4.add(av, dn);
+      bv = f32x4.add(bv, f32x4.mul(dn, nv));
+    }
+    let dnMean = hsum(av),
+      dnNormMean = hsum(bv);
+    for (let c = C4; c < C; c++) {
+      const nrm = (load<f32>(at(xr, c)) - m) * rs;
+      const dn = load<f32>(at(w, c)) * load<f32>(at(gr, c));
+      dnMean += dn;
+      dnNormMean += dn * nrm;
+    }
+    dnMean /= <f32>C;
+    dnNormMean /= <f32>C;
+    const amv = f32x4.splat(dnMean),
+      bmv = f32x4.splat(dnNormMean);
+    for (let c = 0; c < C4; c += 4) {
+      const g = v128.load(at(gr, c));
+      const nv = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), mv), rv);
+      const dn = f32x4.mul(v128.load(at(w, c)), g);
+      v128.store(at(dw, c), f32x4.add(v128.load(at(dw, c)), f32x4.mul(nv, g)));
+      v128.store(at(db, c), f32x4.add(v128.load(at(db, c)), g));
+      const dv = f32x4.mul(f32x4.sub(f32x4.sub(dn, amv), f32x4.mul(nv, bmv)), rv);
+      v128.store(at(dr, c), f32x4.add(v128.load(at(dr, c)), dv));
+    }
+    for (let c = C4; c < C; c++) {
+      const g = load<f32>(at(gr, c));
+      const nrm = (load<f32>(at(xr, c)) - m) * rs;
+      const dn = load<f32>(at(w, c)) * g;
+      store<f32>(at(dw, c), load<f32>(at(dw, c)) + nrm * g);
+      store<f32>(at(db, c), load<f32>(at(db, c)) + g);
+      store<f32>(at(dr, c), load<f32>(at(dr, c)) + (dn - dnMean - nrm * dnNormMean) * rs);
+    }
   }
 }

@@ -11,19 +11,23 @@ import { reduceRef } from './reduce';
 import { advantagesRef, entropyRef, miScoreRef, policyLossRef, topKRef } from './rl';
 import { sampleRef } from './sampler';
 
-class CpuTensor implements Tensor {
+/** A tensor on the CPU: a typed array (the wasm backend's live in its module's memory, see WasmTensor). */
+export class CpuTensor implements Tensor {
   readonly size: number;
   constructor(
     readonly shape: readonly number[],
     readonly dtype: DType,
-    readonly data: Float32Array | Uint32Array,
+    private readonly arr: Float32Array | Uint32Array,
   ) {
-    this.size = data.length;
+    this.size = arr.length;
+  }
+  get data(): Float32Array | Uint32Array {
+    return this.arr;
   }
 }
 
 /** A CPU-side tensor's array (the wasm backend works on the same tensors). */
-export function d(t: Tensor): Float32Array | Uint32Array {
+function d(t: Tensor): Float32Array | Uint32Array {
   if (!(t instanceof CpuTensor)) throw new Error('CPU backend given a tensor of another backend');
   return t.data;
 }
@@ -59,7 +63,7 @@ export class CpuBackend implements Backend {
     const x = d(t);
     return x instanceof Uint32Array ? x.slice() : new Uint32Array(x);
   }
-  free(): void {}
+  free(_t: Tensor): void {}
   async sync(): Promise<void> {}
 
   matmul(out: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, M: number, N: number, K: number, opts?: MatmulOpts): void {

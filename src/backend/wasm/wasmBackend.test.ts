@@ -81,6 +81,47 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
     expect(bad).toEqual([]);
   }, 120_000);
 
+  it("tensors live in the kernels' memory: they keep their values when it grows, a freed block is reused zeroed, and another backend's tensor is refused", async () => {
+    const be = wasm();
+    const a = be.fromArray([5], Float32Array.of(1, 2, 3, 4, 5));
+    const big = be.zeros([(64 << 20) >> 2]); // 64 MB: the memory grows, detaching every earlier view
+    expect(Array.from(await be.read(a))).toEqual([1, 2, 3, 4, 5]);
+    be.gelu(a, a);
+    expect((await be.read(a))[4]).toBeCloseTo(5, 4);
+    be.write(big, Float32Array.of(7), big.size - 1);
+    be.free(big);
+    const again = be.zeros([(64 << 20) >> 2]);
+    expect((await be.read(again))[again.size - 1]).toBe(0);
+    be.free(a);
+    expect(() => be.scale(a, a, 2)).toThrow(/freed tensor/);
+    expect(() => be.gelu(new CpuBackend().zeros([4]), again)).toThrow(/another backend/);
+  });
+
+  it("its heap reuses freed memory whatever the sizes: rounds of tensors of new random sizes stay within the first round's memory, and none overwrites another", async () => {
+    const be = wasm();
+    const rng = new CounterRng(seed, Streams.test, 2, 0);
+    const mem = () => (be as unknown as { k: { memory: WebAssembly.Memory } }).k.memory.buffer.byteLength;
+    let first = 0;
+    for (let round = 0; round < 6; round++) {
+      const live = Array.from({ length: 40 }, (_, i) => {
+        const t = be.zeros([1 + Math.floor(rng.next() * 20000)]);
+        be.fill(t, round * 100 + i);
+        return t;
+      });
+      // free half in random order, allocate again, then check every survivor
+      const order = live.map((_t, i) => [rng.next(), i] as const).sort((a, b) => a[0] - b[0]);
+      for (const [, i] of order.slice(0, 20)) be.free(live[i]);
+      const kept = order.slice(20).map(([, i]) => i);
+      const more = Array.from({ length: 20 }, () => be.zeros([1 + Math.floor(rng.next() * 20000)]));
+      for (const i of kept) expect(new Set(await be.read(live[i]))).toEqual(new Set([round * 100 + i]));
+      for (const t of more) expect(new Set(await be.read(t))).toEqual(new Set([0]));
+      for (const i of kept) be.free(live[i]);
+      more.forEach((t) => be.free(t));
+      if (round === 0) first = mem();
+    }
+    expect(mem()).toBeLessThanOrEqual(2 * first);
+  });
+
   it('matmul: a NaN in A poisons its row of the output, and only that row', async () => {
     const be = wasm();
     const [M, N, K] = [9, 19, 13];

@@ -1,11 +1,11 @@
-// The `wasm` backend: the CPU reference's tensors and ops, with the hot ones run by
-// WebAssembly SIMD128 kernels (wasm/kernels.ts). Operands are copied into the module's
-// memory per call and the result copied back: at this model's sizes the copies are a
-// small part of the arithmetic, and the tensors stay plain arrays every reference op
-// can read. One thread; a result never depends on anything but its inputs.
+// The `wasm` backend: the CPU reference's ops, with the hot ones run by WebAssembly
+// SIMD128 kernels (wasm/kernels.ts). Every tensor lives in the module's memory, so a
+// kernel runs on it in place and the reference ops read it through a typed-array view;
+// nothing is copied per call. One thread; a result never depends on anything but its inputs.
 
-import type { AttentionShape, MatmulOpts, Tensor } from '../backend';
-import { CpuBackend, d } from '../cpu/cpuBackend';
+import type { AttentionShape, DType, MatmulOpts, Tensor } from '../backend';
+import { numel } from '../backend';
+import { CpuBackend, CpuTensor } from '../cpu/cpuBackend';
 
 interface Kernels {
   memory: WebAssembly.Memory;
@@ -27,14 +27,15 @@ interface Kernels {
     pb: number,
     acc: number,
   ): void;
+  biasBackward(dbias: number, dout: number, M: number, N: number): void;
   gelu(out: number, x: number, n: number): void;
   geluBackward(dx: number, x: number, dout: number, n: number): void;
+  layerNorm(out: number, mean: number, rstd: number, x: number, w: number, b: number, rows: number, C: number, eps: number): void;
+  layerNormBackward(dx: number, dw: number, db: number, dout: number, x: number, mean: number, rstd: number, w: number, rows: number, C: number): void;
   attention(out: number, att: number, qkv: number, prefix: number, B: number, T: number, C: number, nHead: number): void;
   attentionBackward(dqkv: number, dout: number, att: number, qkv: number, B: number, T: number, C: number, nHead: number, datt: number): void;
   attentionDecode(out: number, qkv: number, kCache: number, vCache: number, len: number, B: number, Tmax: number, C: number, nHead: number, sc: number): void;
 }
-
-type Arr = Float32Array | Uint32Array;
 
 // --noAssert: a kernel never aborts; the import is there because the compiler declares it.
 const IMPORTS = {
@@ -45,26 +46,111 @@ const IMPORTS = {
   },
 };
 
-/** Places consecutive 16-byte-aligned regions from the heap base. */
-class Layout {
-  private at: number;
-  constructor(base: number) {
-    this.at = base;
+/** A tensor at `ptr` in the kernels' memory; its view is made again after the memory grows (growing detaches the old one). */
+class WasmTensor extends CpuTensor {
+  private view: Float32Array | Uint32Array;
+  freed = false;
+  constructor(
+    shape: readonly number[],
+    dtype: DType,
+    readonly ptr: number,
+    readonly bytes: number,
+    private readonly memory: WebAssembly.Memory,
+  ) {
+    const n = numel(shape);
+    const view = dtype === 'f32' ? new Float32Array(memory.buffer, ptr, n) : new Uint32Array(memory.buffer, ptr, n);
+    super(shape, dtype, view);
+    this.view = view;
   }
-  take(floats: number): number {
-    const p = this.at;
-    this.at += (floats * 4 + 15) & ~15;
-    return p;
+  override get data(): Float32Array | Uint32Array {
+    if (this.freed) throw new Error('wasm backend given a freed tensor');
+    if (this.view.buffer !== this.memory.buffer)
+      this.view = this.dtype === 'f32' ? new Float32Array(this.memory.buffer, this.ptr, this.size) : new Uint32Array(this.memory.buffer, this.ptr, this.size);
+    return this.view;
   }
-  get end(): number {
-    return this.at;
+}
+
+/**
+ * The memory of tensors and kernels' scratch, in whole 64-byte blocks: best fit among the
+ * free blocks (kept by address, neighbours merged, the last one given back to the top),
+ * so a step whose shapes differ from the last reuses its memory instead of growing it.
+ */
+class Heap {
+  private top: number;
+  private readonly free: { ptr: number; bytes: number }[] = [];
+  constructor(private readonly k: Kernels) {
+    this.top = k.heapBase();
   }
+  static blockBytes(floats: number): number {
+    return Math.max(64, (floats * 4 + 63) & ~63);
+  }
+  alloc(bytes: number): number {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const f = this.free[i].bytes;
+      if (f >= bytes && (best < 0 || f < this.free[best].bytes)) {
+        best = i;
+        if (f === bytes) break;
+      }
+    }
+    if (best >= 0) {
+      const f = this.free[best];
+      const ptr = f.ptr;
+      if (f.bytes === bytes) this.free.splice(best, 1);
+      else {
+        f.ptr += bytes;
+        f.bytes -= bytes;
+      }
+      return ptr;
+    }
+    const ptr = this.top;
+    if (!this.k.ensure(ptr + bytes)) throw new Error(`wasm backend: cannot grow its memory to ${ptr + bytes} bytes`);
+    this.top += bytes;
+    return ptr;
+  }
+  release(ptr: number, bytes: number): void {
+    let lo = 0,
+      hi = this.free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.free[mid].ptr < ptr) lo = mid + 1;
+      else hi = mid;
+    }
+    let at = lo;
+    const prev = this.free[at - 1];
+    if (prev && prev.ptr + prev.bytes === ptr) {
+      prev.bytes += bytes;
+      at--;
+    } else this.free.splice(at, 0, { ptr, bytes });
+    const cur = this.free[at],
+      next = this.free[at + 1];
+    if (next && cur.ptr + cur.bytes === next.ptr) {
+      cur.bytes += next.bytes;
+      this.free.splice(at + 1, 1);
+    }
+    if (cur.ptr + cur.bytes === this.top) {
+      this.top = cur.ptr;
+      this.free.splice(at, 1);
+    }
+  }
+}
+
+/** The tensor's place in the kernels' memory; a tensor of another backend is refused. */
+function p(t: Tensor): number {
+  if (!(t instanceof WasmTensor)) throw new Error('wasm backend given a tensor of another backend');
+  if (t.freed) throw new Error('wasm backend given a freed tensor');
+  return t.ptr;
 }
 
 export class WasmBackend extends CpuBackend {
   override readonly kind = 'wasm' as const;
+  private readonly heap: Heap;
+  // a tensor dropped without free() gives its memory back when collected
+  private readonly unfreed = new FinalizationRegistry<{ ptr: number; bytes: number }>(({ ptr, bytes }) => this.heap.release(ptr, bytes));
+
   private constructor(private readonly k: Kernels) {
     super();
+    this.heap = new Heap(k);
   }
 
   /** Compiles the kernels (`bytes`: the contents of kernels.wasm). */
@@ -78,34 +164,80 @@ export class WasmBackend extends CpuBackend {
     return new WasmBackend(new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS).exports as unknown as Kernels);
   }
 
-  private view(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.k.memory.buffer, ptr, n);
+  override zeros(shape: readonly number[], dtype: DType = 'f32'): Tensor {
+    const bytes = Heap.blockBytes(numel(shape));
+    const t = new WasmTensor(shape, dtype, this.heap.alloc(bytes), bytes, this.k.memory);
+    t.data.fill(0);
+    this.unfreed.register(t, { ptr: t.ptr, bytes }, t);
+    return t;
+  }
+  override fromArray(shape: readonly number[], data: Float32Array | Uint32Array): Tensor {
+    if (numel(shape) !== data.length) throw new Error(`fromArray: shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
+    const t = this.zeros(shape, data instanceof Float32Array ? 'f32' : 'u32');
+    (t as WasmTensor).data.set(data);
+    return t;
+  }
+  override free(t: Tensor): void {
+    if (!(t instanceof WasmTensor) || t.freed) return;
+    t.freed = true;
+    this.unfreed.unregister(t);
+    this.heap.release(t.ptr, t.bytes);
   }
 
-  /**
-   * Runs a kernel on whole arrays: `read` are copied in, `write` are copied back after
-   * (an array in both is copied both ways), `scratch` are uninitialised float regions.
-   */
-  private call(read: Arr[], write: Arr[], scratch: number[], kernel: (ptrs: Map<Arr, number>, scratch: number[]) => void): void {
-    const L = new Layout(this.k.heapBase());
-    const ptrs = new Map<Arr, number>();
-    for (const a of [...read, ...write]) if (!ptrs.has(a)) ptrs.set(a, L.take(a.length));
-    const sp = scratch.map((n) => L.take(n));
-    if (!this.k.ensure(L.end)) throw new Error(`wasm backend: cannot grow its memory to ${L.end} bytes`);
-    const buf = this.k.memory.buffer;
-    for (const a of read) (a instanceof Float32Array ? new Float32Array(buf, ptrs.get(a)!, a.length) : new Uint32Array(buf, ptrs.get(a)!, a.length)).set(a);
-    kernel(ptrs, sp);
-    for (const a of write) a.set(a instanceof Float32Array ? new Float32Array(buf, ptrs.get(a)!, a.length) : new Uint32Array(buf, ptrs.get(a)!, a.length));
+  /** Scratch floats for the length of one kernel call. */
+  private scratch<R>(floats: number[], f: (ptrs: number[]) => R): R {
+    const blocks = floats.map((n) => Heap.blockBytes(n));
+    const ptrs = blocks.map((b) => this.heap.alloc(b));
+    try {
+      return f(ptrs);
+    } finally {
+      ptrs.forEach((q, i) => this.heap.release(q, blocks[i]));
+    }
+  }
+
+  override biasBackward(dbias: Tensor, dout: Tensor, M: number, N: number): void {
+    need(dbias.size, N, 'biasBackward dbias');
+    need(dout.size, M * N, 'biasBackward dout');
+    this.k.biasBackward(p(dbias), p(dout), M, N);
   }
 
   override gelu(out: Tensor, x: Tensor): void {
-    const [O, X] = [d(out), d(x)];
-    this.call([X], [O], [], (p) => this.k.gelu(p.get(O)!, p.get(X)!, O.length));
+    need(x.size, out.size, 'gelu x');
+    this.k.gelu(p(out), p(x), out.size);
   }
 
   override geluBackward(dx: Tensor, x: Tensor, dout: Tensor): void {
-    const [G, X, D] = [d(dx), d(x), d(dout)];
-    this.call([G, X, D], [G], [], (p) => this.k.geluBackward(p.get(G)!, p.get(X)!, p.get(D)!, G.length));
+    need(x.size, dx.size, 'geluBackward x');
+    need(dout.size, dx.size, 'geluBackward dout');
+    this.k.geluBackward(p(dx), p(x), p(dout), dx.size);
+  }
+
+  override layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps = 1e-5): void {
+    for (const [t, n, what] of [
+      [out, rows * C, 'out'],
+      [mean, rows, 'mean'],
+      [rstd, rows, 'rstd'],
+      [x, rows * C, 'x'],
+      [w, C, 'w'],
+      [b, C, 'b'],
+    ] as const)
+      need(t.size, n, `layerNorm ${what}`);
+    this.k.layerNorm(p(out), p(mean), p(rstd), p(x), p(w), p(b), rows, C, eps);
+  }
+
+  override layerNormBackward(dx: Tensor, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, w: Tensor, rows: number, C: number): void {
+    for (const [t, n, what] of [
+      [dx, rows * C, 'dx'],
+      [dw, C, 'dw'],
+      [db, C, 'db'],
+      [dout, rows * C, 'dout'],
+      [x, rows * C, 'x'],
+      [mean, rows, 'mean'],
+      [rstd, rows, 'rstd'],
+      [w, C, 'w'],
+    ] as const)
+      need(t.size, n, `layerNormBackward ${what}`);
+    this.k.layerNormBackward(p(dx), p(dw), p(db), p(dout), p(x), p(mean), p(rstd), p(w), rows, C);
   }
 
   /** Heads of a multiple of 4 floats run in wasm; others (none in TinyVLM) on the reference. */
@@ -115,20 +247,29 @@ export class WasmBackend extends CpuBackend {
 
   override attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void {
     if (!WasmBackend.simdHeads(s.C, s.nHead)) return super.attention(out, att, qkv, prefix, s);
-    const [O, A, Q, P] = [d(out), d(att), d(qkv), d(prefix)];
-    this.call([Q, P], [O, A], [], (p) => this.k.attention(p.get(O)!, p.get(A)!, p.get(Q)!, p.get(P)!, s.B, s.T, s.C, s.nHead));
+    attentionSizes(s, { out, att, qkv });
+    need(prefix.size, s.B, 'attention prefix');
+    this.k.attention(p(out), p(att), p(qkv), p(prefix), s.B, s.T, s.C, s.nHead);
   }
 
   override attentionBackward(dqkv: Tensor, dpre: Tensor, dout: Tensor, att: Tensor, qkv: Tensor, s: AttentionShape): void {
     if (!WasmBackend.simdHeads(s.C, s.nHead)) return super.attentionBackward(dqkv, dpre, dout, att, qkv, s);
-    const [G, D, A, Q] = [d(dqkv), d(dout), d(att), d(qkv)];
-    this.call([G, D, A, Q], [G], [s.T], (p, [datt]) => this.k.attentionBackward(p.get(G)!, p.get(D)!, p.get(A)!, p.get(Q)!, s.B, s.T, s.C, s.nHead, datt));
+    attentionSizes(s, { out: dout, att, qkv });
+    need(dqkv.size, s.B * s.T * 3 * s.C, 'attentionBackward dqkv');
+    this.scratch([s.T], ([datt]) => this.k.attentionBackward(p(dqkv), p(dout), p(att), p(qkv), s.B, s.T, s.C, s.nHead, datt));
   }
 
   override attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void {
     if (!WasmBackend.simdHeads(C, nHead)) return super.attentionDecode(out, qkv, kCache, vCache, len, B, Tmax, C, nHead);
-    const [O, Q, K, V, N] = [d(out), d(qkv), d(kCache), d(vCache), d(len)];
-    this.call([Q, K, V, N], [O], [Tmax], (p, [sc]) => this.k.attentionDecode(p.get(O)!, p.get(Q)!, p.get(K)!, p.get(V)!, p.get(N)!, B, Tmax, C, nHead, sc));
+    for (const [t, n, what] of [
+      [out, B * C, 'out'],
+      [qkv, B * 3 * C, 'qkv'],
+      [kCache, B * Tmax * C, 'kCache'],
+      [vCache, B * Tmax * C, 'vCache'],
+      [len, B, 'len'],
+    ] as const)
+      need(t.size, n, `attentionDecode ${what}`);
+    this.scratch([Tmax], ([sc]) => this.k.attentionDecode(p(out), p(qkv), p(kCache), p(vCache), p(len), B, Tmax, C, nHead, sc));
   }
 
   override matmul(out: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, M: number, N: number, K: number, opts: MatmulOpts = {}): void {
@@ -136,42 +277,26 @@ export class WasmBackend extends CpuBackend {
     const sA = opts.strideA ?? M * K,
       sB = opts.strideB ?? K * N,
       sC = opts.strideC ?? M * N;
-    const A = d(a) as Float32Array,
-      B = d(b) as Float32Array,
-      C = d(out) as Float32Array;
-    const need = (sz: number, o: number, n: number, what: string) => {
-      if (o + n > sz) throw new Error(`matmul: ${what} needs ${o + n} elements, has ${sz}`);
-    };
-    need(A.length, (batch - 1) * sA, M * K, 'A');
-    need(B.length, (batch - 1) * sB, K * N, 'B');
-    need(C.length, (batch - 1) * sC, M * N, 'out');
-    if (bias) need(d(bias).length, 0, N, 'bias');
-    const L = new Layout(this.k.heapBase());
-    const pA = L.take(M * K),
-      pB = L.take(K * N),
-      pC = L.take(M * N),
-      pBias = bias ? L.take(N) : 0,
-      pa = L.take(M * K),
-      pb = L.take(((N + 7) >> 3) * 8 * K),
-      acc = L.take(32);
-    if (!this.k.ensure(L.end)) throw new Error(`wasm backend: cannot grow its memory to ${L.end} bytes`);
-    // views after the memory grew (growing detaches the old buffer)
-    if (bias) this.view(pBias, N).set((d(bias) as Float32Array).subarray(0, N));
-    const alpha = opts.alpha ?? 1;
-    let lastA = -1,
-      lastB = -1;
-    for (let bt = 0; bt < batch; bt++) {
-      const oa = bt * sA,
-        ob = bt * sB,
-        oc = bt * sC;
-      // a broadcast operand (stride 0) is copied once
-      if (oa !== lastA) this.view(pA, M * K).set(A.subarray(oa, oa + M * K));
-      if (ob !== lastB) this.view(pB, K * N).set(B.subarray(ob, ob + K * N));
-      lastA = oa;
-      lastB = ob;
-      if (opts.accumulate) this.view(pC, M * N).set(C.subarray(oc, oc + M * N));
-      this.k.matmul(pC, pA, pB, pBias, M, N, K, +!!opts.transA, +!!opts.transB, alpha, +!!opts.accumulate, pa, pb, acc);
-      C.set(this.view(pC, M * N), oc);
-    }
+    need(a.size, (batch - 1) * sA + M * K, 'matmul A');
+    need(b.size, (batch - 1) * sB + K * N, 'matmul B');
+    need(out.size, (batch - 1) * sC + M * N, 'matmul out');
+    if (bias) need(bias.size, N, 'matmul bias');
+    const [pA, pB, pC, pBias] = [p(a), p(b), p(out), bias ? p(bias) : 0];
+    this.scratch([opts.transA ? M * K : 0, ((N + 7) >> 3) * 8 * K, 32], ([pa, pb, acc]) => {
+      for (let bt = 0; bt < batch; bt++) {
+        this.k.matmul(pC + 4 * bt * sC, pA + 4 * bt * sA, pB + 4 * bt * sB, pBias, M, N, K, +!!opts.transA, +!!opts.transB, opts.alpha ?? 1, +!!opts.accumulate, pa, pb, acc);
+      }
+    });
   }
+}
+
+function need(have: number, n: number, what: string): void {
+  if (n > have) throw new Error(`${what} needs ${n} elements, has ${have}`);
+}
+
+/** out (or dout) [B, T, C], att [B, nHead, T, T], qkv [B, T, 3C]. */
+function attentionSizes(s: AttentionShape, t: { out: Tensor; att: Tensor; qkv: Tensor }): void {
+  need(t.out.size, s.B * s.T * s.C, 'attention out');
+  need(t.att.size, s.B * s.nHead * s.T * s.T, 'attention att');
+  need(t.qkv.size, s.B * s.T * 3 * s.C, 'attention qkv');
 }
