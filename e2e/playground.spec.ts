@@ -488,7 +488,10 @@ test('without WebGPU the page explains and trains on the WebAssembly SIMD backen
     await page.goto(baseURL ?? '/');
     await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('backend')).toHaveValue('wasm'); // selected by itself
-    await page.getByTestId('use-cpu').click();
+    // at the defaults, the size at which learning shows: wasm runs them, so nothing shrinks them
+    await expect(page.getByTestId('wasm-note')).toContainText('(selected)');
+    await expect(page.getByTestId('field-batchPrompts')).toHaveValue('16');
+    await expect(page.getByTestId('size-note')).toHaveCount(0);
     await page.getByTestId('step').click();
     await expect.poll(() => stepCount(page), { timeout: 150_000 }).toBe(1);
     await expect(page.getByTestId('fork-tree').first()).toBeVisible();

@@ -1,7 +1,8 @@
 // npm run bench:cpu [-- --out FILE.json] [--reps N] [--rl-steps N] [--only ops|rl]
 // The wasm backend against the CPU reference, in one Node process: matmul in the
-// model's layouts and shapes, and one RL step of perception-r1 (G 6) and mirl
-// (N 10, k 6) at 16 prompts from the shipped warm start. Each row is
+// model's layouts and shapes, the RL step's other ops at its shapes, and an RL step of
+// perception-r1 (G 6) and mirl (N 10, k 6) at 16 prompts from the shipped warm start
+// (the mean of --rl-steps steps, 3 by default, after one warm-up). Each row is
 // { op, shape, wasm_ms, cpu_ms, ratio, gflops } with ratio = wasm_ms / cpu_ms
 // (below 1: wasm is faster) and the matmul rows' GFLOP/s on wasm.
 
@@ -11,7 +12,7 @@ import { decodeCheckpoint } from '../src/model/checkpoint';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
 import { parseArgs } from './cliArgs';
-import { nodeBackend } from './nodeBackend';
+import { nodeBackend, wasmBytes } from './nodeBackend';
 
 interface Row {
   op: string;
@@ -24,7 +25,7 @@ interface Row {
 
 const args = parseArgs(process.argv.slice(2));
 const reps = Number(args.reps ?? 5);
-const rlSteps = Number(args['rl-steps'] ?? 1);
+const rlSteps = Number(args['rl-steps'] ?? 3);
 const backends = { wasm: nodeBackend('wasm'), cpu: nodeBackend('cpu') };
 const rows: Row[] = [];
 
@@ -59,6 +60,21 @@ function matmulRow(M: number, N: number, K: number, opts: MatmulOpts, note: stri
   rows.push({ op: 'matmul', shape: `${M}x${N}x${K}${note}`, wasm_ms: w, cpu_ms: c, ratio: w / c, gflops: (2 * B * M * N * K) / w / 1e6 });
 }
 
+// The reference for the GFLOP/s column: this machine's SIMD128 multiply-add peak, from the kernels' own probe
+// (12 independent f32x4 chains, a multiply and an add each round, no memory), against the same 96 flops a round
+// in plain JS over a Float32Array.
+if (args.only !== 'rl') {
+  const probe = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), { env: { abort: () => undefined } }).exports as unknown as { simdPeak(iters: number): number };
+  const iters = 1e7;
+  const lanes = new Float32Array(48).map((_, i) => 0.1 * (i + 1));
+  const w = time(() => probe.simdPeak(iters)),
+    c =
+      time(() => {
+        for (let i = 0; i < iters / 10; i++) for (let l = 0; l < 48; l++) lanes[l] = lanes[l] * 0.9999 + 0.0001;
+      }) * 10;
+  rows.push({ op: 'simd peak', shape: '12 chains of f32x4 multiply + add', wasm_ms: w, cpu_ms: c, ratio: w / c, gflops: (iters * 96) / w / 1e6 });
+}
+
 if (args.only !== 'rl') {
   for (const n of [128, 256, 512]) matmulRow(n, n, n, {}, '');
   // the model's own: activations x weights, their transposes in the backward, and attention-sized ones
@@ -67,6 +83,68 @@ if (args.only !== 'rl') {
   matmulRow(1536, 64, 256, { transB: true }, ' transB (dX of MLP up)');
   matmulRow(64, 256, 1536, { transA: true }, ' transA (dW of MLP up)');
   matmulRow(96, 96, 16, { transB: true, batch: 64 }, ' transB, batch 64 (scores)');
+}
+
+/** One row of a non-matmul op: `run` gets tensors made by `make` on each backend (inputs from sin, ids in range). */
+function opRow(op: string, shape: string, make: (be: Backend) => () => void) {
+  const w = time(make(backends.wasm)),
+    c = time(make(backends.cpu));
+  rows.push({ op, shape, wasm_ms: w, cpu_ms: c, ratio: w / c });
+}
+const filled = (be: Backend, n: number, f = Math.sin) =>
+  be.fromArray(
+    [n],
+    Float32Array.from({ length: n }, (_, i) => f(i)),
+  );
+const idsOf = (be: Backend, n: number, V: number) =>
+  be.fromArray(
+    [n],
+    Uint32Array.from({ length: n }, (_, i) => (i * 7) % V),
+  );
+
+if (args.only !== 'rl') {
+  // the RL step's other ops at its own shapes: 96 sequences of 72 positions, width 64, 4 heads, TinyVLM's vocabulary of 86
+  const s = { B: 96, T: 72, C: 64, nHead: 4 };
+  const rowsN = s.B * s.T;
+  const prefix = (be: Backend) => be.fromArray([s.B], new Uint32Array(s.B).fill(50));
+  opRow('attention', 'B96 T72 C64 H4 forward', (be) => {
+    const [out, att, qkv, pre] = [be.zeros([rowsN * s.C]), be.zeros([s.B * s.nHead * s.T * s.T]), filled(be, rowsN * 3 * s.C), prefix(be)];
+    return () => be.attention(out, att, qkv, pre, s);
+  });
+  opRow('attention', 'B96 T72 C64 H4 backward', (be) => {
+    const [out, att, qkv, pre, dqkv, dout] = [
+      be.zeros([rowsN * s.C]),
+      be.zeros([s.B * s.nHead * s.T * s.T]),
+      filled(be, rowsN * 3 * s.C),
+      prefix(be),
+      be.zeros([rowsN * 3 * s.C]),
+      filled(be, rowsN * s.C, Math.cos),
+    ];
+    be.attention(out, att, qkv, pre, s);
+    const dpre = be.zeros([s.B * s.nHead * s.T * s.T]);
+    return () => be.attentionBackward(dqkv, dpre, dout, att, qkv, s);
+  });
+  opRow('gelu', `${rowsN}x256 forward`, (be) => {
+    const [x, out] = [filled(be, rowsN * 256), be.zeros([rowsN * 256])];
+    return () => be.gelu(out, x);
+  });
+  opRow('layer norm', `${rowsN}x64 forward`, (be) => {
+    const [x, out, mean, rstd, w, b] = [filled(be, rowsN * 64), be.zeros([rowsN * 64]), be.zeros([rowsN]), be.zeros([rowsN]), filled(be, 64, Math.cos), filled(be, 64)];
+    return () => be.layerNorm(out, mean, rstd, x, w, b, rowsN, 64);
+  });
+  const V = 86;
+  opRow('log-softmax gather', `${rowsN}x${V} forward`, (be) => {
+    const [logits, ids, out, lse] = [filled(be, rowsN * V), idsOf(be, rowsN, V), be.zeros([rowsN]), be.zeros([rowsN])];
+    return () => be.logSoftmaxGather(out, lse, logits, ids, rowsN, V);
+  });
+  opRow('entropy', `${rowsN}x${V}`, (be) => {
+    const [logits, out] = [filled(be, rowsN * V), be.zeros([rowsN])];
+    return () => be.entropy(out, logits, rowsN, V);
+  });
+  opRow('embedding', `${rowsN}x64 forward, ${V} rows`, (be) => {
+    const [table, ids, out] = [filled(be, V * 64), idsOf(be, rowsN, V), be.zeros([rowsN * 64])];
+    return () => be.embedding(out, ids, table, rowsN, 64);
+  });
 }
 
 if (args.only !== 'ops') {

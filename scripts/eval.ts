@@ -1,6 +1,7 @@
 // npm run eval -- --checkpoint DIR --seed S --count N [--samples K] --out FILE.json [--card] [--backend webgpu|wasm|cpu]
-// N held-out problems of seed S in headless Chromium on WebGPU (or, with
-// --backend cpu, on the CPU reference backend in Node): K samples per problem
+// N held-out problems of seed S in headless Chromium on WebGPU, the product's path and the
+// one the model card is measured on (or in Node: --backend wasm, about 10x the CPU
+// reference and far faster than SwiftShader, or --backend cpu): K samples per problem
 // at temperature 1 (default 4; 0 for greedy only), whose means with their
 // standard errors are the figures RL is judged by, and greedy decoding beside
 // them: answer accuracy, description exact-match and F1, and the mean MI of

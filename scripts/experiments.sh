@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's experiment, from the shipped checkpoint, on the CPU backend in
+# The README's experiment, from the shipped checkpoint, on the wasm backend in
 # Node (several times faster than SwiftShader on a machine without a GPU), at
 # the v5 defaults (16 prompts per step, 60 steps) except what defines each arm:
 #   grpo G=16, grpo G=6,
@@ -30,7 +30,7 @@ for seed in 1 2 3; do
     sizes=${arm#* }
     name="$algo-$(echo "$sizes" | tr -d '{}":,' )-seed$seed"
     [ -s "$out/$name.json" ] && { echo "have $out/$name.json"; continue; }
-    npm run --silent experiment -- --backend cpu --algo "$algo" --steps "$steps" --seed "$seed" \
+    npm run --silent experiment -- --backend "${BACKEND:-wasm}" --algo "$algo" --steps "$steps" --seed "$seed" \
       --config "{${sizes:1:-1},$extra}" --out "$out/$name.json" > "$out/$name.log" 2>&1 &
     if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n; fi
   done

@@ -25,6 +25,18 @@ function packATrans(pa: usize, a: usize, M: i32, K: i32): void {
   }
 }
 
+// rows 0..3 of `a` (rowBytes apart) interleaved: pa4[4k + r] = a[r, k]
+function packA4(pa4: usize, a: usize, K: i32, rowBytes: usize): void {
+  for (let k = 0; k < K; k++) {
+    const src = a + ((<usize>k) << 2),
+      dst = pa4 + ((<usize>k) << 4);
+    store<f32>(dst, load<f32>(src));
+    store<f32>(dst, load<f32>(src + rowBytes), 4);
+    store<f32>(dst, load<f32>(src + 2 * rowBytes), 8);
+    store<f32>(dst, load<f32>(src + 3 * rowBytes), 12);
+  }
+}
+
 // op(B) in panels of 8 columns: panel p holds, for each k, columns 8p..8p+7 (zero past N).
 function packB(pb: usize, b: usize, N: i32, K: i32, transB: bool): void {
   const panels = (N + 7) >> 3;
@@ -57,7 +69,7 @@ function epilogue(c: usize, bias: usize, acc: usize, m: i32, n0: i32, N: i32, al
 
 /**
  * c = alpha * op(a) op(b) (+ bias) (+ c), one batch entry. `pa`: scratch of M*K floats
- * (used when transA), `pb`: scratch of ceil(N/8)*8*K floats, `acc`: 32 floats. A 4 x 8
+ * (used when transA), `pb`: scratch of ceil(N/8)*8*K + 4K floats (B's panels, then four rows of A), `acc`: 32 floats. A 4 x 8
  * register tile (8 accumulators) over B packed in 8-column panels.
  */
 export function matmul(
@@ -81,14 +93,14 @@ export function matmul(
   packB(pb, b, N, K, transB);
   const panels = (N + 7) >> 3;
   const rowBytes = (<usize>K) << 2;
+  // four rows of A interleaved (k-major) after the packed B, so one pointer walks them
+  const pa4 = pb + ((<usize>(panels * K)) << 5);
   let m = 0;
   for (; m + 4 <= M; m += 4) {
-    const a0 = A + <usize>m * rowBytes;
-    const a1 = a0 + rowBytes,
-      a2 = a1 + rowBytes,
-      a3 = a2 + rowBytes;
+    packA4(pa4, A + <usize>m * rowBytes, K, rowBytes);
     for (let p = 0; p < panels; p++) {
       let bp = pb + ((<usize>(p * K)) << 5);
+      let ap = pa4;
       let c00 = f32x4.splat(0),
         c01 = f32x4.splat(0),
         c10 = f32x4.splat(0),
@@ -97,23 +109,55 @@ export function matmul(
         c21 = f32x4.splat(0),
         c30 = f32x4.splat(0),
         c31 = f32x4.splat(0);
-      for (let k = 0; k < K; k++) {
-        const ko = (<usize>k) << 2;
+      // two k per pass (immediate offsets, less loop arithmetic on the ports the FP math uses)
+      let k = 0;
+      for (; k + 2 <= K; k += 2) {
+        let b0 = v128.load(bp),
+          b1 = v128.load(bp, 16);
+        let x = v128.load32_splat(ap);
+        c00 = f32x4.add(c00, f32x4.mul(x, b0));
+        c01 = f32x4.add(c01, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 4);
+        c10 = f32x4.add(c10, f32x4.mul(x, b0));
+        c11 = f32x4.add(c11, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 8);
+        c20 = f32x4.add(c20, f32x4.mul(x, b0));
+        c21 = f32x4.add(c21, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 12);
+        c30 = f32x4.add(c30, f32x4.mul(x, b0));
+        c31 = f32x4.add(c31, f32x4.mul(x, b1));
+        b0 = v128.load(bp, 32);
+        b1 = v128.load(bp, 48);
+        x = v128.load32_splat(ap, 16);
+        c00 = f32x4.add(c00, f32x4.mul(x, b0));
+        c01 = f32x4.add(c01, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 20);
+        c10 = f32x4.add(c10, f32x4.mul(x, b0));
+        c11 = f32x4.add(c11, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 24);
+        c20 = f32x4.add(c20, f32x4.mul(x, b0));
+        c21 = f32x4.add(c21, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 28);
+        c30 = f32x4.add(c30, f32x4.mul(x, b0));
+        c31 = f32x4.add(c31, f32x4.mul(x, b1));
+        bp += 64;
+        ap += 32;
+      }
+      if (k < K) {
         const b0 = v128.load(bp),
           b1 = v128.load(bp, 16);
-        const x0 = f32x4.splat(load<f32>(a0 + ko));
-        const x1 = f32x4.splat(load<f32>(a1 + ko));
-        const x2 = f32x4.splat(load<f32>(a2 + ko));
-        const x3 = f32x4.splat(load<f32>(a3 + ko));
-        c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-        c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-        c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(x2, b0));
-        c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(x3, b0));
-        c31 = f32x4.add(c31, f32x4.mul(x3, b1));
-        bp += 32;
+        let x = v128.load32_splat(ap);
+        c00 = f32x4.add(c00, f32x4.mul(x, b0));
+        c01 = f32x4.add(c01, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 4);
+        c10 = f32x4.add(c10, f32x4.mul(x, b0));
+        c11 = f32x4.add(c11, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 8);
+        c20 = f32x4.add(c20, f32x4.mul(x, b0));
+        c21 = f32x4.add(c21, f32x4.mul(x, b1));
+        x = v128.load32_splat(ap, 12);
+        c30 = f32x4.add(c30, f32x4.mul(x, b0));
+        c31 = f32x4.add(c31, f32x4.mul(x, b1));
       }
       const n0 = p << 3;
       v128.store(acc, c00);
@@ -168,84 +212,249 @@ function axpy(y: usize, a: f32, x: usize, hs: i32): void {
   }
 }
 
-function zero(y: usize, hs: i32): void {
-  for (let d = 0; d < hs; d += 4) v128.store(y + ((<usize>d) << 2), f32x4.splat(0));
+// x (T rows of hs floats at `stride` floats apart) transposed into t [hs][T4], zero past T:
+// then four keys' dot products run as four lanes, with no sum across lanes per key.
+function transposeHead(t: usize, x: usize, T: i32, T4: i32, hs: i32, stride: i32): void {
+  for (let j = 0; j < T; j++) {
+    const src = x + ((<usize>(j * stride)) << 2);
+    for (let d = 0; d < hs; d++) store<f32>(t + ((<usize>(d * T4 + j)) << 2), load<f32>(src + ((<usize>d) << 2)));
+  }
+  for (let j = T; j < T4; j++) for (let d = 0; d < hs; d++) store<f32>(t + ((<usize>(d * T4 + j)) << 2), 0);
+}
+
+// dot(q, key j) for keys j0..j0+3 of a transposed head `t` [hs][T4], as four lanes. The sums run
+// exactly as dot() runs them (lane l of d = l, l+4, ..., then lanes 0+1+2+3), so the bits agree.
+function dot4(q: usize, t: usize, j0: i32, T4: i32, hs: i32): v128 {
+  let p0 = f32x4.splat(0),
+    p1 = f32x4.splat(0),
+    p2 = f32x4.splat(0),
+    p3 = f32x4.splat(0);
+  const rowBytes = (<usize>T4) << 2;
+  let kt = t + ((<usize>j0) << 2);
+  for (let d = 0; d < hs; d += 4) {
+    const qd = q + ((<usize>d) << 2);
+    p0 = f32x4.add(p0, f32x4.mul(f32x4.splat(load<f32>(qd)), v128.load(kt)));
+    p1 = f32x4.add(p1, f32x4.mul(f32x4.splat(load<f32>(qd, 4)), v128.load(kt + rowBytes)));
+    p2 = f32x4.add(p2, f32x4.mul(f32x4.splat(load<f32>(qd, 8)), v128.load(kt + 2 * rowBytes)));
+    p3 = f32x4.add(p3, f32x4.mul(f32x4.splat(load<f32>(qd, 12)), v128.load(kt + 3 * rowBytes)));
+    kt += rowBytes << 2;
+  }
+  return f32x4.add(f32x4.add(f32x4.add(p0, p1), p2), p3);
+}
+
+// o[d] = sum over j < n of w[j] * x_j[d] (x_j: rows `stride` floats apart), summed in order of j
+// from zero as axpy() sums, four floats of d at a time in registers.
+function weightedRows(o: usize, w: usize, x: usize, n: i32, stride: i32, hs: i32): void {
+  const sb = (<usize>stride) << 2;
+  if (hs == 16) {
+    // TinyVLM's head size: the whole head in four registers, each weight loaded once
+    let a0 = f32x4.splat(0),
+      a1 = f32x4.splat(0),
+      a2 = f32x4.splat(0),
+      a3 = f32x4.splat(0);
+    let xp = x;
+    for (let j = 0; j < n; j++) {
+      const wj = v128.load32_splat(w + ((<usize>j) << 2));
+      a0 = f32x4.add(a0, f32x4.mul(wj, v128.load(xp)));
+      a1 = f32x4.add(a1, f32x4.mul(wj, v128.load(xp, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(wj, v128.load(xp, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(wj, v128.load(xp, 48)));
+      xp += sb;
+    }
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+    return;
+  }
+  for (let d = 0; d < hs; d += 4) {
+    let acc = f32x4.splat(0);
+    let xp = x + ((<usize>d) << 2);
+    for (let j = 0; j < n; j++) {
+      acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(w + ((<usize>j) << 2))), v128.load(xp)));
+      xp += sb;
+    }
+    v128.store(o + ((<usize>d) << 2), acc);
+  }
+}
+
+// row[j] = dot(q, key j) * scale for j < lim, from the transposed head; returns their maximum.
+function scoreRow(row: usize, q: usize, t: usize, lim: i32, T4: i32, hs: i32, scale: f32): f32 {
+  let mx: f32 = -Infinity;
+  for (let j0 = 0; j0 < lim; j0 += 4) {
+    const s = f32x4.mul(dot4(q, t, j0, T4, hs), f32x4.splat(scale));
+    if (j0 + 4 <= lim) {
+      v128.store(row + ((<usize>j0) << 2), s);
+      mx = max(mx, max(max(f32x4.extract_lane(s, 0), f32x4.extract_lane(s, 1)), max(f32x4.extract_lane(s, 2), f32x4.extract_lane(s, 3))));
+    } else {
+      // the last keys one by one: a row owns only its lim floats
+      for (let l = 0; l < lim - j0; l++) {
+        const v = l == 0 ? f32x4.extract_lane(s, 0) : l == 1 ? f32x4.extract_lane(s, 1) : f32x4.extract_lane(s, 2);
+        store<f32>(row + ((<usize>(j0 + l)) << 2), v);
+        mx = max(mx, v);
+      }
+    }
+  }
+  return mx;
+}
+
+// row[j] = exp(row[j] - mx) for j < n, four at a time; returns their sum, added in order of j
+function expRow(row: usize, n: i32, mx: f32): f32 {
+  let sum: f32 = 0;
+  let j = 0;
+  const m = f32x4.splat(mx);
+  for (; j + 4 <= n; j += 4) {
+    const p = row + ((<usize>j) << 2);
+    const e = expv(f32x4.sub(v128.load(p), m));
+    v128.store(p, e);
+    sum += f32x4.extract_lane(e, 0);
+    sum += f32x4.extract_lane(e, 1);
+    sum += f32x4.extract_lane(e, 2);
+    sum += f32x4.extract_lane(e, 3);
+  }
+  for (; j < n; j++) {
+    const p = row + ((<usize>j) << 2);
+    const e = Mathf.exp(load<f32>(p) - mx);
+    store<f32>(p, e);
+    sum += e;
+  }
+  return sum;
 }
 
 /**
  * Prefix-LM attention forward: the prompt (the first prefix[b] positions) attends both
  * ways, generated tokens causally, so position i attends to j < max(prefix, i + 1).
- * out [B, T, C], att [B, nHead, T, T] (zero where masked), qkv [B, T, 3C], prefix u32 [B].
+ * out [B, T, C], att [B, nHead, T, T] (zero where masked), qkv [B, T, 3C], prefix u32 [B];
+ * `kt`: scratch of hs * T4 floats (T4 = T rounded up to 4).
  */
-export function attention(out: usize, att: usize, qkv: usize, prefix: usize, B: i32, T: i32, C: i32, nHead: i32): void {
+export function attention(out: usize, att: usize, qkv: usize, prefix: usize, B: i32, T: i32, C: i32, nHead: i32, kt: usize): void {
   const hs = C / nHead;
   const scale = <f32>(1 / Math.sqrt(<f64>hs));
   const C3 = 3 * C;
+  const T4 = (T + 3) & ~3;
   for (let b = 0; b < B; b++) {
     const pre = <i32>load<u32>(prefix + ((<usize>b) << 2));
     for (let h = 0; h < nHead; h++) {
+      transposeHead(kt, qkv + ((<usize>(b * T * C3 + C + h * hs)) << 2), T, T4, hs, C3);
       for (let i = 0; i < T; i++) {
         const q = qkv + ((<usize>((b * T + i) * C3 + h * hs)) << 2);
         const row = att + ((<usize>(((b * nHead + h) * T + i) * T)) << 2);
         const lim = min(T, max(pre, i + 1));
-        let mx: f32 = -Infinity;
-        for (let j = 0; j < lim; j++) {
-          const k = qkv + ((<usize>((b * T + j) * C3 + C + h * hs)) << 2);
-          const s = dot(q, k, hs) * scale;
-          store<f32>(row + ((<usize>j) << 2), s);
-          if (s > mx) mx = s;
-        }
-        let sum: f32 = 0;
-        for (let j = 0; j < lim; j++) {
-          const p = row + ((<usize>j) << 2);
-          const e = Mathf.exp(load<f32>(p) - mx);
-          store<f32>(p, e);
-          sum += e;
-        }
-        const inv: f32 = 1 / sum;
+        const mx = scoreRow(row, q, kt, lim, T4, hs, scale);
+        const inv: f32 = 1 / expRow(row, lim, mx);
         for (let j = 0; j < lim; j++) {
           const p = row + ((<usize>j) << 2);
           store<f32>(p, load<f32>(p) * inv);
         }
         for (let j = lim; j < T; j++) store<f32>(row + ((<usize>j) << 2), 0);
-        const o = out + ((<usize>((b * T + i) * C + h * hs)) << 2);
-        zero(o, hs);
-        for (let j = 0; j < lim; j++) axpy(o, load<f32>(row + ((<usize>j) << 2)), qkv + ((<usize>((b * T + j) * C3 + 2 * C + h * hs)) << 2), hs);
+        weightedRows(out + ((<usize>((b * T + i) * C + h * hs)) << 2), row, qkv + ((<usize>(b * T * C3 + 2 * C + h * hs)) << 2), lim, C3, hs);
       }
     }
   }
 }
 
-/** Accumulates dqkv from dout through attention's softmax; `datt`: scratch of T floats. */
-export function attentionBackward(dqkv: usize, dout: usize, att: usize, qkv: usize, B: i32, T: i32, C: i32, nHead: i32, datt: usize): void {
+/** Accumulates dqkv from dout through attention's softmax; `datt`: scratch of T4 floats, `vt`: of hs * T4 (T4 = T rounded up to 4). */
+export function attentionBackward(dqkv: usize, dout: usize, att: usize, qkv: usize, B: i32, T: i32, C: i32, nHead: i32, datt: usize, vt: usize): void {
   const hs = C / nHead;
   const scale = <f32>(1 / Math.sqrt(<f64>hs));
   const C3 = 3 * C;
+  const T4 = (T + 3) & ~3;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < nHead; h++) {
+      transposeHead(vt, qkv + ((<usize>(b * T * C3 + 2 * C + h * hs)) << 2), T, T4, hs, C3);
       for (let i = 0; i < T; i++) {
         const row = att + ((<usize>(((b * nHead + h) * T + i) * T)) << 2);
         const g = dout + ((<usize>((b * T + i) * C + h * hs)) << 2);
+        // datt[j] = dot(g, v_j), four keys at a time (datt has T4 floats)
+        for (let j0 = 0; j0 < T; j0 += 4) v128.store(datt + ((<usize>j0) << 2), dot4(g, vt, j0, T4, hs));
+        // att is zero from lim on (the mask): those keys add nothing below
+        let lim = T;
+        while (lim > 0 && load<f32>(row + ((<usize>(lim - 1)) << 2)) == 0) lim--;
         let s2: f32 = 0;
-        for (let j = 0; j < T; j++) {
+        for (let j = 0; j < lim; j++) {
           const vo = (<usize>((b * T + j) * C3 + 2 * C + h * hs)) << 2;
           const a = load<f32>(row + ((<usize>j) << 2));
-          const da = dot(g, qkv + vo, hs);
-          store<f32>(datt + ((<usize>j) << 2), da);
           axpy(dqkv + vo, a, g, hs);
-          s2 += a * da;
+          s2 += a * load<f32>(datt + ((<usize>j) << 2));
         }
         const qo = (<usize>((b * T + i) * C3 + h * hs)) << 2;
-        for (let j = 0; j < T; j++) {
+        const kb = qkv + ((<usize>(b * T * C3 + C + h * hs)) << 2);
+        const dkb = dqkv + ((<usize>(b * T * C3 + C + h * hs)) << 2);
+        const rowBytes = (<usize>C3) << 2;
+        if (hs == 16) {
+          // dq in four registers; dk_j += dp * scale * q as it goes
+          const q = qkv + qo,
+            dq = dqkv + qo;
+          const q0 = v128.load(q),
+            q1 = v128.load(q, 16),
+            q2 = v128.load(q, 32),
+            q3 = v128.load(q, 48);
+          let g0 = v128.load(dq),
+            g1 = v128.load(dq, 16),
+            g2 = v128.load(dq, 32),
+            g3 = v128.load(dq, 48);
+          for (let j = 0; j < lim; j++) {
+            const dp = load<f32>(row + ((<usize>j) << 2)) * (load<f32>(datt + ((<usize>j) << 2)) - s2);
+            if (dp == 0) continue;
+            const w = f32x4.splat(dp * scale);
+            const k = kb + <usize>j * rowBytes,
+              dk = dkb + <usize>j * rowBytes;
+            g0 = f32x4.add(g0, f32x4.mul(w, v128.load(k)));
+            g1 = f32x4.add(g1, f32x4.mul(w, v128.load(k, 16)));
+            g2 = f32x4.add(g2, f32x4.mul(w, v128.load(k, 32)));
+            g3 = f32x4.add(g3, f32x4.mul(w, v128.load(k, 48)));
+            v128.store(dk, f32x4.add(v128.load(dk), f32x4.mul(w, q0)));
+            v128.store(dk, f32x4.add(v128.load(dk, 16), f32x4.mul(w, q1)), 16);
+            v128.store(dk, f32x4.add(v128.load(dk, 32), f32x4.mul(w, q2)), 32);
+            v128.store(dk, f32x4.add(v128.load(dk, 48), f32x4.mul(w, q3)), 48);
+          }
+          v128.store(dq, g0);
+          v128.store(dq, g1, 16);
+          v128.store(dq, g2, 32);
+          v128.store(dq, g3, 48);
+          continue;
+        }
+        // any head size: dk_j += dp * scale * q, then dq += dp * scale * k_j four floats at a time in registers
+        for (let j = 0; j < lim; j++) {
           const dp = load<f32>(row + ((<usize>j) << 2)) * (load<f32>(datt + ((<usize>j) << 2)) - s2);
+          store<f32>(datt + ((<usize>j) << 2), dp);
           if (dp == 0) continue;
-          const ko = (<usize>((b * T + j) * C3 + C + h * hs)) << 2;
-          axpy(dqkv + qo, dp * scale, qkv + ko, hs);
-          axpy(dqkv + ko, dp * scale, qkv + qo, hs);
+          axpy(dkb + <usize>j * rowBytes, dp * scale, qkv + qo, hs);
+        }
+        for (let d = 0; d < hs; d += 4) {
+          const dq = dqkv + qo + ((<usize>d) << 2);
+          let acc = v128.load(dq);
+          for (let j = 0; j < lim; j++) {
+            const dp = load<f32>(datt + ((<usize>j) << 2));
+            if (dp == 0) continue;
+            acc = f32x4.add(acc, f32x4.mul(f32x4.splat(dp * scale), v128.load(kb + <usize>j * rowBytes + ((<usize>d) << 2))));
+          }
+          v128.store(dq, acc);
         }
       }
     }
   }
+}
+
+// four vectors' lanes summed as dot() sums them, one sum per lane: ((l0 + l1) + l2) + l3 of x, y, z, w
+function laneSums(x: v128, y: v128, z: v128, w: v128): v128 {
+  // 4 x 4 transpose: lane l of result r holds lane r of input l
+  const xy0 = v128.shuffle<f32>(x, y, 0, 4, 1, 5); // x0 y0 x1 y1
+  const zw0 = v128.shuffle<f32>(z, w, 0, 4, 1, 5); // z0 w0 z1 w1
+  const xy1 = v128.shuffle<f32>(x, y, 2, 6, 3, 7); // x2 y2 x3 y3
+  const zw1 = v128.shuffle<f32>(z, w, 2, 6, 3, 7); // z2 w2 z3 w3
+  const t0 = v128.shuffle<f32>(xy0, zw0, 0, 1, 4, 5); // x0 y0 z0 w0
+  const t1 = v128.shuffle<f32>(xy0, zw0, 2, 3, 6, 7); // x1 y1 z1 w1
+  const t2 = v128.shuffle<f32>(xy1, zw1, 0, 1, 4, 5);
+  const t3 = v128.shuffle<f32>(xy1, zw1, 2, 3, 6, 7);
+  return f32x4.add(f32x4.add(f32x4.add(t0, t1), t2), t3);
+}
+
+// the lane-wise partial sums of dot(q, x) before the lanes are added
+function dotLanes(q: usize, x: usize, hs: i32): v128 {
+  let s = f32x4.splat(0);
+  for (let d = 0; d < hs; d += 4) s = f32x4.add(s, f32x4.mul(v128.load(q + ((<usize>d) << 2)), v128.load(x + ((<usize>d) << 2))));
+  return s;
 }
 
 /** One new token per row against its KV cache: out [B, C], qkv [B, 3C], caches [B, Tmax, C], len u32 [B]; `sc`: scratch of Tmax floats. */
@@ -256,22 +465,27 @@ export function attentionDecode(out: usize, qkv: usize, kCache: usize, vCache: u
     const L = min(<i32>load<u32>(len + ((<usize>b) << 2)), Tmax);
     for (let h = 0; h < nHead; h++) {
       const q = qkv + ((<usize>(b * 3 * C + h * hs)) << 2);
+      const k0 = kCache + ((<usize>(b * Tmax * C + h * hs)) << 2);
+      const rowBytes = (<usize>C) << 2;
       let mx: f32 = -Infinity;
-      for (let j = 0; j < L; j++) {
-        const s = dot(q, kCache + ((<usize>((b * Tmax + j) * C + h * hs)) << 2), hs) * scale;
+      let j = 0;
+      for (; j + 4 <= L; j += 4) {
+        const kj = k0 + <usize>j * rowBytes;
+        const s = f32x4.mul(
+          laneSums(dotLanes(q, kj, hs), dotLanes(q, kj + rowBytes, hs), dotLanes(q, kj + 2 * rowBytes, hs), dotLanes(q, kj + 3 * rowBytes, hs)),
+          f32x4.splat(scale),
+        );
+        v128.store(sc + ((<usize>j) << 2), s);
+        mx = max(mx, max(max(f32x4.extract_lane(s, 0), f32x4.extract_lane(s, 1)), max(f32x4.extract_lane(s, 2), f32x4.extract_lane(s, 3))));
+      }
+      for (; j < L; j++) {
+        const s = dot(q, k0 + <usize>j * rowBytes, hs) * scale;
         store<f32>(sc + ((<usize>j) << 2), s);
-        if (s > mx) mx = s;
+        mx = max(mx, s);
       }
-      let sum: f32 = 0;
-      for (let j = 0; j < L; j++) {
-        const p = sc + ((<usize>j) << 2);
-        const e = Mathf.exp(load<f32>(p) - mx);
-        store<f32>(p, e);
-        sum += e;
-      }
+      const sum = expRow(sc, L, mx);
       const o = out + ((<usize>(b * C + h * hs)) << 2);
-      zero(o, hs);
-      for (let j = 0; j < L; j++) axpy(o, load<f32>(sc + ((<usize>j) << 2)), vCache + ((<usize>((b * Tmax + j) * C + h * hs)) << 2), hs);
+      weightedRows(o, sc, vCache + ((<usize>(b * Tmax * C + h * hs)) << 2), L, C, hs);
       if (L > 0) {
         const inv: f32 = 1 / sum;
         for (let d = 0; d < hs; d++) {
@@ -288,8 +502,12 @@ export function attentionDecode(out: usize, qkv: usize, kCache: usize, vCache: u
 // e^x, four lanes: x = n ln2 + r with |r| <= ln2 / 2, e^r by its degree-6 Taylor polynomial
 // (relative error about 2e-7), 2^n built in the exponent bits; x clamped to f32's range.
 function expv(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.442695041)));
+  // pmin/pmax are single instructions, and agree with min/max here: the bounds are not zero and a NaN stays NaN
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
+  // n = x log2(e) rounded to the nearest integer, ties to even, as f32x4.nearest rounds: adding 1.5 * 2^23 rounds
+  // it in the addition (|n| <= 128), and the integer is then in the low bits
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.442695041)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(t, f32x4.splat(12582912.0));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693145752)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(1.428606765e-6)));
   let p = f32x4.splat(1.0 / 720);
@@ -300,7 +518,7 @@ function expv(x: v128): v128 {
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
   // n in [-126, 128]: 2^n as (n + 127) << 23, split in two factors so that n = 128 does not overflow the exponent
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const ni = i32x4.sub(t, f32x4.splat(12582912.0));
   const half = i32x4.shr_s(ni, 1);
   const s1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
   const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
@@ -443,4 +661,202 @@ export function layerNormBackward(dx: usize, dw: usize, db: usize, dout: usize, 
       store<f32>(at(dr, c), load<f32>(at(dr, c)) + (dn - dnMean - nrm * dnNormMean) * rs);
     }
   }
+}
+
+// ---- log-softmax gather, cross-entropy and entropy over rows of V logits ----
+
+// the largest of a row (NaN if any is NaN, as Math.max)
+function rowMax(x: usize, V: i32): f32 {
+  let m = f32x4.splat(-Infinity);
+  let v = 0;
+  for (; v + 4 <= V; v += 4) m = f32x4.max(m, v128.load(x + ((<usize>v) << 2)));
+  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; v < V; v++) r = max(r, load<f32>(x + ((<usize>v) << 2)));
+  return r;
+}
+
+// sum of exp(x[v] - m) over a row, less the 1 of one maximum, so that log1p keeps a confident
+// row's log-probability (about -1e-7) that log(1 + tiny) would round to 0
+function rowExpRest(x: usize, V: i32, m: f32): f32 {
+  const mv = f32x4.splat(m);
+  let s = f32x4.splat(0);
+  let c = i32x4.splat(0);
+  let v = 0;
+  for (; v + 4 <= V; v += 4) {
+    const xv = v128.load(x + ((<usize>v) << 2));
+    const top = f32x4.eq(xv, mv);
+    s = f32x4.add(s, v128.andnot(expv(f32x4.sub(xv, mv)), top));
+    c = i32x4.sub(c, top);
+  }
+  let r = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  let tops = i32x4.extract_lane(c, 0) + i32x4.extract_lane(c, 1) + i32x4.extract_lane(c, 2) + i32x4.extract_lane(c, 3);
+  for (; v < V; v++) {
+    const xv = load<f32>(x + ((<usize>v) << 2));
+    if (xv == m) tops++;
+    else r += Mathf.exp(xv - m);
+  }
+  // ties at the maximum each add their 1; with a NaN there is no maximum and the row stays NaN
+  return r + <f32>(tops - 1);
+}
+
+/**
+ * out[n] = sign * log softmax(logits[n])[ids[n]] (0 where ids[n] >= V), lse[n] its log-sum-exp;
+ * sign 1 is the token log-probability, -1 the cross-entropy.
+ */
+export function logSoftmaxGather(out: usize, lse: usize, logits: usize, ids: usize, N: i32, V: i32, sign: f32): void {
+  for (let n = 0; n < N; n++) {
+    const row = logits + ((<usize>(n * V)) << 2);
+    const m = rowMax(row, V);
+    const lp = Mathf.log1p(rowExpRest(row, V, m));
+    store<f32>(lse + ((<usize>n) << 2), m + lp);
+    const id = load<u32>(ids + ((<usize>n) << 2));
+    // (x - m) - lp, not x - lse: lse = m + lp rounds a confident row's lp away
+    store<f32>(out + ((<usize>n) << 2), id < <u32>V ? sign * (load<f32>(row + ((<usize>id) << 2)) - m - lp) : 0);
+  }
+}
+
+/** dlogits[n, v] += sign * dout[n] * (onehot(ids[n])[v] - softmax(logits[n])[v]), rows with ids[n] >= V skipped. */
+export function logSoftmaxGatherBackward(dlogits: usize, dout: usize, logits: usize, lse: usize, ids: usize, N: i32, V: i32, sign: f32): void {
+  const lane = i32x4(0, 1, 2, 3);
+  for (let n = 0; n < N; n++) {
+    const id = load<u32>(ids + ((<usize>n) << 2));
+    if (id >= <u32>V) continue;
+    const g = sign * load<f32>(dout + ((<usize>n) << 2));
+    const gv = f32x4.splat(g);
+    const lv = f32x4.splat(load<f32>(lse + ((<usize>n) << 2)));
+    const idv = i32x4.splat(<i32>id);
+    const o = (<usize>(n * V)) << 2;
+    let v = 0;
+    for (; v + 4 <= V; v += 4) {
+      const x = logits + o + ((<usize>v) << 2),
+        d = dlogits + o + ((<usize>v) << 2);
+      const hot = v128.and(i32x4.eq(i32x4.add(lane, i32x4.splat(v)), idv), f32x4.splat(1));
+      v128.store(d, f32x4.add(v128.load(d), f32x4.mul(gv, f32x4.sub(hot, expv(f32x4.sub(v128.load(x), lv))))));
+    }
+    for (; v < V; v++) {
+      const x = logits + o + ((<usize>v) << 2),
+        d = dlogits + o + ((<usize>v) << 2);
+      store<f32>(d, load<f32>(d) + g * (<f32>(v == <i32>id ? 1 : 0) - Mathf.exp(load<f32>(x) - load<f32>(lse + ((<usize>n) << 2)))));
+    }
+  }
+}
+
+/** out[n] = entropy (nats) of softmax(logits[n]): log z - sum e (x - m) / z, with e = exp(x - m). */
+export function entropy(out: usize, logits: usize, N: i32, V: i32): void {
+  for (let n = 0; n < N; n++) {
+    const row = logits + ((<usize>(n * V)) << 2);
+    const m = rowMax(row, V);
+    const mv = f32x4.splat(m);
+    let z = f32x4.splat(0),
+      s = f32x4.splat(0);
+    let v = 0;
+    for (; v + 4 <= V; v += 4) {
+      const x = f32x4.sub(v128.load(row + ((<usize>v) << 2)), mv);
+      const e = expv(x);
+      z = f32x4.add(z, e);
+      s = f32x4.add(s, f32x4.mul(e, x));
+    }
+    let zs = f32x4.extract_lane(z, 0) + f32x4.extract_lane(z, 1) + f32x4.extract_lane(z, 2) + f32x4.extract_lane(z, 3);
+    let ss = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+    for (; v < V; v++) {
+      const x = load<f32>(row + ((<usize>v) << 2)) - m;
+      const e = Mathf.exp(x);
+      zs += e;
+      ss += e * x;
+    }
+    store<f32>(out + ((<usize>n) << 2), Mathf.log(zs) - ss / zs);
+  }
+}
+
+// ---- embeddings ----
+
+/** out[n] = table[ids[n]] (+ out[n] when accumulate), rows of C floats; an id >= V gives zeros. */
+export function embedding(out: usize, ids: usize, table: usize, N: i32, C: i32, V: i32, accumulate: bool): void {
+  const rowBytes = (<usize>C) << 2;
+  for (let n = 0; n < N; n++) {
+    const id = load<u32>(ids + ((<usize>n) << 2));
+    const o = out + <usize>n * rowBytes;
+    if (id >= <u32>V) {
+      if (!accumulate) memory.fill(o, 0, rowBytes);
+      continue;
+    }
+    const t = table + <usize>id * rowBytes;
+    if (!accumulate) {
+      memory.copy(o, t, rowBytes);
+      continue;
+    }
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const q = (<usize>c) << 2;
+      v128.store(o + q, f32x4.add(v128.load(o + q), v128.load(t + q)));
+    }
+    for (; c < C; c++) {
+      const q = (<usize>c) << 2;
+      store<f32>(o + q, load<f32>(o + q) + load<f32>(t + q));
+    }
+  }
+}
+
+/** dtable[ids[n]] += dout[n], in order of n; ids >= V skipped. */
+export function embeddingBackward(dtable: usize, dout: usize, ids: usize, N: i32, C: i32, V: i32): void {
+  const rowBytes = (<usize>C) << 2;
+  for (let n = 0; n < N; n++) {
+    const id = load<u32>(ids + ((<usize>n) << 2));
+    if (id >= <u32>V) continue;
+    const d = dtable + <usize>id * rowBytes,
+      g = dout + <usize>n * rowBytes;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const q = (<usize>c) << 2;
+      v128.store(d + q, f32x4.add(v128.load(d + q), v128.load(g + q)));
+    }
+    for (; c < C; c++) {
+      const q = (<usize>c) << 2;
+      store<f32>(d + q, load<f32>(d + q) + load<f32>(g + q));
+    }
+  }
+}
+
+// ---- the bench's reference: this machine's SIMD128 multiply-add peak ----
+
+/**
+ * `iters` rounds of a multiply and an add on each of 12 independent f32x4 chains, no
+ * memory traffic: 96 flops a round. The bench divides by its time for the peak that
+ * matmul (a separate multiply and add per term, no FMA) can approach. Returns a lane so
+ * the work is not optimised away.
+ */
+export function simdPeak(iters: i32): f32 {
+  let a0 = f32x4.splat(0.1),
+    a1 = f32x4.splat(0.2),
+    a2 = f32x4.splat(0.3),
+    a3 = f32x4.splat(0.4),
+    a4 = f32x4.splat(0.5),
+    a5 = f32x4.splat(0.6);
+  let a6 = f32x4.splat(0.7),
+    a7 = f32x4.splat(0.8),
+    a8 = f32x4.splat(0.9),
+    a9 = f32x4.splat(1.0),
+    a10 = f32x4.splat(1.1),
+    a11 = f32x4.splat(1.2);
+  const m = f32x4.splat(0.9999),
+    c = f32x4.splat(0.0001);
+  for (let i = 0; i < iters; i++) {
+    a0 = f32x4.add(f32x4.mul(a0, m), c);
+    a1 = f32x4.add(f32x4.mul(a1, m), c);
+    a2 = f32x4.add(f32x4.mul(a2, m), c);
+    a3 = f32x4.add(f32x4.mul(a3, m), c);
+    a4 = f32x4.add(f32x4.mul(a4, m), c);
+    a5 = f32x4.add(f32x4.mul(a5, m), c);
+    a6 = f32x4.add(f32x4.mul(a6, m), c);
+    a7 = f32x4.add(f32x4.mul(a7, m), c);
+    a8 = f32x4.add(f32x4.mul(a8, m), c);
+    a9 = f32x4.add(f32x4.mul(a9, m), c);
+    a10 = f32x4.add(f32x4.mul(a10, m), c);
+    a11 = f32x4.add(f32x4.mul(a11, m), c);
+  }
+  const s = f32x4.add(
+    f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))),
+    f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)),
+  );
+  return f32x4.extract_lane(s, 0);
 }

@@ -10,7 +10,7 @@ export function GpuReport() {
   const smallSettings = () => {
     const s = useRunStore.getState();
     s.setBackend('wasm');
-    // without a GPU: the table's small settings
+    // a quick look: the table's small settings, sized for the plain JS reference too
     for (const [k, v] of Object.entries(CPU_PRESET)) s.setField(k as FieldName, v as RLConfig[FieldName]);
   };
   useEffect(() => {
@@ -28,12 +28,13 @@ export function GpuReport() {
         <h2>WebGPU is not available</h2>
         <p data-testid="no-webgpu-reason">{probe.reason}</p>
         <p>{probe.advice}</p>
-        <p>
-          The WebAssembly SIMD backend runs everything here instead{backend === 'wasm' ? ' (selected)' : ''}, on this computer's CPU: small settings keep a step to about a second.
-          They are too small to show learning (that takes about 16 prompts per step over 60 steps); they show how the method works, step by step.
+        <p data-testid="wasm-note">
+          The WebAssembly SIMD backend runs everything here instead{backend === 'wasm' ? ' (selected)' : ''}, on this computer's CPU. It runs the defaults, the size at which
+          learning shows (16 prompts per step over 60 steps), at about one to two seconds a step on a two-core machine, so a whole run with its held-out checks takes a few minutes.
         </p>
+        <p>Small settings make each step a fraction of a second, for a quick look at how the method works step by step; they are too small to show learning.</p>
         <button data-testid="use-cpu" onClick={smallSettings}>
-          Use small settings on the WebAssembly backend
+          Use small settings (a quick look)
         </button>
       </section>
     );

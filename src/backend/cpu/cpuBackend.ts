@@ -42,7 +42,9 @@ export class CpuBackend implements Backend {
   }
   fromArray(shape: readonly number[], data: Float32Array | Uint32Array): Tensor {
     if (numel(shape) !== data.length) throw new Error(`fromArray: shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
-    return new CpuTensor(shape, data instanceof Float32Array ? 'f32' : 'u32', data.slice());
+    const t = this.zeros(shape, data instanceof Float32Array ? 'f32' : 'u32');
+    d(t).set(data);
+    return t;
   }
   write(t: Tensor, data: Float32Array | Uint32Array, offsetElems = 0): void {
     d(t).set(data, offsetElems);

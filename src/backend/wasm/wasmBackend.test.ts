@@ -92,6 +92,12 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
     be.free(big);
     const again = be.zeros([(64 << 20) >> 2]);
     expect((await be.read(again))[again.size - 1]).toBe(0);
+    // a block reused past the end of all earlier use: the used part is cleared, the rest never held a value
+    const used = be.zeros([100]);
+    be.fill(used, 9);
+    be.free(used);
+    const wider = be.zeros([1000]);
+    expect(new Set(await be.read(wider))).toEqual(new Set([0]));
     be.free(a);
     expect(() => be.scale(a, a, 2)).toThrow(/freed tensor/);
     expect(() => be.gelu(new CpuBackend().zeros([4]), again)).toThrow(/another backend/);

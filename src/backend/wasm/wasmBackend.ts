@@ -32,8 +32,13 @@ interface Kernels {
   geluBackward(dx: number, x: number, dout: number, n: number): void;
   layerNorm(out: number, mean: number, rstd: number, x: number, w: number, b: number, rows: number, C: number, eps: number): void;
   layerNormBackward(dx: number, dw: number, db: number, dout: number, x: number, mean: number, rstd: number, w: number, rows: number, C: number): void;
-  attention(out: number, att: number, qkv: number, prefix: number, B: number, T: number, C: number, nHead: number): void;
-  attentionBackward(dqkv: number, dout: number, att: number, qkv: number, B: number, T: number, C: number, nHead: number, datt: number): void;
+  attention(out: number, att: number, qkv: number, prefix: number, B: number, T: number, C: number, nHead: number, kt: number): void;
+  attentionBackward(dqkv: number, dout: number, att: number, qkv: number, B: number, T: number, C: number, nHead: number, datt: number, vt: number): void;
+  logSoftmaxGather(out: number, lse: number, logits: number, ids: number, N: number, V: number, sign: number): void;
+  logSoftmaxGatherBackward(dlogits: number, dout: number, logits: number, lse: number, ids: number, N: number, V: number, sign: number): void;
+  entropy(out: number, logits: number, N: number, V: number): void;
+  embedding(out: number, ids: number, table: number, N: number, C: number, V: number, accumulate: number): void;
+  embeddingBackward(dtable: number, dout: number, ids: number, N: number, C: number, V: number): void;
   attentionDecode(out: number, qkv: number, kCache: number, vCache: number, len: number, B: number, Tmax: number, C: number, nHead: number, sc: number): void;
 }
 
@@ -57,16 +62,17 @@ class WasmTensor extends CpuTensor {
     readonly bytes: number,
     private readonly memory: WebAssembly.Memory,
   ) {
-    const n = numel(shape);
-    const view = dtype === 'f32' ? new Float32Array(memory.buffer, ptr, n) : new Uint32Array(memory.buffer, ptr, n);
+    const view = WasmTensor.viewAt(memory, ptr, numel(shape), dtype);
     super(shape, dtype, view);
     this.view = view;
   }
   override get data(): Float32Array | Uint32Array {
     if (this.freed) throw new Error('wasm backend given a freed tensor');
-    if (this.view.buffer !== this.memory.buffer)
-      this.view = this.dtype === 'f32' ? new Float32Array(this.memory.buffer, this.ptr, this.size) : new Uint32Array(this.memory.buffer, this.ptr, this.size);
+    if (this.view.buffer !== this.memory.buffer) this.view = WasmTensor.viewAt(this.memory, this.ptr, this.size, this.dtype);
     return this.view;
+  }
+  private static viewAt(memory: WebAssembly.Memory, ptr: number, n: number, dtype: DType): Float32Array | Uint32Array {
+    return dtype === 'f32' ? new Float32Array(memory.buffer, ptr, n) : new Uint32Array(memory.buffer, ptr, n);
   }
 }
 
@@ -77,9 +83,12 @@ class WasmTensor extends CpuTensor {
  */
 class Heap {
   private top: number;
+  /** Memory from here up has never been handed out, so it is still zero (wasm memory starts and grows zeroed). */
+  cleanFrom: number;
   private readonly free: { ptr: number; bytes: number }[] = [];
   constructor(private readonly k: Kernels) {
     this.top = k.heapBase();
+    this.cleanFrom = this.top;
   }
   static blockBytes(floats: number): number {
     return Math.max(64, (floats * 4 + 63) & ~63);
@@ -106,6 +115,7 @@ class Heap {
     const ptr = this.top;
     if (!this.k.ensure(ptr + bytes)) throw new Error(`wasm backend: cannot grow its memory to ${ptr + bytes} bytes`);
     this.top += bytes;
+    this.cleanFrom = Math.max(this.cleanFrom, this.top);
     return ptr;
   }
   release(ptr: number, bytes: number): void {
@@ -166,15 +176,11 @@ export class WasmBackend extends CpuBackend {
 
   override zeros(shape: readonly number[], dtype: DType = 'f32'): Tensor {
     const bytes = Heap.blockBytes(numel(shape));
+    const clean = this.heap.cleanFrom;
     const t = new WasmTensor(shape, dtype, this.heap.alloc(bytes), bytes, this.k.memory);
-    t.data.fill(0);
+    // only the part below the never-used memory can hold old values
+    if (t.ptr < clean) t.data.fill(0, 0, Math.min(t.size, Math.ceil((clean - t.ptr) / 4)));
     this.unfreed.register(t, { ptr: t.ptr, bytes }, t);
-    return t;
-  }
-  override fromArray(shape: readonly number[], data: Float32Array | Uint32Array): Tensor {
-    if (numel(shape) !== data.length) throw new Error(`fromArray: shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
-    const t = this.zeros(shape, data instanceof Float32Array ? 'f32' : 'u32');
-    (t as WasmTensor).data.set(data);
     return t;
   }
   override free(t: Tensor): void {
@@ -240,6 +246,48 @@ export class WasmBackend extends CpuBackend {
     this.k.layerNormBackward(p(dx), p(dw), p(db), p(dout), p(x), p(mean), p(rstd), p(w), rows, C);
   }
 
+  override logSoftmaxGather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number): void {
+    this.gather(out, lse, logits, ids, N, V, 1);
+  }
+  override crossEntropy(losses: Tensor, lse: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void {
+    this.gather(losses, lse, logits, targets, N, V, -1);
+  }
+  private gather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number, sign: number): void {
+    // ids held as floats (the reference reads either): the reference
+    if (ids.dtype !== 'u32') return sign > 0 ? super.logSoftmaxGather(out, lse, logits, ids, N, V) : super.crossEntropy(out, lse, logits, ids, N, V);
+    rowsOf(N, V, { out, lse, ids }, logits, 'logSoftmaxGather');
+    this.k.logSoftmaxGather(p(out), p(lse), p(logits), p(ids), N, V, sign);
+  }
+  override logSoftmaxGatherBackward(dlogits: Tensor, dout: Tensor, logits: Tensor, lse: Tensor, ids: Tensor, N: number, V: number): void {
+    this.gatherBackward(dlogits, dout, logits, lse, ids, N, V, 1);
+  }
+  override crossEntropyBackward(dlogits: Tensor, dlosses: Tensor, logits: Tensor, lse: Tensor, targets: Tensor, N: number, V: number): void {
+    this.gatherBackward(dlogits, dlosses, logits, lse, targets, N, V, -1);
+  }
+  private gatherBackward(dlogits: Tensor, dout: Tensor, logits: Tensor, lse: Tensor, ids: Tensor, N: number, V: number, sign: number): void {
+    if (ids.dtype !== 'u32')
+      return sign > 0 ? super.logSoftmaxGatherBackward(dlogits, dout, logits, lse, ids, N, V) : super.crossEntropyBackward(dlogits, dout, logits, lse, ids, N, V);
+    rowsOf(N, V, { dout, lse, ids }, logits, 'logSoftmaxGatherBackward');
+    need(dlogits.size, N * V, 'logSoftmaxGatherBackward dlogits');
+    this.k.logSoftmaxGatherBackward(p(dlogits), p(dout), p(logits), p(lse), p(ids), N, V, sign);
+  }
+  override embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate = false): void {
+    if (ids.dtype !== 'u32') return super.embedding(out, ids, table, N, C, accumulate);
+    need(out.size, N * C, 'embedding out');
+    need(ids.size, N, 'embedding ids');
+    this.k.embedding(p(out), p(ids), p(table), N, C, Math.floor(table.size / C), +accumulate);
+  }
+  override embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, N: number, C: number): void {
+    if (ids.dtype !== 'u32') return super.embeddingBackward(dtable, dout, ids, N, C);
+    need(dout.size, N * C, 'embeddingBackward dout');
+    need(ids.size, N, 'embeddingBackward ids');
+    this.k.embeddingBackward(p(dtable), p(dout), p(ids), N, C, Math.floor(dtable.size / C));
+  }
+  override entropy(out: Tensor, logits: Tensor, N: number, V: number): void {
+    rowsOf(N, V, { out }, logits, 'entropy');
+    this.k.entropy(p(out), p(logits), N, V);
+  }
+
   /** Heads of a multiple of 4 floats run in wasm; others (none in TinyVLM) on the reference. */
   private static simdHeads(C: number, nHead: number): boolean {
     return C % nHead === 0 && (C / nHead) % 4 === 0;
@@ -249,14 +297,16 @@ export class WasmBackend extends CpuBackend {
     if (!WasmBackend.simdHeads(s.C, s.nHead)) return super.attention(out, att, qkv, prefix, s);
     attentionSizes(s, { out, att, qkv });
     need(prefix.size, s.B, 'attention prefix');
-    this.k.attention(p(out), p(att), p(qkv), p(prefix), s.B, s.T, s.C, s.nHead);
+    const T4 = (s.T + 3) & ~3;
+    this.scratch([(s.C / s.nHead) * T4], ([kt]) => this.k.attention(p(out), p(att), p(qkv), p(prefix), s.B, s.T, s.C, s.nHead, kt));
   }
 
   override attentionBackward(dqkv: Tensor, dpre: Tensor, dout: Tensor, att: Tensor, qkv: Tensor, s: AttentionShape): void {
     if (!WasmBackend.simdHeads(s.C, s.nHead)) return super.attentionBackward(dqkv, dpre, dout, att, qkv, s);
     attentionSizes(s, { out: dout, att, qkv });
     need(dqkv.size, s.B * s.T * 3 * s.C, 'attentionBackward dqkv');
-    this.scratch([s.T], ([datt]) => this.k.attentionBackward(p(dqkv), p(dout), p(att), p(qkv), s.B, s.T, s.C, s.nHead, datt));
+    const T4 = (s.T + 3) & ~3;
+    this.scratch([T4, (s.C / s.nHead) * T4], ([datt, vt]) => this.k.attentionBackward(p(dqkv), p(dout), p(att), p(qkv), s.B, s.T, s.C, s.nHead, datt, vt));
   }
 
   override attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void {
@@ -282,7 +332,7 @@ export class WasmBackend extends CpuBackend {
     need(out.size, (batch - 1) * sC + M * N, 'matmul out');
     if (bias) need(bias.size, N, 'matmul bias');
     const [pA, pB, pC, pBias] = [p(a), p(b), p(out), bias ? p(bias) : 0];
-    this.scratch([opts.transA ? M * K : 0, ((N + 7) >> 3) * 8 * K, 32], ([pa, pb, acc]) => {
+    this.scratch([opts.transA ? M * K : 0, ((N + 7) >> 3) * 8 * K + 4 * K, 32], ([pa, pb, acc]) => {
       for (let bt = 0; bt < batch; bt++) {
         this.k.matmul(pC + 4 * bt * sC, pA + 4 * bt * sA, pB + 4 * bt * sB, pBias, M, N, K, +!!opts.transA, +!!opts.transB, opts.alpha ?? 1, +!!opts.accumulate, pa, pb, acc);
       }
@@ -292,6 +342,12 @@ export class WasmBackend extends CpuBackend {
 
 function need(have: number, n: number, what: string): void {
   if (n > have) throw new Error(`${what} needs ${n} elements, has ${have}`);
+}
+
+/** Per-row tensors of N floats and logits of N x V. */
+function rowsOf(N: number, V: number, rows: Record<string, Tensor>, logits: Tensor, what: string): void {
+  for (const [name, t] of Object.entries(rows)) need(t.size, N, `${what} ${name}`);
+  need(logits.size, N * V, `${what} logits`);
 }
 
 /** out (or dout) [B, T, C], att [B, nHead, T, T], qkv [B, T, 3C]. */
