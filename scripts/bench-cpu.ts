@@ -11,7 +11,7 @@ import type { Backend, MatmulOpts } from '../src/backend/backend';
 import { decodeCheckpoint } from '../src/model/checkpoint';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
-import { parseArgs } from './cliArgs';
+import { flags, int, optOneOf, optText } from './cliArgs';
 import { nodeBackend, wasmBytes } from './nodeBackend';
 
 interface Row {
@@ -23,9 +23,9 @@ interface Row {
   gflops?: number;
 }
 
-const args = parseArgs(process.argv.slice(2));
-const reps = Number(args.reps ?? 5);
-const rlSteps = Number(args['rl-steps'] ?? 3);
+const args = flags({ out: optText(), reps: int(5, 1), 'rl-steps': int(3, 1), only: optOneOf(['ops', 'rl'] as const) });
+const reps = args.reps;
+const rlSteps = args['rl-steps'];
 const backends = { wasm: nodeBackend('wasm'), cpu: nodeBackend('cpu') };
 const rows: Row[] = [];
 

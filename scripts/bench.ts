@@ -7,12 +7,17 @@
 import { writeFileSync } from 'node:fs';
 import type { BenchRow } from './bench/benchPage';
 import type { RLStepRow } from './bench/rlStep';
-import { parseArgs, withPage } from './browser';
+import { withPage } from './browser';
+import { flags, int, optText, text } from './cliArgs';
 
-const args = parseArgs(process.argv.slice(2));
-const reps = Number(args.reps ?? 7);
-const rlSteps = Number(args['rl-steps'] ?? 3);
-const sizes = (args.sizes ?? '128,256,512').split(',').map(Number);
+const args = flags({ out: optText(), reps: int(7, 1), 'rl-steps': int(3, 1), sizes: text('128,256,512'), only: optText() });
+const reps = args.reps;
+const rlSteps = args['rl-steps'];
+const sizes = args.sizes.split(',').map(Number);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error(`--sizes must be positive integers separated by commas, not ${args.sizes}`);
+  process.exit(2);
+}
 const only = args.only === 'rl' ? 'rl step' : args.only; // 'teaching': the teaching comparison's arms and its held-out evaluation
 
 const rows = await withPage('/scripts/bench/bench.html', (page) => page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only, rlSteps }));

@@ -36,5 +36,3 @@ export async function withPage<T>(path: string, fn: (page: Page) => Promise<T>, 
     await server.close();
   }
 }
-
-export { parseArgs } from './cliArgs';

@@ -17,12 +17,17 @@ describe('reward-check and rl-check on bad input', () => {
   }, 120_000);
 
   it('rl-check', () => {
-    expect(run('scripts/rl-check.ts', ['--mode', 'sideways'])).toMatchObject({ code: 2, err: expect.stringMatching(/--mode must be pool, fresh, both or sft/) });
+    expect(run('scripts/rl-check.ts', ['--mode', 'sideways'])).toMatchObject({ code: 2, err: expect.stringMatching(/--mode sideways: choose pool, fresh, both, sft/) });
     expect(run('scripts/rl-check.ts', ['--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({ code: 1, err: expect.stringMatching(/lr must be a number in/) });
     expect(run('scripts/rl-check.ts', ['--mode', 'sft', '--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({ code: 1, err: expect.stringMatching(/lr must be a number in/) });
     expect(run('scripts/rl-check.ts', ['--mode', 'sft', '--steps', '1', '--sft-batch', 'x'])).toMatchObject({
-      code: 1,
-      err: expect.stringMatching(/--sft-batch must be a positive integer/),
+      code: 2,
+      err: expect.stringMatching(/--sft-batch must be an integer of at least 1, not "x"/),
     });
+    // every bad flag named at once, before any work
+    const r = run('scripts/rl-check.ts', ['--stepz', '3', '--pool', '0', '--heldout', '1.5', 'stray']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--stepz is not a flag here/);
+    expect(r.err).toMatch(/unexpected argument "stray"/);
   }, 120_000);
 });

@@ -10,26 +10,31 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backendArg, nodeBackend } from './nodeBackend';
+import { nodeBackend } from './nodeBackend';
 import { evaluate, type EvalReport } from '../src/model/evaluate';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
-import { parseArgs, withPage } from './browser';
+import { withPage } from './browser';
+import { bool, flags, int, oneOf, optText, text } from './cliArgs';
 import { readCheckpointDir } from './checkpointFile';
 import { writeCard } from './eval/card';
 import { heldoutLine } from './experiment/stepLine';
 
-const args = parseArgs(process.argv.slice(2));
-const dir = args.checkpoint ?? 'models/tinyvlm-v1';
-const seed = Number(args.seed ?? 2026);
-const count = Number(args.count ?? 1000);
-const samples = Number(args.samples ?? 4);
-if (!Number.isInteger(samples) || samples < 0 || samples > 64) {
-  console.error(`--samples must be an integer in [0, 64], not ${args.samples}`);
-  process.exit(2);
-}
+const args = flags({
+  checkpoint: text('models/tinyvlm-v1'),
+  seed: int(2026),
+  count: int(1000, 1),
+  samples: int(4, 0, 64),
+  backend: oneOf(['webgpu', 'wasm', 'cpu'] as const, 'webgpu'),
+  out: optText(),
+  card: bool(),
+});
+const dir = args.checkpoint;
+const seed = args.seed;
+const count = args.count;
+const samples = args.samples;
 const { bytes, checkpoint: ck } = readCheckpointDir(dir);
-const backend = backendArg(args, ['webgpu', 'wasm', 'cpu'] as const);
+const backend = args.backend;
 const weights = bytes.toString('base64');
 const t0 = Date.now();
 async function inNode(kind: 'wasm' | 'cpu'): Promise<EvalReport> {

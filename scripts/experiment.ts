@@ -10,26 +10,35 @@ import { RLTrainer } from '../src/rl/trainer';
 import type { PromptRecord, StepMetrics } from '../src/rl/types';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import type { ExperimentResult } from './experiment/experimentPage';
-import { parseArgs, withPage } from './browser';
-import { backendArg, nodeBackend } from './nodeBackend';
+import { withPage } from './browser';
+import { nodeBackend } from './nodeBackend';
 import { readCheckpointDir } from './checkpointFile';
-import { configArg } from './cliArgs';
+import { configJson, flags, oneOf, optInt, optText, text } from './cliArgs';
 import { stepLine } from './experiment/stepLine';
 
-const args = parseArgs(process.argv.slice(2));
+const args = flags({
+  algo: optText(),
+  steps: optInt(1),
+  seed: optInt(),
+  config: configJson(),
+  checkpoint: text('/models/tinyvlm-v1/model.safetensors'),
+  backend: oneOf(['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
+  out: optText(),
+});
+// the flags over --config; the config's own checks below name a bad algorithm
 const config: RLConfig = {
   ...DEFAULT_RL,
-  ...configArg(args),
-  ...(args.algo ? { algo: args.algo as RLConfig['algo'] } : {}),
-  ...(args.steps ? { steps: Number(args.steps) } : {}),
-  ...(args.seed ? { seed: Number(args.seed) } : {}),
+  ...args.config,
+  ...(args.algo !== undefined ? { algo: args.algo as RLConfig['algo'] } : {}),
+  ...(args.steps !== undefined ? { steps: args.steps } : {}),
+  ...(args.seed !== undefined ? { seed: args.seed } : {}),
 };
 const problems = configProblems(config);
 if (problems) {
   console.error(`invalid config: ${problems}`);
   process.exit(2);
 }
-const checkpoint = args.checkpoint ?? '/models/tinyvlm-v1/model.safetensors';
+const checkpoint = args.checkpoint;
 console.log(`experiment ${config.algo} seed ${config.seed} steps ${config.steps} from ${checkpoint}`);
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -52,7 +61,7 @@ async function runInNode(kind: 'wasm' | 'cpu'): Promise<ExperimentResult> {
   return { config, steps, lastRecords, error: null };
 }
 
-const backend = backendArg(args, ['wasm', 'cpu', 'webgpu'] as const);
+const backend = args.backend;
 const result =
   backend !== 'webgpu'
     ? await runInNode(backend)

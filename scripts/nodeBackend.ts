@@ -19,13 +19,3 @@ export function wasmBytes(): Uint8Array<ArrayBuffer> {
 export function nodeBackend(kind: NodeBackendKind): Backend {
   return kind === 'wasm' ? WasmBackend.createSync(wasmBytes()) : new CpuBackend();
 }
-
-/** --backend, one of `choices` (the first is the default: wasm where the bench says it is faster); anything else exits 2 with the choices. */
-export function backendArg<K extends string>(args: Record<string, string>, choices: readonly K[]): K {
-  const b = (args.backend ?? choices[0]) as K;
-  if (!choices.includes(b)) {
-    console.error(`--backend ${b}: choose ${choices.join(', ')}`);
-    process.exit(2);
-  }
-  return b;
-}

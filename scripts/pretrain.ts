@@ -8,28 +8,50 @@ import { join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/model/checkpoint';
 import { countParams } from '../src/model/params';
 import type { PretrainOptions, PretrainResult } from './pretrain/pretrainPage';
-import { parseArgs, withPage } from './browser';
+import { withPage } from './browser';
+import { bool, flags, int, num, text } from './cliArgs';
 
-const args = parseArgs(process.argv.slice(2));
-const out = args.out ?? 'models/tinyvlm-v1';
+const args = flags({
+  out: text('models/tinyvlm-v1'),
+  seed: int(1),
+  steps: int(3000, 1),
+  batch: int(32, 1),
+  lr: num(3e-3, 0),
+  warmup: int(50, 0),
+  'image-dropout': num(0.15, 0, 1),
+  'eval-every': int(100, 1),
+  'eval-count': int(128, 1),
+  'eval-seed': int(777),
+  'checkpoint-every': int(50, 1),
+  'no-early-stop': bool(),
+  'stop-answer': num(0.6, 0, 1),
+  'stop-desc': num(0.45, 0, 1),
+  'min-steps': int(200, 0),
+  'no-curriculum': bool(),
+  'curriculum-start': int(1, 1),
+  'curriculum-steps': int(100, 1),
+  fresh: bool(),
+  'finalize-only': bool(),
+});
+const out = args.out;
 const resumeDir = join(out, '.resume');
 const resumeFile = join(resumeDir, 'resume.safetensors');
 mkdirSync(resumeDir, { recursive: true });
 
 const opts: PretrainOptions = {
-  seed: Number(args.seed ?? 1),
-  steps: Number(args.steps ?? 3000),
-  batch: Number(args.batch ?? 32),
-  lr: Number(args.lr ?? 3e-3),
-  warmup: Number(args.warmup ?? 50),
-  imageDropout: Number(args['image-dropout'] ?? 0.15),
-  evalEvery: Number(args['eval-every'] ?? 100),
-  evalCount: Number(args['eval-count'] ?? 128),
-  evalSeed: Number(args['eval-seed'] ?? 777),
-  checkpointEvery: Number(args['checkpoint-every'] ?? 50),
-  stopAt: args['no-early-stop'] ? null : { answerAcc: Number(args['stop-answer'] ?? 0.6), descExact: Number(args['stop-desc'] ?? 0.45) },
-  minSteps: Number(args['min-steps'] ?? 200),
-  curriculum: args['no-curriculum'] ? null : { startObjects: Number(args['curriculum-start'] ?? 1), stepsPerObject: Number(args['curriculum-steps'] ?? 100) },
+  seed: args.seed,
+  steps: args.steps,
+  batch: args.batch,
+  lr: args.lr,
+  warmup: args.warmup,
+  imageDropout: args['image-dropout'],
+  evalEvery: args['eval-every'],
+  evalCount: args['eval-count'],
+  evalSeed: args['eval-seed'],
+  checkpointEvery: args['checkpoint-every'],
+  stopAt: args['no-early-stop'] ? null : { answerAcc: args['stop-answer'], descExact: args['stop-desc'] },
+  minSteps: args['min-steps'],
+  curriculum: args['no-curriculum'] ? null : { startObjects: args['curriculum-start'], stepsPerObject: args['curriculum-steps'] },
   resume: !args.fresh && existsSync(resumeFile) ? readFileSync(resumeFile).toString('base64') : null,
 };
 console.log(`pretraining into ${out}: ${JSON.stringify({ ...opts, resume: opts.resume ? resumeFile : null })}`);

@@ -5,21 +5,24 @@
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, withPage } from './browser';
+import { withPage } from './browser';
+import { flags, optText } from './cliArgs';
 import { curves, markdownTable, summarise, type ExperimentFile } from './report/summary';
 
-const args = parseArgs(process.argv.slice(2));
-if (!args.dir) {
+const args = flags({ dir: optText(), md: optText(), png: optText() });
+const dir = args.dir;
+if (!dir) {
   console.error('usage: npm run report -- --dir DIR [--png FILE.png] [--md FILE.md]');
   process.exit(2);
 }
-const files = readdirSync(args.dir)
+const png = args.png;
+const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json') && !f.startsWith('baseline'))
   // MIRL first, then the baselines: the order of the table rows and the legend.
   .sort((a, b) => Number(!a.startsWith('mirl')) - Number(!b.startsWith('mirl')) || a.localeCompare(b))
-  .map((f) => JSON.parse(readFileSync(join(args.dir, f), 'utf8')) as ExperimentFile);
+  .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ExperimentFile);
 if (!files.length) {
-  console.error(`no experiment JSON files in ${args.dir}`);
+  console.error(`no experiment JSON files in ${dir}`);
   process.exit(2);
 }
 const rows = summarise(files);
@@ -27,12 +30,12 @@ const warmStart = files[0].heldout?.find((h) => h.step === 0);
 const table = markdownTable(rows, warmStart);
 console.log(table);
 if (args.md) writeFileSync(args.md, table + '\n');
-if (args.png) {
+if (png) {
   const c = curves(files);
   const title = `${rows.map((r) => `${r.arm} (${r.seeds.length} seeds)`).join(' · ')}; ${rows[0].steps} steps; held-out ${files[0].config.heldoutCount} problems x ${files[0].config.heldoutSamples} samples; band: ± 1 SE over seeds`;
   await withPage('/scripts/report/report.html', async (page) => {
     await page.evaluate(([cv, t]) => window.report.draw(cv, t), [c, title] as const);
-    await page.locator('[data-testid="report"]').screenshot({ path: args.png });
+    await page.locator('[data-testid="report"]').screenshot({ path: png });
   });
-  console.log(`wrote ${args.png}`);
+  console.log(`wrote ${png}`);
 }

@@ -13,25 +13,29 @@ import { TinyVLM } from '../src/model/tinyvlm';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { configuredReward, rewardCheck, rewardCheckTable, sampleRankCheck, type RewardCheckReport } from '../src/rl/rewardCheck';
 import { readCheckpointDir } from './checkpointFile';
-import { configArg, parseArgs } from './cliArgs';
-import { backendArg, nodeBackend } from './nodeBackend';
+import { bool, configJson, flags, int, oneOf, optText, text } from './cliArgs';
+import { nodeBackend } from './nodeBackend';
 
-const args = parseArgs(process.argv.slice(2));
-const dir = args.checkpoint ?? 'models/tinyvlm-v1';
-const seed = Number(args.seed ?? 31337);
-const count = Number(args.count ?? 500);
-const backend = backendArg(args, ['wasm', 'cpu', 'webgpu'] as const);
-const config: RLConfig = { ...DEFAULT_RL, ...configArg(args) };
+const args = flags({
+  checkpoint: text('models/tinyvlm-v1'),
+  seed: int(31337),
+  count: int(500, 1),
+  backend: oneOf(['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
+  config: configJson(),
+  samples: bool(),
+  out: optText(),
+});
+const dir = args.checkpoint;
+const seed = args.seed;
+const count = args.count;
+const backend = args.backend;
+const config: RLConfig = { ...DEFAULT_RL, ...args.config };
 const problems = configProblems(config);
 if (problems) {
   console.error(`invalid config: ${problems}`);
   process.exit(2);
 }
 const { bytes, checkpoint: ck } = readCheckpointDir(dir);
-if (!Number.isInteger(seed) || !Number.isInteger(count) || count < 1) {
-  console.error('--seed and --count must be integers, --count at least 1');
-  process.exit(2);
-}
 const t0 = Date.now();
 const nodeModel = () => {
   const be = nodeBackend(backend === 'cpu' ? 'cpu' : 'wasm');

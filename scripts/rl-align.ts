@@ -15,19 +15,19 @@ import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
 import { generateProblem } from '../src/tasks/problem';
 import { readCheckpointDir } from './checkpointFile';
-import { configArg, parseArgs } from './cliArgs';
-import { backendArg, nodeBackend } from './nodeBackend';
+import { configJson, flags, int, oneOf } from './cliArgs';
+import { nodeBackend } from './nodeBackend';
 
-const args = parseArgs(process.argv.slice(2));
-const K = Number(args.batches ?? 16);
-const asked: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...configArg(args) };
+const args = flags({ batches: int(16, 1), config: configJson(), backend: oneOf(['wasm', 'cpu'] as const, 'wasm') });
+const K = args.batches;
+const asked: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...args.config };
 const problems = configProblems(asked);
-if (problems || !Number.isInteger(K) || K < 1) {
-  console.error(`invalid: ${problems ?? '--batches must be a positive integer'}`);
+if (problems) {
+  console.error(`invalid: ${problems}`);
   process.exit(2);
 }
 const ck = readCheckpointDir('models/tinyvlm-v1').checkpoint;
-const be = nodeBackend(backendArg(args, ['wasm', 'cpu'] as const));
+const be = nodeBackend(args.backend);
 
 async function gradient(m: TinyVLM): Promise<Float64Array> {
   const parts: Float32Array[] = [];

@@ -29,36 +29,32 @@ import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { heldoutOf, RLTrainer } from '../src/rl/trainer';
 import type { StepMetrics } from '../src/rl/types';
 import { readCheckpointDir } from './checkpointFile';
-import { configArg, parseArgs } from './cliArgs';
-import { backendArg, nodeBackend } from './nodeBackend';
+import { configJson, flags, int, oneOf, optInt, optText, text } from './cliArgs';
+import { nodeBackend } from './nodeBackend';
 import { heldoutLine } from './experiment/stepLine';
 
-const args = parseArgs(process.argv.slice(2));
-const backend = backendArg(args, ['wasm', 'cpu'] as const);
-const dir = args.checkpoint ?? 'models/tinyvlm-v1';
-const mode = args.mode ?? 'both';
-const over = configArg(args);
+const args = flags({
+  backend: oneOf(['wasm', 'cpu'] as const, 'wasm'),
+  checkpoint: text('models/tinyvlm-v1'),
+  mode: oneOf(['pool', 'fresh', 'both', 'sft'] as const, 'both'),
+  config: configJson(),
+  steps: optInt(1),
+  pool: int(32, 1),
+  heldout: optInt(0),
+  'heldout-every': int(0, 0),
+  'sft-batch': optInt(1),
+  out: optText(),
+});
+const backend = args.backend;
+const dir = args.checkpoint;
+const mode = args.mode;
+const over = args.config;
 // Steps and held-out problems default to the config's (the v5 defaults: 60 steps, 256 problems).
 const asked = { ...DEFAULT_RL, ...over };
-const steps = Number(args.steps ?? asked.steps);
-const pool = Number(args.pool ?? 32);
-const heldout = Number(args.heldout ?? asked.heldoutCount);
-const heldoutEvery = Number(args['heldout-every'] ?? 0);
-for (const [flag, v, min] of [
-  ['steps', steps, 1],
-  ['pool', pool, 1],
-  ['heldout', heldout, 0],
-  ['heldout-every', heldoutEvery, 0],
-] as const) {
-  if (!Number.isInteger(v) || v < min) {
-    console.error(`--${flag} must be an integer of at least ${min}, not ${args[flag]}`);
-    process.exit(2);
-  }
-}
-if (!['pool', 'fresh', 'both', 'sft'].includes(mode)) {
-  console.error(`--mode must be pool, fresh, both or sft, not ${mode}`);
-  process.exit(2);
-}
+const steps = args.steps ?? asked.steps;
+const pool = args.pool;
+const heldout = args.heldout ?? asked.heldoutCount;
+const heldoutEvery = args['heldout-every'];
 const ck = readCheckpointDir(dir).checkpoint;
 
 /** The rollout figures a check compares: answer reward, answer accuracy, exact descriptions, description F1. */
@@ -130,8 +126,7 @@ async function sftCheck() {
   const cfg: RLConfig = { ...DEFAULT_RL, ...over, steps };
   const problems = configProblems(cfg);
   if (problems) throw new Error(`invalid config: ${problems}`);
-  const batch = Number(args['sft-batch'] ?? cfg.batchPrompts * cfg.G);
-  if (!Number.isInteger(batch) || batch < 1) throw new Error(`--sft-batch must be a positive integer, not ${args['sft-batch']}`);
+  const batch = args['sft-batch'] ?? cfg.batchPrompts * cfg.G;
   const be = nodeBackend(backend);
   const params = new Params(ck.config, be, ck.tensors);
   const m = new TinyVLM(be, ck.config, params);

@@ -7,21 +7,14 @@ import { join } from 'node:path';
 import { FAMILIES, type FamilyName } from '../src/tasks/families';
 import { generateProblem, problemRecord, type Problem } from '../src/tasks/problem';
 import { renderScene } from '../src/tasks/render';
-import { parseArgs } from './cliArgs';
+import { bool, flags, int, optOneOf, optText } from './cliArgs';
 import { encodePng, hstack } from './png';
 
-const args = parseArgs(process.argv.slice(2));
-const seed = Number(args.seed ?? 0);
-const count = Number(args.count ?? 10);
-if (!Number.isInteger(seed) || !Number.isInteger(count) || count < 1) {
-  console.error('usage: npm run tasks -- --seed S --count N [--family F] [--out FILE.jsonl] [--png DIR] [--stats]');
-  process.exit(2);
-}
-const family = args.family as FamilyName | undefined;
-if (family && !FAMILIES.includes(family)) {
-  console.error(`unknown family ${family}; one of: ${FAMILIES.join(', ')}`);
-  process.exit(2);
-}
+const args = flags({ seed: int(0), count: int(10, 1), family: optOneOf(FAMILIES), out: optText(), png: optText(), 'png-size': int(128, 8, 1024), stats: bool() });
+const seed = args.seed;
+const count = args.count;
+const family: FamilyName | undefined = args.family;
+const png = args.png;
 
 const problems: Problem[] = Array.from({ length: count }, (_, i) => generateProblem(seed, i, family ? { families: [family] } : {}));
 
@@ -31,17 +24,17 @@ if (args.out) {
   console.log(`wrote ${count} problems to ${args.out}`);
 } else if (!args.stats) process.stdout.write(lines);
 
-if (args.png) {
-  mkdirSync(args.png, { recursive: true });
-  const size = Number(args['png-size'] ?? 128);
+if (png) {
+  mkdirSync(png, { recursive: true });
+  const size = args['png-size'];
   for (const p of problems) {
     const { rgb, width } = hstack(
       p.scenes.map((s) => renderScene(s, size)),
       size,
     );
-    writeFileSync(join(args.png, `${p.family}-${p.index}.png`), encodePng(rgb, width, size));
+    writeFileSync(join(png, `${p.family}-${p.index}.png`), encodePng(rgb, width, size));
   }
-  console.log(`wrote ${count} images to ${args.png}`);
+  console.log(`wrote ${count} images to ${png}`);
 }
 
 if (args.stats) {

@@ -3,10 +3,10 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from './cliArgs';
+import { flags, text } from './cliArgs';
 import { tinyIdefics3Files } from './hub/tinyIdefics3';
 
-const out = parseArgs(process.argv.slice(2)).out ?? 'public/models/tiny-idefics3';
+const { out } = flags({ out: text('public/models/tiny-idefics3') });
 let bytes = 0;
 for (const [path, content] of tinyIdefics3Files()) {
   mkdirSync(dirname(join(out, path)), { recursive: true });
