@@ -504,20 +504,6 @@ export function buildCases(seed: number): KernelCase[] {
       run: (be, t) => be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K, mp, withReal ? t.real : undefined),
     });
   }
-  {
-    const r = gen();
-    const [G, N, k] = [4, 10, 6];
-    const scores = r.f([G * N], 2);
-    for (let i = 0; i < scores.data.length; i++) scores.data[i] = Math.round(scores.data[i] * 4) / 4; // ties
-    cases.push({
-      group: 'rl',
-      name: `top-k G${G} N${N} k${k} with ties`,
-      inputs: { scores },
-      outputs: { keep: { shape: [G * N], init: 'poison', dtype: 'u32' } },
-      run: (be, t) => be.topK(t.keep, t.scores, G, N, k),
-      check: (gpu, cpu) => (Array.from(gpu.keep).join() === Array.from(cpu.keep).join() ? null : `keep ${Array.from(gpu.keep)} vs ${Array.from(cpu.keep)}`),
-    });
-  }
   for (const normalize of ['std', 'none'] as const) {
     const r = gen();
     const [G, N, T] = [3, 10, 7];

@@ -145,8 +145,6 @@ export interface Backend {
     p?: MIScoreParams,
     real?: Tensor,
   ): void;
-  /** keep[g * N + i] = 1 (u32) for the k highest scores of each group of N, ties to the lower index. */
-  topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void;
   /** Decoupled group-normalised advantages per row (rowAdv [2B]) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */
   advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void;
   /** The clipped surrogate with k3 KL per token, its weight applied; dlp = d loss / d lpNew. */

@@ -151,7 +151,7 @@ export function descLogProbs(p: PassLogits, descs: number[][]): number[][] {
   );
 }
 
-export interface DescriptionScore {
+export interface DescriptionMI {
   lpReal: number[];
   lpRemoved: number[];
   /** Pointwise MI per token: log p(token | image) - log p(token | image removed). */
@@ -160,7 +160,7 @@ export interface DescriptionScore {
   miMean: number;
 }
 
-function miFromLogProbs(lpReal: number[][], lpRemoved: number[][]): DescriptionScore[] {
+function miFromLogProbs(lpReal: number[][], lpRemoved: number[][]): DescriptionMI[] {
   return lpReal.map((r, b) => {
     const pmi = r.map((x, j) => x - lpRemoved[b][j]);
     const miSum = pmi.reduce((a, x) => a + x, 0);
@@ -181,7 +181,7 @@ async function scorePasses(hm: LoadedHubModel, p: PromptInputs, descs: number[][
 }
 
 /** The MI of every description on the CPU (the reference the GPU kernel is checked against). */
-export async function scoreOnCpu(hm: LoadedHubModel, p: PromptInputs, descs: number[][], removal: Removal): Promise<DescriptionScore[]> {
+export async function scoreOnCpu(hm: LoadedHubModel, p: PromptInputs, descs: number[][], removal: Removal): Promise<DescriptionMI[]> {
   const chunks = await scorePasses(hm, p, descs, removal);
   let at = 0;
   return chunks.flatMap(({ real, removed }) => {
@@ -191,7 +191,7 @@ export async function scoreOnCpu(hm: LoadedHubModel, p: PromptInputs, descs: num
   });
 }
 
-/** Indices from the highest score down, ties to the lower index (as topk.wgsl keeps them). */
+/** Indices from the highest score down, ties to the lower index (as MIRL's topKMask keeps them). */
 export function rankOrder(scores: readonly number[]): number[] {
   return scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
 }

@@ -9,7 +9,7 @@ import { Tensor as OrtWebTensor } from 'onnxruntime-web/webgpu';
 import type { Tensor } from '../backend/backend';
 import type { WebGpuBackend } from '../backend/webgpu/webgpuBackend';
 import { GpuTensor } from '../backend/webgpu/webgpuBackend';
-import type { DescriptionScore, PromptInputs } from './describe';
+import type { DescriptionMI, PromptInputs } from './describe';
 import type { LoadedHubModel } from './load';
 import type { Removal } from './settings';
 
@@ -125,8 +125,8 @@ async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[]
  * summed, no clip: mi = sum log p(real) - sum log p(removed); dep = the
  * pointwise terms).
  */
-export async function scoreOnGpu(hm: LoadedHubModel, be: WebGpuBackend, p: PromptInputs, descs: number[][], removal: Removal, chunk = 4): Promise<DescriptionScore[]> {
-  const out: DescriptionScore[] = [];
+export async function scoreOnGpu(hm: LoadedHubModel, be: WebGpuBackend, p: PromptInputs, descs: number[][], removal: Removal, chunk = 4): Promise<DescriptionMI[]> {
+  const out: DescriptionMI[] = [];
   const V = hm.vocabSize;
   for (let i = 0; i < descs.length; i += chunk) {
     const part = descs.slice(i, i + chunk),

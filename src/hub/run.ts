@@ -5,7 +5,7 @@
 
 import { RawImage } from '@huggingface/transformers';
 import type { WebGpuBackend } from '../backend/webgpu/webgpuBackend';
-import { answer, decode, presample, promptInputs, rankOrder, scoreOnCpu, tokenTexts, type DescriptionScore } from './describe';
+import { answer, decode, presample, promptInputs, rankOrder, scoreOnCpu, tokenTexts, type DescriptionMI } from './describe';
 import { scoreOnGpu } from './gpuScore';
 import { HubError, type LoadedHubModel } from './load';
 import { imageSha256, type HubDescription, type HubResult } from './result';
@@ -56,7 +56,7 @@ export async function runHub(
   // The time of the scoring the result uses; the reference check is not in it.
   const scoreMs = performance.now() - t0;
   if (gpu && o.cpuCheck) cpu = await scoreOnCpu(hm, p, descs, s.removal);
-  const scores: DescriptionScore[] = gpu ?? cpu!;
+  const scores: DescriptionMI[] = gpu ?? cpu!;
   const check =
     gpu && cpu
       ? {

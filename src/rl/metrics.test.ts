@@ -1,7 +1,7 @@
 // MIRL's pre-screening, measured: the fork lift against hand-counted rows.
 import { describe, expect, it } from 'vitest';
 import type { RowLabel } from './algorithms/types';
-import { blindCounts, forkLift } from './metrics';
+import { blindCounts, descAdvantage, forkLift, isBlindRecord } from './metrics';
 
 const label = (perceptionRight: boolean, descF1: number): RowLabel => ({ perceptionRight, descF1, answerRight: null, formatOk: null });
 
@@ -36,5 +36,21 @@ describe('blind counts', () => {
 
   it('a zero advantage pushes nothing, and a tie between a right and a wrong one counts half', () => {
     expect(blindCounts([0, 0], [true, false], 2)).toEqual({ wrong: 1, wrong_up: 0, right: 1, right_down: 0, pairs: 1, pair_wins: 0.5 });
+  });
+});
+
+describe('reward blindness of a recorded trajectory', () => {
+  const rec = (tokAdv: number[], right: boolean, description = ['a', 'b']) => ({ description, tokAdv, perceptionRight: right });
+  it('averages the advantage over the description tokens only', () => {
+    expect(descAdvantage(rec([0.5, 1.5, -9], false))).toBe(1);
+    expect(descAdvantage(rec([0.5], false, []))).toBeNull();
+  });
+  it('is blind when a wrong description is pushed up or a right one down, and not otherwise', () => {
+    expect(isBlindRecord(rec([0.2, 0.2], false))).toBe(true);
+    expect(isBlindRecord(rec([-0.2, -0.2], true))).toBe(true);
+    expect(isBlindRecord(rec([0.2, 0.2], true))).toBe(false);
+    expect(isBlindRecord(rec([-0.2, -0.2], false))).toBe(false);
+    expect(isBlindRecord(rec([0, 0], false))).toBe(false);
+    expect(isBlindRecord(rec([], false, []))).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
 
 import type { HeldoutFigures } from '../model/evaluate';
 import type { AlgoRollout, RowLabel } from './algorithms/types';
-import type { BlindCounts, StepMetrics } from './types';
+import type { BlindCounts, StepMetrics, TrajectoryRecord } from './types';
 import type { UpdateResult } from './update';
 
 /** AUC of scores for predicting positives (ties count half); null without both classes. */
@@ -45,7 +45,19 @@ export function groupedPairs(scores: readonly number[], positive: readonly boole
 }
 
 /** Reward blindness, the one definition: a wrong description made likelier, or a right one less likely. */
-export const isBlindPush = (adv: number, right: boolean): boolean => (adv > 0 && !right) || (adv < 0 && right);
+const isBlindPush = (adv: number, right: boolean): boolean => (adv > 0 && !right) || (adv < 0 && right);
+
+/** A recorded trajectory's description advantage, the mean over its description tokens: what the update does to the description (null for an empty one). */
+export function descAdvantage(t: Pick<TrajectoryRecord, 'description' | 'tokAdv'>): number | null {
+  const n = Math.min(t.description.length, t.tokAdv.length);
+  return n > 0 ? t.tokAdv.slice(0, n).reduce((a, b) => a + b, 0) / n : null;
+}
+
+/** isBlindPush on a recorded trajectory: its description's own update pushes it the wrong way. */
+export function isBlindRecord(t: Pick<TrajectoryRecord, 'description' | 'tokAdv' | 'perceptionRight'>): boolean {
+  const a = descAdvantage(t);
+  return a !== null && isBlindPush(a, t.perceptionRight);
+}
 
 /**
  * Reward blindness over every description of a step, counted per description by its mean

@@ -2,7 +2,8 @@ import { useMemo, useRef, useState } from 'react';
 import { armChange, blindRates, compare, comparisonArms, moved, remainingMs, type Arm, type Est, type HeldoutMetric } from '../rl/comparison';
 import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { Charts } from './Charts';
-import { descAdvantage, ForkTree } from './Rollouts';
+import { descAdvantage } from '../rl/metrics';
+import { ForkTree } from './Rollouts';
 import { importRun } from './share/runFile';
 import { useRunStore, type Run } from './stores/runStore';
 

@@ -8,7 +8,7 @@ import { chartRows, type ChartDef, type ChartRow, type XAxisKind } from './chart
 import { fmtSig, fmtTick } from './format';
 import { useRunStore, type Run } from './stores/runStore';
 
-import { COLORS } from './colors';
+import { RUN_COLORS } from './colors';
 
 /** "every N steps for <run>; ..." for the runs that take a metric only on metric steps. */
 const onMetricSteps = (runs: Run[]) => runs.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ');
@@ -123,7 +123,7 @@ const CHARTS: ChartDef[] = [
 
 /** A run's colour: by its place in the runs, unless a view colours by something else (the teaching comparison: by arm). */
 type ColorOf = (r: Run, i: number) => string;
-const byOrder: ColorOf = (_r, i) => COLORS[i % COLORS.length];
+const byOrder: ColorOf = (_r, i) => RUN_COLORS[i % RUN_COLORS.length];
 
 function RunLegend({ runs, hidden, toggle, color }: { runs: Run[]; hidden: Set<number>; toggle: (id: number) => void; color: ColorOf }) {
   return (

@@ -1,16 +1,10 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isBlindPush } from '../rl/metrics';
+import { descAdvantage, isBlindRecord } from '../rl/metrics';
 import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { readableOn } from './contrast';
 import { SceneImage } from './SceneImage';
 import { useRunStore, type Run } from './stores/runStore';
-
-/** A description is reward-blind when its own update pushes it the wrong way (the one definition, isBlindPush). */
-function isRewardBlind(t: TrajectoryRecord): boolean {
-  const a = descAdvantage(t);
-  return a !== null && isBlindPush(a, t.perceptionRight);
-}
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '–' : x.toFixed(d));
 
@@ -117,12 +111,6 @@ const formatPart = (t: TrajectoryRecord) => (t.rAns === null || t.answerRight ==
 
 /** A right answer after a wrong description. */
 const isLucky = (t: TrajectoryRecord) => t.answerRight === true && !t.perceptionRight;
-
-/** Mean advantage over the description's tokens: what the update does to the description (null for an empty one). */
-export function descAdvantage(t: TrajectoryRecord): number | null {
-  const n = Math.min(t.description.length, t.tokAdv.length);
-  return n > 0 ? t.tokAdv.slice(0, n).reduce((a, b) => a + b, 0) / n : null;
-}
 
 /** What R_perc is under each algorithm. */
 const PERC_HELP: Record<Run['config']['algo'], string> = {
@@ -238,7 +226,7 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
                 <Badge ok={t.answerRight} yes="right" no="wrong" />
               </td>
               <td>
-                {isRewardBlind(t) && (
+                {isBlindRecord(t) && (
                   <span className="badge blind" data-testid="blind-badge">
                     reward-blind
                   </span>

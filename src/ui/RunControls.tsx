@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
-import { COLORS } from './colors';
+import { RUN_COLORS } from './colors';
 import { downloadText, metricsCsv } from './csv';
 import { KeptStates } from './KeptStates';
 import { useRunStore, type Run } from './stores/runStore';
@@ -154,7 +154,7 @@ export function RunControls() {
             {s.runs.map((r, i) => (
               <tr key={r.id} data-testid="run-row">
                 <td>
-                  <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} />
+                  <span className="swatch" style={{ background: RUN_COLORS[i % RUN_COLORS.length] }} />
                 </td>
                 <td>
                   <input

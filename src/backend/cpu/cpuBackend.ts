@@ -8,7 +8,7 @@ import { layerNormBackwardRef, layerNormRef } from './layernorm';
 import { logSoftmaxGatherBackwardRef, logSoftmaxGatherRef } from './logsoftmax';
 import { biasBackwardRef, matmulRef } from './matmul';
 import { reduceRef } from './reduce';
-import { advantagesRef, entropyRef, miScoreRef, policyLossRef, topKRef } from './rl';
+import { advantagesRef, entropyRef, miScoreRef, policyLossRef } from './rl';
 import { sampleRef } from './sampler';
 
 /** A tensor on the CPU: a typed array (the wasm backend's live in its module's memory, see WasmTensor). */
@@ -146,9 +146,6 @@ export class CpuBackend implements Backend {
     real?: Tensor,
   ): void {
     miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K, p, real ? d(real) : undefined);
-  }
-  topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
-    topKRef(d(keep), d(scores), G, N, k);
   }
   advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void {
     advantagesRef(d(advTok), d(rowAdv), d(rPerc), d(rAns), d(keep), d(seg), G, N, T, p);

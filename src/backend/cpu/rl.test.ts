@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../../lib/rng';
-import { advantagesRef, entropyRef, miScoreRef, policyLossRef, topKRef } from './rl';
+import { advantagesRef, entropyRef, miScoreRef, policyLossRef } from './rl';
 
 describe('RL references', () => {
   it('MI: the mean per-token log-ratio for one alternative; the InfoNCE form is bounded by log K', () => {
@@ -42,12 +42,6 @@ describe('RL references', () => {
     const neg = new Float64Array(1);
     miScoreRef(neg, new Float64Array(1), [...l(0.01), ...l(0.99)], [0], [0], [1], 1, 1, 2, 1, { sum: true, clip: 1.5 });
     expect(neg[0]).toBeCloseTo(-1.5, 6);
-  });
-
-  it('top-k keeps the k best, ties to the lower index', () => {
-    const keep = new Float64Array(5);
-    topKRef(keep, [0.1, 0.5, 0.5, 0.9, 0.2], 1, 5, 2);
-    expect(Array.from(keep)).toEqual([0, 1, 0, 1, 0]);
   });
 
   it('advantages: decoupled groups; an all-equal group gives zero; dropped rows get no answer advantage', () => {

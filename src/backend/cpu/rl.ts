@@ -75,21 +75,6 @@ export function miScoreRef(
   }
 }
 
-/** keep[g * N + i] = 1 for the k highest scores in group g, ties to the lower index. */
-export function topKRef(keep: Arr, scores: Arr, G: number, N: number, k: number): void {
-  for (let g = 0; g < G; g++) {
-    for (let i = 0; i < N; i++) {
-      const si = scores[g * N + i];
-      let rank = 0;
-      for (let j = 0; j < N; j++) {
-        const sj = scores[g * N + j];
-        if (sj > si || (sj === si && j < i)) rank++;
-      }
-      keep[g * N + i] = rank < k ? 1 : 0;
-    }
-  }
-}
-
 function groupStats(xs: number[], normalize: AdvantageParams['normalize'], eps: number): { mean: number; scale: number } {
   const n = xs.length;
   if (n === 0) return { mean: 0, scale: 0 };

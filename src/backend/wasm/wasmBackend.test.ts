@@ -183,6 +183,9 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
     const ref = await run(new CpuBackend()),
       got = await run(wasm());
     expect(compare(got.logits, ref.logits, 1e-4).error).toBeNull();
+    // All gradients together within 1e-4 (normwise), and each parameter's within 1e-3: the deepest ones (the encoder's
+    // first layer norm) are sums over every row with much cancellation, so f32 kernels against the reference's f64
+    // temporaries leave them an error of up to about 2e-4 on some batches (seed 37588856), while the whole stays near 2e-6.
     const bad: string[] = [];
     for (const [k, g] of ref.grads) {
       // a parameter this batch does not use (the null image) has no gradient on either side
@@ -190,10 +193,13 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
         if (got.grads.get(k)!.some((x) => x !== 0)) bad.push(`grad ${k}: non-zero where the reference is zero`);
         continue;
       }
-      const c = compare(got.grads.get(k)!, g, 1e-4);
+      const c = compare(got.grads.get(k)!, g, 1e-3);
       if (c.error) bad.push(`grad ${k}: ${c.error}`);
     }
     expect(bad).toEqual([]);
+    const flat = (m: Map<string, Float32Array>) => Float32Array.from([...ref.grads.keys()].flatMap((k) => Array.from(m.get(k)!)));
+    const whole = compare(flat(got.grads), flat(ref.grads), 1e-4);
+    expect(whole.error).toBeNull();
     // AdamW's first step is lr g / (|g| + eps): about lr sign(g), so a gradient within rounding of zero (or of eps)
     // may step differently. No weight moves by more than the 2 lr of a flipped sign, and all but under 1% agree to 1% of lr.
     let far = 0,

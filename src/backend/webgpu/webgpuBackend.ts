@@ -8,7 +8,7 @@ import { dispatchAdd, dispatchFill, dispatchGelu, dispatchGeluBackward, dispatch
 import { dispatchEmbedding, dispatchEmbeddingBackward } from '../../gpu/kernels/embedding';
 import { dispatchLayerNorm, dispatchLayerNormBackward } from '../../gpu/kernels/layernorm';
 import { dispatchEntropy, dispatchLogSoftmaxGather, dispatchLogSoftmaxGatherBackward } from '../../gpu/kernels/logsoftmax';
-import { dispatchAdvantages, dispatchMiScore, dispatchPolicyLoss, dispatchTopK } from '../../gpu/kernels/rl';
+import { dispatchAdvantages, dispatchMiScore, dispatchPolicyLoss } from '../../gpu/kernels/rl';
 import { dispatchBiasBackward, dispatchMatmul } from '../../gpu/kernels/matmul';
 import { dispatchReduce } from '../../gpu/kernels/reduce';
 import { dispatchRngFill, dispatchSample } from '../../gpu/kernels/sample';
@@ -195,10 +195,6 @@ export class WebGpuBackend implements Backend {
     checkSize('miScore dep', dep, B * T);
     if (real) checkSize('miScore real', real, B * T);
     dispatchMiScore(this.ctx, g(mi), g(dep), g(logits), g(ids), g(descStart), g(descLen), B, T, V, K, p, real ? g(real) : null);
-  }
-  topK(keep: Tensor, scores: Tensor, G: number, N: number, k: number): void {
-    checkSize('topK scores', scores, G * N);
-    dispatchTopK(this.ctx, g(keep), g(scores), G, N, k);
   }
   advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void {
     checkSize('advantages seg', seg, G * N * T);

@@ -1,9 +1,8 @@
 import type { GpuContext } from '../context';
-import { defineKernel, IN, IN_U32, OUT, OUT_U32 } from '../kernel';
+import { defineKernel, IN, IN_U32, OUT } from '../kernel';
 import advBody from './advantage.wgsl?raw';
 import miBody from './mi_score.wgsl?raw';
 import lossBody from './policy_loss.wgsl?raw';
-import topkBody from './topk.wgsl?raw';
 
 export interface AdvantageParams {
   /** 'std': (R - mean) / (unbiased std + eps), as verl/TRL/EasyR1; 'none': R - mean (Dr.GRPO). */
@@ -35,14 +34,6 @@ export const MI_SCORE = defineKernel({
   bindings: { logits: IN, ids: IN_U32, descStart: IN_U32, descLen: IN_U32, mi: OUT, dep: OUT, real: IN },
   entryPoints: { main: { workgroupSize: 64 } },
   body: miBody,
-});
-
-export const TOPK = defineKernel({
-  name: 'topk',
-  uniforms: { G: 'u32', N: 'u32', k: 'u32' },
-  bindings: { scores: IN, keep: OUT_U32 },
-  entryPoints: { main: { workgroupSize: 64 } },
-  body: topkBody,
 });
 
 export const ADVANTAGE = defineKernel({
@@ -82,10 +73,6 @@ export function dispatchMiScore(
     buffers: { logits, ids, descStart, descLen, mi, dep, ...(real ? { real } : {}) },
     size: { threads: B },
   });
-}
-
-export function dispatchTopK(ctx: GpuContext, keep: GPUBuffer, scores: GPUBuffer, G: number, N: number, k: number): void {
-  ctx.run(TOPK, 'main', { uniforms: { G, N, k }, buffers: { scores, keep }, size: { threads: G * N } });
 }
 
 export function dispatchAdvantages(

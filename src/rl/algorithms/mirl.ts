@@ -3,11 +3,11 @@
 // perception reward = the (normalised) score on every pre-sample's
 // description, answer reward on the forks.
 
-import { topKRef } from '../../backend/cpu/rl';
 import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import { groupedPerceptionRewards, answerReward, labelRow } from '../rewards';
 import { perceptionInput, scorePerception } from '../perception';
+import { topKMask } from '../topK';
 import type { SeqRow } from '../../model/inputs';
 import { ANS_END, DESC_END, forkRows, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
@@ -52,8 +52,7 @@ async function scoreAndFork(
   const scores = await scorePerception(scorer, cfg, inp, step);
   // The gate needs the parsed descriptions, so the scores are on the host
   // already: choosing 6 of 10 there saves a device round trip.
-  const keep = new Array<number>(P * N).fill(0);
-  topKRef(keep, scores.score, P, N, cfg.k);
+  const keep = topKMask(scores.score, P, N, cfg.k);
   const mi = scores.mi,
     dep = scores.dep;
   const t2 = performance.now();
