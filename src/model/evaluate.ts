@@ -5,6 +5,7 @@
 // family, and the MI of each greedy description, real image vs. the null
 // image), and the teacher-forced NLL of the ground-truth descriptions.
 
+import { z } from 'zod';
 import { Streams } from '../lib/rng';
 import { FAMILIES, type FamilyName } from '../tasks/families';
 import { generateProblem, type Problem } from '../tasks/problem';
@@ -35,29 +36,34 @@ interface EvalSummary {
   attr_shape: number;
 }
 
-/** Figures averaged over the k samples of each problem, then over problems; `se` is the standard error over problems. */
-interface SampledFigures {
-  k: number;
-  temperature: number;
-  top_p: number;
-  desc_exact: number;
-  desc_f1: number;
-  answer_acc: number;
-  /** Right answers after a wrong description, over all samples. */
-  lucky: number;
-  se: { desc_exact: number; desc_f1: number; answer_acc: number; lucky: number };
-}
+const num = z.number();
+const frac = z.number().min(0).max(1);
 
-/** What every held-out figure in the trainer, the scripts and the UI is. */
-export interface HeldoutFigures {
-  count: number;
+/** Figures averaged over the k samples of each problem, then over problems; `se` is the standard error over problems. */
+const sampledFiguresSchema = z.object({
+  k: z.number().int().nonnegative(),
+  temperature: num,
+  top_p: num,
+  desc_exact: frac,
+  desc_f1: frac,
+  answer_acc: frac,
+  /** Right answers after a wrong description, over all samples. */
+  lucky: frac,
+  se: z.object({ desc_exact: num, desc_f1: num, answer_acc: num, lucky: num }),
+});
+
+/** What every held-out figure in the trainer, the scripts and the UI is; the type and the run file's check both come from here. */
+export const heldoutFiguresSchema = z.object({
+  count: z.number().int().nonnegative(),
   /** null when k = 0 (greedy only). */
-  sampled: SampledFigures | null;
+  sampled: sampledFiguresSchema.nullable(),
   /** desc_f1 is null only in runs recorded before v5, which kept greedy exact and answers alone. */
-  greedy: { desc_exact: number; desc_f1: number | null; answer_acc: number };
+  greedy: z.object({ desc_exact: frac, desc_f1: frac.nullable(), answer_acc: frac }),
   /** Teacher-forced NLL per token of the ground-truth descriptions (and their </desc>): whether the model reads the images better, free of sampling noise. Null in runs recorded before v5. */
-  gt_desc_nll: number | null;
-}
+  gt_desc_nll: num.nullable(),
+});
+export type HeldoutFigures = z.infer<typeof heldoutFiguresSchema>;
+type SampledFigures = z.infer<typeof sampledFiguresSchema>;
 
 export interface EvalReport {
   seed: number;

@@ -1,96 +1,101 @@
-// What the trainer reports per step: metrics, and compact rollout records.
+// What the trainer reports per step: metrics, and compact rollout records. Each is a zod
+// schema and its type is inferred from it, so a field added here is in the type, in the
+// run file's check and in an imported run at once (the run file reads older files with
+// the fields they lack made optional, src/ui/share/runFile.ts).
 
-import type { HeldoutFigures } from '../model/evaluate';
-import type { FamilyName } from '../tasks/families';
+import { z } from 'zod';
+import { heldoutFiguresSchema } from '../model/evaluate';
+import { FAMILIES } from '../tasks/families';
 
-export interface StepMetrics {
-  step: number;
-  answer_acc: number;
-  perception_acc: number;
-  /** Mean object-level F1 of the step's sampled descriptions against their scenes. */
-  desc_f1: number;
-  /** null on a step that did not score MI (where it is only a metric: every `metricEvery` steps). */
-  mean_mi: number | null;
-  /** AUC of the MI score for predicting an exactly right description (0.5 = no signal); null when all right or all wrong. */
-  mi_auc: number | null;
-  /** The same within each prompt's group (what the group-normalised reward ranks); null without a right and a wrong row in one group. */
-  mi_group_auc: number | null;
-  /** MIRL: exact-description rate (and mean F1) of the kept forks minus that of all N pre-samples; null where every row is kept. */
-  fork_lift_exact?: number | null;
-  fork_lift_f1?: number | null;
-  /** Description tokens pushed up inside a wrong description or down inside a right one, over description tokens with a non-zero advantage. */
-  reward_blind_frac: number;
-  /** Every description of the step, by its mean token advantage (absent in runs before it was counted). */
-  blind?: BlindCounts;
-  lucky_guesses: number;
-  generated_tokens: number;
-  forward_tokens: number;
-  complete_trajectories: number;
-  step_ms: number;
-  /** Wall time of the step, and of its phases: metrics is what follows the update (records, held-out evaluation). */
-  phase_ms: { sample: number; score: number; fork: number; update: number; metrics?: number };
-  loss: number;
-  /** KL to the warm start (k3, per token); null on a step that did not compute it (beta = 0 outside metric steps). */
-  kl: number | null;
-  entropy: number;
-  grad_norm: number;
-  /** The step's learning rate and optimiser steps (minibatches x epochs). */
-  lr: number;
-  updates: number;
-  zero_std_frac: number;
-  /** On step 0 only, when held-out evaluation is on: the warm start's figures, before any update. */
-  heldout_start?: HeldoutFigures;
-  /** After this step's update, on held-out steps. */
-  heldout?: HeldoutFigures;
-  error?: string;
-}
+const num = z.number();
+const count = z.number().int().nonnegative();
+const nullableNum = z.number().nullable();
 
 /** Descriptions of a step: wrong ones and those pushed up, right ones and those pushed down, and (right, wrong) pairs within a group with the right one favoured (ties half). */
-export interface BlindCounts {
-  wrong: number;
-  wrong_up: number;
-  right: number;
-  right_down: number;
-  pairs: number;
-  pair_wins: number;
-}
+const blindCountsSchema = z.object({ wrong: count, wrong_up: count, right: count, right_down: count, pairs: count, pair_wins: num });
+export type BlindCounts = z.infer<typeof blindCountsSchema>;
 
-export interface TrajectoryRecord {
+export const stepMetricsSchema = z.object({
+  step: count,
+  answer_acc: num,
+  perception_acc: num,
+  /** Mean object-level F1 of the step's sampled descriptions against their scenes. */
+  desc_f1: num,
+  /** null on a step that did not score MI (where it is only a metric: every `metricEvery` steps). */
+  mean_mi: nullableNum,
+  /** AUC of the MI score for predicting an exactly right description (0.5 = no signal); null when all right or all wrong. */
+  mi_auc: nullableNum,
+  /** The same within each prompt's group (what the group-normalised reward ranks); null without a right and a wrong row in one group. */
+  mi_group_auc: nullableNum,
+  /** MIRL: exact-description rate (and mean F1) of the kept forks minus that of all N pre-samples; null where every row is kept. */
+  fork_lift_exact: nullableNum.optional(),
+  fork_lift_f1: nullableNum.optional(),
+  /** Description tokens pushed up inside a wrong description or down inside a right one, over description tokens with a non-zero advantage. */
+  reward_blind_frac: num,
+  /** Every description of the step, by its mean token advantage (absent in runs before it was counted). */
+  blind: blindCountsSchema.optional(),
+  lucky_guesses: count,
+  generated_tokens: count,
+  forward_tokens: count,
+  complete_trajectories: count,
+  step_ms: num,
+  /** Wall time of the step, and of its phases: metrics is what follows the update (records, held-out evaluation). */
+  phase_ms: z.object({ sample: num, score: num, fork: num, update: num, metrics: num.optional() }),
+  loss: num,
+  /** KL to the warm start (k3, per token); null on a step that did not compute it (beta = 0 outside metric steps). */
+  kl: nullableNum,
+  entropy: num,
+  grad_norm: num,
+  /** The step's learning rate and optimiser steps (minibatches x epochs). */
+  lr: num,
+  updates: count,
+  zero_std_frac: num,
+  /** On step 0 only, when held-out evaluation is on: the warm start's figures, before any update. */
+  heldout_start: heldoutFiguresSchema.optional(),
+  /** After this step's update, on held-out steps. */
+  heldout: heldoutFiguresSchema.optional(),
+  error: z.string().optional(),
+});
+export type StepMetrics = z.infer<typeof stepMetricsSchema>;
+
+export const trajectoryRecordSchema = z.object({
   /** Description words (without </desc>). */
-  description: string[];
+  description: z.array(z.string()),
   /** Continuation words after </desc> (reasoning and answer), empty for dropped pre-samples. */
-  continuation: string[];
+  continuation: z.array(z.string()),
   /** null where the step did not score MI. */
-  mi: number | null;
-  kept: boolean;
+  mi: nullableNum,
+  kept: z.boolean(),
   /** MIRL: its description was malformed, and the gate gave it the group's lowest perception score (absent in older runs). */
-  gated?: boolean;
-  rAns: number | null;
-  rPerc: number;
-  advPerc: number;
-  advAns: number;
-  perceptionRight: boolean;
-  answerRight: boolean | null;
-  descF1: number;
+  gated: z.boolean().optional(),
+  rAns: nullableNum,
+  rPerc: num,
+  advPerc: num,
+  advAns: num,
+  perceptionRight: z.boolean(),
+  answerRight: z.boolean().nullable(),
+  descF1: num,
   /** Per generated token (description, then continuation): advantage, log-prob, entropy, visual dependency (0 where not scored). */
-  tokAdv: number[];
-  tokLogp: number[];
-  tokEntropy: number[];
-  tokDep: number[];
-}
+  tokAdv: z.array(num),
+  tokLogp: z.array(num),
+  tokEntropy: z.array(num),
+  tokDep: z.array(num),
+});
+export type TrajectoryRecord = z.infer<typeof trajectoryRecordSchema>;
 
-export interface PromptRecord {
-  step: number;
-  index: number;
-  family: FamilyName;
-  question: string;
-  answer: string;
-  groundTruthDescription: string;
+export const promptRecordSchema = z.object({
+  step: count,
+  index: count,
+  family: z.enum(FAMILIES),
+  question: z.string(),
+  answer: z.string(),
+  groundTruthDescription: z.string(),
   /** The problem's identity, so the UI can re-render its image: (seed, index) of the task generator. */
-  taskSeed: number;
-  taskIndex: number;
-  trajectories: TrajectoryRecord[];
-}
+  taskSeed: count,
+  taskIndex: count,
+  trajectories: z.array(trajectoryRecordSchema),
+});
+export type PromptRecord = z.infer<typeof promptRecordSchema>;
 
 export interface StepReport {
   metrics: StepMetrics;

@@ -5,6 +5,10 @@ import { DEFAULT_RL } from '../../rl/config';
 import type { HeldoutFigures } from '../../model/evaluate';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
 import { CounterRng, Streams } from '../../lib/rng';
+import { readFileSync } from 'node:fs';
+import { CpuBackend } from '../../backend/cpu/cpuBackend';
+import { decodeCheckpoint } from '../../model/checkpoint';
+import { RLTrainer } from '../../rl/trainer';
 import { exportRun, importRun } from './runFile';
 
 const metrics: StepMetrics = {
@@ -103,6 +107,37 @@ describe('run files', () => {
     expect(f.metrics).toEqual(JSON.parse(good).metrics);
     expect(f.records).toEqual([record]);
   });
+
+  it('round-trip what the trainer reports, whole: every metric and record field it emits survives the file', async () => {
+    const b = readFileSync('models/tinyvlm-v1/model.safetensors');
+    const ck = decodeCheckpoint(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    // MIRL fills the most fields (forks, gate, MI); held-out figures at the start and after each step
+    const cfg = {
+      ...DEFAULT_RL,
+      algo: 'mirl' as const,
+      N: 3,
+      k: 2,
+      batchPrompts: 2,
+      steps: 2,
+      heldoutEvery: 1,
+      heldoutCount: 2,
+      heldoutSamples: 1,
+      recordPrompts: 2,
+      metricEvery: 1,
+    };
+    const t = new RLTrainer(new CpuBackend(), cfg, ck);
+    const reports = [await t.trainStep(), await t.trainStep()];
+    t.free();
+    const steps = reports.map((r) => r.metrics);
+    const recs = reports.flatMap((r) => r.records);
+    expect(steps[0].heldout_start).toBeDefined();
+    expect(steps[1].heldout).toBeDefined();
+    expect(steps[0].blind).toBeDefined();
+    const f = importRun(exportRun('mirl', cfg, steps, recs));
+    expect(f.metrics).toEqual(steps);
+    expect(f.records).toEqual(recs);
+    expect(f.config).toEqual(cfg);
+  }, 60_000);
 
   it('carry the trainer state when asked, and refuse state that is not base64 with its path', () => {
     const f = JSON.parse(good);

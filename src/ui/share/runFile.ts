@@ -6,9 +6,8 @@
 
 import { z } from 'zod';
 import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../../rl/config';
-import type { HeldoutFigures } from '../../model/evaluate';
-import type { PromptRecord, StepMetrics } from '../../rl/types';
-import { FAMILIES } from '../../tasks/families';
+import { heldoutFiguresSchema, type HeldoutFigures } from '../../model/evaluate';
+import { promptRecordSchema, stepMetricsSchema, trajectoryRecordSchema, type PromptRecord, type StepMetrics } from '../../rl/types';
 import { defaultsOfVersion, SCHEMA_VERSION } from './urlCodec';
 
 export interface RunFile {
@@ -24,60 +23,15 @@ export interface RunFile {
 
 const num = z.number();
 const count = z.number().int().nonnegative();
-const nullableNum = z.number().nullable();
-const frac = z.number().min(0).max(1);
 
-const heldoutFigures = z.object({
-  count,
-  sampled: z
-    .object({
-      k: count,
-      temperature: num,
-      top_p: num,
-      desc_exact: frac,
-      desc_f1: frac,
-      answer_acc: frac,
-      lucky: frac,
-      se: z.object({ desc_exact: num, desc_f1: num, answer_acc: num, lucky: num }),
-    })
-    .nullable(),
-  greedy: z.object({ desc_exact: frac, desc_f1: frac.nullable(), answer_acc: frac }),
-  gt_desc_nll: nullableNum,
-});
+// The trainer's own schemas (src/rl/types.ts), with what older files lack made optional: an older file is read as it
+// was written, and a field the trainer reports is never dropped on import.
 const legacyStart = z.object({ answer_acc: num, perception_acc: num });
-
-// Fields added after v1 are optional: an older file is read as it was written.
-const stepMetrics = z.object({
-  step: count,
-  answer_acc: num,
-  perception_acc: num,
-  desc_f1: num.optional(),
-  mean_mi: nullableNum,
-  mi_auc: nullableNum,
-  mi_group_auc: nullableNum.optional(),
-  reward_blind_frac: num,
-  blind: z.object({ wrong: count, wrong_up: count, right: count, right_down: count, pairs: count, pair_wins: num }).optional(),
-  lucky_guesses: count,
-  generated_tokens: count,
-  forward_tokens: count,
-  complete_trajectories: count,
-  step_ms: num,
-  phase_ms: z.object({ sample: num, score: num, fork: num, update: num, metrics: num.optional() }),
-  loss: num,
-  kl: nullableNum,
-  entropy: num,
-  grad_norm: num,
-  lr: num.optional(),
-  updates: count.optional(),
-  zero_std_frac: num.optional(),
-  fork_lift_exact: nullableNum.optional(),
-  fork_lift_f1: nullableNum.optional(),
-  heldout_start: z.union([heldoutFigures, legacyStart]).optional(),
-  heldout: heldoutFigures.optional(),
+const stepMetrics = stepMetricsSchema.partial({ desc_f1: true, mi_group_auc: true, lr: true, updates: true, zero_std_frac: true }).extend({
+  heldout_start: z.union([heldoutFiguresSchema, legacyStart]).optional(),
   // before v5: greedy figures alone, read as held-out figures without samples
   heldout_answer_acc: num.optional(),
   heldout_perception_acc: num.optional(),
-  error: z.string().optional(),
 });
 
 /** A step as the trainer now reports it: a pre-v5 step's greedy-only held-out fields become HeldoutFigures without samples. */
@@ -89,42 +43,14 @@ function upgradeStep(m: z.infer<typeof stepMetrics>): StepMetrics {
     greedy: { desc_exact, desc_f1: null, answer_acc },
     gt_desc_nll: null,
   });
+  // the fields older files lack stay absent: the charts draw no point for them
   const out = { ...rest } as StepMetrics;
   if (start) out.heldout_start = 'perception_acc' in start ? greedyOnly(start.answer_acc, start.perception_acc) : start;
   if (a !== undefined && p !== undefined && !rest.heldout) out.heldout = greedyOnly(a, p);
   return out;
 }
 
-const trajectory = z.object({
-  description: z.array(z.string()),
-  continuation: z.array(z.string()),
-  mi: nullableNum,
-  kept: z.boolean(),
-  gated: z.boolean().optional(),
-  rAns: nullableNum,
-  rPerc: num,
-  advPerc: num,
-  advAns: num,
-  perceptionRight: z.boolean(),
-  answerRight: z.boolean().nullable(),
-  descF1: num.optional(),
-  tokAdv: z.array(num),
-  tokLogp: z.array(num),
-  tokEntropy: z.array(num),
-  tokDep: z.array(num),
-});
-
-const promptRecord = z.object({
-  step: count,
-  index: count,
-  family: z.enum(FAMILIES),
-  question: z.string(),
-  answer: z.string(),
-  groundTruthDescription: z.string(),
-  taskSeed: count,
-  taskIndex: count,
-  trajectories: z.array(trajectory),
-});
+const promptRecord = promptRecordSchema.extend({ trajectories: z.array(trajectoryRecordSchema.partial({ descF1: true })) });
 
 const runFileSchema = z.object({
   kind: z.literal('mirl-playground-run', { error: 'not a run file of the MIRL Playground' }),
