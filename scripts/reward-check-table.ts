@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { CORRUPTIONS } from '../src/tasks/corrupt';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import type { RewardCheckReport } from '../src/rl/rewardCheck';
+import { algorithmOf } from '../src/rl/algorithms/table';
 
 /** The settings that make a perception-reward variant, in words; the default marked. */
 function describe(c: RLConfig): string {
-  if (c.algo === 'perception-r1') return 'perception-r1: F1 against the labels (oracle)';
+  if (algorithmOf(c).perception === 'labelled') return `${c.algo}: F1 against the labels (oracle)`;
   const parts = [`MI ${c.miAgg}`, c.miClip ? `clip ${c.miClip}` : null, c.percGate === 'off' ? null : `gate ${c.percGate}`, `${c.estimator} image`];
   const keys = ['algo', 'miAgg', 'miClip', 'percGate', 'estimator', 'miScorer', 'percNorm'] as const;
   const isDefault = keys.every((k) => c[k] === DEFAULT_RL[k]);

@@ -7,6 +7,7 @@ import type { HeldoutFigures } from '../../src/model/evaluate';
 import type { RLConfig } from '../../src/rl/config';
 import { mean } from '../../src/rl/metrics';
 import type { StepMetrics } from '../../src/rl/types';
+import { algorithmOf } from '../../src/rl/algorithms/table';
 
 export interface HeldoutPoint extends HeldoutFigures {
   step: number;
@@ -68,12 +69,14 @@ export interface ArmSummary {
 
 /** The arm an experiment belongs to: the algorithm and the settings that define it. */
 export function armOf(c: RLConfig): string {
-  if (c.algo === 'mirl') {
+  const row = algorithmOf(c);
+  const size = row.group === 'forks' ? `N=${c.N} k=${c.k}` : `G=${c.G}`;
+  if (row.perception === 'mi') {
     const reward = `${c.miAgg === 'mean' ? ', MI mean' : ''}${c.percGate === 'off' ? ', ungated' : ''}${c.miClip ? `, clip ${c.miClip}` : ''}`;
-    return `mirl N=${c.N} k=${c.k}, MI by ${c.miScorer === 'warmstart' ? 'frozen warm start' : 'policy'}${reward}${c.beta ? `, KL ${c.beta}` : ''}`;
+    return `${c.algo} ${size}, MI by ${c.miScorer === 'warmstart' ? 'frozen warm start' : 'policy'}${reward}${c.beta ? `, KL ${c.beta}` : ''}`;
   }
-  if (c.algo === 'perception-r1') return `perception-r1 G=${c.G}, ${c.percCredit} credit`;
-  return `${c.algo} G=${c.G}${c.beta ? `, KL ${c.beta}` : ''}`;
+  if (row.perception === 'labelled') return `${c.algo} ${size}, ${c.percCredit} credit`;
+  return `${c.algo} ${size}${c.beta ? `, KL ${c.beta}` : ''}`;
 }
 
 function stat(xs: readonly number[]): Stat {
@@ -142,7 +145,7 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
       greedyExact: per((r) => last(r).greedy.desc_exact),
       gtNllChange: per((r) => (last(r).gt_desc_nll ?? NaN) - (first(r).gt_desc_nll ?? NaN)),
       vsReference: arm === REFERENCE_ARM || !ref ? null : perFig(paired(ref)),
-      vsBound: runs[0].config.algo !== 'mirl' || !bound ? null : perFig(paired(bound)),
+      vsBound: algorithmOf(runs[0].config).perception !== 'mi' || !bound ? null : perFig(paired(bound)),
       forkLiftExact: per((r) => runMean(r.steps, (s) => s.fork_lift_exact)),
       forkLiftF1: per((r) => runMean(r.steps, (s) => s.fork_lift_f1)),
       groupAuc: per((r) => runMean(r.steps, (s) => s.mi_group_auc)),

@@ -3,8 +3,9 @@
 import { FAMILIES, type FamilyName } from '../tasks/families';
 import { DEFAULT_KNOBS, validateKnobs, type SceneKnobs } from '../tasks/scene';
 
-const ALGORITHMS = ['mirl', 'grpo', 'vision-sr1', 'perception-r1'] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
+import { ALGORITHM_NAMES, algorithmsWhere, type Algorithm } from './algorithms/table';
+
+export type { Algorithm };
 const ESTIMATORS = ['null', 'blank', 'noise', 'patch', 'contrastive'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
 const PERC_NORMS = ['raw', 'zscore', 'rank', 'threshold'] as const;
@@ -23,8 +24,8 @@ interface PanelSpec {
   /** Where the form shows it: 'basic' on the first screen, the others folded under "advanced". */
   group: PanelGroup;
   step?: number;
-  /** Shown only while another field has (or, with `not`, has not) this value. */
-  when?: { field: string; is: string; not?: boolean };
+  /** Shown only while another field has one of these values. */
+  when?: { field: string; in: readonly string[] };
 }
 
 interface Common {
@@ -91,16 +92,22 @@ const oneOf = <O extends readonly string[]>(options: O, d: O[number], label: str
  */
 export const FIELDS = {
   algo: oneOf(
-    ALGORITHMS,
+    ALGORITHM_NAMES,
     'mirl',
     'algorithm',
     'MIRL forks the top-k of N pre-sampled descriptions by MI; GRPO and Vision-SR1 sample G complete trajectories; Perception-R1 rewards descriptions by F1 against the scene (the labelled upper bound).',
     { group: 'basic' },
   ),
-  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', { panel: { group: 'basic', when: { field: 'algo', is: 'mirl' } }, cpu: 4 }),
-  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', { panel: { group: 'basic', when: { field: 'algo', is: 'mirl' } }, cpu: 2 }),
+  N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', {
+    panel: { group: 'basic', when: { field: 'algo', in: algorithmsWhere('group', 'forks') } },
+    cpu: 4,
+  }),
+  k: int(6, 1, 32, 'k forks', 'MIRL: how many of the N, ranked by MI, are continued into answers.', {
+    panel: { group: 'basic', when: { field: 'algo', in: algorithmsWhere('group', 'forks') } },
+    cpu: 2,
+  }),
   G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', {
-    panel: { group: 'basic', when: { field: 'algo', is: 'mirl', not: true } },
+    panel: { group: 'basic', when: { field: 'algo', in: algorithmsWhere('group', 'trajectories') } },
     cpu: 4,
   }),
   estimator: oneOf(
@@ -111,7 +118,7 @@ export const FIELDS = {
     { group: 'reward' },
   ),
   contrastiveK: int(3, 1, 16, 'contrastive K', 'Alternatives for the contrastive estimator (other images of the batch).', {
-    panel: { group: 'reward', when: { field: 'estimator', is: 'contrastive' } },
+    panel: { group: 'reward', when: { field: 'estimator', in: ['contrastive'] } },
   }),
   miScorer: oneOf(
     MI_SCORERS,
@@ -132,7 +139,7 @@ export const FIELDS = {
   percGateFloor: num(-10, -1000, 1000, 'gate floor', "The perception score of a malformed description when the gate is 'floor'.", {
     group: 'reward',
     step: 1,
-    when: { field: 'percGate', is: 'floor' },
+    when: { field: 'percGate', in: ['floor'] },
   }),
   percNorm: oneOf(PERC_NORMS, 'raw', 'perception reward', 'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.', {
     group: 'reward',
@@ -140,21 +147,21 @@ export const FIELDS = {
   percThreshold: num(0, -20, 20, 'perception threshold', "The MI above which a description earns 1 when the perception reward is 'threshold'.", {
     group: 'reward',
     step: 0.5,
-    when: { field: 'percNorm', is: 'threshold' },
+    when: { field: 'percNorm', in: ['threshold'] },
   }),
   percLabel: oneOf(
     PERC_LABELS,
     'f1',
     'labelled reward',
     "Perception-R1's perception reward against the scene's annotation: the description's object F1, exact match (1 or 0), or their sum.",
-    { group: 'reward', when: { field: 'algo', is: 'perception-r1' } },
+    { group: 'reward', when: { field: 'algo', in: algorithmsWhere('perception', 'labelled') } },
   ),
   percCredit: oneOf(
     PERC_CREDITS,
     'object',
     'perception credit',
     "Perception-R1: every description token carries the description's advantage ('sequence'), or the advantage of its own object phrase, separator or close, each right or wrong against the scene ('object').",
-    { group: 'reward', when: { field: 'algo', is: 'perception-r1' } },
+    { group: 'reward', when: { field: 'algo', in: algorithmsWhere('perception', 'labelled') } },
   ),
   formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', { group: 'reward', step: 0.05 }),
   lr: num(1e-4, 0, 0.1, 'learning rate', "AdamW's learning rate.", { group: 'basic', step: 0.0001 }),
@@ -262,18 +269,6 @@ export const CPU_PRESET: Partial<RLConfig> = Object.fromEntries(
     return f.kind === 'int' && 'cpu' in f && f.cpu !== undefined ? [[k, f.cpu]] : [];
   }),
 );
-
-/** Whether this step scores MI: always where it is the reward, every `metricEvery` steps where it is only measured. */
-export function scoresMI(cfg: Pick<RLConfig, 'algo' | 'metricEvery'>, step: number): boolean {
-  return cfg.algo === 'mirl' || metricStep(cfg, step);
-}
-
-/** Whether this step computes the KL to the warm start: always when it is in the loss, on metric steps otherwise. */
-export function measuresKL(cfg: Pick<RLConfig, 'beta' | 'metricEvery'>, step: number): boolean {
-  return cfg.beta > 0 || metricStep(cfg, step);
-}
-
-const metricStep = (cfg: Pick<RLConfig, 'metricEvery'>, step: number) => cfg.metricEvery > 0 && step % cfg.metricEvery === 0;
 
 /** Each field as the config form labels it: the form and every message about a field use these words. */
 export const FIELD_LABELS = Object.fromEntries(FIELD_NAMES.map((k) => [k, FIELDS[k].label])) as Record<FieldName, string>;

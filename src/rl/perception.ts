@@ -97,12 +97,24 @@ function labelledScore(d: Pick<DescriptionScore, 'f1' | 'exact'>, label: RLConfi
 }
 
 /**
+ * How a rollout scores its descriptions: 'mi', MI is the perception reward (MIRL); 'labelled', F1
+ * against the scene is (Perception-R1); 'metric', MI is only measured (GRPO, Vision-SR1).
+ */
+export type PerceptionScoring = 'mi' | 'labelled' | 'metric';
+
+/**
  * Scores the descriptions with `scorer` (the policy or the frozen warm start) as `cfg` says.
  * `measureMI: false` skips the MI passes where MI would only be a metric (mi is NaN, dep empty);
- * perception-r1's F1 needs no forward pass.
+ * the labelled F1 needs no forward pass.
  */
-export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: PerceptionInput, step: number, measureMI = true): Promise<PerceptionScores> {
-  if (!measureMI && cfg.algo === 'mirl') throw new Error("scorePerception: MIRL's perception reward is the MI score");
+export async function scorePerception(
+  scorer: TinyVLM,
+  cfg: RLConfig,
+  inp: PerceptionInput,
+  step: number,
+  { scoring, measureMI = true }: { scoring: PerceptionScoring; measureMI?: boolean },
+): Promise<PerceptionScores> {
+  if (!measureMI && scoring === 'mi') throw new Error('scorePerception: an MI perception reward needs the MI passes');
   let mi: number[],
     dep: Float32Array,
     depT = 0,
@@ -122,11 +134,11 @@ export async function scorePerception(scorer: TinyVLM, cfg: RLConfig, inp: Perce
     dep = new Float32Array(0);
   }
   const wellFormed = wellFormedRows(inp);
-  const raw =
-    cfg.algo === 'perception-r1'
-      ? inp.descRows.map((r, i) => labelledScore(scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]), cfg.percLabel))
-      : mi;
+  const labelled = scoring === 'labelled';
+  const raw = labelled
+    ? inp.descRows.map((r, i) => labelledScore(scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]), cfg.percLabel))
+    : mi;
   // F1 already scores a malformed description by what it gets right: no gate.
-  const score = cfg.algo === 'perception-r1' || !measureMI ? raw : gateScores(raw, wellFormed, inp.groups, cfg);
+  const score = labelled || !measureMI ? raw : gateScores(raw, wellFormed, inp.groups, cfg);
   return { score, mi, dep, depT, wellFormed, forwardTokens };
 }

@@ -10,7 +10,8 @@ import { CORRUPTIONS, corruptions, ORDER_CLASS, type Corruption } from '../tasks
 import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import type { RLConfig } from './config';
-import { scorePerception } from './perception';
+import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from './algorithms/table';
+import { scorePerception, type PerceptionScoring } from './perception';
 import { DESC_END, promptsOf, repeatRows, sampleRows, splitDescription } from './rollout';
 import { scoreDescription } from '../tasks/verifier';
 import { groupedPairs } from './metrics';
@@ -37,15 +38,25 @@ export interface RewardCheckReport {
 /** A perception reward over one group of descriptions (the truth first), as training computes it. */
 export type GroupReward = (problems: readonly Problem[], groups: readonly string[][][]) => Promise<number[][]>;
 
+/** The algorithms with a deterministic perception reward the check can score. */
+const checkable = () => ALGORITHM_NAMES.filter((a) => ['mi', 'labelled'].includes(ALGORITHM_TABLE[a].perception));
+
+/** How the check scores a config's descriptions: F1 where the reward is labelled, gated MI otherwise. */
+const scoringOf = (cfg: RLConfig): PerceptionScoring => (algorithmOf(cfg).perception === 'labelled' ? 'labelled' : 'mi');
+
 /** The configured perception reward of `cfg` (MI variants for mirl, F1 for perception-r1), scored by `scorer`. */
 export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
-  if (cfg.algo === 'grpo') throw new Error('grpo has no perception reward: check mirl or perception-r1');
-  if (cfg.algo === 'vision-sr1') throw new Error("vision-sr1's perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only");
+  const row = algorithmOf(cfg);
+  if (row.perception === 'none') throw new Error(`${cfg.algo} has no perception reward: check ${checkable().join(' or ')}`);
+  if (row.perception === 're-answer')
+    throw new Error(`${cfg.algo}'s perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only`);
   return async (problems, groups) => {
     const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
     const descRows = groups.flatMap((g, i) => g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })));
     const promptOf = groups.flatMap((g, i) => g.map(() => i));
-    const s = await scorePerception(scorer, cfg, { descRows, images, promptImages, promptOf, problems, closed: descRows.map(() => true), groups: groups.map((g) => g.length) }, 0);
+    const s = await scorePerception(scorer, cfg, { descRows, images, promptImages, promptOf, problems, closed: descRows.map(() => true), groups: groups.map((g) => g.length) }, 0, {
+      scoring: scoringOf(cfg),
+    });
     const out: number[][] = [];
     let o = 0;
     for (const g of groups) {
@@ -168,6 +179,7 @@ export async function sampleRankCheck(
       config,
       { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems, closed: split.map((x) => x.closed), groups: problems.map(() => N) },
       0,
+      { scoring: scoringOf(config) },
     );
     const labels = split.map((x, i) => scoreDescription(tokenizer.decodeWords(x.desc), problems[promptOf[i]]));
     for (let g = 0; g < problems.length; g++) {

@@ -8,12 +8,10 @@ import { evaluate, type HeldoutFigures } from '../model/evaluate';
 import { AdamW } from '../model/optimizer';
 import { Params } from '../model/params';
 import { TinyVLM } from '../model/tinyvlm';
-import { mirlRollout } from './algorithms/mirl';
-import { grpoRollout } from './algorithms/grpo';
 import type { AlgoRollout } from './algorithms/types';
-import { perceptionR1Rollout } from './algorithms/perceptionR1';
-import { visionSr1Rollout } from './algorithms/visionSr1';
-import { configProblems, measuresKL, type RLConfig } from './config';
+import { algorithmOf } from './algorithms/table';
+import { configProblems, type RLConfig } from './config';
+import { measuresKL } from './schedule';
 import { stepMetrics } from './metrics';
 import { promptRecords } from './records';
 import { stepPrompts } from './rollout';
@@ -63,16 +61,7 @@ export class RLTrainer {
 
   private rollout(step: number): Promise<AlgoRollout> {
     const prompts = stepPrompts(this.model, this.cfg, step);
-    switch (this.cfg.algo) {
-      case 'mirl':
-        return mirlRollout(this.model, this.cfg, prompts, step, this.scorer);
-      case 'grpo':
-        return grpoRollout(this.model, this.cfg, prompts, step, this.scorer);
-      case 'vision-sr1':
-        return visionSr1Rollout(this.model, this.cfg, prompts, step, this.scorer);
-      case 'perception-r1':
-        return perceptionR1Rollout(this.model, this.cfg, prompts, step, this.scorer);
-    }
+    return algorithmOf(this.cfg).rollout(this.model, this.cfg, prompts, step, this.scorer);
   }
 
   /** Told what the step is doing as it goes (the page's status line); no effect on the run. */

@@ -9,13 +9,19 @@ import { fmtSig, fmtTick } from './format';
 import { useRunStore, type Run } from './stores/runStore';
 
 import { RUN_COLORS } from './colors';
+import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from '../rl/algorithms/table';
+
+/** The algorithms that fork pre-samples (fork lift is theirs alone), by label. */
+const FORKING = ALGORITHM_NAMES.filter((a) => ALGORITHM_TABLE[a].group === 'forks')
+  .map((a) => ALGORITHM_TABLE[a].label)
+  .join(', ');
 
 /** "every N steps for <run>; ..." for the runs that take a metric only on metric steps. */
 const onMetricSteps = (runs: Run[]) => runs.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ');
 
 /** MI is scored every step where it is the reward (MIRL), every `metricEvery` steps where it is only measured. */
 const MI_NOTE = (runs: Run[]): string | null => {
-  const sparse = runs.filter((r) => r.config.algo !== 'mirl' && r.config.metricEvery !== 1);
+  const sparse = runs.filter((r) => algorithmOf(r.config).perception !== 'mi' && r.config.metricEvery !== 1);
   return sparse.length ? `scored ${onMetricSteps(sparse)} (MI is only a metric there)` : null;
 };
 
@@ -107,7 +113,8 @@ const CHARTS: ChartDef[] = [
     title: 'fork lift: exact rate of the kept forks minus all pre-samples',
     unit: '% points',
     value: pct((m) => m.fork_lift_exact),
-    note: (runs) => (runs.some((r) => r.config.algo === 'mirl') ? 'MIRL only: above 0, its MI pre-screening keeps better descriptions than it drops' : 'MIRL only'),
+    note: (runs) =>
+      runs.some((r) => algorithmOf(r.config).group === 'forks') ? `${FORKING} only: above 0, its MI pre-screening keeps better descriptions than it drops` : `${FORKING} only`,
   },
   {
     title: 'reward-blind fraction',

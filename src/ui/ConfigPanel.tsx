@@ -91,8 +91,7 @@ function Field({ k }: { k: FieldName }) {
 function shownFor(k: FieldName, draft: RLConfig): boolean {
   const when = FIELDS[k].panel?.when;
   if (!when) return true;
-  const is = String(draft[when.field as FieldName]) === when.is;
-  return when.not ? !is : is;
+  return when.in.includes(String(draft[when.field as FieldName]));
 }
 
 function Knob({ k, step }: { k: keyof RLConfig['knobs']; step: number }) {

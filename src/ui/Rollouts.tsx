@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { algorithmOf } from '../rl/algorithms/table';
 import { descAdvantage, isBlindRecord } from '../rl/metrics';
 import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { readableOn } from './contrast';
@@ -15,8 +16,8 @@ function Badge({ ok, yes, no }: { ok: boolean | null; yes: string; no: string })
 
 /** One prompt's trajectories; `pointed` (indices into rec.trajectories) are outlined, as the teaching view's examples point at them. */
 export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: Run; pointed?: readonly number[] }) {
-  // MIRL ranks by MI, so its tree is in MI order; the others never use MI to choose, so theirs keep the sampling order.
-  const byMI = run.config.algo === 'mirl';
+  // an algorithm rewarded by MI ranks by it, so its tree is in MI order; the others never use MI to choose, so theirs keep the sampling order.
+  const byMI = algorithmOf(run.config).perception === 'mi';
   const order = useMemo(() => {
     const rows = rec.trajectories.map((t, i) => ({ t, i }));
     return byMI ? rows.sort((a, b) => (b.t.mi ?? 0) - (a.t.mi ?? 0)) : rows;
@@ -112,14 +113,6 @@ const formatPart = (t: TrajectoryRecord) => (t.rAns === null || t.answerRight ==
 /** A right answer after a wrong description. */
 const isLucky = (t: TrajectoryRecord) => t.answerRight === true && !t.perceptionRight;
 
-/** What R_perc is under each algorithm. */
-const PERC_HELP: Record<Run['config']['algo'], string> = {
-  mirl: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
-  grpo: 'GRPO has no perception reward: its descriptions carry the answer advantage',
-  'vision-sr1': 'perception reward: 1 when the policy answers right from its own description with the image removed',
-  'perception-r1': "perception reward: the description's object F1 (or exact match) against the scene's annotation",
-};
-
 type ColorBy = 'advantage' | 'logp' | 'entropy' | 'dependency';
 
 const COLOR_LEGEND: Record<ColorBy, [string, string, string]> = {
@@ -182,7 +175,7 @@ function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
 function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
   const [by, setBy] = useState<ColorBy>('advantage');
   // GRPO has no perception reward: its columns say so rather than show 0
-  const noPerc = run.config.algo === 'grpo';
+  const noPerc = algorithmOf(run.config).perception === 'none';
   return (
     <div className="traj-table">
       <label>
@@ -200,7 +193,7 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
           <tr>
             <th title="the trajectory's number in sampling order">#</th>
             <th title="continued into an answer (MIRL keeps its top k by MI; the others keep every trajectory)">kept</th>
-            <th title={PERC_HELP[run.config.algo]}>R_perc</th>
+            <th title={algorithmOf(run.config).percHelp}>R_perc</th>
             <th title="answer reward: 1 for the right answer, plus the format reward for a well-formed one (– where never continued)">R_ans</th>
             <th title="perception advantage: R_perc normalised within the prompt's group, carried by the description's tokens">A_perc</th>
             <th title="answer advantage: R_ans normalised within the prompt's group (among the kept), carried by the answer's tokens">A_ans</th>

@@ -3,9 +3,10 @@
 // metrics every `metricEvery` steps (MI plays no part in their updates).
 
 import type { TinyVLM } from '../../model/tinyvlm';
-import { scoresMI, type RLConfig } from '../config';
+import type { RLConfig } from '../config';
+import { metricStep } from '../schedule';
 import { answerReward, labelRow } from '../rewards';
-import { perceptionInput, scorePerception } from '../perception';
+import { perceptionInput, scorePerception, type PerceptionScoring } from '../perception';
 import { ANS_END, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import type { AlgoRollout, RowLabel } from './types';
@@ -27,11 +28,19 @@ export interface FullTrajectories {
   ms: { sample: number; score: number };
 }
 
-export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<FullTrajectories> {
+/** `scoring`: F1 as the perception score ('labelled'), or MI measured on metric steps only ('metric'). */
+export async function fullTrajectories(
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  { scorer, scoring }: { scorer: TinyVLM; scoring: Exclude<PerceptionScoring, 'mi'> },
+): Promise<FullTrajectories> {
   const G = cfg.G;
   const t0 = performance.now();
   const rows = repeatRows(prompts.rows, G);
-  const measure = scoresMI(cfg, step);
+  // MI is never these algorithms' reward: it is measured on metric steps
+  const measure = metricStep(cfg, step);
   // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
   const sampled = await sampleRows(
     model,
@@ -50,7 +59,7 @@ export async function fullTrajectories(model: TinyVLM, cfg: RLConfig, prompts: S
   const promptOf = rows.map((_, i) => Math.floor(i / G));
   const labels = rows.map((_, i) => labelRow(prompts.problems[promptOf[i]], split[i].desc, sampled.tokens[i]));
   const inp = perceptionInput(prompts, rows, split, G, sampled.logp);
-  const scores = await scorePerception(scorer, cfg, inp, step, measure);
+  const scores = await scorePerception(scorer, cfg, inp, step, { scoring, measureMI: measure });
   const t2 = performance.now();
   return {
     rows,

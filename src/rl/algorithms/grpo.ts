@@ -10,7 +10,7 @@ import { fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
 export async function grpoRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step, scorer);
+  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
   const seg = f.sampled.tokens.map((t) => t.map(() => SEG_ANS));
   return fullRollout(
     f,

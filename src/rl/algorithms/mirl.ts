@@ -49,7 +49,7 @@ async function scoreAndFork(
   const split = s1.tokens.map(splitDescription);
   const inp = perceptionInput(prompts, pre, split, N, s1.logp);
   const { descRows, promptOf } = inp;
-  const scores = await scorePerception(scorer, cfg, inp, step);
+  const scores = await scorePerception(scorer, cfg, inp, step, { scoring: 'mi' });
   // The gate needs the parsed descriptions, so the scores are on the host
   // already: choosing 6 of 10 there saves a device round trip.
   const keep = topKMask(scores.score, P, N, cfg.k);

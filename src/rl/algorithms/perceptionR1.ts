@@ -16,7 +16,7 @@ import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajecto
 import type { AlgoRollout } from './types';
 
 export async function perceptionR1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step, scorer);
+  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'labelled' });
   const r = fullRollout(f, prompts, cfg.G, decoupledSegments(f), SEG_PERC, groupedPerceptionRewards(f.percScore, cfg.G, cfg));
   if (cfg.percCredit === 'object') {
     const credits = f.desc.map((d, i) => descriptionCredit(tokenizer.decodeWords(d), f.closed[i], prompts.problems[Math.floor(i / cfg.G)]));

@@ -11,7 +11,7 @@ import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajecto
 import type { AlgoRollout } from './types';
 
 export async function visionSr1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step, scorer);
+  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
   const t0 = performance.now();
   const blind = f.rows.map((r, i) => ({ ...r, images: r.images.map(() => ({ kind: 'null' as const })), ids: [...r.ids, ...f.desc[i], DESC_END] }));
   // a separate RNG row range keeps re-answering independent of the trajectories

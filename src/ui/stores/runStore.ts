@@ -4,6 +4,7 @@
 
 import { create } from 'zustand';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../../rl/config';
+import { groupLabel } from '../../rl/algorithms/table';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
 import { base64ToBytes, bytesToBase64 } from '../../lib/base64url';
 import { canonical, snapshotInfo } from '../../rl/snapshot';
@@ -101,7 +102,7 @@ let pendingAction: 'run' | 'step' | null = null;
 
 /** algorithm, sizes, seed, backend; a second run with the same label gets " #2". */
 function runLabel(c: RLConfig, backend: BackendKind, taken: readonly string[]): string {
-  const base = `${c.algo}${c.algo === 'mirl' ? ` N${c.N} k${c.k}` : ` G${c.G}`} P${c.batchPrompts} seed ${c.seed} ${backend === 'cpu' ? 'CPU' : backend === 'wasm' ? 'wasm' : 'WebGPU'}`;
+  const base = `${c.algo} ${groupLabel(c)} P${c.batchPrompts} seed ${c.seed} ${backend === 'cpu' ? 'CPU' : backend === 'wasm' ? 'wasm' : 'WebGPU'}`;
   if (!taken.includes(base)) return base;
   let n = 2;
   while (taken.includes(`${base} #${n}`)) n++;

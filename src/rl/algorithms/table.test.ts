@@ -1,0 +1,37 @@
+// The algorithm table drives the config panel, the run labels and the reports: each of
+// those reads the row, so the rows must say what the algorithms do.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RL, FIELDS } from '../config';
+import { armOf } from '../../../scripts/report/summary';
+import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmsWhere, groupLabel } from './table';
+
+describe('the algorithm table', () => {
+  it("is the config's list of algorithms, and decides which group fields the panel shows", () => {
+    expect(FIELDS.algo.options).toEqual(ALGORITHM_NAMES);
+    expect(FIELDS.N.panel?.when).toEqual({ field: 'algo', in: ['mirl'] });
+    expect(FIELDS.k.panel?.when).toEqual({ field: 'algo', in: ['mirl'] });
+    expect(FIELDS.G.panel?.when).toEqual({ field: 'algo', in: ['grpo', 'vision-sr1', 'perception-r1'] });
+    expect(FIELDS.percLabel.panel?.when).toEqual({ field: 'algo', in: ['perception-r1'] });
+    expect(algorithmsWhere('perception', 'none')).toEqual(['grpo']);
+  });
+
+  it('gives every algorithm a label, a group, a perception reward, its R_perc help and a rollout', () => {
+    for (const a of ALGORITHM_NAMES) {
+      const r = ALGORITHM_TABLE[a];
+      expect(r.label.length, a).toBeGreaterThan(0);
+      expect(['forks', 'trajectories'], a).toContain(r.group);
+      expect(['none', 'mi', 're-answer', 'labelled'], a).toContain(r.perception);
+      expect(r.percHelp.length, a).toBeGreaterThan(20);
+      expect(typeof r.rollout, a).toBe('function');
+    }
+  });
+
+  it('names runs and experiment arms by their row, as before the table', () => {
+    expect(groupLabel({ ...DEFAULT_RL, algo: 'mirl', N: 10, k: 6 })).toBe('N10 k6');
+    expect(groupLabel({ ...DEFAULT_RL, algo: 'grpo', G: 16 })).toBe('G16');
+    expect(armOf({ ...DEFAULT_RL, algo: 'grpo', G: 16 })).toBe('grpo G=16');
+    expect(armOf({ ...DEFAULT_RL, algo: 'perception-r1', G: 6, percCredit: 'object' })).toBe('perception-r1 G=6, object credit');
+    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' })).toBe('mirl N=10 k=6, MI by frozen warm start');
+    expect(armOf({ ...DEFAULT_RL, algo: 'vision-sr1', G: 8, beta: 0.1 })).toBe('vision-sr1 G=8, KL 0.1');
+  });
+});

@@ -1,0 +1,69 @@
+// The algorithms, one row each: everything the trainer, the config panel, the link, the
+// views and the reports need to know about an algorithm besides its rollout file. Adding
+// one is its file here and its row below; nothing else tests an algorithm's name.
+// The rollout files never import this table (or rl/config at run time), so the config
+// can build its fields from it.
+
+import type { TinyVLM } from '../../model/tinyvlm';
+import type { RLConfig } from '../config';
+import type { StepPrompts } from '../rollout';
+import { grpoRollout } from './grpo';
+import { mirlRollout } from './mirl';
+import { perceptionR1Rollout } from './perceptionR1';
+import type { AlgoRollout } from './types';
+import { visionSr1Rollout } from './visionSr1';
+
+/** What rewards a description: nothing of its own, its MI, a re-answer without the image, or labels. */
+type PerceptionReward = 'none' | 'mi' | 're-answer' | 'labelled';
+
+export interface AlgorithmRow {
+  /** How the panel, the run labels and the reports name it. */
+  label: string;
+  /**
+   * Its group of rows per prompt: 'forks', N pre-sampled descriptions of which k are continued
+   * (config N and k), or 'trajectories', G complete ones (config G).
+   */
+  group: 'forks' | 'trajectories';
+  perception: PerceptionReward;
+  /** What R_perc is, as the rollout view says it. */
+  percHelp: string;
+  /** One step's rollout: its batch (with per-token advantages' inputs), records' inputs and counts. `scorer` gives MI's passes. */
+  rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM): Promise<AlgoRollout>;
+}
+
+export const ALGORITHM_TABLE = {
+  mirl: {
+    label: 'MIRL',
+    group: 'forks',
+    perception: 'mi',
+    percHelp: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
+    rollout: mirlRollout,
+  },
+  grpo: { label: 'GRPO', group: 'trajectories', perception: 'none', percHelp: 'GRPO has no perception reward: its descriptions carry the answer advantage', rollout: grpoRollout },
+  'vision-sr1': {
+    label: 'Vision-SR1',
+    group: 'trajectories',
+    perception: 're-answer',
+    percHelp: 'perception reward: 1 when the policy answers right from its own description with the image removed',
+    rollout: visionSr1Rollout,
+  },
+  'perception-r1': {
+    label: 'Perception-R1',
+    group: 'trajectories',
+    perception: 'labelled',
+    percHelp: "perception reward: the description's object F1 (or exact match) against the scene's annotation",
+    rollout: perceptionR1Rollout,
+  },
+} as const satisfies Record<string, AlgorithmRow>;
+
+export type Algorithm = keyof typeof ALGORITHM_TABLE;
+export const ALGORITHM_NAMES = Object.keys(ALGORITHM_TABLE) as Algorithm[];
+
+/** The row of a config's algorithm. */
+export const algorithmOf = (cfg: Pick<RLConfig, 'algo'>): AlgorithmRow => ALGORITHM_TABLE[cfg.algo];
+
+/** The names of the algorithms whose row has `key` = `value` (the panel's rules of which fields to show). */
+export const algorithmsWhere = <K extends 'group' | 'perception'>(key: K, value: AlgorithmRow[K]): Algorithm[] => ALGORITHM_NAMES.filter((a) => ALGORITHM_TABLE[a][key] === value);
+
+/** A run's group size as its label says it: "N10 k6" or "G16". */
+export const groupLabel = (c: Pick<RLConfig, 'algo' | 'N' | 'k' | 'G'>): string => (algorithmOf(c).group === 'forks' ? `N${c.N} k${c.k}` : `G${c.G}`);
