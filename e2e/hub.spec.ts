@@ -12,7 +12,7 @@ import { generateProblem } from '../src/tasks/problem';
 import { renderScene, toRgba } from '../src/tasks/render';
 
 const TINY = './models/tiny-idefics3/';
-// The README's screenshot comes from the dev project; the site project keeps its own.
+// docs/real-vlm.md's screenshot comes from the dev project; the site project keeps its own.
 const shots = () => (test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir);
 
 async function openHub(page: Page, hash = '') {

@@ -7,7 +7,7 @@ import { decodeShare, encodeShare } from '../src/ui/share/urlCodec';
 import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
 
 const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
-// The README's screenshots come from the dev project; the site project keeps its own.
+// The README's and docs/' screenshots come from the dev project; the site project keeps its own.
 const shots = () => (test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir);
 
 async function stepCount(page: Page): Promise<number> {

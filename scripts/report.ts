@@ -1,6 +1,6 @@
 // npm run report -- --dir DIR [--png FILE.png] [--md FILE.md]
 // Summarises the experiment runs in DIR (the JSON files `npm run experiment`
-// wrote) into the README tables (held-out figures over samples, each arm paired
+// wrote) into the tables of docs/research.md (held-out figures over samples, each arm paired
 // by seed against GRPO-16) and a PNG plot of the per-arm held-out curves.
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // The teaching comparison: GRPO, MIRL and Perception-R1 on the same prompts, at the
-// smallest size where the README's experiment saw them separate (16 prompts x 60 steps,
+// smallest size where the experiment in docs/research.md saw them separate (16 prompts x 60 steps,
 // held-out 256 problems x 4 samples), and what its held-out figures let one say.
 
 import type { HeldoutFigures } from '../model/evaluate';

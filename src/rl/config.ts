@@ -238,7 +238,7 @@ export const DEFAULT_RL: RLConfig = Object.fromEntries(FIELD_NAMES.map((k) => [k
 /**
  * v4: as v5, at the size where RL could not be seen (4 prompts per step, 100 steps), with
  * MIRL scored by the moving policy, Perception-R1's sequence credit and greedy-only held-out
- * figures on 64 problems every 10 steps (v5: README, "What RL does, measured over samples").
+ * figures on 64 problems every 10 steps (v5: docs/research.md, "What RL does, measured over samples").
  */
 export const V4_DEFAULTS: RLConfig = {
   ...DEFAULT_RL,
@@ -256,7 +256,7 @@ export const V3_DEFAULTS: RLConfig = { ...V4_DEFAULTS, metricEvery: 1 };
 
 /**
  * v2: as v3, with MIRL's perception reward the per-token mean of MI and no gate (v3 made it
- * the gated sum; README, "The perception reward, checked"). Links are read against the
+ * the gated sum; docs/research.md, "The perception reward, checked"). Links are read against the
  * defaults of their own version; a setting added later must default to what reproduces
  * the older behaviour, or be set here.
  */
@@ -354,7 +354,7 @@ export function configProblems(c: RLConfig): string | null {
 
 /**
  * Why a config is too small for RL to show on the held-out figures, or null: below the
- * prompts per step and steps of the v5 defaults, where the measured arms separate (README,
+ * prompts per step and steps of the v5 defaults, where the measured arms separate (docs/research.md,
  * "What RL does, measured over samples"), or with no held-out evaluation to show it.
  */
 export function tooSmallToLearn(c: Pick<RLConfig, 'batchPrompts' | 'steps' | 'heldoutEvery' | 'heldoutCount'>): string | null {

@@ -290,7 +290,7 @@ function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
 
 /**
  * For teaching: GRPO, MIRL and the labelled Perception-R1 reference on the same prompts, at the
- * size where the README's experiment saw them separate; their held-out figures with errors, a
+ * size where the experiment in docs/research.md saw them separate; their held-out figures with errors, a
  * verdict from them, what each update did to every description, and examples picked from the runs.
  */
 export function BlindnessDemo() {
@@ -349,7 +349,7 @@ export function BlindnessDemo() {
         An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong description makes that description likelier too. MIRL rewards each
         description by its mutual information with the image, scored by the frozen warm start; Perception-R1 by its agreement with the scene's labels (the reference MI approximates
         without labels). The three run at {c.batchPrompts} prompts x {c.steps} steps with seed {c.seed}, so they see the same prompts, and are judged on {c.heldoutCount} held-out
-        problems x {c.heldoutSamples} samples: the smallest size at which the README's experiment saw them separate. Smaller runs move less than their noise.
+        problems x {c.heldoutSamples} samples: the smallest size at which the experiment in docs/research.md saw them separate. Smaller runs move less than their noise.
       </p>
       <div className="buttons">
         <button data-testid="run-all" disabled={busy} onClick={() => run(ARMS.map((a) => a.config))}>

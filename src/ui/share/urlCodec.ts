@@ -14,7 +14,7 @@ export const SCHEMA_VERSION = 5;
  * meaning what it meant when it was made. v2 lowered the default learning rate
  * from 3e-4 (at which MIRL's held-out perception collapsed within 8 steps); v3
  * made MIRL's perception reward the gated sum of MI (the per-token mean
- * preferred damaged descriptions; README, "The perception reward, checked"); v4 scores
+ * preferred damaged descriptions; docs/research.md, "The perception reward, checked"); v4 scores
  * MI every 10 steps where it is only a metric (the training itself is unchanged); v5
  * trains at 16 prompts per step for 60 steps, scores MIRL's MI with the frozen warm start,
  * gives Perception-R1 object credit, and judges held-out problems over 4 samples each.
