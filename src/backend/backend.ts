@@ -145,8 +145,8 @@ export interface Backend {
     p?: MIScoreParams,
     real?: Tensor,
   ): void;
-  /** Decoupled group-normalised advantages per row (rowAdv [2B]) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */
-  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void;
+  /** Decoupled group-normalised advantages per row (rowAdv [2B], B = prompts x perPrompt rows, prompt-major) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, prompts: number, perPrompt: number, T: number, p: AdvantageParams): void;
   /** The clipped surrogate with k3 KL per token, its weight applied; dlp = d loss / d lpNew. */
   policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void;
   /** out[n] = entropy (nats) of softmax(logits[n]). */

@@ -137,7 +137,7 @@ export interface StepContext {
 
 /** The step's figures from its rollout and its update. */
 export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): StepMetrics {
-  const N = r.batch.N;
+  const N = r.batch.perPrompt;
   // each description's token advantages, in the segment its algorithm trains descriptions in
   const tokAdv = r.batch.rows.map((row, i) => r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]));
   const descAdv = tokAdv.map((advs, i) => advs.filter((_, j) => r.batch.seg[i][j] === r.descSegment));

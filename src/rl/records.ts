@@ -11,7 +11,7 @@ const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 
 /** The first `count` prompts of the step, each with all its trajectories. */
 export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, count: number): PromptRecord[] {
   const rows = r.batch.rows,
-    N = r.batch.N;
+    N = r.batch.perPrompt;
   const miMeasured = r.depT > 0;
   const records: PromptRecord[] = [];
   for (let g = 0; g < Math.min(count, r.problems.length); g++) {

@@ -49,7 +49,7 @@ describe('reward blindness on a hand-built batch', () => {
   async function descAdvantages(seg: (b: (typeof built)[number]) => number[], rPerc: number[], rAns: number[]): Promise<number[]> {
     const be = new CpuBackend();
     const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 2)));
-    const batch: TrainBatch = { G: 1, N: 4, rows, images: ex.images, seg: built.map(seg), rPerc, rAns, keep: [1, 1, 1, 1] };
+    const batch: TrainBatch = { prompts: 1, perPrompt: 4, rows, images: ex.images, seg: built.map(seg), rPerc, rAns, keep: [1, 1, 1, 1] };
     const u = await policyUpdate(model, new AdamW(be, model.params), null, batch, cfg(), cfg().lr);
     // mean advantage over each row's description tokens
     return built.map((b, i) => {
@@ -87,7 +87,16 @@ describe('the update moves the policy the way the advantages say', () => {
     const texts = ['large red circle top left', 'small green square bottom right', 'small blue triangle bottom center', 'large red circle top left'];
     const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
     const rows = gen.map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
-    const batch: TrainBatch = { G: 1, N: 4, rows, images: ex.images, seg: gen.map((g) => g.map(() => SEG_ANS)), rPerc: [0, 0, 0, 0], rAns: [1, 0, 0, 1], keep: [1, 1, 1, 1] };
+    const batch: TrainBatch = {
+      prompts: 1,
+      perPrompt: 4,
+      rows,
+      images: ex.images,
+      seg: gen.map((g) => g.map(() => SEG_ANS)),
+      rPerc: [0, 0, 0, 0],
+      rAns: [1, 0, 0, 1],
+      keep: [1, 1, 1, 1],
+    };
     const rowLogp = (u: Awaited<ReturnType<typeof policyUpdate>>) => rows.map((r, i) => gen[i].reduce((a, _, j) => a + u.tokLogp[i * u.T + r.prefixLen - 1 + j], 0));
     const before = rowLogp(await policyUpdate(model, opt, null, batch, cfg(), 0.01));
     const after = rowLogp(await policyUpdate(model, opt, null, batch, cfg(), 0));

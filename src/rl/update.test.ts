@@ -24,8 +24,8 @@ function batch(varied: boolean): TrainBatch {
   const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
   const rows = [...gen, ...gen].map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
   return {
-    G: 2,
-    N: 4,
+    prompts: 2,
+    perPrompt: 4,
     rows,
     images: ex.images,
     seg: [...gen, ...gen].map((g) => g.map(() => SEG_ANS)),
@@ -95,7 +95,7 @@ describe('the update levers', () => {
     await policyUpdate(b.model, b.opt, null, batch(false), cfg({ dropFlatGroups: true }), 1e-2);
     const only: TrainBatch = {
       ...batch(false),
-      G: 1,
+      prompts: 1,
       rows: batch(false).rows.slice(4),
       seg: batch(false).seg.slice(4),
       rPerc: Array(4).fill(0),

@@ -17,9 +17,9 @@ export const SEG_PERC = 1;
 export const SEG_ANS = 2;
 
 export interface TrainBatch {
-  /** Groups (prompts) and rows per group; rows are group-major. */
-  G: number;
-  N: number;
+  /** The batch's prompts, and rows per prompt (its group: the config's G, or MIRL's N); rows are prompt-major. */
+  prompts: number;
+  perPrompt: number;
   rows: SeqRow[];
   images: Float32Array[];
   /** Per row, the segment of each token after the prefix. */
@@ -59,8 +59,8 @@ const allEqual = (xs: readonly number[]) => xs.every((x) => x === xs[0]);
 /** DAPO's filter per segment: a group whose rewards are all equal trains nothing in that segment (instead of diluting the mean). */
 function dropFlat(b: TrainBatch): number[][] {
   const seg = b.seg.map((s) => [...s]);
-  for (let g = 0; g < b.G; g++) {
-    const idx = Array.from({ length: b.N }, (_, j) => g * b.N + j);
+  for (let g = 0; g < b.prompts; g++) {
+    const idx = Array.from({ length: b.perPrompt }, (_, j) => g * b.perPrompt + j);
     const flatPerc = allEqual(idx.map((i) => b.rPerc[i]));
     const flatAns = allEqual(idx.filter((i) => b.keep[i]).map((i) => b.rAns[i]));
     for (const i of idx) seg[i] = seg[i].map((s) => ((s === SEG_PERC && flatPerc) || (s === SEG_ANS && flatAns) ? SEG_NONE : s));
@@ -70,11 +70,11 @@ function dropFlat(b: TrainBatch): number[][] {
 
 /** The groups [g0, g1) of a batch as a batch of their own. */
 function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
-  const r0 = g0 * b.N,
-    r1 = g1 * b.N;
+  const r0 = g0 * b.perPrompt,
+    r1 = g1 * b.perPrompt;
   return {
     ...b,
-    G: g1 - g0,
+    prompts: g1 - g0,
     rows: b.rows.slice(r0, r1),
     seg: b.seg.slice(r0, r1),
     rPerc: b.rPerc.slice(r0, r1),
@@ -174,7 +174,7 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
     keep = up(Uint32Array.from(b.keep));
   const rowAdvTok = zeros(n),
     rowAdv = zeros(2 * B);
-  be.advantages(rowAdvTok, rowAdv, rPerc, rAns, keep, seg, b.G, b.N, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: b.percTok ? 0 : cfg.wPerc, wAns: cfg.wAns });
+  be.advantages(rowAdvTok, rowAdv, rPerc, rAns, keep, seg, b.prompts, b.perPrompt, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: b.percTok ? 0 : cfg.wPerc, wAns: cfg.wAns });
   let advTok = rowAdvTok;
   if (b.percTok) {
     // a separate output: WebGPU cannot bind one buffer as both input and output
@@ -243,13 +243,13 @@ function place(dst: Float32Array, T: number, src: Float32Array, t: number, r0: n
 
 export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, batch: TrainBatch, cfg: UpdateCfg, lr: number): Promise<UpdateResult> {
   const b = cfg.dropFlatGroups ? { ...batch, seg: dropFlat(batch) } : batch;
-  const M = Math.max(1, Math.min(cfg.miniBatches, b.G)),
+  const M = Math.max(1, Math.min(cfg.miniBatches, b.prompts)),
     E = Math.max(1, cfg.ppoEpochs);
   if (M === 1 && E === 1) {
     const u = await updateOnce(model, opt, ref, b, cfg, lr, null);
     return { ...u, updates: u.applied && u.active > 0 ? 1 : 0 };
   }
-  const bounds = Array.from({ length: M + 1 }, (_, m) => Math.round((m * b.G) / M));
+  const bounds = Array.from({ length: M + 1 }, (_, m) => Math.round((m * b.prompts) / M));
   const mbs = bounds.slice(0, M).map((g0, m) => groupSlice(b, g0, bounds[m + 1]));
   // the sampling policy's log-probs, before any update
   const old: Float32Array[] = [];
@@ -278,7 +278,7 @@ export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | nu
       if (u.active > 0) out.updates++;
       if (e === 0) {
         // the first pass describes the rollout as sampled: its advantages, the sampling policy's log-probs, the loss
-        const r0 = bounds[m] * b.N,
+        const r0 = bounds[m] * b.perPrompt,
           rows = mbs[m].rows.length;
         out.rowAdv.set(u.rowAdv, 2 * r0);
         place(out.tokAdv, T, u.tokAdv, u.T, r0, rows);

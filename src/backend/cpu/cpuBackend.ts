@@ -147,8 +147,8 @@ export class CpuBackend implements Backend {
   ): void {
     miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K, p, real ? d(real) : undefined);
   }
-  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void {
-    advantagesRef(d(advTok), d(rowAdv), d(rPerc), d(rAns), d(keep), d(seg), G, N, T, p);
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, prompts: number, perPrompt: number, T: number, p: AdvantageParams): void {
+    advantagesRef(d(advTok), d(rowAdv), d(rPerc), d(rAns), d(keep), d(seg), prompts, perPrompt, T, p);
   }
   policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void {
     policyLossRef(d(loss), d(kl), d(dlp), d(lpNew), d(lpOld), d(lpRef), d(adv), d(weight), n, p);

@@ -86,14 +86,14 @@ function groupStats(xs: number[], normalize: AdvantageParams['normalize'], eps: 
 }
 
 /**
- * Decoupled advantages. Rows are G groups of N. Perception: normalised over
+ * Decoupled advantages. Rows are `prompts` groups of `perPrompt` (prompt-major). Perception: normalised over
  * all N rows of the group; answer: over the group's kept rows only (0 on
  * dropped rows). rowAdv[2b] = A_perc, rowAdv[2b + 1] = A_ans. Each token gets
  * its segment's advantage times the segment weight: seg 1 perception, 2 answer, 0 none.
  */
-export function advantagesRef(advTok: Arr, rowAdv: Arr, rPerc: Arr, rAns: Arr, keep: Arr, seg: Arr, G: number, N: number, T: number, p: AdvantageParams): void {
-  for (let g = 0; g < G; g++) {
-    const rows = Array.from({ length: N }, (_, i) => g * N + i);
+export function advantagesRef(advTok: Arr, rowAdv: Arr, rPerc: Arr, rAns: Arr, keep: Arr, seg: Arr, prompts: number, perPrompt: number, T: number, p: AdvantageParams): void {
+  for (let g = 0; g < prompts; g++) {
+    const rows = Array.from({ length: perPrompt }, (_, i) => g * perPrompt + i);
     const perc = groupStats(
       rows.map((b) => rPerc[b]),
       p.normalize,

@@ -196,10 +196,10 @@ export class WebGpuBackend implements Backend {
     if (real) checkSize('miScore real', real, B * T);
     dispatchMiScore(this.ctx, g(mi), g(dep), g(logits), g(ids), g(descStart), g(descLen), B, T, V, K, p, real ? g(real) : null);
   }
-  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, G: number, N: number, T: number, p: AdvantageParams): void {
-    checkSize('advantages seg', seg, G * N * T);
-    checkSize('advantages rowAdv', rowAdv, 2 * G * N);
-    dispatchAdvantages(this.ctx, g(advTok), g(rowAdv), g(rPerc), g(rAns), g(keep), g(seg), G, N, T, p);
+  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, prompts: number, perPrompt: number, T: number, p: AdvantageParams): void {
+    checkSize('advantages seg', seg, prompts * perPrompt * T);
+    checkSize('advantages rowAdv', rowAdv, 2 * prompts * perPrompt);
+    dispatchAdvantages(this.ctx, g(advTok), g(rowAdv), g(rPerc), g(rAns), g(keep), g(seg), prompts, perPrompt, T, p);
   }
   policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void {
     checkSize('policyLoss lpNew', lpNew, n);

@@ -38,7 +38,7 @@ export const MI_SCORE = defineKernel({
 
 export const ADVANTAGE = defineKernel({
   name: 'advantage',
-  uniforms: { G: 'u32', N: 'u32', T: 'u32', normalize: 'u32', eps: 'f32', wPerc: 'f32', wAns: 'f32' },
+  uniforms: { prompts: 'u32', perPrompt: 'u32', T: 'u32', normalize: 'u32', eps: 'f32', wPerc: 'f32', wAns: 'f32' },
   bindings: { rPerc: IN, rAns: IN, keep: IN_U32, seg: IN_U32, advTok: OUT, rowAdv: OUT },
   entryPoints: { main: { workgroupSize: 64 } },
   body: advBody,
@@ -83,15 +83,15 @@ export function dispatchAdvantages(
   rAns: GPUBuffer,
   keep: GPUBuffer,
   seg: GPUBuffer,
-  G: number,
-  N: number,
+  prompts: number,
+  perPrompt: number,
   T: number,
   p: AdvantageParams,
 ): void {
   ctx.run(ADVANTAGE, 'main', {
-    uniforms: { G, N, T, normalize: p.normalize === 'std' ? 1 : 0, eps: p.eps, wPerc: p.wPerc, wAns: p.wAns },
+    uniforms: { prompts, perPrompt, T, normalize: p.normalize === 'std' ? 1 : 0, eps: p.eps, wPerc: p.wPerc, wAns: p.wAns },
     buffers: { rPerc, rAns, keep, seg, advTok, rowAdv },
-    size: { threads: G * N * T },
+    size: { threads: prompts * perPrompt * T },
   });
 }
 

@@ -91,7 +91,7 @@ export function decoupledSegments(f: FullTrajectories): number[][] {
 export function fullRollout(
   f: FullTrajectories,
   prompts: StepPrompts,
-  G: number,
+  perPrompt: number,
   seg: number[][],
   descSegment: number,
   rPerc: number[],
@@ -99,8 +99,8 @@ export function fullRollout(
 ): AlgoRollout {
   return {
     batch: {
-      G: prompts.rows.length,
-      N: G,
+      prompts: prompts.rows.length,
+      perPrompt,
       rows: f.rows.map((r, i) => ({ ...r, ids: [...r.ids, ...f.sampled.tokens[i]] })),
       images: prompts.images,
       seg,

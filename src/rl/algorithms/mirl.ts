@@ -92,8 +92,8 @@ async function scoreAndFork(
   });
   return {
     batch: {
-      G: P,
-      N,
+      prompts: P,
+      perPrompt: N,
       rows,
       images: prompts.images,
       seg,
