@@ -121,7 +121,7 @@ export async function scorePerception(
     forwardTokens = 0;
   if (measureMI) {
     const be = scorer.be;
-    const s = scoreDescriptions(scorer, inp.descRows, inp.images, inp.promptImages, inp.promptOf, cfg, step, inp.realLogp);
+    const s = scoreDescriptions(scorer, inp, cfg, step);
     const [miH, depH] = await Promise.all([be.read(s.mi), be.read(s.dep)]);
     be.free(s.mi);
     be.free(s.dep);

@@ -163,13 +163,8 @@ export async function sampleRankCheck(
     const rows = repeatRows(prompts.rows, N);
     const s = await sampleRows(
       model,
-      rows,
-      prompts.images,
-      rows.map((_, i) => b * N + i),
-      DESC_END,
-      config.maxDescTokens,
-      { ...config, seed },
-      0,
+      { rows, images: prompts.images, rowIds: rows.map((_, i) => b * N + i) },
+      { stop: DESC_END, maxNew: config.maxDescTokens, cfg: { ...config, seed }, step: 0 },
     );
     const split = s.tokens.map(splitDescription);
     const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...split[i].desc] }));

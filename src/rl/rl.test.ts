@@ -196,7 +196,7 @@ describe('RL trainer (CPU backend, tiny model)', () => {
     const fresh = new TinyVLM(be, SMALL, new Params(SMALL, be, ck().tensors));
     const prompts = stepPrompts(fresh, c('warmstart'), 1);
     const rows = repeatRows(prompts.rows.slice(0, 1), 4).map((r, i) => ({ ...r, ids: [...r.ids, ...tokenizer.encode(warm[1][i].desc.join(' '))] }));
-    const s = scoreDescriptions(fresh, rows, prompts.images, prompts.promptImages, [0, 0, 0, 0], c('warmstart'), 1);
+    const s = scoreDescriptions(fresh, { descRows: rows, images: prompts.images, promptImages: prompts.promptImages, promptOf: [0, 0, 0, 0] }, c('warmstart'), 1);
     const mi = await be.read(s.mi);
     warm[1].forEach((x, i) => expect(x.mi).toBeCloseTo(mi[i], 4));
     // A trainer rebuilt from a later snapshot (device-loss recovery) keeps the run's warm start as its reference.
@@ -251,29 +251,15 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       const rows = repeatRows(prompts.rows, 3);
       const s = await sampleRows(
         model,
-        rows,
-        prompts.images,
-        rows.map((_, i) => i),
-        DESC_END,
-        c.maxDescTokens,
-        c,
-        0,
-        true,
+        { rows, images: prompts.images, rowIds: rows.map((_, i) => i) },
+        { stop: DESC_END, maxNew: c.maxDescTokens, cfg: c, step: 0, logprobs: true },
       );
       const desc = s.tokens.map((t) => splitDescription(t).desc);
       const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...desc[i]] }));
       const promptOf = rows.map((_, i) => Math.floor(i / 3));
-      const forced = scoreDescriptions(model, descRows, prompts.images, prompts.promptImages, promptOf, c, 0);
-      const sampled = scoreDescriptions(
-        model,
-        descRows,
-        prompts.images,
-        prompts.promptImages,
-        promptOf,
-        c,
-        0,
-        s.logp!.map((l, i) => l.slice(0, desc[i].length)),
-      );
+      const forced = scoreDescriptions(model, { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf }, c, 0);
+      const realLogp = s.logp!.map((l, i) => l.slice(0, desc[i].length));
+      const sampled = scoreDescriptions(model, { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, realLogp }, c, 0);
       expect(sampled.forwardTokens).toBeLessThan(forced.forwardTokens);
       const [a, b] = [await be.read(forced.mi), await be.read(sampled.mi)];
       expect(desc.some((d) => d.length > 2)).toBe(true);

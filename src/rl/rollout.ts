@@ -67,19 +67,28 @@ const sampling = (cfg: SamplingOptions, stop: number, maxNew: number, step: numb
   step,
 });
 
+/** What to sample: until `stop` or `maxNew` tokens, at the config's temperature and top-p, with the RNG of training step `step`. */
+export interface SampleRequest {
+  stop: number;
+  maxNew: number;
+  cfg: SamplingOptions;
+  step: number;
+  /** Also return each sampled token's log-prob (MI's real pass when the policy scores its own descriptions). */
+  logprobs?: boolean;
+  /** Keep the KV cache, so that a fork continues from it instead of prefilling again. */
+  keepCache?: boolean;
+}
+
+/** Rows to sample from: prompts (with their images) and each row's RNG row, its trajectory index. */
+export interface SampleRows {
+  rows: readonly SeqRow[];
+  images: readonly Float32Array[];
+  rowIds: readonly number[];
+}
+
 /** Samples continuations; RNG rows are the trajectory indices, the RNG step the training step. */
-export async function sampleRows(
-  model: TinyVLM,
-  rows: readonly SeqRow[],
-  images: readonly Float32Array[],
-  rowIds: readonly number[],
-  stop: number,
-  maxNew: number,
-  cfg: SamplingOptions,
-  step: number,
-  logprobs = false,
-  keepCache = false,
-): Promise<SampleResult> {
+export async function sampleRows(model: TinyVLM, { rows, images, rowIds }: SampleRows, req: SampleRequest): Promise<SampleResult> {
+  const { stop, maxNew, cfg, step, logprobs = false, keepCache = false } = req;
   const g = await generate(model, rows, images, rowIds, { ...sampling(cfg, stop, maxNew, step), logprobs, keepCache });
   const T = maxLen(rows);
   return { ...g, forwardTokens: g.prefillRows * T + rows.length * g.steps };
@@ -93,15 +102,10 @@ export async function sampleRows(
 export async function forkRows(
   model: TinyVLM,
   from: CachedRows,
-  prompts: readonly SeqRow[],
-  desc: readonly (readonly number[])[],
-  pick: readonly number[],
-  rowIds: readonly number[],
-  stop: number,
-  maxNew: number,
-  cfg: SamplingOptions,
-  step: number,
+  fork: { prompts: readonly SeqRow[]; desc: readonly (readonly number[])[]; pick: readonly number[]; rowIds: readonly number[] },
+  { stop, maxNew, cfg, step }: Omit<SampleRequest, 'logprobs' | 'keepCache'>,
 ): Promise<SampleResult> {
+  const { prompts, desc, pick, rowIds } = fork;
   const start = pick.map((i) => prompts[i].ids.length + desc[i].length - 1);
   const feed = pick.map((i) => [desc[i].length ? desc[i][desc[i].length - 1] : prompts[i].ids[prompts[i].ids.length - 1], DESC_END]);
   const g = await continueCached(model, from, pick, start, feed, rowIds, sampling(cfg, stop, maxNew, step));
@@ -122,14 +126,11 @@ export function splitDescription(tokens: readonly number[]): { desc: number[]; c
  */
 export function scoreDescriptions(
   model: TinyVLM,
-  descRows: readonly SeqRow[],
-  images: readonly Float32Array[],
-  promptImages: readonly number[][],
-  promptOf: readonly number[],
+  d: { descRows: readonly SeqRow[]; images: readonly Float32Array[]; promptImages: readonly number[][]; promptOf: readonly number[]; realLogp?: readonly (readonly number[])[] },
   cfg: Pick<RLConfig, 'estimator' | 'contrastiveK' | 'seed' | 'miAgg' | 'miClip'>,
   step: number,
-  realLogp?: readonly (readonly number[])[],
 ): MIScores {
+  const { descRows, images, promptImages, promptOf, realLogp } = d;
   const c = model.config;
   const imgs = [...images];
   const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, { K: cfg.contrastiveK, size: c.imageSize, patch: c.patchSize, seed: cfg.seed, step });

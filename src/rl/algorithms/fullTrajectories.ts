@@ -44,14 +44,8 @@ export async function fullTrajectories(
   // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
   const sampled = await sampleRows(
     model,
-    rows,
-    prompts.images,
-    rows.map((_, i) => i),
-    ANS_END,
-    cfg.maxDescTokens + cfg.maxAnswerTokens + 1,
-    cfg,
-    step,
-    measure && scorer === model,
+    { rows, images: prompts.images, rowIds: rows.map((_, i) => i) },
+    { stop: ANS_END, maxNew: cfg.maxDescTokens + cfg.maxAnswerTokens + 1, cfg, step, logprobs: measure && scorer === model },
   );
   const t1 = performance.now();
   const split = sampled.tokens.map(splitDescription);

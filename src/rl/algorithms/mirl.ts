@@ -22,9 +22,9 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
   const ownScorer = scorer === model;
   // The sampling cache is kept so that the forks continue from it instead of prefilling again.
-  const s1 = await sampleRows(model, pre, prompts.images, rowIds, DESC_END, cfg.maxDescTokens, cfg, step, ownScorer, true);
+  const s1 = await sampleRows(model, { rows: pre, images: prompts.images, rowIds }, { stop: DESC_END, maxNew: cfg.maxDescTokens, cfg, step, logprobs: ownScorer, keepCache: true });
   try {
-    return await scoreAndFork(model, cfg, prompts, step, scorer, pre, rowIds, s1, t0, performance.now());
+    return await scoreAndFork(model, cfg, prompts, step, { scorer, pre, rowIds, s1, t0, t1: performance.now() });
   } finally {
     if (s1.cache) model.freeCache(s1.cache.kv);
   }
@@ -36,13 +36,9 @@ async function scoreAndFork(
   cfg: RLConfig,
   prompts: StepPrompts,
   step: number,
-  scorer: TinyVLM,
-  pre: SeqRow[],
-  rowIds: number[],
-  s1: SampleResult,
-  t0: number,
-  t1: number,
+  sampled: { scorer: TinyVLM; pre: SeqRow[]; rowIds: number[]; s1: SampleResult; t0: number; t1: number },
 ): Promise<AlgoRollout> {
+  const { scorer, pre, rowIds, s1, t0, t1 } = sampled;
   const P = prompts.rows.length,
     N = cfg.N;
 
@@ -62,14 +58,8 @@ async function scoreAndFork(
   const s2 = await forkRows(
     model,
     s1.cache!,
-    pre,
-    split.map((s) => s.desc),
-    kept,
-    kept.map((i) => rowIds[i]),
-    ANS_END,
-    cfg.maxAnswerTokens,
-    cfg,
-    step,
+    { prompts: pre, desc: split.map((s) => s.desc), pick: kept, rowIds: kept.map((i) => rowIds[i]) },
+    { stop: ANS_END, maxNew: cfg.maxAnswerTokens, cfg, step },
   );
   const t3 = performance.now();
 
