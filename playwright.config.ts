@@ -23,10 +23,19 @@ export default defineConfig({
     { name: 'dev', testIgnore: 'site.spec.ts', use: { baseURL: `http://127.0.0.1:${PORT}/` } },
     // The user-facing specs again, against a fresh production build; not the kernel and
     // model harnesses, which are dev-server pages and not part of the site.
-    { name: 'site', testMatch: ['app.spec.ts', 'playground.spec.ts', 'site.spec.ts', 'hub.spec.ts'], use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` } },
+    {
+      name: 'site',
+      testMatch: ['app.spec.ts', 'playground.spec.ts', 'site.spec.ts', 'hub.spec.ts'],
+      use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` },
+    },
   ],
   webServer: [
-    { command: `npx vite --port ${PORT} --strictPort --host 127.0.0.1`, url: `http://127.0.0.1:${PORT}/`, reuseExistingServer: !process.env.CI, timeout: 60_000 },
+    {
+      command: `npx vite --port ${PORT} --strictPort --host 127.0.0.1`,
+      url: `http://127.0.0.1:${PORT}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
     {
       // Always a fresh build: a stale dist/ would test yesterday's site.
       command: `npx vite build --logLevel warn && npx vite preview --base ${SITE_BASE} --port ${SITE_PORT} --strictPort --host 127.0.0.1`,

@@ -13,7 +13,8 @@ import { renderScene, toRgba } from '../src/tasks/render';
 
 const TINY = './models/tiny-idefics3/';
 // docs/real-vlm.md's screenshot comes from the dev project; the site project keeps its own.
-const shots = () => (test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir);
+const shots = () =>
+  test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir;
 
 async function openHub(page: Page, hash = '') {
   await page.goto('./' + hash);
@@ -29,12 +30,21 @@ async function loadTiny(page: Page) {
 
 async function exported(
   page: Page,
-): Promise<{ descriptions: { ids: number[]; miSum: number; pmi: number[]; kept: boolean; rank: number }[]; miOn: string; model: string; image: { sha256: string } }> {
+): Promise<{
+  descriptions: { ids: number[]; miSum: number; pmi: number[]; kept: boolean; rank: number }[];
+  miOn: string;
+  model: string;
+  image: { sha256: string };
+}> {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('hub-export').click()]);
   return JSON.parse(readFileSync((await dl.path())!, 'utf8'));
 }
 
-test('the tiny model loads on WebGPU, pre-samples, ranks by MI from the GPU kernel, and the CPU reference agrees', async ({ page, context, baseURL }) => {
+test('the tiny model loads on WebGPU, pre-samples, ranks by MI from the GPU kernel, and the CPU reference agrees', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const urls: string[] = [];
   context.on('request', (r) => urls.push(r.url()));
   await openHub(page);
@@ -57,7 +67,14 @@ test('the tiny model loads on WebGPU, pre-samples, ranks by MI from the GPU kern
   // ranked: MI falls down the list, and the kept ones are the top two
   const mis = (await page.getByTestId('hub-mi').allTextContents()).map((t) => Number(t.replace(/[^-0-9.e]/g, '')));
   for (let i = 1; i < mis.length; i++) expect(mis[i - 1]).toBeGreaterThanOrEqual(mis[i]);
-  expect(await page.getByTestId('hub-desc').evaluateAll((els) => els.map((e) => e.getAttribute('data-kept')))).toEqual(['true', 'true', 'false', 'false', 'false', 'false']);
+  expect(await page.getByTestId('hub-desc').evaluateAll((els) => els.map((e) => e.getAttribute('data-kept')))).toEqual([
+    'true',
+    'true',
+    'false',
+    'false',
+    'false',
+    'false',
+  ]);
   await expect(page.getByTestId('hub-mi-on')).toContainText('GPU');
   const check = (await page.getByTestId('hub-check').textContent()) ?? '';
   const diffs = [...check.matchAll(/([0-9.]+e[-+]\d+)/g)].map((m) => Number(m[1]));
@@ -69,7 +86,9 @@ test('the tiny model loads on WebGPU, pre-samples, ranks by MI from the GPU kern
   expect(await tok.evaluate((e) => getComputedStyle(e).backgroundColor)).toMatch(/rgba\((37, 99, 235|220, 38, 38)/);
   // the kept ones were continued into an answer to the scene's question
   await expect(page.getByTestId('hub-answer')).toHaveCount(2);
-  console.log(`tiny model: ${await page.getByTestId('hub-loaded').textContent()}; ${await page.getByTestId('hub-times').textContent()}`);
+  console.log(
+    `tiny model: ${await page.getByTestId('hub-loaded').textContent()}; ${await page.getByTestId('hub-times').textContent()}`,
+  );
   await page.getByTestId('real-vlm').screenshot({ path: `${shots()}/real-vlm.png` });
   // every request stayed under the app's own address (on the built site: its sub-path), the runtime's wasm included
   expect(urls.filter((u) => !u.startsWith(baseURL!) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
@@ -89,7 +108,11 @@ test('greedy tokens and MI on the page equal the Node run (onnxruntime-node, CPU
   await loadTiny(page);
   await page
     .getByTestId('hub-file')
-    .setInputFiles({ name: 'scene.png', mimeType: 'image/png', buffer: png(32, 32, (x, y) => [rgba[(y * 32 + x) * 4], rgba[(y * 32 + x) * 4 + 1], rgba[(y * 32 + x) * 4 + 2]]) });
+    .setInputFiles({
+      name: 'scene.png',
+      mimeType: 'image/png',
+      buffer: png(32, 32, (x, y) => [rgba[(y * 32 + x) * 4], rgba[(y * 32 + x) * 4 + 1], rgba[(y * 32 + x) * 4 + 2]]),
+    });
   await expect(page.getByTestId('hub-image')).toContainText('scene.png · 32 x 32');
   for (const [k, v] of [
     ['N', '2'],
@@ -146,7 +169,12 @@ function png(w: number, h: number, rgb: (x: number, y: number) => [number, numbe
   ihdr.set([8, 2, 0, 0, 0], 8);
   const raw = Buffer.alloc(h * (1 + 3 * w));
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(rgb(x, y), y * (1 + 3 * w) + 1 + 3 * x);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** One colour, small on disk whatever its size. */
@@ -166,24 +194,33 @@ test('bad images get their message at the image, and the view keeps working', as
   await expect(page.getByTestId('hub-error-image')).toHaveCount(0);
 });
 
-test('a model that cannot be loaded says why at the model, and a good one loads after it', async ({ page, context }) => {
+test('a model that cannot be loaded says why at the model, and a good one loads after it', async ({
+  page,
+  context,
+}) => {
   await openHub(page);
   // The hub, unreachable (this machine is offline; the route makes it so everywhere).
   await context.route('https://huggingface.co/**', (r) => r.abort('internetdisconnected'));
   await page.getByTestId('hub-load').click();
-  await expect(page.getByTestId('hub-error-model')).toContainText('offline, or the model id does not exist: HuggingFaceTB/SmolVLM-256M-Instruct');
+  await expect(page.getByTestId('hub-error-model')).toContainText(
+    'offline, or the model id does not exist: HuggingFaceTB/SmolVLM-256M-Instruct',
+  );
   // Hub access switched off.
   await page.getByTestId('hub-allow').uncheck();
   await page.getByTestId('hub-load').click();
   await expect(page.getByTestId('hub-error-model')).toContainText('hub access is off');
   // A folder whose server answers a missing file with its HTML page.
-  await context.route('**/models/tiny-idefics3/onnx/vision_encoder.onnx', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title>' }));
+  await context.route('**/models/tiny-idefics3/onnx/vision_encoder.onnx', (r) =>
+    r.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title>' }),
+  );
   await page.getByTestId('hub-model').fill(TINY);
   await page.getByTestId('hub-load').click();
   await expect(page.getByTestId('hub-error-model')).toContainText('is missing a file: onnx/vision_encoder.onnx');
   await context.unroute('**/models/tiny-idefics3/onnx/vision_encoder.onnx');
   // A folder of another architecture.
-  await context.route('**/models/other/config.json', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ model_type: 'gpt2' }) }));
+  await context.route('**/models/other/config.json', (r) =>
+    r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ model_type: 'gpt2' }) }),
+  );
   await page.getByTestId('hub-model').fill('./models/other/');
   await page.getByTestId('hub-load').click();
   await expect(page.getByTestId('hub-error-model')).toContainText('unsupported architecture: model_type "gpt2"');
@@ -193,9 +230,21 @@ test('a model that cannot be loaded says why at the model, and a good one loads 
 });
 
 test('the hub waits for a TinyVLM run that holds the GPU, with the reason', async ({ page }) => {
-  const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
+  const SMALL = {
+    ...DEFAULT_RL,
+    batchPrompts: 1,
+    N: 4,
+    k: 2,
+    G: 4,
+    heldoutEvery: 0,
+    steps: 50,
+    seed: 5,
+    recordPrompts: 1,
+  };
   await page.goto('./' + encodeShare(SMALL, true));
-  await expect.poll(async () => Number(await page.getByTestId('step-counter').textContent()), { timeout: 150_000 }).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(async () => Number(await page.getByTestId('step-counter').textContent()), { timeout: 150_000 })
+    .toBeGreaterThanOrEqual(1);
   await page.getByTestId('tab-real-vlm').click();
   await page.getByTestId('hub-model').fill(TINY);
   await page.getByTestId('hub-load').click();

@@ -14,13 +14,18 @@ test.describe('WGSL kernels against the CPU reference', () => {
   for (const group of GROUPS) {
     test(`${group} (seed ${seed})`, async ({ page }) => {
       const results = await page.evaluate(([g, s]) => window.kernelHarness.runGroup(g, s), [group, seed] as const);
-      for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}  rel err ${r.relErr.toExponential(2)}${r.error ? `  ${r.error}` : ''}`);
+      for (const r of results)
+        console.log(
+          `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}  rel err ${r.relErr.toExponential(2)}${r.error ? `  ${r.error}` : ''}`,
+        );
       expect(results.length).toBeGreaterThan(0);
       expect(results.filter((r) => !r.ok)).toEqual([]);
     });
   }
 
-  test('every kernel declaration compiles, with every entry point a pipeline on its generated layout', async ({ page }) => {
+  test('every kernel declaration compiles, with every entry point a pipeline on its generated layout', async ({
+    page,
+  }) => {
     const r = await page.evaluate(() => window.kernelHarness.compileAll());
     expect(r.errors).toEqual([]);
     expect(r.entryPoints).toBeGreaterThanOrEqual(28);
@@ -33,7 +38,11 @@ test.describe('WGSL kernels against the CPU reference', () => {
       [0, 0, 0],
       [0xffffffff, 7, 123456],
     ]) {
-      const bad = await page.evaluate(([a, b, c]) => window.kernelHarness.rngMismatches(a, b, c, 37, 129), [s, stream, step] as const);
+      const bad = await page.evaluate(([a, b, c]) => window.kernelHarness.rngMismatches(a, b, c, 37, 129), [
+        s,
+        stream,
+        step,
+      ] as const);
       expect(bad).toEqual([]);
     }
   });

@@ -10,10 +10,16 @@ async function open(page: Page) {
 test.describe('TinyVLM', () => {
   test(`CPU and WebGPU give the same logits, gradients and update (seed ${seed})`, async ({ page }) => {
     await open(page);
-    const results = (await page.evaluate((s) => window.modelHarness.cpuVsGpu(s as never), seed)) as { name: string; relErr: number; error: string | null }[];
+    const results = (await page.evaluate((s) => window.modelHarness.cpuVsGpu(s as never), seed)) as {
+      name: string;
+      relErr: number;
+      error: string | null;
+    }[];
     const bad = results.filter((r) => r.error);
     for (const r of bad) console.log(`FAIL ${r.name}: ${r.error}`);
-    console.log(`worst relative error ${Math.max(...results.map((r) => r.relErr)).toExponential(2)} over ${results.length} tensors`);
+    console.log(
+      `worst relative error ${Math.max(...results.map((r) => r.relErr)).toExponential(2)} over ${results.length} tensors`,
+    );
     expect(results.length).toBeGreaterThan(50);
     expect(bad).toEqual([]);
   });
@@ -27,21 +33,32 @@ test.describe('TinyVLM', () => {
   });
 });
 
-test('sampling: the same seed gives the same tokens, and continuing a prefix gives what sampling in one go gave', async ({ page }) => {
+test('sampling: the same seed gives the same tokens, and continuing a prefix gives what sampling in one go gave', async ({
+  page,
+}) => {
   await page.goto('/e2e/harness/model.html');
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-  const r = (await page.evaluate(() => window.modelHarness.sampling(11 as never))) as { first: number[][]; second: number[][]; continued: number[][]; expected: number[][] };
+  const r = (await page.evaluate(() => window.modelHarness.sampling(11 as never))) as {
+    first: number[][];
+    second: number[][];
+    continued: number[][];
+    expected: number[][];
+  };
   expect(r.first.some((t) => t.length > 4)).toBe(true); // rows may stop early at </ans>; the continuation check covers both
   expect(r.second).toEqual(r.first);
   expect(r.continued).toEqual(r.expected);
   expect(new Set(r.first.map((t) => t.join(','))).size).toBeGreaterThan(1);
 });
 
-test('a missing or truncated checkpoint is refused with a clear message; a good one loads with progress', async ({ page }) => {
+test('a missing or truncated checkpoint is refused with a clear message; a good one loads with progress', async ({
+  page,
+}) => {
   await page.goto('/e2e/harness/model.html');
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
   const msgs = (await page.evaluate(() => window.modelHarness.badCheckpoints())) as string[];
-  expect(msgs[0]).toMatch(/CheckpointError: could not fetch \/models\/no-such-model\/model.safetensors: (HTTP 404|the server answered with an HTML page)/);
+  expect(msgs[0]).toMatch(
+    /CheckpointError: could not fetch \/models\/no-such-model\/model.safetensors: (HTTP 404|the server answered with an HTML page)/,
+  );
   expect(msgs[1]).toMatch(/CheckpointError: .*truncated/);
   expect(msgs[2]).toMatch(/loaded \d+ tensors, progress reached (\d+) of \1/);
 });

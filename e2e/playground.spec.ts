@@ -6,9 +6,20 @@ import { DEFAULT_RL } from '../src/rl/config';
 import { decodeShare, encodeShare } from '../src/ui/share/urlCodec';
 import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
 
-const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
+const SMALL = {
+  ...DEFAULT_RL,
+  batchPrompts: 1,
+  N: 4,
+  k: 2,
+  G: 4,
+  heldoutEvery: 0,
+  steps: 50,
+  seed: 5,
+  recordPrompts: 1,
+};
 // The README's and docs/' screenshots come from the dev project; the site project keeps its own.
-const shots = () => (test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir);
+const shots = () =>
+  test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir;
 
 async function stepCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('step-counter').textContent());
@@ -29,14 +40,18 @@ async function lowContrast(root: ReturnType<Page['getByTestId']>): Promise<strin
         .slice(0, 3)
         .map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4))
         .reduce((a, c, i) => a + c * [0.2126, 0.7152, 0.0722][i], 0);
-    const over = (top: number[], under: number[]) => top.slice(0, 3).map((c, i) => top[3] * c + (1 - top[3]) * under[i]);
+    const over = (top: number[], under: number[]) =>
+      top.slice(0, 3).map((c, i) => top[3] * c + (1 - top[3]) * under[i]);
     const bad: string[] = [];
     for (const e of [el, ...el.querySelectorAll('*')] as HTMLElement[]) {
-      const own = [...e.childNodes].filter((n) => n.nodeType === 3 && n.textContent!.trim()).map((n) => n.textContent!.trim());
+      const own = [...e.childNodes]
+        .filter((n) => n.nodeType === 3 && n.textContent!.trim())
+        .map((n) => n.textContent!.trim());
       // WCAG 1.4.3 exempts inactive controls
       if (!own.length || e.offsetParent === null || e.closest(':disabled')) continue;
       const layers: number[][] = [];
-      for (let a: HTMLElement | null = e; a; a = a.parentElement) layers.push(parse(getComputedStyle(a).backgroundColor));
+      for (let a: HTMLElement | null = e; a; a = a.parentElement)
+        layers.push(parse(getComputedStyle(a).backgroundColor));
       const bg = layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255]);
       const fg = over(parse(getComputedStyle(e).color), bg);
       const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
@@ -52,7 +67,10 @@ async function waitSteps(page: Page, n: number) {
 }
 
 async function exportRunFile(page: Page): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid^=export-]').first().click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('[data-testid^=export-]').first().click(),
+  ]);
   return (await download.path())!;
 }
 
@@ -61,7 +79,9 @@ async function exportMetrics(page: Page): Promise<Record<string, unknown>[]> {
   return run.metrics.map(({ step_ms: _a, phase_ms: _b, ...m }: Record<string, unknown>) => m);
 }
 
-test('start a run from a share URL, watch it advance, pause, step once; the fork tree and table agree', async ({ page }) => {
+test('start a run from a share URL, watch it advance, pause, step once; the fork tree and table agree', async ({
+  page,
+}) => {
   await page.goto('./' + encodeShare(SMALL, true));
   await waitSteps(page, 2);
   await expect(page.getByTestId('throughput')).toContainText('s/step');
@@ -78,14 +98,18 @@ test('start a run from a share URL, watch it advance, pause, step once; the fork
   await expect(tree.getByTestId('mi-value')).toHaveCount(SMALL.N);
   await expect(tree.getByTestId('branch-kept')).toHaveCount(SMALL.k);
   await expect(tree.getByTestId('branch-dropped')).toHaveCount(SMALL.N - SMALL.k);
-  const treeRewards = (await tree.getByTestId('answer-reward').allTextContents()).map((t) => t.replace('R_ans ', '')).sort();
+  const treeRewards = (await tree.getByTestId('answer-reward').allTextContents())
+    .map((t) => t.replace('R_ans ', ''))
+    .sort();
   const tableRewards = (await page.getByTestId('row-rans').allTextContents()).filter((t) => t !== '–').sort();
   expect(tableRewards).toEqual(treeRewards);
   // every number explained where it stands: a legend, MI in nats, why a branch was dropped, header tooltips
   await expect(tree.getByTestId('fork-legend')).toContainText('sorted by MI');
   await expect(tree.getByTestId('mi-value').first()).toContainText(/MI -?\d+\.\d\d nats/);
-  for (const why of await tree.getByTestId('dropped-why').allTextContents()) expect(why).toMatch(/not among the top 2 by MI|malformed description/);
-  for (const h of await page.getByTestId('trajectory-table').locator('th').all()) if ((await h.textContent())?.trim()) expect(await h.getAttribute('title')).toBeTruthy();
+  for (const why of await tree.getByTestId('dropped-why').allTextContents())
+    expect(why).toMatch(/not among the top 2 by MI|malformed description/);
+  for (const h of await page.getByTestId('trajectory-table').locator('th').all())
+    if ((await h.textContent())?.trim()) expect(await h.getAttribute('title')).toBeTruthy();
   // every text of the fork tree and the table, tokens on their tints included, meets WCAG AA (4.5:1)
   for (const by of ['advantage', 'logp', 'entropy', 'dependency']) {
     await page.getByTestId('color-by').selectOption(by);
@@ -117,7 +141,9 @@ test('editing the config of a paused run and pressing Step starts a new run besi
   expect(await stepCount(page)).toBe(1);
 });
 
-test('perception-r1 with object credit trains on WebGPU: finite losses, and its description tokens carry more than one advantage', async ({ page }) => {
+test('perception-r1 with object credit trains on WebGPU: finite losses, and its description tokens carry more than one advantage', async ({
+  page,
+}) => {
   await page.goto('./' + encodeShare({ ...SMALL, algo: 'perception-r1', percCredit: 'object' }, true));
   await expect(page.getByTestId('field-percCredit')).toHaveValue('object');
   await waitSteps(page, 2);
@@ -139,7 +165,14 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   await page.goto('./');
   await enter(page, 'field-seed', '11');
   await page.getByTestId('advanced').locator('summary').click(); // temperature, lengths and the held-out set are advanced
-  for (const [k, v] of Object.entries({ batchPrompts: 1, N: 4, k: 2, heldoutEvery: 0, temperature: 0.7, maxDescTokens: 20 })) {
+  for (const [k, v] of Object.entries({
+    batchPrompts: 1,
+    N: 4,
+    k: 2,
+    heldoutEvery: 0,
+    temperature: 0.7,
+    maxDescTokens: 20,
+  })) {
     await enter(page, `field-${k}`, String(v));
   }
   await page.getByTestId('share').click();
@@ -165,7 +198,13 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   await expect(other.getByTestId('run-row')).toHaveCount(2);
   await expect(other.getByTestId('legend-item')).toHaveCount(2);
   await expect(other.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(4);
-  await other.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"something else"}') });
+  await other
+    .getByTestId('import')
+    .setInputFiles({
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"kind":"something else"}'),
+    });
   await expect(other.getByTestId('notice').last()).toContainText('import failed: not a run file');
   await other.close();
 });
@@ -204,7 +243,9 @@ test('a malformed URL and a future-version URL say what is wrong, and the app st
   await expect(page.getByTestId('start')).toBeEnabled();
 });
 
-test('bad input never blanks the page: broken run files, a garbage link, partial knobs, cleared and contradictory fields', async ({ page }) => {
+test('bad input never blanks the page: broken run files, a garbage link, partial knobs, cleared and contradictory fields', async ({
+  page,
+}) => {
   await page.goto('./#hello-world');
   await expect(page.getByTestId('url-error')).toContainText('"#hello-world" was not understood');
   await page.getByTestId('dismiss-url-error').click();
@@ -213,10 +254,15 @@ test('bad input never blanks the page: broken run files, a garbage link, partial
   for (const [text, why] of [
     ['null', 'not a JSON object'],
     ['{"records":[{"step":0}]}', 'not a run file of the MIRL Playground'],
-    ['{"kind":"mirl-playground-run","version":4,"config":{},"metrics":[{"step":0}],"records":[]}', 'metrics[0].answer_acc'],
+    [
+      '{"kind":"mirl-playground-run","version":4,"config":{},"metrics":[{"step":0}],"records":[]}',
+      'metrics[0].answer_acc',
+    ],
     ['{"kind":"mirl-playground-run","version":4,"config":{},"metrics":[],"records":[{"step":0}]}', 'records[0].index'],
   ]) {
-    await page.getByTestId('import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page
+      .getByTestId('import')
+      .setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(text) });
     await expect(page.getByTestId('notice').last()).toContainText(`import failed: `);
     await expect(page.getByTestId('notice').last()).toContainText(why);
   }
@@ -273,8 +319,12 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   // a mean over samples: its band of ± 1 SE over problems, greedy dashed beside it, and what the figures are
   await expect(heldout.locator('.recharts-area-area')).toHaveCount(1);
   await expect(heldout.locator('.recharts-line path[stroke-dasharray="4 3"]')).toHaveCount(1);
-  await expect(heldout.getByTestId('chart-note')).toHaveText('4 problems x 4 samples at temperature 1, every 1 steps; band ± 1 SE over problems; dashed: greedy');
-  await expect(page.getByTestId('chart-ground-truth description NLL (held-out)').locator('.recharts-line path')).not.toHaveCount(0);
+  await expect(heldout.getByTestId('chart-note')).toHaveText(
+    '4 problems x 4 samples at temperature 1, every 1 steps; band ± 1 SE over problems; dashed: greedy',
+  );
+  await expect(
+    page.getByTestId('chart-ground-truth description NLL (held-out)').locator('.recharts-line path'),
+  ).not.toHaveCount(0);
   // KL at beta 0 and the zero-std fraction have their own charts
   await expect(page.getByTestId('chart-KL to warm start').locator('.recharts-line path')).toHaveCount(2); // smoothed, raw behind
   await expect(page.getByTestId('chart-zero-std groups')).toBeVisible();
@@ -294,7 +344,10 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   await page.getByTestId('smoothing').fill('0');
   await expect(rollout.locator('.recharts-line path')).toHaveCount(2);
   // the legend in run order hides and shows a run
-  await expect(page.getByTestId('legend-item')).toHaveText(['mirl N4 k2 P1 seed 5 WebGPU', 'mirl N4 k2 P1 seed 5 WebGPU #2']);
+  await expect(page.getByTestId('legend-item')).toHaveText([
+    'mirl N4 k2 P1 seed 5 WebGPU',
+    'mirl N4 k2 P1 seed 5 WebGPU #2',
+  ]);
   await page.getByTestId('legend-item').first().click();
   await expect(rollout.locator('.recharts-line path')).toHaveCount(1);
   await page.getByTestId('legend-item').first().click();
@@ -328,7 +381,9 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
     if (!grid) continue;
     for (const label of await chart.locator('.recharts-label').all()) {
       const length = await label.evaluate((e) => (e as SVGTextElement).getComputedTextLength());
-      expect(length, `${await chart.getAttribute('data-testid')}: ${await label.textContent()}`).toBeLessThanOrEqual(grid.height);
+      expect(length, `${await chart.getAttribute('data-testid')}: ${await label.textContent()}`).toBeLessThanOrEqual(
+        grid.height,
+      );
       titles++;
     }
   }
@@ -389,7 +444,9 @@ test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from 
   await expect(page.getByTestId('run-row')).toHaveCount(1);
 });
 
-test('Stop ends the live run and keeps it; a reload mid-run restores it and says why it cannot resume', async ({ page }) => {
+test('Stop ends the live run and keeps it; a reload mid-run restores it and says why it cannot resume', async ({
+  page,
+}) => {
   await page.goto('./' + encodeShare({ ...SMALL, steps: 50 }, true));
   await waitSteps(page, 1);
   await page.getByTestId('stop').click();
@@ -404,18 +461,31 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
   await expect(page.getByTestId('run-note').first()).toContainText('cannot resume');
 });
 
-test('the committed experiment, imported: held-out curves over samples with their bands, greedy beside, one note of what they average', async ({ page }) => {
+test('the committed experiment, imported: held-out curves over samples with their bands, greedy beside, one note of what they average', async ({
+  page,
+}) => {
   await page.goto('./');
   // seed 1 of three arms, each experiment JSON written as the run file the page exports
   const arms = ['grpo-G16', 'mirl-N10k6miScorerwarmstart', 'perception-r1-G6'];
   for (const arm of arms) {
     const e = JSON.parse(readFileSync(`docs/experiment-sampled/${arm}-seed1.json`, 'utf8'));
-    const file = { kind: 'mirl-playground-run', version: 5, label: `${arm} seed 1`, config: e.config, metrics: e.steps, records: [] };
-    await page.getByTestId('import').setInputFiles({ name: `${arm}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    const file = {
+      kind: 'mirl-playground-run',
+      version: 5,
+      label: `${arm} seed 1`,
+      config: e.config,
+      metrics: e.steps,
+      records: [],
+    };
+    await page
+      .getByTestId('import')
+      .setInputFiles({ name: `${arm}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   }
   await expect(page.getByTestId('legend-item')).toHaveCount(3);
   const f1 = page.getByTestId('chart-description F1 (held-out, mean over samples)');
-  await expect(f1.getByTestId('chart-note')).toHaveText('256 problems x 4 samples at temperature 1, every 20 steps; band ± 1 SE over problems; dashed: greedy');
+  await expect(f1.getByTestId('chart-note')).toHaveText(
+    '256 problems x 4 samples at temperature 1, every 20 steps; band ± 1 SE over problems; dashed: greedy',
+  );
   await expect(f1.locator('.recharts-area-area')).toHaveCount(3);
   await expect(f1.locator('.recharts-line path[stroke-dasharray="4 3"]')).toHaveCount(3);
   // steps 0, 20, 40, 60 in the chart's CSV, with their standard errors
@@ -432,12 +502,18 @@ test('the committed experiment, imported: held-out curves over samples with thei
   ).toEqual(['0', '20', '40', '60']);
   expect(lines.slice(1).every((l) => Number(l.split(',')[3]) > 0)).toBe(true);
   // the held-out axes fit their data: a few points of difference show
-  expect(Number((await f1.locator('.recharts-yAxis-tick-labels text').first().textContent()) ?? '0')).toBeGreaterThan(0.3);
+  expect(Number((await f1.locator('.recharts-yAxis-tick-labels text').first().textContent()) ?? '0')).toBeGreaterThan(
+    0.3,
+  );
   await page.setViewportSize({ width: 1300, height: 1000 });
   await page.evaluate(() => window.scrollTo(0, 0)); // boxes in page coordinates
   const top = (await page.getByTestId('charts').boundingBox())!;
   const nll = (await page.getByTestId('chart-ground-truth description NLL (held-out)').boundingBox())!;
-  await page.screenshot({ path: `${shots()}/heldout-curves.png`, clip: { x: top.x, y: top.y, width: top.width, height: nll.y + nll.height - top.y + 8 }, fullPage: true });
+  await page.screenshot({
+    path: `${shots()}/heldout-curves.png`,
+    clip: { x: top.x, y: top.y, width: top.width, height: nll.y + nll.height - top.y + 8 },
+    fullPage: true,
+  });
 });
 
 test('an imported run with small negative losses: the loss axis keeps its minus signs', async ({ page }) => {
@@ -460,17 +536,30 @@ test('an imported run with small negative losses: the loss axis keeps its minus 
     entropy: 1,
     grad_norm: 0.1,
   });
-  const file = { kind: 'mirl-playground-run', version: 4, label: 'negative losses', config: {}, metrics: [m(0, -0.0008), m(1, -0.0002), m(2, -0.0012)], records: [] };
-  await page.getByTestId('import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  const file = {
+    kind: 'mirl-playground-run',
+    version: 4,
+    label: 'negative losses',
+    config: {},
+    metrics: [m(0, -0.0008), m(1, -0.0002), m(2, -0.0012)],
+    records: [],
+  };
+  await page
+    .getByTestId('import')
+    .setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
   const ticks = await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').allTextContents();
   expect(ticks.length).toBeGreaterThan(1);
   for (const t of ticks.filter((x) => x !== '0')) expect(t).toMatch(/^-/);
   // and the labels are whole: none starts left of the chart's own box, where it would be cut
   const card = (await page.getByTestId('chart-loss').locator('.recharts-surface').boundingBox())!;
-  for (const b of await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').all()) expect((await b.boundingBox())!.x).toBeGreaterThanOrEqual(card.x);
+  for (const b of await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').all())
+    expect((await b.boundingBox())!.x).toBeGreaterThanOrEqual(card.x);
 });
 
-test('a model that cannot be fetched: one clear message on the run, no download bar left behind, the page still usable', async ({ page, context }) => {
+test('a model that cannot be fetched: one clear message on the run, no download bar left behind, the page still usable', async ({
+  page,
+  context,
+}) => {
   // the checkpoint's own fetch only: under the dev server the app also imports `model.safetensors?import&url` as a module
   await context.route(/model[^/?]*\.safetensors$/, (route) => route.fulfill({ status: 404, body: 'not here' }));
   await page.goto('./' + encodeShare(SMALL, true));
@@ -528,24 +617,26 @@ test('the teaching comparison, measured: three arms x three seeds loaded, a verd
     return { mean, se };
   };
   const fmt = (m: number, se: number) => `${m >= 0 ? '+' : '−'}${Math.abs(m).toFixed(3)} ± ${se.toFixed(3)}`;
-  const g = change('grpo-G16'),
-    m = change('mirl-N10k6miScorerwarmstart'),
-    p = change('perception-r1-G6');
+  const g = change('grpo-G16');
+  const m = change('mirl-N10k6miScorerwarmstart');
+  const p = change('perception-r1-G6');
   await expect(panel.getByTestId('change-grpo-desc_f1')).toHaveText(fmt(g.mean, g.se));
   await expect(panel.getByTestId('change-mirl-desc_f1')).toHaveText(fmt(m.mean, m.se));
   for (const [id, a] of [
     ['mirl', m],
     ['perception-r1', p],
   ] as const) {
-    const d = a.mean - g.mean,
-      se = Math.hypot(a.se, g.se);
+    const d = a.mean - g.mean;
+    const se = Math.hypot(a.se, g.se);
     const line = panel.getByTestId(`verdict-${id}-vs-grpo`);
     await expect(line).toContainText(fmt(d, se));
     // called only beyond 2 SE, and said plainly when not ahead
-    await expect(line).toContainText(Math.abs(d) > 2 * se ? (d > 0 ? 'ahead of GRPO' : 'behind GRPO') : 'is not ahead of GRPO here');
+    await expect(line).toContainText(
+      Math.abs(d) > 2 * se ? (d > 0 ? 'ahead of GRPO' : 'behind GRPO') : 'is not ahead of GRPO here',
+    );
   }
-  const b = m.mean - p.mean,
-    bse = Math.hypot(m.se, p.se);
+  const b = m.mean - p.mean;
+  const bse = Math.hypot(m.se, p.se);
   await expect(panel.getByTestId('verdict-mirl-vs-bound')).toContainText(fmt(b, bse));
 
   // rates over every trajectory of every step, from the runs that counted them
@@ -553,9 +644,11 @@ test('the teaching comparison, measured: three arms x three seeds loaded, a verd
     await expect(panel.getByTestId(`wrong-up-${algo}`)).toHaveText(/^\d+% \(of \d+\)$/);
     await expect(panel.getByTestId(`right-over-wrong-${algo}`)).toHaveText(/^\d+% \(of \d+ pairs\)$/);
   }
-  const seed1 = JSON.parse(readFileSync('docs/experiment-sampled/grpo-G16-seed1.json', 'utf8')).steps as { blind: { wrong: number; wrong_up: number } }[];
-  const wrong = seed1.reduce((a, s) => a + s.blind.wrong, 0),
-    up = seed1.reduce((a, s) => a + s.blind.wrong_up, 0);
+  const seed1 = JSON.parse(readFileSync('docs/experiment-sampled/grpo-G16-seed1.json', 'utf8')).steps as {
+    blind: { wrong: number; wrong_up: number };
+  }[];
+  const wrong = seed1.reduce((a, s) => a + s.blind.wrong, 0);
+  const up = seed1.reduce((a, s) => a + s.blind.wrong_up, 0);
   await expect(panel.getByTestId('wrong-up-grpo')).toHaveText(`${Math.round((100 * up) / wrong)}% (of ${wrong})`);
 
   // examples from the runs' records; "show" points at the rows it names, on the same problem under each arm
@@ -574,7 +667,9 @@ test('the teaching comparison, measured: three arms x three seeds loaded, a verd
     expect(new Set(qs).size).toBe(1);
   }
   // the GRPO tree keeps its sampling order: GRPO never ranks by MI
-  const nos = (await panel.getByTestId('panel-grpo').getByTestId('branch-no').allTextContents()).map((t) => Number(t.slice(1)));
+  const nos = (await panel.getByTestId('panel-grpo').getByTestId('branch-no').allTextContents()).map((t) =>
+    Number(t.slice(1)),
+  );
   expect(nos).toEqual([...nos].sort((a, c) => a - c));
 
   // the held-out curves of the nine runs, with bands and the note of what they average
@@ -584,12 +679,18 @@ test('the teaching comparison, measured: three arms x three seeds loaded, a verd
   expect(await lowContrast(panel)).toEqual([]);
   await page.setViewportSize({ width: 1300, height: 1000 });
   await page.evaluate(() => window.scrollTo(0, 0)); // boxes in page coordinates
-  const top = (await panel.boundingBox())!,
-    end = (await panel.getByTestId('examples').boundingBox())!;
-  await page.screenshot({ path: `${shots()}/teaching-comparison.png`, clip: { x: top.x, y: top.y, width: top.width, height: end.y + end.height - top.y + 8 }, fullPage: true });
+  const top = (await panel.boundingBox())!;
+  const end = (await panel.getByTestId('examples').boundingBox())!;
+  await page.screenshot({
+    path: `${shots()}/teaching-comparison.png`,
+    clip: { x: top.x, y: top.y, width: top.width, height: end.y + end.height - top.y + 8 },
+    fullPage: true,
+  });
 });
 
-test('the teaching comparison, run here: one button queues the three arms at the separating size, progress names each arm, Stop ends the queue', async ({ page }) => {
+test('the teaching comparison, run here: one button queues the three arms at the separating size, progress names each arm, Stop ends the queue', async ({
+  page,
+}) => {
   await page.goto('./');
   await page.getByTestId('tab-blindness').click();
   const panel = page.getByTestId('blindness-demo');
@@ -602,7 +703,9 @@ test('the teaching comparison, run here: one button queues the three arms at the
   await expect(progress.getByTestId('progress-mirl')).toContainText('queued');
   await expect(progress.getByTestId('progress-perception-r1')).toContainText('queued');
   // the trainer says what the first step is doing: the warm start's held-out evaluation comes first
-  await expect(progress.getByTestId('progress-grpo')).toContainText('held-out: scoring the warm start', { timeout: 120_000 });
+  await expect(progress.getByTestId('progress-grpo')).toContainText('held-out: scoring the warm start', {
+    timeout: 120_000,
+  });
   await page.getByTestId('tab-playground').click();
   await expect(page.getByTestId('run-label').first()).toHaveValue(`grpo G16 P${DEFAULT_RL.batchPrompts} seed 1 WebGPU`);
   await expect(page.getByTestId('phase')).toContainText('step 1: held-out: scoring the warm start');
@@ -628,7 +731,8 @@ test('the first screen starts: basics, Start and the curves without scrolling at
   // the rest is folded, in named groups
   await expect(page.getByTestId('field-temperature')).toBeHidden();
   await page.getByTestId('advanced').locator('summary').click();
-  for (const g of ['reward', 'optimiser', 'sampling', 'evaluation']) await expect(page.getByTestId(`group-${g}`)).toBeVisible();
+  for (const g of ['reward', 'optimiser', 'sampling', 'evaluation'])
+    await expect(page.getByTestId(`group-${g}`)).toBeVisible();
   await expect(page.getByTestId('group-sampling').getByTestId('field-temperature')).toBeVisible();
   await page.getByTestId('advanced').locator('summary').click();
 
@@ -657,7 +761,9 @@ test('the first screen starts: basics, Start and the curves without scrolling at
   await page.getByTestId('start').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('pause')).toBeFocused({ timeout: 60_000 });
-  await expect(page.getByTestId('phase')).toContainText(/step 1: (sampling and scoring rollouts|updating the policy)/, { timeout: 60_000 });
+  await expect(page.getByTestId('phase')).toContainText(/step 1: (sampling and scoring rollouts|updating the policy)/, {
+    timeout: 60_000,
+  });
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   expect((await page.getByTestId('config').boundingBox())!).toEqual(before);
   // the run row's actions sit inside their column, on top: the config panel never covers them
@@ -695,7 +801,10 @@ async function downloadOf(page: Page, testId: string): Promise<string> {
 /** A run file's numbers, timings aside: what two runs of one config must share exactly. */
 function untimed(text: string) {
   const run = JSON.parse(text);
-  return { metrics: run.metrics.map(({ step_ms: _a, phase_ms: _b, ...m }: Record<string, unknown>) => m), records: run.records };
+  return {
+    metrics: run.metrics.map(({ step_ms: _a, phase_ms: _b, ...m }: Record<string, unknown>) => m),
+    records: run.records,
+  };
 }
 
 async function keepEvery(page: Page, n: number) {
@@ -704,7 +813,9 @@ async function keepEvery(page: Page, n: number) {
   await page.getByTestId('kept-states').locator('summary').click();
 }
 
-test('resume after a reload: the run goes on from its kept state, and every number equals the run that never stopped; kept states listed and deleted', async ({ page }) => {
+test('resume after a reload: the run goes on from its kept state, and every number equals the run that never stopped; kept states listed and deleted', async ({
+  page,
+}) => {
   // the run that never stops
   await page.goto('./' + encodeShare(R, true));
   await expect(page.getByTestId('run-status').first()).toHaveText('done', { timeout: 150_000 });
@@ -777,10 +888,21 @@ test('resume elsewhere: a run file carrying its state continues in a fresh brows
 
   // a damaged state (its header overwritten), and one of another config: the curves come in, the state does not
   const f = JSON.parse(file);
-  await other.getByTestId('import').setInputFiles(write('damaged.json', JSON.stringify({ ...f, snapshot: { ...f.snapshot, data: 'AAAAAAAA' + f.snapshot.data.slice(8) } })));
+  await other
+    .getByTestId('import')
+    .setInputFiles(
+      write(
+        'damaged.json',
+        JSON.stringify({ ...f, snapshot: { ...f.snapshot, data: 'AAAAAAAA' + f.snapshot.data.slice(8) } }),
+      ),
+    );
   await expect(other.getByTestId('run-row')).toHaveCount(2);
-  await expect(other.getByTestId('run-note').last()).toContainText('its curves were imported, its trainer state was not: the snapshot is unreadable');
-  await other.getByTestId('import').setInputFiles(write('foreign.json', JSON.stringify({ ...f, config: { ...f.config, lr: f.config.lr * 2 } })));
+  await expect(other.getByTestId('run-note').last()).toContainText(
+    'its curves were imported, its trainer state was not: the snapshot is unreadable',
+  );
+  await other
+    .getByTestId('import')
+    .setInputFiles(write('foreign.json', JSON.stringify({ ...f, config: { ...f.config, lr: f.config.lr * 2 } })));
   await expect(other.getByTestId('run-row')).toHaveCount(3);
   await expect(other.getByTestId('run-note').last()).toContainText("the state is of another config than the run's");
   for (const id of [2, 3]) {
@@ -796,7 +918,10 @@ test('resume elsewhere: a run file carrying its state continues in a fresh brows
   await ctx.close();
 });
 
-test('resume refused with a reason, nothing else lost: no IndexedDB (private mode), a full quota, and a second tab on a run another tab owns', async ({ browser, baseURL }) => {
+test('resume refused with a reason, nothing else lost: no IndexedDB (private mode), a full quota, and a second tab on a run another tab owns', async ({
+  browser,
+  baseURL,
+}) => {
   // private mode: the page says state is not kept, and trains
   const priv = await browser.newContext({ baseURL });
   await priv.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
@@ -818,7 +943,10 @@ test('resume refused with a reason, nothing else lost: no IndexedDB (private mod
   await q.goto('./' + encodeShare(R, false));
   await keepEvery(q, 1);
   await q.getByTestId('start').click();
-  await expect(q.getByTestId('storage-error')).toContainText("the state at step 1 was not kept: the browser's storage for this page is full", { timeout: 60_000 });
+  await expect(q.getByTestId('storage-error')).toContainText(
+    "the state at step 1 was not kept: the browser's storage for this page is full",
+    { timeout: 60_000 },
+  );
   await waitSteps(q, 3);
   await expect(q.getByTestId('run-status')).not.toHaveText('error');
   await full.close();

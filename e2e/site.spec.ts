@@ -5,14 +5,30 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_RL } from '../src/rl/config';
 import { encodeShare } from '../src/ui/share/urlCodec';
 
-const SMALL = { ...DEFAULT_RL, batchPrompts: 1, N: 4, k: 2, G: 4, heldoutEvery: 0, steps: 50, seed: 5, recordPrompts: 1 };
+const SMALL = {
+  ...DEFAULT_RL,
+  batchPrompts: 1,
+  N: 4,
+  k: 2,
+  G: 4,
+  heldoutEvery: 0,
+  steps: 50,
+  seed: 5,
+  recordPrompts: 1,
+};
 const CHECKPOINT = /\/models\/tinyvlm-v1\/model\.[\w-]{6,}\.safetensors$/;
 
-test('the site loads its checkpoint and trains, and every request stays under its own sub-path', async ({ page, context, baseURL }) => {
+test('the site loads its checkpoint and trains, and every request stays under its own sub-path', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const requests: Request[] = [];
   context.on('request', (r) => requests.push(r));
   await page.goto('./' + encodeShare(SMALL, true));
-  await expect.poll(async () => Number(await page.getByTestId('step-counter').textContent()), { timeout: 150_000 }).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(async () => Number(await page.getByTestId('step-counter').textContent()), { timeout: 150_000 })
+    .toBeGreaterThanOrEqual(1);
 
   const urls = requests.map((r) => r.url()).filter((u) => !u.startsWith('data:') && !u.startsWith('blob:'));
   expect(urls.filter((u) => !u.startsWith(baseURL!))).toEqual([]);
@@ -31,7 +47,10 @@ test('the site loads its checkpoint and trains, and every request stays under it
   expect(Buffer.from(await res.body()).equals(readFileSync('models/tinyvlm-v1/model.safetensors'))).toBe(true);
 });
 
-test('the build holds the model card, answers a missing file with 404, and links only relatively', async ({ request, baseURL }) => {
+test('the build holds the model card, answers a missing file with 404, and links only relatively', async ({
+  request,
+  baseURL,
+}) => {
   const card = await request.get('models/tinyvlm-v1/README.md');
   expect(card.status()).toBe(200);
   expect(await card.text()).toContain('# tinyvlm-v1');

@@ -55,24 +55,39 @@ function matmulRow(M: number, N: number, K: number, opts: MatmulOpts, note: stri
     const out = be.zeros([B * M * N]);
     return time(() => be.matmul(out, a, b, null, M, N, K, opts));
   };
-  const w = ms(backends.wasm),
-    c = ms(backends.cpu);
-  rows.push({ op: 'matmul', shape: `${M}x${N}x${K}${note}`, wasm_ms: w, cpu_ms: c, ratio: w / c, gflops: (2 * B * M * N * K) / w / 1e6 });
+  const w = ms(backends.wasm);
+  const c = ms(backends.cpu);
+  rows.push({
+    op: 'matmul',
+    shape: `${M}x${N}x${K}${note}`,
+    wasm_ms: w,
+    cpu_ms: c,
+    ratio: w / c,
+    gflops: (2 * B * M * N * K) / w / 1e6,
+  });
 }
 
 // The reference for the GFLOP/s column: this machine's SIMD128 multiply-add peak, from the kernels' own probe
 // (12 independent f32x4 chains, a multiply and an add each round, no memory), against the same 96 flops a round
 // in plain JS over a Float32Array.
 if (args.only !== 'rl') {
-  const probe = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), { env: { abort: () => undefined } }).exports as unknown as { simdPeak(iters: number): number };
+  const probe = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), { env: { abort: () => undefined } })
+    .exports as unknown as { simdPeak(iters: number): number };
   const iters = 1e7;
   const lanes = new Float32Array(48).map((_, i) => 0.1 * (i + 1));
-  const w = time(() => probe.simdPeak(iters)),
-    c =
-      time(() => {
-        for (let i = 0; i < iters / 10; i++) for (let l = 0; l < 48; l++) lanes[l] = lanes[l] * 0.9999 + 0.0001;
-      }) * 10;
-  rows.push({ op: 'simd peak', shape: '12 chains of f32x4 multiply + add', wasm_ms: w, cpu_ms: c, ratio: w / c, gflops: (iters * 96) / w / 1e6 });
+  const w = time(() => probe.simdPeak(iters));
+  const c =
+    time(() => {
+      for (let i = 0; i < iters / 10; i++) for (let l = 0; l < 48; l++) lanes[l] = lanes[l] * 0.9999 + 0.0001;
+    }) * 10;
+  rows.push({
+    op: 'simd peak',
+    shape: '12 chains of f32x4 multiply + add',
+    wasm_ms: w,
+    cpu_ms: c,
+    ratio: w / c,
+    gflops: (iters * 96) / w / 1e6,
+  });
 }
 
 if (args.only !== 'rl') {
@@ -87,8 +102,8 @@ if (args.only !== 'rl') {
 
 /** One row of a non-matmul op: `run` gets tensors made by `make` on each backend (inputs from sin, ids in range). */
 function opRow(op: string, shape: string, make: (be: Backend) => () => void) {
-  const w = time(make(backends.wasm)),
-    c = time(make(backends.cpu));
+  const w = time(make(backends.wasm));
+  const c = time(make(backends.cpu));
   rows.push({ op, shape, wasm_ms: w, cpu_ms: c, ratio: w / c });
 }
 const filled = (be: Backend, n: number, f = Math.sin) =>
@@ -108,7 +123,12 @@ if (args.only !== 'rl') {
   const rowsN = s.B * s.T;
   const prefix = (be: Backend) => be.fromArray([s.B], new Uint32Array(s.B).fill(50));
   opRow('attention', 'B96 T72 C64 H4 forward', (be) => {
-    const [out, att, qkv, pre] = [be.zeros([rowsN * s.C]), be.zeros([s.B * s.nHead * s.T * s.T]), filled(be, rowsN * 3 * s.C), prefix(be)];
+    const [out, att, qkv, pre] = [
+      be.zeros([rowsN * s.C]),
+      be.zeros([s.B * s.nHead * s.T * s.T]),
+      filled(be, rowsN * 3 * s.C),
+      prefix(be),
+    ];
     return () => be.attention(out, att, qkv, pre, s);
   });
   opRow('attention', 'B96 T72 C64 H4 backward', (be) => {
@@ -129,7 +149,14 @@ if (args.only !== 'rl') {
     return () => be.gelu(out, x);
   });
   opRow('layer norm', `${rowsN}x64 forward`, (be) => {
-    const [x, out, mean, rstd, w, b] = [filled(be, rowsN * 64), be.zeros([rowsN * 64]), be.zeros([rowsN]), be.zeros([rowsN]), filled(be, 64, Math.cos), filled(be, 64)];
+    const [x, out, mean, rstd, w, b] = [
+      filled(be, rowsN * 64),
+      be.zeros([rowsN * 64]),
+      be.zeros([rowsN]),
+      be.zeros([rowsN]),
+      filled(be, 64, Math.cos),
+      filled(be, 64),
+    ];
     return () => be.layerNorm(out, mean, rstd, x, w, b, rowsN, 64);
   });
   const V = 86;
@@ -163,15 +190,23 @@ if (args.only !== 'ops') {
     ['mirl N10 k6 (frozen scorer), 16 prompts', { algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' }],
   ] as const) {
     const cfg: RLConfig = { ...DEFAULT_RL, ...over, batchPrompts: 16, heldoutEvery: 0, seed: 1 };
-    const w = await stepMs(backends.wasm, cfg),
-      c = await stepMs(backends.cpu, cfg);
+    const w = await stepMs(backends.wasm, cfg);
+    const c = await stepMs(backends.cpu, cfg);
     rows.push({ op: 'rl step', shape, wasm_ms: w, cpu_ms: c, ratio: w / c });
   }
 }
 
 const f = (x: number) => (x < 10 ? x.toFixed(3) : x.toFixed(0));
-console.log(['| op | shape | wasm (ms) | cpu (ms) | wasm / cpu | GFLOP/s (wasm) |', '| --- | --- | ---: | ---: | ---: | ---: |'].join('\n'));
-for (const r of rows) console.log(`| ${r.op} | ${r.shape} | ${f(r.wasm_ms)} | ${f(r.cpu_ms)} | ${r.ratio.toFixed(3)} | ${r.gflops?.toFixed(1) ?? ''} |`);
+console.log(
+  [
+    '| op | shape | wasm (ms) | cpu (ms) | wasm / cpu | GFLOP/s (wasm) |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ].join('\n'),
+);
+for (const r of rows)
+  console.log(
+    `| ${r.op} | ${r.shape} | ${f(r.wasm_ms)} | ${f(r.cpu_ms)} | ${r.ratio.toFixed(3)} | ${r.gflops?.toFixed(1) ?? ''} |`,
+  );
 if (args.out) {
   writeFileSync(args.out, JSON.stringify(rows, null, 2) + '\n');
   console.log(`wrote ${args.out}`);

@@ -10,7 +10,13 @@ import type { RLStepRow } from './bench/rlStep';
 import { withPage } from './browser';
 import { flags, int, optText, text } from './cliArgs';
 
-const args = flags({ out: optText(), reps: int(7, 1), 'rl-steps': int(3, 1), sizes: text('128,256,512'), only: optText() });
+const args = flags({
+  out: optText(),
+  reps: int(7, 1),
+  'rl-steps': int(3, 1),
+  sizes: text('128,256,512'),
+  only: optText(),
+});
 const reps = args.reps;
 const rlSteps = args['rl-steps'];
 const sizes = args.sizes.split(',').map(Number);
@@ -20,7 +26,9 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
 }
 const only = args.only === 'rl' ? 'rl step' : args.only; // 'teaching': the teaching comparison's arms and its held-out evaluation
 
-const rows = await withPage('/scripts/bench/bench.html', (page) => page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only, rlSteps }));
+const rows = await withPage('/scripts/bench/bench.html', (page) =>
+  page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only, rlSteps }),
+);
 
 const isRL = (r: BenchRow | RLStepRow): r is RLStepRow => r.kernel === 'rl step';
 const fmt = (x: number | undefined, d = 2) => (x === undefined ? '' : x.toFixed(d));
@@ -30,7 +38,10 @@ if (kernels.length) {
     [
       '| kernel | shape | ours (ms) | onnxruntime-web (ms) | ours / ref | note |',
       '| --- | --- | ---: | ---: | ---: | --- |',
-      ...kernels.map((r) => `| ${r.kernel} | ${r.shape} | ${fmt(r.ours_ms)} | ${fmt(r.ref_ms)} | ${fmt(r.ratio)} | ${r.note ?? ''} |`),
+      ...kernels.map(
+        (r) =>
+          `| ${r.kernel} | ${r.shape} | ${fmt(r.ours_ms)} | ${fmt(r.ref_ms)} | ${fmt(r.ratio)} | ${r.note ?? ''} |`,
+      ),
     ].join('\n'),
   );
 }

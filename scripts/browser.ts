@@ -9,15 +9,24 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 export function requireChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {
-    console.error(`Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.`);
+    console.error(
+      `Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
     process.exit(2);
   }
 }
 
-export async function withPage<T>(path: string, fn: (page: Page) => Promise<T>, opts: { echoConsole?: boolean } = {}): Promise<T> {
+export async function withPage<T>(
+  path: string,
+  fn: (page: Page) => Promise<T>,
+  opts: { echoConsole?: boolean } = {},
+): Promise<T> {
   requireChromium();
   // No HMR and no watching: editing the repo must not reload a long-running page.
-  const server = await createServer({ logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } } });
+  const server = await createServer({
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } },
+  });
   await server.listen();
   const addr = server.httpServer?.address();
   if (!addr || typeof addr === 'string') throw new Error('vite did not report a port');

@@ -16,4 +16,6 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Without WebGPU: what a browser lacking it looks like to the page. */
-export const CHROMIUM_ARGS_NO_WEBGPU = CHROMIUM_ARGS.filter((a) => !a.includes('webgpu') && !a.includes('swiftshader')).concat(['--disable-webgpu', '--disable-gpu']);
+export const CHROMIUM_ARGS_NO_WEBGPU = CHROMIUM_ARGS.filter(
+  (a) => !a.includes('webgpu') && !a.includes('swiftshader'),
+).concat(['--disable-webgpu', '--disable-gpu']);

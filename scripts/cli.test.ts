@@ -9,17 +9,41 @@ const run = (script: string, args: string[]) => {
 
 describe('reward-check and rl-check on bad input', () => {
   it('reward-check', () => {
-    expect(run('scripts/reward-check.ts', ['--config', '{bad'])).toMatchObject({ code: 2, err: expect.stringMatching(/--config is not JSON/) });
-    expect(run('scripts/reward-check.ts', ['--config', '{"miAgg":"median"}'])).toMatchObject({ code: 2, err: expect.stringMatching(/miAgg must be one of mean, sum/) });
-    expect(run('scripts/reward-check.ts', ['--checkpoint', 'models/nope'])).toMatchObject({ code: 2, err: expect.stringMatching(/no checkpoint at models\/nope/) });
-    expect(run('scripts/reward-check.ts', ['--backend', 'tpu'])).toMatchObject({ code: 2, err: expect.stringMatching(/--backend tpu: choose wasm, cpu, webgpu/) });
-    expect(run('scripts/reward-check.ts', ['--count', '1', '--config', '{"algo":"grpo"}'])).toMatchObject({ code: 1, err: expect.stringMatching(/grpo has no perception reward/) });
+    expect(run('scripts/reward-check.ts', ['--config', '{bad'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--config is not JSON/),
+    });
+    expect(run('scripts/reward-check.ts', ['--config', '{"miAgg":"median"}'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/miAgg must be one of mean, sum/),
+    });
+    expect(run('scripts/reward-check.ts', ['--checkpoint', 'models/nope'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/no checkpoint at models\/nope/),
+    });
+    expect(run('scripts/reward-check.ts', ['--backend', 'tpu'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--backend tpu: choose wasm, cpu, webgpu/),
+    });
+    expect(run('scripts/reward-check.ts', ['--count', '1', '--config', '{"algo":"grpo"}'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/grpo has no perception reward/),
+    });
   }, 120_000);
 
   it('rl-check', () => {
-    expect(run('scripts/rl-check.ts', ['--mode', 'sideways'])).toMatchObject({ code: 2, err: expect.stringMatching(/--mode sideways: choose pool, fresh, both, sft/) });
-    expect(run('scripts/rl-check.ts', ['--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({ code: 1, err: expect.stringMatching(/lr must be a number in/) });
-    expect(run('scripts/rl-check.ts', ['--mode', 'sft', '--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({ code: 1, err: expect.stringMatching(/lr must be a number in/) });
+    expect(run('scripts/rl-check.ts', ['--mode', 'sideways'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--mode sideways: choose pool, fresh, both, sft/),
+    });
+    expect(run('scripts/rl-check.ts', ['--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/lr must be a number in/),
+    });
+    expect(run('scripts/rl-check.ts', ['--mode', 'sft', '--steps', '1', '--config', '{"lr":-1}'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/lr must be a number in/),
+    });
     expect(run('scripts/rl-check.ts', ['--mode', 'sft', '--steps', '1', '--sft-batch', 'x'])).toMatchObject({
       code: 2,
       err: expect.stringMatching(/--sft-batch must be an integer of at least 1, not "x"/),

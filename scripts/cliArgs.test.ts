@@ -15,14 +15,52 @@ const spec = {
 
 describe('script flags', () => {
   it('reads values with their types, and defaults for absent flags', () => {
-    const { values, errors } = readFlags(spec, ['--steps', '7', '--lr=0.5', '--backend', 'cpu', '--card', '--out', 'f.json', '--config', '{"G":4}']);
+    const { values, errors } = readFlags(spec, [
+      '--steps',
+      '7',
+      '--lr=0.5',
+      '--backend',
+      'cpu',
+      '--card',
+      '--out',
+      'f.json',
+      '--config',
+      '{"G":4}',
+    ]);
     expect(errors).toEqual([]);
-    expect(values).toEqual({ steps: 7, lr: 0.5, pool: undefined, backend: 'cpu', out: 'f.json', dir: 'models/x', card: true, config: { G: 4 } });
-    expect(readFlags(spec, []).values).toEqual({ steps: 60, lr: 1e-4, pool: undefined, backend: 'wasm', out: undefined, dir: 'models/x', card: false, config: {} });
+    expect(values).toEqual({
+      steps: 7,
+      lr: 0.5,
+      pool: undefined,
+      backend: 'cpu',
+      out: 'f.json',
+      dir: 'models/x',
+      card: true,
+      config: { G: 4 },
+    });
+    expect(readFlags(spec, []).values).toEqual({
+      steps: 60,
+      lr: 1e-4,
+      pool: undefined,
+      backend: 'wasm',
+      out: undefined,
+      dir: 'models/x',
+      card: false,
+      config: {},
+    });
   });
 
   it('names each bad flag once: unknown, stray, missing value, a value for a switch', () => {
-    const { values, errors } = readFlags(spec, ['--stepz', '3', 'stray', '--card=yes', '--out', '--steps', '4', '--dir']);
+    const { values, errors } = readFlags(spec, [
+      '--stepz',
+      '3',
+      'stray',
+      '--card=yes',
+      '--out',
+      '--steps',
+      '4',
+      '--dir',
+    ]);
     expect(values).toBeNull();
     expect(errors).toEqual([
       '--out needs a value',
@@ -35,7 +73,17 @@ describe('script flags', () => {
   });
 
   it('refuses numbers that are not numbers, not integers or out of range, and choices not offered, all at once', () => {
-    const { values, errors } = readFlags(spec, ['--steps', 'x', '--lr=-1e9x', '--pool', '1.5', '--backend', 'tpu', '--config', '[1]']);
+    const { values, errors } = readFlags(spec, [
+      '--steps',
+      'x',
+      '--lr=-1e9x',
+      '--pool',
+      '1.5',
+      '--backend',
+      'tpu',
+      '--config',
+      '[1]',
+    ]);
     expect(values).toBeNull();
     expect(errors).toEqual([
       '--steps must be an integer of at least 1, not "x"',
@@ -49,6 +97,9 @@ describe('script flags', () => {
     expect(readFlags(spec, ['--config', '{bad']).errors[0]).toMatch(/^--config is not JSON: /);
     expect(readFlags(spec, ['--lr', '-1']).errors).toEqual(['--lr: write a value that starts with a dash as --lr=-1']);
     // a bad value beside an unknown flag: both named
-    expect(readFlags(spec, ['--nope', '--steps', 'x']).errors).toEqual([expect.stringMatching(/^--nope is not a flag here/), '--steps must be an integer of at least 1, not "x"']);
+    expect(readFlags(spec, ['--nope', '--steps', 'x']).errors).toEqual([
+      expect.stringMatching(/^--nope is not a flag here/),
+      '--steps must be an integer of at least 1, not "x"',
+    ]);
   });
 });

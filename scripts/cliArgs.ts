@@ -15,7 +15,11 @@ export interface Flag<T> {
 
 class FlagError extends Error {}
 
-const str = <T>(takes: string, read: (raw: string | undefined) => T): Flag<T> => ({ type: 'string', takes, read: (raw) => read(raw as string | undefined) });
+const str = <T>(takes: string, read: (raw: string | undefined) => T): Flag<T> => ({
+  type: 'string',
+  takes,
+  read: (raw) => read(raw as string | undefined),
+});
 
 /** Text, `def` when absent. */
 export const text = (def: string): Flag<string> => str('a value', (raw) => raw ?? def);
@@ -29,12 +33,19 @@ export const bool = (): Flag<boolean> => ({ type: 'boolean', takes: 'no value', 
 function number(raw: string, integer: boolean, min: number, max: number): number {
   const x = raw.trim() === '' ? NaN : Number(raw);
   const ok = Number.isFinite(x) && (!integer || Number.isInteger(x)) && x >= min && x <= max;
-  if (!ok) throw new FlagError(`must be ${integer ? 'an integer' : 'a number'}${range(min, max)}, not ${JSON.stringify(raw)}`);
+  if (!ok)
+    throw new FlagError(`must be ${integer ? 'an integer' : 'a number'}${range(min, max)}, not ${JSON.stringify(raw)}`);
   return x;
 }
 
 const range = (min: number, max: number) =>
-  min > -Infinity && max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` of at least ${min}` : max < Infinity ? ` of at most ${max}` : '';
+  min > -Infinity && max < Infinity
+    ? ` in [${min}, ${max}]`
+    : min > -Infinity
+      ? ` of at least ${min}`
+      : max < Infinity
+        ? ` of at most ${max}`
+        : '';
 
 /** An integer in [min, max], `def` when absent. */
 export const int = (def: number, min = -Infinity, max = Infinity): Flag<number> =>
@@ -70,14 +81,18 @@ export const configJson = (): Flag<Partial<RLConfig>> =>
     } catch (e) {
       throw new FlagError(`is not JSON: ${(e as Error).message}`);
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new FlagError(`must be a JSON object, not ${raw}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new FlagError(`must be a JSON object, not ${raw}`);
     return v as Partial<RLConfig>;
   });
 
 type Values<S extends Record<string, Flag<unknown>>> = { [K in keyof S]: S[K] extends Flag<infer T> ? T : never };
 
 /** The flags' messages for `argv` (empty when every flag is good), and their values when there are none. */
-export function readFlags<S extends Record<string, Flag<unknown>>>(spec: S, argv: string[]): { values: Values<S> | null; errors: string[] } {
+export function readFlags<S extends Record<string, Flag<unknown>>>(
+  spec: S,
+  argv: string[],
+): { values: Values<S> | null; errors: string[] } {
   const options = Object.fromEntries(Object.entries(spec).map(([k, f]) => [k, { type: f.type }]));
   const errors: string[] = [];
   // a flag that takes a value but is followed by another flag (or nothing) has none: named here and
@@ -90,10 +105,17 @@ export function readFlags<S extends Record<string, Flag<unknown>>>(spec: S, argv
     return false;
   });
   // a first pass that does not stop at the first problem, so each bad flag gets its message
-  const { tokens, values: loose } = nodeParseArgs({ args: rest, options, strict: false, allowPositionals: true, tokens: true });
+  const { tokens, values: loose } = nodeParseArgs({
+    args: rest,
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const before = errors.length;
   for (const t of tokens) {
-    if (t.kind === 'positional') errors.push(`unexpected argument ${JSON.stringify(t.value)}: every argument is a --flag`);
+    if (t.kind === 'positional')
+      errors.push(`unexpected argument ${JSON.stringify(t.value)}: every argument is a --flag`);
     if (t.kind !== 'option') continue;
     const f = spec[t.name];
     if (!f)
@@ -104,7 +126,8 @@ export function readFlags<S extends Record<string, Flag<unknown>>>(spec: S, argv
       );
     else if (f.type === 'string' && t.value === undefined) errors.push(`--${t.name} needs ${f.takes}`);
     // a separate value starting with a dash reads as a flag to node:util; --name=-1 is plain
-    else if (f.type === 'string' && !t.inlineValue && t.value?.startsWith('-')) errors.push(`--${t.name}: write a value that starts with a dash as --${t.name}=${t.value}`);
+    else if (f.type === 'string' && !t.inlineValue && t.value?.startsWith('-'))
+      errors.push(`--${t.name}: write a value that starts with a dash as --${t.name}=${t.value}`);
     else if (f.type === 'boolean' && t.value !== undefined) errors.push(`--${t.name} takes no value`);
   }
   // every flag's value read, even when others were bad, so that each bad one is named (once)

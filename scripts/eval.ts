@@ -52,7 +52,12 @@ const report =
             last = Date.now();
           }
         });
-        return page.evaluate(([w, s, n, k]) => window.evalPage.run(w, s, n, k), [weights, seed, count, samples] as const) as Promise<EvalReport>;
+        return page.evaluate(([w, s, n, k]) => window.evalPage.run(w, s, n, k), [
+          weights,
+          seed,
+          count,
+          samples,
+        ] as const) as Promise<EvalReport>;
       });
 const json = { checkpoint: dir, backend, ...report, wall_s: (Date.now() - t0) / 1000 };
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -63,7 +68,9 @@ console.log('| family | count | answer acc | blind floor | desc exact | desc F1 
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [f, s] of [...Object.entries(report.families), ['overall', report.overall] as const]) {
   if (!s) continue;
-  console.log(`| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`);
+  console.log(
+    `| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`,
+  );
 }
 if (args.out) {
   writeFileSync(args.out, JSON.stringify(json, null, 2) + '\n');

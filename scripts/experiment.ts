@@ -67,10 +67,16 @@ const result =
     ? await runInNode(backend)
     : await withPage('/scripts/experiment/experiment.html', async (page) => {
         await page.exposeFunction('reportProgress', log);
-        return page.evaluate(([c, u]) => window.experiment.run(c, u), [config, checkpoint] as const) as Promise<ExperimentResult>;
+        return page.evaluate(([c, u]) => window.experiment.run(c, u), [
+          config,
+          checkpoint,
+        ] as const) as Promise<ExperimentResult>;
       });
 // Every held-out evaluation of the run, the warm start's as step 0: one shape for the report and the checks.
-const heldout = result.steps.flatMap((s) => [...(s.heldout_start ? [{ step: 0, ...s.heldout_start }] : []), ...(s.heldout ? [{ step: s.step + 1, ...s.heldout }] : [])]);
+const heldout = result.steps.flatMap((s) => [
+  ...(s.heldout_start ? [{ step: 0, ...s.heldout_start }] : []),
+  ...(s.heldout ? [{ step: s.step + 1, ...s.heldout }] : []),
+]);
 const out = {
   config,
   checkpoint,

@@ -12,7 +12,10 @@ const WASM = new URL('../src/backend/wasm/kernels.wasm', import.meta.url);
 
 /** The compiled kernels; a clear message when they were never built. */
 export function wasmBytes(): Uint8Array<ArrayBuffer> {
-  if (!existsSync(WASM)) throw new Error(`${WASM.pathname} is missing: run \`node scripts/build-wasm.mjs\` (npm install, npm test and npm run build do)`);
+  if (!existsSync(WASM))
+    throw new Error(
+      `${WASM.pathname} is missing: run \`node scripts/build-wasm.mjs\` (npm install, npm test and npm run build do)`,
+    );
   return new Uint8Array(readFileSync(WASM));
 }
 

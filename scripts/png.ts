@@ -27,14 +27,20 @@ export function encodePng(rgb: Float32Array, width: number, height: number): Buf
   const raw = Buffer.alloc(height * (1 + width * 3));
   for (let y = 0; y < height; y++) {
     raw[y * (1 + width * 3)] = 0; // filter: none
-    for (let i = 0; i < width * 3; i++) raw[y * (1 + width * 3) + 1 + i] = Math.round(Math.min(1, Math.max(0, rgb[y * width * 3 + i])) * 255);
+    for (let i = 0; i < width * 3; i++)
+      raw[y * (1 + width * 3) + 1 + i] = Math.round(Math.min(1, Math.max(0, rgb[y * width * 3 + i])) * 255);
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // RGB
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** Images of equal height side by side with a gap. */
@@ -42,7 +48,8 @@ export function hstack(images: Float32Array[], size: number, gap = 4): { rgb: Fl
   const width = images.length * size + (images.length - 1) * gap;
   const rgb = new Float32Array(width * size * 3).fill(1);
   images.forEach((img, k) => {
-    for (let y = 0; y < size; y++) rgb.set(img.subarray(y * size * 3, (y + 1) * size * 3), (y * width + k * (size + gap)) * 3);
+    for (let y = 0; y < size; y++)
+      rgb.set(img.subarray(y * size * 3, (y + 1) * size * 3), (y * width + k * (size + gap)) * 3);
   });
   return { rgb, width };
 }

@@ -51,7 +51,9 @@ const opts: PretrainOptions = {
   checkpointEvery: args['checkpoint-every'],
   stopAt: args['no-early-stop'] ? null : { answerAcc: args['stop-answer'], descExact: args['stop-desc'] },
   minSteps: args['min-steps'],
-  curriculum: args['no-curriculum'] ? null : { startObjects: args['curriculum-start'], stepsPerObject: args['curriculum-steps'] },
+  curriculum: args['no-curriculum']
+    ? null
+    : { startObjects: args['curriculum-start'], stepsPerObject: args['curriculum-steps'] },
   resume: !args.fresh && existsSync(resumeFile) ? readFileSync(resumeFile).toString('base64') : null,
 };
 console.log(`pretraining into ${out}: ${JSON.stringify({ ...opts, resume: opts.resume ? resumeFile : null })}`);
@@ -66,14 +68,26 @@ if (args['finalize-only']) {
   writeFileSync(join(out, 'config.json'), JSON.stringify(ck.config, null, 2) + '\n');
   writeFileSync(
     join(out, 'training.json'),
-    JSON.stringify({ options: { ...opts, resume: true }, step, stoppedEarly: false, stoppedByHand: true, params: countParams(ck.config) }, null, 1) + '\n',
+    JSON.stringify(
+      {
+        options: { ...opts, resume: true },
+        step,
+        stoppedEarly: false,
+        stoppedByHand: true,
+        params: countParams(ck.config),
+      },
+      null,
+      1,
+    ) + '\n',
   );
   console.log(`wrote ${join(out, 'model.safetensors')} from the resume checkpoint at step ${step}`);
   process.exit(0);
 }
 
 const result = await withPage('/scripts/pretrain/pretrain.html', async (page) => {
-  await page.exposeFunction('reportProgress', (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`));
+  await page.exposeFunction('reportProgress', (msg: string) =>
+    console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`),
+  );
   await page.exposeFunction('saveResume', (b64: string, step: number) => {
     writeFileSync(resumeFile, Buffer.from(b64, 'base64'));
     console.log(`  resume checkpoint at step ${step}`);
@@ -98,4 +112,6 @@ writeFileSync(
     1,
   ) + '\n',
 );
-console.log(`wrote ${join(out, 'model.safetensors')} at step ${result.step}${result.stoppedEarly ? ' (stopped early: validation reached the target)' : ''}`);
+console.log(
+  `wrote ${join(out, 'model.safetensors')} at step ${result.step}${result.stoppedEarly ? ' (stopped early: validation reached the target)' : ''}`,
+);

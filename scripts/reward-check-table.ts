@@ -10,7 +10,12 @@ import { algorithmOf } from '../src/rl/algorithms/table';
 /** The settings that make a perception-reward variant, in words; the default marked. */
 function describe(c: RLConfig): string {
   if (algorithmOf(c).perception === 'labelled') return `${c.algo}: F1 against the labels (oracle)`;
-  const parts = [`MI ${c.miAgg}`, c.miClip ? `clip ${c.miClip}` : null, c.percGate === 'off' ? null : `gate ${c.percGate}`, `${c.estimator} image`];
+  const parts = [
+    `MI ${c.miAgg}`,
+    c.miClip ? `clip ${c.miClip}` : null,
+    c.percGate === 'off' ? null : `gate ${c.percGate}`,
+    `${c.estimator} image`,
+  ];
   const keys = ['algo', 'miAgg', 'miClip', 'percGate', 'estimator', 'miScorer', 'percNorm'] as const;
   const isDefault = keys.every((k) => c[k] === DEFAULT_RL[k]);
   const old = c.miAgg === 'mean' && !c.miClip && c.percGate === 'off' && c.estimator === 'null';
@@ -20,11 +25,24 @@ function describe(c: RLConfig): string {
 const dir = process.argv[2] ?? 'docs/reward-check';
 const byVariant = new Map<string, RewardCheckReport[]>();
 // in the order the runs were listed (file modification order is not kept by git): the script's own order
-const order = ['old-mean', 'mean-clip2', 'mean-gate', 'sum', 'sum-gate', 'sum-clip2-gate', 'sum-gate-blank', 'sum-gate-patch', 'sum-gate-contrastive', 'perception-r1'];
+const order = [
+  'old-mean',
+  'mean-clip2',
+  'mean-gate',
+  'sum',
+  'sum-gate',
+  'sum-clip2-gate',
+  'sum-gate-blank',
+  'sum-gate-patch',
+  'sum-gate-contrastive',
+  'perception-r1',
+];
 const rank = (n: string) => (order.indexOf(n) < 0 ? order.length : order.indexOf(n));
 for (const f of readdirSync(dir)
   .filter((file) => file.endsWith('.json'))
-  .sort((a, b) => rank(a.replace(/-seed\d+\.json$/, '')) - rank(b.replace(/-seed\d+\.json$/, '')) || a.localeCompare(b))) {
+  .sort(
+    (a, b) => rank(a.replace(/-seed\d+\.json$/, '')) - rank(b.replace(/-seed\d+\.json$/, '')) || a.localeCompare(b),
+  )) {
   const name = f.replace(/-seed\d+\.json$/, '');
   const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as RewardCheckReport;
   byVariant.set(name, [...(byVariant.get(name) ?? []), r]);
@@ -56,7 +74,9 @@ for (const [, rs] of byVariant) {
   const pct = (w: number, p: number) => (p ? `${((100 * w) / p).toFixed(1)}` : 'n/a');
   const cells = CORRUPTIONS.map((c) => tally(c));
   const all = cells.reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
-  const noOrder = cells.filter((_, i) => CORRUPTIONS[i] !== 'reorder').reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
+  const noOrder = cells
+    .filter((_, i) => CORRUPTIONS[i] !== 'reorder')
+    .reduce((a, t) => ({ w: a.w + t.w, p: a.p + t.p }), { w: 0, p: 0 });
   const worst = Math.min(...cells.filter((t, i) => CORRUPTIONS[i] !== 'reorder' && t.p > 0).map((t) => t.w / t.p));
   console.log(
     `| ${describe(rs[0].config)} | ${rs.map((r) => r.seed).join(', ')} (${rs.reduce((a, r) => a + r.count, 0)} problems) | ${cells.map((t) => pct(t.w, t.p)).join(' | ')} | ${pct(all.w, all.p)} | ${pct(noOrder.w, noOrder.p)} | ${(100 * worst).toFixed(1)} |`,

@@ -11,7 +11,13 @@ import { writeFileSync } from 'node:fs';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
-import { configuredReward, rewardCheck, rewardCheckTable, sampleRankCheck, type RewardCheckReport } from '../src/rl/rewardCheck';
+import {
+  configuredReward,
+  rewardCheck,
+  rewardCheckTable,
+  sampleRankCheck,
+  type RewardCheckReport,
+} from '../src/rl/rewardCheck';
 import { readCheckpointDir } from './checkpointFile';
 import { bool, configJson, flags, int, oneOf, optText, text } from './cliArgs';
 import { nodeBackend } from './nodeBackend';
@@ -50,7 +56,11 @@ if (args.samples) {
   console.log(
     `within-group AUC (exact vs not): ${f(r.group_auc_exact)} over ${r.exact_pairs} pairs; agreement with F1: ${f(r.f1_agreement)} over ${r.f1_pairs} pairs; F1 of the top ${r.k}: ${r.topk_f1.toFixed(3)} vs all ${r.all_f1.toFixed(3)}`,
   );
-  if (args.out) writeFileSync(args.out, JSON.stringify({ checkpoint: dir, ...r, wall_s: (Date.now() - t0) / 1000 }, null, 1) + '\n');
+  if (args.out)
+    writeFileSync(
+      args.out,
+      JSON.stringify({ checkpoint: dir, ...r, wall_s: (Date.now() - t0) / 1000 }, null, 1) + '\n',
+    );
   process.exit(0);
 }
 let report: RewardCheckReport;
@@ -68,7 +78,12 @@ try {
     const { withPage } = await import('./browser');
     report = await withPage('/scripts/rewardCheck/rewardCheck.html', async (page) => {
       await page.exposeFunction('reportProgress', (n: number) => progress(n));
-      return page.evaluate(([w, c, s, n]) => window.rewardCheckPage.run(w, c, s, n), [bytes.toString('base64'), config, seed, count] as const);
+      return page.evaluate(([w, c, s, n]) => window.rewardCheckPage.run(w, c, s, n), [
+        bytes.toString('base64'),
+        config,
+        seed,
+        count,
+      ] as const);
     });
   }
 } catch (e) {
@@ -80,6 +95,9 @@ console.log(
 );
 console.log(rewardCheckTable(report));
 if (args.out) {
-  writeFileSync(args.out, JSON.stringify({ checkpoint: dir, backend, ...report, wall_s: (Date.now() - t0) / 1000 }, null, 1) + '\n');
+  writeFileSync(
+    args.out,
+    JSON.stringify({ checkpoint: dir, backend, ...report, wall_s: (Date.now() - t0) / 1000 }, null, 1) + '\n',
+  );
   console.log(`wrote ${args.out}`);
 }

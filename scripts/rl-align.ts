@@ -20,7 +20,15 @@ import { nodeBackend } from './nodeBackend';
 
 const args = flags({ batches: int(16, 1), config: configJson(), backend: oneOf(['wasm', 'cpu'] as const, 'wasm') });
 const K = args.batches;
-const asked: RLConfig = { ...DEFAULT_RL, algo: 'perception-r1', G: 8, batchPrompts: 8, heldoutEvery: 0, recordPrompts: 0, ...args.config };
+const asked: RLConfig = {
+  ...DEFAULT_RL,
+  algo: 'perception-r1',
+  G: 8,
+  batchPrompts: 8,
+  heldoutEvery: 0,
+  recordPrompts: 0,
+  ...args.config,
+};
 const problems = configProblems(asked);
 if (problems) {
   console.error(`invalid: ${problems}`);
@@ -53,7 +61,9 @@ async function heldoutGradient(from: number): Promise<Float64Array> {
     await sftStep(
       m,
       opt,
-      Array.from({ length: 64 }, (_, i) => problemExample(generateProblem(DEFAULT_RL.heldoutSeed, s + i), ck.config, { withTarget: true })),
+      Array.from({ length: 64 }, (_, i) =>
+        problemExample(generateProblem(DEFAULT_RL.heldoutSeed, s + i), ck.config, { withTarget: true }),
+      ),
       0,
     );
     g = add(g, await gradient(m));
@@ -62,7 +72,9 @@ async function heldoutGradient(from: number): Promise<Float64Array> {
 }
 
 const sft = await heldoutGradient(0);
-console.log(`cosine of two independent held-out supervised gradients (the ceiling): ${cos(sft, await heldoutGradient(256)).toFixed(3)}`);
+console.log(
+  `cosine of two independent held-out supervised gradients (the ceiling): ${cos(sft, await heldoutGradient(256)).toFixed(3)}`,
+);
 const t = new RLTrainer(be, asked, ck);
 // lr 0 after the config check (which refuses it, being for runs that train): every batch is drawn at the warm start
 t.cfg.lr = 0;
@@ -71,5 +83,7 @@ for (let k = 1; k <= K; k++) {
   await t.trainStep();
   const g = await gradient(t.model);
   sum = add(sum, g);
-  console.log(`batch ${k}: cosine with the held-out supervised gradient: this batch ${cos(g, sft).toFixed(3)}, sum of ${k} ${cos(sum, sft).toFixed(3)}`);
+  console.log(
+    `batch ${k}: cosine with the held-out supervised gradient: this batch ${cos(g, sft).toFixed(3)}, sum of ${k} ${cos(sum, sft).toFixed(3)}`,
+  );
 }

@@ -80,7 +80,13 @@ async function heldoutFigures(be: Backend, params: Map<string, Float32Array>, cf
 /** The figures a check's table compares: the sampled means with their SEs, greedy, and the NLL. */
 function tableFigures(h: HeldoutFigures): { name: string; value: number; se?: number }[] {
   const s = h.sampled;
-  const sampled = s ? (['desc_f1', 'desc_exact', 'answer_acc', 'lucky'] as const).map((k) => ({ name: `sampled ${k} (k ${s.k})`, value: s[k], se: s.se[k] })) : [];
+  const sampled = s
+    ? (['desc_f1', 'desc_exact', 'answer_acc', 'lucky'] as const).map((k) => ({
+        name: `sampled ${k} (k ${s.k})`,
+        value: s[k],
+        se: s.se[k],
+      }))
+    : [];
   return [
     ...sampled,
     { name: 'greedy desc_f1', value: h.greedy.desc_f1 ?? NaN },
@@ -91,7 +97,14 @@ function tableFigures(h: HeldoutFigures): { name: string; value: number; se?: nu
 }
 
 async function check(kind: 'pool' | 'fresh') {
-  const cfg: RLConfig = { ...DEFAULT_RL, heldoutEvery: 0, recordPrompts: 0, ...over, steps, promptPool: kind === 'pool' ? pool : 0 };
+  const cfg: RLConfig = {
+    ...DEFAULT_RL,
+    heldoutEvery: 0,
+    recordPrompts: 0,
+    ...over,
+    steps,
+    promptPool: kind === 'pool' ? pool : 0,
+  };
   const problems = configProblems(cfg);
   if (problems) throw new Error(`invalid config: ${problems}`);
   const be = nodeBackend(backend);
@@ -118,7 +131,17 @@ async function check(kind: 'pool' | 'fresh') {
   const n = Math.min(10, Math.floor(steps / 2));
   const first = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(0, n), k)]));
   const last = Object.fromEntries(FIGS.map((k) => [k, avg(ms.slice(-n), k)]));
-  return { kind, config: cfg, first, last, heldout_before: before, heldout_curve: curve, heldout_after: after, steps: ms, wall_s: (Date.now() - t0) / 1000 };
+  return {
+    kind,
+    config: cfg,
+    first,
+    last,
+    heldout_before: before,
+    heldout_curve: curve,
+    heldout_after: after,
+    steps: ms,
+    wall_s: (Date.now() - t0) / 1000,
+  };
 }
 
 /** Supervised fine-tuning on fresh problems' ground truth, with the held-out figures before and after. */
@@ -136,7 +159,11 @@ async function sftCheck() {
   const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
     const ex = Array.from({ length: batch }, (_, i) =>
-      problemExample(generateProblem(cfg.seed, s * batch + i, { families: cfg.families, knobs: cfg.knobs }), ck.config, { withTarget: true }),
+      problemExample(
+        generateProblem(cfg.seed, s * batch + i, { families: cfg.families, knobs: cfg.knobs }),
+        ck.config,
+        { withTarget: true },
+      ),
     );
     const r = await sftStep(m, opt, ex, cfg.lr);
     losses.push(r.loss);
@@ -175,11 +202,16 @@ if (mode === 'sft') {
     process.exit(1);
   });
   const f = (x: number) => x.toFixed(3);
-  console.log(`\nrl-check --mode sft ${JSON.stringify(over)} (${steps} steps of ${r.batch} ground-truth examples, lr ${r.config.lr})`);
+  console.log(
+    `\nrl-check --mode sft ${JSON.stringify(over)} (${steps} steps of ${r.batch} ground-truth examples, lr ${r.config.lr})`,
+  );
   console.log('| figure | before | after | change |');
   console.log('| --- | ---: | ---: | ---: |');
-  console.log(`| training loss (first / last ${Math.min(10, Math.floor(steps / 2))} steps) | ${f(r.first.loss)} | ${f(r.last.loss)} | ${f(r.last.loss - r.first.loss)} |`);
-  if (r.heldout_before && r.heldout_after) for (const line of heldoutRows('', r.heldout_before, r.heldout_after)) console.log(line);
+  console.log(
+    `| training loss (first / last ${Math.min(10, Math.floor(steps / 2))} steps) | ${f(r.first.loss)} | ${f(r.last.loss)} | ${f(r.last.loss - r.first.loss)} |`,
+  );
+  if (r.heldout_before && r.heldout_after)
+    for (const line of heldoutRows('', r.heldout_before, r.heldout_after)) console.log(line);
   if (args.out) writeFileSync(args.out, JSON.stringify(r, null, 1) + '\n');
   process.exit(0);
 }
@@ -194,13 +226,19 @@ for (const kind of mode === 'both' ? (['pool', 'fresh'] as const) : [mode as 'po
   }
 }
 const f = (x: number) => x.toFixed(3);
-console.log(`\nrl-check ${JSON.stringify(over)} (${steps} steps; first ${Math.min(10, Math.floor(steps / 2))} vs last)`);
+console.log(
+  `\nrl-check ${JSON.stringify(over)} (${steps} steps; first ${Math.min(10, Math.floor(steps / 2))} vs last)`,
+);
 console.log('| prompts | figure | first | last | change |');
 console.log('| --- | --- | ---: | ---: | ---: |');
 for (const r of results) {
   const label = r.kind === 'pool' ? `pool of ${pool}` : 'fresh';
-  for (const k of FIGS) console.log(`| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`);
-  if (r.heldout_before && r.heldout_after) for (const line of heldoutRows(`| ${label} `, r.heldout_before, r.heldout_after)) console.log(line);
+  for (const k of FIGS)
+    console.log(
+      `| ${label} | rollout ${k} | ${f(r.first[k])} | ${f(r.last[k])} | ${(r.last[k] - r.first[k] >= 0 ? '+' : '') + f(r.last[k] - r.first[k])} |`,
+    );
+  if (r.heldout_before && r.heldout_after)
+    for (const line of heldoutRows(`| ${label} `, r.heldout_before, r.heldout_after)) console.log(line);
 }
 if (args.out) {
   writeFileSync(args.out, JSON.stringify(results, null, 1) + '\n');

@@ -10,13 +10,23 @@ import { renderScene } from '../src/tasks/render';
 import { bool, flags, int, optOneOf, optText } from './cliArgs';
 import { encodePng, hstack } from './png';
 
-const args = flags({ seed: int(0), count: int(10, 1), family: optOneOf(FAMILIES), out: optText(), png: optText(), 'png-size': int(128, 8, 1024), stats: bool() });
+const args = flags({
+  seed: int(0),
+  count: int(10, 1),
+  family: optOneOf(FAMILIES),
+  out: optText(),
+  png: optText(),
+  'png-size': int(128, 8, 1024),
+  stats: bool(),
+});
 const seed = args.seed;
 const count = args.count;
 const family: FamilyName | undefined = args.family;
 const png = args.png;
 
-const problems: Problem[] = Array.from({ length: count }, (_, i) => generateProblem(seed, i, family ? { families: [family] } : {}));
+const problems: Problem[] = Array.from({ length: count }, (_, i) =>
+  generateProblem(seed, i, family ? { families: [family] } : {}),
+);
 
 const lines = problems.map((p) => JSON.stringify(problemRecord(p))).join('\n') + '\n';
 if (args.out) {

@@ -6,7 +6,17 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Lower numbers are lower layers; folders of one rank may not import each other. */
-const RANK: Record<string, number> = { lib: 0, tasks: 1, gpu: 1, backend: 2, model: 3, rl: 4, hub: 4, worker: 5, ui: 6 };
+const RANK: Record<string, number> = {
+  lib: 0,
+  tasks: 1,
+  gpu: 1,
+  backend: 2,
+  model: 3,
+  rl: 4,
+  hub: 4,
+  worker: 5,
+  ui: 6,
+};
 
 const SRC = resolve(__dirname);
 

@@ -21,15 +21,16 @@ export function ensure(bytes: usize): bool {
 // op(A) as M rows of K (row-major), from A stored K x M (transA).
 function packATrans(pa: usize, a: usize, M: i32, K: i32): void {
   for (let k = 0; k < K; k++) {
-    for (let m = 0; m < M; m++) store<f32>(pa + ((<usize>(m * K + k)) << 2), load<f32>(a + ((<usize>(k * M + m)) << 2)));
+    for (let m = 0; m < M; m++)
+      store<f32>(pa + ((<usize>(m * K + k)) << 2), load<f32>(a + ((<usize>(k * M + m)) << 2)));
   }
 }
 
 // rows 0..3 of `a` (rowBytes apart) interleaved: pa4[4k + r] = a[r, k]
 function packA4(pa4: usize, a: usize, K: i32, rowBytes: usize): void {
   for (let k = 0; k < K; k++) {
-    const src = a + ((<usize>k) << 2),
-      dst = pa4 + ((<usize>k) << 4);
+    const src = a + ((<usize>k) << 2);
+    const dst = pa4 + ((<usize>k) << 4);
     store<f32>(dst, load<f32>(src));
     store<f32>(dst, load<f32>(src + rowBytes), 4);
     store<f32>(dst, load<f32>(src + 2 * rowBytes), 8);
@@ -101,19 +102,19 @@ export function matmul(
     for (let p = 0; p < panels; p++) {
       let bp = pb + ((<usize>(p * K)) << 5);
       let ap = pa4;
-      let c00 = f32x4.splat(0),
-        c01 = f32x4.splat(0),
-        c10 = f32x4.splat(0),
-        c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0),
-        c21 = f32x4.splat(0),
-        c30 = f32x4.splat(0),
-        c31 = f32x4.splat(0);
+      let c00 = f32x4.splat(0);
+      let c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0);
+      let c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0);
+      let c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0);
+      let c31 = f32x4.splat(0);
       // two k per pass (immediate offsets, less loop arithmetic on the ports the FP math uses)
       let k = 0;
       for (; k + 2 <= K; k += 2) {
-        let b0 = v128.load(bp),
-          b1 = v128.load(bp, 16);
+        let b0 = v128.load(bp);
+        let b1 = v128.load(bp, 16);
         let x = v128.load32_splat(ap);
         c00 = f32x4.add(c00, f32x4.mul(x, b0));
         c01 = f32x4.add(c01, f32x4.mul(x, b1));
@@ -144,8 +145,8 @@ export function matmul(
         ap += 32;
       }
       if (k < K) {
-        const b0 = v128.load(bp),
-          b1 = v128.load(bp, 16);
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
         let x = v128.load32_splat(ap);
         c00 = f32x4.add(c00, f32x4.mul(x, b0));
         c01 = f32x4.add(c01, f32x4.mul(x, b1));
@@ -179,8 +180,8 @@ export function matmul(
     const a0 = A + <usize>m * rowBytes;
     for (let p = 0; p < panels; p++) {
       let bp = pb + ((<usize>(p * K)) << 5);
-      let c00 = f32x4.splat(0),
-        c01 = f32x4.splat(0);
+      let c00 = f32x4.splat(0);
+      let c01 = f32x4.splat(0);
       for (let k = 0; k < K; k++) {
         const x0 = f32x4.splat(load<f32>(a0 + ((<usize>k) << 2)));
         c00 = f32x4.add(c00, f32x4.mul(x0, v128.load(bp)));
@@ -199,7 +200,8 @@ export function matmul(
 // sum over d of x[d] * y[d], four lanes at a time, the lanes added in a fixed order
 function dot(x: usize, y: usize, hs: i32): f32 {
   let s = f32x4.splat(0);
-  for (let d = 0; d < hs; d += 4) s = f32x4.add(s, f32x4.mul(v128.load(x + ((<usize>d) << 2)), v128.load(y + ((<usize>d) << 2))));
+  for (let d = 0; d < hs; d += 4)
+    s = f32x4.add(s, f32x4.mul(v128.load(x + ((<usize>d) << 2)), v128.load(y + ((<usize>d) << 2))));
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
 
@@ -225,10 +227,10 @@ function transposeHead(t: usize, x: usize, T: i32, T4: i32, hs: i32, stride: i32
 // dot(q, key j) for keys j0..j0+3 of a transposed head `t` [hs][T4], as four lanes. The sums run
 // exactly as dot() runs them (lane l of d = l, l+4, ..., then lanes 0+1+2+3), so the bits agree.
 function dot4(q: usize, t: usize, j0: i32, T4: i32, hs: i32): v128 {
-  let p0 = f32x4.splat(0),
-    p1 = f32x4.splat(0),
-    p2 = f32x4.splat(0),
-    p3 = f32x4.splat(0);
+  let p0 = f32x4.splat(0);
+  let p1 = f32x4.splat(0);
+  let p2 = f32x4.splat(0);
+  let p3 = f32x4.splat(0);
   const rowBytes = (<usize>T4) << 2;
   let kt = t + ((<usize>j0) << 2);
   for (let d = 0; d < hs; d += 4) {
@@ -248,10 +250,10 @@ function weightedRows(o: usize, w: usize, x: usize, n: i32, stride: i32, hs: i32
   const sb = (<usize>stride) << 2;
   if (hs == 16) {
     // TinyVLM's head size: the whole head in four registers, each weight loaded once
-    let a0 = f32x4.splat(0),
-      a1 = f32x4.splat(0),
-      a2 = f32x4.splat(0),
-      a3 = f32x4.splat(0);
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
     let xp = x;
     for (let j = 0; j < n; j++) {
       const wj = v128.load32_splat(w + ((<usize>j) << 2));
@@ -285,7 +287,13 @@ function scoreRow(row: usize, q: usize, t: usize, lim: i32, T4: i32, hs: i32, sc
     const s = f32x4.mul(dot4(q, t, j0, T4, hs), f32x4.splat(scale));
     if (j0 + 4 <= lim) {
       v128.store(row + ((<usize>j0) << 2), s);
-      mx = max(mx, max(max(f32x4.extract_lane(s, 0), f32x4.extract_lane(s, 1)), max(f32x4.extract_lane(s, 2), f32x4.extract_lane(s, 3))));
+      mx = max(
+        mx,
+        max(
+          max(f32x4.extract_lane(s, 0), f32x4.extract_lane(s, 1)),
+          max(f32x4.extract_lane(s, 2), f32x4.extract_lane(s, 3)),
+        ),
+      );
     } else {
       // the last keys one by one: a row owns only its lim floats
       for (let l = 0; l < lim - j0; l++) {
@@ -327,7 +335,17 @@ function expRow(row: usize, n: i32, mx: f32): f32 {
  * out [B, T, C], att [B, nHead, T, T] (zero where masked), qkv [B, T, 3C], prefix u32 [B];
  * `kt`: scratch of hs * T4 floats (T4 = T rounded up to 4).
  */
-export function attention(out: usize, att: usize, qkv: usize, prefix: usize, B: i32, T: i32, C: i32, nHead: i32, kt: usize): void {
+export function attention(
+  out: usize,
+  att: usize,
+  qkv: usize,
+  prefix: usize,
+  B: i32,
+  T: i32,
+  C: i32,
+  nHead: i32,
+  kt: usize,
+): void {
   const hs = C / nHead;
   const scale = <f32>(1 / Math.sqrt(<f64>hs));
   const C3 = 3 * C;
@@ -347,14 +365,32 @@ export function attention(out: usize, att: usize, qkv: usize, prefix: usize, B: 
           store<f32>(p, load<f32>(p) * inv);
         }
         for (let j = lim; j < T; j++) store<f32>(row + ((<usize>j) << 2), 0);
-        weightedRows(out + ((<usize>((b * T + i) * C + h * hs)) << 2), row, qkv + ((<usize>(b * T * C3 + 2 * C + h * hs)) << 2), lim, C3, hs);
+        weightedRows(
+          out + ((<usize>((b * T + i) * C + h * hs)) << 2),
+          row,
+          qkv + ((<usize>(b * T * C3 + 2 * C + h * hs)) << 2),
+          lim,
+          C3,
+          hs,
+        );
       }
     }
   }
 }
 
 /** Accumulates dqkv from dout through attention's softmax; `datt`: scratch of T4 floats, `vt`: of hs * T4 (T4 = T rounded up to 4). */
-export function attentionBackward(dqkv: usize, dout: usize, att: usize, qkv: usize, B: i32, T: i32, C: i32, nHead: i32, datt: usize, vt: usize): void {
+export function attentionBackward(
+  dqkv: usize,
+  dout: usize,
+  att: usize,
+  qkv: usize,
+  B: i32,
+  T: i32,
+  C: i32,
+  nHead: i32,
+  datt: usize,
+  vt: usize,
+): void {
   const hs = C / nHead;
   const scale = <f32>(1 / Math.sqrt(<f64>hs));
   const C3 = 3 * C;
@@ -383,22 +419,22 @@ export function attentionBackward(dqkv: usize, dout: usize, att: usize, qkv: usi
         const rowBytes = (<usize>C3) << 2;
         if (hs == 16) {
           // dq in four registers; dk_j += dp * scale * q as it goes
-          const q = qkv + qo,
-            dq = dqkv + qo;
-          const q0 = v128.load(q),
-            q1 = v128.load(q, 16),
-            q2 = v128.load(q, 32),
-            q3 = v128.load(q, 48);
-          let g0 = v128.load(dq),
-            g1 = v128.load(dq, 16),
-            g2 = v128.load(dq, 32),
-            g3 = v128.load(dq, 48);
+          const q = qkv + qo;
+          const dq = dqkv + qo;
+          const q0 = v128.load(q);
+          const q1 = v128.load(q, 16);
+          const q2 = v128.load(q, 32);
+          const q3 = v128.load(q, 48);
+          let g0 = v128.load(dq);
+          let g1 = v128.load(dq, 16);
+          let g2 = v128.load(dq, 32);
+          let g3 = v128.load(dq, 48);
           for (let j = 0; j < lim; j++) {
             const dp = load<f32>(row + ((<usize>j) << 2)) * (load<f32>(datt + ((<usize>j) << 2)) - s2);
             if (dp == 0) continue;
             const w = f32x4.splat(dp * scale);
-            const k = kb + <usize>j * rowBytes,
-              dk = dkb + <usize>j * rowBytes;
+            const k = kb + <usize>j * rowBytes;
+            const dk = dkb + <usize>j * rowBytes;
             g0 = f32x4.add(g0, f32x4.mul(w, v128.load(k)));
             g1 = f32x4.add(g1, f32x4.mul(w, v128.load(k, 16)));
             g2 = f32x4.add(g2, f32x4.mul(w, v128.load(k, 32)));
@@ -427,7 +463,10 @@ export function attentionBackward(dqkv: usize, dout: usize, att: usize, qkv: usi
           for (let j = 0; j < lim; j++) {
             const dp = load<f32>(datt + ((<usize>j) << 2));
             if (dp == 0) continue;
-            acc = f32x4.add(acc, f32x4.mul(f32x4.splat(dp * scale), v128.load(kb + <usize>j * rowBytes + ((<usize>d) << 2))));
+            acc = f32x4.add(
+              acc,
+              f32x4.mul(f32x4.splat(dp * scale), v128.load(kb + <usize>j * rowBytes + ((<usize>d) << 2))),
+            );
           }
           v128.store(dq, acc);
         }
@@ -453,12 +492,24 @@ function laneSums(x: v128, y: v128, z: v128, w: v128): v128 {
 // the lane-wise partial sums of dot(q, x) before the lanes are added
 function dotLanes(q: usize, x: usize, hs: i32): v128 {
   let s = f32x4.splat(0);
-  for (let d = 0; d < hs; d += 4) s = f32x4.add(s, f32x4.mul(v128.load(q + ((<usize>d) << 2)), v128.load(x + ((<usize>d) << 2))));
+  for (let d = 0; d < hs; d += 4)
+    s = f32x4.add(s, f32x4.mul(v128.load(q + ((<usize>d) << 2)), v128.load(x + ((<usize>d) << 2))));
   return s;
 }
 
 /** One new token per row against its KV cache: out [B, C], qkv [B, 3C], caches [B, Tmax, C], len u32 [B]; `sc`: scratch of Tmax floats. */
-export function attentionDecode(out: usize, qkv: usize, kCache: usize, vCache: usize, len: usize, B: i32, Tmax: i32, C: i32, nHead: i32, sc: usize): void {
+export function attentionDecode(
+  out: usize,
+  qkv: usize,
+  kCache: usize,
+  vCache: usize,
+  len: usize,
+  B: i32,
+  Tmax: i32,
+  C: i32,
+  nHead: i32,
+  sc: usize,
+): void {
   const hs = C / nHead;
   const scale = <f32>(1 / Math.sqrt(<f64>hs));
   for (let b = 0; b < B; b++) {
@@ -472,11 +523,22 @@ export function attentionDecode(out: usize, qkv: usize, kCache: usize, vCache: u
       for (; j + 4 <= L; j += 4) {
         const kj = k0 + <usize>j * rowBytes;
         const s = f32x4.mul(
-          laneSums(dotLanes(q, kj, hs), dotLanes(q, kj + rowBytes, hs), dotLanes(q, kj + 2 * rowBytes, hs), dotLanes(q, kj + 3 * rowBytes, hs)),
+          laneSums(
+            dotLanes(q, kj, hs),
+            dotLanes(q, kj + rowBytes, hs),
+            dotLanes(q, kj + 2 * rowBytes, hs),
+            dotLanes(q, kj + 3 * rowBytes, hs),
+          ),
           f32x4.splat(scale),
         );
         v128.store(sc + ((<usize>j) << 2), s);
-        mx = max(mx, max(max(f32x4.extract_lane(s, 0), f32x4.extract_lane(s, 1)), max(f32x4.extract_lane(s, 2), f32x4.extract_lane(s, 3))));
+        mx = max(
+          mx,
+          max(
+            max(f32x4.extract_lane(s, 0), f32x4.extract_lane(s, 1)),
+            max(f32x4.extract_lane(s, 2), f32x4.extract_lane(s, 3)),
+          ),
+        );
       }
       for (; j < L; j++) {
         const s = dot(q, k0 + <usize>j * rowBytes, hs) * scale;
@@ -527,7 +589,10 @@ function expv(x: v128): v128 {
 
 // sigmoid(2u) of four x
 function geluGate(x: v128): v128 {
-  const u = f32x4.mul(f32x4.splat(0.7978845608), f32x4.add(x, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(x, f32x4.mul(x, x)))));
+  const u = f32x4.mul(
+    f32x4.splat(0.7978845608),
+    f32x4.add(x, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(x, f32x4.mul(x, x)))),
+  );
   return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.mul(f32x4.splat(-2), u))));
 }
 
@@ -546,8 +611,14 @@ export function geluBackward(dx: usize, x: usize, dout: usize, n: i32): void {
     const o = (<usize>i) << 2;
     const v = v128.load(x + o);
     const s = geluGate(v);
-    const du = f32x4.mul(f32x4.splat(0.7978845608), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * 0.044715), f32x4.mul(v, v))));
-    const g = f32x4.add(s, f32x4.mul(f32x4.mul(f32x4.mul(f32x4.splat(2), v), f32x4.mul(s, f32x4.sub(f32x4.splat(1), s))), du));
+    const du = f32x4.mul(
+      f32x4.splat(0.7978845608),
+      f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * 0.044715), f32x4.mul(v, v))),
+    );
+    const g = f32x4.add(
+      s,
+      f32x4.mul(f32x4.mul(f32x4.mul(f32x4.splat(2), v), f32x4.mul(s, f32x4.sub(f32x4.splat(1), s))), du),
+    );
     v128.store(dx + o, f32x4.add(v128.load(dx + o), f32x4.mul(g, v128.load(dout + o))));
   }
 }
@@ -579,11 +650,21 @@ function hsum(v: v128): f32 {
 }
 
 /** out = (x - mean) * rstd * w + b per row of C; mean and rstd [rows] kept for the backward. */
-export function layerNorm(out: usize, mean: usize, rstd: usize, x: usize, w: usize, b: usize, rows: i32, C: i32, eps: f32): void {
+export function layerNorm(
+  out: usize,
+  mean: usize,
+  rstd: usize,
+  x: usize,
+  w: usize,
+  b: usize,
+  rows: i32,
+  C: i32,
+  eps: f32,
+): void {
   const C4 = C & ~3;
   for (let r = 0; r < rows; r++) {
-    const xr = at(x, r * C),
-      or = at(out, r * C);
+    const xr = at(x, r * C);
+    const or = at(out, r * C);
     let sv = f32x4.splat(0);
     for (let c = 0; c < C4; c += 4) sv = f32x4.add(sv, v128.load(at(xr, c)));
     let s = hsum(sv);
@@ -606,33 +687,45 @@ export function layerNorm(out: usize, mean: usize, rstd: usize, x: usize, w: usi
       const nv = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), mv), rv);
       v128.store(at(or, c), f32x4.add(f32x4.mul(nv, v128.load(at(w, c))), v128.load(at(b, c))));
     }
-    for (let c = C4; c < C; c++) store<f32>(at(or, c), (load<f32>(at(xr, c)) - m) * rs * load<f32>(at(w, c)) + load<f32>(at(b, c)));
+    for (let c = C4; c < C; c++)
+      store<f32>(at(or, c), (load<f32>(at(xr, c)) - m) * rs * load<f32>(at(w, c)) + load<f32>(at(b, c)));
     store<f32>(at(mean, r), m);
     store<f32>(at(rstd, r), rs);
   }
 }
 
 /** Accumulates dx, dw and db through layerNorm. */
-export function layerNormBackward(dx: usize, dw: usize, db: usize, dout: usize, x: usize, mean: usize, rstd: usize, w: usize, rows: i32, C: i32): void {
+export function layerNormBackward(
+  dx: usize,
+  dw: usize,
+  db: usize,
+  dout: usize,
+  x: usize,
+  mean: usize,
+  rstd: usize,
+  w: usize,
+  rows: i32,
+  C: i32,
+): void {
   const C4 = C & ~3;
   for (let r = 0; r < rows; r++) {
-    const xr = at(x, r * C),
-      gr = at(dout, r * C),
-      dr = at(dx, r * C);
-    const m = load<f32>(at(mean, r)),
-      rs = load<f32>(at(rstd, r));
-    const mv = f32x4.splat(m),
-      rv = f32x4.splat(rs);
-    let av = f32x4.splat(0),
-      bv = f32x4.splat(0);
+    const xr = at(x, r * C);
+    const gr = at(dout, r * C);
+    const dr = at(dx, r * C);
+    const m = load<f32>(at(mean, r));
+    const rs = load<f32>(at(rstd, r));
+    const mv = f32x4.splat(m);
+    const rv = f32x4.splat(rs);
+    let av = f32x4.splat(0);
+    let bv = f32x4.splat(0);
     for (let c = 0; c < C4; c += 4) {
       const nv = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), mv), rv);
       const dn = f32x4.mul(v128.load(at(w, c)), v128.load(at(gr, c)));
       av = f32x4.add(av, dn);
       bv = f32x4.add(bv, f32x4.mul(dn, nv));
     }
-    let dnMean = hsum(av),
-      dnNormMean = hsum(bv);
+    let dnMean = hsum(av);
+    let dnNormMean = hsum(bv);
     for (let c = C4; c < C; c++) {
       const nrm = (load<f32>(at(xr, c)) - m) * rs;
       const dn = load<f32>(at(w, c)) * load<f32>(at(gr, c));
@@ -641,8 +734,8 @@ export function layerNormBackward(dx: usize, dw: usize, db: usize, dout: usize, 
     }
     dnMean /= <f32>C;
     dnNormMean /= <f32>C;
-    const amv = f32x4.splat(dnMean),
-      bmv = f32x4.splat(dnNormMean);
+    const amv = f32x4.splat(dnMean);
+    const bmv = f32x4.splat(dnNormMean);
     for (let c = 0; c < C4; c += 4) {
       const g = v128.load(at(gr, c));
       const nv = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), mv), rv);
@@ -670,7 +763,10 @@ function rowMax(x: usize, V: i32): f32 {
   let m = f32x4.splat(-Infinity);
   let v = 0;
   for (; v + 4 <= V; v += 4) m = f32x4.max(m, v128.load(x + ((<usize>v) << 2)));
-  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  let r = max(
+    max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
+    max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
+  );
   for (; v < V; v++) r = max(r, load<f32>(x + ((<usize>v) << 2)));
   return r;
 }
@@ -716,7 +812,16 @@ export function logSoftmaxGather(out: usize, lse: usize, logits: usize, ids: usi
 }
 
 /** dlogits[n, v] += sign * dout[n] * (onehot(ids[n])[v] - softmax(logits[n])[v]), rows with ids[n] >= V skipped. */
-export function logSoftmaxGatherBackward(dlogits: usize, dout: usize, logits: usize, lse: usize, ids: usize, N: i32, V: i32, sign: f32): void {
+export function logSoftmaxGatherBackward(
+  dlogits: usize,
+  dout: usize,
+  logits: usize,
+  lse: usize,
+  ids: usize,
+  N: i32,
+  V: i32,
+  sign: f32,
+): void {
   const lane = i32x4(0, 1, 2, 3);
   for (let n = 0; n < N; n++) {
     const id = load<u32>(ids + ((<usize>n) << 2));
@@ -728,15 +833,18 @@ export function logSoftmaxGatherBackward(dlogits: usize, dout: usize, logits: us
     const o = (<usize>(n * V)) << 2;
     let v = 0;
     for (; v + 4 <= V; v += 4) {
-      const x = logits + o + ((<usize>v) << 2),
-        d = dlogits + o + ((<usize>v) << 2);
+      const x = logits + o + ((<usize>v) << 2);
+      const d = dlogits + o + ((<usize>v) << 2);
       const hot = v128.and(i32x4.eq(i32x4.add(lane, i32x4.splat(v)), idv), f32x4.splat(1));
       v128.store(d, f32x4.add(v128.load(d), f32x4.mul(gv, f32x4.sub(hot, expv(f32x4.sub(v128.load(x), lv))))));
     }
     for (; v < V; v++) {
-      const x = logits + o + ((<usize>v) << 2),
-        d = dlogits + o + ((<usize>v) << 2);
-      store<f32>(d, load<f32>(d) + g * (<f32>(v == <i32>id ? 1 : 0) - Mathf.exp(load<f32>(x) - load<f32>(lse + ((<usize>n) << 2)))));
+      const x = logits + o + ((<usize>v) << 2);
+      const d = dlogits + o + ((<usize>v) << 2);
+      store<f32>(
+        d,
+        load<f32>(d) + g * (<f32>(v == <i32>id ? 1 : 0) - Mathf.exp(load<f32>(x) - load<f32>(lse + ((<usize>n) << 2)))),
+      );
     }
   }
 }
@@ -747,8 +855,8 @@ export function entropy(out: usize, logits: usize, N: i32, V: i32): void {
     const row = logits + ((<usize>(n * V)) << 2);
     const m = rowMax(row, V);
     const mv = f32x4.splat(m);
-    let z = f32x4.splat(0),
-      s = f32x4.splat(0);
+    let z = f32x4.splat(0);
+    let s = f32x4.splat(0);
     let v = 0;
     for (; v + 4 <= V; v += 4) {
       const x = f32x4.sub(v128.load(row + ((<usize>v) << 2)), mv);
@@ -803,8 +911,8 @@ export function embeddingBackward(dtable: usize, dout: usize, ids: usize, N: i32
   for (let n = 0; n < N; n++) {
     const id = load<u32>(ids + ((<usize>n) << 2));
     if (id >= <u32>V) continue;
-    const d = dtable + <usize>id * rowBytes,
-      g = dout + <usize>n * rowBytes;
+    const d = dtable + <usize>id * rowBytes;
+    const g = dout + <usize>n * rowBytes;
     let c = 0;
     for (; c + 4 <= C; c += 4) {
       const q = (<usize>c) << 2;
@@ -826,20 +934,20 @@ export function embeddingBackward(dtable: usize, dout: usize, ids: usize, N: i32
  * the work is not optimised away.
  */
 export function simdPeak(iters: i32): f32 {
-  let a0 = f32x4.splat(0.1),
-    a1 = f32x4.splat(0.2),
-    a2 = f32x4.splat(0.3),
-    a3 = f32x4.splat(0.4),
-    a4 = f32x4.splat(0.5),
-    a5 = f32x4.splat(0.6);
-  let a6 = f32x4.splat(0.7),
-    a7 = f32x4.splat(0.8),
-    a8 = f32x4.splat(0.9),
-    a9 = f32x4.splat(1.0),
-    a10 = f32x4.splat(1.1),
-    a11 = f32x4.splat(1.2);
-  const m = f32x4.splat(0.9999),
-    c = f32x4.splat(0.0001);
+  let a0 = f32x4.splat(0.1);
+  let a1 = f32x4.splat(0.2);
+  let a2 = f32x4.splat(0.3);
+  let a3 = f32x4.splat(0.4);
+  let a4 = f32x4.splat(0.5);
+  let a5 = f32x4.splat(0.6);
+  let a6 = f32x4.splat(0.7);
+  let a7 = f32x4.splat(0.8);
+  let a8 = f32x4.splat(0.9);
+  let a9 = f32x4.splat(1.0);
+  let a10 = f32x4.splat(1.1);
+  let a11 = f32x4.splat(1.2);
+  const m = f32x4.splat(0.9999);
+  const c = f32x4.splat(0.0001);
   for (let i = 0; i < iters; i++) {
     a0 = f32x4.add(f32x4.mul(a0, m), c);
     a1 = f32x4.add(f32x4.mul(a1, m), c);

@@ -54,8 +54,8 @@ const poison = (shape: number[]) => ({ shape, init: 'poison' as const });
 /** Each element against its own scale (relative error < 1e-4), for outputs that span decades. */
 function elementwiseCheck(name: string, where: (i: number) => string) {
   return (gpu: Record<string, Data>, cpu: Record<string, Data>): string | null => {
-    let worst = 0,
-      at = 0;
+    let worst = 0;
+    let at = 0;
     for (let i = 0; i < cpu[name].length; i++) {
       const err = Math.abs(gpu[name][i] - cpu[name][i]) / Math.max(Math.abs(cpu[name][i]), 1e-30);
       if (!(err <= worst)) {
@@ -63,7 +63,9 @@ function elementwiseCheck(name: string, where: (i: number) => string) {
         at = i;
       }
     }
-    return worst < 1e-4 ? null : `${where(at)}: relative error ${worst.toExponential(2)}, gpu ${gpu[name][at]} cpu ${cpu[name][at]}`;
+    return worst < 1e-4
+      ? null
+      : `${where(at)}: relative error ${worst.toExponential(2)}, gpu ${gpu[name][at]} cpu ${cpu[name][at]}`;
   };
 }
 
@@ -101,7 +103,8 @@ export function buildCases(seed: number): KernelCase[] {
       name: `matmul batched ${B}x${M}x${N}x${K} broadcast B, alpha, accumulate`,
       inputs: { a: r.f([B, M, K]), b: r.f([K, N]) },
       outputs: { out: { shape: [B, M, N], init: r.f([B, M, N]).data } },
-      run: (be, t) => be.matmul(t.out, t.a, t.b, null, M, N, K, { batch: B, strideB: 0, alpha: 0.37, accumulate: true }),
+      run: (be, t) =>
+        be.matmul(t.out, t.a, t.b, null, M, N, K, { batch: B, strideB: 0, alpha: 0.37, accumulate: true }),
     });
   }
   for (const [M, N] of [
@@ -128,8 +131,20 @@ export function buildCases(seed: number): KernelCase[] {
       outputs: { out: poison([size]) },
       run: (be, t) => be.add(t.out, t.a, t.b, 0.5, -2),
     });
-    cases.push({ group: 'elementwise', name: `scale ${size}`, inputs: { a: r.f([size]) }, outputs: { out: poison([size]) }, run: (be, t) => be.scale(t.out, t.a, 1.7) });
-    cases.push({ group: 'gelu', name: `gelu forward ${size}`, inputs: { x: r.f([size], 4) }, outputs: { out: poison([size]) }, run: (be, t) => be.gelu(t.out, t.x) });
+    cases.push({
+      group: 'elementwise',
+      name: `scale ${size}`,
+      inputs: { a: r.f([size]) },
+      outputs: { out: poison([size]) },
+      run: (be, t) => be.scale(t.out, t.a, 1.7),
+    });
+    cases.push({
+      group: 'gelu',
+      name: `gelu forward ${size}`,
+      inputs: { x: r.f([size], 4) },
+      outputs: { out: poison([size]) },
+      run: (be, t) => be.gelu(t.out, t.x),
+    });
     cases.push({
       group: 'gelu',
       name: `gelu backward ${size}`,
@@ -186,7 +201,8 @@ export function buildCases(seed: number): KernelCase[] {
       check: (gpu, cpu) => {
         for (let i = 0; i < n; i++) {
           const [a, b] = [gpu.out[i], cpu.out[i]];
-          if (a !== b && !(Math.abs(b) < 2 ** -14 && Math.abs(a - b) <= 2 ** -14)) return `element ${i}: gpu ${a} cpu ${b}`;
+          if (a !== b && !(Math.abs(b) < 2 ** -14 && Math.abs(a - b) <= 2 ** -14))
+            return `element ${i}: gpu ${a} cpu ${b}`;
         }
         return null;
       },
@@ -210,8 +226,8 @@ export function buildCases(seed: number): KernelCase[] {
       outputs: { out: poison([rows, C]), mean: poison([rows]), rstd: poison([rows]) },
       run: (be, t) => be.layerNorm(t.out, t.mean, t.rstd, t.x, t.w, t.b, rows, C),
     });
-    const mean = new Float32Array(rows),
-      rstd = new Float32Array(rows);
+    const mean = new Float32Array(rows);
+    const rstd = new Float32Array(rows);
     for (let i = 0; i < rows; i++) {
       let m = 0;
       for (let c = 0; c < C; c++) m += x.data[i * C + c];
@@ -225,7 +241,11 @@ export function buildCases(seed: number): KernelCase[] {
       group: 'layernorm',
       name: `layernorm backward ${rows}x${C}`,
       inputs: { x, w, dout: r.f([rows, C]), mean: { shape: [rows], data: mean }, rstd: { shape: [rows], data: rstd } },
-      outputs: { dx: { shape: [rows, C], init: r.f([rows, C]).data }, dw: { shape: [C], init: r.f([C]).data }, db: { shape: [C], init: r.f([C]).data } },
+      outputs: {
+        dx: { shape: [rows, C], init: r.f([rows, C]).data },
+        dw: { shape: [C], init: r.f([C]).data },
+        db: { shape: [C], init: r.f([C]).data },
+      },
       run: (be, t) => be.layerNormBackward(t.dx, t.dw, t.db, t.dout, t.x, t.mean, t.rstd, t.w, rows, C),
     });
   }
@@ -278,7 +298,11 @@ export function buildCases(seed: number): KernelCase[] {
       group: 'attention',
       name: `kv cache write + decode B${B} T${T} Tmax${Tmax} C${C} H${nHead}`,
       inputs: { qkv, start, len, q: r.f([B, 3 * C], 1.5) },
-      outputs: { k: { shape: [B, Tmax, C], init: r.f([B, Tmax, C]).data }, v: { shape: [B, Tmax, C], init: r.f([B, Tmax, C]).data }, out: poison([B, C]) },
+      outputs: {
+        k: { shape: [B, Tmax, C], init: r.f([B, Tmax, C]).data },
+        v: { shape: [B, Tmax, C], init: r.f([B, Tmax, C]).data },
+        out: poison([B, C]),
+      },
       run: (be, t) => {
         be.kvCacheWrite(t.k, t.v, t.qkv, t.start, B, T, Tmax, C);
         be.attentionDecode(t.out, t.q, t.k, t.v, t.len, B, Tmax, C, nHead);
@@ -339,7 +363,11 @@ export function buildCases(seed: number): KernelCase[] {
       group: 'logsoftmax',
       name: `logsoftmax gather backward N${N} V${V}`,
       inputs: { logits, ids, dout: r.f([N]) },
-      outputs: { dlogits: { shape: [N, V], init: r.f([N, V]).data }, out: { shape: [N], init: 'poison', compare: false }, lse: { shape: [N], init: 'poison', compare: false } },
+      outputs: {
+        dlogits: { shape: [N, V], init: r.f([N, V]).data },
+        out: { shape: [N], init: 'poison', compare: false },
+        lse: { shape: [N], init: 'poison', compare: false },
+      },
       run: (be, t) => {
         be.logSoftmaxGather(t.out, t.lse, t.logits, t.ids, N, V);
         be.logSoftmaxGatherBackward(t.dlogits, t.dout, t.logits, t.lse, t.ids, N, V);
@@ -356,7 +384,11 @@ export function buildCases(seed: number): KernelCase[] {
       group: 'crossentropy',
       name: `cross-entropy backward N${N} V${V}`,
       inputs: { logits, targets, dloss: r.pos([N], 0.1, 1) },
-      outputs: { dlogits: { shape: [N, V], init: r.f([N, V]).data }, loss: { shape: [N], init: 'poison', compare: false }, lse: { shape: [N], init: 'poison', compare: false } },
+      outputs: {
+        dlogits: { shape: [N, V], init: r.f([N, V]).data },
+        loss: { shape: [N], init: 'poison', compare: false },
+        lse: { shape: [N], init: 'poison', compare: false },
+      },
       run: (be, t) => {
         be.crossEntropy(t.loss, t.lse, t.logits, t.targets, N, V);
         be.crossEntropyBackward(t.dlogits, t.dloss, t.logits, t.lse, t.targets, N, V);
@@ -432,8 +464,21 @@ export function buildCases(seed: number): KernelCase[] {
       group: 'adamw',
       name: `adamw ${size} maxNorm ${maxNorm} step ${step}`,
       inputs: { grad: r.f([size]), sumsq: r.pos([nSlots], 0.5, 4) },
-      outputs: { param: { shape: [size], init: r.f([size]).data }, m: { shape: [size], init: r.f([size], 0.1).data }, v: { shape: [size], init: r.pos([size], 0, 0.1).data } },
-      run: (be, t) => be.adamw(t.param, t.grad, t.m, t.v, t.sumsq, nSlots, { lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step, maxGradNorm: maxNorm }),
+      outputs: {
+        param: { shape: [size], init: r.f([size]).data },
+        m: { shape: [size], init: r.f([size], 0.1).data },
+        v: { shape: [size], init: r.pos([size], 0, 0.1).data },
+      },
+      run: (be, t) =>
+        be.adamw(t.param, t.grad, t.m, t.v, t.sumsq, nSlots, {
+          lr: 0.01,
+          beta1: 0.9,
+          beta2: 0.95,
+          eps: 1e-8,
+          weightDecay: 0.1,
+          step,
+          maxGradNorm: maxNorm,
+        }),
     });
   }
 
@@ -469,10 +514,12 @@ export function buildCases(seed: number): KernelCase[] {
         sampleRef(new Uint32Array(B), inputs.logits.data, inputs.rowIds.data, inputs.positions.data, B, V, sp, margins);
         const bad: string[] = [];
         for (let i = 0; i < B; i++) {
-          if (gpu.ids[i] !== cpu.ids[i] && margins[i] > 1e-4) bad.push(`row ${i}: gpu ${gpu.ids[i]} cpu ${cpu.ids[i]} (margin ${margins[i].toExponential(2)})`);
+          if (gpu.ids[i] !== cpu.ids[i] && margins[i] > 1e-4)
+            bad.push(`row ${i}: gpu ${gpu.ids[i]} cpu ${cpu.ids[i]} (margin ${margins[i].toExponential(2)})`);
           // the drawn token's log-probability at temperature 1 (MI's real pass): as the reference computes it for that token
           const want = gpu.ids[i] === cpu.ids[i] ? cpu.logp[i] : logSoftmaxAt(inputs.logits.data, i * V, V, gpu.ids[i]);
-          if (!(Math.abs(gpu.logp[i] - want) <= 1e-5 * Math.max(1, Math.abs(want)))) bad.push(`row ${i}: log p gpu ${gpu.logp[i]} cpu ${want}`);
+          if (!(Math.abs(gpu.logp[i] - want) <= 1e-5 * Math.max(1, Math.abs(want))))
+            bad.push(`row ${i}: log p gpu ${gpu.logp[i]} cpu ${want}`);
         }
         return bad.length ? `${bad.length}/${B} sampled ids differ: ${bad.slice(0, 3).join('; ')}` : null;
       },
@@ -499,9 +546,16 @@ export function buildCases(seed: number): KernelCase[] {
     cases.push({
       group: 'rl',
       name: `MI score B${B} T${T} V${V} K${K} ${mp.sum ? 'sum' : 'mean'} clip ${mp.clip}${withReal ? ', real pass given' : ''}`,
-      inputs: { logits: r.f([(withReal ? K : 1 + K) * B * T, V], 4), ids: r.ids([B * T], V), start: r.u([B], starts), len: r.u([B], lens), real },
+      inputs: {
+        logits: r.f([(withReal ? K : 1 + K) * B * T, V], 4),
+        ids: r.ids([B * T], V),
+        start: r.u([B], starts),
+        len: r.u([B], lens),
+        real,
+      },
       outputs: { mi: poison([B]), dep: poison([B * T]) },
-      run: (be, t) => be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K, mp, withReal ? t.real : undefined),
+      run: (be, t) =>
+        be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K, mp, withReal ? t.real : undefined),
     });
   }
   for (const normalize of ['std', 'none'] as const) {
@@ -527,7 +581,13 @@ export function buildCases(seed: number): KernelCase[] {
         ),
       },
       outputs: { adv: poison([G * N * T]), rowAdv: poison([2 * G * N]) },
-      run: (be, t) => be.advantages(t.adv, t.rowAdv, t.rPerc, t.rAns, t.keep, t.seg, G, N, T, { normalize, eps: 1e-6, wPerc: 0.7, wAns: 1.3 }),
+      run: (be, t) =>
+        be.advantages(t.adv, t.rowAdv, t.rPerc, t.rAns, t.keep, t.seg, G, N, T, {
+          normalize,
+          eps: 1e-6,
+          wPerc: 0.7,
+          wAns: 1.3,
+        }),
     });
   }
   {
@@ -541,14 +601,38 @@ export function buildCases(seed: number): KernelCase[] {
       name: `policy loss n${n} (clipped both ways, KL)`,
       inputs: { lpNew, lpOld, lpRef: r.pos([n], -3, 0), adv: r.f([n], 2), weight },
       outputs: { loss: poison([n]), kl: poison([n]), dlp: poison([n]) },
-      run: (be, t) => be.policyLoss(t.loss, t.kl, t.dlp, t.lpNew, t.lpOld, t.lpRef, t.adv, t.weight, n, { clipLow: 0.2, clipHigh: 0.28, beta: 0.04 }),
+      run: (be, t) =>
+        be.policyLoss(t.loss, t.kl, t.dlp, t.lpNew, t.lpOld, t.lpRef, t.adv, t.weight, n, {
+          clipLow: 0.2,
+          clipHigh: 0.28,
+          beta: 0.04,
+        }),
     });
   }
   {
     const r = gen();
-    cases.push({ group: 'rl', name: 'entropy N37 V85', inputs: { logits: r.f([37, 85], 5) }, outputs: { out: poison([37]) }, run: (be, t) => be.entropy(t.out, t.logits, 37, 85) });
+    cases.push({
+      group: 'rl',
+      name: 'entropy N37 V85',
+      inputs: { logits: r.f([37, 85], 5) },
+      outputs: { out: poison([37]) },
+      run: (be, t) => be.entropy(t.out, t.logits, 37, 85),
+    });
   }
   return cases;
 }
 
-export const GROUPS = ['matmul', 'elementwise', 'gelu', 'layernorm', 'attention', 'embedding', 'logsoftmax', 'crossentropy', 'reduce', 'adamw', 'sample', 'rl'] as const;
+export const GROUPS = [
+  'matmul',
+  'elementwise',
+  'gelu',
+  'layernorm',
+  'attention',
+  'embedding',
+  'logsoftmax',
+  'crossentropy',
+  'reduce',
+  'adamw',
+  'sample',
+  'rl',
+] as const;

@@ -12,12 +12,12 @@ export interface Comparison {
  */
 export function compare(gpu: Data, cpu: Data, tol: number): Comparison {
   if (gpu.length !== cpu.length) return { relErr: Infinity, error: `length ${gpu.length} vs ${cpu.length}` };
-  let maxRef = 0,
-    maxDiff = 0,
-    worst = -1;
+  let maxRef = 0;
+  let maxDiff = 0;
+  let worst = -1;
   for (let i = 0; i < cpu.length; i++) {
-    const g = gpu[i],
-      c = cpu[i];
+    const g = gpu[i];
+    const c = cpu[i];
     if (!Number.isFinite(g)) return { relErr: Infinity, error: `gpu[${i}] = ${g} (cpu ${c})` };
     maxRef = Math.max(maxRef, Math.abs(c));
     const d = Math.abs(g - c);
@@ -28,5 +28,11 @@ export function compare(gpu: Data, cpu: Data, tol: number): Comparison {
   }
   if (maxRef === 0) return { relErr: Infinity, error: 'reference output is all zeros' };
   const relErr = maxDiff / maxRef;
-  return { relErr, error: relErr < tol ? null : `relative error ${relErr.toExponential(2)} >= ${tol} (worst at ${worst}: gpu ${gpu[worst]} cpu ${cpu[worst]})` };
+  return {
+    relErr,
+    error:
+      relErr < tol
+        ? null
+        : `relative error ${relErr.toExponential(2)} >= ${tol} (worst at ${worst}: gpu ${gpu[worst]} cpu ${cpu[worst]})`,
+  };
 }

@@ -26,7 +26,12 @@ async function runGroup(group: string, seed: number): Promise<CaseResult[]> {
       const g = await execute(be, c);
       const r = await execute(cpu, c);
       if (be.ctx.errors.length > errorsBefore) {
-        results.push({ name: c.name, ok: false, relErr: Infinity, error: `WebGPU error: ${be.ctx.errors.slice(errorsBefore).join('; ')}` });
+        results.push({
+          name: c.name,
+          ok: false,
+          relErr: Infinity,
+          error: `WebGPU error: ${be.ctx.errors.slice(errorsBefore).join('; ')}`,
+        });
         continue;
       }
       results.push({ name: c.name, ...judge(c, g, r) });
@@ -39,7 +44,13 @@ async function runGroup(group: string, seed: number): Promise<CaseResult[]> {
 }
 
 /** The WGSL RNG stream against the TS one, bit for bit. */
-async function rngMismatches(seed: number, stream: number, step: number, rows: number, width: number): Promise<string[]> {
+async function rngMismatches(
+  seed: number,
+  stream: number,
+  step: number,
+  rows: number,
+  width: number,
+): Promise<string[]> {
   const be = await gpuBackend();
   const t = be.zeros([rows * width], 'u32');
   be.rngFill(t, width, seed, stream, step);
@@ -80,7 +91,12 @@ async function compileAll(): Promise<{ pipelines: number; entryPoints: number; e
 
 declare global {
   interface Window {
-    kernelHarness: { runGroup: typeof runGroup; rngMismatches: typeof rngMismatches; compileAll: typeof compileAll; infraChecks?: () => Promise<Record<string, unknown>> };
+    kernelHarness: {
+      runGroup: typeof runGroup;
+      rngMismatches: typeof rngMismatches;
+      compileAll: typeof compileAll;
+      infraChecks?: () => Promise<Record<string, unknown>>;
+    };
   }
 }
 
@@ -116,7 +132,14 @@ async function infraChecks(): Promise<Record<string, unknown>> {
   const z = fresh.zeros([3]);
   fresh.scale(z, y, 2);
   const recovered = Array.from(await fresh.read(z));
-  return { poolCreated: poolAfter.created, poolReused: poolAfter.reused, pipelinesAfterTwo, lostEvents, dispatchError, recovered };
+  return {
+    poolCreated: poolAfter.created,
+    poolReused: poolAfter.reused,
+    pipelinesAfterTwo,
+    lostEvents,
+    dispatchError,
+    recovered,
+  };
 }
 window.kernelHarness.infraChecks = infraChecks;
 document.body.dataset.ready = 'true';

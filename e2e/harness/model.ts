@@ -17,7 +17,16 @@ import { TinyVLM } from '../../src/model/tinyvlm';
 import { generateProblem } from '../../src/tasks/problem';
 import { compare } from './compare';
 
-export const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'tiny-test', encDim: 16, encHeads: 2, dim: 24, heads: 2, layers: 2, encLayers: 1 };
+export const SMALL: ModelConfig = {
+  ...TINYVLM_CONFIG,
+  name: 'tiny-test',
+  encDim: 16,
+  encHeads: 2,
+  dim: 24,
+  heads: 2,
+  layers: 2,
+  encLayers: 1,
+};
 
 let gpu: WebGpuBackend | null = null;
 async function gpuBackend(): Promise<WebGpuBackend> {
@@ -26,7 +35,9 @@ async function gpuBackend(): Promise<WebGpuBackend> {
 }
 
 function batch(seed: number, n: number, c: ModelConfig): Example[] {
-  return Array.from({ length: n }, (_, i) => problemExample(generateProblem(seed, i), c, { withTarget: true, nullImage: i === 1 }));
+  return Array.from({ length: n }, (_, i) =>
+    problemExample(generateProblem(seed, i), c, { withTarget: true, nullImage: i === 1 }),
+  );
 }
 
 async function logitsOn(be: Backend, c: ModelConfig, ex: Example[], seed: number): Promise<Float32Array> {
@@ -47,17 +58,24 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
   const c = SMALL;
   const ex = batch(seed, 3, c);
   const results: { name: string; relErr: number; error: string | null }[] = [];
-  const g = await gpuBackend(),
-    cpu = new CpuBackend();
-  const lg = await logitsOn(g, c, ex, seed),
-    lc = await logitsOn(cpu, c, ex, seed);
+  const g = await gpuBackend();
+  const cpu = new CpuBackend();
+  const lg = await logitsOn(g, c, ex, seed);
+  const lc = await logitsOn(cpu, c, ex, seed);
   const r = compare(lg, lc, 1e-4);
   results.push({ name: 'logits', ...r });
 
   const LR = 1e-2;
   const after = async (be: Backend) => {
     const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, seed)));
-    const opt = new AdamW(be, model.params, { lr: LR, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 });
+    const opt = new AdamW(be, model.params, {
+      lr: LR,
+      beta1: 0.9,
+      beta2: 0.95,
+      eps: 1e-8,
+      weightDecay: 0.01,
+      maxGradNorm: 1,
+    });
     const step = await sftStep(model, opt, ex);
     const grads = new Map<string, Float32Array>();
     for (const [k, t] of model.grads!) grads.set(k, await be.read(t));
@@ -67,12 +85,13 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
     model.params.free();
     return { step, grads, params };
   };
-  const ag = await after(g),
-    ac = await after(cpu);
+  const ag = await after(g);
+  const ac = await after(cpu);
   results.push({
     name: 'loss',
     relErr: Math.abs(ag.step.loss - ac.step.loss) / ac.step.loss,
-    error: Math.abs(ag.step.loss - ac.step.loss) / ac.step.loss < 1e-4 ? null : `loss ${ag.step.loss} vs ${ac.step.loss}`,
+    error:
+      Math.abs(ag.step.loss - ac.step.loss) / ac.step.loss < 1e-4 ? null : `loss ${ag.step.loss} vs ${ac.step.loss}`,
   });
   for (const [k, v] of ac.grads) {
     const cmp = compare(ag.grads.get(k)!, v, 1e-4);
@@ -84,8 +103,8 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
   // there the two may differ by up to one step (2 lr); elsewhere the updated
   // weights must agree to 1e-3.
   for (const [k, v] of ac.params) {
-    const got = ag.params.get(k)!,
-      grad = ac.grads.get(k)!;
+    const got = ag.params.get(k)!;
+    const grad = ac.grads.get(k)!;
     const firm = Array.from(v.keys()).filter((i) => Math.abs(grad[i]) >= 1e-6);
     const cmp = firm.length
       ? compare(
@@ -98,7 +117,11 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
     results.push({
       name: `updated ${k}`,
       relErr: cmp.relErr,
-      error: cmp.error ?? (loose === undefined ? null : `weight ${loose} with |grad| < 1e-6 moved ${got[loose]} vs ${v[loose]}: more than one Adam step apart`),
+      error:
+        cmp.error ??
+        (loose === undefined
+          ? null
+          : `weight ${loose} with |grad| < 1e-6 moved ${got[loose]} vs ${v[loose]}: more than one Adam step apart`),
     });
   }
   return results;
@@ -106,10 +129,17 @@ async function cpuVsGpu(seed: number): Promise<{ name: string; relErr: number; e
 
 /** Losses of repeated steps on one fixed batch. */
 async function overfit(steps: number, seed: number): Promise<number[]> {
-  const be = await gpuBackend(),
-    c = SMALL;
+  const be = await gpuBackend();
+  const c = SMALL;
   const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, seed)));
-  const opt = new AdamW(be, model.params, { lr: 1e-2, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
+  const opt = new AdamW(be, model.params, {
+    lr: 1e-2,
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+    weightDecay: 0,
+    maxGradNorm: 1,
+  });
   const ex = batch(seed, 4, c);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) losses.push((await sftStep(model, opt, ex)).loss);
@@ -120,9 +150,11 @@ async function overfit(steps: number, seed: number): Promise<number[]> {
 }
 
 /** Same seed twice, and continuing rows from a prefix of their own samples. */
-async function sampling(seed: number): Promise<{ first: number[][]; second: number[][]; continued: number[][]; expected: number[][]; cut: number[] }> {
-  const be = await gpuBackend(),
-    c = SMALL;
+async function sampling(
+  seed: number,
+): Promise<{ first: number[][]; second: number[][]; continued: number[][]; expected: number[][]; cut: number[] }> {
+  const be = await gpuBackend();
+  const c = SMALL;
   const model = new TinyVLM(be, c, new Params(c, be, initParamData(c, seed)));
   const ex = Array.from({ length: 5 }, (_, i) => problemExample(generateProblem(seed, i), c, { nullImage: i === 2 }));
   const { rows, images } = collate(ex);
@@ -132,7 +164,8 @@ async function sampling(seed: number): Promise<{ first: number[][]; second: numb
   const second = (await generate(model, rows, images, rowIds, opts)).tokens;
   const cut = first.map((t, i) => Math.min(t.length - 1, 3 + 4 * i));
   const prefixed = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...first[i].slice(0, cut[i])] }));
-  const continued = (await generate(model, prefixed, images, rowIds, { ...opts, maxNew: 24 - Math.min(...cut) })).tokens;
+  const continued = (await generate(model, prefixed, images, rowIds, { ...opts, maxNew: 24 - Math.min(...cut) }))
+    .tokens;
   const expected = first.map((t, i) => t.slice(cut[i]));
   model.free();
   model.params.free();

@@ -25,7 +25,8 @@ export async function execute(be: Backend, c: KernelCase): Promise<Record<string
   }
   c.run(be, t);
   const out: Record<string, Data> = {};
-  for (const [k, v] of Object.entries(c.outputs)) out[k] = v.dtype === 'u32' ? await be.readU32(t[k]) : await be.read(t[k]);
+  for (const [k, v] of Object.entries(c.outputs))
+    out[k] = v.dtype === 'u32' ? await be.readU32(t[k]) : await be.read(t[k]);
   for (const x of Object.values(t)) be.free(x);
   return out;
 }

@@ -95,26 +95,32 @@ function cases(): Case[] {
       kernel: 'attention fwd',
       shape: `B${B} T${T} C${C} H${H}`,
       setup: (be) => {
-        const qkv = f(be, [B, T, 3 * C], 1),
-          out = be.zeros([B, T, C]),
-          att = be.zeros([B, H, T, T]);
+        const qkv = f(be, [B, T, 3 * C], 1);
+        const out = be.zeros([B, T, C]);
+        const att = be.zeros([B, H, T, T]);
         const prefix = be.fromArray([B], new Uint32Array(B).fill(40));
-        return { run: () => be.attention(out, att, qkv, prefix, { B, T, C, nHead: H }), tensors: [qkv, out, att, prefix] };
+        return {
+          run: () => be.attention(out, att, qkv, prefix, { B, T, C, nHead: H }),
+          tensors: [qkv, out, att, prefix],
+        };
       },
     });
     cs.push({
       kernel: 'attention bwd',
       shape: `B${B} T${T} C${C} H${H}`,
       setup: (be) => {
-        const qkv = f(be, [B, T, 3 * C], 1),
-          out = be.zeros([B, T, C]),
-          att = be.zeros([B, H, T, T]);
+        const qkv = f(be, [B, T, 3 * C], 1);
+        const out = be.zeros([B, T, C]);
+        const att = be.zeros([B, H, T, T]);
         const prefix = be.fromArray([B], new Uint32Array(B).fill(40));
         be.attention(out, att, qkv, prefix, { B, T, C, nHead: H });
-        const dout = f(be, [B, T, C], 2),
-          dqkv = be.zeros([B, T, 3 * C]),
-          dpre = be.zeros([B, H, T, T]);
-        return { run: () => be.attentionBackward(dqkv, dpre, dout, att, qkv, { B, T, C, nHead: H }), tensors: [qkv, out, att, prefix, dout, dqkv, dpre] };
+        const dout = f(be, [B, T, C], 2);
+        const dqkv = be.zeros([B, T, 3 * C]);
+        const dpre = be.zeros([B, H, T, T]);
+        return {
+          run: () => be.attentionBackward(dqkv, dpre, dout, att, qkv, { B, T, C, nHead: H }),
+          tensors: [qkv, out, att, prefix, dout, dqkv, dpre],
+        };
       },
     });
     cs.push({
@@ -122,10 +128,10 @@ function cases(): Case[] {
       shape: `B${B * 4} Tmax${T} C${C} H${H}`,
       setup: (be) => {
         const BB = B * 4;
-        const q = f(be, [BB, 3 * C], 1),
-          k = f(be, [BB, T, C], 2),
-          v = f(be, [BB, T, C], 3),
-          out = be.zeros([BB, C]);
+        const q = f(be, [BB, 3 * C], 1);
+        const k = f(be, [BB, T, C], 2);
+        const v = f(be, [BB, T, C], 3);
+        const out = be.zeros([BB, C]);
         const len = be.fromArray([BB], new Uint32Array(BB).fill(T));
         return { run: () => be.attentionDecode(out, q, k, v, len, BB, T, C, H), tensors: [q, k, v, out, len] };
       },
@@ -133,7 +139,14 @@ function cases(): Case[] {
   }
   for (const [rows, C] of [[1536, 128]]) {
     // the forward's inputs and outputs, which the backward also reads
-    const lnForward = (be: Backend) => ({ x: f(be, [rows, C], 1), w: f(be, [C], 2), b: f(be, [C], 3), out: be.zeros([rows, C]), m: be.zeros([rows]), r: be.zeros([rows]) });
+    const lnForward = (be: Backend) => ({
+      x: f(be, [rows, C], 1),
+      w: f(be, [C], 2),
+      b: f(be, [C], 3),
+      out: be.zeros([rows, C]),
+      m: be.zeros([rows]),
+      r: be.zeros([rows]),
+    });
     cs.push({
       kernel: 'layernorm fwd',
       shape: `${rows}x${C}`,
@@ -148,11 +161,14 @@ function cases(): Case[] {
       setup: (be) => {
         const { x, w, b, out, m, r } = lnForward(be);
         be.layerNorm(out, m, r, x, w, b, rows, C);
-        const dout = f(be, [rows, C], 4),
-          dx = be.zeros([rows, C]),
-          dw = be.zeros([C]),
-          db = be.zeros([C]);
-        return { run: () => be.layerNormBackward(dx, dw, db, dout, x, m, r, w, rows, C), tensors: [x, w, b, out, m, r, dout, dx, dw, db] };
+        const dout = f(be, [rows, C], 4);
+        const dx = be.zeros([rows, C]);
+        const dw = be.zeros([C]);
+        const db = be.zeros([C]);
+        return {
+          run: () => be.layerNormBackward(dx, dw, db, dout, x, m, r, w, rows, C),
+          tensors: [x, w, b, out, m, r, dout, dx, dw, db],
+        };
       },
     });
   }
@@ -160,9 +176,9 @@ function cases(): Case[] {
     kernel: 'gelu fwd+bwd',
     shape: '1536x512',
     setup: (be) => {
-      const x = f(be, [1536 * 512], 1),
-        out = be.zeros([1536 * 512]),
-        dx = be.zeros([1536 * 512]);
+      const x = f(be, [1536 * 512], 1);
+      const out = be.zeros([1536 * 512]);
+      const dx = be.zeros([1536 * 512]);
       return {
         run: () => {
           be.gelu(out, x);
@@ -176,9 +192,9 @@ function cases(): Case[] {
     kernel: 'add',
     shape: '1536x128',
     setup: (be) => {
-      const a = f(be, [1536 * 128], 1),
-        b = f(be, [1536 * 128], 2),
-        out = be.zeros([1536 * 128]);
+      const a = f(be, [1536 * 128], 1);
+      const b = f(be, [1536 * 128], 2);
+      const out = be.zeros([1536 * 128]);
       return { run: () => be.add(out, a, b), tensors: [a, b, out] };
     },
   });
@@ -186,10 +202,10 @@ function cases(): Case[] {
     kernel: 'embedding fwd+bwd',
     shape: 'N1536 C128 V128',
     setup: (be) => {
-      const ids = u(be, 1536, 128),
-        table = f(be, [128, 128], 1),
-        out = be.zeros([1536, 128]),
-        dt = be.zeros([128, 128]);
+      const ids = u(be, 1536, 128);
+      const table = f(be, [128, 128], 1);
+      const out = be.zeros([1536, 128]);
+      const dt = be.zeros([128, 128]);
       return {
         run: () => {
           be.embedding(out, ids, table, 1536, 128);
@@ -203,11 +219,11 @@ function cases(): Case[] {
     kernel: 'logsoftmax gather fwd+bwd',
     shape: 'N1536 V128',
     setup: (be) => {
-      const logits = f(be, [1536, 128], 1),
-        ids = u(be, 1536, 128),
-        out = be.zeros([1536]),
-        lse = be.zeros([1536]),
-        dl = be.zeros([1536, 128]);
+      const logits = f(be, [1536, 128], 1);
+      const ids = u(be, 1536, 128);
+      const out = be.zeros([1536]);
+      const lse = be.zeros([1536]);
+      const dl = be.zeros([1536, 128]);
       return {
         run: () => {
           be.logSoftmaxGather(out, lse, logits, ids, 1536, 128);
@@ -221,11 +237,11 @@ function cases(): Case[] {
     kernel: 'cross-entropy fwd+bwd',
     shape: 'N1536 V128',
     setup: (be) => {
-      const logits = f(be, [1536, 128], 1),
-        ids = u(be, 1536, 128),
-        out = be.zeros([1536]),
-        lse = be.zeros([1536]),
-        dl = be.zeros([1536, 128]);
+      const logits = f(be, [1536, 128], 1);
+      const ids = u(be, 1536, 128);
+      const out = be.zeros([1536]);
+      const lse = be.zeros([1536]);
+      const dl = be.zeros([1536, 128]);
       const dloss = be.fromArray([1536], new Float32Array(1536).fill(1 / 1536));
       return {
         run: () => {
@@ -240,8 +256,8 @@ function cases(): Case[] {
     kernel: 'reduce sumsq',
     shape: '1x1048576',
     setup: (be) => {
-      const x = f(be, [1 << 20], 1),
-        out = be.zeros([1]);
+      const x = f(be, [1 << 20], 1);
+      const out = be.zeros([1]);
       return { run: () => be.reduce(out, x, 1, 1 << 20, 'sumsq'), tensors: [x, out] };
     },
   });
@@ -250,14 +266,23 @@ function cases(): Case[] {
     shape: '1048576',
     setup: (be) => {
       const n = 1 << 20;
-      const p = f(be, [n], 1),
-        g = f(be, [n], 2),
-        m = be.zeros([n]),
-        v = be.zeros([n]),
-        ss = be.fromArray([4], Float32Array.of(1, 2, 3, 4));
+      const p = f(be, [n], 1);
+      const g = f(be, [n], 2);
+      const m = be.zeros([n]);
+      const v = be.zeros([n]);
+      const ss = be.fromArray([4], Float32Array.of(1, 2, 3, 4));
       let step = 0;
       return {
-        run: () => be.adamw(p, g, m, v, ss, 4, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step: ++step, maxGradNorm: 1 }),
+        run: () =>
+          be.adamw(p, g, m, v, ss, 4, {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.95,
+            eps: 1e-8,
+            weightDecay: 0.1,
+            step: ++step,
+            maxGradNorm: 1,
+          }),
         tensors: [p, g, m, v, ss],
       };
     },
@@ -266,18 +291,27 @@ function cases(): Case[] {
     kernel: 'sample top-p 0.9',
     shape: 'B256 V128',
     setup: (be) => {
-      const logits = f(be, [256, 128], 1),
-        ids = be.zeros([256], 'u32'),
-        rows = u(be, 256, 1 << 20),
-        pos = u(be, 256, 100);
+      const logits = f(be, [256, 128], 1);
+      const ids = be.zeros([256], 'u32');
+      const rows = u(be, 256, 1 << 20);
+      const pos = u(be, 256, 100);
       let step = 0;
-      return { run: () => be.sample(ids, logits, rows, pos, 256, 128, { temperature: 1, topP: 0.9, seed: 1, stream: 3, step: step++ }), tensors: [logits, ids, rows, pos] };
+      return {
+        run: () =>
+          be.sample(ids, logits, rows, pos, 256, 128, { temperature: 1, topP: 0.9, seed: 1, stream: 3, step: step++ }),
+        tensors: [logits, ids, rows, pos],
+      };
     },
   });
   return cs;
 }
 
-export async function runBench(opts: { reps: number; sizes: number[]; only?: string; rlSteps: number }): Promise<(BenchRow | RLStepRow)[]> {
+export async function runBench(opts: {
+  reps: number;
+  sizes: number[];
+  only?: string;
+  rlSteps: number;
+}): Promise<(BenchRow | RLStepRow)[]> {
   const { device } = await acquireDevice();
   const ctx = new GpuContext(device);
   const be = new WebGpuBackend(ctx);
@@ -296,7 +330,13 @@ export async function runBench(opts: { reps: number; sizes: number[]; only?: str
       let ref: number | undefined;
       let note: string | undefined;
       try {
-        ref = await ortMatmul(device, n, (a as unknown as { buffer: GPUBuffer }).buffer, (b as unknown as { buffer: GPUBuffer }).buffer, opts.reps);
+        ref = await ortMatmul(
+          device,
+          n,
+          (a as unknown as { buffer: GPUBuffer }).buffer,
+          (b as unknown as { buffer: GPUBuffer }).buffer,
+          opts.reps,
+        );
       } catch (e) {
         note = `onnxruntime-web failed: ${(e as Error).message}`;
       }
@@ -322,7 +362,8 @@ export async function runBench(opts: { reps: number; sizes: number[]; only?: str
     for (const t of tensors) be.free(t);
   }
   if (want('tinyvlm')) rows.push(...(await modelRows(be, opts.reps)));
-  if (opts.only === 'teaching') rows.push(...(await teachingRows(be, '/models/tinyvlm-v1/model.safetensors', opts.rlSteps)));
+  if (opts.only === 'teaching')
+    rows.push(...(await teachingRows(be, '/models/tinyvlm-v1/model.safetensors', opts.rlSteps)));
   else if (want('rl step')) rows.push(...(await rlStepRows(be, '/models/tinyvlm-v1/model.safetensors', opts.rlSteps)));
   if (ctx.errors.length) throw new Error(`WebGPU errors during the benchmark: ${ctx.errors.join('; ')}`);
   return rows;
@@ -356,7 +397,12 @@ async function modelRows(be: WebGpuBackend, reps: number): Promise<BenchRow[]> {
     }, reps);
     rows.push({ kernel: 'tinyvlm forward', shape: `B${B} T${T}`, ours_ms: fwd });
     rows.push({ kernel: 'tinyvlm forward+backward', shape: `B${B} T${T}`, ours_ms: fwdBwd });
-    rows.push({ kernel: 'tinyvlm train step (fwd+bwd+AdamW)', shape: `B${B} T${T}`, ours_ms: step, note: `${((B * T) / (step / 1000)).toFixed(0)} tokens/s` });
+    rows.push({
+      kernel: 'tinyvlm train step (fwd+bwd+AdamW)',
+      shape: `B${B} T${T}`,
+      ours_ms: step,
+      note: `${((B * T) / (step / 1000)).toFixed(0)} tokens/s`,
+    });
   }
   for (const B of [16, 64]) {
     const ex = Array.from({ length: B }, (_, i) => problemExample(generateProblem(6, i), c));
@@ -376,7 +422,12 @@ async function modelRows(be: WebGpuBackend, reps: number): Promise<BenchRow[]> {
       Math.max(3, Math.floor(reps / 2)),
       1,
     );
-    rows.push({ kernel: 'tinyvlm sampling (KV cache)', shape: `B${B} x 32 new tokens`, ours_ms: ms, note: `${((tokens / ms) * 1000).toFixed(0)} tokens/s` });
+    rows.push({
+      kernel: 'tinyvlm sampling (KV cache)',
+      shape: `B${B} x 32 new tokens`,
+      ours_ms: ms,
+      note: `${((tokens / ms) * 1000).toFixed(0)} tokens/s`,
+    });
   }
   return rows;
 }

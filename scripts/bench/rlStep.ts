@@ -30,7 +30,10 @@ const BASE: RLConfig = { ...V4_DEFAULTS, heldoutEvery: 0, seed: 3 };
 const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
   { shape: `grpo G16 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 16 } },
   // the measured steps (1, 2, ...) are not MI-metric steps at the default metricEvery; this row pays for it every step
-  { shape: `grpo G16 P${BASE.batchPrompts} MI metric every step`, config: { ...BASE, algo: 'grpo', G: 16, metricEvery: 1 } },
+  {
+    shape: `grpo G16 P${BASE.batchPrompts} MI metric every step`,
+    config: { ...BASE, algo: 'grpo', G: 16, metricEvery: 1 },
+  },
   { shape: `mirl N${BASE.N} k${BASE.k} P${BASE.batchPrompts}`, config: { ...BASE, algo: 'mirl' } },
   { shape: `grpo G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 6 } },
   { shape: `perception-r1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'perception-r1', G: 6 } },
@@ -41,7 +44,12 @@ const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
  * `steps` measured steps after one warm-up step (pipelines compile there); the row is their
  * mean. Every row trains on the same prompts (same seed, same steps), so tokens compare too.
  */
-export async function rlStepRows(be: WebGpuBackend, checkpointUrl: string, steps: number, configs = RL_STEP_CONFIGS): Promise<RLStepRow[]> {
+export async function rlStepRows(
+  be: WebGpuBackend,
+  checkpointUrl: string,
+  steps: number,
+  configs = RL_STEP_CONFIGS,
+): Promise<RLStepRow[]> {
   const ck = await fetchCheckpoint(checkpointUrl);
   const ctx = be.ctx;
   const rows: RLStepRow[] = [];
@@ -56,7 +64,9 @@ export async function rlStepRows(be: WebGpuBackend, checkpointUrl: string, steps
         const { metrics: m } = await trainer.trainStep();
         await be.sync();
         const wall = performance.now() - t0;
-        measured.push(row(shape, wall, m, { d: ctx.dispatches - before.d, s: ctx.submits - before.s, r: ctx.readbacks - before.r }));
+        measured.push(
+          row(shape, wall, m, { d: ctx.dispatches - before.d, s: ctx.submits - before.s, r: ctx.readbacks - before.r }),
+        );
       }
       rows.push(meanRow(measured));
     } finally {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { EvalReport } from '../../src/model/evaluate';
 
 export function writeCard(dir: string, report: EvalReport & { wall_s: number; checkpoint: string }): void {
-  const training = existsSync(join(dir, 'training.json')) ? JSON.parse(readFileSync(join(dir, 'training.json'), 'utf8')) : null;
+  const training = existsSync(join(dir, 'training.json'))
+    ? JSON.parse(readFileSync(join(dir, 'training.json'), 'utf8'))
+    : null;
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const mi = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
@@ -16,11 +18,19 @@ export function writeCard(dir: string, report: EvalReport & { wall_s: number; ch
     );
   const attrRows = [...Object.entries(report.families), ['**overall**', report.overall] as const]
     .filter(([, s]) => s)
-    .map(([f, s]) => `| ${f} | ${pct(s!.attr_located)} | ${pct(s!.attr_size)} | ${pct(s!.attr_color)} | ${pct(s!.attr_shape)} |`);
+    .map(
+      ([f, s]) =>
+        `| ${f} | ${pct(s!.attr_located)} | ${pct(s!.attr_size)} | ${pct(s!.attr_color)} | ${pct(s!.attr_shape)} |`,
+    );
   const o = training?.options ?? {};
   const ov = report.overall;
   // The issue's window for a warm start that leaves RL something to fix.
-  const met = ov.answer_acc >= 0.4 && ov.answer_acc <= 0.8 && ov.desc_exact >= 0.25 && ov.desc_exact <= 0.75 && (ov.mi_right ?? -Infinity) > (ov.mi_wrong ?? Infinity);
+  const met =
+    ov.answer_acc >= 0.4 &&
+    ov.answer_acc <= 0.8 &&
+    ov.desc_exact >= 0.25 &&
+    ov.desc_exact <= 0.75 &&
+    (ov.mi_right ?? -Infinity) > (ov.mi_wrong ?? Infinity);
   const status = `**Status: ${met ? 'within' : 'outside'} its targets.** On ${report.count} held-out problems: answer accuracy ${pct(ov.answer_acc)} (target 40-80%, blind floor ${pct(ov.blind_floor)}), description exact-match ${pct(ov.desc_exact)} (target 25-75%; F1 ${ov.desc_f1.toFixed(3)}), mean MI of right vs wrong descriptions ${mi(ov.mi_right)} vs ${mi(ov.mi_wrong)} nats/token (target: right higher).`;
   const h = report.heldout.sampled;
   // the figures RL is judged by, when the evaluation drew samples

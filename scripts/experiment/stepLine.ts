@@ -16,7 +16,10 @@ export function heldoutLine(h: HeldoutFigures): string {
 
 /** A step's rollout figures, then its held-out figures where it has them. */
 export function stepLine(m: StepMetrics, steps: number): string {
-  const lift = m.fork_lift_exact !== undefined && m.fork_lift_exact !== null ? ` fork lift ${f3(m.fork_lift_exact)}/${f3(m.fork_lift_f1)}` : '';
+  const lift =
+    m.fork_lift_exact !== undefined && m.fork_lift_exact !== null
+      ? ` fork lift ${f3(m.fork_lift_exact)}/${f3(m.fork_lift_f1)}`
+      : '';
   const line =
     `step ${m.step + 1}/${steps} answer ${f3(m.answer_acc)} perception ${f3(m.perception_acc)} F1 ${f3(m.desc_f1)} mi ${f3(m.mean_mi)}` +
     ` group auc ${f3(m.mi_group_auc)}${lift} blind ${f3(m.reward_blind_frac)} gen ${m.generated_tokens} ${(m.step_ms / 1000).toFixed(1)}s`;

@@ -21,7 +21,15 @@ export const TINY = {
 } as const;
 
 /** SmolVLM's special tokens, after the 256 byte tokens. */
-export const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<fake_token_around_image>', '<image>', '<global-img>', '<end_of_utterance>'] as const;
+export const SPECIAL_TOKENS = [
+  '<|endoftext|>',
+  '<|im_start|>',
+  '<|im_end|>',
+  '<fake_token_around_image>',
+  '<image>',
+  '<global-img>',
+  '<end_of_utterance>',
+] as const;
 const VOCAB = 256 + SPECIAL_TOKENS.length;
 const tokenId = (t: (typeof SPECIAL_TOKENS)[number]) => 256 + SPECIAL_TOKENS.indexOf(t);
 
@@ -42,7 +50,15 @@ function tokenizerJson(): object {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIAL_TOKENS.map((content, i) => ({ id: 256 + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: SPECIAL_TOKENS.map((content, i) => ({
+      id: 256 + i,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: null,
@@ -69,8 +85,18 @@ function weights(name: string, dims: number[], scale: number, stream: number): I
   for (let i = 0; i < n; i++) data[i] = (2 * rngUniform(2026, stream, 0, 0, i) - 1) * scale;
   return { name, type: 'float', dims, data };
 }
-const filled = (name: string, dims: number[], v: number): Initializer => ({ name, type: 'float', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(v) });
-const i64 = (name: string, dims: number[], values: number[]): Initializer => ({ name, type: 'int64', dims, data: BigInt64Array.from(values.map(BigInt)) });
+const filled = (name: string, dims: number[], v: number): Initializer => ({
+  name,
+  type: 'float',
+  dims,
+  data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(v),
+});
+const i64 = (name: string, dims: number[], values: number[]): Initializer => ({
+  name,
+  type: 'int64',
+  dims,
+  data: BigInt64Array.from(values.map(BigInt)),
+});
 const f32 = (name: string, v: number): Initializer => ({ name, type: 'float', dims: [], data: Float32Array.of(v) });
 
 function embedTokens(): Uint8Array {
@@ -85,8 +111,8 @@ function embedTokens(): Uint8Array {
 
 /** Patchify (reshape + transpose) and a linear projection: [b, n, 3, 32, 32] -> [b * n, 16, D]. */
 function visionEncoder(): Uint8Array {
-  const g = TINY.imageSize / TINY.patch,
-    pd = 3 * TINY.patch * TINY.patch;
+  const g = TINY.imageSize / TINY.patch;
+  const pd = 3 * TINY.patch * TINY.patch;
   return encodeModel({
     name: 'vision_encoder',
     nodes: [
@@ -102,7 +128,9 @@ function visionEncoder(): Uint8Array {
       weights('proj.weight', [pd, TINY.hidden], 2 / Math.sqrt(pd), 2),
       weights('proj.bias', [TINY.hidden], 0.1, 3),
     ],
-    inputs: [{ name: 'pixel_values', type: 'float', dims: ['batch_size', 'num_images', 3, TINY.imageSize, TINY.imageSize] }],
+    inputs: [
+      { name: 'pixel_values', type: 'float', dims: ['batch_size', 'num_images', 3, TINY.imageSize, TINY.imageSize] },
+    ],
     outputs: [{ name: 'image_features', type: 'float', dims: ['num_patches', TINY.imageSeqLen, TINY.hidden] }],
   });
 }
@@ -115,8 +143,10 @@ function visionEncoder(): Uint8Array {
 function decoder(): Uint8Array {
   const { hidden: D, heads: H, headDim: hd, ffn } = TINY;
   const n: OnnxNode[] = [];
-  const op = (o: string, inputs: string[], out: string, attrs?: OnnxNode['attrs']) => n.push({ op: o, inputs, outputs: [out], attrs });
-  const ln = (x: string, p: string, out: string) => op('LayerNormalization', [x, `${p}.weight`, `${p}.bias`], out, { axis: -1, epsilon: { float: 1e-5 } });
+  const op = (o: string, inputs: string[], out: string, attrs?: OnnxNode['attrs']) =>
+    n.push({ op: o, inputs, outputs: [out], attrs });
+  const ln = (x: string, p: string, out: string) =>
+    op('LayerNormalization', [x, `${p}.weight`, `${p}.bias`], out, { axis: -1, epsilon: { float: 1e-5 } });
   const heads = (x: string, out: string) => {
     op('Reshape', [x, 'shape_bshd'], `${out}_4`);
     op('Transpose', [`${out}_4`], out, { perm: [0, 2, 1, 3] });
@@ -163,8 +193,16 @@ function decoder(): Uint8Array {
   op('Add', ['x1', 'mlp'], 'x2');
   ln('x2', 'lnf', 'hf');
   op('MatMul', ['hf', 'lm_head.weight'], 'logits');
-  const past = (kind: string) => ({ name: `past_key_values.0.${kind}`, type: 'float' as const, dims: ['batch_size', H, 'past_sequence_length', hd] });
-  const present = (kind: string) => ({ name: `present.0.${kind}`, type: 'float' as const, dims: ['batch_size', H, 'total_sequence_length', hd] });
+  const past = (kind: string) => ({
+    name: `past_key_values.0.${kind}`,
+    type: 'float' as const,
+    dims: ['batch_size', H, 'past_sequence_length', hd],
+  });
+  const present = (kind: string) => ({
+    name: `present.0.${kind}`,
+    type: 'float' as const,
+    dims: ['batch_size', H, 'total_sequence_length', hd],
+  });
   return encodeModel({
     name: 'decoder_model_merged',
     nodes: n,
@@ -202,16 +240,20 @@ function decoder(): Uint8Array {
       past('key'),
       past('value'),
     ],
-    outputs: [{ name: 'logits', type: 'float', dims: ['batch_size', 'sequence_length', VOCAB] }, present('key'), present('value')],
+    outputs: [
+      { name: 'logits', type: 'float', dims: ['batch_size', 'sequence_length', VOCAB] },
+      present('key'),
+      present('value'),
+    ],
   });
 }
 
 /** Every file of the model folder, by its path inside the folder. */
 export function tinyIdefics3Files(): Map<string, Uint8Array | string> {
   const json = (o: object) => JSON.stringify(o, null, 2) + '\n';
-  const eos = tokenId('<end_of_utterance>'),
-    bos = tokenId('<|im_start|>'),
-    pad = tokenId('<|im_end|>');
+  const eos = tokenId('<end_of_utterance>');
+  const bos = tokenId('<|im_start|>');
+  const pad = tokenId('<|im_end|>');
   const text = {
     model_type: 'llama',
     hidden_size: TINY.hidden,
@@ -239,9 +281,15 @@ export function tinyIdefics3Files(): Map<string, Uint8Array | string> {
         eos_token_id: eos,
         pad_token_id: pad,
         text_config: text,
-        vision_config: { model_type: 'idefics3_vision', hidden_size: TINY.hidden, image_size: TINY.imageSize, patch_size: TINY.patch },
+        vision_config: {
+          model_type: 'idefics3_vision',
+          hidden_size: TINY.hidden,
+          image_size: TINY.imageSize,
+          patch_size: TINY.patch,
+        },
         'transformers.js_config': { dtype: 'fp32' },
-        _comment: 'A tiny idefics3-format model with random weights, made by scripts/hub/tinyIdefics3.ts for offline tests.',
+        _comment:
+          'A tiny idefics3-format model with random weights, made by scripts/hub/tinyIdefics3.ts for offline tests.',
       }),
     ],
     ['generation_config.json', json({ bos_token_id: bos, eos_token_id: eos, pad_token_id: pad })],
@@ -279,7 +327,15 @@ export function tinyIdefics3Files(): Map<string, Uint8Array | string> {
         chat_template: CHAT_TEMPLATE,
       }),
     ],
-    ['special_tokens_map.json', json({ bos_token: '<|im_start|>', eos_token: '<end_of_utterance>', pad_token: '<|im_end|>', unk_token: '<|endoftext|>' })],
+    [
+      'special_tokens_map.json',
+      json({
+        bos_token: '<|im_start|>',
+        eos_token: '<end_of_utterance>',
+        pad_token: '<|im_end|>',
+        unk_token: '<|endoftext|>',
+      }),
+    ],
     ['tokenizer.json', json(tokenizerJson())],
     ['onnx/embed_tokens.onnx', embedTokens()],
     ['onnx/vision_encoder.onnx', visionEncoder()],

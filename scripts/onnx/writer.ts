@@ -110,5 +110,10 @@ export function encodeModel(g: OnnxGraph, opset = 17, producer = 'mirl-playgroun
     ...g.inputs.flatMap((v) => msg(11, valueInfo(v))),
     ...g.outputs.flatMap((v) => msg(12, valueInfo(v))),
   ];
-  return Uint8Array.from([...int(1, 8), ...str(2, producer), ...msg(7, graph), ...msg(8, [...str(1, ''), ...int(2, opset)])]);
+  return Uint8Array.from([
+    ...int(1, 8),
+    ...str(2, producer),
+    ...msg(7, graph),
+    ...msg(8, [...str(1, ''), ...int(2, opset)]),
+  ]);
 }

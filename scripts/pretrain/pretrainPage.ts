@@ -56,7 +56,10 @@ declare global {
 
 export function knobsAt(step: number, o: PretrainOptions): SceneKnobs {
   if (!o.curriculum) return DEFAULT_KNOBS;
-  const max = Math.min(DEFAULT_KNOBS.maxObjects, o.curriculum.startObjects + Math.floor(step / o.curriculum.stepsPerObject));
+  const max = Math.min(
+    DEFAULT_KNOBS.maxObjects,
+    o.curriculum.startObjects + Math.floor(step / o.curriculum.stepsPerObject),
+  );
   return { ...DEFAULT_KNOBS, maxObjects: max, minObjects: Math.min(DEFAULT_KNOBS.minObjects, max) };
 }
 
@@ -81,7 +84,14 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
   }
   const params = new Params(c, be, data);
   const model = new TinyVLM(be, c, params);
-  const opt = new AdamW(be, params, { lr: o.lr, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 });
+  const opt = new AdamW(be, params, {
+    lr: o.lr,
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+    weightDecay: 0.01,
+    maxGradNorm: 1,
+  });
   if (resumed) opt.restore(resumed, start);
   const nParams = params.specs.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
   await window.reportProgress(`TinyVLM ${c.name}: ${nParams} parameters, batch ${o.batch}, steps ${o.steps}`);
@@ -89,8 +99,8 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
   const history: { step: number; loss: number }[] = [];
   let lastEval: EvalReport | null = null;
   let stoppedEarly = false;
-  let t0 = performance.now(),
-    tokens = 0;
+  let t0 = performance.now();
+  let tokens = 0;
   let step = start;
   for (; step < o.steps; step++) {
     const examples = Array.from({ length: o.batch }, (_, i) => {
@@ -99,7 +109,8 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
       return problemExample(p, c, { withTarget: true, nullImage: drop });
     });
     const r = await sftStep(model, opt, examples, lrAt(step, o));
-    if (!r.applied) await window.reportProgress(`step ${step}: non-finite loss ${r.loss} / grad norm ${r.gradNorm}; update skipped`);
+    if (!r.applied)
+      await window.reportProgress(`step ${step}: non-finite loss ${r.loss} / grad norm ${r.gradNorm}; update skipped`);
     tokens += r.tokens;
     history.push({ step, loss: r.loss });
     if ((step + 1) % 10 === 0) {
@@ -111,7 +122,14 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
       tokens = 0;
     }
     if ((step + 1) % o.checkpointEvery === 0) {
-      await window.saveResume(toBase64(encodeCheckpoint(c, new Map([...(await params.toHost()), ...(await opt.toHost())]), { step: String(step + 1) })), step + 1);
+      await window.saveResume(
+        toBase64(
+          encodeCheckpoint(c, new Map([...(await params.toHost()), ...(await opt.toHost())]), {
+            step: String(step + 1),
+          }),
+        ),
+        step + 1,
+      );
     }
     if ((step + 1) % o.evalEvery === 0) {
       lastEval = await evaluate(model, o.evalSeed, o.evalCount);
@@ -119,7 +137,12 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
       await window.reportProgress(
         `eval@${step + 1}: answer ${ov.answer_acc.toFixed(3)} desc-exact ${ov.desc_exact.toFixed(3)} f1 ${ov.desc_f1.toFixed(3)} format ${ov.format_ok.toFixed(3)} mi right ${ov.mi_right?.toFixed(3)} wrong ${ov.mi_wrong?.toFixed(3)}`,
       );
-      if (o.stopAt && step + 1 >= o.minSteps && ov.answer_acc >= o.stopAt.answerAcc && ov.desc_exact >= o.stopAt.descExact) {
+      if (
+        o.stopAt &&
+        step + 1 >= o.minSteps &&
+        ov.answer_acc >= o.stopAt.answerAcc &&
+        ov.desc_exact >= o.stopAt.descExact
+      ) {
         stoppedEarly = true;
         step++;
         break;

@@ -43,7 +43,12 @@ function Report({ curves, title }: { curves: ArmCurve[]; title: string }) {
         {PANELS.map((p) => (
           <div key={p.title}>
             <h3 style={{ margin: '4px 0', fontSize: 14, fontWeight: 600 }}>{p.title}</h3>
-            <ComposedChart width={530} height={280} data={rowsOf(curves, p.y)} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <ComposedChart
+              width={530}
+              height={280}
+              data={rowsOf(curves, p.y)}
+              margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
+            >
               <CartesianGrid stroke="#e5e7eb" />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
               <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(p.y === 'desc_f1' ? 3 : 2)} />
@@ -61,7 +66,15 @@ function Report({ curves, title }: { curves: ArmCurve[]; title: string }) {
                 />
               ))}
               {curves.map((c, i) => (
-                <Line key={c.arm} name={c.arm} dataKey={`m${i}`} stroke={COLORS[i % COLORS.length]} dot isAnimationActive={false} connectNulls />
+                <Line
+                  key={c.arm}
+                  name={c.arm}
+                  dataKey={`m${i}`}
+                  stroke={COLORS[i % COLORS.length]}
+                  dot
+                  isAnimationActive={false}
+                  connectNulls
+                />
               ))}
             </ComposedChart>
           </div>

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL, type RLConfig } from '../../src/rl/config';
 import type { StepMetrics } from '../../src/rl/types';
-import { armOf, called, curves, markdownTable, REFERENCE_ARM, summarise, type ExperimentFile, type HeldoutPoint } from './summary';
+import {
+  armOf,
+  called,
+  curves,
+  markdownTable,
+  REFERENCE_ARM,
+  summarise,
+  type ExperimentFile,
+  type HeldoutPoint,
+} from './summary';
 
 function step(i: number, o: Partial<StepMetrics>): StepMetrics {
   return {
@@ -35,7 +44,16 @@ function ho(at: number, x: number, nll = 0.2): HeldoutPoint {
   return {
     step: at,
     count: 256,
-    sampled: { k: 4, temperature: 1, top_p: 1, desc_exact: x, desc_f1: x, answer_acc: x, lucky: x, se: { desc_exact: 0.01, desc_f1: 0.01, answer_acc: 0.01, lucky: 0.01 } },
+    sampled: {
+      k: 4,
+      temperature: 1,
+      top_p: 1,
+      desc_exact: x,
+      desc_f1: x,
+      answer_acc: x,
+      lucky: x,
+      se: { desc_exact: 0.01, desc_f1: 0.01, answer_acc: 0.01, lucky: 0.01 },
+    },
     greedy: { desc_exact: x, desc_f1: x, answer_acc: x },
     gt_desc_nll: nll,
   };
@@ -43,28 +61,51 @@ function ho(at: number, x: number, nll = 0.2): HeldoutPoint {
 
 /** A run whose held-out figures are 0.5 at the warm start and `final` after its last step. */
 function run(c: Partial<RLConfig>, final: number, steps: StepMetrics[]): ExperimentFile {
-  return { config: { ...DEFAULT_RL, ...c }, steps, heldout: [ho(0, 0.5, 0.2), ho(steps.length, final, 0.1)], error: null, wall_s: 1 };
+  return {
+    config: { ...DEFAULT_RL, ...c },
+    steps,
+    heldout: [ho(0, 0.5, 0.2), ho(steps.length, final, 0.1)],
+    error: null,
+    wall_s: 1,
+  };
 }
 
 describe('experiment summary', () => {
   const files = [
-    run({ algo: 'grpo', G: 16, seed: 1 }, 0.4, [step(0, { reward_blind_frac: 0.2 }), step(1, { reward_blind_frac: 0.4 })]),
-    run({ algo: 'perception-r1', G: 6, seed: 1 }, 0.6, [step(0, { generated_tokens: 60 }), step(1, { generated_tokens: 80 })]),
+    run({ algo: 'grpo', G: 16, seed: 1 }, 0.4, [
+      step(0, { reward_blind_frac: 0.2 }),
+      step(1, { reward_blind_frac: 0.4 }),
+    ]),
+    run({ algo: 'perception-r1', G: 6, seed: 1 }, 0.6, [
+      step(0, { generated_tokens: 60 }),
+      step(1, { generated_tokens: 80 }),
+    ]),
     run({ algo: 'grpo', G: 16, seed: 2 }, 0.3, [step(0, { mi_group_auc: null }), step(1, {})]),
     run({ algo: 'perception-r1', G: 6, seed: 2 }, 0.52, [step(0, {}), step(1, {})]),
-    run({ algo: 'mirl', N: 10, k: 6, seed: 1 }, 0.41, [step(0, { fork_lift_exact: 0.1 }), step(1, { fork_lift_exact: 0.2, fork_lift_f1: null })]),
+    run({ algo: 'mirl', N: 10, k: 6, seed: 1 }, 0.41, [
+      step(0, { fork_lift_exact: 0.1 }),
+      step(1, { fork_lift_exact: 0.2, fork_lift_f1: null }),
+    ]),
   ];
 
   it('names arms by what defines them', () => {
-    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', miScorer: 'warmstart' })).toBe('mirl N=10 k=6, MI by frozen warm start');
-    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', miScorer: 'policy', miAgg: 'mean', percGate: 'off' })).toBe('mirl N=10 k=6, MI by policy, MI mean, ungated');
+    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', miScorer: 'warmstart' })).toBe(
+      'mirl N=10 k=6, MI by frozen warm start',
+    );
+    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', miScorer: 'policy', miAgg: 'mean', percGate: 'off' })).toBe(
+      'mirl N=10 k=6, MI by policy, MI mean, ungated',
+    );
     expect(armOf({ ...DEFAULT_RL, algo: 'perception-r1', G: 6 })).toBe('perception-r1 G=6, object credit');
     expect(armOf({ ...DEFAULT_RL, algo: 'grpo', G: 16 })).toBe(REFERENCE_ARM);
   });
 
   it('judges each arm at its last held-out step: change from the warm start and the paired difference from GRPO-16, with SE over seeds', () => {
     const rows = summarise(files);
-    expect(rows.map((r) => r.arm)).toEqual(['grpo G=16', 'perception-r1 G=6, object credit', 'mirl N=10 k=6, MI by frozen warm start']);
+    expect(rows.map((r) => r.arm)).toEqual([
+      'grpo G=16',
+      'perception-r1 G=6, object credit',
+      'mirl N=10 k=6, MI by frozen warm start',
+    ]);
     const [g, p, m] = rows;
     expect(g.seeds).toEqual([1, 2]);
     expect(g.atStep).toBe(2);
@@ -94,13 +135,17 @@ describe('experiment summary', () => {
   it('refuses failed runs, runs of different lengths or held-out sets, and runs without sampled figures', () => {
     expect(() => summarise([...files, { ...files[0], error: 'non-finite loss' }])).toThrow(/non-finite loss/);
     expect(() => summarise([...files, run({ algo: 'grpo', G: 6 }, 0.1, [step(0, {})])])).toThrow(/different lengths/);
-    expect(() => summarise([...files, run({ algo: 'grpo', G: 6, heldoutSamples: 8 }, 0.1, [step(0, {}), step(1, {})])])).toThrow(/held-out sets/);
+    expect(() =>
+      summarise([...files, run({ algo: 'grpo', G: 6, heldoutSamples: 8 }, 0.1, [step(0, {}), step(1, {})])]),
+    ).toThrow(/held-out sets/);
     expect(() => summarise([{ ...files[0], heldout: undefined }])).toThrow(/no sampled held-out figures/);
   });
 
   it('writes the held-out table with the warm start, the paired table and the rollout table', () => {
     const md = markdownTable(summarise(files), ho(0, 0.5));
-    expect(md).toContain('| warm start (step 0) | – | 0.500 ± 0.010 (SE over problems) | 50.0 ± 1.0 (SE over problems)');
+    expect(md).toContain(
+      '| warm start (step 0) | – | 0.500 ± 0.010 (SE over problems) | 50.0 ± 1.0 (SE over problems)',
+    );
     expect(md).toMatch(/\| grpo G=16 \| 2 \| 0\.350 ± 0\.050 \(-0\.150 ± 0\.050\) \| 35\.0 ± 5\.0 \(-15\.0 ± 5\.0\)/);
     expect(md).toContain('| perception-r1 G=6, object credit | 2 | **+0.210 ± 0.010** (above) |');
     expect(md).toContain('| mirl N=10 k=6, MI by frozen warm start | 1 | +0.010 ± 0.000 (level) |');

@@ -25,7 +25,12 @@ export interface ExperimentFile {
 /** The held-out figures an arm is judged by, each a mean over the samples of every problem. */
 const FIGS = ['desc_f1', 'desc_exact', 'answer_acc', 'lucky'] as const;
 export type Fig = (typeof FIGS)[number];
-const FIG_NAMES: Record<Fig, string> = { desc_f1: 'description F1', desc_exact: 'exact descriptions %', answer_acc: 'answers %', lucky: 'lucky guesses %' };
+const FIG_NAMES: Record<Fig, string> = {
+  desc_f1: 'description F1',
+  desc_exact: 'exact descriptions %',
+  answer_acc: 'answers %',
+  lucky: 'lucky guesses %',
+};
 
 /** Mean over seeds and its standard error (sample sd / sqrt n; 0 for one seed). */
 export interface Stat {
@@ -80,8 +85,8 @@ export function armOf(c: RLConfig): string {
 }
 
 function stat(xs: readonly number[]): Stat {
-  const v = xs.filter(Number.isFinite),
-    n = v.length;
+  const v = xs.filter(Number.isFinite);
+  const n = v.length;
   if (!n) return { mean: NaN, se: NaN, n: 0 };
   const m = mean(v);
   return { mean: m, se: n > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1) / n) : 0, n };
@@ -90,7 +95,8 @@ function stat(xs: readonly number[]): Stat {
 /** Whether a difference is called: beyond 2 standard errors, with at least two seeds. */
 export const called = (s: Stat): boolean => s.n > 1 && Number.isFinite(s.mean) && Math.abs(s.mean) > 2 * s.se;
 
-const finite = (xs: readonly (number | null | undefined)[]): number[] => xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+const finite = (xs: readonly (number | null | undefined)[]): number[] =>
+  xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
 
 /** Mean of a per-step metric over a run's steps, skipping steps where it is undefined. */
 const runMean = (steps: readonly StepMetrics[], f: (s: StepMetrics) => number | null | undefined): number => {
@@ -99,7 +105,8 @@ const runMean = (steps: readonly StepMetrics[], f: (s: StepMetrics) => number | 
 };
 
 /** A run's sampled figure at a held-out step (NaN where it has none). */
-const sampledAt = (r: ExperimentFile, step: number, k: Fig): number => r.heldout?.find((h) => h.step === step)?.sampled?.[k] ?? NaN;
+const sampledAt = (r: ExperimentFile, step: number, k: Fig): number =>
+  r.heldout?.find((h) => h.step === step)?.sampled?.[k] ?? NaN;
 
 /** Runs grouped by arm, in first-seen order. */
 function byArm(files: readonly ExperimentFile[]): [string, ExperimentFile[]][] {
@@ -113,13 +120,23 @@ const perFig = (f: (k: Fig) => Stat) => Object.fromEntries(FIGS.map((k) => [k, f
 /** One row per arm; failed runs, runs of another length and runs without sampled held-out figures are refused loudly. */
 export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
   const failed = files.find((f) => f.error);
-  if (failed) throw new Error(`${armOf(failed.config)} seed ${failed.config.seed} stopped with an error: ${failed.error}`);
+  if (failed)
+    throw new Error(`${armOf(failed.config)} seed ${failed.config.seed} stopped with an error: ${failed.error}`);
   const lengths = new Set(files.map((f) => f.steps.length));
   if (lengths.size > 1) throw new Error(`runs of different lengths (${[...lengths].join(', ')} steps): not comparable`);
   const bare = files.find((f) => !f.heldout?.some((h) => h.step === 0 && h.sampled) || f.heldout.length < 2);
-  if (bare) throw new Error(`${armOf(bare.config)} seed ${bare.config.seed} has no sampled held-out figures at step 0 and later (a run from before v5?)`);
-  const sets = new Set(files.map((f) => `${f.config.heldoutSeed}/${f.config.heldoutCount}/${f.config.heldoutSamples}/${f.config.temperature}/${f.config.topP}`));
-  if (sets.size > 1) throw new Error(`runs scored on different held-out sets (${[...sets].join(', ')}): not comparable`);
+  if (bare)
+    throw new Error(
+      `${armOf(bare.config)} seed ${bare.config.seed} has no sampled held-out figures at step 0 and later (a run from before v5?)`,
+    );
+  const sets = new Set(
+    files.map(
+      (f) =>
+        `${f.config.heldoutSeed}/${f.config.heldoutCount}/${f.config.heldoutSamples}/${f.config.temperature}/${f.config.topP}`,
+    ),
+  );
+  if (sets.size > 1)
+    throw new Error(`runs scored on different held-out sets (${[...sets].join(', ')}): not comparable`);
   const arms = byArm(files);
   const ref = arms.find(([a]) => a === REFERENCE_ARM)?.[1];
   const bound = arms.find(([a]) => a === BOUND_ARM)?.[1];
@@ -163,10 +180,13 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
 /** F1 as a fraction with 3 decimals; the rates in points with 1. */
 const scaleOf = (k: Fig) => (k === 'desc_f1' ? { x: 1, d: 3 } : { x: 100, d: 1 });
 const fmt = (s: Stat, x: number, d: number, signed = false) =>
-  Number.isFinite(s.mean) ? `${signed && s.mean >= 0 ? '+' : ''}${(s.mean * x).toFixed(d)} ± ${(s.se * x).toFixed(d)}` : 'n/a';
+  Number.isFinite(s.mean)
+    ? `${signed && s.mean >= 0 ? '+' : ''}${(s.mean * x).toFixed(d)} ± ${(s.se * x).toFixed(d)}`
+    : 'n/a';
 const figCell = (s: Stat, k: Fig, signed = false) => fmt(s, scaleOf(k).x, scaleOf(k).d, signed);
 /** A paired difference, in bold with its direction where it is beyond 2 standard errors. */
-const diffCell = (s: Stat, k: Fig) => (called(s) ? `**${figCell(s, k, true)}** (${s.mean > 0 ? 'above' : 'below'})` : `${figCell(s, k, true)} (level)`);
+const diffCell = (s: Stat, k: Fig) =>
+  called(s) ? `**${figCell(s, k, true)}** (${s.mean > 0 ? 'above' : 'below'})` : `${figCell(s, k, true)} (level)`;
 
 /** The README tables: held-out figures over samples, the paired differences against GRPO-16, and the rollouts. */
 export function markdownTable(rows: readonly ArmSummary[], warmStart?: HeldoutFigures): string {
@@ -196,7 +216,11 @@ export function markdownTable(rows: readonly ArmSummary[], warmStart?: HeldoutFi
     `| arm | seeds | ${FIGS.map((k) => FIG_NAMES[k]).join(' | ')} |`,
     '|' + ' --- |'.repeat(FIGS.length + 2),
   );
-  for (const r of rows) if (r.vsReference) out.push(`| ${r.arm} | ${r.vsReference.desc_f1.n} | ${FIGS.map((k) => diffCell(r.vsReference![k], k)).join(' | ')} |`);
+  for (const r of rows)
+    if (r.vsReference)
+      out.push(
+        `| ${r.arm} | ${r.vsReference.desc_f1.n} | ${FIGS.map((k) => diffCell(r.vsReference![k], k)).join(' | ')} |`,
+      );
   if (rows.some((r) => r.vsBound)) {
     out.push(
       '',
@@ -205,7 +229,9 @@ export function markdownTable(rows: readonly ArmSummary[], warmStart?: HeldoutFi
       `| arm | seeds | ${FIGS.map((k) => FIG_NAMES[k]).join(' | ')} |`,
       '|' + ' --- |'.repeat(FIGS.length + 2),
     );
-    for (const r of rows) if (r.vsBound) out.push(`| ${r.arm} | ${r.vsBound.desc_f1.n} | ${FIGS.map((k) => diffCell(r.vsBound![k], k)).join(' | ')} |`);
+    for (const r of rows)
+      if (r.vsBound)
+        out.push(`| ${r.arm} | ${r.vsBound.desc_f1.n} | ${FIGS.map((k) => diffCell(r.vsBound![k], k)).join(' | ')} |`);
   }
   out.push(
     '',

@@ -10,7 +10,9 @@ import { fromBase64 } from '../pretrain/base64';
 declare global {
   interface Window {
     reportProgress(n: number): Promise<void>;
-    rewardCheckPage: { run(weightsB64: string, config: RLConfig, seed: number, count: number): Promise<RewardCheckReport> };
+    rewardCheckPage: {
+      run(weightsB64: string, config: RLConfig, seed: number, count: number): Promise<RewardCheckReport>;
+    };
   }
 }
 
@@ -18,7 +20,9 @@ async function run(weightsB64: string, config: RLConfig, seed: number, count: nu
   const ck = decodeCheckpoint(fromBase64(weightsB64));
   const be = await createWebGpuBackend();
   const model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
-  return rewardCheck(configuredReward(model, config), config, seed, count, { onProgress: (n) => void window.reportProgress(n) });
+  return rewardCheck(configuredReward(model, config), config, seed, count, {
+    onProgress: (n) => void window.reportProgress(n),
+  });
 }
 
 window.rewardCheckPage = { run };

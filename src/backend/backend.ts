@@ -61,7 +61,16 @@ export interface Backend {
 
   // --- linear algebra ---
   /** out[b] = alpha * op(A[b]) op(B[b]) + bias (broadcast over rows) (+ out). */
-  matmul(out: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, M: number, N: number, K: number, opts?: MatmulOpts): void;
+  matmul(
+    out: Tensor,
+    a: Tensor,
+    b: Tensor,
+    bias: Tensor | null,
+    M: number,
+    N: number,
+    K: number,
+    opts?: MatmulOpts,
+  ): void;
   /** dbias[n] += sum_m dout[m, n]. */
   biasBackward(dbias: Tensor, dout: Tensor, M: number, N: number): void;
 
@@ -76,8 +85,29 @@ export interface Backend {
   halfToFloat(out: Tensor, packed: Tensor, n: number): void;
 
   // --- normalisation ---
-  layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps?: number): void;
-  layerNormBackward(dx: Tensor, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, w: Tensor, rows: number, C: number): void;
+  layerNorm(
+    out: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    rows: number,
+    C: number,
+    eps?: number,
+  ): void;
+  layerNormBackward(
+    dx: Tensor,
+    dw: Tensor,
+    db: Tensor,
+    dout: Tensor,
+    x: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    w: Tensor,
+    rows: number,
+    C: number,
+  ): void;
 
   // --- attention ---
   /**
@@ -88,12 +118,31 @@ export interface Backend {
   /** dpre [B, nHead, T, T] is scratch. */
   attentionBackward(dqkv: Tensor, dpre: Tensor, dout: Tensor, att: Tensor, qkv: Tensor, s: AttentionShape): void;
   /** Writes k, v of qkv [B, T, 3C] into caches [B, Tmax, C] at positions start[b] + t. */
-  kvCacheWrite(kCache: Tensor, vCache: Tensor, qkv: Tensor, start: Tensor, B: number, T: number, Tmax: number, C: number): void;
+  kvCacheWrite(
+    kCache: Tensor,
+    vCache: Tensor,
+    qkv: Tensor,
+    start: Tensor,
+    B: number,
+    T: number,
+    Tmax: number,
+    C: number,
+  ): void;
   /**
    * One new query per row: qkv [B, 3C] (only q is read); it attends to cache
    * positions [0, len[b]). out [B, C].
    */
-  attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void;
+  attentionDecode(
+    out: Tensor,
+    qkv: Tensor,
+    kCache: Tensor,
+    vCache: Tensor,
+    len: Tensor,
+    B: number,
+    Tmax: number,
+    C: number,
+    nHead: number,
+  ): void;
 
   // --- embeddings ---
   /** out[n] = table[ids[n]] (+ out when accumulate); ids >= V give a zero row. */
@@ -104,10 +153,26 @@ export interface Backend {
   // --- log-probabilities and losses ---
   /** out[n] = log softmax(logits[n])[ids[n]]; lse[n] = logsumexp(logits[n]). */
   logSoftmaxGather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number): void;
-  logSoftmaxGatherBackward(dlogits: Tensor, dout: Tensor, logits: Tensor, lse: Tensor, ids: Tensor, N: number, V: number): void;
+  logSoftmaxGatherBackward(
+    dlogits: Tensor,
+    dout: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    ids: Tensor,
+    N: number,
+    V: number,
+  ): void;
   /** losses[n] = -log softmax(logits[n])[targets[n]], 0 where targets[n] >= V (IGNORE_INDEX). */
   crossEntropy(losses: Tensor, lse: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void;
-  crossEntropyBackward(dlogits: Tensor, dlosses: Tensor, logits: Tensor, lse: Tensor, targets: Tensor, N: number, V: number): void;
+  crossEntropyBackward(
+    dlogits: Tensor,
+    dlosses: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    targets: Tensor,
+    N: number,
+    V: number,
+  ): void;
 
   // --- reductions ---
   /** out[outOffset + r] = op over x[r, 0..cols). */
@@ -146,9 +211,31 @@ export interface Backend {
     real?: Tensor,
   ): void;
   /** Decoupled group-normalised advantages per row (rowAdv [2B], B = prompts x perPrompt rows, prompt-major) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */
-  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, prompts: number, perPrompt: number, T: number, p: AdvantageParams): void;
+  advantages(
+    advTok: Tensor,
+    rowAdv: Tensor,
+    rPerc: Tensor,
+    rAns: Tensor,
+    keep: Tensor,
+    seg: Tensor,
+    prompts: number,
+    perPrompt: number,
+    T: number,
+    p: AdvantageParams,
+  ): void;
   /** The clipped surrogate with k3 KL per token, its weight applied; dlp = d loss / d lpNew. */
-  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void;
+  policyLoss(
+    loss: Tensor,
+    kl: Tensor,
+    dlp: Tensor,
+    lpNew: Tensor,
+    lpOld: Tensor,
+    lpRef: Tensor,
+    adv: Tensor,
+    weight: Tensor,
+    n: number,
+    p: PolicyLossParams,
+  ): void;
   /** out[n] = entropy (nats) of softmax(logits[n]). */
   entropy(out: Tensor, logits: Tensor, N: number, V: number): void;
 
@@ -159,7 +246,16 @@ export interface Backend {
    * outLogp[b], when given: log softmax(logits[b]) of the drawn token, before temperature and
    * top-p (the model's own log-probability, as a teacher-forced pass would give it).
    */
-  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams, outLogp?: Tensor): void;
+  sample(
+    outIds: Tensor,
+    logits: Tensor,
+    rowIds: Tensor,
+    positions: Tensor,
+    B: number,
+    V: number,
+    p: SampleParams,
+    outLogp?: Tensor,
+  ): void;
 }
 
 export function checkSize(name: string, t: Tensor, expected: number): void {

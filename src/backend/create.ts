@@ -15,7 +15,11 @@ export type BackendKind = 'cpu' | 'wasm' | 'webgpu';
  * WebGpuUnavailableError with the reason when WebGPU has no device; `onLost` is told
  * once if the device is lost later.
  */
-export async function createBackend(kind: BackendKind, onLost?: (reason: string) => void, wasmUrl?: string): Promise<{ be: Backend; adapter: AdapterReport | null }> {
+export async function createBackend(
+  kind: BackendKind,
+  onLost?: (reason: string) => void,
+  wasmUrl?: string,
+): Promise<{ be: Backend; adapter: AdapterReport | null }> {
   if (kind === 'cpu') return { be: new CpuBackend(), adapter: null };
   if (kind === 'wasm') {
     if (!wasmUrl) throw new Error('the wasm backend needs the URL of its kernels');

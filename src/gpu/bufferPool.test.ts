@@ -20,13 +20,18 @@ describe('buffers over the GPU limits', () => {
   // only what acquire touches: the limits and createBuffer
   const device = (maxBufferSize: number, maxStorageBufferBindingSize: number) => {
     const made: number[] = [];
-    const d = { limits: { maxBufferSize, maxStorageBufferBindingSize }, createBuffer: ({ size }: { size: number }) => (made.push(size), { size }) };
+    const d = {
+      limits: { maxBufferSize, maxStorageBufferBindingSize },
+      createBuffer: ({ size }: { size: number }) => (made.push(size), { size }),
+    };
     return { d: d as unknown as GPUDevice, made };
   };
   it('are refused with what to change, before WebGPU sees them', () => {
     const { d, made } = device(2 ** 30, 2 ** 27);
     const pool = new BufferPool(d, 0x80 /* STORAGE */, 'tensor');
-    expect(() => pool.acquire(2 ** 27 + 4)).toThrow(/GPU buffer of 128\.0 MB, over this GPU's limit of 128\.0 MB: lower the prompts per step/);
+    expect(() => pool.acquire(2 ** 27 + 4)).toThrow(
+      /GPU buffer of 128\.0 MB, over this GPU's limit of 128\.0 MB: lower the prompts per step/,
+    );
     expect(made).toEqual([]);
     // a request under the limit whose size class would round past it gets exactly the limit
     pool.acquire(2 ** 27 - 1000);

@@ -46,7 +46,9 @@ export class BufferPool {
     const limit = this.limit;
     if (bytes > limit) {
       const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
-      throw new Error(`this batch needs a GPU buffer of ${mb(bytes)}, over this GPU's limit of ${mb(limit)}: lower the prompts per step, the samples per prompt or the lengths`);
+      throw new Error(
+        `this batch needs a GPU buffer of ${mb(bytes)}, over this GPU's limit of ${mb(limit)}: lower the prompts per step, the samples per prompt or the lengths`,
+      );
     }
     // the size class may round past the limit: a buffer of exactly the limit then serves
     const size = Math.min(sizeClass(bytes), limit - (limit % 4));
@@ -77,9 +79,9 @@ export class BufferPool {
   }
 
   stats(): PoolStats {
-    let idle = 0,
-      idleBytes = 0,
-      liveBytes = 0;
+    let idle = 0;
+    let idleBytes = 0;
+    let liveBytes = 0;
     for (const list of this.free.values())
       for (const b of list) {
         idle++;

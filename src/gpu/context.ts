@@ -56,10 +56,18 @@ export class GpuContext {
   readbacks = 0;
 
   constructor(readonly device: GPUDevice) {
-    this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor');
+    this.pool = new BufferPool(
+      device,
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      'tensor',
+    );
     this.staging = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'staging');
     this.pipelines = new PipelineCache(device);
-    this.uniformBuffer = device.createBuffer({ size: this.uniformData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'uniform-arena' });
+    this.uniformBuffer = device.createBuffer({
+      size: this.uniformData.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      label: 'uniform-arena',
+    });
     device.addEventListener('uncapturederror', (ev) => {
       const msg = (ev as GPUUncapturedErrorEvent).error.message;
       this.errors.push(msg);
@@ -84,7 +92,13 @@ export class GpuContext {
   /** A placeholder for binding i that an entry point does not use; one per binding, so no two alias. */
   private placeholder(i: number): GPUBuffer {
     while (this.dummies.length <= i) {
-      this.dummies.push(this.device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE, label: `unused-binding-${this.dummies.length + 1}` }));
+      this.dummies.push(
+        this.device.createBuffer({
+          size: 256,
+          usage: GPUBufferUsage.STORAGE,
+          label: `unused-binding-${this.dummies.length + 1}`,
+        }),
+      );
     }
     return this.dummies[i];
   }
@@ -104,7 +118,12 @@ export class GpuContext {
 
   /** Records one dispatch of a declared kernel's entry point. */
   run<U extends string, B extends string, E extends string>(k: Kernel<U, B, E>, entry: E, a: RunArgs<U, B>): void {
-    const groups = 'grid' in a.size ? a.size.grid : 'threads' in a.size ? grid1D(a.size.threads, workgroupThreads(k, entry)) : grid1D(a.size.workgroups, 1);
+    const groups =
+      'grid' in a.size
+        ? a.size.grid
+        : 'threads' in a.size
+          ? grid1D(a.size.threads, workgroupThreads(k, entry))
+          : grid1D(a.size.workgroups, 1);
     if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
     for (const name of Object.keys(a.buffers)) {
       if (!(name in k.bindings)) throw new Error(`${k.name}: no binding named '${name}'`);
@@ -162,7 +181,13 @@ export class GpuContext {
     if (!this.encoder) return;
     this.endPass();
     if (this.uniformCount > 0) {
-      this.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniformData.buffer, 0, this.uniformCount * UNIFORM_SLOT);
+      this.device.queue.writeBuffer(
+        this.uniformBuffer,
+        0,
+        this.uniformData.buffer,
+        0,
+        this.uniformCount * UNIFORM_SLOT,
+      );
       this.uniformCount = 0;
     }
     const cmd = this.encoder.finish();

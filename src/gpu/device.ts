@@ -48,7 +48,11 @@ function describeAdapter(adapter: GPUAdapter): AdapterReport {
 async function requestAdapter(): Promise<{ adapter: GPUAdapter } | { reason: string }> {
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
     const secure = typeof isSecureContext === 'undefined' || isSecureContext;
-    return { reason: secure ? 'This browser does not expose WebGPU (navigator.gpu is missing).' : 'WebGPU needs a secure context (https or localhost); this page is not one.' };
+    return {
+      reason: secure
+        ? 'This browser does not expose WebGPU (navigator.gpu is missing).'
+        : 'WebGPU needs a secure context (https or localhost); this page is not one.',
+    };
   }
   let adapter: GPUAdapter | null = null;
   try {
@@ -85,7 +89,12 @@ export async function acquireDevice(): Promise<AcquiredDevice> {
   const r = await requestAdapter();
   if ('reason' in r) throw new WebGpuUnavailableError(r.reason);
   const { adapter } = r;
-  const want = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize'] as const;
+  const want = [
+    'maxBufferSize',
+    'maxStorageBufferBindingSize',
+    'maxStorageBuffersPerShaderStage',
+    'maxComputeWorkgroupStorageSize',
+  ] as const;
   const requiredLimits: Record<string, number> = {};
   for (const k of want) requiredLimits[k] = Number(adapter.limits[k]);
   const requiredFeatures: GPUFeatureName[] = [];

@@ -8,7 +8,11 @@ describe('kernel declarations', () => {
     const header = wgslHeader({
       name: 'demo',
       uniforms: { n: 'u32', scale: 'f32' },
-      bindings: { x: { type: 'f32', access: 'read' }, ids: { type: 'u32', access: 'read' }, out: { type: 'f32', access: 'read_write' } },
+      bindings: {
+        x: { type: 'f32', access: 'read' },
+        ids: { type: 'u32', access: 'read' },
+        out: { type: 'f32', access: 'read_write' },
+      },
       entryPoints: { main: { workgroupSize: 128 } },
       overrides: { ACCUMULATE: 'bool' },
       body: '',
@@ -39,15 +43,21 @@ describe('kernel declarations', () => {
   });
 
   it('refuse what WebGPU or one header cannot serve', () => {
-    const bindings = Object.fromEntries([...Array(9)].map((_, i) => [`b${i}`, { type: 'f32', access: 'read' } as const]));
-    expect(() => defineKernel({ name: 'wide', uniforms: {}, bindings, entryPoints: { main: { workgroupSize: 64 } }, body: '' })).toThrow(/9 storage bindings/);
+    const bindings = Object.fromEntries(
+      [...Array(9)].map((_, i) => [`b${i}`, { type: 'f32', access: 'read' } as const]),
+    );
+    expect(() =>
+      defineKernel({ name: 'wide', uniforms: {}, bindings, entryPoints: { main: { workgroupSize: 64 } }, body: '' }),
+    ).toThrow(/9 storage bindings/);
     expect(() => is2D({ entryPoints: { a: { workgroupSize: 64 }, b: { workgroupSize: [8, 8] } } })).toThrow(/mixes/);
   });
 
   it('are all found, each under its own name', () => {
     const names = ALL_KERNELS.map((k) => k.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['adamw', 'attention', 'matmul', 'mi_score', 'policy_loss', 'sample']));
+    expect(names).toEqual(
+      expect.arrayContaining(['adamw', 'attention', 'matmul', 'mi_score', 'policy_loss', 'sample']),
+    );
     expect(names.length).toBeGreaterThanOrEqual(18);
   });
 
@@ -73,7 +83,13 @@ describe('kernel declarations', () => {
     const buf = packUniforms(['u32', 'f32', 'i32', 'u32', 'f32'], [7, 0.5, -3, 0xffffffff, -2]);
     expect(buf.byteLength).toBe(32);
     const v = new DataView(buf);
-    expect([v.getUint32(0, true), v.getFloat32(4, true), v.getInt32(8, true), v.getUint32(12, true), v.getFloat32(16, true)]).toEqual([7, 0.5, -3, 0xffffffff, -2]);
+    expect([
+      v.getUint32(0, true),
+      v.getFloat32(4, true),
+      v.getInt32(8, true),
+      v.getUint32(12, true),
+      v.getFloat32(16, true),
+    ]).toEqual([7, 0.5, -3, 0xffffffff, -2]);
     expect(() => packUniforms(['u32'], [-1])).toThrow(/not a u32/);
     expect(() => packUniforms(['u32'], [1.5])).toThrow(/not a u32/);
   });

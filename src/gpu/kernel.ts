@@ -38,7 +38,11 @@ export interface KernelDecl<U extends string, B extends string, E extends string
   readonly body: string;
 }
 
-export interface Kernel<U extends string = string, B extends string = string, E extends string = string> extends KernelDecl<U, B, E> {
+export interface Kernel<
+  U extends string = string,
+  B extends string = string,
+  E extends string = string,
+> extends KernelDecl<U, B, E> {
   /** The whole program: generated header, prelude, body. */
   readonly code: string;
   readonly uniformOrder: readonly U[];
@@ -88,21 +92,37 @@ export function wgslHeader<U extends string, B extends string, E extends string>
 }
 
 /** A kernel from its declaration: the program is the generated header, the prelude, then the body. */
-export function defineKernel<U extends string, B extends string, E extends string>(decl: KernelDecl<U, B, E>): Kernel<U, B, E> {
+export function defineKernel<U extends string, B extends string, E extends string>(
+  decl: KernelDecl<U, B, E>,
+): Kernel<U, B, E> {
   const bindingOrder = keys(decl.bindings);
-  if (bindingOrder.length > 8) throw new Error(`${decl.name}: ${bindingOrder.length} storage bindings, the WebGPU default limit is 8`);
-  return { ...decl, code: wgslHeader(decl) + (decl.prelude ? `${decl.prelude}\n` : '') + decl.body, uniformOrder: keys(decl.uniforms), bindingOrder };
+  if (bindingOrder.length > 8)
+    throw new Error(`${decl.name}: ${bindingOrder.length} storage bindings, the WebGPU default limit is 8`);
+  return {
+    ...decl,
+    code: wgslHeader(decl) + (decl.prelude ? `${decl.prelude}\n` : '') + decl.body,
+    uniformOrder: keys(decl.uniforms),
+    bindingOrder,
+  };
 }
 
 /** The pipeline constants that set an entry point's workgroup size. */
-export function workgroupConstants(decl: { readonly entryPoints: Readonly<Record<string, EntryDecl>> }, entry: string): Record<string, number> {
+export function workgroupConstants(
+  decl: { readonly entryPoints: Readonly<Record<string, EntryDecl>> },
+  entry: string,
+): Record<string, number> {
   const e = decl.entryPoints[entry];
   if (!e) throw new Error(`no entry point '${entry}'`);
-  return typeof e.workgroupSize === 'number' ? { WG: e.workgroupSize } : { WG_X: e.workgroupSize[0], WG_Y: e.workgroupSize[1] };
+  return typeof e.workgroupSize === 'number'
+    ? { WG: e.workgroupSize }
+    : { WG_X: e.workgroupSize[0], WG_Y: e.workgroupSize[1] };
 }
 
 /** Threads per workgroup of an entry point. */
-export function workgroupThreads(decl: { readonly entryPoints: Readonly<Record<string, EntryDecl>> }, entry: string): number {
+export function workgroupThreads(
+  decl: { readonly entryPoints: Readonly<Record<string, EntryDecl>> },
+  entry: string,
+): number {
   const w = decl.entryPoints[entry].workgroupSize;
   return typeof w === 'number' ? w : w[0] * w[1];
 }

@@ -19,9 +19,14 @@ export class PipelineCache {
     let l = this.layouts.get(k.name);
     if (l) return l;
     const entries: GPUBindGroupLayoutEntry[] = [];
-    if (k.uniformOrder.length > 0) entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+    if (k.uniformOrder.length > 0)
+      entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     k.bindingOrder.forEach((name, i) => {
-      entries.push({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: k.bindings[name].access === 'read' ? 'read-only-storage' : 'storage' } });
+      entries.push({
+        binding: i + 1,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: k.bindings[name].access === 'read' ? 'read-only-storage' : 'storage' },
+      });
     });
     l = this.device.createBindGroupLayout({ entries, label: k.name });
     this.layouts.set(k.name, l);
@@ -54,7 +59,11 @@ export class PipelineCache {
     const key = `${k.name}:${entryPoint}:${names.map((n) => `${n}=${all[n]}`).join(',')}`;
     let p = this.pipelines.get(key);
     if (p) return p;
-    p = this.device.createComputePipeline({ layout: this.pipelineLayout(k), label: key, compute: { module: this.module(k), entryPoint, constants: all } });
+    p = this.device.createComputePipeline({
+      layout: this.pipelineLayout(k),
+      label: key,
+      compute: { module: this.module(k), entryPoint, constants: all },
+    });
     this.pipelines.set(key, p);
     return p;
   }

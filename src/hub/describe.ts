@@ -38,18 +38,25 @@ function idsBatch(rows: number[][], pad: number): { input_ids: Tensor; attention
       mask[b * L + j] = 1n;
     }),
   );
-  return { input_ids: new Tensor('int64', ids, [rows.length, L]), attention_mask: new Tensor('int64', mask, [rows.length, L]) };
+  return {
+    input_ids: new Tensor('int64', ids, [rows.length, L]),
+    attention_mask: new Tensor('int64', mask, [rows.length, L]),
+  };
 }
 
 /** t repeated n times along its first dimension (the rows of a batch share one image). */
 function repeatRows(t: Tensor, n: number): Tensor {
-  const src = t.data as unknown as { length: number; constructor: new (n: number) => { set(a: ArrayLike<unknown>, o: number): void } };
+  const src = t.data as unknown as {
+    length: number;
+    constructor: new (n: number) => { set(a: ArrayLike<unknown>, o: number): void };
+  };
   const out = new src.constructor(src.length * n);
   for (let i = 0; i < n; i++) out.set(t.data as ArrayLike<unknown>, i * src.length);
   return new Tensor(t.type, out as never, [t.dims[0] * n, ...t.dims.slice(1)]);
 }
 
-const repeatFeeds = (f: Feeds, n: number): Feeds => Object.fromEntries(Object.entries(f).map(([k, t]) => [k, repeatRows(t, n)]));
+const repeatFeeds = (f: Feeds, n: number): Feeds =>
+  Object.fromEntries(Object.entries(f).map(([k, t]) => [k, repeatRows(t, n)]));
 
 function encode(hm: LoadedHubModel, text: string): number[] {
   const tok = hm.processor.tokenizer;
@@ -59,9 +66,10 @@ function encode(hm: LoadedHubModel, text: string): number[] {
 
 export async function promptInputs(hm: LoadedHubModel, image: RawImage, prompt: string): Promise<PromptInputs> {
   const chat = (withImage: boolean) =>
-    hm.processor.apply_chat_template([{ role: 'user', content: [...(withImage ? [{ type: 'image' }] : []), { type: 'text', text: prompt }] }], {
-      add_generation_prompt: true,
-    }) as string;
+    hm.processor.apply_chat_template(
+      [{ role: 'user', content: [...(withImage ? [{ type: 'image' }] : []), { type: 'text', text: prompt }] }],
+      { add_generation_prompt: true },
+    ) as string;
   const out = (await hm.processor(chat(true), [image])) as Feeds;
   const ids = toNumbers(out.input_ids);
   const image_: Feeds = { pixel_values: out.pixel_values };
@@ -78,7 +86,11 @@ function cutAtEos(ids: number[], eos: readonly number[]): Sample {
 }
 
 /** N descriptions sampled at the settings' temperature from the full distribution (no top-k), reproducible by seed; temperature 0 is greedy. */
-export async function presample(hm: LoadedHubModel, p: PromptInputs, s: Pick<HubSettings, 'N' | 'seed' | 'temperature' | 'maxTokens'>): Promise<Sample[]> {
+export async function presample(
+  hm: LoadedHubModel,
+  p: PromptInputs,
+  s: Pick<HubSettings, 'N' | 'seed' | 'temperature' | 'maxTokens'>,
+): Promise<Sample[]> {
   random.seed(s.seed);
   const batch = idsBatch(
     Array.from({ length: s.N }, () => p.ids),
@@ -94,8 +106,8 @@ export async function presample(hm: LoadedHubModel, p: PromptInputs, s: Pick<Hub
     eos_token_id: hm.eosIds,
     pad_token_id: hm.padId,
   } as never)) as Tensor;
-  const L = out.dims[1],
-    all = toNumbers(out);
+  const L = out.dims[1];
+  const all = toNumbers(out);
   return Array.from({ length: s.N }, (_, b) => cutAtEos(all.slice(b * L + p.ids.length, (b + 1) * L), hm.eosIds));
 }
 
@@ -105,7 +117,12 @@ export async function greedy(hm: LoadedHubModel, p: PromptInputs, maxTokens: num
 }
 
 /** Greedy tokens after `ids`, with the prompt's image inputs. */
-async function greedyAfter(hm: LoadedHubModel, ids: number[], image: PromptInputs['image'], maxTokens: number): Promise<number[]> {
+async function greedyAfter(
+  hm: LoadedHubModel,
+  ids: number[],
+  image: PromptInputs['image'],
+  maxTokens: number,
+): Promise<number[]> {
   const out = (await hm.model.generate({
     ...idsBatch([ids], hm.padId),
     ...image,
@@ -128,10 +145,17 @@ export interface PassLogits {
 }
 
 /** Teacher-forced logits of prefix + description for every description, with or without the image tensors. */
-export async function teacherForced(hm: LoadedHubModel, prefix: number[], image: Feeds | null, descs: number[][]): Promise<PassLogits> {
+export async function teacherForced(
+  hm: LoadedHubModel,
+  prefix: number[],
+  image: Feeds | null,
+  descs: number[][],
+): Promise<PassLogits> {
   const rows = descs.map((d) => [...prefix, ...d]);
   const batch = idsBatch(rows, hm.padId);
-  const { logits } = (await hm.model({ ...batch, ...(image ? repeatFeeds(image, rows.length) : {}) } as never)) as { logits: Tensor };
+  const { logits } = (await hm.model({ ...batch, ...(image ? repeatFeeds(image, rows.length) : {}) } as never)) as {
+    logits: Tensor;
+  };
   const f32 = logits.type === 'float32' ? logits : logits.to('float32');
   const [B, L, V] = f32.dims;
   return { logits: f32.data as Float32Array, B, L, V, starts: descs.map(() => prefix.length) };
@@ -169,7 +193,13 @@ function miFromLogProbs(lpReal: number[][], lpRemoved: number[][]): DescriptionM
 }
 
 /** Both passes for every description, in chunks (a real model's logits are large: rows x length x vocabulary). */
-async function scorePasses(hm: LoadedHubModel, p: PromptInputs, descs: number[][], removal: Removal, chunk = 4): Promise<{ real: PassLogits; removed: PassLogits }[]> {
+async function scorePasses(
+  hm: LoadedHubModel,
+  p: PromptInputs,
+  descs: number[][],
+  removal: Removal,
+  chunk = 4,
+): Promise<{ real: PassLogits; removed: PassLogits }[]> {
   const out: { real: PassLogits; removed: PassLogits }[] = [];
   for (let i = 0; i < descs.length; i += chunk) {
     const part = descs.slice(i, i + chunk);
@@ -181,7 +211,12 @@ async function scorePasses(hm: LoadedHubModel, p: PromptInputs, descs: number[][
 }
 
 /** The MI of every description on the CPU (the reference the GPU kernel is checked against). */
-export async function scoreOnCpu(hm: LoadedHubModel, p: PromptInputs, descs: number[][], removal: Removal): Promise<DescriptionMI[]> {
+export async function scoreOnCpu(
+  hm: LoadedHubModel,
+  p: PromptInputs,
+  descs: number[][],
+  removal: Removal,
+): Promise<DescriptionMI[]> {
   const chunks = await scorePasses(hm, p, descs, removal);
   let at = 0;
   return chunks.flatMap(({ real, removed }) => {
@@ -202,7 +237,13 @@ export function topK(scores: readonly number[], k: number): Set<number> {
 }
 
 /** The fork: the prompt, the sampled description ids and its end of turn, then the question as the next user turn; greedy answer. */
-export async function answer(hm: LoadedHubModel, p: PromptInputs, desc: number[], question: string, maxTokens: number): Promise<string> {
+export async function answer(
+  hm: LoadedHubModel,
+  p: PromptInputs,
+  desc: number[],
+  question: string,
+  maxTokens: number,
+): Promise<string> {
   const tail = encode(hm, `<end_of_utterance>\nUser: ${question}<end_of_utterance>\nAssistant:`);
   const ids = [...p.ids, ...desc, ...tail];
   return decode(hm, cutAtEos(await greedyAfter(hm, ids, p.image, maxTokens), hm.eosIds).ids);

@@ -25,17 +25,24 @@ type Sessions = Record<'embed_tokens' | 'vision_encoder' | 'decoder_model_merged
 
 function sessionsOf(hm: LoadedHubModel): Sessions {
   const s = (hm.model as unknown as { sessions?: Partial<Sessions> }).sessions;
-  if (!s?.embed_tokens || !s.decoder_model_merged || !s.vision_encoder) throw new Error('the model lacks an embed_tokens, vision_encoder or decoder_model_merged session');
+  if (!s?.embed_tokens || !s.decoder_model_merged || !s.vision_encoder)
+    throw new Error('the model lacks an embed_tokens, vision_encoder or decoder_model_merged session');
   return s as Sessions;
 }
 
-const i64 = (data: number[], dims: number[]): OrtTensorType => new OrtTensor('int64', BigInt64Array.from(data.map(BigInt)), dims);
+const i64 = (data: number[], dims: number[]): OrtTensorType =>
+  new OrtTensor('int64', BigInt64Array.from(data.map(BigInt)), dims);
 
 type Meta = { name: string; shape?: (number | string)[]; type?: string };
-const metaOf = (s: InferenceSession, which: 'inputMetadata' | 'outputMetadata'): Meta[] => (s as unknown as Record<string, Meta[] | undefined>)[which] ?? [];
+const metaOf = (s: InferenceSession, which: 'inputMetadata' | 'outputMetadata'): Meta[] =>
+  (s as unknown as Record<string, Meta[] | undefined>)[which] ?? [];
 
 /** float32 or float16: an fp16 export takes and gives halves (the embeddings, the cache, the logits). */
-function floatType(s: InferenceSession, which: 'inputMetadata' | 'outputMetadata', name: string): 'float32' | 'float16' {
+function floatType(
+  s: InferenceSession,
+  which: 'inputMetadata' | 'outputMetadata',
+  name: string,
+): 'float32' | 'float16' {
   return metaOf(s, which).find((m) => m.name === name)?.type === 'float16' ? 'float16' : 'float32';
 }
 
@@ -45,7 +52,10 @@ function emptyPast(dec: InferenceSession, B: number): Record<string, OrtTensorTy
   for (const m of metaOf(dec, 'inputMetadata')) {
     if (!m.name.startsWith('past_key_values.')) continue;
     const dims = (m.shape ?? []).map((d, i) => (i === 0 ? B : typeof d === 'number' ? d : 0));
-    out[m.name] = m.type === 'float16' ? new OrtTensor('float16', new Uint16Array(0), dims) : new OrtTensor('float32', new Float32Array(0), dims);
+    out[m.name] =
+      m.type === 'float16'
+        ? new OrtTensor('float16', new Uint16Array(0), dims)
+        : new OrtTensor('float32', new Float32Array(0), dims);
   }
   return out;
 }
@@ -56,10 +66,16 @@ type FloatData = Float32Array | Uint16Array;
  * One teacher-forced pass of prefix + description for every row, its logits
  * [B, L, V] written by onnxruntime into a tensor of our backend.
  */
-async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[], image: PromptInputs['image'] | null, descs: number[][]): Promise<{ logits: Tensor; L: number }> {
+async function passToGpu(
+  hm: LoadedHubModel,
+  be: WebGpuBackend,
+  prefix: number[],
+  image: PromptInputs['image'] | null,
+  descs: number[][],
+): Promise<{ logits: Tensor; L: number }> {
   const s = sessionsOf(hm);
-  const B = descs.length,
-    rows = descs.map((d) => [...prefix, ...d]);
+  const B = descs.length;
+  const rows = descs.map((d) => [...prefix, ...d]);
   const L = Math.max(...rows.map((r) => r.length));
   const ids = rows.flatMap((r) => [...r, ...Array<number>(L - r.length).fill(hm.padId)]);
   const mask = rows.flatMap((r) => Array.from({ length: L }, (_, j) => (j < r.length ? 1 : 0)));
@@ -80,7 +96,8 @@ async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[]
     }
     const out = await s.vision_encoder.run(feeds);
     const feats = (await out[s.vision_encoder.outputNames[0]].getData()) as FloatData;
-    if (feats instanceof Float32Array !== embeds instanceof Float32Array) throw new Error('the vision encoder and the embeddings differ in float type');
+    if (feats instanceof Float32Array !== embeds instanceof Float32Array)
+      throw new Error('the vision encoder and the embeddings differ in float type');
     for (const t of Object.values(out)) t.dispose();
     for (let b = 0; b < B; b++) {
       let k = 0;
@@ -92,14 +109,17 @@ async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[]
       }
     }
   }
-  const V = hm.vocabSize,
-    n = B * L * V;
+  const V = hm.vocabSize;
+  const n = B * L * V;
   // fp16 logits land packed two per word and are widened on the device by halfToFloat.
   const half = floatType(s.decoder_model_merged, 'outputMetadata', 'logits') === 'float16';
   const target = half ? be.zeros([Math.ceil(n / 2)], 'u32') : be.zeros([n]);
   be.ctx.flush();
   const feeds: Record<string, OrtTensorType> = {
-    inputs_embeds: embType === 'float16' ? new OrtTensor('float16', embeds as Uint16Array, [B, L, D]) : new OrtTensor('float32', embeds as Float32Array, [B, L, D]),
+    inputs_embeds:
+      embType === 'float16'
+        ? new OrtTensor('float16', embeds as Uint16Array, [B, L, D])
+        : new OrtTensor('float32', embeds as Float32Array, [B, L, D]),
     attention_mask: i64(mask, [B, L]),
     ...emptyPast(s.decoder_model_merged, B),
   };
@@ -110,7 +130,12 @@ async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[]
       [B, L],
     );
   if (names.includes('num_logits_to_keep')) feeds.num_logits_to_keep = i64([0], []);
-  const fetches = { logits: OrtTensor.fromGpuBuffer((target as GpuTensor).buffer, { dataType: half ? 'float16' : 'float32', dims: [B, L, V] }) };
+  const fetches = {
+    logits: OrtTensor.fromGpuBuffer((target as GpuTensor).buffer, {
+      dataType: half ? 'float16' : 'float32',
+      dims: [B, L, V],
+    }),
+  };
   const out = await s.decoder_model_merged.run(feeds, fetches);
   for (const [k, t] of Object.entries(out)) if (k !== 'logits') t.dispose();
   if (!half) return { logits: target, L };
@@ -125,12 +150,19 @@ async function passToGpu(hm: LoadedHubModel, be: WebGpuBackend, prefix: number[]
  * summed, no clip: mi = sum log p(real) - sum log p(removed); dep = the
  * pointwise terms).
  */
-export async function scoreOnGpu(hm: LoadedHubModel, be: WebGpuBackend, p: PromptInputs, descs: number[][], removal: Removal, chunk = 4): Promise<DescriptionMI[]> {
+export async function scoreOnGpu(
+  hm: LoadedHubModel,
+  be: WebGpuBackend,
+  p: PromptInputs,
+  descs: number[][],
+  removal: Removal,
+  chunk = 4,
+): Promise<DescriptionMI[]> {
   const out: DescriptionMI[] = [];
   const V = hm.vocabSize;
   for (let i = 0; i < descs.length; i += chunk) {
-    const part = descs.slice(i, i + chunk),
-      B = part.length;
+    const part = descs.slice(i, i + chunk);
+    const B = part.length;
     const T = Math.max(1, ...part.map((d) => d.length));
     const real = await passToGpu(hm, be, p.ids, p.image, part);
     const removedIds = p.removedIds[removal];
@@ -151,8 +183,8 @@ export async function scoreOnGpu(hm: LoadedHubModel, be: WebGpuBackend, p: Promp
       [B],
       Uint32Array.from(part, (d) => d.length),
     );
-    const mi = be.zeros([B]),
-      dep = be.zeros([B * T]);
+    const mi = be.zeros([B]);
+    const dep = be.zeros([B * T]);
     be.miScore(mi, dep, both, ids, start, len, B, T, V, 1, { sum: true, clip: 0 });
     // One readback per chunk: the scores and the pointwise terms side by side.
     const out_ = be.zeros([B + B * T]);

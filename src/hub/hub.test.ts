@@ -29,8 +29,8 @@ function writeModel(dir: string, edit?: (files: Map<string, Uint8Array | string>
 
 /** A deterministic 40 x 48 RGB test image. */
 function image(seed = 1): RawImage {
-  const w = 48,
-    h = 40;
+  const w = 48;
+  const h = 40;
   return new RawImage(
     Uint8ClampedArray.from({ length: w * h * 3 }, (_, i) => (i * 37 + seed * 101) % 256),
     w,
@@ -94,11 +94,15 @@ describe('hub model, offline', () => {
       const removed = await teacherForced(hm, p.removedIds[removal], null, descs);
       // By hand, in doubles: log p = logit - log sum exp, at the position before each token.
       const lp = (pass: typeof real, prefixLen: number, b: number, j: number, tok: number) => {
-        const row = Array.from(pass.logits.subarray((b * pass.L + prefixLen + j - 1) * pass.V, (b * pass.L + prefixLen + j) * pass.V));
+        const row = Array.from(
+          pass.logits.subarray((b * pass.L + prefixLen + j - 1) * pass.V, (b * pass.L + prefixLen + j) * pass.V),
+        );
         return row[tok] - Math.log(row.reduce((s, x) => s + Math.exp(x), 0));
       };
       descs.forEach((d, b) => {
-        const hand = d.map((tok, j) => lp(real, p.ids.length, b, j, tok) - lp(removed, p.removedIds[removal].length, b, j, tok));
+        const hand = d.map(
+          (tok, j) => lp(real, p.ids.length, b, j, tok) - lp(removed, p.removedIds[removal].length, b, j, tok),
+        );
         const sum = hand.reduce((s, x) => s + x, 0);
         expect(scores[b].pmi).toHaveLength(d.length);
         scores[b].pmi.forEach((x, j) => expect(x).toBeCloseTo(hand[j], 4));
@@ -112,8 +116,8 @@ describe('hub model, offline', () => {
 
   it('the scores of a description do not depend on the other, longer rows of its batch', async () => {
     const p = await promptInputs(hm, image(), 'Describe the image.');
-    const short = [5, 6, 7],
-      long = [10, 11, 12, 13, 14, 15, 16, 17];
+    const short = [5, 6, 7];
+    const long = [10, 11, 12, 13, 14, 15, 16, 17];
     const alone = descLogProbs(await teacherForced(hm, p.ids, p.image, [short]), [short]);
     const batched = descLogProbs(await teacherForced(hm, p.ids, p.image, [long, short]), [long, short]);
     alone[0].forEach((x, j) => expect(batched[1][j]).toBeCloseTo(x, 4));
@@ -137,14 +141,18 @@ describe('hub model, bad input', () => {
       const c = JSON.parse(f.get('config.json') as string);
       f.set('config.json', JSON.stringify({ ...c, model_type: 'gpt2' }));
     });
-    await expect(loadHubModel(`${root}/gpt2/`, { device: 'cpu' })).rejects.toThrow(/unsupported architecture: model_type "gpt2"/);
+    await expect(loadHubModel(`${root}/gpt2/`, { device: 'cpu' })).rejects.toThrow(
+      /unsupported architecture: model_type "gpt2"/,
+    );
   });
 
   it('a folder missing an ONNX file names the file', async () => {
     const dir = join(root, 'partial');
     writeModel(dir);
     rmSync(join(dir, 'onnx/decoder_model_merged.onnx'));
-    await expect(loadHubModel(`${dir}/`, { device: 'cpu' })).rejects.toThrow(/missing a file: onnx\/decoder_model_merged\.onnx/);
+    await expect(loadHubModel(`${dir}/`, { device: 'cpu' })).rejects.toThrow(
+      /missing a file: onnx\/decoder_model_merged\.onnx/,
+    );
   });
 
   it('an unreachable hub says offline or unknown id, and nothing else is broken', async () => {
@@ -160,9 +168,14 @@ describe('hub model, bad input', () => {
   });
 
   it('a server that answers every file with its index page gets "missing a file", not a JSON parse error', async () => {
-    setBaseFetch(async () => new Response('<!doctype html><html></html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    setBaseFetch(
+      async () =>
+        new Response('<!doctype html><html></html>', { status: 200, headers: { 'content-type': 'text/html' } }),
+    );
     try {
-      await expect(loadHubModel('http://127.0.0.1:9/models/none/', { device: 'cpu' })).rejects.toThrow(/missing a file: none\/config\.json|missing a file: config\.json/);
+      await expect(loadHubModel('http://127.0.0.1:9/models/none/', { device: 'cpu' })).rejects.toThrow(
+        /missing a file: none\/config\.json|missing a file: config\.json/,
+      );
     } finally {
       setBaseFetch(async (input) => {
         fetchCalls.push(String(input));
@@ -172,10 +185,21 @@ describe('hub model, bad input', () => {
   });
 
   it('hub ids and folder URLs are told apart', () => {
-    expect(resolveSource('HuggingFaceTB/SmolVLM-256M-Instruct')).toEqual({ kind: 'hub', id: 'HuggingFaceTB/SmolVLM-256M-Instruct' });
-    expect(resolveSource('./models/tiny-idefics3/', 'http://h/app/')).toMatchObject({ kind: 'folder', root: 'http://h/app/models/', name: 'tiny-idefics3' });
+    expect(resolveSource('HuggingFaceTB/SmolVLM-256M-Instruct')).toEqual({
+      kind: 'hub',
+      id: 'HuggingFaceTB/SmolVLM-256M-Instruct',
+    });
+    expect(resolveSource('./models/tiny-idefics3/', 'http://h/app/')).toMatchObject({
+      kind: 'folder',
+      root: 'http://h/app/models/',
+      name: 'tiny-idefics3',
+    });
     expect(() => resolveSource('notafolder', 'http://h/app/')).toThrow(/not a hub model id/);
-    expect(resolveSource('public/models/tiny/')).toMatchObject({ kind: 'folder', root: 'public/models/', name: 'tiny' });
+    expect(resolveSource('public/models/tiny/')).toMatchObject({
+      kind: 'folder',
+      root: 'public/models/',
+      name: 'tiny',
+    });
   });
 
   it('the served tiny model equals what the script writes', () => {
@@ -188,10 +212,19 @@ describe('hub model, bad input', () => {
 
 describe('one Real VLM run on the CPU', () => {
   it('ranks by the chosen aggregate, keeps k, answers the kept ones, and exports what it used', async () => {
-    const w = 20,
-      h = 16;
+    const w = 20;
+    const h = 16;
     const rgba = Uint8ClampedArray.from({ length: w * h * 4 }, (_, i) => (i * 13) % 256);
-    const s = { ...DEFAULT_HUB_SETTINGS, model: 'tiny', N: 5, k: 2, seed: 4, maxTokens: 8, question: 'What colour?', answerTokens: 4 };
+    const s = {
+      ...DEFAULT_HUB_SETTINGS,
+      model: 'tiny',
+      N: 5,
+      k: 2,
+      seed: 4,
+      maxTokens: 8,
+      question: 'What colour?',
+      answerTokens: 4,
+    };
     const r = await runHub(hm, 'tiny', { width: w, height: h, rgba }, s, {});
     expect(r.miOn).toBe('cpu');
     expect(r.descriptions).toHaveLength(5);
@@ -214,7 +247,9 @@ describe('one Real VLM run on the CPU', () => {
 
   it('refuses an empty, oversized or inconsistent image with its reason', () => {
     expect(() => toRawImage({ width: 0, height: 5, rgba: new Uint8ClampedArray(0) })).toThrow(/no pixels/);
-    expect(() => toRawImage({ width: 5000, height: 5000, rgba: new Uint8ClampedArray(4) })).toThrow(/too large: 5000 x 5000/);
+    expect(() => toRawImage({ width: 5000, height: 5000, rgba: new Uint8ClampedArray(4) })).toThrow(
+      /too large: 5000 x 5000/,
+    );
     expect(() => toRawImage({ width: 2, height: 2, rgba: new Uint8ClampedArray(3) })).toThrow(/3 bytes for 2 x 2/);
   });
 });

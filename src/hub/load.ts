@@ -2,7 +2,14 @@
 // files come from (the hub or a folder URL), the dtype, the shared GPU device,
 // per-file byte progress, and a clear message for each way it can fail.
 
-import { AutoConfig, AutoModelForVision2Seq, AutoProcessor, env, type PreTrainedModel, type Processor } from '@huggingface/transformers';
+import {
+  AutoConfig,
+  AutoModelForVision2Seq,
+  AutoProcessor,
+  env,
+  type PreTrainedModel,
+  type Processor,
+} from '@huggingface/transformers';
 
 /** Where a load failed, in the words the view shows. */
 export class HubError extends Error {
@@ -78,7 +85,8 @@ export interface LoadedHubModel {
 const SUPPORTED = new Set(['idefics3', 'smolvlm']);
 
 type Fetch = (input: string | URL, init?: RequestInit) => Promise<Response>;
-let baseFetch: Fetch | undefined = typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined;
+let baseFetch: Fetch | undefined =
+  typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined;
 /** The fetch under the hook (tests stand in an offline network or an HTML-answering server). */
 export function setBaseFetch(f: Fetch): void {
   baseFetch = f;
@@ -222,7 +230,8 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 export async function loadHubModel(model: string, o: HubLoadOptions): Promise<LoadedHubModel> {
   const t0 = performance.now();
   const source = resolveSource(model, o.base);
-  if (source.kind === 'hub' && o.allowHub === false) throw new HubError('model', `hub access is off: load a folder URL instead of ${source.id}`);
+  if (source.kind === 'hub' && o.allowHub === false)
+    throw new HubError('model', `hub access is off: load a folder URL instead of ${source.id}`);
   whereFrom(source);
   const id = source.kind === 'hub' ? source.id : source.name;
   watch = { prefixes: filePrefixes(source), onProgress: o.onProgress };
@@ -232,10 +241,16 @@ export async function loadHubModel(model: string, o: HubLoadOptions): Promise<Lo
     if (o.onProgress && p.file && p.status === 'done') o.onProgress({ file: p.file, loaded: 0, total: 0, done: true });
   };
   try {
-    const config = (await AutoConfig.from_pretrained(id, { progress_callback: progress })) as unknown as Record<string, unknown>;
+    const config = (await AutoConfig.from_pretrained(id, { progress_callback: progress })) as unknown as Record<
+      string,
+      unknown
+    >;
     const type = String(config.model_type);
     if (!SUPPORTED.has(type)) {
-      throw new HubError('model', `unsupported architecture: model_type "${type}" (this view runs idefics3-format models such as SmolVLM)`);
+      throw new HubError(
+        'model',
+        `unsupported architecture: model_type "${type}" (this view runs idefics3-format models such as SmolVLM)`,
+      );
     }
     const dtype = chooseDtype(config, o.shaderF16 ?? false);
     const processor = await AutoProcessor.from_pretrained(id, { progress_callback: progress });
@@ -243,19 +258,35 @@ export async function loadHubModel(model: string, o: HubLoadOptions): Promise<Lo
       dtype,
       device: o.device,
       progress_callback: progress,
-      ...(o.device === 'webgpu' && o.gpuDevice ? { session_options: { executionProviders: [{ name: 'webgpu', device: o.gpuDevice }] } } : {}),
+      ...(o.device === 'webgpu' && o.gpuDevice
+        ? { session_options: { executionProviders: [{ name: 'webgpu', device: o.gpuDevice }] } }
+        : {}),
     } as Parameters<typeof AutoModelForVision2Seq.from_pretrained>[1]);
     const text = (config.text_config ?? {}) as Record<string, unknown>;
     const imageTokenId = num(config.image_token_id) ?? num(config.image_token_index);
     const vocabSize = num(text.vocab_size) ?? num(config.vocab_size);
-    if (imageTokenId === undefined || vocabSize === undefined) throw new HubError('model', `config.json of ${id} lacks image_token_id or vocab_size`);
+    if (imageTokenId === undefined || vocabSize === undefined)
+      throw new HubError('model', `config.json of ${id} lacks image_token_id or vocab_size`);
     const gen = (vlm as unknown as { generation_config?: Record<string, unknown> }).generation_config ?? {};
-    const eos = [gen.eos_token_id, config.eos_token_id, text.eos_token_id].flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is number => typeof v === 'number');
+    const eos = [gen.eos_token_id, config.eos_token_id, text.eos_token_id]
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter((v): v is number => typeof v === 'number');
     const tok = processor.tokenizer;
     const endUtt: unknown = tok?.convert_tokens_to_ids('<end_of_utterance>');
     if (typeof endUtt === 'number') eos.push(endUtt);
     const padId = num(gen.pad_token_id) ?? num(config.pad_token_id) ?? num(text.pad_token_id) ?? eos[0] ?? 0;
-    return { source, processor, model: vlm, dtype, device: o.device, imageTokenId, eosIds: [...new Set(eos)], padId, vocabSize, loadMs: performance.now() - t0 };
+    return {
+      source,
+      processor,
+      model: vlm,
+      dtype,
+      device: o.device,
+      imageTokenId,
+      eosIds: [...new Set(eos)],
+      padId,
+      vocabSize,
+      loadMs: performance.now() - t0,
+    };
   } catch (e) {
     throw new HubError('model', loadErrorMessage(source, e));
   } finally {

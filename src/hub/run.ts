@@ -5,7 +5,16 @@
 
 import { RawImage } from '@huggingface/transformers';
 import type { WebGpuBackend } from '../backend/webgpu/webgpuBackend';
-import { answer, decode, presample, promptInputs, rankOrder, scoreOnCpu, tokenTexts, type DescriptionMI } from './describe';
+import {
+  answer,
+  decode,
+  presample,
+  promptInputs,
+  rankOrder,
+  scoreOnCpu,
+  tokenTexts,
+  type DescriptionMI,
+} from './describe';
 import { scoreOnGpu } from './gpuScore';
 import { HubError, type LoadedHubModel } from './load';
 import { imageSha256, type HubDescription, type HubResult } from './result';
@@ -20,9 +29,15 @@ export interface RgbaImage {
 /** RGBA pixels as the RawImage the processor takes (RGB), with the checks a bad image needs. */
 export function toRawImage(img: RgbaImage): RawImage {
   const { width: w, height: h, rgba } = img;
-  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) throw new HubError('image', `the image has no pixels (${w} x ${h})`);
-  if (w * h > MAX_IMAGE_PIXELS) throw new HubError('image', `the image is too large: ${w} x ${h} pixels (at most ${MAX_IMAGE_PIXELS / 1024 / 1024} Mpx)`);
-  if (rgba.length !== w * h * 4) throw new HubError('image', `the image data has ${rgba.length} bytes for ${w} x ${h} RGBA pixels`);
+  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1)
+    throw new HubError('image', `the image has no pixels (${w} x ${h})`);
+  if (w * h > MAX_IMAGE_PIXELS)
+    throw new HubError(
+      'image',
+      `the image is too large: ${w} x ${h} pixels (at most ${MAX_IMAGE_PIXELS / 1024 / 1024} Mpx)`,
+    );
+  if (rgba.length !== w * h * 4)
+    throw new HubError('image', `the image data has ${rgba.length} bytes for ${w} x ${h} RGBA pixels`);
   const rgb = new Uint8ClampedArray(w * h * 3);
   for (let i = 0; i < w * h; i++) {
     rgb[i * 3] = rgba[i * 4];
@@ -74,7 +89,8 @@ export async function runHub(
   t0 = performance.now();
   if (s.question.trim()) {
     o.onStage?.('answering');
-    for (const i of order.filter((j) => kept.has(j))) answers.set(i, await answer(hm, p, descs[i], s.question.trim(), s.answerTokens));
+    for (const i of order.filter((j) => kept.has(j)))
+      answers.set(i, await answer(hm, p, descs[i], s.question.trim(), s.answerTokens));
   }
   const answerMs = performance.now() - t0;
 

@@ -56,14 +56,17 @@ export const DEFAULT_HUB_SETTINGS: HubSettings = {
 /** Checks settings; the messages name the field. k above N is refused (it would keep every description). */
 export function validateHubSettings(s: unknown): { ok: true; settings: HubSettings } | { ok: false; errors: string[] } {
   const r = hubSettingsSchema.safeParse(s);
-  if (!r.success) return { ok: false, errors: r.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`) };
+  if (!r.success)
+    return { ok: false, errors: r.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`) };
   if (r.data.k > r.data.N) return { ok: false, errors: [`k: must be at most N (${r.data.N})`] };
   return { ok: true, settings: r.data };
 }
 
 /** The hash fragment for these settings: only the fields that differ from the defaults. */
 export function encodeHubHash(s: HubSettings): string {
-  const diff = Object.fromEntries(Object.entries(s).filter(([k, v]) => v !== DEFAULT_HUB_SETTINGS[k as keyof HubSettings]));
+  const diff = Object.fromEntries(
+    Object.entries(s).filter(([k, v]) => v !== DEFAULT_HUB_SETTINGS[k as keyof HubSettings]),
+  );
   return `hub=${toBase64Url(JSON.stringify(diff))}`;
 }
 
@@ -78,11 +81,16 @@ export function decodeHubHash(hash: string): { settings: HubSettings; errors: st
   try {
     parsed = JSON.parse(fromBase64Url(raw));
   } catch {
-    return { settings: DEFAULT_HUB_SETTINGS, errors: ['the Real VLM settings in this link are not readable (not base64url JSON)'] };
+    return {
+      settings: DEFAULT_HUB_SETTINGS,
+      errors: ['the Real VLM settings in this link are not readable (not base64url JSON)'],
+    };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { settings: DEFAULT_HUB_SETTINGS, errors: ['the Real VLM settings in this link are not an object'] };
   }
   const v = validateHubSettings({ ...DEFAULT_HUB_SETTINGS, ...parsed });
-  return v.ok ? { settings: v.settings, errors: [] } : { settings: DEFAULT_HUB_SETTINGS, errors: v.errors.map((e) => `link: ${e}`) };
+  return v.ok
+    ? { settings: v.settings, errors: [] }
+    : { settings: DEFAULT_HUB_SETTINGS, errors: v.errors.map((e) => `link: ${e}`) };
 }

@@ -5,7 +5,14 @@ describe('counter-based RNG', () => {
   it('is a pure function of its counters, and each counter matters', () => {
     const base = rngU32(1, 2, 3, 4, 5);
     expect(rngU32(1, 2, 3, 4, 5)).toBe(base);
-    const variants = [rngU32(0, 2, 3, 4, 5), rngU32(1, 0, 3, 4, 5), rngU32(1, 2, 0, 4, 5), rngU32(1, 2, 3, 0, 5), rngU32(1, 2, 3, 4, 0), rngU32(1, 2, 3, 5, 4)];
+    const variants = [
+      rngU32(0, 2, 3, 4, 5),
+      rngU32(1, 0, 3, 4, 5),
+      rngU32(1, 2, 0, 4, 5),
+      rngU32(1, 2, 3, 0, 5),
+      rngU32(1, 2, 3, 4, 0),
+      rngU32(1, 2, 3, 5, 4),
+    ];
     for (const v of variants) expect(v).not.toBe(base);
   });
 
@@ -24,8 +31,8 @@ describe('counter-based RNG', () => {
   });
 
   it('sequential generator is reproducible', () => {
-    const a = new CounterRng(7, 2),
-      b = new CounterRng(7, 2);
+    const a = new CounterRng(7, 2);
+    const b = new CounterRng(7, 2);
     const xs = Array.from({ length: 20 }, () => a.int(1000));
     expect(Array.from({ length: 20 }, () => b.int(1000))).toEqual(xs);
   });

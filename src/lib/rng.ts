@@ -33,7 +33,16 @@ export function rngUniform(seed: number, stream: number, step: number, row: numb
 }
 
 /** Named streams keep unrelated uses of one seed independent. */
-export const Streams = { init: 1, data: 2, sample: 3, dropout: 4, patchMask: 5, corrupt: 6, heldout: 9, test: 99 } as const;
+export const Streams = {
+  init: 1,
+  data: 2,
+  sample: 3,
+  dropout: 4,
+  patchMask: 5,
+  corrupt: 6,
+  heldout: 9,
+  test: 99,
+} as const;
 
 /**
  * A sequential generator over one (seed, stream, step, row) line: handy on the

@@ -95,7 +95,14 @@ export function allocBlockActs(be: Backend, N: number, C: number, hidden: number
 }
 
 export function allocBlockScratch(be: Backend, N: number, C: number, hidden: number, attSize: number): BlockScratch {
-  return { dln: be.zeros([N, C]), dqkv: be.zeros([N, 3 * C]), dattOut: be.zeros([N, C]), dgelu: be.zeros([N, hidden]), dfc: be.zeros([N, hidden]), dpre: be.zeros([attSize]) };
+  return {
+    dln: be.zeros([N, C]),
+    dqkv: be.zeros([N, 3 * C]),
+    dattOut: be.zeros([N, C]),
+    dgelu: be.zeros([N, hidden]),
+    dfc: be.zeros([N, hidden]),
+    dpre: be.zeros([attSize]),
+  };
 }
 
 export function freeAll(be: Backend, o: object): void {
@@ -103,9 +110,16 @@ export function freeAll(be: Backend, o: object): void {
 }
 
 /** Forward; the output is a.res2. */
-export function blockForward(be: Backend, w: BlockWeights, a: BlockActs, x: Tensor, prefix: Tensor, d: BlockDims): void {
-  const N = d.B * d.T,
-    C = d.C;
+export function blockForward(
+  be: Backend,
+  w: BlockWeights,
+  a: BlockActs,
+  x: Tensor,
+  prefix: Tensor,
+  d: BlockDims,
+): void {
+  const N = d.B * d.T;
+  const C = d.C;
   be.layerNorm(a.ln1, a.ln1Mean, a.ln1Rstd, x, w.ln1w, w.ln1b, N, C);
   linear(be, a.qkv, a.ln1, w.qkvw, w.qkvb, N, C, 3 * C);
   be.attention(a.attOut, a.att, a.qkv, prefix, { B: d.B, T: d.T, C, nHead: d.nHead });
@@ -162,10 +176,19 @@ export function blockDecodeStep(
  * Backward. On entry dres holds dL/d(res2); on exit dL/dx. Parameter
  * gradients accumulate into g.
  */
-export function blockBackward(be: Backend, w: BlockWeights, g: BlockWeights, a: BlockActs, x: Tensor, dres: Tensor, s: BlockScratch, d: BlockDims): void {
-  const N = d.B * d.T,
-    C = d.C,
-    H = d.hidden;
+export function blockBackward(
+  be: Backend,
+  w: BlockWeights,
+  g: BlockWeights,
+  a: BlockActs,
+  x: Tensor,
+  dres: Tensor,
+  s: BlockScratch,
+  d: BlockDims,
+): void {
+  const N = d.B * d.T;
+  const C = d.C;
+  const H = d.hidden;
   linearBackward(be, s.dgelu, g.fcprojw, g.fcprojb, dres, a.gelu, w.fcprojw, N, H, C);
   be.fill(s.dfc, 0);
   be.geluBackward(s.dfc, a.fc, s.dgelu);

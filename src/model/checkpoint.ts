@@ -21,10 +21,29 @@ export interface Checkpoint {
   metadata: Record<string, string>;
 }
 
-const CONFIG_KEYS: (keyof ModelConfig)[] = ['name', 'imageSize', 'patchSize', 'encDim', 'encLayers', 'encHeads', 'dim', 'layers', 'heads', 'mlpRatio', 'vocabSize', 'maxSeq'];
+const CONFIG_KEYS: (keyof ModelConfig)[] = [
+  'name',
+  'imageSize',
+  'patchSize',
+  'encDim',
+  'encLayers',
+  'encHeads',
+  'dim',
+  'layers',
+  'heads',
+  'mlpRatio',
+  'vocabSize',
+  'maxSeq',
+];
 
-export function encodeCheckpoint(config: ModelConfig, tensors: Map<string, Float32Array>, metadata: Record<string, string> = {}): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: { ...metadata, config: JSON.stringify(config), format: 'pt' } };
+export function encodeCheckpoint(
+  config: ModelConfig,
+  tensors: Map<string, Float32Array>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
+  const header: Record<string, unknown> = {
+    __metadata__: { ...metadata, config: JSON.stringify(config), format: 'pt' },
+  };
   let offset = 0;
   const names = [...tensors.keys()];
   const shapes = new Map(paramSpecs(config).map((s) => [s.name, s.shape]));
@@ -61,7 +80,9 @@ export function decodeCheckpoint(bytes: Uint8Array, expected?: ModelConfig): Che
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
   if (hlen > bytes.length - 8 || hlen > 10_000_000) {
-    throw new CheckpointError(`header of ${hlen} bytes does not fit in a file of ${bytes.length} bytes (truncated or not safetensors)`);
+    throw new CheckpointError(
+      `header of ${hlen} bytes does not fit in a file of ${bytes.length} bytes (truncated or not safetensors)`,
+    );
   }
   let header: Record<string, unknown>;
   try {
@@ -86,10 +107,18 @@ export function decodeCheckpoint(bytes: Uint8Array, expected?: ModelConfig): Che
   const tensors = new Map<string, Float32Array>();
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: off } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const {
+      dtype,
+      shape,
+      data_offsets: off,
+    } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
     if (dtype !== 'F32') throw new CheckpointError(`${name}: dtype ${dtype}, only F32 is supported`);
-    if (!Array.isArray(off) || off[1] - off[0] !== numel(shape) * 4) throw new CheckpointError(`${name}: offsets ${off} do not match shape [${shape}]`);
-    if (off[1] > dataLen) throw new CheckpointError(`${name}: data ends at byte ${off[1]} but the file has ${dataLen} data bytes (truncated)`);
+    if (!Array.isArray(off) || off[1] - off[0] !== numel(shape) * 4)
+      throw new CheckpointError(`${name}: offsets ${off} do not match shape [${shape}]`);
+    if (off[1] > dataLen)
+      throw new CheckpointError(
+        `${name}: data ends at byte ${off[1]} but the file has ${dataLen} data bytes (truncated)`,
+      );
     const dv = new DataView(bytes.buffer, bytes.byteOffset + 8 + hlen + off[0], off[1] - off[0]);
     const t = new Float32Array(numel(shape));
     for (let i = 0; i < t.length; i++) t[i] = dv.getFloat32(i * 4, true);
@@ -99,14 +128,20 @@ export function decodeCheckpoint(bytes: Uint8Array, expected?: ModelConfig): Che
     const t = tensors.get(spec.name);
     if (!t) throw new CheckpointError(`missing tensor ${spec.name}`);
     const info = header[spec.name] as { shape: number[] };
-    if (info.shape.join('x') !== spec.shape.join('x')) throw new CheckpointError(`${spec.name}: shape [${info.shape}], the config needs [${spec.shape}]`);
-    for (let i = 0; i < t.length; i++) if (!Number.isFinite(t[i])) throw new CheckpointError(`${spec.name}: non-finite value at ${i}`);
+    if (info.shape.join('x') !== spec.shape.join('x'))
+      throw new CheckpointError(`${spec.name}: shape [${info.shape}], the config needs [${spec.shape}]`);
+    for (let i = 0; i < t.length; i++)
+      if (!Number.isFinite(t[i])) throw new CheckpointError(`${spec.name}: non-finite value at ${i}`);
   }
   return { config, tensors, metadata: meta };
 }
 
 /** Fetches a checkpoint with progress (bytes so far, total or null); a failed fetch says which URL and why. */
-export async function fetchCheckpoint(url: string, onProgress?: (loaded: number, total: number | null) => void, expected?: ModelConfig): Promise<Checkpoint> {
+export async function fetchCheckpoint(
+  url: string,
+  onProgress?: (loaded: number, total: number | null) => void,
+  expected?: ModelConfig,
+): Promise<Checkpoint> {
   let res: Response;
   try {
     res = await fetch(url);
@@ -116,7 +151,9 @@ export async function fetchCheckpoint(url: string, onProgress?: (loaded: number,
   if (!res.ok) throw new CheckpointError(`could not fetch ${url}: HTTP ${res.status} ${res.statusText}`);
   // Dev servers and SPA hosts answer unknown paths with the app's index.html.
   if ((res.headers.get('content-type') ?? '').includes('text/html')) {
-    throw new CheckpointError(`could not fetch ${url}: the server answered with an HTML page, not a checkpoint (wrong URL?)`);
+    throw new CheckpointError(
+      `could not fetch ${url}: the server answered with an HTML page, not a checkpoint (wrong URL?)`,
+    );
   }
   const total = Number(res.headers.get('content-length')) || null;
   const chunks: Uint8Array[] = [];
@@ -134,7 +171,8 @@ export async function fetchCheckpoint(url: string, onProgress?: (loaded: number,
     loaded += value.length;
     onProgress?.(loaded, total);
   }
-  if (total !== null && loaded < total) throw new CheckpointError(`download of ${url} stopped at ${loaded} of ${total} bytes`);
+  if (total !== null && loaded < total)
+    throw new CheckpointError(`download of ${url} stopped at ${loaded} of ${total} bytes`);
   const all = new Uint8Array(loaded);
   let o = 0;
   for (const c of chunks) {

@@ -44,7 +44,19 @@ export function validateConfig(c: ModelConfig): void {
   const bad = (m: string) => {
     throw new Error(`model config: ${m}`);
   };
-  for (const k of ['imageSize', 'patchSize', 'encDim', 'encLayers', 'encHeads', 'dim', 'layers', 'heads', 'mlpRatio', 'vocabSize', 'maxSeq'] as const) {
+  for (const k of [
+    'imageSize',
+    'patchSize',
+    'encDim',
+    'encLayers',
+    'encHeads',
+    'dim',
+    'layers',
+    'heads',
+    'mlpRatio',
+    'vocabSize',
+    'maxSeq',
+  ] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) bad(`${k} must be a positive integer, got ${c[k]}`);
   }
   if (c.imageSize % c.patchSize) bad('imageSize must be a multiple of patchSize');

@@ -36,9 +36,9 @@ describe('held-out evaluation over samples', () => {
   it('at the rollout temperature, is reproducible, below greedy on descriptions, and its draws do not depend on how problems are batched', async () => {
     const m = warmStart();
     const run = (k: number) => evaluate(m, 4242, 16, { samples: k, temperature: 1, topP: 1, mi: false });
-    const a = await run(2),
-      b = await run(2),
-      one = await run(1);
+    const a = await run(2);
+    const b = await run(2);
+    const one = await run(1);
     expect(a.heldout).toEqual(b.heldout);
     const s = a.heldout.sampled!;
     expect(s.desc_f1).toBeLessThan(a.heldout.greedy.desc_f1!);
@@ -46,7 +46,9 @@ describe('held-out evaluation over samples', () => {
     // lucky guesses are right answers after wrong descriptions: never more than the answers
     expect(s.lucky).toBeLessThanOrEqual(s.answer_acc);
     // each sample draws on its own RNG row (sample index, problem index): batching changes nothing
-    const ks = await Promise.all([1, 2].map((k) => evaluate(m, 4242, 16, { samples: k, temperature: 1, topP: 1, mi: false, batch: 16 })));
+    const ks = await Promise.all(
+      [1, 2].map((k) => evaluate(m, 4242, 16, { samples: k, temperature: 1, topP: 1, mi: false, batch: 16 })),
+    );
     expect(one.heldout.sampled!.k).toBe(1);
     expect(ks[0].heldout.sampled).toEqual(one.heldout.sampled);
     expect(ks[1].heldout.sampled).toEqual(a.heldout.sampled);

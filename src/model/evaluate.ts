@@ -116,7 +116,11 @@ const DESC_END = tokenizer.id(SPECIAL.descEnd);
 const ANS_END = tokenizer.id(SPECIAL.ansEnd);
 
 /** MI per description token, the trainer's score with the null-image estimator: mean of log p(d | image) - log p(d | null image). */
-async function descriptionMI(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): Promise<number[]> {
+async function descriptionMI(
+  model: TinyVLM,
+  rows: readonly SeqRow[],
+  images: readonly Float32Array[],
+): Promise<number[]> {
   const nullPass = rows.map((r) => r.images.map(() => ({ kind: 'null' as const })));
   const s = scoreMI(model, rows, images, [nullPass], { sum: false, clip: 0 });
   const mi = await model.be.read(s.mi);
@@ -130,8 +134,8 @@ const finiteOrNull = (x: number | null) => (x === null || Number.isNaN(x) ? null
 function summarize(xs: Scored[]): EvalSummary {
   const n = xs.length;
   const mean = (f: (x: Scored) => number, ys = xs) => (ys.length ? ys.reduce((s, x) => s + f(x), 0) / ys.length : null);
-  const right = xs.filter((x) => x.exact),
-    wrong = xs.filter((x) => !x.exact);
+  const right = xs.filter((x) => x.exact);
+  const wrong = xs.filter((x) => !x.exact);
   const freq = new Map<string, number>();
   for (const x of xs) {
     const k = `${x.problem.family}|${x.problem.answer}`;
@@ -170,10 +174,10 @@ interface SampleLabel {
 /** Per problem, the means over its samples; then the means over problems with their standard errors. */
 function sampledFigures(per: readonly SampleLabel[][], k: number, temperature: number, topP: number): SampledFigures {
   const over = (f: (x: SampleLabel) => number) => meanSE(per.map((xs) => xs.reduce((a, x) => a + f(x), 0) / xs.length));
-  const exact = over((x) => +x.exact),
-    f1 = over((x) => x.f1),
-    ans = over((x) => +x.answerRight),
-    lucky = over((x) => +(x.answerRight && !x.exact));
+  const exact = over((x) => +x.exact);
+  const f1 = over((x) => x.f1);
+  const ans = over((x) => +x.answerRight);
+  const lucky = over((x) => +(x.answerRight && !x.exact));
   return {
     k,
     temperature,
@@ -192,8 +196,8 @@ const decodeLabel = (tokens: readonly number[], p: Problem) => labelCompletion(t
 async function groundTruthNLL(model: TinyVLM, problems: readonly Problem[]): Promise<{ nll: number; tokens: number }> {
   const { rows, images } = collate(problems.map((p) => problemExample(p, model.config, { withTarget: true })));
   const lps = await completionLogProbs(model, rows, images);
-  let nll = 0,
-    tokens = 0;
+  let nll = 0;
+  let tokens = 0;
   problems.forEach((p, i) => {
     const n = tokenizer.encode(p.description).length + 1;
     for (let j = 0; j < n; j++) nll -= lps[i][j];
@@ -202,19 +206,24 @@ async function groundTruthNLL(model: TinyVLM, problems: readonly Problem[]): Pro
   return { nll, tokens };
 }
 
-export async function evaluate(model: TinyVLM, seed: number, count: number, opts: EvalOptions = {}): Promise<EvalReport> {
-  const c = model.config,
-    batch = opts.batch ?? 32,
-    k = opts.samples ?? 0,
-    temperature = opts.temperature ?? 1,
-    topP = opts.topP ?? 1,
-    withMI = opts.mi ?? true;
+export async function evaluate(
+  model: TinyVLM,
+  seed: number,
+  count: number,
+  opts: EvalOptions = {},
+): Promise<EvalReport> {
+  const c = model.config;
+  const batch = opts.batch ?? 32;
+  const k = opts.samples ?? 0;
+  const temperature = opts.temperature ?? 1;
+  const topP = opts.topP ?? 1;
+  const withMI = opts.mi ?? true;
   if (!Number.isInteger(k) || k < 0) throw new Error(`evaluate: samples must be a non-negative integer, not ${k}`);
   if (count > SAMPLE_ROW_STRIDE) throw new Error(`evaluate: at most ${SAMPLE_ROW_STRIDE} problems`);
   const scored: Scored[] = [];
   const sampled: SampleLabel[][] = [];
-  let nll = 0,
-    nllTokens = 0;
+  let nll = 0;
+  let nllTokens = 0;
   for (let start = 0; start < count; start += batch) {
     const problems = Array.from({ length: Math.min(batch, count - start) }, (_, i) => generateProblem(seed, start + i));
     const { rows, images } = collate(problems.map((p) => problemExample(p, c)));
@@ -249,8 +258,18 @@ export async function evaluate(model: TinyVLM, seed: number, count: number, opts
     if (k > 0) {
       // the k samples of each problem in one batch (sample-major); the prompts are prefilled once
       const rep = Array.from({ length: k }, () => rows).flat();
-      const ids = Array.from({ length: k }, (_, j) => problems.map((_p, i) => j * SAMPLE_ROW_STRIDE + start + i)).flat();
-      const s = await generate(model, rep, images, ids, { maxNew: 72, stopToken: ANS_END, temperature, topP, seed, stream: Streams.heldout, step: 0 });
+      const ids = Array.from({ length: k }, (_, j) =>
+        problems.map((_p, i) => j * SAMPLE_ROW_STRIDE + start + i),
+      ).flat();
+      const s = await generate(model, rep, images, ids, {
+        maxNew: 72,
+        stopToken: ANS_END,
+        temperature,
+        topP,
+        seed,
+        stream: Streams.heldout,
+        step: 0,
+      });
       problems.forEach((p, i) => {
         sampled.push(
           Array.from({ length: k }, (_, j) => {

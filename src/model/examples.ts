@@ -19,11 +19,17 @@ function promptIds(p: Problem, c: ModelConfig): number[] {
 }
 
 /** A problem as a row: prompt only, or prompt + ground-truth completion; `nullImage` swaps the images for the null image. */
-export function problemExample(p: Problem, c: ModelConfig, opts: { withTarget?: boolean; nullImage?: boolean } = {}): Example {
+export function problemExample(
+  p: Problem,
+  c: ModelConfig,
+  opts: { withTarget?: boolean; nullImage?: boolean } = {},
+): Example {
   const prompt = promptIds(p, c);
   const ids = opts.withTarget ? [...prompt, ...tokenizer.encode(targetCompletion(p))] : prompt;
   const images = opts.nullImage ? [] : p.scenes.map((s) => renderScene(s, c.imageSize));
-  const choices: ImageChoice[] = p.scenes.map((_, i) => (opts.nullImage ? { kind: 'null' } : { kind: 'image', index: i }));
+  const choices: ImageChoice[] = p.scenes.map((_, i) =>
+    opts.nullImage ? { kind: 'null' } : { kind: 'image', index: i },
+  );
   return { row: { ids, prefixLen: prompt.length, images: choices }, images };
 }
 
@@ -33,7 +39,9 @@ export function collate(examples: readonly Example[]): { rows: SeqRow[]; images:
   const rows = examples.map((e) => {
     const base = images.length;
     images.push(...e.images);
-    const choices = e.row.images.map((ch): ImageChoice => (ch.kind === 'image' ? { kind: 'image', index: base + ch.index } : ch));
+    const choices = e.row.images.map((ch): ImageChoice =>
+      ch.kind === 'image' ? { kind: 'image', index: base + ch.index } : ch,
+    );
     return { ...e.row, images: choices };
   });
   return { rows, images };

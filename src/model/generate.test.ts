@@ -9,13 +9,24 @@ import { continueCached, generate } from './generate';
 import { initParamData, Params } from './params';
 import { TinyVLM } from './tinyvlm';
 
-const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'gen-test', encDim: 16, encHeads: 2, dim: 16, heads: 2, layers: 2, encLayers: 1 };
+const SMALL: ModelConfig = {
+  ...TINYVLM_CONFIG,
+  name: 'gen-test',
+  encDim: 16,
+  encHeads: 2,
+  dim: 16,
+  heads: 2,
+  layers: 2,
+  encLayers: 1,
+};
 
 describe('generate', () => {
   it('prefills a repeated prompt once, and every row samples what it samples alone', async () => {
     const be = new CpuBackend();
     const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 3)));
-    const { rows, images } = collate([generateProblem(2, 0), generateProblem(2, 1)].map((p) => problemExample(p, SMALL)));
+    const { rows, images } = collate(
+      [generateProblem(2, 0), generateProblem(2, 1)].map((p) => problemExample(p, SMALL)),
+    );
     const batch = [rows[0], rows[0], rows[1], rows[0], rows[1]];
     const ids = [7, 8, 9, 10, 11];
     const o = { maxNew: 10, stopToken: -1, temperature: 1, topP: 1, seed: 5, stream: 3, step: 2, logprobs: true };
@@ -32,14 +43,16 @@ describe('generate', () => {
   it('continues rows from the kept cache as a fresh prefill of prompt + tokens would (forks without re-prefilling)', async () => {
     const be = new CpuBackend();
     const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
-    const { rows, images } = collate([generateProblem(3, 0), generateProblem(3, 1)].map((p) => problemExample(p, SMALL)));
+    const { rows, images } = collate(
+      [generateProblem(3, 0), generateProblem(3, 1)].map((p) => problemExample(p, SMALL)),
+    );
     const batch = [rows[0], rows[0], rows[1], rows[1]];
     const o = { maxNew: 6, stopToken: -1, temperature: 1, topP: 1, seed: 9, stream: 3, step: 0, logprobs: true };
     const first = await generate(model, batch, images, [0, 1, 2, 3], { ...o, keepCache: true });
     // cut after d tokens (d = 6: the last sampled token was never fed), then a forced token, then sample
-    const pick = [3, 0, 1],
-      d = [6, 0, 3],
-      FORCED = 5;
+    const pick = [3, 0, 1];
+    const d = [6, 0, 3];
+    const FORCED = 5;
     const prefix = pick.map((b, j) => [...batch[b].ids, ...first.tokens[b].slice(0, d[j])]);
     const start = prefix.map((p) => p.length - 1);
     const feed = prefix.map((p) => [p[p.length - 1], FORCED]);

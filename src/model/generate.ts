@@ -38,11 +38,17 @@ export interface Generated {
   cache?: CachedRows;
 }
 
-export async function generate(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[], rowIds: readonly number[], o: GenerateOptions): Promise<Generated> {
-  const be = model.be,
-    c = model.config,
-    B = rows.length,
-    V = c.vocabSize;
+export async function generate(
+  model: TinyVLM,
+  rows: readonly SeqRow[],
+  images: readonly Float32Array[],
+  rowIds: readonly number[],
+  o: GenerateOptions,
+): Promise<Generated> {
+  const be = model.be;
+  const c = model.config;
+  const B = rows.length;
+  const V = c.vocabSize;
   if (rowIds.length !== B) throw new Error(`generate: ${rowIds.length} row ids for ${B} rows`);
   if (B === 0) return { tokens: [], stopped: [], steps: 0, prefillRows: 0 };
   const Tp = maxLen(rows);
@@ -94,15 +100,18 @@ export async function continueCached(
   rowIds: readonly number[],
   o: GenerateOptions,
 ): Promise<Generated> {
-  const be = model.be,
-    c = model.config,
-    B = pick.length;
-  if (start.length !== B || feed.length !== B || rowIds.length !== B) throw new Error('continueCached: pick, start, feed and rowIds differ in length');
+  const be = model.be;
+  const c = model.config;
+  const B = pick.length;
+  if (start.length !== B || feed.length !== B || rowIds.length !== B)
+    throw new Error('continueCached: pick, start, feed and rowIds differ in length');
   if (B === 0) return { tokens: [], stopped: [], steps: 0, prefillRows: 0 };
   const F = feed[0].length;
-  if (F < 1 || feed.some((f) => f.length !== F)) throw new Error('continueCached: every row feeds the same number (>= 1) of tokens');
+  if (F < 1 || feed.some((f) => f.length !== F))
+    throw new Error('continueCached: every row feeds the same number (>= 1) of tokens');
   pick.forEach((p, j) => {
-    if (p < 0 || p >= from.kv.B || start[j] < 1 || start[j] > from.kv.Tmax) throw new Error(`continueCached: row ${j} picks cache row ${p} at position ${start[j]}`);
+    if (p < 0 || p >= from.kv.B || start[j] < 1 || start[j] > from.kv.Tmax)
+      throw new Error(`continueCached: row ${j} picks cache row ${p} at position ${start[j]}`);
   });
   const lens = start.map((s0) => s0 + F);
   const Tp = Math.max(...lens);
@@ -110,9 +119,9 @@ export async function continueCached(
   if (maxNew <= 0) throw new Error(`continueCached: ${Tp} tokens leave no room under ${c.maxSeq}`);
   const cache = model.allocCache(B, Tp + maxNew);
   model.copyCacheRows(cache, from.kv, pick, Math.min(Math.max(...start), from.kv.Tmax));
-  const ids = be.zeros([B], 'u32'),
-    pos = be.zeros([B], 'u32'),
-    len = be.zeros([B], 'u32');
+  const ids = be.zeros([B], 'u32');
+  const pos = be.zeros([B], 'u32');
+  const len = be.zeros([B], 'u32');
   let logits: Tensor | null = null;
   for (let f = 0; f < F; f++) {
     be.write(
@@ -154,9 +163,9 @@ async function decodeLoop(
   maxNew: number,
   o: GenerateOptions,
 ): Promise<Omit<Generated, 'prefillRows'>> {
-  const be = model.be,
-    B = lens.length,
-    V = model.config.vocabSize;
+  const be = model.be;
+  const B = lens.length;
+  const V = model.config.vocabSize;
   const ids = be.zeros([B], 'u32');
   const gen = be.zeros([maxNew * B], 'u32');
   const stepLogp = o.logprobs ? be.zeros([B]) : null;
@@ -172,7 +181,16 @@ async function decodeLoop(
       pos,
       Uint32Array.from(lens, (l) => l + s),
     );
-    be.sample(ids, logits, rowT, pos, B, V, { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step }, stepLogp ?? undefined);
+    be.sample(
+      ids,
+      logits,
+      rowT,
+      pos,
+      B,
+      V,
+      { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step },
+      stepLogp ?? undefined,
+    );
     be.copy(gen, ids, s * B, 0, B);
     if (stepLogp && genLogp) be.copy(genLogp, stepLogp, s * B, 0, B);
     steps = s + 1;
@@ -188,8 +206,8 @@ async function decodeLoop(
     logits = model.decodeStep(cache, ids, pos, len);
   }
   const [out, lp] = await Promise.all([be.readU32(gen), genLogp ? be.read(genLogp) : null]);
-  const tokens: number[][] = [],
-    stopped: boolean[] = [];
+  const tokens: number[][] = [];
+  const stopped: boolean[] = [];
   for (let b = 0; b < B; b++) {
     const t: number[] = [];
     let done = false;

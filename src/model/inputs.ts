@@ -31,8 +31,8 @@ export interface DecoderArrays {
 
 /** Rows padded to T (pad id 0); patch placeholders become image or null-image rows. */
 export function decoderArrays(rows: readonly SeqRow[], T: number, c: ModelConfig): DecoderArrays {
-  const B = rows.length,
-    P = patchesPerImage(c);
+  const B = rows.length;
+  const P = patchesPerImage(c);
   if (T > c.maxSeq) throw new Error(`sequence of ${T} tokens over the model's ${c.maxSeq}`);
   const a: DecoderArrays = {
     B,
@@ -106,22 +106,24 @@ export function freeDecoder(be: Backend, d: DecoderInputs): void {
 
 /** RGB [S, S, 3] in [0, 1] -> patches [P, patchSize * patchSize * 3], centred to [-1, 1]. */
 function patchify(rgb: Float32Array, c: ModelConfig): Float32Array {
-  const S = c.imageSize,
-    ps = c.patchSize,
-    g = S / ps;
+  const S = c.imageSize;
+  const ps = c.patchSize;
+  const g = S / ps;
   if (rgb.length !== S * S * 3) throw new Error(`image of ${rgb.length} values, expected ${S}x${S}x3`);
   const out = new Float32Array(g * g * ps * ps * 3);
   let o = 0;
   for (let py = 0; py < g; py++)
     for (let px = 0; px < g; px++)
-      for (let y = 0; y < ps; y++) for (let x = 0; x < ps; x++) for (let ch = 0; ch < 3; ch++) out[o++] = rgb[((py * ps + y) * S + px * ps + x) * 3 + ch] * 2 - 1;
+      for (let y = 0; y < ps; y++)
+        for (let x = 0; x < ps; x++)
+          for (let ch = 0; ch < 3; ch++) out[o++] = rgb[((py * ps + y) * S + px * ps + x) * 3 + ch] * 2 - 1;
   return out;
 }
 
 export function uploadImages(be: Backend, images: readonly Float32Array[], c: ModelConfig): EncoderInputs {
   if (images.length === 0) return { nImg: 0, patches: null };
-  const P = patchesPerImage(c),
-    D = patchDim(c);
+  const P = patchesPerImage(c);
+  const D = patchDim(c);
   const all = new Float32Array(images.length * P * D);
   images.forEach((img, i) => all.set(patchify(img, c), i * P * D));
   return { nImg: images.length, patches: be.fromArray([images.length * P, D], all) };

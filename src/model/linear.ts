@@ -1,7 +1,17 @@
 import type { Backend, Tensor } from '../backend/backend';
 
 /** out[M, O] = x[M, I] W[I, O] + b. */
-export function linear(be: Backend, out: Tensor, x: Tensor, W: Tensor, b: Tensor | null, M: number, I: number, O: number, accumulate = false): void {
+export function linear(
+  be: Backend,
+  out: Tensor,
+  x: Tensor,
+  W: Tensor,
+  b: Tensor | null,
+  M: number,
+  I: number,
+  O: number,
+  accumulate = false,
+): void {
   be.matmul(out, x, W, b, M, O, I, { accumulate });
 }
 

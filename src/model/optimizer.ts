@@ -13,7 +13,14 @@ export interface AdamWConfig {
   maxGradNorm: number;
 }
 
-export const DEFAULT_ADAMW: AdamWConfig = { lr: 3e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 };
+export const DEFAULT_ADAMW: AdamWConfig = {
+  lr: 3e-3,
+  beta1: 0.9,
+  beta2: 0.95,
+  eps: 1e-8,
+  weightDecay: 0.01,
+  maxGradNorm: 1,
+};
 
 export class AdamW {
   private readonly m: Map<string, Tensor>;
@@ -50,15 +57,23 @@ export class AdamW {
   update(grads: Map<string, Tensor>, lr = this.cfg.lr): void {
     this.step++;
     for (const s of this.params.specs) {
-      this.be.adamw(this.params.get(s.name), grads.get(s.name)!, this.m.get(s.name)!, this.v.get(s.name)!, this.total, 1, {
-        lr,
-        beta1: this.cfg.beta1,
-        beta2: this.cfg.beta2,
-        eps: this.cfg.eps,
-        weightDecay: s.decay ? this.cfg.weightDecay : 0,
-        step: this.step,
-        maxGradNorm: this.cfg.maxGradNorm,
-      });
+      this.be.adamw(
+        this.params.get(s.name),
+        grads.get(s.name)!,
+        this.m.get(s.name)!,
+        this.v.get(s.name)!,
+        this.total,
+        1,
+        {
+          lr,
+          beta1: this.cfg.beta1,
+          beta2: this.cfg.beta2,
+          eps: this.cfg.eps,
+          weightDecay: s.decay ? this.cfg.weightDecay : 0,
+          step: this.step,
+          maxGradNorm: this.cfg.maxGradNorm,
+        },
+      );
     }
   }
 
@@ -74,8 +89,8 @@ export class AdamW {
 
   restore(tensors: Map<string, Float32Array>, step: number): void {
     for (const s of this.params.specs) {
-      const m = tensors.get(`opt.m.${s.name}`),
-        v = tensors.get(`opt.v.${s.name}`);
+      const m = tensors.get(`opt.m.${s.name}`);
+      const v = tensors.get(`opt.v.${s.name}`);
       if (m) this.be.write(this.m.get(s.name)!, m);
       if (v) this.be.write(this.v.get(s.name)!, v);
     }

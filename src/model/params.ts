@@ -91,7 +91,8 @@ export class Params {
     for (const s of this.specs) {
       const d = data.get(s.name);
       if (!d) throw new Error(`missing parameter ${s.name}`);
-      if (d.length !== numel(s.shape)) throw new Error(`parameter ${s.name}: ${d.length} values for shape [${s.shape}]`);
+      if (d.length !== numel(s.shape))
+        throw new Error(`parameter ${s.name}: ${d.length} values for shape [${s.shape}]`);
       this.tensors.set(s.name, be.fromArray(s.shape, d));
     }
   }

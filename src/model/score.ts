@@ -16,15 +16,15 @@ interface ScoredBatch {
 
 /** Log-probabilities of every row's tokens after its prefix, left on the device. */
 function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): ScoredBatch {
-  const be = model.be,
-    c = model.config;
-  const T = maxLen(rows),
-    N = rows.length * T;
+  const be = model.be;
+  const c = model.config;
+  const T = maxLen(rows);
+  const N = rows.length * T;
   const s = new TensorScope(be);
   const { enc, dec } = s.defer(uploadBatch(be, rows, images, T, c));
   const targets = s.keep(be.fromArray([N], nextTokenTargets(rows, T)));
-  const logprobs = be.zeros([N]),
-    lse = s.keep(be.zeros([N]));
+  const logprobs = be.zeros([N]);
+  const lse = s.keep(be.zeros([N]));
   const logits = model.forward(enc, dec);
   be.logSoftmaxGather(logprobs, lse, logits, targets, N, c.vocabSize);
   s.free();
@@ -32,7 +32,11 @@ function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly
 }
 
 /** Per row, log p of tokens ids[prefixLen..] (read back to the host). */
-export async function completionLogProbs(model: TinyVLM, rows: readonly SeqRow[], images: readonly Float32Array[]): Promise<Float32Array[]> {
+export async function completionLogProbs(
+  model: TinyVLM,
+  rows: readonly SeqRow[],
+  images: readonly Float32Array[],
+): Promise<Float32Array[]> {
   const s = scoreOnDevice(model, rows, images);
   const all = await model.be.read(s.logprobs);
   s.free();
@@ -63,19 +67,20 @@ export function scoreMI(
   agg: MIScoreParams,
   realLogp?: readonly (readonly number[])[],
 ): MIScores {
-  const be = model.be,
-    c = model.config;
+  const be = model.be;
+  const c = model.config;
   const alts = passes.flatMap((pass) => descRows.map((r, b) => ({ ...r, images: pass[b] })));
   const all: SeqRow[] = realLogp ? alts : [...descRows, ...alts];
-  const T = maxLen(descRows),
-    B = descRows.length;
+  const T = maxLen(descRows);
+  const B = descRows.length;
   const s = new TensorScope(be);
   let real: Tensor | null = null;
   if (realLogp) {
     const r = new Float32Array(B * T);
     descRows.forEach((row, b) => {
       const n = row.ids.length - row.prefixLen;
-      if (realLogp[b].length < n) throw new Error(`scoreMI: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
+      if (realLogp[b].length < n)
+        throw new Error(`scoreMI: row ${b} has ${n} description tokens but ${realLogp[b].length} sampled log-probs`);
       for (let j = 0; j < n; j++) r[b * T + row.prefixLen - 1 + j] = realLogp[b][j];
     });
     real = s.keep(be.fromArray([B * T], r));
@@ -94,8 +99,8 @@ export function scoreMI(
       Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen),
     ),
   );
-  const mi = be.zeros([B]),
-    dep = be.zeros([B * T]);
+  const mi = be.zeros([B]);
+  const dep = be.zeros([B * T]);
   const logits = model.forward(enc, dec);
   be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, passes.length, agg, real ?? undefined);
   s.free();

@@ -16,17 +16,22 @@ export interface SftStepResult {
   applied: boolean;
 }
 
-export async function sftStep(model: TinyVLM, opt: AdamW, examples: readonly Example[], lr?: number): Promise<SftStepResult> {
-  const be: Backend = model.be,
-    c = model.config;
+export async function sftStep(
+  model: TinyVLM,
+  opt: AdamW,
+  examples: readonly Example[],
+  lr?: number,
+): Promise<SftStepResult> {
+  const be: Backend = model.be;
+  const c = model.config;
   const { rows, images } = collate(examples);
   const T = maxLen(rows);
   const s = new TensorScope(be);
   const { enc, dec } = s.defer(uploadBatch(be, rows, images, T, c));
   const targetsHost = nextTokenTargets(rows, T);
   const count = targetsHost.reduce((n, t) => n + (t === IGNORE_INDEX ? 0 : 1), 0);
-  const N = rows.length * T,
-    V = c.vocabSize;
+  const N = rows.length * T;
+  const V = c.vocabSize;
   const targets = s.keep(be.fromArray([N], targetsHost));
   const dloss = s.keep(
     be.fromArray(
@@ -34,9 +39,9 @@ export async function sftStep(model: TinyVLM, opt: AdamW, examples: readonly Exa
       Float32Array.from(targetsHost, (t) => (t === IGNORE_INDEX ? 0 : 1 / count)),
     ),
   );
-  const losses = s.keep(be.zeros([N])),
-    lse = s.keep(be.zeros([N])),
-    lossSum = s.keep(be.zeros([1]));
+  const losses = s.keep(be.zeros([N]));
+  const lse = s.keep(be.zeros([N]));
+  const lossSum = s.keep(be.zeros([1]));
 
   const logits = model.forward(enc, dec);
   be.crossEntropy(losses, lse, logits, targets, N, V);

@@ -2,7 +2,17 @@
 // encoder and the decoder are each one, over their own parameters and activations.
 
 import type { Backend, Tensor } from '../backend/backend';
-import { allocBlockActs, allocBlockScratch, blockBackward, blockForward, blockTensors, freeAll, type BlockActs, type BlockDims, type BlockScratch } from './block';
+import {
+  allocBlockActs,
+  allocBlockScratch,
+  blockBackward,
+  blockForward,
+  blockTensors,
+  freeAll,
+  type BlockActs,
+  type BlockDims,
+  type BlockScratch,
+} from './block';
 
 type Get = (name: string) => Tensor;
 
@@ -43,20 +53,49 @@ export class Stack {
       blockForward(this.be, blockTensors(p, `${this.name}.h${l}`), this.acts[l], x, prefix, d);
       x = this.acts[l].res2;
     }
-    this.be.layerNorm(this.lnf, this.lnfMean, this.lnfRstd, x, p(`${this.name}.lnf.w`), p(`${this.name}.lnf.b`), d.B * d.T, d.C);
+    this.be.layerNorm(
+      this.lnf,
+      this.lnfMean,
+      this.lnfRstd,
+      x,
+      p(`${this.name}.lnf.w`),
+      p(`${this.name}.lnf.b`),
+      d.B * d.T,
+      d.C,
+    );
     return this.lnf;
   }
 
   /** From this.dlnf back to this.dres (d of x0), gradients accumulating through `g`. */
   backward(p: Get, g: Get, x0: Tensor, d: BlockDims): Tensor {
-    const be = this.be,
-      N = d.B * d.T,
-      last = this.layers > 0 ? this.acts[this.layers - 1].res2 : x0;
+    const be = this.be;
+    const N = d.B * d.T;
+    const last = this.layers > 0 ? this.acts[this.layers - 1].res2 : x0;
     be.fill(this.dres, 0);
-    be.layerNormBackward(this.dres, g(`${this.name}.lnf.w`), g(`${this.name}.lnf.b`), this.dlnf, last, this.lnfMean, this.lnfRstd, p(`${this.name}.lnf.w`), N, d.C);
+    be.layerNormBackward(
+      this.dres,
+      g(`${this.name}.lnf.w`),
+      g(`${this.name}.lnf.b`),
+      this.dlnf,
+      last,
+      this.lnfMean,
+      this.lnfRstd,
+      p(`${this.name}.lnf.w`),
+      N,
+      d.C,
+    );
     for (let l = this.layers - 1; l >= 0; l--) {
       const x = l > 0 ? this.acts[l - 1].res2 : x0;
-      blockBackward(be, blockTensors(p, `${this.name}.h${l}`), blockTensors(g, `${this.name}.h${l}`), this.acts[l], x, this.dres, this.scratch, d);
+      blockBackward(
+        be,
+        blockTensors(p, `${this.name}.h${l}`),
+        blockTensors(g, `${this.name}.h${l}`),
+        this.acts[l],
+        x,
+        this.dres,
+        this.scratch,
+        d,
+      );
     }
     return this.dres;
   }

@@ -49,9 +49,9 @@ class Workspace {
   ) {
     const P = patchesPerImage(c);
     if (cap.nImg > 0) {
-      const N = cap.nImg * P,
-        C = c.encDim,
-        att = cap.nImg * c.encHeads * P * P;
+      const N = cap.nImg * P;
+      const C = c.encDim;
+      const att = cap.nImg * c.encHeads * P * P;
       this.enc = {
         x0: be.zeros([N, C]),
         stack: new Stack(be, 'enc', c.encLayers, N, C, c.mlpRatio * C, att),
@@ -64,8 +64,8 @@ class Workspace {
         ),
       };
     } else this.enc = null;
-    const N = cap.N,
-      C = c.dim;
+    const N = cap.N;
+    const C = c.dim;
     this.dec = {
       x0: be.zeros([N, C]),
       stack: new Stack(be, 'dec', c.layers, N, C, c.mlpRatio * C, cap.att),
@@ -127,7 +127,15 @@ export class TinyVLM {
     if (this.ws && this.ws.fits(need.nImg, need.N, need.att) && (nImg === 0 || this.ws.enc)) return this.ws;
     const old = this.ws?.cap;
     this.ws?.free();
-    this.ws = new Workspace(this.be, { nImg: Math.max(need.nImg, old?.nImg ?? 0), N: Math.max(need.N, old?.N ?? 0), att: Math.max(need.att, old?.att ?? 0) }, c);
+    this.ws = new Workspace(
+      this.be,
+      {
+        nImg: Math.max(need.nImg, old?.nImg ?? 0),
+        N: Math.max(need.N, old?.N ?? 0),
+        att: Math.max(need.att, old?.att ?? 0),
+      },
+      c,
+    );
     return this.ws;
   }
 
@@ -143,16 +151,16 @@ export class TinyVLM {
 
   /** Full forward over a batch; returns logits [B * T, vocab] (owned by the model, valid until the next call). */
   forward(enc: EncoderInputs, dec: DecoderInputs): Tensor {
-    const be = this.be,
-      c = this.config;
+    const be = this.be;
+    const c = this.config;
     const ws = this.workspace(enc.nImg, dec.B, dec.T);
     const P = patchesPerImage(c);
     let imgTok: Tensor | null = null;
     if (enc.nImg > 0 && enc.patches && ws.enc) {
-      const e = ws.enc,
-        N = enc.nImg * P,
-        C = c.encDim,
-        d = this.encDims(enc.nImg);
+      const e = ws.enc;
+      const N = enc.nImg * P;
+      const C = c.encDim;
+      const d = this.encDims(enc.nImg);
       // x0 = patches W + b + pos[p]
       be.embedding(e.x0, e.posIds, this.p('enc.pos'), N, C);
       linear(be, e.x0, enc.patches, this.p('enc.patch.w'), this.p('enc.patch.b'), N, patchDim(c), C, true);
@@ -160,10 +168,10 @@ export class TinyVLM {
       linear(be, e.imgTok, lnf, this.p('enc.out.w'), this.p('enc.out.b'), N, C, c.dim);
       imgTok = e.imgTok;
     }
-    const w = ws.dec,
-      N = dec.B * dec.T,
-      C = c.dim,
-      d = this.decDims(dec.B, dec.T);
+    const w = ws.dec;
+    const N = dec.B * dec.T;
+    const C = c.dim;
+    const d = this.decDims(dec.B, dec.T);
     be.embedding(w.x0, dec.tokIds, this.p('dec.wte'), N, C);
     if (imgTok) be.embedding(w.x0, dec.imgIds, imgTok, N, C, true);
     be.embedding(w.x0, dec.nullIds, this.p('null_image'), N, C, true);
@@ -189,29 +197,51 @@ export class TinyVLM {
   backward(): void {
     if (!this.last || !this.ws) throw new Error('backward without a forward pass');
     if (!this.grads) this.zeroGrads();
-    const be = this.be,
-      c = this.config,
-      ws = this.ws,
-      { enc, dec } = this.last;
-    const w = ws.dec,
-      N = dec.B * dec.T,
-      C = c.dim,
-      d = this.decDims(dec.B, dec.T);
-    linearBackward(be, w.stack.dlnf, this.g('dec.head.w'), null, w.dlogits, w.stack.lnf, this.p('dec.head.w'), N, C, c.vocabSize);
+    const be = this.be;
+    const c = this.config;
+    const ws = this.ws;
+    const { enc, dec } = this.last;
+    const w = ws.dec;
+    const N = dec.B * dec.T;
+    const C = c.dim;
+    const d = this.decDims(dec.B, dec.T);
+    linearBackward(
+      be,
+      w.stack.dlnf,
+      this.g('dec.head.w'),
+      null,
+      w.dlogits,
+      w.stack.lnf,
+      this.p('dec.head.w'),
+      N,
+      C,
+      c.vocabSize,
+    );
     const dx = w.stack.backward(this.p, this.g, w.x0, d);
     be.embeddingBackward(this.g('dec.wte'), dx, dec.tokIds, N, C);
     be.embeddingBackward(this.g('null_image'), dx, dec.nullIds, N, C);
     be.embeddingBackward(this.g('dec.wpe'), dx, dec.posIds, N, C);
     if (enc.nImg === 0 || !enc.patches || !ws.enc) return;
 
-    const e = ws.enc,
-      P = patchesPerImage(c),
-      NE = enc.nImg * P,
-      CE = c.encDim,
-      de = this.encDims(enc.nImg);
+    const e = ws.enc;
+    const P = patchesPerImage(c);
+    const NE = enc.nImg * P;
+    const CE = c.encDim;
+    const de = this.encDims(enc.nImg);
     be.fill(e.dImgTok, 0);
     be.embeddingBackward(e.dImgTok, dx, dec.imgIds, N, C);
-    linearBackward(be, e.stack.dlnf, this.g('enc.out.w'), this.g('enc.out.b'), e.dImgTok, e.stack.lnf, this.p('enc.out.w'), NE, CE, c.dim);
+    linearBackward(
+      be,
+      e.stack.dlnf,
+      this.g('enc.out.w'),
+      this.g('enc.out.b'),
+      e.dImgTok,
+      e.stack.lnf,
+      this.p('enc.out.w'),
+      NE,
+      CE,
+      c.dim,
+    );
     const dxe = e.stack.backward(this.p, this.g, e.x0, de);
     be.embeddingBackward(this.g('enc.pos'), dxe, e.posIds, NE, CE);
     be.matmul(this.g('enc.patch.w'), enc.patches, dxe, null, patchDim(c), CE, NE, { transA: true, accumulate: true });
@@ -219,10 +249,10 @@ export class TinyVLM {
   }
 
   allocCache(B: number, Tmax: number): KvCache {
-    const be = this.be,
-      c = this.config,
-      C = c.dim,
-      H = c.mlpRatio * C;
+    const be = this.be;
+    const c = this.config;
+    const C = c.dim;
+    const H = c.mlpRatio * C;
     return {
       B,
       Tmax,
@@ -252,16 +282,28 @@ export class TinyVLM {
   fillCache(cache: KvCache): void {
     if (!this.last || !this.ws) throw new Error('fillCache without a forward pass');
     const { B, T } = this.last.dec;
-    if (B !== cache.B || T > cache.Tmax) throw new Error(`cache for ${cache.B} rows of ${cache.Tmax}, forward had ${B} of ${T}`);
+    if (B !== cache.B || T > cache.Tmax)
+      throw new Error(`cache for ${cache.B} rows of ${cache.Tmax}, forward had ${B} of ${T}`);
     for (let l = 0; l < this.config.layers; l++) {
-      this.be.kvCacheWrite(cache.k[l], cache.v[l], this.ws.dec.stack.acts[l].qkv, cache.zeros, B, T, cache.Tmax, this.config.dim);
+      this.be.kvCacheWrite(
+        cache.k[l],
+        cache.v[l],
+        this.ws.dec.stack.acts[l].qkv,
+        cache.zeros,
+        B,
+        T,
+        cache.Tmax,
+        this.config.dim,
+      );
     }
   }
 
   /** dst row b gets src row from[b]'s keys and values at positions [0, T), every layer. */
   copyCacheRows(dst: KvCache, src: KvCache, from: readonly number[], T: number): void {
     if (from.length !== dst.B || T > dst.Tmax || T > src.Tmax || from.some((s) => s < 0 || s >= src.B)) {
-      throw new Error(`copyCacheRows: ${from.length} rows of ${T} into a cache of ${dst.B} x ${dst.Tmax} from ${src.B} x ${src.Tmax}`);
+      throw new Error(
+        `copyCacheRows: ${from.length} rows of ${T} into a cache of ${dst.B} x ${dst.Tmax} from ${src.B} x ${src.Tmax}`,
+      );
     }
     const C = this.config.dim;
     for (let l = 0; l < this.config.layers; l++) {
@@ -278,17 +320,23 @@ export class TinyVLM {
    * given as len [B]. Returns logits [B, vocab] (owned by the cache).
    */
   decodeStep(cache: KvCache, ids: Tensor, pos: Tensor, len: Tensor): Tensor {
-    const be = this.be,
-      c = this.config,
-      B = cache.B,
-      C = c.dim,
-      H = c.mlpRatio * C;
+    const be = this.be;
+    const c = this.config;
+    const B = cache.B;
+    const C = c.dim;
+    const H = c.mlpRatio * C;
     be.embedding(cache.x, ids, this.p('dec.wte'), B, C);
     be.embedding(cache.x, pos, this.p('dec.wpe'), B, C, true);
-    let x = cache.x,
-      y = cache.y;
+    let x = cache.x;
+    let y = cache.y;
     for (let l = 0; l < c.layers; l++) {
-      blockDecodeStep(be, blockTensors(this.p, `dec.h${l}`), cache, x, y, cache.k[l], cache.v[l], pos, len, { B, Tmax: cache.Tmax, C, nHead: c.heads, hidden: H });
+      blockDecodeStep(be, blockTensors(this.p, `dec.h${l}`), cache, x, y, cache.k[l], cache.v[l], pos, len, {
+        B,
+        Tmax: cache.Tmax,
+        C,
+        nHead: c.heads,
+        hidden: H,
+      });
       [x, y] = [y, x];
     }
     be.layerNorm(cache.ln, cache.mean, cache.rstd, x, this.p('dec.lnf.w'), this.p('dec.lnf.b'), B, C);

@@ -7,7 +7,16 @@ import type { StepMetrics } from './types';
 
 const figs = (f1: number, se: number): HeldoutFigures => ({
   count: 256,
-  sampled: { k: 4, temperature: 1, top_p: 1, desc_exact: f1 / 2, desc_f1: f1, answer_acc: 0.4, lucky: 0.3, se: { desc_exact: se, desc_f1: se, answer_acc: se, lucky: se } },
+  sampled: {
+    k: 4,
+    temperature: 1,
+    top_p: 1,
+    desc_exact: f1 / 2,
+    desc_f1: f1,
+    answer_acc: 0.4,
+    lucky: 0.3,
+    se: { desc_exact: se, desc_f1: se, answer_acc: se, lucky: se },
+  },
   greedy: { desc_exact: 0.3, desc_f1: 0.6, answer_acc: 0.5 },
   gt_desc_nll: 0.16,
 });
@@ -25,7 +34,12 @@ describe('teaching comparison', () => {
   });
 
   it("a run's change is its last held-out figure minus the warm start's, SE of both", () => {
-    const ms = [step(0, 1, { heldout_start: figs(0.5, 0.03) }), step(19, 1, { heldout: figs(0.55, 0.04) }), step(39, 1, { heldout: figs(0.6, 0.04) }), step(40, 1)];
+    const ms = [
+      step(0, 1, { heldout_start: figs(0.5, 0.03) }),
+      step(19, 1, { heldout: figs(0.55, 0.04) }),
+      step(39, 1, { heldout: figs(0.6, 0.04) }),
+      step(40, 1),
+    ];
     const c = heldoutChange(ms, 'desc_f1')!;
     expect(c.mean).toBeCloseTo(0.1, 12);
     expect(c.se).toBeCloseTo(0.05, 12);
@@ -34,7 +48,10 @@ describe('teaching comparison', () => {
   });
 
   it('over seeds, the SE is that of the runs, not of the problems', () => {
-    const run = (d: number) => [step(0, 1, { heldout_start: figs(0.5, 0.01) }), step(59, 1, { heldout: figs(0.5 + d, 0.01) })];
+    const run = (d: number) => [
+      step(0, 1, { heldout_start: figs(0.5, 0.01) }),
+      step(59, 1, { heldout: figs(0.5 + d, 0.01) }),
+    ];
     const a = armChange([run(0.01), run(0.03), run(0.05)], 'desc_f1')!;
     expect(a.mean).toBeCloseTo(0.03, 12);
     expect(a.se).toBeCloseTo(0.02 / Math.sqrt(3), 12);
@@ -59,7 +76,11 @@ describe('teaching comparison', () => {
   it('time left: plain steps at their mean, and each evaluation still to come at what one added', () => {
     const cfg = { steps: 60, heldoutEvery: 20, heldoutCount: 256 };
     // step 0 holds the warm start's evaluation (+50), step 19 the first (+50); plain steps take 10
-    const ms = [step(0, 60, { heldout_start: figs(0.5, 0.01) }), ...Array.from({ length: 18 }, (_, i) => step(i + 1, 10)), step(19, 60, { heldout: figs(0.5, 0.01) })];
+    const ms = [
+      step(0, 60, { heldout_start: figs(0.5, 0.01) }),
+      ...Array.from({ length: 18 }, (_, i) => step(i + 1, 10)),
+      step(19, 60, { heldout: figs(0.5, 0.01) }),
+    ];
     const r = remainingMs(ms, cfg)!;
     expect(r.perStepMs).toBeCloseTo(10, 12);
     expect(r.ms).toBeCloseTo(40 * 10 + 2 * 50, 9);

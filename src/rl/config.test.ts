@@ -89,7 +89,14 @@ describe('the config field table', () => {
   });
 
   it('refuses each field outside its kind or range, naming the field as the form does', () => {
-    const bad: Record<string, unknown> = { int: 1.5, num: Number.NaN, enum: 'nope', bool: 'yes', families: [], knobs: null };
+    const bad: Record<string, unknown> = {
+      int: 1.5,
+      num: Number.NaN,
+      enum: 'nope',
+      bool: 'yes',
+      families: [],
+      knobs: null,
+    };
     for (const k of NAMES) {
       const errs = validateRL({ ...DEFAULT_RL, [k]: bad[FIELDS[k].kind] } as RLConfig);
       expect(Object.keys(errs), k).toContain(k);
@@ -103,14 +110,36 @@ describe('the config field table', () => {
     expect(validateRL({ ...DEFAULT_RL, N: 33 }).N).toBe('an integer in [2, 32]');
     expect(validateRL({ ...DEFAULT_RL, k: 11 }).k).toBe('at most N (10)');
     expect(validateRL({ ...DEFAULT_RL, lr: 0 }).lr).toMatch(/above 0/);
-    expect(validateRL({ ...DEFAULT_RL, batchPrompts: 4, miniBatches: 5 }).miniBatches).toBe('at most the prompts per step (4)');
-    expect(validateRL({ ...DEFAULT_RL, batchPrompts: 4, estimator: 'contrastive', contrastiveK: 4 }).contrastiveK).toMatch(/below the prompts per step/);
+    expect(validateRL({ ...DEFAULT_RL, batchPrompts: 4, miniBatches: 5 }).miniBatches).toBe(
+      'at most the prompts per step (4)',
+    );
+    expect(
+      validateRL({ ...DEFAULT_RL, batchPrompts: 4, estimator: 'contrastive', contrastiveK: 4 }).contrastiveK,
+    ).toMatch(/below the prompts per step/);
     expect(validateRL({ ...DEFAULT_RL, adamBeta2: 0.99999 })).toEqual({});
   });
 
   it('never throws on random values, and a valid config has no message (fuzz)', () => {
     const r = new CounterRng(5, 0, 0, 0);
-    const pool: unknown[] = [0, -1, 1, 2, 0.5, 1e9, Number.NaN, Infinity, 'mirl', 'sum', true, false, null, [], ['count'], {}, '1'];
+    const pool: unknown[] = [
+      0,
+      -1,
+      1,
+      2,
+      0.5,
+      1e9,
+      Number.NaN,
+      Infinity,
+      'mirl',
+      'sum',
+      true,
+      false,
+      null,
+      [],
+      ['count'],
+      {},
+      '1',
+    ];
     for (let i = 0; i < 3000; i++) {
       const c = { ...DEFAULT_RL } as Record<string, unknown>;
       for (let j = 0; j < 3; j++) c[NAMES[r.int(NAMES.length)]] = pool[r.int(pool.length)];

@@ -16,7 +16,13 @@ const PERC_GATES = ['off', 'lowest', 'floor'] as const;
 const PERC_LABELS = ['f1', 'exact', 'f1+exact'] as const;
 const PERC_CREDITS = ['sequence', 'object'] as const;
 
-export const PANEL_GROUPS = { basic: 'basic', reward: 'rewards and MI', optimiser: 'optimiser and loss', sampling: 'sampling', evaluation: 'evaluation and records' } as const;
+export const PANEL_GROUPS = {
+  basic: 'basic',
+  reward: 'rewards and MI',
+  optimiser: 'optimiser and loss',
+  sampling: 'sampling',
+  evaluation: 'evaluation and records',
+} as const;
 export type PanelGroup = keyof typeof PANEL_GROUPS;
 
 /** What the config panel shows of a field: its input step, and when it is shown at all. */
@@ -67,24 +73,30 @@ interface KnobsField extends Common {
   default: SceneKnobs;
 }
 
-const int = (d: number, min: number, max: number, label: string, help: string, x: { panel?: PanelSpec; cpu?: number } = {}): IntField => ({
-  kind: 'int',
+const int = (
+  d: number,
+  min: number,
+  max: number,
+  label: string,
+  help: string,
+  x: { panel?: PanelSpec; cpu?: number } = {},
+): IntField => ({ kind: 'int', default: d, min, max, label, help, ...x });
+const num = (d: number, min: number, max: number, label: string, help: string, panel?: PanelSpec): NumField => ({
+  kind: 'num',
   default: d,
   min,
   max,
   label,
   help,
-  ...x,
-});
-const num = (d: number, min: number, max: number, label: string, help: string, panel?: PanelSpec): NumField => ({ kind: 'num', default: d, min, max, label, help, panel });
-const oneOf = <O extends readonly string[]>(options: O, d: O[number], label: string, help: string, panel?: PanelSpec): EnumField<O> => ({
-  kind: 'enum',
-  options,
-  default: d,
-  label,
-  help,
   panel,
 });
+const oneOf = <O extends readonly string[]>(
+  options: O,
+  d: O[number],
+  label: string,
+  help: string,
+  panel?: PanelSpec,
+): EnumField<O> => ({ kind: 'enum', options, default: d, label, help, panel });
 
 /**
  * Every setting of a run, in the order links, files and the panel list them. The defaults
@@ -117,9 +129,14 @@ export const FIELDS = {
     'The pass without the image: no image tokens (null), a blank, noise or patch-shuffled image, or other images of the batch (contrastive).',
     { group: 'reward' },
   ),
-  contrastiveK: int(3, 1, 16, 'contrastive K', 'Alternatives for the contrastive estimator (other images of the batch).', {
-    panel: { group: 'reward', when: { field: 'estimator', in: ['contrastive'] } },
-  }),
+  contrastiveK: int(
+    3,
+    1,
+    16,
+    'contrastive K',
+    'Alternatives for the contrastive estimator (other images of the batch).',
+    { panel: { group: 'reward', when: { field: 'estimator', in: ['contrastive'] } } },
+  ),
   miScorer: oneOf(
     MI_SCORERS,
     'warmstart',
@@ -127,8 +144,17 @@ export const FIELDS = {
     "Which model's two passes give the MI score: the policy being trained, or a frozen copy of the warm start (the policy then cannot move the scorer).",
     { group: 'reward' },
   ),
-  miAgg: oneOf(MI_AGGS, 'sum', 'MI over tokens', "The MI score over a description's tokens: per-token mean or sum.", { group: 'reward' }),
-  miClip: num(0, 0, 50, 'MI clip per token (0 off)', "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.", { group: 'reward', step: 0.5 }),
+  miAgg: oneOf(MI_AGGS, 'sum', 'MI over tokens', "The MI score over a description's tokens: per-token mean or sum.", {
+    group: 'reward',
+  }),
+  miClip: num(
+    0,
+    0,
+    50,
+    'MI clip per token (0 off)',
+    "> 0: each token's pointwise MI is clamped to [-miClip, miClip] first; 0: no clip.",
+    { group: 'reward', step: 0.5 },
+  ),
   percGate: oneOf(
     PERC_GATES,
     'lowest',
@@ -136,19 +162,29 @@ export const FIELDS = {
     "Well-formedness gate: a description that does not parse into distinct, complete objects of the task language (or never closed) gets the group's lowest perception score ('lowest', strictly below every well-formed one) or the fixed gate floor ('floor'); 'off' scores it like any other.",
     { group: 'reward' },
   ),
-  percGateFloor: num(-10, -1000, 1000, 'gate floor', "The perception score of a malformed description when the gate is 'floor'.", {
-    group: 'reward',
-    step: 1,
-    when: { field: 'percGate', in: ['floor'] },
-  }),
-  percNorm: oneOf(PERC_NORMS, 'raw', 'perception reward', 'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.', {
-    group: 'reward',
-  }),
-  percThreshold: num(0, -20, 20, 'perception threshold', "The MI above which a description earns 1 when the perception reward is 'threshold'.", {
-    group: 'reward',
-    step: 0.5,
-    when: { field: 'percNorm', in: ['threshold'] },
-  }),
+  percGateFloor: num(
+    -10,
+    -1000,
+    1000,
+    'gate floor',
+    "The perception score of a malformed description when the gate is 'floor'.",
+    { group: 'reward', step: 1, when: { field: 'percGate', in: ['floor'] } },
+  ),
+  percNorm: oneOf(
+    PERC_NORMS,
+    'raw',
+    'perception reward',
+    'How MI scores become the perception reward: raw, z-scored or ranked within the group, or thresholded.',
+    { group: 'reward' },
+  ),
+  percThreshold: num(
+    0,
+    -20,
+    20,
+    'perception threshold',
+    "The MI above which a description earns 1 when the perception reward is 'threshold'.",
+    { group: 'reward', step: 0.5, when: { field: 'percNorm', in: ['threshold'] } },
+  ),
   percLabel: oneOf(
     PERC_LABELS,
     'f1',
@@ -163,24 +199,68 @@ export const FIELDS = {
     "Perception-R1: every description token carries the description's advantage ('sequence'), or the advantage of its own object phrase, separator or close, each right or wrong against the scene ('object').",
     { group: 'reward', when: { field: 'algo', in: algorithmsWhere('perception', 'labelled') } },
   ),
-  formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', { group: 'reward', step: 0.05 }),
+  formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', {
+    group: 'reward',
+    step: 0.05,
+  }),
   lr: num(1e-4, 0, 0.1, 'learning rate', "AdamW's learning rate.", { group: 'basic', step: 0.0001 }),
-  clipLow: num(0.2, 0, 1, 'clip low', 'The ratio is clipped below at 1 - clip low.', { group: 'optimiser', step: 0.01 }),
-  clipHigh: num(0.28, 0, 10, 'clip high', 'The ratio is clipped above at 1 + clip high (DAPO: higher than clip low).', { group: 'optimiser', step: 0.01 }),
-  beta: num(0, 0, 10, 'KL coefficient', 'KL coefficient to the frozen warm start (k3); 0 disables.', { group: 'optimiser', step: 0.01 }),
-  advNormalize: oneOf(['std', 'none'] as const, 'std', 'advantage', "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).", { group: 'optimiser' }),
+  clipLow: num(0.2, 0, 1, 'clip low', 'The ratio is clipped below at 1 - clip low.', {
+    group: 'optimiser',
+    step: 0.01,
+  }),
+  clipHigh: num(0.28, 0, 10, 'clip high', 'The ratio is clipped above at 1 + clip high (DAPO: higher than clip low).', {
+    group: 'optimiser',
+    step: 0.01,
+  }),
+  beta: num(0, 0, 10, 'KL coefficient', 'KL coefficient to the frozen warm start (k3); 0 disables.', {
+    group: 'optimiser',
+    step: 0.01,
+  }),
+  advNormalize: oneOf(
+    ['std', 'none'] as const,
+    'std',
+    'advantage',
+    "'std': (R - mean) / (std + eps) within the group; 'none': R - mean (Dr.GRPO).",
+    { group: 'optimiser' },
+  ),
   // negative weights flip a reward's sign: the check that the loop optimises what it is given
-  wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.', { group: 'reward', step: 0.1 }),
+  wPerc: num(1, -10, 10, 'perception weight', 'Weight of the perception advantage on description tokens.', {
+    group: 'reward',
+    step: 0.1,
+  }),
   wAns: num(1, -10, 10, 'answer weight', 'Weight of the answer advantage.', { group: 'reward', step: 0.1 }),
-  lossAgg: oneOf(['token', 'sequence'] as const, 'token', 'loss mean over', 'The loss averaged over all tokens of the batch, or per sequence first.', { group: 'optimiser' }),
+  lossAgg: oneOf(
+    ['token', 'sequence'] as const,
+    'token',
+    'loss mean over',
+    'The loss averaged over all tokens of the batch, or per sequence first.',
+    { group: 'optimiser' },
+  ),
   batchPrompts: int(16, 1, 256, 'prompts / step', 'Prompts per step.', { panel: { group: 'basic' }, cpu: 1 }),
-  promptPool: int(0, 0, 100000, 'prompt pool (0 fresh)', '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).', {
+  promptPool: int(
+    0,
+    0,
+    100000,
+    'prompt pool (0 fresh)',
+    '0: fresh prompts every step; n > 0: cycle through a fixed pool of the first n (a check that the update can fit them).',
+    { panel: { group: 'optimiser' } },
+  ),
+  ppoEpochs: int(1, 1, 8, 'epochs / rollout', 'Passes over each rollout; > 1 lets the clipped ratio act.', {
     panel: { group: 'optimiser' },
   }),
-  ppoEpochs: int(1, 1, 8, 'epochs / rollout', 'Passes over each rollout; > 1 lets the clipped ratio act.', { panel: { group: 'optimiser' } }),
-  miniBatches: int(1, 1, 64, 'updates / epoch', "Updates per pass, the rollout's prompt groups split evenly.", { panel: { group: 'optimiser' } }),
-  warmupSteps: int(0, 0, 100000, 'lr warm-up steps', 'Linear warm-up steps, then the learning-rate schedule.', { panel: { group: 'optimiser' } }),
-  lrSchedule: oneOf(LR_SCHEDULES, 'constant', 'lr schedule', 'After the warm-up: constant, or cosine decay to 10% over the steps.', { group: 'optimiser' }),
+  miniBatches: int(1, 1, 64, 'updates / epoch', "Updates per pass, the rollout's prompt groups split evenly.", {
+    panel: { group: 'optimiser' },
+  }),
+  warmupSteps: int(0, 0, 100000, 'lr warm-up steps', 'Linear warm-up steps, then the learning-rate schedule.', {
+    panel: { group: 'optimiser' },
+  }),
+  lrSchedule: oneOf(
+    LR_SCHEDULES,
+    'constant',
+    'lr schedule',
+    'After the warm-up: constant, or cosine decay to 10% over the steps.',
+    { group: 'optimiser' },
+  ),
   adamBeta2: num(0.99, 0.5, 0.99999, 'Adam beta2', "Adam's second-moment decay.", { group: 'optimiser', step: 0.001 }),
   dropFlatGroups: {
     kind: 'bool',
@@ -189,18 +269,52 @@ export const FIELDS = {
     help: 'DAPO-style filter: a group whose rewards are all equal (per segment) is dropped from the update instead of diluting it.',
     panel: { group: 'optimiser' },
   } as BoolField,
-  temperature: num(1, 0.05, 5, 'temperature', 'Sampling temperature of the rollouts.', { group: 'sampling', step: 0.05 }),
-  topP: num(1, 0.05, 1, 'top-p', 'Nucleus mass kept when sampling; 1 keeps every token.', { group: 'sampling', step: 0.05 }),
-  maxDescTokens: int(36, 4, 60, 'max description tokens', 'A description not closed within this many tokens is cut.', { panel: { group: 'sampling' } }),
-  maxAnswerTokens: int(24, 4, 40, 'max answer tokens', 'An answer not closed within this many tokens is cut.', { panel: { group: 'sampling' } }),
-  families: { kind: 'families', default: FAMILIES, label: 'task families', help: 'The task families prompts are drawn from, in rotation.' } as FamiliesField,
-  knobs: { kind: 'knobs', default: DEFAULT_KNOBS, label: 'difficulty', help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.' } as KnobsField,
-  seed: int(1, 0, 2 ** 31 - 1, 'seed', 'Seeds the prompts, the sampling and everything random in the run.', { panel: { group: 'basic' } }),
-  steps: int(60, 1, 100000, 'steps', 'Training steps.', { panel: { group: 'basic' }, cpu: 5 }),
-  heldoutEvery: int(20, 0, 100000, 'held-out every', 'Held-out evaluation every this many steps (0 never), and after the last step.', { panel: { group: 'evaluation' }, cpu: 0 }),
-  heldoutCount: int(256, 0, 2000, 'held-out problems', 'Problems in the held-out set; its figures carry their standard error over these problems.', {
-    panel: { group: 'evaluation' },
+  temperature: num(1, 0.05, 5, 'temperature', 'Sampling temperature of the rollouts.', {
+    group: 'sampling',
+    step: 0.05,
   }),
+  topP: num(1, 0.05, 1, 'top-p', 'Nucleus mass kept when sampling; 1 keeps every token.', {
+    group: 'sampling',
+    step: 0.05,
+  }),
+  maxDescTokens: int(36, 4, 60, 'max description tokens', 'A description not closed within this many tokens is cut.', {
+    panel: { group: 'sampling' },
+  }),
+  maxAnswerTokens: int(24, 4, 40, 'max answer tokens', 'An answer not closed within this many tokens is cut.', {
+    panel: { group: 'sampling' },
+  }),
+  families: {
+    kind: 'families',
+    default: FAMILIES,
+    label: 'task families',
+    help: 'The task families prompts are drawn from, in rotation.',
+  } as FamiliesField,
+  knobs: {
+    kind: 'knobs',
+    default: DEFAULT_KNOBS,
+    label: 'difficulty',
+    help: 'Scene difficulty: objects per scene, noise, occlusion, jitter.',
+  } as KnobsField,
+  seed: int(1, 0, 2 ** 31 - 1, 'seed', 'Seeds the prompts, the sampling and everything random in the run.', {
+    panel: { group: 'basic' },
+  }),
+  steps: int(60, 1, 100000, 'steps', 'Training steps.', { panel: { group: 'basic' }, cpu: 5 }),
+  heldoutEvery: int(
+    20,
+    0,
+    100000,
+    'held-out every',
+    'Held-out evaluation every this many steps (0 never), and after the last step.',
+    { panel: { group: 'evaluation' }, cpu: 0 },
+  ),
+  heldoutCount: int(
+    256,
+    0,
+    2000,
+    'held-out problems',
+    'Problems in the held-out set; its figures carry their standard error over these problems.',
+    { panel: { group: 'evaluation' } },
+  ),
   heldoutSamples: int(
     4,
     0,
@@ -209,8 +323,17 @@ export const FIELDS = {
     'Samples per held-out problem at the rollout temperature and top-p: the held-out figures are means over them (how VPPO and PEARL validate), with greedy decoding beside them. 0: greedy only.',
     { panel: { group: 'evaluation' } },
   ),
-  heldoutSeed: int(4242, 0, 2 ** 31 - 1, 'held-out seed', 'Task seed of the held-out problems (apart from the training seed).', { panel: { group: 'evaluation' } }),
-  recordPrompts: int(2, 0, 64, 'recorded prompts / step', 'Prompts per step whose rollouts are recorded in full.', { panel: { group: 'evaluation' } }),
+  heldoutSeed: int(
+    4242,
+    0,
+    2 ** 31 - 1,
+    'held-out seed',
+    'Task seed of the held-out problems (apart from the training seed).',
+    { panel: { group: 'evaluation' } },
+  ),
+  recordPrompts: int(2, 0, 64, 'recorded prompts / step', 'Prompts per step whose rollouts are recorded in full.', {
+    panel: { group: 'evaluation' },
+  }),
   // MIRL scores MI every step, since MI is its reward, and beta > 0 computes KL every step, since it is in the loss.
   metricEvery: int(
     10,
@@ -224,7 +347,15 @@ export const FIELDS = {
 
 type Fields = typeof FIELDS;
 type ValueOf<F> =
-  F extends EnumField<infer O> ? O[number] : F extends IntField | NumField ? number : F extends BoolField ? boolean : F extends FamiliesField ? FamilyName[] : SceneKnobs;
+  F extends EnumField<infer O>
+    ? O[number]
+    : F extends IntField | NumField
+      ? number
+      : F extends BoolField
+        ? boolean
+        : F extends FamiliesField
+          ? FamilyName[]
+          : SceneKnobs;
 
 /** The RL run's configuration: everything a share URL must carry to reproduce a run. */
 export type RLConfig = { -readonly [K in keyof Fields]: ValueOf<Fields[K]> };
@@ -233,7 +364,9 @@ export type FieldName = keyof RLConfig;
 const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
 /** The current defaults (share schema v5). */
-export const DEFAULT_RL: RLConfig = Object.fromEntries(FIELD_NAMES.map((k) => [k, structuredClone(FIELDS[k].default)])) as RLConfig;
+export const DEFAULT_RL: RLConfig = Object.fromEntries(
+  FIELD_NAMES.map((k) => [k, structuredClone(FIELDS[k].default)]),
+) as RLConfig;
 
 /**
  * v4: as v5, at the size where RL could not be seen (4 prompts per step, 100 steps), with
@@ -271,14 +404,20 @@ export const CPU_PRESET: Partial<RLConfig> = Object.fromEntries(
 );
 
 /** Each field as the config form labels it: the form and every message about a field use these words. */
-export const FIELD_LABELS = Object.fromEntries(FIELD_NAMES.map((k) => [k, FIELDS[k].label])) as Record<FieldName, string>;
+export const FIELD_LABELS = Object.fromEntries(FIELD_NAMES.map((k) => [k, FIELDS[k].label])) as Record<
+  FieldName,
+  string
+>;
 
 /**
  * `base` with the fields of `diff` over it (a link's or a run file's config); knobs are merged
  * one by one, so {"knobs": {"noise": 0.1}} changes only the noise. Settings this version does
  * not know are left out and named.
  */
-export function applyConfigDiff(base: RLConfig, diff: Record<string, unknown>): { config: RLConfig; unknown: string[] } {
+export function applyConfigDiff(
+  base: RLConfig,
+  diff: Record<string, unknown>,
+): { config: RLConfig; unknown: string[] } {
   const unknown = Object.keys(diff).filter((k) => !(k in base));
   const known = Object.fromEntries(Object.entries(diff).filter(([k]) => k in base));
   const config = { ...base, ...known } as RLConfig;
@@ -296,22 +435,30 @@ export function applyConfigDiff(base: RLConfig, diff: Record<string, unknown>): 
 
 /** validateRL's problems as sentences that name each field as the form does. */
 export function configErrorMessages(errs: Record<string, string>): string[] {
-  return Object.entries(errs).map(([k, m]) => (k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`));
+  return Object.entries(errs).map(([k, m]) =>
+    k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`,
+  );
 }
 
 /** A value's problem against its field's kind and range, or null. */
 function fieldProblem(f: Fields[FieldName], v: unknown): string | null {
   switch (f.kind) {
     case 'int':
-      return typeof v === 'number' && Number.isInteger(v) && v >= f.min && v <= f.max ? null : `an integer in [${f.min}, ${f.max}]`;
+      return typeof v === 'number' && Number.isInteger(v) && v >= f.min && v <= f.max
+        ? null
+        : `an integer in [${f.min}, ${f.max}]`;
     case 'num':
-      return typeof v === 'number' && Number.isFinite(v) && v >= f.min && v <= f.max ? null : `a number in [${f.min}, ${f.max}]`;
+      return typeof v === 'number' && Number.isFinite(v) && v >= f.min && v <= f.max
+        ? null
+        : `a number in [${f.min}, ${f.max}]`;
     case 'enum':
       return (f.options as readonly unknown[]).includes(v) ? null : `one of ${f.options.join(', ')}`;
     case 'bool':
       return typeof v === 'boolean' ? null : 'true or false';
     case 'families':
-      return Array.isArray(v) && v.length > 0 && v.every((x) => FAMILIES.includes(x)) ? null : `a non-empty subset of ${FAMILIES.join(', ')}`;
+      return Array.isArray(v) && v.length > 0 && v.every((x) => FAMILIES.includes(x))
+        ? null
+        : `a non-empty subset of ${FAMILIES.join(', ')}`;
     case 'knobs':
       return typeof v === 'object' && v !== null ? validateKnobs(v as SceneKnobs) : 'an object of difficulty settings';
   }
@@ -331,7 +478,8 @@ const RULES: ((c: RLConfig, e: Partial<Record<FieldName, string>>) => void)[] = 
     if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)';
   },
   (c, e) => {
-    if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts) e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
+    if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts)
+      e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
   },
 ];
 
@@ -357,11 +505,19 @@ export function configProblems(c: RLConfig): string | null {
  * prompts per step and steps of the v5 defaults, where the measured arms separate (docs/research.md,
  * "What RL does, measured over samples"), or with no held-out evaluation to show it.
  */
-export function tooSmallToLearn(c: Pick<RLConfig, 'batchPrompts' | 'steps' | 'heldoutEvery' | 'heldoutCount'>): string | null {
+export function tooSmallToLearn(
+  c: Pick<RLConfig, 'batchPrompts' | 'steps' | 'heldoutEvery' | 'heldoutCount'>,
+): string | null {
   const why = [
-    ...(c.batchPrompts < DEFAULT_RL.batchPrompts ? [`${c.batchPrompts} prompt${c.batchPrompts === 1 ? '' : 's'} per step (learning shows from ${DEFAULT_RL.batchPrompts})`] : []),
+    ...(c.batchPrompts < DEFAULT_RL.batchPrompts
+      ? [
+          `${c.batchPrompts} prompt${c.batchPrompts === 1 ? '' : 's'} per step (learning shows from ${DEFAULT_RL.batchPrompts})`,
+        ]
+      : []),
     ...(c.steps < DEFAULT_RL.steps ? [`${c.steps} steps (from ${DEFAULT_RL.steps})`] : []),
     ...(c.heldoutEvery === 0 || c.heldoutCount === 0 ? ['no held-out evaluation'] : []),
   ];
-  return why.length ? `Too small to show learning: ${why.join(', ')}. Rollout curves here follow the prompts each step drew, not what the model learned.` : null;
+  return why.length
+    ? `Too small to show learning: ${why.join(', ')}. Rollout curves here follow the prompts each step drew, not what the model learned.`
+    : null;
 }

@@ -17,17 +17,28 @@ function blankImage(size: number): Float32Array {
 }
 
 function noiseImage(size: number, seed: number, step: number, row: number): Float32Array {
-  return Float32Array.from({ length: size * size * 3 }, (_, i) => (rngU32(seed, Streams.patchMask, step, row, i) >>> 8) / 16777216);
+  return Float32Array.from(
+    { length: size * size * 3 },
+    (_, i) => (rngU32(seed, Streams.patchMask, step, row, i) >>> 8) / 16777216,
+  );
 }
 
 /** The real image with each patch blacked out with probability 0.5 (the corruption of VPPO and PAPO). */
-function patchMasked(img: Float32Array, size: number, patch: number, seed: number, step: number, row: number): Float32Array {
+function patchMasked(
+  img: Float32Array,
+  size: number,
+  patch: number,
+  seed: number,
+  step: number,
+  row: number,
+): Float32Array {
   const out = img.slice();
   const g = size / patch;
   for (let py = 0; py < g; py++) {
     for (let px = 0; px < g; px++) {
       if (rngU32(seed, Streams.patchMask, step, row, py * g + px) & 1) continue;
-      for (let y = 0; y < patch; y++) out.fill(0, ((py * patch + y) * size + px * patch) * 3, ((py * patch + y) * size + px * patch + patch) * 3);
+      for (let y = 0; y < patch; y++)
+        out.fill(0, ((py * patch + y) * size + px * patch) * 3, ((py * patch + y) * size + px * patch + patch) * 3);
     }
   }
   return out;
@@ -57,7 +68,14 @@ export function alternativePasses(
     case 'noise':
       return {
         K: 1,
-        passes: [rows.map((r, b) => r.images.map((_, k): ImageChoice => ({ kind: 'image', index: images.push(noiseImage(o.size, o.seed, o.step, b * 4 + k)) - 1 })))],
+        passes: [
+          rows.map((r, b) =>
+            r.images.map((_, k): ImageChoice => ({
+              kind: 'image',
+              index: images.push(noiseImage(o.size, o.seed, o.step, b * 4 + k)) - 1,
+            })),
+          ),
+        ],
       };
     case 'patch':
       return {
@@ -65,7 +83,12 @@ export function alternativePasses(
         passes: [
           rows.map((r, b) =>
             r.images.map((ch, k): ImageChoice =>
-              ch.kind === 'image' ? { kind: 'image', index: images.push(patchMasked(images[ch.index], o.size, o.patch, o.seed, o.step, b * 4 + k)) - 1 } : ch,
+              ch.kind === 'image'
+                ? {
+                    kind: 'image',
+                    index: images.push(patchMasked(images[ch.index], o.size, o.patch, o.seed, o.step, b * 4 + k)) - 1,
+                  }
+                : ch,
             ),
           ),
         ],
@@ -76,7 +99,9 @@ export function alternativePasses(
       const passes = Array.from({ length: o.K }, (_, j) =>
         rows.map((r, b) => {
           const other = promptImages[(promptOf[b] + j + 1) % P];
-          return r.images.map((ch, k): ImageChoice => (ch.kind === 'image' && other[k] !== undefined ? { kind: 'image', index: other[k] } : { kind: 'null' }));
+          return r.images.map((ch, k): ImageChoice =>
+            ch.kind === 'image' && other[k] !== undefined ? { kind: 'image', index: other[k] } : { kind: 'null' },
+          );
         }),
       );
       return { K: o.K, passes };

@@ -14,10 +14,25 @@ import type { StepMetrics } from './types';
 const bytes = readFileSync('models/tinyvlm-v1/model.safetensors');
 const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 // one prompt (the first of run seed 2: the warm start gets its answer right half the time, its description never)
-const onePrompt = (over: Partial<RLConfig>): RLConfig => ({ ...DEFAULT_RL, batchPrompts: 1, promptPool: 1, G: 16, seed: 2, lr: 3e-4, heldoutEvery: 0, recordPrompts: 0, ...over });
+const onePrompt = (over: Partial<RLConfig>): RLConfig => ({
+  ...DEFAULT_RL,
+  batchPrompts: 1,
+  promptPool: 1,
+  G: 16,
+  seed: 2,
+  lr: 3e-4,
+  heldoutEvery: 0,
+  recordPrompts: 0,
+  ...over,
+});
 
 /** Trains until the mean of `fig` over the last 3 steps passes `done`, or `maxSteps`; returns the metrics. */
-async function train(cfg: RLConfig, maxSteps: number, done: (last3: number[]) => boolean, fig: (m: StepMetrics) => number): Promise<StepMetrics[]> {
+async function train(
+  cfg: RLConfig,
+  maxSteps: number,
+  done: (last3: number[]) => boolean,
+  fig: (m: StepMetrics) => number,
+): Promise<StepMetrics[]> {
   const t = new RLTrainer(new CpuBackend(), cfg, ck);
   const ms: StepMetrics[] = [];
   for (let s = 0; s < maxSteps; s++) {

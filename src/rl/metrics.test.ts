@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { RowLabel } from './algorithms/types';
 import { blindCounts, descAdvantage, forkLift, isBlindRecord } from './metrics';
 
-const label = (perceptionRight: boolean, descF1: number): RowLabel => ({ perceptionRight, descF1, answerRight: null, formatOk: null });
+const label = (perceptionRight: boolean, descF1: number): RowLabel => ({
+  perceptionRight,
+  descF1,
+  answerRight: null,
+  formatOk: null,
+});
 
 describe('fork lift', () => {
   it('is the exact rate and mean F1 of the kept rows minus those of all pre-samples', () => {
@@ -26,8 +31,8 @@ describe('fork lift', () => {
 describe('blind counts', () => {
   it('counts every description by the sign of its advantage, and pairs only within a group', () => {
     // two groups of 3: [right +1, wrong +2, wrong -1], [right -0.5, right 0, wrong 0.5]
-    const adv = [1, 2, -1, -0.5, 0, 0.5],
-      right = [true, false, false, true, true, false];
+    const adv = [1, 2, -1, -0.5, 0, 0.5];
+    const right = [true, false, false, true, true, false];
     const c = blindCounts(adv, right, 3);
     expect(c).toEqual({ wrong: 3, wrong_up: 2, right: 3, right_down: 1, pairs: 4, pair_wins: 1 });
     // the same values as one group of 6 pair across prompts: 9 pairs
@@ -35,12 +40,23 @@ describe('blind counts', () => {
   });
 
   it('a zero advantage pushes nothing, and a tie between a right and a wrong one counts half', () => {
-    expect(blindCounts([0, 0], [true, false], 2)).toEqual({ wrong: 1, wrong_up: 0, right: 1, right_down: 0, pairs: 1, pair_wins: 0.5 });
+    expect(blindCounts([0, 0], [true, false], 2)).toEqual({
+      wrong: 1,
+      wrong_up: 0,
+      right: 1,
+      right_down: 0,
+      pairs: 1,
+      pair_wins: 0.5,
+    });
   });
 });
 
 describe('reward blindness of a recorded trajectory', () => {
-  const rec = (tokAdv: number[], right: boolean, description = ['a', 'b']) => ({ description, tokAdv, perceptionRight: right });
+  const rec = (tokAdv: number[], right: boolean, description = ['a', 'b']) => ({
+    description,
+    tokAdv,
+    perceptionRight: right,
+  });
   it('averages the advantage over the description tokens only', () => {
     expect(descAdvantage(rec([0.5, 1.5, -9], false))).toBe(1);
     expect(descAdvantage(rec([0.5], false, []))).toBeNull();

@@ -8,8 +8,8 @@ import type { UpdateResult } from './update';
 
 /** AUC of scores for predicting positives (ties count half); null without both classes. */
 export function auc(scores: readonly number[], positive: readonly boolean[]): number | null {
-  const pos = scores.filter((_, i) => positive[i]),
-    neg = scores.filter((_, i) => !positive[i]);
+  const pos = scores.filter((_, i) => positive[i]);
+  const neg = scores.filter((_, i) => !positive[i]);
   if (!pos.length || !neg.length) return null;
   let s = 0;
   for (const p of pos) for (const n of neg) s += p > n ? 1 : p === n ? 0.5 : 0;
@@ -28,9 +28,13 @@ export function groupedAuc(scores: readonly number[], positive: readonly boolean
 }
 
 /** The counts behind groupedAuc: (positive, negative) pairs within groups, and the positive's wins (ties half). */
-export function groupedPairs(scores: readonly number[], positive: readonly boolean[], groupSize: number): { wins: number; pairs: number } {
-  let s = 0,
-    pairs = 0;
+export function groupedPairs(
+  scores: readonly number[],
+  positive: readonly boolean[],
+  groupSize: number,
+): { wins: number; pairs: number } {
+  let s = 0;
+  let pairs = 0;
   for (let g = 0; g < scores.length; g += groupSize) {
     for (let i = g; i < Math.min(scores.length, g + groupSize); i++) {
       if (!positive[i]) continue;
@@ -66,10 +70,10 @@ export function isBlindRecord(t: Pick<TrajectoryRecord, 'description' | 'tokAdv'
  * right one (ties half). The teaching view sums these over steps.
  */
 export function blindCounts(descAdv: readonly number[], right: readonly boolean[], groupSize: number): BlindCounts {
-  let wrong = 0,
-    wrongUp = 0,
-    rightN = 0,
-    rightDown = 0;
+  let wrong = 0;
+  let wrongUp = 0;
+  let rightN = 0;
+  let rightDown = 0;
   descAdv.forEach((a, i) => {
     if (right[i]) {
       rightN++;
@@ -85,8 +89,8 @@ export function blindCounts(descAdv: readonly number[], right: readonly boolean[
 
 /** Over description tokens with a non-zero advantage, the fraction of blind pushes. */
 function rewardBlindFraction(descAdv: readonly (readonly number[])[], right: readonly boolean[]): number {
-  let blind = 0,
-    total = 0;
+  let blind = 0;
+  let total = 0;
   descAdv.forEach((advs, i) => {
     for (const a of advs) {
       if (a === 0) continue;
@@ -99,8 +103,8 @@ function rewardBlindFraction(descAdv: readonly (readonly number[])[], right: rea
 
 /** Fraction of groups whose values (over the given members) are all equal: zero advantage. */
 function zeroStdFraction(values: readonly number[], members: readonly boolean[], groupSize: number): number {
-  let groups = 0,
-    flat = 0;
+  let groups = 0;
+  let flat = 0;
   for (let g = 0; g < values.length; g += groupSize) {
     const xs = values.slice(g, g + groupSize).filter((_, i) => members[g + i]);
     if (!xs.length) continue;
@@ -114,7 +118,10 @@ function zeroStdFraction(values: readonly number[], members: readonly boolean[],
  * MIRL's pre-screening, measured: the exact-description rate (and mean F1) of the
  * forks it kept minus that of all N pre-samples; null where every row was kept.
  */
-export function forkLift(labels: readonly RowLabel[], keep: readonly number[]): { fork_lift_exact: number | null; fork_lift_f1: number | null } {
+export function forkLift(
+  labels: readonly RowLabel[],
+  keep: readonly number[],
+): { fork_lift_exact: number | null; fork_lift_f1: number | null } {
   const kept = labels.filter((_, i) => keep[i] === 1);
   if (kept.length === labels.length || !kept.length) return { fork_lift_exact: null, fork_lift_f1: null };
   const exact = (ls: readonly RowLabel[]) => mean(ls.map((l) => (l.perceptionRight ? 1 : 0)));

@@ -8,7 +8,12 @@ import type { DescriptionCredit } from '../tasks/descriptionCredit';
 import type { RLConfig } from './config';
 
 /** Per row (groups of `groupSize` consecutive rows), the perception advantage of each credited token. */
-export function creditAdvantages(credits: readonly DescriptionCredit[], groupSize: number, cfg: Pick<RLConfig, 'advNormalize'>, eps = 1e-6): number[][] {
+export function creditAdvantages(
+  credits: readonly DescriptionCredit[],
+  groupSize: number,
+  cfg: Pick<RLConfig, 'advNormalize'>,
+  eps = 1e-6,
+): number[][] {
   const out: number[][] = [];
   for (let g0 = 0; g0 < credits.length; g0 += groupSize) {
     const group = credits.slice(g0, g0 + groupSize);

@@ -63,7 +63,14 @@ export interface PerceptionScores {
 
 /** Whether row i's description is well formed (and closed). */
 function wellFormedRows(inp: PerceptionInput): boolean[] {
-  return inp.descRows.map((r, i) => inp.closed[i] && descriptionWellFormed(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]].scenes.length));
+  return inp.descRows.map(
+    (r, i) =>
+      inp.closed[i] &&
+      descriptionWellFormed(
+        tokenizer.decodeWords(r.ids.slice(r.prefixLen)),
+        inp.problems[inp.promptOf[i]].scenes.length,
+      ),
+  );
 }
 
 /**
@@ -71,7 +78,12 @@ function wellFormedRows(inp: PerceptionInput): boolean[] {
  * (strictly below every well-formed row, by the well-formed rows' spread or 1)
  * or the fixed floor; with no well-formed row, every row gets the floor.
  */
-export function gateScores(raw: readonly number[], wellFormed: readonly boolean[], groups: readonly number[], cfg: Pick<RLConfig, 'percGate' | 'percGateFloor'>): number[] {
+export function gateScores(
+  raw: readonly number[],
+  wellFormed: readonly boolean[],
+  groups: readonly number[],
+  cfg: Pick<RLConfig, 'percGate' | 'percGateFloor'>,
+): number[] {
   if (cfg.percGate === 'off') return [...raw];
   const out = [...raw];
   let o = 0;
@@ -80,8 +92,8 @@ export function gateScores(raw: readonly number[], wellFormed: readonly boolean[
     const good = idx.filter((i) => wellFormed[i]).map((i) => raw[i]);
     let low = cfg.percGateFloor;
     if (cfg.percGate === 'lowest' && good.length > 0) {
-      const lo = Math.min(...good),
-        hi = Math.max(...good);
+      const lo = Math.min(...good);
+      const hi = Math.max(...good);
       low = lo - Math.max(1, hi - lo);
     }
     for (const i of idx) if (!wellFormed[i]) out[i] = low;
@@ -115,10 +127,10 @@ export async function scorePerception(
   { scoring, measureMI = true }: { scoring: PerceptionScoring; measureMI?: boolean },
 ): Promise<PerceptionScores> {
   if (!measureMI && scoring === 'mi') throw new Error('scorePerception: an MI perception reward needs the MI passes');
-  let mi: number[],
-    dep: Float32Array,
-    depT = 0,
-    forwardTokens = 0;
+  let mi: number[];
+  let dep: Float32Array;
+  let depT = 0;
+  let forwardTokens = 0;
   if (measureMI) {
     const be = scorer.be;
     const s = scoreDescriptions(scorer, inp, cfg, step);
@@ -136,7 +148,12 @@ export async function scorePerception(
   const wellFormed = wellFormedRows(inp);
   const labelled = scoring === 'labelled';
   const raw = labelled
-    ? inp.descRows.map((r, i) => labelledScore(scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]), cfg.percLabel))
+    ? inp.descRows.map((r, i) =>
+        labelledScore(
+          scoreDescription(tokenizer.decodeWords(r.ids.slice(r.prefixLen)), inp.problems[inp.promptOf[i]]),
+          cfg.percLabel,
+        ),
+      )
     : mi;
   // F1 already scores a malformed description by what it gets right: no gate.
   const score = labelled || !measureMI ? raw : gateScores(raw, wellFormed, inp.groups, cfg);

@@ -10,17 +10,18 @@ const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 
 
 /** The first `count` prompts of the step, each with all its trajectories. */
 export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, count: number): PromptRecord[] {
-  const rows = r.batch.rows,
-    N = r.batch.perPrompt;
+  const rows = r.batch.rows;
+  const N = r.batch.perPrompt;
   const miMeasured = r.depT > 0;
   const records: PromptRecord[] = [];
   for (let g = 0; g < Math.min(count, r.problems.length); g++) {
     const p = r.problems[g];
     const trajectories = Array.from({ length: N }, (_, j): TrajectoryRecord => {
-      const i = g * N + j,
-        row = rows[i],
-        gen = row.ids.length - row.prefixLen;
-      const at = (a: Float32Array, T: number) => Array.from({ length: gen }, (_v, k) => a[i * T + row.prefixLen - 1 + k]);
+      const i = g * N + j;
+      const row = rows[i];
+      const gen = row.ids.length - row.prefixLen;
+      const at = (a: Float32Array, T: number) =>
+        Array.from({ length: gen }, (_v, k) => a[i * T + row.prefixLen - 1 + k]);
       const l = r.labels[i];
       const tokAdv = at(u.tokAdv, u.T);
       return {
@@ -40,7 +41,9 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         tokAdv,
         tokLogp: at(u.tokLogp, u.T),
         tokEntropy: at(u.tokEntropy, u.T),
-        tokDep: Array.from({ length: gen }, (_v, k) => (miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0)),
+        tokDep: Array.from({ length: gen }, (_v, k) =>
+          miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0,
+        ),
       };
     });
     records.push({

@@ -34,7 +34,8 @@ describe('the reward check harness', () => {
   });
 
   it('an oracle (F1 against the scene) wins every class but order; a constant wins nothing', async () => {
-    const oracle: GroupReward = async (problems, groups) => groups.map((g, i) => g.map((d) => scoreDescription(d, problems[i]).f1));
+    const oracle: GroupReward = async (problems, groups) =>
+      groups.map((g, i) => g.map((d) => scoreDescription(d, problems[i]).f1));
     const r = await rewardCheck(oracle, DEFAULT_RL, 4, 40);
     for (const c of CORRUPTIONS) {
       expect(r.classes[c].pairs, c).toBeGreaterThan(0);
@@ -47,7 +48,8 @@ describe('the reward check harness', () => {
 });
 
 describe('the well-formedness gate', () => {
-  const gate = (raw: number[], wf: boolean[], groups: number[], over: Partial<RLConfig> = {}) => gateScores(raw, wf, groups, { ...DEFAULT_RL, ...over });
+  const gate = (raw: number[], wf: boolean[], groups: number[], over: Partial<RLConfig> = {}) =>
+    gateScores(raw, wf, groups, { ...DEFAULT_RL, ...over });
   it('puts a malformed description strictly below every well-formed one of its group, whatever its MI', () => {
     const out = gate([1, 13, 2, 5, 0.5, 9], [true, false, true, false, true, true], [3, 3]);
     expect(out[1]).toBeLessThan(Math.min(out[0], out[2]));
@@ -76,7 +78,8 @@ describe('perception rewards on the shipped warm start (CPU backend)', () => {
     const now = await check({});
     const old = await check({ miAgg: 'mean', miClip: 0, percGate: 'off' });
     expect(now.overall_without_order).toBeGreaterThanOrEqual(0.9);
-    for (const c of ['drop_object', 'drop_shape', 'drop_size', 'duplicate_object', 'truncate'] as const) expect(now.classes[c].wins, c).toBe(now.classes[c].pairs);
+    for (const c of ['drop_object', 'drop_shape', 'drop_size', 'duplicate_object', 'truncate'] as const)
+      expect(now.classes[c].wins, c).toBe(now.classes[c].pairs);
     expect(old.overall_without_order).toBeLessThan(now.overall_without_order - 0.1);
   }, 120_000);
 
@@ -93,7 +96,11 @@ describe('perception rewards on the shipped warm start (CPU backend)', () => {
     const f1 = scoreDescription(bad, p).f1;
     expect(f1).toBeGreaterThan(0);
     expect(f1).toBeLessThan(1);
-    const raw = (percLabel: RLConfig['percLabel']) => configuredReward(model, { ...DEFAULT_RL, algo: 'perception-r1', percNorm: 'raw', percLabel })([p], [[truth, bad]]);
+    const raw = (percLabel: RLConfig['percLabel']) =>
+      configuredReward(model, { ...DEFAULT_RL, algo: 'perception-r1', percNorm: 'raw', percLabel })(
+        [p],
+        [[truth, bad]],
+      );
     expect((await raw('f1'))[0]).toEqual([1, f1]);
     expect((await raw('exact'))[0]).toEqual([1, 0]);
     expect((await raw('f1+exact'))[0]).toEqual([2, f1]);

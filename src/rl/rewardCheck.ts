@@ -42,21 +42,39 @@ export type GroupReward = (problems: readonly Problem[], groups: readonly string
 const checkable = () => ALGORITHM_NAMES.filter((a) => ['mi', 'labelled'].includes(ALGORITHM_TABLE[a].perception));
 
 /** How the check scores a config's descriptions: F1 where the reward is labelled, gated MI otherwise. */
-const scoringOf = (cfg: RLConfig): PerceptionScoring => (algorithmOf(cfg).perception === 'labelled' ? 'labelled' : 'mi');
+const scoringOf = (cfg: RLConfig): PerceptionScoring =>
+  algorithmOf(cfg).perception === 'labelled' ? 'labelled' : 'mi';
 
 /** The configured perception reward of `cfg` (MI variants for mirl, F1 for perception-r1), scored by `scorer`. */
 export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
   const row = algorithmOf(cfg);
-  if (row.perception === 'none') throw new Error(`${cfg.algo} has no perception reward: check ${checkable().join(' or ')}`);
+  if (row.perception === 'none')
+    throw new Error(`${cfg.algo} has no perception reward: check ${checkable().join(' or ')}`);
   if (row.perception === 're-answer')
-    throw new Error(`${cfg.algo}'s perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only`);
+    throw new Error(
+      `${cfg.algo}'s perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only`,
+    );
   return async (problems, groups) => {
     const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
-    const descRows = groups.flatMap((g, i) => g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })));
+    const descRows = groups.flatMap((g, i) =>
+      g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })),
+    );
     const promptOf = groups.flatMap((g, i) => g.map(() => i));
-    const s = await scorePerception(scorer, cfg, { descRows, images, promptImages, promptOf, problems, closed: descRows.map(() => true), groups: groups.map((g) => g.length) }, 0, {
-      scoring: scoringOf(cfg),
-    });
+    const s = await scorePerception(
+      scorer,
+      cfg,
+      {
+        descRows,
+        images,
+        promptImages,
+        promptOf,
+        problems,
+        closed: descRows.map(() => true),
+        groups: groups.map((g) => g.length),
+      },
+      0,
+      { scoring: scoringOf(cfg) },
+    );
     const out: number[][] = [];
     let o = 0;
     for (const g of groups) {
@@ -80,7 +98,10 @@ export async function rewardCheck(
   opts: { batch?: number; onProgress?: (done: number) => void } = {},
 ): Promise<RewardCheckReport> {
   const batch = opts.batch ?? 16;
-  const classes = Object.fromEntries(CORRUPTIONS.map((c) => [c, { wins: 0, pairs: 0 }])) as Record<Corruption, ClassTally>;
+  const classes = Object.fromEntries(CORRUPTIONS.map((c) => [c, { wins: 0, pairs: 0 }])) as Record<
+    Corruption,
+    ClassTally
+  >;
   const problems = checkProblems(seed, count);
   for (let b = 0; b < count; b += batch) {
     const ps = problems.slice(b, b + batch);
@@ -97,14 +118,15 @@ export async function rewardCheck(
     );
     opts.onProgress?.(Math.min(count, b + batch));
   }
-  const sum = (cs: Corruption[]) => cs.reduce((a, c) => ({ wins: a.wins + classes[c].wins, pairs: a.pairs + classes[c].pairs }), { wins: 0, pairs: 0 });
-  const all = sum([...CORRUPTIONS]),
-    noOrder = sum(CORRUPTIONS.filter((c) => c !== ORDER_CLASS));
+  const sum = (cs: Corruption[]) =>
+    cs.reduce((a, c) => ({ wins: a.wins + classes[c].wins, pairs: a.pairs + classes[c].pairs }), { wins: 0, pairs: 0 });
+  const all = sum([...CORRUPTIONS]);
+  const noOrder = sum(CORRUPTIONS.filter((c) => c !== ORDER_CLASS));
   const rate = (t: ClassTally) => (t.pairs ? t.wins / t.pairs : 0);
-  const worst = CORRUPTIONS.filter((c) => c !== ORDER_CLASS && classes[c].pairs > 0).reduce((w, c) => (rate(classes[c]) < w.rate ? { cls: c, rate: rate(classes[c]) } : w), {
-    cls: 'drop_object' as Corruption,
-    rate: Infinity,
-  });
+  const worst = CORRUPTIONS.filter((c) => c !== ORDER_CLASS && classes[c].pairs > 0).reduce(
+    (w, c) => (rate(classes[c]) < w.rate ? { cls: c, rate: rate(classes[c]) } : w),
+    { cls: 'drop_object' as Corruption, rate: Infinity },
+  );
   return { config, seed, count, classes, overall: rate(all), overall_without_order: rate(noOrder), worst_class: worst };
 }
 
@@ -112,8 +134,14 @@ export async function rewardCheck(
 export function rewardCheckTable(r: RewardCheckReport): string {
   const pct = (t: ClassTally) => (t.pairs ? `${((100 * t.wins) / t.pairs).toFixed(1)}%` : 'n/a');
   const lines = ['| class | truth wins | pairs | rate |', '| --- | ---: | ---: | ---: |'];
-  for (const c of CORRUPTIONS) lines.push(`| ${c}${c === ORDER_CLASS ? ' (order)' : ''} | ${r.classes[c].wins} | ${r.classes[c].pairs} | ${pct(r.classes[c])} |`);
-  lines.push(`| overall | | | ${(100 * r.overall).toFixed(1)}% |`, `| without order | | | ${(100 * r.overall_without_order).toFixed(1)}% |`);
+  for (const c of CORRUPTIONS)
+    lines.push(
+      `| ${c}${c === ORDER_CLASS ? ' (order)' : ''} | ${r.classes[c].wins} | ${r.classes[c].pairs} | ${pct(r.classes[c])} |`,
+    );
+  lines.push(
+    `| overall | | | ${(100 * r.overall).toFixed(1)}% |`,
+    `| without order | | | ${(100 * r.overall_without_order).toFixed(1)}% |`,
+  );
   return lines.join('\n');
 }
 
@@ -146,16 +174,16 @@ export async function sampleRankCheck(
   count: number,
   opts: { batch?: number; onProgress?: (done: number) => void } = {},
 ): Promise<SampleRankReport> {
-  const batch = opts.batch ?? 8,
-    N = config.N,
-    k = config.k;
-  let exW = 0,
-    exP = 0,
-    f1W = 0,
-    f1P = 0,
-    topF1 = 0,
-    allF1 = 0,
-    groups = 0;
+  const batch = opts.batch ?? 8;
+  const N = config.N;
+  const k = config.k;
+  let exW = 0;
+  let exP = 0;
+  let f1W = 0;
+  let f1P = 0;
+  let topF1 = 0;
+  let allF1 = 0;
+  let groups = 0;
   const all = checkProblems(seed, count);
   for (let b = 0; b < count; b += batch) {
     const problems = all.slice(b, b + batch);
@@ -172,7 +200,15 @@ export async function sampleRankCheck(
     const sc = await scorePerception(
       model,
       config,
-      { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, problems, closed: split.map((x) => x.closed), groups: problems.map(() => N) },
+      {
+        descRows,
+        images: prompts.images,
+        promptImages: prompts.promptImages,
+        promptOf,
+        problems,
+        closed: split.map((x) => x.closed),
+        groups: problems.map(() => N),
+      },
       0,
       { scoring: scoringOf(config) },
     );
@@ -192,8 +228,8 @@ export async function sampleRankCheck(
       exP += ex.pairs;
       for (let a = 0; a < N; a++) {
         for (let c = a + 1; c < N; c++) {
-          const la = labels[idx[a]],
-            lc = labels[idx[c]];
+          const la = labels[idx[a]];
+          const lc = labels[idx[c]];
           if (la.f1 !== lc.f1) {
             f1P++;
             f1W += r[a] === r[c] ? 0.5 : r[a] > r[c] === la.f1 > lc.f1 ? 1 : 0;

@@ -38,7 +38,11 @@ export function perceptionRewards(mi: readonly number[], cfg: Pick<RLConfig, 'pe
 }
 
 /** Per group of n, perception rewards. */
-export function groupedPerceptionRewards(mi: readonly number[], n: number, cfg: Pick<RLConfig, 'percNorm' | 'percThreshold'>): number[] {
+export function groupedPerceptionRewards(
+  mi: readonly number[],
+  n: number,
+  cfg: Pick<RLConfig, 'percNorm' | 'percThreshold'>,
+): number[] {
   const out: number[] = [];
   for (let g = 0; g < mi.length; g += n) out.push(...perceptionRewards(mi.slice(g, g + n), cfg));
   return out;

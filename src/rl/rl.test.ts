@@ -16,7 +16,16 @@ import { DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, 
 import { RLTrainer } from './trainer';
 import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
 
-const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'rl-test', encDim: 16, encHeads: 2, dim: 16, heads: 2, layers: 1, encLayers: 1 };
+const SMALL: ModelConfig = {
+  ...TINYVLM_CONFIG,
+  name: 'rl-test',
+  encDim: 16,
+  encHeads: 2,
+  dim: 16,
+  heads: 2,
+  layers: 1,
+  encLayers: 1,
+};
 const ck = (seed = 1): Checkpoint => ({ config: SMALL, tensors: initParamData(SMALL, seed), metadata: {} });
 const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({
   ...DEFAULT_RL,
@@ -36,20 +45,44 @@ describe('reward blindness on a hand-built batch', () => {
   // One prompt, four trajectories. Row 0: a WRONG description followed by the RIGHT
   // answer (a lucky guess). Rows 1-3: the right description, wrong answers.
   const p = generateProblem(9, 0, { families: ['count'] });
-  const wrongDesc = words(p.description).map((w) => (w === 'red' ? 'blue' : w === 'blue' ? 'red' : w === 'green' ? 'yellow' : w === 'yellow' ? 'green' : w));
+  const wrongDesc = words(p.description).map((w) =>
+    w === 'red' ? 'blue' : w === 'blue' ? 'red' : w === 'green' ? 'yellow' : w === 'yellow' ? 'green' : w,
+  );
   const ex = problemExample(p, SMALL);
   const rowOf = (desc: string[], ans: string) => {
-    const gen = [...tokenizer.encode(desc.join(' ')), DESC_END, ...tokenizer.encode(`<reason> ${p.reasoning} </reason> <ans> ${ans} </ans>`)];
+    const gen = [
+      ...tokenizer.encode(desc.join(' ')),
+      DESC_END,
+      ...tokenizer.encode(`<reason> ${p.reasoning} </reason> <ans> ${ans} </ans>`),
+    ];
     return { ids: [...ex.row.ids, ...gen], n: gen.length, nDesc: desc.length + 1 };
   };
   const wrongAnswer = String((Number(p.answer) + 1) % 5);
-  const built = [rowOf(wrongDesc, p.answer), rowOf(words(p.description), wrongAnswer), rowOf(words(p.description), wrongAnswer), rowOf(words(p.description), wrongAnswer)];
+  const built = [
+    rowOf(wrongDesc, p.answer),
+    rowOf(words(p.description), wrongAnswer),
+    rowOf(words(p.description), wrongAnswer),
+    rowOf(words(p.description), wrongAnswer),
+  ];
   const rows = built.map((b) => ({ ...ex.row, ids: b.ids }));
 
-  async function descAdvantages(seg: (b: (typeof built)[number]) => number[], rPerc: number[], rAns: number[]): Promise<number[]> {
+  async function descAdvantages(
+    seg: (b: (typeof built)[number]) => number[],
+    rPerc: number[],
+    rAns: number[],
+  ): Promise<number[]> {
     const be = new CpuBackend();
     const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 2)));
-    const batch: TrainBatch = { prompts: 1, perPrompt: 4, rows, images: ex.images, seg: built.map(seg), rPerc, rAns, keep: [1, 1, 1, 1] };
+    const batch: TrainBatch = {
+      prompts: 1,
+      perPrompt: 4,
+      rows,
+      images: ex.images,
+      seg: built.map(seg),
+      rPerc,
+      rAns,
+      keep: [1, 1, 1, 1],
+    };
     const u = await policyUpdate(model, new AdamW(be, model.params), null, batch, cfg(), cfg().lr);
     // mean advantage over each row's description tokens
     return built.map((b, i) => {
@@ -67,7 +100,10 @@ describe('reward blindness on a hand-built batch', () => {
 
   it('MIRL gives the descriptions the advantage their MI earns, whatever the answer', async () => {
     const mi = [-0.4, 0.9, 0.7, 0.8]; // the wrong description scores lowest
-    const seg = (b: (typeof built)[number]) => [...Array(b.nDesc).fill(SEG_PERC), ...Array(b.n - b.nDesc).fill(SEG_ANS)];
+    const seg = (b: (typeof built)[number]) => [
+      ...Array(b.nDesc).fill(SEG_PERC),
+      ...Array(b.n - b.nDesc).fill(SEG_ANS),
+    ];
     const adv = await descAdvantages(seg, mi, [1, 0, 0, 0]);
     const m = mi.reduce((a, x) => a + x, 0) / 4;
     const sd = Math.sqrt(mi.reduce((a, x) => a + (x - m) ** 2, 0) / 3);
@@ -84,7 +120,12 @@ describe('the update moves the policy the way the advantages say', () => {
     const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
     const opt = new AdamW(be, model.params);
     // Pushed-up and pushed-down rows share no words (but </desc>), so generalisation between them cannot mask the sign.
-    const texts = ['large red circle top left', 'small green square bottom right', 'small blue triangle bottom center', 'large red circle top left'];
+    const texts = [
+      'large red circle top left',
+      'small green square bottom right',
+      'small blue triangle bottom center',
+      'large red circle top left',
+    ];
     const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
     const rows = gen.map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
     const batch: TrainBatch = {
@@ -97,7 +138,8 @@ describe('the update moves the policy the way the advantages say', () => {
       rAns: [1, 0, 0, 1],
       keep: [1, 1, 1, 1],
     };
-    const rowLogp = (u: Awaited<ReturnType<typeof policyUpdate>>) => rows.map((r, i) => gen[i].reduce((a, _, j) => a + u.tokLogp[i * u.T + r.prefixLen - 1 + j], 0));
+    const rowLogp = (u: Awaited<ReturnType<typeof policyUpdate>>) =>
+      rows.map((r, i) => gen[i].reduce((a, _, j) => a + u.tokLogp[i * u.T + r.prefixLen - 1 + j], 0));
     const before = rowLogp(await policyUpdate(model, opt, null, batch, cfg(), 0.01));
     const after = rowLogp(await policyUpdate(model, opt, null, batch, cfg(), 0));
     expect(after[0]).toBeGreaterThan(before[0]);
@@ -114,7 +156,16 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       const t = new RLTrainer(new CpuBackend(), cfg({ algo, G: 4 }), ck());
       const { metrics, records } = await t.trainStep();
       expect(metrics.error).toBeUndefined();
-      for (const k of ['answer_acc', 'perception_acc', 'mean_mi', 'loss', 'grad_norm', 'entropy', 'reward_blind_frac'] as const) expect(Number.isFinite(metrics[k]), k).toBe(true);
+      for (const k of [
+        'answer_acc',
+        'perception_acc',
+        'mean_mi',
+        'loss',
+        'grad_norm',
+        'entropy',
+        'reward_blind_frac',
+      ] as const)
+        expect(Number.isFinite(metrics[k]), k).toBe(true);
       expect(records).toHaveLength(1);
       expect(records[0].trajectories).toHaveLength(4);
       gen[algo] = metrics.complete_trajectories;
@@ -151,8 +202,8 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       t.free();
       return { out, weights };
     };
-    const greedy = await run(0),
-      sampled = await run(3);
+    const greedy = await run(0);
+    const sampled = await run(3);
     const training = (m: StepMetrics) => {
       const { step_ms: _a, phase_ms: _b, heldout: _c, heldout_start: _d, ...rest } = m;
       return rest;
@@ -195,8 +246,16 @@ describe('RL trainer (CPU backend, tiny model)', () => {
     const be = new CpuBackend();
     const fresh = new TinyVLM(be, SMALL, new Params(SMALL, be, ck().tensors));
     const prompts = stepPrompts(fresh, c('warmstart'), 1);
-    const rows = repeatRows(prompts.rows.slice(0, 1), 4).map((r, i) => ({ ...r, ids: [...r.ids, ...tokenizer.encode(warm[1][i].desc.join(' '))] }));
-    const s = scoreDescriptions(fresh, { descRows: rows, images: prompts.images, promptImages: prompts.promptImages, promptOf: [0, 0, 0, 0] }, c('warmstart'), 1);
+    const rows = repeatRows(prompts.rows.slice(0, 1), 4).map((r, i) => ({
+      ...r,
+      ids: [...r.ids, ...tokenizer.encode(warm[1][i].desc.join(' '))],
+    }));
+    const s = scoreDescriptions(
+      fresh,
+      { descRows: rows, images: prompts.images, promptImages: prompts.promptImages, promptOf: [0, 0, 0, 0] },
+      c('warmstart'),
+      1,
+    );
     const mi = await be.read(s.mi);
     warm[1].forEach((x, i) => expect(x.mi).toBeCloseTo(mi[i], 4));
     // A trainer rebuilt from a later snapshot (device-loss recovery) keeps the run's warm start as its reference.
@@ -227,15 +286,24 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       t.free();
       return out;
     };
-    const every = await run({ metricEvery: 1 }),
-      sparse = await run({ metricEvery: 3 });
+    const every = await run({ metricEvery: 1 });
+    const sparse = await run({ metricEvery: 3 });
     expect(sparse.map((r) => r.metrics.mean_mi === null)).toEqual([false, true, true, false]);
     // KL at beta = 0: measured on the same steps (the reference pass)
     expect(sparse.map((r) => r.metrics.kl === null)).toEqual([false, true, true, false]);
     expect(sparse[1].records[0].trajectories.every((x) => x.mi === null && x.tokDep.every((d) => d === 0))).toBe(true);
     expect(sparse[1].metrics.forward_tokens).toBeLessThan(every[1].metrics.forward_tokens); // no reference pass
     const training = (r: Awaited<ReturnType<typeof run>>[number]) => {
-      const { step_ms: _a, phase_ms: _b, mean_mi: _c, mi_auc: _d, mi_group_auc: _e, kl: _f, forward_tokens: _g, ...m } = r.metrics;
+      const {
+        step_ms: _a,
+        phase_ms: _b,
+        mean_mi: _c,
+        mi_auc: _d,
+        mi_group_auc: _e,
+        kl: _f,
+        forward_tokens: _g,
+        ...m
+      } = r.metrics;
       return { m, desc: r.records[0].trajectories.map((x) => [x.description, x.continuation, x.tokAdv, x.tokLogp]) };
     };
     expect(sparse.map(training)).toEqual(every.map(training));
@@ -245,7 +313,11 @@ describe('RL trainer (CPU backend, tiny model)', () => {
   it("takes MI's real pass from the sampler's log-probs: the same scores as the teacher-forced pass, one pass fewer", async () => {
     const be = new CpuBackend();
     const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 6)));
-    for (const over of [{}, { estimator: 'patch' as const, miAgg: 'mean' as const }, { temperature: 0.6, topP: 0.8, miClip: 0.5 }]) {
+    for (const over of [
+      {},
+      { estimator: 'patch' as const, miAgg: 'mean' as const },
+      { temperature: 0.6, topP: 0.8, miClip: 0.5 },
+    ]) {
       const c = cfg({ maxDescTokens: 12, ...over });
       const prompts = stepPrompts(model, c, 0);
       const rows = repeatRows(prompts.rows, 3);
@@ -257,9 +329,19 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       const desc = s.tokens.map((t) => splitDescription(t).desc);
       const descRows = rows.map((r, i) => ({ ...r, ids: [...r.ids, ...desc[i]] }));
       const promptOf = rows.map((_, i) => Math.floor(i / 3));
-      const forced = scoreDescriptions(model, { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf }, c, 0);
+      const forced = scoreDescriptions(
+        model,
+        { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf },
+        c,
+        0,
+      );
       const realLogp = s.logp!.map((l, i) => l.slice(0, desc[i].length));
-      const sampled = scoreDescriptions(model, { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, realLogp }, c, 0);
+      const sampled = scoreDescriptions(
+        model,
+        { descRows, images: prompts.images, promptImages: prompts.promptImages, promptOf, realLogp },
+        c,
+        0,
+      );
       expect(sampled.forwardTokens).toBeLessThan(forced.forwardTokens);
       const [a, b] = [await be.read(forced.mi), await be.read(sampled.mi)];
       expect(desc.some((d) => d.length > 2)).toBe(true);
@@ -271,7 +353,11 @@ describe('RL trainer (CPU backend, tiny model)', () => {
 
   it('measures the KL to the warm start at beta 0 on metric steps, and it grows once the policy moves', async () => {
     // MIRL's MI reward varies within a group even for a random model, so the policy moves (no gate: all would be malformed)
-    const t = new RLTrainer(new CpuBackend(), cfg({ algo: 'mirl', beta: 0, metricEvery: 2, lr: 0.05, percGate: 'off' }), ck(7));
+    const t = new RLTrainer(
+      new CpuBackend(),
+      cfg({ algo: 'mirl', beta: 0, metricEvery: 2, lr: 0.05, percGate: 'off' }),
+      ck(7),
+    );
     const kl: (number | null)[] = [];
     for (let s = 0; s < 5; s++) kl.push((await t.trainStep()).metrics.kl);
     t.free();

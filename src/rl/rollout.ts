@@ -29,10 +29,17 @@ export interface StepPrompts {
   promptImages: number[][];
 }
 
-export function stepPrompts(model: TinyVLM, cfg: Pick<RLConfig, 'seed' | 'promptPool' | 'batchPrompts' | 'families' | 'knobs'>, step: number): StepPrompts {
+export function stepPrompts(
+  model: TinyVLM,
+  cfg: Pick<RLConfig, 'seed' | 'promptPool' | 'batchPrompts' | 'families' | 'knobs'>,
+  step: number,
+): StepPrompts {
   const seed = rlTaskSeed(cfg.seed);
-  const index = (i: number) => (cfg.promptPool > 0 ? (step * cfg.batchPrompts + i) % cfg.promptPool : step * cfg.batchPrompts + i);
-  const problems = Array.from({ length: cfg.batchPrompts }, (_, i) => generateProblem(seed, index(i), { families: cfg.families, knobs: cfg.knobs }));
+  const index = (i: number) =>
+    cfg.promptPool > 0 ? (step * cfg.batchPrompts + i) % cfg.promptPool : step * cfg.batchPrompts + i;
+  const problems = Array.from({ length: cfg.batchPrompts }, (_, i) =>
+    generateProblem(seed, index(i), { families: cfg.families, knobs: cfg.knobs }),
+  );
   return promptsOf(problems, model.config);
 }
 
@@ -87,7 +94,11 @@ export interface SampleRows {
 }
 
 /** Samples continuations; RNG rows are the trajectory indices, the RNG step the training step. */
-export async function sampleRows(model: TinyVLM, { rows, images, rowIds }: SampleRows, req: SampleRequest): Promise<SampleResult> {
+export async function sampleRows(
+  model: TinyVLM,
+  { rows, images, rowIds }: SampleRows,
+  req: SampleRequest,
+): Promise<SampleResult> {
   const { stop, maxNew, cfg, step, logprobs = false, keepCache = false } = req;
   const g = await generate(model, rows, images, rowIds, { ...sampling(cfg, stop, maxNew, step), logprobs, keepCache });
   const T = maxLen(rows);
@@ -102,12 +113,20 @@ export async function sampleRows(model: TinyVLM, { rows, images, rowIds }: Sampl
 export async function forkRows(
   model: TinyVLM,
   from: CachedRows,
-  fork: { prompts: readonly SeqRow[]; desc: readonly (readonly number[])[]; pick: readonly number[]; rowIds: readonly number[] },
+  fork: {
+    prompts: readonly SeqRow[];
+    desc: readonly (readonly number[])[];
+    pick: readonly number[];
+    rowIds: readonly number[];
+  },
   { stop, maxNew, cfg, step }: Omit<SampleRequest, 'logprobs' | 'keepCache'>,
 ): Promise<SampleResult> {
   const { prompts, desc, pick, rowIds } = fork;
   const start = pick.map((i) => prompts[i].ids.length + desc[i].length - 1);
-  const feed = pick.map((i) => [desc[i].length ? desc[i][desc[i].length - 1] : prompts[i].ids[prompts[i].ids.length - 1], DESC_END]);
+  const feed = pick.map((i) => [
+    desc[i].length ? desc[i][desc[i].length - 1] : prompts[i].ids[prompts[i].ids.length - 1],
+    DESC_END,
+  ]);
   const g = await continueCached(model, from, pick, start, feed, rowIds, sampling(cfg, stop, maxNew, step));
   return { ...g, forwardTokens: pick.length * (feed[0]?.length ?? 0) + pick.length * g.steps };
 }
@@ -126,13 +145,25 @@ export function splitDescription(tokens: readonly number[]): { desc: number[]; c
  */
 export function scoreDescriptions(
   model: TinyVLM,
-  d: { descRows: readonly SeqRow[]; images: readonly Float32Array[]; promptImages: readonly number[][]; promptOf: readonly number[]; realLogp?: readonly (readonly number[])[] },
+  d: {
+    descRows: readonly SeqRow[];
+    images: readonly Float32Array[];
+    promptImages: readonly number[][];
+    promptOf: readonly number[];
+    realLogp?: readonly (readonly number[])[];
+  },
   cfg: Pick<RLConfig, 'estimator' | 'contrastiveK' | 'seed' | 'miAgg' | 'miClip'>,
   step: number,
 ): MIScores {
   const { descRows, images, promptImages, promptOf, realLogp } = d;
   const c = model.config;
   const imgs = [...images];
-  const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, { K: cfg.contrastiveK, size: c.imageSize, patch: c.patchSize, seed: cfg.seed, step });
+  const alt = alternativePasses(cfg.estimator, descRows, imgs, promptImages, promptOf, {
+    K: cfg.contrastiveK,
+    size: c.imageSize,
+    patch: c.patchSize,
+    seed: cfg.seed,
+    step,
+  });
   return scoreMI(model, descRows, imgs, alt.passes, { sum: cfg.miAgg === 'sum', clip: cfg.miClip }, realLogp);
 }

@@ -7,11 +7,28 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../model/ch
 import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
 import { initParamData } from '../model/params';
 import { DEFAULT_RL, type RLConfig } from './config';
-import { dataSum, fingerprint, readSnapshot, resumeTrainer, snapshotInfo, SnapshotError, takeSnapshot } from './snapshot';
+import {
+  dataSum,
+  fingerprint,
+  readSnapshot,
+  resumeTrainer,
+  snapshotInfo,
+  SnapshotError,
+  takeSnapshot,
+} from './snapshot';
 import { RLTrainer } from './trainer';
 import type { StepReport } from './types';
 
-const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'snap-test', encDim: 16, encHeads: 2, dim: 16, heads: 2, layers: 1, encLayers: 1 };
+const SMALL: ModelConfig = {
+  ...TINYVLM_CONFIG,
+  name: 'snap-test',
+  encDim: 16,
+  encHeads: 2,
+  dim: 16,
+  heads: 2,
+  layers: 1,
+  encLayers: 1,
+};
 const ck = (seed = 1): Checkpoint => ({ config: SMALL, tensors: initParamData(SMALL, seed), metadata: {} });
 // the shipped warm start: its rewards vary within a group, so every arm really moves its weights and moments
 const shipped = (): Checkpoint => {
@@ -104,24 +121,44 @@ describe('trainer snapshots', () => {
     const good = readSnapshot(bytes, { config: c, warmStart: warm });
     expect(good.info.step).toBe(1);
 
-    expect(() => readSnapshot(bytes, { config: { ...c, lr: 1e-3 }, warmStart: warm })).toThrow(/another config \(lr: 0.02 vs 0.001\)/);
+    expect(() => readSnapshot(bytes, { config: { ...c, lr: 1e-3 }, warmStart: warm })).toThrow(
+      /another config \(lr: 0.02 vs 0.001\)/,
+    );
     expect(() => readSnapshot(bytes, { config: c, warmStart: ck(2) })).toThrow(/another warm start/);
-    expect(() => readSnapshot(bytes.subarray(0, bytes.length - 100), { config: c, warmStart: warm })).toThrow(SnapshotError);
-    expect(() => readSnapshot(bytes.subarray(0, bytes.length - 100), { config: c, warmStart: warm })).toThrow(/unreadable: .*truncated/);
+    expect(() => readSnapshot(bytes.subarray(0, bytes.length - 100), { config: c, warmStart: warm })).toThrow(
+      SnapshotError,
+    );
+    expect(() => readSnapshot(bytes.subarray(0, bytes.length - 100), { config: c, warmStart: warm })).toThrow(
+      /unreadable: .*truncated/,
+    );
     // one bit of the data changed in transit
     const flipped = bytes.slice();
     flipped[flipped.length - 5] ^= 4;
-    expect(() => readSnapshot(flipped, { config: c, warmStart: warm })).toThrow(/damaged: its data does not match its checksum/);
+    expect(() => readSnapshot(flipped, { config: c, warmStart: warm })).toThrow(
+      /damaged: its data does not match its checksum/,
+    );
     // a plain checkpoint is not a snapshot
     expect(() => snapshotInfo(encodeCheckpoint(SMALL, warm.tensors))).toThrow(/not a trainer snapshot/);
     // a future format
     const tensors = await t.model.params.toHost();
     for (const [k, v] of await t.opt.toHost()) tensors.set(k, v);
-    const meta = { kind: 'mirl-trainer-snapshot', snapshot_version: '99', step: '1', adam_step: '1', rl_config: JSON.stringify(c), warm_start: fingerprint(warm), data_fnv: '' };
+    const meta = {
+      kind: 'mirl-trainer-snapshot',
+      snapshot_version: '99',
+      step: '1',
+      adam_step: '1',
+      rl_config: JSON.stringify(c),
+      warm_start: fingerprint(warm),
+      data_fnv: '',
+    };
     expect(() => snapshotInfo(encodeCheckpoint(SMALL, tensors, meta))).toThrow(/format v99, this page reads v1/);
     // the moments missing
     const weightsOnly = await t.model.params.toHost();
-    const noMoments = encodeCheckpoint(SMALL, weightsOnly, { ...meta, snapshot_version: '1', data_fnv: dataSum(weightsOnly) });
+    const noMoments = encodeCheckpoint(SMALL, weightsOnly, {
+      ...meta,
+      snapshot_version: '1',
+      data_fnv: dataSum(weightsOnly),
+    });
     expect(() => readSnapshot(noMoments, { config: c, warmStart: warm })).toThrow(/lacks the optimiser state opt.m./);
     t.free();
   });
@@ -154,8 +191,8 @@ describe('trainer snapshots', () => {
   }, 60_000);
 
   it('a fingerprint names the checkpoint: one changed bit changes it', () => {
-    const a = ck(),
-      b = ck();
+    const a = ck();
+    const b = ck();
     expect(fingerprint(a)).toBe(fingerprint(b));
     const t = b.tensors.get('dec.head.w')!;
     t[7] = Math.fround(t[7] * (1 + 2 ** -20));

@@ -93,18 +93,24 @@ function infoOf(ck: Checkpoint): { info: SnapshotInfo; ck: Checkpoint } {
   const m = ck.metadata;
   if (m.kind !== KIND) throw new SnapshotError('not a trainer snapshot (a plain checkpoint?)');
   const version = Number(m.snapshot_version);
-  if (version !== SNAPSHOT_VERSION) throw new SnapshotError(`snapshot format v${m.snapshot_version}, this page reads v${SNAPSHOT_VERSION}: start the run again from its config`);
-  const step = Number(m.step),
-    adamStep = Number(m.adam_step);
-  if (!Number.isInteger(step) || step < 0 || !Number.isInteger(adamStep) || adamStep < 0) throw new SnapshotError(`bad step counters (step ${m.step}, adam ${m.adam_step})`);
+  if (version !== SNAPSHOT_VERSION)
+    throw new SnapshotError(
+      `snapshot format v${m.snapshot_version}, this page reads v${SNAPSHOT_VERSION}: start the run again from its config`,
+    );
+  const step = Number(m.step);
+  const adamStep = Number(m.adam_step);
+  if (!Number.isInteger(step) || step < 0 || !Number.isInteger(adamStep) || adamStep < 0)
+    throw new SnapshotError(`bad step counters (step ${m.step}, adam ${m.adam_step})`);
   let config: RLConfig;
   try {
     config = JSON.parse(m.rl_config) as RLConfig;
   } catch {
     throw new SnapshotError('the snapshot carries no readable run config');
   }
-  if (typeof m.warm_start !== 'string' || !/^[0-9a-f]{8}$/.test(m.warm_start)) throw new SnapshotError('the snapshot does not name its warm start');
-  if (dataSum(ck.tensors) !== ck.metadata.data_fnv) throw new SnapshotError('the snapshot is damaged: its data does not match its checksum');
+  if (typeof m.warm_start !== 'string' || !/^[0-9a-f]{8}$/.test(m.warm_start))
+    throw new SnapshotError('the snapshot does not name its warm start');
+  if (dataSum(ck.tensors) !== ck.metadata.data_fnv)
+    throw new SnapshotError('the snapshot is damaged: its data does not match its checksum');
   return { info: { version, step, adamStep, config, warmStart: m.warm_start }, ck };
 }
 
@@ -121,20 +127,28 @@ export function readSnapshot(
   }
   const { info, ck } = infoOf(decoded);
   if (canonical(info.config) !== canonical(expect.config)) {
-    const a = info.config as unknown as Record<string, unknown>,
-      b = expect.config as unknown as Record<string, unknown>;
-    const diff = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-    throw new SnapshotError(`the snapshot is of another config (${diff.map((k) => `${k}: ${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}`).join(', ')})`);
+    const a = info.config as unknown as Record<string, unknown>;
+    const b = expect.config as unknown as Record<string, unknown>;
+    const diff = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+      (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+    );
+    throw new SnapshotError(
+      `the snapshot is of another config (${diff.map((k) => `${k}: ${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}`).join(', ')})`,
+    );
   }
   const ws = fingerprint(expect.warmStart);
-  if (info.warmStart !== ws) throw new SnapshotError(`the snapshot's run began from another warm start (checkpoint ${info.warmStart}, this page ships ${ws})`);
-  const weights = new Map<string, Float32Array>(),
-    moments = new Map<string, Float32Array>();
+  if (info.warmStart !== ws)
+    throw new SnapshotError(
+      `the snapshot's run began from another warm start (checkpoint ${info.warmStart}, this page ships ${ws})`,
+    );
+  const weights = new Map<string, Float32Array>();
+  const moments = new Map<string, Float32Array>();
   for (const s of paramSpecs(ck.config)) {
     weights.set(s.name, ck.tensors.get(s.name)!);
     for (const k of [`opt.m.${s.name}`, `opt.v.${s.name}`]) {
       const t = ck.tensors.get(k);
-      if (!t || t.length !== ck.tensors.get(s.name)!.length) throw new SnapshotError(`the snapshot lacks the optimiser state ${k}`);
+      if (!t || t.length !== ck.tensors.get(s.name)!.length)
+        throw new SnapshotError(`the snapshot lacks the optimiser state ${k}`);
       moments.set(k, t);
     }
   }

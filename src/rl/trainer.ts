@@ -28,8 +28,16 @@ export function learningRate(cfg: Pick<RLConfig, 'lr' | 'warmupSteps' | 'lrSched
 }
 
 /** The config's held-out evaluation of a model: k samples per problem at the rollout temperature and top-p, greedy beside them. */
-export async function heldoutOf(model: TinyVLM, cfg: Pick<RLConfig, 'heldoutSeed' | 'heldoutCount' | 'heldoutSamples' | 'temperature' | 'topP'>): Promise<HeldoutFigures> {
-  const ev = await evaluate(model, cfg.heldoutSeed, cfg.heldoutCount, { samples: cfg.heldoutSamples, temperature: cfg.temperature, topP: cfg.topP, mi: false });
+export async function heldoutOf(
+  model: TinyVLM,
+  cfg: Pick<RLConfig, 'heldoutSeed' | 'heldoutCount' | 'heldoutSamples' | 'temperature' | 'topP'>,
+): Promise<HeldoutFigures> {
+  const ev = await evaluate(model, cfg.heldoutSeed, cfg.heldoutCount, {
+    samples: cfg.heldoutSamples,
+    temperature: cfg.temperature,
+    topP: cfg.topP,
+    mi: false,
+  });
   return ev.heldout;
 }
 
@@ -54,9 +62,19 @@ export class RLTrainer {
     if (problems) throw new Error(`invalid RL config: ${problems}`);
     this.model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
     // The frozen warm start: the KL reference (in the loss, or only measured) and, when chosen, the MI scorer.
-    this.ref = cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart' ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors)) : null;
+    this.ref =
+      cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart'
+        ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors))
+        : null;
     this.scorer = cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
-    this.opt = new AdamW(be, this.model.params, { lr: cfg.lr, beta1: 0.9, beta2: cfg.adamBeta2, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
+    this.opt = new AdamW(be, this.model.params, {
+      lr: cfg.lr,
+      beta1: 0.9,
+      beta2: cfg.adamBeta2,
+      eps: 1e-8,
+      weightDecay: 0,
+      maxGradNorm: 1,
+    });
   }
 
   private rollout(step: number): Promise<AlgoRollout> {
@@ -70,12 +88,17 @@ export class RLTrainer {
   /** One training step, llm.c style: rollout -> update -> metrics -> records. After a non-finite loss the weights stay the last good ones and the run stops. */
   async trainStep(): Promise<StepReport> {
     if (this.stoppedReason) throw new Error(`run stopped: ${this.stoppedReason}`);
-    const cfg = this.cfg,
-      step = this.step;
+    const cfg = this.cfg;
+    const step = this.step;
     const t0 = performance.now();
     // the warm start's held-out figures: the first point of every held-out curve
-    this.onPhase?.(step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? 'held-out: scoring the warm start' : 'sampling and scoring rollouts');
-    const heldoutStart = step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? await heldoutOf(this.model, cfg) : null;
+    this.onPhase?.(
+      step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0
+        ? 'held-out: scoring the warm start'
+        : 'sampling and scoring rollouts',
+    );
+    const heldoutStart =
+      step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? await heldoutOf(this.model, cfg) : null;
     const tRollout = performance.now();
 
     if (heldoutStart) this.onPhase?.('sampling and scoring rollouts');
@@ -94,7 +117,12 @@ export class RLTrainer {
     } else {
       this.step++;
     }
-    if (cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 && u.applied && (this.step % cfg.heldoutEvery === 0 || this.step === cfg.steps)) {
+    if (
+      cfg.heldoutEvery > 0 &&
+      cfg.heldoutCount > 0 &&
+      u.applied &&
+      (this.step % cfg.heldoutEvery === 0 || this.step === cfg.steps)
+    ) {
       this.onPhase?.('held-out evaluation');
       metrics.heldout = await heldoutOf(this.model, cfg);
     }

@@ -12,7 +12,14 @@ const count = z.number().int().nonnegative();
 const nullableNum = z.number().nullable();
 
 /** Descriptions of a step: wrong ones and those pushed up, right ones and those pushed down, and (right, wrong) pairs within a group with the right one favoured (ties half). */
-const blindCountsSchema = z.object({ wrong: count, wrong_up: count, right: count, right_down: count, pairs: count, pair_wins: num });
+const blindCountsSchema = z.object({
+  wrong: count,
+  wrong_up: count,
+  right: count,
+  right_down: count,
+  pairs: count,
+  pair_wins: num,
+});
 export type BlindCounts = z.infer<typeof blindCountsSchema>;
 
 export const stepMetricsSchema = z.object({

@@ -15,12 +15,26 @@ import { DESC_END } from './rollout';
 import { learningRate } from './trainer';
 import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
 
-const SMALL: ModelConfig = { ...TINYVLM_CONFIG, name: 'update-test', encDim: 16, encHeads: 2, dim: 16, heads: 2, layers: 1, encLayers: 1 };
+const SMALL: ModelConfig = {
+  ...TINYVLM_CONFIG,
+  name: 'update-test',
+  encDim: 16,
+  encHeads: 2,
+  dim: 16,
+  heads: 2,
+  layers: 1,
+  encLayers: 1,
+};
 
 /** Two prompts x four rows; the first group's answer rewards all equal (flat) unless `varied`. */
 function batch(varied: boolean): TrainBatch {
   const ex = problemExample(generateProblem(3, 0, { families: ['count'] }), SMALL);
-  const texts = ['large red circle top left', 'small green square bottom right', 'small blue triangle bottom center', 'large yellow circle top right'];
+  const texts = [
+    'large red circle top left',
+    'small green square bottom right',
+    'small blue triangle bottom center',
+    'large yellow circle top right',
+  ];
   const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
   const rows = [...gen, ...gen].map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
   return {
@@ -44,8 +58,8 @@ const weights = async (m: TinyVLM) => Array.from((await m.params.toHost()).get('
 
 describe('the update levers', () => {
   it('minibatches x epochs: one optimiser step each, the first pass describing the rollout as sampled', async () => {
-    const one = fresh(),
-      many = fresh();
+    const one = fresh();
+    const many = fresh();
     const u1 = await policyUpdate(one.model, one.opt, null, batch(true), cfg(), 1e-2);
     const u4 = await policyUpdate(many.model, many.opt, null, batch(true), cfg({ miniBatches: 2, ppoEpochs: 2 }), 1e-2);
     expect(u1.updates).toBe(1);
@@ -55,9 +69,9 @@ describe('the update levers', () => {
     for (let i = 0; i < u1.tokLogp.length; i++) expect(u4.tokLogp[i]).toBeCloseTo(u1.tokLogp[i], 5);
     expect(Array.from(u4.rowAdv)).toEqual(Array.from(u1.rowAdv));
     // four steps move the weights further than one
-    const w0 = await weights(fresh().model),
-      w1 = await weights(one.model),
-      w4 = await weights(many.model);
+    const w0 = await weights(fresh().model);
+    const w1 = await weights(one.model);
+    const w4 = await weights(many.model);
     const dist = (a: number[]) => Math.sqrt(a.reduce((s, x, i) => s + (x - w0[i]) ** 2, 0));
     expect(dist(w4)).toBeGreaterThan(dist(w1));
   });
@@ -72,12 +86,13 @@ describe('the update levers', () => {
       let gain = 0;
       b.rows.forEach((r, i) => {
         if (b.rAns[i] !== 1) return;
-        for (let j = 0; j < b.seg[i].length; j++) gain += u1.tokLogp[i * u1.T + r.prefixLen - 1 + j] - u0.tokLogp[i * u0.T + r.prefixLen - 1 + j];
+        for (let j = 0; j < b.seg[i].length; j++)
+          gain += u1.tokLogp[i * u1.T + r.prefixLen - 1 + j] - u0.tokLogp[i * u0.T + r.prefixLen - 1 + j];
       });
       return gain;
     };
-    const clipped = await after(0.05),
-      free = await after(10);
+    const clipped = await after(0.05);
+    const free = await after(10);
     expect(clipped).toBeGreaterThan(0);
     expect(free).toBeGreaterThan(clipped * 1.5);
   });
@@ -90,8 +105,8 @@ describe('the update levers', () => {
     expect(u.updates).toBe(0);
     expect(await weights(a.model)).toEqual(w0);
     // one flat group of two: the update equals training on the varied group alone
-    const b = fresh(),
-      c = fresh();
+    const b = fresh();
+    const c = fresh();
     await policyUpdate(b.model, b.opt, null, batch(false), cfg({ dropFlatGroups: true }), 1e-2);
     const only: TrainBatch = {
       ...batch(false),
@@ -103,8 +118,8 @@ describe('the update levers', () => {
       keep: Array(4).fill(1),
     };
     await policyUpdate(c.model, c.opt, null, only, cfg(), 1e-2);
-    const wb = await weights(b.model),
-      wc = await weights(c.model);
+    const wb = await weights(b.model);
+    const wc = await weights(c.model);
     wb.forEach((x, i) => expect(x).toBeCloseTo(wc[i], 6));
   });
 
@@ -115,10 +130,17 @@ describe('the update levers', () => {
     const percTok = b.seg.map((s, i) => s.map((_x, j) => (i + 1) * 0.1 + j));
     const withTok: TrainBatch = { ...b, seg, rPerc: [0, 1, 0, 1, 1, 1, 0, 0], percTok };
     for (const over of [{}, { miniBatches: 2 }]) {
-      const a = fresh(),
-        plain = fresh();
+      const a = fresh();
+      const plain = fresh();
       const u = await policyUpdate(a.model, a.opt, null, withTok, cfg({ wPerc: 0.5, ...over }), 1e-2);
-      const r = await policyUpdate(plain.model, plain.opt, null, { ...withTok, percTok: undefined }, cfg({ wPerc: 0.5, ...over }), 1e-2);
+      const r = await policyUpdate(
+        plain.model,
+        plain.opt,
+        null,
+        { ...withTok, percTok: undefined },
+        cfg({ wPerc: 0.5, ...over }),
+        1e-2,
+      );
       b.rows.forEach((row, i) =>
         seg[i].forEach((s, j) => {
           const t = i * u.T + row.prefixLen + j - 1;

@@ -49,7 +49,19 @@ export interface UpdateResult {
   forwardTokens: number;
 }
 
-type UpdateCfg = Pick<RLConfig, 'advNormalize' | 'wPerc' | 'wAns' | 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'dropFlatGroups' | 'ppoEpochs' | 'miniBatches'> & {
+type UpdateCfg = Pick<
+  RLConfig,
+  | 'advNormalize'
+  | 'wPerc'
+  | 'wAns'
+  | 'lossAgg'
+  | 'clipLow'
+  | 'clipHigh'
+  | 'beta'
+  | 'dropFlatGroups'
+  | 'ppoEpochs'
+  | 'miniBatches'
+> & {
   /** Run the reference pass for the KL metric even at beta = 0 (where it does not enter the loss). */
   measureKL?: boolean;
 };
@@ -63,15 +75,16 @@ function dropFlat(b: TrainBatch): number[][] {
     const idx = Array.from({ length: b.perPrompt }, (_, j) => g * b.perPrompt + j);
     const flatPerc = allEqual(idx.map((i) => b.rPerc[i]));
     const flatAns = allEqual(idx.filter((i) => b.keep[i]).map((i) => b.rAns[i]));
-    for (const i of idx) seg[i] = seg[i].map((s) => ((s === SEG_PERC && flatPerc) || (s === SEG_ANS && flatAns) ? SEG_NONE : s));
+    for (const i of idx)
+      seg[i] = seg[i].map((s) => ((s === SEG_PERC && flatPerc) || (s === SEG_ANS && flatAns) ? SEG_NONE : s));
   }
   return seg;
 }
 
 /** The groups [g0, g1) of a batch as a batch of their own. */
 function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
-  const r0 = g0 * b.perPrompt,
-    r1 = g1 * b.perPrompt;
+  const r0 = g0 * b.perPrompt;
+  const r1 = g1 * b.perPrompt;
   return {
     ...b,
     prompts: g1 - g0,
@@ -94,9 +107,9 @@ interface Prepared {
 }
 
 function prepare(b: TrainBatch, cfg: UpdateCfg): Prepared {
-  const B = b.rows.length,
-    T = maxLen(b.rows),
-    n = B * T;
+  const B = b.rows.length;
+  const T = maxLen(b.rows);
+  const n = B * T;
   const targets = nextTokenTargets(b.rows, T);
   const seg = new Uint32Array(n);
   b.rows.forEach((r, i) =>
@@ -132,15 +145,15 @@ function tokenPerceptionAdvantages(b: TrainBatch, pr: Prepared, wPerc: number): 
 
 /** Per-token log-probs of the batch's tokens under the model as it is now (the sampling policy's, when taken before updating). */
 async function currentLogProbs(model: TinyVLM, b: TrainBatch): Promise<Float32Array> {
-  const be = model.be,
-    c = model.config;
-  const T = maxLen(b.rows),
-    n = b.rows.length * T;
+  const be = model.be;
+  const c = model.config;
+  const T = maxLen(b.rows);
+  const n = b.rows.length * T;
   const s = new TensorScope(be);
   const targets = s.keep(be.fromArray([n], nextTokenTargets(b.rows, T)));
   const { enc, dec } = s.defer(uploadBatch(be, b.rows, b.images, T, c));
-  const lp = s.keep(be.zeros([n])),
-    lse = s.keep(be.zeros([n]));
+  const lp = s.keep(be.zeros([n]));
+  const lse = s.keep(be.zeros([n]));
   be.logSoftmaxGather(lp, lse, model.forward(enc, dec), targets, n, c.vocabSize);
   const out = await be.read(lp);
   s.free();
@@ -156,25 +169,38 @@ interface OneUpdate extends Omit<UpdateResult, 'updates' | 'rowAdv' | 'tokAdv' |
 }
 
 /** One optimiser step on a batch; `lpOldHost` null: the sampling policy is the current one (ratio 1). */
-async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: TrainBatch, cfg: UpdateCfg, lr: number, lpOldHost: Float32Array | null): Promise<OneUpdate> {
-  const be = model.be,
-    c = model.config,
-    V = c.vocabSize;
+async function updateOnce(
+  model: TinyVLM,
+  opt: AdamW,
+  ref: TinyVLM | null,
+  b: TrainBatch,
+  cfg: UpdateCfg,
+  lr: number,
+  lpOldHost: Float32Array | null,
+): Promise<OneUpdate> {
+  const be = model.be;
+  const c = model.config;
+  const V = c.vocabSize;
   const pr = prepare(b, cfg);
-  const { B, T, active } = pr,
-    n = B * T;
+  const { B, T, active } = pr;
+  const n = B * T;
   const s = new TensorScope(be);
   const up = <A extends Float32Array | Uint32Array>(d: A) => s.keep(be.fromArray([d.length], d));
   const zeros = (k: number) => s.keep(be.zeros([k]));
-  const targets = up(pr.targets),
-    seg = up(pr.seg),
-    weight = up(pr.weight);
-  const rPerc = up(Float32Array.from(b.rPerc)),
-    rAns = up(Float32Array.from(b.rAns)),
-    keep = up(Uint32Array.from(b.keep));
-  const rowAdvTok = zeros(n),
-    rowAdv = zeros(2 * B);
-  be.advantages(rowAdvTok, rowAdv, rPerc, rAns, keep, seg, b.prompts, b.perPrompt, T, { normalize: cfg.advNormalize, eps: 1e-6, wPerc: b.percTok ? 0 : cfg.wPerc, wAns: cfg.wAns });
+  const targets = up(pr.targets);
+  const seg = up(pr.seg);
+  const weight = up(pr.weight);
+  const rPerc = up(Float32Array.from(b.rPerc));
+  const rAns = up(Float32Array.from(b.rAns));
+  const keep = up(Uint32Array.from(b.keep));
+  const rowAdvTok = zeros(n);
+  const rowAdv = zeros(2 * B);
+  be.advantages(rowAdvTok, rowAdv, rPerc, rAns, keep, seg, b.prompts, b.perPrompt, T, {
+    normalize: cfg.advNormalize,
+    eps: 1e-6,
+    wPerc: b.percTok ? 0 : cfg.wPerc,
+    wAns: cfg.wAns,
+  });
   let advTok = rowAdvTok;
   if (b.percTok) {
     // a separate output: WebGPU cannot bind one buffer as both input and output
@@ -183,9 +209,9 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
   }
 
   const { enc, dec } = s.defer(uploadBatch(be, b.rows, b.images, T, c));
-  const lpNew = zeros(n),
-    lse = zeros(n),
-    ent = zeros(n);
+  const lpNew = zeros(n);
+  const lse = zeros(n);
+  const ent = zeros(n);
   const logits = model.forward(enc, dec);
   be.logSoftmaxGather(lpNew, lse, logits, targets, n, V);
   const lpOld = lpOldHost ? up(lpOldHost) : zeros(n);
@@ -198,10 +224,14 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
     be.logSoftmaxGather(lpRef, zeros(n), ref.forward(enc, dec), targets, n, V);
     forwardTokens += n;
   }
-  const loss = zeros(n),
-    kl = zeros(n),
-    dlp = zeros(n);
-  be.policyLoss(loss, kl, dlp, lpNew, lpOld, lpRef, advTok, weight, n, { clipLow: cfg.clipLow, clipHigh: cfg.clipHigh, beta: cfg.beta });
+  const loss = zeros(n);
+  const kl = zeros(n);
+  const dlp = zeros(n);
+  be.policyLoss(loss, kl, dlp, lpNew, lpOld, lpRef, advTok, weight, n, {
+    clipLow: cfg.clipLow,
+    clipHigh: cfg.clipHigh,
+    beta: cfg.beta,
+  });
   model.zeroGrads();
   be.fill(model.dlogits, 0);
   be.logSoftmaxGatherBackward(model.dlogits, dlp, logits, lse, targets, n, V);
@@ -219,9 +249,9 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
     opt.gradNormSq(),
   ]);
   const gradNorm = Math.sqrt(normSq);
-  let lossSum = 0,
-    klSum = 0,
-    entSum = 0;
+  let lossSum = 0;
+  let klSum = 0;
+  let entSum = 0;
   for (let i = 0; i < n; i++) {
     if (pr.weight[i] === 0) continue;
     lossSum += lossH[i];
@@ -233,7 +263,20 @@ async function updateOnce(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, b: Tr
   if (applied && active > 0) opt.update(model.grads!, lr);
 
   s.free();
-  return { loss: lossSum, kl: klSum, entropy: entSum, gradNorm, applied, rowAdv: rowAdvH, T, tokAdv: advH, tokLogp: lpH, tokEntropy: entH, forwardTokens, active };
+  return {
+    loss: lossSum,
+    kl: klSum,
+    entropy: entSum,
+    gradNorm,
+    applied,
+    rowAdv: rowAdvH,
+    T,
+    tokAdv: advH,
+    tokLogp: lpH,
+    tokEntropy: entH,
+    forwardTokens,
+    active,
+  };
 }
 
 /** Copies per-row [rows * t] arrays of a minibatch into the full batch's [B * T] at row offset r0. */
@@ -241,10 +284,17 @@ function place(dst: Float32Array, T: number, src: Float32Array, t: number, r0: n
   for (let i = 0; i < rows; i++) dst.set(src.subarray(i * t, i * t + Math.min(t, T)), (r0 + i) * T);
 }
 
-export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | null, batch: TrainBatch, cfg: UpdateCfg, lr: number): Promise<UpdateResult> {
+export async function policyUpdate(
+  model: TinyVLM,
+  opt: AdamW,
+  ref: TinyVLM | null,
+  batch: TrainBatch,
+  cfg: UpdateCfg,
+  lr: number,
+): Promise<UpdateResult> {
   const b = cfg.dropFlatGroups ? { ...batch, seg: dropFlat(batch) } : batch;
-  const M = Math.max(1, Math.min(cfg.miniBatches, b.prompts)),
-    E = Math.max(1, cfg.ppoEpochs);
+  const M = Math.max(1, Math.min(cfg.miniBatches, b.prompts));
+  const E = Math.max(1, cfg.ppoEpochs);
   if (M === 1 && E === 1) {
     const u = await updateOnce(model, opt, ref, b, cfg, lr, null);
     return { ...u, updates: u.applied && u.active > 0 ? 1 : 0 };
@@ -254,8 +304,8 @@ export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | nu
   // the sampling policy's log-probs, before any update
   const old: Float32Array[] = [];
   for (const mb of mbs) old.push(await currentLogProbs(model, mb));
-  const B = b.rows.length,
-    T = maxLen(b.rows);
+  const B = b.rows.length;
+  const T = maxLen(b.rows);
   const out: UpdateResult = {
     loss: 0,
     kl: 0,
@@ -278,8 +328,8 @@ export async function policyUpdate(model: TinyVLM, opt: AdamW, ref: TinyVLM | nu
       if (u.active > 0) out.updates++;
       if (e === 0) {
         // the first pass describes the rollout as sampled: its advantages, the sampling policy's log-probs, the loss
-        const r0 = bounds[m] * b.perPrompt,
-          rows = mbs[m].rows.length;
+        const r0 = bounds[m] * b.perPrompt;
+        const rows = mbs[m].rows.length;
         out.rowAdv.set(u.rowAdv, 2 * r0);
         place(out.tokAdv, T, u.tokAdv, u.T, r0, rows);
         place(out.tokLogp, T, old[m], u.T, r0, rows);

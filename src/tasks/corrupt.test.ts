@@ -36,14 +36,17 @@ describe('corrupted descriptions', () => {
           expect(s.f1).toBeLessThan(1);
         }
         // damage that breaks the task language is what the gate must see
-        if (['drop_shape', 'drop_size', 'duplicate_object', 'truncate'].includes(c.cls)) expect(wf, `${c.cls}: ${c.words.join(' ')}`).toBe(false);
-        if (['drop_object', 'add_object', 'change_color', 'change_shape', 'change_position'].includes(c.cls)) expect(wf, c.cls).toBe(true);
+        if (['drop_shape', 'drop_size', 'duplicate_object', 'truncate'].includes(c.cls))
+          expect(wf, `${c.cls}: ${c.words.join(' ')}`).toBe(false);
+        if (['drop_object', 'add_object', 'change_color', 'change_shape', 'change_position'].includes(c.cls))
+          expect(wf, c.cls).toBe(true);
         if (c.cls === 'add_object') expect(s.predicted).toBe(s.actual + 1);
         if (c.cls === 'change_position') expect(s.predicted).toBe(s.actual);
         if (c.cls === 'drop_object') expect(s.predicted).toBe(s.actual - 1);
       }
       // two-image problems: each scene is damaged in turn
-      if (p.scenes.length === 2) expect(new Set(copies.filter((c) => c.cls === 'change_color').map((c) => c.scene))).toEqual(new Set([0, 1]));
+      if (p.scenes.length === 2)
+        expect(new Set(copies.filter((c) => c.cls === 'change_color').map((c) => c.scene))).toEqual(new Set([0, 1]));
     }
     expect(seen).toEqual(new Set(CORRUPTIONS));
   });

@@ -56,8 +56,8 @@ function other<T>(rng: CounterRng, xs: readonly T[], not: T): T {
 
 /** One scene's objects under a corruption, or null where the class does not apply (e.g. dropping the only object). */
 function corruptScene(objs: readonly Obj[], cls: Corruption, rng: CounterRng): Obj[] | 'truncate' | null {
-  const n = objs.length,
-    i = rng.int(n);
+  const n = objs.length;
+  const i = rng.int(n);
   const copy = objs.map((o) => [...o]);
   switch (cls) {
     case 'drop_object':
@@ -67,7 +67,13 @@ function corruptScene(objs: readonly Obj[], cls: Corruption, rng: CounterRng): O
       const free = freeCells(copy);
       if (free.length === 0) return null;
       const c = free[rng.int(free.length)];
-      copy.push([SIZES[rng.int(2)], COLORS[rng.int(COLORS.length)], SHAPES[rng.int(SHAPES.length)], ROWS[Math.floor(c / 3)], COLS[c % 3]]);
+      copy.push([
+        SIZES[rng.int(2)],
+        COLORS[rng.int(COLORS.length)],
+        SHAPES[rng.int(SHAPES.length)],
+        ROWS[Math.floor(c / 3)],
+        COLS[c % 3],
+      ]);
       return copy.sort((a, b) => CELL(a) - CELL(b));
     }
     case 'drop_shape':
@@ -119,8 +125,8 @@ export function corruptions(p: Problem, rng: CounterRng): { truth: string[]; cop
       if (r === null) return;
       if (r === 'truncate') {
         // cut mid-object: keep the objects before object j and 1-4 of its 5 words
-        const j = rng.int(objs.length),
-          keepWords = 1 + rng.int(4);
+        const j = rng.int(objs.length);
+        const keepWords = 1 + rng.int(4);
         const kept = [...objs.slice(0, j), objs[j].slice(0, keepWords)];
         const words = assemble([...scenes.slice(0, s), kept], labelled);
         copies.push({ cls, scene: s, words });

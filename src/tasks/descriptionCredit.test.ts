@@ -9,7 +9,8 @@ import { scoreDescription } from './verifier';
 import { VOCAB } from './vocab';
 
 const problems: Problem[] = Array.from({ length: 200 }, (_, i) => generateProblem(77, i));
-const rightObjects = (c: ReturnType<typeof descriptionCredit>) => c.units.filter((u) => u.kind === 'object' && u.right).length;
+const rightObjects = (c: ReturnType<typeof descriptionCredit>) =>
+  c.units.filter((u) => u.kind === 'object' && u.right).length;
 const wrong = (c: ReturnType<typeof descriptionCredit>) => c.units.filter((u) => !u.right);
 
 describe('description credit, word by word', () => {
@@ -19,7 +20,9 @@ describe('description credit, word by word', () => {
       const w = words(describeScenes(p.scenes));
       const c = descriptionCredit(w, true, p);
       expect(wrong(c)).toEqual([]);
-      expect(c.units.filter((u) => u.kind === 'object').length).toBe(p.scenes.reduce((a, s) => a + s.objects.length, 0));
+      expect(c.units.filter((u) => u.kind === 'object').length).toBe(
+        p.scenes.reduce((a, s) => a + s.objects.length, 0),
+      );
       expect(c.tokenUnit.length).toBe(w.length + 1);
       expect(c.tokenUnit.every((u) => u >= 0 && u < c.units.length)).toBe(true);
     }
@@ -38,7 +41,8 @@ describe('description credit, word by word', () => {
         seen.add(d.cls);
         // one object phrase is wrong (every phrase, when a word is dropped from all); the separators and the close stay right
         if (d.cls === 'change_color' || d.cls === 'change_shape') expect(bad.map((u) => u.kind)).toEqual(['object']);
-        if (d.cls === 'drop_size' || d.cls === 'drop_shape') expect(bad.length > 0 && bad.every((u) => u.kind === 'object')).toBe(true);
+        if (d.cls === 'drop_size' || d.cls === 'drop_shape')
+          expect(bad.length > 0 && bad.every((u) => u.kind === 'object')).toBe(true);
         if (d.cls === 'drop_object') expect(bad.map((u) => u.kind)).toEqual(['structure']); // stopped (or switched image) one object early
         if (d.cls === 'add_object' || d.cls === 'duplicate_object') {
           expect(bad.filter((u) => u.kind === 'object').length).toBe(1);
@@ -57,7 +61,10 @@ describe('description credit, word by word', () => {
       const p = problems[trial % problems.length];
       const truth = words(describeScenes(p.scenes));
       // half from the truth with a few words swapped, half noise
-      const w = trial % 2 ? truth.map((x) => (rng.int(6) === 0 ? pool[rng.int(pool.length)] : x)) : Array.from({ length: rng.int(30) }, () => pool[rng.int(pool.length)]);
+      const w =
+        trial % 2
+          ? truth.map((x) => (rng.int(6) === 0 ? pool[rng.int(pool.length)] : x))
+          : Array.from({ length: rng.int(30) }, () => pool[rng.int(pool.length)]);
       const closed = rng.int(4) > 0;
       const c = descriptionCredit(w, closed, p);
       expect(c.tokenUnit.length).toBe(w.length + (closed ? 1 : 0));

@@ -19,7 +19,11 @@ export interface DescriptionCredit {
 }
 
 /** The credit of description `words` (the closing </desc> is credited when `closed`). */
-export function descriptionCredit(words: readonly string[], closed: boolean, p: Pick<Problem, 'scenes'>): DescriptionCredit {
+export function descriptionCredit(
+  words: readonly string[],
+  closed: boolean,
+  p: Pick<Problem, 'scenes'>,
+): DescriptionCredit {
   const images = p.scenes.length;
   // what is left to name, per image: a part labelled with an image matches against it, as in the verifier
   const left = p.scenes.map(sceneObjectCounts);

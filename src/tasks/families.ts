@@ -4,9 +4,29 @@
 
 import type { CounterRng } from '../lib/rng';
 import { IMAGE_LABELS, objectPhrase, plural, positionPhrase } from './language';
-import { canonicalObjects, cellOf, COLORS, generateScene, SHAPES, type Color, type Scene, type SceneKnobs, type SceneObject, type Shape, type Size } from './scene';
+import {
+  canonicalObjects,
+  cellOf,
+  COLORS,
+  generateScene,
+  SHAPES,
+  type Color,
+  type Scene,
+  type SceneKnobs,
+  type SceneObject,
+  type Shape,
+  type Size,
+} from './scene';
 
-export const FAMILIES = ['count', 'attribute', 'spatial', 'comparison', 'arithmetic', 'existence', 'multi_image'] as const;
+export const FAMILIES = [
+  'count',
+  'attribute',
+  'spatial',
+  'comparison',
+  'arithmetic',
+  'existence',
+  'multi_image',
+] as const;
 export type FamilyName = (typeof FAMILIES)[number];
 
 interface Draft {
@@ -25,7 +45,9 @@ interface Filter {
 }
 
 const matches = (o: SceneObject, f: Filter) =>
-  (f.color === undefined || o.color === f.color) && (f.shape === undefined || o.shape === f.shape) && (f.size === undefined || o.size === f.size);
+  (f.color === undefined || o.color === f.color) &&
+  (f.shape === undefined || o.shape === f.shape) &&
+  (f.size === undefined || o.size === f.size);
 
 /** "red objects", "circles", "red circles" */
 function subjectText(f: Filter): string {
@@ -57,7 +79,12 @@ const count: Family = {
     const f = randomSubject(rng);
     const hits = canonicalObjects(scene).filter((o) => matches(o, f));
     const where = hits.length ? hits.map(positionPhrase).join(' , ') : 'none';
-    return { scenes: [scene], question: `how many ${subjectText(f)} are there ?`, reasoning: `${where} total ${hits.length}`, answer: String(hits.length) };
+    return {
+      scenes: [scene],
+      question: `how many ${subjectText(f)} are there ?`,
+      reasoning: `${where} total ${hits.length}`,
+      answer: String(hits.length),
+    };
   },
 };
 
@@ -71,10 +98,20 @@ const attribute: Family = {
     const askColor = rng.next() < 4 / 7;
     for (const o of rng.shuffle([...objs])) {
       if (askColor && unique(objs, { size: o.size, shape: o.shape })) {
-        return { scenes: [scene], question: `what color is the ${o.size} ${o.shape} ?`, reasoning: objectPhrase(o), answer: o.color };
+        return {
+          scenes: [scene],
+          question: `what color is the ${o.size} ${o.shape} ?`,
+          reasoning: objectPhrase(o),
+          answer: o.color,
+        };
       }
       if (!askColor && unique(objs, { size: o.size, color: o.color })) {
-        return { scenes: [scene], question: `what shape is the ${o.size} ${o.color} object ?`, reasoning: objectPhrase(o), answer: o.shape };
+        return {
+          scenes: [scene],
+          question: `what shape is the ${o.size} ${o.color} object ?`,
+          reasoning: objectPhrase(o),
+          answer: o.shape,
+        };
       }
     }
     return null;
@@ -83,10 +120,10 @@ const attribute: Family = {
 
 /** Relation of a to b on the dominant axis of their cells (horizontal on ties). */
 export function relation(a: SceneObject, b: SceneObject): 'left' | 'right' | 'above' | 'below' {
-  const ca = cellOf(a),
-    cb = cellOf(b);
-  const dc = ca.col - cb.col,
-    dr = ca.row - cb.row;
+  const ca = cellOf(a);
+  const cb = cellOf(b);
+  const dc = ca.col - cb.col;
+  const dr = ca.row - cb.row;
   if (dc !== 0 && Math.abs(dc) >= Math.abs(dr)) return dc < 0 ? 'left' : 'right';
   return dr < 0 ? 'above' : 'below';
 }
@@ -95,7 +132,11 @@ const spatial: Family = {
   name: 'spatial',
   target: (rng) => rng.pick(['left', 'right', 'above', 'below']),
   draft(rng, knobs) {
-    const scene = generateScene(rng, { ...knobs, minObjects: Math.max(2, knobs.minObjects), maxObjects: Math.max(2, knobs.maxObjects) });
+    const scene = generateScene(rng, {
+      ...knobs,
+      minObjects: Math.max(2, knobs.minObjects),
+      maxObjects: Math.max(2, knobs.maxObjects),
+    });
     const objs = canonicalObjects(scene);
     const named = rng.shuffle(objs.filter((o) => unique(objs, { color: o.color, shape: o.shape })));
     if (named.length < 2) return null;
@@ -188,4 +229,12 @@ const multiImage: Family = {
   },
 };
 
-export const FAMILY: Record<FamilyName, Family> = { count, attribute, spatial, comparison, arithmetic, existence, multi_image: multiImage };
+export const FAMILY: Record<FamilyName, Family> = {
+  count,
+  attribute,
+  spatial,
+  comparison,
+  arithmetic,
+  existence,
+  multi_image: multiImage,
+};

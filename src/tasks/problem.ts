@@ -47,9 +47,19 @@ export function generateProblem(seed: number, index: number, opts: ProblemOption
       break;
     }
   }
-  if (!fallback) throw new Error(`could not generate a ${family.name} problem with these knobs (seed ${seed}, index ${index})`);
+  if (!fallback)
+    throw new Error(`could not generate a ${family.name} problem with these knobs (seed ${seed}, index ${index})`);
   const d = fallback;
-  return { seed, index, family: family.name, scenes: d.scenes, question: d.question, description: describe(d.scenes), reasoning: d.reasoning, answer: d.answer };
+  return {
+    seed,
+    index,
+    family: family.name,
+    scenes: d.scenes,
+    question: d.question,
+    description: describe(d.scenes),
+    reasoning: d.reasoning,
+    answer: d.answer,
+  };
 }
 
 /** The supervised target after the prompt's <desc>. */
@@ -59,7 +69,9 @@ export function targetCompletion(p: Problem): string {
 
 /** The JSON line written by `npm run tasks`. */
 export function problemRecord(p: Problem): Record<string, unknown> {
-  const scene = (s: Scene) => ({ objects: s.objects.map(({ shape, color, size, x, y }) => ({ shape, color, size, x, y })) });
+  const scene = (s: Scene) => ({
+    objects: s.objects.map(({ shape, color, size, x, y }) => ({ shape, color, size, x, y })),
+  });
   return {
     seed: p.seed,
     index: p.index,

@@ -10,26 +10,31 @@ import { RADIUS, type Color, type Scene, type SceneObject } from './scene';
 // sits in one image token (a small model learns to read the scene far sooner).
 export const IMAGE_SIZE = 36;
 
-export const RGB: Record<Color, readonly [number, number, number]> = { red: [0.89, 0.16, 0.16], green: [0.15, 0.7, 0.22], blue: [0.16, 0.32, 0.9], yellow: [0.96, 0.84, 0.12] };
+export const RGB: Record<Color, readonly [number, number, number]> = {
+  red: [0.89, 0.16, 0.16],
+  green: [0.15, 0.7, 0.22],
+  blue: [0.16, 0.32, 0.9],
+  yellow: [0.96, 0.84, 0.12],
+};
 const BACKGROUND = [0.93, 0.93, 0.93] as const;
 const SS = 4;
 
 function inside(o: SceneObject, px: number, py: number): boolean {
   const r = RADIUS[o.size];
-  const dx = px - o.x,
-    dy = py - o.y;
+  const dx = px - o.x;
+  const dy = py - o.y;
   if (o.shape === 'circle') return dx * dx + dy * dy <= r * r;
   if (o.shape === 'square') {
     const h = r * 0.86; // equal area to the circle's
     return Math.abs(dx) <= h && Math.abs(dy) <= h;
   }
   // Upward triangle: apex (0, -r), base corners (+-1.1r, 0.8r).
-  const ax = 0,
-    ay = -r,
-    bx = -1.1 * r,
-    by = 0.8 * r,
-    cx = 1.1 * r,
-    cy = 0.8 * r;
+  const ax = 0;
+  const ay = -r;
+  const bx = -1.1 * r;
+  const by = 0.8 * r;
+  const cx = 1.1 * r;
+  const cy = 0.8 * r;
   const e1 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
   const e2 = (cx - bx) * (dy - by) - (cy - by) * (dx - bx);
   const e3 = (ax - cx) * (dy - cy) - (ay - cy) * (dx - cx);
@@ -44,9 +49,9 @@ export function renderScene(scene: Scene, size = IMAGE_SIZE, withNoise = true): 
   const out = new Float32Array(size * size * 3);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = BACKGROUND[0],
-        g = BACKGROUND[1],
-        b = BACKGROUND[2];
+      let r = BACKGROUND[0];
+      let g = BACKGROUND[1];
+      let b = BACKGROUND[2];
       for (const o of scene.objects) {
         let cover = 0;
         for (let sy = 0; sy < SS; sy++) {

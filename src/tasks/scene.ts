@@ -45,7 +45,14 @@ export interface SceneKnobs {
   occlusion: number;
 }
 
-export const DEFAULT_KNOBS: SceneKnobs = { minObjects: 2, maxObjects: 5, distractors: 0.3, jitter: 0.5, noise: 0.02, occlusion: 0.1 };
+export const DEFAULT_KNOBS: SceneKnobs = {
+  minObjects: 2,
+  maxObjects: 5,
+  distractors: 0.3,
+  jitter: 0.5,
+  noise: 0.02,
+  occlusion: 0.1,
+};
 
 export const RADIUS: Record<Size, number> = { small: 0.085, large: 0.135 };
 
@@ -65,10 +72,14 @@ export const KNOB_LABELS: Record<keyof SceneKnobs, string> = {
 
 export function validateKnobs(k: SceneKnobs): string | null {
   const L = KNOB_LABELS;
-  if (!Number.isInteger(k.minObjects) || k.minObjects < 1 || k.minObjects > 9) return `${L.minObjects} must be an integer in [1, 9]`;
-  if (!Number.isInteger(k.maxObjects) || k.maxObjects < 1 || k.maxObjects > 9) return `${L.maxObjects} must be an integer in [1, 9]`;
-  if (k.minObjects > k.maxObjects) return `${L.minObjects} (${k.minObjects}) must be at most ${L.maxObjects} (${k.maxObjects})`;
-  for (const key of ['distractors', 'jitter', 'occlusion'] as const) if (!(k[key] >= 0 && k[key] <= 1)) return `${L[key]} must be in [0, 1]`;
+  if (!Number.isInteger(k.minObjects) || k.minObjects < 1 || k.minObjects > 9)
+    return `${L.minObjects} must be an integer in [1, 9]`;
+  if (!Number.isInteger(k.maxObjects) || k.maxObjects < 1 || k.maxObjects > 9)
+    return `${L.maxObjects} must be an integer in [1, 9]`;
+  if (k.minObjects > k.maxObjects)
+    return `${L.minObjects} (${k.minObjects}) must be at most ${L.maxObjects} (${k.maxObjects})`;
+  for (const key of ['distractors', 'jitter', 'occlusion'] as const)
+    if (!(k[key] >= 0 && k[key] <= 1)) return `${L[key]} must be in [0, 1]`;
   if (!(k.noise >= 0 && k.noise <= 0.3)) return `${L.noise} must be in [0, 0.3]`;
   return null;
 }
@@ -89,8 +100,8 @@ export function generateScene(rng: CounterRng, knobs: SceneKnobs = DEFAULT_KNOBS
       else color = twin.color;
     }
     const size: Size = rng.pick(SIZES);
-    const row = Math.floor(cell / 3),
-      col = cell % 3;
+    const row = Math.floor(cell / 3);
+    const col = cell % 3;
     // Jitter within the cell, keeping the centre at least 0.02 inside it.
     const span = (1 / 3 - 0.04) * knobs.jitter;
     let x = (col + 0.5) / 3 + (rng.next() - 0.5) * span;

@@ -8,13 +8,14 @@ import { tokenizer, words } from './tokenizer';
 import { labelCompletion, parseCompletion, scoreDescription } from './verifier';
 import { VOCAB } from './vocab';
 
-const problems = (seed: number, n: number, family?: FamilyName) => Array.from({ length: n }, (_, i) => generateProblem(seed, i, family ? { families: [family] } : {}));
+const problems = (seed: number, n: number, family?: FamilyName) =>
+  Array.from({ length: n }, (_, i) => generateProblem(seed, i, family ? { families: [family] } : {}));
 
 describe('problems are a function of the seed', () => {
   it('same seed, same problems and pixels; another seed, other problems', () => {
-    const a = problems(11, 30),
-      b = problems(11, 30),
-      c = problems(12, 30);
+    const a = problems(11, 30);
+    const b = problems(11, 30);
+    const c = problems(12, 30);
     expect(b).toEqual(a);
     expect(c.map((p) => p.question)).not.toEqual(a.map((p) => p.question));
     for (let i = 0; i < 5; i++) expect(renderScene(b[i].scenes[0])).toEqual(renderScene(a[i].scenes[0]));
@@ -44,16 +45,16 @@ function rederive(p: Problem): string {
     case 'spatial': {
       const a = objs.find((o) => o.color === q[3] && o.shape === q[4])!;
       const b = objs.find((o) => o.color === q[8] && o.shape === q[9])!;
-      const ca = cellOf(a),
-        cb = cellOf(b);
-      const dx = ca.col - cb.col,
-        dy = ca.row - cb.row;
+      const ca = cellOf(a);
+      const cb = cellOf(b);
+      const dx = ca.col - cb.col;
+      const dy = ca.row - cb.row;
       if (Math.abs(dx) >= Math.abs(dy) && dx !== 0) return dx > 0 ? 'right' : 'left';
       return dy > 0 ? 'below' : 'above';
     }
     case 'comparison': {
-      const na = countOf(objs, [q[3]]),
-        nb = countOf(objs, [q[5]]);
+      const na = countOf(objs, [q[3]]);
+      const nb = countOf(objs, [q[5]]);
       return na === nb ? 'same' : na > nb ? q[3] : q[5];
     }
     case 'arithmetic':
@@ -116,7 +117,16 @@ describe('verifier', () => {
     const desc = words(p.description);
     const i = desc.findIndex((w) => ['red', 'green', 'blue', 'yellow'].includes(w));
     desc[i] = desc[i] === 'red' ? 'blue' : 'red';
-    const completion = [...desc, '</desc>', '<reason>', ...words(p.reasoning), '</reason>', '<ans>', p.answer, '</ans>'];
+    const completion = [
+      ...desc,
+      '</desc>',
+      '<reason>',
+      ...words(p.reasoning),
+      '</reason>',
+      '<ans>',
+      p.answer,
+      '</ans>',
+    ];
     const label = labelCompletion(completion, p);
     expect(label.perceptionRight).toBe(false);
     expect(label.answerRight).toBe(true);
@@ -142,14 +152,20 @@ describe('verifier', () => {
       .map((o) => o.split(' '));
     const swap = (w: string, xs: readonly string[]) => xs[(xs.indexOf(w) + 1) % xs.length];
     // object 0: wrong shape; object 1: wrong colour and size; the rest dropped
-    const a = [...objs[0]],
-      b = [...objs[1]];
+    const a = [...objs[0]];
+    const b = [...objs[1]];
     a[2] = swap(a[2], ['circle', 'square', 'triangle']);
     b[0] = swap(b[0], ['small', 'large']);
     b[1] = swap(b[1], ['red', 'green', 'blue', 'yellow']);
     const s = scoreDescription(words([a, b].map((o) => o.join(' ')).join(' , ')), p).attributes;
     expect(s).toEqual({ objects: objs.length, located: 2, size: 1, color: 1, shape: 1 });
-    expect(scoreDescription(words(p.description), p).attributes).toEqual({ objects: objs.length, located: objs.length, size: objs.length, color: objs.length, shape: objs.length });
+    expect(scoreDescription(words(p.description), p).attributes).toEqual({
+      objects: objs.length,
+      located: objs.length,
+      size: objs.length,
+      color: objs.length,
+      shape: objs.length,
+    });
     const multi = problems(3, 1, 'multi_image')[0];
     const full = scoreDescription(words(multi.description), multi).attributes;
     const total = multi.scenes.reduce((n, sc) => n + sc.objects.length, 0);
@@ -169,7 +185,9 @@ describe('verifier', () => {
     const specials = ['</desc>', '<reason>', '</reason>', '<ans>', '</ans>', '<desc>', ',', ';', ':'];
     for (let t = 0; t < 5000; t++) {
       const len = rng.int(40);
-      const seq = Array.from({ length: len }, () => (rng.next() < 0.3 ? rng.pick(specials) : rng.next() < 0.05 ? 'notaword' : rng.pick(VOCAB)));
+      const seq = Array.from({ length: len }, () =>
+        rng.next() < 0.3 ? rng.pick(specials) : rng.next() < 0.05 ? 'notaword' : rng.pick(VOCAB),
+      );
       const q = problems(3, 7)[t % 7];
       expect(() => labelCompletion(seq, q)).not.toThrow();
       const lab = labelCompletion(seq, q);
@@ -181,22 +199,28 @@ describe('verifier', () => {
 
 describe('tokenizer', () => {
   it('keeps ids stable and maps unknown words to <unk>', () => {
-    expect(tokenizer.encode('<img> <patch> </img> <desc> </desc> <reason> </reason> <ans> </ans>')).toEqual([2, 4, 3, 5, 6, 7, 8, 9, 10]);
+    expect(tokenizer.encode('<img> <patch> </img> <desc> </desc> <reason> </reason> <ans> </ans>')).toEqual([
+      2, 4, 3, 5, 6, 7, 8, 9, 10,
+    ]);
     expect(tokenizer.id('circle')).toBe(17);
     expect(tokenizer.id('0')).toBe(VOCAB.indexOf('0'));
     expect(tokenizer.encode('red zebra')).toEqual([tokenizer.id('red'), 1]);
-    expect(tokenizer.decode(tokenizer.encode('how many red objects are there ?'))).toBe('how many red objects are there ?');
+    expect(tokenizer.decode(tokenizer.encode('how many red objects are there ?'))).toBe(
+      'how many red objects are there ?',
+    );
     expect(tokenizer.decode([9999])).toBe('<unk>');
   });
 });
 
 describe('renderer', () => {
   it('paints each object its color at its centre and the background elsewhere', () => {
-    const p = generateProblem(8, 0, { knobs: { minObjects: 3, maxObjects: 3, distractors: 0, jitter: 0, noise: 0, occlusion: 0 } });
+    const p = generateProblem(8, 0, {
+      knobs: { minObjects: 3, maxObjects: 3, distractors: 0, jitter: 0, noise: 0, occlusion: 0 },
+    });
     const img = renderScene(p.scenes[0], IMAGE_SIZE, false);
     for (const o of p.scenes[0].objects) {
-      const px = Math.floor(o.x * IMAGE_SIZE),
-        py = Math.floor(o.y * IMAGE_SIZE);
+      const px = Math.floor(o.x * IMAGE_SIZE);
+      const py = Math.floor(o.y * IMAGE_SIZE);
       const i = (py * IMAGE_SIZE + px) * 3;
       expect(Array.from(img.slice(i, i + 3)).map((v) => +v.toFixed(2))).toEqual(RGB[o.color].map((v) => +v.toFixed(2)));
     }

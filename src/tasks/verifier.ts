@@ -74,7 +74,13 @@ export interface AttributeCounts {
   shape: number;
 }
 
-const VALID = [new Set<string>(SIZES), new Set<string>(COLORS), new Set<string>(SHAPES), new Set<string>(ROWS), new Set<string>(COLS)];
+const VALID = [
+  new Set<string>(SIZES),
+  new Set<string>(COLORS),
+  new Set<string>(SHAPES),
+  new Set<string>(ROWS),
+  new Set<string>(COLS),
+];
 
 function splitOn(ws: readonly string[], sep: string): string[][] {
   const out: string[][] = [[]];
@@ -155,7 +161,16 @@ export function scoreDescription(words: readonly string[] | null, p: Pick<Proble
   const precision = predicted === 0 ? (actual === 0 ? 1 : 0) : tp / predicted;
   const recall = actual === 0 ? 1 : tp / actual;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { exact: words !== null && tp === actual && predicted === actual, precision, recall, f1, truePositives: tp, predicted, actual, attributes };
+  return {
+    exact: words !== null && tp === actual && predicted === actual,
+    precision,
+    recall,
+    f1,
+    truePositives: tp,
+    predicted,
+    actual,
+    attributes,
+  };
 }
 
 export interface TrajectoryLabel {
@@ -176,7 +191,13 @@ export function labelCompletion(words: readonly string[], p: Pick<Problem, 'scen
   const parsed = parseCompletion(words);
   const description = scoreDescription(parsed.description, p);
   const answerRight = checkAnswer(parsed, p);
-  return { formatOk: parsed.formatOk, perceptionRight: description.exact, answerRight, luckyGuess: answerRight && !description.exact, description };
+  return {
+    formatOk: parsed.formatOk,
+    perceptionRight: description.exact,
+    answerRight,
+    luckyGuess: answerRight && !description.exact,
+    description,
+  };
 }
 
 /**
@@ -200,5 +221,8 @@ export function descriptionWellFormed(words: readonly string[], images: number):
   };
   if (images === 1) return objects(words);
   const parts = splitOn(words, ';');
-  return parts.length === images && parts.every((part, i) => part[0] === IMAGE_LABELS[i] && part[1] === ':' && objects(part.slice(2)));
+  return (
+    parts.length === images &&
+    parts.every((part, i) => part[0] === IMAGE_LABELS[i] && part[1] === ':' && objects(part.slice(2)))
+  );
 }

@@ -50,7 +50,16 @@ function Tabs({ view, setView }: { view: View; setView: (v: View) => void }) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: React.KeyboardEvent, i: number) => {
     const n = TABS.length;
-    const j = e.key === 'ArrowRight' ? (i + 1) % n : e.key === 'ArrowLeft' ? (i + n - 1) % n : e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : -1;
+    const j =
+      e.key === 'ArrowRight'
+        ? (i + 1) % n
+        : e.key === 'ArrowLeft'
+          ? (i + n - 1) % n
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? n - 1
+              : -1;
     if (j < 0) return;
     e.preventDefault();
     setView(TABS[j].id);
@@ -95,7 +104,12 @@ export function App() {
       const s = useRunStore.getState();
       const live = s.runs.find((r) => r.id === s.liveId);
       const busy = live !== undefined && (live.status === 'running' || live.status === 'loading');
-      if (busy && !confirm("A run is live. Put the link's settings in the form? The live run goes on; Start then runs the link's config.")) {
+      if (
+        busy &&
+        !confirm(
+          "A run is live. Put the link's settings in the form? The live run goes on; Start then runs the link's config.",
+        )
+      ) {
         history.replaceState(null, '', encodeShare(s.draft, false)); // the address bar keeps saying what the form says
         return;
       }
@@ -109,8 +123,8 @@ export function App() {
       <header>
         <h1>MIRL Playground</h1>
         <p className="lede">
-          A small vision-language model trained with reinforcement learning in this tab, on WebGPU: mutual-information-guided forking, decoupled perception and answer rewards, and
-          reward blindness, live.
+          A small vision-language model trained with reinforcement learning in this tab, on WebGPU:
+          mutual-information-guided forking, decoupled perception and answer rewards, and reward blindness, live.
         </p>
       </header>
       <Tabs view={view} setView={setView} />

@@ -1,5 +1,15 @@
 import { useMemo, useRef, useState } from 'react';
-import { armChange, blindRates, compare, comparisonArms, moved, remainingMs, type Arm, type Est, type HeldoutMetric } from '../rl/comparison';
+import {
+  armChange,
+  blindRates,
+  compare,
+  comparisonArms,
+  moved,
+  remainingMs,
+  type Arm,
+  type Est,
+  type HeldoutMetric,
+} from '../rl/comparison';
 import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { Charts } from './Charts';
 import { descAdvantage } from '../rl/metrics';
@@ -10,17 +20,26 @@ import { useRunStore, type Run } from './stores/runStore';
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
 const signed = (x: number, d = 3) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`;
 const est = (e: Est, d = 3) => `${signed(e.mean, d)} ± ${e.se.toFixed(d)}`;
-const mins = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
+const mins = (ms: number) =>
+  ms < 90_000
+    ? `${Math.round(ms / 1000)} s`
+    : ms < 5_400_000
+      ? `${Math.round(ms / 60_000)} min`
+      : `${(ms / 3_600_000).toFixed(1)} h`;
 
 const ARMS = comparisonArms();
 /** One colour per arm, whatever the seed: the legend names the seeds. */
 const ARM_COLORS: Record<string, string> = { grpo: '#dc2626', mirl: '#2563eb', 'perception-r1': '#16a34a' };
 const armColor = (r: Run) => ARM_COLORS[r.config.algo] ?? '#555';
 /** Same config as the arm's but for the seed: a run of the comparison. */
-const sameArm = (r: Run, a: Arm) => JSON.stringify({ ...r.config, seed: 0 }) === JSON.stringify({ ...a.config, seed: 0 });
+const sameArm = (r: Run, a: Arm) =>
+  JSON.stringify({ ...r.config, seed: 0 }) === JSON.stringify({ ...a.config, seed: 0 });
 
 // The committed experiment (scripts/experiments.sh, CPU backend, seeds 1-3), loaded on demand.
-const MEASURED = import.meta.glob<unknown>('../../docs/experiment-sampled/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6}-seed*.json', { import: 'default' });
+const MEASURED = import.meta.glob<unknown>(
+  '../../docs/experiment-sampled/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6}-seed*.json',
+  { import: 'default' },
+);
 
 /** The comparison's runs of each arm: per seed, the latest with held-out figures (a reloaded or re-run seed counts once). */
 function armRuns(runs: readonly Run[]): Map<Arm, Run[]> {
@@ -70,8 +89,8 @@ function Verdict({ byArm }: { byArm: Map<Arm, Run[]> }) {
       });
     }
   }
-  const mirl = f1.get(ARMS[1]),
-    pr1 = f1.get(ARMS[2]);
+  const mirl = f1.get(ARMS[1]);
+  const pr1 = f1.get(ARMS[2]);
   if (mirl && pr1) {
     const d = compare(mirl, pr1);
     lines.push({
@@ -84,7 +103,8 @@ function Verdict({ byArm }: { byArm: Map<Arm, Run[]> }) {
   if (!lines.length)
     return (
       <p className="hint" data-testid="blind-verdict-empty">
-        The verdict comes from held-out figures: a run has them from its first held-out evaluation (step {ARMS[0].config.heldoutEvery}).
+        The verdict comes from held-out figures: a run has them from its first held-out evaluation (step{' '}
+        {ARMS[0].config.heldoutEvery}).
       </p>
     );
   return (
@@ -146,7 +166,9 @@ function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
       <thead>
         <tr>
           <th>arm</th>
-          <th title="descriptions with a wrong object, missing or extra, whose update made them likelier">wrong descriptions pushed up</th>
+          <th title="descriptions with a wrong object, missing or extra, whose update made them likelier">
+            wrong descriptions pushed up
+          </th>
           <th title="exactly right descriptions whose update made them less likely">right descriptions pushed down</th>
           <th title="pairs of a right and a wrong description of the same prompt: the share whose update favoured the right one (ties half); 50% is blind">
             update favours the right description (50% = blind)
@@ -159,8 +181,8 @@ function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
           const rs = byArm.get(a) ?? [];
           const ms = rs.flatMap((r) => r.metrics);
           const b = blindRates(ms);
-          const lucky = ms.reduce((s, m) => s + m.lucky_guesses, 0),
-            of = ms.reduce((s, m) => s + m.complete_trajectories, 0);
+          const lucky = ms.reduce((s, m) => s + m.lucky_guesses, 0);
+          const of = ms.reduce((s, m) => s + m.complete_trajectories, 0);
           return (
             <tr key={a.algo} data-testid="blind-row">
               <td>
@@ -173,7 +195,9 @@ function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
               </td>
               <td data-testid={`wrong-up-${a.algo}`}>{b ? `${pct(b.wrongUp)} (of ${b.sum.wrong})` : '–'}</td>
               <td data-testid={`right-down-${a.algo}`}>{b ? `${pct(b.rightDown)} (of ${b.sum.right})` : '–'}</td>
-              <td data-testid={`right-over-wrong-${a.algo}`}>{b ? `${pct(b.favoursRight)} (of ${Math.round(b.sum.pairs)} pairs)` : '–'}</td>
+              <td data-testid={`right-over-wrong-${a.algo}`}>
+                {b ? `${pct(b.favoursRight)} (of ${Math.round(b.sum.pairs)} pairs)` : '–'}
+              </td>
               <td data-testid={`lucky-${a.algo}`}>{of ? `${pct(lucky / of)} (${lucky} of ${of})` : '–'}</td>
             </tr>
           );
@@ -198,10 +222,10 @@ interface Example {
 function findExamples(grpo: readonly Run[], mirl: readonly Run[]): Example[] {
   const out: Example[] = [];
   const recs = (rs: readonly Run[]) => rs.flatMap((r) => r.records);
-  let lucky: Example | null = null,
-    equal: Example | null = null,
-    gated: Example | null = null,
-    bestGap = 0.5;
+  let lucky: Example | null = null;
+  let equal: Example | null = null;
+  let gated: Example | null = null;
+  let bestGap = 0.5;
   for (const p of recs(grpo)) {
     p.trajectories.forEach((t, i) => {
       const a = descAdvantage(t);
@@ -219,8 +243,8 @@ function findExamples(grpo: readonly Run[], mirl: readonly Run[]): Example[] {
     for (const [d, is] of by) {
       if (is.length < 2 || !d) continue;
       const adv = is.map((i) => descAdvantage(p.trajectories[i]) ?? 0);
-      const hi = is[adv.indexOf(Math.max(...adv))],
-        lo = is[adv.indexOf(Math.min(...adv))];
+      const hi = is[adv.indexOf(Math.max(...adv))];
+      const lo = is[adv.indexOf(Math.min(...adv))];
       const gap = Math.max(...adv) - Math.min(...adv);
       if (gap > bestGap) {
         bestGap = gap;
@@ -283,7 +307,9 @@ function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
           </div>
         );
       })}
-      {left && queuedMs !== null && queued.length > 0 && <div data-testid="progress-total">all arms: about {mins(left.ms + queuedMs)} left</div>}
+      {left && queuedMs !== null && queued.length > 0 && (
+        <div data-testid="progress-total">all arms: about {mins(left.ms + queuedMs)} left</div>
+      )}
     </div>
   );
 }
@@ -317,7 +343,11 @@ export function BlindnessDemo() {
     return null;
   };
   const example = shown ?? examples[0] ?? null;
-  const panels = example ? ARMS.map((a, i) => ({ arm: a, hit: find([grpoRuns, mirlRuns, pr1Runs][i], example.key) })).filter((x) => x.hit !== null) : [];
+  const panels = example
+    ? ARMS.map((a, i) => ({ arm: a, hit: find([grpoRuns, mirlRuns, pr1Runs][i], example.key) })).filter(
+        (x) => x.hit !== null,
+      )
+    : [];
 
   const run = (configs: Arm['config'][]) => {
     startQueue(configs);
@@ -326,17 +356,38 @@ export function BlindnessDemo() {
   const loadMeasured = async () => {
     setLoadNote('loading…');
     try {
-      const files = await Promise.all(Object.entries(MEASURED).map(async ([path, load]) => ({ path, data: (await load()) as Record<string, unknown> })));
+      const files = await Promise.all(
+        Object.entries(MEASURED).map(async ([path, load]) => ({
+          path,
+          data: (await load()) as Record<string, unknown>,
+        })),
+      );
       const added = files
         .sort((a, b) => a.path.localeCompare(b.path))
         .map(({ path, data }) => {
           const seed = /seed(\d+)\.json$/.exec(path)?.[1];
-          const f = importRun(JSON.stringify({ kind: 'mirl-playground-run', version: 5, label: path, config: data.config, metrics: data.steps, records: data.last_records ?? [] }));
+          const f = importRun(
+            JSON.stringify({
+              kind: 'mirl-playground-run',
+              version: 5,
+              label: path,
+              config: data.config,
+              metrics: data.steps,
+              records: data.last_records ?? [],
+            }),
+          );
           const arm = ARMS.find((a) => a.algo === f.config.algo)!;
-          return { label: `${arm.name} seed ${seed} (measured, CPU backend)`, config: f.config, metrics: f.metrics, records: f.records };
+          return {
+            label: `${arm.name} seed ${seed} (measured, CPU backend)`,
+            config: f.config,
+            metrics: f.metrics,
+            records: f.records,
+          };
         });
       addRuns(added);
-      setLoadNote(`${added.length} runs of the committed experiment (docs/experiment-sampled); they keep only their last step's recorded rollouts.`);
+      setLoadNote(
+        `${added.length} runs of the committed experiment (docs/experiment-sampled); they keep only their last step's recorded rollouts.`,
+      );
     } catch (e) {
       setLoadNote(`could not load the measured runs: ${(e as Error).message}`);
     }
@@ -346,10 +397,13 @@ export function BlindnessDemo() {
     <section className="panel" data-testid="blindness-demo">
       <h2>Reward blindness: GRPO, MIRL and Perception-R1 on the same prompts</h2>
       <p>
-        An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong description makes that description likelier too. MIRL rewards each
-        description by its mutual information with the image, scored by the frozen warm start; Perception-R1 by its agreement with the scene's labels (the reference MI approximates
-        without labels). The three run at {c.batchPrompts} prompts x {c.steps} steps with seed {c.seed}, so they see the same prompts, and are judged on {c.heldoutCount} held-out
-        problems x {c.heldoutSamples} samples: the smallest size at which the experiment in docs/research.md saw them separate. Smaller runs move less than their noise.
+        An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong
+        description makes that description likelier too. MIRL rewards each description by its mutual information with
+        the image, scored by the frozen warm start; Perception-R1 by its agreement with the scene's labels (the
+        reference MI approximates without labels). The three run at {c.batchPrompts} prompts x {c.steps} steps with seed{' '}
+        {c.seed}, so they see the same prompts, and are judged on {c.heldoutCount} held-out problems x{' '}
+        {c.heldoutSamples} samples: the smallest size at which the experiment in docs/research.md saw them separate.
+        Smaller runs move less than their noise.
       </p>
       <div className="buttons">
         <button data-testid="run-all" disabled={busy} onClick={() => run(ARMS.map((a) => a.config))}>
@@ -363,7 +417,11 @@ export function BlindnessDemo() {
         <button ref={stopButton} data-testid="comparison-stop" disabled={!busy} onClick={stop}>
           Stop
         </button>
-        <button data-testid="load-measured" onClick={loadMeasured} title="the committed experiment: these three arms, seeds 1-3, run on the CPU backend by scripts/experiments.sh">
+        <button
+          data-testid="load-measured"
+          onClick={loadMeasured}
+          title="the committed experiment: these three arms, seeds 1-3, run on the CPU backend by scripts/experiments.sh"
+        >
           Load the measured runs
         </button>
       </div>
@@ -376,7 +434,9 @@ export function BlindnessDemo() {
       <h3>Verdict, from the held-out figures</h3>
       <Verdict byArm={byArm} />
       <ChangeTable byArm={byArm} />
-      {ids.length > 0 && <Charts runIds={ids} heldoutOnly title="Held-out figures of the comparison" colorOf={armColor} />}
+      {ids.length > 0 && (
+        <Charts runIds={ids} heldoutOnly title="Held-out figures of the comparison" colorOf={armColor} />
+      )}
       <h3>What each update did to descriptions (every trajectory of every step)</h3>
       <RatesTable byArm={byArm} />
       <h3>Examples from these runs</h3>
@@ -393,7 +453,8 @@ export function BlindnessDemo() {
         </ul>
       ) : (
         <p className="hint" data-testid="no-examples">
-          Examples are picked from the recorded rollouts ({c.recordPrompts} prompts a step) once GRPO and MIRL have run here.
+          Examples are picked from the recorded rollouts ({c.recordPrompts} prompts a step) once GRPO and MIRL have run
+          here.
         </p>
       )}
       {example && panels.length > 0 && (

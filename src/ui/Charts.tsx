@@ -1,5 +1,16 @@
 import { useMemo, useState } from 'react';
-import { Area, Brush, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  Brush,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { HeldoutFigures } from '../model/evaluate';
 import type { StepMetrics } from '../rl/types';
 import { blindFloor } from '../tasks/blindFloor';
@@ -17,7 +28,10 @@ const FORKING = ALGORITHM_NAMES.filter((a) => ALGORITHM_TABLE[a].group === 'fork
   .join(', ');
 
 /** "every N steps for <run>; ..." for the runs that take a metric only on metric steps. */
-const onMetricSteps = (runs: Run[]) => runs.map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`).join('; ');
+const onMetricSteps = (runs: Run[]) =>
+  runs
+    .map((r) => `${r.config.metricEvery > 0 ? `every ${r.config.metricEvery} steps` : 'never'} for ${r.label}`)
+    .join('; ');
 
 /** MI is scored every step where it is the reward (MIRL), every `metricEvery` steps where it is only measured. */
 const MI_NOTE = (runs: Run[]): string | null => {
@@ -28,7 +42,8 @@ const MI_NOTE = (runs: Run[]): string | null => {
 /** MI's unit: nats summed over a description's tokens, or per token, as each run's config says. */
 const MI_UNIT_NOTE = (runs: Run[]): string => {
   const aggs = new Set(runs.map((r) => r.config.miAgg));
-  if (aggs.size === 1) return aggs.has('sum') ? "nats summed over a description's tokens" : 'nats per description token';
+  if (aggs.size === 1)
+    return aggs.has('sum') ? "nats summed over a description's tokens" : 'nats per description token';
   return runs.map((r) => `${r.label}: ${r.config.miAgg === 'sum' ? 'summed' : 'per token'}`).join(', ');
 };
 
@@ -107,20 +122,29 @@ const CHARTS: ChartDef[] = [
   { title: 'answer accuracy (rollouts)', unit: '%', value: pct((m) => m.answer_acc), floor: true },
   { title: 'perception accuracy (rollouts)', unit: '%', value: pct((m) => m.perception_acc) },
   { title: 'description F1 (rollouts)', unit: 'F1', value: (m) => m.desc_f1 },
-  { title: 'mean MI score', unit: 'nats', value: (m) => m.mean_mi, note: (runs) => [MI_UNIT_NOTE(runs), MI_NOTE(runs)].filter(Boolean).join('; '), log: true },
+  {
+    title: 'mean MI score',
+    unit: 'nats',
+    value: (m) => m.mean_mi,
+    note: (runs) => [MI_UNIT_NOTE(runs), MI_NOTE(runs)].filter(Boolean).join('; '),
+    log: true,
+  },
   { title: 'MI AUC within prompt groups (0.5 = no signal)', unit: 'AUC', value: (m) => m.mi_group_auc, note: MI_NOTE },
   {
     title: 'fork lift: exact rate of the kept forks minus all pre-samples',
     unit: '% points',
     value: pct((m) => m.fork_lift_exact),
     note: (runs) =>
-      runs.some((r) => algorithmOf(r.config).group === 'forks') ? `${FORKING} only: above 0, its MI pre-screening keeps better descriptions than it drops` : `${FORKING} only`,
+      runs.some((r) => algorithmOf(r.config).group === 'forks')
+        ? `${FORKING} only: above 0, its MI pre-screening keeps better descriptions than it drops`
+        : `${FORKING} only`,
   },
   {
     title: 'reward-blind fraction',
     unit: 'fraction',
     value: (m) => m.reward_blind_frac,
-    note: () => 'of description tokens with a non-zero advantage: pushed up inside a wrong description or down inside a right one',
+    note: () =>
+      'of description tokens with a non-zero advantage: pushed up inside a wrong description or down inside a right one',
   },
   { title: 'zero-std groups', unit: '% of groups', value: pct((m) => m.zero_std_frac) },
   { title: 'loss', unit: 'loss', value: (m) => m.loss },
@@ -132,7 +156,17 @@ const CHARTS: ChartDef[] = [
 type ColorOf = (r: Run, i: number) => string;
 const byOrder: ColorOf = (_r, i) => RUN_COLORS[i % RUN_COLORS.length];
 
-function RunLegend({ runs, hidden, toggle, color }: { runs: Run[]; hidden: Set<number>; toggle: (id: number) => void; color: ColorOf }) {
+function RunLegend({
+  runs,
+  hidden,
+  toggle,
+  color,
+}: {
+  runs: Run[];
+  hidden: Set<number>;
+  toggle: (id: number) => void;
+  color: ColorOf;
+}) {
   return (
     <div className="run-legend" data-testid="run-legend">
       {runs.map((r, i) => (
@@ -151,21 +185,40 @@ function RunLegend({ runs, hidden, toggle, color }: { runs: Run[]; hidden: Set<n
   );
 }
 
-function Chart({ def, runs, hidden, x, smoothing, color }: { def: ChartDef; runs: Run[]; hidden: Set<number>; x: XAxisKind; smoothing: number; color: ColorOf }) {
+function Chart({
+  def,
+  runs,
+  hidden,
+  x,
+  smoothing,
+  color,
+}: {
+  def: ChartDef;
+  runs: Run[];
+  hidden: Set<number>;
+  x: XAxisKind;
+  smoothing: number;
+  color: ColorOf;
+}) {
   const families = useRunStore((s) => s.draft.families);
   const floor = useMemo(() => blindFloor(families), [families]);
   const [log, setLog] = useState(false);
   // the brush's range, as x values: a numeric x axis is not narrowed by the brush's indices alone
   const [zoom, setZoom] = useState<[number, number] | null>(null);
   const rows = useMemo(() => chartRows(runs, def, x, smoothing), [runs, def, x, smoothing]);
-  const positive = rows.every((r) => runs.every((run) => !(typeof r[`raw${run.id}`] === 'number' && (r[`raw${run.id}`] as number) <= 0)));
+  const positive = rows.every((r) =>
+    runs.every((run) => !(typeof r[`raw${run.id}`] === 'number' && (r[`raw${run.id}`] as number) <= 0)),
+  );
   const useLog = log && positive;
   const xName = (v: number) => (x === 'step' ? `step ${v}` : `${Math.round(v).toLocaleString('en-US')} tokens`);
   const note = def.note?.(runs);
   // only the lines drawn for people: each run's line and its greedy twin, never a band or a faint raw line
   const names = new Set(runs.flatMap((r) => [r.label, `${r.label} (greedy)`]));
   const named = (p: { name?: unknown; dataKey?: unknown; value?: unknown }) =>
-    typeof p.name === 'string' && names.has(p.name) && !Array.isArray(p.value) && !(smoothing > 0 && String(p.dataKey).startsWith('raw'));
+    typeof p.name === 'string' &&
+    names.has(p.name) &&
+    !Array.isArray(p.value) &&
+    !(smoothing > 0 && String(p.dataKey).startsWith('raw'));
   return (
     <div className="chart" data-testid={`chart-${def.title}`}>
       <h3>
@@ -173,7 +226,14 @@ function Chart({ def, runs, hidden, x, smoothing, color }: { def: ChartDef; runs
         <span className="chart-tools">
           {def.log && (
             <label title={positive ? 'logarithmic y axis' : 'a log axis needs every value above 0'}>
-              <input type="checkbox" data-testid="log-scale" checked={useLog} disabled={!positive} onChange={(e) => setLog(e.target.checked)} /> log
+              <input
+                type="checkbox"
+                data-testid="log-scale"
+                checked={useLog}
+                disabled={!positive}
+                onChange={(e) => setLog(e.target.checked)}
+              />{' '}
+              log
             </label>
           )}
           <button
@@ -200,7 +260,12 @@ function Chart({ def, runs, hidden, x, smoothing, color }: { def: ChartDef; runs
             allowDataOverflow={zoom !== null}
             tick={{ fontSize: 10 }}
             tickFormatter={fmtTick}
-            label={{ value: x === 'step' ? 'step' : 'generated tokens', position: 'insideBottom', offset: -8, fontSize: 10 }}
+            label={{
+              value: x === 'step' ? 'step' : 'generated tokens',
+              position: 'insideBottom',
+              offset: -8,
+              fontSize: 10,
+            }}
           />
           <YAxis
             tick={{ fontSize: 10 }}
@@ -209,7 +274,13 @@ function Chart({ def, runs, hidden, x, smoothing, color }: { def: ChartDef; runs
             scale={useLog ? 'log' : 'auto'}
             domain={useLog || def.raw ? ['auto', 'auto'] : undefined}
             allowDataOverflow={useLog}
-            label={{ value: def.unit, angle: -90, position: 'insideLeft', fontSize: 9, style: { textAnchor: 'middle' } }}
+            label={{
+              value: def.unit,
+              angle: -90,
+              position: 'insideLeft',
+              fontSize: 9,
+              style: { textAnchor: 'middle' },
+            }}
           />
           <Tooltip
             // one compact line per run, in the top margin: it covers neither the curves nor falls outside the card
@@ -231,7 +302,14 @@ function Chart({ def, runs, hidden, x, smoothing, color }: { def: ChartDef; runs
               ) : null
             }
           />
-          {def.floor && <ReferenceLine y={100 * floor} stroke="#888" strokeDasharray="4 4" label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }} />}
+          {def.floor && (
+            <ReferenceLine
+              y={100 * floor}
+              stroke="#888"
+              strokeDasharray="4 4"
+              label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }}
+            />
+          )}
           {runs.map((r, i) =>
             smoothing > 0 && !hidden.has(r.id) ? (
               <Line
@@ -298,8 +376,8 @@ function Chart({ def, runs, hidden, x, smoothing, color }: { def: ChartDef; runs
               travellerWidth={6}
               tickFormatter={fmtTick}
               onChange={(r: { startIndex?: number; endIndex?: number }) => {
-                const a = rows[r.startIndex ?? 0],
-                  b = rows[r.endIndex ?? rows.length - 1];
+                const a = rows[r.startIndex ?? 0];
+                const b = rows[r.endIndex ?? rows.length - 1];
                 setZoom(a && b && (r.startIndex !== 0 || r.endIndex !== rows.length - 1) ? [a.x, b.x] : null);
               }}
             />
@@ -348,11 +426,21 @@ export function Charts({
         </label>
         <label className="xsel" title="exponential moving average, as in TensorBoard (the raw line stays faint behind)">
           <span>smoothing </span>
-          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} data-testid="smoothing" onChange={(e) => setSmoothing(Number(e.target.value))} />
+          <input
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={smoothing}
+            data-testid="smoothing"
+            onChange={(e) => setSmoothing(Number(e.target.value))}
+          />
           <span data-testid="smoothing-value">{smoothing.toFixed(2)}</span>
         </label>
       </h2>
-      {runs.length === 0 && <p className="hint">Start a run: its curves appear here, and later runs join them on the same axes.</p>}
+      {runs.length === 0 && (
+        <p className="hint">Start a run: its curves appear here, and later runs join them on the same axes.</p>
+      )}
       {runs.length > 0 && <RunLegend runs={runs} hidden={hidden} toggle={toggle} color={colorOf} />}
       <div className="chart-grid">
         {charts.map((def) => (

@@ -51,7 +51,11 @@ function Select({ k, options }: { k: ChoiceKey; options: readonly string[] }) {
   return (
     <label className="field" title={help}>
       <span>{label}</span>
-      <select data-testid={`field-${k}`} value={value} onChange={(e) => setField(k, e.target.value as RLConfig[ChoiceKey])}>
+      <select
+        data-testid={`field-${k}`}
+        value={value}
+        onChange={(e) => setField(k, e.target.value as RLConfig[ChoiceKey])}
+      >
         {options.map((o) => (
           <option key={o} value={o}>
             {o}
@@ -67,7 +71,12 @@ function Check({ k }: { k: BoolKey }) {
   return (
     <label className="field" title={help}>
       <span>{label}</span>
-      <input type="checkbox" data-testid={`field-${k}`} checked={value} onChange={(e) => setField(k, e.target.checked)} />
+      <input
+        type="checkbox"
+        data-testid={`field-${k}`}
+        checked={value}
+        onChange={(e) => setField(k, e.target.checked)}
+      />
     </label>
   );
 }
@@ -108,7 +117,9 @@ function Knob({ k, step }: { k: keyof RLConfig['knobs']; step: number }) {
         data-testid={`knob-${k}`}
         defaultValue={knobs[k]}
         key={knobs[k]}
-        onBlur={(e) => setField('knobs', { ...knobs, [k]: e.target.value.trim() === '' ? NaN : Number(e.target.value) })}
+        onBlur={(e) =>
+          setField('knobs', { ...knobs, [k]: e.target.value.trim() === '' ? NaN : Number(e.target.value) })
+        }
       />
     </label>
   );
@@ -121,7 +132,9 @@ export function ConfigPanel() {
   const small = tooSmallToLearn(draft);
   const inGroup = (g: PanelGroup) => PANEL_FIELDS.filter((k) => FIELDS[k].panel?.group === g && shownFor(k, draft));
   // a field to fix opens the fold, so an error is never hidden
-  const advancedErrors = Object.keys(errors).filter((k) => k === 'families' || k === 'knobs' || FIELDS[k as FieldName]?.panel?.group !== 'basic').length;
+  const advancedErrors = Object.keys(errors).filter(
+    (k) => k === 'families' || k === 'knobs' || FIELDS[k as FieldName]?.panel?.group !== 'basic',
+  ).length;
   const [advancedOpen, setAdvancedOpen] = useState(false);
   return (
     <section className="panel config" data-testid="config">
@@ -136,8 +149,15 @@ export function ConfigPanel() {
           <Field key={k} k={k} />
         ))}
       </div>
-      <details className="advanced" data-testid="advanced" open={advancedOpen || advancedErrors > 0} onToggle={(e) => setAdvancedOpen((e.target as HTMLDetailsElement).open)}>
-        <summary>advanced settings{advancedErrors ? <em className="why"> ({advancedErrors} to fix)</em> : null}</summary>
+      <details
+        className="advanced"
+        data-testid="advanced"
+        open={advancedOpen || advancedErrors > 0}
+        onToggle={(e) => setAdvancedOpen((e.target as HTMLDetailsElement).open)}
+      >
+        <summary>
+          advanced settings{advancedErrors ? <em className="why"> ({advancedErrors} to fix)</em> : null}
+        </summary>
         {(Object.keys(PANEL_GROUPS) as PanelGroup[])
           .filter((g) => g !== 'basic')
           .map((g) => (
@@ -158,7 +178,12 @@ export function ConfigPanel() {
                 type="checkbox"
                 checked={draft.families.includes(f)}
                 data-testid={`family-${f}`}
-                onChange={(e) => setField('families', e.target.checked ? [...draft.families, f] : draft.families.filter((x) => x !== f))}
+                onChange={(e) =>
+                  setField(
+                    'families',
+                    e.target.checked ? [...draft.families, f] : draft.families.filter((x) => x !== f),
+                  )
+                }
               />
               {f}
             </label>

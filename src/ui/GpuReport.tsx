@@ -29,10 +29,15 @@ export function GpuReport() {
         <p data-testid="no-webgpu-reason">{probe.reason}</p>
         <p>{probe.advice}</p>
         <p data-testid="wasm-note">
-          The WebAssembly SIMD backend runs everything here instead{backend === 'wasm' ? ' (selected)' : ''}, on this computer's CPU. It runs the defaults, the size at which
-          learning shows (16 prompts per step over 60 steps), at about one to two seconds a step on a two-core machine, so a whole run with its held-out checks takes a few minutes.
+          The WebAssembly SIMD backend runs everything here instead{backend === 'wasm' ? ' (selected)' : ''}, on this
+          computer's CPU. It runs the defaults, the size at which learning shows (16 prompts per step over 60 steps), at
+          about one to two seconds a step on a two-core machine, so a whole run with its held-out checks takes a few
+          minutes.
         </p>
-        <p>Small settings make each step a fraction of a second, for a quick look at how the method works step by step; they are too small to show learning.</p>
+        <p>
+          Small settings make each step a fraction of a second, for a quick look at how the method works step by step;
+          they are too small to show learning.
+        </p>
         <button data-testid="use-cpu" onClick={smallSettings}>
           Use small settings (a quick look)
         </button>
@@ -43,7 +48,8 @@ export function GpuReport() {
   return (
     <details className="panel" data-testid="gpu-report" open={false}>
       <summary>
-        WebGPU adapter: {r.vendor || r.architecture || 'unknown'} {r.architecture} {r.shaderF16 ? '(shader-f16)' : '(f32 only)'}
+        WebGPU adapter: {r.vendor || r.architecture || 'unknown'} {r.architecture}{' '}
+        {r.shaderF16 ? '(shader-f16)' : '(f32 only)'}
       </summary>
       <dl className="kv">
         <dt>vendor</dt>

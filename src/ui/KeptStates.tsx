@@ -17,22 +17,43 @@ export function KeptStates() {
   }, [open, refresh]);
   const total = kept.reduce((a, e) => a + e.size, 0);
   return (
-    <details className="kept" data-testid="kept-states" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+    <details
+      className="kept"
+      data-testid="kept-states"
+      onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
+    >
       <summary>
         Kept trainer states: {kept.length} ({mb(total)} of {keep.budgetMB} MB)
       </summary>
       <p className="hint">
-        A run's weights, optimiser moments and step are kept in this browser (IndexedDB) every few steps and on pause and stop, so that it can resume after a reload, exactly as if
-        it had not stopped. The oldest go first when the budget is full.
+        A run's weights, optimiser moments and step are kept in this browser (IndexedDB) every few steps and on pause
+        and stop, so that it can resume after a reload, exactly as if it had not stopped. The oldest go first when the
+        budget is full.
       </p>
       <div className="kept-settings">
         <label>
           keep every{' '}
-          <input type="number" min={1} max={1000} step={1} data-testid="keep-every" defaultValue={keep.every} onChange={(e) => setKeep({ every: Number(e.target.value) })} /> steps
-          (new runs)
+          <input
+            type="number"
+            min={1}
+            max={1000}
+            step={1}
+            data-testid="keep-every"
+            defaultValue={keep.every}
+            onChange={(e) => setKeep({ every: Number(e.target.value) })}
+          />{' '}
+          steps (new runs)
         </label>
         <label>
-          budget <input type="number" min={4} max={4096} data-testid="keep-budget" defaultValue={keep.budgetMB} onChange={(e) => setKeep({ budgetMB: Number(e.target.value) })} />{' '}
+          budget{' '}
+          <input
+            type="number"
+            min={4}
+            max={4096}
+            data-testid="keep-budget"
+            defaultValue={keep.budgetMB}
+            onChange={(e) => setKeep({ budgetMB: Number(e.target.value) })}
+          />{' '}
           MB
         </label>
       </div>
@@ -55,7 +76,11 @@ export function KeptStates() {
                 <td>{mb(e.size)}</td>
                 <td>{new Date(e.savedAt).toLocaleString()}</td>
                 <td>
-                  <button data-testid="kept-delete" aria-label={`delete the kept state of ${e.label}`} onClick={() => void deleteKept(e.uid)}>
+                  <button
+                    data-testid="kept-delete"
+                    aria-label={`delete the kept state of ${e.label}`}
+                    onClick={() => void deleteKept(e.uid)}
+                  >
                     delete
                   </button>
                 </td>

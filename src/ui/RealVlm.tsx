@@ -21,7 +21,8 @@ const Why = ({ place }: { place: HubPlace }) => {
   ) : null;
 };
 
-const bytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`);
+const bytes = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`;
 
 function ModelPanel() {
   const { settings, set, status, files, loadedModel, allowHub, setAllowHub, load } = useHubStore();
@@ -32,14 +33,25 @@ function ModelPanel() {
       <div className="hub-row">
         <label className="field wide">
           model (hub id or folder URL)
-          <input data-testid="hub-model" list="hub-models" value={settings.model} onChange={(e) => set({ model: e.target.value })} />
+          <input
+            data-testid="hub-model"
+            list="hub-models"
+            value={settings.model}
+            onChange={(e) => set({ model: e.target.value })}
+          />
           <datalist id="hub-models">
             <option value={DEFAULT_HUB_MODEL} />
             <option value={TINY_HUB_MODEL}>tiny test model (random weights, offline)</option>
           </datalist>
         </label>
         <label className="check">
-          <input type="checkbox" data-testid="hub-allow" checked={allowHub} onChange={(e) => setAllowHub(e.target.checked)} /> hub access
+          <input
+            type="checkbox"
+            data-testid="hub-allow"
+            checked={allowHub}
+            onChange={(e) => setAllowHub(e.target.checked)}
+          />{' '}
+          hub access
         </label>
         <button data-testid="hub-load" onClick={load} disabled={status === 'loading' || status === 'running'}>
           {status === 'loading' ? 'loading…' : 'Load'}
@@ -61,7 +73,13 @@ function ModelPanel() {
                 <td>
                   <progress max={p.total || 1} value={p.done ? p.total || 1 : p.loaded} />
                 </td>
-                <td>{p.total ? `${bytes(p.done ? p.total : p.loaded)} / ${bytes(p.total)}` : p.done ? 'done' : bytes(p.loaded)}</td>
+                <td>
+                  {p.total
+                    ? `${bytes(p.done ? p.total : p.loaded)} / ${bytes(p.total)}`
+                    : p.done
+                      ? 'done'
+                      : bytes(p.loaded)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -73,7 +91,8 @@ function ModelPanel() {
             loaded <code>{loadedModel.model}</code>
           </span>
           <span>
-            {loadedModel.dtype} on {loadedModel.device === 'webgpu' ? 'WebGPU (the page’s own device)' : 'onnxruntime wasm (no WebGPU)'}
+            {loadedModel.dtype} on{' '}
+            {loadedModel.device === 'webgpu' ? 'WebGPU (the page’s own device)' : 'onnxruntime wasm (no WebGPU)'}
           </span>
           <span>{loadedModel.cached ? 'already loaded' : `in ${fmt(loadedModel.loadMs / 1000)} s`}</span>
         </p>
@@ -106,15 +125,34 @@ function ImagePanel() {
   const scene = () => {
     const p = generateProblem(runConfig.seed, index, { families: runConfig.families, knobs: runConfig.knobs });
     const size = 128;
-    setImage(imageFromPixels(size, size, toRgba(renderScene(p.scenes[0], size), size), `task scene (seed ${runConfig.seed}, #${index + 1}, ${p.family})`));
+    setImage(
+      imageFromPixels(
+        size,
+        size,
+        toRgba(renderScene(p.scenes[0], size), size),
+        `task scene (seed ${runConfig.seed}, #${index + 1}, ${p.family})`,
+      ),
+    );
     useHubStore.getState().set({ question: p.question });
   };
   return (
     <section className="panel">
       <h2>Image</h2>
-      <div className="drop" data-testid="hub-drop" tabIndex={0} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} onPaste={onPaste}>
+      <div
+        className="drop"
+        data-testid="hub-drop"
+        tabIndex={0}
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={onDrop}
+        onPaste={onPaste}
+      >
         Drop an image here, paste one (click here, then Ctrl+V), or
-        <input type="file" accept="image/*" data-testid="hub-file" onChange={(e) => void take(e.target.files?.[0], e.target.files?.[0]?.name ?? 'file')} />
+        <input
+          type="file"
+          accept="image/*"
+          data-testid="hub-file"
+          onChange={(e) => void take(e.target.files?.[0], e.target.files?.[0]?.name ?? 'file')}
+        />
       </div>
       <div className="buttons">
         <button data-testid="hub-scene" onClick={scene}>
@@ -122,7 +160,12 @@ function ImagePanel() {
         </button>
         <label className="field inline">
           problem #
-          <input type="number" min={1} value={index + 1} onChange={(e) => setIndex(Math.max(0, Math.floor(Number(e.target.value) || 1) - 1))} />
+          <input
+            type="number"
+            min={1}
+            value={index + 1}
+            onChange={(e) => setIndex(Math.max(0, Math.floor(Number(e.target.value) || 1) - 1))}
+          />
         </label>
       </div>
       <Why place="image" />
@@ -138,13 +181,27 @@ function ImagePanel() {
   );
 }
 
-function Num({ k, label, step = 1 }: { k: 'N' | 'k' | 'seed' | 'temperature' | 'maxTokens' | 'answerTokens'; label: string; step?: number }) {
+function Num({
+  k,
+  label,
+  step = 1,
+}: {
+  k: 'N' | 'k' | 'seed' | 'temperature' | 'maxTokens' | 'answerTokens';
+  label: string;
+  step?: number;
+}) {
   const v = useHubStore((s) => s.settings[k]);
   const set = useHubStore((s) => s.set);
   return (
     <label className="field">
       {label}
-      <input type="number" step={step} data-testid={`hub-${k}`} value={v} onChange={(e) => set({ [k]: Number(e.target.value) } as Partial<HubSettings>)} />
+      <input
+        type="number"
+        step={step}
+        data-testid={`hub-${k}`}
+        value={v}
+        onChange={(e) => set({ [k]: Number(e.target.value) } as Partial<HubSettings>)}
+      />
     </label>
   );
 }
@@ -160,7 +217,11 @@ function SettingsPanel() {
       </label>
       <label className="field wide">
         question after the description (empty: no answers)
-        <input data-testid="hub-question" value={settings.question} onChange={(e) => set({ question: e.target.value })} />
+        <input
+          data-testid="hub-question"
+          value={settings.question}
+          onChange={(e) => set({ question: e.target.value })}
+        />
       </label>
       <div className="grid">
         <Num k="N" label="N descriptions" />
@@ -171,7 +232,11 @@ function SettingsPanel() {
         <Num k="answerTokens" label="answer tokens" />
         <label className="field">
           image removed by
-          <select data-testid="hub-removal" value={settings.removal} onChange={(e) => set({ removal: e.target.value as HubSettings['removal'] })}>
+          <select
+            data-testid="hub-removal"
+            value={settings.removal}
+            onChange={(e) => set({ removal: e.target.value as HubSettings['removal'] })}
+          >
             {REMOVALS.map((r) => (
               <option key={r} value={r}>
                 {r === 'text-only' ? 'text only (no image tokens)' : 'null image (image tokens, no pixels)'}
@@ -181,7 +246,11 @@ function SettingsPanel() {
         </label>
         <label className="field">
           rank by
-          <select data-testid="hub-agg" value={settings.miAgg} onChange={(e) => set({ miAgg: e.target.value as HubSettings['miAgg'] })}>
+          <select
+            data-testid="hub-agg"
+            value={settings.miAgg}
+            onChange={(e) => set({ miAgg: e.target.value as HubSettings['miAgg'] })}
+          >
             <option value="sum">MI sum</option>
             <option value="mean">MI per token</option>
           </select>
@@ -192,7 +261,8 @@ function SettingsPanel() {
           {status === 'running' ? `${stage ?? 'starting'}…` : 'Pre-sample and score'}
         </button>
         <label className="check">
-          <input type="checkbox" checked={cpuCheck} onChange={(e) => setCpuCheck(e.target.checked)} /> check the GPU MI against the CPU reference
+          <input type="checkbox" checked={cpuCheck} onChange={(e) => setCpuCheck(e.target.checked)} /> check the GPU MI
+          against the CPU reference
         </label>
       </div>
       <Why place="settings" />
@@ -245,23 +315,29 @@ function Results() {
   return (
     <section className="panel" data-testid="hub-results">
       <h2>
-        Descriptions ranked by MI ({result.settings.miAgg === 'sum' ? 'summed' : 'per token'}), top {result.settings.k} kept
+        Descriptions ranked by MI ({result.settings.miAgg === 'sum' ? 'summed' : 'per token'}), top {result.settings.k}{' '}
+        kept
       </h2>
       <p className="status">
-        <span data-testid="hub-mi-on">MI on {result.miOn === 'gpu' ? 'the GPU (mi_score.wgsl, shared device)' : 'the CPU'}</span>
+        <span data-testid="hub-mi-on">
+          MI on {result.miOn === 'gpu' ? 'the GPU (mi_score.wgsl, shared device)' : 'the CPU'}
+        </span>
         {result.check && (
           <span data-testid="hub-check">
-            vs CPU reference: max |Δ| {result.check.maxAbsDiffSum.toExponential(1)} (sum), {result.check.maxAbsDiffToken.toExponential(1)} (per token)
+            vs CPU reference: max |Δ| {result.check.maxAbsDiffSum.toExponential(1)} (sum),{' '}
+            {result.check.maxAbsDiffToken.toExponential(1)} (per token)
           </span>
         )}
         <span data-testid="hub-times">
-          sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s{result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}
+          sampling {fmt(t.sampleMs / 1000)} s · scoring {fmt(t.scoreMs / 1000)} s
+          {result.settings.question ? ` · answers ${fmt(t.answerMs / 1000)} s` : ''}
         </span>
       </p>
       {result.settings.model === TINY_HUB_MODEL && (
         <p className="size-note" data-testid="hub-random-note">
-          The tiny test model has random weights: its descriptions and answers are noise by design, and their MI says nothing about the image. It is here to check the pipeline
-          offline; pick a pretrained model above for real descriptions.
+          The tiny test model has random weights: its descriptions and answers are noise by design, and their MI says
+          nothing about the image. It is here to check the pipeline offline; pick a pretrained model above for real
+          descriptions.
         </p>
       )}
       <div className="hub-results">
@@ -270,7 +346,8 @@ function Results() {
           {ranked.map((d) => (
             <li key={d.index} className={d.kept ? 'kept' : 'dropped'} data-testid="hub-desc" data-kept={d.kept}>
               <div className="hub-score">
-                <b>#{d.rank}</b> {d.kept ? <span className="badge kept">kept</span> : <span className="muted">dropped</span>}
+                <b>#{d.rank}</b>{' '}
+                {d.kept ? <span className="badge kept">kept</span> : <span className="muted">dropped</span>}
                 <span data-testid="hub-mi">MI {fmt(d.miSum)} nats</span>{' '}
                 <span className="muted">
                   ({fmt(d.miMean)} / token, {d.ids.length} tokens, sample {d.index + 1})
@@ -288,7 +365,8 @@ function Results() {
       </div>
       <p className="legend">
         Token colour: <span style={{ background: tokenColour(scale, scale) }}>supported by the image</span>{' '}
-        <span style={{ background: tokenColour(-scale, scale) }}>less likely with the image</span>; hover a token for its pointwise MI.
+        <span style={{ background: tokenColour(-scale, scale) }}>less likely with the image</span>; hover a token for
+        its pointwise MI.
       </p>
       <div className="share">
         <button data-testid="hub-export" onClick={download}>
@@ -310,9 +388,10 @@ export function RealVlm() {
   return (
     <div data-testid="real-vlm">
       <p className="lede">
-        Does MI pick the right description on a real model and a real image? Load an idefics3-format VLM (SmolVLM) from the hub or a folder, give it an image, and pre-sample N
-        descriptions: each is scored by two teacher-forced passes, with the image and with the image removed, and ranked by the mutual information between its tokens and the image,
-        as MIRL ranks its pre-samples.
+        Does MI pick the right description on a real model and a real image? Load an idefics3-format VLM (SmolVLM) from
+        the hub or a folder, give it an image, and pre-sample N descriptions: each is scored by two teacher-forced
+        passes, with the image and with the image removed, and ranked by the mutual information between its tokens and
+        the image, as MIRL ranks its pre-samples.
       </p>
       {linkErrors.length > 0 && (
         <div className="panel error" data-testid="hub-link-error">

@@ -22,7 +22,8 @@ export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: R
     const rows = rec.trajectories.map((t, i) => ({ t, i }));
     return byMI ? rows.sort((a, b) => (b.t.mi ?? 0) - (a.t.mi ?? 0)) : rows;
   }, [rec, byMI]);
-  const miUnit = run.config.miAgg === 'sum' ? "nats, summed over the description's tokens" : 'nats per description token';
+  const miUnit =
+    run.config.miAgg === 'sum' ? "nats, summed over the description's tokens" : 'nats per description token';
   const maxAbs = Math.max(1e-6, ...rec.trajectories.map((t) => Math.abs(t.mi ?? 0)));
   const unscored = rec.trajectories.every((t) => t.mi === null);
   return (
@@ -41,7 +42,8 @@ export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: R
       {unscored && (
         <p className="muted" data-testid="mi-unscored">
           MI not scored at step {rec.step}: {run.config.algo} does not reward it, so it is measured{' '}
-          {run.config.metricEvery > 0 ? `every ${run.config.metricEvery} steps` : 'never in this run'} (setting "extra-pass metrics every").
+          {run.config.metricEvery > 0 ? `every ${run.config.metricEvery} steps` : 'never in this run'} (setting
+          "extra-pass metrics every").
         </p>
       )}
       <ol className="branches">
@@ -53,17 +55,33 @@ export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: R
             data-pointed={pointed.includes(i) || undefined}
           >
             <div className="mi">
-              {t.mi !== null && <span className="bar" style={{ width: `${(Math.abs(t.mi) / maxAbs) * 100}%`, background: t.mi >= 0 ? '#2563eb' : '#dc2626' }} />}
+              {t.mi !== null && (
+                <span
+                  className="bar"
+                  style={{
+                    width: `${(Math.abs(t.mi) / maxAbs) * 100}%`,
+                    background: t.mi >= 0 ? '#2563eb' : '#dc2626',
+                  }}
+                />
+              )}
               <span className="mi-value" data-testid="mi-value">
                 <span className="branch-no" data-testid="branch-no">
                   #{i + 1}
                 </span>
-                <span title={`MI score: log p(description | image) - log p(description | ${run.config.estimator} image), ${miUnit}`}>MI {fmt(t.mi, 2)} nats</span>
+                <span
+                  title={`MI score: log p(description | image) - log p(description | ${run.config.estimator} image), ${miUnit}`}
+                >
+                  MI {fmt(t.mi, 2)} nats
+                </span>
               </span>
             </div>
             <div className="desc">
               <Badge ok={t.perceptionRight} yes="right" no="wrong" /> <code>{t.description.join(' ')}</code>{' '}
-              <span className="desc-adv" data-testid="desc-adv" title="mean advantage over the description's tokens: above 0 the update makes it likelier">
+              <span
+                className="desc-adv"
+                data-testid="desc-adv"
+                title="mean advantage over the description's tokens: above 0 the update makes it likelier"
+              >
                 A(desc) {fmt(descAdvantage(t))}
               </span>
               {isLucky(t) && (
@@ -74,13 +92,17 @@ export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: R
               {t.kept ? (
                 <div className="fork">
                   ↳ <code>{t.continuation.join(' ')}</code>{' '}
-                  <span data-testid="answer-reward" title="answer reward: 1 for the right answer, plus the format reward for a well-formed one">
+                  <span
+                    data-testid="answer-reward"
+                    title="answer reward: 1 for the right answer, plus the format reward for a well-formed one"
+                  >
                     R_ans {fmt(t.rAns)}
                   </span>
                   {formatPart(t) > 0 && (
                     <span className="muted-strong" data-testid="format-part">
                       {' '}
-                      = {t.answerRight ? 1 : 0} ({t.answerRight ? 'right' : 'wrong'}) + {fmt(formatPart(t))} format reward
+                      = {t.answerRight ? 1 : 0} ({t.answerRight ? 'right' : 'wrong'}) + {fmt(formatPart(t))} format
+                      reward
                     </span>
                   )}{' '}
                   <Badge ok={t.answerRight} yes="answer right" no="answer wrong" />
@@ -108,7 +130,8 @@ export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: R
 }
 
 /** The format reward inside a trajectory's answer reward (0 when it has none or no answer). */
-const formatPart = (t: TrajectoryRecord) => (t.rAns === null || t.answerRight === null ? 0 : Math.max(0, t.rAns - (t.answerRight ? 1 : 0)));
+const formatPart = (t: TrajectoryRecord) =>
+  t.rAns === null || t.answerRight === null ? 0 : Math.max(0, t.rAns - (t.answerRight ? 1 : 0));
 
 /** A right answer after a wrong description. */
 const isLucky = (t: TrajectoryRecord) => t.answerRight === true && !t.perceptionRight;
@@ -133,18 +156,21 @@ function ColorLegend({ by }: { by: ColorBy }) {
   const mid = by === 'advantage' || by === 'dependency' ? 'rgba(255, 255, 255, 1), ' : '';
   return (
     <span className="color-legend" data-testid="color-legend">
-      {left} <span className="ramp" style={{ background: `linear-gradient(to right, ${from}, ${mid}${LEGEND_END[by]})` }} /> {right}; exact values on hover
+      {left}{' '}
+      <span className="ramp" style={{ background: `linear-gradient(to right, ${from}, ${mid}${LEGEND_END[by]})` }} />{' '}
+      {right}; exact values on hover
     </span>
   );
 }
 
-const BLUE = [37, 99, 235] as const,
-  RED = [220, 38, 38] as const,
-  PURPLE = [147, 51, 234] as const;
+const BLUE = [37, 99, 235] as const;
+const RED = [220, 38, 38] as const;
+const PURPLE = [147, 51, 234] as const;
 
 /** A token's tint, and the text colour that stays readable on it (WCAG AA). */
 function tokenStyle(v: number, by: ColorBy): { background: string; color: string } {
-  let rgb: readonly [number, number, number], a: number;
+  let rgb: readonly [number, number, number];
+  let a: number;
   if (by === 'advantage' || by === 'dependency') {
     a = Math.min(1, Math.abs(v) / (by === 'advantage' ? 2 : 3));
     rgb = v >= 0 ? BLUE : RED;
@@ -164,7 +190,12 @@ function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
   return (
     <span className="tokens">
       {words.slice(0, vals.length).map((w, i) => (
-        <span key={i} className="tok" style={tokenStyle(vals[i] ?? 0, by)} title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}>
+        <span
+          key={i}
+          className="tok"
+          style={tokenStyle(vals[i] ?? 0, by)}
+          title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}
+        >
           {w}
         </span>
       ))}
@@ -192,15 +223,25 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
         <thead>
           <tr>
             <th title="the trajectory's number in sampling order">#</th>
-            <th title="continued into an answer (MIRL keeps its top k by MI; the others keep every trajectory)">kept</th>
+            <th title="continued into an answer (MIRL keeps its top k by MI; the others keep every trajectory)">
+              kept
+            </th>
             <th title={algorithmOf(run.config).percHelp}>R_perc</th>
-            <th title="answer reward: 1 for the right answer, plus the format reward for a well-formed one (– where never continued)">R_ans</th>
-            <th title="perception advantage: R_perc normalised within the prompt's group, carried by the description's tokens">A_perc</th>
-            <th title="answer advantage: R_ans normalised within the prompt's group (among the kept), carried by the answer's tokens">A_ans</th>
+            <th title="answer reward: 1 for the right answer, plus the format reward for a well-formed one (– where never continued)">
+              R_ans
+            </th>
+            <th title="perception advantage: R_perc normalised within the prompt's group, carried by the description's tokens">
+              A_perc
+            </th>
+            <th title="answer advantage: R_ans normalised within the prompt's group (among the kept), carried by the answer's tokens">
+              A_ans
+            </th>
             <th title="the description against the scene: exactly right or not">perception</th>
             <th title="the answer against the truth">answer</th>
             <th></th>
-            <th title="each generated token (description, then reasoning and answer), coloured as chosen above; hover a token for its value">tokens</th>
+            <th title="each generated token (description, then reasoning and answer), coloured as chosen above; hover a token for its value">
+              tokens
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -238,7 +279,9 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
 
 export function RolloutsView() {
   const runs = useRunStore((s) => s.runs);
-  const sel = useRunStore(useShallow((s) => ({ run: s.selectedRunId, step: s.selectedStep, prompt: s.selectedPrompt })));
+  const sel = useRunStore(
+    useShallow((s) => ({ run: s.selectedRunId, step: s.selectedStep, prompt: s.selectedPrompt })),
+  );
   const select = useRunStore((s) => s.select);
   const run = runs.find((r) => r.id === sel.run) ?? runs[runs.length - 1];
   if (!run || run.records.length === 0)
@@ -278,7 +321,11 @@ export function RolloutsView() {
         </label>
         <label>
           prompt{' '}
-          <select data-testid="pick-prompt" value={rec.index} onChange={(e) => select(run.id, step, Number(e.target.value))}>
+          <select
+            data-testid="pick-prompt"
+            value={rec.index}
+            onChange={(e) => select(run.id, step, Number(e.target.value))}
+          >
             {prompts.map((p) => (
               <option key={p.index} value={p.index}>
                 {p.index + 1}: {p.family}

@@ -19,7 +19,9 @@ export function RunControls() {
   useLayoutEffect(() => {
     const f = focused.current;
     if (!f?.disabled || !buttons.current) return;
-    const next = ['pause', 'start', 'step', 'stop'].map((id) => buttons.current!.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)).find((b) => b && !b.disabled);
+    const next = ['pause', 'start', 'step', 'stop']
+      .map((id) => buttons.current!.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`))
+      .find((b) => b && !b.disabled);
     next?.focus();
     focused.current = next ?? null;
   });
@@ -42,7 +44,8 @@ export function RunControls() {
     }
   };
   // a run not live here, with a state kept before its last step, can go on
-  const resumable = (r: Run) => r.keptStep !== null && r.id !== s.liveId && r.keptStep < r.config.steps && r.status !== 'loading';
+  const resumable = (r: Run) =>
+    r.keptStep !== null && r.id !== s.liveId && r.keptStep < r.config.steps && r.status !== 'loading';
   const copyLink = async (id: number) => {
     const url = s.runLink(id);
     setShared(url);
@@ -68,7 +71,11 @@ export function RunControls() {
         <button data-testid="pause" disabled={live?.status !== 'running'} onClick={s.pause}>
           Pause
         </button>
-        <button data-testid="step" disabled={invalid || live?.status === 'running' || live?.status === 'loading'} onClick={s.stepOnce}>
+        <button
+          data-testid="step"
+          disabled={invalid || live?.status === 'running' || live?.status === 'loading'}
+          onClick={s.stepOnce}
+        >
           Step once
         </button>
         <button data-testid="stop" disabled={!live} onClick={s.stop} title="end this run; it stays on the charts">
@@ -99,7 +106,8 @@ export function RunControls() {
         </span>
         {last && (
           <span data-testid="throughput">
-            {(last.step_ms / 1000).toFixed(1)} s/step, {((last.generated_tokens / last.step_ms) * 1000).toFixed(0)} generated tok/s
+            {(last.step_ms / 1000).toFixed(1)} s/step, {((last.generated_tokens / last.step_ms) * 1000).toFixed(0)}{' '}
+            generated tok/s
           </span>
         )}
         {s.load && (
@@ -186,16 +194,24 @@ export function RunControls() {
                     <button
                       data-testid={`resume-${r.id}`}
                       disabled={r.elsewhere}
-                      title={r.elsewhere ? 'another tab owns this run' : `continue from the state kept at step ${r.keptStep}`}
+                      title={
+                        r.elsewhere ? 'another tab owns this run' : `continue from the state kept at step ${r.keptStep}`
+                      }
                       onClick={() => void s.resume(r.id)}
                     >
                       Resume
                     </button>
                   )}
-                  <button data-testid={`export-${r.id}`} onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}>
+                  <button
+                    data-testid={`export-${r.id}`}
+                    onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}
+                  >
                     JSON
                   </button>
-                  <button data-testid={`csv-${r.id}`} onClick={() => downloadText(fileName(r.label, 'csv'), metricsCsv(r.metrics), 'text/csv')}>
+                  <button
+                    data-testid={`csv-${r.id}`}
+                    onClick={() => downloadText(fileName(r.label, 'csv'), metricsCsv(r.metrics), 'text/csv')}
+                  >
                     CSV
                   </button>
                   {r.keptStep !== null && !r.elsewhere && (
@@ -212,7 +228,11 @@ export function RunControls() {
                   </button>
                   <button
                     data-testid={`delete-${r.id}`}
-                    onClick={() => window.confirm(`Delete the run "${r.label}"? Its curves, rollouts and kept state go; export it first to keep them.`) && s.deleteRun(r.id)}
+                    onClick={() =>
+                      window.confirm(
+                        `Delete the run "${r.label}"? Its curves, rollouts and kept state go; export it first to keep them.`,
+                      ) && s.deleteRun(r.id)
+                    }
                   >
                     delete
                   </button>

@@ -4,7 +4,17 @@ import { renderScene, toRgba } from '../tasks/render';
 import type { RLConfig } from '../rl/config';
 
 /** The prompt's image(s), re-rendered from the task generator at display size (no canvas smoothing). */
-export function SceneImage({ seed, index, config, size = 128 }: { seed: number; index: number; config: RLConfig; size?: number }) {
+export function SceneImage({
+  seed,
+  index,
+  config,
+  size = 128,
+}: {
+  seed: number;
+  index: number;
+  config: RLConfig;
+  size?: number;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -17,7 +27,12 @@ export function SceneImage({ seed, index, config, size = 128 }: { seed: number; 
       c.height = size;
       c.className = 'scene';
       const ctx = c.getContext('2d');
-      if (ctx) ctx.putImageData(new ImageData(toRgba(renderScene(s, size), size) as Uint8ClampedArray<ArrayBuffer>, size, size), 0, 0);
+      if (ctx)
+        ctx.putImageData(
+          new ImageData(toRgba(renderScene(s, size), size) as Uint8ClampedArray<ArrayBuffer>, size, size),
+          0,
+          0,
+        );
       el.appendChild(c);
     }
   }, [seed, index, config, size]);

@@ -47,11 +47,25 @@ const run = (id: number, metrics: StepMetrics[]): Run => ({
 /** Held-out figures with sampled answers `a` (SE 0.01) and greedy answers a + 0.1. */
 const ho = (a: number): HeldoutFigures => ({
   count: 64,
-  sampled: { k: 4, temperature: 1, top_p: 1, desc_exact: 0, desc_f1: 0, answer_acc: a, lucky: 0, se: { desc_exact: 0, desc_f1: 0, answer_acc: 0.01, lucky: 0 } },
+  sampled: {
+    k: 4,
+    temperature: 1,
+    top_p: 1,
+    desc_exact: 0,
+    desc_f1: 0,
+    answer_acc: a,
+    lucky: 0,
+    se: { desc_exact: 0, desc_f1: 0, answer_acc: 0.01, lucky: 0 },
+  },
   greedy: { desc_exact: 0, desc_f1: 0, answer_acc: a + 0.1 },
   gt_desc_nll: 0.2,
 });
-const acc: ChartDef = { title: 'held-out', unit: '%', value: (x) => x.heldout?.sampled?.answer_acc, start: (x) => x.heldout_start?.sampled?.answer_acc };
+const acc: ChartDef = {
+  title: 'held-out',
+  unit: '%',
+  value: (x) => x.heldout?.sampled?.answer_acc,
+  start: (x) => x.heldout_start?.sampled?.answer_acc,
+};
 const band: ChartDef = {
   ...acc,
   se: (x, atStart) => (atStart ? x.heldout_start : x.heldout)?.sampled?.se.answer_acc,
@@ -77,7 +91,9 @@ describe('chart data', () => {
     expect(rows[1]).toMatchObject({ raw2: 0.2 });
     expect(rows[2]).toMatchObject({ raw1: 0.45 });
     expect(chartRows([a], acc, 'tokens', 0).map((r) => r.x)).toEqual([0, 300]);
-    expect(chartCsv([a], acc, 'step')).toBe('run,step,held-out\n"run 1, ""quoted""",0,0.4\n"run 1, ""quoted""",2,0.45\n');
+    expect(chartCsv([a], acc, 'step')).toBe(
+      'run,step,held-out\n"run 1, ""quoted""",0,0.4\n"run 1, ""quoted""",2,0.45\n',
+    );
   });
 
   it('draws a held-out figure with its SE band and greedy beside it, never smoothed', () => {
@@ -93,7 +109,14 @@ describe('chart data', () => {
   it("flattens a run's metrics into CSV columns", () => {
     const csv = metricsCsv([m(0, 0.5), m(1, 0.25, { heldout: ho(0.3) })]).split('\n');
     expect(csv[0].split(',')).toEqual(
-      expect.arrayContaining(['step', 'answer_acc', 'phase_ms.sample', 'heldout.sampled.answer_acc', 'heldout.sampled.se.answer_acc', 'heldout.greedy.answer_acc']),
+      expect.arrayContaining([
+        'step',
+        'answer_acc',
+        'phase_ms.sample',
+        'heldout.sampled.answer_acc',
+        'heldout.sampled.se.answer_acc',
+        'heldout.greedy.answer_acc',
+      ]),
     );
     const cols = csv[0].split(',');
     expect(csv[2].split(',')[cols.indexOf('answer_acc')]).toBe('0.25');

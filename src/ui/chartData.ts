@@ -35,15 +35,16 @@ export interface ChartPoint {
   beside?: number;
 }
 
-const finiteOr = (v: number | null | undefined): number | undefined => (v !== null && v !== undefined && Number.isFinite(v) ? v : undefined);
+const finiteOr = (v: number | null | undefined): number | undefined =>
+  v !== null && v !== undefined && Number.isFinite(v) ? v : undefined;
 
 /** A run's points: x is the step after which the metric was taken (1, 2, ...) or the generated tokens by then. */
 export function runPoints(run: Run, def: ChartDef, x: XAxisKind): ChartPoint[] {
   const out: ChartPoint[] = [];
   const point = (m: StepMetrics, xv: number, y: number, atStart: boolean) => {
     const p: ChartPoint = { x: xv, y };
-    const se = finiteOr(def.se?.(m, atStart)),
-      beside = finiteOr(def.beside?.(m, atStart));
+    const se = finiteOr(def.se?.(m, atStart));
+    const beside = finiteOr(def.beside?.(m, atStart));
     if (se !== undefined) p.se = se;
     if (beside !== undefined) p.beside = beside;
     out.push(p);

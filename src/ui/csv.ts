@@ -15,7 +15,8 @@ export function chartCsv(runs: readonly Run[], def: ChartDef, x: XAxisKind): str
   const extra = [...(def.se ? ['se'] : []), ...(def.beside ? ['beside'] : [])];
   const lines = [['run', x === 'step' ? 'step' : 'generated_tokens', def.title, ...extra].map(cell).join(',')];
   for (const r of runs) {
-    for (const p of runPoints(r, def, x)) lines.push([r.label, p.x, p.y, ...(def.se ? [p.se] : []), ...(def.beside ? [p.beside] : [])].map(cell).join(','));
+    for (const p of runPoints(r, def, x))
+      lines.push([r.label, p.x, p.y, ...(def.se ? [p.se] : []), ...(def.beside ? [p.beside] : [])].map(cell).join(','));
   }
   return lines.join('\n') + '\n';
 }

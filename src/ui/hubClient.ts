@@ -12,7 +12,8 @@ export class HubClient {
   constructor(onMessage: (m: FromHub) => void) {
     this.worker = new Worker(new URL('../worker/hubWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromHub>) => onMessage(ev.data);
-    this.worker.onerror = (ev) => onMessage({ type: 'error', where: 'run', message: `hub worker failed: ${ev.message}` });
+    this.worker.onerror = (ev) =>
+      onMessage({ type: 'error', where: 'run', message: `hub worker failed: ${ev.message}` });
   }
   send(m: ToHub, transfer: Transferable[] = []): void {
     this.worker.postMessage(m, transfer);

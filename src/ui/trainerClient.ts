@@ -26,8 +26,17 @@ export class TrainerClient {
   ) {
     this.worker = new Worker(new URL('../worker/trainerWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.h.onMessage(ev.data);
-    this.worker.onerror = (ev) => this.h.onMessage({ type: 'error', message: `worker failed: ${ev.message}`, fatal: true, crashed: true });
-    this.send({ type: 'init', config, checkpointUrl: CHECKPOINT_URL, wasmUrl: WASM_URL, backend, snapshotEvery: keep.snapshotEvery, snapshot: keep.snapshot });
+    this.worker.onerror = (ev) =>
+      this.h.onMessage({ type: 'error', message: `worker failed: ${ev.message}`, fatal: true, crashed: true });
+    this.send({
+      type: 'init',
+      config,
+      checkpointUrl: CHECKPOINT_URL,
+      wasmUrl: WASM_URL,
+      backend,
+      snapshotEvery: keep.snapshotEvery,
+      snapshot: keep.snapshot,
+    });
   }
   send(m: ToWorker): void {
     this.worker.postMessage(m);

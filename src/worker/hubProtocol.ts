@@ -19,7 +19,15 @@ export type HubStage = 'sampling' | 'scoring' | 'answering';
 
 export type FromHub =
   | { type: 'file'; file: string; loaded: number; total: number; done: boolean }
-  | { type: 'loaded'; model: string; dtype: 'fp32' | 'fp16'; device: 'webgpu' | 'wasm'; loadMs: number; vocabSize: number; cached: boolean }
+  | {
+      type: 'loaded';
+      model: string;
+      dtype: 'fp32' | 'fp16';
+      device: 'webgpu' | 'wasm';
+      loadMs: number;
+      vocabSize: number;
+      cached: boolean;
+    }
   | { type: 'stage'; stage: HubStage }
   | { type: 'result'; result: HubResult }
   | { type: 'error'; where: 'model' | 'image' | 'device' | 'settings' | 'run'; message: string };

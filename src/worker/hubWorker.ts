@@ -30,7 +30,11 @@ async function device(): Promise<typeof gpu> {
       gpu = null;
       loaded = null;
       gpuTried = false;
-      post({ type: 'error', where: 'device', message: `GPU device lost (${info.message || info.reason}); load the model again` });
+      post({
+        type: 'error',
+        where: 'device',
+        message: `GPU device lost (${info.message || info.reason}); load the model again`,
+      });
     });
   } catch {
     gpu = null;
@@ -42,7 +46,15 @@ async function load(m: Extract<ToHub, { type: 'load' }>): Promise<void> {
   const key = `${m.model}|${m.base}`;
   if (loaded?.key === key) {
     const hm = loaded.hm;
-    post({ type: 'loaded', model: m.model, dtype: hm.dtype, device: hm.device === 'webgpu' ? 'webgpu' : 'wasm', loadMs: 0, vocabSize: hm.vocabSize, cached: true });
+    post({
+      type: 'loaded',
+      model: m.model,
+      dtype: hm.dtype,
+      device: hm.device === 'webgpu' ? 'webgpu' : 'wasm',
+      loadMs: 0,
+      vocabSize: hm.vocabSize,
+      cached: true,
+    });
     return;
   }
   configureHubEnv(m.wasm);
@@ -58,21 +70,37 @@ async function load(m: Extract<ToHub, { type: 'load' }>): Promise<void> {
   });
   if (loaded) await loaded.hm.model.dispose();
   loaded = { key, hm };
-  post({ type: 'loaded', model: m.model, dtype: hm.dtype, device: g ? 'webgpu' : 'wasm', loadMs: hm.loadMs, vocabSize: hm.vocabSize, cached: false });
+  post({
+    type: 'loaded',
+    model: m.model,
+    dtype: hm.dtype,
+    device: g ? 'webgpu' : 'wasm',
+    loadMs: hm.loadMs,
+    vocabSize: hm.vocabSize,
+    cached: false,
+  });
 }
 
 async function run(m: Extract<ToHub, { type: 'run' }>): Promise<void> {
   if (!loaded) throw new HubError('model', 'load a model first');
   const v = validateHubSettings(m.settings);
   if (!v.ok) throw new HubError('settings', v.errors.join('; '));
-  const result = await runHub(loaded.hm, v.settings.model, m.image, v.settings, { be: gpu?.be, cpuCheck: m.cpuCheck, onStage: (stage) => post({ type: 'stage', stage }) });
+  const result = await runHub(loaded.hm, v.settings.model, m.image, v.settings, {
+    be: gpu?.be,
+    cpuCheck: m.cpuCheck,
+    onStage: (stage) => post({ type: 'stage', stage }),
+  });
   post({ type: 'result', result });
 }
 
 scope.onmessage = async (ev: MessageEvent<ToHub>) => {
   const m = ev.data;
   if (busy) {
-    post({ type: 'error', where: m.type === 'load' ? 'model' : 'run', message: 'the hub worker is busy with the previous request' });
+    post({
+      type: 'error',
+      where: m.type === 'load' ? 'model' : 'run',
+      message: 'the hub worker is busy with the previous request',
+    });
     return;
   }
   busy = true;

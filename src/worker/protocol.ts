@@ -10,7 +10,15 @@ export type { BackendKind };
 
 export type ToWorker =
   /** `snapshot`: continue from this trainer state (a resume); `snapshotEvery`: keep the state every so many steps (and on pause and stop). */
-  | { type: 'init'; config: RLConfig; checkpointUrl: string; wasmUrl: string; backend: BackendKind; snapshot?: Uint8Array; snapshotEvery: number }
+  | {
+      type: 'init';
+      config: RLConfig;
+      checkpointUrl: string;
+      wasmUrl: string;
+      backend: BackendKind;
+      snapshot?: Uint8Array;
+      snapshotEvery: number;
+    }
   /** Run until `steps` total steps (the config's when absent) or a pause. */
   | { type: 'run'; untilStep?: number }
   | { type: 'pause' }

@@ -60,7 +60,9 @@ class TrainerHost {
     this.kind = m.backend;
     this.wasmUrl = m.wasmUrl;
     this.snapshotEvery = m.snapshotEvery;
-    const ck = await fetchCheckpoint(m.checkpointUrl, (loaded, total) => this.post({ type: 'progress', what: 'checkpoint', loaded, total }));
+    const ck = await fetchCheckpoint(m.checkpointUrl, (loaded, total) =>
+      this.post({ type: 'progress', what: 'checkpoint', loaded, total }),
+    );
     this.warmStart = ck;
     this.warmStartId = fingerprint(ck);
     const adapter = await this.build(m.snapshot ?? null);
@@ -70,7 +72,9 @@ class TrainerHost {
   /** A trainer on a new backend: from the warm start, or from a kept state (a resume, a recovery). */
   private async build(snapshot: Uint8Array | null): Promise<AdapterReport | null> {
     const { be, adapter } = await createBackend(this.kind, (reason) => void this.recover(reason), this.wasmUrl);
-    const t = snapshot ? resumeTrainer(be, this.config!, this.warmStart!, snapshot) : new RLTrainer(be, this.config!, this.warmStart!);
+    const t = snapshot
+      ? resumeTrainer(be, this.config!, this.warmStart!, snapshot)
+      : new RLTrainer(be, this.config!, this.warmStart!);
     this.trainer = t;
     this.snapshot = snapshot ? { bytes: snapshot, step: t.step } : null;
     t.onPhase = (phase) => this.post({ type: 'phase', phase, step: t.step });
@@ -94,11 +98,19 @@ class TrainerHost {
       const from = this.snapshot;
       await this.build(from?.bytes ?? null);
       const step = from?.step ?? 0;
-      this.post({ type: 'recovered', message: `GPU device lost (${reason}); resumed from the state kept at step ${step}`, step });
+      this.post({
+        type: 'recovered',
+        message: `GPU device lost (${reason}); resumed from the state kept at step ${step}`,
+        step,
+      });
       this.post({ type: 'state', running: false, step });
       if (wasRunning) void this.loop();
     } catch (e) {
-      this.post({ type: 'error', message: `GPU device lost (${reason}) and could not be recovered: ${(e as Error).message}`, fatal: true });
+      this.post({
+        type: 'error',
+        message: `GPU device lost (${reason}) and could not be recovered: ${(e as Error).message}`,
+        fatal: true,
+      });
     }
   }
 

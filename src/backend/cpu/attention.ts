@@ -11,8 +11,8 @@ export function attentionRef(out: Arr, att: Arr, qkv: Arr, prefix: Arr, s: Atten
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);
   const C3 = 3 * C;
-  const scores = new Float64Array(T),
-    acc = new Float64Array(hs);
+  const scores = new Float64Array(T);
+  const acc = new Float64Array(hs);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < nHead; h++) {
       for (let i = 0; i < T; i++) {
@@ -38,8 +38,8 @@ export function attentionRef(out: Arr, att: Arr, qkv: Arr, prefix: Arr, s: Atten
         const oo = (b * T + i) * C + h * hs;
         acc.fill(0);
         for (let j = 0; j < T; j++) {
-          const a = att[ao + j],
-            vo = (b * T + j) * C3 + 2 * C + h * hs;
+          const a = att[ao + j];
+          const vo = (b * T + j) * C3 + 2 * C + h * hs;
           for (let d = 0; d < hs; d++) acc[d] += a * qkv[vo + d];
         }
         for (let d = 0; d < hs; d++) out[oo + d] = acc[d];
@@ -84,7 +84,16 @@ export function attentionBackwardRef(dqkv: Arr, dout: Arr, att: Arr, qkv: Arr, s
   }
 }
 
-export function kvCacheWriteRef(kCache: Arr, vCache: Arr, qkv: Arr, start: Arr, B: number, T: number, Tmax: number, C: number): void {
+export function kvCacheWriteRef(
+  kCache: Arr,
+  vCache: Arr,
+  qkv: Arr,
+  start: Arr,
+  B: number,
+  T: number,
+  Tmax: number,
+  C: number,
+): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const pos = start[b] + t;
@@ -99,7 +108,17 @@ export function kvCacheWriteRef(kCache: Arr, vCache: Arr, qkv: Arr, start: Arr, 
   }
 }
 
-export function attentionDecodeRef(out: Arr, qkv: Arr, kCache: Arr, vCache: Arr, len: Arr, B: number, Tmax: number, C: number, nHead: number): void {
+export function attentionDecodeRef(
+  out: Arr,
+  qkv: Arr,
+  kCache: Arr,
+  vCache: Arr,
+  len: Arr,
+  B: number,
+  Tmax: number,
+  C: number,
+  nHead: number,
+): void {
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);
   const acc = new Float64Array(hs);

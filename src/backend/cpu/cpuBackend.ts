@@ -1,4 +1,16 @@
-import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
+import type {
+  AdamWParams,
+  AdvantageParams,
+  AttentionShape,
+  Backend,
+  DType,
+  MatmulOpts,
+  MIScoreParams,
+  PolicyLossParams,
+  ReduceOp,
+  SampleParams,
+  Tensor,
+} from '../backend';
 import { checkSize, numel } from '../backend';
 import { adamwRef } from './adamw';
 import { attentionBackwardRef, attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
@@ -41,7 +53,8 @@ export class CpuBackend implements Backend {
     return new CpuTensor(shape, dtype, dtype === 'f32' ? new Float32Array(n) : new Uint32Array(n));
   }
   fromArray(shape: readonly number[], data: Float32Array | Uint32Array): Tensor {
-    if (numel(shape) !== data.length) throw new Error(`fromArray: shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
+    if (numel(shape) !== data.length)
+      throw new Error(`fromArray: shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
     const t = this.zeros(shape, data instanceof Float32Array ? 'f32' : 'u32');
     d(t).set(data);
     return t;
@@ -68,7 +81,16 @@ export class CpuBackend implements Backend {
   free(_t: Tensor): void {}
   async sync(): Promise<void> {}
 
-  matmul(out: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, M: number, N: number, K: number, opts?: MatmulOpts): void {
+  matmul(
+    out: Tensor,
+    a: Tensor,
+    b: Tensor,
+    bias: Tensor | null,
+    M: number,
+    N: number,
+    K: number,
+    opts?: MatmulOpts,
+  ): void {
     matmulRef(d(out), d(a), d(b), bias ? d(bias) : null, M, N, K, opts);
   }
   biasBackward(dbias: Tensor, dout: Tensor, M: number, N: number): void {
@@ -89,10 +111,31 @@ export class CpuBackend implements Backend {
   halfToFloat(out: Tensor, packed: Tensor, n: number): void {
     halfToFloatRef(d(out) as Float32Array, d(packed) as Uint32Array, n);
   }
-  layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps = 1e-5): void {
+  layerNorm(
+    out: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    rows: number,
+    C: number,
+    eps = 1e-5,
+  ): void {
     layerNormRef(d(out), d(mean), d(rstd), d(x), d(w), d(b), rows, C, eps);
   }
-  layerNormBackward(dx: Tensor, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, w: Tensor, rows: number, C: number): void {
+  layerNormBackward(
+    dx: Tensor,
+    dw: Tensor,
+    db: Tensor,
+    dout: Tensor,
+    x: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    w: Tensor,
+    rows: number,
+    C: number,
+  ): void {
     layerNormBackwardRef(d(dx), d(dw), d(db), d(dout), d(x), d(mean), d(rstd), d(w), rows, C);
   }
   attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void {
@@ -101,10 +144,29 @@ export class CpuBackend implements Backend {
   attentionBackward(dqkv: Tensor, _dpre: Tensor, dout: Tensor, att: Tensor, qkv: Tensor, s: AttentionShape): void {
     attentionBackwardRef(d(dqkv), d(dout), d(att), d(qkv), s);
   }
-  kvCacheWrite(kCache: Tensor, vCache: Tensor, qkv: Tensor, start: Tensor, B: number, T: number, Tmax: number, C: number): void {
+  kvCacheWrite(
+    kCache: Tensor,
+    vCache: Tensor,
+    qkv: Tensor,
+    start: Tensor,
+    B: number,
+    T: number,
+    Tmax: number,
+    C: number,
+  ): void {
     kvCacheWriteRef(d(kCache), d(vCache), d(qkv), d(start), B, T, Tmax, C);
   }
-  attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void {
+  attentionDecode(
+    out: Tensor,
+    qkv: Tensor,
+    kCache: Tensor,
+    vCache: Tensor,
+    len: Tensor,
+    B: number,
+    Tmax: number,
+    C: number,
+    nHead: number,
+  ): void {
     attentionDecodeRef(d(out), d(qkv), d(kCache), d(vCache), d(len), B, Tmax, C, nHead);
   }
   embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate = false): void {
@@ -116,13 +178,29 @@ export class CpuBackend implements Backend {
   logSoftmaxGather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number): void {
     logSoftmaxGatherRef(d(out), d(lse), d(logits), d(ids), N, V, 1);
   }
-  logSoftmaxGatherBackward(dlogits: Tensor, dout: Tensor, logits: Tensor, lse: Tensor, ids: Tensor, N: number, V: number): void {
+  logSoftmaxGatherBackward(
+    dlogits: Tensor,
+    dout: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    ids: Tensor,
+    N: number,
+    V: number,
+  ): void {
     logSoftmaxGatherBackwardRef(d(dlogits), d(dout), d(logits), d(lse), d(ids), N, V, 1);
   }
   crossEntropy(losses: Tensor, lse: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void {
     logSoftmaxGatherRef(d(losses), d(lse), d(logits), d(targets), N, V, -1);
   }
-  crossEntropyBackward(dlogits: Tensor, dlosses: Tensor, logits: Tensor, lse: Tensor, targets: Tensor, N: number, V: number): void {
+  crossEntropyBackward(
+    dlogits: Tensor,
+    dlosses: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    targets: Tensor,
+    N: number,
+    V: number,
+  ): void {
     logSoftmaxGatherBackwardRef(d(dlogits), d(dlosses), d(logits), d(lse), d(targets), N, V, -1);
   }
   reduce(out: Tensor, x: Tensor, rows: number, cols: number, op: ReduceOp, outOffset = 0): void {
@@ -147,16 +225,47 @@ export class CpuBackend implements Backend {
   ): void {
     miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K, p, real ? d(real) : undefined);
   }
-  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, prompts: number, perPrompt: number, T: number, p: AdvantageParams): void {
+  advantages(
+    advTok: Tensor,
+    rowAdv: Tensor,
+    rPerc: Tensor,
+    rAns: Tensor,
+    keep: Tensor,
+    seg: Tensor,
+    prompts: number,
+    perPrompt: number,
+    T: number,
+    p: AdvantageParams,
+  ): void {
     advantagesRef(d(advTok), d(rowAdv), d(rPerc), d(rAns), d(keep), d(seg), prompts, perPrompt, T, p);
   }
-  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void {
+  policyLoss(
+    loss: Tensor,
+    kl: Tensor,
+    dlp: Tensor,
+    lpNew: Tensor,
+    lpOld: Tensor,
+    lpRef: Tensor,
+    adv: Tensor,
+    weight: Tensor,
+    n: number,
+    p: PolicyLossParams,
+  ): void {
     policyLossRef(d(loss), d(kl), d(dlp), d(lpNew), d(lpOld), d(lpRef), d(adv), d(weight), n, p);
   }
   entropy(out: Tensor, logits: Tensor, N: number, V: number): void {
     entropyRef(d(out), d(logits), N, V);
   }
-  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams, outLogp?: Tensor): void {
+  sample(
+    outIds: Tensor,
+    logits: Tensor,
+    rowIds: Tensor,
+    positions: Tensor,
+    B: number,
+    V: number,
+    p: SampleParams,
+    outLogp?: Tensor,
+  ): void {
     sampleRef(d(outIds), d(logits), d(rowIds), d(positions), B, V, p, undefined, outLogp ? d(outLogp) : undefined);
   }
 }

@@ -38,8 +38,8 @@ export function geluBackwardRef(dx: Arr, x: Arr, dout: Arr): void {
 /** One IEEE half (16 bits) as a number: sign, 5-bit exponent (bias 15), 10-bit mantissa; subnormals, inf and NaN included. */
 function halfBitsToNumber(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f,
-    m = h & 0x3ff;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
   if (e === 0) return sign * m * 2 ** -24;
   if (e === 31) return m ? NaN : sign * Infinity;
   return sign * (1 + m / 1024) * 2 ** (e - 15);

@@ -34,8 +34,8 @@ function numericGrad(x: Float64Array, loss: () => number, h = 1e-6): Float64Arra
 }
 
 function relErr(a: Arr, b: Arr): number {
-  let m = 0,
-    d = 0;
+  let m = 0;
+  let d = 0;
   for (let i = 0; i < a.length; i++) {
     m = Math.max(m, Math.abs(b[i]));
     d = Math.max(d, Math.abs(a[i] - b[i]));
@@ -53,19 +53,19 @@ describe('finite-difference gradient checks (float64)', () => {
       [false, true],
       [true, true],
     ]) {
-      const a = rand(M * K),
-        b = rand(K * N),
-        bias = rand(N),
-        R = rand(M * N);
+      const a = rand(M * K);
+      const b = rand(K * N);
+      const bias = rand(N);
+      const R = rand(M * N);
       const out = new Float64Array(M * N);
       const loss = () => {
         matmulRef(out, a, b, bias, M, N, K, { transA: tA, transB: tB });
         return dot(out, R);
       };
       // Analytic gradients through the same matmul with transposed operands.
-      const da = new Float64Array(M * K),
-        db = new Float64Array(K * N),
-        dbias = new Float64Array(N);
+      const da = new Float64Array(M * K);
+      const db = new Float64Array(K * N);
+      const dbias = new Float64Array(N);
       if (!tA)
         matmulRef(da, R, b, null, M, K, N, { transB: !tB }); // [M,K] = R[M,N] op(B)^T
       else matmulRef(da, b, R, null, K, M, N, { transA: tB, transB: true }); // [K,M] = op(B) R^T
@@ -80,9 +80,9 @@ describe('finite-difference gradient checks (float64)', () => {
   });
 
   it('gelu', () => {
-    const x = rand(50, 4),
-      R = rand(50),
-      out = new Float64Array(50);
+    const x = rand(50, 4);
+    const R = rand(50);
+    const out = new Float64Array(50);
     const loss = () => (geluRef(out, x), dot(out, R));
     const dx = new Float64Array(50);
     geluBackwardRef(dx, x, R);
@@ -91,18 +91,18 @@ describe('finite-difference gradient checks (float64)', () => {
 
   it('layer norm: dx, dw, db', () => {
     const [rows, C] = [4, 7];
-    const x = rand(rows * C, 2),
-      w = rand(C),
-      b = rand(C),
-      R = rand(rows * C);
-    const out = new Float64Array(rows * C),
-      mean = new Float64Array(rows),
-      rstd = new Float64Array(rows);
+    const x = rand(rows * C, 2);
+    const w = rand(C);
+    const b = rand(C);
+    const R = rand(rows * C);
+    const out = new Float64Array(rows * C);
+    const mean = new Float64Array(rows);
+    const rstd = new Float64Array(rows);
     const loss = () => (layerNormRef(out, mean, rstd, x, w, b, rows, C), dot(out, R));
     loss();
-    const dx = new Float64Array(rows * C),
-      dw = new Float64Array(C),
-      db = new Float64Array(C);
+    const dx = new Float64Array(rows * C);
+    const dw = new Float64Array(C);
+    const db = new Float64Array(C);
     layerNormBackwardRef(dx, dw, db, R, x, mean, rstd, w, rows, C);
     expect(relErr(dx, numericGrad(x, loss))).toBeLessThan(1e-4);
     expect(relErr(dw, numericGrad(w, loss))).toBeLessThan(1e-4);
@@ -111,11 +111,11 @@ describe('finite-difference gradient checks (float64)', () => {
 
   it('attention with the prefix mask: dq, dk, dv', () => {
     const s = { B: 2, T: 5, C: 6, nHead: 2 };
-    const qkv = rand(s.B * s.T * 3 * s.C, 1.5),
-      prefix = [2, 0],
-      R = rand(s.B * s.T * s.C);
-    const out = new Float64Array(s.B * s.T * s.C),
-      att = new Float64Array(s.B * s.nHead * s.T * s.T);
+    const qkv = rand(s.B * s.T * 3 * s.C, 1.5);
+    const prefix = [2, 0];
+    const R = rand(s.B * s.T * s.C);
+    const out = new Float64Array(s.B * s.T * s.C);
+    const att = new Float64Array(s.B * s.nHead * s.T * s.T);
     const loss = () => (attentionRef(out, att, qkv, prefix, s), dot(out, R));
     loss();
     const dqkv = new Float64Array(qkv.length);
@@ -126,9 +126,9 @@ describe('finite-difference gradient checks (float64)', () => {
   it('embedding scatter-add, repeated and out-of-range ids', () => {
     const [N, C, V] = [6, 3, 4];
     const ids = [1, 3, 1, 0, 4, 1]; // 4 is out of range
-    const table = rand(V * C),
-      R = rand(N * C),
-      out = new Float64Array(N * C);
+    const table = rand(V * C);
+    const R = rand(N * C);
+    const out = new Float64Array(N * C);
     const loss = () => (embeddingRef(out, ids, table, N, C), dot(out, R));
     const dtable = new Float64Array(V * C);
     embeddingBackwardRef(dtable, R, ids, N, C);
@@ -138,11 +138,11 @@ describe('finite-difference gradient checks (float64)', () => {
   it('log-softmax gather and cross-entropy (with an ignored row)', () => {
     const [N, V] = [4, 6];
     for (const sign of [1, -1]) {
-      const logits = rand(N * V, 3),
-        ids = [2, 0, 5, sign < 0 ? 0xffffffff : 1],
-        R = rand(N);
-      const out = new Float64Array(N),
-        lse = new Float64Array(N);
+      const logits = rand(N * V, 3);
+      const ids = [2, 0, 5, sign < 0 ? 0xffffffff : 1];
+      const R = rand(N);
+      const out = new Float64Array(N);
+      const lse = new Float64Array(N);
       const loss = () => (logSoftmaxGatherRef(out, lse, logits, ids, N, V, sign), dot(out, R));
       loss();
       const dl = new Float64Array(N * V);

@@ -1,6 +1,16 @@
 import type { Arr } from './arrays';
 
-export function layerNormRef(out: Arr, mean: Arr, rstd: Arr, x: Arr, w: Arr, b: Arr, rows: number, C: number, eps = 1e-5): void {
+export function layerNormRef(
+  out: Arr,
+  mean: Arr,
+  rstd: Arr,
+  x: Arr,
+  w: Arr,
+  b: Arr,
+  rows: number,
+  C: number,
+  eps = 1e-5,
+): void {
   for (let r = 0; r < rows; r++) {
     const o = r * C;
     let m = 0;
@@ -16,13 +26,24 @@ export function layerNormRef(out: Arr, mean: Arr, rstd: Arr, x: Arr, w: Arr, b: 
   }
 }
 
-export function layerNormBackwardRef(dx: Arr, dw: Arr, db: Arr, dout: Arr, x: Arr, mean: Arr, rstd: Arr, w: Arr, rows: number, C: number): void {
+export function layerNormBackwardRef(
+  dx: Arr,
+  dw: Arr,
+  db: Arr,
+  dout: Arr,
+  x: Arr,
+  mean: Arr,
+  rstd: Arr,
+  w: Arr,
+  rows: number,
+  C: number,
+): void {
   for (let r = 0; r < rows; r++) {
     const o = r * C;
-    const m = mean[r],
-      s = rstd[r];
-    let dnormMean = 0,
-      dnormNormMean = 0;
+    const m = mean[r];
+    const s = rstd[r];
+    let dnormMean = 0;
+    let dnormNormMean = 0;
     for (let c = 0; c < C; c++) {
       const norm = (x[o + c] - m) * s;
       const dnorm = w[c] * dout[o + c];

@@ -22,7 +22,16 @@ export function logSoftmaxGatherRef(out: Arr, lse: Arr, logits: Arr, ids: Arr, N
 }
 
 /** dlogits[n, v] += sign * dout[n] * (onehot(ids[n])[v] - softmax(logits[n])[v]). */
-export function logSoftmaxGatherBackwardRef(dlogits: Arr, dout: Arr, logits: Arr, lse: Arr, ids: Arr, N: number, V: number, sign = 1): void {
+export function logSoftmaxGatherBackwardRef(
+  dlogits: Arr,
+  dout: Arr,
+  logits: Arr,
+  lse: Arr,
+  ids: Arr,
+  N: number,
+  V: number,
+  sign = 1,
+): void {
   for (let n = 0; n < N; n++) {
     const id = ids[n];
     if (id >= V) continue;

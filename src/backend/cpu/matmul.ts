@@ -7,18 +7,27 @@ import type { Arr } from './arrays';
  * and a column of B are contiguous (the inner loop has no layout branches and
  * no strides): the same sums, several times faster in Node.
  */
-export function matmulRef(out: Arr, a: Arr, b: Arr, bias: Arr | null, M: number, N: number, K: number, opts: MatmulOpts = {}): void {
+export function matmulRef(
+  out: Arr,
+  a: Arr,
+  b: Arr,
+  bias: Arr | null,
+  M: number,
+  N: number,
+  K: number,
+  opts: MatmulOpts = {},
+): void {
   const batch = opts.batch ?? 1;
   const sA = opts.strideA ?? M * K;
   const sB = opts.strideB ?? K * N;
   const sC = opts.strideC ?? M * N;
   const alpha = opts.alpha ?? 1;
-  const pa = new Float64Array(M * K),
-    pb = new Float64Array(N * K);
+  const pa = new Float64Array(M * K);
+  const pb = new Float64Array(N * K);
   for (let bt = 0; bt < batch; bt++) {
-    const oa = bt * sA,
-      ob = bt * sB,
-      oc = bt * sC;
+    const oa = bt * sA;
+    const ob = bt * sB;
+    const oc = bt * sC;
     // pa[m * K + k] = op(A)[m, k]; pb[n * K + k] = op(B)[k, n]
     if (opts.transA) for (let k = 0; k < K; k++) for (let m = 0; m < M; m++) pa[m * K + k] = a[oa + k * M + m];
     else for (let i = 0; i < M * K; i++) pa[i] = a[oa + i];
@@ -34,29 +43,29 @@ export function matmulRef(out: Arr, a: Arr, b: Arr, bias: Arr | null, M: number,
     // sums (1.5x faster in Node than one row), and each sum keeps its own order.
     let m = 0;
     for (; m + 2 <= M; m += 2) {
-      const ra = m * K,
-        rb = ra + K;
+      const ra = m * K;
+      const rb = ra + K;
       let n = 0;
       for (; n + 4 <= N; n += 4) {
-        const r0 = n * K,
-          r1 = r0 + K,
-          r2 = r1 + K,
-          r3 = r2 + K;
-        let c0 = 0,
-          c1 = 0,
-          c2 = 0,
-          c3 = 0,
-          d0 = 0,
-          d1 = 0,
-          d2 = 0,
-          d3 = 0;
+        const r0 = n * K;
+        const r1 = r0 + K;
+        const r2 = r1 + K;
+        const r3 = r2 + K;
+        let c0 = 0;
+        let c1 = 0;
+        let c2 = 0;
+        let c3 = 0;
+        let d0 = 0;
+        let d1 = 0;
+        let d2 = 0;
+        let d3 = 0;
         for (let k = 0; k < K; k++) {
-          const av = pa[ra + k],
-            bv = pa[rb + k];
-          const b0 = pb[r0 + k],
-            b1 = pb[r1 + k],
-            b2 = pb[r2 + k],
-            b3 = pb[r3 + k];
+          const av = pa[ra + k];
+          const bv = pa[rb + k];
+          const b0 = pb[r0 + k];
+          const b1 = pb[r1 + k];
+          const b2 = pb[r2 + k];
+          const b3 = pb[r3 + k];
           c0 += av * b0;
           c1 += av * b1;
           c2 += av * b2;
@@ -77,8 +86,8 @@ export function matmulRef(out: Arr, a: Arr, b: Arr, bias: Arr | null, M: number,
       }
       for (; n < N; n++) {
         const r0 = n * K;
-        let c0 = 0,
-          d0 = 0;
+        let c0 = 0;
+        let d0 = 0;
         for (let k = 0; k < K; k++) {
           c0 += pa[ra + k] * pb[r0 + k];
           d0 += pa[rb + k] * pb[r0 + k];

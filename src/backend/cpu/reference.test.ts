@@ -52,9 +52,9 @@ describe('CPU reference, hand-computed', () => {
   });
 
   it('layer norm of [1, 2, 3]', () => {
-    const out = new Float64Array(3),
-      mean = new Float64Array(1),
-      rstd = new Float64Array(1);
+    const out = new Float64Array(3);
+    const mean = new Float64Array(1);
+    const rstd = new Float64Array(1);
     layerNormRef(out, mean, rstd, [1, 2, 3], [1, 1, 2], [0, 0, 1], 1, 3, 0);
     const s = Math.sqrt(1.5);
     close(out, [-s, 0, 2 * s + 1]);
@@ -65,8 +65,8 @@ describe('CPU reference, hand-computed', () => {
   it('attention: the prefix attends both ways, later tokens causally', () => {
     // T = 3, one head of size 1, all scores zero: uniform over the allowed keys.
     const qkv = [0, 0, 1, 0, 0, 2, 0, 0, 4]; // q, k, v per position
-    const out = new Float64Array(3),
-      att = new Float64Array(9);
+    const out = new Float64Array(3);
+    const att = new Float64Array(9);
     attentionRef(out, att, qkv, [2], { B: 1, T: 3, C: 1, nHead: 1 });
     close(att, [0.5, 0.5, 0, 0.5, 0.5, 0, 1 / 3, 1 / 3, 1 / 3]);
     close(out, [1.5, 1.5, 7 / 3]);
@@ -76,12 +76,12 @@ describe('CPU reference, hand-computed', () => {
 
   it('the KV-cache decode reproduces the last row of full attention', () => {
     const qkv = [0.3, -1, 1, 0.2, 0.5, 2, -0.7, 0.1, 4];
-    const full = new Float64Array(3),
-      att = new Float64Array(9);
+    const full = new Float64Array(3);
+    const att = new Float64Array(9);
     attentionRef(full, att, qkv, [0], { B: 1, T: 3, C: 1, nHead: 1 });
-    const k = new Float64Array(4),
-      v = new Float64Array(4),
-      out = new Float64Array(1);
+    const k = new Float64Array(4);
+    const v = new Float64Array(4);
+    const out = new Float64Array(1);
     kvCacheWriteRef(k, v, qkv, [0], 1, 3, 4, 1);
     attentionDecodeRef(out, qkv.slice(6), k, v, [3], 1, 4, 1, 1);
     close(out, [full[2]]);
@@ -94,8 +94,8 @@ describe('CPU reference, hand-computed', () => {
   });
 
   it('log-softmax gather and cross-entropy with an ignored target', () => {
-    const out = new Float64Array(2),
-      lse = new Float64Array(2);
+    const out = new Float64Array(2);
+    const lse = new Float64Array(2);
     logSoftmaxGatherRef(out, lse, [0, Math.log(3), 0, 0], [1, 0], 2, 2);
     close(out, [Math.log(0.75), Math.log(0.5)]);
     logSoftmaxGatherRef(out, lse, [0, Math.log(3), 0, 0], [0, IGNORE_INDEX], 2, 2, -1);
@@ -117,10 +117,18 @@ describe('CPU reference, hand-computed', () => {
   });
 
   it('AdamW: first step moves each weight by lr against the gradient sign, plus decay', () => {
-    const p = [1, -1],
-      m = [0, 0],
-      v = [0, 0];
-    adamwRef(p, [0.5, -2], m, v, [0], 1, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0.01, step: 1, maxGradNorm: 0 });
+    const p = [1, -1];
+    const m = [0, 0];
+    const v = [0, 0];
+    adamwRef(p, [0.5, -2], m, v, [0], 1, {
+      lr: 0.1,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 0,
+      weightDecay: 0.01,
+      step: 1,
+      maxGradNorm: 0,
+    });
     close(p, [1 - 0.1 * (1 + 0.01), -1 - 0.1 * (-1 - 0.01)]);
     expect(clipScale([9, 16], 2, 1)).toBeCloseTo(1 / 5, 5);
     expect(clipScale([9, 16], 2, 10)).toBe(1);
@@ -142,16 +150,27 @@ describe('halfToFloatRef', () => {
     const words = new Uint32Array(halves.length / 2).map((_, i) => (halves[2 * i] | (halves[2 * i + 1] << 16)) >>> 0);
     const out = new Float32Array(halves.length);
     halfToFloatRef(out, words, halves.length);
-    expect(Array.from(out)).toEqual([1, -2, 65504, 2 ** -24, 2 ** -14, Infinity, -Infinity, -0, Math.fround(0.333251953125), 0]);
+    expect(Array.from(out)).toEqual([
+      1,
+      -2,
+      65504,
+      2 ** -24,
+      2 ** -14,
+      Infinity,
+      -Infinity,
+      -0,
+      Math.fround(0.333251953125),
+      0,
+    ]);
     // every finite pattern, from either half of its word
     const all = new Uint32Array(32768).map((_, i) => ((2 * i) | ((2 * i + 1) << 16)) >>> 0);
     const wide = new Float32Array(65536);
     halfToFloatRef(wide, all, 65536);
     for (let h = 0; h < 65536; h++) {
       if ((h & 0x7c00) === 0x7c00) continue;
-      const e = (h >> 10) & 31,
-        m = h & 1023,
-        s = h & 0x8000 ? -1 : 1;
+      const e = (h >> 10) & 31;
+      const m = h & 1023;
+      const s = h & 0x8000 ? -1 : 1;
       const ref = e === 0 ? s * m * 2 ** -24 : s * (1 + m / 1024) * 2 ** (e - 15);
       expect(wide[h]).toBe(ref);
     }

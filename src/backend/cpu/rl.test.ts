@@ -6,14 +6,14 @@ describe('RL references', () => {
   it('MI: the mean per-token log-ratio for one alternative; the InfoNCE form is bounded by log K', () => {
     // V = 2, one description token at t = 0; real pass p = 0.8, alternative p = 0.2
     const l = (p: number) => [Math.log(p), Math.log(1 - p)];
-    const mi = new Float64Array(1),
-      dep = new Float64Array(1);
+    const mi = new Float64Array(1);
+    const dep = new Float64Array(1);
     miScoreRef(mi, dep, [...l(0.8), ...l(0.2)], [0], [0], [1], 1, 1, 2, 1);
     expect(mi[0]).toBeCloseTo(Math.log(4), 6);
     expect(dep[0]).toBeCloseTo(Math.log(4), 6);
     // contrastive with K = 3 alternatives that assign ~0 probability: MI -> log K at most
-    const mi3 = new Float64Array(1),
-      dep3 = new Float64Array(1);
+    const mi3 = new Float64Array(1);
+    const dep3 = new Float64Array(1);
     miScoreRef(mi3, dep3, [...l(0.9), ...l(1e-9), ...l(1e-9), ...l(1e-9)], [0], [0], [1], 1, 1, 2, 3);
     expect(mi3[0]).toBeLessThanOrEqual(Math.log(3) + Math.log(0.9) + 1e-9 + Math.log(1 / 1e-9));
     expect(mi3[0]).toBeGreaterThan(0);
@@ -22,13 +22,13 @@ describe('RL references', () => {
   it('MI: sum over the description, and a per-token clip that bounds what one token can add or take', () => {
     // V = 2, T = 3, description at t = 0..2; pointwise log-ratios log 4, log 0.25 / 0.75... built per token
     const l = (p: number) => [Math.log(p), Math.log(1 - p)];
-    const real = [0.8, 0.6, 0.99],
-      alt = [0.2, 0.6, 0.01];
+    const real = [0.8, 0.6, 0.99];
+    const alt = [0.2, 0.6, 0.01];
     const logits = [...real.flatMap(l), ...alt.flatMap(l)];
     const pw = real.map((r, i) => Math.log(r / alt[i])); // [log 4, 0, log 99]
     const run = (p: { sum: boolean; clip: number }) => {
-      const mi = new Float64Array(1),
-        dep = new Float64Array(3);
+      const mi = new Float64Array(1);
+      const dep = new Float64Array(3);
       miScoreRef(mi, dep, logits, [0, 0, 0], [0], [3], 1, 3, 2, 1, p);
       for (let t = 0; t < 3; t++) expect(dep[t]).toBeCloseTo(pw[t], 6); // dep is never clipped
       return mi[0];
@@ -50,8 +50,8 @@ describe('RL references', () => {
     const rAns = [1, 0, 1, 0, 1, 1, 1, 1];
     const keep = [1, 1, 1, 0, 1, 1, 0, 0];
     const seg = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2];
-    const adv = new Float64Array(G * N * T),
-      row = new Float64Array(2 * G * N);
+    const adv = new Float64Array(G * N * T);
+    const row = new Float64Array(2 * G * N);
     advantagesRef(adv, row, rPerc, rAns, keep, seg, G, N, T, { normalize: 'std', eps: 0, wPerc: 1, wAns: 1 });
     const sd = Math.sqrt(((1.5 ** 2 + 0.5 ** 2) * 2) / 3);
     expect(row[0]).toBeCloseTo(-1.5 / sd);
@@ -66,16 +66,16 @@ describe('RL references', () => {
   it('policy loss gradient matches finite differences in lpNew, clipped or not, with KL', () => {
     const rng = new CounterRng(3, 1);
     for (let trial = 0; trial < 200; trial++) {
-      const lpOld = -rng.next() * 3,
-        lpRef = -rng.next() * 3,
-        adv = (rng.next() - 0.5) * 4,
-        w = 0.5;
+      const lpOld = -rng.next() * 3;
+      const lpRef = -rng.next() * 3;
+      const adv = (rng.next() - 0.5) * 4;
+      const w = 0.5;
       const lpNew = lpOld + (rng.next() - 0.5); // ratios 0.6..1.65: both clip sides
       const p = { clipLow: 0.2, clipHigh: 0.28, beta: 0.1 };
       const f = (x: number) => {
-        const loss = [0],
-          kl = [0],
-          d = [0];
+        const loss = [0];
+        const kl = [0];
+        const d = [0];
         policyLossRef(loss, kl, d, [x], [lpOld], [lpRef], [adv], [w], 1, p);
         return { loss: loss[0], d: d[0] };
       };

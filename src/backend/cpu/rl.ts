@@ -43,8 +43,8 @@ export function miScoreRef(
   for (let i = 0; i < B * T; i++) dep[i] = 0;
   for (let b = 0; b < B; b++) {
     const n = descLen[b];
-    let sReal = 0,
-      sClip = 0;
+    let sReal = 0;
+    let sClip = 0;
     const sAlt = new Float64Array(K);
     for (let t = descStart[b]; t < descStart[b] + n; t++) {
       const row = b * T + t;
@@ -75,7 +75,11 @@ export function miScoreRef(
   }
 }
 
-function groupStats(xs: number[], normalize: AdvantageParams['normalize'], eps: number): { mean: number; scale: number } {
+function groupStats(
+  xs: number[],
+  normalize: AdvantageParams['normalize'],
+  eps: number,
+): { mean: number; scale: number } {
   const n = xs.length;
   if (n === 0) return { mean: 0, scale: 0 };
   const mean = xs.reduce((a, b) => a + b, 0) / n;
@@ -91,7 +95,18 @@ function groupStats(xs: number[], normalize: AdvantageParams['normalize'], eps: 
  * dropped rows). rowAdv[2b] = A_perc, rowAdv[2b + 1] = A_ans. Each token gets
  * its segment's advantage times the segment weight: seg 1 perception, 2 answer, 0 none.
  */
-export function advantagesRef(advTok: Arr, rowAdv: Arr, rPerc: Arr, rAns: Arr, keep: Arr, seg: Arr, prompts: number, perPrompt: number, T: number, p: AdvantageParams): void {
+export function advantagesRef(
+  advTok: Arr,
+  rowAdv: Arr,
+  rPerc: Arr,
+  rAns: Arr,
+  keep: Arr,
+  seg: Arr,
+  prompts: number,
+  perPrompt: number,
+  T: number,
+  p: AdvantageParams,
+): void {
   for (let g = 0; g < prompts; g++) {
     const rows = Array.from({ length: perPrompt }, (_, i) => g * perPrompt + i);
     const perc = groupStats(
@@ -121,7 +136,18 @@ export function advantagesRef(advTok: Arr, rowAdv: Arr, rPerc: Arr, rAns: Arr, k
  * k3 KL to the reference = exp(lpRef - lpNew) - (lpRef - lpNew) - 1;
  * loss = weight * (-surrogate + beta kl); dlp = d loss / d lpNew.
  */
-export function policyLossRef(loss: Arr, kl: Arr, dlp: Arr, lpNew: Arr, lpOld: Arr, lpRef: Arr, adv: Arr, weight: Arr, n: number, p: PolicyLossParams): void {
+export function policyLossRef(
+  loss: Arr,
+  kl: Arr,
+  dlp: Arr,
+  lpNew: Arr,
+  lpOld: Arr,
+  lpRef: Arr,
+  adv: Arr,
+  weight: Arr,
+  n: number,
+  p: PolicyLossParams,
+): void {
   for (let i = 0; i < n; i++) {
     const w = weight[i];
     if (w === 0) {
@@ -133,8 +159,8 @@ export function policyLossRef(loss: Arr, kl: Arr, dlp: Arr, lpNew: Arr, lpOld: A
     const a = adv[i];
     const ratio = Math.exp(lpNew[i] - lpOld[i]);
     const clipped = Math.min(Math.max(ratio, 1 - p.clipLow), 1 + p.clipHigh);
-    const unclippedTerm = ratio * a,
-      clippedTerm = clipped * a;
+    const unclippedTerm = ratio * a;
+    const clippedTerm = clipped * a;
     const useUnclipped = unclippedTerm <= clippedTerm;
     const surrogate = useUnclipped ? unclippedTerm : clippedTerm;
     // the clipped branch is constant in lpNew
@@ -152,8 +178,8 @@ export function entropyRef(out: Arr, logits: Arr, N: number, V: number): void {
   for (let n = 0; n < N; n++) {
     let m = -Infinity;
     for (let v = 0; v < V; v++) m = Math.max(m, logits[n * V + v]);
-    let z = 0,
-      s = 0;
+    let z = 0;
+    let s = 0;
     for (let v = 0; v < V; v++) {
       const e = Math.exp(logits[n * V + v] - m);
       z += e;

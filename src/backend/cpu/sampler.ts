@@ -15,7 +15,14 @@ export interface RowSample {
  * topP of the total; the draw walks the kept tokens in index order. The WGSL
  * sampler does exactly this, so the two agree except at float ties.
  */
-export function sampleRowRef(logits: Arr, o: number, V: number, u: number, temperature: number, topP: number): RowSample {
+export function sampleRowRef(
+  logits: Arr,
+  o: number,
+  V: number,
+  u: number,
+  temperature: number,
+  topP: number,
+): RowSample {
   if (temperature <= 0) {
     let best = 0;
     for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
@@ -60,7 +67,17 @@ export function sampleRowRef(logits: Arr, o: number, V: number, u: number, tempe
   return { id: chosen, margin };
 }
 
-export function sampleRef(outIds: Arr, logits: Arr, rowIds: Arr, positions: Arr, B: number, V: number, sp: SampleParams, margins?: Arr, outLogp?: Arr): void {
+export function sampleRef(
+  outIds: Arr,
+  logits: Arr,
+  rowIds: Arr,
+  positions: Arr,
+  B: number,
+  V: number,
+  sp: SampleParams,
+  margins?: Arr,
+  outLogp?: Arr,
+): void {
   for (let b = 0; b < B; b++) {
     const u = rngUniform(sp.seed, sp.stream, sp.step, rowIds[b], positions[b]);
     const r = sampleRowRef(logits, b * V, V, u, sp.temperature, sp.topP);

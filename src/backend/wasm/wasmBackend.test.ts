@@ -31,8 +31,8 @@ const shipped = (): Checkpoint => {
 
 describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
   it.each(GROUPS)('%s cases', async (group) => {
-    const be = wasm(),
-      cpu = new CpuBackend();
+    const be = wasm();
+    const cpu = new CpuBackend();
     const bad: string[] = [];
     for (const c of buildCases(seed).filter((x) => x.group === group)) {
       const r = judge(c, await execute(be, c), await execute(cpu, c));
@@ -42,8 +42,8 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
   });
 
   it('matmul: wide, tall, odd and edge shapes in every layout, batched with strides, with bias, alpha and accumulate', async () => {
-    const be = wasm(),
-      cpu = new CpuBackend();
+    const be = wasm();
+    const cpu = new CpuBackend();
     const rng = new CounterRng(seed, Streams.test, 1, 0);
     const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
     const bad: string[] = [];
@@ -64,11 +64,18 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
       ] as const) {
         const batch = 1 + rng.int(3);
         const broadcastB = rng.int(2) === 0;
-        const a = rand(batch * M * K),
-          b = rand(batch * K * N),
-          bias = rand(N),
-          start = rand(batch * M * N);
-        const opts = { transA: tA, transB: tB, batch, strideB: broadcastB ? 0 : K * N, alpha: 0.5 + rng.next(), accumulate: rng.int(2) === 0 };
+        const a = rand(batch * M * K);
+        const b = rand(batch * K * N);
+        const bias = rand(N);
+        const start = rand(batch * M * N);
+        const opts = {
+          transA: tA,
+          transB: tB,
+          batch,
+          strideB: broadcastB ? 0 : K * N,
+          alpha: 0.5 + rng.next(),
+          accumulate: rng.int(2) === 0,
+        };
         const run = async (x: Backend) => {
           const out = x.fromArray([batch * M * N], start);
           x.matmul(out, x.fromArray([a.length], a), x.fromArray([b.length], b), x.fromArray([N], bias), M, N, K, opts);
@@ -147,20 +154,23 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
       K,
     );
     const o = await be.read(out);
-    for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) expect(Number.isNaN(o[m * N + n]), `(${m}, ${n})`).toBe(m === 5);
+    for (let m = 0; m < M; m++)
+      for (let n = 0; n < N; n++) expect(Number.isNaN(o[m * N + n]), `(${m}, ${n})`).toBe(m === 5);
   });
 
   it('the whole model, from the shipped warm start: logits and every gradient of a supervised batch agree with the reference, and so does one AdamW update', async () => {
     const ck = shipped();
-    const examples = Array.from({ length: 6 }, (_, i) => problemExample(generateProblem(seed % 100000, i), ck.config, { withTarget: true }));
+    const examples = Array.from({ length: 6 }, (_, i) =>
+      problemExample(generateProblem(seed % 100000, i), ck.config, { withTarget: true }),
+    );
     const run = async (be: Backend) => {
       const model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
       const { rows, images } = collate(examples);
       const T = maxLen(rows);
       const { enc, dec } = uploadBatch(be, rows, images, T, ck.config);
       const targetsHost = nextTokenTargets(rows, T);
-      const N = rows.length * T,
-        V = ck.config.vocabSize;
+      const N = rows.length * T;
+      const V = ck.config.vocabSize;
       const targets = be.fromArray([N], targetsHost);
       const dloss = be.fromArray(
         [N],
@@ -175,13 +185,20 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
       model.backward();
       const grads = new Map<string, Float32Array>();
       for (const [k, g] of model.grads!) grads.set(k, await be.read(g));
-      const opt = new AdamW(be, model.params, { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
+      const opt = new AdamW(be, model.params, {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.99,
+        eps: 1e-8,
+        weightDecay: 0,
+        maxGradNorm: 1,
+      });
       opt.computeNorm(model.grads!);
       opt.update(model.grads!);
       return { logits, grads, weights: await model.params.toHost() };
     };
-    const ref = await run(new CpuBackend()),
-      got = await run(wasm());
+    const ref = await run(new CpuBackend());
+    const got = await run(wasm());
     expect(compare(got.logits, ref.logits, 1e-4).error).toBeNull();
     // All gradients together within 1e-4 (normwise), and each parameter's within 1e-3: the deepest ones (the encoder's
     // first layer norm) are sums over every row with much cancellation, so f32 kernels against the reference's f64
@@ -197,14 +214,15 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
       if (c.error) bad.push(`grad ${k}: ${c.error}`);
     }
     expect(bad).toEqual([]);
-    const flat = (m: Map<string, Float32Array>) => Float32Array.from([...ref.grads.keys()].flatMap((k) => Array.from(m.get(k)!)));
+    const flat = (m: Map<string, Float32Array>) =>
+      Float32Array.from([...ref.grads.keys()].flatMap((k) => Array.from(m.get(k)!)));
     const whole = compare(flat(got.grads), flat(ref.grads), 1e-4);
     expect(whole.error).toBeNull();
     // AdamW's first step is lr g / (|g| + eps): about lr sign(g), so a gradient within rounding of zero (or of eps)
     // may step differently. No weight moves by more than the 2 lr of a flipped sign, and all but under 1% agree to 1% of lr.
-    let far = 0,
-      all = 0,
-      worst = 0;
+    let far = 0;
+    let all = 0;
+    let worst = 0;
     for (const [k, w] of ref.weights) {
       const x = got.weights.get(k)!;
       w.forEach((v, i) => {
@@ -220,7 +238,15 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
 
   it('an RL step on wasm repeats bit for bit, and samples what the reference samples', async () => {
     const ck = shipped();
-    const cfg = { ...DEFAULT_RL, algo: 'perception-r1' as const, batchPrompts: 2, G: 4, heldoutEvery: 0, recordPrompts: 1, seed: 3 };
+    const cfg = {
+      ...DEFAULT_RL,
+      algo: 'perception-r1' as const,
+      batchPrompts: 2,
+      G: 4,
+      heldoutEvery: 0,
+      recordPrompts: 1,
+      seed: 3,
+    };
     const step = async (be: Backend) => {
       const t = new RLTrainer(be, cfg, ck);
       const r = await t.trainStep();
@@ -233,7 +259,11 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
     expect(untimed(a.r)).toEqual(untimed(b.r));
     expect(a.r.records).toEqual(b.r.records);
     for (const [k, v] of a.w) expect(b.w.get(k), k).toEqual(v);
-    expect(a.r.records[0].trajectories.map((x) => x.description)).toEqual(ref.r.records[0].trajectories.map((x) => x.description));
-    expect(Math.abs(a.r.metrics.loss - ref.r.metrics.loss)).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref.r.metrics.loss)));
+    expect(a.r.records[0].trajectories.map((x) => x.description)).toEqual(
+      ref.r.records[0].trajectories.map((x) => x.description),
+    );
+    expect(Math.abs(a.r.metrics.loss - ref.r.metrics.loss)).toBeLessThan(
+      1e-4 * Math.max(1, Math.abs(ref.r.metrics.loss)),
+    );
   }, 120_000);
 });

@@ -30,16 +30,78 @@ interface Kernels {
   biasBackward(dbias: number, dout: number, M: number, N: number): void;
   gelu(out: number, x: number, n: number): void;
   geluBackward(dx: number, x: number, dout: number, n: number): void;
-  layerNorm(out: number, mean: number, rstd: number, x: number, w: number, b: number, rows: number, C: number, eps: number): void;
-  layerNormBackward(dx: number, dw: number, db: number, dout: number, x: number, mean: number, rstd: number, w: number, rows: number, C: number): void;
-  attention(out: number, att: number, qkv: number, prefix: number, B: number, T: number, C: number, nHead: number, kt: number): void;
-  attentionBackward(dqkv: number, dout: number, att: number, qkv: number, B: number, T: number, C: number, nHead: number, datt: number, vt: number): void;
+  layerNorm(
+    out: number,
+    mean: number,
+    rstd: number,
+    x: number,
+    w: number,
+    b: number,
+    rows: number,
+    C: number,
+    eps: number,
+  ): void;
+  layerNormBackward(
+    dx: number,
+    dw: number,
+    db: number,
+    dout: number,
+    x: number,
+    mean: number,
+    rstd: number,
+    w: number,
+    rows: number,
+    C: number,
+  ): void;
+  attention(
+    out: number,
+    att: number,
+    qkv: number,
+    prefix: number,
+    B: number,
+    T: number,
+    C: number,
+    nHead: number,
+    kt: number,
+  ): void;
+  attentionBackward(
+    dqkv: number,
+    dout: number,
+    att: number,
+    qkv: number,
+    B: number,
+    T: number,
+    C: number,
+    nHead: number,
+    datt: number,
+    vt: number,
+  ): void;
   logSoftmaxGather(out: number, lse: number, logits: number, ids: number, N: number, V: number, sign: number): void;
-  logSoftmaxGatherBackward(dlogits: number, dout: number, logits: number, lse: number, ids: number, N: number, V: number, sign: number): void;
+  logSoftmaxGatherBackward(
+    dlogits: number,
+    dout: number,
+    logits: number,
+    lse: number,
+    ids: number,
+    N: number,
+    V: number,
+    sign: number,
+  ): void;
   entropy(out: number, logits: number, N: number, V: number): void;
   embedding(out: number, ids: number, table: number, N: number, C: number, V: number, accumulate: number): void;
   embeddingBackward(dtable: number, dout: number, ids: number, N: number, C: number, V: number): void;
-  attentionDecode(out: number, qkv: number, kCache: number, vCache: number, len: number, B: number, Tmax: number, C: number, nHead: number, sc: number): void;
+  attentionDecode(
+    out: number,
+    qkv: number,
+    kCache: number,
+    vCache: number,
+    len: number,
+    B: number,
+    Tmax: number,
+    C: number,
+    nHead: number,
+    sc: number,
+  ): void;
 }
 
 // --noAssert: a kernel never aborts; the import is there because the compiler declares it.
@@ -68,7 +130,8 @@ class WasmTensor extends CpuTensor {
   }
   override get data(): Float32Array | Uint32Array {
     if (this.freed) throw new Error('wasm backend given a freed tensor');
-    if (this.view.buffer !== this.memory.buffer) this.view = WasmTensor.viewAt(this.memory, this.ptr, this.size, this.dtype);
+    if (this.view.buffer !== this.memory.buffer)
+      this.view = WasmTensor.viewAt(this.memory, this.ptr, this.size, this.dtype);
     return this.view;
   }
   private static viewAt(memory: WebAssembly.Memory, ptr: number, n: number, dtype: DType): Float32Array | Uint32Array {
@@ -119,8 +182,8 @@ class Heap {
     return ptr;
   }
   release(ptr: number, bytes: number): void {
-    let lo = 0,
-      hi = this.free.length;
+    let lo = 0;
+    let hi = this.free.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.free[mid].ptr < ptr) lo = mid + 1;
@@ -132,8 +195,8 @@ class Heap {
       prev.bytes += bytes;
       at--;
     } else this.free.splice(at, 0, { ptr, bytes });
-    const cur = this.free[at],
-      next = this.free[at + 1];
+    const cur = this.free[at];
+    const next = this.free[at + 1];
     if (next && cur.ptr + cur.bytes === next.ptr) {
       cur.bytes += next.bytes;
       this.free.splice(at + 1, 1);
@@ -156,7 +219,9 @@ export class WasmBackend extends CpuBackend {
   override readonly kind = 'wasm' as const;
   private readonly heap: Heap;
   // a tensor dropped without free() gives its memory back when collected
-  private readonly unfreed = new FinalizationRegistry<{ ptr: number; bytes: number }>(({ ptr, bytes }) => this.heap.release(ptr, bytes));
+  private readonly unfreed = new FinalizationRegistry<{ ptr: number; bytes: number }>(({ ptr, bytes }) =>
+    this.heap.release(ptr, bytes),
+  );
 
   private constructor(private readonly k: Kernels) {
     super();
@@ -171,7 +236,9 @@ export class WasmBackend extends CpuBackend {
 
   /** The same, synchronously (Node, and browser workers; a page's main thread refuses large modules). */
   static createSync(bytes: BufferSource): WasmBackend {
-    return new WasmBackend(new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS).exports as unknown as Kernels);
+    return new WasmBackend(
+      new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS).exports as unknown as Kernels,
+    );
   }
 
   override zeros(shape: readonly number[], dtype: DType = 'f32'): Tensor {
@@ -218,7 +285,17 @@ export class WasmBackend extends CpuBackend {
     this.k.geluBackward(p(dx), p(x), p(dout), dx.size);
   }
 
-  override layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps = 1e-5): void {
+  override layerNorm(
+    out: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    rows: number,
+    C: number,
+    eps = 1e-5,
+  ): void {
     for (const [t, n, what] of [
       [out, rows * C, 'out'],
       [mean, rows, 'mean'],
@@ -231,7 +308,18 @@ export class WasmBackend extends CpuBackend {
     this.k.layerNorm(p(out), p(mean), p(rstd), p(x), p(w), p(b), rows, C, eps);
   }
 
-  override layerNormBackward(dx: Tensor, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, w: Tensor, rows: number, C: number): void {
+  override layerNormBackward(
+    dx: Tensor,
+    dw: Tensor,
+    db: Tensor,
+    dout: Tensor,
+    x: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    w: Tensor,
+    rows: number,
+    C: number,
+  ): void {
     for (const [t, n, what] of [
       [dx, rows * C, 'dx'],
       [dw, C, 'dw'],
@@ -254,19 +342,49 @@ export class WasmBackend extends CpuBackend {
   }
   private gather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number, sign: number): void {
     // ids held as floats (the reference reads either): the reference
-    if (ids.dtype !== 'u32') return sign > 0 ? super.logSoftmaxGather(out, lse, logits, ids, N, V) : super.crossEntropy(out, lse, logits, ids, N, V);
+    if (ids.dtype !== 'u32')
+      return sign > 0
+        ? super.logSoftmaxGather(out, lse, logits, ids, N, V)
+        : super.crossEntropy(out, lse, logits, ids, N, V);
     rowsOf(N, V, { out, lse, ids }, logits, 'logSoftmaxGather');
     this.k.logSoftmaxGather(p(out), p(lse), p(logits), p(ids), N, V, sign);
   }
-  override logSoftmaxGatherBackward(dlogits: Tensor, dout: Tensor, logits: Tensor, lse: Tensor, ids: Tensor, N: number, V: number): void {
+  override logSoftmaxGatherBackward(
+    dlogits: Tensor,
+    dout: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    ids: Tensor,
+    N: number,
+    V: number,
+  ): void {
     this.gatherBackward(dlogits, dout, logits, lse, ids, N, V, 1);
   }
-  override crossEntropyBackward(dlogits: Tensor, dlosses: Tensor, logits: Tensor, lse: Tensor, targets: Tensor, N: number, V: number): void {
+  override crossEntropyBackward(
+    dlogits: Tensor,
+    dlosses: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    targets: Tensor,
+    N: number,
+    V: number,
+  ): void {
     this.gatherBackward(dlogits, dlosses, logits, lse, targets, N, V, -1);
   }
-  private gatherBackward(dlogits: Tensor, dout: Tensor, logits: Tensor, lse: Tensor, ids: Tensor, N: number, V: number, sign: number): void {
+  private gatherBackward(
+    dlogits: Tensor,
+    dout: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    ids: Tensor,
+    N: number,
+    V: number,
+    sign: number,
+  ): void {
     if (ids.dtype !== 'u32')
-      return sign > 0 ? super.logSoftmaxGatherBackward(dlogits, dout, logits, lse, ids, N, V) : super.crossEntropyBackward(dlogits, dout, logits, lse, ids, N, V);
+      return sign > 0
+        ? super.logSoftmaxGatherBackward(dlogits, dout, logits, lse, ids, N, V)
+        : super.crossEntropyBackward(dlogits, dout, logits, lse, ids, N, V);
     rowsOf(N, V, { dout, lse, ids }, logits, 'logSoftmaxGatherBackward');
     need(dlogits.size, N * V, 'logSoftmaxGatherBackward dlogits');
     this.k.logSoftmaxGatherBackward(p(dlogits), p(dout), p(logits), p(lse), p(ids), N, V, sign);
@@ -298,19 +416,41 @@ export class WasmBackend extends CpuBackend {
     attentionSizes(s, { out, att, qkv });
     need(prefix.size, s.B, 'attention prefix');
     const T4 = (s.T + 3) & ~3;
-    this.scratch([(s.C / s.nHead) * T4], ([kt]) => this.k.attention(p(out), p(att), p(qkv), p(prefix), s.B, s.T, s.C, s.nHead, kt));
+    this.scratch([(s.C / s.nHead) * T4], ([kt]) =>
+      this.k.attention(p(out), p(att), p(qkv), p(prefix), s.B, s.T, s.C, s.nHead, kt),
+    );
   }
 
-  override attentionBackward(dqkv: Tensor, dpre: Tensor, dout: Tensor, att: Tensor, qkv: Tensor, s: AttentionShape): void {
+  override attentionBackward(
+    dqkv: Tensor,
+    dpre: Tensor,
+    dout: Tensor,
+    att: Tensor,
+    qkv: Tensor,
+    s: AttentionShape,
+  ): void {
     if (!WasmBackend.simdHeads(s.C, s.nHead)) return super.attentionBackward(dqkv, dpre, dout, att, qkv, s);
     attentionSizes(s, { out: dout, att, qkv });
     need(dqkv.size, s.B * s.T * 3 * s.C, 'attentionBackward dqkv');
     const T4 = (s.T + 3) & ~3;
-    this.scratch([T4, (s.C / s.nHead) * T4], ([datt, vt]) => this.k.attentionBackward(p(dqkv), p(dout), p(att), p(qkv), s.B, s.T, s.C, s.nHead, datt, vt));
+    this.scratch([T4, (s.C / s.nHead) * T4], ([datt, vt]) =>
+      this.k.attentionBackward(p(dqkv), p(dout), p(att), p(qkv), s.B, s.T, s.C, s.nHead, datt, vt),
+    );
   }
 
-  override attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void {
-    if (!WasmBackend.simdHeads(C, nHead)) return super.attentionDecode(out, qkv, kCache, vCache, len, B, Tmax, C, nHead);
+  override attentionDecode(
+    out: Tensor,
+    qkv: Tensor,
+    kCache: Tensor,
+    vCache: Tensor,
+    len: Tensor,
+    B: number,
+    Tmax: number,
+    C: number,
+    nHead: number,
+  ): void {
+    if (!WasmBackend.simdHeads(C, nHead))
+      return super.attentionDecode(out, qkv, kCache, vCache, len, B, Tmax, C, nHead);
     for (const [t, n, what] of [
       [out, B * C, 'out'],
       [qkv, B * 3 * C, 'qkv'],
@@ -319,14 +459,25 @@ export class WasmBackend extends CpuBackend {
       [len, B, 'len'],
     ] as const)
       need(t.size, n, `attentionDecode ${what}`);
-    this.scratch([Tmax], ([sc]) => this.k.attentionDecode(p(out), p(qkv), p(kCache), p(vCache), p(len), B, Tmax, C, nHead, sc));
+    this.scratch([Tmax], ([sc]) =>
+      this.k.attentionDecode(p(out), p(qkv), p(kCache), p(vCache), p(len), B, Tmax, C, nHead, sc),
+    );
   }
 
-  override matmul(out: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, M: number, N: number, K: number, opts: MatmulOpts = {}): void {
+  override matmul(
+    out: Tensor,
+    a: Tensor,
+    b: Tensor,
+    bias: Tensor | null,
+    M: number,
+    N: number,
+    K: number,
+    opts: MatmulOpts = {},
+  ): void {
     const batch = opts.batch ?? 1;
-    const sA = opts.strideA ?? M * K,
-      sB = opts.strideB ?? K * N,
-      sC = opts.strideC ?? M * N;
+    const sA = opts.strideA ?? M * K;
+    const sB = opts.strideB ?? K * N;
+    const sC = opts.strideC ?? M * N;
     need(a.size, (batch - 1) * sA + M * K, 'matmul A');
     need(b.size, (batch - 1) * sB + K * N, 'matmul B');
     need(out.size, (batch - 1) * sC + M * N, 'matmul out');
@@ -334,7 +485,22 @@ export class WasmBackend extends CpuBackend {
     const [pA, pB, pC, pBias] = [p(a), p(b), p(out), bias ? p(bias) : 0];
     this.scratch([opts.transA ? M * K : 0, ((N + 7) >> 3) * 8 * K + 4 * K, 32], ([pa, pb, acc]) => {
       for (let bt = 0; bt < batch; bt++) {
-        this.k.matmul(pC + 4 * bt * sC, pA + 4 * bt * sA, pB + 4 * bt * sB, pBias, M, N, K, +!!opts.transA, +!!opts.transB, opts.alpha ?? 1, +!!opts.accumulate, pa, pb, acc);
+        this.k.matmul(
+          pC + 4 * bt * sC,
+          pA + 4 * bt * sA,
+          pB + 4 * bt * sB,
+          pBias,
+          M,
+          N,
+          K,
+          +!!opts.transA,
+          +!!opts.transB,
+          opts.alpha ?? 1,
+          +!!opts.accumulate,
+          pa,
+          pb,
+          acc,
+        );
       }
     });
   }

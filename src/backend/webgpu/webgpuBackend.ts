@@ -1,13 +1,40 @@
-import type { AdamWParams, AdvantageParams, AttentionShape, Backend, DType, MatmulOpts, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams, Tensor } from '../backend';
+import type {
+  AdamWParams,
+  AdvantageParams,
+  AttentionShape,
+  Backend,
+  DType,
+  MatmulOpts,
+  MIScoreParams,
+  PolicyLossParams,
+  ReduceOp,
+  SampleParams,
+  Tensor,
+} from '../backend';
 import { checkSize, numel } from '../backend';
 import { GpuContext } from '../../gpu/context';
 import { acquireDevice } from '../../gpu/device';
 import { dispatchAdamW } from '../../gpu/kernels/adamw';
-import { dispatchAttention, dispatchAttentionBackward, dispatchAttentionDecode, dispatchKvCacheWrite } from '../../gpu/kernels/attention';
-import { dispatchAdd, dispatchFill, dispatchGelu, dispatchGeluBackward, dispatchScale } from '../../gpu/kernels/elementwise';
+import {
+  dispatchAttention,
+  dispatchAttentionBackward,
+  dispatchAttentionDecode,
+  dispatchKvCacheWrite,
+} from '../../gpu/kernels/attention';
+import {
+  dispatchAdd,
+  dispatchFill,
+  dispatchGelu,
+  dispatchGeluBackward,
+  dispatchScale,
+} from '../../gpu/kernels/elementwise';
 import { dispatchEmbedding, dispatchEmbeddingBackward } from '../../gpu/kernels/embedding';
 import { dispatchLayerNorm, dispatchLayerNormBackward } from '../../gpu/kernels/layernorm';
-import { dispatchEntropy, dispatchLogSoftmaxGather, dispatchLogSoftmaxGatherBackward } from '../../gpu/kernels/logsoftmax';
+import {
+  dispatchEntropy,
+  dispatchLogSoftmaxGather,
+  dispatchLogSoftmaxGatherBackward,
+} from '../../gpu/kernels/logsoftmax';
 import { dispatchAdvantages, dispatchMiScore, dispatchPolicyLoss } from '../../gpu/kernels/rl';
 import { dispatchBiasBackward, dispatchMatmul } from '../../gpu/kernels/matmul';
 import { dispatchReduce } from '../../gpu/kernels/reduce';
@@ -41,8 +68,14 @@ export class WebGpuBackend implements Backend {
     return new GpuTensor(shape, dtype, n, buf);
   }
   fromArray(shape: readonly number[], data: Float32Array | Uint32Array): Tensor {
-    if (numel(shape) !== data.length) throw new Error(`fromArray: shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
-    const t = new GpuTensor(shape, data instanceof Float32Array ? 'f32' : 'u32', data.length, this.ctx.pool.acquire(Math.max(4, data.byteLength)));
+    if (numel(shape) !== data.length)
+      throw new Error(`fromArray: shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
+    const t = new GpuTensor(
+      shape,
+      data instanceof Float32Array ? 'f32' : 'u32',
+      data.length,
+      this.ctx.pool.acquire(Math.max(4, data.byteLength)),
+    );
     this.ctx.write(t.buffer, 0, data);
     return t;
   }
@@ -77,11 +110,20 @@ export class WebGpuBackend implements Backend {
     return this.ctx.sync();
   }
 
-  matmul(out: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, M: number, N: number, K: number, opts: MatmulOpts = {}): void {
+  matmul(
+    out: Tensor,
+    a: Tensor,
+    b: Tensor,
+    bias: Tensor | null,
+    M: number,
+    N: number,
+    K: number,
+    opts: MatmulOpts = {},
+  ): void {
     const batch = opts.batch ?? 1;
-    const sA = opts.strideA ?? M * K,
-      sB = opts.strideB ?? K * N,
-      sC = opts.strideC ?? M * N;
+    const sA = opts.strideA ?? M * K;
+    const sB = opts.strideB ?? K * N;
+    const sC = opts.strideC ?? M * N;
     checkSize('matmul A', a, (batch - 1) * sA + M * K);
     checkSize('matmul B', b, (batch - 1) * sB + K * N);
     checkSize('matmul out', out, (batch - 1) * sC + M * N);
@@ -124,11 +166,32 @@ export class WebGpuBackend implements Backend {
     checkSize('halfToFloat packed', packed, Math.ceil(n / 2));
     dispatchHalfToFloat(this.ctx, g(out), g(packed), n);
   }
-  layerNorm(out: Tensor, mean: Tensor, rstd: Tensor, x: Tensor, w: Tensor, b: Tensor, rows: number, C: number, eps = 1e-5): void {
+  layerNorm(
+    out: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    x: Tensor,
+    w: Tensor,
+    b: Tensor,
+    rows: number,
+    C: number,
+    eps = 1e-5,
+  ): void {
     checkSize('layerNorm x', x, rows * C);
     dispatchLayerNorm(this.ctx, g(out), g(mean), g(rstd), g(x), g(w), g(b), rows, C, eps);
   }
-  layerNormBackward(dx: Tensor, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, w: Tensor, rows: number, C: number): void {
+  layerNormBackward(
+    dx: Tensor,
+    dw: Tensor,
+    db: Tensor,
+    dout: Tensor,
+    x: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    w: Tensor,
+    rows: number,
+    C: number,
+  ): void {
     dispatchLayerNormBackward(this.ctx, g(dx), g(dw), g(db), g(dout), g(x), g(mean), g(rstd), g(w), rows, C);
   }
   attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void {
@@ -140,11 +203,30 @@ export class WebGpuBackend implements Backend {
     checkSize('attentionBackward dpre', dpre, s.B * s.nHead * s.T * s.T);
     dispatchAttentionBackward(this.ctx, g(dqkv), g(dpre), g(dout), g(att), g(qkv), s);
   }
-  kvCacheWrite(kCache: Tensor, vCache: Tensor, qkv: Tensor, start: Tensor, B: number, T: number, Tmax: number, C: number): void {
+  kvCacheWrite(
+    kCache: Tensor,
+    vCache: Tensor,
+    qkv: Tensor,
+    start: Tensor,
+    B: number,
+    T: number,
+    Tmax: number,
+    C: number,
+  ): void {
     checkSize('kvCacheWrite cache', kCache, B * Tmax * C);
     dispatchKvCacheWrite(this.ctx, g(kCache), g(vCache), g(qkv), g(start), B, T, Tmax, C);
   }
-  attentionDecode(out: Tensor, qkv: Tensor, kCache: Tensor, vCache: Tensor, len: Tensor, B: number, Tmax: number, C: number, nHead: number): void {
+  attentionDecode(
+    out: Tensor,
+    qkv: Tensor,
+    kCache: Tensor,
+    vCache: Tensor,
+    len: Tensor,
+    B: number,
+    Tmax: number,
+    C: number,
+    nHead: number,
+  ): void {
     dispatchAttentionDecode(this.ctx, g(out), g(qkv), g(kCache), g(vCache), g(len), B, Tmax, C, nHead);
   }
   embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate = false): void {
@@ -158,14 +240,30 @@ export class WebGpuBackend implements Backend {
     checkSize('logSoftmaxGather logits', logits, N * V);
     dispatchLogSoftmaxGather(this.ctx, g(out), g(lse), g(logits), g(ids), N, V, 1);
   }
-  logSoftmaxGatherBackward(dlogits: Tensor, dout: Tensor, logits: Tensor, lse: Tensor, ids: Tensor, N: number, V: number): void {
+  logSoftmaxGatherBackward(
+    dlogits: Tensor,
+    dout: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    ids: Tensor,
+    N: number,
+    V: number,
+  ): void {
     dispatchLogSoftmaxGatherBackward(this.ctx, g(dlogits), g(dout), g(logits), g(lse), g(ids), N, V, 1);
   }
   crossEntropy(losses: Tensor, lse: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void {
     checkSize('crossEntropy logits', logits, N * V);
     dispatchLogSoftmaxGather(this.ctx, g(losses), g(lse), g(logits), g(targets), N, V, -1);
   }
-  crossEntropyBackward(dlogits: Tensor, dlosses: Tensor, logits: Tensor, lse: Tensor, targets: Tensor, N: number, V: number): void {
+  crossEntropyBackward(
+    dlogits: Tensor,
+    dlosses: Tensor,
+    logits: Tensor,
+    lse: Tensor,
+    targets: Tensor,
+    N: number,
+    V: number,
+  ): void {
     dispatchLogSoftmaxGatherBackward(this.ctx, g(dlogits), g(dlosses), g(logits), g(lse), g(targets), N, V, -1);
   }
   reduce(out: Tensor, x: Tensor, rows: number, cols: number, op: ReduceOp, outOffset = 0): void {
@@ -194,14 +292,50 @@ export class WebGpuBackend implements Backend {
     checkSize('miScore logits', logits, (real ? K : 1 + K) * B * T * V);
     checkSize('miScore dep', dep, B * T);
     if (real) checkSize('miScore real', real, B * T);
-    dispatchMiScore(this.ctx, g(mi), g(dep), g(logits), g(ids), g(descStart), g(descLen), B, T, V, K, p, real ? g(real) : null);
+    dispatchMiScore(
+      this.ctx,
+      g(mi),
+      g(dep),
+      g(logits),
+      g(ids),
+      g(descStart),
+      g(descLen),
+      B,
+      T,
+      V,
+      K,
+      p,
+      real ? g(real) : null,
+    );
   }
-  advantages(advTok: Tensor, rowAdv: Tensor, rPerc: Tensor, rAns: Tensor, keep: Tensor, seg: Tensor, prompts: number, perPrompt: number, T: number, p: AdvantageParams): void {
+  advantages(
+    advTok: Tensor,
+    rowAdv: Tensor,
+    rPerc: Tensor,
+    rAns: Tensor,
+    keep: Tensor,
+    seg: Tensor,
+    prompts: number,
+    perPrompt: number,
+    T: number,
+    p: AdvantageParams,
+  ): void {
     checkSize('advantages seg', seg, prompts * perPrompt * T);
     checkSize('advantages rowAdv', rowAdv, 2 * prompts * perPrompt);
     dispatchAdvantages(this.ctx, g(advTok), g(rowAdv), g(rPerc), g(rAns), g(keep), g(seg), prompts, perPrompt, T, p);
   }
-  policyLoss(loss: Tensor, kl: Tensor, dlp: Tensor, lpNew: Tensor, lpOld: Tensor, lpRef: Tensor, adv: Tensor, weight: Tensor, n: number, p: PolicyLossParams): void {
+  policyLoss(
+    loss: Tensor,
+    kl: Tensor,
+    dlp: Tensor,
+    lpNew: Tensor,
+    lpOld: Tensor,
+    lpRef: Tensor,
+    adv: Tensor,
+    weight: Tensor,
+    n: number,
+    p: PolicyLossParams,
+  ): void {
     checkSize('policyLoss lpNew', lpNew, n);
     dispatchPolicyLoss(this.ctx, g(loss), g(kl), g(dlp), g(lpNew), g(lpOld), g(lpRef), g(adv), g(weight), n, p);
   }
@@ -209,7 +343,16 @@ export class WebGpuBackend implements Backend {
     checkSize('entropy logits', logits, N * V);
     dispatchEntropy(this.ctx, g(out), g(logits), N, V);
   }
-  sample(outIds: Tensor, logits: Tensor, rowIds: Tensor, positions: Tensor, B: number, V: number, p: SampleParams, outLogp?: Tensor): void {
+  sample(
+    outIds: Tensor,
+    logits: Tensor,
+    rowIds: Tensor,
+    positions: Tensor,
+    B: number,
+    V: number,
+    p: SampleParams,
+    outLogp?: Tensor,
+  ): void {
     checkSize('sample logits', logits, B * V);
     if (outLogp) checkSize('sample logp', outLogp, B);
     dispatchSample(this.ctx, g(outIds), g(logits), g(rowIds), g(positions), B, V, p, outLogp ? g(outLogp) : null);

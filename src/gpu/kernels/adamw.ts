@@ -16,13 +16,34 @@ export interface AdamWParams {
 
 export const ADAMW = defineKernel({
   name: 'adamw',
-  uniforms: { n: 'u32', nSlots: 'u32', lr: 'f32', beta1: 'f32', beta2: 'f32', eps: 'f32', wd: 'f32', bc1: 'f32', bc2: 'f32', maxNorm: 'f32' },
+  uniforms: {
+    n: 'u32',
+    nSlots: 'u32',
+    lr: 'f32',
+    beta1: 'f32',
+    beta2: 'f32',
+    eps: 'f32',
+    wd: 'f32',
+    bc1: 'f32',
+    bc2: 'f32',
+    maxNorm: 'f32',
+  },
   bindings: { grad: IN, sumsq: IN, param: OUT, m: OUT, v: OUT },
   entryPoints: { main: { workgroupSize: 256 } },
   body,
 });
 
-export function dispatchAdamW(ctx: GpuContext, param: GPUBuffer, grad: GPUBuffer, m: GPUBuffer, v: GPUBuffer, sumsq: GPUBuffer, n: number, nSlots: number, hp: AdamWParams): void {
+export function dispatchAdamW(
+  ctx: GpuContext,
+  param: GPUBuffer,
+  grad: GPUBuffer,
+  m: GPUBuffer,
+  v: GPUBuffer,
+  sumsq: GPUBuffer,
+  n: number,
+  nSlots: number,
+  hp: AdamWParams,
+): void {
   ctx.run(ADAMW, 'main', {
     uniforms: {
       n,

@@ -53,20 +53,57 @@ function checkHead(s: AttentionShape): void {
   if (s.C / s.nHead > 64) throw new Error(`attention: head size ${s.C / s.nHead} over 64`);
 }
 
-export function dispatchAttention(ctx: GpuContext, out: GPUBuffer, att: GPUBuffer, qkv: GPUBuffer, prefix: GPUBuffer, s: AttentionShape): void {
+export function dispatchAttention(
+  ctx: GpuContext,
+  out: GPUBuffer,
+  att: GPUBuffer,
+  qkv: GPUBuffer,
+  prefix: GPUBuffer,
+  s: AttentionShape,
+): void {
   checkHead(s);
-  ctx.run(ATTENTION, 'main', { uniforms: uniforms(s), buffers: { qkv, prefix, out, att }, size: { threads: s.B * s.nHead * s.T } });
+  ctx.run(ATTENTION, 'main', {
+    uniforms: uniforms(s),
+    buffers: { qkv, prefix, out, att },
+    size: { threads: s.B * s.nHead * s.T },
+  });
 }
 
-export function dispatchAttentionBackward(ctx: GpuContext, dqkv: GPUBuffer, dpre: GPUBuffer, dout: GPUBuffer, att: GPUBuffer, qkv: GPUBuffer, s: AttentionShape): void {
+export function dispatchAttentionBackward(
+  ctx: GpuContext,
+  dqkv: GPUBuffer,
+  dpre: GPUBuffer,
+  dout: GPUBuffer,
+  att: GPUBuffer,
+  qkv: GPUBuffer,
+  s: AttentionShape,
+): void {
   checkHead(s);
-  const args = { uniforms: uniforms(s), buffers: { qkv, att, dout, dpre, dqkv }, size: { threads: s.B * s.nHead * s.T } };
+  const args = {
+    uniforms: uniforms(s),
+    buffers: { qkv, att, dout, dpre, dqkv },
+    size: { threads: s.B * s.nHead * s.T },
+  };
   ctx.run(ATTENTION_BACKWARD, 'backward_q', args);
   ctx.run(ATTENTION_BACKWARD, 'backward_kv', args);
 }
 
-export function dispatchKvCacheWrite(ctx: GpuContext, kCache: GPUBuffer, vCache: GPUBuffer, qkv: GPUBuffer, start: GPUBuffer, B: number, T: number, Tmax: number, C: number): void {
-  ctx.run(ATTENTION_DECODE, 'kv_write', { uniforms: { B, T, Tmax, C, NH: 1, scale: 0 }, buffers: { qkv, rowStart: start, kCache, vCache }, size: { threads: B * T * C } });
+export function dispatchKvCacheWrite(
+  ctx: GpuContext,
+  kCache: GPUBuffer,
+  vCache: GPUBuffer,
+  qkv: GPUBuffer,
+  start: GPUBuffer,
+  B: number,
+  T: number,
+  Tmax: number,
+  C: number,
+): void {
+  ctx.run(ATTENTION_DECODE, 'kv_write', {
+    uniforms: { B, T, Tmax, C, NH: 1, scale: 0 },
+    buffers: { qkv, rowStart: start, kCache, vCache },
+    size: { threads: B * T * C },
+  });
 }
 
 export function dispatchAttentionDecode(

@@ -11,11 +11,33 @@ export const EMBEDDING = defineKernel({
   body,
 });
 
-export function dispatchEmbedding(ctx: GpuContext, out: GPUBuffer, ids: GPUBuffer, table: GPUBuffer, N: number, C: number, V: number, accumulate: boolean): void {
-  ctx.run(EMBEDDING, 'forward', { uniforms: { N, C, V }, buffers: { ids, table, out }, size: { threads: N * C }, constants: { ACCUMULATE: accumulate } });
+export function dispatchEmbedding(
+  ctx: GpuContext,
+  out: GPUBuffer,
+  ids: GPUBuffer,
+  table: GPUBuffer,
+  N: number,
+  C: number,
+  V: number,
+  accumulate: boolean,
+): void {
+  ctx.run(EMBEDDING, 'forward', {
+    uniforms: { N, C, V },
+    buffers: { ids, table, out },
+    size: { threads: N * C },
+    constants: { ACCUMULATE: accumulate },
+  });
 }
 
 /** One thread per channel, rows in order: deterministic without atomics. */
-export function dispatchEmbeddingBackward(ctx: GpuContext, dtable: GPUBuffer, dout: GPUBuffer, ids: GPUBuffer, N: number, C: number, V: number): void {
+export function dispatchEmbeddingBackward(
+  ctx: GpuContext,
+  dtable: GPUBuffer,
+  dout: GPUBuffer,
+  ids: GPUBuffer,
+  N: number,
+  C: number,
+  V: number,
+): void {
   ctx.run(EMBEDDING, 'backward', { uniforms: { N, C, V }, buffers: { ids, dout, dtable }, size: { threads: C } });
 }

@@ -6,7 +6,8 @@ import type { Kernel } from '../kernel';
 
 const modules = import.meta.glob<Record<string, unknown>>('./*.ts', { eager: true });
 
-const isKernel = (x: unknown): x is Kernel => typeof x === 'object' && x !== null && 'code' in x && 'entryPoints' in x && 'bindingOrder' in x;
+const isKernel = (x: unknown): x is Kernel =>
+  typeof x === 'object' && x !== null && 'code' in x && 'entryPoints' in x && 'bindingOrder' in x;
 
 export const ALL_KERNELS: readonly Kernel[] = Object.entries(modules)
   .filter(([path]) => !path.endsWith('.test.ts') && path !== './index.ts')

@@ -31,7 +31,11 @@ export function dispatchLayerNorm(
   C: number,
   eps: number,
 ): void {
-  ctx.run(LAYERNORM, 'forward', { uniforms: { rows, C, eps }, buffers: { x, w, bias: b, out, mean, rstd }, size: { threads: rows } });
+  ctx.run(LAYERNORM, 'forward', {
+    uniforms: { rows, C, eps },
+    buffers: { x, w, bias: b, out, mean, rstd },
+    size: { threads: rows },
+  });
 }
 
 export function dispatchLayerNormBackward(
@@ -47,6 +51,14 @@ export function dispatchLayerNormBackward(
   rows: number,
   C: number,
 ): void {
-  ctx.run(LAYERNORM, 'backward_dx', { uniforms: { rows, C, eps: 0 }, buffers: { x, w, dout, dx, mean, rstd }, size: { threads: rows } });
-  ctx.run(LAYERNORM_PARAMS, 'main', { uniforms: { rows, C }, buffers: { x, dout, mean, rstd, dw, db }, size: { threads: C } });
+  ctx.run(LAYERNORM, 'backward_dx', {
+    uniforms: { rows, C, eps: 0 },
+    buffers: { x, w, dout, dx, mean, rstd },
+    size: { threads: rows },
+  });
+  ctx.run(LAYERNORM_PARAMS, 'main', {
+    uniforms: { rows, C },
+    buffers: { x, dout, mean, rstd, dw, db },
+    size: { threads: C },
+  });
 }

@@ -19,8 +19,21 @@ export const LOGSOFTMAX = defineKernel({
 });
 
 /** sign 1: per-token log-probabilities; sign -1: cross-entropy. */
-export function dispatchLogSoftmaxGather(ctx: GpuContext, out: GPUBuffer, lse: GPUBuffer, logits: GPUBuffer, ids: GPUBuffer, N: number, V: number, sign: number): void {
-  ctx.run(LOGSOFTMAX, 'forward', { uniforms: { N, V, sign }, buffers: { logits, ids, out, lse }, size: { threads: N } });
+export function dispatchLogSoftmaxGather(
+  ctx: GpuContext,
+  out: GPUBuffer,
+  lse: GPUBuffer,
+  logits: GPUBuffer,
+  ids: GPUBuffer,
+  N: number,
+  V: number,
+  sign: number,
+): void {
+  ctx.run(LOGSOFTMAX, 'forward', {
+    uniforms: { N, V, sign },
+    buffers: { logits, ids, out, lse },
+    size: { threads: N },
+  });
 }
 
 export function dispatchLogSoftmaxGatherBackward(
@@ -34,7 +47,11 @@ export function dispatchLogSoftmaxGatherBackward(
   V: number,
   sign: number,
 ): void {
-  ctx.run(LOGSOFTMAX, 'backward', { uniforms: { N, V, sign }, buffers: { logits, ids, dlogits, lse, dout }, size: { threads: N * V } });
+  ctx.run(LOGSOFTMAX, 'backward', {
+    uniforms: { N, V, sign },
+    buffers: { logits, ids, dlogits, lse, dout },
+    size: { threads: N * V },
+  });
 }
 
 export function dispatchEntropy(ctx: GpuContext, out: GPUBuffer, logits: GPUBuffer, N: number, V: number): void {

@@ -35,7 +35,14 @@ export interface MatmulArgs {
   accumulate: boolean;
 }
 
-export function dispatchMatmul(ctx: GpuContext, out: GPUBuffer, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, x: MatmulArgs): void {
+export function dispatchMatmul(
+  ctx: GpuContext,
+  out: GPUBuffer,
+  a: GPUBuffer,
+  b: GPUBuffer,
+  bias: GPUBuffer | null,
+  x: MatmulArgs,
+): void {
   ctx.run(MATMUL, 'main', {
     uniforms: { M: x.M, N: x.N, K: x.K, strideA: x.strideA, strideB: x.strideB, strideC: x.strideC, alpha: x.alpha },
     buffers: { A: a, B: b, C: out, ...(bias ? { bias } : {}) },

@@ -17,6 +17,19 @@ export const REDUCE = defineKernel({
 const OPS: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2, sumsq: 3, l2: 4 };
 
 /** One workgroup per row. */
-export function dispatchReduce(ctx: GpuContext, out: GPUBuffer, x: GPUBuffer, rows: number, cols: number, op: ReduceOp, outOffset: number): void {
-  ctx.run(REDUCE, 'main', { uniforms: { rows, cols, outOffset }, buffers: { x, out }, size: { workgroups: rows }, constants: { OP: OPS[op] } });
+export function dispatchReduce(
+  ctx: GpuContext,
+  out: GPUBuffer,
+  x: GPUBuffer,
+  rows: number,
+  cols: number,
+  op: ReduceOp,
+  outOffset: number,
+): void {
+  ctx.run(REDUCE, 'main', {
+    uniforms: { rows, cols, outOffset },
+    buffers: { x, out },
+    size: { workgroups: rows },
+    constants: { OP: OPS[op] },
+  });
 }

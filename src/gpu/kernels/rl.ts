@@ -89,7 +89,15 @@ export function dispatchAdvantages(
   p: AdvantageParams,
 ): void {
   ctx.run(ADVANTAGE, 'main', {
-    uniforms: { prompts, perPrompt, T, normalize: p.normalize === 'std' ? 1 : 0, eps: p.eps, wPerc: p.wPerc, wAns: p.wAns },
+    uniforms: {
+      prompts,
+      perPrompt,
+      T,
+      normalize: p.normalize === 'std' ? 1 : 0,
+      eps: p.eps,
+      wPerc: p.wPerc,
+      wAns: p.wAns,
+    },
     buffers: { rPerc, rAns, keep, seg, advTok, rowAdv },
     size: { threads: prompts * perPrompt * T },
   });

@@ -16,7 +16,16 @@ export interface SampleParams {
 
 export const SAMPLE = defineKernel({
   name: 'sample',
-  uniforms: { B: 'u32', V: 'u32', temperature: 'f32', topP: 'f32', seed: 'u32', stream: 'u32', step: 'u32', wantLogp: 'u32' },
+  uniforms: {
+    B: 'u32',
+    V: 'u32',
+    temperature: 'f32',
+    topP: 'f32',
+    seed: 'u32',
+    stream: 'u32',
+    step: 'u32',
+    wantLogp: 'u32',
+  },
   bindings: {
     logits: IN,
     rowIds: IN_U32,
@@ -55,13 +64,34 @@ export function dispatchSample(
   if (V > MAX_SAMPLE_VOCAB) throw new Error(`sample: vocabulary of ${V} over ${MAX_SAMPLE_VOCAB}`);
   if (B > 65535) throw new Error(`sample: ${B} rows over 65535`);
   ctx.run(SAMPLE, 'main', {
-    uniforms: { B, V, temperature: sp.temperature, topP: sp.topP, seed: sp.seed >>> 0, stream: sp.stream >>> 0, step: sp.step >>> 0, wantLogp: outLogp ? 1 : 0 },
+    uniforms: {
+      B,
+      V,
+      temperature: sp.temperature,
+      topP: sp.topP,
+      seed: sp.seed >>> 0,
+      stream: sp.stream >>> 0,
+      step: sp.step >>> 0,
+      wantLogp: outLogp ? 1 : 0,
+    },
     buffers: { logits, rowIds, positions, outIds, ...(outLogp ? { outLogp } : {}) },
     size: { threads: B },
   });
 }
 
 /** out[i] = rngU32(seed, stream, step, i / width, i % width). */
-export function dispatchRngFill(ctx: GpuContext, out: GPUBuffer, n: number, width: number, seed: number, stream: number, step: number): void {
-  ctx.run(RNG_FILL, 'main', { uniforms: { n, width, seed: seed >>> 0, stream: stream >>> 0, step: step >>> 0 }, buffers: { out }, size: { threads: n } });
+export function dispatchRngFill(
+  ctx: GpuContext,
+  out: GPUBuffer,
+  n: number,
+  width: number,
+  seed: number,
+  stream: number,
+  step: number,
+): void {
+  ctx.run(RNG_FILL, 'main', {
+    uniforms: { n, width, seed: seed >>> 0, stream: stream >>> 0, step: step >>> 0 },
+    buffers: { out },
+    size: { threads: n },
+  });
 }

@@ -45,7 +45,13 @@ export async function fullTrajectories(
   const sampled = await sampleRows(
     model,
     { rows, images: prompts.images, rowIds: rows.map((_, i) => i) },
-    { stop: ANS_END, maxNew: cfg.maxDescTokens + cfg.maxAnswerTokens + 1, cfg, step, logprobs: measure && scorer === model },
+    {
+      stop: ANS_END,
+      maxNew: cfg.maxDescTokens + cfg.maxAnswerTokens + 1,
+      cfg,
+      step,
+      logprobs: measure && scorer === model,
+    },
   );
   const t1 = performance.now();
   const split = sampled.tokens.map(splitDescription);
@@ -78,7 +84,17 @@ export async function fullTrajectories(
  * answer advantage; a description that never closed trains nothing after it.
  */
 export function decoupledSegments(f: FullTrajectories): number[][] {
-  return f.sampled.tokens.map((t, i) => t.map((_, j) => (j < f.desc[i].length ? SEG_PERC : j === f.desc[i].length && f.closed[i] ? SEG_PERC : f.closed[i] ? SEG_ANS : SEG_NONE)));
+  return f.sampled.tokens.map((t, i) =>
+    t.map((_, j) =>
+      j < f.desc[i].length
+        ? SEG_PERC
+        : j === f.desc[i].length && f.closed[i]
+          ? SEG_PERC
+          : f.closed[i]
+            ? SEG_ANS
+            : SEG_NONE,
+    ),
+  );
 }
 
 /** The rollout of complete trajectories with the given segments and perception rewards; `extra`: what a re-answering pass added. */
@@ -89,7 +105,11 @@ export function fullRollout(
   seg: number[][],
   descSegment: number,
   rPerc: number[],
-  extra: { generatedTokens: number; forwardTokens: number; fork: number } = { generatedTokens: 0, forwardTokens: 0, fork: 0 },
+  extra: { generatedTokens: number; forwardTokens: number; fork: number } = {
+    generatedTokens: 0,
+    forwardTokens: 0,
+    fork: 0,
+  },
 ): AlgoRollout {
   return {
     batch: {

@@ -9,7 +9,13 @@ import { SEG_ANS } from '../update';
 import { fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
-export async function grpoRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
+export async function grpoRollout(
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  scorer: TinyVLM = model,
+): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
   const seg = f.sampled.tokens.map((t) => t.map(() => SEG_ANS));
   return fullRollout(

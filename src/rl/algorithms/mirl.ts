@@ -9,12 +9,27 @@ import { groupedPerceptionRewards, answerReward, labelRow } from '../rewards';
 import { perceptionInput, scorePerception } from '../perception';
 import { topKMask } from '../topK';
 import type { SeqRow } from '../../model/inputs';
-import { ANS_END, DESC_END, forkRows, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
+import {
+  ANS_END,
+  DESC_END,
+  forkRows,
+  repeatRows,
+  sampleRows,
+  splitDescription,
+  type SampleResult,
+  type StepPrompts,
+} from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
 import type { AlgoRollout } from './types';
 
 /** `scorer` gives the MI score's passes: the policy itself or a frozen warm start. */
-export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
+export async function mirlRollout(
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  scorer: TinyVLM = model,
+): Promise<AlgoRollout> {
   const N = cfg.N;
   const t0 = performance.now();
   const pre = repeatRows(prompts.rows, N);
@@ -22,7 +37,11 @@ export async function mirlRollout(model: TinyVLM, cfg: RLConfig, prompts: StepPr
   // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
   const ownScorer = scorer === model;
   // The sampling cache is kept so that the forks continue from it instead of prefilling again.
-  const s1 = await sampleRows(model, { rows: pre, images: prompts.images, rowIds }, { stop: DESC_END, maxNew: cfg.maxDescTokens, cfg, step, logprobs: ownScorer, keepCache: true });
+  const s1 = await sampleRows(
+    model,
+    { rows: pre, images: prompts.images, rowIds },
+    { stop: DESC_END, maxNew: cfg.maxDescTokens, cfg, step, logprobs: ownScorer, keepCache: true },
+  );
   try {
     return await scoreAndFork(model, cfg, prompts, step, { scorer, pre, rowIds, s1, t0, t1: performance.now() });
   } finally {
@@ -39,8 +58,8 @@ async function scoreAndFork(
   sampled: { scorer: TinyVLM; pre: SeqRow[]; rowIds: number[]; s1: SampleResult; t0: number; t1: number },
 ): Promise<AlgoRollout> {
   const { scorer, pre, rowIds, s1, t0, t1 } = sampled;
-  const P = prompts.rows.length,
-    N = cfg.N;
+  const P = prompts.rows.length;
+  const N = cfg.N;
 
   const split = s1.tokens.map(splitDescription);
   const inp = perceptionInput(prompts, pre, split, N, s1.logp);
@@ -49,8 +68,8 @@ async function scoreAndFork(
   // The gate needs the parsed descriptions, so the scores are on the host
   // already: choosing 6 of 10 there saves a device round trip.
   const keep = topKMask(scores.score, P, N, cfg.k);
-  const mi = scores.mi,
-    dep = scores.dep;
+  const mi = scores.mi;
+  const dep = scores.dep;
   const t2 = performance.now();
 
   // Fork: continue only the kept descriptions, closing any that ran out, from the sampling cache.

@@ -15,11 +15,26 @@ import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
-export async function perceptionR1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
+export async function perceptionR1Rollout(
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  scorer: TinyVLM = model,
+): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'labelled' });
-  const r = fullRollout(f, prompts, cfg.G, decoupledSegments(f), SEG_PERC, groupedPerceptionRewards(f.percScore, cfg.G, cfg));
+  const r = fullRollout(
+    f,
+    prompts,
+    cfg.G,
+    decoupledSegments(f),
+    SEG_PERC,
+    groupedPerceptionRewards(f.percScore, cfg.G, cfg),
+  );
   if (cfg.percCredit === 'object') {
-    const credits = f.desc.map((d, i) => descriptionCredit(tokenizer.decodeWords(d), f.closed[i], prompts.problems[Math.floor(i / cfg.G)]));
+    const credits = f.desc.map((d, i) =>
+      descriptionCredit(tokenizer.decodeWords(d), f.closed[i], prompts.problems[Math.floor(i / cfg.G)]),
+    );
     r.batch.percTok = creditAdvantages(credits, cfg.G, cfg);
   }
   return r;

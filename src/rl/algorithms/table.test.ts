@@ -30,8 +30,12 @@ describe('the algorithm table', () => {
     expect(groupLabel({ ...DEFAULT_RL, algo: 'mirl', N: 10, k: 6 })).toBe('N10 k6');
     expect(groupLabel({ ...DEFAULT_RL, algo: 'grpo', G: 16 })).toBe('G16');
     expect(armOf({ ...DEFAULT_RL, algo: 'grpo', G: 16 })).toBe('grpo G=16');
-    expect(armOf({ ...DEFAULT_RL, algo: 'perception-r1', G: 6, percCredit: 'object' })).toBe('perception-r1 G=6, object credit');
-    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' })).toBe('mirl N=10 k=6, MI by frozen warm start');
+    expect(armOf({ ...DEFAULT_RL, algo: 'perception-r1', G: 6, percCredit: 'object' })).toBe(
+      'perception-r1 G=6, object credit',
+    );
+    expect(armOf({ ...DEFAULT_RL, algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' })).toBe(
+      'mirl N=10 k=6, MI by frozen warm start',
+    );
     expect(armOf({ ...DEFAULT_RL, algo: 'vision-sr1', G: 8, beta: 0.1 })).toBe('vision-sr1 G=8, KL 0.1');
   });
 });

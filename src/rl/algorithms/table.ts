@@ -39,7 +39,13 @@ export const ALGORITHM_TABLE = {
     percHelp: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
     rollout: mirlRollout,
   },
-  grpo: { label: 'GRPO', group: 'trajectories', perception: 'none', percHelp: 'GRPO has no perception reward: its descriptions carry the answer advantage', rollout: grpoRollout },
+  grpo: {
+    label: 'GRPO',
+    group: 'trajectories',
+    perception: 'none',
+    percHelp: 'GRPO has no perception reward: its descriptions carry the answer advantage',
+    rollout: grpoRollout,
+  },
   'vision-sr1': {
     label: 'Vision-SR1',
     group: 'trajectories',
@@ -63,7 +69,9 @@ export const ALGORITHM_NAMES = Object.keys(ALGORITHM_TABLE) as Algorithm[];
 export const algorithmOf = (cfg: Pick<RLConfig, 'algo'>): AlgorithmRow => ALGORITHM_TABLE[cfg.algo];
 
 /** The names of the algorithms whose row has `key` = `value` (the panel's rules of which fields to show). */
-export const algorithmsWhere = <K extends 'group' | 'perception'>(key: K, value: AlgorithmRow[K]): Algorithm[] => ALGORITHM_NAMES.filter((a) => ALGORITHM_TABLE[a][key] === value);
+export const algorithmsWhere = <K extends 'group' | 'perception'>(key: K, value: AlgorithmRow[K]): Algorithm[] =>
+  ALGORITHM_NAMES.filter((a) => ALGORITHM_TABLE[a][key] === value);
 
 /** A run's group size as its label says it: "N10 k6" or "G16". */
-export const groupLabel = (c: Pick<RLConfig, 'algo' | 'N' | 'k' | 'G'>): string => (algorithmOf(c).group === 'forks' ? `N${c.N} k${c.k}` : `G${c.G}`);
+export const groupLabel = (c: Pick<RLConfig, 'algo' | 'N' | 'k' | 'G'>): string =>
+  algorithmOf(c).group === 'forks' ? `N${c.N} k${c.k}` : `G${c.G}`;

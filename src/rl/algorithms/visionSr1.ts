@@ -10,12 +10,26 @@ import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
-export async function visionSr1Rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM = model): Promise<AlgoRollout> {
+export async function visionSr1Rollout(
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  scorer: TinyVLM = model,
+): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
   const t0 = performance.now();
-  const blind = f.rows.map((r, i) => ({ ...r, images: r.images.map(() => ({ kind: 'null' as const })), ids: [...r.ids, ...f.desc[i], DESC_END] }));
+  const blind = f.rows.map((r, i) => ({
+    ...r,
+    images: r.images.map(() => ({ kind: 'null' as const })),
+    ids: [...r.ids, ...f.desc[i], DESC_END],
+  }));
   // a separate RNG row range keeps re-answering independent of the trajectories
-  const re = await sampleRows(model, { rows: blind, images: [], rowIds: blind.map((_, i) => 1_000_000 + i) }, { stop: ANS_END, maxNew: cfg.maxAnswerTokens, cfg, step });
+  const re = await sampleRows(
+    model,
+    { rows: blind, images: [], rowIds: blind.map((_, i) => 1_000_000 + i) },
+    { stop: ANS_END, maxNew: cfg.maxAnswerTokens, cfg, step },
+  );
   const G = cfg.G;
   const rPerc = f.rows.map((_, i) => {
     const p = prompts.problems[Math.floor(i / G)];

@@ -83,7 +83,14 @@ const good = exportRun(
   { ...DEFAULT_RL, algo: 'grpo' },
   [
     { ...metrics, heldout_start: heldout },
-    { ...metrics, step: 1, mean_mi: null, fork_lift_exact: 0.05, fork_lift_f1: null, heldout: { ...heldout, sampled: null } },
+    {
+      ...metrics,
+      step: 1,
+      mean_mi: null,
+      fork_lift_exact: 0.05,
+      fork_lift_f1: null,
+      heldout: { ...heldout, sampled: null },
+    },
   ],
   [record],
 );
@@ -144,8 +151,12 @@ describe('run files', () => {
     const withState = exportRun(f.label, importRun(good).config, f.metrics, f.records, { step: 2, data: 'AAECAwQ=' });
     expect(importRun(withState).snapshot).toEqual({ step: 2, data: 'AAECAwQ=' });
     expect(importRun(good).snapshot).toBeUndefined();
-    expect(() => importRun(JSON.stringify({ ...JSON.parse(withState), snapshot: { step: 2, data: 'not base64!' } }))).toThrow('run file: snapshot.data: not base64');
-    expect(() => importRun(JSON.stringify({ ...JSON.parse(withState), snapshot: { step: -1, data: '' } }))).toThrow(/run file: snapshot.step/);
+    expect(() =>
+      importRun(JSON.stringify({ ...JSON.parse(withState), snapshot: { step: 2, data: 'not base64!' } })),
+    ).toThrow('run file: snapshot.data: not base64');
+    expect(() => importRun(JSON.stringify({ ...JSON.parse(withState), snapshot: { step: -1, data: '' } }))).toThrow(
+      /run file: snapshot.step/,
+    );
   });
 
   it("read a pre-v5 run's greedy-only held-out fields as held-out figures without samples", () => {
@@ -157,8 +168,18 @@ describe('run files', () => {
       { ...metrics, step: 1, heldout_answer_acc: 0.45, heldout_perception_acc: 0.25 },
     ];
     const f = importRun(JSON.stringify(old));
-    expect(f.metrics[0].heldout_start).toEqual({ count: 0, sampled: null, greedy: { desc_exact: 0.3, desc_f1: null, answer_acc: 0.4 }, gt_desc_nll: null });
-    expect(f.metrics[1].heldout).toEqual({ count: 0, sampled: null, greedy: { desc_exact: 0.25, desc_f1: null, answer_acc: 0.45 }, gt_desc_nll: null });
+    expect(f.metrics[0].heldout_start).toEqual({
+      count: 0,
+      sampled: null,
+      greedy: { desc_exact: 0.3, desc_f1: null, answer_acc: 0.4 },
+      gt_desc_nll: null,
+    });
+    expect(f.metrics[1].heldout).toEqual({
+      count: 0,
+      sampled: null,
+      greedy: { desc_exact: 0.25, desc_f1: null, answer_acc: 0.45 },
+      gt_desc_nll: null,
+    });
     expect('heldout_answer_acc' in f.metrics[1]).toBe(false);
     // and the v4 config keeps its v4 meaning
     expect(f.config).toMatchObject({ batchPrompts: 4, heldoutSamples: 0 });
@@ -170,15 +191,22 @@ describe('run files', () => {
     expect(refused('{"records":[{"step":0}]}')).toMatch(/not a run file of the MIRL Playground/);
     expect(refused(JSON.stringify({ ...g, metrics: [{ step: 0 }] }))).toMatch(/^run file: metrics\[0\]\.answer_acc: /);
     expect(refused(JSON.stringify({ ...g, records: [{ step: 0 }] }))).toMatch(/^run file: records\[0\]\.index: /);
-    expect(refused(JSON.stringify({ ...g, records: [{ ...record, trajectories: [{ ...record.trajectories[0], tokAdv: 'x' }] }] }))).toMatch(
-      /records\[0\]\.trajectories\[0\]\.tokAdv/,
-    );
+    expect(
+      refused(
+        JSON.stringify({ ...g, records: [{ ...record, trajectories: [{ ...record.trajectories[0], tokAdv: 'x' }] }] }),
+      ),
+    ).toMatch(/records\[0\]\.trajectories\[0\]\.tokAdv/);
     expect(refused(JSON.stringify({ ...g, config: { k: 12 } }))).toMatch(/k forks must be at most N/);
     expect(refused(JSON.stringify({ ...g, version: 99 }))).toMatch(/schema v99/);
     expect(refused('{"kind":"mirl-playground-run"')).toMatch(/not a run file/);
-    expect(refused(JSON.stringify({ ...g, metrics: [{ ...g.metrics[0], heldout: { ...heldout, sampled: { ...heldout.sampled, desc_f1: 2 } } }] }))).toMatch(
-      /metrics\[0\]\.heldout\.sampled\.desc_f1/,
-    );
+    expect(
+      refused(
+        JSON.stringify({
+          ...g,
+          metrics: [{ ...g.metrics[0], heldout: { ...heldout, sampled: { ...heldout.sampled, desc_f1: 2 } } }],
+        }),
+      ),
+    ).toMatch(/metrics\[0\]\.heldout\.sampled\.desc_f1/);
   });
 
   it('never throw anything but their message on 10,000 random and mutated inputs', () => {
@@ -224,7 +252,12 @@ describe('run files', () => {
         // a character of a good file changed, dropped or the file cut
         const at = rng.int(good.length);
         const r = rng.int(3);
-        text = r === 0 ? good.slice(0, at) : r === 1 ? good.slice(0, at) + good.slice(at + 1) : good.slice(0, at) + String.fromCharCode(32 + rng.int(95)) + good.slice(at + 1);
+        text =
+          r === 0
+            ? good.slice(0, at)
+            : r === 1
+              ? good.slice(0, at) + good.slice(at + 1)
+              : good.slice(0, at) + String.fromCharCode(32 + rng.int(95)) + good.slice(at + 1);
       } else {
         // a value anywhere in a good file replaced (or removed)
         const o = structuredClone(base);
@@ -239,7 +272,9 @@ describe('run files', () => {
         const f = importRun(text);
         accepted++;
         // what is accepted is whole: the arrays the page maps over are arrays
-        expect(Array.isArray(f.metrics) && Array.isArray(f.records) && f.records.every((r) => Array.isArray(r.trajectories))).toBe(true);
+        expect(
+          Array.isArray(f.metrics) && Array.isArray(f.records) && f.records.every((r) => Array.isArray(r.trajectories)),
+        ).toBe(true);
       } catch (e) {
         expect(e).toBeInstanceOf(Error);
         expect(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError']).not.toContain((e as Error).name);

@@ -7,7 +7,13 @@
 import { z } from 'zod';
 import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../../rl/config';
 import { heldoutFiguresSchema, type HeldoutFigures } from '../../model/evaluate';
-import { promptRecordSchema, stepMetricsSchema, trajectoryRecordSchema, type PromptRecord, type StepMetrics } from '../../rl/types';
+import {
+  promptRecordSchema,
+  stepMetricsSchema,
+  trajectoryRecordSchema,
+  type PromptRecord,
+  type StepMetrics,
+} from '../../rl/types';
 import { defaultsOfVersion, SCHEMA_VERSION } from './urlCodec';
 
 export interface RunFile {
@@ -27,12 +33,14 @@ const count = z.number().int().nonnegative();
 // The trainer's own schemas (src/rl/types.ts), with what older files lack made optional: an older file is read as it
 // was written, and a field the trainer reports is never dropped on import.
 const legacyStart = z.object({ answer_acc: num, perception_acc: num });
-const stepMetrics = stepMetricsSchema.partial({ desc_f1: true, mi_group_auc: true, lr: true, updates: true, zero_std_frac: true }).extend({
-  heldout_start: z.union([heldoutFiguresSchema, legacyStart]).optional(),
-  // before v5: greedy figures alone, read as held-out figures without samples
-  heldout_answer_acc: num.optional(),
-  heldout_perception_acc: num.optional(),
-});
+const stepMetrics = stepMetricsSchema
+  .partial({ desc_f1: true, mi_group_auc: true, lr: true, updates: true, zero_std_frac: true })
+  .extend({
+    heldout_start: z.union([heldoutFiguresSchema, legacyStart]).optional(),
+    // before v5: greedy figures alone, read as held-out figures without samples
+    heldout_answer_acc: num.optional(),
+    heldout_perception_acc: num.optional(),
+  });
 
 /** A step as the trainer now reports it: a pre-v5 step's greedy-only held-out fields become HeldoutFigures without samples. */
 function upgradeStep(m: z.infer<typeof stepMetrics>): StepMetrics {
@@ -50,7 +58,9 @@ function upgradeStep(m: z.infer<typeof stepMetrics>): StepMetrics {
   return out;
 }
 
-const promptRecord = promptRecordSchema.extend({ trajectories: z.array(trajectoryRecordSchema.partial({ descF1: true })) });
+const promptRecord = promptRecordSchema.extend({
+  trajectories: z.array(trajectoryRecordSchema.partial({ descF1: true })),
+});
 
 const runFileSchema = z.object({
   kind: z.literal('mirl-playground-run', { error: 'not a run file of the MIRL Playground' }),
@@ -62,8 +72,22 @@ const runFileSchema = z.object({
   snapshot: z.object({ step: count, data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64') }).optional(),
 });
 
-export function exportRun(label: string, config: RLConfig, metrics: StepMetrics[], records: PromptRecord[], snapshot?: RunFile['snapshot']): string {
-  const f: RunFile = { kind: 'mirl-playground-run', version: SCHEMA_VERSION, label, config, metrics, records, ...(snapshot ? { snapshot } : {}) };
+export function exportRun(
+  label: string,
+  config: RLConfig,
+  metrics: StepMetrics[],
+  records: PromptRecord[],
+  snapshot?: RunFile['snapshot'],
+): string {
+  const f: RunFile = {
+    kind: 'mirl-playground-run',
+    version: SCHEMA_VERSION,
+    label,
+    config,
+    metrics,
+    records,
+    ...(snapshot ? { snapshot } : {}),
+  };
   return JSON.stringify(f);
 }
 
@@ -85,10 +109,13 @@ export function importRun(text: string): RunFile {
   } catch (e) {
     throw new Error(`not a run file: ${(e as Error).message}`, { cause: e });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a run file: not a JSON object');
-  if ((raw as { kind?: unknown }).kind !== 'mirl-playground-run') throw new Error('not a run file of the MIRL Playground');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error('not a run file: not a JSON object');
+  if ((raw as { kind?: unknown }).kind !== 'mirl-playground-run')
+    throw new Error('not a run file of the MIRL Playground');
   const v = (raw as { version?: unknown }).version;
-  if (typeof v === 'number' && v > SCHEMA_VERSION) throw new Error(`run file of schema v${v}; this playground reads up to v${SCHEMA_VERSION}`);
+  if (typeof v === 'number' && v > SCHEMA_VERSION)
+    throw new Error(`run file of schema v${v}; this playground reads up to v${SCHEMA_VERSION}`);
   const parsed = runFileSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`run file: ${firstIssue(parsed.error)}`);
   const f = parsed.data;

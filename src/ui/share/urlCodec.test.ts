@@ -5,7 +5,13 @@ import { decodeShare, encodeShare } from './urlCodec';
 
 describe('share URL codec', () => {
   it('round-trips a config, compactly', () => {
-    const c = { ...DEFAULT_RL, algo: 'grpo' as const, G: 6, seed: 42, families: ['count' as const, 'spatial' as const] };
+    const c = {
+      ...DEFAULT_RL,
+      algo: 'grpo' as const,
+      G: 6,
+      seed: 42,
+      families: ['count' as const, 'spatial' as const],
+    };
     const h = encodeShare(c);
     expect(h.length).toBeLessThan(120);
     const d = decodeShare(h);
@@ -78,7 +84,14 @@ describe('share URL codec', () => {
     });
     expect(decodeShare(encodeShare(v4.config)).config).toEqual(v4.config);
     // v5's defaults: the size at which the arms separate, judged over samples
-    expect(decodeShare('#v=5&c=e30').config).toMatchObject({ batchPrompts: 16, steps: 60, miScorer: 'warmstart', percCredit: 'object', heldoutSamples: 4, heldoutCount: 256 });
+    expect(decodeShare('#v=5&c=e30').config).toMatchObject({
+      batchPrompts: 16,
+      steps: 60,
+      miScorer: 'warmstart',
+      percCredit: 'object',
+      heldoutSamples: 4,
+      heldoutCount: 256,
+    });
   });
 
   it('says a hash that is not a link was not understood, merges partial knobs, and names fields as the form does', () => {
@@ -87,10 +100,12 @@ describe('share URL codec', () => {
     const knobs = decodeShare('#v=4&c=' + btoa('{"knobs":{"noise":0.1}}').replace(/=+$/, ''));
     expect(knobs.errors).toEqual([]);
     expect(knobs.config.knobs).toEqual({ ...DEFAULT_RL.knobs, noise: 0.1 });
-    expect(decodeShare('#v=4&c=' + btoa('{"knobs":{"minObjects":6,"maxObjects":5}}').replace(/=+$/, '')).errors.join(' ')).toMatch(
-      /min objects \(6\) must be at most max objects \(5\)/,
+    expect(
+      decodeShare('#v=4&c=' + btoa('{"knobs":{"minObjects":6,"maxObjects":5}}').replace(/=+$/, '')).errors.join(' '),
+    ).toMatch(/min objects \(6\) must be at most max objects \(5\)/);
+    expect(decodeShare('#v=4&c=' + btoa('{"lr":0}').replace(/=+$/, '')).errors.join(' ')).toMatch(
+      /learning rate must be above 0/,
     );
-    expect(decodeShare('#v=4&c=' + btoa('{"lr":0}').replace(/=+$/, '')).errors.join(' ')).toMatch(/learning rate must be above 0/);
     expect(decodeShare('#v=4&c=' + btoa('{"knobs":null}').replace(/=+$/, '')).errors.join(' ')).toMatch(/difficulty/);
   });
 
@@ -109,7 +124,10 @@ describe('share URL codec', () => {
       } else {
         // valid base64 of damaged JSON: the decoder meets odd values, not only bad encodings
         const at = rng.int(json.length);
-        const bad = json.slice(0, at) + ['null', '1e999', '"x"', '[]', '{}', '-1', ''][rng.int(7)] + json.slice(at + 1 + rng.int(4));
+        const bad =
+          json.slice(0, at) +
+          ['null', '1e999', '"x"', '[]', '{}', '-1', ''][rng.int(7)] +
+          json.slice(at + 1 + rng.int(4));
         h = '#v=4&c=' + btoa(bad).replace(/=+$/, '');
       }
       const d = decodeShare(h);

@@ -4,7 +4,16 @@
 // Decoding never throws: a malformed, future-version or out-of-range URL gives
 // the defaults and the reasons.
 
-import { applyConfigDiff, configErrorMessages, DEFAULT_RL, V2_DEFAULTS, V3_DEFAULTS, V4_DEFAULTS, validateRL, type RLConfig } from '../../rl/config';
+import {
+  applyConfigDiff,
+  configErrorMessages,
+  DEFAULT_RL,
+  V2_DEFAULTS,
+  V3_DEFAULTS,
+  V4_DEFAULTS,
+  validateRL,
+  type RLConfig,
+} from '../../rl/config';
 import { fromBase64Url, toBase64Url } from '../../lib/base64url';
 
 export const SCHEMA_VERSION = 5;
@@ -19,7 +28,13 @@ export const SCHEMA_VERSION = 5;
  * trains at 16 prompts per step for 60 steps, scores MIRL's MI with the frozen warm start,
  * gives Perception-R1 object credit, and judges held-out problems over 4 samples each.
  */
-const DEFAULTS_BY_VERSION: Record<number, RLConfig> = { 1: { ...V2_DEFAULTS, lr: 3e-4 }, 2: V2_DEFAULTS, 3: V3_DEFAULTS, 4: V4_DEFAULTS, 5: DEFAULT_RL };
+const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
+  1: { ...V2_DEFAULTS, lr: 3e-4 },
+  2: V2_DEFAULTS,
+  3: V3_DEFAULTS,
+  4: V4_DEFAULTS,
+  5: DEFAULT_RL,
+};
 
 /** The defaults of a schema version (undefined for one this playground does not know). */
 export function defaultsOfVersion(v: number): RLConfig | undefined {
@@ -50,17 +65,27 @@ export function encodeShare(config: RLConfig, run = true): string {
 
 export function decodeShare(hash: string): DecodedShare {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const fallback = (errors: string[], present = true): DecodedShare => ({ config: { ...DEFAULT_RL }, run: false, errors, present });
+  const fallback = (errors: string[], present = true): DecodedShare => ({
+    config: { ...DEFAULT_RL },
+    run: false,
+    errors,
+    present,
+  });
   if (!params.has('c') && !params.has('v')) {
     // an empty hash is no link; anything else was meant as one and deserves a word
     const h = hash.replace(/^#/, '');
     return h.trim() === ''
       ? fallback([], false)
-      : fallback([`the link's "#${h.length > 40 ? `${h.slice(0, 40)}…` : h}" was not understood (a share link ends in #v=${SCHEMA_VERSION}&c=...)`]);
+      : fallback([
+          `the link's "#${h.length > 40 ? `${h.slice(0, 40)}…` : h}" was not understood (a share link ends in #v=${SCHEMA_VERSION}&c=...)`,
+        ]);
   }
   const v = params.get('v');
   if (v === null || !/^\d+$/.test(v)) return fallback([`the link has no valid schema version (v=${v ?? 'missing'})`]);
-  if (Number(v) > SCHEMA_VERSION) return fallback([`the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`]);
+  if (Number(v) > SCHEMA_VERSION)
+    return fallback([
+      `the link was made by a newer version of the playground (schema v${v}); this one reads v${SCHEMA_VERSION}`,
+    ]);
   const base = DEFAULTS_BY_VERSION[Number(v)];
   if (!base) return fallback([`unknown schema version v${v}`]);
   const c = params.get('c');
@@ -71,7 +96,8 @@ export function decodeShare(hash: string): DecodedShare {
   } catch {
     return fallback(["the link's config is not readable (damaged or truncated link?)"]);
   }
-  if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) return fallback(["the link's config is not an object"]);
+  if (typeof diff !== 'object' || diff === null || Array.isArray(diff))
+    return fallback(["the link's config is not an object"]);
   const { config, unknown } = applyConfigDiff(base, diff as Record<string, unknown>);
   if (unknown.length) return fallback([`the link has unknown settings: ${unknown.join(', ')}`]);
   const errs = validateRL(config);

@@ -5,7 +5,14 @@
 import { create } from 'zustand';
 import type { HubResult } from '../../hub/result';
 import { resultFileName } from '../../hub/result';
-import { DEFAULT_HUB_SETTINGS, decodeHubHash, encodeHubHash, MAX_IMAGE_PIXELS, validateHubSettings, type HubSettings } from '../../hub/settings';
+import {
+  DEFAULT_HUB_SETTINGS,
+  decodeHubHash,
+  encodeHubHash,
+  MAX_IMAGE_PIXELS,
+  validateHubSettings,
+  type HubSettings,
+} from '../../hub/settings';
 import type { FromHub, HubStage, PixelImage } from '../../worker/hubProtocol';
 import { HubClient, ORT_WASM } from '../hubClient';
 import { useRunStore } from './runStore';
@@ -31,7 +38,13 @@ interface HubState {
   cpuCheck: boolean;
   status: 'idle' | 'loading' | 'ready' | 'running';
   files: Record<string, FileState>;
-  loadedModel: { model: string; dtype: 'fp32' | 'fp16'; device: 'webgpu' | 'wasm'; loadMs: number; cached: boolean } | null;
+  loadedModel: {
+    model: string;
+    dtype: 'fp32' | 'fp16';
+    device: 'webgpu' | 'wasm';
+    loadMs: number;
+    cached: boolean;
+  } | null;
   image: HubImage | null;
   stage: HubStage | null;
   result: HubResult | null;
@@ -54,7 +67,9 @@ let client: HubClient | null = null;
 /** Whether a TinyVLM run holds the GPU: hub work waits for it (it would compete for the same GPU's time and memory). */
 function trainerBusy(): string | null {
   const live = useRunStore.getState().runs.find((r) => r.status === 'running' || r.status === 'loading');
-  return live ? `a TinyVLM run is ${live.status === 'loading' ? 'loading' : 'training'} (${live.label}); pause or stop it first` : null;
+  return live
+    ? `a TinyVLM run is ${live.status === 'loading' ? 'loading' : 'training'} (${live.label}); pause or stop it first`
+    : null;
 }
 
 export const useHubStore = create<HubState>((set, get) => {
@@ -63,10 +78,17 @@ export const useHubStore = create<HubState>((set, get) => {
       // A bare "done" (a file read from the cache) keeps the bytes counted for it, if any.
       set((s) => {
         const was = s.files[m.file];
-        const next = m.done && m.total === 0 && was ? { ...was, done: true } : { loaded: m.loaded, total: m.total, done: m.done || (was?.done ?? false) };
+        const next =
+          m.done && m.total === 0 && was
+            ? { ...was, done: true }
+            : { loaded: m.loaded, total: m.total, done: m.done || (was?.done ?? false) };
         return { files: { ...s.files, [m.file]: next } };
       });
-    } else if (m.type === 'loaded') set({ status: 'ready', loadedModel: { model: m.model, dtype: m.dtype, device: m.device, loadMs: m.loadMs, cached: m.cached } });
+    } else if (m.type === 'loaded')
+      set({
+        status: 'ready',
+        loadedModel: { model: m.model, dtype: m.dtype, device: m.device, loadMs: m.loadMs, cached: m.cached },
+      });
     else if (m.type === 'stage') set({ stage: m.stage });
     else if (m.type === 'result') set({ status: 'ready', stage: null, result: m.result });
     else {
@@ -118,7 +140,13 @@ export const useHubStore = create<HubState>((set, get) => {
       clearError('model');
       clearError('device');
       set({ status: 'loading', files: {}, loadedModel: null, result: null });
-      worker().send({ type: 'load', model: settings.model, base: location.href.split('#')[0], allowHub, wasm: ORT_WASM });
+      worker().send({
+        type: 'load',
+        model: settings.model,
+        base: location.href.split('#')[0],
+        allowHub,
+        wasm: ORT_WASM,
+      });
     },
     setImage(img) {
       clearError('image');
@@ -136,7 +164,12 @@ export const useHubStore = create<HubState>((set, get) => {
         return;
       }
       if (!image) {
-        set((s) => ({ errors: { ...s.errors, image: 'choose an image first: drop or pick a file, paste one, or take the task scene' } }));
+        set((s) => ({
+          errors: {
+            ...s.errors,
+            image: 'choose an image first: drop or pick a file, paste one, or take the task scene',
+          },
+        }));
         return;
       }
       const busy = trainerBusy();
@@ -147,7 +180,15 @@ export const useHubStore = create<HubState>((set, get) => {
       clearError('run');
       set({ status: 'running', stage: null });
       const rgba = image.rgba.slice();
-      worker().send({ type: 'run', settings: { ...v.settings, model: loadedModel.model }, image: { width: image.width, height: image.height, rgba }, cpuCheck }, [rgba.buffer]);
+      worker().send(
+        {
+          type: 'run',
+          settings: { ...v.settings, model: loadedModel.model },
+          image: { width: image.width, height: image.height, rgba },
+          cpuCheck,
+        },
+        [rgba.buffer],
+      );
     },
     exportJson() {
       const r = get().result;
@@ -166,7 +207,9 @@ export async function imageFromBlob(blob: Blob, label: string): Promise<HubImage
   try {
     bmp = await createImageBitmap(blob);
   } catch (e) {
-    throw new Error(`"${label}" could not be decoded as an image (${(e as Error).message || 'unknown format'})`, { cause: e });
+    throw new Error(`"${label}" could not be decoded as an image (${(e as Error).message || 'unknown format'})`, {
+      cause: e,
+    });
   }
   if (bmp.width * bmp.height > MAX_IMAGE_PIXELS) {
     const msg = `"${label}" is too large: ${bmp.width} x ${bmp.height} pixels (at most ${MAX_IMAGE_PIXELS / 1024 / 1024} Mpx)`;

@@ -113,10 +113,15 @@ const SAVED_RUNS = 'mirl-playground-runs';
 const SAVED_KEEP = 'mirl-playground-keep';
 const DEFAULT_KEEP: KeepSettings = { every: 5, budgetMB: 64 };
 
-const newUid = (): string => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+const newUid = (): string =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
-const NOT_KEPT = 'restored after a reload: no trainer state was kept for it, so this run cannot resume; Start begins a new run with its config';
-const keptNote = (step: number) => `restored after a reload: its trainer state was kept at step ${step}; Resume continues from there (later steps are re-run, identically)`;
+const NOT_KEPT =
+  'restored after a reload: no trainer state was kept for it, so this run cannot resume; Start begins a new run with its config';
+const keptNote = (step: number) =>
+  `restored after a reload: its trainer state was kept at step ${step}; Resume continues from there (later steps are re-run, identically)`;
 
 /** What a reload brings back: the runs on the charts; which can resume is known once the kept states are listed. */
 function loadSavedRuns(): Run[] {
@@ -139,8 +144,13 @@ function loadSavedRuns(): Run[] {
 
 function loadKeep(): KeepSettings {
   try {
-    const k = JSON.parse((typeof localStorage !== 'undefined' && localStorage.getItem(SAVED_KEEP)) || '{}') as Partial<KeepSettings>;
-    return { every: validEvery(k.every) ? k.every! : DEFAULT_KEEP.every, budgetMB: validBudget(k.budgetMB) ? k.budgetMB! : DEFAULT_KEEP.budgetMB };
+    const k = JSON.parse(
+      (typeof localStorage !== 'undefined' && localStorage.getItem(SAVED_KEEP)) || '{}',
+    ) as Partial<KeepSettings>;
+    return {
+      every: validEvery(k.every) ? k.every! : DEFAULT_KEEP.every,
+      budgetMB: validBudget(k.budgetMB) ? k.budgetMB! : DEFAULT_KEEP.budgetMB,
+    };
   } catch {
     return { ...DEFAULT_KEEP };
   }
@@ -163,14 +173,19 @@ const savedRuns = loadSavedRuns();
 nextId = savedRuns.reduce((m, r) => Math.max(m, r.id + 1), 1);
 
 export const useRunStore = create<Store>((set, get) => {
-  const patchRun = (id: number, f: (r: Run) => Partial<Run>) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...f(r) } : r)) }));
+  const patchRun = (id: number, f: (r: Run) => Partial<Run>) =>
+    set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...f(r) } : r)) }));
   const patchLive = (f: (r: Run) => Partial<Run>) => {
     const id = get().liveId;
     if (id !== null) patchRun(id, f);
   };
   const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
   /** Metrics and records of the steps before `step` only: what a resume from `step` keeps. */
-  const cutTo = (r: Run, step: number): Partial<Run> => ({ metrics: r.metrics.filter((x) => x.step < step), records: r.records.filter((x) => x.step < step), step });
+  const cutTo = (r: Run, step: number): Partial<Run> => ({
+    metrics: r.metrics.filter((x) => x.step < step),
+    records: r.records.filter((x) => x.step < step),
+    step,
+  });
 
   const keepState = async (id: number, step: number, bytes: Uint8Array) => {
     const r = get().runs.find((x) => x.id === id);
@@ -181,7 +196,9 @@ export const useRunStore = create<Store>((set, get) => {
       if (pruned.length) {
         const gone = new Set(pruned.map((p) => p.uid));
         set((s) => ({ runs: s.runs.map((x) => (gone.has(x.uid) ? { ...x, keptStep: null } : x)) }));
-        notice(`kept states pruned to the ${get().keep.budgetMB} MB budget: ${pruned.map((p) => `${p.label} (step ${p.step})`).join(', ')}`);
+        notice(
+          `kept states pruned to the ${get().keep.budgetMB} MB budget: ${pruned.map((p) => `${p.label} (step ${p.step})`).join(', ')}`,
+        );
       }
       if (get().storageError) set({ storageError: null });
     } catch (e) {
@@ -193,13 +210,22 @@ export const useRunStore = create<Store>((set, get) => {
   };
 
   /** A run file's state goes to IndexedDB, checked first; a bad one costs only itself, never the run's curves. */
-  const importState = async (id: number, uid: string, label: string, config: RLConfig, snap: { step: number; data: string }) => {
-    let bytes: Uint8Array, step: number;
+  const importState = async (
+    id: number,
+    uid: string,
+    label: string,
+    config: RLConfig,
+    snap: { step: number; data: string },
+  ) => {
+    let bytes: Uint8Array;
+    let step: number;
     try {
       bytes = base64ToBytes(snap.data);
       const info = snapshotInfo(bytes);
-      if (info.step !== snap.step) throw new Error(`the file says step ${snap.step}, the state holds step ${info.step}`);
-      if (canonical(info.config) !== canonical(config)) throw new Error("the state is of another config than the run's");
+      if (info.step !== snap.step)
+        throw new Error(`the file says step ${snap.step}, the state holds step ${info.step}`);
+      if (canonical(info.config) !== canonical(config))
+        throw new Error("the state is of another config than the run's");
       step = info.step;
     } catch (e) {
       patchRun(id, () => ({ error: `its curves were imported, its trainer state was not: ${(e as Error).message}` }));
@@ -209,7 +235,9 @@ export const useRunStore = create<Store>((set, get) => {
       await putSnapshot(uid, label, step, bytes, get().keep.budgetMB * 2 ** 20);
       patchRun(id, () => ({ keptStep: step }));
     } catch (e) {
-      patchRun(id, () => ({ error: `its curves were imported, its trainer state was not kept: ${(e as Error).message}` }));
+      patchRun(id, () => ({
+        error: `its curves were imported, its trainer state was not kept: ${(e as Error).message}`,
+      }));
     }
     await get().refreshKept();
   };
@@ -234,11 +262,18 @@ export const useRunStore = create<Store>((set, get) => {
         pendingAction = null;
         break;
       case 'step':
-        patchRun(id, (r) => ({ metrics: [...r.metrics, m.report.metrics], records: [...r.records, ...m.report.records], step: m.report.metrics.step + 1 }));
+        patchRun(id, (r) => ({
+          metrics: [...r.metrics, m.report.metrics],
+          records: [...r.records, ...m.report.records],
+          step: m.report.metrics.step + 1,
+        }));
         break;
       case 'state': {
         if (!isLive) break;
-        patchRun(id, (r) => ({ status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused', step: m.step }));
+        patchRun(id, (r) => ({
+          status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused',
+          step: m.step,
+        }));
         if (!m.running) set({ phase: null });
         const s = get();
         const live = s.runs.find((r) => r.id === id);
@@ -293,7 +328,12 @@ export const useRunStore = create<Store>((set, get) => {
   };
 
   const newClient = (id: number, config: RLConfig, backend: BackendKind, snapshot?: Uint8Array): TrainerClient => {
-    const c: TrainerClient = new TrainerClient(config, backend, { onMessage: (m) => onMessage(id, c, m) }, { snapshotEvery: get().keep.every, snapshot });
+    const c: TrainerClient = new TrainerClient(
+      config,
+      backend,
+      { onMessage: (m) => onMessage(id, c, m) },
+      { snapshotEvery: get().keep.every, snapshot },
+    );
     return c;
   };
 
@@ -343,7 +383,13 @@ export const useRunStore = create<Store>((set, get) => {
       step: 0,
       error: null,
     };
-    set((st) => ({ runs: [...st.runs, run], liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } }));
+    set((st) => ({
+      runs: [...st.runs, run],
+      liveId: id,
+      selectedRunId: id,
+      selectedStep: null,
+      load: { loaded: 0, total: null },
+    }));
     pendingAction = action;
     // a new run's lock is free: taken so that another tab sees this one owns it
     void acquireRun(run.uid).then((rel) => rel && owned.set(run.uid, rel));
@@ -381,7 +427,10 @@ export const useRunStore = create<Store>((set, get) => {
       try {
         const kept = await listSnapshots();
         const byUid = new Map(kept.map((e) => [e.uid, e.step]));
-        set((s) => ({ kept, runs: s.runs.map((r) => (r.keptStep !== null && !byUid.has(r.uid) ? { ...r, keptStep: null } : r)) }));
+        set((s) => ({
+          kept,
+          runs: s.runs.map((r) => (r.keptStep !== null && !byUid.has(r.uid) ? { ...r, keptStep: null } : r)),
+        }));
       } catch (e) {
         set({ kept: [], storageError: (e as Error).message });
       }
@@ -411,7 +460,15 @@ export const useRunStore = create<Store>((set, get) => {
       // the live run (another one) stops, keeping its own state
       const live = get().runs.find((x) => x.id === get().liveId);
       if (live && live.id !== id) get().stop();
-      set({ draft: r.config, fieldErrors: {}, backend: r.backend, liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } });
+      set({
+        draft: r.config,
+        fieldErrors: {},
+        backend: r.backend,
+        liveId: id,
+        selectedRunId: id,
+        selectedStep: null,
+        load: { loaded: 0, total: null },
+      });
       patchRun(id, () => ({ status: 'loading', elsewhere: false }));
       pendingResume = { id, step: r.keptStep };
       pendingAction = 'run';
@@ -420,7 +477,11 @@ export const useRunStore = create<Store>((set, get) => {
     async deleteKept(uid) {
       try {
         await deleteSnapshot(uid);
-        set((s) => ({ runs: s.runs.map((r) => (r.uid === uid ? { ...r, keptStep: null, ...(r.status === 'restored' ? { error: NOT_KEPT } : {}) } : r)) }));
+        set((s) => ({
+          runs: s.runs.map((r) =>
+            r.uid === uid ? { ...r, keptStep: null, ...(r.status === 'restored' ? { error: NOT_KEPT } : {}) } : r,
+          ),
+        }));
       } catch (e) {
         notice((e as Error).message);
       }
@@ -440,7 +501,8 @@ export const useRunStore = create<Store>((set, get) => {
       const fieldErrors = validateRL(draft);
       set({ draft, fieldErrors });
       // the address bar follows the config, so a reload keeps it (it does not restart a run)
-      if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined') history.replaceState(null, '', encodeShare(draft, false));
+      if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined')
+        history.replaceState(null, '', encodeShare(draft, false));
     },
     setBackend(b) {
       set({ backend: b });
@@ -449,7 +511,8 @@ export const useRunStore = create<Store>((set, get) => {
       const d = decodeShare(hash);
       set({ urlErrors: d.errors, ...(d.present && d.errors.length === 0 ? { draft: d.config, fieldErrors: {} } : {}) });
       // a link that starts a run starts it once: a reload keeps the config, not the start
-      if (d.run && d.errors.length === 0 && typeof history !== 'undefined') history.replaceState(null, '', encodeShare(d.config, false));
+      if (d.run && d.errors.length === 0 && typeof history !== 'undefined')
+        history.replaceState(null, '', encodeShare(d.config, false));
       return d.run && d.errors.length === 0;
     },
     shareUrl() {
@@ -508,7 +571,10 @@ export const useRunStore = create<Store>((set, get) => {
     deleteRun(id) {
       if (id === get().liveId) get().stop();
       const r = get().runs.find((x) => x.id === id);
-      set((s) => ({ runs: s.runs.filter((x) => x.id !== id), ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}) }));
+      set((s) => ({
+        runs: s.runs.filter((x) => x.id !== id),
+        ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}),
+      }));
       // its kept state goes with it (not another tab's)
       if (r?.keptStep !== null && r && !r.elsewhere) void get().deleteKept(r.uid);
     },
@@ -582,7 +648,13 @@ async function markResumable(): Promise<void> {
     runs: s.runs.map((r) => {
       const step = kept.get(r.uid);
       if (step === undefined || s.liveId === r.id) return r;
-      if (elsewhere.has(r.uid)) return { ...r, keptStep: step, elsewhere: true, error: 'open in another tab, which owns it: this tab neither resumes it nor writes its state' };
+      if (elsewhere.has(r.uid))
+        return {
+          ...r,
+          keptStep: step,
+          elsewhere: true,
+          error: 'open in another tab, which owns it: this tab neither resumes it nor writes its state',
+        };
       return { ...r, keptStep: step, ...(r.status === 'restored' ? { error: keptNote(step) } : {}) };
     }),
   }));
@@ -600,7 +672,10 @@ function saveRuns(): void {
   try {
     localStorage.setItem(SAVED_RUNS, JSON.stringify(useRunStore.getState().runs));
   } catch (e) {
-    if (!saveWarned) useRunStore.setState((st) => ({ notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`] }));
+    if (!saveWarned)
+      useRunStore.setState((st) => ({
+        notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`],
+      }));
     saveWarned = true;
   }
 }

@@ -30,7 +30,10 @@ class StorageError extends Error {
 /** A browser error in words a user can act on. */
 function explain(e: unknown, what: string): StorageError {
   const err = e as DOMException | null;
-  if (err?.name === 'QuotaExceededError') return new StorageError(`${what}: the browser's storage for this page is full (delete kept states below, or lower the budget)`);
+  if (err?.name === 'QuotaExceededError')
+    return new StorageError(
+      `${what}: the browser's storage for this page is full (delete kept states below, or lower the budget)`,
+    );
   return new StorageError(`${what}: ${err?.message || err?.name || 'IndexedDB failed'}`);
 }
 
@@ -40,7 +43,11 @@ function openDb(): Promise<IDBDatabase> {
   if (dbPromise) return dbPromise;
   dbPromise = new Promise<IDBDatabase>((resolve, reject) => {
     if (typeof indexedDB === 'undefined' || indexedDB === null) {
-      reject(new StorageError('this browser gives the page no IndexedDB (a private window, or storage blocked): runs keep their curves over a reload, not their trainer state'));
+      reject(
+        new StorageError(
+          'this browser gives the page no IndexedDB (a private window, or storage blocked): runs keep their curves over a reload, not their trainer state',
+        ),
+      );
       return;
     }
     let req: IDBOpenDBRequest;
@@ -56,7 +63,10 @@ function openDb(): Promise<IDBDatabase> {
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(explain(req.error, 'IndexedDB cannot be opened'));
-    req.onblocked = () => reject(new StorageError('IndexedDB is blocked by another tab of an older version of this page: close it and reload'));
+    req.onblocked = () =>
+      reject(
+        new StorageError('IndexedDB is blocked by another tab of an older version of this page: close it and reload'),
+      );
   });
   // a failed open is retried next time (the user may have freed space or left private mode)
   dbPromise.catch(() => (dbPromise = null));
@@ -64,7 +74,11 @@ function openDb(): Promise<IDBDatabase> {
 }
 
 /** Runs `body` in one transaction over both stores; resolves when it commits. */
-async function tx<T>(mode: IDBTransactionMode, what: string, body: (entries: IDBObjectStore, bytes: IDBObjectStore) => Promise<T> | T): Promise<T> {
+async function tx<T>(
+  mode: IDBTransactionMode,
+  what: string,
+  body: (entries: IDBObjectStore, bytes: IDBObjectStore) => Promise<T> | T,
+): Promise<T> {
   const db = await openDb();
   return new Promise<T>((resolve, reject) => {
     let t: IDBTransaction;
@@ -99,19 +113,38 @@ const req = <T>(r: IDBRequest<T>): Promise<T> =>
   });
 
 export async function listSnapshots(): Promise<SnapshotEntry[]> {
-  const all = await tx('readonly', 'kept states cannot be listed', (entries) => req(entries.getAll() as IDBRequest<SnapshotEntry[]>));
+  const all = await tx('readonly', 'kept states cannot be listed', (entries) =>
+    req(entries.getAll() as IDBRequest<SnapshotEntry[]>),
+  );
   return all.sort((a, b) => a.savedAt - b.savedAt);
 }
 
 /** Stores the run's newest state (replacing its older one), then prunes other runs' states, oldest first, to `budgetBytes`. Returns what was pruned. */
-export async function putSnapshot(uid: string, label: string, step: number, bytes: Uint8Array, budgetBytes: number): Promise<SnapshotEntry[]> {
-  const entry: SnapshotEntry = { uid, label, step, size: bytes.length, savedAt: Date.now(), checksum: hex32(fnv1a(bytes)) };
+export async function putSnapshot(
+  uid: string,
+  label: string,
+  step: number,
+  bytes: Uint8Array,
+  budgetBytes: number,
+): Promise<SnapshotEntry[]> {
+  const entry: SnapshotEntry = {
+    uid,
+    label,
+    step,
+    size: bytes.length,
+    savedAt: Date.now(),
+    checksum: hex32(fnv1a(bytes)),
+  };
   // a copy the size of the data: IndexedDB keeps the buffer whole, views and all
   const data = bytes.slice().buffer;
   if (bytes.length > budgetBytes)
-    throw new StorageError(`the state at step ${step} (${mb(bytes.length)}) is larger than the storage budget (${mb(budgetBytes)}): raise the budget`);
+    throw new StorageError(
+      `the state at step ${step} (${mb(bytes.length)}) is larger than the storage budget (${mb(budgetBytes)}): raise the budget`,
+    );
   return tx('readwrite', `the state at step ${step} was not kept`, async (entries, blobs) => {
-    const all = (await req(entries.getAll() as IDBRequest<SnapshotEntry[]>)).filter((e) => e.uid !== uid).sort((a, b) => a.savedAt - b.savedAt);
+    const all = (await req(entries.getAll() as IDBRequest<SnapshotEntry[]>))
+      .filter((e) => e.uid !== uid)
+      .sort((a, b) => a.savedAt - b.savedAt);
     let total = all.reduce((s, e) => s + e.size, entry.size);
     const pruned: SnapshotEntry[] = [];
     for (const old of all) {
@@ -133,7 +166,10 @@ export async function getSnapshot(uid: string): Promise<{ entry: SnapshotEntry; 
     entry: (await req(entries.get(uid))) as SnapshotEntry | undefined,
     data: (await req(blobs.get(uid))) as ArrayBuffer | undefined,
   }));
-  if (!got.entry || !got.data) throw new StorageError('no state is kept for this run (deleted, pruned by the budget, or cleared with the site data)');
+  if (!got.entry || !got.data)
+    throw new StorageError(
+      'no state is kept for this run (deleted, pruned by the budget, or cleared with the site data)',
+    );
   const bytes = new Uint8Array(got.data);
   if (bytes.length !== got.entry.size || hex32(fnv1a(bytes)) !== got.entry.checksum)
     throw new StorageError('the kept state is damaged (its checksum does not match): it cannot be resumed');
