@@ -461,6 +461,44 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
   await expect(page.getByTestId('run-note').first()).toContainText('cannot resume');
 });
 
+test('saved runs are checked on a reload like imported files: a damaged one is named and kept aside, the others come back', async ({
+  page,
+}) => {
+  const m = JSON.parse(readFileSync('docs/experiment-sampled/grpo-G6-seed1.json', 'utf8'));
+  const good = {
+    id: 1,
+    uid: 'u1',
+    label: 'kept run',
+    backend: 'wasm',
+    config: m.config,
+    metrics: m.steps.slice(0, 3),
+    records: [],
+    status: 'done',
+    step: 3,
+    error: null,
+  };
+  const damaged = { ...good, id: 2, uid: 'u2', label: 'damaged run', metrics: [{ step: 0, answer_acc: 'x' }] };
+  // saved before the page starts (a reload would first save this page's own, empty, list over them)
+  await page.addInitScript(
+    (runs) => {
+      if (!sessionStorage.getItem('seeded')) localStorage.setItem('mirl-playground-runs', JSON.stringify(runs));
+      sessionStorage.setItem('seeded', '1');
+    },
+    [good, damaged],
+  );
+  await page.goto('./');
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  await expect(page.getByTestId('run-label')).toHaveValue('kept run');
+  await expect(page.getByTestId('notice')).toContainText(
+    'saved run "damaged run" was not restored: metrics[0].answer_acc',
+  );
+  // nothing lost: the damaged entry is kept, as it was
+  const aside = await page.evaluate(() => JSON.parse(localStorage.getItem('mirl-playground-runs-unreadable') ?? '[]'));
+  expect(aside).toEqual([damaged]);
+  // and the restored run is whole: its curves draw
+  await expect(page.getByTestId('legend-item')).toHaveCount(1);
+});
+
 test('the committed experiment, imported: held-out curves over samples with their bands, greedy beside, one note of what they average', async ({
   page,
 }) => {

@@ -8,12 +8,13 @@ import { RolloutsView } from './Rollouts';
 import { RunControls } from './RunControls';
 import { encodeShare } from './share/urlCodec';
 import { useRunStore } from './stores/runStore';
+import { useDraftStore } from './stores/draftStore';
 
 function Notices() {
   const notices = useRunStore((s) => s.notices);
-  const urlErrors = useRunStore((s) => s.urlErrors);
+  const urlErrors = useDraftStore((s) => s.urlErrors);
   const dismiss = useRunStore((s) => s.dismissNotice);
-  const dismissUrl = useRunStore((s) => s.dismissUrlErrors);
+  const dismissUrl = useDraftStore((s) => s.dismissUrlErrors);
   return (
     <>
       {urlErrors.length > 0 && (
@@ -92,7 +93,7 @@ function Tabs({ view, setView }: { view: View; setView: (v: View) => void }) {
 export function App() {
   // A Real VLM link (#hub=...) opens that view.
   const [view, setView] = useState<View>(() => (/[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground'));
-  const applyUrl = useRunStore((s) => s.applyUrl);
+  const applyUrl = useDraftStore((s) => s.applyUrl);
   const start = useRunStore((s) => s.start);
   useEffect(() => {
     if (applyUrl(location.hash)) start();
@@ -102,6 +103,7 @@ export function App() {
     const onHash = () => {
       if (/[#&]hub=/.test(location.hash)) return setView('real-vlm');
       const s = useRunStore.getState();
+      const d = useDraftStore.getState();
       const live = s.runs.find((r) => r.id === s.liveId);
       const busy = live !== undefined && (live.status === 'running' || live.status === 'loading');
       if (
@@ -110,10 +112,10 @@ export function App() {
           "A run is live. Put the link's settings in the form? The live run goes on; Start then runs the link's config.",
         )
       ) {
-        history.replaceState(null, '', encodeShare(s.draft, false)); // the address bar keeps saying what the form says
+        history.replaceState(null, '', encodeShare(d.draft, false)); // the address bar keeps saying what the form says
         return;
       }
-      if (s.applyUrl(location.hash) && !busy) s.start();
+      if (d.applyUrl(location.hash) && !busy) s.start();
     };
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);

@@ -21,6 +21,7 @@ import { useRunStore, type Run } from './stores/runStore';
 
 import { RUN_COLORS } from './colors';
 import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from '../rl/algorithms/table';
+import { useDraftStore } from './stores/draftStore';
 
 /** The algorithms that fork pre-samples (fork lift is theirs alone), by label. */
 const FORKING = ALGORITHM_NAMES.filter((a) => ALGORITHM_TABLE[a].group === 'forks')
@@ -200,7 +201,7 @@ function Chart({
   smoothing: number;
   color: ColorOf;
 }) {
-  const families = useRunStore((s) => s.draft.families);
+  const families = useDraftStore((s) => s.draft.families);
   const floor = useMemo(() => blindFloor(families), [families]);
   const [log, setLog] = useState(false);
   // the brush's range, as x values: a numeric x axis is not narrowed by the brush's indices alone

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { FIELDS, PANEL_GROUPS, tooSmallToLearn, type FieldName, type PanelGroup, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
 import { KNOB_LABELS } from '../tasks/scene';
-import { useRunStore } from './stores/runStore';
+import { useDraftStore } from './stores/draftStore';
 
 // The form is derived from the config's field table: a field with `panel` gets an input
 // of its kind (number, choice, checkbox), its label, its help as the tooltip, in table order.
@@ -15,14 +15,14 @@ const PANEL_FIELDS = (Object.keys(FIELDS) as FieldName[]).filter((k) => FIELDS[k
 
 /** A field's words from the table, its draft value and the setter. */
 function useField<K extends FieldName>(k: K) {
-  const value = useRunStore((s) => s.draft[k]);
-  const setField = useRunStore((s) => s.setField);
+  const value = useDraftStore((s) => s.draft[k]);
+  const setField = useDraftStore((s) => s.setField);
   return { label: FIELDS[k].label, help: FIELDS[k].help, value, setField };
 }
 
 function NumField({ k, step }: { k: NumKey; step: number }) {
   const { label, help, value, setField } = useField(k);
-  const error = useRunStore((s) => s.fieldErrors[k]);
+  const error = useDraftStore((s) => s.fieldErrors[k]);
   return (
     <label className={`field${error ? ' invalid' : ''}`} title={help}>
       <span>{label}</span>
@@ -105,9 +105,9 @@ function shownFor(k: FieldName, draft: RLConfig): boolean {
 
 function Knob({ k, step }: { k: keyof RLConfig['knobs']; step: number }) {
   const label = KNOB_LABELS[k];
-  const knobs = useRunStore((s) => s.draft.knobs);
-  const error = useRunStore((s) => s.fieldErrors.knobs);
-  const setField = useRunStore((s) => s.setField);
+  const knobs = useDraftStore((s) => s.draft.knobs);
+  const error = useDraftStore((s) => s.fieldErrors.knobs);
+  const setField = useDraftStore((s) => s.setField);
   return (
     <label className={`field${error ? ' invalid' : ''}`}>
       <span>{label}</span>
@@ -126,9 +126,9 @@ function Knob({ k, step }: { k: keyof RLConfig['knobs']; step: number }) {
 }
 
 export function ConfigPanel() {
-  const draft = useRunStore((s) => s.draft);
-  const errors = useRunStore((s) => s.fieldErrors);
-  const setField = useRunStore((s) => s.setField);
+  const draft = useDraftStore((s) => s.draft);
+  const errors = useDraftStore((s) => s.fieldErrors);
+  const setField = useDraftStore((s) => s.setField);
   const small = tooSmallToLearn(draft);
   const inGroup = (g: PanelGroup) => PANEL_FIELDS.filter((k) => FIELDS[k].panel?.group === g && shownFor(k, draft));
   // a field to fix opens the fold, so an error is never hidden

@@ -1,14 +1,14 @@
 import { useEffect } from 'react';
 import { CPU_PRESET, type FieldName, type RLConfig } from '../rl/config';
 import { useGpuStore } from './stores/gpuStore';
-import { useRunStore } from './stores/runStore';
+import { useDraftStore } from './stores/draftStore';
 
 /** The adapter the page got, or why there is none and what to do. */
 export function GpuReport() {
   const { probe, runProbe } = useGpuStore();
-  const backend = useRunStore((s) => s.backend);
+  const backend = useDraftStore((s) => s.backend);
   const smallSettings = () => {
-    const s = useRunStore.getState();
+    const s = useDraftStore.getState();
     s.setBackend('wasm');
     // a quick look: the table's small settings, sized for the plain JS reference too
     for (const [k, v] of Object.entries(CPU_PRESET)) s.setField(k as FieldName, v as RLConfig[FieldName]);
@@ -18,7 +18,7 @@ export function GpuReport() {
   }, [runProbe]);
   // Without WebGPU the WebAssembly SIMD backend is the fastest that can run: select it.
   useEffect(() => {
-    if (probe && !probe.ok) useRunStore.getState().setBackend('wasm');
+    if (probe && !probe.ok) useDraftStore.getState().setBackend('wasm');
   }, [probe]);
 
   if (!probe) return <p data-testid="gpu-probing">Requesting a WebGPU adapter…</p>;

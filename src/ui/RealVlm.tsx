@@ -9,7 +9,7 @@ import type { HubDescription } from '../hub/result';
 import { generateProblem } from '../tasks/problem';
 import { renderScene, toRgba } from '../tasks/render';
 import { imageFromBlob, imageFromPixels, useHubStore, type HubPlace } from './stores/hubStore';
-import { useRunStore } from './stores/runStore';
+import { useDraftStore } from './stores/draftStore';
 import { fmtSig as fmt } from './format';
 
 const Why = ({ place }: { place: HubPlace }) => {
@@ -103,7 +103,7 @@ function ModelPanel() {
 
 function ImagePanel() {
   const { image, setImage, imageError } = useHubStore();
-  const runConfig = useRunStore((s) => s.draft);
+  const runConfig = useDraftStore((s) => s.draft);
   const [index, setIndex] = useState(0);
   const take = async (blob: Blob | null | undefined, label: string) => {
     if (!blob) return;

@@ -3,15 +3,17 @@ import { RUN_COLORS } from './colors';
 import { downloadText, metricsCsv } from './csv';
 import { KeptStates } from './KeptStates';
 import { useRunStore, type Run } from './stores/runStore';
+import { useDraftStore } from './stores/draftStore';
 import type { BackendKind } from '../worker/protocol';
 
 export function RunControls() {
   const s = useRunStore();
+  const d = useDraftStore();
   const live = s.runs.find((r) => r.id === s.liveId);
   const last = live?.metrics[live.metrics.length - 1];
   const [shared, setShared] = useState('');
   const file = useRef<HTMLInputElement>(null);
-  const invalid = Object.keys(s.fieldErrors).length > 0;
+  const invalid = Object.keys(d.fieldErrors).length > 0;
   // A pressed button that disables itself (Start while the run goes, Pause once paused) would drop
   // focus to the page: it moves to the first enabled run button instead.
   const buttons = useRef<HTMLDivElement>(null);
@@ -27,7 +29,7 @@ export function RunControls() {
   });
 
   const share = async () => {
-    const url = s.shareUrl();
+    const url = d.shareUrl();
     setShared(url);
     try {
       await navigator.clipboard.writeText(url);
@@ -83,7 +85,7 @@ export function RunControls() {
         </button>
         <label className="backend">
           <span>backend </span>
-          <select data-testid="backend" value={s.backend} onChange={(e) => s.setBackend(e.target.value as BackendKind)}>
+          <select data-testid="backend" value={d.backend} onChange={(e) => d.setBackend(e.target.value as BackendKind)}>
             <option value="webgpu">WebGPU</option>
             <option value="wasm">WebAssembly SIMD (CPU)</option>
             <option value="cpu">CPU reference (slow)</option>
@@ -95,7 +97,7 @@ export function RunControls() {
           status <b data-testid="status">{live?.status ?? 'idle'}</b>
         </span>
         <span>
-          step <b data-testid="step-counter">{live?.step ?? 0}</b> / {live?.config.steps ?? s.draft.steps}
+          step <b data-testid="step-counter">{live?.step ?? 0}</b> / {live?.config.steps ?? d.draft.steps}
         </span>
         <span className="phase" data-testid="phase" aria-live="polite">
           {live && (live.status === 'running' || live.status === 'loading') && s.phase

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { CpuBackend } from '../../backend/cpu/cpuBackend';
 import { decodeCheckpoint } from '../../model/checkpoint';
 import { RLTrainer } from '../../rl/trainer';
-import { exportRun, importRun } from './runFile';
+import { checkSavedRun, exportRun, importRun } from './runFile';
 
 const metrics: StepMetrics = {
   step: 0,
@@ -282,5 +282,47 @@ describe('run files', () => {
       }
     }
     expect(accepted).toBeGreaterThan(100); // the mutations also hit harmless places (a label, a number)
+  });
+
+  it('check runs saved for a reload as imported files are: whole ones come back, damaged ones are named, never thrown', () => {
+    const saved = {
+      id: 3,
+      uid: 'abc',
+      label: 'grpo G16',
+      backend: 'wasm',
+      config: { ...DEFAULT_RL, algo: 'grpo' },
+      metrics: [metrics],
+      records: [record],
+      status: 'done',
+      step: 1,
+      error: null,
+    };
+    const ok = checkSavedRun(saved);
+    if (ok instanceof Error) throw ok;
+    expect(ok).toEqual({ ...saved, config: { ...DEFAULT_RL, algo: 'grpo' } });
+    // a setting the page added after the run was saved takes its default
+    const { topP: _topP, ...older } = saved.config;
+    expect((checkSavedRun({ ...saved, config: older }) as { config: { topP: number } }).config.topP).toBe(
+      DEFAULT_RL.topP,
+    );
+    const named = (x: unknown) => (checkSavedRun(x) as Error).message;
+    expect(named(null)).toMatch(/expected object/);
+    expect(named({ ...saved, metrics: [{ step: 0 }] })).toMatch(/^metrics\[0\]\.answer_acc: /);
+    expect(named({ ...saved, config: { ...saved.config, k: 99 } })).toMatch(/^config: k forks must be/);
+    expect(named({ ...saved, config: { ...saved.config, bogus: 1 } })).toMatch(/unknown settings: bogus/);
+    expect(named({ ...saved, records: 'x' })).toMatch(/^records: /);
+    // 2,000 mutations: each is restored whole or named, nothing thrown
+    const rng = new CounterRng(20261206, Streams.test, 0);
+    const keys = Object.keys(saved);
+    const values: unknown[] = [null, -1, 'x', [], {}, [{}], 1e308, true];
+    for (let i = 0; i < 2000; i++) {
+      const o: Record<string, unknown> = structuredClone(saved);
+      const k = keys[rng.int(keys.length)];
+      if (i % 2) delete o[k];
+      else o[k] = values[rng.int(values.length)];
+      const r = checkSavedRun(o);
+      if (r instanceof Error) expect(r.message.length).toBeGreaterThan(0);
+      else expect(Array.isArray(r.metrics) && Array.isArray(r.records) && typeof r.config.algo === 'string').toBe(true);
+    }
   });
 });

@@ -5,7 +5,7 @@
 // so that the run can be continued elsewhere.
 
 import { z } from 'zod';
-import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../../rl/config';
+import { applyConfigDiff, configErrorMessages, DEFAULT_RL, validateRL, type RLConfig } from '../../rl/config';
 import { heldoutFiguresSchema, type HeldoutFigures } from '../../model/evaluate';
 import {
   promptRecordSchema,
@@ -133,5 +133,59 @@ export function importRun(text: string): RunFile {
     metrics: f.metrics.map(upgradeStep),
     records: f.records as PromptRecord[],
     ...(f.snapshot ? { snapshot: f.snapshot } : {}),
+  };
+}
+
+/** A run as the page keeps it for a reload: checked on the way back in like an imported file. */
+export interface SavedRunBody {
+  id: number;
+  uid: string | null;
+  label: string;
+  backend: 'webgpu' | 'wasm' | 'cpu';
+  config: RLConfig;
+  metrics: StepMetrics[];
+  records: PromptRecord[];
+  status: string;
+  step: number;
+  error: string | null;
+}
+
+const savedRunSchema = z.object({
+  id: count,
+  uid: z.string().min(1).max(100).optional(),
+  label: z.string().max(200),
+  backend: z.enum(['webgpu', 'wasm', 'cpu']).optional(),
+  config: z.record(z.string(), z.unknown()),
+  metrics: z.array(stepMetrics),
+  records: z.array(promptRecord),
+  status: z.string().max(40),
+  step: count,
+  error: z.string().nullable().optional(),
+});
+
+/**
+ * One run saved by this page for a reload (its config whole, in the page's schema), or an Error naming its first
+ * problem: the same checks as an imported file's, so a damaged or foreign entry never half-restores.
+ */
+export function checkSavedRun(raw: unknown): SavedRunBody | Error {
+  const parsed = savedRunSchema.safeParse(raw);
+  if (!parsed.success) return new Error(firstIssue(parsed.error));
+  const r = parsed.data;
+  // a run saved before a setting existed lacks it: the current default fills it
+  const merged = applyConfigDiff(DEFAULT_RL, r.config);
+  if (merged.unknown.length) return new Error(`config has unknown settings: ${merged.unknown.join(', ')}`);
+  const errs = validateRL(merged.config);
+  if (Object.keys(errs).length) return new Error(`config: ${configErrorMessages(errs).join('; ')}`);
+  return {
+    id: r.id,
+    uid: r.uid ?? null,
+    label: r.label,
+    backend: r.backend ?? 'webgpu',
+    config: merged.config,
+    metrics: r.metrics.map(upgradeStep),
+    records: r.records as PromptRecord[],
+    status: r.status,
+    step: r.step,
+    error: r.error ?? null,
   };
 }

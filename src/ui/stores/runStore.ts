@@ -3,16 +3,17 @@
 // reloaded, crashed or imported with its state resumes where it stopped.
 
 import { create } from 'zustand';
-import { DEFAULT_RL, validateRL, type RLConfig } from '../../rl/config';
+import { validateRL, type RLConfig } from '../../rl/config';
 import { groupLabel } from '../../rl/algorithms/table';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
 import { base64ToBytes, bytesToBase64 } from '../../lib/base64url';
 import { canonical, snapshotInfo } from '../../rl/snapshot';
-import { exportRun, importRun } from '../share/runFile';
-import { decodeShare, encodeShare } from '../share/urlCodec';
+import { checkSavedRun, exportRun, importRun } from '../share/runFile';
+import { encodeShare } from '../share/urlCodec';
 import type { BackendKind, FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
 import { acquireRun, heldRuns } from './runLock';
+import { useDraftStore } from './draftStore';
 import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot, type SnapshotEntry } from './snapshotDb';
 
 type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'imported' | 'restored';
@@ -42,10 +43,6 @@ export interface KeepSettings {
 }
 
 interface Store {
-  draft: RLConfig;
-  fieldErrors: Record<string, string>;
-  urlErrors: string[];
-  backend: BackendKind;
   runs: Run[];
   liveId: number | null;
   selectedRunId: number | null;
@@ -69,10 +66,6 @@ interface Store {
   refreshKept(): Promise<void>;
   /** The run file with the trainer's kept state inside. */
   exportRunWithState(id: number): Promise<string>;
-  setField<K extends keyof RLConfig>(k: K, v: RLConfig[K]): void;
-  setBackend(b: BackendKind): void;
-  applyUrl(hash: string): boolean;
-  shareUrl(): string;
   start(): void;
   /** Replaces the draft with `config` and starts it (the teaching panel's presets). */
   startWith(config: RLConfig): void;
@@ -93,7 +86,6 @@ interface Store {
   exportRun(id: number): string;
   importRun(text: string): void;
   dismissNotice(i: number): void;
-  dismissUrlErrors(): void;
 }
 
 let client: TrainerClient | null = null;
@@ -124,21 +116,71 @@ const keptNote = (step: number) =>
   `restored after a reload: its trainer state was kept at step ${step}; Resume continues from there (later steps are re-run, identically)`;
 
 /** What a reload brings back: the runs on the charts; which can resume is known once the kept states are listed. */
-function loadSavedRuns(): Run[] {
+const SAVED_UNREADABLE = 'mirl-playground-runs-unreadable';
+
+/**
+ * The runs saved for a reload, each checked as an imported file is (src/ui/share/runFile.ts checkSavedRun). One that
+ * fails is not restored; it is moved, as it was, under SAVED_UNREADABLE (so nothing is lost) and named in a notice.
+ */
+function loadSavedRuns(): { runs: Run[]; notices: string[] } {
+  let raw: string | null = null;
   try {
-    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(SAVED_RUNS);
-    if (!raw) return [];
-    const runs = JSON.parse(raw) as Partial<Run>[];
-    if (!Array.isArray(runs)) return [];
-    return runs.map((p) => {
-      // runs saved before states were kept lack these
-      const r = { uid: newUid(), backend: 'webgpu' as const, keptStep: null, ...p } as Run;
-      return r.status === 'running' || r.status === 'paused' || r.status === 'loading' || r.status === 'ready'
-        ? { ...r, status: 'restored' as const, error: NOT_KEPT, keptStep: null }
-        : { ...r, keptStep: null };
-    });
+    raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(SAVED_RUNS);
   } catch {
-    return [];
+    return { runs: [], notices: [] };
+  }
+  if (!raw) return { runs: [], notices: [] };
+  let entries: unknown;
+  try {
+    entries = JSON.parse(raw);
+  } catch (e) {
+    keepUnreadable([raw]);
+    return {
+      runs: [],
+      notices: [
+        `the saved runs could not be read (${(e as Error).message}); they are kept aside under ${SAVED_UNREADABLE}`,
+      ],
+    };
+  }
+  if (!Array.isArray(entries)) {
+    keepUnreadable([entries]);
+    return { runs: [], notices: [`the saved runs are not a list; they are kept aside under ${SAVED_UNREADABLE}`] };
+  }
+  const runs: Run[] = [];
+  const notices: string[] = [];
+  const bad: unknown[] = [];
+  const seen = new Set<number>();
+  entries.forEach((entry, i) => {
+    const r = checkSavedRun(entry);
+    const dup = !(r instanceof Error) && seen.has(r.id);
+    if (r instanceof Error || dup) {
+      const label =
+        typeof (entry as { label?: unknown })?.label === 'string'
+          ? `"${(entry as { label: string }).label}"`
+          : `#${i + 1}`;
+      notices.push(
+        `saved run ${label} was not restored: ${dup ? 'its id repeats another' : (r as Error).message}; it is kept aside under ${SAVED_UNREADABLE}`,
+      );
+      bad.push(entry);
+      return;
+    }
+    seen.add(r.id);
+    const status = (['done', 'stopped', 'error', 'imported', 'restored'] as const).find((x) => x === r.status);
+    // a run that was live when the page went: its trainer is gone, and its state (if kept) can resume it
+    const run: Run = { ...r, uid: r.uid ?? newUid(), status: status ?? 'restored', keptStep: null };
+    runs.push(status ? run : { ...run, error: NOT_KEPT });
+  });
+  if (bad.length) keepUnreadable(bad);
+  return { runs, notices };
+}
+
+/** Appends entries that could not be restored to SAVED_UNREADABLE, as they were. */
+function keepUnreadable(entries: unknown[]): void {
+  try {
+    const prev = JSON.parse(localStorage.getItem(SAVED_UNREADABLE) ?? '[]') as unknown;
+    localStorage.setItem(SAVED_UNREADABLE, JSON.stringify([...(Array.isArray(prev) ? prev : [prev]), ...entries]));
+  } catch {
+    // the quota is full: the entries stay in SAVED_RUNS until the next save overwrites it
   }
 }
 
@@ -169,7 +211,7 @@ let pendingResume: { id: number; step: number } | null = null;
 /** Runs resumed by themselves after a worker crash, so that a crash loop stops. */
 const autoResumed = new Set<string>();
 
-const savedRuns = loadSavedRuns();
+const { runs: savedRuns, notices: restoreNotices } = loadSavedRuns();
 nextId = savedRuns.reduce((m, r) => Math.max(m, r.id + 1), 1);
 
 export const useRunStore = create<Store>((set, get) => {
@@ -348,18 +390,20 @@ export const useRunStore = create<Store>((set, get) => {
 
   const ensureLive = (action: 'run' | 'step') => {
     const s = get();
+    // the run to start is the draft, on the chosen backend (draftStore)
+    const { draft, backend } = useDraftStore.getState();
     const live = s.runs.find((r) => r.id === s.liveId);
     // A paused run resumes only with its own config; after an edit, Start begins a
     // new run beside it (the old one stays on the charts, stopped).
-    const edited = live !== undefined && JSON.stringify(live.config) !== JSON.stringify(s.draft);
+    const edited = live !== undefined && JSON.stringify(live.config) !== JSON.stringify(draft);
     if (live && client && (live.status === 'paused' || live.status === 'ready') && !edited) {
       client.send(action === 'run' ? { type: 'run' } : { type: 'step' });
       return;
     }
     if (live && (live.status === 'running' || live.status === 'loading')) return;
-    const errors = validateRL(s.draft);
+    const errors = validateRL(draft);
     if (Object.keys(errors).length) {
-      set({ fieldErrors: errors });
+      useDraftStore.setState({ fieldErrors: errors });
       return;
     }
     endClient();
@@ -369,14 +413,14 @@ export const useRunStore = create<Store>((set, get) => {
     const run: Run = {
       id,
       uid: newUid(),
-      backend: s.backend,
+      backend,
       keptStep: null,
       label: runLabel(
-        s.draft,
-        s.backend,
+        draft,
+        backend,
         s.runs.map((r) => r.label),
       ),
-      config: s.draft,
+      config: draft,
       metrics: [],
       records: [],
       status: 'loading',
@@ -393,14 +437,10 @@ export const useRunStore = create<Store>((set, get) => {
     pendingAction = action;
     // a new run's lock is free: taken so that another tab sees this one owns it
     void acquireRun(run.uid).then((rel) => rel && owned.set(run.uid, rel));
-    client = newClient(id, s.draft, s.backend);
+    client = newClient(id, draft, backend);
   };
 
   return {
-    draft: { ...DEFAULT_RL },
-    fieldErrors: {},
-    urlErrors: [],
-    backend: 'webgpu',
     runs: savedRuns,
     liveId: null,
     selectedRunId: null,
@@ -409,7 +449,7 @@ export const useRunStore = create<Store>((set, get) => {
     load: null,
     phase: null,
     queue: [],
-    notices: [],
+    notices: restoreNotices,
     keep: loadKeep(),
     kept: [],
     storageError: null,
@@ -460,15 +500,8 @@ export const useRunStore = create<Store>((set, get) => {
       // the live run (another one) stops, keeping its own state
       const live = get().runs.find((x) => x.id === get().liveId);
       if (live && live.id !== id) get().stop();
-      set({
-        draft: r.config,
-        fieldErrors: {},
-        backend: r.backend,
-        liveId: id,
-        selectedRunId: id,
-        selectedStep: null,
-        load: { loaded: 0, total: null },
-      });
+      useDraftStore.setState({ draft: r.config, fieldErrors: {}, backend: r.backend });
+      set({ liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } });
       patchRun(id, () => ({ status: 'loading', elsewhere: false }));
       pendingResume = { id, step: r.keptStep };
       pendingAction = 'run';
@@ -496,33 +529,11 @@ export const useRunStore = create<Store>((set, get) => {
       const cut = cutTo(r, entry.step);
       return exportRun(r.label, r.config, cut.metrics!, cut.records!, { step: entry.step, data: bytesToBase64(bytes) });
     },
-    setField(k, v) {
-      const draft = { ...get().draft, [k]: v };
-      const fieldErrors = validateRL(draft);
-      set({ draft, fieldErrors });
-      // the address bar follows the config, so a reload keeps it (it does not restart a run)
-      if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined')
-        history.replaceState(null, '', encodeShare(draft, false));
-    },
-    setBackend(b) {
-      set({ backend: b });
-    },
-    applyUrl(hash) {
-      const d = decodeShare(hash);
-      set({ urlErrors: d.errors, ...(d.present && d.errors.length === 0 ? { draft: d.config, fieldErrors: {} } : {}) });
-      // a link that starts a run starts it once: a reload keeps the config, not the start
-      if (d.run && d.errors.length === 0 && typeof history !== 'undefined')
-        history.replaceState(null, '', encodeShare(d.config, false));
-      return d.run && d.errors.length === 0;
-    },
-    shareUrl() {
-      return `${location.origin}${location.pathname}${encodeShare(get().draft)}`;
-    },
     start() {
       ensureLive('run');
     },
     startWith(config) {
-      set({ draft: config, fieldErrors: validateRL(config) });
+      useDraftStore.getState().setDraft(config);
       ensureLive('run');
     },
     startQueue(configs) {
@@ -612,7 +623,7 @@ export const useRunStore = create<Store>((set, get) => {
           {
             id,
             uid,
-            backend: get().backend,
+            backend: useDraftStore.getState().backend,
             keptStep: null,
             label,
             config: f.config,
@@ -627,9 +638,6 @@ export const useRunStore = create<Store>((set, get) => {
         selectedStep: null,
       }));
       if (f.snapshot) void importState(id, uid, label, f.config, f.snapshot);
-    },
-    dismissUrlErrors() {
-      set({ urlErrors: [] });
     },
     dismissNotice(i) {
       set((s) => ({ notices: s.notices.filter((_, j) => j !== i) }));
