@@ -6,7 +6,7 @@
 // update, so the clipped ratio does its job. A non-finite loss or gradient norm
 // leaves the weights untouched.
 
-import { IGNORE_INDEX, TensorScope } from '../backend/backend';
+import { IGNORE_INDEX, TensorScope, type Backend, type Tensor } from '../backend/backend';
 import { type SeqRow, maxLen, nextTokenTargets, uploadBatch } from '../model/inputs';
 import type { AdamW } from '../model/optimizer';
 import type { TinyVLM } from '../model/tinyvlm';
@@ -168,6 +168,91 @@ interface OneUpdate extends Omit<UpdateResult, 'updates' | 'rowAdv' | 'tokAdv' |
   active: number;
 }
 
+/** Tensors of one update, uploaded into (and freed with) one scope. */
+type Upload = <A extends Float32Array | Uint32Array>(d: A) => Tensor;
+
+/**
+ * The per-token advantages of a batch: group-normalised per segment (the backend's op), with
+ * Perception-R1's object credit in place of the row's perception advantage where the batch has it.
+ */
+function tokenAdvantages(
+  be: Backend,
+  b: TrainBatch,
+  pr: Prepared,
+  cfg: UpdateCfg,
+  t: { up: Upload; zeros: (k: number) => Tensor; seg: Tensor },
+): { advTok: Tensor; rowAdv: Tensor } {
+  const n = pr.B * pr.T;
+  const rPerc = t.up(Float32Array.from(b.rPerc));
+  const rAns = t.up(Float32Array.from(b.rAns));
+  const keep = t.up(Uint32Array.from(b.keep));
+  const rowAdvTok = t.zeros(n);
+  const rowAdv = t.zeros(2 * pr.B);
+  be.advantages(rowAdvTok, rowAdv, rPerc, rAns, keep, t.seg, b.prompts, b.perPrompt, pr.T, {
+    normalize: cfg.advNormalize,
+    eps: 1e-6,
+    wPerc: b.percTok ? 0 : cfg.wPerc,
+    wAns: cfg.wAns,
+  });
+  if (!b.percTok) return { advTok: rowAdvTok, rowAdv };
+  // a separate output: WebGPU cannot bind one buffer as both input and output
+  const advTok = t.zeros(n);
+  be.add(advTok, rowAdvTok, t.up(tokenPerceptionAdvantages(b, pr, cfg.wPerc)));
+  return { advTok, rowAdv };
+}
+
+/** Per-token loss, KL and entropy of the policy on the batch, and its gradients (left in `model.grads`). */
+function lossAndGradients(
+  model: TinyVLM,
+  ref: TinyVLM | null,
+  b: TrainBatch,
+  cfg: UpdateCfg,
+  lpOldHost: Float32Array | null,
+  t: {
+    s: TensorScope;
+    up: Upload;
+    zeros: (k: number) => Tensor;
+    targets: Tensor;
+    weight: Tensor;
+    advTok: Tensor;
+    T: number;
+  },
+): { loss: Tensor; kl: Tensor; ent: Tensor; lpNew: Tensor; forwardTokens: number } {
+  const be = model.be;
+  const c = model.config;
+  const V = c.vocabSize;
+  const n = b.rows.length * t.T;
+  const { enc, dec } = t.s.defer(uploadBatch(be, b.rows, b.images, t.T, c));
+  const lpNew = t.zeros(n);
+  const lse = t.zeros(n);
+  const ent = t.zeros(n);
+  const logits = model.forward(enc, dec);
+  be.logSoftmaxGather(lpNew, lse, logits, t.targets, n, V);
+  const lpOld = lpOldHost ? t.up(lpOldHost) : t.zeros(n);
+  if (!lpOldHost) be.copy(lpOld, lpNew);
+  be.entropy(ent, logits, n, V);
+  let lpRef = lpOld;
+  let forwardTokens = n;
+  if (ref && (cfg.beta > 0 || cfg.measureKL)) {
+    lpRef = t.zeros(n);
+    be.logSoftmaxGather(lpRef, t.zeros(n), ref.forward(enc, dec), t.targets, n, V);
+    forwardTokens += n;
+  }
+  const loss = t.zeros(n);
+  const kl = t.zeros(n);
+  const dlp = t.zeros(n);
+  be.policyLoss(loss, kl, dlp, lpNew, lpOld, lpRef, t.advTok, t.weight, n, {
+    clipLow: cfg.clipLow,
+    clipHigh: cfg.clipHigh,
+    beta: cfg.beta,
+  });
+  model.zeroGrads();
+  be.fill(model.dlogits, 0);
+  be.logSoftmaxGatherBackward(model.dlogits, dlp, logits, lse, t.targets, n, V);
+  model.backward();
+  return { loss, kl, ent, lpNew, forwardTokens };
+}
+
 /** One optimiser step on a batch; `lpOldHost` null: the sampling policy is the current one (ratio 1). */
 async function updateOnce(
   model: TinyVLM,
@@ -179,71 +264,25 @@ async function updateOnce(
   lpOldHost: Float32Array | null,
 ): Promise<OneUpdate> {
   const be = model.be;
-  const c = model.config;
-  const V = c.vocabSize;
   const pr = prepare(b, cfg);
   const { B, T, active } = pr;
   const n = B * T;
   const s = new TensorScope(be);
-  const up = <A extends Float32Array | Uint32Array>(d: A) => s.keep(be.fromArray([d.length], d));
+  const up: Upload = (d) => s.keep(be.fromArray([d.length], d));
   const zeros = (k: number) => s.keep(be.zeros([k]));
   const targets = up(pr.targets);
   const seg = up(pr.seg);
   const weight = up(pr.weight);
-  const rPerc = up(Float32Array.from(b.rPerc));
-  const rAns = up(Float32Array.from(b.rAns));
-  const keep = up(Uint32Array.from(b.keep));
-  const rowAdvTok = zeros(n);
-  const rowAdv = zeros(2 * B);
-  be.advantages(rowAdvTok, rowAdv, rPerc, rAns, keep, seg, b.prompts, b.perPrompt, T, {
-    normalize: cfg.advNormalize,
-    eps: 1e-6,
-    wPerc: b.percTok ? 0 : cfg.wPerc,
-    wAns: cfg.wAns,
-  });
-  let advTok = rowAdvTok;
-  if (b.percTok) {
-    // a separate output: WebGPU cannot bind one buffer as both input and output
-    advTok = zeros(n);
-    be.add(advTok, rowAdvTok, up(tokenPerceptionAdvantages(b, pr, cfg.wPerc)));
-  }
-
-  const { enc, dec } = s.defer(uploadBatch(be, b.rows, b.images, T, c));
-  const lpNew = zeros(n);
-  const lse = zeros(n);
-  const ent = zeros(n);
-  const logits = model.forward(enc, dec);
-  be.logSoftmaxGather(lpNew, lse, logits, targets, n, V);
-  const lpOld = lpOldHost ? up(lpOldHost) : zeros(n);
-  if (!lpOldHost) be.copy(lpOld, lpNew);
-  be.entropy(ent, logits, n, V);
-  let lpRef = lpOld;
-  let forwardTokens = n;
-  if (ref && (cfg.beta > 0 || cfg.measureKL)) {
-    lpRef = zeros(n);
-    be.logSoftmaxGather(lpRef, zeros(n), ref.forward(enc, dec), targets, n, V);
-    forwardTokens += n;
-  }
-  const loss = zeros(n);
-  const kl = zeros(n);
-  const dlp = zeros(n);
-  be.policyLoss(loss, kl, dlp, lpNew, lpOld, lpRef, advTok, weight, n, {
-    clipLow: cfg.clipLow,
-    clipHigh: cfg.clipHigh,
-    beta: cfg.beta,
-  });
-  model.zeroGrads();
-  be.fill(model.dlogits, 0);
-  be.logSoftmaxGatherBackward(model.dlogits, dlp, logits, lse, targets, n, V);
-  model.backward();
+  const { advTok, rowAdv } = tokenAdvantages(be, b, pr, cfg, { up, zeros, seg });
+  const g = lossAndGradients(model, ref, b, cfg, lpOldHost, { s, up, zeros, targets, weight, advTok, T });
   opt.computeNorm(model.grads!);
 
   // one wait for all the readbacks instead of one per buffer
   const [lossH, klH, entH, lpH, advH, rowAdvH, normSq] = await Promise.all([
-    be.read(loss),
-    be.read(kl),
-    be.read(ent),
-    be.read(lpNew),
+    be.read(g.loss),
+    be.read(g.kl),
+    be.read(g.ent),
+    be.read(g.lpNew),
     be.read(advTok),
     be.read(rowAdv),
     opt.gradNormSq(),
@@ -274,7 +313,7 @@ async function updateOnce(
     tokAdv: advH,
     tokLogp: lpH,
     tokEntropy: entH,
-    forwardTokens,
+    forwardTokens: g.forwardTokens,
     active,
   };
 }
