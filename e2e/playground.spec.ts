@@ -489,9 +489,11 @@ test('saved runs are checked on a reload like imported files: a damaged one is n
   await page.goto('./');
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await expect(page.getByTestId('run-label')).toHaveValue('kept run');
-  await expect(page.getByTestId('notice')).toContainText(
+  await expect(page.getByTestId('notice')).toHaveCount(2);
+  await expect(page.getByTestId('notice').first()).toContainText(
     'saved run "damaged run" was not restored: metrics[0].answer_acc',
   );
+  await expect(page.getByTestId('notice').nth(1)).toContainText('it is kept aside, as saved, under localStorage');
   // nothing lost: the damaged entry is kept, as it was
   const aside = await page.evaluate(() => JSON.parse(localStorage.getItem('mirl-playground-runs-unreadable') ?? '[]'));
   expect(aside).toEqual([damaged]);

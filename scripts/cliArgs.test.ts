@@ -96,6 +96,15 @@ describe('script flags', () => {
     expect(readFlags(spec, ['--steps', '']).errors).toEqual(['--steps must be an integer of at least 1, not ""']);
     expect(readFlags(spec, ['--config', '{bad']).errors[0]).toMatch(/^--config is not JSON: /);
     expect(readFlags(spec, ['--lr', '-1']).errors).toEqual(['--lr: write a value that starts with a dash as --lr=-1']);
+    // decimal numbers only, each flag once, no stray --, and no flag found among Object's own members
+    expect(readFlags(spec, ['--steps', '0x10']).errors).toEqual([
+      '--steps must be an integer of at least 1, not "0x10"',
+    ]);
+    expect(readFlags(spec, ['--steps', ' 5 ']).errors).toEqual(['--steps must be an integer of at least 1, not " 5 "']);
+    expect(readFlags(spec, ['--lr', '1e-3']).values?.lr).toBe(1e-3);
+    expect(readFlags(spec, ['--steps', '3', '--steps', '4']).errors).toEqual(['--steps is given more than once']);
+    expect(readFlags(spec, ['--', '--steps', '3']).errors[0]).toBe('unexpected "--": every argument is a --flag');
+    expect(readFlags(spec, ['--valueOf', 'x']).errors[0]).toMatch(/^--valueOf is not a flag here/);
     // a bad value beside an unknown flag: both named
     expect(readFlags(spec, ['--nope', '--steps', 'x']).errors).toEqual([
       expect.stringMatching(/^--nope is not a flag here/),

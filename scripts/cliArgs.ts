@@ -30,8 +30,12 @@ export const optText = (): Flag<string | undefined> => str('a value', (raw) => r
 /** A bare switch: true when given. */
 export const bool = (): Flag<boolean> => ({ type: 'boolean', takes: 'no value', read: (raw) => raw === true });
 
+// decimal only: Number() would also take '0x10', ' 5 ' and '' (as 0)
+const INTEGER = /^[-+]?\d+$/;
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
 function number(raw: string, integer: boolean, min: number, max: number): number {
-  const x = raw.trim() === '' ? NaN : Number(raw);
+  const x = (integer ? INTEGER : DECIMAL).test(raw) ? Number(raw) : NaN;
   const ok = Number.isFinite(x) && (!integer || Number.isInteger(x)) && x >= min && x <= max;
   if (!ok)
     throw new FlagError(`must be ${integer ? 'an integer' : 'a number'}${range(min, max)}, not ${JSON.stringify(raw)}`);
@@ -88,6 +92,10 @@ export const configJson = (): Flag<Partial<RLConfig>> =>
 
 type Values<S extends Record<string, Flag<unknown>>> = { [K in keyof S]: S[K] extends Flag<infer T> ? T : never };
 
+/** The spec's own flag of that name (not an Object.prototype member such as valueOf). */
+const flagOf = (spec: Record<string, Flag<unknown>>, name: string): Flag<unknown> | undefined =>
+  Object.hasOwn(spec, name) ? spec[name] : undefined;
+
 /** The flags' messages for `argv` (empty when every flag is good), and their values when there are none. */
 export function readFlags<S extends Record<string, Flag<unknown>>>(
   spec: S,
@@ -98,7 +106,7 @@ export function readFlags<S extends Record<string, Flag<unknown>>>(
   // a flag that takes a value but is followed by another flag (or nothing) has none: named here and
   // left out, so the next flag is read as itself and not as its value
   const rest = argv.filter((a, i) => {
-    const f = a.startsWith('--') && !a.includes('=') ? spec[a.slice(2)] : undefined;
+    const f = a.startsWith('--') && !a.includes('=') ? flagOf(spec, a.slice(2)) : undefined;
     const next = argv[i + 1];
     if (f?.type !== 'string' || (next !== undefined && !next.startsWith('--'))) return true;
     errors.push(`${a} needs ${f.takes}`);
@@ -113,11 +121,16 @@ export function readFlags<S extends Record<string, Flag<unknown>>>(
     tokens: true,
   });
   const before = errors.length;
+  const given = new Set<string>();
   for (const t of tokens) {
     if (t.kind === 'positional')
       errors.push(`unexpected argument ${JSON.stringify(t.value)}: every argument is a --flag`);
+    if (t.kind === 'option-terminator') errors.push('unexpected "--": every argument is a --flag');
     if (t.kind !== 'option') continue;
-    const f = spec[t.name];
+    const f = flagOf(spec, t.name);
+    // given twice, one value would silently win
+    if (f && given.has(t.name)) errors.push(`--${t.name} is given more than once`);
+    given.add(t.name);
     if (!f)
       errors.push(
         `--${t.name} is not a flag here: the flags are ${Object.keys(spec)

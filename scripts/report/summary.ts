@@ -7,7 +7,7 @@ import type { HeldoutFigures } from '../../src/model/evaluate';
 import type { RLConfig } from '../../src/rl/config';
 import { mean } from '../../src/rl/metrics';
 import type { StepMetrics } from '../../src/rl/types';
-import { algorithmOf } from '../../src/rl/algorithms/table';
+import { findAlgorithm } from '../../src/rl/algorithms/table';
 
 export interface HeldoutPoint extends HeldoutFigures {
   step: number;
@@ -74,13 +74,14 @@ export interface ArmSummary {
 
 /** The arm an experiment belongs to: the algorithm and the settings that define it. */
 export function armOf(c: RLConfig): string {
-  const row = algorithmOf(c);
-  const size = row.group === 'forks' ? `N=${c.N} k=${c.k}` : `G=${c.G}`;
-  if (row.perception === 'mi') {
+  // an experiment file from elsewhere may name an algorithm this table does not know: named plainly
+  const row = findAlgorithm(c.algo);
+  const size = row?.group === 'forks' ? `N=${c.N} k=${c.k}` : `G=${c.G}`;
+  if (row?.perception === 'mi') {
     const reward = `${c.miAgg === 'mean' ? ', MI mean' : ''}${c.percGate === 'off' ? ', ungated' : ''}${c.miClip ? `, clip ${c.miClip}` : ''}`;
     return `${c.algo} ${size}, MI by ${c.miScorer === 'warmstart' ? 'frozen warm start' : 'policy'}${reward}${c.beta ? `, KL ${c.beta}` : ''}`;
   }
-  if (row.perception === 'labelled') return `${c.algo} ${size}, ${c.percCredit} credit`;
+  if (row?.perception === 'labelled') return `${c.algo} ${size}, ${c.percCredit} credit`;
   return `${c.algo} ${size}${c.beta ? `, KL ${c.beta}` : ''}`;
 }
 
@@ -162,7 +163,7 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
       greedyExact: per((r) => last(r).greedy.desc_exact),
       gtNllChange: per((r) => (last(r).gt_desc_nll ?? NaN) - (first(r).gt_desc_nll ?? NaN)),
       vsReference: arm === REFERENCE_ARM || !ref ? null : perFig(paired(ref)),
-      vsBound: algorithmOf(runs[0].config).perception !== 'mi' || !bound ? null : perFig(paired(bound)),
+      vsBound: findAlgorithm(runs[0].config.algo)?.perception !== 'mi' || !bound ? null : perFig(paired(bound)),
       forkLiftExact: per((r) => runMean(r.steps, (s) => s.fork_lift_exact)),
       forkLiftF1: per((r) => runMean(r.steps, (s) => s.fork_lift_f1)),
       groupAuc: per((r) => runMean(r.steps, (s) => s.mi_group_auc)),

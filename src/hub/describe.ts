@@ -226,7 +226,7 @@ export async function scoreOnCpu(
   });
 }
 
-/** Indices from the highest score down, ties to the lower index (as MIRL's topKMask keeps them). */
+/** Indices from the highest score down, ties to the lower index (as MIRL's topKMask breaks them). */
 export function rankOrder(scores: readonly number[]): number[] {
   return scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
 }

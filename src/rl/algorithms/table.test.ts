@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL, FIELDS } from '../config';
 import { armOf } from '../../../scripts/report/summary';
-import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmsWhere, groupLabel } from './table';
+import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf, algorithmsWhere, groupLabel } from './table';
 
 describe('the algorithm table', () => {
   it("is the config's list of algorithms, and decides which group fields the panel shows", () => {
@@ -37,5 +37,12 @@ describe('the algorithm table', () => {
       'mirl N=10 k=6, MI by frozen warm start',
     );
     expect(armOf({ ...DEFAULT_RL, algo: 'vision-sr1', G: 8, beta: 0.1 })).toBe('vision-sr1 G=8, KL 0.1');
+    // a file from elsewhere names an algorithm the table does not know: the report names it plainly; a config says so
+    const foreign = { ...DEFAULT_RL, algo: 'dapo' } as unknown as typeof DEFAULT_RL;
+    expect(armOf(foreign)).toBe('dapo G=16');
+    expect(() => algorithmOf(foreign)).toThrow(
+      'unknown algorithm "dapo": one of mirl, grpo, vision-sr1, perception-r1',
+    );
+    expect(() => algorithmOf({ algo: 'valueOf' } as unknown as typeof DEFAULT_RL)).toThrow(/unknown algorithm/);
   });
 });

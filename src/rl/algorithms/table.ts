@@ -65,8 +65,16 @@ export const ALGORITHM_TABLE = {
 export type Algorithm = keyof typeof ALGORITHM_TABLE;
 export const ALGORITHM_NAMES = Object.keys(ALGORITHM_TABLE) as Algorithm[];
 
-/** The row of a config's algorithm. */
-export const algorithmOf = (cfg: Pick<RLConfig, 'algo'>): AlgorithmRow => ALGORITHM_TABLE[cfg.algo];
+/** The row of an algorithm's name, or undefined for a name not in the table (a file from elsewhere). */
+export const findAlgorithm = (name: string): AlgorithmRow | undefined =>
+  Object.hasOwn(ALGORITHM_TABLE, name) ? ALGORITHM_TABLE[name as Algorithm] : undefined;
+
+/** The row of a config's algorithm (configs are validated, so the name is in the table; if not, a clear error). */
+export function algorithmOf(cfg: Pick<RLConfig, 'algo'>): AlgorithmRow {
+  const row = findAlgorithm(cfg.algo);
+  if (!row) throw new Error(`unknown algorithm "${cfg.algo}": one of ${ALGORITHM_NAMES.join(', ')}`);
+  return row;
+}
 
 /** The names of the algorithms whose row has `key` = `value` (the panel's rules of which fields to show). */
 export const algorithmsWhere = <K extends 'group' | 'perception'>(key: K, value: AlgorithmRow[K]): Algorithm[] =>

@@ -311,6 +311,17 @@ describe('run files', () => {
     expect(named({ ...saved, config: { ...saved.config, k: 99 } })).toMatch(/^config: k forks must be/);
     expect(named({ ...saved, config: { ...saved.config, bogus: 1 } })).toMatch(/unknown settings: bogus/);
     expect(named({ ...saved, records: 'x' })).toMatch(/^records: /);
+    // a run that stopped on a non-finite loss (JSON writes NaN as null), and one renamed at length, come back
+    const diverged = JSON.parse(
+      JSON.stringify({ ...saved, label: 'x'.repeat(300), metrics: [{ ...metrics, loss: NaN, grad_norm: Infinity }] }),
+    );
+    const back = checkSavedRun(diverged);
+    if (back instanceof Error) throw back;
+    expect(back.metrics[0].loss).toBeNaN();
+    expect(back.metrics[0].grad_norm).toBeNaN();
+    expect(back.label).toHaveLength(300);
+    // and so does its exported file
+    expect(importRun(exportRun('diverged', DEFAULT_RL, [{ ...metrics, loss: NaN }], [])).metrics[0].loss).toBeNaN();
     // 2,000 mutations: each is restored whole or named, nothing thrown
     const rng = new CounterRng(20261206, Streams.test, 0);
     const keys = Object.keys(saved);

@@ -33,9 +33,14 @@ const count = z.number().int().nonnegative();
 // The trainer's own schemas (src/rl/types.ts), with what older files lack made optional: an older file is read as it
 // was written, and a field the trainer reports is never dropped on import.
 const legacyStart = z.object({ answer_acc: num, perception_acc: num });
+const nonFinite = z.union([num, z.null().transform(() => NaN)]);
 const stepMetrics = stepMetricsSchema
   .partial({ desc_f1: true, mi_group_auc: true, lr: true, updates: true, zero_std_frac: true })
   .extend({
+    // the step where a run stopped on a non-finite loss: JSON writes NaN as null, read back as NaN
+    loss: nonFinite,
+    grad_norm: nonFinite,
+    entropy: nonFinite,
     heldout_start: z.union([heldoutFiguresSchema, legacyStart]).optional(),
     // before v5: greedy figures alone, read as held-out figures without samples
     heldout_answer_acc: num.optional(),
@@ -153,7 +158,8 @@ export interface SavedRunBody {
 const savedRunSchema = z.object({
   id: count,
   uid: z.string().min(1).max(100).optional(),
-  label: z.string().max(200),
+  // a run renamed at length, or imported with a long label: the page keeps it whole
+  label: z.string().max(1000),
   backend: z.enum(['webgpu', 'wasm', 'cpu']).optional(),
   config: z.record(z.string(), z.unknown()),
   metrics: z.array(stepMetrics),

@@ -115,13 +115,20 @@ const NOT_KEPT =
 const keptNote = (step: number) =>
   `restored after a reload: its trainer state was kept at step ${step}; Resume continues from there (later steps are re-run, identically)`;
 
-/** What a reload brings back: the runs on the charts; which can resume is known once the kept states are listed. */
 const SAVED_UNREADABLE = 'mirl-playground-runs-unreadable';
+/** Saved entries that failed their check and could not be moved aside (a full quota): saved again with the runs, so never lost. */
+let unreadableHere: unknown[] = [];
 
 /**
  * The runs saved for a reload, each checked as an imported file is (src/ui/share/runFile.ts checkSavedRun). One that
  * fails is not restored; it is moved, as it was, under SAVED_UNREADABLE (so nothing is lost) and named in a notice.
  */
+/** Moves entries aside and says where they are. */
+const aside = (entries: unknown[]): string =>
+  keepUnreadable(entries)
+    ? `${entries.length === 1 ? 'it is' : 'they are'} kept aside, as saved, under localStorage ${SAVED_UNREADABLE}`
+    : `${entries.length === 1 ? 'it' : 'they'} could not be moved aside (storage full) and stay saved with the runs`;
+
 function loadSavedRuns(): { runs: Run[]; notices: string[] } {
   let raw: string | null = null;
   try {
@@ -170,17 +177,31 @@ function loadSavedRuns(): { runs: Run[]; notices: string[] } {
     const run: Run = { ...r, uid: r.uid ?? newUid(), status: status ?? 'restored', keptStep: null };
     runs.push(status ? run : { ...run, error: NOT_KEPT });
   });
-  if (bad.length) keepUnreadable(bad);
+  if (bad.length) notices.push(aside(bad));
   return { runs, notices };
 }
 
-/** Appends entries that could not be restored to SAVED_UNREADABLE, as they were. */
-function keepUnreadable(entries: unknown[]): void {
+/**
+ * Appends entries that could not be restored to SAVED_UNREADABLE, as they were; false when it cannot (a full quota),
+ * and they are then saved again beside the runs (unreadableHere), to be checked and named on the next load.
+ */
+function keepUnreadable(entries: unknown[]): boolean {
   try {
-    const prev = JSON.parse(localStorage.getItem(SAVED_UNREADABLE) ?? '[]') as unknown;
-    localStorage.setItem(SAVED_UNREADABLE, JSON.stringify([...(Array.isArray(prev) ? prev : [prev]), ...entries]));
+    const prevRaw = localStorage.getItem(SAVED_UNREADABLE);
+    let prev: unknown[] = [];
+    if (prevRaw !== null) {
+      try {
+        const p = JSON.parse(prevRaw) as unknown;
+        prev = Array.isArray(p) ? p : [p];
+      } catch {
+        prev = [prevRaw]; // damaged itself: kept as the text it was
+      }
+    }
+    localStorage.setItem(SAVED_UNREADABLE, JSON.stringify([...prev, ...entries]));
+    return true;
   } catch {
-    // the quota is full: the entries stay in SAVED_RUNS until the next save overwrites it
+    unreadableHere = [...unreadableHere, ...entries];
+    return false;
   }
 }
 
@@ -590,7 +611,8 @@ export const useRunStore = create<Store>((set, get) => {
       if (r?.keptStep !== null && r && !r.elsewhere) void get().deleteKept(r.uid);
     },
     renameRun(id, label) {
-      const l = label.trim();
+      // a run file's label holds 200 characters: the page keeps to that, so its export imports
+      const l = label.trim().slice(0, 200);
       if (l) set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, label: l } : r)) }));
     },
     runLink(id) {
@@ -616,7 +638,7 @@ export const useRunStore = create<Store>((set, get) => {
       }
       const id = nextId++;
       const uid = newUid();
-      const label = `${f.label} (imported)`;
+      const label = `${f.label.slice(0, 200 - ' (imported)'.length)} (imported)`;
       set((s) => ({
         runs: [
           ...s.runs,
@@ -678,7 +700,7 @@ let saveTimer: ReturnType<typeof setTimeout> | null = null;
 function saveRuns(): void {
   saveTimer = null;
   try {
-    localStorage.setItem(SAVED_RUNS, JSON.stringify(useRunStore.getState().runs));
+    localStorage.setItem(SAVED_RUNS, JSON.stringify([...useRunStore.getState().runs, ...unreadableHere]));
   } catch (e) {
     if (!saveWarned)
       useRunStore.setState((st) => ({
