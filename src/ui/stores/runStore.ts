@@ -3,6 +3,7 @@
 // reloaded, crashed or imported with its state resumes where it stopped.
 
 import { create } from 'zustand';
+import { persist, type PersistStorage } from 'zustand/middleware';
 import { validateRL, type RLConfig } from '../../rl/config';
 import { groupLabel } from '../../rl/algorithms/table';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
@@ -235,437 +236,490 @@ const autoResumed = new Set<string>();
 const { runs: savedRuns, notices: restoreNotices } = loadSavedRuns();
 nextId = savedRuns.reduce((m, r) => Math.max(m, r.id + 1), 1);
 
-export const useRunStore = create<Store>((set, get) => {
-  const patchRun = (id: number, f: (r: Run) => Partial<Run>) =>
-    set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...f(r) } : r)) }));
-  const patchLive = (f: (r: Run) => Partial<Run>) => {
-    const id = get().liveId;
-    if (id !== null) patchRun(id, f);
-  };
-  const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
-  /** Metrics and records of the steps before `step` only: what a resume from `step` keeps. */
-  const cutTo = (r: Run, step: number): Partial<Run> => ({
-    metrics: r.metrics.filter((x) => x.step < step),
-    records: r.records.filter((x) => x.step < step),
-    step,
-  });
-
-  const keepState = async (id: number, step: number, bytes: Uint8Array) => {
-    const r = get().runs.find((x) => x.id === id);
-    if (!r || r.elsewhere) return;
-    try {
-      const pruned = await putSnapshot(r.uid, r.label, step, bytes, get().keep.budgetMB * 2 ** 20);
-      patchRun(id, () => ({ keptStep: step }));
-      if (pruned.length) {
-        const gone = new Set(pruned.map((p) => p.uid));
-        set((s) => ({ runs: s.runs.map((x) => (gone.has(x.uid) ? { ...x, keptStep: null } : x)) }));
-        notice(
-          `kept states pruned to the ${get().keep.budgetMB} MB budget: ${pruned.map((p) => `${p.label} (step ${p.step})`).join(', ')}`,
-        );
-      }
-      if (get().storageError) set({ storageError: null });
-    } catch (e) {
-      const msg = (e as Error).message;
-      // said once, where the runs are; the run goes on, and its older kept state (if any) stays
-      if (get().storageError !== msg) set({ storageError: msg });
-    }
-    void get().refreshKept();
-  };
-
-  /** A run file's state goes to IndexedDB, checked first; a bad one costs only itself, never the run's curves. */
-  const importState = async (
-    id: number,
-    uid: string,
-    label: string,
-    config: RLConfig,
-    snap: { step: number; data: string },
-  ) => {
-    let bytes: Uint8Array;
-    let step: number;
-    try {
-      bytes = base64ToBytes(snap.data);
-      const info = snapshotInfo(bytes);
-      if (info.step !== snap.step)
-        throw new Error(`the file says step ${snap.step}, the state holds step ${info.step}`);
-      if (canonical(info.config) !== canonical(config))
-        throw new Error("the state is of another config than the run's");
-      step = info.step;
-    } catch (e) {
-      patchRun(id, () => ({ error: `its curves were imported, its trainer state was not: ${(e as Error).message}` }));
-      return;
-    }
-    try {
-      await putSnapshot(uid, label, step, bytes, get().keep.budgetMB * 2 ** 20);
-      patchRun(id, () => ({ keptStep: step }));
-    } catch (e) {
-      patchRun(id, () => ({
-        error: `its curves were imported, its trainer state was not kept: ${(e as Error).message}`,
+// Runs survive a reload through zustand's persist: read once at start (loadSavedRuns, each run checked), written
+// whenever they change, coalesced to at most once a second and when the page hides (a step must not pay for
+// serialising every run), in the list format pages before this one wrote. A full quota is said once, not thrown.
+let saveWarned = false;
+let saveTimer: ReturnType<typeof setTimeout> | null = null;
+let unsaved: Run[] | null = null;
+let lastSaved: Run[] = savedRuns;
+function flushRuns(): void {
+  saveTimer = null;
+  if (!unsaved) return;
+  const runs = unsaved;
+  unsaved = null;
+  try {
+    localStorage.setItem(SAVED_RUNS, JSON.stringify([...runs, ...unreadableHere]));
+  } catch (e) {
+    if (!saveWarned)
+      useRunStore.setState((st) => ({
+        notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`],
       }));
-    }
-    await get().refreshKept();
-  };
+    saveWarned = true;
+  }
+}
+const savedRunsStorage: PersistStorage<{ runs: Run[] }> = {
+  getItem: () => ({ state: { runs: savedRuns }, version: 0 }),
+  setItem: (_name, value) => {
+    // every change of the store reaches here; only a change of the runs is written
+    if (value.state.runs === lastSaved) return;
+    lastSaved = value.state.runs;
+    unsaved = value.state.runs;
+    if (saveTimer === null) saveTimer = setTimeout(flushRuns, 1000);
+  },
+  removeItem: () => localStorage.removeItem(SAVED_RUNS),
+};
+if (typeof addEventListener !== 'undefined') addEventListener('pagehide', () => flushRuns());
 
-  const onMessage = (id: number, from: TrainerClient, m: FromWorker) => {
-    const isLive = get().liveId === id;
-    switch (m.type) {
-      case 'progress':
-        if (isLive) set({ load: { loaded: m.loaded, total: m.total }, phase: 'loading the checkpoint' });
-        break;
-      case 'phase':
-        if (isLive) set({ phase: m.phase });
-        break;
-      case 'ready':
-        set({ load: null });
-        if (pendingResume?.id === id) {
-          const step = pendingResume.step;
-          patchRun(id, (r) => ({ ...cutTo(r, step), status: 'ready', error: null }));
-          pendingResume = null;
-        } else patchRun(id, () => ({ status: 'ready' }));
-        if (pendingAction && isLive) from.send(pendingAction === 'run' ? { type: 'run' } : { type: 'step' });
-        pendingAction = null;
-        break;
-      case 'step':
-        patchRun(id, (r) => ({
-          metrics: [...r.metrics, m.report.metrics],
-          records: [...r.records, ...m.report.records],
-          step: m.report.metrics.step + 1,
-        }));
-        break;
-      case 'state': {
-        if (!isLive) break;
-        patchRun(id, (r) => ({
-          status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused',
-          step: m.step,
-        }));
-        if (!m.running) set({ phase: null });
-        const s = get();
-        const live = s.runs.find((r) => r.id === id);
-        // the next run of a queue starts when the last one finishes its steps
-        if (live?.status === 'done' && s.queue.length) {
-          const [next, ...rest] = s.queue;
-          set({ queue: rest });
-          s.startWith(next);
-        }
-        break;
-      }
-      case 'snapshot':
-        void keepState(id, m.step, m.bytes);
-        break;
-      case 'stopped':
-        from.terminate();
-        break;
-      case 'recovered':
-        // the steps after the state it recovered from are run again: their first reports go
-        patchRun(id, (r) => cutTo(r, m.step));
-        notice(m.message);
-        break;
-      case 'error': {
-        if (!m.fatal) {
-          notice(m.message);
-          break;
-        }
-        // a fatal error is the run's status (shown once, there); the download bar goes with it
+export const useRunStore = create<Store>()(
+  persist(
+    (set, get) => {
+      const patchRun = (id: number, f: (r: Run) => Partial<Run>) =>
+        set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...f(r) } : r)) }));
+      const patchLive = (f: (r: Run) => Partial<Run>) => {
+        const id = get().liveId;
+        if (id !== null) patchRun(id, f);
+      };
+      const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
+      /** Metrics and records of the steps before `step` only: what a resume from `step` keeps. */
+      const cutTo = (r: Run, step: number): Partial<Run> => ({
+        metrics: r.metrics.filter((x) => x.step < step),
+        records: r.records.filter((x) => x.step < step),
+        step,
+      });
+
+      const keepState = async (id: number, step: number, bytes: Uint8Array) => {
         const r = get().runs.find((x) => x.id === id);
-        if (isLive) set({ load: null, queue: [], phase: null });
-        if (pendingResume?.id === id) {
-          // a resume that could not start: the run keeps everything it had
-          pendingResume = null;
-          patchRun(id, () => ({ status: 'restored', error: `could not resume: ${m.message}` }));
-          if (isLive) {
-            set({ liveId: null });
-            client = null;
+        if (!r || r.elsewhere) return;
+        try {
+          const pruned = await putSnapshot(r.uid, r.label, step, bytes, get().keep.budgetMB * 2 ** 20);
+          patchRun(id, () => ({ keptStep: step }));
+          if (pruned.length) {
+            const gone = new Set(pruned.map((p) => p.uid));
+            set((s) => ({ runs: s.runs.map((x) => (gone.has(x.uid) ? { ...x, keptStep: null } : x)) }));
+            notice(
+              `kept states pruned to the ${get().keep.budgetMB} MB budget: ${pruned.map((p) => `${p.label} (step ${p.step})`).join(', ')}`,
+            );
           }
-          from.terminate();
-          break;
+          if (get().storageError) set({ storageError: null });
+        } catch (e) {
+          const msg = (e as Error).message;
+          // said once, where the runs are; the run goes on, and its older kept state (if any) stays
+          if (get().storageError !== msg) set({ storageError: msg });
         }
-        patchRun(id, () => ({ status: 'error', error: m.message }));
-        // a crashed worker: the run continues from its kept state, once
-        if (m.crashed && r && r.keptStep !== null && !autoResumed.has(r.uid)) {
-          autoResumed.add(r.uid);
-          notice(`${m.message}; resuming ${r.label} from its state kept at step ${r.keptStep}`);
-          void get().resume(id);
-        }
-        break;
-      }
-    }
-  };
+        void get().refreshKept();
+      };
 
-  const newClient = (id: number, config: RLConfig, backend: BackendKind, snapshot?: Uint8Array): TrainerClient => {
-    const c: TrainerClient = new TrainerClient(
-      config,
-      backend,
-      { onMessage: (m) => onMessage(id, c, m) },
-      { snapshotEvery: get().keep.every, snapshot },
-    );
-    return c;
-  };
-
-  /** Ends the live worker: it keeps its state first when idle, and is ended when it says so (or after a while). */
-  const endClient = () => {
-    const c = client;
-    client = null;
-    if (!c) return;
-    c.send({ type: 'stop' });
-    setTimeout(() => c.terminate(), 5000);
-  };
-
-  const ensureLive = (action: 'run' | 'step') => {
-    const s = get();
-    // the run to start is the draft, on the chosen backend (draftStore)
-    const { draft, backend } = useDraftStore.getState();
-    const live = s.runs.find((r) => r.id === s.liveId);
-    // A paused run resumes only with its own config; after an edit, Start begins a
-    // new run beside it (the old one stays on the charts, stopped).
-    const edited = live !== undefined && JSON.stringify(live.config) !== JSON.stringify(draft);
-    if (live && client && (live.status === 'paused' || live.status === 'ready') && !edited) {
-      client.send(action === 'run' ? { type: 'run' } : { type: 'step' });
-      return;
-    }
-    if (live && (live.status === 'running' || live.status === 'loading')) return;
-    const errors = validateRL(draft);
-    if (Object.keys(errors).length) {
-      useDraftStore.setState({ fieldErrors: errors });
-      return;
-    }
-    endClient();
-    if (live && (live.status === 'paused' || live.status === 'ready')) patchLive(() => ({ status: 'stopped' }));
-    if (live) release(live.uid);
-    const id = nextId++;
-    const run: Run = {
-      id,
-      uid: newUid(),
-      backend,
-      keptStep: null,
-      label: runLabel(
-        draft,
-        backend,
-        s.runs.map((r) => r.label),
-      ),
-      config: draft,
-      metrics: [],
-      records: [],
-      status: 'loading',
-      step: 0,
-      error: null,
-    };
-    set((st) => ({
-      runs: [...st.runs, run],
-      liveId: id,
-      selectedRunId: id,
-      selectedStep: null,
-      load: { loaded: 0, total: null },
-    }));
-    pendingAction = action;
-    // a new run's lock is free: taken so that another tab sees this one owns it
-    void acquireRun(run.uid).then((rel) => rel && owned.set(run.uid, rel));
-    client = newClient(id, draft, backend);
-  };
-
-  return {
-    runs: savedRuns,
-    liveId: null,
-    selectedRunId: null,
-    selectedStep: null,
-    selectedPrompt: 0,
-    load: null,
-    phase: null,
-    queue: [],
-    notices: restoreNotices,
-    keep: loadKeep(),
-    kept: [],
-    storageError: null,
-    setKeep(k) {
-      const next = { ...get().keep, ...k };
-      if (!validEvery(next.every) || !validBudget(next.budgetMB)) return;
-      set({ keep: next });
-      try {
-        localStorage.setItem(SAVED_KEEP, JSON.stringify(next));
-      } catch {
-        /* the settings apply to this tab */
-      }
-    },
-    async refreshKept() {
-      try {
-        const kept = await listSnapshots();
-        const byUid = new Map(kept.map((e) => [e.uid, e.step]));
-        set((s) => ({
-          kept,
-          runs: s.runs.map((r) => (r.keptStep !== null && !byUid.has(r.uid) ? { ...r, keptStep: null } : r)),
-        }));
-      } catch (e) {
-        set({ kept: [], storageError: (e as Error).message });
-      }
-    },
-    async resume(id) {
-      const s = get();
-      const r = s.runs.find((x) => x.id === id);
-      if (!r || r.keptStep === null) return;
-      if (s.liveId === id && client) return;
-      if (!owned.has(r.uid)) {
-        const rel = await acquireRun(r.uid);
-        if (!rel) {
-          patchRun(id, () => ({ elsewhere: true }));
-          notice(`${r.label} is open in another tab, which owns it: this tab does not resume it or write its state`);
+      /** A run file's state goes to IndexedDB, checked first; a bad one costs only itself, never the run's curves. */
+      const importState = async (
+        id: number,
+        uid: string,
+        label: string,
+        config: RLConfig,
+        snap: { step: number; data: string },
+      ) => {
+        let bytes: Uint8Array;
+        let step: number;
+        try {
+          bytes = base64ToBytes(snap.data);
+          const info = snapshotInfo(bytes);
+          if (info.step !== snap.step)
+            throw new Error(`the file says step ${snap.step}, the state holds step ${info.step}`);
+          if (canonical(info.config) !== canonical(config))
+            throw new Error("the state is of another config than the run's");
+          step = info.step;
+        } catch (e) {
+          patchRun(id, () => ({
+            error: `its curves were imported, its trainer state was not: ${(e as Error).message}`,
+          }));
           return;
         }
-        owned.set(r.uid, rel);
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = (await getSnapshot(r.uid)).bytes;
-      } catch (e) {
-        patchRun(id, () => ({ error: `could not resume: ${(e as Error).message}` }));
-        release(r.uid);
-        return;
-      }
-      // the live run (another one) stops, keeping its own state
-      const live = get().runs.find((x) => x.id === get().liveId);
-      if (live && live.id !== id) get().stop();
-      useDraftStore.setState({ draft: r.config, fieldErrors: {}, backend: r.backend });
-      set({ liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } });
-      patchRun(id, () => ({ status: 'loading', elsewhere: false }));
-      pendingResume = { id, step: r.keptStep };
-      pendingAction = 'run';
-      client = newClient(id, r.config, r.backend, bytes);
-    },
-    async deleteKept(uid) {
-      try {
-        await deleteSnapshot(uid);
-        set((s) => ({
-          runs: s.runs.map((r) =>
-            r.uid === uid ? { ...r, keptStep: null, ...(r.status === 'restored' ? { error: NOT_KEPT } : {}) } : r,
+        try {
+          await putSnapshot(uid, label, step, bytes, get().keep.budgetMB * 2 ** 20);
+          patchRun(id, () => ({ keptStep: step }));
+        } catch (e) {
+          patchRun(id, () => ({
+            error: `its curves were imported, its trainer state was not kept: ${(e as Error).message}`,
+          }));
+        }
+        await get().refreshKept();
+      };
+
+      const onMessage = (id: number, from: TrainerClient, m: FromWorker) => {
+        const isLive = get().liveId === id;
+        switch (m.type) {
+          case 'progress':
+            if (isLive) set({ load: { loaded: m.loaded, total: m.total }, phase: 'loading the checkpoint' });
+            break;
+          case 'phase':
+            if (isLive) set({ phase: m.phase });
+            break;
+          case 'ready':
+            set({ load: null });
+            if (pendingResume?.id === id) {
+              const step = pendingResume.step;
+              patchRun(id, (r) => ({ ...cutTo(r, step), status: 'ready', error: null }));
+              pendingResume = null;
+            } else patchRun(id, () => ({ status: 'ready' }));
+            if (pendingAction && isLive) from.send(pendingAction === 'run' ? { type: 'run' } : { type: 'step' });
+            pendingAction = null;
+            break;
+          case 'step':
+            patchRun(id, (r) => ({
+              metrics: [...r.metrics, m.report.metrics],
+              records: [...r.records, ...m.report.records],
+              step: m.report.metrics.step + 1,
+            }));
+            break;
+          case 'state': {
+            if (!isLive) break;
+            patchRun(id, (r) => ({
+              status: m.running
+                ? 'running'
+                : r.status === 'error'
+                  ? 'error'
+                  : m.step >= r.config.steps
+                    ? 'done'
+                    : 'paused',
+              step: m.step,
+            }));
+            if (!m.running) set({ phase: null });
+            const s = get();
+            const live = s.runs.find((r) => r.id === id);
+            // the next run of a queue starts when the last one finishes its steps
+            if (live?.status === 'done' && s.queue.length) {
+              const [next, ...rest] = s.queue;
+              set({ queue: rest });
+              s.startWith(next);
+            }
+            break;
+          }
+          case 'snapshot':
+            void keepState(id, m.step, m.bytes);
+            break;
+          case 'stopped':
+            from.terminate();
+            break;
+          case 'recovered':
+            // the steps after the state it recovered from are run again: their first reports go
+            patchRun(id, (r) => cutTo(r, m.step));
+            notice(m.message);
+            break;
+          case 'error': {
+            if (!m.fatal) {
+              notice(m.message);
+              break;
+            }
+            // a fatal error is the run's status (shown once, there); the download bar goes with it
+            const r = get().runs.find((x) => x.id === id);
+            if (isLive) set({ load: null, queue: [], phase: null });
+            if (pendingResume?.id === id) {
+              // a resume that could not start: the run keeps everything it had
+              pendingResume = null;
+              patchRun(id, () => ({ status: 'restored', error: `could not resume: ${m.message}` }));
+              if (isLive) {
+                set({ liveId: null });
+                client = null;
+              }
+              from.terminate();
+              break;
+            }
+            patchRun(id, () => ({ status: 'error', error: m.message }));
+            // a crashed worker: the run continues from its kept state, once
+            if (m.crashed && r && r.keptStep !== null && !autoResumed.has(r.uid)) {
+              autoResumed.add(r.uid);
+              notice(`${m.message}; resuming ${r.label} from its state kept at step ${r.keptStep}`);
+              void get().resume(id);
+            }
+            break;
+          }
+        }
+      };
+
+      const newClient = (id: number, config: RLConfig, backend: BackendKind, snapshot?: Uint8Array): TrainerClient => {
+        const c: TrainerClient = new TrainerClient(
+          config,
+          backend,
+          { onMessage: (m) => onMessage(id, c, m) },
+          { snapshotEvery: get().keep.every, snapshot },
+        );
+        return c;
+      };
+
+      /** Ends the live worker: it keeps its state first when idle, and is ended when it says so (or after a while). */
+      const endClient = () => {
+        const c = client;
+        client = null;
+        if (!c) return;
+        c.send({ type: 'stop' });
+        setTimeout(() => c.terminate(), 5000);
+      };
+
+      const ensureLive = (action: 'run' | 'step') => {
+        const s = get();
+        // the run to start is the draft, on the chosen backend (draftStore)
+        const { draft, backend } = useDraftStore.getState();
+        const live = s.runs.find((r) => r.id === s.liveId);
+        // A paused run resumes only with its own config; after an edit, Start begins a
+        // new run beside it (the old one stays on the charts, stopped).
+        const edited = live !== undefined && JSON.stringify(live.config) !== JSON.stringify(draft);
+        if (live && client && (live.status === 'paused' || live.status === 'ready') && !edited) {
+          client.send(action === 'run' ? { type: 'run' } : { type: 'step' });
+          return;
+        }
+        if (live && (live.status === 'running' || live.status === 'loading')) return;
+        const errors = validateRL(draft);
+        if (Object.keys(errors).length) {
+          useDraftStore.setState({ fieldErrors: errors });
+          return;
+        }
+        endClient();
+        if (live && (live.status === 'paused' || live.status === 'ready')) patchLive(() => ({ status: 'stopped' }));
+        if (live) release(live.uid);
+        const id = nextId++;
+        const run: Run = {
+          id,
+          uid: newUid(),
+          backend,
+          keptStep: null,
+          label: runLabel(
+            draft,
+            backend,
+            s.runs.map((r) => r.label),
           ),
+          config: draft,
+          metrics: [],
+          records: [],
+          status: 'loading',
+          step: 0,
+          error: null,
+        };
+        set((st) => ({
+          runs: [...st.runs, run],
+          liveId: id,
+          selectedRunId: id,
+          selectedStep: null,
+          load: { loaded: 0, total: null },
         }));
-      } catch (e) {
-        notice((e as Error).message);
-      }
-      await get().refreshKept();
-    },
-    async exportRunWithState(id) {
-      const r = get().runs.find((x) => x.id === id);
-      if (!r) throw new Error(`no run ${id}`);
-      if (r.keptStep === null) throw new Error(`${r.label} has no kept state`);
-      const { entry, bytes } = await getSnapshot(r.uid);
-      // the curves up to the kept step: what a resume elsewhere continues from
-      const cut = cutTo(r, entry.step);
-      return exportRun(r.label, r.config, cut.metrics!, cut.records!, { step: entry.step, data: bytesToBase64(bytes) });
-    },
-    start() {
-      ensureLive('run');
-    },
-    startWith(config) {
-      useDraftStore.getState().setDraft(config);
-      ensureLive('run');
-    },
-    startQueue(configs) {
-      if (!configs.length) return;
-      set({ queue: configs.slice(1) });
-      get().startWith(configs[0]);
-    },
-    addRuns(added) {
-      set((s) => ({
-        runs: [
-          ...s.runs,
-          ...added.map((r) => ({
-            id: nextId++,
-            uid: newUid(),
-            backend: 'cpu' as const,
-            keptStep: null,
-            label: r.label,
-            config: r.config,
-            metrics: r.metrics,
-            records: r.records,
-            status: 'imported' as const,
-            step: r.metrics.length,
-            error: null,
-          })),
-        ],
-      }));
-    },
-    pause() {
-      client?.send({ type: 'pause' });
-    },
-    stepOnce() {
-      ensureLive('step');
-    },
-    stop() {
-      endClient();
-      pendingAction = null;
-      if (pendingResume?.id === get().liveId) {
-        // a resume stopped before it started: the run is as it was
-        patchLive(() => ({ status: 'restored' }));
-        pendingResume = null;
-      } else patchLive((r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
-      const live = get().runs.find((r) => r.id === get().liveId);
-      if (live) release(live.uid);
-      set({ liveId: null, load: null, queue: [], phase: null });
-    },
-    deleteRun(id) {
-      if (id === get().liveId) get().stop();
-      const r = get().runs.find((x) => x.id === id);
-      set((s) => ({
-        runs: s.runs.filter((x) => x.id !== id),
-        ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}),
-      }));
-      // its kept state goes with it (not another tab's)
-      if (r?.keptStep !== null && r && !r.elsewhere) void get().deleteKept(r.uid);
-    },
-    renameRun(id, label) {
-      // a run file's label holds 200 characters: the page keeps to that, so its export imports
-      const l = label.trim().slice(0, 200);
-      if (l) set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, label: l } : r)) }));
-    },
-    runLink(id) {
-      const r = get().runs.find((x) => x.id === id);
-      if (!r) throw new Error(`no run ${id}`);
-      return `${location.origin}${location.pathname}${encodeShare(r.config)}`;
-    },
-    select(runId, step, prompt) {
-      set((s) => ({ selectedRunId: runId, selectedStep: step, selectedPrompt: prompt ?? s.selectedPrompt }));
-    },
-    exportRun(id) {
-      const r = get().runs.find((x) => x.id === id);
-      if (!r) throw new Error(`no run ${id}`);
-      return exportRun(r.label, r.config, r.metrics, r.records);
-    },
-    importRun(text) {
-      let f: ReturnType<typeof importRun>;
-      try {
-        f = importRun(text);
-      } catch (e) {
-        notice(`import failed: ${(e as Error).message}`);
-        return;
-      }
-      const id = nextId++;
-      const uid = newUid();
-      const label = `${f.label.slice(0, 200 - ' (imported)'.length)} (imported)`;
-      set((s) => ({
-        runs: [
-          ...s.runs,
-          {
-            id,
-            uid,
-            backend: useDraftStore.getState().backend,
-            keptStep: null,
-            label,
-            config: f.config,
-            metrics: f.metrics,
-            records: f.records,
-            status: 'imported',
-            step: f.metrics.length,
-            error: null,
-          },
-        ],
-        selectedRunId: id,
+        pendingAction = action;
+        // a new run's lock is free: taken so that another tab sees this one owns it
+        void acquireRun(run.uid).then((rel) => rel && owned.set(run.uid, rel));
+        client = newClient(id, draft, backend);
+      };
+
+      return {
+        runs: savedRuns,
+        liveId: null,
+        selectedRunId: null,
         selectedStep: null,
-      }));
-      if (f.snapshot) void importState(id, uid, label, f.config, f.snapshot);
+        selectedPrompt: 0,
+        load: null,
+        phase: null,
+        queue: [],
+        notices: restoreNotices,
+        keep: loadKeep(),
+        kept: [],
+        storageError: null,
+        setKeep(k) {
+          const next = { ...get().keep, ...k };
+          if (!validEvery(next.every) || !validBudget(next.budgetMB)) return;
+          set({ keep: next });
+          try {
+            localStorage.setItem(SAVED_KEEP, JSON.stringify(next));
+          } catch {
+            /* the settings apply to this tab */
+          }
+        },
+        async refreshKept() {
+          try {
+            const kept = await listSnapshots();
+            const byUid = new Map(kept.map((e) => [e.uid, e.step]));
+            set((s) => ({
+              kept,
+              runs: s.runs.map((r) => (r.keptStep !== null && !byUid.has(r.uid) ? { ...r, keptStep: null } : r)),
+            }));
+          } catch (e) {
+            set({ kept: [], storageError: (e as Error).message });
+          }
+        },
+        async resume(id) {
+          const s = get();
+          const r = s.runs.find((x) => x.id === id);
+          if (!r || r.keptStep === null) return;
+          if (s.liveId === id && client) return;
+          if (!owned.has(r.uid)) {
+            const rel = await acquireRun(r.uid);
+            if (!rel) {
+              patchRun(id, () => ({ elsewhere: true }));
+              notice(
+                `${r.label} is open in another tab, which owns it: this tab does not resume it or write its state`,
+              );
+              return;
+            }
+            owned.set(r.uid, rel);
+          }
+          let bytes: Uint8Array;
+          try {
+            bytes = (await getSnapshot(r.uid)).bytes;
+          } catch (e) {
+            patchRun(id, () => ({ error: `could not resume: ${(e as Error).message}` }));
+            release(r.uid);
+            return;
+          }
+          // the live run (another one) stops, keeping its own state
+          const live = get().runs.find((x) => x.id === get().liveId);
+          if (live && live.id !== id) get().stop();
+          useDraftStore.setState({ draft: r.config, fieldErrors: {}, backend: r.backend });
+          set({ liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } });
+          patchRun(id, () => ({ status: 'loading', elsewhere: false }));
+          pendingResume = { id, step: r.keptStep };
+          pendingAction = 'run';
+          client = newClient(id, r.config, r.backend, bytes);
+        },
+        async deleteKept(uid) {
+          try {
+            await deleteSnapshot(uid);
+            set((s) => ({
+              runs: s.runs.map((r) =>
+                r.uid === uid ? { ...r, keptStep: null, ...(r.status === 'restored' ? { error: NOT_KEPT } : {}) } : r,
+              ),
+            }));
+          } catch (e) {
+            notice((e as Error).message);
+          }
+          await get().refreshKept();
+        },
+        async exportRunWithState(id) {
+          const r = get().runs.find((x) => x.id === id);
+          if (!r) throw new Error(`no run ${id}`);
+          if (r.keptStep === null) throw new Error(`${r.label} has no kept state`);
+          const { entry, bytes } = await getSnapshot(r.uid);
+          // the curves up to the kept step: what a resume elsewhere continues from
+          const cut = cutTo(r, entry.step);
+          return exportRun(r.label, r.config, cut.metrics!, cut.records!, {
+            step: entry.step,
+            data: bytesToBase64(bytes),
+          });
+        },
+        start() {
+          ensureLive('run');
+        },
+        startWith(config) {
+          useDraftStore.getState().setDraft(config);
+          ensureLive('run');
+        },
+        startQueue(configs) {
+          if (!configs.length) return;
+          set({ queue: configs.slice(1) });
+          get().startWith(configs[0]);
+        },
+        addRuns(added) {
+          set((s) => ({
+            runs: [
+              ...s.runs,
+              ...added.map((r) => ({
+                id: nextId++,
+                uid: newUid(),
+                backend: 'cpu' as const,
+                keptStep: null,
+                label: r.label,
+                config: r.config,
+                metrics: r.metrics,
+                records: r.records,
+                status: 'imported' as const,
+                step: r.metrics.length,
+                error: null,
+              })),
+            ],
+          }));
+        },
+        pause() {
+          client?.send({ type: 'pause' });
+        },
+        stepOnce() {
+          ensureLive('step');
+        },
+        stop() {
+          endClient();
+          pendingAction = null;
+          if (pendingResume?.id === get().liveId) {
+            // a resume stopped before it started: the run is as it was
+            patchLive(() => ({ status: 'restored' }));
+            pendingResume = null;
+          } else patchLive((r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
+          const live = get().runs.find((r) => r.id === get().liveId);
+          if (live) release(live.uid);
+          set({ liveId: null, load: null, queue: [], phase: null });
+        },
+        deleteRun(id) {
+          if (id === get().liveId) get().stop();
+          const r = get().runs.find((x) => x.id === id);
+          set((s) => ({
+            runs: s.runs.filter((x) => x.id !== id),
+            ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}),
+          }));
+          // its kept state goes with it (not another tab's)
+          if (r?.keptStep !== null && r && !r.elsewhere) void get().deleteKept(r.uid);
+        },
+        renameRun(id, label) {
+          // a run file's label holds 200 characters: the page keeps to that, so its export imports
+          const l = label.trim().slice(0, 200);
+          if (l) set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, label: l } : r)) }));
+        },
+        runLink(id) {
+          const r = get().runs.find((x) => x.id === id);
+          if (!r) throw new Error(`no run ${id}`);
+          return `${location.origin}${location.pathname}${encodeShare(r.config)}`;
+        },
+        select(runId, step, prompt) {
+          set((s) => ({ selectedRunId: runId, selectedStep: step, selectedPrompt: prompt ?? s.selectedPrompt }));
+        },
+        exportRun(id) {
+          const r = get().runs.find((x) => x.id === id);
+          if (!r) throw new Error(`no run ${id}`);
+          return exportRun(r.label, r.config, r.metrics, r.records);
+        },
+        importRun(text) {
+          let f: ReturnType<typeof importRun>;
+          try {
+            f = importRun(text);
+          } catch (e) {
+            notice(`import failed: ${(e as Error).message}`);
+            return;
+          }
+          const id = nextId++;
+          const uid = newUid();
+          const label = `${f.label.slice(0, 200 - ' (imported)'.length)} (imported)`;
+          set((s) => ({
+            runs: [
+              ...s.runs,
+              {
+                id,
+                uid,
+                backend: useDraftStore.getState().backend,
+                keptStep: null,
+                label,
+                config: f.config,
+                metrics: f.metrics,
+                records: f.records,
+                status: 'imported',
+                step: f.metrics.length,
+                error: null,
+              },
+            ],
+            selectedRunId: id,
+            selectedStep: null,
+          }));
+          if (f.snapshot) void importState(id, uid, label, f.config, f.snapshot);
+        },
+        dismissNotice(i) {
+          set((s) => ({ notices: s.notices.filter((_, j) => j !== i) }));
+        },
+      };
     },
-    dismissNotice(i) {
-      set((s) => ({ notices: s.notices.filter((_, j) => j !== i) }));
-    },
-  };
-});
+    { name: SAVED_RUNS, storage: savedRunsStorage, partialize: (s) => ({ runs: s.runs }) },
+  ),
+);
 
 // After a reload: which runs have a kept state (they can resume), and which another tab owns.
 async function markResumable(): Promise<void> {
@@ -690,28 +744,3 @@ async function markResumable(): Promise<void> {
   }));
 }
 if (typeof window !== 'undefined') void markResumable();
-
-// Runs survive a reload: saved (metrics, records, config, label) whenever they change.
-// A full quota is said once, not thrown: the page goes on without saving.
-// Saving is coalesced (at most once a second, and when the page is hidden): a step must not
-// pay for serialising every run.
-let saveWarned = false;
-let saveTimer: ReturnType<typeof setTimeout> | null = null;
-function saveRuns(): void {
-  saveTimer = null;
-  try {
-    localStorage.setItem(SAVED_RUNS, JSON.stringify([...useRunStore.getState().runs, ...unreadableHere]));
-  } catch (e) {
-    if (!saveWarned)
-      useRunStore.setState((st) => ({
-        notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`],
-      }));
-    saveWarned = true;
-  }
-}
-if (typeof localStorage !== 'undefined') {
-  useRunStore.subscribe((s, prev) => {
-    if (s.runs !== prev.runs && saveTimer === null) saveTimer = setTimeout(saveRuns, 1000);
-  });
-  addEventListener('pagehide', () => saveRuns());
-}
