@@ -558,38 +558,6 @@ export function buildCases(seed: number): KernelCase[] {
         be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K, mp, withReal ? t.real : undefined),
     });
   }
-  for (const normalize of ['std', 'none'] as const) {
-    const r = gen();
-    const [G, N, T] = [3, 10, 7];
-    const rAns = r.u(
-      [G * N],
-      Array.from({ length: G * N }, (_, i) => (i < N ? 1 : r.int(2))),
-    );
-    cases.push({
-      group: 'rl',
-      name: `advantages G${G} N${N} T${T} normalize ${normalize} (one group all equal)`,
-      inputs: {
-        rPerc: r.f([G * N], 2),
-        rAns: { shape: [G * N], data: Float32Array.from(rAns.data) },
-        keep: r.u(
-          [G * N],
-          Array.from({ length: G * N }, () => (r.int(10) < 6 ? 1 : 0)),
-        ),
-        seg: r.u(
-          [G * N * T],
-          Array.from({ length: G * N * T }, () => r.int(3)),
-        ),
-      },
-      outputs: { adv: poison([G * N * T]), rowAdv: poison([2 * G * N]) },
-      run: (be, t) =>
-        be.advantages(t.adv, t.rowAdv, t.rPerc, t.rAns, t.keep, t.seg, G, N, T, {
-          normalize,
-          eps: 1e-6,
-          wPerc: 0.7,
-          wAns: 1.3,
-        }),
-    });
-  }
   {
     const r = gen();
     const n = 1000;

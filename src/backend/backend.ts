@@ -8,11 +8,11 @@
 import type { AdamWParams } from '../gpu/kernels/adamw';
 import type { AttentionShape } from '../gpu/kernels/attention';
 import type { ReduceOp } from '../gpu/kernels/reduce';
-import type { AdvantageParams, MIScoreParams, PolicyLossParams } from '../gpu/kernels/rl';
+import type { MIScoreParams, PolicyLossParams } from '../gpu/kernels/rl';
 import type { SampleParams } from '../gpu/kernels/sample';
 
 // The ops' parameter types live beside their kernels; the interface re-exports them.
-export type { AdamWParams, AdvantageParams, AttentionShape, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams };
+export type { AdamWParams, AttentionShape, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams };
 
 export type DType = 'f32' | 'u32';
 
@@ -209,19 +209,6 @@ export interface Backend {
     K: number,
     p?: MIScoreParams,
     real?: Tensor,
-  ): void;
-  /** Decoupled group-normalised advantages per row (rowAdv [2B], B = prompts x perPrompt rows, prompt-major) and per token by segment (seg [B * T]: 0, 1 perception, 2 answer). */
-  advantages(
-    advTok: Tensor,
-    rowAdv: Tensor,
-    rPerc: Tensor,
-    rAns: Tensor,
-    keep: Tensor,
-    seg: Tensor,
-    prompts: number,
-    perPrompt: number,
-    T: number,
-    p: AdvantageParams,
   ): void;
   /** The clipped surrogate with k3 KL per token, its weight applied; dlp = d loss / d lpNew. */
   policyLoss(

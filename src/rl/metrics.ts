@@ -146,7 +146,7 @@ export interface StepContext {
 export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): StepMetrics {
   const N = r.batch.perPrompt;
   // each description's token advantages, in the segment its algorithm trains descriptions in
-  const tokAdv = r.batch.rows.map((row, i) => r.desc[i].map((_, j) => u.tokAdv[i * u.T + row.prefixLen - 1 + j]));
+  const tokAdv = r.batch.adv.map((a, i) => a.slice(0, r.desc[i].length));
   const descAdv = tokAdv.map((advs, i) => advs.filter((_, j) => r.batch.seg[i][j] === r.descSegment));
   const right = r.labels.map((l) => l.perceptionRight);
   const miMeasured = r.depT > 0;

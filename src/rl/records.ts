@@ -6,8 +6,6 @@ import type { AlgoRollout } from './algorithms/types';
 import type { PromptRecord, TrajectoryRecord } from './types';
 import type { UpdateResult } from './update';
 
-const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-
 /** The first `count` prompts of the step, each with all its trajectories. */
 export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, count: number): PromptRecord[] {
   const rows = r.batch.rows;
@@ -23,7 +21,6 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
       const at = (a: Float32Array, T: number) =>
         Array.from({ length: gen }, (_v, k) => a[i * T + row.prefixLen - 1 + k]);
       const l = r.labels[i];
-      const tokAdv = at(u.tokAdv, u.T);
       return {
         description: tokenizer.decodeWords(r.desc[i]),
         continuation: tokenizer.decodeWords(r.cont[i]),
@@ -32,13 +29,12 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         gated: r.gated?.[i] ?? false,
         rAns: l.answerRight === null ? null : r.batch.rAns[i],
         rPerc: r.batch.rPerc[i],
-        // per-token credit: the row has no single perception advantage; its description tokens' mean stands for it
-        advPerc: r.batch.percTok ? mean(tokAdv.slice(0, r.desc[i].length)) : u.rowAdv[2 * i],
-        advAns: u.rowAdv[2 * i + 1],
+        advPerc: r.batch.advPerc[i],
+        advAns: r.batch.advAns[i],
         perceptionRight: l.perceptionRight,
         answerRight: l.answerRight,
         descF1: l.descF1,
-        tokAdv,
+        tokAdv: r.batch.adv[i],
         tokLogp: at(u.tokLogp, u.T),
         tokEntropy: at(u.tokEntropy, u.T),
         tokDep: Array.from({ length: gen }, (_v, k) =>

@@ -14,7 +14,8 @@ import { DEFAULT_RL, type RLConfig } from './config';
 import type { StepMetrics } from './types';
 import { DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, stepPrompts } from './rollout';
 import { RLTrainer } from './trainer';
-import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
+import { withAdvantages } from './advantages';
+import { policyUpdate, SEG_ANS, SEG_PERC } from './update';
 
 const SMALL: ModelConfig = {
   ...TINYVLM_CONFIG,
@@ -66,34 +67,17 @@ describe('reward blindness on a hand-built batch', () => {
   ];
   const rows = built.map((b) => ({ ...ex.row, ids: b.ids }));
 
-  async function descAdvantages(
-    seg: (b: (typeof built)[number]) => number[],
-    rPerc: number[],
-    rAns: number[],
-  ): Promise<number[]> {
-    const be = new CpuBackend();
-    const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 2)));
-    const batch: TrainBatch = {
-      prompts: 1,
-      perPrompt: 4,
-      rows,
-      images: ex.images,
-      seg: built.map(seg),
-      rPerc,
-      rAns,
-      keep: [1, 1, 1, 1],
-    };
-    const u = await policyUpdate(model, new AdamW(be, model.params), null, batch, cfg(), cfg().lr);
-    // mean advantage over each row's description tokens
-    return built.map((b, i) => {
-      let s = 0;
-      for (let j = 0; j < b.nDesc; j++) s += u.tokAdv[i * u.T + rows[i].prefixLen - 1 + j];
-      return s / b.nDesc;
-    });
+  /** The mean advantage over each row's description tokens. */
+  function descAdvantages(seg: (b: (typeof built)[number]) => number[], rPerc: number[], rAns: number[]): number[] {
+    const batch = withAdvantages(
+      { prompts: 1, perPrompt: 4, rows, images: ex.images, seg: built.map(seg), rPerc, rAns, keep: [1, 1, 1, 1] },
+      cfg(),
+    );
+    return built.map((b, i) => batch.adv[i].slice(0, b.nDesc).reduce((a, x) => a + x, 0) / b.nDesc);
   }
 
   it('GRPO pushes the wrong description of the lucky guess up', async () => {
-    const adv = await descAdvantages((b) => Array(b.n).fill(SEG_ANS), [0, 0, 0, 0], [1, 0, 0, 0]);
+    const adv = descAdvantages((b) => Array(b.n).fill(SEG_ANS), [0, 0, 0, 0], [1, 0, 0, 0]);
     expect(adv[0]).toBeGreaterThan(0); // reward-blind: wrong description, positive advantage
     for (const a of adv.slice(1)) expect(a).toBeLessThan(0); // right descriptions pushed down
   });
@@ -104,7 +88,7 @@ describe('reward blindness on a hand-built batch', () => {
       ...Array(b.nDesc).fill(SEG_PERC),
       ...Array(b.n - b.nDesc).fill(SEG_ANS),
     ];
-    const adv = await descAdvantages(seg, mi, [1, 0, 0, 0]);
+    const adv = descAdvantages(seg, mi, [1, 0, 0, 0]);
     const m = mi.reduce((a, x) => a + x, 0) / 4;
     const sd = Math.sqrt(mi.reduce((a, x) => a + (x - m) ** 2, 0) / 3);
     adv.forEach((a, i) => expect(a).toBeCloseTo((mi[i] - m) / (sd + 1e-6), 4));
@@ -128,16 +112,19 @@ describe('the update moves the policy the way the advantages say', () => {
     ];
     const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
     const rows = gen.map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
-    const batch: TrainBatch = {
-      prompts: 1,
-      perPrompt: 4,
-      rows,
-      images: ex.images,
-      seg: gen.map((g) => g.map(() => SEG_ANS)),
-      rPerc: [0, 0, 0, 0],
-      rAns: [1, 0, 0, 1],
-      keep: [1, 1, 1, 1],
-    };
+    const batch = withAdvantages(
+      {
+        prompts: 1,
+        perPrompt: 4,
+        rows,
+        images: ex.images,
+        seg: gen.map((g) => g.map(() => SEG_ANS)),
+        rPerc: [0, 0, 0, 0],
+        rAns: [1, 0, 0, 1],
+        keep: [1, 1, 1, 1],
+      },
+      cfg(),
+    );
     const rowLogp = (u: Awaited<ReturnType<typeof policyUpdate>>) =>
       rows.map((r, i) => gen[i].reduce((a, _, j) => a + u.tokLogp[i * u.T + r.prefixLen - 1 + j], 0));
     const before = rowLogp(await policyUpdate(model, opt, null, batch, cfg(), 0.01));

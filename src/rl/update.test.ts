@@ -1,6 +1,6 @@
 // The update's levers on a hand-built batch (CPU backend, tiny model):
 // minibatches x epochs with the sampling policy's log-probs, DAPO's flat-group
-// filter, and the learning-rate schedule.
+// filter, and the learning-rate schedule. (The advantages' own cases: advantages.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpuBackend';
 import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
@@ -10,10 +10,11 @@ import { initParamData, Params } from '../model/params';
 import { TinyVLM } from '../model/tinyvlm';
 import { generateProblem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
+import { withAdvantages, type RewardedBatch } from './advantages';
 import { DEFAULT_RL, type RLConfig } from './config';
 import { DESC_END } from './rollout';
 import { learningRate } from './trainer';
-import { policyUpdate, SEG_ANS, SEG_PERC, type TrainBatch } from './update';
+import { policyUpdate, SEG_ANS, type TrainBatch } from './update';
 
 const SMALL: ModelConfig = {
   ...TINYVLM_CONFIG,
@@ -27,7 +28,7 @@ const SMALL: ModelConfig = {
 };
 
 /** Two prompts x four rows; the first group's answer rewards all equal (flat) unless `varied`. */
-function batch(varied: boolean): TrainBatch {
+function rewarded(varied: boolean): RewardedBatch {
   const ex = problemExample(generateProblem(3, 0, { families: ['count'] }), SMALL);
   const texts = [
     'large red circle top left',
@@ -48,12 +49,13 @@ function batch(varied: boolean): TrainBatch {
     keep: Array(8).fill(1),
   };
 }
+const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({ ...DEFAULT_RL, ...over });
+const batch = (varied: boolean, c = cfg()): TrainBatch => withAdvantages(rewarded(varied), c);
 const fresh = () => {
   const be = new CpuBackend();
   const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
   return { be, model, opt: new AdamW(be, model.params) };
 };
-const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({ ...DEFAULT_RL, ...over });
 const weights = async (m: TinyVLM) => Array.from((await m.params.toHost()).get('dec.head.w')!);
 
 describe('the update levers', () => {
@@ -65,9 +67,8 @@ describe('the update levers', () => {
     expect(u1.updates).toBe(1);
     expect(u4.updates).toBe(4);
     expect(many.opt.step).toBe(4);
-    // the first pass ran before any update: its log-probs and advantages equal the single update's
+    // the first pass ran before any update: its log-probs equal the single update's
     for (let i = 0; i < u1.tokLogp.length; i++) expect(u4.tokLogp[i]).toBeCloseTo(u1.tokLogp[i], 5);
-    expect(Array.from(u4.rowAdv)).toEqual(Array.from(u1.rowAdv));
     // four steps move the weights further than one
     const w0 = await weights(fresh().model);
     const w1 = await weights(one.model);
@@ -100,54 +101,56 @@ describe('the update levers', () => {
   it('DAPO filter: a flat group trains nothing, and a batch of flat groups leaves the weights untouched', async () => {
     const a = fresh();
     const w0 = await weights(a.model);
-    const flat: TrainBatch = { ...batch(false), rAns: Array(8).fill(1) };
-    const u = await policyUpdate(a.model, a.opt, null, flat, cfg({ dropFlatGroups: true }), 1e-2);
+    const dapo = cfg({ dropFlatGroups: true });
+    const flat = withAdvantages({ ...rewarded(false), rAns: Array(8).fill(1) }, dapo);
+    const u = await policyUpdate(a.model, a.opt, null, flat, dapo, 1e-2);
     expect(u.updates).toBe(0);
     expect(await weights(a.model)).toEqual(w0);
     // one flat group of two: the update equals training on the varied group alone
     const b = fresh();
     const c = fresh();
-    await policyUpdate(b.model, b.opt, null, batch(false), cfg({ dropFlatGroups: true }), 1e-2);
-    const only: TrainBatch = {
-      ...batch(false),
-      prompts: 1,
-      rows: batch(false).rows.slice(4),
-      seg: batch(false).seg.slice(4),
-      rPerc: Array(4).fill(0),
-      rAns: [1, 0, 0, 1],
-      keep: Array(4).fill(1),
-    };
+    await policyUpdate(b.model, b.opt, null, batch(false, dapo), dapo, 1e-2);
+    const r = rewarded(false);
+    const only = withAdvantages(
+      {
+        ...r,
+        prompts: 1,
+        rows: r.rows.slice(4),
+        seg: r.seg.slice(4),
+        rPerc: Array(4).fill(0),
+        rAns: [1, 0, 0, 1],
+        keep: Array(4).fill(1),
+      },
+      cfg(),
+    );
     await policyUpdate(c.model, c.opt, null, only, cfg(), 1e-2);
     const wb = await weights(b.model);
     const wc = await weights(c.model);
     wb.forEach((x, i) => expect(x).toBeCloseTo(wc[i], 6));
   });
 
-  it("per-token perception advantages replace the row's on perception tokens, and only there, times the weight; in minibatches too", async () => {
+  it('the loss trains exactly the masked tokens, on the advantages the batch carries', async () => {
+    // doubling every advantage doubles the gradient; masking every token trains nothing
     const b = batch(true);
-    // the first two words of every row are perception tokens, the rest answer tokens
-    const seg = b.seg.map((s) => s.map((x, j) => (j < 2 ? SEG_PERC : x)));
-    const percTok = b.seg.map((s, i) => s.map((_x, j) => (i + 1) * 0.1 + j));
-    const withTok: TrainBatch = { ...b, seg, rPerc: [0, 1, 0, 1, 1, 1, 0, 0], percTok };
-    for (const over of [{}, { miniBatches: 2 }]) {
-      const a = fresh();
-      const plain = fresh();
-      const u = await policyUpdate(a.model, a.opt, null, withTok, cfg({ wPerc: 0.5, ...over }), 1e-2);
-      const r = await policyUpdate(
-        plain.model,
-        plain.opt,
-        null,
-        { ...withTok, percTok: undefined },
-        cfg({ wPerc: 0.5, ...over }),
-        1e-2,
-      );
-      b.rows.forEach((row, i) =>
-        seg[i].forEach((s, j) => {
-          const t = i * u.T + row.prefixLen + j - 1;
-          expect(u.tokAdv[t]).toBeCloseTo(s === SEG_PERC ? 0.5 * percTok[i][j] : r.tokAdv[t], 5);
-        }),
-      );
-    }
+    const twice: TrainBatch = { ...b, adv: b.adv.map((a) => a.map((x) => 2 * x)) };
+    const zero = fresh();
+    const u1 = await policyUpdate(zero.model, zero.opt, null, b, cfg(), 0);
+    const one = fresh();
+    const u2 = await policyUpdate(one.model, one.opt, null, twice, cfg(), 0);
+    expect(u1.gradNorm).toBeGreaterThan(0);
+    expect(u2.gradNorm).toBeCloseTo(2 * u1.gradNorm, 5);
+    const none = fresh();
+    const w0 = await weights(none.model);
+    const u0 = await policyUpdate(
+      none.model,
+      none.opt,
+      null,
+      { ...b, mask: b.mask.map((m) => m.map(() => 0)) },
+      cfg(),
+      1e-2,
+    );
+    expect(u0.updates).toBe(0);
+    expect(await weights(none.model)).toEqual(w0);
   });
 
   it('learning rate: linear warm-up, then constant or cosine decay to 10% at the last step', () => {

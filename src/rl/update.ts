@@ -1,12 +1,11 @@
-// The policy update shared by every algorithm: decoupled advantages (one
-// kernel), per-token log-probs of the current policy, the clipped surrogate
-// with optional KL (one kernel), backward through TinyVLM, AdamW. A rollout
-// can be split into minibatches (whole prompt groups) and passed over several
-// times; the log-probs of the sampling policy are then taken before the first
-// update, so the clipped ratio does its job. A non-finite loss or gradient norm
+// The policy update shared by every algorithm, given the rollout's per-token advantages (see
+// advantages.ts): per-token log-probs of the current policy, the clipped surrogate with optional
+// KL (one kernel), backward through TinyVLM, AdamW. A rollout can be split into minibatches (whole
+// prompt groups) and passed over several times; the log-probs of the sampling policy are then taken
+// before the first update, so the clipped ratio does its job. A non-finite loss or gradient norm
 // leaves the weights untouched.
 
-import { IGNORE_INDEX, TensorScope, type Backend, type Tensor } from '../backend/backend';
+import { IGNORE_INDEX, TensorScope, type Tensor } from '../backend/backend';
 import { type SeqRow, maxLen, nextTokenTargets, uploadBatch } from '../model/inputs';
 import type { AdamW } from '../model/optimizer';
 import type { TinyVLM } from '../model/tinyvlm';
@@ -27,8 +26,12 @@ export interface TrainBatch {
   rPerc: number[];
   rAns: number[];
   keep: number[];
-  /** Per row, a perception advantage per generated token, used on its perception tokens instead of the row's (perception-r1's object credit). */
-  percTok?: number[][];
+  /** Per row, per generated token: its advantage, and whether it enters the loss (1) or not (0). */
+  adv: number[][];
+  mask: number[][];
+  /** Per row: the perception and answer advantages the records show. */
+  advPerc: number[];
+  advAns: number[];
 }
 
 export interface UpdateResult {
@@ -39,47 +42,17 @@ export interface UpdateResult {
   applied: boolean;
   /** Optimiser steps taken (minibatches x epochs, less any skipped for having no trainable token). */
   updates: number;
-  /** [2B]: A_perc, A_ans per row. */
-  rowAdv: Float32Array;
   T: number;
-  /** [B * T], position t scoring token t + 1: advantages and the sampling policy's log-probs (before any update); entropy of the first pass. */
-  tokAdv: Float32Array;
+  /** [B * T], position t scoring token t + 1: the sampling policy's log-probs (before any update); entropy of the first pass. */
   tokLogp: Float32Array;
   tokEntropy: Float32Array;
   forwardTokens: number;
 }
 
-type UpdateCfg = Pick<
-  RLConfig,
-  | 'advNormalize'
-  | 'wPerc'
-  | 'wAns'
-  | 'lossAgg'
-  | 'clipLow'
-  | 'clipHigh'
-  | 'beta'
-  | 'dropFlatGroups'
-  | 'ppoEpochs'
-  | 'miniBatches'
-> & {
+type UpdateCfg = Pick<RLConfig, 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'ppoEpochs' | 'miniBatches'> & {
   /** Run the reference pass for the KL metric even at beta = 0 (where it does not enter the loss). */
   measureKL?: boolean;
 };
-
-const allEqual = (xs: readonly number[]) => xs.every((x) => x === xs[0]);
-
-/** DAPO's filter per segment: a group whose rewards are all equal trains nothing in that segment (instead of diluting the mean). */
-function dropFlat(b: TrainBatch): number[][] {
-  const seg = b.seg.map((s) => [...s]);
-  for (let g = 0; g < b.prompts; g++) {
-    const idx = Array.from({ length: b.perPrompt }, (_, j) => g * b.perPrompt + j);
-    const flatPerc = allEqual(idx.map((i) => b.rPerc[i]));
-    const flatAns = allEqual(idx.filter((i) => b.keep[i]).map((i) => b.rAns[i]));
-    for (const i of idx)
-      seg[i] = seg[i].map((s) => ((s === SEG_PERC && flatPerc) || (s === SEG_ANS && flatAns) ? SEG_NONE : s));
-  }
-  return seg;
-}
 
 /** The groups [g0, g1) of a batch as a batch of their own. */
 function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
@@ -93,7 +66,10 @@ function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
     rPerc: b.rPerc.slice(r0, r1),
     rAns: b.rAns.slice(r0, r1),
     keep: b.keep.slice(r0, r1),
-    percTok: b.percTok?.slice(r0, r1),
+    adv: b.adv.slice(r0, r1),
+    mask: b.mask.slice(r0, r1),
+    advPerc: b.advPerc.slice(r0, r1),
+    advAns: b.advAns.slice(r0, r1),
   };
 }
 
@@ -101,46 +77,40 @@ interface Prepared {
   B: number;
   T: number;
   targets: Uint32Array;
-  seg: Uint32Array;
+  adv: Float32Array;
   weight: Float32Array;
   active: number;
 }
 
+/** Per-row, per-generated-token values laid out as [B * T], position t scoring token t + 1. */
+function perPosition<A extends Float32Array | Uint32Array>(b: TrainBatch, T: number, out: A, v: number[][]): A {
+  b.rows.forEach((r, i) =>
+    v[i].forEach((x, j) => {
+      const t = r.prefixLen + j - 1;
+      if (t >= 0 && t < T) out[i * T + t] = x;
+    }),
+  );
+  return out;
+}
+
+/** The batch as the loss reads it: targets, advantages, and each token's weight in the loss aggregate. */
 function prepare(b: TrainBatch, cfg: UpdateCfg): Prepared {
   const B = b.rows.length;
   const T = maxLen(b.rows);
   const n = B * T;
   const targets = nextTokenTargets(b.rows, T);
-  const seg = new Uint32Array(n);
-  b.rows.forEach((r, i) =>
-    b.seg[i].forEach((s, j) => {
-      const t = r.prefixLen + j - 1;
-      if (t >= 0 && t < T) seg[i * T + t] = s;
-    }),
-  );
+  const mask = perPosition(b, T, new Uint32Array(n), b.mask);
   const weight = new Float32Array(n);
-  const active = seg.reduce((a, s) => a + (s !== SEG_NONE ? 1 : 0), 0);
-  const activeRows = b.rows.filter((_, i) => seg.subarray(i * T, (i + 1) * T).some((s) => s !== SEG_NONE)).length;
+  const active = mask.reduce((a, m) => a + m, 0);
+  const activeRows = b.rows.filter((_, i) => mask.subarray(i * T, (i + 1) * T).some((m) => m === 1)).length;
   for (let i = 0; i < B; i++) {
-    const cnt = seg.subarray(i * T, (i + 1) * T).reduce((a, s) => a + (s !== SEG_NONE ? 1 : 0), 0);
+    const cnt = mask.subarray(i * T, (i + 1) * T).reduce((a, m) => a + m, 0);
     for (let t = 0; t < T; t++) {
-      if (seg[i * T + t] === SEG_NONE || targets[i * T + t] === IGNORE_INDEX) continue;
+      if (mask[i * T + t] === 0 || targets[i * T + t] === IGNORE_INDEX) continue;
       weight[i * T + t] = cfg.lossAgg === 'token' ? 1 / active : 1 / (cnt * activeRows);
     }
   }
-  return { B, T, targets, seg, weight, active };
-}
-
-/** [B * T]: the rows' per-token perception advantages (times the weight) at their perception tokens. */
-function tokenPerceptionAdvantages(b: TrainBatch, pr: Prepared, wPerc: number): Float32Array {
-  const out = new Float32Array(pr.B * pr.T);
-  b.rows.forEach((r, i) =>
-    b.percTok![i].forEach((a, j) => {
-      const t = r.prefixLen + j - 1;
-      if (t >= 0 && t < pr.T && pr.seg[i * pr.T + t] === SEG_PERC) out[i * pr.T + t] = wPerc * a;
-    }),
-  );
-  return out;
+  return { B, T, targets, adv: perPosition(b, T, new Float32Array(n), b.adv), weight, active };
 }
 
 /** Per-token log-probs of the batch's tokens under the model as it is now (the sampling policy's, when taken before updating). */
@@ -160,9 +130,7 @@ async function currentLogProbs(model: TinyVLM, b: TrainBatch): Promise<Float32Ar
   return out;
 }
 
-interface OneUpdate extends Omit<UpdateResult, 'updates' | 'rowAdv' | 'tokAdv' | 'tokLogp' | 'tokEntropy'> {
-  rowAdv: Float32Array;
-  tokAdv: Float32Array;
+interface OneUpdate extends Omit<UpdateResult, 'updates' | 'tokLogp' | 'tokEntropy'> {
   tokLogp: Float32Array;
   tokEntropy: Float32Array;
   active: number;
@@ -170,36 +138,6 @@ interface OneUpdate extends Omit<UpdateResult, 'updates' | 'rowAdv' | 'tokAdv' |
 
 /** Tensors of one update, uploaded into (and freed with) one scope. */
 type Upload = <A extends Float32Array | Uint32Array>(d: A) => Tensor;
-
-/**
- * The per-token advantages of a batch: group-normalised per segment (the backend's op), with
- * Perception-R1's object credit in place of the row's perception advantage where the batch has it.
- */
-function tokenAdvantages(
-  be: Backend,
-  b: TrainBatch,
-  pr: Prepared,
-  cfg: UpdateCfg,
-  t: { up: Upload; zeros: (k: number) => Tensor; seg: Tensor },
-): { advTok: Tensor; rowAdv: Tensor } {
-  const n = pr.B * pr.T;
-  const rPerc = t.up(Float32Array.from(b.rPerc));
-  const rAns = t.up(Float32Array.from(b.rAns));
-  const keep = t.up(Uint32Array.from(b.keep));
-  const rowAdvTok = t.zeros(n);
-  const rowAdv = t.zeros(2 * pr.B);
-  be.advantages(rowAdvTok, rowAdv, rPerc, rAns, keep, t.seg, b.prompts, b.perPrompt, pr.T, {
-    normalize: cfg.advNormalize,
-    eps: 1e-6,
-    wPerc: b.percTok ? 0 : cfg.wPerc,
-    wAns: cfg.wAns,
-  });
-  if (!b.percTok) return { advTok: rowAdvTok, rowAdv };
-  // a separate output: WebGPU cannot bind one buffer as both input and output
-  const advTok = t.zeros(n);
-  be.add(advTok, rowAdvTok, t.up(tokenPerceptionAdvantages(b, pr, cfg.wPerc)));
-  return { advTok, rowAdv };
-}
 
 /** Per-token loss, KL and entropy of the policy on the batch, and its gradients (left in `model.grads`). */
 function lossAndGradients(
@@ -271,20 +209,17 @@ async function updateOnce(
   const up: Upload = (d) => s.keep(be.fromArray([d.length], d));
   const zeros = (k: number) => s.keep(be.zeros([k]));
   const targets = up(pr.targets);
-  const seg = up(pr.seg);
   const weight = up(pr.weight);
-  const { advTok, rowAdv } = tokenAdvantages(be, b, pr, cfg, { up, zeros, seg });
+  const advTok = up(pr.adv);
   const g = lossAndGradients(model, ref, b, cfg, lpOldHost, { s, up, zeros, targets, weight, advTok, T });
   opt.computeNorm(model.grads!);
 
   // one wait for all the readbacks instead of one per buffer
-  const [lossH, klH, entH, lpH, advH, rowAdvH, normSq] = await Promise.all([
+  const [lossH, klH, entH, lpH, normSq] = await Promise.all([
     be.read(g.loss),
     be.read(g.kl),
     be.read(g.ent),
     be.read(g.lpNew),
-    be.read(advTok),
-    be.read(rowAdv),
     opt.gradNormSq(),
   ]);
   const gradNorm = Math.sqrt(normSq);
@@ -308,9 +243,7 @@ async function updateOnce(
     entropy: entSum,
     gradNorm,
     applied,
-    rowAdv: rowAdvH,
     T,
-    tokAdv: advH,
     tokLogp: lpH,
     tokEntropy: entH,
     forwardTokens: g.forwardTokens,
@@ -327,11 +260,10 @@ export async function policyUpdate(
   model: TinyVLM,
   opt: AdamW,
   ref: TinyVLM | null,
-  batch: TrainBatch,
+  b: TrainBatch,
   cfg: UpdateCfg,
   lr: number,
 ): Promise<UpdateResult> {
-  const b = cfg.dropFlatGroups ? { ...batch, seg: dropFlat(batch) } : batch;
   const M = Math.max(1, Math.min(cfg.miniBatches, b.prompts));
   const E = Math.max(1, cfg.ppoEpochs);
   if (M === 1 && E === 1) {
@@ -352,9 +284,7 @@ export async function policyUpdate(
     gradNorm: 0,
     applied: true,
     updates: 0,
-    rowAdv: new Float32Array(2 * B),
     T,
-    tokAdv: new Float32Array(B * T),
     tokLogp: new Float32Array(B * T),
     tokEntropy: new Float32Array(B * T),
     forwardTokens: 0,
@@ -369,8 +299,6 @@ export async function policyUpdate(
         // the first pass describes the rollout as sampled: its advantages, the sampling policy's log-probs, the loss
         const r0 = bounds[m] * b.perPrompt;
         const rows = mbs[m].rows.length;
-        out.rowAdv.set(u.rowAdv, 2 * r0);
-        place(out.tokAdv, T, u.tokAdv, u.T, r0, rows);
         place(out.tokLogp, T, old[m], u.T, r0, rows);
         place(out.tokEntropy, T, u.tokEntropy, u.T, r0, rows);
         out.loss += u.loss / M;

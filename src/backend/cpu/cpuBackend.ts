@@ -1,6 +1,5 @@
 import type {
   AdamWParams,
-  AdvantageParams,
   AttentionShape,
   Backend,
   DType,
@@ -20,7 +19,7 @@ import { layerNormBackwardRef, layerNormRef } from './layernorm';
 import { logSoftmaxGatherBackwardRef, logSoftmaxGatherRef } from './logsoftmax';
 import { biasBackwardRef, matmulRef } from './matmul';
 import { reduceRef } from './reduce';
-import { advantagesRef, entropyRef, miScoreRef, policyLossRef } from './rl';
+import { entropyRef, miScoreRef, policyLossRef } from './rl';
 import { sampleRef } from './sampler';
 
 /** A tensor on the CPU: a typed array (the wasm backend's live in its module's memory, see WasmTensor). */
@@ -224,20 +223,6 @@ export class CpuBackend implements Backend {
     real?: Tensor,
   ): void {
     miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K, p, real ? d(real) : undefined);
-  }
-  advantages(
-    advTok: Tensor,
-    rowAdv: Tensor,
-    rPerc: Tensor,
-    rAns: Tensor,
-    keep: Tensor,
-    seg: Tensor,
-    prompts: number,
-    perPrompt: number,
-    T: number,
-    p: AdvantageParams,
-  ): void {
-    advantagesRef(d(advTok), d(rowAdv), d(rPerc), d(rAns), d(keep), d(seg), prompts, perPrompt, T, p);
   }
   policyLoss(
     loss: Tensor,

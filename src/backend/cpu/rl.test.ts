@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../../lib/rng';
-import { advantagesRef, entropyRef, miScoreRef, policyLossRef } from './rl';
+import { entropyRef, miScoreRef, policyLossRef } from './rl';
 
 describe('RL references', () => {
   it('MI: the mean per-token log-ratio for one alternative; the InfoNCE form is bounded by log K', () => {
@@ -42,25 +42,6 @@ describe('RL references', () => {
     const neg = new Float64Array(1);
     miScoreRef(neg, new Float64Array(1), [...l(0.01), ...l(0.99)], [0], [0], [1], 1, 1, 2, 1, { sum: true, clip: 1.5 });
     expect(neg[0]).toBeCloseTo(-1.5, 6);
-  });
-
-  it('advantages: decoupled groups; an all-equal group gives zero; dropped rows get no answer advantage', () => {
-    const [G, N, T] = [2, 4, 2];
-    const rPerc = [1, 2, 3, 4, 5, 5, 5, 5];
-    const rAns = [1, 0, 1, 0, 1, 1, 1, 1];
-    const keep = [1, 1, 1, 0, 1, 1, 0, 0];
-    const seg = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2];
-    const adv = new Float64Array(G * N * T);
-    const row = new Float64Array(2 * G * N);
-    advantagesRef(adv, row, rPerc, rAns, keep, seg, G, N, T, { normalize: 'std', eps: 0, wPerc: 1, wAns: 1 });
-    const sd = Math.sqrt(((1.5 ** 2 + 0.5 ** 2) * 2) / 3);
-    expect(row[0]).toBeCloseTo(-1.5 / sd);
-    // kept answers of group 0: [1, 0, 1] -> mean 2/3, unbiased std sqrt(1/3)
-    expect(row[1]).toBeCloseTo(1 / 3 / Math.sqrt(1 / 3));
-    expect(row[7]).toBe(0); // row 3 dropped
-    for (let b = 4; b < 8; b++) expect(row[2 * b]).toBe(0); // equal perception rewards
-    expect(adv[0]).toBeCloseTo(row[0]);
-    expect(adv[1]).toBeCloseTo(row[1]);
   });
 
   it('policy loss gradient matches finite differences in lpNew, clipped or not, with KL', () => {

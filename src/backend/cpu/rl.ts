@@ -1,8 +1,7 @@
-// CPU references of the RL kernels: the MI score of descriptions, top-k
-// selection per group, decoupled group-normalised advantages, the clipped
-// surrogate loss, and per-row entropy.
+// CPU references of the RL kernels: the MI score of descriptions, the clipped
+// surrogate loss, and per-row entropy. (Advantages are host functions: rl/advantages.ts.)
 
-import type { AdvantageParams, MIScoreParams, PolicyLossParams } from '../backend';
+import type { MIScoreParams, PolicyLossParams } from '../backend';
 import type { Arr } from './arrays';
 
 export function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): number {
@@ -72,62 +71,6 @@ export function miScoreRef(
       total = sReal - (m + Math.log(s) - Math.log(K));
     }
     mi[b] = p.sum ? total : total / n;
-  }
-}
-
-function groupStats(
-  xs: number[],
-  normalize: AdvantageParams['normalize'],
-  eps: number,
-): { mean: number; scale: number } {
-  const n = xs.length;
-  if (n === 0) return { mean: 0, scale: 0 };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  if (normalize === 'none') return { mean, scale: 1 };
-  const v = n > 1 ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
-  const sd = Math.sqrt(v) + eps;
-  return { mean, scale: sd > 0 ? 1 / sd : 0 }; // an all-equal group gives zero advantage even with eps = 0
-}
-
-/**
- * Decoupled advantages. Rows are `prompts` groups of `perPrompt` (prompt-major). Perception: normalised over
- * all N rows of the group; answer: over the group's kept rows only (0 on
- * dropped rows). rowAdv[2b] = A_perc, rowAdv[2b + 1] = A_ans. Each token gets
- * its segment's advantage times the segment weight: seg 1 perception, 2 answer, 0 none.
- */
-export function advantagesRef(
-  advTok: Arr,
-  rowAdv: Arr,
-  rPerc: Arr,
-  rAns: Arr,
-  keep: Arr,
-  seg: Arr,
-  prompts: number,
-  perPrompt: number,
-  T: number,
-  p: AdvantageParams,
-): void {
-  for (let g = 0; g < prompts; g++) {
-    const rows = Array.from({ length: perPrompt }, (_, i) => g * perPrompt + i);
-    const perc = groupStats(
-      rows.map((b) => rPerc[b]),
-      p.normalize,
-      p.eps,
-    );
-    const kept = rows.filter((b) => keep[b] === 1);
-    const ans = groupStats(
-      kept.map((b) => rAns[b]),
-      p.normalize,
-      p.eps,
-    );
-    for (const b of rows) {
-      rowAdv[2 * b] = (rPerc[b] - perc.mean) * perc.scale;
-      rowAdv[2 * b + 1] = keep[b] === 1 ? (rAns[b] - ans.mean) * ans.scale : 0;
-      for (let t = 0; t < T; t++) {
-        const s = seg[b * T + t];
-        advTok[b * T + t] = s === 1 ? p.wPerc * rowAdv[2 * b] : s === 2 ? p.wAns * rowAdv[2 * b + 1] : 0;
-      }
-    }
   }
 }
 

@@ -1,6 +1,5 @@
 import type {
   AdamWParams,
-  AdvantageParams,
   AttentionShape,
   Backend,
   DType,
@@ -35,7 +34,7 @@ import {
   dispatchLogSoftmaxGather,
   dispatchLogSoftmaxGatherBackward,
 } from '../../gpu/kernels/logsoftmax';
-import { dispatchAdvantages, dispatchMiScore, dispatchPolicyLoss } from '../../gpu/kernels/rl';
+import { dispatchMiScore, dispatchPolicyLoss } from '../../gpu/kernels/rl';
 import { dispatchBiasBackward, dispatchMatmul } from '../../gpu/kernels/matmul';
 import { dispatchReduce } from '../../gpu/kernels/reduce';
 import { dispatchRngFill, dispatchSample } from '../../gpu/kernels/sample';
@@ -307,22 +306,6 @@ export class WebGpuBackend implements Backend {
       p,
       real ? g(real) : null,
     );
-  }
-  advantages(
-    advTok: Tensor,
-    rowAdv: Tensor,
-    rPerc: Tensor,
-    rAns: Tensor,
-    keep: Tensor,
-    seg: Tensor,
-    prompts: number,
-    perPrompt: number,
-    T: number,
-    p: AdvantageParams,
-  ): void {
-    checkSize('advantages seg', seg, prompts * perPrompt * T);
-    checkSize('advantages rowAdv', rowAdv, 2 * prompts * perPrompt);
-    dispatchAdvantages(this.ctx, g(advTok), g(rowAdv), g(rPerc), g(rAns), g(keep), g(seg), prompts, perPrompt, T, p);
   }
   policyLoss(
     loss: Tensor,

@@ -1,17 +1,7 @@
 import type { GpuContext } from '../context';
 import { defineKernel, IN, IN_U32, OUT } from '../kernel';
-import advBody from './advantage.wgsl?raw';
 import miBody from './mi_score.wgsl?raw';
 import lossBody from './policy_loss.wgsl?raw';
-
-export interface AdvantageParams {
-  /** 'std': (R - mean) / (unbiased std + eps), as verl/TRL/EasyR1; 'none': R - mean (Dr.GRPO). */
-  normalize: 'std' | 'none';
-  eps: number;
-  /** Segment weights. */
-  wPerc: number;
-  wAns: number;
-}
 
 /** How the MI score aggregates a description's tokens. */
 export interface MIScoreParams {
@@ -34,14 +24,6 @@ export const MI_SCORE = defineKernel({
   bindings: { logits: IN, ids: IN_U32, descStart: IN_U32, descLen: IN_U32, mi: OUT, dep: OUT, real: IN },
   entryPoints: { main: { workgroupSize: 64 } },
   body: miBody,
-});
-
-export const ADVANTAGE = defineKernel({
-  name: 'advantage',
-  uniforms: { prompts: 'u32', perPrompt: 'u32', T: 'u32', normalize: 'u32', eps: 'f32', wPerc: 'f32', wAns: 'f32' },
-  bindings: { rPerc: IN, rAns: IN, keep: IN_U32, seg: IN_U32, advTok: OUT, rowAdv: OUT },
-  entryPoints: { main: { workgroupSize: 64 } },
-  body: advBody,
 });
 
 export const POLICY_LOSS = defineKernel({
@@ -72,34 +54,6 @@ export function dispatchMiScore(
     uniforms: { B, T, V, K, sum: p.sum ? 1 : 0, clip: Math.max(0, p.clip), hasReal: real ? 1 : 0 },
     buffers: { logits, ids, descStart, descLen, mi, dep, ...(real ? { real } : {}) },
     size: { threads: B },
-  });
-}
-
-export function dispatchAdvantages(
-  ctx: GpuContext,
-  advTok: GPUBuffer,
-  rowAdv: GPUBuffer,
-  rPerc: GPUBuffer,
-  rAns: GPUBuffer,
-  keep: GPUBuffer,
-  seg: GPUBuffer,
-  prompts: number,
-  perPrompt: number,
-  T: number,
-  p: AdvantageParams,
-): void {
-  ctx.run(ADVANTAGE, 'main', {
-    uniforms: {
-      prompts,
-      perPrompt,
-      T,
-      normalize: p.normalize === 'std' ? 1 : 0,
-      eps: p.eps,
-      wPerc: p.wPerc,
-      wAns: p.wAns,
-    },
-    buffers: { rPerc, rAns, keep, seg, advTok, rowAdv },
-    size: { threads: prompts * perPrompt * T },
   });
 }
 

@@ -3,6 +3,7 @@
 // metrics every `metricEvery` steps (MI plays no part in their updates).
 
 import type { TinyVLM } from '../../model/tinyvlm';
+import { withAdvantages, type TokenCredit } from '../advantages';
 import type { RLConfig } from '../config';
 import { metricStep } from '../schedule';
 import { answerReward, labelRow } from '../rewards';
@@ -97,24 +98,28 @@ export function decoupledSegments(f: FullTrajectories): number[][] {
   );
 }
 
-/** The rollout of complete trajectories with the given segments and perception rewards; `extra`: what a re-answering pass added. */
+/** How an algorithm trains complete trajectories: each token's segment, the segment a description's tokens carry, the perception rewards. */
+export interface FullTraining {
+  seg: number[][];
+  descSegment: number;
+  rPerc: number[];
+  /** Perception-R1's object credit, in place of the row's perception advantage. */
+  credit?: TokenCredit;
+  /** What a re-answering pass added. */
+  extra?: { generatedTokens: number; forwardTokens: number; fork: number };
+}
+
+/** The rollout of complete trajectories (G per prompt), with its advantages. */
 export function fullRollout(
   f: FullTrajectories,
   prompts: StepPrompts,
-  perPrompt: number,
-  seg: number[][],
-  descSegment: number,
-  rPerc: number[],
-  extra: { generatedTokens: number; forwardTokens: number; fork: number } = {
-    generatedTokens: 0,
-    forwardTokens: 0,
-    fork: 0,
-  },
+  cfg: RLConfig,
+  { seg, descSegment, rPerc, credit, extra = { generatedTokens: 0, forwardTokens: 0, fork: 0 } }: FullTraining,
 ): AlgoRollout {
-  return {
-    batch: {
+  const batch = withAdvantages(
+    {
       prompts: prompts.rows.length,
-      perPrompt,
+      perPrompt: cfg.G,
       rows: f.rows.map((r, i) => ({ ...r, ids: [...r.ids, ...f.sampled.tokens[i]] })),
       images: prompts.images,
       seg,
@@ -122,6 +127,11 @@ export function fullRollout(
       rAns: f.rAns,
       keep: f.rows.map(() => 1),
     },
+    cfg,
+    credit,
+  );
+  return {
+    batch,
     problems: prompts.problems,
     desc: f.desc,
     descSegment,

@@ -17,13 +17,9 @@ export async function grpoRollout(
   scorer: TinyVLM = model,
 ): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
-  const seg = f.sampled.tokens.map((t) => t.map(() => SEG_ANS));
-  return fullRollout(
-    f,
-    prompts,
-    cfg.G,
-    seg,
-    SEG_ANS,
-    f.rows.map(() => 0),
-  );
+  return fullRollout(f, prompts, cfg, {
+    seg: f.sampled.tokens.map((t) => t.map(() => SEG_ANS)),
+    descSegment: SEG_ANS,
+    rPerc: f.rows.map(() => 0),
+  });
 }

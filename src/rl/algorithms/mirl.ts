@@ -4,6 +4,7 @@
 // description, answer reward on the forks.
 
 import type { TinyVLM } from '../../model/tinyvlm';
+import { withAdvantages } from '../advantages';
 import type { RLConfig } from '../config';
 import { groupedPerceptionRewards, answerReward, labelRow } from '../rewards';
 import { perceptionInput, scorePerception } from '../perception';
@@ -100,16 +101,19 @@ async function scoreAndFork(
     return s;
   });
   return {
-    batch: {
-      prompts: P,
-      perPrompt: N,
-      rows,
-      images: prompts.images,
-      seg,
-      rPerc: groupedPerceptionRewards(scores.score, N, cfg),
-      rAns: labels.map((l, i) => (keep[i] ? answerReward(l, cfg) : 0)),
-      keep,
-    },
+    batch: withAdvantages(
+      {
+        prompts: P,
+        perPrompt: N,
+        rows,
+        images: prompts.images,
+        seg,
+        rPerc: groupedPerceptionRewards(scores.score, N, cfg),
+        rAns: labels.map((l, i) => (keep[i] ? answerReward(l, cfg) : 0)),
+        keep,
+      },
+      cfg,
+    ),
     problems: prompts.problems,
     desc: split.map((s) => s.desc),
     descSegment: SEG_PERC,

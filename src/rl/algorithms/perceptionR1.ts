@@ -23,19 +23,20 @@ export async function perceptionR1Rollout(
   scorer: TinyVLM = model,
 ): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'labelled' });
-  const r = fullRollout(
-    f,
-    prompts,
-    cfg.G,
-    decoupledSegments(f),
-    SEG_PERC,
-    groupedPerceptionRewards(f.percScore, cfg.G, cfg),
-  );
-  if (cfg.percCredit === 'object') {
-    const credits = f.desc.map((d, i) =>
-      descriptionCredit(tokenizer.decodeWords(d), f.closed[i], prompts.problems[Math.floor(i / cfg.G)]),
-    );
-    r.batch.percTok = creditAdvantages(credits, cfg.G, cfg);
-  }
-  return r;
+  const credit =
+    cfg.percCredit === 'object'
+      ? creditAdvantages(
+          f.desc.map((d, i) =>
+            descriptionCredit(tokenizer.decodeWords(d), f.closed[i], prompts.problems[Math.floor(i / cfg.G)]),
+          ),
+          cfg.G,
+          cfg,
+        )
+      : undefined;
+  return fullRollout(f, prompts, cfg, {
+    seg: decoupledSegments(f),
+    descSegment: SEG_PERC,
+    rPerc: groupedPerceptionRewards(f.percScore, cfg.G, cfg),
+    credit: credit && { perToken: credit, descLen: f.desc.map((d) => d.length) },
+  });
 }

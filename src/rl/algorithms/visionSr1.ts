@@ -36,9 +36,14 @@ export async function visionSr1Rollout(
     return labelRow(p, f.desc[i], [...f.desc[i], DESC_END, ...re.tokens[i]]).answerRight ? 1 : 0;
   });
   const t1 = performance.now();
-  return fullRollout(f, prompts, G, decoupledSegments(f), SEG_PERC, rPerc, {
-    generatedTokens: re.tokens.reduce((a, t) => a + t.length, 0),
-    forwardTokens: re.forwardTokens,
-    fork: t1 - t0,
+  return fullRollout(f, prompts, cfg, {
+    seg: decoupledSegments(f),
+    descSegment: SEG_PERC,
+    rPerc,
+    extra: {
+      generatedTokens: re.tokens.reduce((a, t) => a + t.length, 0),
+      forwardTokens: re.forwardTokens,
+      fork: t1 - t0,
+    },
   });
 }
