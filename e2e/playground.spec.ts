@@ -177,7 +177,7 @@ test('the share URL reproduces the run: same metrics step for step', async ({ pa
   }
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
-  expect(url).toContain('#v=5&c=');
+  expect(url).toContain('#v=6&c=');
   expect(url.startsWith(baseURL!), `${url} is not on ${baseURL}`).toBe(true);
   await page.getByTestId('start').click();
   await waitSteps(page, 2);

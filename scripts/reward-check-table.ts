@@ -10,6 +10,8 @@ import { algorithmOf } from '../src/rl/algorithms/table';
 /** The settings that make a perception-reward variant, in words; the default marked. */
 function describe(c: RLConfig): string {
   if (algorithmOf(c).perception === 'labelled') return `${c.algo}: F1 against the labels (oracle)`;
+  if (algorithmOf(c).perception === 'reasoner')
+    return `${c.algo}: the frozen warm start answers from the description alone (greedy)`;
   const parts = [
     `MI ${c.miAgg}`,
     c.miClip ? `clip ${c.miClip}` : null,
@@ -36,6 +38,7 @@ const order = [
   'sum-gate-patch',
   'sum-gate-contrastive',
   'perception-r1',
+  'racro',
 ];
 const rank = (n: string) => (order.indexOf(n) < 0 ? order.length : order.indexOf(n));
 for (const f of readdirSync(dir)

@@ -22,6 +22,7 @@ VARIANTS=(
   'sum-gate-blank:{"miAgg":"sum","miClip":0,"percGate":"lowest","estimator":"blank"}'
   'sum-gate-contrastive:{"miAgg":"sum","miClip":0,"percGate":"lowest","estimator":"contrastive"}'
   'perception-r1:{"algo":"perception-r1"}'
+  'racro:{"algo":"racro"}'
 )
 for seed in $SEEDS; do
   for v in "${VARIANTS[@]}"; do

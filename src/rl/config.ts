@@ -107,7 +107,7 @@ export const FIELDS = {
     ALGORITHM_NAMES,
     'mirl',
     'algorithm',
-    'MIRL forks the top-k of N pre-sampled descriptions by MI; GRPO and Vision-SR1 sample G complete trajectories; Perception-R1 rewards descriptions by F1 against the scene (the labelled upper bound).',
+    'MIRL forks the top-k of N pre-sampled descriptions by MI; the others sample G complete trajectories: GRPO (answer reward only), Vision-SR1 (the policy re-answers from its description), RACRO (the frozen warm start answers from the description), Perception-R1 (F1 against the scene, the labelled upper bound), VPPO (the answer reward on the tokens that lean most on the image).',
     { group: 'basic' },
   ),
   N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', {
@@ -118,7 +118,7 @@ export const FIELDS = {
     panel: { group: 'basic', when: { field: 'algo', in: algorithmsWhere('group', 'forks') } },
     cpu: 2,
   }),
-  G: int(16, 2, 32, 'G trajectories', 'GRPO, Vision-SR1, Perception-R1: complete trajectories per prompt.', {
+  G: int(16, 2, 32, 'G trajectories', 'Complete trajectories per prompt (every algorithm but MIRL).', {
     panel: { group: 'basic', when: { field: 'algo', in: algorithmsWhere('group', 'trajectories') } },
     cpu: 4,
   }),
@@ -191,6 +191,22 @@ export const FIELDS = {
     'labelled reward',
     "Perception-R1's perception reward against the scene's annotation: the description's object F1, exact match (1 or 0), or their sum.",
     { group: 'reward', when: { field: 'algo', in: algorithmsWhere('perception', 'labelled') } },
+  ),
+  vppoTopFrac: num(
+    0.2,
+    0.05,
+    1,
+    'VPPO token fraction',
+    "VPPO: the fraction of each response's tokens, those with the highest visual dependency, that get gradient.",
+    { group: 'reward', step: 0.05, when: { field: 'algo', in: ['vppo'] } },
+  ),
+  vppoFloor: num(
+    0.8,
+    0,
+    1,
+    'VPPO advantage floor',
+    "VPPO: each trajectory's advantage is scaled by its mean visual dependency, mapped to [floor, ...] with mean 1; 1 turns the scaling off.",
+    { group: 'reward', step: 0.05, when: { field: 'algo', in: ['vppo'] } },
   ),
   percCredit: oneOf(
     PERC_CREDITS,

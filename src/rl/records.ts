@@ -4,7 +4,10 @@
 import { tokenizer } from '../tasks/tokenizer';
 import type { AlgoRollout } from './algorithms/types';
 import type { PromptRecord, TrajectoryRecord } from './types';
-import type { UpdateResult } from './update';
+import { SEG_NONE, type UpdateResult } from './update';
+
+/** Whether a mask left out tokens of row i that its segments would train (VPPO's, DAPO's flat filter). */
+const masked = (r: AlgoRollout, i: number) => r.batch.mask[i].some((m, j) => m === 0 && r.batch.seg[i][j] !== SEG_NONE);
 
 /** The first `count` prompts of the step, each with all its trajectories. */
 export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, count: number): PromptRecord[] {
@@ -37,9 +40,12 @@ export function promptRecords(r: AlgoRollout, u: UpdateResult, step: number, cou
         tokAdv: r.batch.adv[i],
         tokLogp: at(u.tokLogp, u.T),
         tokEntropy: at(u.tokEntropy, u.T),
-        tokDep: Array.from({ length: gen }, (_v, k) =>
-          miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0,
-        ),
+        tokDep:
+          r.tokenDep?.[i] ??
+          Array.from({ length: gen }, (_v, k) =>
+            miMeasured && k < r.desc[i].length ? r.dep[i * r.depT + row.prefixLen - 1 + k] : 0,
+          ),
+        ...(masked(r, i) ? { tokMask: r.batch.mask[i] } : {}),
       };
     });
     records.push({

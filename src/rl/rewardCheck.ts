@@ -11,6 +11,7 @@ import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import type { RLConfig } from './config';
 import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from './algorithms/table';
+import { blindAnswers } from './algorithms/reanswer';
 import { scorePerception, type PerceptionScoring } from './perception';
 import { DESC_END, promptsOf, repeatRows, sampleRows, splitDescription } from './rollout';
 import { scoreDescription } from '../tasks/verifier';
@@ -39,13 +40,14 @@ export interface RewardCheckReport {
 export type GroupReward = (problems: readonly Problem[], groups: readonly string[][][]) => Promise<number[][]>;
 
 /** The algorithms with a deterministic perception reward the check can score. */
-const checkable = () => ALGORITHM_NAMES.filter((a) => ['mi', 'labelled'].includes(ALGORITHM_TABLE[a].perception));
+const checkable = () =>
+  ALGORITHM_NAMES.filter((a) => ['mi', 'labelled', 'reasoner'].includes(ALGORITHM_TABLE[a].perception));
 
 /** How the check scores a config's descriptions: F1 where the reward is labelled, gated MI otherwise. */
 const scoringOf = (cfg: RLConfig): PerceptionScoring =>
   algorithmOf(cfg).perception === 'labelled' ? 'labelled' : 'mi';
 
-/** The configured perception reward of `cfg` (MI variants for mirl, F1 for perception-r1), scored by `scorer`. */
+/** The configured perception reward of `cfg` (MI variants for mirl, F1 for perception-r1, RACRO's reasoner), scored by `scorer`. */
 export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
   const row = algorithmOf(cfg);
   if (row.perception === 'none')
@@ -54,6 +56,23 @@ export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
     throw new Error(
       `${cfg.algo}'s perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only`,
     );
+  if (row.perception === 'reasoner')
+    // the scorer is the checkpoint under test: the frozen warm start a run would read descriptions with
+    return async (problems, groups) => {
+      const { rows } = promptsOf([...problems], scorer.config);
+      const q = groups.flatMap((g, i) =>
+        g.map((d) => ({ row: rows[i], desc: tokenizer.encode(d.join(' ')), problem: problems[i] })),
+      );
+      const re = await blindAnswers(
+        scorer,
+        { rows: q.map((x) => x.row), desc: q.map((x) => x.desc), problems: q.map((x) => x.problem) },
+        cfg,
+        0,
+        true,
+      );
+      let o = 0;
+      return groups.map((g) => re.reward.slice(o, (o += g.length)));
+    };
   return async (problems, groups) => {
     const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
     const descRows = groups.flatMap((g, i) =>

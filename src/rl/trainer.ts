@@ -61,9 +61,9 @@ export class RLTrainer {
     const problems = configProblems(cfg);
     if (problems) throw new Error(`invalid RL config: ${problems}`);
     this.model = new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors));
-    // The frozen warm start: the KL reference (in the loss, or only measured) and, when chosen, the MI scorer.
+    // The frozen warm start: the KL reference (in the loss, or only measured), when chosen the MI scorer, RACRO's reasoner.
     this.ref =
-      cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart'
+      cfg.beta > 0 || cfg.metricEvery > 0 || cfg.miScorer === 'warmstart' || algorithmOf(cfg).warmStart
         ? new TinyVLM(be, warmStart.config, new Params(warmStart.config, be, warmStart.tensors))
         : null;
     this.scorer = cfg.miScorer === 'warmstart' && this.ref ? this.ref : this.model;
@@ -79,7 +79,7 @@ export class RLTrainer {
 
   private rollout(step: number): Promise<AlgoRollout> {
     const prompts = stepPrompts(this.model, this.cfg, step);
-    return algorithmOf(this.cfg).rollout(this.model, this.cfg, prompts, step, this.scorer);
+    return algorithmOf(this.cfg).rollout(this.model, this.cfg, prompts, step, this.scorer, this.ref);
   }
 
   /** Told what the step is doing as it goes (the page's status line); no effect on the run. */

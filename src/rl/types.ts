@@ -87,6 +87,8 @@ export const trajectoryRecordSchema = z.object({
   tokLogp: z.array(num),
   tokEntropy: z.array(num),
   tokDep: z.array(num),
+  /** Per generated token: 1 where it entered the loss, 0 where a mask (VPPO's, DAPO's flat filter) left it out; absent when none did. */
+  tokMask: z.array(z.number().int().min(0).max(1)).optional(),
 });
 export type TrajectoryRecord = z.infer<typeof trajectoryRecordSchema>;
 

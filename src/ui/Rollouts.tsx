@@ -192,9 +192,9 @@ function Tokens({ t, by }: { t: TrajectoryRecord; by: ColorBy }) {
       {words.slice(0, vals.length).map((w, i) => (
         <span
           key={i}
-          className="tok"
+          className={t.tokMask?.[i] === 0 ? 'tok tok-off' : 'tok'}
           style={tokenStyle(vals[i] ?? 0, by)}
-          title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}`}
+          title={`${w}: ${by} ${(vals[i] ?? 0).toFixed(3)}${t.tokMask?.[i] === 0 ? '; masked: no gradient' : ''}`}
         >
           {w}
         </span>
@@ -219,6 +219,12 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
         </select>
       </label>{' '}
       <ColorLegend by={by} />
+      {rec.trajectories.some((t) => t.tokMask) && (
+        <span className="legend" data-testid="mask-legend">
+          {' '}
+          · struck-through tokens were masked out of the loss
+        </span>
+      )}
       <table data-testid="trajectory-table">
         <thead>
           <tr>

@@ -10,9 +10,13 @@ describe('the algorithm table', () => {
     expect(FIELDS.algo.options).toEqual(ALGORITHM_NAMES);
     expect(FIELDS.N.panel?.when).toEqual({ field: 'algo', in: ['mirl'] });
     expect(FIELDS.k.panel?.when).toEqual({ field: 'algo', in: ['mirl'] });
-    expect(FIELDS.G.panel?.when).toEqual({ field: 'algo', in: ['grpo', 'vision-sr1', 'perception-r1'] });
+    expect(FIELDS.G.panel?.when).toEqual({
+      field: 'algo',
+      in: ['grpo', 'vision-sr1', 'perception-r1', 'racro', 'vppo'],
+    });
     expect(FIELDS.percLabel.panel?.when).toEqual({ field: 'algo', in: ['perception-r1'] });
-    expect(algorithmsWhere('perception', 'none')).toEqual(['grpo']);
+    expect(algorithmsWhere('perception', 'none')).toEqual(['grpo', 'vppo']);
+    expect(algorithmsWhere('perception', 'reasoner')).toEqual(['racro']);
   });
 
   it('gives every algorithm a label, a group, a perception reward, its R_perc help and a rollout', () => {
@@ -20,7 +24,7 @@ describe('the algorithm table', () => {
       const r = ALGORITHM_TABLE[a];
       expect(r.label.length, a).toBeGreaterThan(0);
       expect(['forks', 'trajectories'], a).toContain(r.group);
-      expect(['none', 'mi', 're-answer', 'labelled'], a).toContain(r.perception);
+      expect(['none', 'mi', 're-answer', 'reasoner', 'labelled'], a).toContain(r.perception);
       expect(r.percHelp.length, a).toBeGreaterThan(20);
       expect(typeof r.rollout, a).toBe('function');
     }
@@ -41,7 +45,7 @@ describe('the algorithm table', () => {
     const foreign = { ...DEFAULT_RL, algo: 'dapo' } as unknown as typeof DEFAULT_RL;
     expect(armOf(foreign)).toBe('dapo G=16');
     expect(() => algorithmOf(foreign)).toThrow(
-      'unknown algorithm "dapo": one of mirl, grpo, vision-sr1, perception-r1',
+      'unknown algorithm "dapo": one of mirl, grpo, vision-sr1, perception-r1, racro, vppo',
     );
     expect(() => algorithmOf({ algo: 'valueOf' } as unknown as typeof DEFAULT_RL)).toThrow(/unknown algorithm/);
   });

@@ -10,11 +10,16 @@ import type { StepPrompts } from '../rollout';
 import { grpoRollout } from './grpo';
 import { mirlRollout } from './mirl';
 import { perceptionR1Rollout } from './perceptionR1';
+import { racroRollout } from './racro';
 import type { AlgoRollout } from './types';
 import { visionSr1Rollout } from './visionSr1';
+import { vppoRollout } from './vppo';
 
-/** What rewards a description: nothing of its own, its MI, a re-answer without the image, or labels. */
-type PerceptionReward = 'none' | 'mi' | 're-answer' | 'labelled';
+/**
+ * What rewards a description: nothing of its own, its MI, the policy's sampled re-answer without the
+ * image, a frozen reasoner's greedy answer from it alone, or labels.
+ */
+type PerceptionReward = 'none' | 'mi' | 're-answer' | 'reasoner' | 'labelled';
 
 export interface AlgorithmRow {
   /** How the panel, the run labels and the reports name it. */
@@ -27,8 +32,20 @@ export interface AlgorithmRow {
   perception: PerceptionReward;
   /** What R_perc is, as the rollout view says it. */
   percHelp: string;
-  /** One step's rollout: its batch (with per-token advantages' inputs), records' inputs and counts. `scorer` gives MI's passes. */
-  rollout(model: TinyVLM, cfg: RLConfig, prompts: StepPrompts, step: number, scorer: TinyVLM): Promise<AlgoRollout>;
+  /** Its rollout reads the frozen warm start (so the trainer keeps one whatever the KL and MI settings). */
+  warmStart?: boolean;
+  /**
+   * One step's rollout: its batch with per-token advantages, the records' inputs and counts. `scorer`
+   * gives MI's passes; `warmStart` is the frozen warm start where the trainer keeps one.
+   */
+  rollout(
+    model: TinyVLM,
+    cfg: RLConfig,
+    prompts: StepPrompts,
+    step: number,
+    scorer: TinyVLM,
+    warmStart: TinyVLM | null,
+  ): Promise<AlgoRollout>;
 }
 
 export const ALGORITHM_TABLE = {
@@ -59,6 +76,23 @@ export const ALGORITHM_TABLE = {
     perception: 'labelled',
     percHelp: "perception reward: the description's object F1 (or exact match) against the scene's annotation",
     rollout: perceptionR1Rollout,
+  },
+  racro: {
+    label: 'RACRO',
+    group: 'trajectories',
+    perception: 'reasoner',
+    percHelp:
+      'perception reward: 1 when the frozen warm start, reading the description alone (no image), answers right (greedy)',
+    warmStart: true,
+    rollout: racroRollout,
+  },
+  vppo: {
+    label: 'VPPO',
+    group: 'trajectories',
+    perception: 'none',
+    percHelp:
+      "VPPO has no perception reward: the answer advantage trains only each response's most image-dependent tokens, scaled by its mean dependency",
+    rollout: vppoRollout,
   },
 } as const satisfies Record<string, AlgorithmRow>;
 

@@ -23,6 +23,8 @@ export interface AlgoRollout {
   dep: Float32Array;
   depT: number;
   labels: RowLabel[];
+  /** Per row, per generated token: a visual dependency the records show instead of MI's (VPPO's k3 on every token). */
+  tokenDep?: number[][];
   /** MIRL: rows whose malformed description the gate scored lowest (so the top-k could not keep them for their MI). */
   gated?: boolean[];
   generatedTokens: number;

@@ -23,7 +23,7 @@ describe('share URL codec', () => {
 
   it('says what is wrong and keeps the defaults', () => {
     const cases: [string, RegExp][] = [
-      ['#v=6&c=e30', /newer version/],
+      ['#v=7&c=e30', /newer version/],
       ['#v=0&c=e30', /unknown schema version/],
       ['#v=1&c=%%%', /not readable/],
       ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k forks must be/],
@@ -49,7 +49,7 @@ describe('share URL codec', () => {
     expect(v1.run).toBe(true);
     // re-shared, it carries the learning rate explicitly and means the same run
     expect(decodeShare(encodeShare(v1.config)).config).toEqual(v1.config);
-    expect(encodeShare(v1.config)).toMatch(/^#v=5&/);
+    expect(encodeShare(v1.config)).toMatch(/^#v=6&/);
   });
 
   it('keeps a v2 link on the perception reward it was made with', () => {
@@ -84,6 +84,12 @@ describe('share URL codec', () => {
     });
     expect(decodeShare(encodeShare(v4.config)).config).toEqual(v4.config);
     // v5's defaults: the size at which the arms separate, judged over samples
+    // v6 added RACRO and VPPO and changed no default: a v5 link is the same run under v6
+    expect(decodeShare('#v=5&c=e30').config).toEqual(decodeShare('#v=6&c=e30').config);
+    const vppo = decodeShare('#v=6&c=' + btoa('{"algo":"vppo","vppoTopFrac":0.4}').replace(/=+$/, ''));
+    expect(vppo.errors).toEqual([]);
+    expect(vppo.config).toMatchObject({ algo: 'vppo', vppoTopFrac: 0.4, vppoFloor: 0.8 });
+    expect(decodeShare('#v=6&c=' + btoa('{"algo":"racro"}').replace(/=+$/, '')).config.algo).toBe('racro');
     expect(decodeShare('#v=5&c=e30').config).toMatchObject({
       batchPrompts: 16,
       steps: 60,

@@ -16,7 +16,7 @@ import {
 } from '../../rl/config';
 import { fromBase64Url, toBase64Url } from '../../lib/base64url';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The defaults each schema version's diffs are taken against: a link keeps
@@ -26,7 +26,9 @@ export const SCHEMA_VERSION = 5;
  * preferred damaged descriptions; docs/research.md, "The perception reward, checked"); v4 scores
  * MI every 10 steps where it is only a metric (the training itself is unchanged); v5
  * trains at 16 prompts per step for 60 steps, scores MIRL's MI with the frozen warm start,
- * gives Perception-R1 object credit, and judges held-out problems over 4 samples each.
+ * gives Perception-R1 object credit, and judges held-out problems over 4 samples each; v6 adds
+ * RACRO and VPPO (with VPPO's two settings) and changes no earlier default, so a v5 link means
+ * what it did, and an older playground refuses a v6 link by name instead of misreading its algorithm.
  */
 const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
   1: { ...V2_DEFAULTS, lr: 3e-4 },
@@ -34,6 +36,7 @@ const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
   3: V3_DEFAULTS,
   4: V4_DEFAULTS,
   5: DEFAULT_RL,
+  6: DEFAULT_RL,
 };
 
 /** The defaults of a schema version (undefined for one this playground does not know). */

@@ -1,0 +1,36 @@
+// RACRO: G complete trajectories per prompt; the perception reward is whether a frozen
+// reasoner (the warm start, never updated) answers right from the description alone, with
+// no image, greedily. Beside Vision-SR1, where the moving policy re-answers by sampling,
+// the reward does not drift with the policy, is deterministic (so the reward check can
+// score it), and a description earns it only by carrying what an unchanged reader needs.
+// Decoupled advantages: perception on the description, answer on the rest.
+
+import type { TinyVLM } from '../../model/tinyvlm';
+import type { RLConfig } from '../config';
+import type { StepPrompts } from '../rollout';
+import { SEG_PERC } from '../update';
+import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
+import { blindAnswers } from './reanswer';
+import type { AlgoRollout } from './types';
+
+export async function racroRollout(
+  model: TinyVLM,
+  cfg: RLConfig,
+  prompts: StepPrompts,
+  step: number,
+  scorer: TinyVLM,
+  warmStart: TinyVLM | null,
+): Promise<AlgoRollout> {
+  if (!warmStart) throw new Error('racro needs the frozen warm start as its reasoner');
+  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
+  const t0 = performance.now();
+  const problems = f.rows.map((_, i) => prompts.problems[Math.floor(i / cfg.G)]);
+  const re = await blindAnswers(warmStart, { rows: f.rows, desc: f.desc, problems }, cfg, step, true);
+  const t1 = performance.now();
+  return fullRollout(f, prompts, cfg, {
+    seg: decoupledSegments(f),
+    descSegment: SEG_PERC,
+    rPerc: re.reward,
+    extra: { generatedTokens: re.generatedTokens, forwardTokens: re.forwardTokens, fork: t1 - t0 },
+  });
+}

@@ -1,0 +1,48 @@
+// Re-answering from a description alone, the image removed: the perception reward of
+// Vision-SR1 (the policy re-answers, sampled at the rollout temperature) and of RACRO (a
+// frozen reasoner, the warm start, answers greedily). 1 when that answer is right.
+
+import type { SeqRow } from '../../model/inputs';
+import type { TinyVLM } from '../../model/tinyvlm';
+import type { Problem } from '../../tasks/problem';
+import type { RLConfig } from '../config';
+import { labelRow } from '../rewards';
+import { ANS_END, DESC_END, sampleRows } from '../rollout';
+
+export interface BlindAnswers {
+  /** Per row: 1 when the answer from the description alone is right, else 0. */
+  reward: number[];
+  generatedTokens: number;
+  forwardTokens: number;
+}
+
+/**
+ * `rows[i]` is the prompt of description `desc[i]` (question `problems[i]`); the answerer sees the
+ * prompt with every image removed, then the description and </desc>. Greedy, or sampled with the
+ * config's temperature and top-p on RNG rows of their own (so trajectories are not disturbed).
+ */
+export async function blindAnswers(
+  answerer: TinyVLM,
+  q: { rows: readonly SeqRow[]; desc: readonly (readonly number[])[]; problems: readonly Problem[] },
+  cfg: Pick<RLConfig, 'temperature' | 'topP' | 'seed' | 'maxAnswerTokens'>,
+  step: number,
+  greedy: boolean,
+): Promise<BlindAnswers> {
+  const blind = q.rows.map((r, i) => ({
+    ...r,
+    images: r.images.map(() => ({ kind: 'null' as const })),
+    ids: [...r.ids, ...q.desc[i], DESC_END],
+  }));
+  const re = await sampleRows(
+    answerer,
+    { rows: blind, images: [], rowIds: blind.map((_, i) => 1_000_000 + i) },
+    { stop: ANS_END, maxNew: cfg.maxAnswerTokens, cfg: greedy ? { ...cfg, temperature: 0, topP: 1 } : cfg, step },
+  );
+  return {
+    reward: q.rows.map((_, i) =>
+      labelRow(q.problems[i], q.desc[i], [...q.desc[i], DESC_END, ...re.tokens[i]]).answerRight ? 1 : 0,
+    ),
+    generatedTokens: re.tokens.reduce((a, t) => a + t.length, 0),
+    forwardTokens: re.forwardTokens,
+  };
+}
