@@ -161,6 +161,43 @@ test('perception-r1 with object credit trains on WebGPU: finite losses, and its 
   expect(Math.max(...spreads)).toBeGreaterThan(0.01);
 });
 
+test('VPPO from a link and RACRO from the panel train on WebGPU: the mask struck through, the reasoner reward per row', async ({
+  page,
+}) => {
+  await page.goto('./' + encodeShare({ ...SMALL, algo: 'vppo', vppoTopFrac: 0.4 }, true));
+  await expect(page.getByTestId('field-algo')).toHaveValue('vppo');
+  await waitSteps(page, 1);
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  // the tokens VPPO left out of the loss are struck through, and the legend says why
+  await expect(page.getByTestId('mask-legend')).toBeVisible();
+  const off = await page.getByTestId('trajectory-table').locator('.tok-off').count();
+  const all = await page.getByTestId('trajectory-table').locator('.tok').count();
+  expect(off).toBeGreaterThan(0);
+  expect(off).toBeLessThan(all);
+  const run = JSON.parse(readFileSync(await exportRunFile(page), 'utf8'));
+  expect(Number.isFinite(run.metrics[0].loss)).toBe(true);
+  for (const t of run.records[0].trajectories as { tokMask: number[]; tokAdv: number[] }[]) {
+    expect(t.tokMask.filter((m) => m === 1).length).toBe(Math.ceil(0.4 * t.tokMask.length - 1e-9));
+    t.tokMask.forEach((m, j) => m === 0 && expect(t.tokAdv[j]).toBe(0));
+  }
+  // the panel: RACRO shows G and hides VPPO's settings; a step rewards each description 0 or 1
+  await page.getByTestId('field-algo').selectOption('racro');
+  await page.getByTestId('advanced').locator('summary').click();
+  await expect(page.getByTestId('field-G')).toBeVisible();
+  await expect(page.getByTestId('field-vppoTopFrac')).toBeHidden();
+  await page.getByTestId('field-algo').selectOption('vppo');
+  await expect(page.getByTestId('field-vppoTopFrac')).toBeVisible();
+  await page.getByTestId('field-algo').selectOption('racro');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-label').last()).toHaveValue(/^racro G4/);
+  // the racro run's rows (the view follows the newest run): each description's reward is 0 or 1
+  await expect
+    .poll(async () => (await page.getByTestId('row-rperc').allTextContents()).join(' '), { timeout: 150_000 })
+    .toMatch(/^([01]\.000 ){3}[01]\.000$/);
+  expect(page.url()).toContain('#v=6&');
+});
+
 test('the share URL reproduces the run: same metrics step for step', async ({ page, browser, baseURL }) => {
   await page.goto('./');
   await enter(page, 'field-seed', '11');
@@ -635,7 +672,7 @@ test('without WebGPU the page explains and trains on the WebAssembly SIMD backen
   }
 });
 
-test('the teaching comparison, measured: three arms x three seeds loaded, a verdict from held-out figures with errors, rates over every trajectory, examples that point at their rows', async ({
+test('the teaching comparison, measured: five arms x three seeds loaded, a verdict from held-out figures with errors, rates over every trajectory, examples that point at their rows', async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -644,12 +681,12 @@ test('the teaching comparison, measured: three arms x three seeds loaded, a verd
   const panel = page.getByTestId('blindness-demo');
   await expect(panel.getByTestId('blind-verdict-empty')).toBeVisible();
   await panel.getByTestId('load-measured').click();
-  await expect(panel.getByTestId('load-note')).toContainText('9 runs of the committed experiment');
+  await expect(panel.getByTestId('load-note')).toContainText('15 runs of the committed experiment');
 
   // the verdict, recomputed here from the committed files: mean change of held-out F1 over seeds, SE over seeds
   const change = (arm: string) => {
     const ds = [1, 2, 3].map((seed) => {
-      const h = JSON.parse(readFileSync(`docs/experiment-sampled/${arm}-seed${seed}.json`, 'utf8')).heldout;
+      const h = JSON.parse(readFileSync(`docs/experiment-wasm/${arm}-seed${seed}.json`, 'utf8')).heldout;
       return h[h.length - 1].sampled.desc_f1 - h[0].sampled.desc_f1;
     });
     const mean = ds.reduce((a, b) => a + b, 0) / 3;
@@ -680,11 +717,11 @@ test('the teaching comparison, measured: three arms x three seeds loaded, a verd
   await expect(panel.getByTestId('verdict-mirl-vs-bound')).toContainText(fmt(b, bse));
 
   // rates over every trajectory of every step, from the runs that counted them
-  for (const algo of ['grpo', 'mirl', 'perception-r1']) {
+  for (const algo of ['grpo', 'mirl', 'perception-r1', 'racro', 'vppo']) {
     await expect(panel.getByTestId(`wrong-up-${algo}`)).toHaveText(/^\d+% \(of \d+\)$/);
     await expect(panel.getByTestId(`right-over-wrong-${algo}`)).toHaveText(/^\d+% \(of \d+ pairs\)$/);
   }
-  const seed1 = JSON.parse(readFileSync('docs/experiment-sampled/grpo-G16-seed1.json', 'utf8')).steps as {
+  const seed1 = JSON.parse(readFileSync('docs/experiment-wasm/grpo-G16-seed1.json', 'utf8')).steps as {
     blind: { wrong: number; wrong_up: number };
   }[];
   const wrong = seed1.reduce((a, s) => a + s.blind.wrong, 0);
@@ -712,9 +749,9 @@ test('the teaching comparison, measured: three arms x three seeds loaded, a verd
   );
   expect(nos).toEqual([...nos].sort((a, c) => a - c));
 
-  // the held-out curves of the nine runs, with bands and the note of what they average
+  // the held-out curves of the fifteen runs, with bands and the note of what they average
   const f1 = panel.getByTestId('chart-description F1 (held-out, mean over samples)');
-  await expect(f1.locator('.recharts-area-area')).toHaveCount(9);
+  await expect(f1.locator('.recharts-area-area')).toHaveCount(15);
   await expect(f1.getByTestId('chart-note')).toContainText('256 problems x 4 samples');
   expect(await lowContrast(panel)).toEqual([]);
   await page.setViewportSize({ width: 1300, height: 1000 });

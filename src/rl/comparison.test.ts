@@ -30,7 +30,8 @@ describe('teaching comparison', () => {
       expect(a.config.seed).toBe(3);
       expect(a.config.batchPrompts).toBe(DEFAULT_RL.batchPrompts);
     }
-    expect(arms.map((a) => a.config.algo)).toEqual(['grpo', 'mirl', 'perception-r1']);
+    expect(arms.map((a) => a.config.algo)).toEqual(['grpo', 'mirl', 'perception-r1', 'racro', 'vppo']);
+    expect(arms.filter((a) => a.core).map((a) => a.algo)).toEqual(['grpo', 'mirl', 'perception-r1']);
   });
 
   it("a run's change is its last held-out figure minus the warm start's, SE of both", () => {

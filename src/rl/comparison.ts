@@ -1,4 +1,5 @@
-// The teaching comparison: GRPO, MIRL and Perception-R1 on the same prompts, at the
+// The teaching comparison: GRPO, MIRL and Perception-R1 (the core three), with RACRO and VPPO
+// beside them, on the same prompts, at the
 // smallest size where the experiment in docs/research.md saw them separate (16 prompts x 60 steps,
 // held-out 256 problems x 4 samples), and what its held-out figures let one say.
 
@@ -10,15 +11,19 @@ export interface Arm {
   algo: Algorithm;
   name: string;
   config: RLConfig;
+  /** One of the core three that "Run all three" queues; the others are run one by one. */
+  core: boolean;
 }
 
 /** The experiment's arms (scripts/experiments.sh), so the committed runs are these runs. */
 export function comparisonArms(seed = 1): Arm[] {
   const base = { ...DEFAULT_RL, seed };
   return [
-    { algo: 'grpo', name: 'GRPO', config: { ...base, algo: 'grpo', G: 16 } },
-    { algo: 'mirl', name: 'MIRL', config: { ...base, algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' } },
-    { algo: 'perception-r1', name: 'Perception-R1', config: { ...base, algo: 'perception-r1', G: 6 } },
+    { algo: 'grpo', name: 'GRPO', core: true, config: { ...base, algo: 'grpo', G: 16 } },
+    { algo: 'mirl', name: 'MIRL', core: true, config: { ...base, algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' } },
+    { algo: 'perception-r1', name: 'Perception-R1', core: true, config: { ...base, algo: 'perception-r1', G: 6 } },
+    { algo: 'racro', name: 'RACRO', core: false, config: { ...base, algo: 'racro', G: 6 } },
+    { algo: 'vppo', name: 'VPPO', core: false, config: { ...base, algo: 'vppo', G: 8 } },
   ];
 }
 

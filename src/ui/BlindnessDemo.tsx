@@ -29,15 +29,21 @@ const mins = (ms: number) =>
 
 const ARMS = comparisonArms();
 /** One colour per arm, whatever the seed: the legend names the seeds. */
-const ARM_COLORS: Record<string, string> = { grpo: '#dc2626', mirl: '#2563eb', 'perception-r1': '#16a34a' };
+const ARM_COLORS: Record<string, string> = {
+  grpo: '#dc2626',
+  mirl: '#2563eb',
+  'perception-r1': '#16a34a',
+  racro: '#b45309',
+  vppo: '#7c3aed',
+};
 const armColor = (r: Run) => ARM_COLORS[r.config.algo] ?? '#555';
 /** Same config as the arm's but for the seed: a run of the comparison. */
 const sameArm = (r: Run, a: Arm) =>
   JSON.stringify({ ...r.config, seed: 0 }) === JSON.stringify({ ...a.config, seed: 0 });
 
-// The committed experiment (scripts/experiments.sh, CPU backend, seeds 1-3), loaded on demand.
+// The committed experiment (scripts/experiments.sh on the wasm backend, seeds 1-3), loaded on demand.
 const MEASURED = import.meta.glob<unknown>(
-  '../../docs/experiment-sampled/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6}-seed*.json',
+  '../../docs/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,vppo-G8}-seed*.json',
   { import: 'default' },
 );
 
@@ -332,7 +338,6 @@ export function BlindnessDemo() {
   const [loadNote, setLoadNote] = useState<string | null>(null);
   const stopButton = useRef<HTMLButtonElement>(null);
 
-  const [grpoRuns, mirlRuns, pr1Runs] = ARMS.map((a) => byArm.get(a) ?? []);
   const examples = useMemo(() => findExamples(byArm.get(ARMS[0]) ?? [], byArm.get(ARMS[1]) ?? []), [byArm]);
   const [shown, setShown] = useState<Example | null>(null);
   const find = (rs: readonly Run[], key: string) => {
@@ -344,9 +349,7 @@ export function BlindnessDemo() {
   };
   const example = shown ?? examples[0] ?? null;
   const panels = example
-    ? ARMS.map((a, i) => ({ arm: a, hit: find([grpoRuns, mirlRuns, pr1Runs][i], example.key) })).filter(
-        (x) => x.hit !== null,
-      )
+    ? ARMS.map((a) => ({ arm: a, hit: find(byArm.get(a) ?? [], example.key) })).filter((x) => x.hit !== null)
     : [];
 
   const run = (configs: Arm['config'][]) => {
@@ -378,7 +381,7 @@ export function BlindnessDemo() {
           );
           const arm = ARMS.find((a) => a.algo === f.config.algo)!;
           return {
-            label: `${arm.name} seed ${seed} (measured, CPU backend)`,
+            label: `${arm.name} seed ${seed} (measured, wasm backend)`,
             config: f.config,
             metrics: f.metrics,
             records: f.records,
@@ -386,7 +389,7 @@ export function BlindnessDemo() {
         });
       addRuns(added);
       setLoadNote(
-        `${added.length} runs of the committed experiment (docs/experiment-sampled); they keep only their last step's recorded rollouts.`,
+        `${added.length} runs of the committed experiment (docs/experiment-wasm); they keep only their last step's recorded rollouts.`,
       );
     } catch (e) {
       setLoadNote(`could not load the measured runs: ${(e as Error).message}`);
@@ -403,10 +406,16 @@ export function BlindnessDemo() {
         reference MI approximates without labels). The three run at {c.batchPrompts} prompts x {c.steps} steps with seed{' '}
         {c.seed}, so they see the same prompts, and are judged on {c.heldoutCount} held-out problems x{' '}
         {c.heldoutSamples} samples: the smallest size at which the experiment in docs/research.md saw them separate.
-        Smaller runs move less than their noise.
+        Smaller runs move less than their noise. Beside them, run one by one: RACRO, whose descriptions are rewarded
+        when the frozen warm start answers right from them alone, and VPPO, which trains the answer reward only on the
+        tokens that lean most on the image.
       </p>
       <div className="buttons">
-        <button data-testid="run-all" disabled={busy} onClick={() => run(ARMS.map((a) => a.config))}>
+        <button
+          data-testid="run-all"
+          disabled={busy}
+          onClick={() => run(ARMS.filter((a) => a.core).map((a) => a.config))}
+        >
           Run all three
         </button>
         {ARMS.map((a) => (
@@ -420,7 +429,7 @@ export function BlindnessDemo() {
         <button
           data-testid="load-measured"
           onClick={loadMeasured}
-          title="the committed experiment: these three arms, seeds 1-3, run on the CPU backend by scripts/experiments.sh"
+          title="the committed experiment: these five arms, seeds 1-3, run on the wasm backend by scripts/experiments.sh"
         >
           Load the measured runs
         </button>
