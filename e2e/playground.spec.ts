@@ -721,11 +721,15 @@ test('the teaching comparison, measured: five arms x three seeds loaded, a verdi
     await expect(panel.getByTestId(`wrong-up-${algo}`)).toHaveText(/^\d+% \(of \d+\)$/);
     await expect(panel.getByTestId(`right-over-wrong-${algo}`)).toHaveText(/^\d+% \(of \d+ pairs\)$/);
   }
-  const seed1 = JSON.parse(readFileSync('docs/experiment-wasm/grpo-G16-seed1.json', 'utf8')).steps as {
-    blind: { wrong: number; wrong_up: number };
-  }[];
-  const wrong = seed1.reduce((a, s) => a + s.blind.wrong, 0);
-  const up = seed1.reduce((a, s) => a + s.blind.wrong_up, 0);
+  // summed over every step of every seed
+  const counted = [1, 2, 3].flatMap(
+    (seed) =>
+      JSON.parse(readFileSync(`docs/experiment-wasm/grpo-G16-seed${seed}.json`, 'utf8')).steps as {
+        blind: { wrong: number; wrong_up: number };
+      }[],
+  );
+  const wrong = counted.reduce((a, s) => a + s.blind.wrong, 0);
+  const up = counted.reduce((a, s) => a + s.blind.wrong_up, 0);
   await expect(panel.getByTestId('wrong-up-grpo')).toHaveText(`${Math.round((100 * up) / wrong)}% (of ${wrong})`);
 
   // examples from the runs' records; "show" points at the rows it names, on the same problem under each arm
