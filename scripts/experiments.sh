@@ -7,7 +7,7 @@
 #   mirl N=10 k=6 with MI scored by the frozen warm start (the v5 default),
 #   perception-r1 G=6 with object credit (the labelled bound),
 #   vision-sr1 G=6 and racro G=6 (a description rewarded by a re-answer without the image:
-#   the policy's sampled one, or the frozen warm start's greedy one), vppo G=8 (VPPO's n);
+#   the policy's sampled one, or the frozen warm start's greedy one), vppo G=8 (VPPO's n), pearl G=5 (PEARL's n);
 # three seeds each, one held-out set for every arm (256 problems of seed 4242,
 # 4 samples each at the rollout temperature, greedy beside), evaluated at steps
 # 0, 20, 40 and 60; then the table, paired by seed against GRPO-16, and the plot.
@@ -28,6 +28,7 @@ ARMS=(
   'vision-sr1 {"G":6}'
   'racro {"G":6}'
   'vppo {"G":8}'
+  'pearl {"G":5}'
 )
 for seed in 1 2 3; do
   for arm in "${ARMS[@]}"; do

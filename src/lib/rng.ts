@@ -40,6 +40,7 @@ export const Streams = {
   dropout: 4,
   patchMask: 5,
   corrupt: 6,
+  probe: 7,
   heldout: 9,
   test: 99,
 } as const;

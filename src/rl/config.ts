@@ -208,6 +208,14 @@ export const FIELDS = {
     "VPPO: each trajectory's advantage is scaled by its mean visual dependency, mapped to [floor, ...] with mean 1; 1 turns the scaling off.",
     { group: 'reward', step: 0.05, when: { field: 'algo', in: ['vppo'] } },
   ),
+  pearlProbeWeight: num(
+    0.1,
+    0,
+    1,
+    'PEARL probe loss weight',
+    "PEARL: the weight of the probe rollouts' own loss (their advantages are multiplied by it).",
+    { group: 'reward', step: 0.05, when: { field: 'algo', in: ['pearl'] } },
+  ),
   percCredit: oneOf(
     PERC_CREDITS,
     'object',

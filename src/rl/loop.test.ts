@@ -11,6 +11,7 @@ import { nodeBackend } from '../../scripts/nodeBackend';
 import { decodeCheckpoint } from '../model/checkpoint';
 import { DEFAULT_RL, type RLConfig } from './config';
 import { RLTrainer } from './trainer';
+import { trimExempt } from './algorithms/pearl';
 import type { StepMetrics, StepReport } from './types';
 
 const bytes = readFileSync('models/tinyvlm-v1/model.safetensors');
@@ -99,7 +100,7 @@ describe('the RL loop on one prompt (shipped warm start, CPU)', () => {
 
 // The newer methods on the WebAssembly backend (the same arithmetic as the CPU reference's
 // kernels within rounding, several times faster), each on a prompt where its reward has room.
-describe('the RL loop on one prompt: RACRO and VPPO (shipped warm start, wasm)', () => {
+describe('the RL loop on one prompt: RACRO, VPPO and PEARL (shipped warm start, wasm)', () => {
   const records = (over: Partial<RLConfig>) => onePrompt({ recordPrompts: 1, ...over });
   const meanOf = (r: StepReport, f: (t: StepReport['records'][number]['trajectories'][number]) => number) =>
     mean(r.records[0].trajectories.map(f));
@@ -132,5 +133,26 @@ describe('the RL loop on one prompt: RACRO and VPPO (shipped warm start, wasm)',
         const trained = t.tokMask!.filter((m) => m === 1).length;
         expect(trained).toBe(Math.ceil(0.2 * t.tokMask!.length - 1e-9));
       }
+  }, 300_000);
+
+  it('PEARL drives its answer reward to at least 0.8; a step whose probes all failed trains nothing on that prompt', async () => {
+    const cfg = records({ algo: 'pearl' });
+    const rs = await trainReports(
+      nodeBackend('wasm'),
+      cfg,
+      40,
+      (l) => mean(l) >= 0.8,
+      (r) => r.metrics.answer_acc,
+    );
+    expect(mean(rs.slice(0, 2).map((r) => r.metrics.answer_acc))).toBeLessThan(0.7);
+    expect(mean(rs.slice(-3).map((r) => r.metrics.answer_acc))).toBeGreaterThanOrEqual(0.8);
+    let trimmed = 0;
+    rs.forEach((r, step) => {
+      const acc = r.records[0].trajectories[0].rPerc;
+      const off = r.records[0].trajectories.every((t) => t.tokMask?.every((m) => m === 0));
+      expect(off, `step ${step}, probe accuracy ${acc}`).toBe(acc === 0 && !trimExempt(cfg.seed, step));
+      if (off) trimmed++;
+    });
+    expect(trimmed).toBeGreaterThan(0); // the run met the rule
   }, 300_000);
 });

@@ -52,6 +52,10 @@ export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
   const row = algorithmOf(cfg);
   if (row.perception === 'none')
     throw new Error(`${cfg.algo} has no perception reward: check ${checkable().join(' or ')}`);
+  if (row.perception === 'probe')
+    throw new Error(
+      `${cfg.algo}'s perception signal is the policy's sampled answers to probe questions, not a score of a description: the reward check scores deterministic rewards only`,
+    );
   if (row.perception === 're-answer')
     throw new Error(
       `${cfg.algo}'s perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only`,

@@ -153,6 +153,22 @@ describe('the update levers', () => {
     expect(await weights(none.model)).toEqual(w0);
   });
 
+  it("auxiliary groups (PEARL's probes) train with the batch; masked out, they change nothing", async () => {
+    const b = batch(true);
+    const aux = withAdvantages({ ...rewarded(true), rAns: [0, 1, 1, 0, 0, 0, 1, 1] }, cfg());
+    const run = async (x: TrainBatch) => {
+      const m = fresh();
+      const u = await policyUpdate(m.model, m.opt, null, x, cfg(), 1e-2);
+      return { u, w: await weights(m.model) };
+    };
+    const plain = await run(b);
+    const off = await run({ ...b, aux: { ...aux, mask: aux.mask.map((m) => m.map(() => 0)) } });
+    expect(off.w).toEqual(plain.w);
+    const on = await run({ ...b, aux });
+    expect(on.u.gradNorm).not.toBeCloseTo(plain.u.gradNorm, 4);
+    expect(on.u.tokLogp.length).toBe(2 * plain.u.tokLogp.length); // the aux rows follow the batch's
+  });
+
   it('learning rate: linear warm-up, then constant or cosine decay to 10% at the last step', () => {
     const c = { lr: 1e-3, warmupSteps: 4, steps: 104 };
     expect(learningRate({ ...c, lrSchedule: 'constant' }, 0)).toBeCloseTo(2.5e-4, 12);

@@ -32,6 +32,8 @@ export interface TrainBatch {
   /** Per row: the perception and answer advantages the records show. */
   advPerc: number[];
   advAns: number[];
+  /** Groups trained with the batch but not part of its records or metrics (PEARL's probe rollouts); rows after the batch's. */
+  aux?: TrainBatch;
 }
 
 export interface UpdateResult {
@@ -53,6 +55,32 @@ type UpdateCfg = Pick<RLConfig, 'lossAgg' | 'clipLow' | 'clipHigh' | 'beta' | 'p
   /** Run the reference pass for the KL metric even at beta = 0 (where it does not enter the loss). */
   measureKL?: boolean;
 };
+
+/** The batch with its auxiliary groups appended (their image choices moved past the batch's images). */
+function withAux(b: TrainBatch): TrainBatch {
+  const a = b.aux;
+  if (!a) return b;
+  if (a.perPrompt !== b.perPrompt) throw new Error(`auxiliary groups of ${a.perPrompt} rows beside ${b.perPrompt}`);
+  const shift = b.images.length;
+  const rows = a.rows.map((r) => ({
+    ...r,
+    images: r.images.map((c) => (c.kind === 'image' ? { kind: 'image' as const, index: c.index + shift } : c)),
+  }));
+  return {
+    prompts: b.prompts + a.prompts,
+    perPrompt: b.perPrompt,
+    rows: [...b.rows, ...rows],
+    images: [...b.images, ...a.images],
+    seg: [...b.seg, ...a.seg],
+    rPerc: [...b.rPerc, ...a.rPerc],
+    rAns: [...b.rAns, ...a.rAns],
+    keep: [...b.keep, ...a.keep],
+    adv: [...b.adv, ...a.adv],
+    mask: [...b.mask, ...a.mask],
+    advPerc: [...b.advPerc, ...a.advPerc],
+    advAns: [...b.advAns, ...a.advAns],
+  };
+}
 
 /** The groups [g0, g1) of a batch as a batch of their own. */
 function groupSlice(b: TrainBatch, g0: number, g1: number): TrainBatch {
@@ -260,10 +288,11 @@ export async function policyUpdate(
   model: TinyVLM,
   opt: AdamW,
   ref: TinyVLM | null,
-  b: TrainBatch,
+  batch: TrainBatch,
   cfg: UpdateCfg,
   lr: number,
 ): Promise<UpdateResult> {
+  const b = withAux(batch);
   const M = Math.max(1, Math.min(cfg.miniBatches, b.prompts));
   const E = Math.max(1, cfg.ppoEpochs);
   if (M === 1 && E === 1) {

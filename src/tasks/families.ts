@@ -238,3 +238,48 @@ export const FAMILY: Record<FamilyName, Family> = {
   existence,
   multi_image: multiImage,
 };
+
+/** A perception sub-question a scene fixes, in a question form of the task language. */
+export interface ChecklistItem {
+  family: 'attribute' | 'count';
+  question: string;
+  reasoning: string;
+  answer: string;
+}
+
+/**
+ * PEARL's perception checklist for a scene: sub-questions whose answers the scene alone fixes, asked
+ * in the attribute and count families' own forms (the warm start knows them): the colour of every
+ * object its size and shape name uniquely, the shape of every object its size and colour name
+ * uniquely, and how many objects of each colour there are (0 included). Deterministic, scene order.
+ */
+export function perceptionChecklist(scene: Scene): ChecklistItem[] {
+  const objs = canonicalObjects(scene);
+  const items: ChecklistItem[] = [];
+  for (const o of objs) {
+    if (unique(objs, { size: o.size, shape: o.shape }))
+      items.push({
+        family: 'attribute',
+        question: `what color is the ${o.size} ${o.shape} ?`,
+        reasoning: objectPhrase(o),
+        answer: o.color,
+      });
+    if (unique(objs, { size: o.size, color: o.color }))
+      items.push({
+        family: 'attribute',
+        question: `what shape is the ${o.size} ${o.color} object ?`,
+        reasoning: objectPhrase(o),
+        answer: o.shape,
+      });
+  }
+  for (const color of COLORS) {
+    const hits = objs.filter((o) => o.color === color);
+    items.push({
+      family: 'count',
+      question: `how many ${subjectText({ color })} are there ?`,
+      reasoning: `${hits.length ? hits.map(positionPhrase).join(' , ') : 'none'} total ${hits.length}`,
+      answer: String(hits.length),
+    });
+  }
+  return items;
+}

@@ -29,23 +29,32 @@ export interface FullTrajectories {
   ms: { sample: number; score: number };
 }
 
-/** `scoring`: F1 as the perception score ('labelled'), or MI measured on metric steps only ('metric'). */
+/**
+ * `scoring`: F1 as the perception score ('labelled'), or MI measured on metric steps only ('metric').
+ * `rowOffset`: where the rows' RNG lines start (another rollout of the same step draws apart);
+ * `measureMI` false: never score MI (rollouts that are not the step's trajectories).
+ */
 export async function fullTrajectories(
   model: TinyVLM,
   cfg: RLConfig,
   prompts: StepPrompts,
   step: number,
-  { scorer, scoring }: { scorer: TinyVLM; scoring: Exclude<PerceptionScoring, 'mi'> },
+  {
+    scorer,
+    scoring,
+    rowOffset = 0,
+    measureMI = true,
+  }: { scorer: TinyVLM; scoring: Exclude<PerceptionScoring, 'mi'>; rowOffset?: number; measureMI?: boolean },
 ): Promise<FullTrajectories> {
   const G = cfg.G;
   const t0 = performance.now();
   const rows = repeatRows(prompts.rows, G);
   // MI is never these algorithms' reward: it is measured on metric steps
-  const measure = metricStep(cfg, step);
+  const measure = measureMI && metricStep(cfg, step);
   // Scored by the policy itself, the real pass of MI is the sampler's own log-probs.
   const sampled = await sampleRows(
     model,
-    { rows, images: prompts.images, rowIds: rows.map((_, i) => i) },
+    { rows, images: prompts.images, rowIds: rows.map((_, i) => rowOffset + i) },
     {
       stop: ANS_END,
       maxNew: cfg.maxDescTokens + cfg.maxAnswerTokens + 1,

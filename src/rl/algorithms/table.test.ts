@@ -12,11 +12,12 @@ describe('the algorithm table', () => {
     expect(FIELDS.k.panel?.when).toEqual({ field: 'algo', in: ['mirl'] });
     expect(FIELDS.G.panel?.when).toEqual({
       field: 'algo',
-      in: ['grpo', 'vision-sr1', 'perception-r1', 'racro', 'vppo'],
+      in: ['grpo', 'vision-sr1', 'perception-r1', 'racro', 'pearl', 'vppo'],
     });
     expect(FIELDS.percLabel.panel?.when).toEqual({ field: 'algo', in: ['perception-r1'] });
     expect(algorithmsWhere('perception', 'none')).toEqual(['grpo', 'vppo']);
     expect(algorithmsWhere('perception', 'reasoner')).toEqual(['racro']);
+    expect(algorithmsWhere('perception', 'probe')).toEqual(['pearl']);
   });
 
   it('gives every algorithm a label, a group, a perception reward, its R_perc help and a rollout', () => {
@@ -24,7 +25,7 @@ describe('the algorithm table', () => {
       const r = ALGORITHM_TABLE[a];
       expect(r.label.length, a).toBeGreaterThan(0);
       expect(['forks', 'trajectories'], a).toContain(r.group);
-      expect(['none', 'mi', 're-answer', 'reasoner', 'labelled'], a).toContain(r.perception);
+      expect(['none', 'mi', 're-answer', 'reasoner', 'probe', 'labelled'], a).toContain(r.perception);
       expect(r.percHelp.length, a).toBeGreaterThan(20);
       expect(typeof r.rollout, a).toBe('function');
     }
@@ -45,7 +46,7 @@ describe('the algorithm table', () => {
     const foreign = { ...DEFAULT_RL, algo: 'dapo' } as unknown as typeof DEFAULT_RL;
     expect(armOf(foreign)).toBe('dapo G=16');
     expect(() => algorithmOf(foreign)).toThrow(
-      'unknown algorithm "dapo": one of mirl, grpo, vision-sr1, perception-r1, racro, vppo',
+      'unknown algorithm "dapo": one of mirl, grpo, vision-sr1, perception-r1, racro, pearl, vppo',
     );
     expect(() => algorithmOf({ algo: 'valueOf' } as unknown as typeof DEFAULT_RL)).toThrow(/unknown algorithm/);
   });

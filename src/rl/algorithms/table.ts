@@ -9,6 +9,7 @@ import type { RLConfig } from '../config';
 import type { StepPrompts } from '../rollout';
 import { grpoRollout } from './grpo';
 import { mirlRollout } from './mirl';
+import { pearlRollout } from './pearl';
 import { perceptionR1Rollout } from './perceptionR1';
 import { racroRollout } from './racro';
 import type { AlgoRollout } from './types';
@@ -17,9 +18,9 @@ import { vppoRollout } from './vppo';
 
 /**
  * What rewards a description: nothing of its own, its MI, the policy's sampled re-answer without the
- * image, a frozen reasoner's greedy answer from it alone, or labels.
+ * image, a frozen reasoner's greedy answer from it alone, the policy's answers to perception probes, or labels.
  */
-type PerceptionReward = 'none' | 'mi' | 're-answer' | 'reasoner' | 'labelled';
+type PerceptionReward = 'none' | 'mi' | 're-answer' | 'reasoner' | 'probe' | 'labelled';
 
 export interface AlgorithmRow {
   /** How the panel, the run labels and the reports name it. */
@@ -85,6 +86,14 @@ export const ALGORITHM_TABLE = {
       'perception reward: 1 when the frozen warm start, reading the description alone (no image), answers right (greedy)',
     warmStart: true,
     rollout: racroRollout,
+  },
+  pearl: {
+    label: 'PEARL',
+    group: 'trajectories',
+    perception: 'probe',
+    percHelp:
+      "R_perc is the group's probe accuracy: its share of right answers to a perception sub-question of the scene (PEARL's checklist); it scales the answer advantage (at least 0.5x), and a group with none right is trimmed",
+    rollout: pearlRollout,
   },
   vppo: {
     label: 'VPPO',

@@ -27,7 +27,7 @@ export const SCHEMA_VERSION = 6;
  * MI every 10 steps where it is only a metric (the training itself is unchanged); v5
  * trains at 16 prompts per step for 60 steps, scores MIRL's MI with the frozen warm start,
  * gives Perception-R1 object credit, and judges held-out problems over 4 samples each; v6 adds
- * RACRO and VPPO (with VPPO's two settings) and changes no earlier default, so a v5 link means
+ * RACRO, PEARL and VPPO (with their settings) and changes no earlier default, so a v5 link means
  * what it did, and an older playground refuses a v6 link by name instead of misreading its algorithm.
  */
 const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
