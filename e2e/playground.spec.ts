@@ -161,7 +161,7 @@ test('perception-r1 with object credit trains on WebGPU: finite losses, and its 
   expect(Math.max(...spreads)).toBeGreaterThan(0.01);
 });
 
-test('VPPO from a link and RACRO from the panel train on WebGPU: the mask struck through, the reasoner reward per row', async ({
+test('VPPO from a link, RACRO and PEARL from the panel train on WebGPU: the mask struck through, the reasoner reward per row, the probe accuracy per group', async ({
   page,
 }) => {
   await page.goto('./' + encodeShare({ ...SMALL, algo: 'vppo', vppoTopFrac: 0.4 }, true));
@@ -195,6 +195,14 @@ test('VPPO from a link and RACRO from the panel train on WebGPU: the mask struck
   await expect
     .poll(async () => (await page.getByTestId('row-rperc').allTextContents()).join(' '), { timeout: 150_000 })
     .toMatch(/^([01]\.000 ){3}[01]\.000$/);
+  // PEARL from the panel: its probe weight shown; a step's R_perc is the group's probe accuracy, one value per group
+  await page.getByTestId('field-algo').selectOption('pearl');
+  await expect(page.getByTestId('field-pearlProbeWeight')).toBeVisible();
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-label').last()).toHaveValue(/^pearl G4/);
+  await expect
+    .poll(async () => (await page.getByTestId('row-rperc').allTextContents()).join(' '), { timeout: 150_000 })
+    .toMatch(/^(0\.000|0\.250|0\.500|0\.750|1\.000)( \1){3}$/);
   expect(page.url()).toContain('#v=6&');
 });
 
@@ -672,7 +680,7 @@ test('without WebGPU the page explains and trains on the WebAssembly SIMD backen
   }
 });
 
-test('the teaching comparison, measured: five arms x three seeds loaded, a verdict from held-out figures with errors, rates over every trajectory, examples that point at their rows', async ({
+test('the teaching comparison, measured: six arms x three seeds loaded, a verdict from held-out figures with errors, rates over every trajectory, examples that point at their rows', async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -681,7 +689,7 @@ test('the teaching comparison, measured: five arms x three seeds loaded, a verdi
   const panel = page.getByTestId('blindness-demo');
   await expect(panel.getByTestId('blind-verdict-empty')).toBeVisible();
   await panel.getByTestId('load-measured').click();
-  await expect(panel.getByTestId('load-note')).toContainText('15 runs of the committed experiment');
+  await expect(panel.getByTestId('load-note')).toContainText('18 runs of the committed experiment');
 
   // the verdict, recomputed here from the committed files: mean change of held-out F1 over seeds, SE over seeds
   const change = (arm: string) => {
@@ -717,7 +725,7 @@ test('the teaching comparison, measured: five arms x three seeds loaded, a verdi
   await expect(panel.getByTestId('verdict-mirl-vs-bound')).toContainText(fmt(b, bse));
 
   // rates over every trajectory of every step, from the runs that counted them
-  for (const algo of ['grpo', 'mirl', 'perception-r1', 'racro', 'vppo']) {
+  for (const algo of ['grpo', 'mirl', 'perception-r1', 'racro', 'pearl', 'vppo']) {
     await expect(panel.getByTestId(`wrong-up-${algo}`)).toHaveText(/^\d+% \(of \d+\)$/);
     await expect(panel.getByTestId(`right-over-wrong-${algo}`)).toHaveText(/^\d+% \(of \d+ pairs\)$/);
   }
@@ -753,9 +761,9 @@ test('the teaching comparison, measured: five arms x three seeds loaded, a verdi
   );
   expect(nos).toEqual([...nos].sort((a, c) => a - c));
 
-  // the held-out curves of the fifteen runs, with bands and the note of what they average
+  // the held-out curves of the eighteen runs, with bands and the note of what they average
   const f1 = panel.getByTestId('chart-description F1 (held-out, mean over samples)');
-  await expect(f1.locator('.recharts-area-area')).toHaveCount(15);
+  await expect(f1.locator('.recharts-area-area')).toHaveCount(18);
   await expect(f1.getByTestId('chart-note')).toContainText('256 problems x 4 samples');
   expect(await lowContrast(panel)).toEqual([]);
   await page.setViewportSize({ width: 1300, height: 1000 });

@@ -30,7 +30,7 @@ describe('teaching comparison', () => {
       expect(a.config.seed).toBe(3);
       expect(a.config.batchPrompts).toBe(DEFAULT_RL.batchPrompts);
     }
-    expect(arms.map((a) => a.config.algo)).toEqual(['grpo', 'mirl', 'perception-r1', 'racro', 'vppo']);
+    expect(arms.map((a) => a.config.algo)).toEqual(['grpo', 'mirl', 'perception-r1', 'racro', 'pearl', 'vppo']);
     expect(arms.filter((a) => a.core).map((a) => a.algo)).toEqual(['grpo', 'mirl', 'perception-r1']);
   });
 

@@ -1,4 +1,4 @@
-// The teaching comparison: GRPO, MIRL and Perception-R1 (the core three), with RACRO and VPPO
+// The teaching comparison: GRPO, MIRL and Perception-R1 (the core three), with RACRO, PEARL and VPPO
 // beside them, on the same prompts, at the
 // smallest size where the experiment in docs/research.md saw them separate (16 prompts x 60 steps,
 // held-out 256 problems x 4 samples), and what its held-out figures let one say.
@@ -23,6 +23,7 @@ export function comparisonArms(seed = 1): Arm[] {
     { algo: 'mirl', name: 'MIRL', core: true, config: { ...base, algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' } },
     { algo: 'perception-r1', name: 'Perception-R1', core: true, config: { ...base, algo: 'perception-r1', G: 6 } },
     { algo: 'racro', name: 'RACRO', core: false, config: { ...base, algo: 'racro', G: 6 } },
+    { algo: 'pearl', name: 'PEARL', core: false, config: { ...base, algo: 'pearl', G: 5 } },
     { algo: 'vppo', name: 'VPPO', core: false, config: { ...base, algo: 'vppo', G: 8 } },
   ];
 }

@@ -34,6 +34,7 @@ const ARM_COLORS: Record<string, string> = {
   mirl: '#2563eb',
   'perception-r1': '#16a34a',
   racro: '#b45309',
+  pearl: '#0e7490',
   vppo: '#7c3aed',
 };
 const armColor = (r: Run) => ARM_COLORS[r.config.algo] ?? '#555';
@@ -43,7 +44,7 @@ const sameArm = (r: Run, a: Arm) =>
 
 // The committed experiment (scripts/experiments.sh on the wasm backend, seeds 1-3), loaded on demand.
 const MEASURED = import.meta.glob<unknown>(
-  '../../docs/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,vppo-G8}-seed*.json',
+  '../../docs/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,pearl-G5,vppo-G8}-seed*.json',
   { import: 'default' },
 );
 
@@ -407,7 +408,8 @@ export function BlindnessDemo() {
         {c.seed}, so they see the same prompts, and are judged on {c.heldoutCount} held-out problems x{' '}
         {c.heldoutSamples} samples: the smallest size at which the experiment in docs/research.md saw them separate.
         Smaller runs move less than their noise. Beside them, run one by one: RACRO, whose descriptions are rewarded
-        when the frozen warm start answers right from them alone, and VPPO, which trains the answer reward only on the
+        when the frozen warm start answers right from them alone; PEARL, which scales the answer reward by how well the
+        policy answers perception probes about the same scene; and VPPO, which trains the answer reward only on the
         tokens that lean most on the image.
       </p>
       <div className="buttons">
@@ -429,7 +431,7 @@ export function BlindnessDemo() {
         <button
           data-testid="load-measured"
           onClick={loadMeasured}
-          title="the committed experiment: these five arms, seeds 1-3, run on the wasm backend by scripts/experiments.sh"
+          title="the committed experiment: these six arms, seeds 1-3, run on the wasm backend by scripts/experiments.sh"
         >
           Load the measured runs
         </button>

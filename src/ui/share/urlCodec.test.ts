@@ -90,6 +90,9 @@ describe('share URL codec', () => {
     expect(vppo.errors).toEqual([]);
     expect(vppo.config).toMatchObject({ algo: 'vppo', vppoTopFrac: 0.4, vppoFloor: 0.8 });
     expect(decodeShare('#v=6&c=' + btoa('{"algo":"racro"}').replace(/=+$/, '')).config.algo).toBe('racro');
+    expect(
+      decodeShare('#v=6&c=' + btoa('{"algo":"pearl","pearlProbeWeight":0.2}').replace(/=+$/, '')).config,
+    ).toMatchObject({ algo: 'pearl', pearlProbeWeight: 0.2 });
     expect(decodeShare('#v=5&c=e30').config).toMatchObject({
       batchPrompts: 16,
       steps: 60,
