@@ -164,6 +164,8 @@ test('perception-r1 with object credit trains on WebGPU: finite losses, and its 
 test('VPPO from a link, RACRO and PEARL from the panel train on WebGPU: the mask struck through, the reasoner reward per row, the probe accuracy per group', async ({
   page,
 }) => {
+  // three WebGPU runs on SwiftShader: the built site serves the same code, so the dev project alone runs them
+  test.skip(test.info().project.name !== 'dev', 'dev project only');
   await page.goto('./' + encodeShare({ ...SMALL, algo: 'vppo', vppoTopFrac: 0.4 }, true));
   await expect(page.getByTestId('field-algo')).toHaveValue('vppo');
   await waitSteps(page, 1);
