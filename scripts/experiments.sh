@@ -6,6 +6,7 @@
 #   mirl N=10 k=6 with MI scored by the moving policy (the v4 default),
 #   mirl N=10 k=6 with MI scored by the frozen warm start (the v5 default),
 #   perception-r1 G=6 with object credit (the labelled bound),
+#   grpo G=16 with the ViCrit family added to the training mix (held-out set unchanged),
 #   vision-sr1 G=6 and racro G=6 (a description rewarded by a re-answer without the image:
 #   the policy's sampled one, or the frozen warm start's greedy one), vppo G=8 (VPPO's n), pearl G=5 (PEARL's n);
 # three seeds each, one held-out set for every arm (256 problems of seed 4242,
@@ -29,12 +30,15 @@ ARMS=(
   'racro {"G":6}'
   'vppo {"G":8}'
   'pearl {"G":5}'
+  'grpo {"G":16,"families":["count","attribute","spatial","comparison","arithmetic","existence","multi_image","vicrit"]} grpo-G16-vicrit'
 )
 for seed in 1 2 3; do
   for arm in "${ARMS[@]}"; do
     algo=${arm%% *}
-    sizes=${arm#* }
-    name="$algo-$(echo "$sizes" | tr -d '{}":,' )-seed$seed"
+    rest=${arm#* }
+    sizes=${rest%% *}
+    # an arm may end in its own file name (after its JSON, which has no spaces)
+    if [ "$rest" != "$sizes" ]; then name="${rest#* }-seed$seed"; else name="$algo-$(echo "$sizes" | tr -d '{}":,' )-seed$seed"; fi
     [ -s "$out/$name.json" ] && { echo "have $out/$name.json"; continue; }
     npm run --silent experiment -- --backend "${BACKEND:-wasm}" --algo "$algo" --steps "$steps" --seed "$seed" \
       --config "{${sizes:1:-1},$extra}" --out "$out/$name.json" > "$out/$name.log" 2>&1 &

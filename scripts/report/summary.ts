@@ -3,6 +3,7 @@
 // each arm's change from the warm start, and its difference from the reference
 // arm (GRPO-16) paired by seed, both as mean ± standard error over seeds.
 
+import { DEFAULT_FAMILIES } from '../../src/tasks/families';
 import type { HeldoutFigures } from '../../src/model/evaluate';
 import type { RLConfig } from '../../src/rl/config';
 import { mean } from '../../src/rl/metrics';
@@ -76,7 +77,11 @@ export interface ArmSummary {
 export function armOf(c: RLConfig): string {
   // an experiment file from elsewhere may name an algorithm this table does not know: named plainly
   const row = findAlgorithm(c.algo);
-  const size = row?.group === 'forks' ? `N=${c.N} k=${c.k}` : `G=${c.G}`;
+  // a family mix other than the default's is part of the arm (e.g. "+ vicrit")
+  const extra = (c.families ?? []).filter((f) => !(DEFAULT_FAMILIES as readonly string[]).includes(f));
+  const missing = DEFAULT_FAMILIES.filter((f) => c.families && !c.families.includes(f));
+  const mix = `${extra.map((f) => ` + ${f}`).join('')}${missing.map((f) => ` - ${f}`).join('')}`;
+  const size = `${row?.group === 'forks' ? `N=${c.N} k=${c.k}` : `G=${c.G}`}${mix}`;
   if (row?.perception === 'mi') {
     const reward = `${c.miAgg === 'mean' ? ', MI mean' : ''}${c.percGate === 'off' ? ', ungated' : ''}${c.miClip ? `, clip ${c.miClip}` : ''}`;
     return `${c.algo} ${size}, MI by ${c.miScorer === 'warmstart' ? 'frozen warm start' : 'policy'}${reward}${c.beta ? `, KL ${c.beta}` : ''}`;

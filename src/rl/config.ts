@@ -1,6 +1,6 @@
 // The RL run's configuration: everything a share URL must carry to reproduce a run.
 
-import { FAMILIES, type FamilyName } from '../tasks/families';
+import { DEFAULT_FAMILIES, FAMILIES, type FamilyName } from '../tasks/families';
 import { DEFAULT_KNOBS, validateKnobs, type SceneKnobs } from '../tasks/scene';
 
 import { ALGORITHM_NAMES, algorithmsWhere, type Algorithm } from './algorithms/table';
@@ -309,7 +309,7 @@ export const FIELDS = {
   }),
   families: {
     kind: 'families',
-    default: FAMILIES,
+    default: DEFAULT_FAMILIES,
     label: 'task families',
     help: 'The task families prompts are drawn from, in rotation.',
   } as FamiliesField,

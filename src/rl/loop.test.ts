@@ -100,7 +100,7 @@ describe('the RL loop on one prompt (shipped warm start, CPU)', () => {
 
 // The newer methods on the WebAssembly backend (the same arithmetic as the CPU reference's
 // kernels within rounding, several times faster), each on a prompt where its reward has room.
-describe('the RL loop on one prompt: RACRO, VPPO and PEARL (shipped warm start, wasm)', () => {
+describe('the RL loop on one prompt: RACRO, VPPO, PEARL and the ViCrit family (shipped warm start, wasm)', () => {
   const records = (over: Partial<RLConfig>) => onePrompt({ recordPrompts: 1, ...over });
   const meanOf = (r: StepReport, f: (t: StepReport['records'][number]['trajectories'][number]) => number) =>
     mean(r.records[0].trajectories.map(f));
@@ -154,5 +154,19 @@ describe('the RL loop on one prompt: RACRO, VPPO and PEARL (shipped warm start, 
       if (off) trimmed++;
     });
     expect(trimmed).toBeGreaterThan(0); // the run met the rule
+  }, 300_000);
+
+  it('GRPO on the ViCrit family drives its exact-match reward (naming the wrong word) from at most 0.4 to at least 0.9', async () => {
+    // run seed 14's prompt: the warm start names the changed word 5 times in 16
+    const rs = await trainReports(
+      nodeBackend('wasm'),
+      records({ algo: 'grpo', seed: 14, families: ['vicrit'] }),
+      12,
+      (l) => mean(l) >= 0.9,
+      (r) => r.metrics.answer_acc,
+    );
+    expect(rs[0].records[0].family).toBe('vicrit');
+    expect(rs[0].metrics.answer_acc).toBeLessThanOrEqual(0.4);
+    expect(mean(rs.slice(-3).map((r) => r.metrics.answer_acc))).toBeGreaterThanOrEqual(0.9);
   }, 300_000);
 });

@@ -2,7 +2,7 @@
 // a pure function of (seed, index, options).
 
 import { CounterRng, Streams } from '../lib/rng';
-import { FAMILIES, FAMILY, type FamilyName } from './families';
+import { DEFAULT_FAMILIES, FAMILY, type FamilyName } from './families';
 import { completionText, describe } from './language';
 import { DEFAULT_KNOBS, type Scene, type SceneKnobs } from './scene';
 
@@ -32,7 +32,7 @@ const TARGET_STEP = 0x7fffffff;
  * no answer dominates a family.
  */
 export function generateProblem(seed: number, index: number, opts: ProblemOptions = {}): Problem {
-  const families = opts.families ?? FAMILIES;
+  const families = opts.families ?? DEFAULT_FAMILIES;
   if (families.length === 0) throw new Error('no task families selected');
   const family = FAMILY[families[index % families.length]];
   const knobs = opts.knobs ?? DEFAULT_KNOBS;

@@ -74,6 +74,29 @@ function rederive(p: Problem): string {
       const [n1, n2] = p.scenes.map((s) => countOf(s.objects, subject));
       return n1 === n2 ? 'same' : n1 > n2 ? 'first' : 'second';
     }
+    case 'vicrit': {
+      // the listed objects against the scene's, cell by cell: exactly one object, in one word, differs
+      const listed = q
+        .slice(q.indexOf(':') + 1, q.indexOf('?'))
+        .join(' ')
+        .split(' , ')
+        .map((s) => s.split(' '));
+      const rows = ['top', 'middle', 'bottom'];
+      const cols = ['left', 'center', 'right'];
+      const truth = [...objs].sort((a, b) => {
+        const ca = cellOf(a);
+        const cb = cellOf(b);
+        return ca.row * 3 + ca.col - (cb.row * 3 + cb.col);
+      });
+      expect(listed).toHaveLength(truth.length);
+      const diffs = listed.flatMap((w, i) => {
+        const c = cellOf(truth[i]);
+        const real = [truth[i].size, truth[i].color, truth[i].shape, rows[c.row], cols[c.col]];
+        return w.flatMap((x, j) => (x === real[j] ? [] : [x]));
+      });
+      expect(diffs).toHaveLength(1);
+      return diffs[0];
+    }
   }
 }
 

@@ -42,6 +42,12 @@ describe('the algorithm table', () => {
       'mirl N=10 k=6, MI by frozen warm start',
     );
     expect(armOf({ ...DEFAULT_RL, algo: 'vision-sr1', G: 8, beta: 0.1 })).toBe('vision-sr1 G=8, KL 0.1');
+    expect(armOf({ ...DEFAULT_RL, algo: 'grpo', G: 16, families: [...DEFAULT_RL.families, 'vicrit'] })).toBe(
+      'grpo G=16 + vicrit',
+    );
+    expect(armOf({ ...DEFAULT_RL, algo: 'grpo', G: 16, families: ['count', 'vicrit'] })).toMatch(
+      /^grpo G=16 \+ vicrit - attribute - spatial/,
+    );
     // a file from elsewhere names an algorithm the table does not know: the report names it plainly; a config says so
     const foreign = { ...DEFAULT_RL, algo: 'dapo' } as unknown as typeof DEFAULT_RL;
     expect(armOf(foreign)).toBe('dapo G=16');
