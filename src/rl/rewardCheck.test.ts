@@ -106,8 +106,23 @@ describe('perception rewards on the shipped warm start (CPU backend)', () => {
     expect((await raw('f1+exact'))[0]).toEqual([2, f1]);
   });
 
+  it("racro's reward: the frozen reader's greedy answer, 0 or 1, the same every time; blind to what the question skips", async () => {
+    const cfg = { ...DEFAULT_RL, algo: 'racro' as const };
+    const p = generateProblem(9001, 0);
+    const { truth, copies } = corruptions(p, new CounterRng(9001, 0));
+    const group = [truth, ...copies.map((c) => c.words)];
+    const a = await configuredReward(model, cfg)([p], [group]);
+    expect(await configuredReward(model, cfg)([p], [group])).toEqual(a);
+    for (const r of a[0]) expect([0, 1]).toContain(r);
+    // an answer-based reward ties the truth with most corruptions: far below the labelled oracle
+    const r = await check(cfg);
+    expect(r.overall_without_order).toBeLessThan(0.6);
+  }, 120_000);
+
   it('refuses rewards it cannot score', () => {
     expect(() => configuredReward(model, { ...DEFAULT_RL, algo: 'grpo' })).toThrow(/no perception reward/);
+    expect(() => configuredReward(model, { ...DEFAULT_RL, algo: 'vppo' })).toThrow(/no perception reward/);
     expect(() => configuredReward(model, { ...DEFAULT_RL, algo: 'vision-sr1' })).toThrow(/sampled/);
+    expect(() => configuredReward(model, { ...DEFAULT_RL, algo: 'pearl' })).toThrow(/probe questions/);
   });
 });
