@@ -161,10 +161,10 @@ test('perception-r1 with object credit trains on WebGPU: finite losses, and its 
   expect(Math.max(...spreads)).toBeGreaterThan(0.01);
 });
 
-test('VPPO from a link, RACRO and PEARL from the panel train on WebGPU: the mask struck through, the reasoner reward per row, the probe accuracy per group', async ({
+test('VPPO from a link and PEARL from the panel train on WebGPU (RACRO: its fields in the panel): the mask struck through, the probe accuracy per group', async ({
   page,
 }) => {
-  // three WebGPU runs on SwiftShader: the built site serves the same code, so the dev project alone runs them
+  // two WebGPU runs on SwiftShader: the built site serves the same code, so the dev project alone runs them
   test.skip(test.info().project.name !== 'dev', 'dev project only');
   await page.goto('./' + encodeShare({ ...SMALL, algo: 'vppo', vppoTopFrac: 0.4 }, true));
   await expect(page.getByTestId('field-algo')).toHaveValue('vppo');
@@ -183,20 +183,13 @@ test('VPPO from a link, RACRO and PEARL from the panel train on WebGPU: the mask
     expect(t.tokMask.filter((m) => m === 1).length).toBe(Math.ceil(0.4 * t.tokMask.length - 1e-9));
     t.tokMask.forEach((m, j) => m === 0 && expect(t.tokAdv[j]).toBe(0));
   }
-  // the panel: RACRO shows G and hides VPPO's settings; a step rewards each description 0 or 1
+  // the panel: RACRO shows G and hides VPPO's settings (its reward is tested in Node: loop and reward-check tests)
   await page.getByTestId('field-algo').selectOption('racro');
   await page.getByTestId('advanced').locator('summary').click();
   await expect(page.getByTestId('field-G')).toBeVisible();
   await expect(page.getByTestId('field-vppoTopFrac')).toBeHidden();
   await page.getByTestId('field-algo').selectOption('vppo');
   await expect(page.getByTestId('field-vppoTopFrac')).toBeVisible();
-  await page.getByTestId('field-algo').selectOption('racro');
-  await page.getByTestId('start').click();
-  await expect(page.getByTestId('run-label').last()).toHaveValue(/^racro G4/);
-  // the racro run's rows (the view follows the newest run): each description's reward is 0 or 1
-  await expect
-    .poll(async () => (await page.getByTestId('row-rperc').allTextContents()).join(' '), { timeout: 150_000 })
-    .toMatch(/^([01]\.000 ){3}[01]\.000$/);
   // PEARL from the panel: its probe weight shown; a step's R_perc is the group's probe accuracy, one value per group
   await page.getByTestId('field-algo').selectOption('pearl');
   await expect(page.getByTestId('field-pearlProbeWeight')).toBeVisible();
