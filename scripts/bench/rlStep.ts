@@ -38,6 +38,9 @@ const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
   { shape: `grpo G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 6 } },
   { shape: `perception-r1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'perception-r1', G: 6 } },
   { shape: `vision-sr1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'vision-sr1', G: 6 } },
+  { shape: `racro G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'racro', G: 6 } },
+  { shape: `pearl G5 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'pearl', G: 5 } },
+  { shape: `vppo G8 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'vppo', G: 8 } },
 ];
 
 /**
