@@ -5,6 +5,7 @@
 // rounded to f32 where the update's buffers hold them, so that the records show what trained.
 
 import type { RLConfig } from './config';
+import { mean } from './metrics';
 import { SEG_ANS, SEG_NONE, SEG_PERC, type TrainBatch } from './update';
 
 export type AdvantageCfg = Pick<RLConfig, 'advNormalize' | 'wPerc' | 'wAns' | 'dropFlatGroups'>;
@@ -19,8 +20,6 @@ export interface TokenCredit {
 }
 
 const ADV_EPS = 1e-6;
-
-const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /**
  * A group's mean and the factor its centred rewards are multiplied by: 1 / (sample std + eps) under

@@ -88,6 +88,9 @@ export async function fullTrajectories(
   };
 }
 
+/** Every generated token in the answer's segment (GRPO and the methods trained on the answer reward alone). */
+export const answerSegments = (f: FullTrajectories): number[][] => f.sampled.tokens.map((t) => t.map(() => SEG_ANS));
+
 /**
  * The decoupled segments of complete trajectories (Vision-SR1, Perception-R1):
  * the description and its </desc> get the perception advantage, the rest the

@@ -6,7 +6,7 @@ import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import type { StepPrompts } from '../rollout';
 import { SEG_ANS } from '../update';
-import { fullRollout, fullTrajectories } from './fullTrajectories';
+import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
 export async function grpoRollout(
@@ -17,9 +17,5 @@ export async function grpoRollout(
   scorer: TinyVLM = model,
 ): Promise<AlgoRollout> {
   const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
-  return fullRollout(f, prompts, cfg, {
-    seg: f.sampled.tokens.map((t) => t.map(() => SEG_ANS)),
-    descSegment: SEG_ANS,
-    rPerc: f.rows.map(() => 0),
-  });
+  return fullRollout(f, prompts, cfg, { seg: answerSegments(f), descSegment: SEG_ANS, rPerc: f.rows.map(() => 0) });
 }

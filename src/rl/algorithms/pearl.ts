@@ -13,12 +13,10 @@ import { CounterRng, Streams } from '../../lib/rng';
 import { perceptionChecklist } from '../../tasks/families';
 import { describe } from '../../tasks/language';
 import type { Problem } from '../../tasks/problem';
-import { withAdvantages } from '../advantages';
 import type { RLConfig } from '../config';
-import { answerReward } from '../rewards';
 import { promptsOf, type StepPrompts } from '../rollout';
 import { SEG_ANS, type TrainBatch } from '../update';
-import { fullRollout, fullTrajectories } from './fullTrajectories';
+import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
 /** PEARL's constants: the floor of the advantage factor, the accuracy at or below which a prompt is trimmed, the share of steps exempt. */
@@ -84,7 +82,7 @@ export async function pearlRollout(
   const acc = prompts.problems.map((_, g) => right.slice(g * G, (g + 1) * G).reduce((a, x) => a + x, 0) / G);
   const t1 = performance.now();
   const r = fullRollout(f, prompts, cfg, {
-    seg: f.sampled.tokens.map((t) => t.map(() => SEG_ANS)),
+    seg: answerSegments(f),
     descSegment: SEG_ANS,
     // the records' R_perc: the group's probe accuracy (no perception segment trains on it)
     rPerc: f.rows.map((_, i) => acc[Math.floor(i / G)]),
@@ -94,19 +92,12 @@ export async function pearlRollout(
       fork: t1 - t0,
     },
   });
-  const probeBatch = withAdvantages(
-    {
-      prompts: prompts.rows.length,
-      perPrompt: G,
-      rows: pf.rows.map((row, i) => ({ ...row, ids: [...row.ids, ...pf.sampled.tokens[i]] })),
-      images: probes.images,
-      seg: pf.sampled.tokens.map((t) => t.map(() => SEG_ANS)),
-      rPerc: pf.rows.map(() => 0),
-      rAns: pf.labels.map((l) => answerReward(l, cfg)),
-      keep: pf.rows.map(() => 1),
-    },
-    cfg,
-  );
+  // the probe rollouts as GRPO groups of their own: the answer reward on every token
+  const probeBatch = fullRollout(pf, probes, cfg, {
+    seg: answerSegments(pf),
+    descSegment: SEG_ANS,
+    rPerc: pf.rows.map(() => 0),
+  }).batch;
   return {
     ...r,
     batch: {

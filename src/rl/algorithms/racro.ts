@@ -8,12 +8,10 @@
 import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import type { StepPrompts } from '../rollout';
-import { SEG_PERC } from '../update';
-import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
-import { blindAnswers } from './reanswer';
+import { reanswerRollout } from './reanswer';
 import type { AlgoRollout } from './types';
 
-export async function racroRollout(
+export function racroRollout(
   model: TinyVLM,
   cfg: RLConfig,
   prompts: StepPrompts,
@@ -22,15 +20,5 @@ export async function racroRollout(
   warmStart: TinyVLM | null,
 ): Promise<AlgoRollout> {
   if (!warmStart) throw new Error('racro needs the frozen warm start as its reasoner');
-  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
-  const t0 = performance.now();
-  const problems = f.rows.map((_, i) => prompts.problems[Math.floor(i / cfg.G)]);
-  const re = await blindAnswers(warmStart, { rows: f.rows, desc: f.desc, problems }, cfg, step, true);
-  const t1 = performance.now();
-  return fullRollout(f, prompts, cfg, {
-    seg: decoupledSegments(f),
-    descSegment: SEG_PERC,
-    rPerc: re.reward,
-    extra: { generatedTokens: re.generatedTokens, forwardTokens: re.forwardTokens, fork: t1 - t0 },
-  });
+  return reanswerRollout(model, cfg, prompts, step, { scorer, answerer: warmStart, greedy: true });
 }

@@ -13,7 +13,7 @@ import type { RLConfig } from '../config';
 import { alternativePasses } from '../estimators';
 import type { StepPrompts } from '../rollout';
 import { SEG_ANS, type TrainBatch } from '../update';
-import { fullRollout, fullTrajectories } from './fullTrajectories';
+import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
 /** The visual dependency of one sampled token from its log-probs with the real and the perturbed image. */
@@ -92,7 +92,7 @@ export async function vppoRollout(
   const dep = full.map((_, i) => Array.from(lp[i], (l, j) => tokenDependency(l, lp[full.length + i][j])));
   const t1 = performance.now();
   const r = fullRollout(f, prompts, cfg, {
-    seg: f.sampled.tokens.map((t) => t.map(() => SEG_ANS)),
+    seg: answerSegments(f),
     descSegment: SEG_ANS,
     rPerc: f.rows.map(() => 0),
     extra: { generatedTokens: 0, forwardTokens: 2 * full.length * maxLen(full), fork: t1 - t0 },
