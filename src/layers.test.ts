@@ -14,6 +14,7 @@ const RANK: Record<string, number> = {
   model: 3,
   rl: 4,
   hub: 4,
+  bridge: 4,
   worker: 5,
   ui: 6,
 };
