@@ -835,7 +835,7 @@ test('the first screen starts: basics, Start and the curves without scrolling at
   await expect(page.getByTestId('tab-blindness')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('tab-playground')).toHaveAttribute('tabindex', '-1');
   await page.keyboard.press('End');
-  await expect(page.getByTestId('tab-real-vlm')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-outside')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Home');
   await expect(page.getByTestId('tab-playground')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-playground');

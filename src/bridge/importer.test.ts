@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trlParquet, verlDump, wandbCompletions, type DumpFile } from '../../scripts/dumps/fixtures';
+import { JSON_PIECES, damaged, randomText } from '../lib/fuzzText';
 import { CounterRng, Streams } from '../lib/rng';
 import { parsePythonJson, verlRow } from './decode';
 import { importOutside, type SourceFile } from './importer';
@@ -197,43 +198,10 @@ describe('what is not a log', () => {
   it('fuzzed lines and files never throw anything but an Error with a message', async () => {
     const rng = new CounterRng(20261206, Streams.test, 1);
     const good = (verlDump({ ...opts, tokensEvery: 2 })[0].data as string).split('\n')[0];
-    const pieces = [
-      '{',
-      '}',
-      '[',
-      ']',
-      ',',
-      ':',
-      '"',
-      'NaN',
-      '-Infinity',
-      'null',
-      'true',
-      '"input"',
-      '"output"',
-      '"score"',
-      '"step"',
-      '1',
-      '-1',
-      '"tokens"',
-      '"logprobs"',
-      '\\',
-      '"\\u00e9"',
-    ];
+    const pieces = [...JSON_PIECES, '"input"', '"output"', '"score"', '"step"', '"tokens"', '"logprobs"'];
     let rows = 0;
     for (let i = 0; i < 10_000; i++) {
-      let line: string;
-      if (i % 2 === 0) line = Array.from({ length: 1 + rng.int(14) }, () => rng.pick(pieces)).join('');
-      else {
-        const at = rng.int(good.length);
-        const r = rng.int(3);
-        line =
-          r === 0
-            ? good.slice(0, at)
-            : r === 1
-              ? good.slice(0, at) + good.slice(at + 1)
-              : good.slice(0, at) + rng.pick(pieces) + good.slice(at + 1);
-      }
+      const line = i % 2 === 0 ? randomText(rng, pieces, 14) : damaged(rng, good, () => rng.pick(pieces));
       const out = verlRow(line, `${1 + rng.int(3)}.jsonl`, i + 1);
       if (typeof out === 'string') expect(out.length).toBeGreaterThan(0);
       else {

@@ -19,6 +19,47 @@ export interface SourceFile {
 
 type FileKind = 'verl-jsonl' | 'trl-parquet' | 'wandb-table';
 
+/** Bytes a format is told by. */
+const HEAD_BYTES = 4096;
+
+/** A browser File (or any Blob) as a source: read in chunks through the stream, never whole unless asked. */
+export function blobSource(name: string, blob: Blob): SourceFile {
+  return {
+    name,
+    size: blob.size,
+    head: async () => new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer()),
+    bytes: () => blob.arrayBuffer(),
+    async *chunks() {
+      const reader = blob.stream().pipeThrough(new TextDecoderStream()).getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          yield value;
+        }
+      } finally {
+        reader.releaseLock();
+      }
+    },
+  };
+}
+
+const RUN_FILE_HINT = 'a run file of this playground: import it with "Import run…"';
+
+/**
+ * Whether a file is a log this importer reads (by its name and first bytes), rather than one of this playground's
+ * run files or something else, which the run-file importer answers for. A .json file counts only if it looks like a
+ * table (it names "columns").
+ */
+export function isOutsideLog(name: string, head: Uint8Array): boolean {
+  const k = kindOf(name, head);
+  return (
+    k === 'verl-jsonl' ||
+    k === 'trl-parquet' ||
+    (k === 'wandb-table' && new TextDecoder().decode(head).includes('"columns"'))
+  );
+}
+
 /** What a file is, by its first bytes and its name. */
 function kindOf(name: string, head: Uint8Array): FileKind | string {
   if (head.length >= 4 && String.fromCharCode(...head.subarray(0, 4)) === 'PAR1') return 'trl-parquet';
@@ -27,8 +68,7 @@ function kindOf(name: string, head: Uint8Array): FileKind | string {
     .replace(/^\uFEFF/, '')
     .trimStart();
   if (/\.jsonl$/i.test(name) || (start.startsWith('{') && /^\{\s*"(input|output)"/.test(start))) return 'verl-jsonl';
-  if (start.startsWith('{"kind"') || start.includes('"mirl-playground-run"'))
-    return 'a run file of this playground: import it with "Import run…"';
+  if (start.startsWith('{"kind"') || start.includes('"mirl-playground-run"')) return RUN_FILE_HINT;
   if (/\.json$/i.test(name) && start.startsWith('{')) return 'wandb-table';
   return 'neither a verl rollout dump (.jsonl), a TRL completions file (.parquet) nor a W&B completions table (.json)';
 }

@@ -3,12 +3,14 @@ import { BlindnessDemo } from './BlindnessDemo';
 import { Charts } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
 import { GpuReport } from './GpuReport';
+import { OutsideRunView } from './OutsideRun';
 import { RealVlm } from './RealVlm';
 import { RolloutsView } from './Rollouts';
 import { RunControls } from './RunControls';
 import { encodeShare } from './share/urlCodec';
 import { useRunStore } from './stores/runStore';
 import { useDraftStore } from './stores/draftStore';
+import { useOutsideStore } from './stores/outsideStore';
 
 function Notices() {
   const notices = useRunStore((s) => s.notices);
@@ -39,11 +41,12 @@ function Notices() {
   );
 }
 
-type View = 'playground' | 'blindness' | 'real-vlm';
+type View = 'playground' | 'blindness' | 'real-vlm' | 'outside';
 const TABS: { id: View; name: string }[] = [
   { id: 'playground', name: 'Playground' },
   { id: 'blindness', name: 'Reward blindness (for teaching)' },
   { id: 'real-vlm', name: 'Real VLM (hub)' },
+  { id: 'outside', name: 'Outside runs (verl, TRL)' },
 ];
 
 /** The ARIA tabs pattern: one tab in the Tab order, arrow keys (and Home, End) move between them and select. */
@@ -94,6 +97,14 @@ export function App() {
   // A Real VLM link (#hub=...) opens that view.
   const [view, setView] = useState<View>(() => (/[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground'));
   const applyUrl = useDraftStore((s) => s.applyUrl);
+  // logs of another framework, opened from "Import run…", show in their own view
+  useEffect(
+    () =>
+      useOutsideStore.subscribe((s, prev) => {
+        if (s.status === 'reading' && prev.status !== 'reading') setView('outside');
+      }),
+    [],
+  );
   const start = useRunStore((s) => s.start);
   useEffect(() => {
     if (applyUrl(location.hash)) start();
@@ -135,6 +146,8 @@ export function App() {
       <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
         {view === 'real-vlm' ? (
           <RealVlm />
+        ) : view === 'outside' ? (
+          <OutsideRunView />
         ) : view === 'playground' ? (
           <>
             <div className="two-col">

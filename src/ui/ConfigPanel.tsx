@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { FIELDS, PANEL_GROUPS, tooSmallToLearn, type FieldName, type PanelGroup, type RLConfig } from '../rl/config';
 import { FAMILIES } from '../tasks/families';
 import { KNOB_LABELS } from '../tasks/scene';
+import { RecipeButtons } from './RecipeExport';
 import { useDraftStore } from './stores/draftStore';
 
 // The form is derived from the config's field table: a field with `panel` gets an input
@@ -129,6 +130,7 @@ export function ConfigPanel() {
   const draft = useDraftStore((s) => s.draft);
   const errors = useDraftStore((s) => s.fieldErrors);
   const setField = useDraftStore((s) => s.setField);
+  const shareUrl = useDraftStore((s) => s.shareUrl);
   const small = tooSmallToLearn(draft);
   const inGroup = (g: PanelGroup) => PANEL_FIELDS.filter((k) => FIELDS[k].panel?.group === g && shownFor(k, draft));
   // a field to fix opens the fold, so an error is never hidden
@@ -208,6 +210,17 @@ export function ConfigPanel() {
           )}
         </fieldset>
       </details>
+      <p className="recipe" data-testid="recipe">
+        Take this config to a real VLM:{' '}
+        <RecipeButtons
+          config={draft}
+          link={shareUrl}
+          name={`mirl-playground-${draft.algo}`}
+          testId="recipe"
+          disabled={Object.keys(errors).length > 0}
+        />{' '}
+        <span className="hint">recipes for verl and EasyR1; what does not cross is named in their header.</span>
+      </p>
     </section>
   );
 }

@@ -2,6 +2,9 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { RUN_COLORS } from './colors';
 import { downloadText, metricsCsv } from './csv';
 import { KeptStates } from './KeptStates';
+import { RecipeButtons } from './RecipeExport';
+import { isOutsideLog } from '../bridge/importer';
+import { useOutsideStore } from './stores/outsideStore';
 import { useRunStore, type Run } from './stores/runStore';
 import { useDraftStore } from './stores/draftStore';
 import type { BackendKind } from '../worker/protocol';
@@ -9,6 +12,7 @@ import type { BackendKind } from '../worker/protocol';
 export function RunControls() {
   const s = useRunStore();
   const d = useDraftStore();
+  const importOutside = useOutsideStore((o) => o.importFiles);
   const live = s.runs.find((r) => r.id === s.liveId);
   const last = live?.metrics[live.metrics.length - 1];
   const [shared, setShared] = useState('');
@@ -129,13 +133,19 @@ export function RunControls() {
         <input
           ref={file}
           type="file"
-          accept=".json,application/json"
+          accept=".json,application/json,.jsonl,.parquet"
+          multiple
           hidden
           data-testid="import"
           onChange={async (e) => {
-            const f = e.target.files?.[0];
-            if (f) s.importRun(await f.text());
+            const files = [...(e.target.files ?? [])];
             e.target.value = '';
+            if (files.length === 0) return;
+            // one of this playground's run files, or another framework's rollout logs (verl, TRL), which have their view
+            const head = async (f: File) => new Uint8Array(await f.slice(0, 4096).arrayBuffer());
+            if (files.length === 1 && !isOutsideLog(files[0].name, await head(files[0])))
+              s.importRun(await files[0].text());
+            else importOutside(files);
           }}
         />
       </div>
@@ -225,6 +235,12 @@ export function RunControls() {
                       JSON + state
                     </button>
                   )}
+                  <RecipeButtons
+                    config={r.config}
+                    link={() => s.runLink(r.id)}
+                    name={r.label}
+                    testId={`recipe-${r.id}`}
+                  />
                   <button data-testid={`link-${r.id}`} onClick={() => copyLink(r.id)}>
                     copy link
                   </button>

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL } from '../../rl/config';
 import type { HeldoutFigures } from '../../model/evaluate';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
+import { JSON_PIECES, damaged, randomText } from '../../lib/fuzzText';
 import { CounterRng, Streams } from '../../lib/rng';
 import { readFileSync } from 'node:fs';
 import { CpuBackend } from '../../backend/cpu/cpuBackend';
@@ -211,27 +212,7 @@ describe('run files', () => {
 
   it('never throw anything but their message on 10,000 random and mutated inputs', () => {
     const rng = new CounterRng(20261124, Streams.test, 0);
-    const pieces = [
-      '{',
-      '}',
-      '[',
-      ']',
-      ',',
-      ':',
-      '"',
-      'null',
-      'true',
-      '-1',
-      '1e999',
-      '"x"',
-      '0',
-      '{"step":0}',
-      '"kind"',
-      '"mirl-playground-run"',
-      '"__proto__"',
-      '"records"',
-      '"metrics"',
-    ];
+    const pieces = [...JSON_PIECES, '"x"', '{"step":0}', '"kind"', '"mirl-playground-run"', '"records"', '"metrics"'];
     const values: unknown[] = [null, 0, -1, 1e308, 'x', '', true, [], {}, [null], { step: 'x' }, [{}], NaN];
     const paths = (o: unknown, at: (string | number)[] = [], out: (string | number)[][] = []) => {
       if (typeof o === 'object' && o !== null)
@@ -247,18 +228,11 @@ describe('run files', () => {
     for (let i = 0; i < 10_000; i++) {
       let text: string;
       const kind = i % 4;
-      if (kind === 0) text = Array.from({ length: 1 + rng.int(12) }, () => pieces[rng.int(pieces.length)]).join('');
-      else if (kind === 1) {
+      if (kind === 0) text = randomText(rng, pieces, 12);
+      else if (kind === 1)
         // a character of a good file changed, dropped or the file cut
-        const at = rng.int(good.length);
-        const r = rng.int(3);
-        text =
-          r === 0
-            ? good.slice(0, at)
-            : r === 1
-              ? good.slice(0, at) + good.slice(at + 1)
-              : good.slice(0, at) + String.fromCharCode(32 + rng.int(95)) + good.slice(at + 1);
-      } else {
+        text = damaged(rng, good, () => String.fromCharCode(32 + rng.int(95)));
+      else {
         // a value anywhere in a good file replaced (or removed)
         const o = structuredClone(base);
         const path = all[rng.int(all.length)];
