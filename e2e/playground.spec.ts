@@ -161,6 +161,31 @@ test('perception-r1 with object credit trains on WebGPU: finite losses, and its 
   expect(Math.max(...spreads)).toBeGreaterThan(0.01);
 });
 
+test("Visual-RFT's grounding family from a link: the run starts from the grounding warm start, and its boxes earn partial credit", async ({
+  page,
+  context,
+}) => {
+  test.skip(test.info().project.name !== 'dev', 'dev project only');
+  const urls: string[] = [];
+  context.on('request', (r) => urls.push(r.url()));
+  await page.goto('./' + encodeShare({ ...SMALL, algo: 'grpo', G: 4, families: ['grounding'], formatReward: 0 }, true));
+  await expect(page.getByTestId('family-grounding')).toBeChecked();
+  await waitSteps(page, 1);
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+  // the checkpoint fetched is the one that learned to write boxes, not the shipped warm start
+  expect(urls.some((u) => /tinyvlm-v1g\/model\.[\w.-]*safetensors$/.test(u))).toBe(true);
+  expect(urls.some((u) => /tinyvlm-v1\/model\.[\w.-]*safetensors$/.test(u))).toBe(false);
+  const run = JSON.parse(readFileSync(await exportRunFile(page), 'utf8'));
+  expect(run.records[0].family).toBe('grounding');
+  expect(run.records[0].answer).toMatch(/^\d+ \d+ \d+ \d+( ; \d+ \d+ \d+ \d+)*$/);
+  // with no format reward, the answer reward is the IoU score itself: in [0, 1]
+  for (const t of run.records[0].trajectories as { rAns: number }[]) {
+    expect(t.rAns).toBeGreaterThanOrEqual(0);
+    expect(t.rAns).toBeLessThanOrEqual(1);
+  }
+});
+
 test('VPPO from a link and PEARL from the panel train on WebGPU (RACRO: its fields in the panel): the mask struck through, the probe accuracy per group', async ({
   page,
 }) => {

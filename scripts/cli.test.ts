@@ -7,6 +7,30 @@ const run = (script: string, args: string[]) => {
   return { code: r.status, err: r.stderr };
 };
 
+describe('finetune and eval name a family that does not exist', () => {
+  it('finetune', () => {
+    expect(run('scripts/finetune.ts', ['--families', 'count,boxes'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--families: "boxes" is not a family/),
+    });
+    expect(run('scripts/finetune.ts', ['--from', 'models/nope'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/no checkpoint at models\/nope/),
+    });
+  }, 120_000);
+
+  it('eval', () => {
+    expect(run('scripts/eval.ts', ['--families', 'grounding,nope', '--backend', 'wasm'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--families: "nope" is not a family/),
+    });
+    expect(run('scripts/eval.ts', ['--families', 'grounding'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--families runs in Node: add --backend wasm/),
+    });
+  }, 120_000);
+});
+
 describe('reward-check and rl-check on bad input', () => {
   it('reward-check', () => {
     expect(run('scripts/reward-check.ts', ['--config', '{bad'])).toMatchObject({

@@ -1,4 +1,4 @@
-// npm run eval -- --checkpoint DIR --seed S --count N [--samples K] --out FILE.json [--card] [--backend webgpu|wasm|cpu]
+// npm run eval -- --checkpoint DIR --seed S --count N [--samples K] --out FILE.json [--card] [--backend webgpu|wasm|cpu] [--families a,b]
 // N held-out problems of seed S in headless Chromium on WebGPU, the product's path and the
 // one the model card is measured on (or in Node: --backend wasm, about 10x the CPU
 // reference and far faster than SwiftShader, or --backend cpu): K samples per problem
@@ -18,6 +18,7 @@ import { withPage } from './browser';
 import { bool, flags, int, oneOf, optText, text } from './cliArgs';
 import { readCheckpointDir } from './checkpointFile';
 import { writeCard } from './eval/card';
+import { FAMILIES, type FamilyName } from '../src/tasks/families';
 import { heldoutLine } from './experiment/stepLine';
 
 const args = flags({
@@ -28,7 +29,18 @@ const args = flags({
   backend: oneOf(['webgpu', 'wasm', 'cpu'] as const, 'webgpu'),
   out: optText(),
   card: bool(),
+  families: optText(),
 });
+const families = args.families?.split(',') as FamilyName[] | undefined;
+for (const f of families ?? [])
+  if (!FAMILIES.includes(f)) {
+    console.error(`--families: "${f}" is not a family (${FAMILIES.join(', ')})`);
+    process.exit(2);
+  }
+if (families && args.backend === 'webgpu') {
+  console.error('--families runs in Node: add --backend wasm (or cpu)');
+  process.exit(2);
+}
 const dir = args.checkpoint;
 const seed = args.seed;
 const count = args.count;
@@ -39,7 +51,10 @@ const weights = bytes.toString('base64');
 const t0 = Date.now();
 async function inNode(kind: 'wasm' | 'cpu'): Promise<EvalReport> {
   const be = nodeBackend(kind);
-  return evaluate(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), seed, count, { samples });
+  return evaluate(new TinyVLM(be, ck.config, new Params(ck.config, be, ck.tensors)), seed, count, {
+    samples,
+    families,
+  });
 }
 const report =
   backend !== 'webgpu'
@@ -64,12 +79,14 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const mi = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
 console.log(heldoutLine(report.heldout));
 console.log('\nGreedy decoding:');
-console.log('| family | count | answer acc | blind floor | desc exact | desc F1 | MI right | MI wrong |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(
+  '| family | count | answer acc | answer score | blind floor | desc exact | desc F1 | MI right | MI wrong |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [f, s] of [...Object.entries(report.families), ['overall', report.overall] as const]) {
   if (!s) continue;
   console.log(
-    `| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`,
+    `| ${f} | ${s.count} | ${pct(s.answer_acc)} | ${s.answer_score.toFixed(3)} | ${pct(s.blind_floor)} | ${pct(s.desc_exact)} | ${s.desc_f1.toFixed(3)} | ${mi(s.mi_right)} | ${mi(s.mi_wrong)} |`,
   );
 }
 if (args.out) {

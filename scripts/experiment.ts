@@ -1,5 +1,5 @@
 // npm run experiment -- --algo A --steps S --seed X [--config JSON] [--checkpoint URLPATH] [--backend wasm|cpu|webgpu] --out FILE.json
-// One RL run from the shipped checkpoint: in Node on the WebAssembly SIMD backend
+// One RL run from the shipped checkpoint (the grounding warm start when its families draw boxes): in Node on the WebAssembly SIMD backend
 // (default: the fastest path on a machine without a GPU, `npm run bench:cpu`) or
 // the CPU reference, or headless in Chromium through the trainer worker on WebGPU; writes the per-step metrics and every held-out evaluation (`heldout`:
 // [{ step, count, sampled, greedy, gt_desc_nll }], the warm start as step 0).
@@ -9,11 +9,12 @@ import { dirname } from 'node:path';
 import { RLTrainer } from '../src/rl/trainer';
 import type { PromptRecord, StepMetrics } from '../src/rl/types';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
+import { warmStartFor } from '../src/tasks/families';
 import type { ExperimentResult } from './experiment/experimentPage';
 import { withPage } from './browser';
 import { nodeBackend } from './nodeBackend';
 import { readCheckpointDir } from './checkpointFile';
-import { configJson, flags, oneOf, optInt, optText, text } from './cliArgs';
+import { configJson, flags, oneOf, optInt, optText } from './cliArgs';
 import { stepLine } from './experiment/stepLine';
 
 const args = flags({
@@ -21,7 +22,7 @@ const args = flags({
   steps: optInt(1),
   seed: optInt(),
   config: configJson(),
-  checkpoint: text('/models/tinyvlm-v1/model.safetensors'),
+  checkpoint: optText(),
   backend: oneOf(['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
   out: optText(),
 });
@@ -38,7 +39,7 @@ if (problems) {
   console.error(`invalid config: ${problems}`);
   process.exit(2);
 }
-const checkpoint = args.checkpoint;
+const checkpoint = args.checkpoint ?? `/models/${warmStartFor(config.families)}/model.safetensors`;
 console.log(`experiment ${config.algo} seed ${config.seed} steps ${config.steps} from ${checkpoint}`);
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);

@@ -19,7 +19,6 @@ cd "$(dirname "$0")/.."
 steps=${1:-60}
 out=${2:-docs/experiment-sampled}
 extra=${3:-'"heldoutEvery":20,"heldoutCount":256,"heldoutSamples":4'}
-mkdir -p "$out"
 ARMS=(
   'grpo {"G":16}'
   'mirl {"N":10,"k":6,"miScorer":"warmstart"}'
@@ -32,19 +31,5 @@ ARMS=(
   'pearl {"G":5}'
   'grpo {"G":16,"families":["count","attribute","spatial","comparison","arithmetic","existence","multi_image","vicrit"]} grpo-G16-vicrit'
 )
-for seed in 1 2 3; do
-  for arm in "${ARMS[@]}"; do
-    algo=${arm%% *}
-    rest=${arm#* }
-    sizes=${rest%% *}
-    # an arm may end in its own file name (after its JSON, which has no spaces)
-    if [ "$rest" != "$sizes" ]; then name="${rest#* }-seed$seed"; else name="$algo-$(echo "$sizes" | tr -d '{}":,' )-seed$seed"; fi
-    [ -s "$out/$name.json" ] && { echo "have $out/$name.json"; continue; }
-    npm run --silent experiment -- --backend "${BACKEND:-wasm}" --algo "$algo" --steps "$steps" --seed "$seed" \
-      --config "{${sizes:1:-1},$extra}" --out "$out/$name.json" > "$out/$name.log" 2>&1 &
-    if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n; fi
-  done
-done
-wait
-rm -f "$out"/*.log
-npm run --silent report -- --dir "$out" --md "$out/table.md" --png "$out/curves.png"
+. scripts/experiment/runArms.sh
+run_arms "$steps" "$out" "$extra" "${ARMS[@]}"

@@ -21,6 +21,8 @@ import type { TinyVLM } from './tinyvlm';
 interface EvalSummary {
   count: number;
   answer_acc: number;
+  /** The verifier's mean answer score: answer_acc where answers are matched exactly, with the boxes' partial credit. */
+  answer_score: number;
   desc_exact: number;
   desc_f1: number;
   format_ok: number;
@@ -83,6 +85,8 @@ export interface EvalOptions {
   topP?: number;
   /** Score the MI of the greedy descriptions (an extra forward pass; the evaluation script's table shows it). */
   mi?: boolean;
+  /** The task families of the held-out problems (default: the default mix, as every run's held-out set). */
+  families?: readonly FamilyName[];
 }
 
 /**
@@ -105,6 +109,7 @@ export function meanSE(xs: readonly number[]): { mean: number; se: number } {
 interface Scored {
   problem: Problem;
   answerRight: boolean;
+  answerScore: number;
   exact: boolean;
   f1: number;
   formatOk: boolean;
@@ -152,6 +157,7 @@ function summarize(xs: Scored[]): EvalSummary {
   return {
     count: n,
     answer_acc: mean((x) => +x.answerRight) ?? 0,
+    answer_score: mean((x) => x.answerScore) ?? 0,
     desc_exact: mean((x) => +x.exact) ?? 0,
     desc_f1: mean((x) => x.f1) ?? 0,
     format_ok: mean((x) => +x.formatOk) ?? 0,
@@ -225,7 +231,9 @@ export async function evaluate(
   let nll = 0;
   let nllTokens = 0;
   for (let start = 0; start < count; start += batch) {
-    const problems = Array.from({ length: Math.min(batch, count - start) }, (_, i) => generateProblem(seed, start + i));
+    const problems = Array.from({ length: Math.min(batch, count - start) }, (_, i) =>
+      generateProblem(seed, start + i, { families: opts.families }),
+    );
     const { rows, images } = collate(problems.map((p) => problemExample(p, c)));
     const gen = await generate(
       model,
@@ -248,6 +256,7 @@ export async function evaluate(
       scored.push({
         problem: p,
         answerRight: label.answerRight,
+        answerScore: label.answerScore,
         exact: label.perceptionRight,
         f1: label.description.f1,
         formatOk: label.formatOk,

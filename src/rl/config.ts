@@ -311,7 +311,7 @@ export const FIELDS = {
     kind: 'families',
     default: DEFAULT_FAMILIES,
     label: 'task families',
-    help: 'The task families prompts are drawn from, in rotation.',
+    help: 'The task families prompts are drawn from, in rotation. The grounding families (boxes: grounding, multi_grounding) start the run from the grounding warm start, which learned to write boxes.',
   } as FamiliesField,
   knobs: {
     kind: 'knobs',

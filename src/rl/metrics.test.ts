@@ -7,6 +7,7 @@ const label = (perceptionRight: boolean, descF1: number): RowLabel => ({
   perceptionRight,
   descF1,
   answerRight: null,
+  answerScore: null,
   formatOk: null,
 });
 

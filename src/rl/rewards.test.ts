@@ -25,11 +25,14 @@ describe('perception rewards from MI scores', () => {
 });
 
 describe('the answer reward', () => {
-  it('1 for a right answer plus the format reward for a well-formed one', () => {
+  it("the verifier's score (1 for a right answer, partial credit for boxes) plus the format reward", () => {
     const l = { perceptionRight: false, descF1: 0 };
-    expect(answerReward({ ...l, answerRight: true, formatOk: true }, { formatReward: 0.1 })).toBeCloseTo(1.1, 12);
-    expect(answerReward({ ...l, answerRight: false, formatOk: true }, { formatReward: 0.1 })).toBeCloseTo(0.1, 12);
-    expect(answerReward({ ...l, answerRight: false, formatOk: false }, { formatReward: 0.1 })).toBe(0);
-    expect(answerReward({ ...l, answerRight: null, formatOk: null }, { formatReward: 0.1 })).toBe(0);
+    const r = (answerRight: boolean | null, answerScore: number | null, formatOk: boolean | null) =>
+      answerReward({ ...l, answerRight, answerScore, formatOk }, { formatReward: 0.1 });
+    expect(r(true, 1, true)).toBeCloseTo(1.1, 12);
+    expect(r(false, 0, true)).toBeCloseTo(0.1, 12);
+    expect(r(false, 0, false)).toBe(0);
+    expect(r(null, null, null)).toBe(0);
+    expect(r(false, 0.35, true)).toBeCloseTo(0.45, 12);
   });
 });

@@ -10,13 +10,21 @@ import type { RowLabel } from './algorithms/types';
 /** Labels of a row: its description against the scene, and (when continued) its answer. */
 export function labelRow(p: Problem, desc: readonly number[], completion: readonly number[] | null): RowLabel {
   const d = scoreDescription(tokenizer.decodeWords(desc), p);
-  if (!completion) return { perceptionRight: d.exact, descF1: d.f1, answerRight: null, formatOk: null };
+  if (!completion)
+    return { perceptionRight: d.exact, descF1: d.f1, answerRight: null, answerScore: null, formatOk: null };
   const l = labelCompletion(tokenizer.decodeWords(completion), p);
-  return { perceptionRight: d.exact, descF1: d.f1, answerRight: l.answerRight, formatOk: l.formatOk };
+  return {
+    perceptionRight: d.exact,
+    descF1: d.f1,
+    answerRight: l.answerRight,
+    answerScore: l.answerScore,
+    formatOk: l.formatOk,
+  };
 }
 
+/** The verifier's answer score (1 or 0, or the boxes' partial credit) plus the format reward. */
 export function answerReward(l: RowLabel, cfg: Pick<RLConfig, 'formatReward'>): number {
-  return (l.answerRight ? 1 : 0) + (l.formatOk ? cfg.formatReward : 0);
+  return (l.answerScore ?? 0) + (l.formatOk ? cfg.formatReward : 0);
 }
 
 /** Perception rewards of one group from MI scores. */

@@ -3,6 +3,7 @@
 // error in perception carries into the answer) and the answer.
 
 import type { CounterRng } from '../lib/rng';
+import { boxesText, boxText, objectBox } from './boxes';
 import { IMAGE_LABELS, objectPhrase, plural, positionPhrase } from './language';
 import {
   canonicalObjects,
@@ -30,8 +31,18 @@ export const DEFAULT_FAMILIES = [
   'multi_image',
 ] as const;
 /** Every family; those after the default mix are chosen only by name (the warm start never trained on them). */
-export const FAMILIES = [...DEFAULT_FAMILIES, 'vicrit'] as const;
+export const FAMILIES = [...DEFAULT_FAMILIES, 'vicrit', 'grounding', 'multi_grounding'] as const;
 export type FamilyName = (typeof FAMILIES)[number];
+
+/**
+ * The families whose answers are boxes: the shipped warm start never learned to write them, so a run that
+ * draws them starts from the grounding warm start, fine-tuned from it on them (models/tinyvlm-v1g).
+ */
+const GROUNDING_FAMILIES: readonly FamilyName[] = ['grounding', 'multi_grounding'];
+
+/** The models/ folder of the warm start a run over these families starts from. */
+export const warmStartFor = (families: readonly FamilyName[]): 'tinyvlm-v1' | 'tinyvlm-v1g' =>
+  families.some((f) => GROUNDING_FAMILIES.includes(f)) ? 'tinyvlm-v1g' : 'tinyvlm-v1';
 
 interface Draft {
   scenes: Scene[];
@@ -266,6 +277,67 @@ const vicrit: Family = {
   },
 };
 
+/**
+ * Visual-RFT's grounding: "where is the large red circle ?" or "where are the red objects ?", answered
+ * with the boxes of the objects meant (boxes.ts: 18ths of the image, ";" between boxes, reading
+ * order). The reasoning names the objects, so a perception error carries into the boxes; the boxes
+ * need the jitter inside each cell, which only the image has. Balanced on the number of boxes.
+ */
+const grounding: Family = {
+  name: 'grounding',
+  target: (rng) => String(1 + rng.int(3)),
+  draft(rng, knobs) {
+    const scene = generateScene(rng, knobs);
+    const objs = canonicalObjects(scene);
+    let hits: SceneObject[];
+    let question: string;
+    if (rng.next() < 0.4) {
+      const o = rng.pick(objs);
+      if (!unique(objs, { size: o.size, color: o.color, shape: o.shape })) return null;
+      hits = [o];
+      question = `where is the ${o.size} ${o.color} ${o.shape} ?`;
+    } else {
+      const f = randomSubject(rng);
+      hits = objs.filter((o) => matches(o, f));
+      if (hits.length === 0 || hits.length > 3) return null;
+      question = `where are the ${subjectText(f)} ?`;
+    }
+    return {
+      scenes: [scene],
+      question,
+      reasoning: hits.map(objectPhrase).join(' , '),
+      answer: boxesText(hits.map(objectBox)),
+      balance: String(hits.length),
+    };
+  },
+};
+
+/**
+ * MIRG-RL's multi-image grounding: two images, one object that only one of them has; the answer is
+ * that image and the object's box in it ("second 3 0 7 4"), scored by MIRG-RL's dual reward (the
+ * image, then the box). Balanced on the image.
+ */
+const multiGrounding: Family = {
+  name: 'multi_grounding',
+  target: (rng) => rng.pick(IMAGE_LABELS),
+  draft(rng, knobs) {
+    const k = { ...knobs, maxObjects: Math.min(knobs.maxObjects, 3), minObjects: Math.min(knobs.minObjects, 3) };
+    const scenes = [generateScene(rng, k), generateScene(rng, k)];
+    const img = rng.int(2);
+    const o = rng.pick(canonicalObjects(scenes[img]));
+    const f = { size: o.size, color: o.color, shape: o.shape };
+    if (scenes[img].objects.filter((x) => matches(x, f)).length !== 1) return null;
+    if (scenes[1 - img].objects.some((x) => matches(x, f))) return null;
+    return {
+      scenes,
+      question: `where is the ${o.size} ${o.color} ${o.shape} , ${IMAGE_LABELS[0]} or ${IMAGE_LABELS[1]} image ?`,
+      reasoning: `${IMAGE_LABELS[img]} : ${objectPhrase(o)}`,
+      answer: `${IMAGE_LABELS[img]} ${boxText(objectBox(o))}`,
+      balance: IMAGE_LABELS[img],
+    };
+  },
+};
+
 export const FAMILY: Record<FamilyName, Family> = {
   count,
   attribute,
@@ -275,6 +347,8 @@ export const FAMILY: Record<FamilyName, Family> = {
   existence,
   multi_image: multiImage,
   vicrit,
+  grounding,
+  multi_grounding: multiGrounding,
 };
 
 /** A perception sub-question a scene fixes, in a question form of the task language. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../lib/rng';
+import { BOX_GRID } from './boxes';
 import { FAMILIES, relation, type FamilyName } from './families';
 import { generateProblem, targetCompletion, type Problem } from './problem';
 import { IMAGE_SIZE, renderScene, RGB } from './render';
@@ -97,7 +98,60 @@ function rederive(p: Problem): string {
       expect(diffs).toHaveLength(1);
       return diffs[0];
     }
+    case 'grounding': {
+      // the objects meant, read from the question, in reading order; each box against the painted pixels
+      const meant = q[1] === 'is' ? q.slice(3, 6) : q.slice(3, q.indexOf('?'));
+      const hits = readingOrder(
+        q[1] === 'is'
+          ? objs.filter((o) => o.size === meant[0] && o.color === meant[1] && o.shape === meant[2])
+          : objs.filter((o) => countOf([o], meant) === 1),
+      );
+      const boxes = p.answer.split(' ; ').map((b) => b.split(' ').map(Number));
+      expect(boxes).toHaveLength(hits.length);
+      hits.forEach((o, i) => expectBoxOf(o, boxes[i]));
+      return boxes.map((b) => b.join(' ')).join(' ; ');
+    }
+    case 'multi_grounding': {
+      const [size, color, shape] = q.slice(3, 6);
+      const where = p.scenes.map((s) =>
+        s.objects.filter((o) => o.size === size && o.color === color && o.shape === shape),
+      );
+      expect(where.map((w) => w.length).sort()).toEqual([0, 1]);
+      const img = where[0].length ? 0 : 1;
+      const [, ...box] = p.answer.split(' ');
+      expectBoxOf(where[img][0], box.map(Number));
+      return `${['first', 'second'][img]} ${box.join(' ')}`;
+    }
   }
+}
+
+const readingOrder = (os: SceneObject[]) =>
+  [...os].sort((a, b) => {
+    const ca = cellOf(a);
+    const cb = cellOf(b);
+    return ca.row * 3 + ca.col - (cb.row * 3 + cb.col);
+  });
+
+/**
+ * A box in grid units (boxes.ts) against the pixels the renderer paints for the object alone (no noise):
+ * every painted pixel is inside it, and no side is more than one unit beyond the painted extent.
+ */
+function expectBoxOf(o: SceneObject, box: number[]) {
+  const px = renderScene({ objects: [o], noise: 0, noiseSeed: 0 }, IMAGE_SIZE, false);
+  let [x0, y0, x1, y1] = [IMAGE_SIZE, IMAGE_SIZE, 0, 0];
+  for (let y = 0; y < IMAGE_SIZE; y++)
+    for (let x = 0; x < IMAGE_SIZE; x++) {
+      const i = (y * IMAGE_SIZE + x) * 3;
+      if (Math.abs(px[i] - 0.93) + Math.abs(px[i + 1] - 0.93) + Math.abs(px[i + 2] - 0.93) < 1e-6) continue;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x + 1), Math.max(y1, y + 1)];
+    }
+  const unit = IMAGE_SIZE / BOX_GRID;
+  const painted = [x0 / unit, y0 / unit, x1 / unit, y1 / unit];
+  expect(box[0]).toBeLessThanOrEqual(painted[0]);
+  expect(box[1]).toBeLessThanOrEqual(painted[1]);
+  expect(box[2]).toBeGreaterThanOrEqual(painted[2]);
+  expect(box[3]).toBeGreaterThanOrEqual(painted[3]);
+  for (let k = 0; k < 4; k++) expect(Math.abs(box[k] - painted[k])).toBeLessThanOrEqual(1);
 }
 
 describe('question families', () => {

@@ -2,6 +2,7 @@
 // missing segment is a format failure), check the answer, and check the
 // description object by object against the scene.
 
+import { groundingScore, multiGroundingScore, parseBoxes } from './boxes';
 import { IMAGE_LABELS, objectPhrase } from './language';
 import type { Problem } from './problem';
 import { cellOf, COLORS, COLS, ROWS, SHAPES, SIZES, type Scene } from './scene';
@@ -177,24 +178,53 @@ export interface TrajectoryLabel {
   formatOk: boolean;
   perceptionRight: boolean;
   answerRight: boolean;
+  /** The answer's reward in [0, 1]: 1 or 0 where answers are matched exactly, partial credit for boxes. */
+  answerScore: number;
   /** Answer right with perception wrong: what answer-only reward cannot tell apart. */
   luckyGuess: boolean;
   description: DescriptionScore;
 }
 
-function checkAnswer(parsed: ParsedCompletion, p: Pick<Problem, 'answer'>): boolean {
-  return parsed.answer !== null && parsed.answer.join(' ') === p.answer;
+/**
+ * The answer's score in [0, 1] and whether it is right: exact match for most families; the grounding
+ * families score boxes (boxes.ts), Visual-RFT's IoU reward and MIRG-RL's dual reward, with partial credit.
+ */
+function checkAnswer(
+  parsed: ParsedCompletion,
+  p: Pick<Problem, 'answer' | 'family'>,
+): { score: number; right: boolean } {
+  const a = parsed.answer;
+  if (a === null) return { score: 0, right: false };
+  const truth = p.answer.split(' ');
+  if (p.family === 'grounding') return groundingScore(parseBoxes(a), parseBoxes(truth) ?? []);
+  if (p.family === 'multi_grounding') {
+    const read = (ws: readonly string[]) => {
+      const box = parseBoxes(ws.slice(1));
+      return box && box.length === 1 && (IMAGE_LABELS as readonly string[]).includes(ws[0])
+        ? { image: ws[0], box: box[0] }
+        : null;
+    };
+    const t = read(truth);
+    if (!t) throw new Error(`multi_grounding problem with a malformed answer "${p.answer}"`);
+    return multiGroundingScore(read(a), t);
+  }
+  const right = a.join(' ') === p.answer;
+  return { score: right ? 1 : 0, right };
 }
 
 /** Perception right/wrong x answer right/wrong for one generated completion. */
-export function labelCompletion(words: readonly string[], p: Pick<Problem, 'scenes' | 'answer'>): TrajectoryLabel {
+export function labelCompletion(
+  words: readonly string[],
+  p: Pick<Problem, 'scenes' | 'answer' | 'family'>,
+): TrajectoryLabel {
   const parsed = parseCompletion(words);
   const description = scoreDescription(parsed.description, p);
-  const answerRight = checkAnswer(parsed, p);
+  const { score: answerScore, right: answerRight } = checkAnswer(parsed, p);
   return {
     formatOk: parsed.formatOk,
     perceptionRight: description.exact,
     answerRight,
+    answerScore,
     luckyGuess: answerRight && !description.exact,
     description,
   };

@@ -4,11 +4,16 @@
 import type { RLConfig } from '../rl/config';
 import type { BackendKind, FromWorker, ToWorker } from '../worker/protocol';
 
+import { warmStartFor } from '../tasks/families';
 import checkpointPath from '../../models/tinyvlm-v1/model.safetensors?url';
+import groundingCheckpointPath from '../../models/tinyvlm-v1g/model.safetensors?url';
 import wasmPath from '../backend/wasm/kernels.wasm?url';
 
 /** Absolute, so that the worker (whose own URL is under assets/) fetches the same files. */
-const CHECKPOINT_URL = new URL(checkpointPath, location.href).href;
+const CHECKPOINT_URL = {
+  'tinyvlm-v1': new URL(checkpointPath, location.href).href,
+  'tinyvlm-v1g': new URL(groundingCheckpointPath, location.href).href,
+};
 const WASM_URL = new URL(wasmPath, location.href).href;
 
 export interface ClientHandlers {
@@ -31,7 +36,8 @@ export class TrainerClient {
     this.send({
       type: 'init',
       config,
-      checkpointUrl: CHECKPOINT_URL,
+      // a run over the grounding families starts from the warm start that learned to write boxes
+      checkpointUrl: CHECKPOINT_URL[warmStartFor(config.families)],
       wasmUrl: WASM_URL,
       backend,
       snapshotEvery: keep.snapshotEvery,

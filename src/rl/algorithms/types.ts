@@ -6,6 +6,8 @@ export interface RowLabel {
   descF1: number;
   /** null for a pre-sample that was not continued. */
   answerRight: boolean | null;
+  /** The answer's reward in [0, 1] (partial credit for the grounding families' boxes); null as answerRight. */
+  answerScore: number | null;
   formatOk: boolean | null;
 }
 
