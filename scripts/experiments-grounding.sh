@@ -9,9 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mix='"count","attribute","spatial","comparison","arithmetic","existence","multi_image"'
-CHECKPOINT=/models/tinyvlm-v1g/model.safetensors
 . scripts/experiment/runArms.sh
 run_arms "${1:-60}" "${2:-docs/experiment-grounding}" '"heldoutEvery":20,"heldoutCount":256,"heldoutSamples":4' \
+  /models/tinyvlm-v1g/model.safetensors \
   'grpo {"G":16} grpo-G16' \
   "grpo {\"G\":16,\"families\":[$mix,\"grounding\"]} grpo-G16-grounding" \
   "grpo {\"G\":16,\"families\":[$mix,\"multi_grounding\"]} grpo-G16-multi_grounding"

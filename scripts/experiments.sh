@@ -32,4 +32,4 @@ ARMS=(
   'grpo {"G":16,"families":["count","attribute","spatial","comparison","arithmetic","existence","multi_image","vicrit"]} grpo-G16-vicrit'
 )
 . scripts/experiment/runArms.sh
-run_arms "$steps" "$out" "$extra" "${ARMS[@]}"
+run_arms "$steps" "$out" "$extra" "" "${ARMS[@]}"

@@ -24,6 +24,18 @@ def show(git_dir, commit, path):
     return subprocess.check_output(["git", "--git-dir", git_dir, "show", f"{commit}:{path}"], text=True)
 
 
+def required_leaves(node, prefix=""):
+    """Dotted keys whose value is Hydra's "???": the run stops unless they are set."""
+    out = []
+    for k, v in node.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out += required_leaves(v, key + ".")
+        elif v == "???":
+            out.append(key)
+    return out
+
+
 def yaml_leaves(node, prefix=""):
     """Dotted keys of every leaf (a scalar or a list) of a YAML mapping; Hydra's own keys are left out."""
     out = []
@@ -66,8 +78,8 @@ def main():
     out = "src/rl/recipe/schemas/"
 
     path = "verl/trainer/config/_generated_ppo_trainer.yaml"
-    keys = yaml_leaves(yaml.safe_load(show(verl, VERL_COMMIT, path)))
-    write(out + "verl.json", "volcengine/verl", VERL_COMMIT, [path], keys)
+    doc = yaml.safe_load(show(verl, VERL_COMMIT, path))
+    write(out + "verl.json", "volcengine/verl", VERL_COMMIT, [path], yaml_leaves(doc), required_leaves(doc))
 
     path = "dapo/config/dapo_trainer.yaml"
     keys = yaml_leaves(yaml.safe_load(show(recipe, RECIPE_COMMIT, path)))
@@ -100,8 +112,10 @@ def main():
     write(out + "easyr1.json", "hiyouga/EasyR1", EASYR1_COMMIT, files, leaves("PPOConfig", ""))
 
 
-def write(path, repo, commit, files, keys):
+def write(path, repo, commit, files, keys, required=()):
     doc = {"repo": repo, "commit": commit, "files": files, "keys": sorted(set(keys))}
+    if required:
+        doc["required"] = sorted(set(required))
     with open(path, "w") as fh:
         json.dump(doc, fh, indent=1)
         fh.write("\n")

@@ -1,9 +1,10 @@
-# Sourced by the experiment scripts: run_arms STEPS OUTDIR EXTRA_CONFIG ARM... runs every arm on seeds 1-3, two at
-# a time, skipping a run already in OUTDIR, then writes the report. An arm is 'ALGO {JSON}' or 'ALGO {JSON} NAME'
-# (its JSON has no spaces); $CHECKPOINT, when set, is the warm start every run starts from.
+# Sourced by the experiment scripts: run_arms STEPS OUTDIR EXTRA_CONFIG CHECKPOINT ARM... runs every arm on seeds
+# 1-3, two at a time, skipping a run already in OUTDIR, then writes the report. An arm is 'ALGO {JSON}' or
+# 'ALGO {JSON} NAME' (its JSON has no spaces); CHECKPOINT is the warm start every run starts from ('' for the one
+# `npm run experiment` picks by the config's families). A run that fails is named and the others go on.
 run_arms() {
-  local steps=$1 out=$2 extra=$3
-  shift 3
+  local steps=$1 out=$2 extra=$3 checkpoint=$4
+  shift 4
   mkdir -p "$out"
   for seed in 1 2 3; do
     for arm in "$@"; do
@@ -12,12 +13,15 @@ run_arms() {
       if [ "$rest" != "$sizes" ]; then name="${rest#* }-seed$seed"; else name="$algo-$(echo "$sizes" | tr -d '{}":,' )-seed$seed"; fi
       [ -s "$out/$name.json" ] && { echo "have $out/$name.json"; continue; }
       npm run --silent experiment -- --backend "${BACKEND:-wasm}" --algo "$algo" --steps "$steps" --seed "$seed" \
-        ${CHECKPOINT:+--checkpoint "$CHECKPOINT"} \
+        ${checkpoint:+--checkpoint "$checkpoint"} \
         --config "{${sizes:1:-1},$extra}" --out "$out/$name.json" > "$out/$name.log" 2>&1 &
-      if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n; fi
+      if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n || echo "a run failed: its log is kept in $out"; fi
     done
   done
-  wait
-  rm -f "$out"/*.log
+  while [ -n "$(jobs -rp)" ]; do wait -n || echo "a run failed: its log is kept in $out"; done
+  # the logs of finished runs go; a failed run's log stays beside its missing file
+  for log in "$out"/*.log; do
+    if [ -s "${log%.log}.json" ]; then rm -f "$log"; fi
+  done
   npm run --silent report -- --dir "$out" --md "$out/table.md" --png "$out/curves.png"
 }

@@ -63,6 +63,9 @@ describe('boxes', () => {
     expect(multiGroundingScore({ image: 'second', box: [8, 8, 12, 12] }, truth)).toEqual({ score: 0.5, right: false });
     expect(multiGroundingScore({ image: 'second', box: [3, 0, 8, 4] }, truth).score).toBeCloseTo((1 + 0.8) / 2, 12);
     expect(multiGroundingScore(null, truth).score).toBe(0);
+    // the halves are apart: the right image with a malformed box still earns the image's half
+    expect(multiGroundingScore({ image: 'second', box: null }, truth)).toEqual({ score: 0.5, right: false });
+    expect(multiGroundingScore({ image: 'first', box: null }, truth)).toEqual({ score: 0, right: false });
   });
 
   it("an object's box holds it: larger for large objects, inside the image", () => {
@@ -91,6 +94,11 @@ describe('boxes', () => {
         }
         const garbled = [...full.slice(0, ans + 1), 'red', '</ans>'];
         expect(labelCompletion(garbled, p)).toMatchObject({ answerRight: false, answerScore: 0 });
+        if (family === 'multi_grounding') {
+          // the right image with no box: the image's half
+          const imageOnly = [...full.slice(0, ans + 2), 'red', '</ans>'];
+          expect(labelCompletion(imageOnly, p)).toMatchObject({ answerRight: false, answerScore: 0.5 });
+        }
       }
     }
   });

@@ -105,14 +105,15 @@ export function groundingScore(pred: readonly Box[] | null, truth: readonly Box[
 /**
  * MIRG-RL's dual reward for "which image, and where in it": half for the image, half for the box's
  * IoU with the object's, counted only in the right image (a box in the wrong image locates nothing).
+ * The two halves are apart: the right image earns its half even when the box is malformed (null).
  * `right`: the image right and the box above IoU 0.5.
  */
 export function multiGroundingScore(
-  pred: { image: string; box: Box } | null,
+  pred: { image: string; box: Box | null } | null,
   truth: { image: string; box: Box },
 ): { score: number; right: boolean } {
   if (!pred) return { score: 0, right: false };
   const image = pred.image === truth.image ? 1 : 0;
-  const object = image ? iou(pred.box, truth.box) : 0;
+  const object = image && pred.box ? iou(pred.box, truth.box) : 0;
   return { score: (image + object) / 2, right: image === 1 && object > MATCH_IOU };
 }

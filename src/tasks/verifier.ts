@@ -198,15 +198,15 @@ function checkAnswer(
   const truth = p.answer.split(' ');
   if (p.family === 'grounding') return groundingScore(parseBoxes(a), parseBoxes(truth) ?? []);
   if (p.family === 'multi_grounding') {
+    // the image, then one box; an answer that names no image earns nothing, one with a bad box its image's half
     const read = (ws: readonly string[]) => {
+      if (!(IMAGE_LABELS as readonly string[]).includes(ws[0])) return null;
       const box = parseBoxes(ws.slice(1));
-      return box && box.length === 1 && (IMAGE_LABELS as readonly string[]).includes(ws[0])
-        ? { image: ws[0], box: box[0] }
-        : null;
+      return { image: ws[0], box: box?.length === 1 ? box[0] : null };
     };
     const t = read(truth);
-    if (!t) throw new Error(`multi_grounding problem with a malformed answer "${p.answer}"`);
-    return multiGroundingScore(read(a), t);
+    if (!t?.box) throw new Error(`multi_grounding problem with a malformed answer "${p.answer}"`);
+    return multiGroundingScore(read(a), { image: t.image, box: t.box });
   }
   const right = a.join(' ') === p.answer;
   return { score: right ? 1 : 0, right };

@@ -150,24 +150,28 @@ export function OutsideRunView() {
         }}
       />
       {s.status === 'reading' && s.progress && (
-        <p data-testid="outside-progress" aria-live="polite">
+        <p data-testid="outside-progress">
           reading {s.reading}: {MB(s.progress.loaded)} / {MB(s.progress.total)} MB, {s.progress.rows.toLocaleString()}{' '}
-          rows <progress max={Math.max(1, s.progress.total)} value={s.progress.loaded} />{' '}
+          rows <progress aria-label="import progress" max={Math.max(1, s.progress.total)} value={s.progress.loaded} />{' '}
           <button data-testid="outside-cancel" onClick={s.cancel}>
             Cancel
           </button>
         </p>
       )}
-      {s.status === 'cancelled' && (
-        <p className="muted" data-testid="outside-cancelled">
-          Import cancelled; nothing was kept.
-        </p>
-      )}
-      {s.status === 'error' && (
-        <p className="error" data-testid="outside-error">
-          import failed: {s.error}
-        </p>
-      )}
+      {/* the import's end is announced; its progress, which changes many times a second, is not */}
+      <div aria-live="polite">
+        {s.status === 'cancelled' && (
+          <p className="muted" data-testid="outside-cancelled">
+            Import cancelled; nothing was kept.
+          </p>
+        )}
+        {s.status === 'error' && (
+          <p className="error" data-testid="outside-error">
+            import failed: {s.error}
+          </p>
+        )}
+        {s.status === 'done' && sum && <p className="visually-hidden">Imported {sum.rows} rows.</p>}
+      </div>
       {sum && (
         <>
           <p data-testid="outside-summary">
@@ -216,7 +220,7 @@ export function OutsideRunView() {
                   onClick={() => s.show(st.step)}
                 >
                   <td>
-                    <button className="link" aria-pressed={st.step === s.step}>
+                    <button className="link" aria-pressed={st.step === s.step} aria-label={`step ${st.step}`}>
                       {st.step}
                     </button>
                   </td>

@@ -48,6 +48,7 @@ export function RecipeButtons({
           data-testid={`${testId}-${f.id}`}
           disabled={disabled}
           title={f.help}
+          aria-label={`${f.label} recipe for ${name}`}
           onClick={() => downloadText(`${stem}.${f.ext}`, f.write(config, link()), f.type)}
         >
           {f.label}

@@ -8,7 +8,8 @@ export class ImportClient {
   constructor(onMessage: (m: FromImport) => void) {
     this.worker = new Worker(new URL('../worker/importWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<FromImport>) => onMessage(ev.data);
-    this.worker.onerror = (ev) => onMessage({ type: 'error', message: `import worker failed: ${ev.message}` });
+    this.worker.onerror = (ev) =>
+      onMessage({ type: 'error', message: `import worker failed: ${ev.message || 'it could not start'}` });
   }
   send(m: ToImport): void {
     this.worker.postMessage(m);

@@ -95,6 +95,12 @@ describe('recipe export', () => {
       expect(new Set(pairs.map(([k]) => k)).size).toBe(pairs.length);
       const got = Object.fromEntries(pairs);
       expect(got['actor_rollout_ref.model.path']).toBe('m o/del');
+      // every key verl requires ("???") is set; the reward model's own rollout only where one is enabled
+      for (const k of verlSchema.required.filter((r) => !r.startsWith('reward_model.'))) expect(got[k], k).toBeTruthy();
+      expect(got['actor_rollout_ref.rollout.name']).toBe('vllm');
+      // without dynamic batching verl asserts micro-batch sizes for the actor, the rollout and the reference
+      expect(got['actor_rollout_ref.actor.use_dynamic_bsz']).toBe('True');
+      expect(got['trainer.logger']).toBe('[console]');
       expect(Number(got['actor_rollout_ref.actor.optim.lr'])).toBe(c.lr);
       expect(Number(got['actor_rollout_ref.rollout.n'])).toBe(c.algo === 'mirl' ? c.k : c.G);
       expect(Number(got['data.train_batch_size'])).toBe(c.batchPrompts);
@@ -111,6 +117,12 @@ describe('recipe export', () => {
       expect(c.batchPrompts % mini).toBe(0);
       if (c.batchPrompts % c.miniBatches === 0) expect(c.batchPrompts / mini).toBe(c.miniBatches);
     }
+  });
+
+  it('the share link in the header stays on one line, however long', () => {
+    const link = `http://127.0.0.1:5173/#v=6&c=${'x'.repeat(300)}`;
+    for (const text of [verlRecipe(DEFAULT_RL, link), easyr1Recipe(DEFAULT_RL, link)])
+      expect(text.split('\n')).toContain(`# From ${link}`);
   });
 
   it('the verl script refuses to run without the model, data and reward it cannot know', () => {

@@ -381,17 +381,22 @@ function comment(lines: string[]): string[] {
 
 function header(c: RLConfig, fw: Framework, link: string | undefined, at: string): string[] {
   const { notes, gaps } = recipeSettings(c, fw);
-  return comment([
-    `MIRL Playground recipe: ${algorithmOf(c).label}, ${c.batchPrompts} prompts x ${groupSize(c)} responses, ${c.steps} steps.`,
-    ...(link ? [`From ${link}`] : []),
-    `Keys checked against ${at}.`,
-    '',
-    'Not carried (no counterpart there; nothing stands in for it):',
-    ...gaps.map((g) => `- ${g}`),
-    '',
-    'Carried, with a difference:',
-    ...notes.map((n) => `- ${n}`),
-  ]);
+  return [
+    ...comment([
+      `MIRL Playground recipe: ${algorithmOf(c).label}, ${c.batchPrompts} prompts x ${groupSize(c)} responses, ${c.steps} steps.`,
+    ]),
+    // the link on one line, never wrapped, so that it still opens when copied
+    ...(link ? [`# From ${link}`] : []),
+    ...comment([
+      `Keys checked against ${at}.`,
+      '',
+      'Not carried (no counterpart there; nothing stands in for it):',
+      ...gaps.map((g) => `- ${g}`),
+      '',
+      'Carried, with a difference:',
+      ...notes.map((n) => `- ${n}`),
+    ]),
+  ];
 }
 
 /** A value as Hydra reads it on the command line, quoted for the shell where needed. */
@@ -423,6 +428,12 @@ export function verlRecipe(c: RLConfig, link?: string): string {
     'data.train_files="$TRAIN_FILES"',
     'data.val_files="$VAL_FILES"',
     'custom_reward_function.path="$REWARD_FN"',
+    // what verl needs before it starts, with no playground counterpart: the rollout engine (a required key),
+    // token-budgeted micro-batches (or a micro-batch size for the actor, the rollout and the reference), and a
+    // logger that needs no W&B login
+    'actor_rollout_ref.rollout.name="$ROLLOUT_ENGINE"',
+    'actor_rollout_ref.actor.use_dynamic_bsz=True',
+    "'trainer.logger=[console]'",
     ...recipeSettings(c, 'verl').settings.map((s) => shellWord(`${s.key}=${hydraValue(s.value)}`)),
   ];
   return [
@@ -431,12 +442,13 @@ export function verlRecipe(c: RLConfig, link?: string): string {
     '#',
     '# Run from a verl checkout; set the model, the data and the reward function first:',
     '#   MODEL_PATH=Qwen/Qwen2.5-VL-3B-Instruct TRAIN_FILES=train.parquet VAL_FILES=val.parquet \\',
-    '#   REWARD_FN=reward.py bash this-file.sh',
+    '#   REWARD_FN=reward.py bash this-file.sh   (ROLLOUT_ENGINE: vllm unless set; sglang also works)',
     'set -euo pipefail',
     ': "${MODEL_PATH:?set MODEL_PATH to the model to train}"',
     ': "${TRAIN_FILES:?set TRAIN_FILES to the training parquet}"',
     ': "${VAL_FILES:?set VAL_FILES to the validation parquet}"',
     ': "${REWARD_FN:?set REWARD_FN to a python file with compute_score}"',
+    ': "${ROLLOUT_ENGINE:=vllm}"',
     '',
     `python3 -m ${entry} \\`,
     ...overrides.map((o, i) => `  ${o}${i < overrides.length - 1 ? ' \\' : ''}`),

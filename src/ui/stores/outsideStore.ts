@@ -38,7 +38,12 @@ export const useOutsideStore = create<OutsideState>((set, get) => {
       else set({ step: null });
     } else if (m.type === 'groups') {
       if (m.req === req) set({ page: { groups: m.groups, total: m.total } });
-    } else set({ status: 'error', error: m.message, progress: null });
+    } else {
+      // the read failed: its worker is done with
+      client?.terminate();
+      client = null;
+      set({ status: 'error', error: m.message, progress: null });
+    }
   };
   return {
     status: 'idle',
@@ -51,7 +56,11 @@ export const useOutsideStore = create<OutsideState>((set, get) => {
     page: null,
     importFiles(files) {
       client?.terminate();
-      client = new ImportClient(onMessage);
+      // a message already queued from the worker this one replaces is dropped
+      const c: ImportClient = new ImportClient((m) => {
+        if (c === client) onMessage(m);
+      });
+      client = c;
       const total = files.reduce((a, f) => a + f.size, 0);
       set({
         status: 'reading',
@@ -73,7 +82,8 @@ export const useOutsideStore = create<OutsideState>((set, get) => {
     },
     show(step, offset = 0) {
       if (!client || get().status !== 'done') return;
-      set({ step, offset });
+      // the page on show is the old step's until the answer comes: none is shown meanwhile
+      set({ step, offset, page: null });
       client.send({ type: 'groups', step, offset, limit: GROUPS_PER_PAGE, req: ++req });
     },
   };
