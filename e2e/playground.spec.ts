@@ -165,6 +165,8 @@ test("Visual-RFT's grounding family from a link: the run starts from the groundi
   page,
   context,
 }) => {
+  // a WebGPU run on SwiftShader: the built site serves the same code (site.spec.ts checks its checkpoint), so the
+  // dev project alone runs it
   test.skip(test.info().project.name !== 'dev', 'dev project only');
   const urls: string[] = [];
   context.on('request', (r) => urls.push(r.url()));

@@ -14,9 +14,9 @@ import { evaluate } from '../src/model/evaluate';
 import { problemExample } from '../src/model/examples';
 import { AdamW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
-import { sftStep } from '../src/model/sft';
+import { sftLearningRate, sftStep } from '../src/model/sft';
 import { TinyVLM } from '../src/model/tinyvlm';
-import { FAMILIES, type FamilyName } from '../src/tasks/families';
+import { DEFAULT_FAMILIES, FAMILIES, type FamilyName } from '../src/tasks/families';
 import { generateProblem } from '../src/tasks/problem';
 import { readCheckpointDir } from './checkpointFile';
 import { flags, int, num, text } from './cliArgs';
@@ -57,12 +57,10 @@ const opt = new AdamW(be, params, {
   weightDecay: 0.01,
   maxGradNorm: 1,
 });
-const lrAt = (step: number) => {
-  if (step < args.warmup) return (args.lr * (step + 1)) / args.warmup;
-  const p = (step - args.warmup) / Math.max(1, args.steps - args.warmup);
-  return args.lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p))));
-};
-const newFamilies = [...new Set(families)].filter((f) => ['vicrit', 'grounding', 'multi_grounding'].includes(f));
+// pretraining's schedule (warm-up, then cosine to 10%)
+const lrAt = (step: number) => sftLearningRate(args.lr, args.warmup, args.steps, step);
+// the families outside the default mix are validated one by one beside it
+const newFamilies = [...new Set(families)].filter((f) => !(DEFAULT_FAMILIES as readonly string[]).includes(f));
 
 async function check(step: number) {
   const parts = [];

@@ -8,7 +8,7 @@ import { evaluate, type EvalReport } from '../../src/model/evaluate';
 import { problemExample } from '../../src/model/examples';
 import { AdamW } from '../../src/model/optimizer';
 import { initParamData, Params } from '../../src/model/params';
-import { sftStep } from '../../src/model/sft';
+import { sftLearningRate, sftStep } from '../../src/model/sft';
 import { TinyVLM } from '../../src/model/tinyvlm';
 import { CounterRng, Streams } from '../../src/lib/rng';
 import { generateProblem } from '../../src/tasks/problem';
@@ -63,11 +63,7 @@ export function knobsAt(step: number, o: PretrainOptions): SceneKnobs {
   return { ...DEFAULT_KNOBS, maxObjects: max, minObjects: Math.min(DEFAULT_KNOBS.minObjects, max) };
 }
 
-function lrAt(step: number, o: PretrainOptions): number {
-  if (step < o.warmup) return (o.lr * (step + 1)) / o.warmup;
-  const p = (step - o.warmup) / Math.max(1, o.steps - o.warmup);
-  return o.lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p))));
-}
+const lrAt = (step: number, o: PretrainOptions): number => sftLearningRate(o.lr, o.warmup, o.steps, step);
 
 async function run(o: PretrainOptions): Promise<PretrainResult> {
   const c = o.config ?? TINYVLM_CONFIG;

@@ -9,6 +9,13 @@ import { maxLen, nextTokenTargets, uploadBatch } from './inputs';
 import type { AdamW } from './optimizer';
 import type { TinyVLM } from './tinyvlm';
 
+/** The supervised runs' learning rate: linear warm-up, then cosine decay to 10% of `lr` at `steps`. */
+export function sftLearningRate(lr: number, warmup: number, steps: number, step: number): number {
+  if (step < warmup) return (lr * (step + 1)) / warmup;
+  const p = (step - warmup) / Math.max(1, steps - warmup);
+  return lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p))));
+}
+
 export interface SftStepResult {
   loss: number;
   gradNorm: number;

@@ -3,7 +3,7 @@ import { RUN_COLORS } from './colors';
 import { downloadText, metricsCsv } from './csv';
 import { KeptStates } from './KeptStates';
 import { RecipeButtons } from './RecipeExport';
-import { isOutsideLog } from '../bridge/importer';
+import { blobSource, isOutsideLog } from '../bridge/importer';
 import { useOutsideStore } from './stores/outsideStore';
 import { useRunStore, type Run } from './stores/runStore';
 import { useDraftStore } from './stores/draftStore';
@@ -142,9 +142,9 @@ export function RunControls() {
             e.target.value = '';
             if (files.length === 0) return;
             // one of this playground's run files, or another framework's rollout logs (verl, TRL), which have their view
-            const head = async (f: File) => new Uint8Array(await f.slice(0, 4096).arrayBuffer());
-            if (files.length === 1 && !isOutsideLog(files[0].name, await head(files[0])))
-              s.importRun(await files[0].text());
+            const one = files[0];
+            if (files.length === 1 && !isOutsideLog(one.name, await blobSource(one.name, one).head()))
+              s.importRun(await one.text());
             else importOutside(files);
           }}
         />
