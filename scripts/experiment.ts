@@ -39,7 +39,7 @@ if (problems) {
   console.error(`invalid config: ${problems}`);
   process.exit(2);
 }
-const checkpoint = args.checkpoint ?? `/models/${warmStartFor(config.families)}/model.safetensors`;
+const checkpoint = args.checkpoint ?? `/models/${warmStartFor(config.families, config.warmStart)}/model.safetensors`;
 console.log(`experiment ${config.algo} seed ${config.seed} steps ${config.steps} from ${checkpoint}`);
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);

@@ -14,6 +14,7 @@ import { TinyVLM } from '../src/model/tinyvlm';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { RLTrainer } from '../src/rl/trainer';
 import { generateProblem } from '../src/tasks/problem';
+import { warmStartFor } from '../src/tasks/families';
 import { readCheckpointDir } from './checkpointFile';
 import { configJson, flags, int, oneOf } from './cliArgs';
 import { nodeBackend } from './nodeBackend';
@@ -34,7 +35,10 @@ if (problems) {
   console.error(`invalid: ${problems}`);
   process.exit(2);
 }
-const ck = readCheckpointDir('models/tinyvlm-v1').checkpoint;
+// the warm start the config's run would start from
+const warmStartDir = `models/${warmStartFor(asked.families, asked.warmStart)}`;
+const ck = readCheckpointDir(warmStartDir).checkpoint;
+console.log(`from ${warmStartDir}`);
 const be = nodeBackend(args.backend);
 
 async function gradient(m: TinyVLM): Promise<Float64Array> {

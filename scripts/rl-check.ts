@@ -28,14 +28,15 @@ import { TinyVLM } from '../src/model/tinyvlm';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { heldoutOf, RLTrainer } from '../src/rl/trainer';
 import type { StepMetrics } from '../src/rl/types';
+import { warmStartFor } from '../src/tasks/families';
 import { readCheckpointDir } from './checkpointFile';
-import { configJson, flags, int, oneOf, optInt, optText, text } from './cliArgs';
+import { configJson, flags, int, oneOf, optInt, optText } from './cliArgs';
 import { nodeBackend } from './nodeBackend';
 import { heldoutLine } from './experiment/stepLine';
 
 const args = flags({
   backend: oneOf(['wasm', 'cpu'] as const, 'wasm'),
-  checkpoint: text('models/tinyvlm-v1'),
+  checkpoint: optText(),
   mode: oneOf(['pool', 'fresh', 'both', 'sft'] as const, 'both'),
   config: configJson(),
   steps: optInt(1),
@@ -46,16 +47,18 @@ const args = flags({
   out: optText(),
 });
 const backend = args.backend;
-const dir = args.checkpoint;
 const mode = args.mode;
 const over = args.config;
 // Steps and held-out problems default to the config's (the v5 defaults: 60 steps, 256 problems).
 const asked = { ...DEFAULT_RL, ...over };
+// the warm start the config's run would start from, unless one is named
+const dir = args.checkpoint ?? `models/${warmStartFor(asked.families, asked.warmStart)}`;
 const steps = args.steps ?? asked.steps;
 const pool = args.pool;
 const heldout = args.heldout ?? asked.heldoutCount;
 const heldoutEvery = args['heldout-every'];
 const ck = readCheckpointDir(dir).checkpoint;
+console.log(`from ${dir}`);
 
 /** The rollout figures a check compares: answer reward, answer accuracy, exact descriptions, description F1. */
 const FIGS = ['answer_acc', 'perception_acc', 'desc_f1', 'mean_mi'] as const;

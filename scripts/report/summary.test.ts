@@ -132,13 +132,21 @@ describe('experiment summary', () => {
     expect(m.forkLiftF1.n).toBe(0);
   });
 
-  it('refuses failed runs, runs of different lengths or held-out sets, and runs without sampled figures', () => {
+  it('refuses failed runs, runs of different lengths, held-out sets or warm starts, and runs without sampled figures', () => {
     expect(() => summarise([...files, { ...files[0], error: 'non-finite loss' }])).toThrow(/non-finite loss/);
     expect(() => summarise([...files, run({ algo: 'grpo', G: 6 }, 0.1, [step(0, {})])])).toThrow(/different lengths/);
     expect(() =>
       summarise([...files, run({ algo: 'grpo', G: 6, heldoutSamples: 8 }, 0.1, [step(0, {}), step(1, {})])]),
     ).toThrow(/held-out sets/);
     expect(() => summarise([{ ...files[0], heldout: undefined }])).toThrow(/no sampled held-out figures/);
+    // a run from the grounding warm start, named or taken by its families, is not paired with one from the shipped
+    for (const c of [{ warmStart: 'tinyvlm-v1g' as const }, { families: ['count' as const, 'grounding' as const] }])
+      expect(() => summarise([...files, run({ algo: 'grpo', G: 6, ...c }, 0.1, [step(0, {}), step(1, {})])])).toThrow(
+        /different warm starts \(tinyvlm-v1, tinyvlm-v1g\)/,
+      );
+    // all from it, they are
+    const v1g = files.map((f) => ({ ...f, config: { ...f.config, warmStart: 'tinyvlm-v1g' as const } }));
+    expect(summarise(v1g).map((a) => a.arm)).toEqual(summarise(files).map((a) => a.arm));
   });
 
   it('writes the held-out table with the warm start, the paired table and the rollout table', () => {

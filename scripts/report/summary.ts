@@ -3,7 +3,7 @@
 // each arm's change from the warm start, and its difference from the reference
 // arm (GRPO-16) paired by seed, both as mean ± standard error over seeds.
 
-import { DEFAULT_FAMILIES } from '../../src/tasks/families';
+import { DEFAULT_FAMILIES, warmStartFor } from '../../src/tasks/families';
 import type { HeldoutFigures } from '../../src/model/evaluate';
 import type { RLConfig } from '../../src/rl/config';
 import { mean } from '../../src/rl/metrics';
@@ -143,6 +143,10 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
   );
   if (sets.size > 1)
     throw new Error(`runs scored on different held-out sets (${[...sets].join(', ')}): not comparable`);
+  // arms are paired by seed and share one warm-start row: runs from different checkpoints cannot be
+  const starts = new Set(files.map((f) => warmStartFor(f.config.families ?? DEFAULT_FAMILIES, f.config.warmStart)));
+  if (starts.size > 1)
+    throw new Error(`runs from different warm starts (${[...starts].join(', ')}): not comparable; report them apart`);
   const arms = byArm(files);
   const ref = arms.find(([a]) => a === REFERENCE_ARM)?.[1];
   const bound = arms.find(([a]) => a === BOUND_ARM)?.[1];

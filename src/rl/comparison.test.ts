@@ -1,7 +1,17 @@
 // The teaching comparison's arithmetic: held-out changes with their errors, the 2-SE call, time left.
 import { describe, expect, it } from 'vitest';
 import type { HeldoutFigures } from '../model/evaluate';
-import { armChange, blindRates, compare, comparisonArms, heldoutChange, remainingMs } from './comparison';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_FAMILIES, warmStartFor } from '../tasks/families';
+import {
+  armChange,
+  armDifference,
+  blindRates,
+  compare,
+  comparisonArms,
+  heldoutChange,
+  remainingMs,
+} from './comparison';
 import { DEFAULT_RL, validateRL } from './config';
 import type { StepMetrics } from './types';
 
@@ -30,8 +40,78 @@ describe('teaching comparison', () => {
       expect(a.config.seed).toBe(3);
       expect(a.config.batchPrompts).toBe(DEFAULT_RL.batchPrompts);
     }
-    expect(arms.map((a) => a.config.algo)).toEqual(['grpo', 'mirl', 'perception-r1', 'racro', 'pearl', 'vppo']);
-    expect(arms.filter((a) => a.core).map((a) => a.algo)).toEqual(['grpo', 'mirl', 'perception-r1']);
+    expect(arms.map((a) => a.id)).toEqual([
+      'grpo',
+      'mirl',
+      'perception-r1',
+      'racro',
+      'pearl',
+      'vppo',
+      'vision-sr1',
+      'vicrit',
+      'grpo-v1g',
+      'visual-rft',
+      'mirg-rl',
+    ]);
+    expect(arms.filter((a) => a.core).map((a) => a.id)).toEqual(['grpo', 'mirl', 'perception-r1']);
+    // an algorithm arm is named by its algorithm; a task arm is GRPO-16 with a family added
+    for (const a of arms.filter((x) => x.kind === 'algorithm')) expect(a.config.algo).toBe(a.id);
+    for (const a of arms.filter((x) => x.kind === 'task')) expect(a.config).toMatchObject({ algo: 'grpo', G: 16 });
+    // every arm is judged against a GRPO-16 reference that starts from the same warm start
+    const byId = new Map(arms.map((a) => [a.id, a]));
+    for (const a of arms) {
+      const ref = a.ref === null ? a : byId.get(a.ref)!;
+      expect(ref.config).toMatchObject({ algo: 'grpo', G: 16, families: [...DEFAULT_FAMILIES] });
+      expect(ref.ref).toBeNull();
+      expect(warmStartFor(ref.config.families, ref.config.warmStart)).toBe(
+        warmStartFor(a.config.families, a.config.warmStart),
+      );
+    }
+    expect(warmStartFor(byId.get('visual-rft')!.config.families)).toBe('tinyvlm-v1g');
+  });
+
+  it('its arms are the arms of the committed experiments, so the measured runs load into them', () => {
+    // each script's arms: 'ALGO {JSON} [NAME]' lines, and the fields every run of the script shares
+    const scriptArms = (path: string) =>
+      [...readFileSync(path, 'utf8').matchAll(/^\s*["']([a-z0-9-]+) (\{.*?\})(?: [\w-]+)?["']/gm)].map((m) => ({
+        ...DEFAULT_RL,
+        seed: 1,
+        algo: m[1],
+        ...JSON.parse(m[2].replace(/\$mix/g, DEFAULT_FAMILIES.map((f) => `"${f}"`).join(',')).replace(/\\"/g, '"')),
+      }));
+    const committed = [...scriptArms('scripts/experiments.sh'), ...scriptArms('scripts/experiments-grounding.sh')];
+    expect(committed.length).toBeGreaterThanOrEqual(12);
+    for (const a of comparisonArms(1)) expect(committed, a.id).toContainEqual(a.config);
+  });
+
+  it('pairs arms by seed where both ran two or more, and compares them unpaired otherwise', () => {
+    const run = (seed: number, d: number) => ({
+      seed,
+      metrics: [step(0, 1, { heldout_start: figs(0.5, 0.01) }), step(59, 1, { heldout: figs(0.5 + d, 0.01) })],
+    });
+    // seeds move both arms alike: unpaired the spread hides a steady +0.01, paired it shows
+    const ref = [run(1, -0.05), run(2, 0), run(3, 0.05)];
+    const arm = [run(1, -0.04), run(2, 0.011), run(3, 0.059)];
+    const p = armDifference(arm, ref, 'desc_f1')!;
+    expect(p.pairedSeeds).toBe(3);
+    expect(p.mean).toBeCloseTo(0.01, 12);
+    expect(p.called).toBe(true);
+    const u = compare(
+      armChange(
+        arm.map((r) => r.metrics),
+        'desc_f1',
+      )!,
+      armChange(
+        ref.map((r) => r.metrics),
+        'desc_f1',
+      )!,
+    );
+    expect(u.called).toBe(false);
+    // one shared seed: unpaired, the arms' own errors
+    const one = armDifference([run(1, 0.05)], [run(1, 0), run(2, 0)], 'desc_f1')!;
+    expect(one.pairedSeeds).toBe(0);
+    expect(one.mean).toBeCloseTo(0.05, 12);
+    expect(armDifference([run(1, 0.05)], [], 'desc_f1')).toBeNull();
   });
 
   it("a run's change is its last held-out figure minus the warm start's, SE of both", () => {

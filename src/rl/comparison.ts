@@ -1,30 +1,63 @@
-// The teaching comparison: GRPO, MIRL and Perception-R1 (the core three), with RACRO, PEARL and VPPO
-// beside them, on the same prompts, at the
-// smallest size where the experiment in docs/research.md saw them separate (16 prompts x 60 steps,
-// held-out 256 problems x 4 samples), and what its held-out figures let one say.
+// The teaching comparison: GRPO, MIRL and Perception-R1 (the core three), the other perception-RL methods beside
+// them (the algorithms RACRO, PEARL, VPPO and Vision-SR1; the task families of ViCrit, Visual-RFT and MIRG-RL),
+// on the same prompts, at the smallest size where the experiment in docs/research.md saw them separate (16 prompts
+// x 60 steps, held-out 256 problems x 4 samples), and what its held-out figures let one say.
 
 import type { HeldoutFigures } from '../model/evaluate';
-import { DEFAULT_RL, type Algorithm, type RLConfig } from './config';
+import { DEFAULT_FAMILIES, type FamilyName } from '../tasks/families';
+import { DEFAULT_RL, type RLConfig } from './config';
 import type { BlindCounts, StepMetrics } from './types';
 
 export interface Arm {
-  algo: Algorithm;
+  /** Names the arm in test ids, colours and the page; an algorithm arm's is its algorithm. */
+  id: string;
   name: string;
   config: RLConfig;
   /** One of the core three that "Run all three" queues; the others are run one by one. */
   core: boolean;
+  /** An algorithm arm changes the update; a task arm adds a family to GRPO-16's prompts, and with it a reward. */
+  kind: 'algorithm' | 'task';
+  /** The arm it is judged against: GRPO-16 from the same warm start; null for such a reference itself. */
+  ref: string | null;
 }
 
-/** The experiment's arms (scripts/experiments.sh), so the committed runs are these runs. */
+const withFamily = (f: FamilyName): FamilyName[] => [...DEFAULT_FAMILIES, f];
+
+/**
+ * The experiment's arms (scripts/experiments.sh and experiments-grounding.sh), so the committed runs are these
+ * runs. The grounding arms start from the grounding warm start (their families take it), so they are judged
+ * against a GRPO-16 that names it.
+ */
 export function comparisonArms(seed = 1): Arm[] {
   const base = { ...DEFAULT_RL, seed };
+  const algo = (id: Arm['id'], name: string, config: Partial<RLConfig>, core = false): Arm => ({
+    id,
+    name,
+    core,
+    kind: 'algorithm',
+    ref: id === 'grpo' ? null : 'grpo',
+    config: { ...base, ...config },
+  });
+  const task = (id: string, name: string, config: Partial<RLConfig>, ref: string | null): Arm => ({
+    id,
+    name,
+    core: false,
+    kind: 'task',
+    ref,
+    config: { ...base, algo: 'grpo', G: 16, ...config },
+  });
   return [
-    { algo: 'grpo', name: 'GRPO', core: true, config: { ...base, algo: 'grpo', G: 16 } },
-    { algo: 'mirl', name: 'MIRL', core: true, config: { ...base, algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' } },
-    { algo: 'perception-r1', name: 'Perception-R1', core: true, config: { ...base, algo: 'perception-r1', G: 6 } },
-    { algo: 'racro', name: 'RACRO', core: false, config: { ...base, algo: 'racro', G: 6 } },
-    { algo: 'pearl', name: 'PEARL', core: false, config: { ...base, algo: 'pearl', G: 5 } },
-    { algo: 'vppo', name: 'VPPO', core: false, config: { ...base, algo: 'vppo', G: 8 } },
+    algo('grpo', 'GRPO', { algo: 'grpo', G: 16 }, true),
+    algo('mirl', 'MIRL', { algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' }, true),
+    algo('perception-r1', 'Perception-R1', { algo: 'perception-r1', G: 6 }, true),
+    algo('racro', 'RACRO', { algo: 'racro', G: 6 }),
+    algo('pearl', 'PEARL', { algo: 'pearl', G: 5 }),
+    algo('vppo', 'VPPO', { algo: 'vppo', G: 8 }),
+    algo('vision-sr1', 'Vision-SR1', { algo: 'vision-sr1', G: 6 }),
+    task('vicrit', 'ViCrit', { families: withFamily('vicrit') }, 'grpo'),
+    task('grpo-v1g', 'GRPO from the grounding warm start', { warmStart: 'tinyvlm-v1g' }, null),
+    task('visual-rft', 'Visual-RFT', { families: withFamily('grounding') }, 'grpo-v1g'),
+    task('mirg-rl', 'MIRG-RL', { families: withFamily('multi_grounding') }, 'grpo-v1g'),
   ];
 }
 
@@ -76,6 +109,46 @@ export function compare(a: Est, b: Est): Est & { called: boolean } {
   const mean = a.mean - b.mean;
   const se = Math.hypot(a.se, b.se);
   return { mean, se, called: Math.abs(mean) > 2 * se };
+}
+
+/** A run's seed and its held-out figures: what pairing needs of it. */
+interface SeededRun {
+  seed: number;
+  metrics: readonly StepMetrics[];
+}
+
+/**
+ * Arm a minus arm b on a held-out figure's change. With two or more seeds both ran, paired by seed: the mean of
+ * the per-seed differences and its SE over seeds, as the experiment's report pairs them (the seed's prompts and
+ * sampling are shared, so their spread cancels). Otherwise the two arms' changes compared unpaired. null when
+ * either arm has no change yet.
+ */
+export function armDifference(
+  a: readonly SeededRun[],
+  b: readonly SeededRun[],
+  key: HeldoutMetric,
+): (Est & { called: boolean; pairedSeeds: number }) | null {
+  const diffs = a.flatMap((r) => {
+    const twin = b.find((q) => q.seed === r.seed);
+    const ca = heldoutChange(r.metrics, key);
+    const cb = twin && heldoutChange(twin.metrics, key);
+    return ca && cb ? [ca.mean - cb.mean] : [];
+  });
+  if (diffs.length >= 2) {
+    const n = diffs.length;
+    const mean = diffs.reduce((s, d) => s + d, 0) / n;
+    const se = Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1) / n);
+    return { mean, se, called: Math.abs(mean) > 2 * se, pairedSeeds: n };
+  }
+  const ca = armChange(
+    a.map((r) => r.metrics),
+    key,
+  );
+  const cb = armChange(
+    b.map((r) => r.metrics),
+    key,
+  );
+  return ca && cb ? { ...compare(ca, cb), pairedSeeds: 0 } : null;
 }
 
 /** `called` for one figure against zero: moved beyond 2 SE. */

@@ -1,11 +1,10 @@
 // The RL run's configuration: everything a share URL must carry to reproduce a run.
 
-import { DEFAULT_FAMILIES, FAMILIES, type FamilyName } from '../tasks/families';
+import { DEFAULT_FAMILIES, FAMILIES, WARM_STARTS, type FamilyName } from '../tasks/families';
 import { DEFAULT_KNOBS, validateKnobs, type SceneKnobs } from '../tasks/scene';
 
-import { ALGORITHM_NAMES, algorithmsWhere, type Algorithm } from './algorithms/table';
+import { ALGORITHM_NAMES, algorithmsWhere } from './algorithms/table';
 
-export type { Algorithm };
 const ESTIMATORS = ['null', 'blank', 'noise', 'patch', 'contrastive'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
 const PERC_NORMS = ['raw', 'zscore', 'rank', 'threshold'] as const;
@@ -22,6 +21,8 @@ export const PANEL_GROUPS = {
   optimiser: 'optimiser and loss',
   sampling: 'sampling',
   evaluation: 'evaluation and records',
+  // last, so it sits beside the task families that pick it by default
+  start: 'warm start',
 } as const;
 export type PanelGroup = keyof typeof PANEL_GROUPS;
 
@@ -100,7 +101,7 @@ const oneOf = <O extends readonly string[]>(
 
 /**
  * Every setting of a run, in the order links, files and the panel list them. The defaults
- * are those of the current share schema (v5); older schemas are changes of them below.
+ * are those of the current share schema (v7, which are v5's); older schemas are changes of them below.
  */
 export const FIELDS = {
   algo: oneOf(
@@ -313,6 +314,13 @@ export const FIELDS = {
     label: 'task families',
     help: 'The task families prompts are drawn from, in rotation. The grounding families (boxes: grounding, multi_grounding) start the run from the grounding warm start, which learned to write boxes.',
   } as FamiliesField,
+  warmStart: oneOf(
+    ['auto', ...WARM_STARTS] as const,
+    'auto',
+    'warm start',
+    "The checkpoint the run starts from, which is also the frozen model of MIRL's warm-start MI scorer, RACRO's reasoner and the KL: auto takes the grounding warm start (tinyvlm-v1g, fine-tuned from the shipped one to write boxes) when the families include a grounding family, else the shipped tinyvlm-v1. Name one to compare arms from the same start.",
+    { group: 'start' },
+  ),
   knobs: {
     kind: 'knobs',
     default: DEFAULT_KNOBS,
@@ -387,7 +395,7 @@ export type FieldName = keyof RLConfig;
 
 const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
-/** The current defaults (share schema v5). */
+/** The current defaults (share schema v7; v5 and v6 have the same). */
 export const DEFAULT_RL: RLConfig = Object.fromEntries(
   FIELD_NAMES.map((k) => [k, structuredClone(FIELDS[k].default)]),
 ) as RLConfig;

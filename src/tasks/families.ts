@@ -40,9 +40,16 @@ export type FamilyName = (typeof FAMILIES)[number];
  */
 const GROUNDING_FAMILIES: readonly FamilyName[] = ['grounding', 'multi_grounding'];
 
-/** The models/ folder of the warm start a run over these families starts from. */
-export const warmStartFor = (families: readonly FamilyName[]): 'tinyvlm-v1' | 'tinyvlm-v1g' =>
-  families.some((f) => GROUNDING_FAMILIES.includes(f)) ? 'tinyvlm-v1g' : 'tinyvlm-v1';
+/** The warm starts under models/: the shipped one, and the grounding one fine-tuned from it. */
+export const WARM_STARTS = ['tinyvlm-v1', 'tinyvlm-v1g'] as const;
+export type WarmStart = (typeof WARM_STARTS)[number];
+
+/**
+ * The models/ folder of the warm start a run starts from: the one named, or with 'auto' the one its
+ * families need (the grounding warm start when they draw boxes).
+ */
+export const warmStartFor = (families: readonly FamilyName[], choice: WarmStart | 'auto' = 'auto'): WarmStart =>
+  choice !== 'auto' ? choice : families.some((f) => GROUNDING_FAMILIES.includes(f)) ? 'tinyvlm-v1g' : 'tinyvlm-v1';
 
 interface Draft {
   scenes: Scene[];

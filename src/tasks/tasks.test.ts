@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../lib/rng';
 import { BOX_GRID } from './boxes';
-import { FAMILIES, relation, type FamilyName } from './families';
+import { DEFAULT_FAMILIES, FAMILIES, relation, warmStartFor, WARM_STARTS, type FamilyName } from './families';
 import { generateProblem, targetCompletion, type Problem } from './problem';
 import { IMAGE_SIZE, renderScene, RGB } from './render';
 import { cellOf, type SceneObject } from './scene';
@@ -307,5 +307,19 @@ describe('renderer', () => {
     const s = generateProblem(8, 1).scenes[0];
     expect(renderScene({ ...s, noise: 0.05 })).not.toEqual(renderScene(s, IMAGE_SIZE, false));
     expect(renderScene({ ...s, noise: 0.05 })).toEqual(renderScene({ ...s, noise: 0.05 }));
+  });
+});
+
+describe('warm start', () => {
+  it('follows the families unless one is named, and names a folder that ships', async () => {
+    const { existsSync } = await import('node:fs');
+    expect(warmStartFor(DEFAULT_FAMILIES)).toBe('tinyvlm-v1');
+    expect(warmStartFor(['count', 'vicrit'])).toBe('tinyvlm-v1');
+    expect(warmStartFor(['count', 'grounding'])).toBe('tinyvlm-v1g');
+    expect(warmStartFor(['multi_grounding'], 'auto')).toBe('tinyvlm-v1g');
+    // named, it holds whatever the families: the reference arm of a grounding comparison starts where its arms do
+    expect(warmStartFor(DEFAULT_FAMILIES, 'tinyvlm-v1g')).toBe('tinyvlm-v1g');
+    expect(warmStartFor(['grounding'], 'tinyvlm-v1')).toBe('tinyvlm-v1');
+    for (const w of WARM_STARTS) expect(existsSync(`models/${w}/model.safetensors`), w).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 import { useMemo, useRef, useState } from 'react';
 import {
   armChange,
+  armDifference,
   blindRates,
-  compare,
   comparisonArms,
   moved,
   remainingMs,
@@ -28,6 +28,10 @@ const mins = (ms: number) =>
       : `${(ms / 3_600_000).toFixed(1)} h`;
 
 const ARMS = comparisonArms();
+const ARM_BY_ID = new Map(ARMS.map((a) => [a.id, a]));
+const GRPO = ARM_BY_ID.get('grpo')!;
+const MIRL = ARM_BY_ID.get('mirl')!;
+const BOUND = ARM_BY_ID.get('perception-r1')!;
 /** One colour per arm, whatever the seed: the legend names the seeds. */
 const ARM_COLORS: Record<string, string> = {
   grpo: '#dc2626',
@@ -36,15 +40,25 @@ const ARM_COLORS: Record<string, string> = {
   racro: '#b45309',
   pearl: '#0e7490',
   vppo: '#7c3aed',
+  'vision-sr1': '#be185d',
+  vicrit: '#4d7c0f',
+  'grpo-v1g': '#991b1b',
+  'visual-rft': '#1e40af',
+  'mirg-rl': '#0f766e',
 };
-const armColor = (r: Run) => ARM_COLORS[r.config.algo] ?? '#555';
 /** Same config as the arm's but for the seed: a run of the comparison. */
-const sameArm = (r: Run, a: Arm) =>
-  JSON.stringify({ ...r.config, seed: 0 }) === JSON.stringify({ ...a.config, seed: 0 });
+const sameArm = (c: Run['config'], a: Arm) =>
+  JSON.stringify({ ...c, seed: 0 }) === JSON.stringify({ ...a.config, seed: 0 });
+const armOf = (c: Run['config']) => ARMS.find((a) => sameArm(c, a));
+const armColor = (r: Run) => ARM_COLORS[armOf(r.config)?.id ?? ''] ?? '#555';
 
-// The committed experiment (scripts/experiments.sh on the wasm backend, seeds 1-3), loaded on demand.
+// The committed experiments on the wasm backend, seeds 1-3, loaded on demand: scripts/experiments.sh (the
+// algorithms and ViCrit) and scripts/experiments-grounding.sh (Visual-RFT, MIRG-RL and their GRPO reference).
 const MEASURED = import.meta.glob<unknown>(
-  '../../docs/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,pearl-G5,vppo-G8}-seed*.json',
+  [
+    '../../docs/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,pearl-G5,vppo-G8,vision-sr1-G6,grpo-G16-vicrit}-seed*.json',
+    '../../docs/experiment-grounding/*-seed*.json',
+  ],
   { import: 'default' },
 );
 
@@ -53,7 +67,7 @@ function armRuns(runs: readonly Run[]): Map<Arm, Run[]> {
   return new Map(
     ARMS.map((a) => {
       const bySeed = new Map<number, Run>();
-      for (const r of runs) if (sameArm(r, a) && r.metrics.length) bySeed.set(r.config.seed, r);
+      for (const r of runs) if (sameArm(r.config, a) && r.metrics.length) bySeed.set(r.config.seed, r);
       return [a, [...bySeed.values()]];
     }),
   );
@@ -65,60 +79,77 @@ const FIGURES: { key: HeldoutMetric; name: string; digits: number }[] = [
   { key: 'answer_acc', name: 'answer accuracy', digits: 3 },
 ];
 
-/** The verdict: each arm's held-out change and each arm against GRPO, said plainly, called only beyond 2 SE. */
+const seeded = (rs: readonly Run[]) => rs.map((r) => ({ seed: r.config.seed, metrics: r.metrics }));
+const howPaired = (n: number) => (n ? `paired over ${n} seeds` : 'unpaired, from the two changes');
+
+/**
+ * The verdict: each arm's held-out change, and each arm against its GRPO-16 reference (paired by seed where it
+ * can be), said plainly and called only beyond 2 SE; a figure other than F1 is named where it moved beyond 2 SE.
+ */
 function Verdict({ byArm }: { byArm: Map<Arm, Run[]> }) {
-  const f1 = new Map(
-    ARMS.map((a) => [
-      a,
-      armChange(
-        (byArm.get(a) ?? []).map((r) => r.metrics),
-        'desc_f1',
-      ),
-    ]),
-  );
-  const grpo = f1.get(ARMS[0]);
-  const lines: { text: string; id: string }[] = [];
+  const runsOf = (a: Arm) => byArm.get(a) ?? [];
+  const items: { id: string; parts: { id: string; text: string }[] }[] = [];
   for (const a of ARMS) {
-    const c = f1.get(a);
+    const c = armChange(
+      runsOf(a).map((r) => r.metrics),
+      'desc_f1',
+    );
     if (!c) continue;
     const over = c.over === 'seeds' ? `mean of ${c.runs} seeds, SE over seeds` : 'one seed, SE over held-out problems';
-    lines.push({
-      id: `${a.algo}-change`,
-      text: `${a.name}: held-out description F1 ${moved(c) ? (c.mean > 0 ? 'rose' : 'fell') : 'did not move beyond its error'} (${est(c)}, ${over}).`,
-    });
-    if (a !== ARMS[0] && grpo) {
-      const d = compare(c, grpo);
-      lines.push({
-        id: `${a.algo}-vs-grpo`,
-        text: d.called
-          ? `${a.name} is ${d.mean > 0 ? 'ahead of' : 'behind'} GRPO: ${est(d)} F1, beyond 2 SE.`
-          : `${a.name} is not ahead of GRPO here: the difference, ${est(d)} F1, is within 2 SE.`,
+    const parts = [
+      {
+        id: `${a.id}-change`,
+        text: `${a.name}: held-out description F1 ${moved(c) ? (c.mean > 0 ? 'rose' : 'fell') : 'did not move beyond its error'} (${est(c)}, ${over}).`,
+      },
+    ];
+    const ref = a.ref === null ? undefined : ARM_BY_ID.get(a.ref);
+    const d = ref && armDifference(seeded(runsOf(a)), seeded(runsOf(ref)), 'desc_f1');
+    if (ref && d) {
+      const others = FIGURES.filter((f) => f.key !== 'desc_f1').flatMap((f) => {
+        const o = armDifference(seeded(runsOf(a)), seeded(runsOf(ref)), f.key);
+        return o?.called ? [`${f.name} ${est(o, f.digits)}`] : [];
+      });
+      parts.push({
+        id: `${a.id}-vs-${ref.id}`,
+        text:
+          (d.called
+            ? `${a.name} is ${d.mean > 0 ? 'ahead of' : 'behind'} ${ref.name}: ${est(d)} F1, beyond 2 SE (${howPaired(d.pairedSeeds)}).`
+            : `${a.name} is not ahead of ${ref.name} here: the difference, ${est(d)} F1, is within 2 SE (${howPaired(d.pairedSeeds)}).`) +
+          (others.length ? ` Beyond 2 SE against it: ${others.join('; ')}.` : ''),
       });
     }
+    items.push({ id: a.id, parts });
   }
-  const mirl = f1.get(ARMS[1]);
-  const pr1 = f1.get(ARMS[2]);
-  if (mirl && pr1) {
-    const d = compare(mirl, pr1);
-    lines.push({
-      id: 'mirl-vs-bound',
-      text: d.called
-        ? `MIRL ${d.mean < 0 ? 'stays below' : 'exceeds'} the labelled reference (Perception-R1) by ${est(d)} F1: ${d.mean < 0 ? 'MI without labels recovers part of what labels give' : 'MI beat the labels here'}.`
-        : `MIRL and the labelled reference (Perception-R1) are within 2 SE of each other (${est(d)} F1).`,
+  const d = armDifference(seeded(runsOf(MIRL)), seeded(runsOf(BOUND)), 'desc_f1');
+  if (d)
+    items.push({
+      id: 'bound',
+      parts: [
+        {
+          id: 'mirl-vs-bound',
+          text: d.called
+            ? `MIRL ${d.mean < 0 ? 'stays below' : 'exceeds'} the labelled reference (Perception-R1) by ${est(d)} F1 (${howPaired(d.pairedSeeds)}): ${d.mean < 0 ? 'MI without labels recovers part of what labels give' : 'MI beat the labels here'}.`
+            : `MIRL and the labelled reference (Perception-R1) are within 2 SE of each other (${est(d)} F1, ${howPaired(d.pairedSeeds)}).`,
+        },
+      ],
     });
-  }
-  if (!lines.length)
+  if (!items.length)
     return (
       <p className="hint" data-testid="blind-verdict-empty">
         The verdict comes from held-out figures: a run has them from its first held-out evaluation (step{' '}
-        {ARMS[0].config.heldoutEvery}).
+        {GRPO.config.heldoutEvery}).
       </p>
     );
   return (
     <ul className="verdict" data-testid="blind-verdict">
-      {lines.map((l) => (
-        <li key={l.id} data-testid={`verdict-${l.id}`}>
-          {l.text}
+      {items.map((it) => (
+        <li key={it.id} data-testid={`verdict-${it.id}`}>
+          {it.parts.map((p, i) => (
+            <span key={p.id} data-testid={`verdict-${p.id}`}>
+              {i > 0 && ' '}
+              {p.text}
+            </span>
+          ))}
         </li>
       ))}
     </ul>
@@ -138,14 +169,24 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
               held-out {f.name}: change
             </th>
           ))}
+          <th title="the arm's F1 change minus its reference's: GRPO-16 from the same warm start, paired by seed where both ran two or more; bold beyond 2 SE">
+            F1 against its reference
+          </th>
         </tr>
       </thead>
       <tbody>
         {ARMS.map((a) => {
           const rs = byArm.get(a) ?? [];
+          const ref = a.ref === null ? undefined : ARM_BY_ID.get(a.ref);
+          const d = ref && armDifference(seeded(rs), seeded(byArm.get(ref) ?? []), 'desc_f1');
           return (
-            <tr key={a.algo} data-testid="change-row">
-              <td>{a.name}</td>
+            <tr key={a.id} data-testid="change-row">
+              <td>
+                {a.name}
+                {a.kind === 'task' && a.ref !== null && (
+                  <div className="hint">GRPO-16 + {a.config.families.at(-1)}</div>
+                )}
+              </td>
               <td>{rs.length ? rs.map((r) => r.config.seed).join(', ') : '–'}</td>
               {FIGURES.map((f) => {
                 const c = armChange(
@@ -153,11 +194,25 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
                   f.key,
                 );
                 return (
-                  <td key={f.key} data-testid={`change-${a.algo}-${f.key}`}>
+                  <td key={f.key} data-testid={`change-${a.id}-${f.key}`}>
                     {c ? est(c, f.digits) : '–'}
                   </td>
                 );
               })}
+              <td data-testid={`vs-ref-${a.id}`}>
+                {!ref ? (
+                  'reference'
+                ) : d ? (
+                  <>
+                    {d.called ? <b>{est(d)}</b> : est(d)}
+                    <div className="hint">
+                      vs {ref.name}, {d.pairedSeeds ? `paired, ${d.pairedSeeds} seeds` : 'unpaired'}
+                    </div>
+                  </>
+                ) : (
+                  '–'
+                )}
+              </td>
             </tr>
           );
         })}
@@ -191,21 +246,21 @@ function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
           const lucky = ms.reduce((s, m) => s + m.lucky_guesses, 0);
           const of = ms.reduce((s, m) => s + m.complete_trajectories, 0);
           return (
-            <tr key={a.algo} data-testid="blind-row">
+            <tr key={a.id} data-testid="blind-row">
               <td>
                 {a.name}
                 {b && (
-                  <div className="hint" data-testid={`counted-${a.algo}`}>
+                  <div className="hint" data-testid={`counted-${a.id}`}>
                     {rs.filter((r) => r.metrics.some((m) => m.blind)).length} of {rs.length} runs counted these
                   </div>
                 )}
               </td>
-              <td data-testid={`wrong-up-${a.algo}`}>{b ? `${pct(b.wrongUp)} (of ${b.sum.wrong})` : '–'}</td>
-              <td data-testid={`right-down-${a.algo}`}>{b ? `${pct(b.rightDown)} (of ${b.sum.right})` : '–'}</td>
-              <td data-testid={`right-over-wrong-${a.algo}`}>
+              <td data-testid={`wrong-up-${a.id}`}>{b ? `${pct(b.wrongUp)} (of ${b.sum.wrong})` : '–'}</td>
+              <td data-testid={`right-down-${a.id}`}>{b ? `${pct(b.rightDown)} (of ${b.sum.right})` : '–'}</td>
+              <td data-testid={`right-over-wrong-${a.id}`}>
                 {b ? `${pct(b.favoursRight)} (of ${Math.round(b.sum.pairs)} pairs)` : '–'}
               </td>
-              <td data-testid={`lucky-${a.algo}`}>{of ? `${pct(lucky / of)} (${lucky} of ${of})` : '–'}</td>
+              <td data-testid={`lucky-${a.id}`}>{of ? `${pct(lucky / of)} (${lucky} of ${of})` : '–'}</td>
             </tr>
           );
         })}
@@ -214,7 +269,9 @@ function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
   );
 }
 
-const problemKey = (p: PromptRecord) => `${p.taskSeed}:${p.taskIndex}`;
+/** A problem across runs: its seed and index name it only within one task mix (a family added shifts the rotation). */
+const problemKey = (c: Run['config'], p: PromptRecord) =>
+  `${c.families.join(',')}|${JSON.stringify(c.knobs)}|${p.taskSeed}:${p.taskIndex}`;
 const words = (t: TrajectoryRecord) => t.description.join(' ');
 
 interface Example {
@@ -222,24 +279,24 @@ interface Example {
   text: string;
   key: string;
   /** Trajectories to point at, per arm. */
-  pointed: Partial<Record<Arm['algo'], number[]>>;
+  pointed: Partial<Record<Arm['id'], number[]>>;
 }
 
 /** Examples picked from the runs' recorded rollouts: the lesson, each pointing at its rows. */
 function findExamples(grpo: readonly Run[], mirl: readonly Run[]): Example[] {
   const out: Example[] = [];
-  const recs = (rs: readonly Run[]) => rs.flatMap((r) => r.records);
+  const recs = (rs: readonly Run[]) => rs.flatMap((r) => r.records.map((p) => ({ p, key: problemKey(r.config, p) })));
   let lucky: Example | null = null;
   let equal: Example | null = null;
   let gated: Example | null = null;
   let bestGap = 0.5;
-  for (const p of recs(grpo)) {
+  for (const { p, key } of recs(grpo)) {
     p.trajectories.forEach((t, i) => {
       const a = descAdvantage(t);
       if (!lucky && t.answerRight === true && !t.perceptionRight && a !== null && a > 0)
         lucky = {
           id: 'lucky',
-          key: problemKey(p),
+          key,
           pointed: { grpo: [i] },
           text: `A lucky guess GRPO pushed up (step ${p.step + 1}, #${i + 1}): the description "${words(t)}" is wrong against the scene, the answer "${t.continuation.join(' ')}" right, so every token of the description got advantage ${signed(a, 2)}.`,
         };
@@ -258,14 +315,14 @@ function findExamples(grpo: readonly Run[], mirl: readonly Run[]): Example[] {
         const right = p.trajectories[hi].perceptionRight ? 'right' : 'wrong';
         equal = {
           id: 'equal',
-          key: problemKey(p),
+          key,
           pointed: { grpo: [lo, hi] },
           text: `Two equal descriptions, two GRPO advantages (step ${p.step + 1}, #${lo + 1} and #${hi + 1}): the same ${right} description "${d}" got ${signed(Math.min(...adv), 2)} and ${signed(Math.max(...adv), 2)}, decided only by the answers after it.`,
         };
       }
     }
   }
-  for (const p of recs(mirl)) {
+  for (const { p, key } of recs(mirl)) {
     if (gated) break;
     const byMi = p.trajectories.map((t, i) => ({ t, i })).sort((a, b) => (b.t.mi ?? 0) - (a.t.mi ?? 0));
     const g = byMi.find(({ t }) => t.gated);
@@ -273,7 +330,7 @@ function findExamples(grpo: readonly Run[], mirl: readonly Run[]): Example[] {
     const rank = byMi.indexOf(g) + 1;
     gated = {
       id: 'gated',
-      key: problemKey(p),
+      key,
       pointed: { mirl: [g.i] },
       text: `A description MIRL's gate pushed down (step ${p.step + 1}, #${g.i + 1}): "${words(g.t)}" has MI ${(g.t.mi ?? 0).toFixed(1)} nats, rank ${rank} of ${p.trajectories.length}, but does not parse into distinct, complete objects, so the gate gave it the group's lowest perception score (R_perc ${g.t.rPerc.toFixed(2)}, A_perc ${signed(g.t.advPerc, 2)})${g.t.kept ? '' : ' and it was not continued'}.`,
     };
@@ -289,7 +346,7 @@ function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
   const queue = useRunStore((s) => s.queue);
   const phase = useRunStore((s) => s.phase);
   const live = runs.find((r) => r.id === liveId);
-  const liveArm = live && ARMS.find((a) => sameArm(live, a));
+  const liveArm = live && armOf(live.config);
   if (!live || !liveArm || (live.status !== 'running' && live.status !== 'loading' && !queue.length)) return null;
   const left = remainingMs(live.metrics, live.config);
   const perStep = left !== null && live.metrics.length ? left.perStepMs : null;
@@ -302,7 +359,7 @@ function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
         const run = a === liveArm ? live : (byArm.get(a) ?? []).find((r) => r.config.seed === live.config.seed);
         const isQueued = queued.includes(a);
         return (
-          <div key={a.algo} data-testid={`progress-${a.algo}`}>
+          <div key={a.id} data-testid={`progress-${a.id}`}>
             <b>{a.name}</b>{' '}
             {a === liveArm
               ? `step ${live.step} / ${live.config.steps}${phase ? `, ${phase}` : ''}${left ? `; about ${mins(left.ms)} left` : '; time left known after the first step'}`
@@ -323,8 +380,9 @@ function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
 
 /**
  * For teaching: GRPO, MIRL and the labelled Perception-R1 reference on the same prompts, at the
- * size where the experiment in docs/research.md saw them separate; their held-out figures with errors, a
- * verdict from them, what each update did to every description, and examples picked from the runs.
+ * size where the experiment in docs/research.md saw them separate, with the other perception methods beside them
+ * (algorithms and task families); their held-out figures with errors, a verdict from them, what each update did
+ * to every description, and examples picked from the runs.
  */
 export function BlindnessDemo() {
   const runs = useRunStore((s) => s.runs);
@@ -339,11 +397,11 @@ export function BlindnessDemo() {
   const [loadNote, setLoadNote] = useState<string | null>(null);
   const stopButton = useRef<HTMLButtonElement>(null);
 
-  const examples = useMemo(() => findExamples(byArm.get(ARMS[0]) ?? [], byArm.get(ARMS[1]) ?? []), [byArm]);
+  const examples = useMemo(() => findExamples(byArm.get(GRPO) ?? [], byArm.get(MIRL) ?? []), [byArm]);
   const [shown, setShown] = useState<Example | null>(null);
   const find = (rs: readonly Run[], key: string) => {
     for (const r of [...rs].reverse()) {
-      const p = r.records.find((x) => problemKey(x) === key);
+      const p = r.records.find((x) => problemKey(r.config, x) === key);
       if (p) return { run: r, rec: p };
     }
     return null;
@@ -366,9 +424,10 @@ export function BlindnessDemo() {
           data: (await load()) as Record<string, unknown>,
         })),
       );
+      const unmatched: string[] = [];
       const added = files
         .sort((a, b) => a.path.localeCompare(b.path))
-        .map(({ path, data }) => {
+        .flatMap(({ path, data }) => {
           const seed = /seed(\d+)\.json$/.exec(path)?.[1];
           const f = importRun(
             JSON.stringify({
@@ -380,26 +439,39 @@ export function BlindnessDemo() {
               records: data.last_records ?? [],
             }),
           );
-          const arm = ARMS.find((a) => a.algo === f.config.algo)!;
-          return {
-            label: `${arm.name} seed ${seed} (measured, wasm backend)`,
-            config: f.config,
-            metrics: f.metrics,
-            records: f.records,
-          };
+          // matched by the whole config, as runs made here are: a file no arm matches would be shown under none
+          const arm = armOf(f.config);
+          if (!arm) {
+            unmatched.push(path.replace(/^.*\/docs\//, 'docs/'));
+            return [];
+          }
+          return [
+            {
+              label: `${arm.name} seed ${seed} (measured, wasm backend)`,
+              config: f.config,
+              metrics: f.metrics,
+              records: f.records,
+            },
+          ];
         });
       addRuns(added);
       setLoadNote(
-        `${added.length} runs of the committed experiment (docs/experiment-wasm); they keep only their last step's recorded rollouts.`,
+        `${added.length} runs of the committed experiments (docs/experiment-wasm, docs/experiment-grounding); they keep only their last step's recorded rollouts.` +
+          (unmatched.length ? ` Left out, matching no arm here: ${unmatched.join(', ')}.` : ''),
       );
     } catch (e) {
       setLoadNote(`could not load the measured runs: ${(e as Error).message}`);
     }
   };
-  const c = ARMS[0].config;
+  const c = GRPO.config;
+  const runButton = (a: Arm) => (
+    <button key={a.id} data-testid={`run-${a.id}`} disabled={busy} onClick={() => run([a.config])}>
+      Run {a.name}
+    </button>
+  );
   return (
     <section className="panel" data-testid="blindness-demo">
-      <h2>Reward blindness: GRPO, MIRL and Perception-R1 on the same prompts</h2>
+      <h2>Reward blindness: GRPO, MIRL, Perception-R1 and the other perception methods on the same prompts</h2>
       <p>
         An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong
         description makes that description likelier too. MIRL rewards each description by its mutual information with
@@ -408,9 +480,17 @@ export function BlindnessDemo() {
         {c.seed}, so they see the same prompts, and are judged on {c.heldoutCount} held-out problems x{' '}
         {c.heldoutSamples} samples: the smallest size at which the experiment in docs/research.md saw them separate.
         Smaller runs move less than their noise. Beside them, run one by one: RACRO, whose descriptions are rewarded
-        when the frozen warm start answers right from them alone; PEARL, which scales the answer reward by how well the
-        policy answers perception probes about the same scene; and VPPO, which trains the answer reward only on the
-        tokens that lean most on the image.
+        when the frozen warm start answers right from them alone; Vision-SR1, when the policy itself does; PEARL, which
+        scales the answer reward by how well the policy answers perception probes about the same scene; and VPPO, which
+        trains the answer reward only on the tokens that lean most on the image.
+      </p>
+      <p>
+        The task arms change what GRPO-16 practises instead of how it updates: ViCrit adds prompts that show a
+        description with one corrupted span to name; Visual-RFT adds boxes to draw, rewarded by IoU; MIRG-RL adds
+        &quot;which image, and where&quot;, rewarded for the image and the box apart. The two box tasks need the
+        grounding warm start (tinyvlm-v1g, which learned to write boxes), so they are judged against GRPO-16 from it.
+        Every arm is judged on the same held-out problems of the default mix: what practising a task did to describing
+        and answering there.
       </p>
       <div className="buttons">
         <button
@@ -420,21 +500,21 @@ export function BlindnessDemo() {
         >
           Run all three
         </button>
-        {ARMS.map((a) => (
-          <button key={a.algo} data-testid={`run-${a.algo}`} disabled={busy} onClick={() => run([a.config])}>
-            Run {a.name}
-          </button>
-        ))}
+        {ARMS.filter((a) => a.kind === 'algorithm').map(runButton)}
         <button ref={stopButton} data-testid="comparison-stop" disabled={!busy} onClick={stop}>
           Stop
         </button>
         <button
           data-testid="load-measured"
           onClick={loadMeasured}
-          title="the committed experiment: these six arms, seeds 1-3, run on the wasm backend by scripts/experiments.sh"
+          title="the committed experiments: these arms, seeds 1-3, run on the wasm backend by scripts/experiments.sh and scripts/experiments-grounding.sh"
         >
           Load the measured runs
         </button>
+      </div>
+      <div className="buttons" role="group" aria-label="task arms">
+        <span className="hint">Tasks, each GRPO-16 with a family added:</span>
+        {ARMS.filter((a) => a.kind === 'task').map(runButton)}
       </div>
       {loadNote && (
         <p className="hint" data-testid="load-note">
@@ -471,11 +551,11 @@ export function BlindnessDemo() {
       {example && panels.length > 0 && (
         <div className="side-by-side" data-testid="side-by-side">
           {panels.map(({ arm, hit }) => (
-            <div key={arm.algo} data-testid={`panel-${arm.algo}`}>
+            <div key={arm.id} data-testid={`panel-${arm.id}`}>
               <h3>
                 {arm.name}, step {hit!.rec.step + 1}
               </h3>
-              <ForkTree rec={hit!.rec} run={hit!.run} pointed={example.pointed[arm.algo] ?? []} />
+              <ForkTree rec={hit!.rec} run={hit!.run} pointed={example.pointed[arm.id] ?? []} />
             </div>
           ))}
         </div>

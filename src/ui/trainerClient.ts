@@ -36,8 +36,8 @@ export class TrainerClient {
     this.send({
       type: 'init',
       config,
-      // a run over the grounding families starts from the warm start that learned to write boxes
-      checkpointUrl: CHECKPOINT_URL[warmStartFor(config.families)],
+      // the warm start named, or with auto the one its families need (boxes: the one that learned to write them)
+      checkpointUrl: CHECKPOINT_URL[warmStartFor(config.families, config.warmStart)],
       wasmUrl: WASM_URL,
       backend,
       snapshotEvery: keep.snapshotEvery,

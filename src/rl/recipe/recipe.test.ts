@@ -120,7 +120,7 @@ describe('recipe export', () => {
   });
 
   it('the share link in the header stays on one line, however long', () => {
-    const link = `http://127.0.0.1:5173/#v=6&c=${'x'.repeat(300)}`;
+    const link = `http://127.0.0.1:5173/#v=7&c=${'x'.repeat(300)}`;
     for (const text of [verlRecipe(DEFAULT_RL, link), easyr1Recipe(DEFAULT_RL, link)])
       expect(text.split('\n')).toContain(`# From ${link}`);
   });

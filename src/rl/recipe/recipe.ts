@@ -8,6 +8,7 @@
 
 import { algorithmOf } from '../algorithms/table';
 import type { RLConfig } from '../config';
+import { warmStartFor } from '../../tasks/families';
 
 export const VERL_AT = { repo: 'volcengine/verl', commit: 'b178a3cd56f58b2d502255daba591e92833930a7' } as const;
 export const DAPO_AT = {
@@ -334,6 +335,14 @@ export const MAPPING: readonly MappingRow[] = [
     ...both((c) =>
       gap(
         `the playground's verifier scores its own task language (answer + format bonus ${c.formatReward}); a real task needs its own reward function, passed on the command line`,
+      ),
+    ),
+  },
+  {
+    setting: 'the warm start (tinyvlm-v1, or tinyvlm-v1g for boxes)',
+    ...both((c) =>
+      gap(
+        `the run starts from this playground's ${warmStartFor(c.families, c.warmStart)}; there the model is yours (MODEL_PATH, or worker.actor.model.model_path)`,
       ),
     ),
   },

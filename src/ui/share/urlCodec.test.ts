@@ -23,7 +23,7 @@ describe('share URL codec', () => {
 
   it('says what is wrong and keeps the defaults', () => {
     const cases: [string, RegExp][] = [
-      ['#v=7&c=e30', /newer version/],
+      ['#v=8&c=e30', /newer version/],
       ['#v=0&c=e30', /unknown schema version/],
       ['#v=1&c=%%%', /not readable/],
       ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k forks must be/],
@@ -49,7 +49,7 @@ describe('share URL codec', () => {
     expect(v1.run).toBe(true);
     // re-shared, it carries the learning rate explicitly and means the same run
     expect(decodeShare(encodeShare(v1.config)).config).toEqual(v1.config);
-    expect(encodeShare(v1.config)).toMatch(/^#v=6&/);
+    expect(encodeShare(v1.config)).toMatch(/^#v=7&/);
   });
 
   it('keeps a v2 link on the perception reward it was made with', () => {
@@ -93,6 +93,16 @@ describe('share URL codec', () => {
     expect(
       decodeShare('#v=6&c=' + btoa('{"algo":"pearl","pearlProbeWeight":0.2}').replace(/=+$/, '')).config,
     ).toMatchObject({ algo: 'pearl', pearlProbeWeight: 0.2 });
+    // v7 added the warm start, 'auto' by default: a v6 link still starts where its families take it
+    expect(decodeShare('#v=6&c=e30').config).toEqual(decodeShare('#v=7&c=e30').config);
+    expect(decodeShare('#v=6&c=e30').config.warmStart).toBe('auto');
+    const v1g = decodeShare('#v=7&c=' + btoa('{"algo":"grpo","warmStart":"tinyvlm-v1g"}').replace(/=+$/, ''));
+    expect(v1g.errors).toEqual([]);
+    expect(v1g.config.warmStart).toBe('tinyvlm-v1g');
+    expect(decodeShare(encodeShare(v1g.config)).config).toEqual(v1g.config);
+    expect(decodeShare('#v=7&c=' + btoa('{"warmStart":"gpt"}').replace(/=+$/, '')).errors.join(' ')).toMatch(
+      /warm start must be one of auto, tinyvlm-v1, tinyvlm-v1g/,
+    );
     expect(decodeShare('#v=5&c=e30').config).toMatchObject({
       batchPrompts: 16,
       steps: 60,

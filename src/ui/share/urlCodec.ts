@@ -16,7 +16,7 @@ import {
 } from '../../rl/config';
 import { fromBase64Url, toBase64Url } from '../../lib/base64url';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /**
  * The defaults each schema version's diffs are taken against: a link keeps
@@ -28,7 +28,9 @@ export const SCHEMA_VERSION = 6;
  * trains at 16 prompts per step for 60 steps, scores MIRL's MI with the frozen warm start,
  * gives Perception-R1 object credit, and judges held-out problems over 4 samples each; v6 adds
  * RACRO, PEARL and VPPO (with their settings) and changes no earlier default, so a v5 link means
- * what it did, and an older playground refuses a v6 link by name instead of misreading its algorithm.
+ * what it did, and an older playground refuses a v6 link by name instead of misreading its algorithm;
+ * v7 adds the warm start a run starts from, 'auto' (what every earlier link did: the families pick it),
+ * so that an older playground refuses a link naming one instead of dropping it.
  */
 const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
   1: { ...V2_DEFAULTS, lr: 3e-4 },
@@ -37,6 +39,7 @@ const DEFAULTS_BY_VERSION: Record<number, RLConfig> = {
   4: V4_DEFAULTS,
   5: DEFAULT_RL,
   6: DEFAULT_RL,
+  7: DEFAULT_RL,
 };
 
 /** The defaults of a schema version (undefined for one this playground does not know). */
