@@ -11,7 +11,7 @@ describe('finetune and eval name a family that does not exist', () => {
   it('finetune', () => {
     expect(run('scripts/finetune.ts', ['--families', 'count,boxes'])).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--families: "boxes" is not a family/),
+      err: expect.stringMatching(/--families "boxes": choose among count, /),
     });
     expect(run('scripts/finetune.ts', ['--from', 'models/nope'])).toMatchObject({
       code: 2,
@@ -22,7 +22,7 @@ describe('finetune and eval name a family that does not exist', () => {
   it('eval', () => {
     expect(run('scripts/eval.ts', ['--families', 'grounding,nope', '--backend', 'wasm'])).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--families: "nope" is not a family/),
+      err: expect.stringMatching(/--families "nope": choose among count, /),
     });
     expect(run('scripts/eval.ts', ['--families', 'grounding'])).toMatchObject({
       code: 2,

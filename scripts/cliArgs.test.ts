@@ -1,6 +1,6 @@
 // The flag reader every script uses: strict, typed, and one message per bad flag.
 import { describe, expect, it } from 'vitest';
-import { bool, configJson, int, num, oneOf, optInt, optText, readFlags, text } from './cliArgs';
+import { bool, configJson, familyList, int, num, oneOf, optInt, optText, readFlags, text } from './cliArgs';
 
 const spec = {
   steps: int(60, 1),
@@ -14,6 +14,18 @@ const spec = {
 };
 
 describe('script flags', () => {
+  it('reads task families, and names the ones the generator does not know', () => {
+    const fams = { families: familyList(['count']), extra: familyList() };
+    expect(readFlags(fams, []).values).toEqual({ families: ['count'], extra: undefined });
+    expect(readFlags(fams, ['--extra', 'grounding,multi_grounding']).values?.extra).toEqual([
+      'grounding',
+      'multi_grounding',
+    ]);
+    expect(readFlags(fams, ['--families', 'count,boxes,']).errors).toEqual([
+      expect.stringMatching(/^--families "boxes", "": choose among count, attribute/),
+    ]);
+  });
+
   it('reads values with their types, and defaults for absent flags', () => {
     const { values, errors } = readFlags(spec, [
       '--steps',

@@ -4,6 +4,7 @@
 
 import { parseArgs as nodeParseArgs } from 'node:util';
 import type { RLConfig } from '../src/rl/config';
+import { FAMILIES, type FamilyName } from '../src/tasks/families';
 
 /** One flag: how node:util reads it, what it takes (for messages), and how its text becomes a value. */
 export interface Flag<T> {
@@ -74,6 +75,20 @@ export const oneOf = <C extends string>(choices: readonly C[], def: C): Flag<C> 
 /** One of `choices`, or undefined when absent. */
 export const optOneOf = <C extends string>(choices: readonly C[]): Flag<C | undefined> =>
   str(`one of ${choices.join(', ')}`, (raw) => (raw === undefined ? undefined : oneOf(choices, choices[0]).read(raw)));
+
+/** Task families, comma-separated, each a family the generator knows; `def` (or undefined) when absent. */
+export function familyList(def: readonly FamilyName[]): Flag<FamilyName[]>;
+export function familyList(): Flag<FamilyName[] | undefined>;
+export function familyList(def?: readonly FamilyName[]): Flag<FamilyName[] | undefined> {
+  return str('task families, comma-separated', (raw) => {
+    if (raw === undefined) return def && [...def];
+    const fs = raw.split(',');
+    const bad = fs.filter((f) => !(FAMILIES as readonly string[]).includes(f));
+    if (bad.length)
+      throw new FlagError(`${bad.map((f) => JSON.stringify(f)).join(', ')}: choose among ${FAMILIES.join(', ')}`);
+    return fs as FamilyName[];
+  });
+}
 
 /** --config: a JSON object of RL settings ({} when absent); the config's own checks come after. */
 export const configJson = (): Flag<Partial<RLConfig>> =>

@@ -15,10 +15,9 @@ import { evaluate, type EvalReport } from '../src/model/evaluate';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { withPage } from './browser';
-import { bool, flags, int, oneOf, optText, text } from './cliArgs';
+import { bool, familyList, flags, int, oneOf, optText, text } from './cliArgs';
 import { readCheckpointDir } from './checkpointFile';
 import { writeCard } from './eval/card';
-import { FAMILIES, type FamilyName } from '../src/tasks/families';
 import { heldoutLine } from './experiment/stepLine';
 
 const args = flags({
@@ -29,14 +28,9 @@ const args = flags({
   backend: oneOf(['webgpu', 'wasm', 'cpu'] as const, 'webgpu'),
   out: optText(),
   card: bool(),
-  families: optText(),
+  families: familyList(),
 });
-const families = args.families?.split(',') as FamilyName[] | undefined;
-for (const f of families ?? [])
-  if (!FAMILIES.includes(f)) {
-    console.error(`--families: "${f}" is not a family (${FAMILIES.join(', ')})`);
-    process.exit(2);
-  }
+const families = args.families;
 if (families && args.backend === 'webgpu') {
   console.error('--families runs in Node: add --backend wasm (or cpu)');
   process.exit(2);

@@ -1,21 +1,25 @@
-// npm run experiment -- --algo A --steps S --seed X [--config JSON] [--checkpoint URLPATH] [--backend wasm|cpu|webgpu] --out FILE.json
+// npm run experiment -- --algo A --steps S --seed X [--config JSON] [--checkpoint URLPATH] [--backend wasm|cpu|webgpu]
+//   [--task-heldout a,b [--task-heldout-count N]] --out FILE.json
 // One RL run from the shipped checkpoint (the grounding warm start when its families draw boxes): in Node on the WebAssembly SIMD backend
 // (default: the fastest path on a machine without a GPU, `npm run bench:cpu`) or
 // the CPU reference, or headless in Chromium through the trainer worker on WebGPU; writes the per-step metrics and every held-out evaluation (`heldout`:
-// [{ step, count, sampled, greedy, gt_desc_nll }], the warm start as step 0).
+// [{ step, count, sampled, greedy, gt_desc_nll }], the warm start as step 0). --task-heldout also scores the warm start
+// and the final policy on held-out problems of each of those families alone (`task_heldout`: [{ family, start, end }];
+// Node backends): what training on a task did to the task itself, beside what it did to the default mix.
 
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RLTrainer } from '../src/rl/trainer';
+import { heldoutOf, RLTrainer } from '../src/rl/trainer';
+import type { HeldoutFigures } from '../src/model/evaluate';
 import type { PromptRecord, StepMetrics } from '../src/rl/types';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
-import { warmStartFor } from '../src/tasks/families';
+import { warmStartFor, type FamilyName } from '../src/tasks/families';
 import type { ExperimentResult } from './experiment/experimentPage';
 import { withPage } from './browser';
 import { nodeBackend } from './nodeBackend';
 import { readCheckpointDir } from './checkpointFile';
-import { configJson, flags, oneOf, optInt, optText } from './cliArgs';
-import { stepLine } from './experiment/stepLine';
+import { configJson, familyList, flags, int, oneOf, optInt, optText } from './cliArgs';
+import { heldoutLine, stepLine } from './experiment/stepLine';
 
 const args = flags({
   algo: optText(),
@@ -24,6 +28,8 @@ const args = flags({
   config: configJson(),
   checkpoint: optText(),
   backend: oneOf(['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
+  'task-heldout': familyList(),
+  'task-heldout-count': int(256, 1),
   out: optText(),
 });
 // the flags over --config; the config's own checks below name a bad algorithm
@@ -39,15 +45,39 @@ if (problems) {
   console.error(`invalid config: ${problems}`);
   process.exit(2);
 }
+const taskFamilies = args['task-heldout'];
+if (taskFamilies && args.backend === 'webgpu') {
+  console.error('--task-heldout runs in Node: use --backend wasm (or cpu)');
+  process.exit(2);
+}
 const checkpoint = args.checkpoint ?? `/models/${warmStartFor(config.families, config.warmStart)}/model.safetensors`;
 console.log(`experiment ${config.algo} seed ${config.seed} steps ${config.steps} from ${checkpoint}`);
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
+/** One task family's held-out set (the config's held-out seed and samples, that family alone): the warm start and the end. */
+interface TaskHeldout {
+  family: FamilyName;
+  start: HeldoutFigures;
+  end: HeldoutFigures | null;
+}
+
 /** The run in Node (wasm or the CPU reference): the trainer the worker runs, without the worker. */
-async function runInNode(kind: 'wasm' | 'cpu'): Promise<ExperimentResult> {
+async function runInNode(kind: 'wasm' | 'cpu'): Promise<ExperimentResult & { taskHeldout: TaskHeldout[] }> {
   const ck = readCheckpointDir(dirname(checkpoint.replace(/^\//, ''))).checkpoint;
   const t = new RLTrainer(nodeBackend(kind), config, ck);
+  // each family on its own seeds and streams: scoring them does not change what the run draws
+  const onTask = async (at: string): Promise<HeldoutFigures[]> => {
+    const out: HeldoutFigures[] = [];
+    for (const f of taskFamilies ?? []) {
+      out.push(await heldoutOf(t.model, { ...config, heldoutCount: args['task-heldout-count'] }, [f]));
+      log(`task held-out ${f}, ${at}: ${heldoutLine(out[out.length - 1])}`);
+    }
+    return out;
+  };
+  const taskStart = await onTask('warm start');
+  const tasks = (end: HeldoutFigures[] | null): TaskHeldout[] =>
+    taskStart.map((start, i) => ({ family: taskFamilies![i], start, end: end?.[i] ?? null }));
   const steps: StepMetrics[] = [];
   let lastRecords: PromptRecord[] = [];
   for (let s = 0; s < config.steps; s++) {
@@ -56,14 +86,15 @@ async function runInNode(kind: 'wasm' | 'cpu'): Promise<ExperimentResult> {
     lastRecords = r.records;
     const m = r.metrics;
     log(stepLine(m, config.steps));
-    if (m.error) return { config, steps, lastRecords, error: m.error };
+    if (m.error) return { config, steps, lastRecords, error: m.error, taskHeldout: tasks(null) };
   }
+  const taskEnd = await onTask(`step ${config.steps}`);
   t.free();
-  return { config, steps, lastRecords, error: null };
+  return { config, steps, lastRecords, error: null, taskHeldout: tasks(taskEnd) };
 }
 
 const backend = args.backend;
-const result =
+const result: ExperimentResult & { taskHeldout?: TaskHeldout[] } =
   backend !== 'webgpu'
     ? await runInNode(backend)
     : await withPage('/scripts/experiment/experiment.html', async (page) => {
@@ -85,6 +116,7 @@ const out = {
   steps: result.steps,
   heldout,
   final: heldout.length ? heldout[heldout.length - 1] : null,
+  ...(result.taskHeldout?.length ? { task_heldout: result.taskHeldout } : {}),
   error: result.error,
   last_records: result.lastRecords,
   wall_s: (Date.now() - t0) / 1000,

@@ -16,16 +16,16 @@ import { AdamW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
 import { sftLearningRate, sftStep } from '../src/model/sft';
 import { TinyVLM } from '../src/model/tinyvlm';
-import { DEFAULT_FAMILIES, FAMILIES, type FamilyName } from '../src/tasks/families';
+import { DEFAULT_FAMILIES, FAMILIES } from '../src/tasks/families';
 import { generateProblem } from '../src/tasks/problem';
 import { readCheckpointDir } from './checkpointFile';
-import { flags, int, num, text } from './cliArgs';
+import { familyList, flags, int, num, text } from './cliArgs';
 import { nodeBackend } from './nodeBackend';
 
 const args = flags({
   from: text('models/tinyvlm-v1'),
   out: text('models/tinyvlm-v1g'),
-  families: text(FAMILIES.filter((f) => f !== 'vicrit').join(',')),
+  families: familyList(FAMILIES.filter((f) => f !== 'vicrit')),
   seed: int(3, 0),
   steps: int(800, 1),
   batch: int(24, 1),
@@ -36,12 +36,7 @@ const args = flags({
   'eval-count': int(96, 1),
   'eval-seed': int(777),
 });
-const families = args.families.split(',') as FamilyName[];
-for (const f of families)
-  if (!FAMILIES.includes(f)) {
-    console.error(`--families: "${f}" is not a family (${FAMILIES.join(', ')})`);
-    process.exit(2);
-  }
+const families = args.families;
 
 const { checkpoint: ck } = readCheckpointDir(args.from);
 const c = ck.config;

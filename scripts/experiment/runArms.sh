@@ -2,6 +2,7 @@
 # 1-3, two at a time, skipping a run already in OUTDIR, then writes the report. An arm is 'ALGO {JSON}' or
 # 'ALGO {JSON} NAME' (its JSON has no spaces); CHECKPOINT is the warm start every run starts from ('' for the one
 # `npm run experiment` picks by the config's families). A run that fails is named and the others go on.
+# RUN_FLAGS, if set, is passed to every run (e.g. RUN_FLAGS='--task-heldout grounding').
 run_arms() {
   local steps=$1 out=$2 extra=$3 checkpoint=$4
   shift 4
@@ -13,7 +14,7 @@ run_arms() {
       if [ "$rest" != "$sizes" ]; then name="${rest#* }-seed$seed"; else name="$algo-$(echo "$sizes" | tr -d '{}":,' )-seed$seed"; fi
       [ -s "$out/$name.json" ] && { echo "have $out/$name.json"; continue; }
       npm run --silent experiment -- --backend "${BACKEND:-wasm}" --algo "$algo" --steps "$steps" --seed "$seed" \
-        ${checkpoint:+--checkpoint "$checkpoint"} \
+        ${checkpoint:+--checkpoint "$checkpoint"} ${RUN_FLAGS:-} \
         --config "{${sizes:1:-1},$extra}" --out "$out/$name.json" > "$out/$name.log" 2>&1 &
       if [ "$(jobs -rp | wc -l)" -ge 2 ]; then wait -n || echo "a run failed: its log is kept in $out"; fi
     done

@@ -9,7 +9,7 @@ const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '�
 export function heldoutLine(h: HeldoutFigures): string {
   const s = h.sampled;
   const sampled = s
-    ? `sampled (${h.count} x ${s.k}): F1 ${f3(s.desc_f1)} ± ${f3(s.se.desc_f1)} exact ${f3(s.desc_exact)} ± ${f3(s.se.desc_exact)} answers ${f3(s.answer_acc)} ± ${f3(s.se.answer_acc)} lucky ${f3(s.lucky)} | `
+    ? `sampled (${h.count} x ${s.k}): F1 ${f3(s.desc_f1)} ± ${f3(s.se.desc_f1)} exact ${f3(s.desc_exact)} ± ${f3(s.se.desc_exact)} answers ${f3(s.answer_acc)} ± ${f3(s.se.answer_acc)}${s.answer_score !== undefined && s.answer_score !== s.answer_acc ? ` answer score ${f3(s.answer_score)} ± ${f3(s.se.answer_score ?? NaN)}` : ''} lucky ${f3(s.lucky)} | `
     : `(${h.count} problems) `;
   return `held-out ${sampled}greedy F1 ${f3(h.greedy.desc_f1)} exact ${f3(h.greedy.desc_exact)} answers ${f3(h.greedy.answer_acc)} | GT NLL ${h.gt_desc_nll?.toFixed(4) ?? '–'}`;
 }

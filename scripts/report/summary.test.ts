@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL, type RLConfig } from '../../src/rl/config';
+import { DEFAULT_FAMILIES } from '../../src/tasks/families';
 import type { StepMetrics } from '../../src/rl/types';
 import {
   armOf,
@@ -97,6 +98,13 @@ describe('experiment summary', () => {
     );
     expect(armOf({ ...DEFAULT_RL, algo: 'perception-r1', G: 6 })).toBe('perception-r1 G=6, object credit');
     expect(armOf({ ...DEFAULT_RL, algo: 'grpo', G: 16 })).toBe(REFERENCE_ARM);
+    expect(armOf({ ...DEFAULT_RL, algo: 'grpo', families: [...DEFAULT_FAMILIES, 'vicrit'] })).toBe(
+      'grpo G=16 + vicrit',
+    );
+    expect(armOf({ ...DEFAULT_RL, algo: 'grpo', families: ['count', 'grounding'] })).toMatch(
+      /^grpo G=16 \+ grounding - attribute - spatial/,
+    );
+    expect(armOf({ ...DEFAULT_RL, algo: 'grpo', families: ['grounding'] })).toBe('grpo G=16 on grounding only');
   });
 
   it('judges each arm at its last held-out step: change from the warm start and the paired difference from GRPO-16, with SE over seeds', () => {
@@ -160,6 +168,50 @@ describe('experiment summary', () => {
     expect(md).toContain('MIRL against the labelled bound (perception-r1 G=6, object credit), paired by seed:');
     expect(md).toContain('| mirl N=10 k=6, MI by frozen warm start | 1 | -0.190 ± 0.000 (level) |');
     expect(md).toMatch(/\| mirl N=10 k=6, MI by frozen warm start \| \+15\.0 ± 0\.0 \| n\/a \|/);
+  });
+
+  it("scores each task family's own held-out problems: the change from the warm start, and against GRPO-16 paired by seed", () => {
+    // answer score `s` on the family's held-out set (exact answers at half of it)
+    const on = (s: number) => {
+      const h = ho(0, s / 2);
+      return { ...h, sampled: { ...h.sampled!, answer_score: s } };
+    };
+    // every run from the grounding warm start, as the grounding experiment's are
+    const v1g = (f: ExperimentFile): ExperimentFile => ({ ...f, config: { ...f.config, warmStart: 'tinyvlm-v1g' } });
+    const withTask = (f: ExperimentFile, end: number) => ({
+      ...v1g(f),
+      task_heldout: [{ family: 'grounding' as const, start: on(0.2), end: on(end) }],
+    });
+    // GRPO-16 seeds 1, 2 end at 0.2 and 0.3; the grounding arm at 0.5 and 0.62
+    const g = run({ algo: 'grpo', G: 16, seed: 1, families: [...DEFAULT_FAMILIES, 'grounding'] }, 0.45, [
+      step(0, {}),
+      step(1, {}),
+    ]);
+    const tasked = [
+      withTask(files[0], 0.2),
+      withTask(files[2], 0.3),
+      withTask(g, 0.5),
+      withTask({ ...g, config: { ...g.config, seed: 2 } }, 0.62),
+      v1g(files[1]),
+    ];
+    const rows = summarise(tasked);
+    const ref = rows.find((a) => a.arm === REFERENCE_ARM)!;
+    const arm = rows.find((a) => a.arm === 'grpo G=16 + grounding')!;
+    expect(ref.tasks[0].change.answer_score.mean).toBeCloseTo(0.05, 12);
+    expect(ref.tasks[0].vsReference).toBeNull();
+    expect(arm.tasks[0].family).toBe('grounding');
+    expect(arm.tasks[0].end.answer_score.mean).toBeCloseTo(0.56, 12);
+    expect(arm.tasks[0].end.answer_acc.mean).toBeCloseTo(0.28, 12);
+    // paired: 0.5 - 0.2 and 0.62 - 0.3
+    expect(arm.tasks[0].vsReference!.answer_score.mean).toBeCloseTo(0.31, 12);
+    expect(arm.tasks[0].vsReference!.answer_score.se).toBeCloseTo(0.01, 12);
+    // an arm with no task figures has none to show, not zeros
+    expect(rows.find((a) => a.arm.startsWith('perception-r1'))!.tasks[0].end.answer_score.n).toBe(0);
+    const md = markdownTable(rows);
+    expect(md).toContain(
+      '| grpo G=16 + grounding | 56.0 ± 6.0 (+36.0 ± 6.0) | 28.0 ± 3.0 (+18.0 ± 3.0) | **+31.0 ± 1.0** (above) |',
+    );
+    expect(md).toContain('| perception-r1 G=6, object credit | n/a (n/a) | n/a (n/a) | n/a |');
   });
 
   it('averages the held-out curves over seeds, with their SE', () => {

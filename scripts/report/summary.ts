@@ -3,7 +3,7 @@
 // each arm's change from the warm start, and its difference from the reference
 // arm (GRPO-16) paired by seed, both as mean ± standard error over seeds.
 
-import { DEFAULT_FAMILIES, warmStartFor } from '../../src/tasks/families';
+import { DEFAULT_FAMILIES, warmStartFor, type FamilyName } from '../../src/tasks/families';
 import type { HeldoutFigures } from '../../src/model/evaluate';
 import type { RLConfig } from '../../src/rl/config';
 import { mean } from '../../src/rl/metrics';
@@ -19,6 +19,8 @@ export interface ExperimentFile {
   steps: StepMetrics[];
   /** Every held-out evaluation of the run, the warm start as step 0 (runs before v5 have none). */
   heldout?: HeldoutPoint[];
+  /** `--task-heldout`: held-out problems of one family alone, at the warm start and after the last step. */
+  task_heldout?: { family: FamilyName; start: HeldoutFigures; end: HeldoutFigures | null }[];
   error: string | null;
   wall_s: number;
 }
@@ -32,6 +34,18 @@ const FIG_NAMES: Record<Fig, string> = {
   answer_acc: 'answers %',
   lucky: 'lucky guesses %',
 };
+
+/** The answer figures of a task family's held-out set: the verifier's graded score (IoU credit for boxes) and exact answers. */
+const TASK_FIGS = ['answer_score', 'answer_acc'] as const;
+type TaskFig = (typeof TASK_FIGS)[number];
+
+interface TaskSummary {
+  family: FamilyName;
+  end: Record<TaskFig, Stat>;
+  change: Record<TaskFig, Stat>;
+  /** Minus the reference arm, paired by seed; null for the reference itself. */
+  vsReference: Record<TaskFig, Stat> | null;
+}
 
 /** Mean over seeds and its standard error (sample sd / sqrt n; 0 for one seed). */
 export interface Stat {
@@ -60,6 +74,8 @@ export interface ArmSummary {
   vsReference: Record<Fig, Stat> | null;
   /** MIRL arms: minus the labelled bound (Perception-R1), paired by seed; null otherwise. */
   vsBound: Record<Fig, Stat> | null;
+  /** On each task family's own held-out problems (runs with task_heldout): the answer figures after the last step. */
+  tasks: TaskSummary[];
   forkLiftExact: Stat;
   forkLiftF1: Stat;
   groupAuc: Stat;
@@ -80,7 +96,10 @@ export function armOf(c: RLConfig): string {
   // a family mix other than the default's is part of the arm (e.g. "+ vicrit")
   const extra = (c.families ?? []).filter((f) => !(DEFAULT_FAMILIES as readonly string[]).includes(f));
   const missing = DEFAULT_FAMILIES.filter((f) => c.families && !c.families.includes(f));
-  const mix = `${extra.map((f) => ` + ${f}`).join('')}${missing.map((f) => ` - ${f}`).join('')}`;
+  const mix =
+    extra.length && missing.length === DEFAULT_FAMILIES.length
+      ? ` on ${extra.join(', ')} only`
+      : `${extra.map((f) => ` + ${f}`).join('')}${missing.map((f) => ` - ${f}`).join('')}`;
   const size = `${row?.group === 'forks' ? `N=${c.N} k=${c.k}` : `G=${c.G}`}${mix}`;
   if (row?.perception === 'mi') {
     const reward = `${c.miAgg === 'mean' ? ', MI mean' : ''}${c.percGate === 'off' ? ', ungated' : ''}${c.miClip ? `, clip ${c.miClip}` : ''}`;
@@ -123,6 +142,38 @@ function byArm(files: readonly ExperimentFile[]): [string, ExperimentFile[]][] {
 
 const perFig = (f: (k: Fig) => Stat) => Object.fromEntries(FIGS.map((k) => [k, f(k)])) as Record<Fig, Stat>;
 
+/** A run's figure on a task family's held-out set, at the warm start or the end (NaN where it has none). */
+function taskAt(r: ExperimentFile, family: FamilyName, at: 'start' | 'end', k: TaskFig): number {
+  const s = r.task_heldout?.find((t) => t.family === family)?.[at]?.sampled;
+  return (k === 'answer_score' ? s?.answer_score : s?.answer_acc) ?? NaN;
+}
+
+/** Each task family any run scored: the arm's figures there, and against the reference paired by seed. */
+function taskSummaries(
+  runs: readonly ExperimentFile[],
+  ref: readonly ExperimentFile[] | undefined,
+  families: readonly FamilyName[],
+  isRef: boolean,
+): TaskSummary[] {
+  const per = (f: (k: TaskFig) => Stat) => Object.fromEntries(TASK_FIGS.map((k) => [k, f(k)])) as Record<TaskFig, Stat>;
+  return families.map((family) => ({
+    family,
+    end: per((k) => stat(runs.map((r) => taskAt(r, family, 'end', k)))),
+    change: per((k) => stat(runs.map((r) => taskAt(r, family, 'end', k) - taskAt(r, family, 'start', k)))),
+    vsReference:
+      isRef || !ref
+        ? null
+        : per((k) =>
+            stat(
+              runs.flatMap((r) => {
+                const twin = ref.find((q) => q.config.seed === r.config.seed);
+                return twin ? [taskAt(r, family, 'end', k) - taskAt(twin, family, 'end', k)] : [];
+              }),
+            ),
+          ),
+  }));
+}
+
 /** One row per arm; failed runs, runs of another length and runs without sampled held-out figures are refused loudly. */
 export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
   const failed = files.find((f) => f.error);
@@ -149,6 +200,7 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
     throw new Error(`runs from different warm starts (${[...starts].join(', ')}): not comparable; report them apart`);
   const arms = byArm(files);
   const ref = arms.find(([a]) => a === REFERENCE_ARM)?.[1];
+  const taskFamilies = [...new Set(files.flatMap((f) => (f.task_heldout ?? []).map((t) => t.family)))];
   const bound = arms.find(([a]) => a === BOUND_ARM)?.[1];
   return arms.map(([arm, runs]) => {
     const atStep = Math.min(...runs.map((r) => Math.max(...r.heldout!.map((h) => h.step))));
@@ -173,6 +225,7 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
       gtNllChange: per((r) => (last(r).gt_desc_nll ?? NaN) - (first(r).gt_desc_nll ?? NaN)),
       vsReference: arm === REFERENCE_ARM || !ref ? null : perFig(paired(ref)),
       vsBound: findAlgorithm(runs[0].config.algo)?.perception !== 'mi' || !bound ? null : perFig(paired(bound)),
+      tasks: taskSummaries(runs, ref, taskFamilies, arm === REFERENCE_ARM),
       forkLiftExact: per((r) => runMean(r.steps, (s) => s.fork_lift_exact)),
       forkLiftF1: per((r) => runMean(r.steps, (s) => s.fork_lift_f1)),
       groupAuc: per((r) => runMean(r.steps, (s) => s.mi_group_auc)),
@@ -242,6 +295,29 @@ export function markdownTable(rows: readonly ArmSummary[], warmStart?: HeldoutFi
     for (const r of rows)
       if (r.vsBound)
         out.push(`| ${r.arm} | ${r.vsBound.desc_f1.n} | ${FIGS.map((k) => diffCell(r.vsBound![k], k)).join(' | ')} |`);
+  }
+  const families = rows[0]?.tasks.map((t) => t.family) ?? [];
+  if (families.length) {
+    const pts = (s: Stat, signed = false) => fmt(s, 100, 1, signed);
+    const vs = (s: Stat | undefined) =>
+      !s
+        ? '–'
+        : !s.n
+          ? 'n/a'
+          : called(s)
+            ? `**${pts(s, true)}** (${s.mean > 0 ? 'above' : 'below'})`
+            : `${pts(s, true)} (level)`;
+    out.push(
+      '',
+      `On each task family's own held-out problems after the last step: answer score (the verifier's graded score, IoU credit for boxes) and exact answers, % (mean ± SE over seeds; in brackets the change from the warm start), and against ${REFERENCE_ARM} paired by seed:`,
+      '',
+      `| arm | ${families.map((f) => `${f}: answer score | ${f}: exact answers | ${f}: score vs ${REFERENCE_ARM}`).join(' | ')} |`,
+      '|' + ' --- |'.repeat(1 + 3 * families.length),
+    );
+    for (const r of rows)
+      out.push(
+        `| ${r.arm} | ${r.tasks.map((t) => `${pts(t.end.answer_score)} (${pts(t.change.answer_score, true)}) | ${pts(t.end.answer_acc)} (${pts(t.change.answer_acc, true)}) | ${vs(t.vsReference?.answer_score)}`).join(' | ')} |`,
+      );
   }
   out.push(
     '',

@@ -51,7 +51,9 @@ const sampledFiguresSchema = z.object({
   answer_acc: frac,
   /** Right answers after a wrong description, over all samples. */
   lucky: frac,
-  se: z.object({ desc_exact: num, desc_f1: num, answer_acc: num, lucky: num }),
+  /** The verifier's graded answer score (the boxes' partial credit); absent in runs recorded before it was kept. */
+  answer_score: frac.optional(),
+  se: z.object({ desc_exact: num, desc_f1: num, answer_acc: num, lucky: num, answer_score: num.optional() }),
 });
 
 /** What every held-out figure in the trainer, the scripts and the UI is; the type and the run file's check both come from here. */
@@ -175,6 +177,7 @@ interface SampleLabel {
   exact: boolean;
   f1: number;
   answerRight: boolean;
+  answerScore: number;
 }
 
 /** Per problem, the means over its samples; then the means over problems with their standard errors. */
@@ -184,6 +187,7 @@ function sampledFigures(per: readonly SampleLabel[][], k: number, temperature: n
   const f1 = over((x) => x.f1);
   const ans = over((x) => +x.answerRight);
   const lucky = over((x) => +(x.answerRight && !x.exact));
+  const score = over((x) => x.answerScore);
   return {
     k,
     temperature,
@@ -192,7 +196,8 @@ function sampledFigures(per: readonly SampleLabel[][], k: number, temperature: n
     desc_f1: f1.mean,
     answer_acc: ans.mean,
     lucky: lucky.mean,
-    se: { desc_exact: exact.se, desc_f1: f1.se, answer_acc: ans.se, lucky: lucky.se },
+    answer_score: score.mean,
+    se: { desc_exact: exact.se, desc_f1: f1.se, answer_acc: ans.se, lucky: lucky.se, answer_score: score.se },
   };
 }
 
@@ -283,7 +288,12 @@ export async function evaluate(
         sampled.push(
           Array.from({ length: k }, (_, j) => {
             const l = decodeLabel(s.tokens[j * rows.length + i], p);
-            return { exact: l.perceptionRight, f1: l.description.f1, answerRight: l.answerRight };
+            return {
+              exact: l.perceptionRight,
+              f1: l.description.f1,
+              answerRight: l.answerRight,
+              answerScore: l.answerScore,
+            };
           }),
         );
       });

@@ -17,6 +17,7 @@ import { promptRecords } from './records';
 import { stepPrompts } from './rollout';
 import type { StepReport } from './types';
 import { policyUpdate } from './update';
+import type { FamilyName } from '../tasks/families';
 
 /** The learning rate of a step: linear warm-up, then constant or cosine decay to 10% at the last step. */
 export function learningRate(cfg: Pick<RLConfig, 'lr' | 'warmupSteps' | 'lrSchedule' | 'steps'>, step: number): number {
@@ -27,16 +28,18 @@ export function learningRate(cfg: Pick<RLConfig, 'lr' | 'warmupSteps' | 'lrSched
   return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
-/** The config's held-out evaluation of a model: k samples per problem at the rollout temperature and top-p, greedy beside them. */
+/** The config's held-out evaluation of a model: k samples per problem at the rollout temperature and top-p, greedy beside them; on the default mix, or on these families. */
 export async function heldoutOf(
   model: TinyVLM,
   cfg: Pick<RLConfig, 'heldoutSeed' | 'heldoutCount' | 'heldoutSamples' | 'temperature' | 'topP'>,
+  families?: readonly FamilyName[],
 ): Promise<HeldoutFigures> {
   const ev = await evaluate(model, cfg.heldoutSeed, cfg.heldoutCount, {
     samples: cfg.heldoutSamples,
     temperature: cfg.temperature,
     topP: cfg.topP,
     mi: false,
+    families,
   });
   return ev.heldout;
 }

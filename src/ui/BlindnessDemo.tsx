@@ -57,7 +57,7 @@ const armColor = (r: Run) => ARM_COLORS[armOf(r.config)?.id ?? ''] ?? '#555';
 const MEASURED = import.meta.glob<unknown>(
   [
     '../../docs/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,pearl-G5,vppo-G8,vision-sr1-G6,grpo-G16-vicrit}-seed*.json',
-    '../../docs/experiment-grounding/*-seed*.json',
+    '../../docs/experiment-grounding/{grpo-G16,grpo-G16-grounding,grpo-G16-multi_grounding}-seed*.json',
   ],
   { import: 'default' },
 );
