@@ -763,6 +763,9 @@ test('the teaching comparison, measured: eleven arms x three seeds loaded, a ver
     ['mirl', 'experiment-wasm/mirl-N10k6miScorerwarmstart', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
     ['perception-r1', 'experiment-wasm/perception-r1-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
     ['vision-sr1', 'experiment-wasm/vision-sr1-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+    ['racro', 'experiment-wasm/racro-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+    ['pearl', 'experiment-wasm/pearl-G5', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+    ['vppo', 'experiment-wasm/vppo-G8', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
     ['vicrit', 'experiment-wasm/grpo-G16-vicrit', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
     [
       'visual-rft',
@@ -791,10 +794,14 @@ test('the teaching comparison, measured: eleven arms x three seeds loaded, a ver
     );
     await expect(panel.getByTestId(`vs-ref-${id}`)).toContainText(fmt(d.mean, d.se));
     // another figure is named exactly when it moved beyond 2 SE against the reference
-    const exact = paired(file, refFile, 'desc_exact');
-    if (Math.abs(exact.mean) > 2 * exact.se)
-      await expect(line).toContainText(`exact descriptions ${fmt(exact.mean, exact.se)}`);
-    else await expect(line).not.toContainText('exact descriptions');
+    for (const [key, name] of [
+      ['desc_exact', 'exact descriptions'],
+      ['answer_acc', 'answer accuracy'],
+    ] as const) {
+      const o = paired(file, refFile, key);
+      if (Math.abs(o.mean) > 2 * o.se) await expect(line).toContainText(`${name} ${fmt(o.mean, o.se)}`);
+      else await expect(line).not.toContainText(name);
+    }
   }
   const b = paired('experiment-wasm/mirl-N10k6miScorerwarmstart', 'experiment-wasm/perception-r1-G6');
   await expect(panel.getByTestId('verdict-mirl-vs-bound')).toContainText(fmt(b.mean, b.se));
@@ -866,6 +873,9 @@ test('the teaching comparison, run here: one button queues the three arms at the
   await expect(progress.getByTestId('progress-grpo')).toContainText(`step 0 / ${DEFAULT_RL.steps}`);
   await expect(progress.getByTestId('progress-mirl')).toContainText('queued');
   await expect(progress.getByTestId('progress-perception-r1')).toContainText('queued');
+  // only the arms this comparison is about: the live one and the queued ones
+  await expect(progress.getByTestId('progress-racro')).toHaveCount(0);
+  await expect(progress.getByRole('status')).toContainText('GRPO');
   // the trainer says what the first step is doing: the warm start's held-out evaluation comes first
   await expect(progress.getByTestId('progress-grpo')).toContainText('held-out: scoring the warm start', {
     timeout: 120_000,

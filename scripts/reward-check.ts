@@ -18,12 +18,13 @@ import {
   sampleRankCheck,
   type RewardCheckReport,
 } from '../src/rl/rewardCheck';
+import { warmStartFor } from '../src/tasks/families';
 import { readCheckpointDir } from './checkpointFile';
-import { bool, configJson, flags, int, oneOf, optText, text } from './cliArgs';
+import { bool, configJson, flags, int, oneOf, optText } from './cliArgs';
 import { nodeBackend } from './nodeBackend';
 
 const args = flags({
-  checkpoint: text('models/tinyvlm-v1'),
+  checkpoint: optText(),
   seed: int(31337),
   count: int(500, 1),
   backend: oneOf(['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
@@ -31,11 +32,12 @@ const args = flags({
   samples: bool(),
   out: optText(),
 });
-const dir = args.checkpoint;
 const seed = args.seed;
 const count = args.count;
 const backend = args.backend;
 const config: RLConfig = { ...DEFAULT_RL, ...args.config };
+// the warm start the config's run would start from, unless one is named
+const dir = args.checkpoint ?? `models/${warmStartFor(config.families, config.warmStart)}`;
 const problems = configProblems(config);
 if (problems) {
   console.error(`invalid config: ${problems}`);

@@ -112,12 +112,13 @@ function row(shape: string, wall: number, m: StepMetrics, c: { d: number; s: num
 }
 
 /**
- * The teaching comparison's cost (`--only teaching`): one step of each arm at its size, held-out
+ * The teaching comparison's cost (`--only teaching`): one step of each algorithm arm at its size, held-out
  * evaluation off (ratios against GRPO's), then one held-out evaluation of the warm start at the
  * arms' held-out size; a run is steps x its step plus (steps / heldoutEvery + 1) evaluations.
  */
 export async function teachingRows(be: WebGpuBackend, checkpointUrl: string, steps: number): Promise<RLStepRow[]> {
-  const arms = comparisonArms();
+  // the task arms are GRPO-16 on another mix, some from another warm start: the GRPO row times them
+  const arms = comparisonArms().filter((a) => a.kind === 'algorithm');
   const rows = await rlStepRows(
     be,
     checkpointUrl,

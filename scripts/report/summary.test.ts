@@ -207,6 +207,9 @@ describe('experiment summary', () => {
     expect(arm.tasks[0].vsReference!.answer_score.se).toBeCloseTo(0.01, 12);
     // an arm with no task figures has none to show, not zeros
     expect(rows.find((a) => a.arm.startsWith('perception-r1'))!.tasks[0].end.answer_score.n).toBe(0);
+    // a run scored on another task set is refused, not paired
+    const other = { ...tasked[2], task_heldout: [{ ...tasked[2].task_heldout![0], start: { ...on(0.2), count: 64 } }] };
+    expect(() => summarise([...tasked.slice(0, 2), other, tasked[3]])).toThrow(/different task held-out sets/);
     const md = markdownTable(rows);
     expect(md).toContain(
       '| grpo G=16 + grounding | 56.0 ± 6.0 (+36.0 ± 6.0) | 28.0 ± 3.0 (+18.0 ± 3.0) | **+31.0 ± 1.0** (above) |',

@@ -201,6 +201,12 @@ export function summarise(files: readonly ExperimentFile[]): ArmSummary[] {
   const arms = byArm(files);
   const ref = arms.find(([a]) => a === REFERENCE_ARM)?.[1];
   const taskFamilies = [...new Set(files.flatMap((f) => (f.task_heldout ?? []).map((t) => t.family)))];
+  // a task's figures are paired end against end: only right when every run scored the same problems and samples
+  const taskSets = new Set(
+    files.flatMap((f) => (f.task_heldout ?? []).map((t) => `${t.family}/${t.start.count}/${t.start.sampled?.k ?? 0}`)),
+  );
+  if (taskSets.size > taskFamilies.length)
+    throw new Error(`runs scored on different task held-out sets (${[...taskSets].join(', ')}): not comparable`);
   const bound = arms.find(([a]) => a === BOUND_ARM)?.[1];
   return arms.map(([arm, runs]) => {
     const atStep = Math.min(...runs.map((r) => Math.max(...r.heldout!.map((h) => h.step))));

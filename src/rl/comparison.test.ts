@@ -11,6 +11,7 @@ import {
   comparisonArms,
   heldoutChange,
   remainingMs,
+  runPerSeed,
 } from './comparison';
 import { DEFAULT_RL, validateRL } from './config';
 import type { StepMetrics } from './types';
@@ -107,11 +108,36 @@ describe('teaching comparison', () => {
       )!,
     );
     expect(u.called).toBe(false);
-    // one shared seed: unpaired, the arms' own errors
+    // paired by seed, not by position
+    expect(armDifference([...arm].reverse(), ref, 'desc_f1')!.mean).toBeCloseTo(0.01, 12);
+    // two shared seeds are too few to pair: unpaired, the arms' own errors
+    expect(armDifference(arm.slice(0, 2), ref, 'desc_f1')!.pairedSeeds).toBe(0);
     const one = armDifference([run(1, 0.05)], [run(1, 0), run(2, 0)], 'desc_f1')!;
     expect(one.pairedSeeds).toBe(0);
     expect(one.mean).toBeCloseTo(0.05, 12);
     expect(armDifference([run(1, 0.05)], [], 'desc_f1')).toBeNull();
+    // a seed whose two changes are at different held-out steps is no pair
+    const early = {
+      seed: 3,
+      metrics: [step(0, 1, { heldout_start: figs(0.5, 0.01) }), step(19, 1, { heldout: figs(0.6, 0.01) })],
+    };
+    expect(armDifference([...arm.slice(0, 2), early], ref, 'desc_f1')!.pairedSeeds).toBe(0);
+  });
+
+  it('keeps, per seed, the run whose held-out evaluations went furthest: a run under way does not replace a finished one', () => {
+    const at = (seed: number, last: number, id: string) => ({
+      id,
+      seed,
+      metrics: [step(0, 1, { heldout_start: figs(0.5, 0.01) }), step(last - 1, 1, { heldout: figs(0.55, 0.01) })],
+    });
+    const started = (seed: number, id: string) => ({ id, seed, metrics: [step(0, 1)] });
+    const measured = [at(1, 60, 'm1'), at(2, 60, 'm2')];
+    // a seed-1 re-run: just started, then at its first evaluation, then finished
+    expect(runPerSeed([...measured, started(1, 'r')]).map((r) => r.id)).toEqual(['m1', 'm2']);
+    expect(runPerSeed([...measured, at(1, 20, 'r')]).map((r) => r.id)).toEqual(['m1', 'm2']);
+    expect(runPerSeed([...measured, at(1, 60, 'r')]).map((r) => r.id)).toEqual(['r', 'm2']);
+    // with nothing evaluated yet, the latest run of the seed
+    expect(runPerSeed([started(4, 'a'), started(4, 'b')]).map((r) => r.id)).toEqual(['b']);
   });
 
   it("a run's change is its last held-out figure minus the warm start's, SE of both", () => {

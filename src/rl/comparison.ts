@@ -118,10 +118,28 @@ interface SeededRun {
 }
 
 /**
- * Arm a minus arm b on a held-out figure's change. With two or more seeds both ran, paired by seed: the mean of
- * the per-seed differences and its SE over seeds, as the experiment's report pairs them (the seed's prompts and
- * sampling are shared, so their spread cancels). Otherwise the two arms' changes compared unpaired. null when
- * either arm has no change yet.
+ * One run per seed: the one whose held-out evaluations reached the latest step (of equals, the later in the list),
+ * so a run still under way, or stopped early, does not stand in for a finished one of the same seed; a seed with
+ * no held-out change yet keeps its latest run.
+ */
+export function runPerSeed<R extends SeededRun>(runs: readonly R[]): R[] {
+  const at = (r: R) => heldoutChange(r.metrics, 'desc_f1')?.step ?? -1;
+  const bySeed = new Map<number, R>();
+  for (const r of runs) {
+    const kept = bySeed.get(r.seed);
+    if (!kept || at(r) >= at(kept)) bySeed.set(r.seed, r);
+  }
+  return [...bySeed.values()];
+}
+
+/** Seeds an arm difference is paired over at least: with fewer, the SE over seeds rests on one or two degrees of freedom. */
+export const MIN_PAIRED_SEEDS = 3;
+
+/**
+ * Arm a minus arm b on a held-out figure's change. With MIN_PAIRED_SEEDS or more seeds both ran to the same
+ * held-out step, paired by seed: the mean of the per-seed differences and its SE over seeds, as the experiment's
+ * report pairs them (the seed's prompts and sampling are shared, so their spread cancels). Otherwise the two arms'
+ * changes compared unpaired. null when either arm has no change yet.
  */
 export function armDifference(
   a: readonly SeededRun[],
@@ -132,9 +150,10 @@ export function armDifference(
     const twin = b.find((q) => q.seed === r.seed);
     const ca = heldoutChange(r.metrics, key);
     const cb = twin && heldoutChange(twin.metrics, key);
-    return ca && cb ? [ca.mean - cb.mean] : [];
+    // a change at step 20 against one at step 60 is not a pair
+    return ca && cb && ca.step === cb.step ? [ca.mean - cb.mean] : [];
   });
-  if (diffs.length >= 2) {
+  if (diffs.length >= MIN_PAIRED_SEEDS) {
     const n = diffs.length;
     const mean = diffs.reduce((s, d) => s + d, 0) / n;
     const se = Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1) / n);

@@ -4,8 +4,10 @@ import {
   armDifference,
   blindRates,
   comparisonArms,
+  MIN_PAIRED_SEEDS,
   moved,
   remainingMs,
+  runPerSeed,
   type Arm,
   type Est,
   type HeldoutMetric,
@@ -15,6 +17,7 @@ import { Charts } from './Charts';
 import { descAdvantage } from '../rl/metrics';
 import { ForkTree } from './Rollouts';
 import { importRun } from './share/runFile';
+import { warmStartFor } from '../tasks/families';
 import { useRunStore, type Run } from './stores/runStore';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
@@ -46,9 +49,11 @@ const ARM_COLORS: Record<string, string> = {
   'visual-rft': '#1e40af',
   'mirg-rl': '#0f766e',
 };
+/** A config as an arm sees it: any seed, and the warm start it starts from however it is named. */
+const armKey = (c: Run['config']) =>
+  JSON.stringify({ ...c, seed: 0, warmStart: warmStartFor(c.families, c.warmStart) });
 /** Same config as the arm's but for the seed: a run of the comparison. */
-const sameArm = (c: Run['config'], a: Arm) =>
-  JSON.stringify({ ...c, seed: 0 }) === JSON.stringify({ ...a.config, seed: 0 });
+const sameArm = (c: Run['config'], a: Arm) => armKey(c) === armKey(a.config);
 const armOf = (c: Run['config']) => ARMS.find((a) => sameArm(c, a));
 const armColor = (r: Run) => ARM_COLORS[armOf(r.config)?.id ?? ''] ?? '#555';
 
@@ -62,13 +67,18 @@ const MEASURED = import.meta.glob<unknown>(
   { import: 'default' },
 );
 
-/** The comparison's runs of each arm: per seed, the latest with held-out figures (a reloaded or re-run seed counts once). */
+/**
+ * The comparison's runs of each arm, one per seed (a reloaded or re-run seed counts once): the one whose held-out
+ * evaluations went furthest, so a re-run under way does not stand in for a finished run until it catches up.
+ */
 function armRuns(runs: readonly Run[]): Map<Arm, Run[]> {
   return new Map(
     ARMS.map((a) => {
-      const bySeed = new Map<number, Run>();
-      for (const r of runs) if (sameArm(r.config, a) && r.metrics.length) bySeed.set(r.config.seed, r);
-      return [a, [...bySeed.values()]];
+      const mine = runs.filter((r) => sameArm(r.config, a) && r.metrics.length);
+      return [
+        a,
+        runPerSeed(mine.map((run) => ({ seed: run.config.seed, metrics: run.metrics, run }))).map((x) => x.run),
+      ];
     }),
   );
 }
@@ -169,7 +179,9 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
               held-out {f.name}: change
             </th>
           ))}
-          <th title="the arm's F1 change minus its reference's: GRPO-16 from the same warm start, paired by seed where both ran two or more; bold beyond 2 SE">
+          <th
+            title={`the arm's F1 change minus its reference's: GRPO-16 from the same warm start, paired by seed where both ran ${MIN_PAIRED_SEEDS} or more seeds to the same held-out step; bold beyond 2 SE`}
+          >
             F1 against its reference
           </th>
         </tr>
@@ -183,9 +195,10 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
             <tr key={a.id} data-testid="change-row">
               <td>
                 {a.name}
-                {a.kind === 'task' && a.ref !== null && (
-                  <div className="hint">GRPO-16 + {a.config.families.at(-1)}</div>
-                )}
+                <div className="hint">
+                  {a.kind === 'task' && a.ref !== null && `GRPO-16 + ${a.config.families.at(-1)}, `}
+                  from {warmStartFor(a.config.families, a.config.warmStart)}
+                </div>
               </td>
               <td>{rs.length ? rs.map((r) => r.config.seed).join(', ') : '–'}</td>
               {FIGURES.map((f) => {
@@ -209,6 +222,8 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
                       vs {ref.name}, {d.pairedSeeds ? `paired, ${d.pairedSeeds} seeds` : 'unpaired'}
                     </div>
                   </>
+                ) : rs.length && !(byArm.get(ref) ?? []).length ? (
+                  <span className="hint">run {ref.name} to compare</span>
                 ) : (
                   '–'
                 )}
@@ -353,21 +368,23 @@ function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
   const queued = ARMS.filter((a) => queue.some((c) => JSON.stringify(c) === JSON.stringify(a.config)));
   // a queued arm is estimated at the running arm's rate: the arms differ, so it is a rough figure
   const queuedMs = perStep === null ? null : queued.reduce((s, a) => s + a.config.steps * perStep, 0);
+  const runOf = (a: Arm) =>
+    a === liveArm ? live : (byArm.get(a) ?? []).find((r) => r.config.seed === live.config.seed);
+  // the arms this comparison is about now: the live one, the queued ones and those already run with its seed
+  const shown = ARMS.filter((a) => a === liveArm || queued.includes(a) || runOf(a));
   return (
-    <div className="progress" data-testid="comparison-progress" aria-live="polite">
-      {ARMS.map((a) => {
-        const run = a === liveArm ? live : (byArm.get(a) ?? []).find((r) => r.config.seed === live.config.seed);
+    <div className="progress" data-testid="comparison-progress">
+      {shown.map((a) => {
+        const run = runOf(a);
         const isQueued = queued.includes(a);
         return (
-          <div key={a.id} data-testid={`progress-${a.id}`}>
+          <div key={a.id} data-testid={`progress-${a.id}`} role={a === liveArm ? 'status' : undefined}>
             <b>{a.name}</b>{' '}
             {a === liveArm
               ? `step ${live.step} / ${live.config.steps}${phase ? `, ${phase}` : ''}${left ? `; about ${mins(left.ms)} left` : '; time left known after the first step'}`
               : isQueued
                 ? `queued${perStep !== null ? `, about ${mins(a.config.steps * perStep)} at the current rate` : ''}`
-                : run
-                  ? `${run.status}, ${run.metrics.length} / ${run.config.steps} steps`
-                  : 'not run'}
+                : `${run!.status}, ${run!.metrics.length} / ${run!.config.steps} steps`}
           </div>
         );
       })}
@@ -512,8 +529,10 @@ export function BlindnessDemo() {
           Load the measured runs
         </button>
       </div>
-      <div className="buttons" role="group" aria-label="task arms">
-        <span className="hint">Tasks, each GRPO-16 with a family added:</span>
+      <div className="buttons" role="group" aria-labelledby="task-arms-label">
+        <span className="hint" id="task-arms-label">
+          Tasks, each GRPO-16 with a family added, and the reference of the two box tasks:
+        </span>
         {ARMS.filter((a) => a.kind === 'task').map(runButton)}
       </div>
       {loadNote && (
