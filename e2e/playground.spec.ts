@@ -168,7 +168,10 @@ test("Visual-RFT's grounding family from a link: the run starts from the groundi
 }) => {
   // a WebGPU run on SwiftShader: the built site serves the same code (site.spec.ts checks its checkpoint), so the
   // dev project alone runs it
-  test.skip(test.info().project.name !== 'dev', 'dev project only');
+  test.skip(
+    test.info().project.name !== 'dev',
+    'a slow WebGPU run on SwiftShader; the built site serves the same code, and site.spec.ts checks its checkpoint',
+  );
   const urls: string[] = [];
   context.on('request', (r) => urls.push(r.url()));
   await page.goto('./' + encodeShare({ ...SMALL, algo: 'grpo', G: 4, families: ['grounding'], formatReward: 0 }, true));
@@ -192,8 +195,7 @@ test("Visual-RFT's grounding family from a link: the run starts from the groundi
 test('the warm start named in a link holds whatever the families, and the panel names it in the link it shares', async ({
   page,
 }) => {
-  // only the checkpoint fetch is waited for: the built site serves the same code, so the dev project alone runs it
-  test.skip(test.info().project.name !== 'dev', 'dev project only');
+  // only the checkpoint fetch is waited for, so it runs in both projects (the built site hashes the file name)
   await page.goto('./' + encodeShare({ ...SMALL, algo: 'grpo', warmStart: 'tinyvlm-v1g' }, false));
   await page.getByTestId('advanced').locator('summary').click();
   await expect(page.getByTestId('group-start').getByTestId('field-warmStart')).toHaveValue('tinyvlm-v1g');
@@ -214,7 +216,10 @@ test('VPPO from a link and PEARL from the panel train on WebGPU (RACRO: its fiel
   page,
 }) => {
   // two WebGPU runs on SwiftShader: the built site serves the same code, so the dev project alone runs them
-  test.skip(test.info().project.name !== 'dev', 'dev project only');
+  test.skip(
+    test.info().project.name !== 'dev',
+    'two slow WebGPU runs on SwiftShader; the built site serves the same code, which the dev project checks',
+  );
   await page.goto('./' + encodeShare({ ...SMALL, algo: 'vppo', vppoTopFrac: 0.4 }, true));
   await expect(page.getByTestId('field-algo')).toHaveValue('vppo');
   await waitSteps(page, 1);

@@ -12,7 +12,7 @@ import { CounterRng, Streams } from '../src/lib/rng';
 import { encodeCheckpoint } from '../src/model/checkpoint';
 import { evaluate } from '../src/model/evaluate';
 import { problemExample } from '../src/model/examples';
-import { AdamW } from '../src/model/optimizer';
+import { AdamW, DEFAULT_ADAMW } from '../src/model/optimizer';
 import { Params } from '../src/model/params';
 import { sftLearningRate, sftStep } from '../src/model/sft';
 import { TinyVLM } from '../src/model/tinyvlm';
@@ -43,15 +43,8 @@ const c = ck.config;
 const be = nodeBackend('wasm');
 const params = new Params(c, be, ck.tensors);
 const model = new TinyVLM(be, c, params);
-// the pretraining optimiser's settings (scripts/pretrain/pretrainPage.ts), with fresh moments
-const opt = new AdamW(be, params, {
-  lr: args.lr,
-  beta1: 0.9,
-  beta2: 0.95,
-  eps: 1e-8,
-  weightDecay: 0.01,
-  maxGradNorm: 1,
-});
+// the pretraining optimiser's settings (DEFAULT_ADAMW, as scripts/pretrain/pretrainPage.ts), with fresh moments
+const opt = new AdamW(be, params, { ...DEFAULT_ADAMW, lr: args.lr });
 // pretraining's schedule (warm-up, then cosine to 10%)
 const lrAt = (step: number) => sftLearningRate(args.lr, args.warmup, args.steps, step);
 // the families outside the default mix are validated one by one beside it

@@ -6,7 +6,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../src/model/checkpoint';
 import { TINYVLM_CONFIG, type ModelConfig } from '../../src/model/config';
 import { evaluate, type EvalReport } from '../../src/model/evaluate';
 import { problemExample } from '../../src/model/examples';
-import { AdamW } from '../../src/model/optimizer';
+import { AdamW, DEFAULT_ADAMW } from '../../src/model/optimizer';
 import { initParamData, Params } from '../../src/model/params';
 import { sftLearningRate, sftStep } from '../../src/model/sft';
 import { TinyVLM } from '../../src/model/tinyvlm';
@@ -80,14 +80,7 @@ async function run(o: PretrainOptions): Promise<PretrainResult> {
   }
   const params = new Params(c, be, data);
   const model = new TinyVLM(be, c, params);
-  const opt = new AdamW(be, params, {
-    lr: o.lr,
-    beta1: 0.9,
-    beta2: 0.95,
-    eps: 1e-8,
-    weightDecay: 0.01,
-    maxGradNorm: 1,
-  });
+  const opt = new AdamW(be, params, { ...DEFAULT_ADAMW, lr: o.lr });
   if (resumed) opt.restore(resumed, start);
   const nParams = params.specs.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
   await window.reportProgress(`TinyVLM ${c.name}: ${nParams} parameters, batch ${o.batch}, steps ${o.steps}`);

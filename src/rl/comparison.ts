@@ -3,7 +3,7 @@
 // on the same prompts, at the smallest size where the experiment in docs/research.md saw them separate (16 prompts
 // x 60 steps, held-out 256 problems x 4 samples), and what its held-out figures let one say.
 
-import type { HeldoutFigures } from '../model/evaluate';
+import { meanSE, type HeldoutFigures } from '../model/evaluate';
 import { DEFAULT_FAMILIES, type FamilyName } from '../tasks/families';
 import { DEFAULT_RL, type RLConfig } from './config';
 import type { BlindCounts, StepMetrics } from './types';
@@ -99,9 +99,7 @@ export function armChange(
   const cs = runs.map((m) => heldoutChange(m, key)).filter((c): c is NonNullable<typeof c> => c !== null);
   if (!cs.length) return null;
   if (cs.length === 1) return { mean: cs[0].mean, se: cs[0].se, runs: 1, over: 'problems' };
-  const mean = cs.reduce((a, c) => a + c.mean, 0) / cs.length;
-  const sd = Math.sqrt(cs.reduce((a, c) => a + (c.mean - mean) ** 2, 0) / (cs.length - 1));
-  return { mean, se: sd / Math.sqrt(cs.length), runs: cs.length, over: 'seeds' };
+  return { ...meanSE(cs.map((c) => c.mean)), runs: cs.length, over: 'seeds' };
 }
 
 /** a - b, its SE, and whether it is beyond 2 SE; the only place a difference is called. */
@@ -154,10 +152,8 @@ export function armDifference(
     return ca && cb && ca.step === cb.step ? [ca.mean - cb.mean] : [];
   });
   if (diffs.length >= MIN_PAIRED_SEEDS) {
-    const n = diffs.length;
-    const mean = diffs.reduce((s, d) => s + d, 0) / n;
-    const se = Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1) / n);
-    return { mean, se, called: Math.abs(mean) > 2 * se, pairedSeeds: n };
+    const { mean, se } = meanSE(diffs);
+    return { mean, se, called: Math.abs(mean) > 2 * se, pairedSeeds: diffs.length };
   }
   const ca = armChange(
     a.map((r) => r.metrics),
