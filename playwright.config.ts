@@ -25,7 +25,14 @@ export default defineConfig({
     // model harnesses, which are dev-server pages and not part of the site.
     {
       name: 'site',
-      testMatch: ['app.spec.ts', 'playground.spec.ts', 'site.spec.ts', 'hub.spec.ts', 'outside.spec.ts'],
+      testMatch: [
+        'app.spec.ts',
+        'playground.spec.ts',
+        'site.spec.ts',
+        'hub.spec.ts',
+        'outside.spec.ts',
+        'firstMinute.spec.ts',
+      ],
       use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` },
     },
   ],

@@ -19,6 +19,8 @@ test('without WebGPU the page says why and what to do', async ({ baseURL }) => {
     await page.goto(baseURL ?? '/');
     await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('no-webgpu-reason')).toHaveText(/WebGPU|adapter/);
+    // how to turn it on, one click away (the note is calm: wasm runs everything)
+    await page.getByTestId('webgpu-advice').locator('summary').click();
     await expect(page.getByText(/--enable-unsafe-webgpu/)).toBeVisible();
     // the CPU's small settings say they are too small to show learning
     await page.getByTestId('use-cpu').click();

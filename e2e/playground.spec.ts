@@ -18,6 +18,13 @@ const SMALL = {
   seed: 5,
   recordPrompts: 1,
 };
+// These tests drive WebGPU (SwiftShader) as a user who chose it: the choice is kept in localStorage, so the page
+// does not measure (the measured choice, which picks wasm here, has its own tests in firstMinute.spec.ts).
+const CHOOSE_WEBGPU = () => {
+  if (!localStorage.getItem('mirl-playground-backend')) localStorage.setItem('mirl-playground-backend', 'webgpu');
+};
+test.beforeEach(({ context }) => context.addInitScript(CHOOSE_WEBGPU));
+
 // The README's and docs/' screenshots come from the dev project; the site project keeps its own.
 const shots = () =>
   test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir;
@@ -681,6 +688,7 @@ test('an imported run with small negative losses: the loss axis keeps its minus 
   await page
     .getByTestId('import')
     .setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await expect(page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').first()).toBeVisible();
   const ticks = await page.getByTestId('chart-loss').locator('.recharts-yAxis-tick-labels text').allTextContents();
   expect(ticks.length).toBeGreaterThan(1);
   for (const t of ticks.filter((x) => x !== '0')) expect(t).toMatch(/^-/);
@@ -1050,6 +1058,7 @@ test('resume elsewhere: a run file carrying its state continues in a fresh brows
 
   // another profile (no IndexedDB in common): import, resume, finish
   const ctx = await browser.newContext({ baseURL });
+  await ctx.addInitScript(CHOOSE_WEBGPU); // the backend the run ran on, for the same numbers
   const other = await ctx.newPage();
   await other.goto('./');
   const dir = test.info().outputDir;

@@ -80,7 +80,8 @@ export interface EvalReport {
 
 export interface EvalOptions {
   batch?: number;
-  onProgress?: (done: number) => void;
+  /** Told the samples generated so far (greedy and sampled, one per problem and sample) of all of them: after each generation. */
+  onProgress?: (done: number, total: number) => void;
   /** Samples per problem (0: greedy only), at this temperature and top-p. */
   samples?: number;
   temperature?: number;
@@ -235,6 +236,8 @@ export async function evaluate(
   const sampled: SampleLabel[][] = [];
   let nll = 0;
   let nllTokens = 0;
+  const total = count * (1 + k);
+  opts.onProgress?.(0, total);
   for (let start = 0; start < count; start += batch) {
     const problems = Array.from({ length: Math.min(batch, count - start) }, (_, i) =>
       generateProblem(seed, start + i, { families: opts.families }),
@@ -247,6 +250,7 @@ export async function evaluate(
       rows.map((_, i) => start + i),
       { maxNew: 72, stopToken: ANS_END, temperature: 0, topP: 1, seed, stream: 0, step: 0 },
     );
+    if (k > 0) opts.onProgress?.(start * (1 + k) + problems.length, total);
     let mi: number[] | null = null;
     if (withMI) {
       const descLens = gen.tokens.map((t) => {
@@ -301,7 +305,7 @@ export async function evaluate(
     const g = await groundTruthNLL(model, problems);
     nll += g.nll;
     nllTokens += g.tokens;
-    opts.onProgress?.(scored.length);
+    opts.onProgress?.(scored.length * (1 + k), total);
   }
   const families: Partial<Record<FamilyName, EvalSummary>> = {};
   for (const f of FAMILIES) {

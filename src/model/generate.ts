@@ -176,6 +176,7 @@ async function decodeLoop(
   const check = o.checkEvery ?? 8;
   let logits: Tensor = first;
   let steps = 0;
+  model.onSampled?.(0, B);
   for (let s = 0; s < maxNew; s++) {
     be.write(
       pos,
@@ -197,7 +198,9 @@ async function decodeLoop(
     if (s === maxNew - 1) break;
     if ((s + 1) % check === 0) {
       const sofar = await be.readU32(gen);
-      if (allStopped(sofar, B, s + 1, o.stopToken)) break;
+      const done = stoppedRows(sofar, B, s + 1, o.stopToken);
+      if (done === B) break;
+      model.onSampled?.(done, B);
     }
     be.write(
       len,
@@ -222,6 +225,7 @@ async function decodeLoop(
     stopped.push(done);
   }
   const logp = lp ? tokens.map((t, b) => t.map((_, s) => lp[s * B + b])) : undefined;
+  model.onSampled?.(B, B);
   for (const t of [ids, gen, rowT, pos, len, stepLogp, genLogp]) if (t) be.free(t);
   return { tokens, stopped, steps, ...(logp ? { logp } : {}) };
 }
@@ -242,11 +246,13 @@ function uniqueRows(rows: readonly SeqRow[]): { unique: SeqRow[]; of: number[] }
   return { unique, of };
 }
 
-function allStopped(gen: Uint32Array, B: number, steps: number, stop: number): boolean {
+/** How many rows have emitted the stop token in their first `steps` tokens. */
+function stoppedRows(gen: Uint32Array, B: number, steps: number, stop: number): number {
+  let n = 0;
   for (let b = 0; b < B; b++) {
     let hit = false;
     for (let s = 0; s < steps && !hit; s++) hit = gen[s * B + b] === stop;
-    if (!hit) return false;
+    if (hit) n++;
   }
-  return true;
+  return n;
 }

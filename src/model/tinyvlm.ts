@@ -104,6 +104,8 @@ export interface KvCache extends DecodeActs {
 
 export class TinyVLM {
   grads: Map<string, Tensor> | null = null;
+  /** Told while sampling (at each readback, which sampling does anyway) how many of its rows have finished; for the page's progress only. */
+  onSampled?: (done: number, rows: number) => void;
   private ws: Workspace | null = null;
   private last: { enc: EncoderInputs; dec: DecoderInputs } | null = null;
 

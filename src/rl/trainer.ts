@@ -33,6 +33,7 @@ export async function heldoutOf(
   model: TinyVLM,
   cfg: Pick<RLConfig, 'heldoutSeed' | 'heldoutCount' | 'heldoutSamples' | 'temperature' | 'topP'>,
   families?: readonly FamilyName[],
+  onProgress?: (done: number, total: number) => void,
 ): Promise<HeldoutFigures> {
   const ev = await evaluate(model, cfg.heldoutSeed, cfg.heldoutCount, {
     samples: cfg.heldoutSamples,
@@ -40,6 +41,7 @@ export async function heldoutOf(
     topP: cfg.topP,
     mi: false,
     families,
+    onProgress,
   });
   return ev.heldout;
 }
@@ -85,8 +87,13 @@ export class RLTrainer {
     return algorithmOf(this.cfg).rollout(this.model, this.cfg, prompts, step, this.scorer, this.ref);
   }
 
-  /** Told what the step is doing as it goes (the page's status line); no effect on the run. */
-  onPhase?: (phase: string) => void;
+  /** Told what the step is doing as it goes (the page's status line), with how many samples of the phase are done where it counts them; no effect on the run. */
+  onPhase?: (phase: string, progress?: { done: number; total: number }) => void;
+
+  /** The held-out evaluation, its progress told as `phase`. */
+  private heldout(phase: string): Promise<HeldoutFigures> {
+    return heldoutOf(this.model, this.cfg, undefined, (done, total) => this.onPhase?.(phase, { done, total }));
+  }
 
   /** One training step, llm.c style: rollout -> update -> metrics -> records. After a non-finite loss the weights stay the last good ones and the run stops. */
   async trainStep(): Promise<StepReport> {
@@ -101,11 +108,20 @@ export class RLTrainer {
         : 'sampling and scoring rollouts',
     );
     const heldoutStart =
-      step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0 ? await heldoutOf(this.model, cfg) : null;
+      step === 0 && cfg.heldoutEvery > 0 && cfg.heldoutCount > 0
+        ? await this.heldout('held-out: scoring the warm start')
+        : null;
     const tRollout = performance.now();
 
     if (heldoutStart) this.onPhase?.('sampling and scoring rollouts');
-    const r = await this.rollout(step);
+    // the rollout's sampling passes tell how many of their rows are done
+    this.model.onSampled = (done, total) => this.onPhase?.('sampling and scoring rollouts', { done, total });
+    let r: AlgoRollout;
+    try {
+      r = await this.rollout(step);
+    } finally {
+      this.model.onSampled = undefined;
+    }
     this.onPhase?.('updating the policy');
     const t1 = performance.now();
     const lr = learningRate(cfg, step);
@@ -115,7 +131,8 @@ export class RLTrainer {
     const metrics = stepMetrics(r, u, { step, lr, klMeasured, stepMs: t2 - t0, updateMs: t2 - t1, heldoutStart });
 
     if (!u.applied) {
-      this.stoppedReason = `non-finite loss (${u.loss}) or gradient norm (${u.gradNorm}) at step ${step}; the update was not applied and the weights are those after step ${step - 1}`;
+      // steps are counted from 1 here, as the page shows them: step n is the n-th update
+      this.stoppedReason = `non-finite loss (${u.loss}) or gradient norm (${u.gradNorm}) at step ${step + 1}; the update was not applied and the weights are those after step ${step}`;
       metrics.error = this.stoppedReason;
     } else {
       this.step++;
@@ -127,7 +144,7 @@ export class RLTrainer {
       (this.step % cfg.heldoutEvery === 0 || this.step === cfg.steps)
     ) {
       this.onPhase?.('held-out evaluation');
-      metrics.heldout = await heldoutOf(this.model, cfg);
+      metrics.heldout = await this.heldout('held-out evaluation');
     }
     const records = promptRecords(r, u, step, cfg.recordPrompts);
     const t3 = performance.now();

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { BlindnessDemo } from './BlindnessDemo';
 import { Charts } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
+import { ExampleProblem } from './ExampleProblem';
 import { GpuReport } from './GpuReport';
 import { OutsideRunView } from './OutsideRun';
 import { RealVlm } from './RealVlm';
@@ -11,17 +12,28 @@ import { encodeShare } from './share/urlCodec';
 import { useRunStore } from './stores/runStore';
 import { useDraftStore } from './stores/draftStore';
 import { useOutsideStore } from './stores/outsideStore';
+import { backendSettled } from './stores/gpuStore';
 
 function Notices() {
   const notices = useRunStore((s) => s.notices);
   const urlErrors = useDraftStore((s) => s.urlErrors);
+  const urlKept = useDraftStore((s) => s.urlKept);
   const dismiss = useRunStore((s) => s.dismissNotice);
   const dismissUrl = useDraftStore((s) => s.dismissUrlErrors);
   return (
     <>
       {urlErrors.length > 0 && (
-        <div className="panel error" data-testid="url-error">
-          <b>This link could not be used</b>; the defaults are loaded instead.
+        <div className={`panel ${urlKept ? 'notice' : 'error'}`} data-testid="url-error">
+          {urlKept ? (
+            <>
+              <b>Part of this link could not be used</b>: what is named below was dropped, and the link&apos;s other
+              settings are loaded. It does not start by itself: check the form, then Start.
+            </>
+          ) : (
+            <>
+              <b>This link could not be used</b>; the defaults are loaded instead.
+            </>
+          )}
           <ul>
             {urlErrors.map((e) => (
               <li key={e}>{e}</li>
@@ -106,8 +118,9 @@ export function App() {
     [],
   );
   const start = useRunStore((s) => s.start);
+  // a link's run starts once the backend is settled (the probe, or the backend the link names), and only on that one
   useEffect(() => {
-    if (applyUrl(location.hash)) start();
+    if (applyUrl(location.hash)) void backendSettled().then(({ usable }) => usable && start());
   }, [applyUrl, start]);
   // A link pasted into this tab changes only the hash: apply it as a fresh load would, asking first while a run is live.
   useEffect(() => {
@@ -126,19 +139,23 @@ export function App() {
         history.replaceState(null, '', encodeShare(d.draft, false)); // the address bar keeps saying what the form says
         return;
       }
-      if (d.applyUrl(location.hash) && !busy) s.start();
+      if (d.applyUrl(location.hash) && !busy) void backendSettled().then(({ usable }) => usable && s.start());
     };
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
   return (
     <main>
-      <header>
-        <h1>MIRL Playground</h1>
-        <p className="lede">
-          A small vision-language model trained with reinforcement learning in this tab, on WebGPU:
-          mutual-information-guided forking, decoupled perception and answer rewards, and reward blindness, live.
-        </p>
+      <header className="top">
+        <div>
+          <h1>MIRL Playground</h1>
+          <p className="lede" data-testid="lede">
+            A small vision-language model learns, by reinforcement learning in this tab, to look at a picture, say what
+            it sees and answer a question about it (right: one problem as the model gets it), and MIRL rewards the
+            descriptions that depend on the picture.
+          </p>
+        </div>
+        <ExampleProblem />
       </header>
       <Tabs view={view} setView={setView} />
       <Notices />

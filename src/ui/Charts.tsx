@@ -16,6 +16,7 @@ import type { StepMetrics } from '../rl/types';
 import { blindFloor } from '../tasks/blindFloor';
 import { chartCsv, downloadText } from './csv';
 import { chartRows, type ChartDef, type ChartRow, type XAxisKind } from './chartData';
+import { sharedXDomain, yTicks } from './chartAxes';
 import { fmtSig, fmtTick } from './format';
 import { useRunStore, type Run } from './stores/runStore';
 
@@ -211,6 +212,9 @@ function Chart({
     runs.every((run) => !(typeof r[`raw${run.id}`] === 'number' && (r[`raw${run.id}`] as number) <= 0)),
   );
   const useLog = log && positive;
+  // every chart spans the same steps (or tokens), whole steps only; y ticks as precise as their spread needs
+  const xDomain = useMemo(() => sharedXDomain(runs, x), [runs, x]);
+  const y = useMemo(() => (useLog ? null : yTicks(rows, Boolean(def.raw))), [rows, useLog, def.raw]);
   const xName = (v: number) => (x === 'step' ? `step ${v}` : `${Math.round(v).toLocaleString('en-US')} tokens`);
   const note = def.note?.(runs);
   // only the lines drawn for people: each run's line and its greedy twin, never a band or a faint raw line
@@ -257,8 +261,9 @@ function Chart({
           <XAxis
             dataKey="x"
             type="number"
-            domain={zoom ?? ['dataMin', 'dataMax']}
+            domain={zoom ?? xDomain ?? ['dataMin', 'dataMax']}
             allowDataOverflow={zoom !== null}
+            allowDecimals={x !== 'step'}
             tick={{ fontSize: 10 }}
             tickFormatter={fmtTick}
             label={{
@@ -271,9 +276,10 @@ function Chart({
           <YAxis
             tick={{ fontSize: 10 }}
             width={52}
-            tickFormatter={(v: number) => fmtTick(v) + (def.unit === '%' ? '%' : '')}
+            tickFormatter={(v: number) => (y ? y.format(v) : fmtTick(v)) + (def.unit === '%' ? '%' : '')}
             scale={useLog ? 'log' : 'auto'}
-            domain={useLog || def.raw ? ['auto', 'auto'] : undefined}
+            ticks={y?.ticks}
+            domain={y?.domain ?? (useLog || def.raw ? ['auto', 'auto'] : undefined)}
             allowDataOverflow={useLog}
             label={{
               value: def.unit,
@@ -292,11 +298,14 @@ function Chart({
               active && payload?.length ? (
                 <div className="chart-tip" data-testid="chart-tip">
                   <b>{xName(Number(label))}</b>
+                  {/* a long run name gives way (ellipsis, whole on the legend), never the value */}
                   {payload.filter(named).map((p) => (
-                    <span key={String(p.dataKey)} style={{ color: p.color }}>
-                      {' '}
-                      · {p.name}: {fmtSig(Number(p.value))}
-                      {def.unit === '%' ? '%' : ''}
+                    <span key={String(p.dataKey)} className="tip-entry" style={{ color: p.color }}>
+                      <span className="tip-name">· {p.name}</span>
+                      <span className="tip-value" data-testid="tip-value">
+                        : {fmtSig(Number(p.value))}
+                        {def.unit === '%' ? '%' : ''}
+                      </span>
                     </span>
                   ))}
                 </div>

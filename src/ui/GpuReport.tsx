@@ -9,38 +9,38 @@ export function GpuReport() {
   const backend = useDraftStore((s) => s.backend);
   const smallSettings = () => {
     const s = useDraftStore.getState();
-    s.setBackend('wasm');
-    // a quick look: the table's small settings, sized for the plain JS reference too
+    // a quick look: the table's small settings, sized for the plain JS reference too (the backend stays)
     for (const [k, v] of Object.entries(CPU_PRESET)) s.setField(k as FieldName, v as RLConfig[FieldName]);
   };
   useEffect(() => {
     void runProbe();
   }, [runProbe]);
-  // Without WebGPU the WebAssembly SIMD backend is the fastest that can run: select it.
-  useEffect(() => {
-    if (probe && !probe.ok) useDraftStore.getState().setBackend('wasm');
-  }, [probe]);
 
   if (!probe) return <p data-testid="gpu-probing">Requesting a WebGPU adapter…</p>;
   if (!probe.ok) {
+    // calm: nothing is broken, the page trains on the CPU instead; how to turn WebGPU on is one click away
     return (
-      <section className="panel error" data-testid="no-webgpu">
-        <h2>WebGPU is not available</h2>
-        <p data-testid="no-webgpu-reason">{probe.reason}</p>
-        <p>{probe.advice}</p>
-        <p data-testid="wasm-note">
-          The WebAssembly SIMD backend runs everything here instead{backend === 'wasm' ? ' (selected)' : ''}, on this
-          computer's CPU. It runs the defaults, the size at which learning shows (16 prompts per step over 60 steps), at
-          about one to two seconds a step on a two-core machine, so a whole run with its held-out checks takes a few
-          minutes.
-        </p>
+      <section className="panel calm" data-testid="no-webgpu">
         <p>
-          Small settings make each step a fraction of a second, for a quick look at how the method works step by step;
-          they are too small to show learning.
+          <b>No WebGPU in this browser</b> (<span data-testid="no-webgpu-reason">{probe.reason}</span>){' '}
+          <span data-testid="wasm-note">
+            Training runs on the WebAssembly SIMD backend instead{backend === 'wasm' ? ' (selected)' : ''}, on this
+            computer&apos;s CPU: the defaults, the size at which learning shows (16 prompts per step over 60 steps),
+            take one to two seconds a step on a two-core machine, a few minutes for a whole run with its held-out
+            checks.
+          </span>
         </p>
-        <button data-testid="use-cpu" onClick={smallSettings}>
-          Use small settings (a quick look)
-        </button>
+        <details data-testid="webgpu-advice">
+          <summary>How to turn WebGPU on</summary>
+          <p>{probe.advice}</p>
+        </details>
+        <p>
+          Small settings make each step a fraction of a second, for a quick look at the method step by step; they are
+          too small to show learning.{' '}
+          <button data-testid="use-cpu" onClick={smallSettings}>
+            Use small settings (a quick look)
+          </button>
+        </p>
       </section>
     );
   }

@@ -14,6 +14,20 @@ function Badge({ ok, yes, no }: { ok: boolean | null; yes: string; no: string })
   return <span className={`badge ${ok ? 'good' : 'bad'}`}>{ok ? yes : no}</span>;
 }
 
+/**
+ * Why a trajectory's R_perc is not its MI, where it is not: the well-formedness gate (a malformed
+ * description gets its group's lowest score, whatever its MI) or the normalisation within the group.
+ * The per-token clip is inside the MI shown, so it makes no difference here. Null where R_perc is the MI.
+ */
+function rPercWhy(t: TrajectoryRecord, run: Run): string | null {
+  if (algorithmOf(run.config).perception !== 'mi' || t.mi === null) return null;
+  if (t.gated)
+    return `gated: the description is malformed (it does not parse into distinct, complete objects), so its perception score is its group's lowest, below every well-formed one, whatever its MI (${fmt(t.mi)} nats)`;
+  if (run.config.percNorm !== 'raw')
+    return `normalised: R_perc is the MI score ${run.config.percNorm === 'threshold' ? `thresholded at ${run.config.percThreshold}` : `${run.config.percNorm === 'rank' ? 'ranked' : 'z-scored'} within the prompt's group`} (setting "perception reward")`;
+  return null;
+}
+
 /** One prompt's trajectories; `pointed` (indices into rec.trajectories) are outlined, as the teaching view's examples point at them. */
 export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: Run; pointed?: readonly number[] }) {
   // an algorithm rewarded by MI ranks by it, so its tree is in MI order; the others never use MI to choose, so theirs keep the sampling order.
@@ -41,7 +55,7 @@ export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: R
       </div>
       {unscored && (
         <p className="muted" data-testid="mi-unscored">
-          MI not scored at step {rec.step}: {run.config.algo} does not reward it, so it is measured{' '}
+          MI not scored at step {rec.step + 1}: {run.config.algo} does not reward it, so it is measured{' '}
           {run.config.metricEvery > 0 ? `every ${run.config.metricEvery} steps` : 'never in this run'} (setting
           "extra-pass metrics every").
         </p>
@@ -69,7 +83,7 @@ export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: R
                   #{i + 1}
                 </span>
                 <span
-                  title={`MI score: log p(description | image) - log p(description | ${run.config.estimator} image), ${miUnit}`}
+                  title={`MI score: log p(description | image) - log p(description | ${run.config.estimator} image), ${miUnit}${run.config.miClip > 0 ? `, each token's term clipped to ±${run.config.miClip}` : ''}`}
                 >
                   MI {fmt(t.mi, 2)} nats
                 </span>
@@ -87,6 +101,11 @@ export function ForkTree({ rec, run, pointed = [] }: { rec: PromptRecord; run: R
               {isLucky(t) && (
                 <span className="badge lucky" data-testid="lucky-badge" title="right answer after a wrong description">
                   lucky guess
+                </span>
+              )}
+              {t.gated && (
+                <span className="badge muted" data-testid="gated-badge" title={rPercWhy(t, run) ?? undefined}>
+                  gated: R_perc {fmt(t.rPerc)}, not its MI
                 </span>
               )}
               {t.kept ? (
@@ -207,7 +226,14 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
             <tr key={i} data-testid="trajectory-row">
               <td data-testid="row-no">#{i + 1}</td>
               <td>{t.kept ? 'yes' : 'no'}</td>
-              <td data-testid="row-rperc">{noPerc ? '–' : fmt(t.rPerc, 3)}</td>
+              <td>
+                <span data-testid="row-rperc">{noPerc ? '–' : fmt(t.rPerc, 3)}</span>
+                {!noPerc && rPercWhy(t, run) && (
+                  <span className="rperc-why" data-testid="rperc-why" title={rPercWhy(t, run)!}>
+                    {t.gated ? ' gated' : ' norm.'}
+                  </span>
+                )}
+              </td>
               <td data-testid="row-rans">{fmt(t.rAns)}</td>
               <td>{noPerc ? '–' : fmt(t.advPerc)}</td>
               <td>{fmt(t.advAns)}</td>
@@ -219,7 +245,11 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
               </td>
               <td>
                 {isBlindRecord(t) && (
-                  <span className="badge blind" data-testid="blind-badge">
+                  <span
+                    className="badge blind"
+                    data-testid="blind-badge"
+                    title={`reward-blind: the update pushes this ${t.perceptionRight ? 'right description down' : 'wrong description up'} (its description tokens' mean advantage is ${fmt(descAdvantage(t))}): the rewards that moved it do not see whether the description is right`}
+                  >
                     reward-blind
                   </span>
                 )}
@@ -292,6 +322,11 @@ export function RolloutsView() {
           </select>
         </label>
       </div>
+      <p className="hint" data-testid="recorded-note">
+        Recorded: {prompts.length} of the {run.config.batchPrompts} prompts of each step, in full (setting
+        &quot;recorded prompts / step&quot;); the curves count every prompt. Steps are numbered from 1, as on the
+        charts.
+      </p>
       <ForkTree rec={rec} run={run} />
       <TrajectoryTable rec={rec} run={run} />
     </section>

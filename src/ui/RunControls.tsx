@@ -7,12 +7,17 @@ import { blobSource, isOutsideLog } from '../bridge/importer';
 import { useOutsideStore } from './stores/outsideStore';
 import { useRunStore, type Run } from './stores/runStore';
 import { useDraftStore } from './stores/draftStore';
+import { useGpuStore } from './stores/gpuStore';
+import { encodeShare } from './share/urlCodec';
 import type { BackendKind } from '../worker/protocol';
 
 export function RunControls() {
   const s = useRunStore();
   const d = useDraftStore();
   const importOutside = useOutsideStore((o) => o.importFiles);
+  const gpu = useGpuStore();
+  // WebGPU is offered while the adapter is asked for and where there is one, never where there is none
+  const webgpuHere = gpu.probe === null || gpu.probe.ok;
   const live = s.runs.find((r) => r.id === s.liveId);
   const last = live?.metrics[live.metrics.length - 1];
   const [shared, setShared] = useState('');
@@ -52,8 +57,10 @@ export function RunControls() {
   // a run not live here, with a state kept before its last step, can go on
   const resumable = (r: Run) =>
     r.keptStep !== null && r.id !== s.liveId && r.keptStep < r.config.steps && r.status !== 'loading';
-  const copyLink = async (id: number) => {
-    const url = s.runLink(id);
+  // a run's link names the backend it ran on, so that it opens there
+  const linkOf = (r: Run) => `${location.origin}${location.pathname}${encodeShare(r.config, true, r.backend)}`;
+  const copyLink = async (r: Run) => {
+    const url = linkOf(r);
     setShared(url);
     try {
       await navigator.clipboard.writeText(url);
@@ -90,11 +97,29 @@ export function RunControls() {
         <label className="backend">
           <span>backend </span>
           <select data-testid="backend" value={d.backend} onChange={(e) => d.setBackend(e.target.value as BackendKind)}>
-            <option value="webgpu">WebGPU</option>
+            {webgpuHere && <option value="webgpu">WebGPU</option>}
             <option value="wasm">WebAssembly SIMD (CPU)</option>
             <option value="cpu">CPU reference (slow)</option>
           </select>
         </label>
+      </div>
+      <div className="backend-why" data-testid="backend-why" data-by={d.backendBy} title={d.backendWhy}>
+        <span>
+          {d.backendBy === 'measuring' || gpu.measuring ? 'measuring which backend is faster here…' : d.backendWhy}
+        </span>
+        {d.backendBy === 'chosen' && gpu.probe?.ok && (
+          <button
+            className="link"
+            data-testid="backend-measure"
+            title="forget your choice and time one small step on each backend, as on a first visit"
+            onClick={() => {
+              d.forgetBackendChoice();
+              void gpu.measure();
+            }}
+          >
+            pick by measurement
+          </button>
+        )}
       </div>
       <div className="status">
         <span>
@@ -105,7 +130,7 @@ export function RunControls() {
         </span>
         <span className="phase" data-testid="phase" aria-live="polite">
           {live && (live.status === 'running' || live.status === 'loading') && s.phase
-            ? `step ${live.step + 1}: ${s.phase}…`
+            ? `step ${live.step + 1}: ${s.phase}${s.phase.includes('…') ? '' : '…'}`
             : live?.status === 'loading'
               ? 'starting the trainer…'
               : ''}
@@ -235,13 +260,8 @@ export function RunControls() {
                       JSON + state
                     </button>
                   )}
-                  <RecipeButtons
-                    config={r.config}
-                    link={() => s.runLink(r.id)}
-                    name={r.label}
-                    testId={`recipe-${r.id}`}
-                  />
-                  <button data-testid={`link-${r.id}`} onClick={() => copyLink(r.id)}>
+                  <RecipeButtons config={r.config} link={() => linkOf(r)} name={r.label} testId={`recipe-${r.id}`} />
+                  <button data-testid={`link-${r.id}`} onClick={() => copyLink(r)}>
                     copy link
                   </button>
                   <button

@@ -200,6 +200,20 @@ describe('run files', () => {
     expect(refused(JSON.stringify({ ...g, config: { k: 12 } }))).toMatch(/k forks must be at most N/);
     expect(refused(JSON.stringify({ ...g, version: 99 }))).toMatch(/schema v99/);
     expect(refused('{"kind":"mirl-playground-run"')).toMatch(/not a run file/);
+    // a binary file (random bytes, a PNG) is named as one; none of its bytes reach the message
+    const rng = new CounterRng(43, Streams.test, 7);
+    for (const bytes of [
+      Uint8Array.from({ length: 2000 }, () => rng.int(256)),
+      Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+    ]) {
+      const m = refused(new TextDecoder().decode(bytes));
+      expect(m).toMatch(/binary file/);
+      expect(m).toMatch(/^[\x20-\x7e]*$/);
+    }
+    // text that is not JSON: the parser's words, printable and short
+    const notJson = refused('hello \u00e9\u2603 world');
+    expect(notJson).toMatch(/^not a run file: not JSON \(/);
+    expect(notJson).toMatch(/^[\x20-\x7e…]*$/);
     expect(
       refused(
         JSON.stringify({

@@ -107,12 +107,26 @@ function firstIssue(e: z.ZodError): string {
 }
 
 /** The run in `text`, or an Error saying what is wrong with it (never anything else). */
+/** Control characters other than the whitespace JSON allows: in a text file, never; in a binary one, within the first bytes. */
+function hasControlBytes(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 9 || (c > 13 && c < 32)) return true;
+  }
+  return false;
+}
+
 export function importRun(text: string): RunFile {
+  // a binary file read as text: its bytes must not reach the notice (nor would the parser's message be of use)
+  if (hasControlBytes(text.slice(0, 4096)))
+    throw new Error('not a run file: this is a binary file, not the JSON text a run is exported as');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`not a run file: ${(e as Error).message}`, { cause: e });
+    // the parser quotes the text it stopped at: kept short and printable
+    const why = (e as Error).message.replace(/[^\x20-\x7e]/g, '?');
+    throw new Error(`not a run file: not JSON (${why.length > 100 ? `${why.slice(0, 100)}…` : why})`, { cause: e });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new Error('not a run file: not a JSON object');

@@ -3,6 +3,12 @@ import { CounterRng, Streams } from '../../lib/rng';
 import { DEFAULT_RL, V4_DEFAULTS, validateRL } from '../../rl/config';
 import { decodeShare, encodeShare } from './urlCodec';
 
+/** Everything a link's notice says: why it failed, or what of it was dropped. */
+const said = (h: string) => {
+  const d = decodeShare(h);
+  return [...d.errors, ...d.dropped].join(' ');
+};
+
 describe('share URL codec', () => {
   it('round-trips a config, compactly', () => {
     const c = {
@@ -21,14 +27,11 @@ describe('share URL codec', () => {
     expect(decodeShare(encodeShare(DEFAULT_RL, false))).toMatchObject({ config: DEFAULT_RL, run: false, errors: [] });
   });
 
-  it('says what is wrong and keeps the defaults', () => {
+  it('says what is wrong with a link it cannot read, and keeps the defaults', () => {
     const cases: [string, RegExp][] = [
       ['#v=8&c=e30', /newer version/],
       ['#v=0&c=e30', /unknown schema version/],
       ['#v=1&c=%%%', /not readable/],
-      ['#v=1&c=' + btoa('{"k": 50}').replace(/=+$/, ''), /k forks must be/],
-      ['#v=1&c=' + btoa('{"lr": "fast"}').replace(/=+$/, ''), /learning rate must be/],
-      ['#v=1&c=' + btoa('{"bogus": 1}').replace(/=+$/, ''), /unknown settings: bogus/],
       ['#v=x', /schema version/],
       ['#v=1', /no config/],
     ];
@@ -39,6 +42,51 @@ describe('share URL codec', () => {
       expect(d.run).toBe(false);
     }
     expect(decodeShare('')).toMatchObject({ present: false, errors: [] });
+  });
+
+  it("names a bad field and drops it, keeping the link's other fields; such a link does not start by itself", () => {
+    const link = (diff: object, run = true) =>
+      `#v=7&c=${btoa(JSON.stringify(diff)).replace(/=+$/, '')}${run ? '&run=1' : ''}`;
+    const lr = decodeShare(link({ algo: 'grpo', seed: 42, G: 6, lr: 'abc' }));
+    expect(lr.errors).toEqual([]);
+    expect(lr.config).toEqual({ ...DEFAULT_RL, algo: 'grpo', seed: 42, G: 6 });
+    expect(lr.dropped).toHaveLength(1);
+    expect(lr.dropped[0]).toMatch(/^learning rate must be a number in .*: the link's "abc" was dropped, 0\.0001 kept$/);
+    expect(lr.run).toBe(false);
+    // out of range, unknown, a rule between fields, the difficulty settings: each named, the rest kept
+    const k = decodeShare(link({ algo: 'mirl', k: 50, seed: 3 }));
+    expect(k.config).toEqual({ ...DEFAULT_RL, seed: 3 });
+    expect(k.dropped.join(' ')).toMatch(/k forks must be .*50/);
+    const bogus = decodeShare(link({ bogus: 1, seed: 9, knobs: { noise: 0.1, nope: 2 } }));
+    expect(bogus.config).toEqual({ ...DEFAULT_RL, seed: 9, knobs: { ...DEFAULT_RL.knobs, noise: 0.1 } });
+    expect(bogus.dropped.join(' ')).toMatch(/unknown setting "bogus".*unknown setting "knobs\.nope"/);
+    const knobs = decodeShare(link({ seed: 4, knobs: { minObjects: 6, maxObjects: 5 } }));
+    expect(knobs.config).toEqual({ ...DEFAULT_RL, seed: 4 });
+    expect(knobs.dropped.join(' ')).toMatch(/min objects \(6\) must be at most max objects \(5\).*dropped/);
+    // N from the link under the default k breaks the rule k <= N: the link's N goes, with the rule said
+    const n = decodeShare(link({ N: 4, seed: 2 }));
+    expect(validateRL(n.config)).toEqual({});
+    expect(n.config).toEqual({ ...DEFAULT_RL, seed: 2 });
+    expect(n.dropped.join(' ')).toMatch(
+      /N pre-samples: the link's 4 was dropped, since k forks must be at most N \(4\)/,
+    );
+    // a v1 link keeps its own defaults under a dropped field
+    const v1 = decodeShare('#v=1&c=' + btoa('{"lr": "fast", "algo": "grpo"}').replace(/=+$/, ''));
+    expect(v1.config).toMatchObject({ algo: 'grpo', lr: 3e-4 });
+    expect(v1.dropped.join(' ')).toMatch(/learning rate must be/);
+    // a good link starts; its values never print raw bytes in a notice
+    expect(decodeShare(link({ algo: 'grpo' })).run).toBe(true);
+    expect(decodeShare(link({ seed: '\u0000\u0001x'.repeat(20) })).dropped[0]).toMatch(/^[\x20-\x7e…]*$/);
+  });
+
+  it('carries the backend the link was made on, and names one it does not know', () => {
+    const h = encodeShare({ ...DEFAULT_RL, algo: 'grpo' }, true, 'wasm');
+    expect(h).toMatch(/&b=wasm&run=1$/);
+    expect(decodeShare(h)).toMatchObject({ backend: 'wasm', run: true, errors: [], dropped: [] });
+    expect(decodeShare(encodeShare(DEFAULT_RL, false)).backend).toBeNull();
+    const odd = decodeShare(`${encodeShare(DEFAULT_RL, false)}&b=tpu`);
+    expect(odd.backend).toBeNull();
+    expect(odd.dropped.join(' ')).toMatch(/backend "tpu" is not one of/);
   });
 
   it('reads an older link against the defaults of its own schema version', () => {
@@ -100,7 +148,7 @@ describe('share URL codec', () => {
     expect(v1g.errors).toEqual([]);
     expect(v1g.config.warmStart).toBe('tinyvlm-v1g');
     expect(decodeShare(encodeShare(v1g.config)).config).toEqual(v1g.config);
-    expect(decodeShare('#v=7&c=' + btoa('{"warmStart":"gpt"}').replace(/=+$/, '')).errors.join(' ')).toMatch(
+    expect(said('#v=7&c=' + btoa('{"warmStart":"gpt"}').replace(/=+$/, ''))).toMatch(
       /warm start must be one of auto, tinyvlm-v1, tinyvlm-v1g/,
     );
     expect(decodeShare('#v=5&c=e30').config).toMatchObject({
@@ -119,13 +167,11 @@ describe('share URL codec', () => {
     const knobs = decodeShare('#v=4&c=' + btoa('{"knobs":{"noise":0.1}}').replace(/=+$/, ''));
     expect(knobs.errors).toEqual([]);
     expect(knobs.config.knobs).toEqual({ ...DEFAULT_RL.knobs, noise: 0.1 });
-    expect(
-      decodeShare('#v=4&c=' + btoa('{"knobs":{"minObjects":6,"maxObjects":5}}').replace(/=+$/, '')).errors.join(' '),
-    ).toMatch(/min objects \(6\) must be at most max objects \(5\)/);
-    expect(decodeShare('#v=4&c=' + btoa('{"lr":0}').replace(/=+$/, '')).errors.join(' ')).toMatch(
-      /learning rate must be above 0/,
+    expect(said('#v=4&c=' + btoa('{"knobs":{"minObjects":6,"maxObjects":5}}').replace(/=+$/, ''))).toMatch(
+      /min objects \(6\) must be at most max objects \(5\)/,
     );
-    expect(decodeShare('#v=4&c=' + btoa('{"knobs":null}').replace(/=+$/, '')).errors.join(' ')).toMatch(/difficulty/);
+    expect(said('#v=4&c=' + btoa('{"lr":0}').replace(/=+$/, ''))).toMatch(/learning rate must be above 0/);
+    expect(said('#v=4&c=' + btoa('{"knobs":null}').replace(/=+$/, ''))).toMatch(/difficulty/);
   });
 
   it('never throws, and gives a valid config or the defaults with reasons, on 10,000 random and mutated links', () => {
@@ -150,8 +196,49 @@ describe('share URL codec', () => {
         h = '#v=4&c=' + btoa(bad).replace(/=+$/, '');
       }
       const d = decodeShare(h);
-      if (d.errors.length === 0) expect(validateRL(d.config)).toEqual({});
-      else expect(d.config).toEqual(DEFAULT_RL);
+      // whatever the link: a valid config, the defaults when it failed, a start only when nothing was dropped
+      expect(validateRL(d.config)).toEqual({});
+      if (d.errors.length) expect(d.config).toEqual(DEFAULT_RL);
+      if (d.run) expect(d.errors.concat(d.dropped)).toEqual([]);
+      for (const m of [...d.errors, ...d.dropped]) expect(m).toMatch(/^[\x20-\x7e…]*$/);
+    }
+  });
+
+  it('keeps every good field of a link with random bad ones, on 2,000 random links', () => {
+    const rng = new CounterRng(4343, Streams.test, 2);
+    const good: Record<string, unknown>[] = [
+      { algo: 'grpo' },
+      { seed: 42 },
+      { G: 6 },
+      { temperature: 0.7 },
+      { lr: 2e-4 },
+      { families: ['count'] },
+    ];
+    const bad: [string, unknown][] = [
+      ['lr', 'abc'],
+      ['lr', -1],
+      ['G', 1.5],
+      ['N', 'ten'],
+      ['algo', 'ppo'],
+      ['families', []],
+      ['temperature', null],
+      ['seed', { x: 1 }],
+      ['zzz', 1],
+    ];
+    for (let i = 0; i < 2000; i++) {
+      const keep = good.filter(() => rng.int(2) === 1);
+      const diff: Record<string, unknown> = Object.assign({}, ...keep);
+      const wrong: [string, unknown][] = [];
+      for (const [key, v] of bad)
+        if (!(key in diff) && rng.int(3) === 0) {
+          diff[key] = v;
+          wrong.push([key, v]);
+        }
+      const d = decodeShare(`#v=7&c=${btoa(JSON.stringify(diff)).replace(/=+$/, '')}&run=1`);
+      expect(d.errors).toEqual([]);
+      expect(d.config).toMatchObject(Object.assign({}, ...keep));
+      expect(d.dropped).toHaveLength(wrong.length);
+      expect(d.run).toBe(wrong.length === 0);
     }
   });
 });

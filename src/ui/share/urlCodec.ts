@@ -1,13 +1,16 @@
 // Share URLs: the whole RL config (versioned schema, only fields that differ
-// from the defaults, base64url JSON) in the hash, plus whether to start the run.
-//   #v=5&c=<base64url(JSON)>&run=1
-// Decoding never throws: a malformed, future-version or out-of-range URL gives
-// the defaults and the reasons.
+// from the defaults, base64url JSON) in the hash, the backend it was made on, and
+// whether to start the run.
+//   #v=7&c=<base64url(JSON)>&b=wasm&run=1
+// Decoding never throws: a malformed or future-version URL gives the defaults and the
+// reasons; a bad field (out of range, wrong type, unknown) is named and dropped, and
+// the link's other fields are kept.
 
 import {
   applyConfigDiff,
   configErrorMessages,
   DEFAULT_RL,
+  FIELD_LABELS,
   V2_DEFAULTS,
   V3_DEFAULTS,
   V4_DEFAULTS,
@@ -15,6 +18,7 @@ import {
   type RLConfig,
 } from '../../rl/config';
 import { fromBase64Url, toBase64Url } from '../../lib/base64url';
+import type { BackendKind } from '../../worker/protocol';
 
 export const SCHEMA_VERSION = 7;
 
@@ -49,12 +53,19 @@ export function defaultsOfVersion(v: number): RLConfig | undefined {
 
 export interface DecodedShare {
   config: RLConfig;
+  /** Start the run on opening: the link asks to, and nothing of it was dropped. */
   run: boolean;
-  /** What was wrong; empty when the URL was good (or had no config). */
+  /** Why the whole link could not be used (the config is then the defaults); empty when it could. */
   errors: string[];
+  /** Fields named and left out, each with why; the config keeps the link's other fields. */
+  dropped: string[];
   /** Whether the URL carried a config at all. */
   present: boolean;
+  /** The backend the link was made on (null: the link does not say, as links before it did not). */
+  backend: BackendKind | null;
 }
+
+const BACKENDS: readonly BackendKind[] = ['webgpu', 'wasm', 'cpu'];
 
 /** The fields of config that differ from the defaults. */
 function configDiff(config: RLConfig): Partial<RLConfig> {
@@ -65,8 +76,69 @@ function configDiff(config: RLConfig): Partial<RLConfig> {
   return out as Partial<RLConfig>;
 }
 
-export function encodeShare(config: RLConfig, run = true): string {
-  return `#v=${SCHEMA_VERSION}&c=${toBase64Url(JSON.stringify(configDiff(config)))}${run ? '&run=1' : ''}`;
+/** `backend`: the one the run is made on, so that the link opens on it (an older playground ignores it). */
+export function encodeShare(config: RLConfig, run = true, backend?: BackendKind): string {
+  const b = backend ? `&b=${backend}` : '';
+  return `#v=${SCHEMA_VERSION}&c=${toBase64Url(JSON.stringify(configDiff(config)))}${b}${run ? '&run=1' : ''}`;
+}
+
+/** A value as a notice quotes it: short, and never raw bytes. */
+function quote(v: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  s = s.replace(/[^\x20-\x7e]/g, '?');
+  return s.length > 30 ? `${s.slice(0, 30)}…` : s;
+}
+
+/** A field's problem as the notice says it, with what the link had and what is kept instead. */
+function droppedLine(k: string, why: string, had: unknown, kept: unknown): string {
+  const [line] = configErrorMessages({ [k]: why });
+  return k === 'knobs'
+    ? `${line}: the link's difficulty settings were dropped`
+    : `${line}: the link's ${quote(had)} was dropped, ${quote(kept)} kept`;
+}
+
+/**
+ * The link's diff on its version's defaults, with every field that is unknown or invalid named and
+ * left at the default. A field invalid on its own is dropped first; where a rule between fields
+ * still fails (k above N, with N from the link and k the default), the link's fields are dropped
+ * one at a time, each only if that mends the config.
+ */
+function applyKeeping(base: RLConfig, diff: Record<string, unknown>): { config: RLConfig; dropped: string[] } {
+  const { unknown } = applyConfigDiff(base, diff);
+  const dropped = unknown.map((k) => `unknown setting ${quote(k)}: dropped`);
+  const keep: Record<string, unknown> = Object.fromEntries(Object.entries(diff).filter(([k]) => !unknown.includes(k)));
+  const kd = keep.knobs;
+  if (kd !== null && typeof kd === 'object' && !Array.isArray(kd))
+    keep.knobs = Object.fromEntries(Object.entries(kd).filter(([k]) => !unknown.includes(`knobs.${k}`)));
+  const build = (d: Record<string, unknown>) => applyConfigDiff(base, d).config;
+  let config = build(keep);
+  let errs = validateRL(config);
+  // fields wrong in themselves, or on the wrong side of a rule, as validateRL names them
+  for (const k of Object.keys(errs).filter((f) => f in keep)) {
+    dropped.push(droppedLine(k, errs[k], keep[k], base[k as keyof RLConfig]));
+    delete keep[k];
+  }
+  config = build(keep);
+  errs = validateRL(config);
+  for (const k of Object.keys(keep)) {
+    if (Object.keys(errs).length === 0) break;
+    const without = Object.fromEntries(Object.entries(keep).filter(([f]) => f !== k));
+    const e = validateRL(build(without));
+    if (Object.keys(e).length >= Object.keys(errs).length) continue;
+    const rule = configErrorMessages(errs).join('; ');
+    dropped.push(`${FIELD_LABELS[k as keyof RLConfig] ?? k}: the link's ${quote(keep[k])} was dropped, since ${rule}`);
+    delete keep[k];
+    config = build(keep);
+    errs = e;
+  }
+  return Object.keys(errs).length === 0
+    ? { config, dropped }
+    : { config: { ...base }, dropped: [...dropped, 'the rest of the link breaks a rule between settings: dropped'] };
 }
 
 export function decodeShare(hash: string): DecodedShare {
@@ -75,7 +147,9 @@ export function decodeShare(hash: string): DecodedShare {
     config: { ...DEFAULT_RL },
     run: false,
     errors,
+    dropped: [],
     present,
+    backend: null,
   });
   if (!params.has('c') && !params.has('v')) {
     // an empty hash is no link; anything else was meant as one and deserves a word
@@ -104,9 +178,17 @@ export function decodeShare(hash: string): DecodedShare {
   }
   if (typeof diff !== 'object' || diff === null || Array.isArray(diff))
     return fallback(["the link's config is not an object"]);
-  const { config, unknown } = applyConfigDiff(base, diff as Record<string, unknown>);
-  if (unknown.length) return fallback([`the link has unknown settings: ${unknown.join(', ')}`]);
-  const errs = validateRL(config);
-  if (Object.keys(errs).length) return fallback(configErrorMessages(errs));
-  return { config, run: params.get('run') === '1', errors: [], present: true };
+  const { config, dropped } = applyKeeping(base, diff as Record<string, unknown>);
+  const b = params.get('b');
+  const backend = BACKENDS.find((k) => k === b) ?? null;
+  if (b !== null && !backend) dropped.push(`the backend ${quote(b)} is not one of ${BACKENDS.join(', ')}; dropped`);
+  // a link with a field dropped is not the run it names: it waits for Start
+  return {
+    config,
+    run: params.get('run') === '1' && dropped.length === 0,
+    errors: [],
+    dropped,
+    present: true,
+    backend,
+  };
 }

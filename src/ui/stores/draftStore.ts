@@ -1,11 +1,41 @@
 // The config being edited and the backend the next run uses: where they come from (the form, the address bar,
-// a share link) and where they go (the address bar, a share link). Runs read them when they start
-// (runStore); nothing here knows about runs.
+// a share link, the backend probe) and where they go (the address bar, a share link). Runs read them when they
+// start (runStore); nothing here knows about runs.
 
 import { create } from 'zustand';
 import { DEFAULT_RL, validateRL, type RLConfig } from '../../rl/config';
 import type { BackendKind } from '../../worker/protocol';
 import { decodeShare, encodeShare } from '../share/urlCodec';
+
+/**
+ * How the backend was picked: `measuring` until the probe decides (a provisional one is set),
+ * `measured` by the probe, `chosen` by the user (kept across reloads), `link` named by the link
+ * opened, `only` the one this browser has.
+ */
+type BackendBy = 'measuring' | 'measured' | 'chosen' | 'link' | 'only';
+
+/** The user's explicit choice of backend, kept across reloads; absent: the page measures. */
+const BACKEND_KEY = 'mirl-playground-backend';
+
+const KINDS: readonly BackendKind[] = ['webgpu', 'wasm', 'cpu'];
+
+function keptChoice(): BackendKind | null {
+  try {
+    const v = typeof localStorage === 'undefined' ? null : localStorage.getItem(BACKEND_KEY);
+    return KINDS.find((k) => k === v) ?? null;
+  } catch {
+    return null; // storage blocked: the page measures every time
+  }
+}
+
+function keepChoice(b: BackendKind | null): void {
+  try {
+    if (b) localStorage.setItem(BACKEND_KEY, b);
+    else localStorage.removeItem(BACKEND_KEY);
+  } catch {
+    /* storage blocked: the choice holds for this page only */
+  }
+}
 
 interface DraftStore {
   draft: RLConfig;
@@ -13,46 +43,85 @@ interface DraftStore {
   fieldErrors: Record<string, string>;
   /** What is wrong with the link the page was opened with (or a pasted one). */
   urlErrors: string[];
+  /** Whether the link's other fields were kept (a field was dropped) or the defaults loaded (the link failed). */
+  urlKept: boolean;
   backend: BackendKind;
+  backendBy: BackendBy;
+  /** The backend the last link opened names (null: it names none). */
+  linkBackend: BackendKind | null;
+  /** One line beside the backend field: why this backend. */
+  backendWhy: string;
   setField<K extends keyof RLConfig>(k: K, v: RLConfig[K]): void;
   /** Replaces the whole draft (a preset, a resumed run's config) and checks it. */
   setDraft(config: RLConfig): void;
+  /** The user's explicit choice: kept, also across a reload, until they ask for the measured one again. */
   setBackend(b: BackendKind): void;
+  /** The page's own pick (the probe, a link, the only one there is): never kept; `measured` does not override the user or a link. */
+  pickBackend(b: BackendKind, by: Exclude<BackendBy, 'chosen'>, why: string): void;
+  /** Forgets the user's choice: the probe picks again. */
+  forgetBackendChoice(): void;
   /** Applies a link's config; true when the link also asks to start the run. */
   applyUrl(hash: string): boolean;
   shareUrl(): string;
   dismissUrlErrors(): void;
 }
 
+const kept = keptChoice();
+
 export const useDraftStore = create<DraftStore>((set, get) => ({
   draft: { ...DEFAULT_RL },
   fieldErrors: {},
   urlErrors: [],
-  backend: 'webgpu',
+  urlKept: false,
+  // until the probe answers, wasm: it runs everywhere, and on a software adapter it is the faster
+  backend: kept ?? 'wasm',
+  backendBy: kept ? 'chosen' : 'measuring',
+  backendWhy: kept ? 'your choice, kept from your last visit' : 'measuring which backend is faster here…',
+  linkBackend: null,
   setField(k, v) {
     const draft = { ...get().draft, [k]: v };
     const fieldErrors = validateRL(draft);
     set({ draft, fieldErrors });
     // the address bar follows the config, so a reload keeps it (it does not restart a run)
+    // (with the backend a link named while it holds, so that a reload opens on it as the link did)
     if (Object.keys(fieldErrors).length === 0 && typeof history !== 'undefined')
-      history.replaceState(null, '', encodeShare(draft, false));
+      history.replaceState(null, '', encodeShare(draft, false, get().backendBy === 'link' ? get().backend : undefined));
   },
   setDraft(config) {
     set({ draft: config, fieldErrors: validateRL(config) });
   },
   setBackend(b) {
-    set({ backend: b });
+    keepChoice(b);
+    set({ backend: b, backendBy: 'chosen', backendWhy: 'your choice, kept for your next visit' });
+  },
+  pickBackend(b, by, why) {
+    const now = get().backendBy;
+    // a measurement that lands after the user chose, or after a link named one, changes nothing
+    if (by === 'measured' && now !== 'measuring') return;
+    set({ backend: b, backendBy: by, backendWhy: why });
+  },
+  forgetBackendChoice() {
+    keepChoice(null);
+    set({ backendBy: 'measuring', backendWhy: 'measuring which backend is faster here…' });
   },
   applyUrl(hash) {
     const d = decodeShare(hash);
-    set({ urlErrors: d.errors, ...(d.present && d.errors.length === 0 ? { draft: d.config, fieldErrors: {} } : {}) });
+    const usable = d.present && d.errors.length === 0;
+    set({
+      urlErrors: [...d.errors, ...d.dropped],
+      urlKept: usable,
+      linkBackend: usable ? d.backend : null,
+      ...(usable ? { draft: d.config, fieldErrors: {} } : {}),
+    });
+    if (usable && d.backend) get().pickBackend(d.backend, 'link', 'named by the link you opened');
     // a link that starts a run starts it once: a reload keeps the config, not the start
     if (d.run && d.errors.length === 0 && typeof history !== 'undefined')
-      history.replaceState(null, '', encodeShare(d.config, false));
+      history.replaceState(null, '', encodeShare(d.config, false, d.backend ?? undefined));
     return d.run && d.errors.length === 0;
   },
   shareUrl() {
-    return `${location.origin}${location.pathname}${encodeShare(get().draft)}`;
+    const { draft, backend } = get();
+    return `${location.origin}${location.pathname}${encodeShare(draft, true, backend)}`;
   },
   dismissUrlErrors() {
     set({ urlErrors: [] });
