@@ -4,6 +4,8 @@ import { chromium, expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { comparisonArms } from '../src/rl/comparison';
 import { DEFAULT_RL } from '../src/rl/config';
+import { groundingScore, parseBoxes } from '../src/tasks/boxes';
+import { parseCompletion } from '../src/tasks/verifier';
 import { decodeShare, encodeShare } from '../src/ui/share/urlCodec';
 import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
 
@@ -192,11 +194,15 @@ test("Visual-RFT's grounding family from a link: the run starts from the groundi
   const run = JSON.parse(readFileSync(await exportRunFile(page), 'utf8'));
   expect(run.records[0].family).toBe('grounding');
   expect(run.records[0].answer).toMatch(/^\d+ \d+ \d+ \d+( ; \d+ \d+ \d+ \d+)*$/);
-  // with no format reward, the answer reward is the IoU score itself: in [0, 1]
-  for (const t of run.records[0].trajectories as { rAns: number }[]) {
-    expect(t.rAns).toBeGreaterThanOrEqual(0);
-    expect(t.rAns).toBeLessThanOrEqual(1);
+  // with no format reward, the answer reward is the IoU score itself: recomputed here from the boxes each wrote
+  const truth = parseBoxes(run.records[0].answer.split(' '))!;
+  const trajectories = run.records[0].trajectories as { description: string[]; continuation: string[]; rAns: number }[];
+  for (const t of trajectories) {
+    const answer = parseCompletion([...t.description, '</desc>', ...t.continuation]).answer;
+    expect(t.rAns).toBeCloseTo(answer ? groundingScore(parseBoxes(answer), truth).score : 0, 12);
   }
+  // and some earn partial credit: more than nothing, less than a perfect match
+  expect(trajectories.some((t) => t.rAns > 0 && t.rAns < 1)).toBe(true);
 });
 
 test('the warm start named in a link holds whatever the families, and the panel names it in the link it shares', async ({
@@ -835,12 +841,15 @@ test('the teaching comparison, measured: eleven arms x three seeds loaded, a ver
   const up = counted.reduce((a, s) => a + s.blind.wrong_up, 0);
   await expect(panel.getByTestId('wrong-up-grpo')).toHaveText(`${Math.round((100 * up) / wrong)}% (of ${wrong})`);
 
-  // examples from the runs' records; "show" points at the rows it names, on the same problem under each arm
-  const examples = panel.getByTestId('examples').locator('li');
-  expect(await examples.count()).toBeGreaterThan(0);
+  // examples from the runs' records; "show" points at the rows it names, on the same problem under each arm. The
+  // committed runs hold one of each kind (a lucky guess pushed up, equal descriptions apart, a gated one): all three
+  const listed = await panel
+    .getByTestId('examples')
+    .locator('li')
+    .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-testid')));
+  expect(listed.sort()).toEqual(['example-equal', 'example-gated', 'example-lucky']);
   for (const id of ['lucky', 'equal', 'gated']) {
     const e = panel.getByTestId(`example-${id}`);
-    if (!(await e.count())) continue;
     await e.getByRole('button', { name: 'show' }).click();
     const named = [...((await e.textContent()) ?? '').matchAll(/#(\d+)/g)].map((x) => `#${x[1]}`);
     const arm = id === 'gated' ? 'mirl' : 'grpo';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../lib/rng';
+import { FAMILIES } from '../tasks/families';
 import {
   CPU_PRESET,
   DEFAULT_RL,
@@ -119,7 +120,7 @@ describe('the config field table', () => {
     expect(validateRL({ ...DEFAULT_RL, adamBeta2: 0.99999 })).toEqual({});
   });
 
-  it('never throws on random values, and a valid config has no message (fuzz)', () => {
+  it('never throws on random values, and names each value of the wrong type, and no field that was not changed or in a rule with one that was (fuzz)', () => {
     const r = new CounterRng(5, 0, 0, 0);
     const pool: unknown[] = [
       0,
@@ -140,11 +141,63 @@ describe('the config field table', () => {
       {},
       '1',
     ];
+    // the fields a cross-field rule reports on, by the fields it reads
+    const RULES_ON: Partial<Record<FieldName, FieldName[]>> = {
+      N: ['k'],
+      estimator: ['contrastiveK'],
+      batchPrompts: ['contrastiveK', 'miniBatches'],
+    };
+    const wrongType = (kind: (typeof FIELDS)[FieldName]['kind'], v: unknown): boolean =>
+      kind === 'int' || kind === 'num'
+        ? typeof v !== 'number'
+        : kind === 'enum'
+          ? typeof v !== 'string'
+          : kind === 'bool'
+            ? typeof v !== 'boolean'
+            : kind === 'families'
+              ? !Array.isArray(v)
+              : typeof v !== 'object' || v === null || Array.isArray(v);
     for (let i = 0; i < 3000; i++) {
       const c = { ...DEFAULT_RL } as Record<string, unknown>;
-      for (let j = 0; j < 3; j++) c[NAMES[r.int(NAMES.length)]] = pool[r.int(pool.length)];
+      const changed = new Set<FieldName>();
+      for (let j = 0; j < 3; j++) {
+        const k = NAMES[r.int(NAMES.length)];
+        c[k] = pool[r.int(pool.length)];
+        changed.add(k);
+      }
       const errs = validateRL(c as unknown as RLConfig);
-      for (const k of Object.keys(errs)) expect(NAMES).toContain(k);
+      const may = new Set([...changed].flatMap((k) => [k, ...(RULES_ON[k] ?? [])]));
+      expect(Object.keys(errs).filter((k) => !may.has(k as FieldName))).toEqual([]);
+      for (const k of changed) if (wrongType(FIELDS[k].kind, c[k])) expect(Object.keys(errs), k).toContain(k);
+    }
+  });
+
+  it('a valid config has no message: random valid values for every field, the ends of each range included', () => {
+    const r = new CounterRng(6, 0, 0, 0);
+    const pick = <T>(xs: readonly T[]): T => xs[r.int(xs.length)];
+    for (let i = 0; i < 3000; i++) {
+      const c = { ...DEFAULT_RL } as Record<string, unknown>;
+      for (const k of NAMES) {
+        const f = FIELDS[k];
+        if (f.kind === 'int' || f.kind === 'num') {
+          const u = r.next();
+          const inside = f.kind === 'int' ? f.min + r.int(f.max - f.min + 1) : f.min + r.next() * (f.max - f.min);
+          c[k] = u < 0.25 ? f.min : u < 0.5 ? f.max : inside;
+        } else if (f.kind === 'enum') c[k] = pick(f.options);
+        else if (f.kind === 'bool') c[k] = r.next() < 0.5;
+        else if (f.kind === 'families') {
+          const some = FAMILIES.filter(() => r.next() < 0.5);
+          c[k] = some.length ? some : [pick(FAMILIES)];
+        }
+      }
+      // then the rules across fields, met at their edges (k = N, K = prompts - 1, updates = prompts)
+      const v = c as unknown as RLConfig;
+      if (v.lr === 0) v.lr = FIELDS.lr.max;
+      v.k = Math.min(v.k, v.N);
+      if (v.estimator === 'contrastive' && v.contrastiveK >= v.batchPrompts) v.batchPrompts = v.contrastiveK + 1;
+      v.miniBatches = Math.min(v.miniBatches, v.batchPrompts);
+      expect(validateRL(v), JSON.stringify(v)).toEqual({});
+      expect(configErrorMessages(validateRL(v))).toEqual([]);
     }
   });
 });

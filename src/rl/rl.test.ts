@@ -14,6 +14,7 @@ import { DEFAULT_RL, type RLConfig } from './config';
 import type { StepMetrics } from './types';
 import { DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, stepPrompts } from './rollout';
 import { RLTrainer } from './trainer';
+import { ALGORITHM_NAMES, algorithmsWhere } from './algorithms/table';
 import { withAdvantages } from './advantages';
 import { policyUpdate, SEG_ANS, SEG_PERC } from './update';
 
@@ -139,7 +140,7 @@ describe('the update moves the policy the way the advantages say', () => {
 describe('RL trainer (CPU backend, tiny model)', () => {
   it('runs a step of every algorithm with finite metrics; MIRL completes only its k forks per prompt', async () => {
     const gen: Record<string, number> = {};
-    for (const algo of ['mirl', 'grpo', 'vision-sr1', 'perception-r1'] as const) {
+    for (const algo of ALGORITHM_NAMES) {
       const t = new RLTrainer(new CpuBackend(), cfg({ algo, G: 4 }), ck());
       const { metrics, records } = await t.trainStep();
       expect(metrics.error).toBeUndefined();
@@ -162,8 +163,9 @@ describe('RL trainer (CPU backend, tiny model)', () => {
       }
       t.free();
     }
-    expect(gen.mirl).toBe(2 * 2);
-    expect(gen.grpo).toBe(2 * 4);
+    // every row of the algorithm table: MIRL completes its k = 2 forks of each of 2 prompts, the others G = 4 each
+    const forks = algorithmsWhere('group', 'forks');
+    for (const a of ALGORITHM_NAMES) expect(gen[a], a).toBe(forks.includes(a) ? 2 * 2 : 2 * 4);
   });
 
   it('is reproducible: same seed and config, same metrics step for step', async () => {

@@ -172,6 +172,10 @@ describe('trainer snapshots', () => {
     t.free();
     let seed = 7;
     const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+    const whole = readSnapshot(bytes, { config: c, warmStart: warm });
+    const bits = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+    const sameBits = (a: ReadonlyMap<string, Float32Array>, b: ReadonlyMap<string, Float32Array>) =>
+      a.size === b.size && [...a].every(([k, x]) => b.has(k) && bits(x).equals(bits(b.get(k)!)));
     let refused = 0;
     for (let i = 0; i < 3000; i++) {
       let b = bytes.slice();
@@ -179,12 +183,19 @@ describe('trainer snapshots', () => {
       if (kind === 0) for (let j = 0; j < 1 + rand(4); j++) b[rand(b.length)] ^= 1 << rand(8);
       else if (kind === 1) b = b.subarray(0, rand(b.length));
       else for (let j = 0; j < 1 + rand(8); j++) b[rand(Math.min(b.length, 600))] = rand(256);
+      let got: ReturnType<typeof readSnapshot>;
       try {
-        readSnapshot(b, { config: c, warmStart: warm });
+        got = readSnapshot(b, { config: c, warmStart: warm });
       } catch (e) {
         expect(e, String(e)).toBeInstanceOf(SnapshotError);
         refused++;
+        continue;
       }
+      // a damaged snapshot that loads is the whole state: the same step, config and every weight and moment bit
+      expect(got.info, `damage ${i}`).toEqual(whole.info);
+      expect(got.weights.config).toEqual(whole.weights.config);
+      expect(sameBits(got.weights.tensors, whole.weights.tensors), `damage ${i}`).toBe(true);
+      expect(sameBits(got.moments, whole.moments), `damage ${i}`).toBe(true);
     }
     // all but the flips that land in the header's padding or an unread metadata value
     expect(refused).toBeGreaterThan(2900);

@@ -176,7 +176,18 @@ describe('question families', () => {
   it("every family copes with one-object scenes (the warm start's curriculum begins there)", () => {
     const knobs = { minObjects: 1, maxObjects: 1, distractors: 0, jitter: 0.5, noise: 0.02, occlusion: 0 };
     for (const family of FAMILIES) {
-      for (let i = 0; i < 20; i++) expect(rederive(generateProblem(4, i, { families: [family], knobs }))).toBeDefined();
+      for (let i = 0; i < 20; i++) {
+        const p = generateProblem(4, i, { families: [family], knobs });
+        // one object each, but where a relation needs two (spatial)
+        for (const s of p.scenes) expect(s.objects, family).toHaveLength(family === 'spatial' ? 2 : 1);
+        // the answer re-derived from the one-object scene, and the target completion verifies against it
+        expect(rederive(p), family).toBe(p.answer);
+        expect(labelCompletion(words(targetCompletion(p)), p)).toMatchObject({
+          formatOk: true,
+          perceptionRight: true,
+          answerRight: true,
+        });
+      }
     }
   });
   it('spatial relation is read on the dominant axis of the cells', () => {

@@ -3,7 +3,7 @@ import { CounterRng } from '../../lib/rng';
 import { entropyRef, miScoreRef, policyLossRef } from './rl';
 
 describe('RL references', () => {
-  it('MI: the mean per-token log-ratio for one alternative; the InfoNCE form is bounded by log K', () => {
+  it('MI: the mean per-token log-ratio for one alternative; with K equal alternatives, the log-ratio to any one', () => {
     // V = 2, one description token at t = 0; real pass p = 0.8, alternative p = 0.2
     const l = (p: number) => [Math.log(p), Math.log(1 - p)];
     const mi = new Float64Array(1);
@@ -11,12 +11,41 @@ describe('RL references', () => {
     miScoreRef(mi, dep, [...l(0.8), ...l(0.2)], [0], [0], [1], 1, 1, 2, 1);
     expect(mi[0]).toBeCloseTo(Math.log(4), 6);
     expect(dep[0]).toBeCloseTo(Math.log(4), 6);
-    // contrastive with K = 3 alternatives that assign ~0 probability: MI -> log K at most
+    // K = 3 equal alternatives that give the token 1e-9: log mean_j p_j = log 1e-9, so MI = log(0.9 / 1e-9) = 20.618
+    // (without the - log K term it would be 19.52). float64 throughout: 1e-12 is a thousand times its rounding.
     const mi3 = new Float64Array(1);
     const dep3 = new Float64Array(1);
     miScoreRef(mi3, dep3, [...l(0.9), ...l(1e-9), ...l(1e-9), ...l(1e-9)], [0], [0], [1], 1, 1, 2, 3);
-    expect(mi3[0]).toBeLessThanOrEqual(Math.log(3) + Math.log(0.9) + 1e-9 + Math.log(1 / 1e-9));
-    expect(mi3[0]).toBeGreaterThan(0);
+    expect(Math.abs(mi3[0] - Math.log(0.9 / 1e-9))).toBeLessThan(1e-12 * mi3[0]);
+  });
+
+  it('MI with K = 3 unequal alternatives over two tokens: S_real - log mean_j exp S_j, by hand', () => {
+    // V = 2, a two-token description at t = 0, 1 (ids 0); p of each token under the real image and each alternative
+    const real = [0.8, 0.5];
+    const alts = [
+      [0.2, 0.5],
+      [0.5, 0.4],
+      [0.1, 0.25],
+    ];
+    const l = (p: number) => [Math.log(p), Math.log(1 - p)];
+    // float32 logits, as every backend hands them to the kernel
+    const logits = Float32Array.from([real, ...alts].flatMap((pass) => pass.flatMap(l)));
+    const mi = new Float32Array(1);
+    const dep = new Float32Array(2);
+    miScoreRef(mi, dep, logits, [0, 0], [0], [2], 1, 2, 2, 3);
+    // by hand: p(description) = 0.4 with the image, 0.1, 0.2 and 0.025 with each alternative, so
+    // MI = log(0.4 / mean(0.1, 0.2, 0.025)) / 2 tokens = log(0.4 / 0.108333) / 2 = 0.65313. Broken forms are far off:
+    // without - log K 0.104, the mean of log p_j in place of log-mean-exp 0.809, log-mean-exp per token 0.682.
+    const exact = Math.log(0.4 / ((0.1 + 0.2 + 0.025) / 3)) / 2;
+    const depExact = real.map((r, t) => Math.log(r) - alts.reduce((a, p) => a + Math.log(p[t]), 0) / 3);
+    // Each logit is rounded to float32 (2^-24 relative, |logit| <= 2.31), so each log p moves by at most twice that,
+    // 2.8e-7; a sum of two moves by 5.5e-7, and MI (1-Lipschitz in the sums) by 1.1e-6 before the mean over 2 tokens
+    // halves it; float32 output adds 2^-24 |MI|. dep_t (one token each) moves by 2.8e-7 + 2.8e-7 at most.
+    const perToken = 2 * 2 ** -24 * Math.max(...Array.from(logits, Math.abs));
+    expect(Math.abs(mi[0] - exact)).toBeLessThanOrEqual(((2 * 2 * perToken) / 2 + 2 ** -24 * exact) * 1.01);
+    depExact.forEach((d, t) =>
+      expect(Math.abs(dep[t] - d)).toBeLessThanOrEqual((2 * perToken + 2 ** -24 * Math.abs(d)) * 1.01),
+    );
   });
 
   it('MI: sum over the description, and a per-token clip that bounds what one token can add or take', () => {

@@ -1,0 +1,146 @@
+// The MI estimators (estimators.ts) and the one MI score they feed (model/score.ts), on the CPU reference:
+// the score recomputed by hand from each pass's own log-probs, and a trainer step under each estimator.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu/cpuBackend';
+import type { Checkpoint } from '../model/checkpoint';
+import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
+import { collate, problemExample } from '../model/examples';
+import type { SeqRow } from '../model/inputs';
+import { initParamData, Params } from '../model/params';
+import { completionLogProbs, scoreMI } from '../model/score';
+import { TinyVLM } from '../model/tinyvlm';
+import { CounterRng } from '../lib/rng';
+import { generateProblem } from '../tasks/problem';
+import { tokenizer } from '../tasks/tokenizer';
+import { DEFAULT_RL, type Estimator, type RLConfig } from './config';
+import { alternativePasses } from './estimators';
+import { RLTrainer } from './trainer';
+
+const SMALL: ModelConfig = {
+  ...TINYVLM_CONFIG,
+  name: 'estimator-test',
+  encDim: 16,
+  encHeads: 2,
+  dim: 16,
+  heads: 2,
+  layers: 1,
+  encLayers: 1,
+};
+const ESTIMATORS: readonly Estimator[] = ['null', 'blank', 'noise', 'patch', 'contrastive'];
+
+describe('the MI score of every estimator, by hand', () => {
+  // Weights with N(0, 0.3) added to the initialisation, so that the image moves the logits by far more than rounding.
+  const data = initParamData(SMALL, 1);
+  const rng = new CounterRng(1, 9);
+  for (const d of data.values()) for (let i = 0; i < d.length; i++) d[i] += 0.3 * rng.normal();
+  const be = new CpuBackend();
+  const model = new TinyVLM(be, SMALL, new Params(SMALL, be, data));
+  // three prompts, two descriptions of unequal length each (rows prompt-major)
+  const { rows: prompts, images } = collate([0, 1, 2].map((i) => problemExample(generateProblem(7, i), SMALL)));
+  const descs = ['large red circle top left', 'small blue square', 'green triangle bottom', 'two', 'large', 'red red'];
+  const rows: SeqRow[] = descs.map((d, b) => {
+    const p = prompts[Math.floor(b / 2)];
+    return { ...p, ids: [...p.ids, ...tokenizer.encode(d)] };
+  });
+  const promptOf = rows.map((_, b) => Math.floor(b / 2));
+  const promptImages = prompts.map((p) => p.images.flatMap((c) => (c.kind === 'image' ? [c.index] : [])));
+  const sum = (xs: Float32Array) => xs.reduce((a, x) => a + x, 0);
+  const abs = (xs: Float32Array) => xs.reduce((a, x) => a + Math.abs(x), 0);
+
+  it.each(ESTIMATORS)(
+    '%s: S_real - log mean_j exp S_j over its alternative passes, summed and per token; no pass is the real image',
+    async (estimator) => {
+      const imgs = [...images];
+      const alt = alternativePasses(estimator, rows, imgs, promptImages, promptOf, {
+        K: 2,
+        size: SMALL.imageSize,
+        patch: SMALL.patchSize,
+        seed: 3,
+        step: 1,
+      });
+      expect(alt.K).toBe(estimator === 'contrastive' ? 2 : 1);
+      const real = await completionLogProbs(model, rows, imgs);
+      const alts = await Promise.all(
+        alt.passes.map((pass) =>
+          completionLogProbs(
+            model,
+            rows.map((r, b) => ({ ...r, images: pass[b] })),
+            imgs,
+          ),
+        ),
+      );
+      for (const agg of [
+        { sum: true, clip: 0 },
+        { sum: false, clip: 0 },
+      ]) {
+        const s = scoreMI(model, rows, imgs, alt.passes, agg);
+        const mi = await be.read(s.mi);
+        be.free(s.mi);
+        be.free(s.dep);
+        rows.forEach((_, b) => {
+          const n = real[b].length;
+          const S = alts.map((a) => sum(a[b]));
+          const m = Math.max(...S);
+          const lme = m + Math.log(S.reduce((a, x) => a + Math.exp(x - m), 0) / S.length);
+          const hand = (sum(real[b]) - lme) / (agg.sum ? 1 : n);
+          // Both sides read the same float32 logits; the hand side's log-probs come back rounded to float32 (2^-24
+          // relative each), so its sums are off by 2^-24 of their absolute sums, log-mean-exp by the largest of them,
+          // and the score's float32 output by 2^-24 of itself.
+          const tol =
+            ((2 ** -24 * (abs(real[b]) + Math.max(...alts.map((a) => abs(a[b]))))) / (agg.sum ? 1 : n) +
+              2 ** -24 * Math.abs(hand)) *
+            1.01;
+          expect(Math.abs(mi[b] - hand), `row ${b}`).toBeLessThanOrEqual(tol);
+          // no alternative pass is the real image: each moves the description's log p by far more than that rounding
+          for (const Sj of S) expect(Math.abs(Sj - sum(real[b])), `row ${b}`).toBeGreaterThan(1000 * tol);
+        });
+      }
+    },
+  );
+});
+
+const ck = (seed = 1): Checkpoint => ({ config: SMALL, tensors: initParamData(SMALL, seed), metadata: {} });
+const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({
+  ...DEFAULT_RL,
+  N: 4,
+  k: 2,
+  batchPrompts: 2,
+  maxDescTokens: 8,
+  maxAnswerTokens: 6,
+  heldoutEvery: 0,
+  metricEvery: 0,
+  recordPrompts: 2,
+  contrastiveK: 1,
+  percGate: 'off',
+  ...over,
+});
+
+describe('a MIRL step under every MI estimator', () => {
+  it('is finite, samples the same descriptions, and scores them differently under each estimator', async () => {
+    const out: Record<string, { desc: string; mi: number }[]> = {};
+    for (const estimator of ESTIMATORS) {
+      const t = new RLTrainer(new CpuBackend(), cfg({ estimator }), ck());
+      const { metrics, records } = await t.trainStep();
+      t.free();
+      expect(metrics.error, estimator).toBeUndefined();
+      for (const k of ['mean_mi', 'loss', 'grad_norm', 'entropy'] as const)
+        expect(Number.isFinite(metrics[k]), `${estimator} ${k}`).toBe(true);
+      out[estimator] = records.flatMap((r) =>
+        r.trajectories.map((x) => ({ desc: x.description.join(' '), mi: x.mi! })),
+      );
+      expect(out[estimator]).toHaveLength(2 * 4);
+      for (const x of out[estimator]) expect(Number.isFinite(x.mi), estimator).toBe(true);
+      // the alternative pass is not the real image, whose every score would be 0 (1e-4: see below)
+      expect(Math.max(...out[estimator].map((x) => Math.abs(x.mi))), estimator).toBeGreaterThan(1e-4);
+    }
+    // sampling comes before scoring, so every estimator scores the same descriptions; each scores them its own way
+    // (a score sums up to 8 log-probs near -5: float32 rounding moves it by about 3e-6, so 1e-4 is a real difference)
+    ESTIMATORS.forEach((a, i) => {
+      expect(out[a].map((x) => x.desc)).toEqual(out.null.map((x) => x.desc));
+      for (const b of ESTIMATORS.slice(i + 1)) {
+        const gap = Math.max(...out[a].map((x, j) => Math.abs(x.mi - out[b][j].mi)));
+        expect(gap, `${a} vs ${b}`).toBeGreaterThan(1e-4);
+      }
+    });
+  });
+});

@@ -1,0 +1,80 @@
+// The kept trainer states in IndexedDB (fake-indexeddb in Node): pruning deletes users' states, so what it deletes,
+// in what order and when it stops are checked here, with the clock set by hand.
+import { indexedDB as fakeIndexedDB } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot } from './snapshotDb';
+
+vi.stubGlobal('indexedDB', fakeIndexedDB);
+
+const BUDGET = 1000;
+const bytesOf = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+/** Stores `uid`'s state of `n` bytes at time `t`; returns the uids it pruned. */
+async function put(uid: string, n: number, t: number, budget = BUDGET): Promise<string[]> {
+  vi.spyOn(Date, 'now').mockReturnValue(t);
+  const pruned = await putSnapshot(uid, `run ${uid}`, t, bytesOf(n, t), budget);
+  return pruned.map((e) => e.uid);
+}
+const kept = async () => (await listSnapshots()).map((e) => `${e.uid}:${e.size}`);
+
+describe('kept trainer states', () => {
+  beforeEach(async () => {
+    for (const e of await listSnapshots()) await deleteSnapshot(e.uid);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('prune the other runs oldest first, only as many as the budget needs, and say which', async () => {
+    expect(await put('a', 300, 1)).toEqual([]);
+    expect(await put('b', 300, 2)).toEqual([]);
+    // exactly at the budget: nothing goes
+    expect(await put('c', 400, 3)).toEqual([]);
+    expect(await kept()).toEqual(['a:300', 'b:300', 'c:400']);
+    // 250 more: the oldest (a) goes, and that is enough (950)
+    expect(await put('d', 250, 4)).toEqual(['a']);
+    expect(await kept()).toEqual(['b:300', 'c:400', 'd:250']);
+    await expect(getSnapshot('a')).rejects.toThrow(/no state is kept for this run/);
+    // 650 more (1600): b alone leaves 1300, so the two oldest, b (t 2) then c (t 3), go; d stays (250 + 650 = 900)
+    expect(await put('e', 650, 5)).toEqual(['b', 'c']);
+    expect(await kept()).toEqual(['d:250', 'e:650']);
+    const d = await getSnapshot('d');
+    expect(d.entry).toMatchObject({ uid: 'd', label: 'run d', step: 4, size: 250, savedAt: 4 });
+    expect(d.bytes).toEqual(bytesOf(250, 4));
+  });
+
+  it("replace a run's own older state without counting or pruning it", async () => {
+    await put('a', 300, 1);
+    await put('b', 400, 2);
+    // b's new 600 replaces its 400: 300 + 600 fits, so a stays
+    expect(await put('b', 600, 3)).toEqual([]);
+    expect(await kept()).toEqual(['a:300', 'b:600']);
+    expect((await getSnapshot('b')).bytes).toEqual(bytesOf(600, 3));
+    // b's newest state alone over what a leaves: a goes, never b's own
+    expect(await put('b', 800, 4)).toEqual(['a']);
+    expect(await kept()).toEqual(['b:800']);
+  });
+
+  it('refuse a state larger than the whole budget, and prune nothing for it', async () => {
+    await put('a', 300, 1);
+    await expect(put('b', BUDGET + 1, 2)).rejects.toThrow(/larger than the storage budget/);
+    expect(await kept()).toEqual(['a:300']);
+  });
+
+  it('refuse a stored state whose bytes no longer match its checksum', async () => {
+    await put('a', 300, 1);
+    // rewrite a's bytes behind the store's back, as a damaged disk would
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('mirl-playground', 1);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const t = db.transaction('snapshot-bytes', 'readwrite');
+      const damaged = bytesOf(300, 1);
+      damaged[7] ^= 1;
+      t.objectStore('snapshot-bytes').put(damaged.buffer, 'a');
+      t.oncomplete = () => resolve();
+      t.onerror = () => reject(t.error);
+    });
+    db.close();
+    await expect(getSnapshot('a')).rejects.toThrow(/damaged \(its checksum does not match\)/);
+  });
+});
