@@ -158,8 +158,10 @@ test('the warm start held-out evaluation and the first step show samples done of
   const seen = await phases();
   const total = cfg.heldoutCount * (1 + cfg.heldoutSamples);
   const held = seen.filter((t) => /^step 1: held-out: scoring the warm start… \d/.test(t));
-  // counted in samples, from 0 up to all of them, with the time left once there is a rate
-  expect(held[0]).toBe(`step 1: held-out: scoring the warm start… 0 / ${total} samples`);
+  // counted in samples of all of them (greedy and sampled), with the time left once there is a rate; the
+  // first counts can fall within one frame, so which of them shows is not fixed
+  expect(held.length, seen.join('\n')).toBeGreaterThan(0);
+  for (const t of held) expect(t).toMatch(new RegExp(`… \\d+ / ${total} samples(, about \\d+ (s|min) left)?$`));
   expect(held.some((t) => new RegExp(`… (?!0 )\\d+ / ${total} samples, about \\d+ (s|min) left$`).test(t))).toBe(true);
   const done = held.map((t) => Number(t.match(/… (\d+) \//)![1]));
   expect(done).toEqual([...done].sort((a, c) => a - c));
