@@ -31,6 +31,7 @@ export default defineConfig({
         'site.spec.ts',
         'hub.spec.ts',
         'outside.spec.ts',
+        'storage.spec.ts',
         'firstMinute.spec.ts',
       ],
       use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` },

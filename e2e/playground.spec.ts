@@ -27,9 +27,8 @@ const CHOOSE_WEBGPU = () => {
 };
 test.beforeEach(({ context }) => context.addInitScript(CHOOSE_WEBGPU));
 
-// The README's and docs/' screenshots come from the dev project; the site project keeps its own.
-const shots = () =>
-  test.info().project.name === 'dev' ? (process.env.SCREENSHOTS ?? 'docs/screenshots') : test.info().outputDir;
+// Screenshots go to the test output, or with SCREENSHOTS=docs/screenshots (npm run screenshots) to the docs: a test run rewrites no tracked file.
+const shots = () => process.env.SCREENSHOTS ?? test.info().outputDir;
 
 async function stepCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('step-counter').textContent());
@@ -94,7 +93,7 @@ test('start a run from a share URL, watch it advance, pause, step once; the fork
 }) => {
   await page.goto('./' + encodeShare(SMALL, true));
   await waitSteps(page, 2);
-  await expect(page.getByTestId('throughput')).toContainText('s/step');
+  await expect(page.getByTestId('throughput')).toContainText(/ s\/step on average \(last \d+\.\d s\)/);
   await expect(page.locator('[data-testid="chart-answer accuracy (rollouts)"] .recharts-line path')).toHaveCount(2); // smoothed, raw behind
   await page.getByTestId('pause').click();
   await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
@@ -561,14 +560,15 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
   await expect(page.getByTestId('legend-item')).toHaveCount(1);
   await page.getByTestId('start').click();
   await waitSteps(page, 1);
-  await page.waitForTimeout(1200); // the runs are saved at most once a second
+  await page.waitForTimeout(1200); // the step is written to IndexedDB just after it shows
   await page.reload();
   await expect(page.getByTestId('run-row')).toHaveCount(2);
   await expect(page.getByTestId('run-status').nth(1)).toHaveText('restored');
-  await expect(page.getByTestId('run-note').first()).toContainText('cannot resume');
+  await expect(page.getByTestId('resume-note')).toHaveCount(1);
+  await expect(page.getByTestId('resume-note')).toContainText('no trainer state was kept for it, so it cannot resume');
 });
 
-test('saved runs are checked on a reload like imported files: a damaged one is named and kept aside, the others come back', async ({
+test('runs an older page saved in localStorage move to IndexedDB, checked like imported files: a damaged one is named and kept aside', async ({
   page,
 }) => {
   const m = JSON.parse(readFileSync('docs/experiment-sampled/grpo-G6-seed1.json', 'utf8'));
@@ -596,16 +596,21 @@ test('saved runs are checked on a reload like imported files: a damaged one is n
   await page.goto('./');
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await expect(page.getByTestId('run-label')).toHaveValue('kept run');
-  await expect(page.getByTestId('notice')).toHaveCount(2);
+  await expect(page.getByTestId('notice')).toHaveCount(1);
   await expect(page.getByTestId('notice').first()).toContainText(
     'saved run "damaged run" was not restored: metrics[0].answer_acc',
   );
-  await expect(page.getByTestId('notice').nth(1)).toContainText('it is kept aside, as saved, under localStorage');
+  await expect(page.getByTestId('notice')).toContainText('it is kept aside under localStorage');
   // nothing lost: the damaged entry is kept, as it was
   const aside = await page.evaluate(() => JSON.parse(localStorage.getItem('mirl-playground-runs-unreadable') ?? '[]'));
   expect(aside).toEqual([damaged]);
   // and the restored run is whole: its curves draw
   await expect(page.getByTestId('legend-item')).toHaveCount(1);
+  // it now lives in IndexedDB: the old list is gone, and a reload brings the run back from there
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('mirl-playground-runs'))).toBeNull();
+  await page.reload();
+  await expect(page.getByTestId('run-label')).toHaveValue('kept run');
+  await expect(page.getByTestId('notice')).toHaveCount(0);
 });
 
 test('the committed experiment, imported: held-out curves over samples with their bands, greedy beside, one note of what they average', async ({
@@ -1025,7 +1030,7 @@ test('resume after a reload: the run goes on from its kept state, and every numb
   await page.reload();
   const row = page.getByTestId('run-row').nth(1);
   await expect(row.getByTestId('run-status')).toHaveText('restored');
-  await expect(row.getByTestId('run-note')).toContainText(/trainer state was kept at step [1-3]; Resume continues/);
+  await expect(row.getByTestId('resume-note')).toContainText(/trainer state was kept at step [1-3]: Resume continues/);
   const keptAt = Number((await page.getByTestId('kept-2').textContent())!.match(/\d+/)![0]);
   await page.getByTestId('resume-2').click();
   await expect(row.getByTestId('run-status')).toHaveText('done', { timeout: 150_000 });
@@ -1154,10 +1159,10 @@ test('resume refused with a reason, nothing else lost: no IndexedDB (private mod
   await a.goto('./' + encodeShare(R, false));
   await a.getByTestId('step').click();
   await expect(a.getByTestId('kept-1')).toHaveText('state kept at step 1', { timeout: 150_000 });
-  await a.waitForTimeout(1200); // the runs are saved at most once a second
+  await a.waitForTimeout(1200); // the step is written to IndexedDB just after it shows
   const b = await two.newPage();
   await b.goto('./');
-  await expect(b.getByTestId('run-note')).toContainText('open in another tab, which owns it');
+  await expect(b.getByTestId('resume-note')).toContainText('open in another tab, which owns it');
   await expect(b.getByTestId('resume-1')).toBeDisabled();
   await expect(b.getByTestId('export-state-1')).toHaveCount(0);
   // the owner carries on

@@ -19,6 +19,7 @@ import { ForkTree } from './Rollouts';
 import { importRun } from './share/runFile';
 import { warmStartFor } from '../tasks/families';
 import { useRunStore, type Run } from './stores/runStore';
+import { useSettledRuns } from './settledRuns';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
 const signed = (x: number, d = 3) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`;
@@ -354,40 +355,50 @@ function findExamples(grpo: readonly Run[], mirl: readonly Run[]): Example[] {
   return out;
 }
 
-/** Steps, status and time left of each arm of a running comparison. */
+/** Steps, status and time left of each arm of a running comparison; after it ends, where each arm stopped. */
 function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
   const runs = useRunStore((s) => s.runs);
   const liveId = useRunStore((s) => s.liveId);
   const queue = useRunStore((s) => s.queue);
   const phase = useRunStore((s) => s.phase);
+  const comparison = useRunStore((s) => s.comparison);
+  if (!comparison?.length) return null;
   const live = runs.find((r) => r.id === liveId);
   const liveArm = live && armOf(live.config);
-  if (!live || !liveArm || (live.status !== 'running' && live.status !== 'loading' && !queue.length)) return null;
-  const left = remainingMs(live.metrics, live.config);
-  const perStep = left !== null && live.metrics.length ? left.perStepMs : null;
-  const queued = ARMS.filter((a) => queue.some((c) => JSON.stringify(c) === JSON.stringify(a.config)));
+  const going = live !== undefined && liveArm !== undefined && (live.status === 'running' || live.status === 'loading');
+  const seed = comparison[0].seed;
+  // the arms of the comparison last started: listed until another starts, each with where it stopped
+  const arms = ARMS.filter((a) => comparison.some((c) => sameArm(c, a)));
+  const queued = arms.filter((a) => queue.some((c) => sameArm(c, a) && c.seed === seed));
+  const runOf = (a: Arm): Run | undefined =>
+    going && a === liveArm
+      ? live
+      : [...(byArm.get(a) ?? []), ...runs.filter((r) => sameArm(r.config, a))]
+          .filter((r) => r.config.seed === seed)
+          .sort((x, y) => y.id - x.id)[0];
+  const left = going ? remainingMs(live.metrics, live.config) : null;
+  const perStep = left !== null && going && live.metrics.length ? left.perStepMs : null;
   // a queued arm is estimated at the running arm's rate: the arms differ, so it is a rough figure
   const queuedMs = perStep === null ? null : queued.reduce((s, a) => s + a.config.steps * perStep, 0);
-  const runOf = (a: Arm) =>
-    a === liveArm ? live : (byArm.get(a) ?? []).find((r) => r.config.seed === live.config.seed);
-  // the arms this comparison is about now: the live one, the queued ones and those already run with its seed
-  const shown = ARMS.filter((a) => a === liveArm || queued.includes(a) || runOf(a));
+  const line = (a: Arm): string => {
+    const run = runOf(a);
+    if (going && a === liveArm)
+      return `step ${live.step} / ${live.config.steps}${phase ? `, ${phase}` : ''}${left ? `; about ${mins(left.ms)} left` : '; time left known after the first step'}`;
+    if (queued.includes(a))
+      return `queued${perStep !== null ? `, about ${mins(a.config.steps * perStep)} at the current rate` : ''}`;
+    if (!run) return 'not run: the comparison was stopped before it';
+    if (run.status === 'done') return `done, ${run.metrics.length} / ${run.config.steps} steps`;
+    if (run.status === 'stopped' || run.status === 'restored' || run.status === 'paused')
+      return `stopped at step ${run.metrics.length} of ${run.config.steps}`;
+    return `${run.status}, ${run.metrics.length} / ${run.config.steps} steps`;
+  };
   return (
     <div className="progress" data-testid="comparison-progress">
-      {shown.map((a) => {
-        const run = runOf(a);
-        const isQueued = queued.includes(a);
-        return (
-          <div key={a.id} data-testid={`progress-${a.id}`} role={a === liveArm ? 'status' : undefined}>
-            <b>{a.name}</b>{' '}
-            {a === liveArm
-              ? `step ${live.step} / ${live.config.steps}${phase ? `, ${phase}` : ''}${left ? `; about ${mins(left.ms)} left` : '; time left known after the first step'}`
-              : isQueued
-                ? `queued${perStep !== null ? `, about ${mins(a.config.steps * perStep)} at the current rate` : ''}`
-                : `${run!.status}, ${run!.metrics.length} / ${run!.config.steps} steps`}
-          </div>
-        );
-      })}
+      {arms.map((a) => (
+        <div key={a.id} data-testid={`progress-${a.id}`} role={going && a === liveArm ? 'status' : undefined}>
+          <b>{a.name}</b> {line(a)}
+        </div>
+      ))}
       {left && queuedMs !== null && queued.length > 0 && (
         <div data-testid="progress-total">all arms: about {mins(left.ms + queuedMs)} left</div>
       )}
@@ -409,7 +420,9 @@ export function BlindnessDemo() {
   const addRuns = useRunStore((s) => s.addRuns);
   const live = runs.find((r) => r.id === liveId);
   const busy = live !== undefined && (live.status === 'running' || live.status === 'loading');
-  const byArm = useMemo(() => armRuns(runs), [runs]);
+  // the verdict and the examples follow the runs' curves, in slices that yield to input (settledRuns.ts)
+  const settled = useSettledRuns();
+  const byArm = useMemo(() => armRuns(settled), [settled]);
   const ids = useMemo(() => [...byArm.values()].flat().map((r) => r.id), [byArm]);
   const [loadNote, setLoadNote] = useState<string | null>(null);
   const stopButton = useRef<HTMLButtonElement>(null);

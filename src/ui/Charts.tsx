@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import {
   Area,
   Brush,
@@ -18,7 +18,9 @@ import { chartCsv, downloadText } from './csv';
 import { chartRows, type ChartDef, type ChartRow, type XAxisKind } from './chartData';
 import { sharedXDomain, yTicks } from './chartAxes';
 import { fmtSig, fmtTick } from './format';
-import { useRunStore, type Run } from './stores/runStore';
+import type { Run } from './stores/runStore';
+import { useSettledRuns } from './settledRuns';
+import { useWhenVisible } from './whenVisible';
 
 import { RUN_COLORS } from './colors';
 import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from '../rl/algorithms/table';
@@ -189,7 +191,8 @@ function RunLegend({
 
 function Chart({
   def,
-  runs,
+  runs: latest,
+  order,
   hidden,
   x,
   smoothing,
@@ -197,11 +200,15 @@ function Chart({
 }: {
   def: ChartDef;
   runs: Run[];
+  /** Its place in the grid: charts on screen together take their new steps one after another, a task each. */
+  order: number;
   hidden: Set<number>;
   x: XAxisKind;
   smoothing: number;
   color: ColorOf;
 }) {
+  const box = useRef<HTMLDivElement>(null);
+  const runs = useWhenVisible(latest, box, 50 * order);
   const families = useDraftStore((s) => s.draft.families);
   const floor = useMemo(() => blindFloor(families), [families]);
   const [log, setLog] = useState(false);
@@ -225,7 +232,7 @@ function Chart({
     !Array.isArray(p.value) &&
     !(smoothing > 0 && String(p.dataKey).startsWith('raw'));
   return (
-    <div className="chart" data-testid={`chart-${def.title}`}>
+    <div className="chart" ref={box} data-testid={`chart-${def.title}`}>
       <h3>
         {def.title}
         <span className="chart-tools">
@@ -410,7 +417,7 @@ export function Charts({
   title?: string;
   colorOf?: ColorOf;
 }) {
-  const all = useRunStore((s) => s.runs);
+  const all = useSettledRuns();
   const runs = useMemo(() => (runIds ? all.filter((r) => runIds.includes(r.id)) : all), [all, runIds]);
   const charts = heldoutOnly ? CHARTS.filter((c) => c.title.includes('held-out')) : CHARTS;
   const [x, setX] = useState<XAxisKind>('step');
@@ -453,8 +460,17 @@ export function Charts({
       )}
       {runs.length > 0 && <RunLegend runs={runs} hidden={hidden} toggle={toggle} color={colorOf} />}
       <div className="chart-grid">
-        {charts.map((def) => (
-          <Chart key={def.title} def={def} runs={runs} hidden={hidden} x={x} smoothing={smoothing} color={colorOf} />
+        {charts.map((def, i) => (
+          <Chart
+            key={def.title}
+            def={def}
+            runs={runs}
+            order={i}
+            hidden={hidden}
+            x={x}
+            smoothing={smoothing}
+            color={colorOf}
+          />
         ))}
       </div>
     </section>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { algorithmOf } from '../rl/algorithms/table';
 import { descAdvantage, isBlindRecord } from '../rl/metrics';
@@ -6,6 +6,8 @@ import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { SceneImage } from './SceneImage';
 import { ColorLegend, tokenStyle, type ColorBy } from './TokenColors';
 import { useRunStore, type Run } from './stores/runStore';
+import { useSettledRuns } from './settledRuns';
+import { useWhenVisible } from './whenVisible';
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '–' : x.toFixed(d));
 
@@ -265,8 +267,18 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
   );
 }
 
+/** The rollout view, following the runs while it is on screen (a step's tokens are its largest render). */
 export function RolloutsView() {
-  const runs = useRunStore((s) => s.runs);
+  const box = useRef<HTMLDivElement>(null);
+  const runs = useWhenVisible(useSettledRuns(), box);
+  return (
+    <div ref={box}>
+      <RolloutsOf runs={runs} />
+    </div>
+  );
+}
+
+function RolloutsOf({ runs }: { runs: Run[] }) {
   const sel = useRunStore(
     useShallow((s) => ({ run: s.selectedRunId, step: s.selectedStep, prompt: s.selectedPrompt })),
   );

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { RUN_COLORS } from './colors';
 import { downloadText, metricsCsv } from './csv';
 import { KeptStates } from './KeptStates';
@@ -11,8 +12,35 @@ import { useGpuStore } from './stores/gpuStore';
 import { encodeShare } from './share/urlCodec';
 import type { BackendKind } from '../worker/protocol';
 
+/** What the live step is doing: it changes many times a step, so it alone re-renders then. */
+function PhaseLine({ live }: { live: Run | undefined }) {
+  const phase = useRunStore((s) => s.phase);
+  return (
+    <span className="phase" data-testid="phase" aria-live="polite">
+      {live && (live.status === 'running' || live.status === 'loading') && phase
+        ? `step ${live.step + 1}: ${phase}${phase.includes('…') ? '' : '…'}`
+        : live?.status === 'loading'
+          ? 'starting the trainer…'
+          : ''}
+    </span>
+  );
+}
+
+function LoadProgress() {
+  const load = useRunStore((s) => s.load);
+  if (!load) return null;
+  return (
+    <span data-testid="load-progress">
+      loading checkpoint {(load.loaded / 1e6).toFixed(2)}
+      {load.total ? ` / ${(load.total / 1e6).toFixed(2)}` : ''} MB
+      <progress max={load.total ?? 1} value={load.total ? load.loaded : undefined} />
+    </span>
+  );
+}
+
 export function RunControls() {
-  const s = useRunStore();
+  // everything but what changes within a step (the phase, the download), which their own components follow
+  const s = useRunStore(useShallow(({ phase: _p, load: _l, ...rest }) => rest));
   const d = useDraftStore();
   const importOutside = useOutsideStore((o) => o.importFiles);
   const gpu = useGpuStore();
@@ -20,6 +48,10 @@ export function RunControls() {
   const webgpuHere = gpu.probe === null || gpu.probe.ok;
   const live = s.runs.find((r) => r.id === s.liveId);
   const last = live?.metrics[live.metrics.length - 1];
+  // the mean over the run beside the last step's, which may carry a held-out evaluation
+  const meanMs =
+    live && live.metrics.length ? live.metrics.reduce((a, m) => a + m.step_ms, 0) / live.metrics.length : 0;
+  const active = live !== undefined && ['loading', 'ready', 'running', 'paused'].includes(live.status);
   const [shared, setShared] = useState('');
   const file = useRef<HTMLInputElement>(null);
   const invalid = Object.keys(d.fieldErrors).length > 0;
@@ -54,9 +86,23 @@ export function RunControls() {
       useRunStore.setState((st) => ({ notices: [...st.notices, `export failed: ${(e as Error).message}`] }));
     }
   };
-  // a run not live here, with a state kept before its last step, can go on
+  // a run not live here, with a state kept before its last step and curves up to that state, can go on
   const resumable = (r: Run) =>
-    r.keptStep !== null && r.id !== s.liveId && r.keptStep < r.config.steps && r.status !== 'loading';
+    r.keptStep !== null &&
+    r.id !== s.liveId &&
+    r.keptStep < r.config.steps &&
+    r.keptStep <= r.metrics.length &&
+    r.status !== 'loading';
+  /** What the row says of resuming, from the state that is kept now (never stored, so it cannot go stale). */
+  const resumeNote = (r: Run): string | null => {
+    if (r.elsewhere) return 'open in another tab, which owns it: this tab neither resumes it nor writes its state';
+    if (r.id === s.liveId || r.status !== 'restored') return null;
+    if (r.keptStep === null)
+      return `stopped at step ${r.metrics.length} by a reload; no trainer state was kept for it, so it cannot resume (Start begins a new run with its config)`;
+    if (!resumable(r))
+      return `stopped at step ${r.metrics.length} by a reload; its state kept at step ${r.keptStep} is past its curves, so it cannot resume`;
+    return `stopped at step ${r.metrics.length} by a reload; its trainer state was kept at step ${r.keptStep}: Resume continues from there (later steps are re-run, identically)`;
+  };
   // a run's link names the backend it ran on, so that it opens there
   const linkOf = (r: Run) => `${location.origin}${location.pathname}${encodeShare(r.config, true, r.backend)}`;
   const copyLink = async (r: Run) => {
@@ -91,7 +137,7 @@ export function RunControls() {
         >
           Step once
         </button>
-        <button data-testid="stop" disabled={!live} onClick={s.stop} title="end this run; it stays on the charts">
+        <button data-testid="stop" disabled={!active} onClick={s.stop} title="end this run; it stays on the charts">
           Stop
         </button>
         <label className="backend">
@@ -128,26 +174,14 @@ export function RunControls() {
         <span>
           step <b data-testid="step-counter">{live?.step ?? 0}</b> / {live?.config.steps ?? d.draft.steps}
         </span>
-        <span className="phase" data-testid="phase" aria-live="polite">
-          {live && (live.status === 'running' || live.status === 'loading') && s.phase
-            ? `step ${live.step + 1}: ${s.phase}${s.phase.includes('…') ? '' : '…'}`
-            : live?.status === 'loading'
-              ? 'starting the trainer…'
-              : ''}
-        </span>
+        <PhaseLine live={live} />
         {last && (
           <span data-testid="throughput">
-            {(last.step_ms / 1000).toFixed(1)} s/step, {((last.generated_tokens / last.step_ms) * 1000).toFixed(0)}{' '}
-            generated tok/s
+            {(meanMs / 1000).toFixed(1)} s/step on average (last {(last.step_ms / 1000).toFixed(1)} s),{' '}
+            {((last.generated_tokens / last.step_ms) * 1000).toFixed(0)} generated tok/s
           </span>
         )}
-        {s.load && (
-          <span data-testid="load-progress">
-            loading checkpoint {(s.load.loaded / 1e6).toFixed(2)}
-            {s.load.total ? ` / ${(s.load.total / 1e6).toFixed(2)}` : ''} MB
-            <progress max={s.load.total ?? 1} value={s.load.total ? s.load.loaded : undefined} />
-          </span>
-        )}
+        <LoadProgress />
       </div>
       <div className="share">
         <button data-testid="share" onClick={share}>
@@ -216,6 +250,22 @@ export function RunControls() {
                       {r.error}
                     </div>
                   )}
+                  {s.restored && resumeNote(r) && (
+                    <div className="hint" data-testid="resume-note">
+                      {resumeNote(r)}
+                    </div>
+                  )}
+                  {s.unsaved[r.uid] && (
+                    <div className="error" data-testid={`unsaved-${r.id}`}>
+                      not saved for a reload: {s.unsaved[r.uid]}.{' '}
+                      <button
+                        data-testid={`unsaved-export-${r.id}`}
+                        onClick={() => downloadText(fileName(r.label, 'json'), s.exportRun(r.id), 'application/json')}
+                      >
+                        Export it
+                      </button>
+                    </div>
+                  )}
                 </td>
                 <td>
                   <span data-testid="run-status">{r.status}</span>
@@ -225,7 +275,7 @@ export function RunControls() {
                     </div>
                   )}
                 </td>
-                <td>{r.metrics.length}</td>
+                <td data-testid="run-steps">{r.metrics.length}</td>
                 <td className="run-actions">
                   {resumable(r) && (
                     <button

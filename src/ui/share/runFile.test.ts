@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { CpuBackend } from '../../backend/cpu/cpuBackend';
 import { decodeCheckpoint } from '../../model/checkpoint';
 import { RLTrainer } from '../../rl/trainer';
-import { checkSavedRun, exportRun, importRun } from './runFile';
+import { checkSavedRun } from '../../rl/savedRun';
+import { exportRun, importRun } from './runFile';
 
 const metrics: StepMetrics = {
   step: 0,

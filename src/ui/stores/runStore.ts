@@ -1,15 +1,17 @@
-// All UI state. Runs are kept side by side; the live one is fed by its worker.
-// The trainer's state is kept in IndexedDB as the worker posts it, so that a run
-// reloaded, crashed or imported with its state resumes where it stopped.
+// The runs, side by side, and the live one's worker: what the page shows of training. The runs are kept for a
+// reload in IndexedDB by runPersistence.ts, which watches this store; the trainer's state is kept (snapshotDb.ts)
+// as the worker posts it, so that a run reloaded, crashed or imported with its state resumes where it stopped.
 
 import { create } from 'zustand';
-import { persist, type PersistStorage } from 'zustand/middleware';
 import { validateRL, type RLConfig } from '../../rl/config';
 import { groupLabel } from '../../rl/algorithms/table';
 import type { PromptRecord, StepMetrics } from '../../rl/types';
 import { base64ToBytes, bytesToBase64 } from '../../lib/base64url';
 import { canonical, snapshotInfo } from '../../rl/snapshot';
-import { checkSavedRun, exportRun, importRun } from '../share/runFile';
+import { checkSavedRun } from '../../rl/savedRun';
+import { exportRun, importRun } from '../share/runFile';
+import { RunPersister, restoreRuns, type KeptRun } from './runPersistence';
+import { StorageClient } from '../storageClient';
 import { encodeShare } from '../share/urlCodec';
 import type { BackendKind, FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
@@ -54,12 +56,18 @@ interface Store {
   phase: string | null;
   /** Configs to run after the live one, in order (the teaching comparison's "all three"). */
   queue: RLConfig[];
+  /** The configs of the comparison last started with startQueue, in order: its progress stays shown after it ends. */
+  comparison: RLConfig[] | null;
   notices: string[];
   keep: KeepSettings;
   /** The states kept in IndexedDB, oldest first. */
   kept: SnapshotEntry[];
   /** Why no state can be kept here (no IndexedDB, a full quota), or null. */
   storageError: string | null;
+  /** Runs whose last change was not saved for a reload, by uid: why (a full quota). Their export still works. */
+  unsaved: Record<string, string>;
+  /** The saved runs have been read back (and the kept states listed): until then a row's resume state is unknown. */
+  restored: boolean;
   setKeep(k: Partial<KeepSettings>): void;
   /** Continues a run from its kept state: the steps after it are re-run, identically. */
   resume(id: number): Promise<void>;
@@ -102,109 +110,15 @@ function runLabel(c: RLConfig, backend: BackendKind, taken: readonly string[]): 
   return `${base} #${n}`;
 }
 
-const SAVED_RUNS = 'mirl-playground-runs';
 const SAVED_KEEP = 'mirl-playground-keep';
+/** The least time between two batches of the workers' messages. */
+const INBOX_MS = 100;
 const DEFAULT_KEEP: KeepSettings = { every: 5, budgetMB: 64 };
 
 const newUid = (): string =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
     : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-
-const NOT_KEPT =
-  'restored after a reload: no trainer state was kept for it, so this run cannot resume; Start begins a new run with its config';
-const keptNote = (step: number) =>
-  `restored after a reload: its trainer state was kept at step ${step}; Resume continues from there (later steps are re-run, identically)`;
-
-const SAVED_UNREADABLE = 'mirl-playground-runs-unreadable';
-/** Saved entries that failed their check and could not be moved aside (a full quota): saved again with the runs, so never lost. */
-let unreadableHere: unknown[] = [];
-
-/**
- * The runs saved for a reload, each checked as an imported file is (src/ui/share/runFile.ts checkSavedRun). One that
- * fails is not restored; it is moved, as it was, under SAVED_UNREADABLE (so nothing is lost) and named in a notice.
- */
-/** Moves entries aside and says where they are. */
-const aside = (entries: unknown[]): string =>
-  keepUnreadable(entries)
-    ? `${entries.length === 1 ? 'it is' : 'they are'} kept aside, as saved, under localStorage ${SAVED_UNREADABLE}`
-    : `${entries.length === 1 ? 'it' : 'they'} could not be moved aside (storage full) and stay saved with the runs`;
-
-function loadSavedRuns(): { runs: Run[]; notices: string[] } {
-  let raw: string | null = null;
-  try {
-    raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(SAVED_RUNS);
-  } catch {
-    return { runs: [], notices: [] };
-  }
-  if (!raw) return { runs: [], notices: [] };
-  let entries: unknown;
-  try {
-    entries = JSON.parse(raw);
-  } catch (e) {
-    keepUnreadable([raw]);
-    return {
-      runs: [],
-      notices: [
-        `the saved runs could not be read (${(e as Error).message}); they are kept aside under ${SAVED_UNREADABLE}`,
-      ],
-    };
-  }
-  if (!Array.isArray(entries)) {
-    keepUnreadable([entries]);
-    return { runs: [], notices: [`the saved runs are not a list; they are kept aside under ${SAVED_UNREADABLE}`] };
-  }
-  const runs: Run[] = [];
-  const notices: string[] = [];
-  const bad: unknown[] = [];
-  const seen = new Set<number>();
-  entries.forEach((entry, i) => {
-    const r = checkSavedRun(entry);
-    const dup = !(r instanceof Error) && seen.has(r.id);
-    if (r instanceof Error || dup) {
-      const label =
-        typeof (entry as { label?: unknown })?.label === 'string'
-          ? `"${(entry as { label: string }).label}"`
-          : `#${i + 1}`;
-      notices.push(
-        `saved run ${label} was not restored: ${dup ? 'its id repeats another' : (r as Error).message}; it is kept aside under ${SAVED_UNREADABLE}`,
-      );
-      bad.push(entry);
-      return;
-    }
-    seen.add(r.id);
-    const status = (['done', 'stopped', 'error', 'imported', 'restored'] as const).find((x) => x === r.status);
-    // a run that was live when the page went: its trainer is gone, and its state (if kept) can resume it
-    const run: Run = { ...r, uid: r.uid ?? newUid(), status: status ?? 'restored', keptStep: null };
-    runs.push(status ? run : { ...run, error: NOT_KEPT });
-  });
-  if (bad.length) notices.push(aside(bad));
-  return { runs, notices };
-}
-
-/**
- * Appends entries that could not be restored to SAVED_UNREADABLE, as they were; false when it cannot (a full quota),
- * and they are then saved again beside the runs (unreadableHere), to be checked and named on the next load.
- */
-function keepUnreadable(entries: unknown[]): boolean {
-  try {
-    const prevRaw = localStorage.getItem(SAVED_UNREADABLE);
-    let prev: unknown[] = [];
-    if (prevRaw !== null) {
-      try {
-        const p = JSON.parse(prevRaw) as unknown;
-        prev = Array.isArray(p) ? p : [p];
-      } catch {
-        prev = [prevRaw]; // damaged itself: kept as the text it was
-      }
-    }
-    localStorage.setItem(SAVED_UNREADABLE, JSON.stringify([...prev, ...entries]));
-    return true;
-  } catch {
-    unreadableHere = [...unreadableHere, ...entries];
-    return false;
-  }
-}
 
 function loadKeep(): KeepSettings {
   try {
@@ -233,493 +147,618 @@ let pendingResume: { id: number; step: number } | null = null;
 /** Runs resumed by themselves after a worker crash, so that a crash loop stops. */
 const autoResumed = new Set<string>();
 
-const { runs: savedRuns, notices: restoreNotices } = loadSavedRuns();
-nextId = savedRuns.reduce((m, r) => Math.max(m, r.id + 1), 1);
+export const useRunStore = create<Store>()((set, get) => {
+  const patchRun = (id: number, f: (r: Run) => Partial<Run>) =>
+    set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...f(r) } : r)) }));
+  const patchLive = (f: (r: Run) => Partial<Run>) => {
+    const id = get().liveId;
+    if (id !== null) patchRun(id, f);
+  };
+  const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
+  /** Metrics and records of the steps before `step` only: what a resume from `step` keeps. */
+  const cutTo = (r: Run, step: number): Partial<Run> => ({
+    metrics: r.metrics.filter((x) => x.step < step),
+    records: r.records.filter((x) => x.step < step),
+    step,
+  });
 
-// Runs survive a reload through zustand's persist: read once at start (loadSavedRuns, each run checked), written
-// whenever they change, coalesced to at most once a second and when the page hides (a step must not pay for
-// serialising every run), in the list format pages before this one wrote. A full quota is said once, not thrown.
-let saveWarned = false;
-let saveTimer: ReturnType<typeof setTimeout> | null = null;
-let unsaved: Run[] | null = null;
-let lastSaved: Run[] = savedRuns;
-function flushRuns(): void {
-  saveTimer = null;
-  if (!unsaved) return;
-  const runs = unsaved;
-  unsaved = null;
-  try {
-    localStorage.setItem(SAVED_RUNS, JSON.stringify([...runs, ...unreadableHere]));
-  } catch (e) {
-    if (!saveWarned)
-      useRunStore.setState((st) => ({
-        notices: [...st.notices, `runs are not saved for a reload: ${(e as Error).message}`],
-      }));
-    saveWarned = true;
-  }
-}
-const savedRunsStorage: PersistStorage<{ runs: Run[] }> = {
-  getItem: () => ({ state: { runs: savedRuns }, version: 0 }),
-  setItem: (_name, value) => {
-    // every change of the store reaches here; only a change of the runs is written
-    if (value.state.runs === lastSaved) return;
-    lastSaved = value.state.runs;
-    unsaved = value.state.runs;
-    if (saveTimer === null) saveTimer = setTimeout(flushRuns, 1000);
-  },
-  removeItem: () => localStorage.removeItem(SAVED_RUNS),
-};
-if (typeof addEventListener !== 'undefined') addEventListener('pagehide', () => flushRuns());
-
-export const useRunStore = create<Store>()(
-  persist(
-    (set, get) => {
-      const patchRun = (id: number, f: (r: Run) => Partial<Run>) =>
-        set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...f(r) } : r)) }));
-      const patchLive = (f: (r: Run) => Partial<Run>) => {
-        const id = get().liveId;
-        if (id !== null) patchRun(id, f);
-      };
-      const notice = (text: string) => set((s) => ({ notices: [...s.notices, text] }));
-      /** Metrics and records of the steps before `step` only: what a resume from `step` keeps. */
-      const cutTo = (r: Run, step: number): Partial<Run> => ({
-        metrics: r.metrics.filter((x) => x.step < step),
-        records: r.records.filter((x) => x.step < step),
-        step,
-      });
-
-      const keepState = async (id: number, step: number, bytes: Uint8Array) => {
-        const r = get().runs.find((x) => x.id === id);
-        if (!r || r.elsewhere) return;
-        try {
-          const pruned = await putSnapshot(r.uid, r.label, step, bytes, get().keep.budgetMB * 2 ** 20);
-          patchRun(id, () => ({ keptStep: step }));
-          if (pruned.length) {
-            const gone = new Set(pruned.map((p) => p.uid));
-            set((s) => ({ runs: s.runs.map((x) => (gone.has(x.uid) ? { ...x, keptStep: null } : x)) }));
-            notice(
-              `kept states pruned to the ${get().keep.budgetMB} MB budget: ${pruned.map((p) => `${p.label} (step ${p.step})`).join(', ')}`,
-            );
-          }
-          if (get().storageError) set({ storageError: null });
-        } catch (e) {
-          const msg = (e as Error).message;
-          // said once, where the runs are; the run goes on, and its older kept state (if any) stays
-          if (get().storageError !== msg) set({ storageError: msg });
-        }
-        void get().refreshKept();
-      };
-
-      /** A run file's state goes to IndexedDB, checked first; a bad one costs only itself, never the run's curves. */
-      const importState = async (
-        id: number,
-        uid: string,
-        label: string,
-        config: RLConfig,
-        snap: { step: number; data: string },
-      ) => {
-        let bytes: Uint8Array;
-        let step: number;
-        try {
-          bytes = base64ToBytes(snap.data);
-          const info = snapshotInfo(bytes);
-          if (info.step !== snap.step)
-            throw new Error(`the file says step ${snap.step}, the state holds step ${info.step}`);
-          if (canonical(info.config) !== canonical(config))
-            throw new Error("the state is of another config than the run's");
-          step = info.step;
-        } catch (e) {
-          patchRun(id, () => ({
-            error: `its curves were imported, its trainer state was not: ${(e as Error).message}`,
-          }));
-          return;
-        }
-        try {
-          await putSnapshot(uid, label, step, bytes, get().keep.budgetMB * 2 ** 20);
-          patchRun(id, () => ({ keptStep: step }));
-        } catch (e) {
-          patchRun(id, () => ({
-            error: `its curves were imported, its trainer state was not kept: ${(e as Error).message}`,
-          }));
-        }
-        await get().refreshKept();
-      };
-
-      const onMessage = (id: number, from: TrainerClient, m: FromWorker) => {
-        const isLive = get().liveId === id;
-        switch (m.type) {
-          case 'progress':
-            if (isLive) set({ load: { loaded: m.loaded, total: m.total }, phase: 'loading the checkpoint' });
-            break;
-          case 'phase':
-            if (isLive) set({ phase: m.phase });
-            break;
-          case 'ready':
-            set({ load: null });
-            if (pendingResume?.id === id) {
-              const step = pendingResume.step;
-              patchRun(id, (r) => ({ ...cutTo(r, step), status: 'ready', error: null }));
-              pendingResume = null;
-            } else patchRun(id, () => ({ status: 'ready' }));
-            if (pendingAction && isLive) from.send(pendingAction === 'run' ? { type: 'run' } : { type: 'step' });
-            pendingAction = null;
-            break;
-          case 'step':
-            patchRun(id, (r) => ({
-              metrics: [...r.metrics, m.report.metrics],
-              records: [...r.records, ...m.report.records],
-              step: m.report.metrics.step + 1,
-            }));
-            break;
-          case 'state': {
-            if (!isLive) break;
-            patchRun(id, (r) => ({
-              status: m.running
-                ? 'running'
-                : r.status === 'error'
-                  ? 'error'
-                  : m.step >= r.config.steps
-                    ? 'done'
-                    : 'paused',
-              step: m.step,
-            }));
-            if (!m.running) set({ phase: null });
-            const s = get();
-            const live = s.runs.find((r) => r.id === id);
-            // the next run of a queue starts when the last one finishes its steps
-            if (live?.status === 'done' && s.queue.length) {
-              const [next, ...rest] = s.queue;
-              set({ queue: rest });
-              s.startWith(next);
-            }
-            break;
-          }
-          case 'snapshot':
-            void keepState(id, m.step, m.bytes);
-            break;
-          case 'stopped':
-            from.terminate();
-            break;
-          case 'recovered':
-            // the steps after the state it recovered from are run again: their first reports go
-            patchRun(id, (r) => cutTo(r, m.step));
-            notice(m.message);
-            break;
-          case 'error': {
-            if (!m.fatal) {
-              notice(m.message);
-              break;
-            }
-            // a fatal error is the run's status (shown once, there); the download bar goes with it
-            const r = get().runs.find((x) => x.id === id);
-            if (isLive) set({ load: null, queue: [], phase: null });
-            if (pendingResume?.id === id) {
-              // a resume that could not start: the run keeps everything it had
-              pendingResume = null;
-              patchRun(id, () => ({ status: 'restored', error: `could not resume: ${m.message}` }));
-              if (isLive) {
-                set({ liveId: null });
-                client = null;
-              }
-              from.terminate();
-              break;
-            }
-            patchRun(id, () => ({ status: 'error', error: m.message }));
-            // a crashed worker: the run continues from its kept state, once
-            if (m.crashed && r && r.keptStep !== null && !autoResumed.has(r.uid)) {
-              autoResumed.add(r.uid);
-              notice(`${m.message}; resuming ${r.label} from its state kept at step ${r.keptStep}`);
-              void get().resume(id);
-            }
-            break;
-          }
-        }
-      };
-
-      const newClient = (id: number, config: RLConfig, backend: BackendKind, snapshot?: Uint8Array): TrainerClient => {
-        const c: TrainerClient = new TrainerClient(
-          config,
-          backend,
-          { onMessage: (m) => onMessage(id, c, m) },
-          { snapshotEvery: get().keep.every, snapshot },
+  const keepState = async (id: number, step: number, bytes: Uint8Array) => {
+    const r = get().runs.find((x) => x.id === id);
+    if (!r || r.elsewhere) return;
+    try {
+      const pruned = await putSnapshot(r.uid, r.label, step, bytes, get().keep.budgetMB * 2 ** 20);
+      patchRun(id, () => ({ keptStep: step }));
+      if (pruned.length) {
+        const gone = new Set(pruned.map((p) => p.uid));
+        set((s) => ({ runs: s.runs.map((x) => (gone.has(x.uid) ? { ...x, keptStep: null } : x)) }));
+        notice(
+          `kept states pruned to the ${get().keep.budgetMB} MB budget: ${pruned.map((p) => `${p.label} (step ${p.step})`).join(', ')}`,
         );
-        return c;
-      };
+      }
+      if (get().storageError) set({ storageError: null });
+    } catch (e) {
+      const msg = (e as Error).message;
+      // said once, where the runs are; the run goes on, and its older kept state (if any) stays
+      if (get().storageError !== msg) set({ storageError: msg });
+    }
+    void get().refreshKept();
+  };
 
-      /** Ends the live worker: it keeps its state first when idle, and is ended when it says so (or after a while). */
-      const endClient = () => {
-        const c = client;
-        client = null;
-        if (!c) return;
-        c.send({ type: 'stop' });
-        setTimeout(() => c.terminate(), 5000);
-      };
+  /** A run file's state goes to IndexedDB, checked first; a bad one costs only itself, never the run's curves. */
+  const importState = async (
+    id: number,
+    uid: string,
+    label: string,
+    config: RLConfig,
+    snap: { step: number; data: string },
+  ) => {
+    let bytes: Uint8Array;
+    let step: number;
+    try {
+      bytes = base64ToBytes(snap.data);
+      const info = snapshotInfo(bytes);
+      if (info.step !== snap.step)
+        throw new Error(`the file says step ${snap.step}, the state holds step ${info.step}`);
+      if (canonical(info.config) !== canonical(config))
+        throw new Error("the state is of another config than the run's");
+      step = info.step;
+    } catch (e) {
+      patchRun(id, () => ({ error: `its curves were imported, its trainer state was not: ${(e as Error).message}` }));
+      return;
+    }
+    try {
+      await putSnapshot(uid, label, step, bytes, get().keep.budgetMB * 2 ** 20);
+      patchRun(id, () => ({ keptStep: step }));
+    } catch (e) {
+      patchRun(id, () => ({
+        error: `its curves were imported, its trainer state was not kept: ${(e as Error).message}`,
+      }));
+    }
+    await get().refreshKept();
+  };
 
-      const ensureLive = (action: 'run' | 'step') => {
-        const s = get();
-        // the run to start is the draft, on the chosen backend (draftStore)
-        const { draft, backend } = useDraftStore.getState();
-        const live = s.runs.find((r) => r.id === s.liveId);
-        // A paused run resumes only with its own config; after an edit, Start begins a
-        // new run beside it (the old one stays on the charts, stopped).
-        const edited = live !== undefined && JSON.stringify(live.config) !== JSON.stringify(draft);
-        if (live && client && (live.status === 'paused' || live.status === 'ready') && !edited) {
-          client.send(action === 'run' ? { type: 'run' } : { type: 'step' });
-          return;
-        }
-        if (live && (live.status === 'running' || live.status === 'loading')) return;
-        const errors = validateRL(draft);
-        if (Object.keys(errors).length) {
-          useDraftStore.setState({ fieldErrors: errors });
-          return;
-        }
-        endClient();
-        if (live && (live.status === 'paused' || live.status === 'ready')) patchLive(() => ({ status: 'stopped' }));
-        if (live) release(live.uid);
-        const id = nextId++;
-        const run: Run = {
-          id,
-          uid: newUid(),
-          backend,
-          keptStep: null,
-          label: runLabel(
-            draft,
-            backend,
-            s.runs.map((r) => r.label),
-          ),
-          config: draft,
-          metrics: [],
-          records: [],
-          status: 'loading',
-          step: 0,
-          error: null,
-        };
-        set((st) => ({
-          runs: [...st.runs, run],
-          liveId: id,
-          selectedRunId: id,
-          selectedStep: null,
-          load: { loaded: 0, total: null },
+  // The worker's messages are taken in batches, at most every INBOX_MS: a run of small steps (ten a second) costs the
+  // page one update of the store, and one render, per batch, not one per message. Steps of one run in a row are
+  // appended together.
+  const inbox: { id: number; from: TrainerClient; m: FromWorker }[] = [];
+  let inboxTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastFlush = 0;
+  const deliver = (id: number, from: TrainerClient, m: FromWorker) => {
+    inbox.push({ id, from, m });
+    if (inboxTimer === null) inboxTimer = setTimeout(flushInbox, Math.max(0, lastFlush + INBOX_MS - performance.now()));
+  };
+  const flushInbox = () => {
+    inboxTimer = null;
+    lastFlush = performance.now();
+    const batch = inbox.splice(0);
+    for (let i = 0; i < batch.length; i++) {
+      const { id, from, m } = batch[i];
+      if (m.type !== 'step') {
+        onMessage(id, from, m);
+        continue;
+      }
+      const reports = [m.report];
+      while (i + 1 < batch.length && batch[i + 1].id === id && batch[i + 1].m.type === 'step')
+        reports.push((batch[++i].m as Extract<FromWorker, { type: 'step' }>).report);
+      patchRun(id, (r) => ({
+        metrics: [...r.metrics, ...reports.map((x) => x.metrics)],
+        records: [...r.records, ...reports.flatMap((x) => x.records)],
+        step: reports[reports.length - 1].metrics.step + 1,
+      }));
+    }
+  };
+
+  const onMessage = (id: number, from: TrainerClient, m: FromWorker) => {
+    const isLive = get().liveId === id;
+    switch (m.type) {
+      case 'progress':
+        if (isLive) set({ load: { loaded: m.loaded, total: m.total }, phase: 'loading the checkpoint' });
+        break;
+      case 'phase':
+        if (isLive) set({ phase: m.phase });
+        break;
+      case 'ready':
+        set({ load: null });
+        if (pendingResume?.id === id) {
+          const step = pendingResume.step;
+          patchRun(id, (r) => ({ ...cutTo(r, step), status: 'ready', error: null }));
+          pendingResume = null;
+        } else patchRun(id, () => ({ status: 'ready' }));
+        if (pendingAction && isLive) from.send(pendingAction === 'run' ? { type: 'run' } : { type: 'step' });
+        pendingAction = null;
+        break;
+      case 'step':
+        patchRun(id, (r) => ({
+          metrics: [...r.metrics, m.report.metrics],
+          records: [...r.records, ...m.report.records],
+          step: m.report.metrics.step + 1,
         }));
-        pendingAction = action;
-        // a new run's lock is free: taken so that another tab sees this one owns it
-        void acquireRun(run.uid).then((rel) => rel && owned.set(run.uid, rel));
-        client = newClient(id, draft, backend);
-      };
+        break;
+      case 'state': {
+        if (!isLive) break;
+        patchRun(id, (r) => ({
+          status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused',
+          step: m.step,
+        }));
+        if (!m.running) set({ phase: null });
+        const s = get();
+        const live = s.runs.find((r) => r.id === id);
+        // the next run of a queue starts when the last one finishes its steps
+        if (live?.status === 'done' && s.queue.length) {
+          const [next, ...rest] = s.queue;
+          set({ queue: rest });
+          s.startWith(next);
+        }
+        break;
+      }
+      case 'snapshot':
+        void keepState(id, m.step, m.bytes);
+        break;
+      case 'stopped':
+        from.terminate();
+        break;
+      case 'recovered':
+        // the steps after the state it recovered from are run again: their first reports go
+        patchRun(id, (r) => cutTo(r, m.step));
+        notice(m.message);
+        break;
+      case 'error': {
+        if (!m.fatal) {
+          notice(m.message);
+          break;
+        }
+        // a fatal error is the run's status (shown once, there); the download bar goes with it
+        const r = get().runs.find((x) => x.id === id);
+        if (isLive) set({ load: null, queue: [], phase: null });
+        if (pendingResume?.id === id) {
+          // a resume that could not start: the run keeps everything it had
+          pendingResume = null;
+          patchRun(id, () => ({ status: 'restored', error: `could not resume: ${m.message}` }));
+          if (isLive) {
+            set({ liveId: null });
+            client = null;
+          }
+          from.terminate();
+          break;
+        }
+        patchRun(id, () => ({ status: 'error', error: m.message }));
+        // a crashed worker: the run continues from its kept state, once
+        if (m.crashed && r && r.keptStep !== null && !autoResumed.has(r.uid)) {
+          autoResumed.add(r.uid);
+          notice(`${m.message}; resuming ${r.label} from its state kept at step ${r.keptStep}`);
+          void get().resume(id);
+        }
+        break;
+      }
+    }
+  };
 
-      return {
-        runs: savedRuns,
-        liveId: null,
-        selectedRunId: null,
-        selectedStep: null,
-        selectedPrompt: 0,
-        load: null,
-        phase: null,
-        queue: [],
-        notices: restoreNotices,
-        keep: loadKeep(),
-        kept: [],
-        storageError: null,
-        setKeep(k) {
-          const next = { ...get().keep, ...k };
-          if (!validEvery(next.every) || !validBudget(next.budgetMB)) return;
-          set({ keep: next });
-          try {
-            localStorage.setItem(SAVED_KEEP, JSON.stringify(next));
-          } catch {
-            /* the settings apply to this tab */
-          }
-        },
-        async refreshKept() {
-          try {
-            const kept = await listSnapshots();
-            const byUid = new Map(kept.map((e) => [e.uid, e.step]));
-            set((s) => ({
-              kept,
-              runs: s.runs.map((r) => (r.keptStep !== null && !byUid.has(r.uid) ? { ...r, keptStep: null } : r)),
-            }));
-          } catch (e) {
-            set({ kept: [], storageError: (e as Error).message });
-          }
-        },
-        async resume(id) {
-          const s = get();
-          const r = s.runs.find((x) => x.id === id);
-          if (!r || r.keptStep === null) return;
-          if (s.liveId === id && client) return;
-          if (!owned.has(r.uid)) {
-            const rel = await acquireRun(r.uid);
-            if (!rel) {
-              patchRun(id, () => ({ elsewhere: true }));
-              notice(
-                `${r.label} is open in another tab, which owns it: this tab does not resume it or write its state`,
-              );
-              return;
-            }
-            owned.set(r.uid, rel);
-          }
-          let bytes: Uint8Array;
-          try {
-            bytes = (await getSnapshot(r.uid)).bytes;
-          } catch (e) {
-            patchRun(id, () => ({ error: `could not resume: ${(e as Error).message}` }));
-            release(r.uid);
-            return;
-          }
-          // the live run (another one) stops, keeping its own state
-          const live = get().runs.find((x) => x.id === get().liveId);
-          if (live && live.id !== id) get().stop();
-          useDraftStore.setState({ draft: r.config, fieldErrors: {}, backend: r.backend });
-          set({ liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } });
-          patchRun(id, () => ({ status: 'loading', elsewhere: false }));
-          pendingResume = { id, step: r.keptStep };
-          pendingAction = 'run';
-          client = newClient(id, r.config, r.backend, bytes);
-        },
-        async deleteKept(uid) {
-          try {
-            await deleteSnapshot(uid);
-            set((s) => ({
-              runs: s.runs.map((r) =>
-                r.uid === uid ? { ...r, keptStep: null, ...(r.status === 'restored' ? { error: NOT_KEPT } : {}) } : r,
-              ),
-            }));
-          } catch (e) {
-            notice((e as Error).message);
-          }
-          await get().refreshKept();
-        },
-        async exportRunWithState(id) {
-          const r = get().runs.find((x) => x.id === id);
-          if (!r) throw new Error(`no run ${id}`);
-          if (r.keptStep === null) throw new Error(`${r.label} has no kept state`);
-          const { entry, bytes } = await getSnapshot(r.uid);
-          // the curves up to the kept step: what a resume elsewhere continues from
-          const cut = cutTo(r, entry.step);
-          return exportRun(r.label, r.config, cut.metrics!, cut.records!, {
-            step: entry.step,
-            data: bytesToBase64(bytes),
-          });
-        },
-        start() {
-          ensureLive('run');
-        },
-        startWith(config) {
-          useDraftStore.getState().setDraft(config);
-          ensureLive('run');
-        },
-        startQueue(configs) {
-          if (!configs.length) return;
-          set({ queue: configs.slice(1) });
-          get().startWith(configs[0]);
-        },
-        addRuns(added) {
-          set((s) => ({
-            runs: [
-              ...s.runs,
-              ...added.map((r) => ({
-                id: nextId++,
-                uid: newUid(),
-                backend: 'cpu' as const,
-                keptStep: null,
-                label: r.label,
-                config: r.config,
-                metrics: r.metrics,
-                records: r.records,
-                status: 'imported' as const,
-                step: r.metrics.length,
-                error: null,
-              })),
-            ],
-          }));
-        },
-        pause() {
-          client?.send({ type: 'pause' });
-        },
-        stepOnce() {
-          ensureLive('step');
-        },
-        stop() {
-          endClient();
-          pendingAction = null;
-          if (pendingResume?.id === get().liveId) {
-            // a resume stopped before it started: the run is as it was
-            patchLive(() => ({ status: 'restored' }));
-            pendingResume = null;
-          } else patchLive((r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
-          const live = get().runs.find((r) => r.id === get().liveId);
-          if (live) release(live.uid);
-          set({ liveId: null, load: null, queue: [], phase: null });
-        },
-        deleteRun(id) {
-          if (id === get().liveId) get().stop();
-          const r = get().runs.find((x) => x.id === id);
-          set((s) => ({
-            runs: s.runs.filter((x) => x.id !== id),
-            ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}),
-          }));
-          // its kept state goes with it (not another tab's)
-          if (r?.keptStep !== null && r && !r.elsewhere) void get().deleteKept(r.uid);
-        },
-        renameRun(id, label) {
-          // a run file's label holds 200 characters: the page keeps to that, so its export imports
-          const l = label.trim().slice(0, 200);
-          if (l) set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, label: l } : r)) }));
-        },
-        runLink(id) {
-          const r = get().runs.find((x) => x.id === id);
-          if (!r) throw new Error(`no run ${id}`);
-          return `${location.origin}${location.pathname}${encodeShare(r.config)}`;
-        },
-        select(runId, step, prompt) {
-          set((s) => ({ selectedRunId: runId, selectedStep: step, selectedPrompt: prompt ?? s.selectedPrompt }));
-        },
-        exportRun(id) {
-          const r = get().runs.find((x) => x.id === id);
-          if (!r) throw new Error(`no run ${id}`);
-          return exportRun(r.label, r.config, r.metrics, r.records);
-        },
-        importRun(text) {
-          let f: ReturnType<typeof importRun>;
-          try {
-            f = importRun(text);
-          } catch (e) {
-            notice(`import failed: ${(e as Error).message}`);
-            return;
-          }
-          const id = nextId++;
-          const uid = newUid();
-          const label = `${f.label.slice(0, 200 - ' (imported)'.length)} (imported)`;
-          set((s) => ({
-            runs: [
-              ...s.runs,
-              {
-                id,
-                uid,
-                backend: useDraftStore.getState().backend,
-                keptStep: null,
-                label,
-                config: f.config,
-                metrics: f.metrics,
-                records: f.records,
-                status: 'imported',
-                step: f.metrics.length,
-                error: null,
-              },
-            ],
-            selectedRunId: id,
-            selectedStep: null,
-          }));
-          if (f.snapshot) void importState(id, uid, label, f.config, f.snapshot);
-        },
-        dismissNotice(i) {
-          set((s) => ({ notices: s.notices.filter((_, j) => j !== i) }));
-        },
-      };
+  const newClient = (id: number, config: RLConfig, backend: BackendKind, snapshot?: Uint8Array): TrainerClient => {
+    const c: TrainerClient = new TrainerClient(
+      config,
+      backend,
+      { onMessage: (m) => deliver(id, c, m) },
+      { snapshotEvery: get().keep.every, snapshot },
+    );
+    return c;
+  };
+
+  /** Ends the live worker: it keeps its state first when idle, and is ended when it says so (or after a while). */
+  const endClient = () => {
+    const c = client;
+    client = null;
+    if (!c) return;
+    c.send({ type: 'stop' });
+    setTimeout(() => c.terminate(), 5000);
+  };
+
+  const ensureLive = (action: 'run' | 'step') => {
+    const s = get();
+    // the run to start is the draft, on the chosen backend (draftStore)
+    const { draft, backend } = useDraftStore.getState();
+    const live = s.runs.find((r) => r.id === s.liveId);
+    // A paused run resumes only with its own config; after an edit, Start begins a
+    // new run beside it (the old one stays on the charts, stopped).
+    const edited = live !== undefined && JSON.stringify(live.config) !== JSON.stringify(draft);
+    if (live && client && (live.status === 'paused' || live.status === 'ready') && !edited) {
+      client.send(action === 'run' ? { type: 'run' } : { type: 'step' });
+      return;
+    }
+    if (live && (live.status === 'running' || live.status === 'loading')) return;
+    const errors = validateRL(draft);
+    if (Object.keys(errors).length) {
+      useDraftStore.setState({ fieldErrors: errors });
+      return;
+    }
+    endClient();
+    if (live && (live.status === 'paused' || live.status === 'ready')) patchLive(() => ({ status: 'stopped' }));
+    if (live) release(live.uid);
+    const id = nextId++;
+    const run: Run = {
+      id,
+      uid: newUid(),
+      backend,
+      keptStep: null,
+      label: runLabel(
+        draft,
+        backend,
+        s.runs.map((r) => r.label),
+      ),
+      config: draft,
+      metrics: [],
+      records: [],
+      status: 'loading',
+      step: 0,
+      error: null,
+    };
+    set((st) => ({
+      runs: [...st.runs, run],
+      liveId: id,
+      selectedRunId: id,
+      selectedStep: null,
+      load: { loaded: 0, total: null },
+    }));
+    pendingAction = action;
+    // a new run's lock is free: taken so that another tab sees this one owns it
+    void acquireRun(run.uid).then((rel) => rel && owned.set(run.uid, rel));
+    client = newClient(id, draft, backend);
+  };
+
+  return {
+    runs: [],
+    liveId: null,
+    selectedRunId: null,
+    selectedStep: null,
+    selectedPrompt: 0,
+    load: null,
+    phase: null,
+    queue: [],
+    comparison: null,
+    notices: [],
+    keep: loadKeep(),
+    kept: [],
+    storageError: null,
+    unsaved: {},
+    restored: false,
+    setKeep(k) {
+      const next = { ...get().keep, ...k };
+      if (!validEvery(next.every) || !validBudget(next.budgetMB)) return;
+      set({ keep: next });
+      try {
+        localStorage.setItem(SAVED_KEEP, JSON.stringify(next));
+      } catch {
+        /* the settings apply to this tab */
+      }
     },
-    { name: SAVED_RUNS, storage: savedRunsStorage, partialize: (s) => ({ runs: s.runs }) },
-  ),
-);
+    async refreshKept() {
+      try {
+        const kept = await listSnapshots();
+        const byUid = new Map(kept.map((e) => [e.uid, e.step]));
+        set((s) => ({
+          kept,
+          runs: s.runs.map((r) => (r.keptStep !== null && !byUid.has(r.uid) ? { ...r, keptStep: null } : r)),
+        }));
+      } catch (e) {
+        set({ kept: [], storageError: (e as Error).message });
+      }
+    },
+    async resume(id) {
+      const s = get();
+      const r = s.runs.find((x) => x.id === id);
+      if (!r || r.keptStep === null) return;
+      if (s.liveId === id && client) return;
+      if (!owned.has(r.uid)) {
+        const rel = await acquireRun(r.uid);
+        if (!rel) {
+          patchRun(id, () => ({ elsewhere: true }));
+          notice(`${r.label} is open in another tab, which owns it: this tab does not resume it or write its state`);
+          return;
+        }
+        owned.set(r.uid, rel);
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = (await getSnapshot(r.uid)).bytes;
+      } catch (e) {
+        patchRun(id, () => ({ error: `could not resume: ${(e as Error).message}` }));
+        release(r.uid);
+        return;
+      }
+      // the live run (another one) stops, keeping its own state
+      const live = get().runs.find((x) => x.id === get().liveId);
+      if (live && live.id !== id) get().stop();
+      useDraftStore.setState({ draft: r.config, fieldErrors: {}, backend: r.backend });
+      set({ liveId: id, selectedRunId: id, selectedStep: null, load: { loaded: 0, total: null } });
+      patchRun(id, () => ({ status: 'loading', elsewhere: false }));
+      pendingResume = { id, step: r.keptStep };
+      pendingAction = 'run';
+      client = newClient(id, r.config, r.backend, bytes);
+    },
+    async deleteKept(uid) {
+      try {
+        await deleteSnapshot(uid);
+        set((s) => ({ runs: s.runs.map((r) => (r.uid === uid ? { ...r, keptStep: null } : r)) }));
+      } catch (e) {
+        notice((e as Error).message);
+      }
+      await get().refreshKept();
+    },
+    async exportRunWithState(id) {
+      const r = get().runs.find((x) => x.id === id);
+      if (!r) throw new Error(`no run ${id}`);
+      if (r.keptStep === null) throw new Error(`${r.label} has no kept state`);
+      const { entry, bytes } = await getSnapshot(r.uid);
+      // the curves up to the kept step: what a resume elsewhere continues from
+      const cut = cutTo(r, entry.step);
+      return exportRun(r.label, r.config, cut.metrics!, cut.records!, { step: entry.step, data: bytesToBase64(bytes) });
+    },
+    start() {
+      ensureLive('run');
+    },
+    startWith(config) {
+      useDraftStore.getState().setDraft(config);
+      ensureLive('run');
+    },
+    startQueue(configs) {
+      if (!configs.length) return;
+      set({ queue: configs.slice(1), comparison: configs });
+      get().startWith(configs[0]);
+    },
+    addRuns(added) {
+      set((s) => ({
+        runs: [
+          ...s.runs,
+          ...added.map((r) => ({
+            id: nextId++,
+            uid: newUid(),
+            backend: 'cpu' as const,
+            keptStep: null,
+            label: r.label,
+            config: r.config,
+            metrics: r.metrics,
+            records: r.records,
+            status: 'imported' as const,
+            step: r.metrics.length,
+            error: null,
+          })),
+        ],
+      }));
+    },
+    pause() {
+      client?.send({ type: 'pause' });
+    },
+    stepOnce() {
+      ensureLive('step');
+    },
+    stop() {
+      endClient();
+      pendingAction = null;
+      if (pendingResume?.id === get().liveId) {
+        // a resume stopped before it started: the run is as it was
+        patchLive(() => ({ status: 'restored' }));
+        pendingResume = null;
+      } else patchLive((r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
+      const live = get().runs.find((r) => r.id === get().liveId);
+      if (live) release(live.uid);
+      set({ liveId: null, load: null, queue: [], phase: null });
+    },
+    deleteRun(id) {
+      if (id === get().liveId) get().stop();
+      const r = get().runs.find((x) => x.id === id);
+      set((s) => ({
+        runs: s.runs.filter((x) => x.id !== id),
+        ...(s.selectedRunId === id ? { selectedRunId: null, selectedStep: null } : {}),
+      }));
+      // its kept state goes with it (not another tab's)
+      if (r?.keptStep !== null && r && !r.elsewhere) void get().deleteKept(r.uid);
+    },
+    renameRun(id, label) {
+      // a run file's label holds 200 characters: the page keeps to that, so its export imports
+      const l = label.trim().slice(0, 200);
+      if (l) set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, label: l } : r)) }));
+    },
+    runLink(id) {
+      const r = get().runs.find((x) => x.id === id);
+      if (!r) throw new Error(`no run ${id}`);
+      return `${location.origin}${location.pathname}${encodeShare(r.config)}`;
+    },
+    select(runId, step, prompt) {
+      set((s) => ({ selectedRunId: runId, selectedStep: step, selectedPrompt: prompt ?? s.selectedPrompt }));
+    },
+    exportRun(id) {
+      const r = get().runs.find((x) => x.id === id);
+      if (!r) throw new Error(`no run ${id}`);
+      return exportRun(r.label, r.config, r.metrics, r.records);
+    },
+    importRun(text) {
+      let f: ReturnType<typeof importRun>;
+      try {
+        f = importRun(text);
+      } catch (e) {
+        notice(`import failed: ${(e as Error).message}`);
+        return;
+      }
+      const id = nextId++;
+      const uid = newUid();
+      const label = `${f.label.slice(0, 200 - ' (imported)'.length)} (imported)`;
+      set((s) => ({
+        runs: [
+          ...s.runs,
+          {
+            id,
+            uid,
+            backend: useDraftStore.getState().backend,
+            keptStep: null,
+            label,
+            config: f.config,
+            metrics: f.metrics,
+            records: f.records,
+            status: 'imported',
+            step: f.metrics.length,
+            error: null,
+          },
+        ],
+        selectedRunId: id,
+        selectedStep: null,
+      }));
+      if (f.snapshot) void importState(id, uid, label, f.config, f.snapshot);
+    },
+    dismissNotice(i) {
+      set((s) => ({ notices: s.notices.filter((_, j) => j !== i) }));
+    },
+  };
+});
+
+const storage = new StorageClient();
+const persister = new RunPersister(storage, {
+  failed(run, error) {
+    const st = useRunStore.getState();
+    if (st.unsaved[run.uid] === error.message) return;
+    const why = error.quota ? "the browser's storage for this page is full" : error.message;
+    useRunStore.setState((s) => ({
+      unsaved: { ...s.unsaved, [run.uid]: why },
+      // said once per run, with the way to keep it: its export (the row's button)
+      notices: s.unsaved[run.uid]
+        ? s.notices
+        : [
+            ...s.notices,
+            `"${run.label}" was not saved for a reload (${why}); the runs saved before are intact. Export it with its row's JSON button to keep it, or delete other runs to make room.`,
+          ],
+    }));
+  },
+  saved(run) {
+    useRunStore.setState((s) => {
+      const { [run.uid]: _gone, ...rest } = s.unsaved;
+      return { unsaved: rest };
+    });
+  },
+});
+
+const SAVED_RUNS = 'mirl-playground-runs';
+const SAVED_UNREADABLE = 'mirl-playground-runs-unreadable';
+
+/**
+ * Runs saved by pages before IndexedDB kept them (one list in localStorage), each checked as an imported file is.
+ * They go to IndexedDB through the persister; the list leaves localStorage once they are written. One that fails its
+ * check is moved, as it was, under SAVED_UNREADABLE and named.
+ */
+function legacyRuns(): { runs: KeptRun[]; notices: string[]; clear: () => void } {
+  const none = { runs: [], notices: [], clear: () => {} };
+  let raw: string | null;
+  try {
+    raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(SAVED_RUNS);
+  } catch {
+    return none;
+  }
+  if (raw === null) return none;
+  const clear = () => {
+    try {
+      localStorage.removeItem(SAVED_RUNS);
+    } catch {
+      /* it is read again next time, and written again then */
+    }
+  };
+  const aside = (entries: unknown[]): boolean => {
+    try {
+      const prev = localStorage.getItem(SAVED_UNREADABLE);
+      let list: unknown[] = [];
+      if (prev !== null) {
+        try {
+          const p = JSON.parse(prev) as unknown;
+          list = Array.isArray(p) ? p : [p];
+        } catch {
+          list = [prev];
+        }
+      }
+      localStorage.setItem(SAVED_UNREADABLE, JSON.stringify([...list, ...entries]));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let entries: unknown;
+  try {
+    entries = JSON.parse(raw);
+  } catch (e) {
+    const moved = aside([raw]);
+    return {
+      runs: [],
+      notices: [
+        `the saved runs could not be read (${(e as Error).message})${moved ? `; they are kept aside under localStorage ${SAVED_UNREADABLE}` : ''}`,
+      ],
+      clear: moved ? clear : () => {},
+    };
+  }
+  const list = Array.isArray(entries) ? entries : [entries];
+  const runs: KeptRun[] = [];
+  const notices: string[] = [];
+  const bad: unknown[] = [];
+  const seen = new Set<number>();
+  list.forEach((entry, i) => {
+    const r = checkSavedRun(entry);
+    const dup = !(r instanceof Error) && seen.has(r.id);
+    if (r instanceof Error || dup) {
+      const label = (entry as { label?: unknown })?.label;
+      notices.push(
+        `saved run ${typeof label === 'string' ? `"${label}"` : `#${i + 1}`} was not restored: ${dup ? 'its id repeats another' : (r as Error).message}; it is kept aside under localStorage ${SAVED_UNREADABLE}`,
+      );
+      bad.push(entry);
+      return;
+    }
+    seen.add(r.id);
+    runs.push({ ...r, uid: r.uid ?? newUid() });
+  });
+  // the list goes only when what failed is safe aside
+  const moved = bad.length === 0 || aside(bad);
+  return { runs, notices, clear: moved ? clear : () => {} };
+}
+
+const RESTORABLE = ['done', 'stopped', 'error', 'imported', 'restored'] as const;
+
+/** A kept run as the page shows it: one that was live when the page went is 'restored' (its trainer is gone). */
+function asRun(r: KeptRun): Run {
+  const status = RESTORABLE.find((x) => x === r.status) ?? 'restored';
+  // older pages stored the resume note as the run's error: the row now says it from what is kept
+  const error = r.error?.startsWith('restored after a reload:') ? null : r.error;
+  return { ...r, config: r.config as RLConfig, status, error, keptStep: null };
+}
+
+/** On a load: the runs from IndexedDB (and any an older page left in localStorage), then which can resume. */
+async function restore(): Promise<void> {
+  const legacy = legacyRuns();
+  let found: KeptRun[] = [];
+  const notices: string[] = [...legacy.notices];
+  try {
+    const r = await restoreRuns(storage);
+    found = r.runs;
+    notices.push(...r.notices);
+  } catch (e) {
+    notices.push(`the saved runs could not be read: ${(e as Error).message}`);
+  }
+  const byUid = new Set(found.map((r) => r.uid));
+  const runs = found.map(asRun);
+  // adopted as written: the persister writes them again only when they change
+  for (const r of runs) persister.adopt(r);
+  const migrated = legacy.runs.filter((r) => !byUid.has(r.uid)).map(asRun);
+  useRunStore.setState((s) => {
+    // runs started or imported before the load finished keep their place after the kept ones, and ids stay unique
+    const all = [...runs, ...migrated];
+    const taken = new Set(all.map((r) => r.id));
+    const fresh = s.runs.map((r) => (taken.has(r.id) ? { ...r, id: Math.max(...taken, nextId) + 1 } : r));
+    nextId = Math.max(nextId, ...[...all, ...fresh].map((r) => r.id + 1));
+    return {
+      runs: [...all, ...fresh],
+      liveId: fresh.find((r) => r.id === s.liveId)?.id ?? s.liveId,
+      notices: [...notices, ...s.notices],
+    };
+  });
+  if (migrated.length) {
+    await persister.flushed();
+    if (!migrated.some((r) => useRunStore.getState().unsaved[r.uid])) legacy.clear();
+  }
+  await markResumable();
+  useRunStore.setState({ restored: true });
+}
 
 // After a reload: which runs have a kept state (they can resume), and which another tab owns.
 async function markResumable(): Promise<void> {
@@ -732,15 +771,13 @@ async function markResumable(): Promise<void> {
     runs: s.runs.map((r) => {
       const step = kept.get(r.uid);
       if (step === undefined || s.liveId === r.id) return r;
-      if (elsewhere.has(r.uid))
-        return {
-          ...r,
-          keptStep: step,
-          elsewhere: true,
-          error: 'open in another tab, which owns it: this tab neither resumes it nor writes its state',
-        };
-      return { ...r, keptStep: step, ...(r.status === 'restored' ? { error: keptNote(step) } : {}) };
+      return { ...r, keptStep: step, ...(elsewhere.has(r.uid) ? { elsewhere: true } : {}) };
     }),
   }));
 }
-if (typeof window !== 'undefined') void markResumable();
+if (typeof window !== 'undefined') {
+  useRunStore.subscribe((s, prev) => {
+    if (s.runs !== prev.runs) persister.sync(s.runs);
+  });
+  void restore();
+}
