@@ -11,8 +11,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
-import { DEFAULT_RL } from '../src/rl/config';
-import { encodeShare } from '../src/ui/share/urlCodec';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { requireChromium } from './browser';
 import { flags, int, optOneOf, optText } from './cliArgs';
@@ -109,8 +107,8 @@ async function scenario(
   await page.goto(url);
   await page.getByTestId('backend').selectOption(backend);
   await preload(page, makeRunFiles(args.runs), dir);
-  const cfg = { ...DEFAULT_RL, steps: 60 };
-  await page.goto(url + encodeShare(cfg, false));
+  // the page's defaults: a default run
+  await page.goto(url);
   await page.getByTestId('backend').selectOption(backend);
   let stopId = 'stop';
   if (name === 'playground') await page.getByTestId('start').click();

@@ -1,18 +1,22 @@
 // A value as a view on screen should show it: followed while the view is in the viewport, held while it is not (a
 // chart scrolled away costs nothing as steps arrive), and brought up to date when it comes back. Each update is
-// timed, render and commit, and the next waits until ten times that has passed: however heavy the view (a chart
-// of many runs) and however fast the steps, it takes at most a tenth of the page's time. An update also waits
-// `delayMs`, so that views on screen at once each render and commit in a task of their own.
+// timed, render and commit, and no view's next update comes until nine times that has passed: however heavy the
+// views (charts of many runs) and however fast the steps, together they take at most a tenth of the page's time.
+// An update also waits `delayMs`, so that views on screen at once each render and commit in a task of their own.
 
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
-/** The share of the page's time one view may take to follow its data. */
+/** The share of the page's time the views together may take to follow their data. */
 const SHARE = 0.1;
+/** The longest one update makes the next wait. */
+const MAX_WAIT_MS = 1000;
+/** When the next update of any view may start: one budget for the page, not one per view. */
+const budget = { nextAt: 0 };
 
 export function useWhenVisible<T>(value: T, ref: RefObject<Element | null>, delayMs = 0): T {
   const [visible, setVisible] = useState(true);
   const [shown, setShown] = useState(value);
-  const timing = useRef({ started: 0, nextAt: 0 });
+  const timing = useRef({ started: 0 });
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof IntersectionObserver === 'undefined') return;
@@ -22,11 +26,17 @@ export function useWhenVisible<T>(value: T, ref: RefObject<Element | null>, dela
   }, [ref]);
   useEffect(() => {
     if (!visible || shown === value) return;
-    const wait = Math.max(delayMs, timing.current.nextAt - performance.now());
-    const t = setTimeout(() => {
-      timing.current.started = performance.now();
-      setShown(value);
-    }, wait);
+    let t: ReturnType<typeof setTimeout>;
+    const attempt = (wait: number) => {
+      t = setTimeout(() => {
+        // another view may have taken the budget meanwhile: wait for it again
+        const now = performance.now();
+        if (now < budget.nextAt) return attempt(budget.nextAt - now);
+        timing.current.started = now;
+        setShown(value);
+      }, wait);
+    };
+    attempt(Math.max(delayMs, budget.nextAt - performance.now()));
     return () => clearTimeout(t);
   }, [value, visible, shown, delayMs]);
   // after each commit (the first after an update is its own): what the update cost sets when the next may come
@@ -34,7 +44,8 @@ export function useWhenVisible<T>(value: T, ref: RefObject<Element | null>, dela
     const t = timing.current;
     if (!t.started) return;
     const now = performance.now();
-    t.nextAt = now + ((now - t.started) * (1 - SHARE)) / SHARE;
+    // at most MAX_WAIT_MS: views far heavier than a chart of a few runs are allowed more, never left behind long
+    budget.nextAt = Math.max(budget.nextAt, now + Math.min(MAX_WAIT_MS, ((now - t.started) * (1 - SHARE)) / SHARE));
     t.started = 0;
   });
   return shown;
