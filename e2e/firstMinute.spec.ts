@@ -369,12 +369,18 @@ test('charts: whole tooltip values, distinct ticks, whole steps, one step range 
   await importFile(page, 'run.json', Buffer.from(craftedRun(long)));
   const nll = page.getByTestId('chart-ground-truth description NLL (held-out)');
   await nll.scrollIntoViewIfNeeded();
+  // the charts take a new run one after another, a task each
+  await expect
+    .poll(async () => (await nll.locator('.recharts-yAxis-tick-labels text').allTextContents()).length)
+    .toBeGreaterThan(2);
   const yTicks = await nll.locator('.recharts-yAxis-tick-labels text').allTextContents();
   expect(yTicks.length).toBeGreaterThan(2);
   expect(new Set(yTicks).size, yTicks.join(' ')).toBe(yTicks.length);
   // every chart's x axis: whole steps, and the same last tick (KL, measured every 10 steps, ends at 60 too)
   const lastTicks = new Set<string>();
-  for (const chart of await page.locator('[data-testid^="chart-"].chart').all()) {
+  const charts = page.locator('[data-testid^="chart-"].chart');
+  await expect.poll(() => charts.last().locator('.recharts-xAxis-tick-labels text').count()).toBeGreaterThan(0);
+  for (const chart of await charts.all()) {
     const xt = await chart.locator('.recharts-xAxis-tick-labels text').allTextContents();
     if (xt.length === 0) continue;
     for (const t of xt) expect(t, `${await chart.getAttribute('data-testid')}: ${xt}`).toMatch(/^\d+$/);

@@ -247,7 +247,9 @@ test('the hub waits for a TinyVLM run that holds the GPU, with the reason', asyn
     seed: 5,
     recordPrompts: 1,
   };
-  await page.goto('./' + encodeShare(SMALL, true));
+  // on WebGPU, named in the link: slow enough here to be training still when the hub is asked (50 small steps on
+  // wasm end in seconds)
+  await page.goto('./' + encodeShare(SMALL, true, 'webgpu'));
   await expect
     .poll(async () => Number(await page.getByTestId('step-counter').textContent()), { timeout: 150_000 })
     .toBeGreaterThanOrEqual(1);

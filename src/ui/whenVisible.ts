@@ -1,10 +1,19 @@
-// A value as a view on screen should show it: followed while the view is in the viewport, held while it is not (a
-// chart scrolled away costs nothing as steps arrive), and brought up to date when it comes back. Each update is
-// timed, render and commit, and no view's next update comes until nine times that has passed: however heavy the
+// A value as a view should show it. While a run trains, the view follows it only while it is in the viewport (a
+// chart scrolled away costs nothing as steps arrive, and is brought up to date when it comes back), and each update
+// is timed, render and commit, and no view's next update comes until nine times that has passed: however heavy the
 // views (charts of many runs) and however fast the steps, together they take at most a tenth of the page's time.
-// An update also waits `delayMs`, so that views on screen at once each render and commit in a task of their own.
+// With nothing training (an import, a reload), every view updates at once. An update also waits `delayMs`, so that
+// views updating together each render and commit in a task of their own.
 
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useRunStore } from './stores/runStore';
+
+/** A run is training now: the views share the budget. */
+function training(): boolean {
+  const s = useRunStore.getState();
+  const live = s.runs.find((r) => r.id === s.liveId);
+  return live !== undefined && (live.status === 'running' || live.status === 'loading');
+}
 
 /** The share of the page's time the views together may take to follow their data. */
 const SHARE = 0.1;
@@ -25,18 +34,18 @@ export function useWhenVisible<T>(value: T, ref: RefObject<Element | null>, dela
     return () => io.disconnect();
   }, [ref]);
   useEffect(() => {
-    if (!visible || shown === value) return;
+    if (shown === value || (!visible && training())) return;
     let t: ReturnType<typeof setTimeout>;
     const attempt = (wait: number) => {
       t = setTimeout(() => {
         // another view may have taken the budget meanwhile: wait for it again
         const now = performance.now();
-        if (now < budget.nextAt) return attempt(budget.nextAt - now);
+        if (now < budget.nextAt && training()) return attempt(budget.nextAt - now);
         timing.current.started = now;
         setShown(value);
       }, wait);
     };
-    attempt(Math.max(delayMs, budget.nextAt - performance.now()));
+    attempt(Math.max(delayMs, training() ? budget.nextAt - performance.now() : 0));
     return () => clearTimeout(t);
   }, [value, visible, shown, delayMs]);
   // after each commit (the first after an update is its own): what the update cost sets when the next may come
