@@ -152,7 +152,8 @@ test('the warm start held-out evaluation and the first step show samples done of
   page,
 }) => {
   const phases = await recordPhases(page);
-  const cfg = { ...TINY, steps: 1, heldoutEvery: 1, heldoutCount: 40, heldoutSamples: 2 };
+  // long enough that each counted phase outlasts the page's 100 ms batches of the worker's messages
+  const cfg = { ...TINY, batchPrompts: 8, steps: 1, heldoutEvery: 1, heldoutCount: 120, heldoutSamples: 2 };
   await page.goto('./' + encodeShare(cfg, true, 'wasm'));
   await expect(page.getByTestId('status')).toHaveText('done', { timeout: 150_000 });
   const seen = await phases();
