@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   Area,
   Brush,
@@ -20,7 +20,7 @@ import { sharedXDomain, yTicks } from './chartAxes';
 import { fmtSig, fmtTick } from './format';
 import type { Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';
-import { useWhenVisible } from './whenVisible';
+import { useStaggered } from './staggered';
 
 import { RUN_COLORS } from './colors';
 import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from '../rl/algorithms/table';
@@ -207,8 +207,7 @@ function Chart({
   smoothing: number;
   color: ColorOf;
 }) {
-  const box = useRef<HTMLDivElement>(null);
-  const runs = useWhenVisible(latest, box, 50 * order);
+  const runs = useStaggered(latest, 50 * order);
   const families = useDraftStore((s) => s.draft.families);
   const floor = useMemo(() => blindFloor(families), [families]);
   const [log, setLog] = useState(false);
@@ -232,7 +231,7 @@ function Chart({
     !Array.isArray(p.value) &&
     !(smoothing > 0 && String(p.dataKey).startsWith('raw'));
   return (
-    <div className="chart" ref={box} data-testid={`chart-${def.title}`}>
+    <div className="chart" data-testid={`chart-${def.title}`}>
       <h3>
         {def.title}
         <span className="chart-tools">

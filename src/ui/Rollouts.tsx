@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { algorithmOf } from '../rl/algorithms/table';
 import { descAdvantage, isBlindRecord } from '../rl/metrics';
@@ -7,7 +7,7 @@ import { SceneImage } from './SceneImage';
 import { ColorLegend, tokenStyle, type ColorBy } from './TokenColors';
 import { useRunStore, type Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';
-import { useWhenVisible } from './whenVisible';
+import { useStaggered } from './staggered';
 
 const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '–' : x.toFixed(d));
 
@@ -269,10 +269,9 @@ function TrajectoryTable({ rec, run }: { rec: PromptRecord; run: Run }) {
 
 /** The rollout view, following the runs while it is on screen (a step's tokens are its largest render). */
 export function RolloutsView() {
-  const box = useRef<HTMLDivElement>(null);
-  const runs = useWhenVisible(useSettledRuns(), box);
+  const runs = useStaggered(useSettledRuns());
   return (
-    <div ref={box}>
+    <div>
       <RolloutsOf runs={runs} />
     </div>
   );
