@@ -912,7 +912,9 @@ test('the teaching comparison, run here: one button queues the three arms at the
   await expect(page.getByTestId('phase')).toContainText('step 1: held-out: scoring the warm start');
   await page.getByTestId('tab-blindness').click();
   await panel.getByTestId('comparison-stop').click();
-  await expect(panel.getByTestId('comparison-progress')).toHaveCount(0);
+  // each arm's line stays, saying where it stopped (#42)
+  await expect(progress.getByTestId('progress-grpo')).toContainText(/stopped at step \d+ of /);
+  await expect(progress.getByTestId('progress-mirl')).toContainText('not run: the comparison was stopped before it');
   await expect(panel.getByTestId('run-all')).toBeEnabled();
   await page.getByTestId('tab-playground').click();
   await expect(page.getByTestId('run-row')).toHaveCount(1); // the queue went with the stop
