@@ -3,6 +3,8 @@
 // transaction with its run's head, which counts the steps written, so a run comes back whole or says what it lacks;
 // the list of runs is never rewritten. Records that fail their check are moved to an aside store, as they were.
 
+import { idb, idbRequest } from '../lib/idb';
+
 /** What is kept of a run besides its steps. */
 export interface RunHead {
   uid: string;
@@ -50,71 +52,29 @@ function explain(e: unknown, what: string): RunStorageError {
   return new RunStorageError(`${what}: ${err?.message || err?.name || 'IndexedDB failed'}`);
 }
 
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function openDb(): Promise<IDBDatabase> {
-  if (dbPromise) return dbPromise;
-  dbPromise = new Promise<IDBDatabase>((resolve, reject) => {
-    if (typeof indexedDB === 'undefined' || indexedDB === null) {
-      reject(new RunStorageError('this browser gives the page no IndexedDB (a private window, or storage blocked)'));
-      return;
-    }
-    let r: IDBOpenDBRequest;
-    try {
-      r = indexedDB.open(DB_NAME, 1);
-    } catch (e) {
-      reject(explain(e, 'IndexedDB cannot be opened'));
-      return;
-    }
-    r.onupgradeneeded = () => {
-      r.result.createObjectStore(HEADS, { keyPath: 'uid' });
-      r.result.createObjectStore(STEPS, { keyPath: ['uid', 'index'] });
-      r.result.createObjectStore(ASIDE, { autoIncrement: true });
-    };
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(explain(r.error, 'IndexedDB cannot be opened'));
-    r.onblocked = () =>
-      reject(new RunStorageError('IndexedDB is blocked by another tab of an older version of this page'));
-  });
-  dbPromise.catch(() => (dbPromise = null));
-  return dbPromise;
-}
+const db = idb({
+  name: DB_NAME,
+  version: 1,
+  upgrade(d) {
+    d.createObjectStore(HEADS, { keyPath: 'uid' });
+    d.createObjectStore(STEPS, { keyPath: ['uid', 'index'] });
+    d.createObjectStore(ASIDE, { autoIncrement: true });
+  },
+  explain,
+  missing: () => new RunStorageError('this browser gives the page no IndexedDB (a private window, or storage blocked)'),
+  blocked: () => new RunStorageError('IndexedDB is blocked by another tab of an older version of this page'),
+});
 
 type Stores = { heads: IDBObjectStore; steps: IDBObjectStore; aside: IDBObjectStore };
 
-/** Runs `body` in one transaction; resolves when it commits. `body` must only await IndexedDB requests. */
-async function tx<T>(mode: IDBTransactionMode, what: string, body: (s: Stores) => Promise<T> | T): Promise<T> {
-  const db = await openDb();
-  return new Promise<T>((resolve, reject) => {
-    let t: IDBTransaction;
-    try {
-      t = db.transaction([HEADS, STEPS, ASIDE], mode);
-    } catch (e) {
-      reject(explain(e, what));
-      return;
-    }
-    let result: T;
-    t.oncomplete = () => resolve(result);
-    t.onabort = () => reject(explain(t.error, what));
-    Promise.resolve()
-      .then(() => body({ heads: t.objectStore(HEADS), steps: t.objectStore(STEPS), aside: t.objectStore(ASIDE) }))
-      .then((r) => (result = r))
-      .catch((e) => {
-        try {
-          t.abort();
-        } catch {
-          /* already finished */
-        }
-        reject(explain(e, what));
-      });
-  });
+/** Runs `body` in one transaction over the three stores; resolves when it commits. */
+function tx<T>(mode: IDBTransactionMode, what: string, body: (s: Stores) => Promise<T> | T): Promise<T> {
+  return db.tx([HEADS, STEPS, ASIDE], mode, what, (t) =>
+    body({ heads: t.objectStore(HEADS), steps: t.objectStore(STEPS), aside: t.objectStore(ASIDE) }),
+  );
 }
 
-const req = <T>(r: IDBRequest<T>): Promise<T> =>
-  new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+const req = idbRequest;
 
 const stepRange = (uid: string, from = 0) => IDBKeyRange.bound([uid, from], [uid, Infinity]);
 

@@ -4,6 +4,7 @@
 // catches anything else. Pruned to a byte budget, oldest first.
 
 import { fnv1a, hex32 } from '../../lib/fnv';
+import { idb, idbRequest } from '../../lib/idb';
 
 /** What the page lists; the bytes stay in their own store until a resume asks for them. */
 export interface SnapshotEntry {
@@ -37,80 +38,32 @@ function explain(e: unknown, what: string): StorageError {
   return new StorageError(`${what}: ${err?.message || err?.name || 'IndexedDB failed'}`);
 }
 
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function openDb(): Promise<IDBDatabase> {
-  if (dbPromise) return dbPromise;
-  dbPromise = new Promise<IDBDatabase>((resolve, reject) => {
-    if (typeof indexedDB === 'undefined' || indexedDB === null) {
-      reject(
-        new StorageError(
-          'this browser gives the page no IndexedDB (a private window, or storage blocked): runs keep their curves over a reload, not their trainer state',
-        ),
-      );
-      return;
-    }
-    let req: IDBOpenDBRequest;
-    try {
-      req = indexedDB.open(DB_NAME, 1);
-    } catch (e) {
-      reject(explain(e, 'IndexedDB cannot be opened'));
-      return;
-    }
-    req.onupgradeneeded = () => {
-      req.result.createObjectStore(ENTRIES, { keyPath: 'uid' });
-      req.result.createObjectStore(BYTES);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(explain(req.error, 'IndexedDB cannot be opened'));
-    req.onblocked = () =>
-      reject(
-        new StorageError('IndexedDB is blocked by another tab of an older version of this page: close it and reload'),
-      );
-  });
-  // a failed open is retried next time (the user may have freed space or left private mode)
-  dbPromise.catch(() => (dbPromise = null));
-  return dbPromise;
-}
+const db = idb({
+  name: DB_NAME,
+  version: 1,
+  upgrade(d) {
+    d.createObjectStore(ENTRIES, { keyPath: 'uid' });
+    d.createObjectStore(BYTES);
+  },
+  explain,
+  missing: () =>
+    new StorageError(
+      'this browser gives the page no IndexedDB (a private window, or storage blocked): runs keep their curves over a reload, not their trainer state',
+    ),
+  blocked: () =>
+    new StorageError('IndexedDB is blocked by another tab of an older version of this page: close it and reload'),
+});
 
 /** Runs `body` in one transaction over both stores; resolves when it commits. */
-async function tx<T>(
+function tx<T>(
   mode: IDBTransactionMode,
   what: string,
   body: (entries: IDBObjectStore, bytes: IDBObjectStore) => Promise<T> | T,
 ): Promise<T> {
-  const db = await openDb();
-  return new Promise<T>((resolve, reject) => {
-    let t: IDBTransaction;
-    try {
-      t = db.transaction([ENTRIES, BYTES], mode);
-    } catch (e) {
-      reject(explain(e, what));
-      return;
-    }
-    let result: T;
-    t.oncomplete = () => resolve(result);
-    t.onabort = () => reject(explain(t.error, what));
-    t.onerror = () => reject(explain(t.error, what));
-    Promise.resolve()
-      .then(() => body(t.objectStore(ENTRIES), t.objectStore(BYTES)))
-      .then((r) => (result = r))
-      .catch((e) => {
-        try {
-          t.abort();
-        } catch {
-          /* already finished */
-        }
-        reject(explain(e, what));
-      });
-  });
+  return db.tx([ENTRIES, BYTES], mode, what, (t) => body(t.objectStore(ENTRIES), t.objectStore(BYTES)));
 }
 
-const req = <T>(r: IDBRequest<T>): Promise<T> =>
-  new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+const req = idbRequest;
 
 export async function listSnapshots(): Promise<SnapshotEntry[]> {
   const all = await tx('readonly', 'kept states cannot be listed', (entries) =>
