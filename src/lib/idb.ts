@@ -3,7 +3,7 @@
 // every browser error put in words by the caller's `explain`.
 
 /** Turns a browser error into the caller's own error, saying what was not done. */
-export type Explain = (e: unknown, what: string) => Error;
+type Explain = (e: unknown, what: string) => Error;
 
 export interface IdbSpec {
   name: string;
