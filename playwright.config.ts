@@ -20,9 +20,16 @@ export default defineConfig({
   reporter: [['list']],
   use: { launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } },
   projects: [
-    { name: 'dev', testIgnore: 'site.spec.ts', use: { baseURL: `http://127.0.0.1:${PORT}/` } },
-    // The user-facing specs again, against a fresh production build; not the kernel and
-    // model harnesses, which are dev-server pages and not part of the site.
+    {
+      // The kernel and model harnesses (dev-server pages), and a smoke test of the user-facing
+      // specs (@dev) for `npm start`: every user-facing test runs once, below, on the built site
+      // that users get. The screenshot script runs the user-facing specs here in full.
+      name: 'dev',
+      testIgnore: 'site.spec.ts',
+      grep: process.env.SCREENSHOTS ? undefined : /(kernels|model|tasks|app|firstMinute|storage)\.spec\.ts|@dev/,
+      use: { baseURL: `http://127.0.0.1:${PORT}/` },
+    },
+    // Every user-facing spec, against a fresh production build.
     {
       name: 'site',
       testMatch: [

@@ -39,64 +39,59 @@ async function exported(
   return JSON.parse(readFileSync((await dl.path())!, 'utf8'));
 }
 
-test('the tiny model loads on WebGPU, pre-samples, ranks by MI from the GPU kernel, and the CPU reference agrees', async ({
-  page,
-  context,
-  baseURL,
-}) => {
-  const urls: string[] = [];
-  context.on('request', (r) => urls.push(r.url()));
-  await openHub(page);
-  await loadTiny(page);
-  await expect(page.getByTestId('hub-loaded')).toContainText('fp32 on WebGPU');
-  // per-file byte progress, ending complete
-  await expect(page.getByTestId('hub-files')).toContainText('onnx/decoder_model_merged.onnx');
-  await expect(page.getByTestId('hub-files')).toContainText('/ 136.3 kB');
-  await page.getByTestId('hub-scene').click();
-  await expect(page.getByTestId('hub-image')).toContainText('task scene');
-  await page.getByTestId('hub-N').fill('6');
-  await page.getByTestId('hub-k').fill('2');
-  await page.getByTestId('hub-maxTokens').fill('10');
-  await page.getByTestId('hub-run').click();
-  await expect(page.getByTestId('hub-results')).toBeVisible({ timeout: 120_000 });
-  // where its output shows, the page says the tiny model's weights are random
-  await expect(page.getByTestId('hub-random-note')).toContainText('random weights');
-  await expect(page.getByTestId('hub-desc')).toHaveCount(6);
-  await expect(page.locator('[data-testid="hub-desc"][data-kept="true"]')).toHaveCount(2);
-  // ranked: MI falls down the list, and the kept ones are the top two
-  const mis = (await page.getByTestId('hub-mi').allTextContents()).map((t) => Number(t.replace(/[^-0-9.e]/g, '')));
-  for (let i = 1; i < mis.length; i++) expect(mis[i - 1]).toBeGreaterThanOrEqual(mis[i]);
-  expect(await page.getByTestId('hub-desc').evaluateAll((els) => els.map((e) => e.getAttribute('data-kept')))).toEqual([
-    'true',
-    'true',
-    'false',
-    'false',
-    'false',
-    'false',
-  ]);
-  await expect(page.getByTestId('hub-mi-on')).toContainText('GPU');
-  const check = (await page.getByTestId('hub-check').textContent()) ?? '';
-  const diffs = [...check.matchAll(/([0-9.]+e[-+]\d+)/g)].map((m) => Number(m[1]));
-  expect(diffs).toHaveLength(2);
-  for (const d of diffs) expect(d).toBeLessThan(1e-3);
-  // tokens coloured by pointwise MI, the value on hover
-  const tok = page.getByTestId('hub-token').first();
-  await expect(tok).toHaveAttribute('title', /pointwise MI -?[0-9.]+ nats/);
-  expect(await tok.evaluate((e) => getComputedStyle(e).backgroundColor)).toMatch(/rgba\((37, 99, 235|220, 38, 38)/);
-  // the kept ones were continued into an answer to the scene's question
-  await expect(page.getByTestId('hub-answer')).toHaveCount(2);
-  console.log(
-    `tiny model: ${await page.getByTestId('hub-loaded').textContent()}; ${await page.getByTestId('hub-times').textContent()}`,
-  );
-  await page.getByTestId('real-vlm').screenshot({ path: `${shots()}/real-vlm.png` });
-  // every request stayed under the app's own address (on the built site: its sub-path), the runtime's wasm included
-  expect(urls.filter((u) => !u.startsWith(baseURL!) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
-  expect(urls.some((u) => /ort-wasm-simd-threaded\.asyncify[-.\w]*\.wasm/.test(u))).toBe(true);
+test(
+  'the tiny model loads on WebGPU, pre-samples, ranks by MI from the GPU kernel, and the CPU reference agrees',
+  { tag: '@dev' },
+  async ({ page, context, baseURL }) => {
+    const urls: string[] = [];
+    context.on('request', (r) => urls.push(r.url()));
+    await openHub(page);
+    await loadTiny(page);
+    await expect(page.getByTestId('hub-loaded')).toContainText('fp32 on WebGPU');
+    // per-file byte progress, ending complete
+    await expect(page.getByTestId('hub-files')).toContainText('onnx/decoder_model_merged.onnx');
+    await expect(page.getByTestId('hub-files')).toContainText('/ 136.3 kB');
+    await page.getByTestId('hub-scene').click();
+    await expect(page.getByTestId('hub-image')).toContainText('task scene');
+    await page.getByTestId('hub-N').fill('6');
+    await page.getByTestId('hub-k').fill('2');
+    await page.getByTestId('hub-maxTokens').fill('10');
+    await page.getByTestId('hub-run').click();
+    await expect(page.getByTestId('hub-results')).toBeVisible({ timeout: 120_000 });
+    // where its output shows, the page says the tiny model's weights are random
+    await expect(page.getByTestId('hub-random-note')).toContainText('random weights');
+    await expect(page.getByTestId('hub-desc')).toHaveCount(6);
+    await expect(page.locator('[data-testid="hub-desc"][data-kept="true"]')).toHaveCount(2);
+    // ranked: MI falls down the list, and the kept ones are the top two
+    const mis = (await page.getByTestId('hub-mi').allTextContents()).map((t) => Number(t.replace(/[^-0-9.e]/g, '')));
+    for (let i = 1; i < mis.length; i++) expect(mis[i - 1]).toBeGreaterThanOrEqual(mis[i]);
+    expect(
+      await page.getByTestId('hub-desc').evaluateAll((els) => els.map((e) => e.getAttribute('data-kept'))),
+    ).toEqual(['true', 'true', 'false', 'false', 'false', 'false']);
+    await expect(page.getByTestId('hub-mi-on')).toContainText('GPU');
+    const check = (await page.getByTestId('hub-check').textContent()) ?? '';
+    const diffs = [...check.matchAll(/([0-9.]+e[-+]\d+)/g)].map((m) => Number(m[1]));
+    expect(diffs).toHaveLength(2);
+    for (const d of diffs) expect(d).toBeLessThan(1e-3);
+    // tokens coloured by pointwise MI, the value on hover
+    const tok = page.getByTestId('hub-token').first();
+    await expect(tok).toHaveAttribute('title', /pointwise MI -?[0-9.]+ nats/);
+    expect(await tok.evaluate((e) => getComputedStyle(e).backgroundColor)).toMatch(/rgba\((37, 99, 235|220, 38, 38)/);
+    // the kept ones were continued into an answer to the scene's question
+    await expect(page.getByTestId('hub-answer')).toHaveCount(2);
+    console.log(
+      `tiny model: ${await page.getByTestId('hub-loaded').textContent()}; ${await page.getByTestId('hub-times').textContent()}`,
+    );
+    await page.getByTestId('real-vlm').screenshot({ path: `${shots()}/real-vlm.png` });
+    // every request stayed under the app's own address (on the built site: its sub-path), the runtime's wasm included
+    expect(urls.filter((u) => !u.startsWith(baseURL!) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
+    expect(urls.some((u) => /ort-wasm-simd-threaded\.asyncify[-.\w]*\.wasm/.test(u))).toBe(true);
 
-  // a second load of the same model is instant
-  await page.getByTestId('hub-load').click();
-  await expect(page.getByTestId('hub-loaded')).toContainText('already loaded');
-});
+    // a second load of the same model is instant
+    await page.getByTestId('hub-load').click();
+    await expect(page.getByTestId('hub-loaded')).toContainText('already loaded');
+  },
+);
 
 test('greedy tokens and MI on the page equal the Node run (onnxruntime-node, CPU reference)', async ({ page }) => {
   // The task scene at the model's input size, as a PNG: no resize on either side (the browser's
