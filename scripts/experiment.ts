@@ -1,5 +1,6 @@
 // npm run experiment -- --algo A --steps S --seed X [--config JSON] [--checkpoint URLPATH] [--backend wasm|cpu|webgpu]
 //   [--task-heldout a,b [--task-heldout-count N]] --out FILE.json
+// --reward FILE: the custom algorithm, its reward the JavaScript in FILE (the page's editor's source, run in the same sandbox).
 // One RL run from the shipped checkpoint (the grounding warm start when its families draw boxes): in Node on the WebAssembly SIMD backend
 // (default: the fastest path on a machine without a GPU, `npm run bench:cpu`) or
 // the CPU reference, or headless in Chromium through the trainer worker on WebGPU; writes the per-step metrics and every held-out evaluation (`heldout`:
@@ -7,7 +8,7 @@
 // and the final policy on held-out problems of each of those families alone (`task_heldout`: [{ family, start, end }];
 // Node backends): what training on a task did to the task itself, beside what it did to the default mix.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { heldoutOf, RLTrainer } from '../src/rl/trainer';
 import type { HeldoutFigures } from '../src/model/evaluate';
@@ -26,6 +27,7 @@ const args = flags({
   steps: optInt(1),
   seed: optInt(),
   config: configJson(),
+  reward: optText(),
   checkpoint: optText(),
   backend: oneOf(['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
   'task-heldout': familyList(),
@@ -39,6 +41,7 @@ const config: RLConfig = {
   ...(args.algo !== undefined ? { algo: args.algo as RLConfig['algo'] } : {}),
   ...(args.steps !== undefined ? { steps: args.steps } : {}),
   ...(args.seed !== undefined ? { seed: args.seed } : {}),
+  ...(args.reward !== undefined ? { algo: 'custom' as const, rewardCode: readFileSync(args.reward, 'utf8') } : {}),
 };
 const problems = configProblems(config);
 if (problems) {

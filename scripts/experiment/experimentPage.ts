@@ -3,6 +3,7 @@ import type { RLConfig } from '../../src/rl/config';
 import type { PromptRecord, StepMetrics } from '../../src/rl/types';
 import type { FromWorker, ToWorker } from '../../src/worker/protocol';
 import { stepLine } from './stepLine';
+import sandboxPath from '@jitl/quickjs-wasmfile-release-sync/wasm?url';
 
 export interface ExperimentResult {
   config: RLConfig;
@@ -46,7 +47,16 @@ function run(config: RLConfig, checkpointUrl: string): Promise<ExperimentResult>
       }
     };
     // the state kept every 5 steps is what a device loss recovers from (the page stores none)
-    send({ type: 'init', config, checkpointUrl, wasmUrl: '', backend: 'webgpu', snapshotEvery: 5 });
+    send({
+      type: 'init',
+      config,
+      checkpointUrl,
+      wasmUrl: '',
+      // a custom reward runs in the same sandbox build as the page's
+      sandboxUrl: new URL(sandboxPath, location.href).href,
+      backend: 'webgpu',
+      snapshotEvery: 5,
+    });
   });
 }
 

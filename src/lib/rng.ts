@@ -42,6 +42,8 @@ export const Streams = {
   corrupt: 6,
   probe: 7,
   heldout: 9,
+  // a custom reward's Math.random (rl/customReward.ts)
+  reward: 10,
   test: 99,
 } as const;
 

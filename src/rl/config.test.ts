@@ -78,8 +78,8 @@ describe('the config field table', () => {
     }
   });
 
-  it('puts every scalar setting in the panel (families and difficulty have their own fieldsets)', () => {
-    expect(NAMES.filter((k) => FIELDS[k].panel === undefined)).toEqual(['families', 'knobs']);
+  it('puts every scalar setting in the panel (the reward code, families and difficulty have their own)', () => {
+    expect(NAMES.filter((k) => FIELDS[k].panel === undefined)).toEqual(['rewardCode', 'families', 'knobs']);
   });
 
   it('gives a CPU preset that is valid and smaller than the defaults', () => {
@@ -97,6 +97,7 @@ describe('the config field table', () => {
       bool: 'yes',
       families: [],
       knobs: null,
+      code: 42,
     };
     for (const k of NAMES) {
       const errs = validateRL({ ...DEFAULT_RL, [k]: bad[FIELDS[k].kind] } as RLConfig);
@@ -146,6 +147,7 @@ describe('the config field table', () => {
       N: ['k'],
       estimator: ['contrastiveK'],
       batchPrompts: ['contrastiveK', 'miniBatches'],
+      algo: ['rewardCode'],
     };
     const wrongType = (kind: (typeof FIELDS)[FieldName]['kind'], v: unknown): boolean =>
       kind === 'int' || kind === 'num'
@@ -156,7 +158,9 @@ describe('the config field table', () => {
             ? typeof v !== 'boolean'
             : kind === 'families'
               ? !Array.isArray(v)
-              : typeof v !== 'object' || v === null || Array.isArray(v);
+              : kind === 'code'
+                ? typeof v !== 'string'
+                : typeof v !== 'object' || v === null || Array.isArray(v);
     for (let i = 0; i < 3000; i++) {
       const c = { ...DEFAULT_RL } as Record<string, unknown>;
       const changed = new Set<FieldName>();
@@ -188,7 +192,7 @@ describe('the config field table', () => {
         else if (f.kind === 'families') {
           const some = FAMILIES.filter(() => r.next() < 0.5);
           c[k] = some.length ? some : [pick(FAMILIES)];
-        }
+        } else if (f.kind === 'code') c[k] = pick(['', 'function reward(input) { return 0 }', 'x'.repeat(f.maxLength)]);
       }
       // then the rules across fields, met at their edges (k = N, K = prompts - 1, updates = prompts)
       const v = c as unknown as RLConfig;
@@ -196,6 +200,7 @@ describe('the config field table', () => {
       v.k = Math.min(v.k, v.N);
       if (v.estimator === 'contrastive' && v.contrastiveK >= v.batchPrompts) v.batchPrompts = v.contrastiveK + 1;
       v.miniBatches = Math.min(v.miniBatches, v.batchPrompts);
+      if (v.algo === 'custom' && v.rewardCode === '') v.rewardCode = 'function reward(input) { return 1 }';
       expect(validateRL(v), JSON.stringify(v)).toEqual({});
       expect(configErrorMessages(validateRL(v))).toEqual([]);
     }

@@ -73,6 +73,12 @@ interface KnobsField extends Common {
   kind: 'knobs';
   default: SceneKnobs;
 }
+/** Source code the user wrote (a custom reward), edited in its own editor rather than the form. */
+interface CodeField extends Common {
+  kind: 'code';
+  default: string;
+  maxLength: number;
+}
 
 const int = (
   d: number,
@@ -108,7 +114,7 @@ export const FIELDS = {
     ALGORITHM_NAMES,
     'mirl',
     'algorithm',
-    'MIRL forks the top-k of N pre-sampled descriptions by MI; the others sample G complete trajectories: GRPO (answer reward only), Vision-SR1 (the policy re-answers from its description), RACRO (the frozen warm start answers from the description), Perception-R1 (F1 against the scene, the labelled upper bound), VPPO (the answer reward on the tokens that lean most on the image).',
+    'MIRL forks the top-k of N pre-sampled descriptions by MI; the others sample G complete trajectories: GRPO (answer reward only), Vision-SR1 (the policy re-answers from its description), RACRO (the frozen warm start answers from the description), Perception-R1 (F1 against the scene, the labelled upper bound), VPPO (the answer reward on the tokens that lean most on the image), Custom (your own reward, written in JavaScript).',
     { group: 'basic' },
   ),
   N: int(10, 2, 32, 'N pre-samples', 'MIRL: descriptions pre-sampled per prompt.', {
@@ -224,6 +230,20 @@ export const FIELDS = {
     "Perception-R1: every description token carries the description's advantage ('sequence'), or the advantage of its own object phrase, separator or close, each right or wrong against the scene ('object').",
     { group: 'reward', when: { field: 'algo', in: algorithmsWhere('perception', 'labelled') } },
   ),
+  rewardCode: {
+    kind: 'code',
+    default: '',
+    maxLength: 20000,
+    label: 'reward code',
+    help: "The custom algorithm's rewards, in JavaScript: reward(input) gives the perception reward of one description, answerReward(input), where it is defined, the answer reward of one trajectory. It runs sandboxed (no clock, storage, network or page; a seeded Math.random), 100 ms and 16 MiB per call.",
+  } as CodeField,
+  rewardMI: {
+    kind: 'bool',
+    default: false,
+    label: 'MI for the reward',
+    help: "Custom: score every description's MI each step (an extra forward pass) and pass it to your reward as input.mi and input.builtins.mi; off, they are null.",
+    panel: { group: 'reward', when: { field: 'algo', in: algorithmsWhere('perception', 'custom') } },
+  } as BoolField,
   formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', {
     group: 'reward',
     step: 0.05,
@@ -387,7 +407,9 @@ type ValueOf<F> =
         ? boolean
         : F extends FamiliesField
           ? FamilyName[]
-          : SceneKnobs;
+          : F extends CodeField
+            ? string
+            : SceneKnobs;
 
 /** The RL run's configuration: everything a share URL must carry to reproduce a run. */
 export type RLConfig = { -readonly [K in keyof Fields]: ValueOf<Fields[K]> };
@@ -493,6 +515,10 @@ function fieldProblem(f: Fields[FieldName], v: unknown): string | null {
         : `a non-empty subset of ${FAMILIES.join(', ')}`;
     case 'knobs':
       return typeof v === 'object' && v !== null ? validateKnobs(v as SceneKnobs) : 'an object of difficulty settings';
+    case 'code':
+      return typeof v === 'string' && v.length <= f.maxLength
+        ? null
+        : `JavaScript source of at most ${f.maxLength} characters`;
   }
 }
 
@@ -505,6 +531,10 @@ const RULES: ((c: RLConfig, e: Partial<Record<FieldName, string>>) => void)[] = 
     if (c.estimator === 'contrastive' && c.contrastiveK >= c.batchPrompts) {
       e.contrastiveK = `below the prompts per step (${c.batchPrompts}): the alternatives are the other prompts' images`;
     }
+  },
+  (c, e) => {
+    if (!e.rewardCode && algorithmsWhere('perception', 'custom').includes(c.algo) && c.rewardCode.trim() === '')
+      e.rewardCode = 'the source of a reward(input) function (the custom algorithm has no other reward)';
   },
   (c, e) => {
     if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)';

@@ -12,6 +12,7 @@ import { tokenizer } from '../tasks/tokenizer';
 import type { RLConfig } from './config';
 import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from './algorithms/table';
 import { blindAnswers } from './algorithms/reanswer';
+import { customRewardInput, customRewardOf, rewardSeed, type CustomRewardInput } from './customReward';
 import { scorePerception, type PerceptionScoring } from './perception';
 import { DESC_END, promptsOf, repeatRows, sampleRows, splitDescription } from './rollout';
 import { scoreDescription } from '../tasks/verifier';
@@ -41,7 +42,59 @@ export type GroupReward = (problems: readonly Problem[], groups: readonly string
 
 /** The algorithms with a deterministic perception reward the check can score. */
 const checkable = () =>
-  ALGORITHM_NAMES.filter((a) => ['mi', 'labelled', 'reasoner'].includes(ALGORITHM_TABLE[a].perception));
+  ALGORITHM_NAMES.filter((a) => ['mi', 'labelled', 'reasoner', 'custom'].includes(ALGORITHM_TABLE[a].perception));
+
+/**
+ * The user's reward (cfg.rewardCode) over each group, as training calls it: descriptions alone
+ * (input.answer null), seeded by the row; with rewardMI, MI scored by `scorer` (needed only then).
+ */
+export function customGroupReward(scorer: TinyVLM | null, cfg: RLConfig): GroupReward {
+  return async (problems, groups) => {
+    const reward = await customRewardOf(cfg.rewardCode);
+    const promptOf = groups.flatMap((g, i) => g.map(() => i));
+    const words = groups.flat();
+    let mi: CustomRewardInput['mi'][] = words.map(() => null);
+    if (cfg.rewardMI) {
+      if (!scorer) throw new Error('the reward reads MI (rewardMI): the check needs the model to score it');
+      const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
+      const descRows = words.map((d, i) => ({
+        ...rows[promptOf[i]],
+        ids: [...rows[promptOf[i]].ids, ...tokenizer.encode(d.join(' '))],
+      }));
+      const s = await scorePerception(
+        scorer,
+        cfg,
+        {
+          descRows,
+          images,
+          promptImages,
+          promptOf,
+          problems,
+          closed: descRows.map(() => true),
+          groups: groups.map((g) => g.length),
+        },
+        0,
+        { scoring: 'metric' },
+      );
+      mi = descRows.map((r, i) => {
+        const at = i * s.depT + r.prefixLen - 1;
+        return { score: s.mi[i], perToken: Array.from(s.dep.subarray(at, at + r.ids.length - r.prefixLen)) };
+      });
+    }
+    const inputs = words.map((d, i) =>
+      customRewardInput(
+        { problem: problems[promptOf[i]], desc: d, closed: true, completion: null, mi: mi[i] },
+        { step: 0, trajectory: i, formatReward: cfg.formatReward },
+      ),
+    );
+    const scores = reward.score(
+      inputs,
+      inputs.map((_, i) => rewardSeed(cfg.seed, 0, i)),
+    );
+    let o = 0;
+    return groups.map((g) => perceptionRewards(scores.slice(o, (o += g.length)), cfg));
+  };
+}
 
 /** How the check scores a config's descriptions: F1 where the reward is labelled, gated MI otherwise. */
 const scoringOf = (cfg: RLConfig): PerceptionScoring =>
@@ -50,6 +103,7 @@ const scoringOf = (cfg: RLConfig): PerceptionScoring =>
 /** The configured perception reward of `cfg` (MI variants for mirl, F1 for perception-r1, RACRO's reasoner), scored by `scorer`. */
 export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
   const row = algorithmOf(cfg);
+  if (row.perception === 'custom') return customGroupReward(scorer, cfg);
   if (row.perception === 'none')
     throw new Error(`${cfg.algo} has no perception reward: check ${checkable().join(' or ')}`);
   if (row.perception === 'probe')

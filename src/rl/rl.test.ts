@@ -141,7 +141,9 @@ describe('RL trainer (CPU backend, tiny model)', () => {
   it('runs a step of every algorithm with finite metrics; MIRL completes only its k forks per prompt', async () => {
     const gen: Record<string, number> = {};
     for (const algo of ALGORITHM_NAMES) {
-      const t = new RLTrainer(new CpuBackend(), cfg({ algo, G: 4 }), ck());
+      // the custom algorithm's reward is code: here, the description's length
+      const rewardCode = algo === 'custom' ? 'function reward(input) { return input.description.text.length }' : '';
+      const t = new RLTrainer(new CpuBackend(), cfg({ algo, G: 4, rewardCode }), ck());
       const { metrics, records } = await t.trainStep();
       expect(metrics.error).toBeUndefined();
       for (const k of [

@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { BlindnessDemo } from './BlindnessDemo';
 import { Charts } from './Charts';
+import { CodeConsent } from './CodeConsent';
 import { ConfigPanel } from './ConfigPanel';
 import { ExampleProblem } from './ExampleProblem';
 import { GpuReport } from './GpuReport';
 import { OutsideRunView } from './OutsideRun';
 import { RealVlm } from './RealVlm';
+import { RewardEditor } from './RewardEditor';
 import { RolloutsView } from './Rollouts';
 import { RunControls } from './RunControls';
 import { encodeShare } from './share/urlCodec';
@@ -159,6 +161,7 @@ export function App() {
       </header>
       <Tabs view={view} setView={setView} />
       <Notices />
+      <CodeConsent />
       <GpuReport />
       <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
         {view === 'real-vlm' ? (
@@ -171,6 +174,7 @@ export function App() {
               <RunControls />
               <ConfigPanel />
             </div>
+            <RewardEditor />
             <Charts />
             <RolloutsView />
           </>

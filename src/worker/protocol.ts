@@ -15,6 +15,8 @@ export type ToWorker =
       config: RLConfig;
       checkpointUrl: string;
       wasmUrl: string;
+      /** The sandbox's QuickJS .wasm, bundled with the page (a custom reward runs in it). */
+      sandboxUrl: string;
       backend: BackendKind;
       snapshot?: Uint8Array;
       snapshotEvery: number;

@@ -10,7 +10,9 @@ import { createBackend, type BackendKind } from '../backend/create';
 import type { AdapterReport } from '../gpu/device';
 import { fetchCheckpoint, type Checkpoint } from '../model/checkpoint';
 import { countParams } from '../model/params';
+import { loadSandbox } from '../lib/sandbox';
 import type { RLConfig } from '../rl/config';
+import { customRewardOf } from '../rl/customReward';
 import { fingerprint, resumeTrainer, takeSnapshot } from '../rl/snapshot';
 import { RLTrainer } from '../rl/trainer';
 import type { FromWorker, ToWorker } from './protocol';
@@ -64,6 +66,11 @@ class TrainerHost {
       this.post({ type: 'progress', what: 'checkpoint', loaded, total }),
     );
     this.warmStart = ck;
+    if (m.config.rewardCode.trim() !== '') {
+      // the user's reward compiles before anything trains: a syntax error stops here, with its line
+      await loadSandbox(m.sandboxUrl);
+      await customRewardOf(m.config.rewardCode);
+    }
     this.warmStartId = fingerprint(ck);
     const adapter = await this.build(m.snapshot ?? null);
     this.post({ type: 'ready', backend: m.backend, adapter, params: countParams(ck.config) });

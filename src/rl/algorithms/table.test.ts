@@ -12,8 +12,9 @@ describe('the algorithm table', () => {
     expect(FIELDS.k.panel?.when).toEqual({ field: 'algo', in: ['mirl'] });
     expect(FIELDS.G.panel?.when).toEqual({
       field: 'algo',
-      in: ['grpo', 'vision-sr1', 'perception-r1', 'racro', 'pearl', 'vppo'],
+      in: ['grpo', 'vision-sr1', 'perception-r1', 'racro', 'pearl', 'vppo', 'custom'],
     });
+    expect(FIELDS.rewardMI.panel?.when).toEqual({ field: 'algo', in: ['custom'] });
     expect(FIELDS.percLabel.panel?.when).toEqual({ field: 'algo', in: ['perception-r1'] });
     expect(algorithmsWhere('perception', 'none')).toEqual(['grpo', 'vppo']);
     expect(algorithmsWhere('perception', 'reasoner')).toEqual(['racro']);
@@ -25,7 +26,7 @@ describe('the algorithm table', () => {
       const r = ALGORITHM_TABLE[a];
       expect(r.label.length, a).toBeGreaterThan(0);
       expect(['forks', 'trajectories'], a).toContain(r.group);
-      expect(['none', 'mi', 're-answer', 'reasoner', 'probe', 'labelled'], a).toContain(r.perception);
+      expect(['none', 'mi', 're-answer', 'reasoner', 'probe', 'labelled', 'custom'], a).toContain(r.perception);
       expect(r.percHelp.length, a).toBeGreaterThan(20);
       expect(typeof r.rollout, a).toBe('function');
     }

@@ -7,6 +7,7 @@
 import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import type { StepPrompts } from '../rollout';
+import { customRollout } from './custom';
 import { grpoRollout } from './grpo';
 import { mirlRollout } from './mirl';
 import { pearlRollout } from './pearl';
@@ -18,9 +19,10 @@ import { vppoRollout } from './vppo';
 
 /**
  * What rewards a description: nothing of its own, its MI, the policy's sampled re-answer without the
- * image, a frozen reasoner's greedy answer from it alone, the policy's answers to perception probes, or labels.
+ * image, a frozen reasoner's greedy answer from it alone, the policy's answers to perception probes, labels,
+ * or the user's own code (the config's rewardCode).
  */
-type PerceptionReward = 'none' | 'mi' | 're-answer' | 'reasoner' | 'probe' | 'labelled';
+type PerceptionReward = 'none' | 'mi' | 're-answer' | 'reasoner' | 'probe' | 'labelled' | 'custom';
 
 export interface AlgorithmRow {
   /** How the panel, the run labels and the reports name it. */
@@ -102,6 +104,14 @@ export const ALGORITHM_TABLE = {
     percHelp:
       "VPPO has no perception reward: the answer advantage trains only each response's most image-dependent tokens, scaled by its mean dependency",
     rollout: vppoRollout,
+  },
+  custom: {
+    label: 'Custom',
+    group: 'trajectories',
+    perception: 'custom',
+    percHelp:
+      "perception reward: what your code's reward(input) returned for the description, normalised as the config says",
+    rollout: customRollout,
   },
 } as const satisfies Record<string, AlgorithmRow>;
 

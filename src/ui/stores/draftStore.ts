@@ -60,8 +60,17 @@ interface DraftStore {
   pickBackend(b: BackendKind, by: Exclude<BackendBy, 'chosen'>, why: string): void;
   /** Forgets the user's choice: the probe picks again. */
   forgetBackendChoice(): void;
-  /** Applies a link's config; true when the link also asks to start the run. */
+  /**
+   * Applies a link's config; true when the link also asks to start the run. A link that carries
+   * code (a custom reward) is held in `pendingCode` instead, until the user consents to it.
+   */
   applyUrl(hash: string): boolean;
+  /** A link's config that carries code, shown and held until consent: nothing runs from a link without it. */
+  pendingCode: { config: RLConfig; run: boolean; backend: BackendKind | null } | null;
+  /** Loads the held link's config; true when the link asks to start the run. */
+  consentToCode(): boolean;
+  /** Drops the held link: the form keeps what it had. */
+  declineCode(): void;
   shareUrl(): string;
   dismissUrlErrors(): void;
 }
@@ -104,9 +113,18 @@ export const useDraftStore = create<DraftStore>((set, get) => ({
     keepChoice(null);
     set({ backendBy: 'measuring', backendWhy: 'measuring which backend is faster here…' });
   },
+  pendingCode: null,
   applyUrl(hash) {
     const d = decodeShare(hash);
     const usable = d.present && d.errors.length === 0;
+    if (usable && d.config.rewardCode.trim() !== '') {
+      set({ pendingCode: { config: d.config, run: d.run, backend: d.backend }, urlErrors: d.dropped, urlKept: true });
+      // a reload asks again, and never starts by itself
+      if (typeof history !== 'undefined')
+        history.replaceState(null, '', encodeShare(d.config, false, d.backend ?? undefined));
+      return false;
+    }
+    set({ pendingCode: null });
     set({
       urlErrors: [...d.errors, ...d.dropped],
       urlKept: usable,
@@ -118,6 +136,17 @@ export const useDraftStore = create<DraftStore>((set, get) => ({
     if (d.run && d.errors.length === 0 && typeof history !== 'undefined')
       history.replaceState(null, '', encodeShare(d.config, false, d.backend ?? undefined));
     return d.run && d.errors.length === 0;
+  },
+  consentToCode() {
+    const p = get().pendingCode;
+    if (!p) return false;
+    set({ pendingCode: null, draft: p.config, fieldErrors: validateRL(p.config), linkBackend: p.backend });
+    if (p.backend) get().pickBackend(p.backend, 'link', 'named by the link you opened');
+    return p.run;
+  },
+  declineCode() {
+    set({ pendingCode: null });
+    if (typeof history !== 'undefined') history.replaceState(null, '', encodeShare(get().draft, false));
   },
   shareUrl() {
     const { draft, backend } = get();

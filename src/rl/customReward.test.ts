@@ -1,0 +1,192 @@
+// A custom reward is a measurement: its input is checked against what it describes, the
+// examples against known-good and known-bad descriptions (the reward check), and a run on it
+// against a run on the built-in reward it re-implements.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../backend/cpu/cpuBackend';
+import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
+import { initParamData } from '../model/params';
+import { CORRUPTIONS, ORDER_CLASS } from '../tasks/corrupt';
+import { generateProblem } from '../tasks/problem';
+import { words } from '../tasks/tokenizer';
+import { scoreDescription } from '../tasks/verifier';
+import { DEFAULT_RL, validateRL, type RLConfig } from './config';
+import { CustomReward, customRewardInput, descriptionObjects } from './customReward';
+import { customGroupReward, rewardCheck } from './rewardCheck';
+import { REWARD_EXAMPLES } from './rewardExamples';
+import { RLTrainer } from './trainer';
+
+const example = (name: string) => REWARD_EXAMPLES.find((e) => e.name.startsWith(name))!.source;
+const custom = (rewardCode: string, over: Partial<RLConfig> = {}): RLConfig => ({
+  ...DEFAULT_RL,
+  algo: 'custom',
+  rewardCode,
+  ...over,
+});
+
+describe('the custom reward input', () => {
+  it('parses the description into objects, lays out the scene, and judges the answer', () => {
+    const p = generateProblem(5, 3, { families: ['count'] });
+    const desc = words(p.description);
+    const completion = [
+      ...desc,
+      '</desc>',
+      '<reason>',
+      ...words(p.reasoning),
+      '</reason>',
+      '<ans>',
+      p.answer,
+      '</ans>',
+    ];
+    const inp = customRewardInput(
+      { problem: p, desc, closed: true, completion, mi: null },
+      { step: 4, trajectory: 7, formatReward: 0.1 },
+    );
+    expect(inp.description.text).toBe(p.description);
+    expect(inp.description.objects).toHaveLength(p.scenes[0].objects.length);
+    expect(inp.description.objects.every((o) => o !== null)).toBe(true);
+    expect(inp.description.wellFormed).toBe(true);
+    expect(inp.scene.objects).toHaveLength(p.scenes[0].objects.length);
+    expect(inp.answer).toEqual({ text: p.answer, truth: p.answer, right: true, score: 1, formatOk: true });
+    expect(inp.builtins).toEqual({ f1: 1, exact: true, mi: null, format: 0.1 });
+    expect([inp.step, inp.trajectory, inp.question]).toEqual([4, 7, p.question]);
+    // a phrase that is not five valid words is null; two-image descriptions carry their image
+    expect(descriptionObjects(words('large red circle top left , red blob'), 1)).toEqual([
+      { size: 'large', color: 'red', shape: 'circle', row: 'top', col: 'left', image: null },
+      null,
+    ]);
+    expect(descriptionObjects(words('first : small blue square bottom right ; second : x'), 2)).toEqual([
+      { size: 'small', color: 'blue', shape: 'square', row: 'bottom', col: 'right', image: 'first' },
+      null,
+    ]);
+  });
+});
+
+describe('custom rewards, measured', () => {
+  it('the labelled F1 example equals the built-in F1 on truth and corrupted copies', async () => {
+    const reward = await CustomReward.compile(example('labelled F1'));
+    for (let i = 0; i < 30; i++) {
+      const p = generateProblem(11, i);
+      for (const d of [p.description, p.description.split(' , ').slice(1).join(' , '), 'large red']) {
+        const inp = customRewardInput(
+          { problem: p, desc: words(d), closed: true, completion: null, mi: null },
+          { step: 0, trajectory: i, formatReward: 0 },
+        );
+        expect(reward.score([inp], [1])[0]).toBeCloseTo(scoreDescription(words(d), p).f1, 12);
+      }
+    }
+  });
+
+  it('the reward check: labelled F1 wins every class but order; the length reward loses the same-length ones', async () => {
+    const f1 = custom(example('labelled F1'));
+    const good = await rewardCheck(customGroupReward(null, f1), f1, 31337, 200);
+    for (const c of CORRUPTIONS.filter((x) => x !== ORDER_CLASS && good.classes[x].pairs > 0))
+      expect(good.classes[c].wins / good.classes[c].pairs, c).toBeGreaterThan(0.95);
+    const len = custom(example('length'));
+    const bad = await rewardCheck(customGroupReward(null, len), len, 31337, 200);
+    // a colour or shape swapped keeps the length: the length reward cannot tell, a duplicate it prefers
+    expect(bad.classes.change_color.wins).toBe(0);
+    expect(bad.classes.change_shape.wins).toBe(0);
+    expect(bad.classes.duplicate_object.wins).toBe(0);
+    expect(bad.classes.drop_object.wins).toBe(bad.classes.drop_object.pairs);
+  });
+
+  it('a reward that returns nothing, text or NaN is refused, naming the trajectory', async () => {
+    const p = generateProblem(1, 0);
+    const inp = (trajectory: number) =>
+      customRewardInput(
+        { problem: p, desc: words(p.description), closed: true, completion: null, mi: null },
+        { step: 3, trajectory, formatReward: 0 },
+      );
+    for (const [body, said] of [
+      ['return NaN', 'returned NaN'],
+      ['return 1 / 0', 'returned Infinity'],
+      ['return "1"', 'returned string "1"'],
+      ['return', 'returned nothing (undefined)'],
+    ]) {
+      const r = await CustomReward.compile(
+        `function reward(input) {\n  if (input.trajectory === 5) { ${body} }\n  return 1;\n}`,
+      );
+      expect(() => r.score([inp(4), inp(5)], [1, 2])).toThrow(
+        `reward(input) of trajectory 5 (input.step 3) ${said}: it must return one finite number`,
+      );
+      r.dispose();
+    }
+  });
+
+  it('is deterministic: Math.random is seeded by the run seed, step and row', async () => {
+    const src = 'function reward(input) { return Math.random() }';
+    const cfg = custom(src);
+    const a = await rewardCheck(customGroupReward(null, cfg), cfg, 5, 16);
+    const b = await rewardCheck(customGroupReward(null, { ...cfg }), cfg, 5, 16);
+    expect(b.classes).toEqual(a.classes);
+    const other = { ...cfg, seed: 2 };
+    const c = await rewardCheck(customGroupReward(null, other), other, 5, 16);
+    expect(c.classes).not.toEqual(a.classes);
+  });
+
+  it('the config asks for code when the algorithm is custom', () => {
+    expect(validateRL(custom('')).rewardCode).toMatch(/reward\(input\)/);
+    expect(validateRL(custom(example('length')))).toEqual({});
+    expect(validateRL(custom('x'.repeat(20001))).rewardCode).toMatch(/at most 20000 characters/);
+  });
+});
+
+describe('training on a custom reward (CPU backend, tiny model)', () => {
+  const SMALL: ModelConfig = {
+    ...TINYVLM_CONFIG,
+    name: 'custom-test',
+    encDim: 16,
+    encHeads: 2,
+    dim: 16,
+    heads: 2,
+    layers: 1,
+    encLayers: 1,
+  };
+  const ck = () => ({ config: SMALL, tensors: initParamData(SMALL, 3), metadata: {} });
+  const small: Partial<RLConfig> = {
+    G: 4,
+    batchPrompts: 2,
+    maxDescTokens: 8,
+    maxAnswerTokens: 6,
+    heldoutEvery: 0,
+    recordPrompts: 2,
+    percCredit: 'sequence',
+  };
+  const run = async (c: RLConfig, steps = 2) => {
+    const t = new RLTrainer(new CpuBackend(), c, ck());
+    const out = [];
+    for (let i = 0; i < steps; i++) {
+      const { metrics, records } = await t.trainStep();
+      const { step_ms: _a, phase_ms: _b, ...rest } = metrics;
+      out.push({ metrics: rest, rPerc: records.flatMap((r) => r.trajectories.map((x) => x.rPerc)) });
+    }
+    t.free();
+    return out;
+  };
+
+  it('the F1 example trains exactly as Perception-R1 (sequence credit): same rewards, same metrics', async () => {
+    const mine = await run(custom(example('labelled F1'), small));
+    const builtin = await run({ ...DEFAULT_RL, algo: 'perception-r1', ...small });
+    expect(mine.map((s) => s.rPerc)).toEqual(builtin.map((s) => s.rPerc));
+    expect(mine.map((s) => s.metrics.loss)).toEqual(builtin.map((s) => s.metrics.loss));
+  });
+
+  it("answerReward replaces the answer reward; a reward that throws stops the step with the code's line", async () => {
+    const zero = custom('function reward(i) { return 0 }\nfunction answerReward(i) { return 0 }', small);
+    const [s] = await run(zero, 1);
+    // no reward differs within any group: nothing to learn from
+    expect(s.metrics.zero_std_frac).toBe(1);
+    const t = new RLTrainer(
+      new CpuBackend(),
+      custom('function reward(i) {\n  throw new Error("nope");\n}', small),
+      ck(),
+    );
+    await expect(t.trainStep()).rejects.toThrow(
+      /reward\(input\) of trajectory 0 \(input.step 0\): it threw: Error: nope/,
+    );
+    // nothing was lost: the step did not count, and the error is the same on a retry
+    expect(t.step).toBe(0);
+    await expect(t.trainStep()).rejects.toMatchObject({ line: 2 });
+    t.free();
+  });
+});
