@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { shipDocs } from './vite/shipDocs.ts';
 import { shipModelCards } from './vite/shipModelCards.ts';
 
 export default defineConfig({
@@ -10,7 +11,12 @@ export default defineConfig({
   // No index.html answer for a missing file: a file left out of the build is a 404, in
   // `vite` and `vite preview` alike, not a page that the checkpoint parser chokes on.
   appType: 'mpa',
-  plugins: [react(), shipModelCards(fileURLToPath(new URL('./models', import.meta.url)))],
+  plugins: [
+    react(),
+    shipModelCards(fileURLToPath(new URL('./models', import.meta.url))),
+    // the docs the page links to (src/ui/BlindnessDemo.tsx)
+    shipDocs(fileURLToPath(new URL('.', import.meta.url)), ['docs/research.md']),
+  ],
   server: { host: '127.0.0.1', port: 5173 },
   worker: { format: 'es' },
   // transformers.js and onnxruntime-web load their wasm at run time: pre-bundling them breaks those paths.

@@ -40,6 +40,9 @@ async function enter(page: Page, testId: string, value: string) {
   await page.getByTestId(testId).press('Enter');
 }
 
+/** A literal string as a pattern. */
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Text under `root` below 4.5:1 against its composited background (WCAG AA), as "text (ratio)". */
 async function lowContrast(root: ReturnType<Page['getByTestId']>): Promise<string[]> {
   return root.evaluate((el) => {
@@ -739,143 +742,317 @@ test('without WebGPU the page explains and trains on the WebAssembly SIMD backen
   }
 });
 
-test('the teaching comparison, measured: eleven arms x three seeds loaded, a verdict from held-out figures paired by seed, rates over every trajectory, examples that point at their rows', async ({
-  page,
-}) => {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto('./');
-  await page.getByTestId('tab-blindness').click();
-  const panel = page.getByTestId('blindness-demo');
-  await expect(panel.getByTestId('blind-verdict-empty')).toBeVisible();
-  await panel.getByTestId('load-measured').click();
-  await expect(panel.getByTestId('load-note')).toContainText('33 runs of the committed experiments');
-  await expect(panel.getByTestId('load-note')).not.toContainText('Left out');
+test(
+  'the teaching comparison, measured: eleven arms x three seeds loaded, the lesson first (a headline, the clearest lucky guess, a forest plot), a verdict paired by seed, start values, the rates of the lesson, examples that point at their rows',
+  { tag: '@dev' },
+  async ({ page }) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto('./');
+    await page.getByTestId('tab-blindness').click();
+    const panel = page.getByTestId('blindness-demo');
+    await expect(panel.getByTestId('blind-verdict-empty')).toBeVisible();
 
-  // the verdict, recomputed here from the committed files: held-out F1 changes per seed, their mean and SE over
-  // seeds, and each arm against its reference paired by seed
-  const changes = (file: string, key = 'desc_f1') =>
-    [1, 2, 3].map((seed) => {
-      const h = JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).heldout;
-      return h[h.length - 1].sampled[key] - h[0].sampled[key];
-    });
-  const meanSe = (ds: number[]) => {
-    const mean = ds.reduce((a, b) => a + b, 0) / ds.length;
-    const se = Math.sqrt(ds.reduce((a, d) => a + (d - mean) ** 2, 0) / (ds.length - 1) / ds.length);
-    return { mean, se };
-  };
-  const paired = (a: string, b: string, key = 'desc_f1') => {
-    const cb = changes(b, key);
-    return meanSe(changes(a, key).map((x, i) => x - cb[i]));
-  };
-  const fmt = (m: number, se: number) => `${m >= 0 ? '+' : '−'}${Math.abs(m).toFixed(3)} ± ${se.toFixed(3)}`;
-  const g = meanSe(changes('experiment-wasm/grpo-G16'));
-  const m = meanSe(changes('experiment-wasm/mirl-N10k6miScorerwarmstart'));
-  await expect(panel.getByTestId('change-grpo-desc_f1')).toHaveText(fmt(g.mean, g.se));
-  await expect(panel.getByTestId('change-mirl-desc_f1')).toHaveText(fmt(m.mean, m.se));
-  const g1g = meanSe(changes('experiment-grounding/grpo-G16'));
-  await expect(panel.getByTestId('change-grpo-v1g-desc_f1')).toHaveText(fmt(g1g.mean, g1g.se));
-  for (const [id, file, ref, refFile, refName] of [
-    ['mirl', 'experiment-wasm/mirl-N10k6miScorerwarmstart', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
-    ['perception-r1', 'experiment-wasm/perception-r1-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
-    ['vision-sr1', 'experiment-wasm/vision-sr1-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
-    ['racro', 'experiment-wasm/racro-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
-    ['pearl', 'experiment-wasm/pearl-G5', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
-    ['vppo', 'experiment-wasm/vppo-G8', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
-    ['vicrit', 'experiment-wasm/grpo-G16-vicrit', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
-    [
-      'visual-rft',
-      'experiment-grounding/grpo-G16-grounding',
-      'grpo-v1g',
-      'experiment-grounding/grpo-G16',
-      'GRPO from the grounding warm start',
-    ],
-    [
-      'mirg-rl',
-      'experiment-grounding/grpo-G16-multi_grounding',
-      'grpo-v1g',
-      'experiment-grounding/grpo-G16',
-      'GRPO from the grounding warm start',
-    ],
-  ] as const) {
-    const d = paired(file, refFile);
-    const line = panel.getByTestId(`verdict-${id}-vs-${ref}`);
-    await expect(line).toContainText(`${fmt(d.mean, d.se)} F1`);
-    await expect(line).toContainText('paired over 3 seeds');
-    // called only beyond 2 SE, and said plainly when not ahead
-    await expect(line).toContainText(
-      Math.abs(d.mean) > 2 * d.se
-        ? `${d.mean > 0 ? 'ahead of' : 'behind'} ${refName}:`
-        : `is not ahead of ${refName} here`,
-    );
-    await expect(panel.getByTestId(`vs-ref-${id}`)).toContainText(fmt(d.mean, d.se));
-    // another figure is named exactly when it moved beyond 2 SE against the reference
-    for (const [key, name] of [
-      ['desc_exact', 'exact descriptions'],
-      ['answer_acc', 'answer accuracy'],
+    // the write-up is a link that opens, on the dev server and on the built site under its sub-path
+    const [doc] = await Promise.all([page.context().waitForEvent('page'), panel.getByTestId('doc-link').click()]);
+    const docRes = await page.request.get(doc.url());
+    expect(docRes.status()).toBe(200);
+    expect(await docRes.text()).toBe(readFileSync('docs/research.md', 'utf8'));
+    await expect(doc.locator('body')).toContainText('# The evidence: reward checks, loop checks and experiments');
+    await doc.close();
+
+    await panel.getByTestId('load-measured').click();
+    await expect(panel.getByTestId('load-note')).toContainText('33 runs of the committed experiments');
+    await expect(panel.getByTestId('load-note')).not.toContainText('Left out');
+
+    // the verdict, recomputed here from the committed files: held-out F1 changes per seed, their mean and SE over
+    // seeds, and each arm against its reference paired by seed
+    const changes = (file: string, key = 'desc_f1') =>
+      [1, 2, 3].map((seed) => {
+        const h = JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).heldout;
+        return h[h.length - 1].sampled[key] - h[0].sampled[key];
+      });
+    const meanSe = (ds: number[]) => {
+      const mean = ds.reduce((a, b) => a + b, 0) / ds.length;
+      const se = Math.sqrt(ds.reduce((a, d) => a + (d - mean) ** 2, 0) / (ds.length - 1) / ds.length);
+      return { mean, se };
+    };
+    const paired = (a: string, b: string, key = 'desc_f1') => {
+      const cb = changes(b, key);
+      return meanSe(changes(a, key).map((x, i) => x - cb[i]));
+    };
+    const fmt = (m: number, se: number) => `${m >= 0 ? '+' : '−'}${Math.abs(m).toFixed(3)} ± ${se.toFixed(3)}`;
+    const g = meanSe(changes('experiment-wasm/grpo-G16'));
+    const m = meanSe(changes('experiment-wasm/mirl-N10k6miScorerwarmstart'));
+    await expect(panel.getByTestId('change-grpo-desc_f1')).toHaveText(fmt(g.mean, g.se));
+    await expect(panel.getByTestId('change-mirl-desc_f1')).toHaveText(fmt(m.mean, m.se));
+    const g1g = meanSe(changes('experiment-grounding/grpo-G16'));
+    await expect(panel.getByTestId('change-grpo-v1g-desc_f1')).toHaveText(fmt(g1g.mean, g1g.se));
+    for (const [id, file, ref, refFile, refName] of [
+      ['mirl', 'experiment-wasm/mirl-N10k6miScorerwarmstart', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+      ['perception-r1', 'experiment-wasm/perception-r1-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+      ['vision-sr1', 'experiment-wasm/vision-sr1-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+      ['racro', 'experiment-wasm/racro-G6', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+      ['pearl', 'experiment-wasm/pearl-G5', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+      ['vppo', 'experiment-wasm/vppo-G8', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+      ['vicrit', 'experiment-wasm/grpo-G16-vicrit', 'grpo', 'experiment-wasm/grpo-G16', 'GRPO'],
+      [
+        'visual-rft',
+        'experiment-grounding/grpo-G16-grounding',
+        'grpo-v1g',
+        'experiment-grounding/grpo-G16',
+        'GRPO from the grounding warm start',
+      ],
+      [
+        'mirg-rl',
+        'experiment-grounding/grpo-G16-multi_grounding',
+        'grpo-v1g',
+        'experiment-grounding/grpo-G16',
+        'GRPO from the grounding warm start',
+      ],
     ] as const) {
-      const o = paired(file, refFile, key);
-      if (Math.abs(o.mean) > 2 * o.se) await expect(line).toContainText(`${name} ${fmt(o.mean, o.se)}`);
-      else await expect(line).not.toContainText(name);
+      const d = paired(file, refFile);
+      const line = panel.getByTestId(`verdict-${id}-vs-${ref}`);
+      await expect(line).toContainText(`${fmt(d.mean, d.se)} F1`);
+      await expect(line).toContainText('paired over 3 seeds');
+      // called only beyond 2 SE, and said plainly when not ahead
+      await expect(line).toContainText(
+        Math.abs(d.mean) > 2 * d.se
+          ? `${d.mean > 0 ? 'ahead of' : 'behind'} ${refName}:`
+          : `is not ahead of ${refName} here`,
+      );
+      await expect(panel.getByTestId(`vs-ref-${id}`)).toContainText(fmt(d.mean, d.se));
+      // another figure is named exactly when it moved beyond 2 SE against the reference
+      for (const [key, name] of [
+        ['desc_exact', 'exact descriptions'],
+        ['answer_acc', 'answer accuracy'],
+      ] as const) {
+        const o = paired(file, refFile, key);
+        if (Math.abs(o.mean) > 2 * o.se) await expect(line).toContainText(`${name} ${fmt(o.mean, o.se)}`);
+        else await expect(line).not.toContainText(name);
+      }
     }
-  }
-  const b = paired('experiment-wasm/mirl-N10k6miScorerwarmstart', 'experiment-wasm/perception-r1-G6');
-  await expect(panel.getByTestId('verdict-mirl-vs-bound')).toContainText(fmt(b.mean, b.se));
+    const b = paired('experiment-wasm/mirl-N10k6miScorerwarmstart', 'experiment-wasm/perception-r1-G6');
+    await expect(panel.getByTestId('verdict-mirl-vs-bound')).toContainText(fmt(b.mean, b.se));
 
-  // rates over every trajectory of every step, from the runs that counted them
-  for (const algo of comparisonArms().map((a) => a.id)) {
-    await expect(panel.getByTestId(`wrong-up-${algo}`)).toHaveText(/^\d+% \(of \d+\)$/);
-    await expect(panel.getByTestId(`right-over-wrong-${algo}`)).toHaveText(/^\d+% \(of \d+ pairs\)$/);
-  }
-  // summed over every step of every seed
-  const counted = [1, 2, 3].flatMap(
-    (seed) =>
-      JSON.parse(readFileSync(`docs/experiment-wasm/grpo-G16-seed${seed}.json`, 'utf8')).steps as {
-        blind: { wrong: number; wrong_up: number };
-      }[],
-  );
-  const wrong = counted.reduce((a, s) => a + s.blind.wrong, 0);
-  const up = counted.reduce((a, s) => a + s.blind.wrong_up, 0);
-  await expect(panel.getByTestId('wrong-up-grpo')).toHaveText(`${Math.round((100 * up) / wrong)}% (of ${wrong})`);
+    // the headline: the core arms against GRPO in one sentence, called only beyond 2 SE
+    const headline = panel.getByTestId('lesson-headline');
+    const called = (d: { mean: number; se: number }) => Math.abs(d.mean) > 2 * d.se;
+    const said = (name: string, d: { mean: number; se: number }) =>
+      called(d)
+        ? `${name} ${d.mean > 0 ? 'lifts' : 'lowers'} held-out description F1 ${d.mean > 0 ? 'above' : 'below'} GRPO's by ${fmt(d.mean, d.se)}`
+        : `${name} does not separate from GRPO (${fmt(d.mean, d.se)}, within 2 SE)`;
+    const dm = paired('experiment-wasm/mirl-N10k6miScorerwarmstart', 'experiment-wasm/grpo-G16');
+    const dp = paired('experiment-wasm/perception-r1-G6', 'experiment-wasm/grpo-G16');
+    // the second core arm shares the first one's verb where both moved the same way
+    const second =
+      called(dm) && called(dp) && Math.sign(dm.mean) === Math.sign(dp.mean)
+        ? `Perception-R1 by ${fmt(dp.mean, dp.se)}`
+        : said('Perception-R1', dp);
+    expect(await headline.textContent()).toMatch(
+      new RegExp(
+        `^${escapeRe(`${said('MIRL', dm)}, and ${second} (paired by seed over 3 seeds); `)}(none )?of the 7 other arms`,
+      ),
+    );
 
-  // examples from the runs' records; "show" points at the rows it names, on the same problem under each arm. The
-  // committed runs hold one of each kind (a lucky guess pushed up, equal descriptions apart, a gated one): all three
-  const listed = await panel
-    .getByTestId('examples')
-    .locator('li')
-    .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-testid')));
-  expect(listed.sort()).toEqual(['example-equal', 'example-gated', 'example-lucky']);
-  for (const id of ['lucky', 'equal', 'gated']) {
-    const e = panel.getByTestId(`example-${id}`);
-    await e.getByRole('button', { name: 'show' }).click();
-    const named = [...((await e.textContent()) ?? '').matchAll(/#(\d+)/g)].map((x) => `#${x[1]}`);
-    const arm = id === 'gated' ? 'mirl' : 'grpo';
-    const pointed = panel.getByTestId(`panel-${arm}`).locator('[data-pointed]');
-    await expect(pointed).toHaveCount(named.length);
-    expect((await pointed.getByTestId('branch-no').allTextContents()).sort()).toEqual(named.sort());
-    const qs = await panel.getByTestId('side-by-side').getByTestId('question').allTextContents();
-    expect(new Set(qs).size).toBe(1);
-  }
-  // the GRPO tree keeps its sampling order: GRPO never ranks by MI
-  const nos = (await panel.getByTestId('panel-grpo').getByTestId('branch-no').allTextContents()).map((t) =>
-    Number(t.slice(1)),
-  );
-  expect(nos).toEqual([...nos].sort((a, c) => a - c));
+    // the forest plot: the core arms first, each dot the paired difference, its whisker crossing the zero line
+    // exactly when the difference is within 2 SE
+    const forest = panel.getByTestId('forest-plot');
+    const rowIds = await forest
+      .locator('[data-testid^=forest-row-]')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!.replace('forest-row-', '')));
+    expect(rowIds).toEqual([
+      'mirl',
+      'perception-r1',
+      'racro',
+      'pearl',
+      'vppo',
+      'vision-sr1',
+      'vicrit',
+      'visual-rft',
+      'mirg-rl',
+    ]);
+    const zeroX = Number(await forest.getByTestId('forest-zero').getAttribute('x1'));
+    const files: Record<string, [string, string]> = {
+      mirl: ['experiment-wasm/mirl-N10k6miScorerwarmstart', 'experiment-wasm/grpo-G16'],
+      'perception-r1': ['experiment-wasm/perception-r1-G6', 'experiment-wasm/grpo-G16'],
+      vppo: ['experiment-wasm/vppo-G8', 'experiment-wasm/grpo-G16'],
+      'mirg-rl': ['experiment-grounding/grpo-G16-multi_grounding', 'experiment-grounding/grpo-G16'],
+    };
+    for (const [id, [file, ref]] of Object.entries(files)) {
+      const d = paired(file, ref);
+      const row = forest.getByTestId(`forest-row-${id}`);
+      expect(Number(await row.getAttribute('data-mean'))).toBeCloseTo(d.mean, 9);
+      expect(Number(await row.getAttribute('data-se'))).toBeCloseTo(d.se, 9);
+      const w = row.getByTestId('forest-whisker');
+      const [x1, x2] = [Number(await w.getAttribute('x1')), Number(await w.getAttribute('x2'))];
+      expect(x1 < zeroX && zeroX < x2, id).toBe(Math.abs(d.mean) <= 2 * d.se);
+      await expect(row).toContainText(fmt(d.mean, d.se));
+    }
 
-  // the held-out curves of the thirty-three runs, with bands and the note of what they average
-  const f1 = panel.getByTestId('chart-description F1 (held-out, mean over samples)');
-  await expect(f1.locator('.recharts-area-area')).toHaveCount(33);
-  await expect(f1.getByTestId('chart-note')).toContainText('256 problems x 4 samples');
-  expect(await lowContrast(panel)).toEqual([]);
-  await page.setViewportSize({ width: 1300, height: 1000 });
-  await page.evaluate(() => window.scrollTo(0, 0)); // boxes in page coordinates
-  const top = (await panel.boundingBox())!;
-  const end = (await panel.getByTestId('examples').boundingBox())!;
-  await page.screenshot({
-    path: `${shots()}/teaching-comparison.png`,
-    clip: { x: top.x, y: top.y, width: top.width, height: end.y + end.height - top.y + 8 },
-    fullPage: true,
-  });
-});
+    // the start values beside the changes: the warm start's held-out figures, the mean over the arm's seeds
+    const start = (file: string, key: string) =>
+      [1, 2, 3]
+        .map((seed) => JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).heldout[0].sampled[key])
+        .reduce((a, x) => a + x, 0) / 3;
+    for (const key of ['desc_f1', 'desc_exact', 'answer_acc']) {
+      await expect(panel.getByTestId(`start-grpo-${key}`)).toHaveText(
+        `${start('experiment-wasm/grpo-G16', key).toFixed(3)} → `,
+      );
+      await expect(panel.getByTestId(`start-visual-rft-${key}`)).toHaveText(
+        `${start('experiment-grounding/grpo-G16-grounding', key).toFixed(3)} → `,
+      );
+    }
+
+    // the lesson's rates: the committed runs carry no per-step counts, so their recorded rollouts (each seed's last
+    // step) are counted, and each rate gives its count. Recomputed here from the files: pairs of a right and a wrong
+    // description in a group (ties half), lucky guesses pushed up, near-misses (F1 >= 0.5) apart.
+    const lessonCounts = (file: string) => {
+      const c = { pairs: 0, wins: 0, nearPairs: 0, nearWins: 0, lucky: 0, up: 0, nearLucky: 0, nearUp: 0, prompts: 0 };
+      for (const seed of [1, 2, 3])
+        for (const p of JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).last_records as {
+          trajectories: {
+            description: string[];
+            tokAdv: number[];
+            perceptionRight: boolean;
+            descF1: number;
+            answerRight: boolean | null;
+          }[];
+        }[]) {
+          c.prompts++;
+          const ts = p.trajectories.map((t) => {
+            const n = Math.min(t.description.length, t.tokAdv.length);
+            const adv = n ? t.tokAdv.slice(0, n).reduce((a, x) => a + x, 0) / n : 0;
+            return { ...t, adv, near: !t.perceptionRight && t.descF1 >= 0.5 };
+          });
+          for (const o of ts.filter((t) => !t.perceptionRight)) {
+            if (o.answerRight === true) {
+              if (o.near) {
+                c.nearLucky++;
+                c.nearUp += +(o.adv > 0);
+              } else {
+                c.lucky++;
+                c.up += +(o.adv > 0);
+              }
+            }
+            for (const r of ts.filter((t) => t.perceptionRight)) {
+              const win = r.adv > o.adv ? 1 : r.adv === o.adv ? 0.5 : 0;
+              if (o.near) {
+                c.nearPairs++;
+                c.nearWins += win;
+              } else {
+                c.pairs++;
+                c.wins += win;
+              }
+            }
+          }
+        }
+      return c;
+    };
+    const rate = (w: number, n: number, what: string) =>
+      n ? `${Math.round((100 * w) / n)}% (of ${n} ${n === 1 ? what.replace(/e?s$/, '') : what})` : `– (no ${what})`;
+    for (const [id, file] of [
+      ['grpo', 'experiment-wasm/grpo-G16'],
+      ['mirl', 'experiment-wasm/mirl-N10k6miScorerwarmstart'],
+      ['perception-r1', 'experiment-wasm/perception-r1-G6'],
+    ] as const) {
+      const c = lessonCounts(file);
+      await expect(panel.getByTestId(`right-over-wrong-${id}`)).toHaveText(rate(c.wins, c.pairs, 'pairs'));
+      await expect(panel.getByTestId(`lucky-up-${id}`)).toHaveText(rate(c.up, c.lucky, 'lucky guesses'));
+      await expect(panel.getByTestId(`near-${id}`)).toHaveText(
+        `${rate(c.nearWins, c.nearPairs, 'pairs')}; ${rate(c.nearUp, c.nearLucky, 'lucky guesses')}`,
+      );
+      await expect(panel.getByTestId(`counted-${id}`)).toHaveText(`${c.prompts} recorded prompts`);
+    }
+    for (const id of comparisonArms().map((a) => a.id)) {
+      await expect(panel.getByTestId(`right-over-wrong-${id}`)).toHaveText(/^(\d+% \(of \d+ pairs?\)|– \(no pairs\))$/);
+      await expect(panel.getByTestId(`lucky-up-${id}`)).toHaveText(
+        /^(\d+% \(of \d+ lucky guess(es)?\)|– \(no lucky guesses\))$/,
+      );
+    }
+
+    // the clearest lucky guess, above the fold: of GRPO's recorded lucky guesses pushed up, a description far from
+    // the scene before a near-miss, then the largest push; "show its rollouts" points at its row
+    let best: { adv: number; near: boolean; no: number; desc: string } | null = null;
+    for (const seed of [1, 2, 3])
+      for (const p of JSON.parse(readFileSync(`docs/experiment-wasm/grpo-G16-seed${seed}.json`, 'utf8'))
+        .last_records as {
+        trajectories: {
+          description: string[];
+          tokAdv: number[];
+          perceptionRight: boolean;
+          descF1: number;
+          answerRight: boolean | null;
+        }[];
+      }[])
+        p.trajectories.forEach((t, i) => {
+          const n = Math.min(t.description.length, t.tokAdv.length);
+          const adv = n ? t.tokAdv.slice(0, n).reduce((a, x) => a + x, 0) / n : 0;
+          const near = t.descF1 >= 0.5;
+          if (t.answerRight !== true || t.perceptionRight || !n || adv <= 0) return;
+          if (!best || (best.near && !near) || (best.near === near && adv > best.adv))
+            best = { adv, near, no: i + 1, desc: t.description.join(' ') };
+        });
+    expect(best).not.toBeNull();
+    const clearest = best! as { adv: number; near: boolean; no: number; desc: string };
+    const luckyTop = panel.getByTestId('lucky-top');
+    await expect(luckyTop).toContainText(`#${clearest.no}): the description "${clearest.desc}" is wrong`);
+    await expect(luckyTop).toContainText(`advantage +${clearest.adv.toFixed(2)}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const luckyBox = (await luckyTop.boundingBox())!;
+    expect(luckyBox.y + luckyBox.height).toBeLessThanOrEqual(900);
+    expect((await headline.boundingBox())!.y).toBeLessThan(luckyBox.y);
+    await luckyTop.getByTestId('show-lucky-top').click();
+    const pointedTop = panel.getByTestId('panel-grpo').locator('[data-pointed]');
+    await expect(pointedTop).toHaveCount(1);
+    await expect(pointedTop.getByTestId('branch-no')).toHaveText(`#${clearest.no}`);
+    await expect(panel.getByTestId('side-by-side')).toBeInViewport();
+
+    // examples from the runs' records; "show" points at the rows it names, on the same problem under each arm. The
+    // committed runs hold one of each kind (a lucky guess pushed up, equal descriptions apart, a gated one): all three
+    const listed = await panel
+      .getByTestId('examples')
+      .locator('li')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-testid')));
+    expect(listed.sort()).toEqual(['example-equal', 'example-gated', 'example-lucky']);
+    for (const id of ['lucky', 'equal', 'gated']) {
+      const e = panel.getByTestId(`example-${id}`);
+      await e.getByRole('button', { name: 'show' }).click();
+      const named = [...((await e.textContent()) ?? '').matchAll(/#(\d+)/g)].map((x) => `#${x[1]}`);
+      const arm = id === 'gated' ? 'mirl' : 'grpo';
+      const pointed = panel.getByTestId(`panel-${arm}`).locator('[data-pointed]');
+      await expect(pointed).toHaveCount(named.length);
+      expect((await pointed.getByTestId('branch-no').allTextContents()).sort()).toEqual(named.sort());
+      const qs = await panel.getByTestId('side-by-side').getByTestId('question').allTextContents();
+      expect(new Set(qs).size).toBe(1);
+    }
+    // the GRPO tree keeps its sampling order: GRPO never ranks by MI
+    const nos = (await panel.getByTestId('panel-grpo').getByTestId('branch-no').allTextContents()).map((t) =>
+      Number(t.slice(1)),
+    );
+    expect(nos).toEqual([...nos].sort((a, c) => a - c));
+
+    // the held-out curves of the thirty-three runs, with bands and the note of what they average
+    const f1 = panel.getByTestId('chart-description F1 (held-out, mean over samples)');
+    await expect(f1.locator('.recharts-area-area')).toHaveCount(33);
+    await expect(f1.getByTestId('chart-note')).toContainText('256 problems x 4 samples');
+    expect(await lowContrast(panel)).toEqual([]);
+    await page.setViewportSize({ width: 1300, height: 1000 });
+    await page.evaluate(() => window.scrollTo(0, 0)); // boxes in page coordinates
+    const top = (await panel.boundingBox())!;
+    const lessonEnd = (await forest.boundingBox())!;
+    await page.screenshot({
+      path: `${shots()}/teaching-forest.png`,
+      clip: { x: top.x, y: top.y, width: top.width, height: lessonEnd.y + lessonEnd.height - top.y + 8 },
+      fullPage: true,
+    });
+    const end = (await panel.getByTestId('examples').boundingBox())!;
+    await page.screenshot({
+      path: `${shots()}/teaching-comparison.png`,
+      clip: { x: top.x, y: top.y, width: top.width, height: end.y + end.height - top.y + 8 },
+      fullPage: true,
+    });
+  },
+);
 
 test('the teaching comparison, run here: one button queues the three arms at the separating size, progress names each arm, Stop ends the queue', async ({
   page,

@@ -6,6 +6,7 @@ import { DEFAULT_FAMILIES, warmStartFor } from '../tasks/families';
 import {
   armChange,
   armDifference,
+  armStart,
   blindRates,
   compare,
   comparisonArms,
@@ -152,6 +153,19 @@ describe('teaching comparison', () => {
     expect(c.se).toBeCloseTo(0.05, 12);
     expect(c.step).toBe(40);
     expect(heldoutChange([step(0, 1)], 'desc_f1')).toBeNull();
+  });
+
+  it("an arm's start is its warm start's held-out figure, the mean over the runs that evaluated it", () => {
+    const run = (f1: number) => [
+      step(0, 1, { heldout_start: figs(f1, 0.01) }),
+      step(59, 1, { heldout: figs(0.9, 0.01) }),
+    ];
+    expect(armStart([run(0.5), run(0.52)], 'desc_f1')).toBeCloseTo(0.51, 12);
+    expect(armStart([run(0.5)], 'desc_exact')).toBeCloseTo(0.25, 12);
+    // a run whose first step has not reported yet adds nothing; no run, no start
+    expect(armStart([run(0.5), [step(0, 1)]], 'desc_f1')).toBeCloseTo(0.5, 12);
+    expect(armStart([[step(0, 1)]], 'desc_f1')).toBeNull();
+    expect(armStart([], 'desc_f1')).toBeNull();
   });
 
   it('over seeds, the SE is that of the runs, not of the problems', () => {

@@ -102,6 +102,18 @@ export function armChange(
   return { ...meanSE(cs.map((c) => c.mean)), runs: cs.length, over: 'seeds' };
 }
 
+/**
+ * Where an arm's change starts: the warm start's held-out figure, the mean over the arm's runs that evaluated it
+ * (the runs of an arm share the warm start and the held-out problems, so they agree but for sampling). null before.
+ */
+export function armStart(runs: readonly (readonly StepMetrics[])[], key: HeldoutMetric): number | null {
+  const xs = runs.flatMap((ms) => {
+    const s = ms.find((m) => m.heldout_start)?.heldout_start?.sampled;
+    return s ? [s[key]] : [];
+  });
+  return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : null;
+}
+
 /** a - b, its SE, and whether it is beyond 2 SE; the only place a difference is called. */
 export function compare(a: Est, b: Est): Est & { called: boolean } {
   const mean = a.mean - b.mean;
@@ -110,7 +122,7 @@ export function compare(a: Est, b: Est): Est & { called: boolean } {
 }
 
 /** A run's seed and its held-out figures: what pairing needs of it. */
-interface SeededRun {
+export interface SeededRun {
   seed: number;
   metrics: readonly StepMetrics[];
 }

@@ -5,6 +5,7 @@ import type { HeldoutFigures } from '../model/evaluate';
 import type { AlgoRollout, RowLabel } from './algorithms/types';
 import type { BlindCounts, StepMetrics, TrajectoryRecord } from './types';
 import type { UpdateResult } from './update';
+import { updateCounts } from './updateRates';
 
 /** AUC of scores for predicting positives (ties count half); null without both classes. */
 export function auc(scores: readonly number[], positive: readonly boolean[]): number | null {
@@ -165,6 +166,15 @@ export function stepMetrics(r: AlgoRollout, u: UpdateResult, x: StepContext): St
       tokAdv.map((advs) => mean(advs)),
       right,
       N,
+    ),
+    update_counts: updateCounts(
+      r.labels.map((l, i) => ({
+        group: Math.floor(i / N),
+        descAdv: mean(tokAdv[i]),
+        exact: l.perceptionRight,
+        f1: l.descF1,
+        answerRight: l.answerRight,
+      })),
     ),
     lucky_guesses: r.labels.filter((l) => l.answerRight && !l.perceptionRight).length,
     generated_tokens: r.generatedTokens,

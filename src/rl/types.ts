@@ -22,6 +22,23 @@ const blindCountsSchema = z.object({
 });
 export type BlindCounts = z.infer<typeof blindCountsSchema>;
 
+/**
+ * Descriptions of a step in the lesson's terms (rl/updateRates.ts): within a group, (right, wrong) pairs and those
+ * whose update favoured the right one (ties half), (right, near-miss) pairs apart; lucky guesses (right answer,
+ * wrong description) and those whose description was pushed up, near-misses apart.
+ */
+const updateCountsSchema = z.object({
+  pairs: count,
+  pair_wins: num,
+  near_pairs: count,
+  near_pair_wins: num,
+  lucky: count,
+  lucky_up: count,
+  near_lucky: count,
+  near_lucky_up: count,
+});
+export type UpdateCounts = z.infer<typeof updateCountsSchema>;
+
 export const stepMetricsSchema = z.object({
   step: count,
   answer_acc: num,
@@ -41,6 +58,8 @@ export const stepMetricsSchema = z.object({
   reward_blind_frac: num,
   /** Every description of the step, by its mean token advantage (absent in runs before it was counted). */
   blind: blindCountsSchema.optional(),
+  /** The same descriptions in the lesson's terms, near-misses apart (absent in runs before it was counted). */
+  update_counts: updateCountsSchema.optional(),
   lucky_guesses: count,
   generated_tokens: count,
   forward_tokens: count,

@@ -2,7 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import {
   armChange,
   armDifference,
-  blindRates,
+  armStart,
   comparisonArms,
   MIN_PAIRED_SEEDS,
   moved,
@@ -15,6 +15,9 @@ import {
 import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { Charts } from './Charts';
 import { descAdvantage } from '../rl/metrics';
+import { NEAR_MISS_F1, rateOf } from '../rl/updateRates';
+import { ForestPlot } from './ForestPlot';
+import { armCounts, clearestLucky, forestRows, headline } from './lesson';
 import { ForkTree } from './Rollouts';
 import { importRun } from './share/runFile';
 import { warmStartFor } from '../tasks/families';
@@ -89,6 +92,9 @@ const FIGURES: { key: HeldoutMetric; name: string; digits: number }[] = [
   { key: 'desc_exact', name: 'exact descriptions', digits: 3 },
   { key: 'answer_acc', name: 'answer accuracy', digits: 3 },
 ];
+
+/** The experiment's write-up, shipped with the site beside the page (vite/shipDocs.ts): a relative link works under any base. */
+const DOC_HREF = 'docs/research.md';
 
 const seeded = (rs: readonly Run[]) => rs.map((r) => ({ seed: r.config.seed, metrics: r.metrics }));
 const howPaired = (n: number) => (n ? `paired over ${n} seeds` : 'unpaired, from the two changes');
@@ -176,8 +182,11 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
           <th>arm</th>
           <th>runs (seeds)</th>
           {FIGURES.map((f) => (
-            <th key={f.key} title="last held-out evaluation minus the warm start's, mean over samples; ± 1 SE">
-              held-out {f.name}: change
+            <th
+              key={f.key}
+              title="the warm start's held-out figure, and the last held-out evaluation minus it, mean over samples; ± 1 SE"
+            >
+              held-out {f.name}: start → change
             </th>
           ))}
           <th
@@ -203,13 +212,17 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
               </td>
               <td>{rs.length ? rs.map((r) => r.config.seed).join(', ') : '–'}</td>
               {FIGURES.map((f) => {
-                const c = armChange(
-                  rs.map((r) => r.metrics),
-                  f.key,
-                );
+                const ms = rs.map((r) => r.metrics);
+                const c = armChange(ms, f.key);
+                const start = armStart(ms, f.key);
                 return (
-                  <td key={f.key} data-testid={`change-${a.id}-${f.key}`}>
-                    {c ? est(c, f.digits) : '–'}
+                  <td key={f.key}>
+                    {start !== null && (
+                      <span className="start" data-testid={`start-${a.id}-${f.key}`}>
+                        {start.toFixed(f.digits)} →{' '}
+                      </span>
+                    )}
+                    <span data-testid={`change-${a.id}-${f.key}`}>{c ? est(c, f.digits) : '–'}</span>
                   </td>
                 );
               })}
@@ -237,46 +250,69 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
   );
 }
 
-/** What each update did to descriptions, over every trajectory of every step (not only the recorded ones). */
+/** A rate with what it counts: "37% (of 38 pairs)"; with nothing to count, no rate. */
+const ofPairs = (wins: number, n: number, one: string, many: string) =>
+  n ? `${pct(rateOf(wins, n))} (of ${n} ${n === 1 ? one : many})` : `– (no ${many})`;
+
+/**
+ * What each update did to descriptions, in the lesson's terms: does it favour the right description over a wrong
+ * one of the same prompt, and does it push up a lucky guess's description; near-misses apart, each rate with its count.
+ */
 function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
+  const near = `wrong, but with an object-level F1 of ${NEAR_MISS_F1} or more: most of its objects right`;
   return (
     <table className="blind-counts" data-testid="blind-rates">
       <thead>
         <tr>
           <th>arm</th>
-          <th title="descriptions with a wrong object, missing or extra, whose update made them likelier">
-            wrong descriptions pushed up
+          <th title="pairs of an exactly right and a wrong description of the same prompt (near-misses apart): the share whose update favoured the right one, ties half; 50% is blind">
+            update favours the right description over a wrong one (50% = blind)
           </th>
-          <th title="exactly right descriptions whose update made them less likely">right descriptions pushed down</th>
-          <th title="pairs of a right and a wrong description of the same prompt: the share whose update favoured the right one (ties half); 50% is blind">
-            update favours the right description (50% = blind)
+          <th title="lucky guesses: a right answer after a wrong description (near-misses apart); the share whose description the update pushed up (mean advantage above 0)">
+            lucky guesses whose description was pushed up
           </th>
-          <th>lucky guesses (right answer, wrong description) of answered trajectories</th>
+          <th
+            title={`near-misses (${near}): the right description favoured over them, and near-miss lucky guesses pushed up`}
+          >
+            near-misses, apart: right favoured; lucky pushed up
+          </th>
+          <th title="every trajectory of every step where the runs counted these; a run made before they were counted gives its recorded rollouts instead (the committed runs: each seed's last step), a smaller sample">
+            counted over
+          </th>
         </tr>
       </thead>
       <tbody>
         {ARMS.map((a) => {
           const rs = byArm.get(a) ?? [];
-          const ms = rs.flatMap((r) => r.metrics);
-          const b = blindRates(ms);
-          const lucky = ms.reduce((s, m) => s + m.lucky_guesses, 0);
-          const of = ms.reduce((s, m) => s + m.complete_trajectories, 0);
+          const { counts: k, steps, recordedPrompts } = armCounts(rs);
+          const any = steps > 0 || recordedPrompts > 0;
           return (
             <tr key={a.id} data-testid="blind-row">
-              <td>
-                {a.name}
-                {b && (
-                  <div className="hint" data-testid={`counted-${a.id}`}>
-                    {rs.filter((r) => r.metrics.some((m) => m.blind)).length} of {rs.length} runs counted these
-                  </div>
+              <td>{a.name}</td>
+              <td data-testid={`right-over-wrong-${a.id}`}>
+                {any ? ofPairs(k.pair_wins, k.pairs, 'pair', 'pairs') : '–'}
+              </td>
+              <td data-testid={`lucky-up-${a.id}`}>
+                {any ? ofPairs(k.lucky_up, k.lucky, 'lucky guess', 'lucky guesses') : '–'}
+              </td>
+              <td data-testid={`near-${a.id}`}>
+                {any ? (
+                  <>
+                    {ofPairs(k.near_pair_wins, k.near_pairs, 'pair', 'pairs')};{' '}
+                    {ofPairs(k.near_lucky_up, k.near_lucky, 'lucky guess', 'lucky guesses')}
+                  </>
+                ) : (
+                  '–'
                 )}
               </td>
-              <td data-testid={`wrong-up-${a.id}`}>{b ? `${pct(b.wrongUp)} (of ${b.sum.wrong})` : '–'}</td>
-              <td data-testid={`right-down-${a.id}`}>{b ? `${pct(b.rightDown)} (of ${b.sum.right})` : '–'}</td>
-              <td data-testid={`right-over-wrong-${a.id}`}>
-                {b ? `${pct(b.favoursRight)} (of ${Math.round(b.sum.pairs)} pairs)` : '–'}
+              <td className="hint" data-testid={`counted-${a.id}`}>
+                {[
+                  steps > 0 && `every trajectory of ${steps} steps`,
+                  recordedPrompts > 0 && `${recordedPrompts} recorded prompts`,
+                ]
+                  .filter(Boolean)
+                  .join('; ') || '–'}
               </td>
-              <td data-testid={`lucky-${a.id}`}>{of ? `${pct(lucky / of)} (${lucky} of ${of})` : '–'}</td>
             </tr>
           );
         })}
@@ -306,17 +342,18 @@ function findExamples(grpo: readonly Run[], mirl: readonly Run[]): Example[] {
   let equal: Example | null = null;
   let gated: Example | null = null;
   let bestGap = 0.5;
-  for (const { p, key } of recs(grpo)) {
-    p.trajectories.forEach((t, i) => {
-      const a = descAdvantage(t);
-      if (!lucky && t.answerRight === true && !t.perceptionRight && a !== null && a > 0)
-        lucky = {
-          id: 'lucky',
-          key,
-          pointed: { grpo: [i] },
-          text: `A lucky guess GRPO pushed up (step ${p.step + 1}, #${i + 1}): the description "${words(t)}" is wrong against the scene, the answer "${t.continuation.join(' ')}" right, so every token of the description got advantage ${signed(a, 2)}.`,
-        };
-    });
+  const all = recs(grpo);
+  const best = clearestLucky(all.map(({ p, key }) => ({ ...p, key })));
+  if (best) {
+    const t = best.rec.trajectories[best.index];
+    lucky = {
+      id: 'lucky',
+      key: best.rec.key,
+      pointed: { grpo: [best.index] },
+      text: `A lucky guess GRPO pushed up (step ${best.rec.step + 1}, #${best.index + 1}): the description "${words(t)}" is wrong against the scene (F1 ${t.descF1.toFixed(2)}), the answer "${t.continuation.join(' ')}" right, so the description got advantage ${signed(best.adv, 2)}: likelier next time.`,
+    };
+  }
+  for (const { p, key } of all) {
     // two identical descriptions of one prompt, whose advantages differ only by the answers that followed
     const by = new Map<string, number[]>();
     p.trajectories.forEach((t, i) => by.set(words(t), [...(by.get(words(t)) ?? []), i]));
@@ -428,6 +465,10 @@ export function BlindnessDemo() {
   const stopButton = useRef<HTMLButtonElement>(null);
 
   const examples = useMemo(() => findExamples(byArm.get(GRPO) ?? [], byArm.get(MIRL) ?? []), [byArm]);
+  const forest = useMemo(() => forestRows(ARMS, (a) => seeded(byArm.get(a) ?? [])), [byArm]);
+  const lesson = headline(forest);
+  const lucky = examples.find((e) => e.id === 'lucky');
+  const sideBySide = useRef<HTMLDivElement>(null);
   const [shown, setShown] = useState<Example | null>(null);
   const find = (rs: readonly Run[], key: string) => {
     for (const r of [...rs].reverse()) {
@@ -502,26 +543,36 @@ export function BlindnessDemo() {
   return (
     <section className="panel" data-testid="blindness-demo">
       <h2>Reward blindness: GRPO, MIRL, Perception-R1 and the other perception methods on the same prompts</h2>
-      <p>
+      <p data-testid="blind-intro">
         An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong
-        description makes that description likelier too. MIRL rewards each description by its mutual information with
-        the image, scored by the frozen warm start; Perception-R1 by its agreement with the scene's labels (the
-        reference MI approximates without labels). The three run at {c.batchPrompts} prompts x {c.steps} steps with seed{' '}
-        {c.seed}, so they see the same prompts, and are judged on {c.heldoutCount} held-out problems x{' '}
-        {c.heldoutSamples} samples: the smallest size at which the experiment in docs/research.md saw them separate.
-        Smaller runs move less than their noise. Beside them, run one by one: RACRO, whose descriptions are rewarded
-        when the frozen warm start answers right from them alone; Vision-SR1, when the policy itself does; PEARL, which
-        scales the answer reward by how well the policy answers perception probes about the same scene; and VPPO, which
-        trains the answer reward only on the tokens that lean most on the image.
+        description makes that description likelier too. Load the measured runs, or run the arms here; the experiment
+        behind them is in{' '}
+        <a href={DOC_HREF} target="_blank" rel="noreferrer" data-testid="doc-link">
+          docs/research.md
+        </a>
+        .
       </p>
-      <p>
-        The task arms change what GRPO-16 practises instead of how it updates: ViCrit adds prompts that show a
-        description with one corrupted span to name; Visual-RFT adds boxes to draw, rewarded by IoU; MIRG-RL adds
-        &quot;which image, and where&quot;, rewarded for the image and the box apart. The two box tasks need the
-        grounding warm start (tinyvlm-v1g, which learned to write boxes), so they are judged against GRPO-16 from it.
-        Every arm is judged on the same held-out problems of the default mix: what practising a task did to describing
-        and answering there.
-      </p>
+      <details data-testid="blind-about">
+        <summary>The arms, and the size they run at</summary>
+        <p>
+          MIRL rewards each description by its mutual information with the image, scored by the frozen warm start;
+          Perception-R1 by its agreement with the scene&apos;s labels (the reference MI approximates without labels).
+          The three run at {c.batchPrompts} prompts x {c.steps} steps with seed {c.seed}, so they see the same prompts,
+          and are judged on {c.heldoutCount} held-out problems x {c.heldoutSamples} samples: the smallest size at which
+          the experiment saw them separate. Smaller runs move less than their noise. Beside them, run one by one: RACRO,
+          whose descriptions are rewarded when the frozen warm start answers right from them alone; Vision-SR1, when the
+          policy itself does; PEARL, which scales the answer reward by how well the policy answers perception probes
+          about the same scene; and VPPO, which trains the answer reward only on the tokens that lean most on the image.
+        </p>
+        <p>
+          The task arms change what GRPO-16 practises instead of how it updates: ViCrit adds prompts that show a
+          description with one corrupted span to name; Visual-RFT adds boxes to draw, rewarded by IoU; MIRG-RL adds
+          &quot;which image, and where&quot;, rewarded for the image and the box apart. The two box tasks need the
+          grounding warm start (tinyvlm-v1g, which learned to write boxes), so they are judged against GRPO-16 from it.
+          Every arm is judged on the same held-out problems of the default mix: what practising a task did to describing
+          and answering there.
+        </p>
+      </details>
       <div className="buttons">
         <button
           data-testid="run-all"
@@ -554,13 +605,33 @@ export function BlindnessDemo() {
         </p>
       )}
       <Progress byArm={byArm} />
-      <h3>Verdict, from the held-out figures</h3>
+      {lesson && (
+        <p className="headline" data-testid="lesson-headline">
+          {lesson}
+        </p>
+      )}
+      {lucky && (
+        <div className="lucky-top" data-testid="lucky-top">
+          <b>The clearest lucky guess:</b> {lucky.text}{' '}
+          <button
+            data-testid="show-lucky-top"
+            onClick={() => {
+              setShown(lucky);
+              requestAnimationFrame(() => sideBySide.current?.scrollIntoView({ block: 'start' }));
+            }}
+          >
+            show its rollouts
+          </button>
+        </div>
+      )}
+      <ForestPlot rows={forest} colorOf={(id) => ARM_COLORS[id] ?? '#555'} />
+      <h3>Verdict, arm by arm, from the held-out figures</h3>
       <Verdict byArm={byArm} />
       <ChangeTable byArm={byArm} />
       {ids.length > 0 && (
         <Charts runIds={ids} heldoutOnly title="Held-out figures of the comparison" colorOf={armColor} />
       )}
-      <h3>What each update did to descriptions (every trajectory of every step)</h3>
+      <h3>What each update did to descriptions</h3>
       <RatesTable byArm={byArm} />
       <h3>Examples from these runs</h3>
       {examples.length ? (
@@ -581,7 +652,7 @@ export function BlindnessDemo() {
         </p>
       )}
       {example && panels.length > 0 && (
-        <div className="side-by-side" data-testid="side-by-side">
+        <div className="side-by-side" data-testid="side-by-side" ref={sideBySide}>
           {panels.map(({ arm, hit }) => (
             <div key={arm.id} data-testid={`panel-${arm.id}`}>
               <h3>
