@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { CounterRng, Streams } from '../src/lib/rng';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import type { PromptRecord, StepMetrics, TrajectoryRecord } from '../src/rl/types';
-import { exportRun } from '../src/ui/share/runFile';
+import { exportRun } from '../src/rl/runFile';
 import { encodeShare } from '../src/ui/share/urlCodec';
 import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
 

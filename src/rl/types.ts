@@ -1,7 +1,7 @@
 // What the trainer reports per step: metrics, and compact rollout records. Each is a zod
 // schema and its type is inferred from it, so a field added here is in the type, in the
 // run file's check and in an imported run at once (the run file reads older files with
-// the fields they lack made optional, src/ui/share/runFile.ts).
+// the fields they lack made optional, src/rl/runFile.ts).
 
 import { z } from 'zod';
 import { heldoutFiguresSchema } from '../model/evaluate';

@@ -19,7 +19,7 @@ import { NEAR_MISS_F1, rateOf } from '../rl/updateRates';
 import { ForestPlot } from './ForestPlot';
 import { armCounts, clearestLucky, forestRows, headline } from './lesson';
 import { ForkTree } from './Rollouts';
-import { importRun } from './share/runFile';
+import { importRun } from '../rl/runFile';
 import { warmStartFor } from '../tasks/families';
 import { useRunStore, type Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';

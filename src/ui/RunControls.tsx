@@ -203,7 +203,7 @@ export function RunControls() {
             // one of this playground's run files, or another framework's rollout logs (verl, TRL), which have their view
             const one = files[0];
             if (files.length === 1 && !isOutsideLog(one.name, await blobSource(one.name, one).head()))
-              s.importRun(await one.text());
+              await s.importRun(await one.text());
             else importOutside(files);
           }}
         />

@@ -1,6 +1,7 @@
 // The page's side of the storage worker: requests as promises. A worker that cannot start or dies fails every
 // request with the reason, so the page says the runs are not saved rather than waiting for ever.
 
+import type { RunFile } from '../rl/runFile';
 import type { FromStorage, StoredRun, ToStorage } from '../worker/storageProtocol';
 
 type Request = ToStorage extends infer T ? (T extends { req: number } ? Omit<T, 'req'> : never) : never;
@@ -62,5 +63,12 @@ export class StorageClient {
       this.onRun.delete(req);
     }
     return runs;
+  }
+
+  /** A run file's text read and checked off the page's thread: the run, or an Error saying what is wrong with it. */
+  async parseRunFile(text: string): Promise<RunFile> {
+    const m = await this.request({ type: 'parse', text });
+    if (m.type !== 'parsed') throw new Error('the storage worker did not answer the run file');
+    return m.file;
   }
 }

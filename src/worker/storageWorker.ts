@@ -4,6 +4,7 @@
 // so a cut of a run is never overtaken by an older append.
 
 import type { RLConfig } from '../rl/config';
+import { importRun } from '../rl/runFile';
 import { checkSavedRun } from '../rl/savedRun';
 import type { PromptRecord, StepMetrics } from '../rl/types';
 import { decodeRecords, encodeRecords } from './recordCodec';
@@ -82,6 +83,8 @@ async function serve(m: ToStorage): Promise<FromStorage> {
       await setAside(m.uid, m.reason, heads.find((h) => h.uid === m.uid) ?? null, steps);
       return { type: 'ok', req: m.req };
     }
+    case 'parse':
+      return { type: 'parsed', req: m.req, file: importRun(m.text) };
   }
 }
 

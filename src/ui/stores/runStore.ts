@@ -9,7 +9,7 @@ import type { PromptRecord, StepMetrics } from '../../rl/types';
 import { base64ToBytes, bytesToBase64 } from '../../lib/base64url';
 import { canonical, snapshotInfo } from '../../rl/snapshot';
 import { checkSavedRun } from '../../rl/savedRun';
-import { exportRun, importRun } from '../share/runFile';
+import { exportRun, type RunFile } from '../../rl/runFile';
 import { RunPersister, restoreRuns, type KeptRun } from './runPersistence';
 import { StorageClient } from '../storageClient';
 import { encodeShare } from '../share/urlCodec';
@@ -93,7 +93,8 @@ interface Store {
   runLink(id: number): string;
   select(runId: number | null, step: number | null, prompt?: number): void;
   exportRun(id: number): string;
-  importRun(text: string): void;
+  /** Reads and checks a run file in the storage worker, then lists it; a bad file is a notice. */
+  importRun(text: string): Promise<void>;
   dismissNotice(i: number): void;
 }
 
@@ -570,10 +571,10 @@ export const useRunStore = create<Store>()((set, get) => {
       if (!r) throw new Error(`no run ${id}`);
       return exportRun(r.label, r.config, r.metrics, r.records);
     },
-    importRun(text) {
-      let f: ReturnType<typeof importRun>;
+    async importRun(text) {
+      let f: RunFile;
       try {
-        f = importRun(text);
+        f = await storage.parseRunFile(text);
       } catch (e) {
         notice(`import failed: ${(e as Error).message}`);
         return;

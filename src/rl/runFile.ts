@@ -5,10 +5,10 @@
 // so that the run can be continued elsewhere.
 
 import { z } from 'zod';
-import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from '../../rl/config';
-import { firstIssue, promptRecord, stepMetrics, upgradeStep } from '../../rl/savedRun';
-import type { PromptRecord, StepMetrics } from '../../rl/types';
-import { defaultsOfVersion, SCHEMA_VERSION } from './urlCodec';
+import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from './config';
+import { defaultsOfVersion, SCHEMA_VERSION } from './configVersions';
+import { firstIssue, promptRecord, stepMetrics, upgradeStep } from './savedRun';
+import type { PromptRecord, StepMetrics } from './types';
 
 export interface RunFile {
   kind: 'mirl-playground-run';

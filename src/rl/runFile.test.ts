@@ -1,16 +1,16 @@
 // The run-file importer: a good file round-trips; a damaged, foreign or hostile one is
 // refused with a message naming the first problem, and nothing else ever escapes.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RL } from '../../rl/config';
-import type { HeldoutFigures } from '../../model/evaluate';
-import type { PromptRecord, StepMetrics } from '../../rl/types';
-import { JSON_PIECES, damaged, randomText } from '../../lib/fuzzText';
-import { CounterRng, Streams } from '../../lib/rng';
+import { DEFAULT_RL } from './config';
+import type { HeldoutFigures } from '../model/evaluate';
+import type { PromptRecord, StepMetrics } from './types';
+import { JSON_PIECES, damaged, randomText } from '../lib/fuzzText';
+import { CounterRng, Streams } from '../lib/rng';
 import { readFileSync } from 'node:fs';
-import { CpuBackend } from '../../backend/cpu/cpuBackend';
-import { decodeCheckpoint } from '../../model/checkpoint';
-import { RLTrainer } from '../../rl/trainer';
-import { checkSavedRun } from '../../rl/savedRun';
+import { CpuBackend } from '../backend/cpu/cpuBackend';
+import { decodeCheckpoint } from '../model/checkpoint';
+import { RLTrainer } from './trainer';
+import { checkSavedRun } from './savedRun';
 import { exportRun, importRun } from './runFile';
 
 const metrics: StepMetrics = {
