@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import {
   Area,
   Brush,
@@ -10,6 +10,8 @@ import {
   Tooltip,
   XAxis,
   YAxis,
+  type TooltipContentProps,
+  type TooltipValueType,
 } from 'recharts';
 import type { HeldoutFigures } from '../model/evaluate';
 import type { StepMetrics } from '../rl/types';
@@ -189,6 +191,17 @@ function RunLegend({
   );
 }
 
+// Props of the chart's parts that never change, kept as one object each (see Chart).
+const MARGIN = { top: 20, right: 10, bottom: 14, left: 8 };
+const TICK = { fontSize: 10 };
+const DATA_RANGE: [string, string] = ['dataMin', 'dataMax'];
+const AUTO_RANGE: [string, string] = ['auto', 'auto'];
+const Y_LABEL_STYLE = { textAnchor: 'middle' as const };
+const TIP_POSITION = { x: 46, y: -36 };
+const TIP_ESCAPE = { x: false, y: true };
+const TIP_WRAPPER = { zIndex: 5, pointerEvents: 'none' as const };
+const FLOOR_LABEL = { value: 'blind guess', fontSize: 10, position: 'insideTopRight' as const };
+
 function Chart({
   def,
   runs: latest,
@@ -221,15 +234,64 @@ function Chart({
   // every chart spans the same steps (or tokens), whole steps only; y ticks as precise as their spread needs
   const xDomain = useMemo(() => sharedXDomain(runs, x), [runs, x]);
   const y = useMemo(() => (useLog ? null : yTicks(rows, Boolean(def.raw))), [rows, useLog, def.raw]);
-  const xName = (v: number) => (x === 'step' ? `step ${v}` : `${Math.round(v).toLocaleString('en-US')} tokens`);
   const note = def.note?.(runs);
-  // only the lines drawn for people: each run's line and its greedy twin, never a band or a faint raw line
-  const names = new Set(runs.flatMap((r) => [r.label, `${r.label} (greedy)`]));
-  const named = (p: { name?: unknown; dataKey?: unknown; value?: unknown }) =>
-    typeof p.name === 'string' &&
-    names.has(p.name) &&
-    !Array.isArray(p.value) &&
-    !(smoothing > 0 && String(p.dataKey).startsWith('raw'));
+  // Recharts' axes, areas and tooltip are memoised on their props and, when these change, re-register with the
+  // chart's store, which renders the chart again: every prop below keeps its identity until what it shows changes.
+  const xLabel = useMemo(
+    () => ({
+      value: x === 'step' ? 'step' : 'generated tokens',
+      position: 'insideBottom' as const,
+      offset: -8,
+      fontSize: 10,
+    }),
+    [x],
+  );
+  const yLabel = useMemo(
+    () => ({ value: def.unit, angle: -90, position: 'insideLeft' as const, fontSize: 9, style: Y_LABEL_STYLE }),
+    [def.unit],
+  );
+  const yFormat = useCallback(
+    (v: number) => (y ? y.format(v) : fmtTick(v)) + (def.unit === '%' ? '%' : ''),
+    [y, def.unit],
+  );
+  const bandKeys = useMemo(() => runs.map((r) => (row: ChartRow) => [row[`lo${r.id}`], row[`hi${r.id}`]]), [runs]);
+  const tip = useCallback(
+    ({ active, payload, label }: TooltipContentProps<TooltipValueType, string | number>) => {
+      if (!active || !payload?.length) return null;
+      const xName = (v: number) => (x === 'step' ? `step ${v}` : `${Math.round(v).toLocaleString('en-US')} tokens`);
+      // only the lines drawn for people: each run's line and its greedy twin, never a band or a faint raw line
+      const names = new Set(runs.flatMap((r) => [r.label, `${r.label} (greedy)`]));
+      const named = (p: { name?: unknown; dataKey?: unknown; value?: unknown }) =>
+        typeof p.name === 'string' &&
+        names.has(p.name) &&
+        !Array.isArray(p.value) &&
+        !(smoothing > 0 && String(p.dataKey).startsWith('raw'));
+      return (
+        <div className="chart-tip" data-testid="chart-tip">
+          <b>{xName(Number(label))}</b>
+          {/* a long run name gives way (ellipsis, whole on the legend), never the value */}
+          {payload.filter(named).map((p) => (
+            <span key={String(p.dataKey)} className="tip-entry" style={{ color: p.color }}>
+              <span className="tip-name">· {p.name}</span>
+              <span className="tip-value" data-testid="tip-value">
+                : {fmtSig(Number(p.value))}
+                {def.unit === '%' ? '%' : ''}
+              </span>
+            </span>
+          ))}
+        </div>
+      );
+    },
+    [runs, x, smoothing, def.unit],
+  );
+  const onBrush = useCallback(
+    (r: { startIndex?: number; endIndex?: number }) => {
+      const a = rows[r.startIndex ?? 0];
+      const b = rows[r.endIndex ?? rows.length - 1];
+      setZoom(a && b && (r.startIndex !== 0 || r.endIndex !== rows.length - 1) ? [a.x, b.x] : null);
+    },
+    [rows],
+  );
   return (
     <div className="chart" data-testid={`chart-${def.title}`}>
       <h3>
@@ -262,70 +324,36 @@ function Chart({
         </p>
       )}
       <ResponsiveContainer width="100%" height={190}>
-        <ComposedChart data={rows} margin={{ top: 20, right: 10, bottom: 14, left: 8 }}>
+        <ComposedChart data={rows} margin={MARGIN}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             dataKey="x"
             type="number"
-            domain={zoom ?? xDomain ?? ['dataMin', 'dataMax']}
+            domain={zoom ?? xDomain ?? DATA_RANGE}
             allowDataOverflow={zoom !== null}
             allowDecimals={x !== 'step'}
-            tick={{ fontSize: 10 }}
+            tick={TICK}
             tickFormatter={fmtTick}
-            label={{
-              value: x === 'step' ? 'step' : 'generated tokens',
-              position: 'insideBottom',
-              offset: -8,
-              fontSize: 10,
-            }}
+            label={xLabel}
           />
           <YAxis
-            tick={{ fontSize: 10 }}
+            tick={TICK}
             width={52}
-            tickFormatter={(v: number) => (y ? y.format(v) : fmtTick(v)) + (def.unit === '%' ? '%' : '')}
+            tickFormatter={yFormat}
             scale={useLog ? 'log' : 'auto'}
             ticks={y?.ticks}
-            domain={y?.domain ?? (useLog || def.raw ? ['auto', 'auto'] : undefined)}
+            domain={y?.domain ?? (useLog || def.raw ? AUTO_RANGE : undefined)}
             allowDataOverflow={useLog}
-            label={{
-              value: def.unit,
-              angle: -90,
-              position: 'insideLeft',
-              fontSize: 9,
-              style: { textAnchor: 'middle' },
-            }}
+            label={yLabel}
           />
           <Tooltip
             // one compact line per run, in the top margin: it covers neither the curves nor falls outside the card
-            position={{ x: 46, y: -36 }}
-            allowEscapeViewBox={{ x: false, y: true }}
-            wrapperStyle={{ zIndex: 5, pointerEvents: 'none' }}
-            content={({ active, payload, label }) =>
-              active && payload?.length ? (
-                <div className="chart-tip" data-testid="chart-tip">
-                  <b>{xName(Number(label))}</b>
-                  {/* a long run name gives way (ellipsis, whole on the legend), never the value */}
-                  {payload.filter(named).map((p) => (
-                    <span key={String(p.dataKey)} className="tip-entry" style={{ color: p.color }}>
-                      <span className="tip-name">· {p.name}</span>
-                      <span className="tip-value" data-testid="tip-value">
-                        : {fmtSig(Number(p.value))}
-                        {def.unit === '%' ? '%' : ''}
-                      </span>
-                    </span>
-                  ))}
-                </div>
-              ) : null
-            }
+            position={TIP_POSITION}
+            allowEscapeViewBox={TIP_ESCAPE}
+            wrapperStyle={TIP_WRAPPER}
+            content={tip}
           />
-          {def.floor && (
-            <ReferenceLine
-              y={100 * floor}
-              stroke="#888"
-              strokeDasharray="4 4"
-              label={{ value: 'blind guess', fontSize: 10, position: 'insideTopRight' }}
-            />
-          )}
+          {def.floor && <ReferenceLine y={100 * floor} stroke="#888" strokeDasharray="4 4" label={FLOOR_LABEL} />}
           {runs.map((r, i) =>
             smoothing > 0 && !hidden.has(r.id) ? (
               <Line
@@ -346,7 +374,7 @@ function Chart({
               hidden.has(r.id) ? null : (
                 <Area
                   key={`band${r.id}`}
-                  dataKey={(row: ChartRow) => [row[`lo${r.id}`], row[`hi${r.id}`]]}
+                  dataKey={bandKeys[i]}
                   stroke="none"
                   fill={color(r, i)}
                   fillOpacity={0.15}
@@ -386,17 +414,7 @@ function Chart({
             />
           ))}
           {rows.length > 1 && (
-            <Brush
-              dataKey="x"
-              height={14}
-              travellerWidth={6}
-              tickFormatter={fmtTick}
-              onChange={(r: { startIndex?: number; endIndex?: number }) => {
-                const a = rows[r.startIndex ?? 0];
-                const b = rows[r.endIndex ?? rows.length - 1];
-                setZoom(a && b && (r.startIndex !== 0 || r.endIndex !== rows.length - 1) ? [a.x, b.x] : null);
-              }}
-            />
+            <Brush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick} onChange={onBrush} />
           )}
         </ComposedChart>
       </ResponsiveContainer>
