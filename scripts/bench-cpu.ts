@@ -1,21 +1,27 @@
-// npm run bench:cpu [-- --out FILE.json] [--reps N] [--rl-steps N] [--only ops|rl]
+// npm run bench:cpu [-- --out FILE.json] [--reps N] [--rl-steps N] [--only ops|rl|mirl]
 // The wasm backend against the CPU reference, in one Node process: matmul in the
 // model's layouts and shapes, the RL step's other ops at its shapes, and an RL step of
 // perception-r1 (G 6) and mirl (N 10, k 6) at 16 prompts from the shipped warm start
 // (the mean of --rl-steps steps, 3 by default, after one warm-up). Each row is
 // { op, shape, wasm_ms, cpu_ms, ratio, gflops } with ratio = wasm_ms / cpu_ms
 // (below 1: wasm is faster) and the matmul rows' GFLOP/s on wasm.
+// `--only mirl` (also part of the default run): MIRL (N 10, k 6, frozen scorer) against GRPO-16 on wasm alone,
+// at the defaults of the wasm grid (docs/experiment-wasm) less held-out evaluation, with each step's phases
+// (#47); rows { op: 'mirl / grpo-16', shape, wasm_ms, phase_ms, ratio } with ratio = wall / GRPO-16's.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Backend, MatmulOpts } from '../src/backend/backend';
 import { decodeCheckpoint } from '../src/model/checkpoint';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
-import { RLTrainer } from '../src/rl/trainer';
+import { heldoutOf, RLTrainer } from '../src/rl/trainer';
 import { flags, int, optOneOf, optText } from './cliArgs';
 import { nodeBackend, wasmBytes } from './nodeBackend';
 
 interface Row {
   op: string;
+  phase_ms?: Record<string, number>;
+  generated_tokens?: number;
+  forward_tokens?: number;
   shape: string;
   wasm_ms: number;
   cpu_ms: number;
@@ -23,7 +29,12 @@ interface Row {
   gflops?: number;
 }
 
-const args = flags({ out: optText(), reps: int(5, 1), 'rl-steps': int(3, 1), only: optOneOf(['ops', 'rl'] as const) });
+const args = flags({
+  out: optText(),
+  reps: int(5, 1),
+  'rl-steps': int(3, 1),
+  only: optOneOf(['ops', 'rl', 'mirl'] as const),
+});
 const reps = args.reps;
 const rlSteps = args['rl-steps'];
 const backends = { wasm: nodeBackend('wasm'), cpu: nodeBackend('cpu') };
@@ -70,7 +81,7 @@ function matmulRow(M: number, N: number, K: number, opts: MatmulOpts, note: stri
 // The reference for the GFLOP/s column: this machine's SIMD128 multiply-add peak, from the kernels' own probe
 // (12 independent f32x4 chains, a multiply and an add each round, no memory), against the same 96 flops a round
 // in plain JS over a Float32Array.
-if (args.only !== 'rl') {
+if (args.only === undefined || args.only === 'ops') {
   const probe = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), { env: { abort: () => undefined } })
     .exports as unknown as { simdPeak(iters: number): number };
   const iters = 1e7;
@@ -90,7 +101,7 @@ if (args.only !== 'rl') {
   });
 }
 
-if (args.only !== 'rl') {
+if (args.only === undefined || args.only === 'ops') {
   for (const n of [128, 256, 512]) matmulRow(n, n, n, {}, '');
   // the model's own: activations x weights, their transposes in the backward, and attention-sized ones
   matmulRow(1536, 256, 64, {}, ' (MLP up)');
@@ -117,7 +128,7 @@ const idsOf = (be: Backend, n: number, V: number) =>
     Uint32Array.from({ length: n }, (_, i) => (i * 7) % V),
   );
 
-if (args.only !== 'rl') {
+if (args.only === undefined || args.only === 'ops') {
   // the RL step's other ops at its own shapes: 96 sequences of 72 positions, width 64, 4 heads, TinyVLM's vocabulary of 86
   const s = { B: 96, T: 72, C: 64, nHead: 4 };
   const rowsN = s.B * s.T;
@@ -174,7 +185,7 @@ if (args.only !== 'rl') {
   });
 }
 
-if (args.only !== 'ops') {
+if (args.only === undefined || args.only === 'rl') {
   const bytes = readFileSync('models/tinyvlm-v1/model.safetensors');
   const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const stepMs = async (be: Backend, cfg: RLConfig) => {
@@ -196,6 +207,60 @@ if (args.only !== 'ops') {
   }
 }
 
+// MIRL against GRPO-16 per step on wasm (the comparison of the paper's compute claim): the grid's defaults, held-out
+// evaluation off (it is the same evaluation for every arm; its own row below), the mean of --rl-steps steps after
+// one warm-up. Steps 1..3 are not MI-metric steps for GRPO (metricEvery 10), so its row is its ordinary step.
+const phaseRows: Row[] = [];
+if (args.only === undefined || args.only === 'mirl') {
+  const bytes = readFileSync('models/tinyvlm-v1/model.safetensors');
+  const ck = decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const be = backends.wasm;
+  const arms = [
+    ['grpo G16, 16 prompts', { algo: 'grpo', G: 16 }],
+    ['mirl N10 k6 (frozen scorer), 16 prompts', { algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' }],
+  ] as const;
+  for (const [shape, over] of arms) {
+    const cfg: RLConfig = { ...DEFAULT_RL, ...over, heldoutEvery: 0, seed: 1 };
+    const t = new RLTrainer(be, cfg, ck);
+    await t.trainStep(); // warm-up
+    const phases: Record<string, number> = {};
+    const tok = { generated: 0, forward: 0 };
+    const t0 = performance.now();
+    for (let i = 0; i < rlSteps; i++) {
+      const { metrics } = await t.trainStep();
+      for (const [k, v] of Object.entries(metrics.phase_ms)) phases[k] = (phases[k] ?? 0) + (v ?? 0) / rlSteps;
+      tok.generated += metrics.generated_tokens / rlSteps;
+      tok.forward += metrics.forward_tokens / rlSteps;
+    }
+    const wall = (performance.now() - t0) / rlSteps;
+    t.free();
+    phaseRows.push({
+      op: 'mirl / grpo-16',
+      shape,
+      wasm_ms: wall,
+      cpu_ms: NaN,
+      ratio: wall / (phaseRows[0]?.wasm_ms ?? wall),
+      phase_ms: phases,
+      generated_tokens: tok.generated,
+      forward_tokens: tok.forward,
+    });
+  }
+  // one held-out evaluation at the grid's size (every heldoutEvery steps, and of the warm start), outside both steps
+  const t = new RLTrainer(be, { ...DEFAULT_RL, seed: 1 }, ck);
+  const h0 = performance.now();
+  await heldoutOf(t.model, DEFAULT_RL);
+  const h = performance.now() - h0;
+  t.free();
+  phaseRows.push({
+    op: 'held-out evaluation',
+    shape: `${DEFAULT_RL.heldoutCount} problems x (${DEFAULT_RL.heldoutSamples} samples + greedy), every ${DEFAULT_RL.heldoutEvery} steps`,
+    wasm_ms: h,
+    cpu_ms: NaN,
+    ratio: NaN,
+  });
+  rows.push(...phaseRows);
+}
+
 const f = (x: number) => (x < 10 ? x.toFixed(3) : x.toFixed(0));
 console.log(
   [
@@ -207,6 +272,16 @@ for (const r of rows)
   console.log(
     `| ${r.op} | ${r.shape} | ${f(r.wasm_ms)} | ${f(r.cpu_ms)} | ${r.ratio.toFixed(3)} | ${r.gflops?.toFixed(1) ?? ''} |`,
   );
+if (phaseRows.length) {
+  const names = ['sample', 'score', 'fork', 'update', 'metrics'];
+  console.log(`\nwasm, per step (ms), mean of ${rlSteps} steps after a warm-up; ratio = wall / GRPO-16's`);
+  console.log(`| arm | wall | ratio | ${names.join(' | ')} | generated tok | forward tok |`);
+  console.log(`| --- | ---: | ---: | ${names.map(() => '---:').join(' | ')} | ---: | ---: |`);
+  for (const r of phaseRows)
+    console.log(
+      `| ${r.shape} | ${r.wasm_ms.toFixed(0)} | ${Number.isNaN(r.ratio) ? '' : r.ratio.toFixed(3)} | ${names.map((n) => (r.phase_ms?.[n] ?? 0).toFixed(0)).join(' | ')} | ${r.generated_tokens?.toFixed(0) ?? ''} | ${r.forward_tokens?.toFixed(0) ?? ''} |`,
+    );
+}
 if (args.out) {
   writeFileSync(args.out, JSON.stringify(rows, null, 2) + '\n');
   console.log(`wrote ${args.out}`);
