@@ -15,6 +15,9 @@ const PERC_GATES = ['off', 'lowest', 'floor'] as const;
 const PERC_LABELS = ['f1', 'exact', 'f1+exact'] as const;
 const PERC_CREDITS = ['sequence', 'object'] as const;
 
+/** The algorithms whose reward is the user's code (rewardCode): the editor shows for them. */
+export const CUSTOM_REWARD_ALGOS = algorithmsWhere('perception', 'custom');
+
 export const PANEL_GROUPS = {
   basic: 'basic',
   reward: 'rewards and MI',
@@ -242,7 +245,7 @@ export const FIELDS = {
     default: false,
     label: 'MI for the reward',
     help: "Custom: score every description's MI each step (an extra forward pass) and pass it to your reward as input.mi and input.builtins.mi; off, they are null.",
-    panel: { group: 'reward', when: { field: 'algo', in: algorithmsWhere('perception', 'custom') } },
+    panel: { group: 'reward', when: { field: 'algo', in: CUSTOM_REWARD_ALGOS } },
   } as BoolField,
   formatReward: num(0.1, 0, 1, 'format reward', 'Reward for a well-formed answer, added to the answer reward.', {
     group: 'reward',
@@ -533,7 +536,7 @@ const RULES: ((c: RLConfig, e: Partial<Record<FieldName, string>>) => void)[] = 
     }
   },
   (c, e) => {
-    if (!e.rewardCode && algorithmsWhere('perception', 'custom').includes(c.algo) && c.rewardCode.trim() === '')
+    if (!e.rewardCode && CUSTOM_REWARD_ALGOS.includes(c.algo) && c.rewardCode.trim() === '')
       e.rewardCode = 'the source of a reward(input) function (the custom algorithm has no other reward)';
   },
   (c, e) => {

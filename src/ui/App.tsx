@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { CUSTOM_REWARD_ALGOS } from '../rl/config';
 import { BlindnessDemo } from './BlindnessDemo';
 import { Charts } from './Charts';
 import { CodeConsent } from './CodeConsent';
@@ -7,7 +8,6 @@ import { ExampleProblem } from './ExampleProblem';
 import { GpuReport } from './GpuReport';
 import { OutsideRunView } from './OutsideRun';
 import { RealVlm } from './RealVlm';
-import { RewardEditor } from './RewardEditor';
 import { RolloutsView } from './Rollouts';
 import { RunControls } from './RunControls';
 import { encodeShare } from './share/urlCodec';
@@ -54,6 +54,9 @@ function Notices() {
     </>
   );
 }
+
+// the editor (CodeMirror) loads only when a custom reward is picked: the first screen does not wait for it
+const RewardEditor = lazy(() => import('./RewardEditor').then((m) => ({ default: m.RewardEditor })));
 
 type View = 'playground' | 'blindness' | 'real-vlm' | 'outside';
 const TABS: { id: View; name: string }[] = [
@@ -111,6 +114,7 @@ export function App() {
   // A Real VLM link (#hub=...) opens that view.
   const [view, setView] = useState<View>(() => (/[#&]hub=/.test(location.hash) ? 'real-vlm' : 'playground'));
   const applyUrl = useDraftStore((s) => s.applyUrl);
+  const custom = useDraftStore((s) => CUSTOM_REWARD_ALGOS.includes(s.draft.algo));
   // logs of another framework, opened from "Import run…", show in their own view
   useEffect(
     () =>
@@ -174,7 +178,11 @@ export function App() {
               <RunControls />
               <ConfigPanel />
             </div>
-            <RewardEditor />
+            {custom && (
+              <Suspense fallback={<p className="hint">loading the reward editor…</p>}>
+                <RewardEditor />
+              </Suspense>
+            )}
             <Charts />
             <RolloutsView />
           </>

@@ -6,7 +6,7 @@ import { javascript } from '@codemirror/lang-javascript';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
 import { useEffect, useRef, useState } from 'react';
-import { algorithmsWhere } from '../rl/algorithms/table';
+import { CUSTOM_REWARD_ALGOS } from '../rl/config';
 import type { RewardCheckReport } from '../rl/rewardCheck';
 import { REWARD_EXAMPLES } from '../rl/rewardExamples';
 import { CORRUPTIONS, ORDER_CLASS } from '../tasks/corrupt';
@@ -15,7 +15,6 @@ import { checkReward, compileReward, type CheckHandle } from './rewardCheckClien
 import { useDraftStore } from './stores/draftStore';
 import './rewardEditor.css';
 
-const CUSTOM = algorithmsWhere('perception', 'custom');
 const EXTENSIONS = [javascript(), lintGutter()];
 
 /** What reward(input) is given, field by field (rl/customReward.ts CustomRewardInput). */
@@ -91,7 +90,7 @@ export function RewardEditor() {
   const algo = useDraftStore((s) => s.draft.algo);
   const code = useDraftStore((s) => s.draft.rewardCode);
   const setField = useDraftStore((s) => s.setField);
-  const shown = CUSTOM.includes(algo);
+  const shown = CUSTOM_REWARD_ALGOS.includes(algo);
   const [problem, setProblem] = useState<CodeProblem | null>(null);
   const [check, setCheck] = useState<
     | { state: 'idle' }
