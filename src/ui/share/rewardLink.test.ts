@@ -2,7 +2,9 @@
 // value is named and dropped without losing the rest, and a link with code waits for consent.
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../../lib/rng';
-import { JSON_PIECES, randomText } from '../../lib/fuzzText';
+import { damaged, JSON_PIECES, randomText } from '../../lib/fuzzText';
+import { toBase64Url } from '../../lib/base64url';
+import { toDeflatedBase64Url } from '../../lib/deflatedText';
 import { DEFAULT_RL, type RLConfig } from '../../rl/config';
 import { REWARD_EXAMPLES } from '../../rl/rewardExamples';
 import { useDraftStore } from '../stores/draftStore';
@@ -28,6 +30,29 @@ describe('a custom reward in the link', () => {
       expect(d.config).toEqual(c);
       expect(d.run).toBe(true);
     }
+  });
+
+  it('goes deflated (z=), shorter than plain base64url; a damaged or bomb-sized z= is refused in words', () => {
+    const c = withCode(REWARD_EXAMPLES[0].source);
+    const link = encodeShare(c, true);
+    expect(link).toMatch(/^#v=7&z=[\w-]+&run=1$/);
+    const plain = toBase64Url(JSON.stringify({ algo: 'custom', rewardCode: c.rewardCode, seed: 9 }));
+    expect(link.length).toBeLessThan(plain.length * 0.75);
+    // a config without code keeps the plain form older playgrounds read
+    expect(encodeShare(DEFAULT_RL, false)).toMatch(/^#v=7&c=/);
+    const r = new CounterRng(13, 0, 0, 0);
+    const z = link.match(/z=([\w-]+)/)![1];
+    for (let i = 0; i < 300; i++) {
+      const bad = damaged(r, z, () => 'A-_9'[r.int(4)]);
+      const d = decodeShare(`#v=7&z=${bad}&run=1`);
+      // damaged deflate data is either refused in words or, rarely, still a config that validates
+      if (d.errors.length) expect(d.errors[0]).toMatch(/not readable|not an object/);
+      else expect(d.config.algo).toBeDefined();
+    }
+    const t0 = performance.now();
+    const bomb = decodeShare(`#v=7&z=${toDeflatedBase64Url('{"seed":1,"x":"' + 'a'.repeat(5_000_000) + '"}')}`);
+    expect(bomb.errors).toEqual(["the link's config is not readable (damaged or truncated link?)"]);
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('names and drops a bad source (wrong type, too long), keeping the link’s other fields (fuzz)', () => {

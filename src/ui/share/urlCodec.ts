@@ -2,6 +2,7 @@
 // from the defaults, base64url JSON) in the hash, the backend it was made on, and
 // whether to start the run.
 //   #v=7&c=<base64url(JSON)>&b=wasm&run=1
+// A config that carries code (a custom reward's source) goes deflated instead: z=<base64url(deflate(JSON))>.
 // Decoding never throws: a malformed or future-version URL gives the defaults and the
 // reasons; a bad field (out of range, wrong type, unknown) is named and dropped, and
 // the link's other fields are kept.
@@ -11,11 +12,13 @@ import {
   configErrorMessages,
   DEFAULT_RL,
   FIELD_LABELS,
+  FIELDS,
   validateRL,
   type RLConfig,
 } from '../../rl/config';
 import { defaultsOfVersion, SCHEMA_VERSION } from '../../rl/configVersions';
 import { fromBase64Url, toBase64Url } from '../../lib/base64url';
+import { fromDeflatedBase64Url, toDeflatedBase64Url } from '../../lib/deflatedText';
 import type { BackendKind } from '../../worker/protocol';
 
 export interface DecodedShare {
@@ -34,6 +37,9 @@ export interface DecodedShare {
 
 const BACKENDS: readonly BackendKind[] = ['webgpu', 'wasm', 'cpu'];
 
+/** A bound on a config's JSON: the longest code a config may carry, and room for every other field. */
+const MAX_CONFIG_CHARS = 4 * FIELDS.rewardCode.maxLength + 64_000;
+
 /** The fields of config that differ from the defaults. */
 function configDiff(config: RLConfig): Partial<RLConfig> {
   const out: Record<string, unknown> = {};
@@ -46,7 +52,9 @@ function configDiff(config: RLConfig): Partial<RLConfig> {
 /** `backend`: the one the run is made on, so that the link opens on it (an older playground ignores it). */
 export function encodeShare(config: RLConfig, run = true, backend?: BackendKind): string {
   const b = backend ? `&b=${backend}` : '';
-  return `#v=${SCHEMA_VERSION}&c=${toBase64Url(JSON.stringify(configDiff(config)))}${b}${run ? '&run=1' : ''}`;
+  const json = JSON.stringify(configDiff(config));
+  const body = config.rewardCode !== '' ? `z=${toDeflatedBase64Url(json)}` : `c=${toBase64Url(json)}`;
+  return `#v=${SCHEMA_VERSION}&${body}${b}${run ? '&run=1' : ''}`;
 }
 
 /** A value as a notice quotes it: short, and never raw bytes. */
@@ -118,7 +126,7 @@ export function decodeShare(hash: string): DecodedShare {
     present,
     backend: null,
   });
-  if (!params.has('c') && !params.has('v')) {
+  if (!params.has('c') && !params.has('z') && !params.has('v')) {
     // an empty hash is no link; anything else was meant as one and deserves a word
     const h = hash.replace(/^#/, '');
     return h.trim() === ''
@@ -136,10 +144,12 @@ export function decodeShare(hash: string): DecodedShare {
   const base = defaultsOfVersion(Number(v));
   if (!base) return fallback([`unknown schema version v${v}`]);
   const c = params.get('c');
-  if (!c) return fallback(['the link has no config (c=...)']);
+  const z = params.get('z');
+  if (!c && !z) return fallback(['the link has no config (c=...)']);
   let diff: unknown;
   try {
-    diff = JSON.parse(fromBase64Url(c));
+    // the deflated config is at most the size a config may be: its code and the rest
+    diff = JSON.parse(c ? fromBase64Url(c) : fromDeflatedBase64Url(z!, MAX_CONFIG_CHARS));
   } catch {
     return fallback(["the link's config is not readable (damaged or truncated link?)"]);
   }
