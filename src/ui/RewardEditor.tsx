@@ -91,7 +91,10 @@ export function RewardEditor() {
   const code = useDraftStore((s) => s.draft.rewardCode);
   const setField = useDraftStore((s) => s.setField);
   const shown = CUSTOM_REWARD_ALGOS.includes(algo);
-  const [problem, setProblem] = useState<CodeProblem | null>(null);
+  // the compiler's answer, and the source it is about: an answer for an older source is not shown as this one's
+  const [compiled, setCompiled] = useState<{ source: string; problem: CodeProblem | null } | null>(null);
+  const pending = compiled?.source !== code;
+  const problem = pending ? null : compiled.problem;
   const [check, setCheck] = useState<
     | { state: 'idle' }
     | { state: 'running'; done: number; count: number }
@@ -109,7 +112,7 @@ export function RewardEditor() {
     const t = setTimeout(() => {
       if (code.trim() === '') return setField('rewardCode', REWARD_EXAMPLES[0].source);
       void compileReward(code).then((p) => {
-        if (p !== 'stale') setProblem(p);
+        if (p !== 'stale') setCompiled({ source: code, problem: p });
       });
     }, 250);
     return () => clearTimeout(t);
@@ -176,7 +179,11 @@ export function RewardEditor() {
             data-testid="reward-code"
             aria-label="reward code"
           />
-          {problem ? (
+          {pending ? (
+            <p className="hint" data-testid="reward-compiling">
+              checking the code…
+            </p>
+          ) : problem ? (
             <p className="why" role="alert" data-testid="reward-error">
               {describeProblem(problem)}
             </p>
@@ -191,7 +198,11 @@ export function RewardEditor() {
         </pre>
       </div>
       <p>
-        <button data-testid="reward-check" disabled={problem !== null || check.state === 'running'} onClick={runCheck}>
+        <button
+          data-testid="reward-check"
+          disabled={pending || problem !== null || check.state === 'running'}
+          onClick={runCheck}
+        >
           Check this reward
         </button>{' '}
         on{' '}
