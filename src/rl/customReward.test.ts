@@ -171,6 +171,27 @@ describe('training on a custom reward (CPU backend, tiny model)', () => {
     expect(mine.map((s) => s.metrics.loss)).toEqual(builtin.map((s) => s.metrics.loss));
   });
 
+  it('passes the MI terms with rewardMI: one pointwise MI a description token, summing to the score', async () => {
+    // the reward checks its own input, and throws (failing the step) where the terms disagree
+    const src = `function reward(input) {
+  if (input.mi === null || input.builtins.mi !== input.mi.score) throw new Error('no MI');
+  const n = input.description.text === '' ? 0 : input.description.text.split(' ').length;
+  if (input.mi.perToken.length !== n) throw new Error('tokens ' + input.mi.perToken.length + ' words ' + n);
+  const sum = input.mi.perToken.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - input.mi.score) > 1e-3 * (1 + Math.abs(sum))) throw new Error('sum ' + sum + ' score ' + input.mi.score);
+  return input.mi.score;
+}`;
+    const c = custom(src, { ...small, rewardMI: true, miAgg: 'sum', miClip: 0, miScorer: 'policy' });
+    const [s] = await run(c, 1);
+    expect(Number.isFinite(s.metrics.mean_mi)).toBe(true);
+    expect(s.rPerc.every(Number.isFinite)).toBe(true);
+    // the reward check scores MI with the model it is given
+    const model = new RLTrainer(new CpuBackend(), c, ck()).model;
+    const r = await rewardCheck(customGroupReward(model, c), c, 3, 4);
+    expect(Object.values(r.classes).reduce((a, t) => a + t.pairs, 0)).toBeGreaterThan(0);
+    await expect(rewardCheck(customGroupReward(null, c), c, 3, 4)).rejects.toThrow(/needs the model/);
+  });
+
   it("answerReward replaces the answer reward; a reward that throws stops the step with the code's line", async () => {
     const zero = custom('function reward(i) { return 0 }\nfunction answerReward(i) { return 0 }', small);
     const [s] = await run(zero, 1);
