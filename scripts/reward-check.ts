@@ -1,4 +1,5 @@
-// npm run reward-check -- --checkpoint DIR --seed S --count N [--config JSON] [--backend wasm|cpu|webgpu] [--samples] --out FILE.json
+// npm run reward-check -- --checkpoint DIR --seed S --count N [--config JSON] [--reward FILE.js] [--backend wasm|cpu|webgpu] [--samples] --out FILE.json
+// --reward FILE.js: the custom algorithm's reward, the JavaScript in FILE (as the page's editor holds it).
 // Scores the ground-truth description and corrupted copies of it with the
 // perception reward the RL config names (the training code path), and reports
 // per corruption class how often the truth scores strictly higher. Runs on the
@@ -7,7 +8,7 @@
 // problem within their group, as training does: AUC for exact descriptions,
 // agreement with F1, and the F1 of the top k that forking would keep.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
 import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
@@ -29,13 +30,18 @@ const args = flags({
   count: int(500, 1),
   backend: oneOf(['wasm', 'cpu', 'webgpu'] as const, 'wasm'),
   config: configJson(),
+  reward: optText(),
   samples: bool(),
   out: optText(),
 });
 const seed = args.seed;
 const count = args.count;
 const backend = args.backend;
-const config: RLConfig = { ...DEFAULT_RL, ...args.config };
+const config: RLConfig = {
+  ...DEFAULT_RL,
+  ...args.config,
+  ...(args.reward !== undefined ? { algo: 'custom' as const, rewardCode: readFileSync(args.reward, 'utf8') } : {}),
+};
 // the warm start the config's run would start from, unless one is named
 const dir = args.checkpoint ?? `models/${warmStartFor(config.families, config.warmStart)}`;
 const problems = configProblems(config);
