@@ -119,9 +119,7 @@ export const useDraftStore = create<DraftStore>((set, get) => ({
     const usable = d.present && d.errors.length === 0;
     if (usable && d.config.rewardCode.trim() !== '') {
       set({ pendingCode: { config: d.config, run: d.run, backend: d.backend }, urlErrors: d.dropped, urlKept: true });
-      // a reload asks again, and never starts by itself
-      if (typeof history !== 'undefined')
-        history.replaceState(null, '', encodeShare(d.config, false, d.backend ?? undefined));
+      // the address bar keeps the link until the answer (so a reload, or the page applying it twice, asks the same)
       return false;
     }
     set({ pendingCode: null });
@@ -142,6 +140,9 @@ export const useDraftStore = create<DraftStore>((set, get) => ({
     if (!p) return false;
     set({ pendingCode: null, draft: p.config, fieldErrors: validateRL(p.config), linkBackend: p.backend });
     if (p.backend) get().pickBackend(p.backend, 'link', 'named by the link you opened');
+    // the link's run starts once: a reload keeps the config, not the start
+    if (typeof history !== 'undefined')
+      history.replaceState(null, '', encodeShare(p.config, false, p.backend ?? undefined));
     return p.run;
   },
   declineCode() {
