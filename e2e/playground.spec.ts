@@ -21,11 +21,16 @@ const SMALL = {
   recordPrompts: 1,
 };
 // These tests drive WebGPU (SwiftShader) as a user who chose it: the choice is kept in localStorage, so the page
-// does not measure (the measured choice, which picks wasm here, has its own tests in firstMinute.spec.ts).
-const CHOOSE_WEBGPU = () => {
-  if (!localStorage.getItem('mirl-playground-backend')) localStorage.setItem('mirl-playground-backend', 'webgpu');
+// does not measure (the measured choice, which picks wasm here, has its own tests in firstMinute.spec.ts). Tests of
+// the page's own mechanics (curves, Stop and a reload, a paused run's config edited), whose steps are the same on any
+// backend, are tagged @wasm and train on the WebAssembly SIMD backend, an order of magnitude faster here; the
+// WebGPU training path keeps its own tests (the first run, object credit, grounding, VPPO/PEARL, a reproduced link,
+// a resume after a reload and in another profile, the first screen).
+const chooseBackend = (backend: string) => {
+  if (!localStorage.getItem('mirl-playground-backend')) localStorage.setItem('mirl-playground-backend', backend);
 };
-test.beforeEach(({ context }) => context.addInitScript(CHOOSE_WEBGPU));
+const backendOf = (tags: readonly string[]) => (tags.includes('@wasm') ? 'wasm' : 'webgpu');
+test.beforeEach(({ context }, info) => context.addInitScript(chooseBackend, backendOf(info.tags)));
 
 // Screenshots go to the test output, or with SCREENSHOTS=docs/screenshots (npm run screenshots) to the docs: a test run rewrites no tracked file.
 const shots = () => process.env.SCREENSHOTS ?? test.info().outputDir;
@@ -111,11 +116,17 @@ test(
     await expect(tree.getByTestId('mi-value')).toHaveCount(SMALL.N);
     await expect(tree.getByTestId('branch-kept')).toHaveCount(SMALL.k);
     await expect(tree.getByTestId('branch-dropped')).toHaveCount(SMALL.N - SMALL.k);
-    const treeRewards = (await tree.getByTestId('answer-reward').allTextContents())
-      .map((t) => t.replace('R_ans ', ''))
-      .sort();
-    const tableRewards = (await page.getByTestId('row-rans').allTextContents()).filter((t) => t !== '–').sort();
-    expect(tableRewards).toEqual(treeRewards);
+    // the same rewards in both (read together: the view may still be taking the newest step in)
+    const rewardsOf = async () => ({
+      tree: (await tree.getByTestId('answer-reward').allTextContents()).map((t) => t.replace('R_ans ', '')).sort(),
+      table: (await page.getByTestId('row-rans').allTextContents()).filter((t) => t !== '–').sort(),
+    });
+    await expect
+      .poll(async () => {
+        const r = await rewardsOf();
+        return r.tree.length > 0 && r.tree.join() === r.table.join() ? 'same' : JSON.stringify(r);
+      })
+      .toBe('same');
     // every number explained where it stands: a legend, MI in nats, why a branch was dropped, header tooltips
     await expect(tree.getByTestId('fork-legend')).toContainText('sorted by MI');
     await expect(tree.getByTestId('mi-value').first()).toContainText(/MI -?\d+\.\d\d nats/);
@@ -139,21 +150,27 @@ test(
   },
 );
 
-test('editing the config of a paused run and pressing Step starts a new run beside it', async ({ page }) => {
-  await page.goto('./' + encodeShare(SMALL, false));
-  await page.getByTestId('step').click();
-  await waitSteps(page, 1);
-  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
-  await page.getByTestId('field-algo').selectOption('grpo');
-  await page.getByTestId('step').click();
-  // a new run at step 1, the first one kept on the charts
-  await expect(page.getByTestId('legend-item')).toHaveCount(2, { timeout: 150_000 });
-  const legend = await page.getByTestId('legend-item').allTextContents();
-  expect(legend.some((t) => t.trim().startsWith('grpo')) && legend.some((t) => t.trim().startsWith('mirl'))).toBe(true);
-  await waitSteps(page, 1);
-  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
-  expect(await stepCount(page)).toBe(1);
-});
+test(
+  'editing the config of a paused run and pressing Step starts a new run beside it',
+  { tag: '@wasm' },
+  async ({ page }) => {
+    await page.goto('./' + encodeShare(SMALL, false));
+    await page.getByTestId('step').click();
+    await waitSteps(page, 1);
+    await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+    await page.getByTestId('field-algo').selectOption('grpo');
+    await page.getByTestId('step').click();
+    // a new run at step 1, the first one kept on the charts
+    await expect(page.getByTestId('legend-item')).toHaveCount(2, { timeout: 150_000 });
+    const legend = await page.getByTestId('legend-item').allTextContents();
+    expect(legend.some((t) => t.trim().startsWith('grpo')) && legend.some((t) => t.trim().startsWith('mirl'))).toBe(
+      true,
+    );
+    await waitSteps(page, 1);
+    await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 60_000 });
+    expect(await stepCount(page)).toBe(1);
+  },
+);
 
 test('perception-r1 with object credit trains on WebGPU: finite losses, and its description tokens carry more than one advantage', async ({
   page,
@@ -398,169 +415,174 @@ test('bad input never blanks the page: broken run files, a garbage link, partial
   await expect(page.getByLabel('x axis')).toHaveValue('step');
 });
 
-test('curves as in TensorBoard: held-out from step 0, smoothing, show/hide from the legend, CSVs; runs named, renamed, linked, stopped, deleted, and back after a reload', async ({
-  page,
-  baseURL,
-}) => {
-  const cfg = { ...SMALL, heldoutEvery: 1, heldoutCount: 4, steps: 2, metricEvery: 1 };
-  await page.goto('./' + encodeShare(cfg, true));
-  await expect(page.getByTestId('status')).toHaveText('done', { timeout: 150_000 });
-  // the warm start is the first point of the held-out curves: 3 points after 2 steps
-  const heldout = page.getByTestId('chart-answer accuracy (held-out, mean over samples)');
-  const [heldCsv] = await Promise.all([page.waitForEvent('download'), heldout.getByTestId('chart-csv').click()]);
-  expect(
-    readFileSync((await heldCsv.path())!, 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(',')[1]),
-  ).toEqual(['0', '1', '2']);
-  await expect(heldout.locator('.recharts-line path')).not.toHaveCount(0);
-  // a mean over samples: its band of ± 1 SE over problems, greedy dashed beside it, and what the figures are
-  await expect(heldout.locator('.recharts-area-area')).toHaveCount(1);
-  await expect(heldout.locator('.recharts-line path[stroke-dasharray="4 3"]')).toHaveCount(1);
-  await expect(heldout.getByTestId('chart-note')).toHaveText(
-    '4 problems x 4 samples at temperature 1, every 1 steps; band ± 1 SE over problems; dashed: greedy',
-  );
-  await expect(
-    page.getByTestId('chart-ground-truth description NLL (held-out)').locator('.recharts-line path'),
-  ).not.toHaveCount(0);
-  // KL at beta 0 and the zero-std fraction have their own charts
-  await expect(page.getByTestId('chart-KL to warm start').locator('.recharts-line path')).toHaveCount(2); // smoothed, raw behind
-  await expect(page.getByTestId('chart-zero-std groups')).toBeVisible();
+test(
+  'curves as in TensorBoard: held-out from step 0, smoothing, show/hide from the legend, CSVs; runs named, renamed, linked, stopped, deleted, and back after a reload',
+  { tag: '@wasm' },
+  async ({ page, baseURL }) => {
+    const cfg = { ...SMALL, heldoutEvery: 1, heldoutCount: 4, steps: 2, metricEvery: 1 };
+    await page.goto('./' + encodeShare(cfg, true));
+    await expect(page.getByTestId('status')).toHaveText('done', { timeout: 150_000 });
+    // the warm start is the first point of the held-out curves: 3 points after 2 steps
+    const heldout = page.getByTestId('chart-answer accuracy (held-out, mean over samples)');
+    const [heldCsv] = await Promise.all([page.waitForEvent('download'), heldout.getByTestId('chart-csv').click()]);
+    expect(
+      readFileSync((await heldCsv.path())!, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[1]),
+    ).toEqual(['0', '1', '2']);
+    await expect(heldout.locator('.recharts-line path')).not.toHaveCount(0);
+    // a mean over samples: its band of ± 1 SE over problems, greedy dashed beside it, and what the figures are
+    await expect(heldout.locator('.recharts-area-area')).toHaveCount(1);
+    await expect(heldout.locator('.recharts-line path[stroke-dasharray="4 3"]')).toHaveCount(1);
+    await expect(heldout.getByTestId('chart-note')).toHaveText(
+      '4 problems x 4 samples at temperature 1, every 1 steps; band ± 1 SE over problems; dashed: greedy',
+    );
+    await expect(
+      page.getByTestId('chart-ground-truth description NLL (held-out)').locator('.recharts-line path'),
+    ).not.toHaveCount(0);
+    // KL at beta 0 and the zero-std fraction have their own charts
+    await expect(page.getByTestId('chart-KL to warm start').locator('.recharts-line path')).toHaveCount(2); // smoothed, raw behind
+    await expect(page.getByTestId('chart-zero-std groups')).toBeVisible();
 
-  // a second run with the same config is told apart; names say algorithm, sizes, seed and backend
-  await enter(page, 'field-steps', '1');
-  await enter(page, 'field-steps', '2');
-  await page.getByTestId('start').click();
-  await expect(page.getByTestId('run-status').nth(1)).toHaveText('done', { timeout: 150_000 });
-  const labels = page.getByTestId('run-label');
-  await expect(labels.first()).toHaveValue('mirl N4 k2 P1 seed 5 WebGPU');
-  await expect(labels.nth(1)).toHaveValue('mirl N4 k2 P1 seed 5 WebGPU #2');
+    // a second run with the same config is told apart; names say algorithm, sizes, seed and backend
+    await enter(page, 'field-steps', '1');
+    await enter(page, 'field-steps', '2');
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('run-status').nth(1)).toHaveText('done', { timeout: 150_000 });
+    const labels = page.getByTestId('run-label');
+    await expect(labels.first()).toHaveValue('mirl N4 k2 P1 seed 5 wasm');
+    await expect(labels.nth(1)).toHaveValue('mirl N4 k2 P1 seed 5 wasm #2');
 
-  // smoothing draws a faint raw line behind each smoothed one; 0 draws only the raw
-  const rollout = page.getByTestId('chart-answer accuracy (rollouts)');
-  await expect(rollout.locator('.recharts-line path')).toHaveCount(4);
-  await page.getByTestId('smoothing').fill('0');
-  await expect(rollout.locator('.recharts-line path')).toHaveCount(2);
-  // the legend in run order hides and shows a run
-  await expect(page.getByTestId('legend-item')).toHaveText([
-    'mirl N4 k2 P1 seed 5 WebGPU',
-    'mirl N4 k2 P1 seed 5 WebGPU #2',
-  ]);
-  await page.getByTestId('legend-item').first().click();
-  await expect(rollout.locator('.recharts-line path')).toHaveCount(1);
-  await page.getByTestId('legend-item').first().click();
-  await expect(rollout.locator('.recharts-line path')).toHaveCount(2);
+    // smoothing draws a faint raw line behind each smoothed one; 0 draws only the raw
+    const rollout = page.getByTestId('chart-answer accuracy (rollouts)');
+    await expect(rollout.locator('.recharts-line path')).toHaveCount(4);
+    await page.getByTestId('smoothing').fill('0');
+    await expect(rollout.locator('.recharts-line path')).toHaveCount(2);
+    // the legend in run order hides and shows a run
+    await expect(page.getByTestId('legend-item')).toHaveText([
+      'mirl N4 k2 P1 seed 5 wasm',
+      'mirl N4 k2 P1 seed 5 wasm #2',
+    ]);
+    await page.getByTestId('legend-item').first().click();
+    await expect(rollout.locator('.recharts-line path')).toHaveCount(1);
+    await page.getByTestId('legend-item').first().click();
+    await expect(rollout.locator('.recharts-line path')).toHaveCount(2);
 
-  // tooltips name the x value and give 3 significant digits, above the plot; axis titles; a brush; a log axis for MI
-  const plot = rollout.locator('.recharts-cartesian-grid');
-  await rollout.scrollIntoViewIfNeeded();
-  const box = (await plot.boundingBox())!;
-  const tip = rollout.locator('.recharts-tooltip-wrapper');
-  // with smoothing on, the tooltip names each run once, never a data key (raw1, sm1)
-  await page.getByTestId('smoothing').fill('0.6');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(tip).toContainText('mirl N4 k2 P1 seed 5 WebGPU:');
-  expect(await tip.textContent()).not.toMatch(/\b(raw|sm|lo|hi|bs)\d/);
-  await page.getByTestId('smoothing').fill('0');
-  await page.mouse.move(box.x + 2, box.y + 2);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(tip).toContainText(/step \d+/);
-  await expect(tip).toContainText(/mirl N4 k2 P1 seed 5 WebGPU: \d+(\.\d{1,2})?%/);
-  const tipBox = (await tip.boundingBox())!;
-  expect(tipBox.y + tipBox.height).toBeLessThanOrEqual(box.y + 4); // in the margin above the plot
-  const card = (await rollout.boundingBox())!;
-  expect(tipBox.x).toBeGreaterThanOrEqual(card.x - 1);
-  expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(card.x + card.width + 1);
-  await expect(rollout.locator('.recharts-label').filter({ hasText: /^step$/ })).toHaveCount(1);
-  // every chart's axis titles fit along its plot's height, whole (the y title is the long one)
-  let titles = 0;
-  for (const chart of await page.locator('[data-testid^="chart-"].chart').all()) {
-    const grid = await chart.locator('.recharts-cartesian-grid').first().boundingBox();
-    if (!grid) continue;
-    for (const label of await chart.locator('.recharts-label').all()) {
-      const length = await label.evaluate((e) => (e as SVGTextElement).getComputedTextLength());
-      expect(length, `${await chart.getAttribute('data-testid')}: ${await label.textContent()}`).toBeLessThanOrEqual(
-        grid.height,
-      );
-      titles++;
+    // tooltips name the x value and give 3 significant digits, above the plot; axis titles; a brush; a log axis for MI
+    const plot = rollout.locator('.recharts-cartesian-grid');
+    await rollout.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    const tip = rollout.locator('.recharts-tooltip-wrapper');
+    // with smoothing on, the tooltip names each run once, never a data key (raw1, sm1)
+    await page.getByTestId('smoothing').fill('0.6');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(tip).toContainText('mirl N4 k2 P1 seed 5 wasm:');
+    expect(await tip.textContent()).not.toMatch(/\b(raw|sm|lo|hi|bs)\d/);
+    await page.getByTestId('smoothing').fill('0');
+    await page.mouse.move(box.x + 2, box.y + 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(tip).toContainText(/step \d+/);
+    await expect(tip).toContainText(/mirl N4 k2 P1 seed 5 wasm: \d+(\.\d{1,2})?%/);
+    const tipBox = (await tip.boundingBox())!;
+    expect(tipBox.y + tipBox.height).toBeLessThanOrEqual(box.y + 4); // in the margin above the plot
+    const card = (await rollout.boundingBox())!;
+    expect(tipBox.x).toBeGreaterThanOrEqual(card.x - 1);
+    expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(card.x + card.width + 1);
+    await expect(rollout.locator('.recharts-label').filter({ hasText: /^step$/ })).toHaveCount(1);
+    // every chart's axis titles fit along its plot's height, whole (the y title is the long one)
+    let titles = 0;
+    for (const chart of await page.locator('[data-testid^="chart-"].chart').all()) {
+      const grid = await chart.locator('.recharts-cartesian-grid').first().boundingBox();
+      if (!grid) continue;
+      for (const label of await chart.locator('.recharts-label').all()) {
+        const length = await label.evaluate((e) => (e as SVGTextElement).getComputedTextLength());
+        expect(length, `${await chart.getAttribute('data-testid')}: ${await label.textContent()}`).toBeLessThanOrEqual(
+          grid.height,
+        );
+        titles++;
+      }
     }
-  }
-  expect(titles).toBeGreaterThan(20);
-  await expect(rollout.locator('.recharts-label').filter({ hasText: '%' })).toHaveCount(1);
-  // the brush zooms: moving its left handle to the right narrows the x axis
-  // (the held-out chart: three points, steps 0-2)
-  const xTicks = () => heldout.locator('.recharts-xAxis-tick-labels text').allTextContents();
-  const wide = await xTicks();
-  // the brush's handles are sliders: the left one moved right by a data point
-  await heldout.locator('.recharts-brush [role=slider]').first().focus();
-  await page.keyboard.press('ArrowRight');
-  await expect.poll(xTicks).not.toEqual(wide);
-  expect(Number((await xTicks())[0])).toBeGreaterThanOrEqual(1);
-  // a log axis where a metric spans orders of magnitude: the summed MI is positive here, so it can be log
-  const mi = page.getByTestId('chart-mean MI score');
-  const before = await mi.locator('.recharts-yAxis-tick-labels text').allTextContents();
-  expect(before.length).toBeGreaterThan(1);
-  await expect(mi.getByTestId('log-scale')).toBeEnabled();
-  await mi.getByTestId('log-scale').check();
-  await expect.poll(() => mi.locator('.recharts-yAxis-tick-labels text').allTextContents()).not.toEqual(before);
-  await mi.getByTestId('log-scale').uncheck();
+    expect(titles).toBeGreaterThan(20);
+    await expect(rollout.locator('.recharts-label').filter({ hasText: '%' })).toHaveCount(1);
+    // the brush zooms: moving its left handle to the right narrows the x axis
+    // (the held-out chart: three points, steps 0-2)
+    const xTicks = () => heldout.locator('.recharts-xAxis-tick-labels text').allTextContents();
+    const wide = await xTicks();
+    // the brush's handles are sliders: the left one moved right by a data point
+    await heldout.locator('.recharts-brush [role=slider]').first().focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(xTicks).not.toEqual(wide);
+    expect(Number((await xTicks())[0])).toBeGreaterThanOrEqual(1);
+    // a log axis where a metric spans orders of magnitude: the summed MI is positive here, so it can be log
+    const mi = page.getByTestId('chart-mean MI score');
+    const before = await mi.locator('.recharts-yAxis-tick-labels text').allTextContents();
+    expect(before.length).toBeGreaterThan(1);
+    await expect(mi.getByTestId('log-scale')).toBeEnabled();
+    await mi.getByTestId('log-scale').check();
+    await expect.poll(() => mi.locator('.recharts-yAxis-tick-labels text').allTextContents()).not.toEqual(before);
+    await mi.getByTestId('log-scale').uncheck();
 
-  // a chart's CSV, and a run's metrics as CSV, named after the run
-  const [chartCsv] = await Promise.all([page.waitForEvent('download'), rollout.getByTestId('chart-csv').click()]);
-  const chartText = readFileSync((await chartCsv.path())!, 'utf8')
-    .trim()
-    .split('\n');
-  expect(chartText[0]).toBe('run,step,answer accuracy (rollouts)');
-  expect(chartText).toHaveLength(1 + 4);
-  await labels.first().fill('baseline');
-  await labels.first().press('Enter');
-  const [runCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-1').click()]);
-  expect(runCsv.suggestedFilename()).toBe('baseline.csv');
-  expect(readFileSync((await runCsv.path())!, 'utf8').split('\n')[0]).toContain('heldout_start.sampled.answer_acc');
-  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-1').click()]);
-  expect(json.suggestedFilename()).toBe('baseline.json');
+    // a chart's CSV, and a run's metrics as CSV, named after the run
+    const [chartCsv] = await Promise.all([page.waitForEvent('download'), rollout.getByTestId('chart-csv').click()]);
+    const chartText = readFileSync((await chartCsv.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(chartText[0]).toBe('run,step,answer accuracy (rollouts)');
+    expect(chartText).toHaveLength(1 + 4);
+    await labels.first().fill('baseline');
+    await labels.first().press('Enter');
+    const [runCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-1').click()]);
+    expect(runCsv.suggestedFilename()).toBe('baseline.csv');
+    expect(readFileSync((await runCsv.path())!, 'utf8').split('\n')[0]).toContain('heldout_start.sampled.answer_acc');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-1').click()]);
+    expect(json.suggestedFilename()).toBe('baseline.json');
 
-  // each run's own link; the address bar follows the config
-  await page.getByTestId('link-1').click();
-  const link = await page.getByTestId('share-url').inputValue();
-  expect(link.startsWith(baseURL!)).toBe(true);
-  expect(decodeShare(new URL(link).hash).config).toEqual(cfg);
-  expect(decodeShare(new URL(page.url()).hash).config.steps).toBe(2);
+    // each run's own link; the address bar follows the config
+    await page.getByTestId('link-1').click();
+    const link = await page.getByTestId('share-url').inputValue();
+    expect(link.startsWith(baseURL!)).toBe(true);
+    expect(decodeShare(new URL(link).hash).config).toEqual(cfg);
+    expect(decodeShare(new URL(page.url()).hash).config.steps).toBe(2);
 
-  // a reload brings the runs back, and says why they cannot resume
-  await page.reload();
-  await expect(page.getByTestId('run-row')).toHaveCount(2);
-  await expect(page.getByTestId('run-label').first()).toHaveValue('baseline');
-  await expect(heldout.locator('.recharts-line path')).not.toHaveCount(0);
+    // a reload brings the runs back, and says why they cannot resume
+    await page.reload();
+    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    await expect(page.getByTestId('run-label').first()).toHaveValue('baseline');
+    await expect(heldout.locator('.recharts-line path')).not.toHaveCount(0);
 
-  // delete asks first
-  page.once('dialog', (d) => void d.dismiss());
-  await page.getByTestId('delete-2').click();
-  await expect(page.getByTestId('run-row')).toHaveCount(2);
-  page.once('dialog', (d) => void d.accept());
-  await page.getByTestId('delete-2').click();
-  await expect(page.getByTestId('run-row')).toHaveCount(1);
-});
+    // delete asks first
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByTestId('delete-2').click();
+    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('delete-2').click();
+    await expect(page.getByTestId('run-row')).toHaveCount(1);
+  },
+);
 
-test('Stop ends the live run and keeps it; a reload mid-run restores it and says why it cannot resume', async ({
-  page,
-}) => {
-  await page.goto('./' + encodeShare({ ...SMALL, steps: 50 }, true));
-  await waitSteps(page, 1);
-  await page.getByTestId('stop').click();
-  await expect(page.getByTestId('run-status').first()).toHaveText('stopped');
-  await expect(page.getByTestId('legend-item')).toHaveCount(1);
-  await page.getByTestId('start').click();
-  await waitSteps(page, 1);
-  await page.waitForTimeout(1200); // the step is written to IndexedDB just after it shows
-  await page.reload();
-  await expect(page.getByTestId('run-row')).toHaveCount(2);
-  await expect(page.getByTestId('run-status').nth(1)).toHaveText('restored');
-  await expect(page.getByTestId('resume-note')).toHaveCount(1);
-  await expect(page.getByTestId('resume-note')).toContainText('no trainer state was kept for it, so it cannot resume');
-});
+test(
+  'Stop ends the live run and keeps it; a reload mid-run restores it and says why it cannot resume',
+  { tag: '@wasm' },
+  async ({ page }) => {
+    await page.goto('./' + encodeShare({ ...SMALL, steps: 50 }, true));
+    await waitSteps(page, 1);
+    await page.getByTestId('stop').click();
+    await expect(page.getByTestId('run-status').first()).toHaveText('stopped');
+    await expect(page.getByTestId('legend-item')).toHaveCount(1);
+    await page.getByTestId('start').click();
+    await waitSteps(page, 1);
+    await page.waitForTimeout(1200); // the step is written to IndexedDB just after it shows
+    await page.reload();
+    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    await expect(page.getByTestId('run-status').nth(1)).toHaveText('restored');
+    await expect(page.getByTestId('resume-note')).toHaveCount(1);
+    await expect(page.getByTestId('resume-note')).toContainText(
+      'no trainer state was kept for it, so it cannot resume',
+    );
+  },
+);
 
 test('runs an older page saved in localStorage move to IndexedDB, checked like imported files: a damaged one is named and kept aside', async ({
   page,
@@ -1242,7 +1264,7 @@ test('resume elsewhere: a run file carrying its state continues in a fresh brows
 
   // another profile (no IndexedDB in common): import, resume, finish
   const ctx = await browser.newContext({ baseURL });
-  await ctx.addInitScript(CHOOSE_WEBGPU); // the backend the run ran on, for the same numbers
+  await ctx.addInitScript(chooseBackend, backendOf(test.info().tags)); // the backend the run ran on, for the same numbers
   const other = await ctx.newPage();
   await other.goto('./');
   const dir = test.info().outputDir;
