@@ -22,10 +22,10 @@ const SMALL = {
 };
 // These tests drive WebGPU (SwiftShader) as a user who chose it: the choice is kept in localStorage, so the page
 // does not measure (the measured choice, which picks wasm here, has its own tests in firstMinute.spec.ts). Tests of
-// the page's own mechanics (curves, Stop and a reload, a paused run's config edited), whose steps are the same on any
+// the page's own mechanics (the curves, a paused run's config edited), whose steps are the same on any
 // backend, are tagged @wasm and train on the WebAssembly SIMD backend, an order of magnitude faster here; the
 // WebGPU training path keeps its own tests (the first run, object credit, grounding, VPPO/PEARL, a reproduced link,
-// a resume after a reload and in another profile, the first screen).
+// Stop and a reload mid-run, a resume after a reload and in another profile, the first screen).
 const chooseBackend = (backend: string) => {
   if (!localStorage.getItem('mirl-playground-backend')) localStorage.setItem('mirl-playground-backend', backend);
 };
@@ -562,27 +562,23 @@ test(
   },
 );
 
-test(
-  'Stop ends the live run and keeps it; a reload mid-run restores it and says why it cannot resume',
-  { tag: '@wasm' },
-  async ({ page }) => {
-    await page.goto('./' + encodeShare({ ...SMALL, steps: 50 }, true));
-    await waitSteps(page, 1);
-    await page.getByTestId('stop').click();
-    await expect(page.getByTestId('run-status').first()).toHaveText('stopped');
-    await expect(page.getByTestId('legend-item')).toHaveCount(1);
-    await page.getByTestId('start').click();
-    await waitSteps(page, 1);
-    await page.waitForTimeout(1200); // the step is written to IndexedDB just after it shows
-    await page.reload();
-    await expect(page.getByTestId('run-row')).toHaveCount(2);
-    await expect(page.getByTestId('run-status').nth(1)).toHaveText('restored');
-    await expect(page.getByTestId('resume-note')).toHaveCount(1);
-    await expect(page.getByTestId('resume-note')).toContainText(
-      'no trainer state was kept for it, so it cannot resume',
-    );
-  },
-);
+test('Stop ends the live run and keeps it; a reload mid-run restores it and says why it cannot resume', async ({
+  page,
+}) => {
+  await page.goto('./' + encodeShare({ ...SMALL, steps: 50 }, true));
+  await waitSteps(page, 1);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-status').first()).toHaveText('stopped');
+  await expect(page.getByTestId('legend-item')).toHaveCount(1);
+  await page.getByTestId('start').click();
+  await waitSteps(page, 1);
+  await page.waitForTimeout(1200); // the step is written to IndexedDB just after it shows
+  await page.reload();
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await expect(page.getByTestId('run-status').nth(1)).toHaveText('restored');
+  await expect(page.getByTestId('resume-note')).toHaveCount(1);
+  await expect(page.getByTestId('resume-note')).toContainText('no trainer state was kept for it, so it cannot resume');
+});
 
 test('runs an older page saved in localStorage move to IndexedDB, checked like imported files: a damaged one is named and kept aside', async ({
   page,
