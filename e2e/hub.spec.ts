@@ -200,23 +200,27 @@ test('a model that cannot be loaded says why at the model, and a good one loads 
   context,
 }) => {
   await openHub(page);
+  // each message waits on transformers.js, which can take seconds on a loaded machine
   // The hub, unreachable (this machine is offline; the route makes it so everywhere).
   await context.route('https://huggingface.co/**', (r) => r.abort('internetdisconnected'));
   await page.getByTestId('hub-load').click();
   await expect(page.getByTestId('hub-error-model')).toContainText(
     'offline, or the model id does not exist: HuggingFaceTB/SmolVLM-256M-Instruct',
+    { timeout: 30_000 },
   );
   // Hub access switched off.
   await page.getByTestId('hub-allow').uncheck();
   await page.getByTestId('hub-load').click();
-  await expect(page.getByTestId('hub-error-model')).toContainText('hub access is off');
+  await expect(page.getByTestId('hub-error-model')).toContainText('hub access is off', { timeout: 30_000 });
   // A folder whose server answers a missing file with its HTML page.
   await context.route('**/models/tiny-idefics3/onnx/vision_encoder.onnx', (r) =>
     r.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title>' }),
   );
   await page.getByTestId('hub-model').fill(TINY);
   await page.getByTestId('hub-load').click();
-  await expect(page.getByTestId('hub-error-model')).toContainText('is missing a file: onnx/vision_encoder.onnx');
+  await expect(page.getByTestId('hub-error-model')).toContainText('is missing a file: onnx/vision_encoder.onnx', {
+    timeout: 30_000,
+  });
   await context.unroute('**/models/tiny-idefics3/onnx/vision_encoder.onnx');
   // A folder of another architecture.
   await context.route('**/models/other/config.json', (r) =>
@@ -224,7 +228,9 @@ test('a model that cannot be loaded says why at the model, and a good one loads 
   );
   await page.getByTestId('hub-model').fill('./models/other/');
   await page.getByTestId('hub-load').click();
-  await expect(page.getByTestId('hub-error-model')).toContainText('unsupported architecture: model_type "gpt2"');
+  await expect(page.getByTestId('hub-error-model')).toContainText('unsupported architecture: model_type "gpt2"', {
+    timeout: 30_000,
+  });
   // Nothing else is broken.
   await loadTiny(page);
   await expect(page.getByTestId('hub-error-model')).toHaveCount(0);
