@@ -271,7 +271,7 @@ describe('run files', () => {
       }
     }
     expect(accepted).toBeGreaterThan(100); // the mutations also hit harmless places (a label, a number)
-  });
+  }, 60_000); // 10,000 checks: seconds, more on a loaded machine
 
   it('check runs saved for a reload as imported files are: whole ones come back, damaged ones are named, never thrown', () => {
     const saved = {
