@@ -5,9 +5,11 @@
 // each beside its goal, and against the idle page measured the same way in the same process (the reference).
 //
 //   npm run bench:ui [-- --seconds 30 --runs 2 --only playground|teaching --backend wasm|webgpu --out FILE.json]
+//                    [--profile DIR]   (an unminified build, and a CPU profile of each window: DIR/<scenario>.cpuprofile,
+//                                       its top functions by self time printed; the figures are then a profiled page's)
 
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
@@ -22,6 +24,7 @@ const args = flags({
   only: optOneOf(['playground', 'teaching'] as const),
   backend: optOneOf(['wasm', 'webgpu'] as const),
   out: optText(),
+  profile: optText(),
 });
 
 const GOALS = { longShare: 0.1, longestMs: 200, stopMs: 300 };
@@ -126,15 +129,52 @@ async function scenario(
     );
   // the page settles after its load (the runs read back, the first render) before the window opens
   await page.waitForTimeout(5000);
+  const cdp = args.profile ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   const m = await measure(page, args.seconds);
+  if (cdp && args.profile) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(join(args.profile, `${name}-${backend}.cpuprofile`), JSON.stringify(profile));
+    printTop(profile, `${name} ${backend}`);
+  }
   const stop_ms = name === 'idle' ? null : await stopLatency(page, stopId);
   await context.close();
   return { scenario: name, backend, ...m, stop_ms };
 }
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** The functions that took the most self time in the window, as a share of it. */
+function printTop(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, what: string): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  (profile.samples ?? []).forEach((id, i) => {
+    const dt = profile.timeDeltas?.[i] ?? 0;
+    total += dt;
+    const f = byId.get(id)?.callFrame;
+    const key = f ? `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\//, '')}:${f.lineNumber + 1}` : '?';
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  console.log(`self time, ${what} (of ${(total / 1e6).toFixed(1)} s sampled):`);
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+}
+
 requireChromium();
+if (args.profile) mkdirSync(args.profile, { recursive: true });
 const outDir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
-await build({ logLevel: 'warn', build: { outDir: join(outDir, 'dist'), emptyOutDir: true } });
+await build({
+  logLevel: 'warn',
+  build: { outDir: join(outDir, 'dist'), emptyOutDir: true, ...(args.profile ? { minify: false } : {}) },
+});
 const server = await preview({
   logLevel: 'warn',
   build: { outDir: join(outDir, 'dist') },
