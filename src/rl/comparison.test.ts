@@ -7,7 +7,6 @@ import {
   armChange,
   armDifference,
   armStart,
-  blindRates,
   compare,
   comparisonArms,
   heldoutChange,
@@ -183,15 +182,6 @@ describe('teaching comparison', () => {
     expect(compare({ mean: 0.05, se: 0.01 }, { mean: 0, se: 0.01 }).called).toBe(true);
     expect(compare({ mean: 0.02, se: 0.01 }, { mean: 0, se: 0.01 }).called).toBe(false);
     expect(compare({ mean: 0, se: 0.01 }, { mean: 0.05, se: 0.01 }).mean).toBeCloseTo(-0.05, 12);
-  });
-
-  it('sums blind counts over the steps that have them', () => {
-    const b = { wrong: 4, wrong_up: 1, right: 2, right_down: 1, pairs: 8, pair_wins: 6 };
-    const r = blindRates([step(0, 1, { blind: b }), step(1, 1), step(2, 1, { blind: b })])!;
-    expect(r.steps).toBe(2);
-    expect(r.wrongUp).toBeCloseTo(0.25, 12);
-    expect(r.favoursRight).toBeCloseTo(0.75, 12);
-    expect(blindRates([step(0, 1)])).toBeNull();
   });
 
   it('time left: plain steps at their mean, and each evaluation still to come at what one added', () => {

@@ -6,7 +6,7 @@
 import { meanSE, type HeldoutFigures } from '../model/evaluate';
 import { DEFAULT_FAMILIES, type FamilyName } from '../tasks/families';
 import { DEFAULT_RL, type RLConfig } from './config';
-import type { BlindCounts, StepMetrics } from './types';
+import type { StepMetrics } from './types';
 
 export interface Arm {
   /** Names the arm in test ids, colours and the page; an algorithm arm's is its algorithm. */
@@ -180,30 +180,6 @@ export function armDifference(
 
 /** `called` for one figure against zero: moved beyond 2 SE. */
 export const moved = (e: Est): boolean => Math.abs(e.mean) > 2 * e.se;
-
-/** The blind counts summed over steps, and the rates a reader needs; null where no step counted them. */
-export function blindRates(
-  metrics: readonly StepMetrics[],
-): {
-  wrongUp: number | null;
-  rightDown: number | null;
-  favoursRight: number | null;
-  sum: BlindCounts;
-  steps: number;
-} | null {
-  const counted = metrics.filter((m) => m.blind);
-  if (!counted.length) return null;
-  const sum: BlindCounts = { wrong: 0, wrong_up: 0, right: 0, right_down: 0, pairs: 0, pair_wins: 0 };
-  for (const m of counted) for (const k of Object.keys(sum) as (keyof BlindCounts)[]) sum[k] += m.blind![k];
-  const r = (a: number, b: number) => (b > 0 ? a / b : null);
-  return {
-    wrongUp: r(sum.wrong_up, sum.wrong),
-    rightDown: r(sum.right_down, sum.right),
-    favoursRight: r(sum.pair_wins, sum.pairs),
-    sum,
-    steps: counted.length,
-  };
-}
 
 /**
  * Time left of a run from its steps so far: the mean time of a step without a held-out

@@ -111,7 +111,7 @@ describe('the lesson at a glance', () => {
     });
     const flat = { ...up('vppo', 'VPPO', 0.001), core: false, called: false };
     expect(headline([up('mirl', 'MIRL', 0.1), up('perception-r1', 'Perception-R1', 0.11), flat])).toBe(
-      "MIRL lifts held-out description F1 above GRPO's by +0.100 ± 0.010, and Perception-R1 by +0.110 ± 0.010 (paired by seed over 3 seeds); none of the 1 other arm moves beyond 2 SE against its reference.",
+      "MIRL lifts held-out description F1 above GRPO's by +0.100 ± 0.010, and Perception-R1 by +0.110 ± 0.010 (paired by seed over 3 seeds); the other arm, VPPO, does not move beyond 2 SE against its reference.",
     );
     const level: ForestRow = {
       id: 'mirl',

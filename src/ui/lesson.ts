@@ -55,14 +55,19 @@ export function headline(rows: readonly ForestRow[]): string | null {
   const parts = lead.map((r, i) => (i > 0 && alike(r) ? `${r.name} by ${estText(r)}` : said(r)));
   const seeds = Math.min(...lead.map((r) => r.pairedSeeds));
   let s = `${parts.join(', and ')} (${seeds > 0 ? `paired by seed over ${seeds} seeds` : 'unpaired'})`;
-  if (others.length) {
+  if (others.length === 1) {
+    const [r] = others;
+    s += r.called
+      ? `; the other arm, ${r.name}, is ${r.mean > 0 ? 'ahead of' : 'behind'} its reference beyond 2 SE`
+      : `; the other arm, ${r.name}, does not move beyond 2 SE against its reference`;
+  } else if (others.length) {
     const ahead = others.filter((r) => r.called && r.mean > 0).length;
     const behind = others.filter((r) => r.called && r.mean < 0).length;
-    const n = `${others.length} other arm${others.length > 1 ? 's' : ''}`;
+    const n = `${others.length} other arms`;
     s +=
       ahead + behind === 0
         ? `; none of the ${n} moves beyond 2 SE against its reference`
-        : `; of the ${n}, ${ahead} ${ahead === 1 ? 'is' : 'are'} ahead of ${others.length > 1 ? 'their' : 'its'} reference beyond 2 SE and ${behind} behind`;
+        : `; of the ${n}, ${ahead} ${ahead === 1 ? 'is' : 'are'} ahead of their reference beyond 2 SE and ${behind} behind`;
   }
   return `${s}.`;
 }
