@@ -2,7 +2,8 @@
 // Times the WGSL kernels in headless Chromium; matmul is compared with
 // onnxruntime-web's WebGPU backend on the same device in the same page.
 // `--only rl` runs just the RL-step rows (one step of each algorithm from the
-// shipped warm start; ratios against the grpo G16 row).
+// shipped warm start; ratios against the grpo G16 row). `--only mirl`: MIRL and GRPO-16 alone, at 4 and at 16
+// prompts per step (#47).
 
 import { writeFileSync } from 'node:fs';
 import type { BenchRow } from './bench/benchPage';
@@ -51,7 +52,7 @@ if (rl.length) {
   console.log(
     [
       '',
-      `RL step, mean of ${rlSteps} steps after a warm-up step (the same prompts in every row); ratio = wall / the ${rl[0].shape} row's`,
+      `RL step, mean of ${rlSteps} steps after a warm-up step (the same prompts in every row); ratio = wall / the first row's of the same prompts per step (${rl[0].shape})`,
       '| algorithm | wall (s) | ratio | sample | score | fork | update | metrics | score share | generated tok | forward tok | dispatches | submits | readbacks |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rl.map(

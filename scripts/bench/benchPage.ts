@@ -19,7 +19,7 @@ import { initParamData, Params } from '../../src/model/params';
 import { sftStep } from '../../src/model/sft';
 import { TinyVLM } from '../../src/model/tinyvlm';
 import { generateProblem } from '../../src/tasks/problem';
-import { rlStepRows, teachingRows, type RLStepRow } from './rlStep';
+import { MIRL_ARMS, rlStepRows, teachingRows, type RLStepRow } from './rlStep';
 
 export interface BenchRow {
   kernel: string;
@@ -364,6 +364,8 @@ export async function runBench(opts: {
   if (want('tinyvlm')) rows.push(...(await modelRows(be, opts.reps)));
   if (opts.only === 'teaching')
     rows.push(...(await teachingRows(be, '/models/tinyvlm-v1/model.safetensors', opts.rlSteps)));
+  else if (opts.only === 'mirl')
+    rows.push(...(await rlStepRows(be, '/models/tinyvlm-v1/model.safetensors', opts.rlSteps, MIRL_ARMS)));
   else if (want('rl step')) rows.push(...(await rlStepRows(be, '/models/tinyvlm-v1/model.safetensors', opts.rlSteps)));
   if (ctx.errors.length) throw new Error(`WebGPU errors during the benchmark: ${ctx.errors.join('; ')}`);
   return rows;

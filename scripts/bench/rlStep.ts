@@ -44,6 +44,20 @@ const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
 ];
 
 /**
+ * `--only mirl` (#47): MIRL against GRPO-16 alone, at the v4 rows' size and at the wasm grid's (16 prompts, MIRL's
+ * MI scored by the frozen warm start), each against its own GRPO-16 row.
+ */
+export const MIRL_ARMS: { shape: string; config: RLConfig }[] = [
+  RL_STEP_CONFIGS[0],
+  RL_STEP_CONFIGS[2],
+  { shape: 'grpo G16 P16', config: { ...BASE, batchPrompts: 16, algo: 'grpo', G: 16 } },
+  {
+    shape: 'mirl N10 k6 P16 frozen scorer',
+    config: { ...BASE, batchPrompts: 16, algo: 'mirl', miScorer: 'warmstart' },
+  },
+];
+
+/**
  * `steps` measured steps after one warm-up step (pipelines compile there); the row is their
  * mean. Every row trains on the same prompts (same seed, same steps), so tokens compare too.
  */
@@ -76,8 +90,11 @@ export async function rlStepRows(
       trainer.free();
     }
   }
-  const ref = rows[0].ours_ms;
-  for (const r of rows) r.ratio = r.ours_ms / ref;
+  // each row against the first row of its size (prompts per step): GRPO-16's, first of each size
+  rows.forEach((r, i) => {
+    const ref = rows[configs.findIndex((c) => c.config.batchPrompts === configs[i].config.batchPrompts)];
+    r.ratio = r.ours_ms / ref.ours_ms;
+  });
   return rows;
 }
 
