@@ -1,4 +1,4 @@
-// The tensor-op interface shared by the CPU reference and the WebGPU backend.
+// The tensor-op interface shared by the CPU reference, the WebGPU and the WebAssembly SIMD (wasm) backends.
 // llm.c style: every op writes into tensors the caller allocated (so activation
 // memory can be planned once), shapes are passed explicitly, and every backward
 // op ACCUMULATES (+=) into its gradient outputs; callers zero gradients.
