@@ -137,6 +137,7 @@ export class RLTrainer {
     } else {
       this.step++;
     }
+    let heldoutEndMs = 0;
     if (
       cfg.heldoutEvery > 0 &&
       cfg.heldoutCount > 0 &&
@@ -144,12 +145,16 @@ export class RLTrainer {
       (this.step % cfg.heldoutEvery === 0 || this.step === cfg.steps)
     ) {
       this.onPhase?.('held-out evaluation');
+      const h0 = performance.now();
       metrics.heldout = await this.heldout('held-out evaluation');
+      heldoutEndMs = performance.now() - h0;
     }
     const records = promptRecords(r, u, step, cfg.recordPrompts);
     const t3 = performance.now();
     metrics.step_ms = t3 - t0;
-    metrics.phase_ms.metrics = t3 - t2 + (tRollout - t0);
+    // the held-out evaluation apart from the step's own figures and records (#47): it runs every heldoutEvery steps
+    metrics.phase_ms.metrics = t3 - t2 - heldoutEndMs;
+    metrics.phase_ms.heldout = tRollout - t0 + heldoutEndMs;
     return { metrics, records };
   }
 

@@ -65,8 +65,16 @@ export const stepMetricsSchema = z.object({
   forward_tokens: count,
   complete_trajectories: count,
   step_ms: num,
-  /** Wall time of the step, and of its phases: metrics is what follows the update (records, held-out evaluation). */
-  phase_ms: z.object({ sample: num, score: num, fork: num, update: num, metrics: num.optional() }),
+  /** Wall time of the step, and of its phases: metrics is what follows the update (figures, records); heldout the held-out evaluation. */
+  phase_ms: z.object({
+    sample: num,
+    score: num,
+    fork: num,
+    update: num,
+    metrics: num.optional(),
+    /** The held-out evaluation on the steps that run one (before #47 it was counted in metrics). */
+    heldout: num.optional(),
+  }),
   loss: num,
   /** KL to the warm start (k3, per token); null on a step that did not compute it (beta = 0 outside metric steps). */
   kl: nullableNum,
