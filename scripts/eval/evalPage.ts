@@ -4,7 +4,7 @@ import { decodeCheckpoint } from '../../src/model/checkpoint';
 import { evaluate, type EvalReport } from '../../src/model/evaluate';
 import { Params } from '../../src/model/params';
 import { TinyVLM } from '../../src/model/tinyvlm';
-import { fromBase64 } from '../pretrain/base64';
+import { base64ToBytes as fromBase64 } from '../../src/lib/base64url';
 
 declare global {
   interface Window {

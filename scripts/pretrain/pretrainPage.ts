@@ -13,7 +13,7 @@ import { TinyVLM } from '../../src/model/tinyvlm';
 import { CounterRng, Streams } from '../../src/lib/rng';
 import { generateProblem } from '../../src/tasks/problem';
 import { DEFAULT_KNOBS, type SceneKnobs } from '../../src/tasks/scene';
-import { fromBase64, toBase64 } from './base64';
+import { base64ToBytes as fromBase64, bytesToBase64 as toBase64 } from '../../src/lib/base64url';
 
 export interface PretrainOptions {
   config?: ModelConfig;

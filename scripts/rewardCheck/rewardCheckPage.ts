@@ -5,7 +5,7 @@ import { Params } from '../../src/model/params';
 import { TinyVLM } from '../../src/model/tinyvlm';
 import type { RLConfig } from '../../src/rl/config';
 import { configuredReward, rewardCheck, type RewardCheckReport } from '../../src/rl/rewardCheck';
-import { fromBase64 } from '../pretrain/base64';
+import { base64ToBytes as fromBase64 } from '../../src/lib/base64url';
 
 declare global {
   interface Window {

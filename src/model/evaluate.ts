@@ -9,8 +9,7 @@ import { z } from 'zod';
 import { Streams } from '../lib/rng';
 import { FAMILIES, type FamilyName } from '../tasks/families';
 import { generateProblem, type Problem } from '../tasks/problem';
-import { tokenizer } from '../tasks/tokenizer';
-import { SPECIAL } from '../tasks/vocab';
+import { ANS_END, DESC_END, tokenizer } from '../tasks/tokenizer';
 import { labelCompletion, type AttributeCounts } from '../tasks/verifier';
 import { collate, problemExample } from './examples';
 import { generate } from './generate';
@@ -119,9 +118,6 @@ interface Scored {
   mi: number;
   attributes: AttributeCounts;
 }
-
-const DESC_END = tokenizer.id(SPECIAL.descEnd);
-const ANS_END = tokenizer.id(SPECIAL.ansEnd);
 
 /** MI per description token, the trainer's score with the null-image estimator: mean of log p(d | image) - log p(d | null image). */
 async function descriptionMI(

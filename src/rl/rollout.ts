@@ -9,13 +9,11 @@ import { scoreMI, type MIScores } from '../model/score';
 import type { TinyVLM } from '../model/tinyvlm';
 import { Streams } from '../lib/rng';
 import { generateProblem, type Problem } from '../tasks/problem';
-import { tokenizer } from '../tasks/tokenizer';
-import { SPECIAL } from '../tasks/vocab';
+import { ANS_END, DESC_END } from '../tasks/tokenizer';
 import type { RLConfig } from './config';
 import { alternativePasses } from './estimators';
 
-export const DESC_END = tokenizer.id(SPECIAL.descEnd);
-export const ANS_END = tokenizer.id(SPECIAL.ansEnd);
+export { ANS_END, DESC_END };
 
 /** The task seed of RL prompts: a function of the run seed, apart from the warm start's data. */
 const rlTaskSeed = (seed: number) => (Math.imul(seed, 7919) + 100003) >>> 0;

@@ -35,3 +35,7 @@ export function words(text: string): string[] {
 }
 
 export const tokenizer = new Tokenizer();
+
+/** The ids that end a description and an answer. */
+export const DESC_END = tokenizer.id(SPECIAL.descEnd);
+export const ANS_END = tokenizer.id(SPECIAL.ansEnd);
