@@ -18,13 +18,15 @@ import {
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 
 export interface SandboxLimits {
-  /** Wall time one call (and the first evaluation of the source) may take. */
+  /** Wall time one call may take. */
   timeMs: number;
+  /** Wall time the source's first evaluation may take (its top level, and the parse). */
+  compileMs: number;
   /** The heap of one sandbox, its source's globals included. */
   memoryBytes: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { timeMs: 100, memoryBytes: 16 << 20 };
+export const DEFAULT_LIMITS: SandboxLimits = { timeMs: 100, compileMs: 2000, memoryBytes: 16 << 20 };
 
 /** The file name errors give the user's source, so that a line can be read off them. */
 const FILE = 'reward.js';
@@ -49,11 +51,32 @@ let modulePromise: Promise<QuickJSWASMModule> | null = null;
 export function loadSandbox(wasmLocation?: string): Promise<QuickJSWASMModule> {
   modulePromise ??= newQuickJSWASMModuleFromVariant(
     wasmLocation ? newVariant(releaseSync, { wasmLocation }) : releaseSync,
-  ).catch((e: unknown) => {
-    modulePromise = null;
-    throw e;
-  });
+  ).then(
+    (qjs) => {
+      warmUp(qjs);
+      return qjs;
+    },
+    (e: unknown) => {
+      modulePromise = null;
+      throw e;
+    },
+  );
   return modulePromise;
+}
+
+/**
+ * Parses and runs a little code once, with no limit: the engine compiles its WebAssembly
+ * lazily, function by function, and on a busy machine the first parse and call can take
+ * longer than a call's whole time limit. Users' code is then timed on a warm engine.
+ */
+function warmUp(qjs: QuickJSWASMModule): void {
+  const ctx = qjs.newContext();
+  const r = ctx.evalCode(
+    'function f(x) { const o = JSON.parse(x); let s = 0; for (const k of o.a) s += Math.sqrt(k); return [s, o.b.split(" ").length]; }\nfor (let i = 0; i < 50; i++) f(\'{"a":[1,2,3],"b":"a b"}\');',
+  );
+  if (r.error) r.error.dispose();
+  else r.value.dispose();
+  ctx.dispose();
 }
 
 // Runs before the user's source: a seeded Math.random (mulberry32) that only the host can reseed.
@@ -104,11 +127,13 @@ export class SandboxedScript {
     // every handle must be freed before the runtime is, or QuickJS aborts
     const held: QuickJSHandle[] = [];
     try {
-      this.deadline = Date.now() + limits.timeMs;
-      this.reseed = this.ctx.unwrapResult(this.ctx.evalCode(PRELUDE, 'prelude.js'));
+      this.deadline = Date.now() + limits.compileMs;
+      const pre = this.ctx.evalCode(PRELUDE, 'prelude.js');
+      if (pre.error) throw this.problem(pre.error, 'the sandbox could not start', limits.compileMs);
+      this.reseed = pre.value;
       held.push(this.reseed);
       const r = this.ctx.evalCode(source, FILE);
-      if (r.error) throw this.problem(r.error, 'does not run');
+      if (r.error) throw this.problem(r.error, 'does not run', limits.compileMs);
       r.value.dispose();
       for (const name of [...required, ...optional]) {
         const fn = this.ctx.getProp(this.ctx.global, name);
@@ -131,7 +156,7 @@ export class SandboxedScript {
   }
 
   /** Turns a thrown handle into a SandboxError, disposing it. */
-  private problem(h: QuickJSHandle, what: string): SandboxError {
+  private problem(h: QuickJSHandle, what: string, limitMs = this.limits.timeMs): SandboxError {
     const e: unknown = this.ctx.dump(h);
     h.dispose();
     const obj =
@@ -139,10 +164,7 @@ export class SandboxedScript {
     const msg = obj.message !== undefined ? `${String(obj.name ?? 'Error')}: ${String(obj.message)}` : String(e);
     const oom = /out of memory/i.test(msg);
     if (!oom && (msg === 'InternalError: interrupted' || Date.now() > this.deadline))
-      return new SandboxError(
-        `${what}: stopped at the time limit of ${this.limits.timeMs} ms (an endless loop?)`,
-        null,
-      );
+      return new SandboxError(`${what}: stopped at the time limit of ${limitMs} ms (an endless loop?)`, null);
     return new SandboxError(
       oom ? `${what}: out of memory (the limit is ${this.limits.memoryBytes >> 20} MiB)` : `${what}: ${msg}`,
       lineOf(obj.stack),
@@ -167,7 +189,9 @@ export class SandboxedScript {
     const s = ctx.newNumber(seed);
     const str = ctx.newString(JSON.stringify(input));
     try {
-      ctx.unwrapResult(ctx.callFunction(this.reseed, ctx.undefined, s)).dispose();
+      const seeded = ctx.callFunction(this.reseed, ctx.undefined, s);
+      if (seeded.error) throw this.problem(seeded.error, 'its random could not be seeded');
+      seeded.value.dispose();
       const parsed = ctx.callFunction(this.parse, ctx.undefined, str);
       if (parsed.error) throw this.problem(parsed.error, 'its input could not be read');
       const r = ctx.callFunction(fn, ctx.undefined, parsed.value);
