@@ -23,6 +23,7 @@ import { importRun } from '../rl/runFile';
 import { warmStartFor } from '../tasks/families';
 import { useRunStore, type Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';
+import { ComparisonRunner } from './ComparisonRunner';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
 const signed = (x: number, d = 3) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`;
@@ -604,6 +605,7 @@ export function BlindnessDemo() {
           {loadNote}
         </p>
       )}
+      <ComparisonRunner arms={ARMS} />
       <Progress byArm={byArm} />
       {lesson && (
         <p className="headline" data-testid="lesson-headline">

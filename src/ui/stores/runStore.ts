@@ -96,11 +96,34 @@ interface Store {
   /** Reads and checks a run file in the storage worker, then lists it; a bad file is a notice. */
   importRun(text: string): Promise<void>;
   dismissNotice(i: number): void;
+  /**
+   * A run beside the live one, on a worker of its own (the comparison pool, comparisonPool.ts): listed, locked and
+   * kept for a reload as any run. `onMessage` hears its worker's messages (but its steps) once the store has taken
+   * them, so the run's status is already theirs; the caller sends it `run`, and ends it with endBeside.
+   */
+  startBeside(config: RLConfig, backend: BackendKind, onMessage: (m: FromWorker) => void): Beside;
+  /** A run beside the live one continued from its kept state; null without one, or when another tab owns it. */
+  resumeBeside(id: number, onMessage: (m: FromWorker) => void): Promise<Beside | null>;
+  /** Ends a run beside: its worker keeps its state and stops; the run stays listed (stopped, unless it finished). */
+  endBeside(id: number): void;
+}
+
+/** A run beside the live one: its id in the list, and its worker, for `run`. */
+interface Beside {
+  id: number;
+  uid: string;
+  client: Pick<TrainerClient, 'send'>;
 }
 
 let client: TrainerClient | null = null;
 let nextId = 1;
 let pendingAction: 'run' | 'step' | null = null;
+/** Runs beside the live one (startBeside), their workers by run id. */
+const beside = new Map<number, TrainerClient>();
+/** Who drives each worker beside: told of its messages after the store took them. */
+const besideHooks = new Map<TrainerClient, (m: FromWorker) => void>();
+/** Runs beside resumed from a kept state: cut back to that step once their trainer is ready. */
+const besideResume = new Map<number, number>();
 
 /** algorithm, sizes, seed, backend; a second run with the same label gets " #2". */
 function runLabel(c: RLConfig, backend: BackendKind, taken: readonly string[]): string {
@@ -236,6 +259,7 @@ export const useRunStore = create<Store>()((set, get) => {
       const { id, from, m } = batch[i];
       if (m.type !== 'step') {
         onMessage(id, from, m);
+        besideHooks.get(from)?.(m);
         continue;
       }
       const reports = [m.report];
@@ -259,6 +283,16 @@ export const useRunStore = create<Store>()((set, get) => {
         if (isLive) set({ phase: m.phase });
         break;
       case 'ready':
+        if (besideResume.has(id)) {
+          const step = besideResume.get(id)!;
+          besideResume.delete(id);
+          patchRun(id, (r) => ({ ...cutTo(r, step), status: 'ready', error: null }));
+          break;
+        }
+        if (beside.has(id)) {
+          patchRun(id, () => ({ status: 'ready' }));
+          break;
+        }
         set({ load: null });
         if (pendingResume?.id === id) {
           const step = pendingResume.step;
@@ -276,11 +310,12 @@ export const useRunStore = create<Store>()((set, get) => {
         }));
         break;
       case 'state': {
-        if (!isLive) break;
+        if (!isLive && !beside.has(id)) break;
         patchRun(id, (r) => ({
           status: m.running ? 'running' : r.status === 'error' ? 'error' : m.step >= r.config.steps ? 'done' : 'paused',
           step: m.step,
         }));
+        if (!isLive) break;
         if (!m.running) set({ phase: null });
         const s = get();
         const live = s.runs.find((r) => r.id === id);
@@ -310,6 +345,16 @@ export const useRunStore = create<Store>()((set, get) => {
         }
         // a fatal error is the run's status (shown once, there); the download bar goes with it
         const r = get().runs.find((x) => x.id === id);
+        if (beside.has(id) || besideResume.has(id)) {
+          // the pool that drives it moves on; a resume that failed keeps what the run had
+          const resumed = besideResume.delete(id);
+          patchRun(id, () =>
+            resumed
+              ? { status: 'restored', error: `could not resume: ${m.message}` }
+              : { status: 'error', error: m.message },
+          );
+          break;
+        }
         if (isLive) set({ load: null, queue: [], phase: null });
         if (pendingResume?.id === id) {
           // a resume that could not start: the run keeps everything it had
@@ -334,13 +379,20 @@ export const useRunStore = create<Store>()((set, get) => {
     }
   };
 
-  const newClient = (id: number, config: RLConfig, backend: BackendKind, snapshot?: Uint8Array): TrainerClient => {
+  const newClient = (
+    id: number,
+    config: RLConfig,
+    backend: BackendKind,
+    snapshot?: Uint8Array,
+    hook?: (m: FromWorker) => void,
+  ): TrainerClient => {
     const c: TrainerClient = new TrainerClient(
       config,
       backend,
       { onMessage: (m) => deliver(id, c, m) },
       { snapshotEvery: get().keep.every, snapshot },
     );
+    if (hook) besideHooks.set(c, hook);
     return c;
   };
 
@@ -448,6 +500,8 @@ export const useRunStore = create<Store>()((set, get) => {
       const r = s.runs.find((x) => x.id === id);
       if (!r || r.keptStep === null) return;
       if (s.liveId === id && client) return;
+      // a run the comparison pool drives is training already, on its own worker
+      if (beside.has(id)) return;
       if (!owned.has(r.uid)) {
         const rel = await acquireRun(r.uid);
         if (!rel) {
@@ -545,6 +599,7 @@ export const useRunStore = create<Store>()((set, get) => {
     },
     deleteRun(id) {
       if (id === get().liveId) get().stop();
+      if (beside.has(id)) get().endBeside(id);
       const r = get().runs.find((x) => x.id === id);
       set((s) => ({
         runs: s.runs.filter((x) => x.id !== id),
@@ -606,6 +661,68 @@ export const useRunStore = create<Store>()((set, get) => {
     },
     dismissNotice(i) {
       set((s) => ({ notices: s.notices.filter((_, j) => j !== i) }));
+    },
+    startBeside(config, backend, hook) {
+      const id = nextId++;
+      const run: Run = {
+        id,
+        uid: newUid(),
+        backend,
+        keptStep: null,
+        label: runLabel(
+          config,
+          backend,
+          get().runs.map((r) => r.label),
+        ),
+        config,
+        metrics: [],
+        records: [],
+        status: 'loading',
+        step: 0,
+        error: null,
+      };
+      set((st) => ({ runs: [...st.runs, run] }));
+      void acquireRun(run.uid).then((rel) => rel && owned.set(run.uid, rel));
+      const c = newClient(id, config, backend, undefined, hook);
+      beside.set(id, c);
+      return { id, uid: run.uid, client: c };
+    },
+    async resumeBeside(id, hook) {
+      const r = get().runs.find((x) => x.id === id);
+      if (!r || r.keptStep === null || beside.has(id) || get().liveId === id) return null;
+      if (!owned.has(r.uid)) {
+        const rel = await acquireRun(r.uid);
+        if (!rel) {
+          patchRun(id, () => ({ elsewhere: true }));
+          return null;
+        }
+        owned.set(r.uid, rel);
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = (await getSnapshot(r.uid)).bytes;
+      } catch (e) {
+        patchRun(id, () => ({ error: `could not resume: ${(e as Error).message}` }));
+        release(r.uid);
+        return null;
+      }
+      patchRun(id, () => ({ status: 'loading', elsewhere: false }));
+      besideResume.set(id, r.keptStep);
+      const c = newClient(id, r.config, r.backend, bytes, hook);
+      beside.set(id, c);
+      return { id, uid: r.uid, client: c };
+    },
+    endBeside(id) {
+      const c = beside.get(id);
+      if (!c) return;
+      beside.delete(id);
+      besideHooks.delete(c);
+      c.send({ type: 'stop' });
+      setTimeout(() => c.terminate(), 5000);
+      if (besideResume.delete(id)) patchRun(id, () => ({ status: 'restored' }));
+      else patchRun(id, (r) => ({ status: r.status === 'done' || r.status === 'error' ? r.status : 'stopped' }));
+      const r = get().runs.find((x) => x.id === id);
+      if (r) release(r.uid);
     },
   };
 });

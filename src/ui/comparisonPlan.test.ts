@@ -1,0 +1,93 @@
+// The comparison's plan and its paired verdict: which runs a choice makes, and how seeds pair.
+import { describe, expect, it } from 'vitest';
+import { comparisonArms, type SeededRun } from '../rl/comparison';
+import type { StepMetrics } from '../rl/types';
+import { comparisonEtaMs, pairedRows, planJobs, QUICK } from './comparisonPlan';
+
+const ARMS = comparisonArms();
+
+/** A run whose held-out F1 went from 0.5 to 0.5 + change by its last step (SE 0.01 each). */
+const run = (seed: number, change: number, at = 2): SeededRun => {
+  const fig = (f1: number) => ({ sampled: { desc_f1: f1, se: { desc_f1: 0.01 } } });
+  const metrics = Array.from({ length: at }, (_, step) => ({
+    step,
+    step_ms: 100,
+    ...(step === 0 ? { heldout_start: fig(0.5) } : {}),
+    ...(step === at - 1 ? { heldout: fig(0.5 + change) } : {}),
+  })) as unknown as StepMetrics[];
+  return { seed, metrics };
+};
+
+describe('planJobs', () => {
+  it('seed by seed, the chosen arms with their references, at the quick size when asked', () => {
+    const jobs = planJobs(ARMS, ['mirl', 'visual-rft'], 2, 'quick');
+    // GRPO comes with MIRL, GRPO from the grounding warm start with Visual-RFT; in the arms' order
+    expect(jobs.map((j) => `${j.armId}/${j.seed}`)).toEqual([
+      'grpo/1',
+      'mirl/1',
+      'grpo-v1g/1',
+      'visual-rft/1',
+      'grpo/2',
+      'mirl/2',
+      'grpo-v1g/2',
+      'visual-rft/2',
+    ]);
+    expect(jobs.every((j) => j.config.seed === j.seed && j.config.steps === QUICK.steps)).toBe(true);
+    expect(jobs[1].config).toMatchObject({ algo: 'mirl', N: 10, k: 6 });
+    const full = planJobs(ARMS, ['grpo'], 1, 'teaching');
+    expect(full[0].config).toEqual(ARMS[0].config);
+  });
+});
+
+describe('pairedRows', () => {
+  const arms = ARMS.filter((a) => a.core);
+  const rows = (runs: Record<string, SeededRun[]>) => pairedRows(arms, (id) => runs[id] ?? []);
+
+  it('pairs seed by seed, and calls a difference only over three or more seeds beyond 2 SE', () => {
+    const two = rows({ grpo: [run(1, 0.01), run(2, 0.02)], mirl: [run(2, 0.07), run(1, 0.05)] });
+    const mirl = two.find((r) => r.arm.id === 'mirl')!.row!;
+    expect(mirl.pairs.map((p) => [p.seed, +p.diff.toFixed(3)])).toEqual([
+      [1, 0.04],
+      [2, 0.05],
+    ]);
+    expect(mirl.mean).toBeCloseTo(0.045);
+    expect(mirl.se).toBeCloseTo(0.005);
+    // beyond 2 SE, but two seeds do not make a call
+    expect(mirl.called).toBe(false);
+    const three = rows({
+      grpo: [run(1, 0.01), run(2, 0.02), run(3, 0)],
+      mirl: [run(1, 0.05), run(2, 0.07), run(3, 0.045)],
+    });
+    expect(three.find((r) => r.arm.id === 'mirl')!.row!.called).toBe(true);
+    // Perception-R1 has no runs: listed, with no pair; GRPO, the reference, has no row
+    expect(three.map((r) => [r.arm.id, r.row === null])).toEqual([
+      ['mirl', false],
+      ['perception-r1', true],
+    ]);
+  });
+
+  it('a seed whose reference has not reached the same held-out step is not a pair', () => {
+    const r = rows({ grpo: [run(1, 0.01, 4), run(2, 0.01)], mirl: [run(1, 0.05), run(2, 0.03)] });
+    const mirl = r.find((x) => x.arm.id === 'mirl')!.row!;
+    expect(mirl.pairs.map((p) => p.seed)).toEqual([2]);
+    expect(mirl.se).toBeNull();
+  });
+});
+
+describe('comparisonEtaMs', () => {
+  it("spreads the time left over the runs at once, a run not begun at its arm's rate", () => {
+    const cfg = { steps: 4, heldoutEvery: 0, heldoutCount: 0 };
+    const ms = (n: number) => Array.from({ length: n }, (_, step) => ({ step, step_ms: 100 }) as StepMetrics);
+    const eta = comparisonEtaMs(
+      [
+        { armId: 'grpo', config: cfg, metrics: ms(2), finished: false },
+        { armId: 'grpo', config: cfg, metrics: [], finished: false },
+        { armId: 'mirl', config: cfg, metrics: ms(4), finished: true },
+      ],
+      2,
+    );
+    // 2 steps left of the first, 4 of the second, at 100 ms: 600 ms over two workers
+    expect(eta).toBe(300);
+    expect(comparisonEtaMs([{ armId: 'grpo', config: cfg, metrics: [], finished: false }], 2)).toBeNull();
+  });
+});
