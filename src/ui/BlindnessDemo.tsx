@@ -605,7 +605,6 @@ export function BlindnessDemo() {
           {loadNote}
         </p>
       )}
-      <ComparisonRunner arms={ARMS} />
       <Progress byArm={byArm} />
       {lesson && (
         <p className="headline" data-testid="lesson-headline">
@@ -627,6 +626,8 @@ export function BlindnessDemo() {
         </div>
       )}
       <ForestPlot rows={forest} colorOf={(id) => ARM_COLORS[id] ?? '#555'} />
+      {/* below the lesson, which the first screen keeps for itself */}
+      <ComparisonRunner arms={ARMS} />
       <h3>Verdict, arm by arm, from the held-out figures</h3>
       <Verdict byArm={byArm} />
       <ChangeTable byArm={byArm} />
