@@ -40,6 +40,7 @@ export default defineConfig({
         'outside.spec.ts',
         'storage.spec.ts',
         'firstMinute.spec.ts',
+        'customReward.spec.ts',
       ],
       use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` },
     },
