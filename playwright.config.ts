@@ -41,6 +41,7 @@ export default defineConfig({
         'storage.spec.ts',
         'firstMinute.spec.ts',
         'customReward.spec.ts',
+        'comparison.spec.ts',
       ],
       use: { baseURL: `http://127.0.0.1:${SITE_PORT}${SITE_BASE}` },
     },
