@@ -109,8 +109,8 @@ export function RewardEditor() {
   // compiled in the worker a moment after the typing stops (the answer for an older source is dropped)
   useEffect(() => {
     if (!shown) return;
+    if (code.trim() === '') return setField('rewardCode', REWARD_EXAMPLES[0].source);
     const t = setTimeout(() => {
-      if (code.trim() === '') return setField('rewardCode', REWARD_EXAMPLES[0].source);
       void compileReward(code).then((p) => {
         if (p !== 'stale') setCompiled({ source: code, problem: p });
       });
