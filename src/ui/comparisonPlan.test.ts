@@ -75,19 +75,28 @@ describe('pairedRows', () => {
 });
 
 describe('comparisonEtaMs', () => {
-  it("spreads the time left over the runs at once, a run not begun at its arm's rate", () => {
+  it('spreads the time left over the runs at once; a run not begun takes what a run of its arm takes in all', () => {
     const cfg = { steps: 4, heldoutEvery: 0, heldoutCount: 0 };
-    const ms = (n: number) => Array.from({ length: n }, (_, step) => ({ step, step_ms: 100 }) as StepMetrics);
+    const ms = (n: number, each: number) =>
+      Array.from({ length: n }, (_, step) => ({ step, step_ms: each }) as StepMetrics);
     const eta = comparisonEtaMs(
       [
-        { armId: 'grpo', config: cfg, metrics: ms(2), finished: false },
+        { armId: 'grpo', config: cfg, metrics: ms(2, 100), finished: false },
         { armId: 'grpo', config: cfg, metrics: [], finished: false },
-        { armId: 'mirl', config: cfg, metrics: ms(4), finished: true },
+        { armId: 'perception-r1', config: cfg, metrics: [], finished: false },
+        // its last step held a held-out evaluation: 1 s
+        {
+          armId: 'mirl',
+          config: cfg,
+          metrics: [...ms(3, 200), { step: 3, step_ms: 1000, heldout: {} } as StepMetrics],
+          finished: true,
+        },
       ],
       2,
     );
-    // 2 steps left of the first, 4 of the second, at 100 ms: 600 ms over two workers
-    expect(eta).toBe(300);
+    // 200 ms left of the first; 400 for the second (GRPO's whole run); for Perception-R1, with no run of its own yet,
+    // the mean of the arms' whole runs, evaluations included (400 and 1600); over two workers
+    expect(eta).toBe((200 + 400 + 1000) / 2);
     expect(comparisonEtaMs([{ armId: 'grpo', config: cfg, metrics: [], finished: false }], 2)).toBeNull();
   });
 });

@@ -103,25 +103,27 @@ export interface EtaJob {
 }
 
 /**
- * Time left of the whole comparison: each unfinished run's own estimate (remainingMs), a run not yet begun at its
- * arm's rate so far (or the mean rate of any arm), all of it spread over the `width` runs at once. null before any
+ * Time left of the whole comparison: each unfinished run's own estimate (remainingMs); a run not yet begun takes what
+ * a run of its arm is taking in all (its steps so far and its estimate of the rest, held-out evaluations included),
+ * or the mean of the arms' where its arm has none yet; all of it spread over the `width` runs at once. null before any
  * run has a step.
  */
 export function comparisonEtaMs(jobs: readonly EtaJob[], width: number): number | null {
-  const rateOf = new Map<string, number[]>();
+  const wholeOf = new Map<string, number[]>();
   for (const j of jobs) {
     const r = remainingMs(j.metrics, j.config);
-    if (r) rateOf.set(j.armId, [...(rateOf.get(j.armId) ?? []), r.perStepMs]);
+    const spent = j.metrics.reduce((a, m) => a + m.step_ms, 0);
+    if (r) wholeOf.set(j.armId, [...(wholeOf.get(j.armId) ?? []), spent + r.ms]);
   }
-  if (!rateOf.size) return null;
+  if (!wholeOf.size) return null;
   const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
-  const anyRate = mean([...rateOf.values()].flat());
+  const anyWhole = mean([...wholeOf.values()].flat());
   let total = 0;
   for (const j of jobs) {
     if (j.finished) continue;
     const r = remainingMs(j.metrics, j.config);
-    const rate = rateOf.get(j.armId);
-    total += r ? r.ms : j.config.steps * (rate ? mean(rate) : anyRate);
+    const whole = wholeOf.get(j.armId);
+    total += r ? r.ms : whole ? mean(whole) : anyWhole;
   }
   return total / Math.max(1, width);
 }
