@@ -320,9 +320,7 @@ function Chart({
           <button
             data-testid="chart-csv"
             title="download this chart's data as CSV"
-            onClick={() =>
-              downloadText(`${def.title.replace(/[^\w]+/g, '-')}.csv`, chartCsv(latest, def, x), 'text/csv')
-            }
+            onClick={() => downloadText(`${def.title.replace(/[^\w]+/g, '-')}.csv`, chartCsv(latest, def, x), 'text/csv')}
           >
             CSV
           </button>
