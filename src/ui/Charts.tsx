@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Area,
   Brush,
@@ -191,6 +191,11 @@ function RunLegend({
   );
 }
 
+// Recharts' Brush dispatches its settings to the chart's store on every render of its own (its effect depends on a
+// fresh props object), which lays the chart out twice more at each step: memoised on its props, which stay the same,
+// it follows the data through the store alone.
+const StableBrush = memo(Brush);
+
 // Props of the chart's parts that never change, kept as one object each (see Chart).
 const MARGIN = { top: 20, right: 10, bottom: 14, left: 8 };
 const TICK = { fontSize: 10 };
@@ -284,14 +289,17 @@ function Chart({
     },
     [runs, x, smoothing, def.unit],
   );
-  const onBrush = useCallback(
-    (r: { startIndex?: number; endIndex?: number }) => {
-      const a = rows[r.startIndex ?? 0];
-      const b = rows[r.endIndex ?? rows.length - 1];
-      setZoom(a && b && (r.startIndex !== 0 || r.endIndex !== rows.length - 1) ? [a.x, b.x] : null);
-    },
-    [rows],
-  );
+  // the brush reads the rows when it is moved, so that its handler (and the brush) stay the same across steps
+  const rowsNow = useRef(rows);
+  useEffect(() => {
+    rowsNow.current = rows;
+  }, [rows]);
+  const onBrush = useCallback((r: { startIndex?: number; endIndex?: number }) => {
+    const all = rowsNow.current;
+    const a = all[r.startIndex ?? 0];
+    const b = all[r.endIndex ?? all.length - 1];
+    setZoom(a && b && (r.startIndex !== 0 || r.endIndex !== all.length - 1) ? [a.x, b.x] : null);
+  }, []);
   return (
     <div className="chart" data-testid={`chart-${def.title}`}>
       <h3>
@@ -312,7 +320,9 @@ function Chart({
           <button
             data-testid="chart-csv"
             title="download this chart's data as CSV"
-            onClick={() => downloadText(`${def.title.replace(/[^\w]+/g, '-')}.csv`, chartCsv(runs, def, x), 'text/csv')}
+            onClick={() =>
+              downloadText(`${def.title.replace(/[^\w]+/g, '-')}.csv`, chartCsv(latest, def, x), 'text/csv')
+            }
           >
             CSV
           </button>
@@ -414,7 +424,7 @@ function Chart({
             />
           ))}
           {rows.length > 1 && (
-            <Brush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick} onChange={onBrush} />
+            <StableBrush dataKey="x" height={14} travellerWidth={6} tickFormatter={fmtTick} onChange={onBrush} />
           )}
         </ComposedChart>
       </ResponsiveContainer>
