@@ -227,4 +227,18 @@ describe('experiment summary', () => {
     // 0.4 and 0.3: sample SD 0.0707 over 2 seeds, / sqrt 2 (12 digits: sums of a few doubles)
     expect(g.points[1].answer_acc.se).toBeCloseTo(0.05, 12);
   });
+
+  it('an SE over three seeds is the sample SD over sqrt 3, in the summary and the curves', () => {
+    // With two seeds a population SD with sqrt n lost (sqrt(sum / n)) equals the SE exactly; three tell them apart:
+    // 0.4, 0.3, 0.2 have sample SD 0.1, so SE 0.1 / sqrt 3 = 0.0577; population SD / sqrt 3 gives 0.0471,
+    // no sqrt n 0.1, both 0.0816. 12 digits: each is a few sums of doubles (rounding near 1e-16).
+    const three = [0.4, 0.3, 0.2].map((x, i) =>
+      run({ algo: 'grpo', G: 16, seed: i + 1 }, x, [step(0, {}), step(1, {})]),
+    );
+    const [g] = summarise(three);
+    expect(g.final.desc_f1.n).toBe(3);
+    expect(g.final.desc_f1.mean).toBeCloseTo(0.3, 12);
+    expect(g.final.desc_f1.se).toBeCloseTo(0.1 / Math.sqrt(3), 12);
+    expect(curves(three)[0].points[1].answer_acc.se).toBeCloseTo(0.1 / Math.sqrt(3), 12);
+  });
 });
