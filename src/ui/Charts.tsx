@@ -23,6 +23,7 @@ import { fmtSig, fmtTick } from './format';
 import type { Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';
 import { useStaggered } from './staggered';
+import { useOnScreen } from './onScreen';
 
 import { RUN_COLORS } from './colors';
 import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from '../rl/algorithms/table';
@@ -207,6 +208,12 @@ const TIP_ESCAPE = { x: false, y: true };
 const TIP_WRAPPER = { zIndex: 5, pointerEvents: 'none' as const };
 const FLOOR_LABEL = { value: 'blind guess', fontSize: 10, position: 'insideTopRight' as const };
 
+// A chart off screen takes a new step at most this often; one on screen, every step.
+const OFF_SCREEN_HOLD_MS = 5000;
+// the same runs under the same names: what changed is a step (held off screen), not which runs there are (never held)
+const sameRuns = (a: readonly Run[], b: readonly Run[]) =>
+  a.length === b.length && a.every((r, i) => r.id === b[i].id && r.label === b[i].label);
+
 function Chart({
   def,
   runs: latest,
@@ -225,7 +232,8 @@ function Chart({
   smoothing: number;
   color: ColorOf;
 }) {
-  const runs = useStaggered(latest, 50 * order);
+  const box = useRef<HTMLDivElement>(null);
+  const runs = useStaggered(latest, 50 * order, useOnScreen(box) ? 0 : OFF_SCREEN_HOLD_MS, sameRuns);
   const families = useDraftStore((s) => s.draft.families);
   const floor = useMemo(() => blindFloor(families), [families]);
   const [log, setLog] = useState(false);
@@ -301,7 +309,7 @@ function Chart({
     setZoom(a && b && (r.startIndex !== 0 || r.endIndex !== all.length - 1) ? [a.x, b.x] : null);
   }, []);
   return (
-    <div className="chart" data-testid={`chart-${def.title}`}>
+    <div className="chart" data-testid={`chart-${def.title}`} ref={box}>
       <h3>
         {def.title}
         <span className="chart-tools">
