@@ -5,7 +5,7 @@ import { CpuBackend } from '../backend/cpu/cpuBackend';
 import type { Checkpoint } from '../model/checkpoint';
 import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
 import { collate, problemExample } from '../model/examples';
-import type { SeqRow } from '../model/inputs';
+import type { ImageChoice, SeqRow } from '../model/inputs';
 import { initParamData, Params } from '../model/params';
 import { completionLogProbs, scoreMI } from '../model/score';
 import { TinyVLM } from '../model/tinyvlm';
@@ -97,6 +97,79 @@ describe('the MI score of every estimator, by hand', () => {
       }
     },
   );
+});
+
+describe("each estimator's alternative images, exactly", () => {
+  // Three prompts of one image each, two rows each (prompt-major), and a fourth prompt with no image; 8 x 8 pixels.
+  const size = 8;
+  const o = { K: 2, size, patch: 4, seed: 3, step: 5 };
+  const promptImages = [[0], [1], [2], []];
+  const promptOf = [0, 0, 1, 1, 2, 2, 3];
+  const rows: SeqRow[] = promptOf.map((p) => ({
+    ids: [1],
+    prefixLen: 1,
+    images: p < 3 ? [{ kind: 'image', index: p }] : [{ kind: 'null' }],
+  }));
+  const real = () => [0.1, 0.5, 0.9].map((x) => new Float32Array(size * size * 3).fill(x));
+  const pixels = (imgs: readonly Float32Array[], c: ImageChoice) => (c.kind === 'image' ? imgs[c.index] : null);
+
+  it("blank: every image of every row is one appended image of the scenes' background, 0.93, and nothing else", () => {
+    const imgs = real();
+    const alt = alternativePasses('blank', rows, imgs, promptImages, promptOf, o);
+    expect(alt.K).toBe(1);
+    expect(imgs).toHaveLength(4);
+    expect(imgs[3]).toEqual(new Float32Array(size * size * 3).fill(0.93));
+    expect(alt.passes[0]).toEqual(rows.map(() => [{ kind: 'image', index: 3 }]));
+  });
+
+  it('noise: an image of uniform noise per row, drawn from the seed and step, so a step repeats and rows differ', () => {
+    const imgs = real();
+    const alt = alternativePasses('noise', rows, imgs, promptImages, promptOf, o);
+    expect(alt.K).toBe(1);
+    const noise = alt.passes[0].map((r) => pixels(imgs, r[0])!);
+    expect(imgs).toHaveLength(3 + rows.length);
+    for (const x of noise) {
+      // 24-bit uniforms in [0, 1): the mean of 192 is 0.5 within 5 SD (SD 0.289 / sqrt 192 = 0.021)
+      expect(x.every((v) => v >= 0 && v < 1 && Number.isInteger(v * 2 ** 24))).toBe(true);
+      expect(Math.abs(x.reduce((a, v) => a + v, 0) / x.length - 0.5)).toBeLessThan(5 * 0.021);
+    }
+    expect(new Set(noise.map((x) => x.join())).size).toBe(rows.length);
+    const again = [...real()];
+    const same = alternativePasses('noise', rows, again, promptImages, promptOf, o);
+    expect(same.passes[0].map((r) => pixels(again, r[0]))).toEqual(noise);
+    const later = [...real()];
+    const next = alternativePasses('noise', rows, later, promptImages, promptOf, { ...o, step: 6 });
+    next.passes[0].forEach((r, b) => expect(pixels(later, r[0])).not.toEqual(noise[b]));
+  });
+
+  it('contrastive: pass j of a row is the image of the prompt j + 1 after its own; none where that one or the row has none', () => {
+    const imgs = real();
+    const alt = alternativePasses('contrastive', rows, imgs, promptImages, promptOf, o);
+    expect(alt.K).toBe(2);
+    expect(imgs).toHaveLength(3); // other prompts' own images, none added
+    // prompt-major rows: prompt 0 -> prompts 1 and 2, prompt 1 -> 2 and 3 (no image), 2 -> 3 and 0; prompt 3's
+    // row has no image slot filled, so it stays without one
+    const want = [
+      [1, 2],
+      [1, 2],
+      [2, null],
+      [2, null],
+      [null, 0],
+      [null, 0],
+      [null, null],
+    ];
+    alt.passes.forEach((pass, j) =>
+      pass.forEach((r, b) =>
+        expect(r, `pass ${j}, row ${b}`).toEqual([
+          want[b][j] === null ? { kind: 'null' } : { kind: 'image', index: want[b][j] },
+        ]),
+      ),
+    );
+    // K alternatives need K other prompts
+    expect(() => alternativePasses('contrastive', rows, real(), promptImages, promptOf, { ...o, K: 4 })).toThrow(
+      /4 alternatives need more than 4 prompts/,
+    );
+  });
 });
 
 const ck = (seed = 1): Checkpoint => ({ config: SMALL, tensors: initParamData(SMALL, seed), metadata: {} });
