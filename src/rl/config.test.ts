@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../lib/rng';
 import { FAMILIES } from '../tasks/families';
+import type { SceneKnobs } from '../tasks/scene';
 import {
   CPU_PRESET,
   DEFAULT_RL,
@@ -193,6 +194,19 @@ describe('the config field table', () => {
           const some = FAMILIES.filter(() => r.next() < 0.5);
           c[k] = some.length ? some : [pick(FAMILIES)];
         } else if (f.kind === 'code') c[k] = pick(['', 'function reward(input) { return 0 }', 'x'.repeat(f.maxLength)]);
+        else if (f.kind === 'knobs') {
+          // the scene's knobs too: min objects up to max (equal included), each rate at 0, at 1 or between
+          const unit = () => pick([0, 1, r.next()]);
+          const lo = 1 + r.int(9);
+          c[k] = {
+            minObjects: lo,
+            maxObjects: lo + r.int(10 - lo),
+            distractors: unit(),
+            jitter: unit(),
+            occlusion: unit(),
+            noise: 0.3 * unit(),
+          } satisfies SceneKnobs;
+        }
       }
       // then the rules across fields, met at their edges (k = N, K = prompts - 1, updates = prompts)
       const v = c as unknown as RLConfig;
