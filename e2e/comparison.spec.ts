@@ -1,22 +1,34 @@
 // The comparison as one button (#46): arms x seeds trained several at once on wasm, the verdict paired by seed in the
 // page, the runs ordinary runs that a reload keeps. At the quick size, so that the whole of it takes well under a
 // minute here.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { DEFAULT_RL } from '../src/rl/config';
+import { encodeShare } from '../src/ui/share/urlCodec';
 
 test.beforeEach(({ context }) => context.addInitScript(() => localStorage.setItem('mirl-playground-backend', 'wasm')));
+
+/** Opens the teaching tab and starts a quick comparison of the arms left checked (and `add`), two at a time. */
+async function startComparison(
+  page: Page,
+  { drop, add = [], seeds }: { drop: string[]; add?: string[]; seeds: number },
+): Promise<Locator> {
+  await page.getByTestId('tab-blindness').click();
+  const runner = page.getByTestId('comparison-runner');
+  for (const id of drop) await runner.getByTestId(`cmp-arm-${id}`).uncheck();
+  for (const id of add) await runner.getByTestId(`cmp-arm-${id}`).check();
+  await runner.getByTestId('cmp-seeds').fill(String(seeds));
+  await runner.getByTestId('cmp-size').selectOption('quick');
+  await runner.getByTestId('cmp-width').fill('2');
+  await runner.getByTestId('cmp-start').click();
+  return runner;
+}
 
 test(
   'Run the comparison: 2 arms x 2 seeds at once on wasm, progress per arm and seed, a verdict paired by seed; the runs are listed and a reload keeps them',
   { tag: '@dev' },
   async ({ page }) => {
     await page.goto('./');
-    await page.getByTestId('tab-blindness').click();
-    const runner = page.getByTestId('comparison-runner');
-    await runner.getByTestId('cmp-arm-perception-r1').uncheck();
-    await runner.getByTestId('cmp-seeds').fill('2');
-    await runner.getByTestId('cmp-size').selectOption('quick');
-    await runner.getByTestId('cmp-width').fill('2');
-    await runner.getByTestId('cmp-start').click();
+    const runner = await startComparison(page, { drop: ['perception-r1'], seeds: 2 });
     await expect(runner.getByTestId('cmp-start')).toBeDisabled();
     await expect(runner.getByTestId('cmp-stop')).toBeEnabled();
     // seed-major, two at once: both arms of seed 1 train while seed 2 waits
@@ -57,14 +69,7 @@ test(
   { tag: '@dev' },
   async ({ page }) => {
     await page.goto('./');
-    await page.getByTestId('tab-blindness').click();
-    const runner = page.getByTestId('comparison-runner');
-    await runner.getByTestId('cmp-arm-perception-r1').uncheck();
-    await runner.getByTestId('cmp-arm-mirl').uncheck();
-    await runner.getByTestId('cmp-seeds').fill('2');
-    await runner.getByTestId('cmp-size').selectOption('quick');
-    await runner.getByTestId('cmp-width').fill('2');
-    await runner.getByTestId('cmp-start').click();
+    const runner = await startComparison(page, { drop: ['perception-r1', 'mirl'], seeds: 2 });
     await expect(runner.getByTestId('cmp-cell-grpo-2')).toHaveAttribute('data-state', 'running');
     await runner.getByTestId('cmp-stop').click();
     await expect(runner.getByTestId('cmp-cell-grpo-1')).toHaveAttribute('data-state', 'stopped');
@@ -79,5 +84,34 @@ test(
     // the same two runs, continued: no new rows
     await page.getByTestId('tab-playground').click();
     await expect(page.getByTestId('run-row')).toHaveCount(2);
+  },
+);
+
+test(
+  "your reward as an arm: the config's custom reward runs beside GRPO-16 on the same seed and is paired with it in the verdict",
+  { tag: '@dev' },
+  async ({ page }) => {
+    const code =
+      "function reward(input) {\n  return input.builtins.f1 - 0.01 * input.description.text.split(' ').length;\n}\n";
+    await page.goto('./' + encodeShare({ ...DEFAULT_RL, algo: 'custom', rewardCode: code }, false, 'wasm'));
+    await expect(page.getByTestId('code-consent')).toBeVisible();
+    await page.getByTestId('code-consent-accept').click();
+    await expect(page.getByTestId('code-consent')).toHaveCount(0);
+    await expect(page.getByTestId('reward-ok')).toBeVisible({ timeout: 30_000 });
+    const runner = await startComparison(page, { drop: ['perception-r1', 'mirl'], add: ['custom'], seeds: 1 });
+    await expect(runner.getByTestId('cmp-custom-note')).toContainText('G = 16');
+    await expect(runner.getByTestId('cmp-cell-grpo-1')).toHaveAttribute('data-state', 'running');
+    await expect(runner.getByTestId('cmp-cell-custom-1')).toHaveAttribute('data-state', 'running');
+    await expect(runner.getByTestId('cmp-status')).toHaveText('all 2 runs ended', { timeout: 120_000 });
+    await expect(runner.getByTestId('cmp-cell-custom-1')).toHaveText('done, 2 / 2 steps');
+    const verdict = runner.getByTestId('cmp-verdict-custom');
+    await expect(verdict).toHaveAttribute('data-pairs', '1');
+    await expect(verdict).toContainText(
+      /Your reward − GRPO, .* paired by seed: seed 1 [+−]\d\.\d{3} \(one seed: no error yet\)/,
+    );
+    // an ordinary run of the custom algorithm, its code the form's
+    await page.getByTestId('tab-playground').click();
+    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    await expect(page.getByTestId('run-status')).toHaveText(['done', 'done']);
   },
 );

@@ -1,6 +1,6 @@
-// npm run report -- --dir DIR [--png FILE.png] [--md FILE.md]
+// npm run report -- --dir DIR[,DIR...] [--png FILE.png] [--md FILE.md]
 // Summarises the experiment runs in DIR (the JSON files `npm run experiment`
-// wrote) into the tables of docs/research.md (held-out figures over samples, each arm paired
+// wrote; several directories together, e.g. a custom reward's runs beside the committed GRPO-16 ones) into the tables of docs/research.md (held-out figures over samples, each arm paired
 // by seed against GRPO-16) and a PNG plot of the per-arm held-out curves.
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,15 +12,20 @@ import { curves, markdownTable, summarise, type ExperimentFile } from './report/
 const args = flags({ dir: optText(), md: optText(), png: optText() });
 const dir = args.dir;
 if (!dir) {
-  console.error('usage: npm run report -- --dir DIR [--png FILE.png] [--md FILE.md]');
+  console.error('usage: npm run report -- --dir DIR[,DIR...] [--png FILE.png] [--md FILE.md]');
   process.exit(2);
 }
 const png = args.png;
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.json') && !f.startsWith('baseline'))
+const files = dir
+  .split(',')
+  .flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.json') && !f.startsWith('baseline'))
+      .map((f) => ({ d, f })),
+  )
   // MIRL first, then the baselines: the order of the table rows and the legend.
-  .sort((a, b) => Number(!a.startsWith('mirl')) - Number(!b.startsWith('mirl')) || a.localeCompare(b))
-  .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ExperimentFile);
+  .sort(({ f: a }, { f: b }) => Number(!a.startsWith('mirl')) - Number(!b.startsWith('mirl')) || a.localeCompare(b))
+  .map(({ d, f }) => JSON.parse(readFileSync(join(d, f), 'utf8')) as ExperimentFile);
 if (!files.length) {
   console.error(`no experiment JSON files in ${dir}`);
   process.exit(2);

@@ -8,6 +8,7 @@ import {
   curves,
   markdownTable,
   REFERENCE_ARM,
+  rewardId,
   summarise,
   type ExperimentFile,
   type HeldoutPoint,
@@ -105,6 +106,36 @@ describe('experiment summary', () => {
       /^grpo G=16 \+ grounding - attribute - spatial/,
     );
     expect(armOf({ ...DEFAULT_RL, algo: 'grpo', families: ['grounding'] })).toBe('grpo G=16 on grounding only');
+  });
+
+  it("summarises a custom reward's runs as an arm of their own, one arm per reward source, paired with GRPO-16", () => {
+    const length = 'function reward(input) {\n  return input.description.text.length;\n}\n';
+    const f1 = 'function reward(input) {\n  return input.builtins.f1;\n}\n';
+    const two = [step(0, {}), step(1, {})];
+    const custom = (rewardCode: string, seed: number, final: number) =>
+      run({ algo: 'custom', G: 16, rewardCode, seed }, final, two);
+    const rows = summarise([
+      files[0],
+      files[2],
+      custom(length, 1, 0.1),
+      custom(length, 2, 0.12),
+      custom(f1, 1, 0.45),
+      custom(f1, 2, 0.35),
+    ]);
+    expect(rows.map((r) => r.arm)).toEqual([
+      'grpo G=16',
+      `custom G=16, reward ${rewardId(length)}`,
+      `custom G=16, reward ${rewardId(f1)}`,
+    ]);
+    expect(rewardId(length)).not.toBe(rewardId(f1));
+    expect(armOf({ ...DEFAULT_RL, algo: 'custom', rewardCode: f1, rewardMI: true })).toMatch(/ reading MI$/);
+    // paired by seed: 0.1 - 0.4 and 0.12 - 0.3; 0.45 - 0.4 and 0.35 - 0.3
+    expect(rows[1].vsReference!.desc_f1.mean).toBeCloseTo(-0.24, 12);
+    expect(called(rows[1].vsReference!.desc_f1)).toBe(true);
+    expect(rows[2].vsReference!.desc_f1.mean).toBeCloseTo(0.05, 12);
+    expect(markdownTable(rows)).toContain(
+      `| custom G=16, reward ${rewardId(length)} | 2 | **-0.240 ± 0.060** (below) |`,
+    );
   });
 
   it('judges each arm at its last held-out step: change from the warm start and the paired difference from GRPO-16, with SE over seeds', () => {

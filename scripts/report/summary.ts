@@ -9,6 +9,7 @@ import type { RLConfig } from '../../src/rl/config';
 import { mean } from '../../src/rl/metrics';
 import type { StepMetrics } from '../../src/rl/types';
 import { findAlgorithm } from '../../src/rl/algorithms/table';
+import { fnv1a, hex32 } from '../../src/lib/fnv';
 
 export interface HeldoutPoint extends HeldoutFigures {
   step: number;
@@ -106,8 +107,14 @@ export function armOf(c: RLConfig): string {
     return `${c.algo} ${size}, MI by ${c.miScorer === 'warmstart' ? 'frozen warm start' : 'policy'}${reward}${c.beta ? `, KL ${c.beta}` : ''}`;
   }
   if (row?.perception === 'labelled') return `${c.algo} ${size}, ${c.percCredit} credit`;
+  // runs of one reward are one arm, two rewards two arms: named by a hash of the source, which the file holds
+  if (row?.perception === 'custom')
+    return `${c.algo} ${size}, reward ${rewardId(c.rewardCode ?? '')}${c.rewardMI ? ' reading MI' : ''}${c.beta ? `, KL ${c.beta}` : ''}`;
   return `${c.algo} ${size}${c.beta ? `, KL ${c.beta}` : ''}`;
 }
+
+/** A custom reward's name in the report: FNV-1a of its source's UTF-8. */
+export const rewardId = (source: string): string => hex32(fnv1a(new TextEncoder().encode(source)));
 
 function stat(xs: readonly number[]): Stat {
   const v = xs.filter(Number.isFinite);

@@ -9,6 +9,7 @@ import {
   armStart,
   compare,
   comparisonArms,
+  customArm,
   heldoutChange,
   remainingMs,
   runPerSeed,
@@ -32,6 +33,29 @@ const figs = (f1: number, se: number): HeldoutFigures => ({
   gt_desc_nll: 0.16,
 });
 const step = (i: number, ms: number, x: Partial<StepMetrics> = {}) => ({ step: i, step_ms: ms, ...x }) as StepMetrics;
+
+describe('your reward as an arm', () => {
+  it("takes the reward and G from the config it was written in, the rest from the comparison's GRPO-16", () => {
+    const code = 'function reward(input) {\n  return input.builtins.f1;\n}\n';
+    const written = {
+      ...DEFAULT_RL,
+      algo: 'custom' as const,
+      rewardCode: code,
+      rewardMI: true,
+      G: 8,
+      lr: 0.01,
+      steps: 3,
+    };
+    const arm = customArm(written, 2)!;
+    const grpo = comparisonArms(2)[0];
+    expect(arm).toMatchObject({ id: 'custom', ref: 'grpo', kind: 'algorithm', core: false });
+    expect(arm.config).toEqual({ ...grpo.config, algo: 'custom', G: 8, rewardCode: code, rewardMI: true });
+    expect(validateRL(arm.config)).toEqual({});
+    // no custom reward, no arm
+    expect(customArm({ ...DEFAULT_RL, algo: 'grpo', rewardCode: code })).toBeNull();
+    expect(customArm({ ...DEFAULT_RL, algo: 'custom', rewardCode: '  ' })).toBeNull();
+  });
+});
 
 describe('teaching comparison', () => {
   it('its arms are valid configs at the v5 size, differing only in what defines each arm', () => {

@@ -5,7 +5,7 @@
 
 import { meanSE, type HeldoutFigures } from '../model/evaluate';
 import { DEFAULT_FAMILIES, type FamilyName } from '../tasks/families';
-import { DEFAULT_RL, type RLConfig } from './config';
+import { CUSTOM_REWARD_ALGOS, DEFAULT_RL, type RLConfig } from './config';
 import type { StepMetrics } from './types';
 
 export interface Arm {
@@ -59,6 +59,45 @@ export function comparisonArms(seed = 1): Arm[] {
     task('visual-rft', 'Visual-RFT', { families: withFamily('grounding') }, 'grpo-v1g'),
     task('mirg-rl', 'MIRG-RL', { families: withFamily('multi_grounding') }, 'grpo-v1g'),
   ];
+}
+
+/** The id of the arm of the user's own reward (customArm). */
+export const CUSTOM_ARM_ID = 'custom';
+
+/**
+ * What a custom arm takes from the config its reward was written in: the reward (its code, whether it reads MI, how
+ * MI is scored for it, how it is normalised in the group) and the group size; everything else is the comparison's,
+ * so that the arm differs from GRPO-16 in its reward alone (and G, as every arm may).
+ */
+const CUSTOM_ARM_FIELDS = [
+  'algo',
+  'G',
+  'rewardCode',
+  'rewardMI',
+  'estimator',
+  'contrastiveK',
+  'miScorer',
+  'miAgg',
+  'miClip',
+  'percNorm',
+  'percThreshold',
+] as const satisfies readonly (keyof RLConfig)[];
+
+/**
+ * The user's own reward as an arm of the comparison, judged against GRPO-16 paired by seed like any method; null
+ * where `config` has no custom reward.
+ */
+export function customArm(config: RLConfig, seed = 1): Arm | null {
+  if (!CUSTOM_REWARD_ALGOS.includes(config.algo) || !config.rewardCode.trim()) return null;
+  const reward: Partial<RLConfig> = Object.fromEntries(CUSTOM_ARM_FIELDS.map((k) => [k, config[k]]));
+  return {
+    id: CUSTOM_ARM_ID,
+    name: 'Your reward',
+    core: false,
+    kind: 'algorithm',
+    ref: 'grpo',
+    config: { ...DEFAULT_RL, ...reward, seed },
+  };
 }
 
 export type HeldoutMetric = 'desc_f1' | 'desc_exact' | 'answer_acc' | 'lucky';

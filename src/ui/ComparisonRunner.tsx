@@ -1,9 +1,10 @@
 // "Run the comparison": the chosen arms x N seeds as ordinary runs, trained several at once beside the Playground
 // (stores/comparisonPool.ts), with progress per arm and seed, the time left, Stop for all of them, Resume after a
-// reload, and the verdict paired by seed as the seeds finish (comparisonPlan.ts).
+// reload, and the verdict paired by seed as the seeds finish (comparisonPlan.ts). While the form holds a custom
+// reward, it is one more arm to choose (customArm), judged against GRPO-16 like the others.
 
 import { useMemo, useState } from 'react';
-import { remainingMs, type Arm } from '../rl/comparison';
+import { CUSTOM_ARM_ID, customArm, remainingMs, type Arm } from '../rl/comparison';
 import { comparisonEtaMs, pairedRows, planJobs, QUICK, type ComparisonSize, type PairedRow } from './comparisonPlan';
 import { defaultWidth, useComparisonPool, type Job } from './stores/comparisonPool';
 import { useDraftStore } from './stores/draftStore';
@@ -47,11 +48,13 @@ function cellText(job: Job, run: Run | undefined): string {
   return `stopped at step ${steps}`;
 }
 
-export function ComparisonRunner({ arms }: { arms: readonly Arm[] }) {
-  const [chosen, setChosen] = useState<string[]>(() => arms.filter((a) => a.core).map((a) => a.id));
+export function ComparisonRunner({ arms: fixedArms }: { arms: readonly Arm[] }) {
+  const [chosen, setChosen] = useState<string[]>(() => fixedArms.filter((a) => a.core).map((a) => a.id));
   const [seeds, setSeeds] = useState(3);
   const [size, setSize] = useState<ComparisonSize>('teaching');
   const backend = useDraftStore((s) => s.backend);
+  const draft = useDraftStore((s) => s.draft);
+  const codeError = useDraftStore((s) => s.fieldErrors.rewardCode);
   // one WebGPU device per worker would contend for the one GPU: there, the runs go one at a time
   const parallel = backend !== 'webgpu';
   const [width, setWidth] = useState(defaultWidth(CORES));
@@ -64,9 +67,15 @@ export function ComparisonRunner({ arms }: { arms: readonly Arm[] }) {
   const restored = useRunStore((s) => s.restored);
   const runs = useSettledRuns();
 
+  // the config's own reward, while it has one, is an arm to choose; a plan that holds one shows it from its own runs
+  const yours = useMemo(() => (codeError ? null : customArm(draft)), [draft, codeError]);
+  const arms = useMemo(() => (yours ? [...fixedArms, yours] : fixedArms), [fixedArms, yours]);
+  const planned = jobs.find((j) => j.armId === CUSTOM_ARM_ID)?.config;
+  const planCustom = useMemo(() => (planned ? customArm(planned) : null), [planned]);
+  const shownArms = useMemo(() => (planCustom ? [...fixedArms, planCustom] : fixedArms), [fixedArms, planCustom]);
   const byUid = useMemo(() => new Map(runs.map((r) => [r.uid, r])), [runs]);
   const runOf = (j: Job) => (j.uid === null ? undefined : byUid.get(j.uid));
-  const planArms = useMemo(() => arms.filter((a) => jobs.some((j) => j.armId === a.id)), [arms, jobs]);
+  const planArms = useMemo(() => shownArms.filter((a) => jobs.some((j) => j.armId === a.id)), [shownArms, jobs]);
   const planSeeds = [...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b);
   const verdict = useMemo(
     () =>
@@ -93,7 +102,7 @@ export function ComparisonRunner({ arms }: { arms: readonly Arm[] }) {
       )
     : null;
   const resumable = !going && restored && jobs.some((j) => j.state === 'stopped' || j.state === 'queued');
-  const nameOf = (id: string) => arms.find((a) => a.id === id)?.name ?? id;
+  const nameOf = (id: string) => shownArms.find((a) => a.id === id)?.name ?? id;
 
   const run = () =>
     start(planJobs(arms, chosen, seeds, size), backend, parallel ? Math.max(1, Math.min(width, CORES)) : 1);
@@ -115,6 +124,13 @@ export function ComparisonRunner({ arms }: { arms: readonly Arm[] }) {
           </label>
         ))}
       </div>
+      {yours && (
+        <p className="hint" data-testid="cmp-custom-note">
+          Your reward: the Custom algorithm with the reward code in the form (G = {yours.config.G}
+          {yours.config.rewardMI ? ', reading MI' : ''}), at the comparison&apos;s size and settings otherwise, judged
+          against GRPO-16 paired by seed.
+        </p>
+      )}
       <div className="buttons">
         <label>
           seeds{' '}

@@ -1,6 +1,7 @@
 // The comparison's plan and its paired verdict: which runs a choice makes, and how seeds pair.
 import { describe, expect, it } from 'vitest';
-import { comparisonArms, type SeededRun } from '../rl/comparison';
+import { comparisonArms, customArm, type SeededRun } from '../rl/comparison';
+import { DEFAULT_RL } from '../rl/config';
 import type { StepMetrics } from '../rl/types';
 import { comparisonEtaMs, pairedRows, planJobs, QUICK } from './comparisonPlan';
 
@@ -36,6 +37,21 @@ describe('planJobs', () => {
     expect(jobs[1].config).toMatchObject({ algo: 'mirl', N: 10, k: 6 });
     const full = planJobs(ARMS, ['grpo'], 1, 'teaching');
     expect(full[0].config).toEqual(ARMS[0].config);
+  });
+
+  it("your reward is an arm: it brings GRPO-16 and runs on the same seeds, its code in every run's config", () => {
+    const code = 'function reward(input) {\n  return input.builtins.f1;\n}\n';
+    const yours = customArm({ ...DEFAULT_RL, algo: 'custom', rewardCode: code })!;
+    const jobs = planJobs([...ARMS, yours], ['custom'], 2, 'quick');
+    expect(jobs.map((j) => `${j.armId}/${j.seed}`)).toEqual(['grpo/1', 'custom/1', 'grpo/2', 'custom/2']);
+    expect(jobs[3].config).toMatchObject({ algo: 'custom', rewardCode: code, seed: 2, steps: QUICK.steps });
+    // paired with GRPO like any arm
+    const rows = pairedRows([ARMS[0], yours], (id) =>
+      id === 'custom' ? [run(1, 0.1), run(2, 0.2)] : [run(1, 0), run(2, 0)],
+    );
+    expect(rows.map((r) => [r.arm.id, r.row?.pairs.map((p) => p.diff.toFixed(2))])).toEqual([
+      ['custom', ['0.10', '0.20']],
+    ]);
   });
 });
 
