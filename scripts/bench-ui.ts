@@ -73,8 +73,15 @@ async function preload(page: Page, files: ReturnType<typeof makeRunFiles>, dir: 
   }
 }
 
+// the Playground's step counter, or the teaching tab's progress lines ("step N / M" on the arm that trains)
 const stepOf = (page: Page) =>
-  page.evaluate(() => Number(document.querySelector('[data-testid=step-counter]')?.textContent ?? 0));
+  page.evaluate(() => {
+    const counter = document.querySelector('[data-testid=step-counter]');
+    if (counter) return Number(counter.textContent ?? 0);
+    return [...document.querySelectorAll('[data-testid^=progress-]')]
+      .map((e) => Number(/step (\d+) \//.exec(e.textContent ?? '')?.[1] ?? 0))
+      .reduce((a, b) => a + b, 0);
+  });
 
 async function measure(page: Page, seconds: number): Promise<Omit<Row, 'scenario' | 'backend' | 'stop_ms'>> {
   const from = await page.evaluate(() => performance.now());
