@@ -6,8 +6,7 @@ import { chromium, expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { CounterRng, Streams } from '../src/lib/rng';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
-import type { PromptRecord, StepMetrics, TrajectoryRecord } from '../src/rl/types';
-import { exportRun } from '../src/rl/runFile';
+import { craftedMirlRun } from '../src/rl/runFileFixture';
 import { encodeShare } from '../src/ui/share/urlCodec';
 import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
 
@@ -226,111 +225,6 @@ test('a link with bad fields names each and drops it, keeps the good ones, and d
   }
 });
 
-/** A trajectory of the crafted records: `mi`, `rPerc`, right or wrong, its description tokens' advantage. */
-function traj(o: Partial<TrajectoryRecord> & { adv: number }): TrajectoryRecord {
-  const description = o.description ?? ['small', 'red', 'circle', 'top', 'left'];
-  const n = description.length + 3;
-  return {
-    description,
-    continuation: ['<reason>', '</reason>', '<ans>'],
-    mi: 1,
-    kept: true,
-    rAns: 1,
-    rPerc: 1,
-    advPerc: 0,
-    advAns: 0,
-    perceptionRight: true,
-    answerRight: true,
-    descF1: 1,
-    tokAdv: Array.from({ length: n }, () => o.adv),
-    tokLogp: Array.from({ length: n }, () => -1),
-    tokEntropy: Array.from({ length: n }, () => 1),
-    tokDep: Array.from({ length: n }, () => 0),
-    ...o,
-  };
-}
-
-function metricsAt(step: number, o: Partial<StepMetrics> = {}): StepMetrics {
-  return {
-    step,
-    answer_acc: 0.4 + 0.001 * step,
-    perception_acc: 0.2,
-    desc_f1: 0.6,
-    mean_mi: 1.2,
-    mi_auc: null,
-    mi_group_auc: null,
-    reward_blind_frac: 0.1,
-    lucky_guesses: 1,
-    generated_tokens: 3000,
-    forward_tokens: 9000,
-    complete_trajectories: 96,
-    step_ms: 1000,
-    phase_ms: { sample: 1, score: 2, fork: 3, update: 4, metrics: 5 },
-    loss: 0.01,
-    kl: step % 10 === 0 ? 0.001 * (1 + step) : null,
-    entropy: 1.1,
-    grad_norm: 0.3,
-    lr: 1e-4,
-    updates: 1,
-    zero_std_frac: 0.25,
-    ...o,
-  } as StepMetrics;
-}
-
-const heldoutAt = (nll: number) => ({
-  count: 256,
-  sampled: {
-    k: 4,
-    temperature: 1,
-    top_p: 1,
-    desc_exact: 0.16,
-    desc_f1: 0.52,
-    answer_acc: 0.45,
-    lucky: 0.35,
-    se: { desc_exact: 0.02, desc_f1: 0.01, answer_acc: 0.02, lucky: 0.02 },
-  },
-  greedy: { desc_exact: 0.3, desc_f1: 0.65, answer_acc: 0.49 },
-  gt_desc_nll: nll,
-});
-
-/** A 60-step MIRL run as a run file: KL measured every 10 steps, a narrow held-out NLL, and step 60's records. */
-function craftedRun(label: string): string {
-  const metrics = Array.from({ length: 60 }, (_, s) =>
-    metricsAt(s, {
-      ...(s === 0 ? { heldout_start: heldoutAt(0.1712) } : {}),
-      ...((s + 1) % 20 === 0 ? { heldout: heldoutAt(0.1712 + 0.0002 * s) } : {}),
-    }),
-  );
-  const rec: PromptRecord = {
-    step: 59,
-    index: 0,
-    family: 'count',
-    question: 'how many red objects are there ?',
-    answer: '1',
-    groundTruthDescription: 'small red circle top left',
-    taskSeed: 1,
-    taskIndex: 0,
-    trajectories: [
-      traj({ adv: 0.5, mi: 3.1, rPerc: 3.1 }),
-      // a malformed description with a high MI: the gate gave it the group's lowest score
-      traj({ adv: -0.8, mi: 16.08, rPerc: 6.54, gated: true, perceptionRight: false, description: [',', ',', ','] }),
-      // a wrong description pushed up: reward-blind
-      traj({ adv: 0.7, mi: 2.2, rPerc: 2.2, perceptionRight: false, description: ['large', 'blue', 'square'] }),
-      traj({
-        adv: -0.4,
-        mi: 1.9,
-        rPerc: 1.9,
-        kept: false,
-        rAns: null,
-        answerRight: null,
-        perceptionRight: false,
-        continuation: [],
-      }),
-    ],
-  };
-  return exportRun(label, { ...DEFAULT_RL, algo: 'mirl', recordPrompts: 2 }, metrics, [rec, { ...rec, index: 1 }]);
-}
-
 async function importFile(page: Page, name: string, buffer: Buffer) {
   await page.getByTestId('import').setInputFiles({ name, mimeType: 'application/json', buffer });
 }
@@ -339,7 +233,7 @@ test('the rollout view explains itself: the reward-blind tag, a gated R_perc, pr
   page,
 }) => {
   await page.goto('./');
-  await importFile(page, 'run.json', Buffer.from(craftedRun('mirl crafted')));
+  await importFile(page, 'run.json', Buffer.from(craftedMirlRun('mirl crafted')));
   const view = page.getByTestId('rollouts');
   await expect(view.getByTestId('pick-step')).toHaveValue('59');
   await expect(view.getByTestId('pick-step').locator('option:checked')).toHaveText('60');
@@ -367,7 +261,7 @@ test('the rollout view explains itself: the reward-blind tag, a gated R_perc, pr
 test('charts: whole tooltip values, distinct ticks, whole steps, one step range for every chart', async ({ page }) => {
   await page.goto('./');
   const long = 'mirl N10 k6 P16 seed 1 a rather long run name that does not fit the tooltip';
-  await importFile(page, 'run.json', Buffer.from(craftedRun(long)));
+  await importFile(page, 'run.json', Buffer.from(craftedMirlRun(long)));
   const nll = page.getByTestId('chart-ground-truth description NLL (held-out)');
   await nll.scrollIntoViewIfNeeded();
   // the charts take a new run one after another, a task each

@@ -2,8 +2,6 @@
 // refused with a message naming the first problem, and nothing else ever escapes.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL } from './config';
-import type { HeldoutFigures } from '../model/evaluate';
-import type { PromptRecord, StepMetrics } from './types';
 import { JSON_PIECES, damaged, randomText } from '../lib/fuzzText';
 import { CounterRng, Streams } from '../lib/rng';
 import { readFileSync } from 'node:fs';
@@ -12,74 +10,16 @@ import { decodeCheckpoint } from '../model/checkpoint';
 import { RLTrainer } from './trainer';
 import { checkSavedRun } from './savedRun';
 import { exportRun, importRun } from './runFile';
+import { craftedMirlRun, heldoutFigures, promptRecord, stepMetrics, trajectory } from './runFileFixture';
 
-const metrics: StepMetrics = {
-  step: 0,
-  answer_acc: 0.5,
-  perception_acc: 0.25,
-  desc_f1: 0.6,
-  mean_mi: 1.2,
-  mi_auc: 0.7,
-  mi_group_auc: null,
-  reward_blind_frac: 0.1,
-  lucky_guesses: 1,
-  generated_tokens: 300,
-  forward_tokens: 900,
-  complete_trajectories: 24,
-  step_ms: 1000,
-  phase_ms: { sample: 1, score: 2, fork: 3, update: 4, metrics: 5 },
-  loss: -0.01,
-  kl: 0,
-  entropy: 1.1,
-  grad_norm: 0.3,
-  lr: 1e-4,
-  updates: 1,
-  zero_std_frac: 0.25,
-};
-const record: PromptRecord = {
-  step: 0,
-  index: 0,
-  family: 'count',
+// mi_auc filled too, so that the round trip carries it
+const metrics = stepMetrics(0, { mi_auc: 0.7 });
+const record = promptRecord({
   question: 'how many reds ?',
   answer: '2',
-  groundTruthDescription: 'small red circle top left',
-  taskSeed: 1,
-  taskIndex: 0,
-  trajectories: [
-    {
-      description: ['small', 'red'],
-      continuation: ['</desc>'],
-      mi: 0.4,
-      kept: true,
-      rAns: 1,
-      rPerc: 0.2,
-      advPerc: 0.1,
-      advAns: 0.3,
-      perceptionRight: false,
-      answerRight: true,
-      descF1: 0.5,
-      tokAdv: [0.1, 0.2],
-      tokLogp: [-1, -2],
-      tokEntropy: [1, 1],
-      tokDep: [0.3, 0],
-    },
-  ],
-};
-const heldout: HeldoutFigures = {
-  count: 256,
-  sampled: {
-    k: 4,
-    temperature: 1,
-    top_p: 1,
-    desc_exact: 0.16,
-    desc_f1: 0.52,
-    answer_acc: 0.45,
-    lucky: 0.35,
-    se: { desc_exact: 0.02, desc_f1: 0.01, answer_acc: 0.02, lucky: 0.02 },
-  },
-  greedy: { desc_exact: 0.3, desc_f1: 0.65, answer_acc: 0.49 },
-  gt_desc_nll: 0.17,
-};
+  trajectories: [trajectory({ adv: 0.1, description: ['small', 'red'], mi: 0.4, rPerc: 0.2, perceptionRight: false })],
+});
+const heldout = heldoutFigures();
 const good = exportRun(
   'grpo G16 seed 1',
   { ...DEFAULT_RL, algo: 'grpo' },
@@ -115,6 +55,23 @@ describe('run files', () => {
     // every field of every step and record comes back, the held-out figures whole
     expect(f.metrics).toEqual(JSON.parse(good).metrics);
     expect(f.records).toEqual([record]);
+  });
+
+  it('read back the crafted MIRL run the end-to-end specs import: 60 steps, held-out figures, gate and blind cases', () => {
+    const f = importRun(craftedMirlRun('mirl crafted'));
+    expect(f.metrics.map((m) => m.step)).toEqual(Array.from({ length: 60 }, (_, s) => s));
+    expect(f.metrics.filter((m) => m.heldout).map((m) => m.step)).toEqual([19, 39, 59]);
+    expect(f.metrics.filter((m) => m.kl !== null).map((m) => m.step)).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(f.records.map((r) => [r.step, r.index])).toEqual([
+      [59, 0],
+      [59, 1],
+    ]);
+    expect(f.records[0].trajectories.map((t) => [t.gated ?? false, t.kept, t.perceptionRight])).toEqual([
+      [false, true, true],
+      [true, true, false],
+      [false, true, false],
+      [false, false, false],
+    ]);
   });
 
   it('round-trip what the trainer reports, whole: every metric and record field it emits survives the file', async () => {
