@@ -2,6 +2,7 @@
 // config in, metrics and rollout records out.
 
 import type { BackendKind } from '../backend/create';
+import { fnv1a, hex32 } from '../lib/fnv';
 import type { AdapterReport } from '../gpu/device';
 import type { RLConfig } from '../rl/config';
 import type { StepReport } from '../rl/types';
@@ -36,8 +37,19 @@ export type FromWorker =
   | { type: 'phase'; phase: string; step: number }
   | { type: 'state'; running: boolean; step: number }
   | { type: 'recovered'; message: string; step: number }
-  /** The trainer's whole state after `step` steps (src/rl/snapshot.ts), for the page to store. */
-  | { type: 'snapshot'; step: number; bytes: Uint8Array }
+  /**
+   * The trainer's whole state after `step` steps (src/rl/snapshot.ts), for the page to store; `checksum` is
+   * stateChecksum(bytes), worked out in the worker so that the page's thread does not go over megabytes for it.
+   */
+  | { type: 'snapshot'; step: number; bytes: Uint8Array; checksum: string }
   | { type: 'stopped' }
   /** `crashed`: the worker itself died (the page may resume the run from its kept state). */
   | { type: 'error'; message: string; fatal: boolean; crashed?: boolean };
+
+/** A kept trainer state's checksum (FNV-1a, hex): stored beside its bytes, and checked when they are read back. */
+export const stateChecksum = (bytes: Uint8Array): string => hex32(fnv1a(bytes));
+
+/** The worker's 'snapshot' message: a copy of the state (the worker keeps its own, for a recovery), checksummed. */
+export function snapshotMessage(step: number, bytes: Uint8Array): Extract<FromWorker, { type: 'snapshot' }> {
+  return { type: 'snapshot', step, bytes: bytes.slice(), checksum: stateChecksum(bytes) };
+}

@@ -15,7 +15,7 @@ import type { RLConfig } from '../rl/config';
 import { customRewardOf } from '../rl/customReward';
 import { fingerprint, resumeTrainer, takeSnapshot } from '../rl/snapshot';
 import { RLTrainer } from '../rl/trainer';
-import type { FromWorker, ToWorker } from './protocol';
+import { snapshotMessage, type FromWorker, type ToWorker } from './protocol';
 
 /** One run: its trainer, the weights to recover from, and the run/pause state. */
 class TrainerHost {
@@ -116,13 +116,13 @@ class TrainerHost {
     return `${phase}… ${n(p.done)} / ${n(p.total)} samples${left}`;
   }
 
-  /** Keeps the state now (between steps) unless it was kept at this step already, and posts a copy. */
+  /** Keeps the state now (between steps) unless kept at this step already, and posts a copy with its checksum. */
   private async keep(): Promise<void> {
     const t = this.trainer;
     if (!t || t.stoppedReason || this.snapshot?.step === t.step) return;
     const bytes = await takeSnapshot(t, this.warmStartId);
     this.snapshot = { bytes, step: t.step };
-    this.post({ type: 'snapshot', step: t.step, bytes: bytes.slice() });
+    this.post(snapshotMessage(t.step, bytes));
   }
 
   private async recover(reason: string): Promise<void> {

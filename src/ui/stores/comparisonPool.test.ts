@@ -3,52 +3,19 @@
 // resume continues) is checked without a browser.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RL } from '../../rl/config';
-import type { StepMetrics } from '../../rl/types';
-import type { FromWorker, ToWorker } from '../../worker/protocol';
+import { snapshotMessage } from '../../worker/protocol';
+import { READY, clients, step } from './fakeTrainerClient';
 
-const clients: FakeClient[] = [];
-class FakeClient {
-  sent: ToWorker[] = [];
-  terminated = false;
-  constructor(
-    readonly config: { seed: number; algo: string },
-    readonly backend: string,
-    readonly h: { onMessage(m: FromWorker): void },
-    readonly keep: { snapshot?: Uint8Array },
-  ) {
-    clients.push(this);
-  }
-  send(m: ToWorker) {
-    this.sent.push(m);
-  }
-  terminate() {
-    this.terminated = true;
-  }
-  /** Worker messages, and the run store's batch of them taken. */
-  async post(...ms: FromWorker[]) {
-    for (const m of ms) this.h.onMessage(m);
-    await vi.advanceTimersByTimeAsync(150);
-  }
-  /** Ready, then every step of its config, then idle at the end: a run that finishes. */
-  async finish(steps: number) {
-    await this.post({ type: 'ready', backend: 'wasm', adapter: null, params: 1 });
-    await this.post({ type: 'state', running: true, step: 0 }, ...Array.from({ length: steps }, (_, n) => step(n)), {
-      type: 'state',
-      running: false,
-      step: steps,
-    });
-  }
-}
-vi.mock('../trainerClient', () => ({ TrainerClient: FakeClient }));
+vi.mock('../trainerClient', async () => ({ TrainerClient: (await import('./fakeTrainerClient')).FakeClient }));
 // the kept states, by run uid: their step
 const snapshots = new Map<string, number>();
 vi.mock('./snapshotDb', () => ({
   getSnapshot: async (uid: string) => ({ entry: { uid, step: snapshots.get(uid) }, bytes: new Uint8Array([1]) }),
-  putSnapshot: async (uid: string, _label: string, step: number) => {
-    snapshots.set(uid, step);
+  putSnapshot: async (uid: string, _label: string, state: { step: number }) => {
+    snapshots.set(uid, state.step);
     return [];
   },
-  listSnapshots: async () => [...snapshots].map(([uid, step]) => ({ uid, step })),
+  listSnapshots: async () => [...snapshots].map(([uid, at]) => ({ uid, step: at })),
   deleteSnapshot: async (uid: string) => void snapshots.delete(uid),
 }));
 const stored = new Map<string, string>();
@@ -62,10 +29,6 @@ const { useRunStore } = await import('./runStore');
 const { useComparisonPool, defaultWidth } = await import('./comparisonPool');
 
 const SMALL = { ...DEFAULT_RL, batchPrompts: 1, heldoutEvery: 0, steps: 2 };
-const step = (n: number): FromWorker => ({
-  type: 'step',
-  report: { metrics: { step: n, step_ms: 10, loss: 0 } as unknown as StepMetrics, records: [] },
-});
 const jobs = (arms: string[], seeds: number[]) =>
   arms.flatMap((a) => seeds.map((seed) => ({ armId: a, seed, config: { ...SMALL, algo: a as 'grpo', seed } })));
 const states = () => useComparisonPool.getState().jobs.map((j) => j.state);
@@ -119,7 +82,7 @@ describe('comparison pool', () => {
 
   it('Stop stops every run (each told to stop, listed as stopped) and starts nothing more', async () => {
     useComparisonPool.getState().start(jobs(['grpo', 'mirl'], [1, 2]), 'wasm', 2);
-    await clients[0].post({ type: 'ready', backend: 'wasm', adapter: null, params: 1 }, step(0));
+    await clients[0].post(READY, step(0));
     useComparisonPool.getState().stop();
     expect(clients.map((c) => c.sent.at(-1))).toEqual([{ type: 'stop' }, { type: 'stop' }]);
     expect(states()).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
@@ -134,8 +97,8 @@ describe('comparison pool', () => {
     useComparisonPool.getState().start(jobs(['grpo'], [1, 2, 3, 4]), 'wasm', 2);
     await clients[0].finish(2);
     // seed 2 keeps a state at step 1; seed 3 is cut off before it kept one; seed 4 never began
-    await clients[1].post({ type: 'ready', backend: 'wasm', adapter: null, params: 1 }, step(0));
-    await clients[1].post({ type: 'snapshot', step: 1, bytes: new Uint8Array([1]) });
+    await clients[1].post(READY, step(0));
+    await clients[1].post(snapshotMessage(1, new Uint8Array([1])));
     expect(clients[2].config.seed).toBe(3);
     useComparisonPool.getState().stop();
     expect(states()).toEqual(['done', 'stopped', 'stopped', 'stopped']);
@@ -154,7 +117,7 @@ describe('comparison pool', () => {
     ]);
     expect(useRunStore.getState().runs.map((r) => r.config.seed)).toEqual([1, 2, 3]);
     const second = again.find((c) => c.config.seed === 2)!;
-    await second.post({ type: 'ready', backend: 'wasm', adapter: null, params: 1 });
+    await second.post(READY);
     expect(second.sent).toEqual([{ type: 'run' }]);
     await second.post(step(1), { type: 'state', running: false, step: 2 });
     expect(useRunStore.getState().runs[1]).toMatchObject({ status: 'done', step: 2 });

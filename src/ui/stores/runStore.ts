@@ -13,11 +13,18 @@ import { exportRun, type RunFile } from '../../rl/runFile';
 import { RunPersister, restoreRuns, type KeptRun } from './runPersistence';
 import { StorageClient } from '../storageClient';
 import { encodeShare } from '../share/urlCodec';
-import type { BackendKind, FromWorker } from '../../worker/protocol';
+import { stateChecksum, type BackendKind, type FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
 import { acquireRun, heldRuns } from './runLock';
 import { useDraftStore } from './draftStore';
-import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot, type SnapshotEntry } from './snapshotDb';
+import {
+  deleteSnapshot,
+  getSnapshot,
+  listSnapshots,
+  putSnapshot,
+  type SnapshotEntry,
+  type StateToKeep,
+} from './snapshotDb';
 
 type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'imported' | 'restored';
 
@@ -186,11 +193,13 @@ export const useRunStore = create<Store>()((set, get) => {
     step,
   });
 
-  const keepState = async (id: number, step: number, bytes: Uint8Array) => {
+  /** The worker's state as it sent it (checksummed there) goes to IndexedDB, within the budget. */
+  const keepState = async (id: number, state: StateToKeep) => {
+    const { step } = state;
     const r = get().runs.find((x) => x.id === id);
     if (!r || r.elsewhere) return;
     try {
-      const pruned = await putSnapshot(r.uid, r.label, step, bytes, get().keep.budgetMB * 2 ** 20);
+      const pruned = await putSnapshot(r.uid, r.label, state, get().keep.budgetMB * 2 ** 20);
       patchRun(id, () => ({ keptStep: step }));
       if (pruned.length) {
         const gone = new Set(pruned.map((p) => p.uid));
@@ -206,6 +215,30 @@ export const useRunStore = create<Store>()((set, get) => {
       if (get().storageError !== msg) set({ storageError: msg });
     }
     void get().refreshKept();
+  };
+
+  /**
+   * Before a resume: the run's lock (unless this tab holds it already), then its kept state read and checked whole.
+   * The bytes, or null: another tab owns the run (marked so, and `elsewhere` told), or the state cannot be used (the
+   * run says why, and the lock is let go).
+   */
+  const lockedState = async (r: Run, elsewhere?: () => void): Promise<Uint8Array | null> => {
+    if (!owned.has(r.uid)) {
+      const rel = await acquireRun(r.uid);
+      if (!rel) {
+        patchRun(r.id, () => ({ elsewhere: true }));
+        elsewhere?.();
+        return null;
+      }
+      owned.set(r.uid, rel);
+    }
+    try {
+      return (await getSnapshot(r.uid)).bytes;
+    } catch (e) {
+      patchRun(r.id, () => ({ error: `could not resume: ${(e as Error).message}` }));
+      release(r.uid);
+      return null;
+    }
   };
 
   /** A run file's state goes to IndexedDB, checked first; a bad one costs only itself, never the run's curves. */
@@ -231,7 +264,8 @@ export const useRunStore = create<Store>()((set, get) => {
       return;
     }
     try {
-      await putSnapshot(uid, label, step, bytes, get().keep.budgetMB * 2 ** 20);
+      // a file's state is checksummed here, once: it did not come from this page's worker
+      await putSnapshot(uid, label, { step, bytes, checksum: stateChecksum(bytes) }, get().keep.budgetMB * 2 ** 20);
       patchRun(id, () => ({ keptStep: step }));
     } catch (e) {
       patchRun(id, () => ({
@@ -328,7 +362,7 @@ export const useRunStore = create<Store>()((set, get) => {
         break;
       }
       case 'snapshot':
-        void keepState(id, m.step, m.bytes);
+        void keepState(id, m);
         break;
       case 'stopped':
         from.terminate();
@@ -502,23 +536,10 @@ export const useRunStore = create<Store>()((set, get) => {
       if (s.liveId === id && client) return;
       // a run the comparison pool drives is training already, on its own worker
       if (beside.has(id)) return;
-      if (!owned.has(r.uid)) {
-        const rel = await acquireRun(r.uid);
-        if (!rel) {
-          patchRun(id, () => ({ elsewhere: true }));
-          notice(`${r.label} is open in another tab, which owns it: this tab does not resume it or write its state`);
-          return;
-        }
-        owned.set(r.uid, rel);
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = (await getSnapshot(r.uid)).bytes;
-      } catch (e) {
-        patchRun(id, () => ({ error: `could not resume: ${(e as Error).message}` }));
-        release(r.uid);
-        return;
-      }
+      const bytes = await lockedState(r, () =>
+        notice(`${r.label} is open in another tab, which owns it: this tab does not resume it or write its state`),
+      );
+      if (!bytes) return;
       // the live run (another one) stops, keeping its own state
       const live = get().runs.find((x) => x.id === get().liveId);
       if (live && live.id !== id) get().stop();
@@ -690,22 +711,8 @@ export const useRunStore = create<Store>()((set, get) => {
     async resumeBeside(id, hook) {
       const r = get().runs.find((x) => x.id === id);
       if (!r || r.keptStep === null || beside.has(id) || get().liveId === id) return null;
-      if (!owned.has(r.uid)) {
-        const rel = await acquireRun(r.uid);
-        if (!rel) {
-          patchRun(id, () => ({ elsewhere: true }));
-          return null;
-        }
-        owned.set(r.uid, rel);
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = (await getSnapshot(r.uid)).bytes;
-      } catch (e) {
-        patchRun(id, () => ({ error: `could not resume: ${(e as Error).message}` }));
-        release(r.uid);
-        return null;
-      }
+      const bytes = await lockedState(r);
+      if (!bytes) return null;
       patchRun(id, () => ({ status: 'loading', elsewhere: false }));
       besideResume.set(id, r.keptStep);
       const c = newClient(id, r.config, r.backend, bytes, hook);

@@ -2,6 +2,8 @@
 // in what order and when it stops are checked here, with the clock set by hand.
 import { indexedDB as fakeIndexedDB } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fnv1a, hex32 } from '../../lib/fnv';
+import { snapshotMessage } from '../../worker/protocol';
 import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot } from './snapshotDb';
 
 vi.stubGlobal('indexedDB', fakeIndexedDB);
@@ -11,7 +13,7 @@ const bytesOf = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 /** Stores `uid`'s state of `n` bytes at time `t`; returns the uids it pruned. */
 async function put(uid: string, n: number, t: number, budget = BUDGET): Promise<string[]> {
   vi.spyOn(Date, 'now').mockReturnValue(t);
-  const pruned = await putSnapshot(uid, `run ${uid}`, t, bytesOf(n, t), budget);
+  const pruned = await putSnapshot(uid, `run ${uid}`, snapshotMessage(t, bytesOf(n, t)), budget);
   return pruned.map((e) => e.uid);
 }
 const kept = async () => (await listSnapshots()).map((e) => `${e.uid}:${e.size}`);
@@ -56,6 +58,24 @@ describe('kept trainer states', () => {
     await put('a', 300, 1);
     await expect(put('b', BUDGET + 1, 2)).rejects.toThrow(/larger than the storage budget/);
     expect(await kept()).toEqual(['a:300']);
+  });
+
+  it("store the checksum the worker sent, which is the bytes' FNV-1a; a wrong one is caught when read back", async () => {
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 255);
+    const sent = snapshotMessage(7, bytes);
+    // worked out independently of the store: FNV-1a of these bytes, as 8 hex digits
+    expect(sent.checksum).toBe(hex32(fnv1a(bytes)));
+    expect(sent.checksum).toMatch(/^[0-9a-f]{8}$/);
+    // a copy: the worker's own bytes stay its own
+    expect(sent.bytes).toEqual(bytes);
+    expect(sent.bytes.buffer).not.toBe(bytes.buffer);
+    vi.spyOn(Date, 'now').mockReturnValue(1);
+    await putSnapshot('a', 'run a', sent, BUDGET);
+    expect((await listSnapshots())[0].checksum).toBe(sent.checksum);
+    expect((await getSnapshot('a')).bytes).toEqual(bytes);
+    // the store takes the checksum it is given, and the read checks it: a wrong one never resumes
+    await putSnapshot('b', 'run b', { ...sent, checksum: '00000000' }, BUDGET);
+    await expect(getSnapshot('b')).rejects.toThrow(/damaged \(its checksum does not match\)/);
   });
 
   it('refuse a stored state whose bytes no longer match its checksum', async () => {

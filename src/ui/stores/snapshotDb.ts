@@ -1,10 +1,11 @@
 // Trainer snapshots in IndexedDB, the newest one per run, for resuming after a
 // reload. A snapshot's bytes and its entry are written in one transaction, so one
 // half written when the tab dies is never read back; a checksum beside the bytes
-// catches anything else. Pruned to a byte budget, oldest first.
+// catches anything else (the trainer worker works it out as it posts the state; it is checked here on every read).
+// Pruned to a byte budget, oldest first.
 
-import { fnv1a, hex32 } from '../../lib/fnv';
 import { idb, idbRequest } from '../../lib/idb';
+import { stateChecksum } from '../../worker/protocol';
 
 /** What the page lists; the bytes stay in their own store until a resume asks for them. */
 export interface SnapshotEntry {
@@ -72,22 +73,25 @@ export async function listSnapshots(): Promise<SnapshotEntry[]> {
   return all.sort((a, b) => a.savedAt - b.savedAt);
 }
 
-/** Stores the run's newest state (replacing its older one), then prunes other runs' states, oldest first, to `budgetBytes`. Returns what was pruned. */
+/** A state to keep: its step, its bytes and their stateChecksum (as the worker's 'snapshot' message carries them). */
+export interface StateToKeep {
+  step: number;
+  bytes: Uint8Array;
+  checksum: string;
+}
+
+/**
+ * Stores the run's newest state (replacing its older one), then prunes other runs' states, oldest first, to
+ * `budgetBytes`. Returns what was pruned. The checksum is stored as given: a wrong one makes the state unreadable
+ * (getSnapshot refuses it), never a damaged state resumed.
+ */
 export async function putSnapshot(
   uid: string,
   label: string,
-  step: number,
-  bytes: Uint8Array,
+  { step, bytes, checksum }: StateToKeep,
   budgetBytes: number,
 ): Promise<SnapshotEntry[]> {
-  const entry: SnapshotEntry = {
-    uid,
-    label,
-    step,
-    size: bytes.length,
-    savedAt: Date.now(),
-    checksum: hex32(fnv1a(bytes)),
-  };
+  const entry: SnapshotEntry = { uid, label, step, size: bytes.length, savedAt: Date.now(), checksum };
   // a copy the size of the data: IndexedDB keeps the buffer whole, views and all
   const data = bytes.slice().buffer;
   if (bytes.length > budgetBytes)
@@ -124,7 +128,7 @@ export async function getSnapshot(uid: string): Promise<{ entry: SnapshotEntry; 
       'no state is kept for this run (deleted, pruned by the budget, or cleared with the site data)',
     );
   const bytes = new Uint8Array(got.data);
-  if (bytes.length !== got.entry.size || hex32(fnv1a(bytes)) !== got.entry.checksum)
+  if (bytes.length !== got.entry.size || stateChecksum(bytes) !== got.entry.checksum)
     throw new StorageError('the kept state is damaged (its checksum does not match): it cannot be resumed');
   return { entry: got.entry, bytes };
 }
