@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
+import { CORRUPTIONS } from '../src/tasks/corrupt';
 import { RLTrainer } from '../src/rl/trainer';
 import { decodeShare, encodeShare } from '../src/ui/share/urlCodec';
 import { readCheckpointDir } from '../scripts/checkpointFile';
@@ -157,4 +158,42 @@ test('bad code gets a clear error and the page stays live: a throw, an endless l
     timeout: 150_000,
   });
   await expect(page.getByTestId('field-algo')).toHaveValue('custom');
+});
+
+test("Check this reward on the MI path: a reward built from each token's two log-probs, scored per corruption class", async ({
+  page,
+}) => {
+  // MI with a floor, summed from the two log-probs; it refuses terms that do not add up to the per-token MI
+  const source = `function reward(input) {
+  const m = input.mi;
+  if (m === null) throw new Error('no MI');
+  let s = 0;
+  for (let t = 0; t < m.perToken.length; t++) {
+    const d = m.logpWith[t] - m.logpWithout[t];
+    if (!(Math.abs(d - m.perToken[t]) < 1e-3)) throw new Error('token ' + t + ': ' + d + ' vs ' + m.perToken[t]);
+    s += d;
+  }
+  return input.description.wellFormed ? Math.max(-10, s) : -10;
+}
+`;
+  await page.goto('./' + encodeShare({ ...TINY, algo: 'custom', rewardMI: true, rewardCode: source }, false, 'wasm'));
+  await expect(page.getByTestId('code-consent')).toBeVisible();
+  await page.getByTestId('code-consent-accept').click();
+  await expect(page.getByTestId('reward-ok')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('reward-check').click();
+  // the warm start is loaded to score MI: slower than a check without it
+  await expect(page.getByTestId('reward-check-table')).toBeVisible({ timeout: 170_000 });
+  await expect(page.getByTestId('reward-check-error')).toHaveCount(0);
+  await expect(page.getByTestId('reward-check-table')).toContainText('200 held-out problems');
+  // per class: MI sees a dropped object and a cut description (as in docs/custom-reward.md), every class was scored
+  for (const cls of ['drop_object', 'truncate']) {
+    await expect(page.getByTestId(`check-${cls}`)).not.toHaveClass(/low/);
+    await expect(page.getByTestId(`check-${cls}`).locator('td').nth(1)).toHaveText(/^(9\d|100)\.\d%$/);
+  }
+  const rows = page
+    .getByTestId('reward-check-table')
+    .locator('tbody tr[data-testid^="check-"]:not([data-testid="check-overall"])');
+  await expect(rows).toHaveCount(CORRUPTIONS.length);
+  for (const row of await rows.all()) await expect(row.locator('td').nth(2)).toHaveText(/^[1-9]\d*$/);
+  await expect(page.getByTestId('check-overall')).toContainText(/\d+\.\d%/);
 });

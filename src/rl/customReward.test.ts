@@ -7,7 +7,9 @@ import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
 import { initParamData } from '../model/params';
 import { CORRUPTIONS, ORDER_CLASS } from '../tasks/corrupt';
 import { generateProblem } from '../tasks/problem';
-import { words } from '../tasks/tokenizer';
+import { tokenizer, words } from '../tasks/tokenizer';
+import { completionLogProbs } from '../model/score';
+import { promptsOf } from './rollout';
 import { scoreDescription } from '../tasks/verifier';
 import { DEFAULT_RL, validateRL, type RLConfig } from './config';
 import { CustomReward, customRewardInput, descriptionObjects } from './customReward';
@@ -190,6 +192,51 @@ describe('training on a custom reward (CPU backend, tiny model)', () => {
     const r = await rewardCheck(customGroupReward(model, c), c, 3, 4);
     expect(Object.values(r.classes).reduce((a, t) => a + t.pairs, 0)).toBeGreaterThan(0);
     await expect(rewardCheck(customGroupReward(null, c), c, 3, 4)).rejects.toThrow(/needs the model/);
+  });
+
+  it('gives each description token its log p with and without the image, as the teacher-forced passes compute them', async () => {
+    const sum = (field: string) =>
+      `function reward(input) {\n  return input.mi.${field}.reduce((a, b) => a + b, 0);\n}`;
+    const c = custom(sum('logpWith'), { ...small, rewardMI: true, estimator: 'null' });
+    const model = new RLTrainer(new CpuBackend(), c, ck()).model;
+    const problems = [generateProblem(5, 0), generateProblem(5, 1)];
+    const groups = problems.map((p) => [words(p.description), words(p.description).slice(0, 5), ['large']]);
+    // the same numbers, by hand: each description after its prompt, with its image and with the null image
+    const { rows, images } = promptsOf(problems, model.config);
+    const descRows = groups.flatMap((g, i) =>
+      g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })),
+    );
+    const total = (lps: Float32Array[]) => lps.map((l) => l.reduce((a, b) => a + b, 0));
+    const withImage = total(await completionLogProbs(model, descRows, images));
+    const nullRows = descRows.map((r) => ({ ...r, images: r.images.map(() => ({ kind: 'null' as const })) }));
+    const withoutImage = total(await completionLogProbs(model, nullRows, images));
+    expect(withImage.some((x, i) => Math.abs(x - withoutImage[i]) > 1e-3)).toBe(true);
+    const got = async (src: string) =>
+      (await customGroupReward(model, { ...c, rewardCode: src })(problems, groups)).flat();
+    const near = (xs: number[], ys: number[]) => xs.forEach((x, i) => expect(x).toBeCloseTo(ys[i], 4));
+    near(await got(sum('logpWith')), withImage);
+    near(await got(sum('logpWithout')), withoutImage);
+    // their difference is the per-token MI, token by token
+    const diff = `function reward(input) {
+  const m = input.mi;
+  if (m.logpWith.length !== m.perToken.length || m.logpWithout.length !== m.perToken.length) return 99;
+  return Math.max(...m.perToken.map((d, t) => Math.abs(m.logpWith[t] - m.logpWithout[t] - d)));
+}`;
+    expect(Math.max(...(await got(diff)))).toBeLessThan(1e-4);
+    // a source that never names them does not pay for their pass: both are null
+    const unnamed =
+      "function reward(input) {\n  return input.mi['logp' + 'With'] === null && input.mi['logp' + 'Without'] === null ? 1 : 0;\n}";
+    expect(await got(unnamed)).toEqual(descRows.map(() => 1));
+    // in training too, from the sampler's log-probs (the policy scores) or the frozen scorer's pass
+    const strict = `function reward(input) {
+  const m = input.mi;
+  if (m.perToken.some((d, t) => !(Math.abs(m.logpWith[t] - m.logpWithout[t] - d) < 1e-4))) throw new Error('off');
+  return m.score;
+}`;
+    for (const miScorer of ['policy', 'warmstart'] as const) {
+      const [s] = await run(custom(strict, { ...small, rewardMI: true, miScorer }), 1);
+      expect(s.rPerc.every(Number.isFinite)).toBe(true);
+    }
   });
 
   it("answerReward replaces the answer reward; a reward that throws stops the step with the code's line", async () => {

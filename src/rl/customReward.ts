@@ -5,6 +5,9 @@
 // naming the trajectory. The same code path serves training and the reward check.
 
 import { rngU32, Streams } from '../lib/rng';
+import type { SeqRow } from '../model/inputs';
+import { completionLogProbs } from '../model/score';
+import type { TinyVLM } from '../model/tinyvlm';
 import { DEFAULT_LIMITS, loadSandbox, SandboxedScript, SandboxError, type SandboxLimits } from '../lib/sandbox';
 import { IMAGE_LABELS } from '../tasks/language';
 import type { Problem } from '../tasks/problem';
@@ -16,6 +19,8 @@ import {
   parseCompletion,
   scoreDescription,
 } from '../tasks/verifier';
+import type { RLConfig } from './config';
+import { alternativePasses } from './estimators';
 
 /** One object of a description or of the scene, in the task language's words. */
 export interface RewardObject {
@@ -45,14 +50,32 @@ export interface CustomRewardInput {
   scene: { objects: RewardObject[] };
   /** The trajectory's answer, where it has one (the reward check scores descriptions only: null). */
   answer: { text: string | null; truth: string; right: boolean; score: number; formatOk: boolean } | null;
-  /** MI terms, where the config scores them (rewardMI): the aggregate and each token's log p with minus without the image. */
-  mi: { score: number; perToken: number[] } | null;
+  /** MI terms, where the config scores them (rewardMI): the aggregate, and per description token the two log-probs and their difference. */
+  mi: RewardMI | null;
   /** Built-ins to compose with: labelled F1 and exact match, the MI score (null unless scored), the config's format reward earned. */
   builtins: { f1: number; exact: boolean; mi: number | null; format: number };
   /** Where it is: the training step (0 in the reward check) and the trajectory's row in the step. */
   step: number;
   trajectory: number;
 }
+
+/** The MI terms of one description, per token (one entry a description token, in order). */
+export interface RewardMI {
+  /** The config's MI score (its estimator, aggregation and clip), as the built-in MI reward has it. */
+  score: number;
+  /** logpWith[t] - logpWithout[t], unclipped. */
+  perToken: number[];
+  /** log p(d_t | image, question, d_<t) under the scorer; null unless the source names logpWith or logpWithout. */
+  logpWith: number[] | null;
+  /** The same without the image, as the estimator removes it: the mean over its alternatives (contrastive: K other images). */
+  logpWithout: number[] | null;
+}
+
+/**
+ * Whether a reward's source reads the two log-probs: they cost a teacher-forced pass of their own over every
+ * description (about a fifth of a default step on wasm), so a reward that never names them does not pay for them.
+ */
+const readsLogProbs = (source: string): boolean => source.includes('logpWith');
 
 /** The words of one trajectory the input is built from. */
 export interface TrajectoryWords {
@@ -61,7 +84,7 @@ export interface TrajectoryWords {
   closed: boolean;
   /** Everything generated after <desc> (the description, </desc>, reasoning and answer), or null where nothing was continued. */
   completion: readonly string[] | null;
-  mi: { score: number; perToken: number[] } | null;
+  mi: RewardMI | null;
 }
 
 const objectOf = (words: readonly string[], image: string | null): RewardObject | null => {
@@ -134,6 +157,67 @@ export function customRewardInput(
     step,
     trajectory,
   };
+}
+
+/** Descriptions as the MI passes score them: each after its prompt, with the step's images. */
+export interface ScoredDescriptions {
+  descRows: readonly SeqRow[];
+  images: readonly Float32Array[];
+  promptImages: readonly number[][];
+  promptOf: readonly number[];
+}
+
+/**
+ * The MI terms of each description for a custom reward: the MI kernel's score and per-token dependency (`s`, as
+ * scorePerception gives them), with the two log-probs it takes the difference of, recomputed here by the same
+ * teacher-forced passes (the kernel keeps them on the device) where the source reads them. `realLogp`: the
+ * with-image log-probs where the sampler already has them (the scorer is the policy). null for a row whose MI was
+ * not measured.
+ */
+export async function rewardMITerms(
+  scorer: TinyVLM,
+  cfg: Pick<RLConfig, 'estimator' | 'contrastiveK' | 'seed' | 'rewardCode'>,
+  d: ScoredDescriptions,
+  step: number,
+  s: { mi: readonly number[]; dep: Float32Array; depT: number },
+  realLogp?: readonly (readonly number[])[],
+): Promise<(RewardMI | null)[]> {
+  const terms = (b: number, r: SeqRow) => {
+    const n = r.ids.length - r.prefixLen;
+    const at = b * s.depT + r.prefixLen - 1;
+    return { score: s.mi[b], perToken: Array.from(s.dep.subarray(at, at + n)), n };
+  };
+  const measured = (b: number) => Number.isFinite(s.mi[b]) && s.depT > 0;
+  if (!readsLogProbs(cfg.rewardCode))
+    return d.descRows.map((r, b) => {
+      if (!measured(b)) return null;
+      const { score, perToken } = terms(b, r);
+      return { score, perToken, logpWith: null, logpWithout: null };
+    });
+  const c = scorer.config;
+  const images = [...d.images];
+  const alt = alternativePasses(cfg.estimator, d.descRows, images, d.promptImages, d.promptOf, {
+    K: cfg.contrastiveK,
+    size: c.imageSize,
+    patch: c.patchSize,
+    seed: cfg.seed,
+    step,
+  });
+  const B = d.descRows.length;
+  const alts = alt.passes.flatMap((pass) => d.descRows.map((r, b) => ({ ...r, images: pass[b] })));
+  // one forward for every pass: the real one (unless the sampler gave it) and the estimator's alternatives
+  const lp = await completionLogProbs(scorer, realLogp ? alts : [...d.descRows, ...alts], images);
+  const altAt = realLogp ? 0 : B;
+  return d.descRows.map((r, b) => {
+    if (!measured(b)) return null;
+    const { score, perToken, n } = terms(b, r);
+    const logpWith = Array.from({ length: n }, (_, t) => (realLogp ? realLogp[b][t] : lp[b][t]));
+    const logpWithout = Array.from(
+      { length: n },
+      (_, t) => alt.passes.reduce((a, _p, j) => a + lp[altAt + j * B + b][t], 0) / alt.passes.length,
+    );
+    return { score, perToken, logpWith, logpWithout };
+  });
 }
 
 /** The seed of a trajectory's Math.random: a function of the run's seed, the step and the row. */

@@ -12,8 +12,15 @@ import { tokenizer } from '../tasks/tokenizer';
 import type { RLConfig } from './config';
 import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from './algorithms/table';
 import { blindAnswers } from './algorithms/reanswer';
-import { customRewardInput, customRewardOf, rewardSeed, type CustomRewardInput } from './customReward';
-import { scorePerception, type PerceptionScoring } from './perception';
+import {
+  customRewardInput,
+  customRewardOf,
+  rewardMITerms,
+  rewardSeed,
+  type CustomRewardInput,
+  type ScoredDescriptions,
+} from './customReward';
+import { scorePerception, type PerceptionScores, type PerceptionScoring } from './perception';
 import { DESC_END, promptsOf, repeatRows, sampleRows, splitDescription } from './rollout';
 import { scoreDescription } from '../tasks/verifier';
 import { groupedPairs } from './metrics';
@@ -45,6 +52,33 @@ const checkable = () =>
   ALGORITHM_NAMES.filter((a) => ['mi', 'labelled', 'reasoner', 'custom'].includes(ALGORITHM_TABLE[a].perception));
 
 /**
+ * The groups' descriptions, each after its problem's prompt, scored by `scorer` as training scores them
+ * (scorePerception; every description closed, the gate ranking within each group).
+ */
+async function scoreGroups(
+  scorer: TinyVLM,
+  cfg: RLConfig,
+  problems: readonly Problem[],
+  groups: readonly string[][][],
+  scoring: PerceptionScoring,
+): Promise<{ d: ScoredDescriptions; s: PerceptionScores }> {
+  const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
+  const promptOf = groups.flatMap((g, i) => g.map(() => i));
+  const descRows = groups.flatMap((g, i) =>
+    g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })),
+  );
+  const d = { descRows, images, promptImages, promptOf };
+  const s = await scorePerception(
+    scorer,
+    cfg,
+    { ...d, problems, closed: descRows.map(() => true), groups: groups.map((g) => g.length) },
+    0,
+    { scoring },
+  );
+  return { d, s };
+}
+
+/**
  * The user's reward (cfg.rewardCode) over each group, as training calls it: descriptions alone
  * (input.answer null), seeded by the row; with rewardMI, MI scored by `scorer` (needed only then).
  */
@@ -56,30 +90,8 @@ export function customGroupReward(scorer: TinyVLM | null, cfg: RLConfig): GroupR
     let mi: CustomRewardInput['mi'][] = words.map(() => null);
     if (cfg.rewardMI) {
       if (!scorer) throw new Error('the reward reads MI (rewardMI): the check needs the model to score it');
-      const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
-      const descRows = words.map((d, i) => ({
-        ...rows[promptOf[i]],
-        ids: [...rows[promptOf[i]].ids, ...tokenizer.encode(d.join(' '))],
-      }));
-      const s = await scorePerception(
-        scorer,
-        cfg,
-        {
-          descRows,
-          images,
-          promptImages,
-          promptOf,
-          problems,
-          closed: descRows.map(() => true),
-          groups: groups.map((g) => g.length),
-        },
-        0,
-        { scoring: 'metric' },
-      );
-      mi = descRows.map((r, i) => {
-        const at = i * s.depT + r.prefixLen - 1;
-        return { score: s.mi[i], perToken: Array.from(s.dep.subarray(at, at + r.ids.length - r.prefixLen)) };
-      });
+      const { d, s } = await scoreGroups(scorer, cfg, problems, groups, 'metric');
+      mi = await rewardMITerms(scorer, cfg, d, 0, s);
     }
     const inputs = words.map((d, i) =>
       customRewardInput(
@@ -132,26 +144,7 @@ export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
       return groups.map((g) => re.reward.slice(o, (o += g.length)));
     };
   return async (problems, groups) => {
-    const { rows, images, promptImages } = promptsOf([...problems], scorer.config);
-    const descRows = groups.flatMap((g, i) =>
-      g.map((d) => ({ ...rows[i], ids: [...rows[i].ids, ...tokenizer.encode(d.join(' '))] })),
-    );
-    const promptOf = groups.flatMap((g, i) => g.map(() => i));
-    const s = await scorePerception(
-      scorer,
-      cfg,
-      {
-        descRows,
-        images,
-        promptImages,
-        promptOf,
-        problems,
-        closed: descRows.map(() => true),
-        groups: groups.map((g) => g.length),
-      },
-      0,
-      { scoring: scoringOf(cfg) },
-    );
+    const { s } = await scoreGroups(scorer, cfg, problems, groups, scoringOf(cfg));
     const out: number[][] = [];
     let o = 0;
     for (const g of groups) {

@@ -30,9 +30,12 @@ const INPUT_DOC = `input = {
   scene: { objects },  // the labelled objects, same shape
   answer: { text, truth, right, score, formatOk },
                  // null in the reward check (descriptions only)
-  mi: { score, perToken },  // MI and each token's
-                 // log p(with image) - log p(without); null unless
-                 // "MI for the reward" is on
+  mi: { score, perToken, logpWith, logpWithout },
+                 // null unless "MI for the reward" is on: the MI
+                 // score; per description token, log p with the
+                 // image and without it (as the estimator removes
+                 // it): null unless the code names them (a pass
+                 // more a step), and their difference (perToken)
   builtins: { f1, exact, mi, format },  // to compose with
   step, trajectory,
 }

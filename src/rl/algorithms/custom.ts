@@ -6,19 +6,13 @@
 import type { TinyVLM } from '../../model/tinyvlm';
 import { tokenizer } from '../../tasks/tokenizer';
 import type { RLConfig } from '../config';
-import { customRewardInput, customRewardOf, rewardSeed, type CustomRewardInput } from '../customReward';
+import { customRewardInput, customRewardOf, rewardMITerms, rewardSeed, type RewardMI } from '../customReward';
+import { perceptionInput } from '../perception';
 import { groupedPerceptionRewards } from '../rewards';
 import type { StepPrompts } from '../rollout';
 import { SEG_PERC } from '../update';
-import { decoupledSegments, fullRollout, fullTrajectories, type FullTrajectories } from './fullTrajectories';
+import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
-
-/** Each row's MI terms where they were measured: the score and each description token's pointwise MI. */
-function miTerms(f: FullTrajectories, i: number): CustomRewardInput['mi'] {
-  if (!Number.isFinite(f.mi[i]) || f.depT === 0) return null;
-  const at = i * f.depT + f.rows[i].prefixLen - 1;
-  return { score: f.mi[i], perToken: Array.from(f.dep.subarray(at, at + f.desc[i].length)) };
-}
 
 export async function customRollout(
   model: TinyVLM,
@@ -34,6 +28,13 @@ export async function customRollout(
     scorer,
     scoring: 'metric',
   });
+  // the MI terms where the reward reads them: the score, and per token the two log-probs and their difference
+  let mi: (RewardMI | null)[] = f.desc.map(() => null);
+  if (cfg.rewardMI) {
+    const split = f.desc.map((desc, i) => ({ desc, closed: f.closed[i] }));
+    const inp = perceptionInput(prompts, f.rows, split, cfg.G, scorer === model ? f.sampled.logp : undefined);
+    mi = await rewardMITerms(scorer, cfg, inp, step, f, inp.realLogp);
+  }
   const inputs = f.desc.map((d, i) =>
     customRewardInput(
       {
@@ -41,7 +42,7 @@ export async function customRollout(
         desc: tokenizer.decodeWords(d),
         closed: f.closed[i],
         completion: tokenizer.decodeWords(f.sampled.tokens[i]),
-        mi: cfg.rewardMI ? miTerms(f, i) : null,
+        mi: mi[i],
       },
       { step, trajectory: i, formatReward: cfg.formatReward },
     ),
