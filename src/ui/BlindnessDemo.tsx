@@ -19,11 +19,11 @@ import { NEAR_MISS_F1, rateOf } from '../rl/updateRates';
 import { ForestPlot } from './ForestPlot';
 import { armCounts, clearestLucky, forestRows, headline } from './lesson';
 import { ForkTree } from './Rollouts';
-import { importRun } from '../rl/runFile';
 import { warmStartFor } from '../tasks/families';
 import { useRunStore, type Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';
 import { ComparisonRunner } from './ComparisonRunner';
+import { StorageClient } from './storageClient';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
 const signed = (x: number, d = 3) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`;
@@ -489,28 +489,29 @@ export function BlindnessDemo() {
   };
   const loadMeasured = async () => {
     setLoadNote('loading…');
+    // the files are read and checked in a storage worker of this load's own, as an imported run file is: some
+    // 33 files of rollouts are a long task for the page's thread (the run store's worker is its own)
+    const parser = new StorageClient();
     try {
       const files = await Promise.all(
-        Object.entries(MEASURED).map(async ([path, load]) => ({
-          path,
-          data: (await load()) as Record<string, unknown>,
-        })),
+        Object.entries(MEASURED).map(async ([path, load]) => {
+          const data = (await load()) as Record<string, unknown>;
+          const text = JSON.stringify({
+            kind: 'mirl-playground-run',
+            version: 5,
+            label: path,
+            config: data.config,
+            metrics: data.steps,
+            records: data.last_records ?? [],
+          });
+          return { path, file: await parser.parseRunFile(text) };
+        }),
       );
       const unmatched: string[] = [];
       const added = files
         .sort((a, b) => a.path.localeCompare(b.path))
-        .flatMap(({ path, data }) => {
+        .flatMap(({ path, file: f }) => {
           const seed = /seed(\d+)\.json$/.exec(path)?.[1];
-          const f = importRun(
-            JSON.stringify({
-              kind: 'mirl-playground-run',
-              version: 5,
-              label: path,
-              config: data.config,
-              metrics: data.steps,
-              records: data.last_records ?? [],
-            }),
-          );
           // matched by the whole config, as runs made here are: a file no arm matches would be shown under none
           const arm = armOf(f.config);
           if (!arm) {
@@ -533,6 +534,8 @@ export function BlindnessDemo() {
       );
     } catch (e) {
       setLoadNote(`could not load the measured runs: ${(e as Error).message}`);
+    } finally {
+      parser.close();
     }
   };
   const c = GRPO.config;

@@ -65,6 +65,14 @@ export class StorageClient {
     return runs;
   }
 
+  /** Ends the worker (a client made for one job, such as loading files); a later request starts another. */
+  close(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const p of this.waiting.values()) p.reject(new StorageFailure('the storage worker was closed', false));
+    this.waiting.clear();
+  }
+
   /** A run file's text read and checked off the page's thread: the run, or an Error saying what is wrong with it. */
   async parseRunFile(text: string): Promise<RunFile> {
     const m = await this.request({ type: 'parse', text });
