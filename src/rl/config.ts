@@ -3,7 +3,7 @@
 import { DEFAULT_FAMILIES, FAMILIES, WARM_STARTS, type FamilyName } from '../tasks/families';
 import { DEFAULT_KNOBS, validateKnobs, type SceneKnobs } from '../tasks/scene';
 
-import { ALGORITHM_NAMES, algorithmsWhere } from './algorithms/table';
+import { ALGORITHM_NAMES, algorithmsWhere, algorithmsWithSetting } from './algorithms/table';
 
 const ESTIMATORS = ['null', 'blank', 'noise', 'patch', 'contrastive'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
@@ -208,7 +208,7 @@ export const FIELDS = {
     1,
     'VPPO token fraction',
     "VPPO: the fraction of each response's tokens, those with the highest visual dependency, that get gradient.",
-    { group: 'reward', step: 0.05, when: { field: 'algo', in: ['vppo'] } },
+    { group: 'reward', step: 0.05, when: { field: 'algo', in: algorithmsWithSetting('vppoTopFrac') } },
   ),
   vppoFloor: num(
     0.8,
@@ -216,7 +216,7 @@ export const FIELDS = {
     1,
     'VPPO advantage floor',
     "VPPO: each trajectory's advantage is scaled by its mean visual dependency, mapped to [floor, ...] with mean 1; 1 turns the scaling off.",
-    { group: 'reward', step: 0.05, when: { field: 'algo', in: ['vppo'] } },
+    { group: 'reward', step: 0.05, when: { field: 'algo', in: algorithmsWithSetting('vppoFloor') } },
   ),
   pearlProbeWeight: num(
     0.1,
@@ -224,7 +224,7 @@ export const FIELDS = {
     1,
     'PEARL probe loss weight',
     "PEARL: the weight of the probe rollouts' own loss (their advantages are multiplied by it).",
-    { group: 'reward', step: 0.05, when: { field: 'algo', in: ['pearl'] } },
+    { group: 'reward', step: 0.05, when: { field: 'algo', in: algorithmsWithSetting('pearlProbeWeight') } },
   ),
   percCredit: oneOf(
     PERC_CREDITS,

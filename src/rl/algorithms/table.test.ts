@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL, FIELDS } from '../config';
 import { armOf } from '../../../scripts/report/summary';
-import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf, algorithmsWhere, groupLabel } from './table';
+import {
+  ALGORITHM_NAMES,
+  ALGORITHM_TABLE,
+  algorithmOf,
+  algorithmsWhere,
+  algorithmsWithSetting,
+  groupLabel,
+} from './table';
 
 describe('the algorithm table', () => {
   it("is the config's list of algorithms, and decides which group fields the panel shows", () => {
@@ -19,6 +26,14 @@ describe('the algorithm table', () => {
     expect(algorithmsWhere('perception', 'none')).toEqual(['grpo', 'vppo']);
     expect(algorithmsWhere('perception', 'reasoner')).toEqual(['racro']);
     expect(algorithmsWhere('perception', 'probe')).toEqual(['pearl']);
+    // an algorithm's own settings show for it alone, as its row says
+    expect(FIELDS.vppoTopFrac.panel?.when).toEqual({ field: 'algo', in: ['vppo'] });
+    expect(FIELDS.vppoFloor.panel?.when).toEqual({ field: 'algo', in: ['vppo'] });
+    expect(FIELDS.pearlProbeWeight.panel?.when).toEqual({ field: 'algo', in: ['pearl'] });
+    expect(algorithmsWithSetting('lr')).toEqual([]);
+    // and each setting a row owns is a setting of the config
+    for (const a of ALGORITHM_NAMES)
+      for (const f of algorithmOf({ algo: a }).settings ?? []) expect(FIELDS, a).toHaveProperty(f);
   });
 
   it('gives every algorithm a label, a group, a perception reward, its R_perc help and a rollout', () => {

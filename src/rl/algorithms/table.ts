@@ -38,6 +38,16 @@ export interface AlgorithmRow {
   /** Its rollout reads the frozen warm start (so the trainer keeps one whatever the KL and MI settings). */
   warmStart?: boolean;
   /**
+   * The config's settings that only it reads: the panel shows them when it is picked (`algorithmsWithSetting`).
+   * Names, not `keyof RLConfig`: the config's type is built from this table (table.test checks each is a field).
+   */
+  settings?: readonly string[];
+  /**
+   * Its update needs generations or forward passes of its own (probe rollouts, an image-dependency mask), which
+   * verl and EasyR1 do not expose: its recipe names that as a gap (rl/recipe).
+   */
+  passesInUpdate?: boolean;
+  /**
    * One step's rollout: its batch with per-token advantages, the records' inputs and counts. `scorer`
    * gives MI's passes; `warmStart` is the frozen warm start where the trainer keeps one.
    */
@@ -95,6 +105,8 @@ export const ALGORITHM_TABLE = {
     perception: 'probe',
     percHelp:
       "R_perc is the group's probe accuracy: its share of right answers to a perception sub-question of the scene (PEARL's checklist); it scales the answer advantage (at least 0.5x), and a group with none right is trimmed",
+    settings: ['pearlProbeWeight'],
+    passesInUpdate: true,
     rollout: pearlRollout,
   },
   vppo: {
@@ -103,6 +115,8 @@ export const ALGORITHM_TABLE = {
     perception: 'none',
     percHelp:
       "VPPO has no perception reward: the answer advantage trains only each response's most image-dependent tokens, scaled by its mean dependency",
+    settings: ['vppoTopFrac', 'vppoFloor'],
+    passesInUpdate: true,
     rollout: vppoRollout,
   },
   custom: {
@@ -132,6 +146,10 @@ export function algorithmOf(cfg: Pick<RLConfig, 'algo'>): AlgorithmRow {
 /** The names of the algorithms whose row has `key` = `value` (the panel's rules of which fields to show). */
 export const algorithmsWhere = <K extends 'group' | 'perception'>(key: K, value: AlgorithmRow[K]): Algorithm[] =>
   ALGORITHM_NAMES.filter((a) => ALGORITHM_TABLE[a][key] === value);
+
+/** The names of the algorithms whose row owns the config setting `field` (the panel shows it for them alone). */
+export const algorithmsWithSetting = (field: string): Algorithm[] =>
+  ALGORITHM_NAMES.filter((a) => findAlgorithm(a)?.settings?.includes(field));
 
 /** A run's group size as its label says it: "N10 k6" or "G16". */
 export const groupLabel = (c: Pick<RLConfig, 'algo' | 'N' | 'k' | 'G'>): string =>

@@ -160,6 +160,12 @@ describe('recipe export', () => {
     const r1 = easyr1Recipe({ ...DEFAULT_RL, algo: 'perception-r1', percCredit: 'object', advNormalize: 'none' });
     expect(head(r1)).toContain('object credit');
     expect(head(r1)).toContain("Dr.GRPO's R - mean");
+    // the update's own passes (the row's passesInUpdate): named for PEARL and VPPO, and for no other method
+    const passes = 'probe rollouts and an image-dependency mask';
+    expect(ALGORITHM_NAMES.filter((algo) => head(verlRecipe({ ...DEFAULT_RL, algo })).includes(passes))).toEqual([
+      'pearl',
+      'vppo',
+    ]);
     // every comment line stays short enough to read
     for (const l of [mirl, r1].flatMap((s) => s.split('\n'))) expect(l.length).toBeLessThanOrEqual(120);
   });

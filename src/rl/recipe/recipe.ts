@@ -323,7 +323,7 @@ export const MAPPING: readonly MappingRow[] = [
   },
   {
     setting: "PEARL's probes and VPPO's token mask",
-    applies: (c) => c.algo === 'pearl' || c.algo === 'vppo',
+    applies: (c) => algorithmOf(c).passesInUpdate === true,
     ...both(() =>
       gap(
         'probe rollouts and an image-dependency mask need extra generations or forward passes inside the update, which neither exposes',
