@@ -197,3 +197,43 @@ test("Check this reward on the MI path: a reward built from each token's two log
   for (const row of await rows.all()) await expect(row.locator('td').nth(2)).toHaveText(/^[1-9]\d*$/);
   await expect(page.getByTestId('check-overall')).toContainText(/\d+\.\d%/);
 });
+
+test("your reward in the teaching tab's verdict: the length reward's measured runs against the measured GRPO-16, paired by seed", async ({
+  page,
+}) => {
+  await page.goto('./');
+  // the committed length-reward runs (docs/experiment-custom), as run files; they were evaluated at step 60 only
+  // (heldoutEvery 60), the one setting that is not the comparison's: evaluations draw nothing a step draws
+  for (const seed of [1, 2, 3]) {
+    const d = JSON.parse(readFileSync(`docs/experiment-custom/length-seed${seed}.json`, 'utf8'));
+    const run = {
+      kind: 'mirl-playground-run',
+      version: 5,
+      label: `length seed ${seed}`,
+      config: { ...d.config, heldoutEvery: DEFAULT_RL.heldoutEvery },
+      metrics: d.steps,
+      records: d.last_records ?? [],
+    };
+    await page
+      .getByTestId('import')
+      .setInputFiles({
+        name: `length-seed${seed}.json`,
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(run)),
+      });
+    await expect(page.getByTestId('run-row')).toHaveCount(seed);
+  }
+  await page.getByTestId('tab-blindness').click();
+  const panel = page.getByTestId('blindness-demo');
+  await panel.getByTestId('load-measured').click();
+  await expect(panel.getByTestId('load-note')).toContainText('33 runs of the committed experiments');
+  await expect(panel.getByTestId('verdict-custom-change')).toContainText(
+    /^Your reward: held-out description F1 fell \(−0\.536 ± 0\.000, mean of 3 seeds, SE over seeds\)\.$/,
+  );
+  await expect(panel.getByTestId('verdict-custom-vs-grpo')).toContainText(
+    /^ Your reward is behind GRPO: −0\.471 ± 0\.045 F1, beyond 2 SE \(paired over 3 seeds\)\./,
+  );
+  // a row of its own in the table of changes, after the comparison's eleven arms
+  await expect(panel.getByTestId('change-row')).toHaveCount(12);
+  await expect(panel.getByTestId('change-row').last()).toContainText('Your reward');
+});

@@ -10,6 +10,7 @@ import {
   compare,
   comparisonArms,
   customArm,
+  customArmsOf,
   heldoutChange,
   remainingMs,
   runPerSeed,
@@ -54,6 +55,24 @@ describe('your reward as an arm', () => {
     // no custom reward, no arm
     expect(customArm({ ...DEFAULT_RL, algo: 'grpo', rewardCode: code })).toBeNull();
     expect(customArm({ ...DEFAULT_RL, algo: 'custom', rewardCode: '  ' })).toBeNull();
+  });
+
+  it("finds the custom arms among runs: one per reward run at the comparison's size, whatever the seed", () => {
+    const a = customArm({ ...DEFAULT_RL, algo: 'custom', rewardCode: 'function reward(i) { return 1 }' })!;
+    const b = customArm({ ...DEFAULT_RL, algo: 'custom', rewardCode: 'function reward(i) { return 2 }' })!;
+    const arms = customArmsOf([
+      comparisonArms(1)[0].config,
+      { ...a.config, seed: 1 },
+      { ...a.config, seed: 2 },
+      // a quick run of it is not the arm's
+      { ...b.config, steps: 2 },
+      { ...b.config, seed: 3 },
+    ]);
+    expect(arms.map((x) => [x.id, x.name, x.config.rewardCode])).toEqual([
+      ['custom', 'Your reward', a.config.rewardCode],
+      ['custom-2', 'Your reward 2', b.config.rewardCode],
+    ]);
+    expect(customArmsOf([{ ...b.config, steps: 2 }])).toEqual([]);
   });
 });
 

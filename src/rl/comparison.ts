@@ -100,6 +100,25 @@ export function customArm(config: RLConfig, seed = 1): Arm | null {
   };
 }
 
+/**
+ * The custom arms among runs' configs: each distinct custom reward run at its arm's config (customArm: the
+ * comparison's size and settings; the seed aside), in first-seen order, as 'Your reward', 'Your reward 2', ...
+ */
+export function customArmsOf(configs: readonly RLConfig[]): Arm[] {
+  const out: Arm[] = [];
+  const same = (a: RLConfig, b: RLConfig) =>
+    (Object.keys(DEFAULT_RL) as (keyof RLConfig)[]).every(
+      (k) => k === 'seed' || JSON.stringify(a[k]) === JSON.stringify(b[k]),
+    );
+  for (const c of configs) {
+    const a = customArm(c);
+    if (!a || !same(c, a.config) || out.some((o) => same(o.config, a.config))) continue;
+    const n = out.length + 1;
+    out.push(n === 1 ? a : { ...a, id: `${CUSTOM_ARM_ID}-${n}`, name: `${a.name} ${n}` });
+  }
+  return out;
+}
+
 export type HeldoutMetric = 'desc_f1' | 'desc_exact' | 'answer_acc' | 'lucky';
 
 /** A figure with its standard error. */

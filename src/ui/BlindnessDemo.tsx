@@ -4,6 +4,8 @@ import {
   armDifference,
   armStart,
   comparisonArms,
+  customArm,
+  customArmsOf,
   MIN_PAIRED_SEEDS,
   moved,
   remainingMs,
@@ -53,6 +55,7 @@ const ARM_COLORS: Record<string, string> = {
   'grpo-v1g': '#991b1b',
   'visual-rft': '#1e40af',
   'mirg-rl': '#0f766e',
+  custom: '#a16207',
 };
 /** A config as an arm sees it: any seed, and the warm start it starts from however it is named. */
 const armKey = (c: Run['config']) =>
@@ -60,7 +63,7 @@ const armKey = (c: Run['config']) =>
 /** Same config as the arm's but for the seed: a run of the comparison. */
 const sameArm = (c: Run['config'], a: Arm) => armKey(c) === armKey(a.config);
 const armOf = (c: Run['config']) => ARMS.find((a) => sameArm(c, a));
-const armColor = (r: Run) => ARM_COLORS[armOf(r.config)?.id ?? ''] ?? '#555';
+const armColor = (r: Run) => ARM_COLORS[armOf(r.config)?.id ?? (customArm(r.config) ? 'custom' : '')] ?? '#555';
 
 // The committed experiments on the wasm backend, seeds 1-3, loaded on demand: scripts/experiments.sh (the
 // algorithms and ViCrit) and scripts/experiments-grounding.sh (Visual-RFT, MIRG-RL and their GRPO reference).
@@ -74,11 +77,13 @@ const MEASURED = import.meta.glob<unknown>(
 
 /**
  * The comparison's runs of each arm, one per seed (a reloaded or re-run seed counts once): the one whose held-out
- * evaluations went furthest, so a re-run under way does not stand in for a finished run until it catches up.
+ * evaluations went furthest, so a re-run under way does not stand in for a finished run until it catches up. The
+ * arms are the comparison's, then each custom reward run at the comparison's size (customArmsOf), in the map's order.
  */
 function armRuns(runs: readonly Run[]): Map<Arm, Run[]> {
+  const yours = customArmsOf(runs.filter((r) => r.metrics.length).map((r) => r.config));
   return new Map(
-    ARMS.map((a) => {
+    [...ARMS, ...yours].map((a) => {
       const mine = runs.filter((r) => sameArm(r.config, a) && r.metrics.length);
       return [
         a,
@@ -107,7 +112,7 @@ const howPaired = (n: number) => (n ? `paired over ${n} seeds` : 'unpaired, from
 function Verdict({ byArm }: { byArm: Map<Arm, Run[]> }) {
   const runsOf = (a: Arm) => byArm.get(a) ?? [];
   const items: { id: string; parts: { id: string; text: string }[] }[] = [];
-  for (const a of ARMS) {
+  for (const a of byArm.keys()) {
     const c = armChange(
       runsOf(a).map((r) => r.metrics),
       'desc_f1',
@@ -198,7 +203,7 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
         </tr>
       </thead>
       <tbody>
-        {ARMS.map((a) => {
+        {[...byArm.keys()].map((a) => {
           const rs = byArm.get(a) ?? [];
           const ref = a.ref === null ? undefined : ARM_BY_ID.get(a.ref);
           const d = ref && armDifference(seeded(rs), seeded(byArm.get(ref) ?? []), 'desc_f1');
@@ -283,7 +288,7 @@ function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
         </tr>
       </thead>
       <tbody>
-        {ARMS.map((a) => {
+        {[...byArm.keys()].map((a) => {
           const rs = byArm.get(a) ?? [];
           const { counts: k, steps, recordedPrompts } = armCounts(rs);
           const any = steps > 0 || recordedPrompts > 0;
@@ -466,7 +471,7 @@ export function BlindnessDemo() {
   const stopButton = useRef<HTMLButtonElement>(null);
 
   const examples = useMemo(() => findExamples(byArm.get(GRPO) ?? [], byArm.get(MIRL) ?? []), [byArm]);
-  const forest = useMemo(() => forestRows(ARMS, (a) => seeded(byArm.get(a) ?? [])), [byArm]);
+  const forest = useMemo(() => forestRows([...byArm.keys()], (a) => seeded(byArm.get(a) ?? [])), [byArm]);
   const lesson = headline(forest);
   const lucky = examples.find((e) => e.id === 'lucky');
   const sideBySide = useRef<HTMLDivElement>(null);
@@ -480,7 +485,9 @@ export function BlindnessDemo() {
   };
   const example = shown ?? examples[0] ?? null;
   const panels = example
-    ? ARMS.map((a) => ({ arm: a, hit: find(byArm.get(a) ?? [], example.key) })).filter((x) => x.hit !== null)
+    ? [...byArm.keys()]
+        .map((a) => ({ arm: a, hit: find(byArm.get(a) ?? [], example.key) }))
+        .filter((x) => x.hit !== null)
     : [];
 
   const run = (configs: Arm['config'][]) => {
