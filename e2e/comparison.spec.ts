@@ -89,7 +89,7 @@ test(
 
 test(
   "your reward as an arm: the config's custom reward runs beside GRPO-16 on the same seed and is paired with it in the verdict",
-  { tag: '@dev' },
+  // on the built site only: the comparison's runner is checked in both projects by the tests above
   async ({ page }) => {
     const code =
       "function reward(input) {\n  return input.builtins.f1 - 0.01 * input.description.text.split(' ').length;\n}\n";
