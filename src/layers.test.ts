@@ -1,7 +1,7 @@
 // Layers only look down: a module imports from its own folder or from a layer
 // below it, never from one above or beside it. Tests may reach anything.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -53,6 +53,38 @@ describe('layers', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+
+  it('no module reaches itself through the modules it imports at run time (type-only imports aside)', () => {
+    const runtimeImports = (file: string): string[] =>
+      [
+        ...readFileSync(file, 'utf8').matchAll(
+          /^\s*(?:import|export)\s+(type\s+)?([^'";]*?)\s*from\s+['"](\.[^'"]+)['"]/gm,
+        ),
+      ]
+        .filter(([, typeOnly, names, spec]) => {
+          if (typeOnly || spec.includes('?')) return false;
+          // `import { type A, type B } from` erases too
+          const inner = /^\{([^}]*)\}$/.exec(names.trim());
+          return !inner || !inner[1].split(',').every((n) => n.trim() === '' || n.trim().startsWith('type '));
+        })
+        .map(([, , , spec]) => resolve(dirname(file), spec))
+        .flatMap((p) => [`${p}.ts`, `${p}.tsx`, join(p, 'index.ts')].filter((c) => existsSync(c)).slice(0, 1));
+    const graph = new Map(sources(SRC).map((f) => [f, runtimeImports(f)]));
+    // depth-first search; a module met again while still on the path closes a loop
+    const state = new Map<string, 'open' | 'done'>();
+    const loops: string[] = [];
+    const visit = (f: string, path: string[]) => {
+      state.set(f, 'open');
+      for (const g of graph.get(f) ?? []) {
+        if (state.get(g) === 'open')
+          loops.push([...path.slice(path.indexOf(g)), f, g].map((x) => relative(SRC, x)).join(' -> '));
+        else if (!state.has(g)) visit(g, [...path, f]);
+      }
+      state.set(f, 'done');
+    };
+    for (const f of graph.keys()) if (!state.has(f)) visit(f, []);
+    expect(loops).toEqual([]);
   });
 
   it('the scripts (tools) use nothing of the UI or the tests', () => {
