@@ -175,6 +175,9 @@ class TrainerHost {
     this.postState();
     while (this.running && this.trainer && this.trainer.step < this.target) {
       if (!(await this.oneStep())) break;
+      // a task boundary between steps: on wasm a step awaits nothing but microtasks, so without it a Stop or Pause
+      // sent meanwhile would not be read until the run ended
+      await new Promise((r) => setTimeout(r, 0));
     }
     this.running = false;
     // paused, or done: the state is kept where it stopped

@@ -48,6 +48,9 @@ async function stoppedWithState() {
   await vi.waitFor(() => expect(runOf(id).keptStep).toBe(2));
   store().stop();
   expect(runOf(id)).toMatchObject({ status: 'stopped', step: 3 });
+  expect(c.sent.at(-1)).toEqual({ type: 'stop' });
+  // the worker reads the Stop and says so
+  await c.post({ type: 'stopped' });
   return { id, uid: runOf(id).uid, c, bytes };
 }
 
@@ -185,6 +188,33 @@ describe('runStore transitions', () => {
     await again.post({ type: 'state', running: true, step: 2 }, step(2), { type: 'state', running: false, step: 3 });
     expect(runOf(id)).toMatchObject({ status: 'done', step: 3 });
     expect(runOf(id).metrics.map((m) => m.step)).toEqual([0, 1, 2]);
+  });
+
+  it('Resume right after Stop waits for the stopping worker: its last step and state land first, then the resume takes that state, the steps in order', async () => {
+    store().start();
+    const c = clients[0];
+    const id = store().liveId!;
+    await c.post(
+      READY,
+      { type: 'state', running: true, step: 0 },
+      step(0),
+      step(1),
+      snapshotMessage(2, Uint8Array.from([1])),
+    );
+    await vi.waitFor(() => expect(runOf(id).keptStep).toBe(2));
+    store().stop();
+    const resumed = store().resume(id);
+    await vi.advanceTimersByTimeAsync(50);
+    // no second worker while the first one still runs its last step
+    expect(clients).toHaveLength(1);
+    const last = Uint8Array.from([2, 2]);
+    await c.post(step(2), step(3), snapshotMessage(4, last), { type: 'stopped' });
+    await resumed;
+    expect(c.terminated).toBe(true);
+    expect(clients).toHaveLength(2);
+    expect(clients[1].keep.snapshot).toEqual(last);
+    await clients[1].post(READY, { type: 'state', running: true, step: 4 }, step(4), step(5));
+    expect(runOf(id).metrics.map((m) => m.step)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('Resume is refused for a run another tab owns: marked so and said, no worker started, nothing taken', async () => {

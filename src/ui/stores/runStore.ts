@@ -279,6 +279,10 @@ export const useRunStore = create<Store>()((set, get) => {
   // page one update of the store, and one render, per batch, not one per message. Steps of one run in a row are
   // appended together.
   const inbox: { id: number; from: TrainerClient; m: FromWorker }[] = [];
+  /** Workers told to stop, by client (its end), and by run (until it has ended); a run's last state being written. */
+  const stopping = new Map<TrainerClient, () => void>();
+  const ending = new Map<number, Promise<void>>();
+  const keeping = new Map<number, Promise<void>>();
   let inboxTimer: ReturnType<typeof setTimeout> | null = null;
   let lastFlush = 0;
   const deliver = (id: number, from: TrainerClient, m: FromWorker) => {
@@ -362,10 +366,11 @@ export const useRunStore = create<Store>()((set, get) => {
         break;
       }
       case 'snapshot':
-        void keepState(id, m);
+        keeping.set(id, keepState(id, m));
         break;
       case 'stopped':
-        from.terminate();
+        if (stopping.has(from)) stopping.get(from)!();
+        else from.terminate();
         break;
       case 'recovered':
         // the steps after the state it recovered from are run again: their first reports go
@@ -430,13 +435,28 @@ export const useRunStore = create<Store>()((set, get) => {
     return c;
   };
 
-  /** Ends the live worker: it keeps its state first when idle, and is ended when it says so (or after a while). */
+  /**
+   * Ends the live worker: it keeps its state first when idle, and is ended when it says so (or after a while). Until
+   * then its last step and state still come in; a resume of its run waits for that (`ending`), so that two workers'
+   * steps never mix in one run.
+   */
   const endClient = () => {
     const c = client;
+    const id = get().liveId;
     client = null;
     if (!c) return;
+    let done = () => {};
+    const ended = new Promise<void>((resolve) => (done = resolve));
+    if (id !== null) ending.set(id, ended);
+    const finish = () => {
+      c.terminate();
+      stopping.delete(c);
+      if (id !== null && ending.get(id) === ended) ending.delete(id);
+      done();
+    };
+    stopping.set(c, finish);
     c.send({ type: 'stop' });
-    setTimeout(() => c.terminate(), 5000);
+    setTimeout(finish, 5000);
   };
 
   const ensureLive = (action: 'run' | 'step') => {
@@ -530,6 +550,9 @@ export const useRunStore = create<Store>()((set, get) => {
       }
     },
     async resume(id) {
+      // a worker of this run still stopping: its last steps and state come in first, and the resume takes that state
+      await ending.get(id);
+      await keeping.get(id)?.catch(() => undefined);
       const s = get();
       const r = s.runs.find((x) => x.id === id);
       if (!r || r.keptStep === null) return;
