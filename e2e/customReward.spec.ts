@@ -67,6 +67,9 @@ test(
     await expect(page.getByTestId('reward-error')).toContainText('line 2: does not run: SyntaxError');
     await expect(editor.locator('.cm-lint-marker-error')).toHaveCount(1);
     await expect(page.getByTestId('reward-check')).toBeDisabled();
+    // and Start waits for it, saying why, rather than a run that fails at once
+    await expect(page.getByTestId('start')).toBeDisabled();
+    await expect(page.getByTestId('start-why')).toContainText('line 2: does not run: SyntaxError');
 
     // the length reward: blind to a colour or shape swapped, fooled by a duplicate
     await writeCode(page, LENGTH);
@@ -77,9 +80,13 @@ test(
     await expect(page.getByTestId('check-change_color')).toHaveClass(/low/);
     await expect(page.getByTestId('check-drop_object')).toContainText('100.0%');
     await expect(page.getByTestId('reward-check-table')).toContainText('200 held-out problems');
+    await expect(page.getByTestId('reward-check-stale')).toHaveCount(0);
 
+    // an edit leaves the table up, marked as of the code before it
     await writeCode(page, WITH_RANDOM);
     await expect(page.getByTestId('reward-ok')).toBeVisible();
+    await expect(page.getByTestId('start-why')).toHaveCount(0);
+    await expect(page.getByTestId('reward-check-stale')).toContainText('The code has changed since this check');
     await page.getByTestId('share').click();
     const url = await page.getByTestId('share-url').inputValue();
     expect(url.startsWith(baseURL!)).toBe(true);

@@ -56,6 +56,11 @@ test('10 imported 60-step runs and a live one come back from a reload with every
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('run-status').last()).toHaveText('stopped');
   await expect(page.getByTestId('stop')).toBeDisabled();
+  // the status line goes on showing the run it stopped, at the step its row says
+  await expect(page.getByTestId('status')).toHaveText('stopped');
+  await expect(page.getByTestId('step-counter')).toHaveText(
+    (await page.getByTestId('run-steps').last().textContent())!,
+  );
   lap('live run stopped');
   const before = await exportsOf(page);
   lap('exported');

@@ -13,6 +13,7 @@ import { CORRUPTIONS, ORDER_CLASS } from '../tasks/corrupt';
 import type { CodeProblem } from '../worker/rewardCheckProtocol';
 import { checkReward, compileReward, type CheckHandle } from './rewardCheckClient';
 import { useDraftStore } from './stores/draftStore';
+import { useRewardCompile } from './stores/rewardCompileStore';
 import './rewardEditor.css';
 
 const EXTENSIONS = [javascript(), lintGutter()];
@@ -95,13 +96,14 @@ export function RewardEditor() {
   const setField = useDraftStore((s) => s.setField);
   const shown = CUSTOM_REWARD_ALGOS.includes(algo);
   // the compiler's answer, and the source it is about: an answer for an older source is not shown as this one's
-  const [compiled, setCompiled] = useState<{ source: string; problem: CodeProblem | null } | null>(null);
-  const pending = compiled?.source !== code;
+  const compiled = useRewardCompile();
+  const pending = compiled.source !== code;
   const problem = pending ? null : compiled.problem;
+  const answered = compiled.answered;
   const [check, setCheck] = useState<
     | { state: 'idle' }
     | { state: 'running'; done: number; count: number }
-    | { state: 'done'; report: RewardCheckReport; ms: number }
+    | { state: 'done'; report: RewardCheckReport; ms: number; source: string }
     | { state: 'failed'; problem: CodeProblem }
   >({ state: 'idle' });
   const [count, setCount] = useState(200);
@@ -115,11 +117,11 @@ export function RewardEditor() {
     if (code.trim() === '') return setField('rewardCode', REWARD_EXAMPLES[0].source);
     const t = setTimeout(() => {
       void compileReward(code).then((p) => {
-        if (p !== 'stale') setCompiled({ source: code, problem: p });
+        if (p !== 'stale') answered(code, p);
       });
     }, 250);
     return () => clearTimeout(t);
-  }, [shown, code, setField]);
+  }, [shown, code, setField, answered]);
 
   // the error's line, marked in the editor
   useEffect(() => {
@@ -154,7 +156,7 @@ export function RewardEditor() {
     void h.done.then((r) => {
       if (running.current !== h) return;
       running.current = null;
-      if ('report' in r) setCheck({ state: 'done', report: r.report, ms: r.ms });
+      if ('report' in r) setCheck({ state: 'done', report: r.report, ms: r.ms, source: cfg.rewardCode });
       else if (r.problem.message !== 'cancelled') setCheck({ state: 'failed', problem: r.problem });
       else setCheck({ state: 'idle' });
     });
@@ -227,7 +229,16 @@ export function RewardEditor() {
           </>
         )}
       </p>
-      {check.state === 'done' && <CheckTable r={check.report} ms={check.ms} />}
+      {check.state === 'done' && check.source !== code && (
+        <p className="why" data-testid="reward-check-stale">
+          The code has changed since this check: the table below is of the code before. Check it again.
+        </p>
+      )}
+      {check.state === 'done' && (
+        <div className={check.source !== code ? 'stale' : undefined}>
+          <CheckTable r={check.report} ms={check.ms} />
+        </div>
+      )}
       {check.state === 'failed' && (
         <p className="why" role="alert" data-testid="reward-check-error">
           The check stopped: {describeProblem(check.problem)}

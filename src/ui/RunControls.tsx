@@ -9,6 +9,8 @@ import { useOutsideStore } from './stores/outsideStore';
 import { useRunStore, type Run } from './stores/runStore';
 import { useDraftStore } from './stores/draftStore';
 import { useGpuStore } from './stores/gpuStore';
+import { problemOf, useRewardCompile } from './stores/rewardCompileStore';
+import { CUSTOM_REWARD_ALGOS } from '../rl/config';
 import { encodeShare } from './share/urlCodec';
 import type { BackendKind } from '../worker/protocol';
 
@@ -47,6 +49,10 @@ export function RunControls() {
   // WebGPU is offered while the adapter is asked for and where there is one, never where there is none
   const webgpuHere = gpu.probe === null || gpu.probe.ok;
   const live = s.runs.find((r) => r.id === s.liveId);
+  // once a run ends (Stop, done, an error) the status line goes on showing it, not "idle, step 0"
+  const [lastLive, setLastLive] = useState<number | null>(null);
+  if (s.liveId !== null && s.liveId !== lastLive) setLastLive(s.liveId);
+  const shown = live ?? s.runs.find((r) => r.id === lastLive);
   const last = live?.metrics[live.metrics.length - 1];
   // the mean over the run beside the last step's, which may carry a held-out evaluation
   const meanMs =
@@ -54,7 +60,11 @@ export function RunControls() {
   const active = live !== undefined && ['loading', 'ready', 'running', 'paused'].includes(live.status);
   const [shared, setShared] = useState('');
   const file = useRef<HTMLInputElement>(null);
-  const invalid = Object.keys(d.fieldErrors).length > 0;
+  // code that does not compile would fail the run at once: Start waits until it is fixed
+  const codeProblem = useRewardCompile((c) =>
+    CUSTOM_REWARD_ALGOS.includes(d.draft.algo) ? problemOf(c, d.draft.rewardCode) : null,
+  );
+  const invalid = Object.keys(d.fieldErrors).length > 0 || codeProblem !== null;
   // A pressed button that disables itself (Start while the run goes, Pause once paused) would drop
   // focus to the page: it moves to the first enabled run button instead.
   const buttons = useRef<HTMLDivElement>(null);
@@ -96,7 +106,13 @@ export function RunControls() {
   /** What the row says of resuming, from the state that is kept now (never stored, so it cannot go stale). */
   const resumeNote = (r: Run): string | null => {
     if (r.elsewhere) return 'open in another tab, which owns it: this tab neither resumes it nor writes its state';
-    if (r.id === s.liveId || r.status !== 'restored') return null;
+    if (r.id === s.liveId) return null;
+    // a run stopped here between two kept states: Resume goes back to the last one
+    if (r.status === 'stopped')
+      return resumable(r) && r.keptStep! < r.metrics.length
+        ? `stopped at step ${r.metrics.length}; its trainer state was kept at step ${r.keptStep}: Resume continues from there (steps ${r.keptStep! + 1}-${r.metrics.length} are re-run, identically)`
+        : null;
+    if (r.status !== 'restored') return null;
     if (r.keptStep === null)
       return `stopped at step ${r.metrics.length} by a reload; no trainer state was kept for it, so it cannot resume (Start begins a new run with its config)`;
     if (!resumable(r))
@@ -149,6 +165,12 @@ export function RunControls() {
           </select>
         </label>
       </div>
+      {codeProblem && (
+        <p className="why" role="alert" data-testid="start-why">
+          Start waits for your reward to compile: {codeProblem.line !== null ? `line ${codeProblem.line}: ` : ''}
+          {codeProblem.message}
+        </p>
+      )}
       <div className="backend-why" data-testid="backend-why" data-by={d.backendBy} title={d.backendWhy}>
         <span>
           {d.backendBy === 'measuring' || gpu.measuring ? 'measuring which backend is faster here…' : d.backendWhy}
@@ -169,10 +191,11 @@ export function RunControls() {
       </div>
       <div className="status">
         <span>
-          status <b data-testid="status">{live?.status ?? 'idle'}</b>
+          status <b data-testid="status">{shown?.status ?? 'idle'}</b>
         </span>
         <span>
-          step <b data-testid="step-counter">{live?.step ?? 0}</b> / {live?.config.steps ?? d.draft.steps}
+          step <b data-testid="step-counter">{live?.step ?? shown?.metrics.length ?? 0}</b> /{' '}
+          {shown?.config.steps ?? d.draft.steps}
         </span>
         <PhaseLine live={live} />
         {last && (
@@ -250,7 +273,7 @@ export function RunControls() {
                       {r.error}
                     </div>
                   )}
-                  {s.restored && resumeNote(r) && (
+                  {(s.restored || r.status === 'stopped') && resumeNote(r) && (
                     <div className="hint" data-testid="resume-note">
                       {resumeNote(r)}
                     </div>

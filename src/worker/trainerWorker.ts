@@ -10,7 +10,7 @@ import { createBackend, type BackendKind } from '../backend/create';
 import type { AdapterReport } from '../gpu/device';
 import { fetchCheckpoint, type Checkpoint } from '../model/checkpoint';
 import { countParams } from '../model/params';
-import { loadSandbox } from '../lib/sandbox';
+import { loadSandbox, SandboxError } from '../lib/sandbox';
 import type { RLConfig } from '../rl/config';
 import { customRewardOf } from '../rl/customReward';
 import { fingerprint, resumeTrainer, takeSnapshot } from '../rl/snapshot';
@@ -69,7 +69,11 @@ class TrainerHost {
     if (m.config.rewardCode.trim() !== '') {
       // the user's reward compiles before anything trains: a syntax error stops here, with its line
       await loadSandbox(m.sandboxUrl);
-      await customRewardOf(m.config.rewardCode);
+      await customRewardOf(m.config.rewardCode).catch((e: unknown) => {
+        if (e instanceof SandboxError)
+          throw new Error(`your reward${e.line !== null ? `, line ${e.line}` : ''}: ${e.message}`);
+        throw e;
+      });
     }
     this.warmStartId = fingerprint(ck);
     const adapter = await this.build(m.snapshot ?? null);
