@@ -61,6 +61,12 @@ test(
     await expect(runner.getByTestId('cmp-verdict-mirl')).toHaveAttribute('data-pairs', '2');
     await expect(runner.getByTestId('cmp-cell-mirl-2')).toHaveText('done, 2 / 2 steps');
     await expect(runner.getByTestId('cmp-resume')).toHaveCount(0);
+    // and the form shows the plan's choices, not the defaults
+    await expect(runner.getByTestId('cmp-arm-perception-r1')).not.toBeChecked();
+    await expect(runner.getByTestId('cmp-arm-mirl')).toBeChecked();
+    await expect(runner.getByTestId('cmp-seeds')).toHaveValue('2');
+    await expect(runner.getByTestId('cmp-size')).toHaveValue('quick');
+    await expect(runner.getByTestId('cmp-width')).toHaveValue('2');
   },
 );
 

@@ -5,7 +5,15 @@
 
 import { useMemo, useState } from 'react';
 import { CUSTOM_ARM_ID, customArm, remainingMs, type Arm } from '../rl/comparison';
-import { comparisonEtaMs, pairedRows, planJobs, QUICK, type ComparisonSize, type PairedRow } from './comparisonPlan';
+import {
+  comparisonEtaMs,
+  formOfPlan,
+  pairedRows,
+  planJobs,
+  QUICK,
+  type ComparisonSize,
+  type PairedRow,
+} from './comparisonPlan';
 import { defaultWidth, useComparisonPool, type Job } from './stores/comparisonPool';
 import { useDraftStore } from './stores/draftStore';
 import { useRunStore, type Run } from './stores/runStore';
@@ -49,15 +57,23 @@ function cellText(job: Job, run: Run | undefined): string {
 }
 
 export function ComparisonRunner({ arms: fixedArms }: { arms: readonly Arm[] }) {
-  const [chosen, setChosen] = useState<string[]>(() => fixedArms.filter((a) => a.core).map((a) => a.id));
-  const [seeds, setSeeds] = useState(3);
-  const [size, setSize] = useState<ComparisonSize>('teaching');
+  // after a reload the form shows the stored plan's choices, as its progress table and Resume do
+  const [stored] = useState(() => {
+    const p = useComparisonPool.getState();
+    const form = formOfPlan(p.jobs);
+    return form && { ...form, width: p.width };
+  });
+  const [chosen, setChosen] = useState<string[]>(
+    () => stored?.chosen ?? fixedArms.filter((a) => a.core).map((a) => a.id),
+  );
+  const [seeds, setSeeds] = useState(stored?.seeds ?? 3);
+  const [size, setSize] = useState<ComparisonSize>(stored?.size ?? 'teaching');
   const backend = useDraftStore((s) => s.backend);
   const draft = useDraftStore((s) => s.draft);
   const codeError = useDraftStore((s) => s.fieldErrors.rewardCode);
   // one WebGPU device per worker would contend for the one GPU: there, the runs go one at a time
   const parallel = backend !== 'webgpu';
-  const [width, setWidth] = useState(defaultWidth(CORES));
+  const [width, setWidth] = useState(stored?.width ?? defaultWidth(CORES));
   const jobs = useComparisonPool((s) => s.jobs);
   const going = useComparisonPool((s) => s.going);
   const poolWidth = useComparisonPool((s) => s.width);

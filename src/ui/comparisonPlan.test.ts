@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { comparisonArms, customArm, type SeededRun } from '../rl/comparison';
 import { DEFAULT_RL } from '../rl/config';
 import type { StepMetrics } from '../rl/types';
-import { comparisonEtaMs, pairedRows, planJobs, QUICK } from './comparisonPlan';
+import { comparisonEtaMs, formOfPlan, pairedRows, planJobs, QUICK } from './comparisonPlan';
 
 const ARMS = comparisonArms();
 
@@ -18,6 +18,19 @@ const run = (seed: number, change: number, at = 2): SeededRun => {
   })) as unknown as StepMetrics[];
   return { seed, metrics };
 };
+
+describe('formOfPlan', () => {
+  it('gives back the choices that made a plan, so a reload shows them; no plan, no form', () => {
+    const code = 'function reward(input) {\n  return input.builtins.f1;\n}\n';
+    const yours = customArm({ ...DEFAULT_RL, algo: 'custom', rewardCode: code })!;
+    const quick = planJobs([...ARMS, yours], ['mirl', 'custom'], 2, 'quick');
+    expect(formOfPlan(quick)).toEqual({ chosen: ['grpo', 'mirl', 'custom'], seeds: 2, size: 'quick' });
+    expect(planJobs([...ARMS, yours], formOfPlan(quick)!.chosen, 2, 'quick')).toEqual(quick);
+    const full = planJobs(ARMS, ['perception-r1'], 3, 'teaching');
+    expect(formOfPlan(full)).toEqual({ chosen: ['grpo', 'perception-r1'], seeds: 3, size: 'teaching' });
+    expect(formOfPlan([])).toBeNull();
+  });
+});
 
 describe('planJobs', () => {
   it('seed by seed, the chosen arms with their references, at the quick size when asked', () => {

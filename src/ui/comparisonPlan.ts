@@ -19,6 +19,19 @@ export const QUICK: Partial<RLConfig> = {
   heldoutSamples: 1,
 };
 
+/** The form that made a plan (its arms, seeds and size), so that a reload shows the plan's choices, not the defaults. */
+export function formOfPlan(
+  jobs: readonly { armId: string; seed: number; config: RLConfig }[],
+): { chosen: string[]; seeds: number; size: ComparisonSize } | null {
+  if (!jobs.length) return null;
+  const quick = jobs.every((j) => Object.entries(QUICK).every(([k, v]) => j.config[k as keyof RLConfig] === v));
+  return {
+    chosen: [...new Set(jobs.map((j) => j.armId))],
+    seeds: new Set(jobs.map((j) => j.seed)).size,
+    size: quick ? 'quick' : 'teaching',
+  };
+}
+
 /** The runs of a comparison, seed by seed (seeds 1..n, as the committed runs): the chosen arms and their references. */
 export function planJobs(
   arms: readonly Arm[],
