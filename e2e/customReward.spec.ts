@@ -120,7 +120,20 @@ test(
     await expect(other.getByTestId('status')).toHaveText(/^(done|error)$/, { timeout: 150_000 });
     expect(await other.getByTestId('run-error').allTextContents()).toEqual([]);
     expect(await exportMetrics(other)).toEqual(first);
+    // code agreed to in a tab is its own: a reload there neither asks again nor falls back to the defaults
+    await other.reload();
+    await expect(other.getByTestId('field-algo')).toHaveValue('custom');
+    await expect(other.locator('[data-testid="reward-editor"] .cm-content')).toContainText('0.01 * Math.random()', {
+      timeout: 30_000,
+    });
+    await expect(other.getByTestId('code-consent')).toHaveCount(0);
     await ctx.close();
+    // as is code written here
+    await page.reload();
+    await expect(page.locator('[data-testid="reward-editor"] .cm-content')).toContainText('0.01 * Math.random()', {
+      timeout: 30_000,
+    });
+    await expect(page.getByTestId('code-consent')).toHaveCount(0);
   },
 );
 

@@ -1,6 +1,6 @@
 // A custom reward's source travels in the share link: it comes back byte for byte, a bad
 // value is named and dropped without losing the rest, and a link with code waits for consent.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CounterRng } from '../../lib/rng';
 import { damaged, JSON_PIECES, randomText } from '../../lib/fuzzText';
 import { toBase64Url } from '../../lib/base64url';
@@ -100,5 +100,46 @@ describe('a custom reward in the link', () => {
     expect(useDraftStore.getState().draft).toEqual(c);
     expect(s.applyUrl(encodeShare({ ...DEFAULT_RL, seed: 3 }, true))).toBe(true);
     expect(useDraftStore.getState().pendingCode).toBeNull();
+  });
+
+  describe("this tab's own code", () => {
+    /** A tab's sessionStorage; a new one is another tab. */
+    const tab = () => {
+      const m = new Map<string, string>();
+      vi.stubGlobal('sessionStorage', {
+        getItem: (k: string) => m.get(k) ?? null,
+        setItem: (k: string, v: string) => void m.set(k, v),
+      });
+    };
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('code typed here or agreed to here comes back from a reload without asking; anyone else’s still asks', () => {
+      tab();
+      const s = useDraftStore.getState();
+      const theirs = withCode('function reward(input) {\n  return 3;\n}\n');
+      expect(s.applyUrl(encodeShare(theirs, false))).toBe(false);
+      expect(useDraftStore.getState().pendingCode?.config).toEqual(theirs);
+      s.declineCode();
+      // typed in the editor: the address bar carries it, and a reload applies it at once
+      const mine = 'function reward(input) {\n  return input.builtins.f1 * 2;\n}\n';
+      s.setField('algo', 'custom');
+      s.setField('rewardCode', mine);
+      expect(s.applyUrl(encodeShare(withCode(mine), false))).toBe(false);
+      expect(useDraftStore.getState().pendingCode).toBeNull();
+      expect(useDraftStore.getState().draft.rewardCode).toBe(mine);
+      // a link of one's own code that starts a run starts it
+      expect(s.applyUrl(encodeShare(withCode(mine), true))).toBe(true);
+      // agreed to once: a reload does not ask again
+      s.applyUrl(encodeShare(theirs, false));
+      s.consentToCode();
+      expect(s.applyUrl(encodeShare(theirs, false))).toBe(false);
+      expect(useDraftStore.getState().pendingCode).toBeNull();
+      expect(useDraftStore.getState().draft).toEqual(theirs);
+      // another tab has agreed to nothing
+      tab();
+      expect(s.applyUrl(encodeShare(withCode(mine), true))).toBe(false);
+      expect(useDraftStore.getState().pendingCode?.config.rewardCode).toBe(mine);
+      s.declineCode();
+    });
   });
 });

@@ -37,6 +37,33 @@ function keepChoice(b: BackendKind | null): void {
   }
 }
 
+/**
+ * Reward code this tab has written or agreed to run, word for word: the address bar carries it, so a reload reads it
+ * back as a link, and asking again for one's own code would hold the form at the defaults until the answer. Kept in
+ * sessionStorage (this tab only, across reloads); another tab, or someone's link, still asks.
+ */
+const OWN_CODE_KEY = 'mirl-playground-own-code';
+const OWN_CODE_MAX = 20;
+
+function ownCode(): string[] {
+  try {
+    const v: unknown = JSON.parse(sessionStorage.getItem(OWN_CODE_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function keepOwnCode(source: string): void {
+  if (source.trim() === '') return;
+  try {
+    const kept = [source, ...ownCode().filter((c) => c !== source)].slice(0, OWN_CODE_MAX);
+    sessionStorage.setItem(OWN_CODE_KEY, JSON.stringify(kept));
+  } catch {
+    /* storage blocked or full: a reload asks again, as for anyone's link */
+  }
+}
+
 interface DraftStore {
   draft: RLConfig;
   /** Each field's problem, as the form shows it; empty when the draft is valid. */
@@ -89,6 +116,7 @@ export const useDraftStore = create<DraftStore>((set, get) => ({
   linkBackend: null,
   setField(k, v) {
     const draft = { ...get().draft, [k]: v };
+    if (k === 'rewardCode') keepOwnCode(draft.rewardCode);
     const fieldErrors = validateRL(draft);
     set({ draft, fieldErrors });
     // the address bar follows the config, so a reload keeps it (it does not restart a run)
@@ -117,7 +145,7 @@ export const useDraftStore = create<DraftStore>((set, get) => ({
   applyUrl(hash) {
     const d = decodeShare(hash);
     const usable = d.present && d.errors.length === 0;
-    if (usable && d.config.rewardCode.trim() !== '') {
+    if (usable && d.config.rewardCode.trim() !== '' && !ownCode().includes(d.config.rewardCode)) {
       set({ pendingCode: { config: d.config, run: d.run, backend: d.backend }, urlErrors: d.dropped, urlKept: true });
       // the address bar keeps the link until the answer (so a reload, or the page applying it twice, asks the same)
       return false;
@@ -139,6 +167,7 @@ export const useDraftStore = create<DraftStore>((set, get) => ({
     const p = get().pendingCode;
     if (!p) return false;
     set({ pendingCode: null, draft: p.config, fieldErrors: validateRL(p.config), linkBackend: p.backend });
+    keepOwnCode(p.config.rewardCode);
     if (p.backend) get().pickBackend(p.backend, 'link', 'named by the link you opened');
     // the link's run starts once: a reload keeps the config, not the start
     if (typeof history !== 'undefined')
