@@ -22,10 +22,10 @@ const SMALL = {
 };
 // These tests drive WebGPU (SwiftShader) as a user who chose it: the choice is kept in localStorage, so the page
 // does not measure (the measured choice, which picks wasm here, has its own tests in firstMinute.spec.ts). Tests of
-// the page's own mechanics (the curves, a paused run's config edited), whose steps are the same on any
-// backend, are tagged @wasm and train on the WebAssembly SIMD backend, an order of magnitude faster here; the
-// WebGPU training path keeps its own tests (the first run, object credit, grounding, VPPO/PEARL, a reproduced link,
-// Stop and a reload mid-run, a resume after a reload and in another profile, the first screen).
+// the page's own mechanics (the curves, a paused run's config edited, a resume after a reload), whose steps are the
+// same on any backend, are tagged @wasm and train on the WebAssembly SIMD backend, an order of magnitude faster here;
+// the WebGPU training path keeps its own tests (the first run, object credit, grounding, VPPO/PEARL, a reproduced
+// link, Stop and a reload mid-run, a resume in another profile, the first screen).
 const chooseBackend = (backend: string) => {
   if (!localStorage.getItem('mirl-playground-backend')) localStorage.setItem('mirl-playground-backend', backend);
 };
@@ -1206,43 +1206,49 @@ async function keepEvery(page: Page, n: number) {
   await page.getByTestId('kept-states').locator('summary').click();
 }
 
-test('resume after a reload: the run goes on from its kept state, and every number equals the run that never stopped; kept states listed and deleted', async ({
-  page,
-}) => {
-  // the run that never stops
-  await page.goto('./' + encodeShare(R, true));
-  await expect(page.getByTestId('run-status').first()).toHaveText('done', { timeout: 150_000 });
-  const whole = untimed(await downloadOf(page, 'export-1'));
-  expect(whole.metrics).toHaveLength(R.steps);
+// On wasm, whose steps are many times faster here: the state is kept and rebuilt by the same code on either backend,
+// and the WebGPU trainer's own state (read back from the GPU, uploaded again) is resumed in the next test.
+const RW = { ...SMALL, steps: 16 };
 
-  // the same run, its state kept every step, the page reloaded mid-run
-  await keepEvery(page, 1);
-  await page.getByTestId('start').click();
-  await expect(page.getByTestId('kept-2')).toContainText(/state kept at step [1-3]/, { timeout: 150_000 });
-  await page.reload();
-  const row = page.getByTestId('run-row').nth(1);
-  await expect(row.getByTestId('run-status')).toHaveText('restored');
-  await expect(row.getByTestId('resume-note')).toContainText(/trainer state was kept at step [1-3]: Resume continues/);
-  const keptAt = Number((await page.getByTestId('kept-2').textContent())!.match(/\d+/)![0]);
-  await page.getByTestId('resume-2').click();
-  await expect(row.getByTestId('run-status')).toHaveText('done', { timeout: 150_000 });
-  const resumed = untimed(await downloadOf(page, 'export-2'));
-  // the steps before the kept state came from the first tab, the rest from the resumed trainer: all equal
-  expect(resumed.metrics.map((m: { step: number }) => m.step)).toEqual([0, 1, 2, 3]);
-  expect(resumed).toEqual(whole);
-  expect(keptAt).toBeLessThan(R.steps);
+test(
+  'resume after a reload: the run goes on from its kept state, and every number equals the run that never stopped; kept states listed and deleted',
+  { tag: '@wasm' },
+  async ({ page }) => {
+    // the run that never stops
+    await page.goto('./' + encodeShare(RW, true));
+    await expect(page.getByTestId('run-status').first()).toHaveText('done', { timeout: 150_000 });
+    const whole = untimed(await downloadOf(page, 'export-1'));
+    expect(whole.metrics).toHaveLength(RW.steps);
 
-  // what is kept: both runs at their last step, listed with their size; deleting one removes its Resume for good
-  await page.getByTestId('kept-states').locator('summary').click();
-  await expect(page.getByTestId('kept-row')).toHaveCount(2);
-  await expect(page.getByTestId('kept-row').first()).toContainText(/\d+\.\d MB/);
-  await page.getByTestId('kept-delete').first().click();
-  await expect(page.getByTestId('kept-row')).toHaveCount(1);
-  await expect(page.getByTestId('kept-1')).toHaveCount(0);
-  await page.reload();
-  await page.getByTestId('kept-states').locator('summary').click();
-  await expect(page.getByTestId('kept-row')).toHaveCount(1);
-});
+    // the same run, its state kept every step, the page reloaded mid-run
+    await keepEvery(page, 1);
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('kept-2')).toContainText(/state kept at step [1-9]/, { timeout: 150_000 });
+    await page.reload();
+    const row = page.getByTestId('run-row').nth(1);
+    await expect(row.getByTestId('run-status')).toHaveText('restored');
+    await expect(row.getByTestId('resume-note')).toContainText(/trainer state was kept at step \d+: Resume continues/);
+    const keptAt = Number((await page.getByTestId('kept-2').textContent())!.match(/\d+/)![0]);
+    expect(keptAt).toBeLessThan(RW.steps);
+    await page.getByTestId('resume-2').click();
+    await expect(row.getByTestId('run-status')).toHaveText('done', { timeout: 150_000 });
+    const resumed = untimed(await downloadOf(page, 'export-2'));
+    // the steps before the kept state came from the first tab, the rest from the resumed trainer: all equal
+    expect(resumed.metrics.map((m: { step: number }) => m.step)).toEqual(Array.from({ length: RW.steps }, (_, i) => i));
+    expect(resumed).toEqual(whole);
+
+    // what is kept: both runs at their last step, listed with their size; deleting one removes its Resume for good
+    await page.getByTestId('kept-states').locator('summary').click();
+    await expect(page.getByTestId('kept-row')).toHaveCount(2);
+    await expect(page.getByTestId('kept-row').first()).toContainText(/\d+\.\d MB/);
+    await page.getByTestId('kept-delete').first().click();
+    await expect(page.getByTestId('kept-row')).toHaveCount(1);
+    await expect(page.getByTestId('kept-1')).toHaveCount(0);
+    await page.reload();
+    await page.getByTestId('kept-states').locator('summary').click();
+    await expect(page.getByTestId('kept-row')).toHaveCount(1);
+  },
+);
 
 test('resume elsewhere: a run file carrying its state continues in a fresh browser profile; a damaged or foreign state is reported and the curves kept', async ({
   page,
