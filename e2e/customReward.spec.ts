@@ -56,11 +56,14 @@ test(
     await page.goto('./' + encodeShare(TINY, false, 'wasm'));
     await page.getByTestId('field-algo').selectOption('custom');
     const editor = page.getByTestId('reward-editor');
-    await expect(editor).toBeVisible();
+    // the editor loads when it is first wanted: seconds on the dev server of a loaded machine
+    await expect(editor).toBeVisible({ timeout: 30_000 });
     // starts from the labelled F1 example, which compiles
     await expect(editor.locator('.cm-content')).toContainText('function reward(input)');
     await expect(page.getByTestId('reward-ok')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('reward-doc')).toContainText('description: {');
+    // the code was empty for a moment (an error, which opens the advanced fold): filled in, the fold closes again
+    await expect(page.getByTestId('advanced')).not.toHaveAttribute('open');
 
     // a syntax error, named at its line, in the text and in the editor's gutter
     await writeCode(page, 'function reward(input) {\n  return input.description.text.length +;\n}\n');

@@ -155,7 +155,9 @@ export function ConfigPanel() {
         className="advanced"
         data-testid="advanced"
         open={advancedOpen || advancedErrors > 0}
-        onToggle={(e) => setAdvancedOpen((e.target as HTMLDetailsElement).open)}
+        // only the user's toggles are kept: a fold opened for an error closes again once it is fixed (the custom
+        // reward's empty code is such an error for a moment, until the editor fills in its first example)
+        onToggle={(e) => advancedErrors === 0 && setAdvancedOpen((e.target as HTMLDetailsElement).open)}
       >
         <summary>
           advanced settings{advancedErrors ? <em className="why"> ({advancedErrors} to fix)</em> : null}
