@@ -11,6 +11,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Backend, MatmulOpts } from '../src/backend/backend';
+import { kernelExports } from '../src/backend/wasm/kernelExports';
 import { decodeCheckpoint } from '../src/model/checkpoint';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { heldoutOf, RLTrainer } from '../src/rl/trainer';
@@ -82,8 +83,9 @@ function matmulRow(M: number, N: number, K: number, opts: MatmulOpts, note: stri
 // (12 independent f32x4 chains, a multiply and an add each round, no memory), against the same 96 flops a round
 // in plain JS over a Float32Array.
 if (args.only === undefined || args.only === 'ops') {
-  const probe = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), { env: { abort: () => undefined } })
-    .exports as unknown as { simdPeak(iters: number): number };
+  const probe = kernelExports(
+    new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), { env: { abort: () => undefined } }),
+  );
   const iters = 1e7;
   const lanes = new Float32Array(48).map((_, i) => 0.1 * (i + 1));
   const w = time(() => probe.simdPeak(iters));

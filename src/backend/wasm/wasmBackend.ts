@@ -6,103 +6,7 @@
 import type { AttentionShape, DType, MatmulOpts, Tensor } from '../backend';
 import { numel } from '../backend';
 import { CpuBackend, CpuTensor } from '../cpu/cpuBackend';
-
-interface Kernels {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  ensure(bytes: number): number;
-  matmul(
-    c: number,
-    a: number,
-    b: number,
-    bias: number,
-    M: number,
-    N: number,
-    K: number,
-    transA: number,
-    transB: number,
-    alpha: number,
-    accumulate: number,
-    pa: number,
-    pb: number,
-    acc: number,
-  ): void;
-  biasBackward(dbias: number, dout: number, M: number, N: number): void;
-  gelu(out: number, x: number, n: number): void;
-  geluBackward(dx: number, x: number, dout: number, n: number): void;
-  layerNorm(
-    out: number,
-    mean: number,
-    rstd: number,
-    x: number,
-    w: number,
-    b: number,
-    rows: number,
-    C: number,
-    eps: number,
-  ): void;
-  layerNormBackward(
-    dx: number,
-    dw: number,
-    db: number,
-    dout: number,
-    x: number,
-    mean: number,
-    rstd: number,
-    w: number,
-    rows: number,
-    C: number,
-  ): void;
-  attention(
-    out: number,
-    att: number,
-    qkv: number,
-    prefix: number,
-    B: number,
-    T: number,
-    C: number,
-    nHead: number,
-    kt: number,
-  ): void;
-  attentionBackward(
-    dqkv: number,
-    dout: number,
-    att: number,
-    qkv: number,
-    B: number,
-    T: number,
-    C: number,
-    nHead: number,
-    datt: number,
-    vt: number,
-  ): void;
-  logSoftmaxGather(out: number, lse: number, logits: number, ids: number, N: number, V: number, sign: number): void;
-  logSoftmaxGatherBackward(
-    dlogits: number,
-    dout: number,
-    logits: number,
-    lse: number,
-    ids: number,
-    N: number,
-    V: number,
-    sign: number,
-  ): void;
-  entropy(out: number, logits: number, N: number, V: number): void;
-  embedding(out: number, ids: number, table: number, N: number, C: number, V: number, accumulate: number): void;
-  embeddingBackward(dtable: number, dout: number, ids: number, N: number, C: number, V: number): void;
-  attentionDecode(
-    out: number,
-    qkv: number,
-    kCache: number,
-    vCache: number,
-    len: number,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-    sc: number,
-  ): void;
-}
+import { kernelExports, type KernelExports } from './kernelExports';
 
 // --noAssert: a kernel never aborts; the import is there because the compiler declares it.
 const IMPORTS = {
@@ -149,7 +53,7 @@ class Heap {
   /** Memory from here up has never been handed out, so it is still zero (wasm memory starts and grows zeroed). */
   cleanFrom: number;
   private readonly free: { ptr: number; bytes: number }[] = [];
-  constructor(private readonly k: Kernels) {
+  constructor(private readonly k: KernelExports) {
     this.top = k.heapBase();
     this.cleanFrom = this.top;
   }
@@ -223,7 +127,7 @@ export class WasmBackend extends CpuBackend {
     this.heap.release(ptr, bytes),
   );
 
-  private constructor(private readonly k: Kernels) {
+  private constructor(private readonly k: KernelExports) {
     super();
     this.heap = new Heap(k);
   }
@@ -231,14 +135,12 @@ export class WasmBackend extends CpuBackend {
   /** Compiles the kernels (`bytes`: the contents of kernels.wasm). */
   static async create(bytes: BufferSource): Promise<WasmBackend> {
     const { instance } = await WebAssembly.instantiate(bytes, IMPORTS);
-    return new WasmBackend(instance.exports as unknown as Kernels);
+    return new WasmBackend(kernelExports(instance));
   }
 
   /** The same, synchronously (Node, and browser workers; a page's main thread refuses large modules). */
   static createSync(bytes: BufferSource): WasmBackend {
-    return new WasmBackend(
-      new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS).exports as unknown as Kernels,
-    );
+    return new WasmBackend(kernelExports(new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS)));
   }
 
   override zeros(shape: readonly number[], dtype: DType = 'f32'): Tensor {
