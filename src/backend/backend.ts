@@ -1,4 +1,6 @@
-// The tensor-op interface shared by the CPU reference, the WebGPU and the WebAssembly SIMD (wasm) backends.
+// The tensor-op interface of the three backends: the CPU reference (cpu/), WebGPU (webgpu/) and
+// WebAssembly SIMD (wasm/, the reference with its hot ops in wasm/kernels.ts).
+// An op of more than a few parameters takes one named object, its <Op>Args, declared here once.
 // llm.c style: every op writes into tensors the caller allocated (so activation
 // memory can be planned once), shapes are passed explicitly, and every backward
 // op ACCUMULATES (+=) into its gradient outputs; callers zero gradients.
