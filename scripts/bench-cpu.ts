@@ -11,6 +11,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Backend, MatmulOpts } from '../src/backend/backend';
+import { kernelExports } from '../src/backend/wasm/kernelExports';
 import { decodeCheckpoint } from '../src/model/checkpoint';
 import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import { heldoutOf, RLTrainer } from '../src/rl/trainer';
@@ -64,7 +65,7 @@ function matmulRow(M: number, N: number, K: number, opts: MatmulOpts, note: stri
       Float32Array.from({ length: B * K * N }, (_, i) => Math.cos(i)),
     );
     const out = be.zeros([B * M * N]);
-    return time(() => be.matmul(out, a, b, null, M, N, K, opts));
+    return time(() => be.matmul({ out, a, b, M, N, K, ...opts }));
   };
   const w = ms(backends.wasm);
   const c = ms(backends.cpu);
@@ -82,8 +83,9 @@ function matmulRow(M: number, N: number, K: number, opts: MatmulOpts, note: stri
 // (12 independent f32x4 chains, a multiply and an add each round, no memory), against the same 96 flops a round
 // in plain JS over a Float32Array.
 if (args.only === undefined || args.only === 'ops') {
-  const probe = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), { env: { abort: () => undefined } })
-    .exports as unknown as { simdPeak(iters: number): number };
+  const probe = kernelExports(
+    new WebAssembly.Instance(new WebAssembly.Module(wasmBytes()), { env: { abort: () => undefined } }),
+  );
   const iters = 1e7;
   const lanes = new Float32Array(48).map((_, i) => 0.1 * (i + 1));
   const w = time(() => probe.simdPeak(iters));
@@ -140,7 +142,7 @@ if (args.only === undefined || args.only === 'ops') {
       filled(be, rowsN * 3 * s.C),
       prefix(be),
     ];
-    return () => be.attention(out, att, qkv, pre, s);
+    return () => be.attention({ out, att, qkv, prefix: pre, ...s });
   });
   opRow('attention', 'B96 T72 C64 H4 backward', (be) => {
     const [out, att, qkv, pre, dqkv, dout] = [
@@ -151,9 +153,9 @@ if (args.only === undefined || args.only === 'ops') {
       be.zeros([rowsN * 3 * s.C]),
       filled(be, rowsN * s.C, Math.cos),
     ];
-    be.attention(out, att, qkv, pre, s);
+    be.attention({ out, att, qkv, prefix: pre, ...s });
     const dpre = be.zeros([s.B * s.nHead * s.T * s.T]);
-    return () => be.attentionBackward(dqkv, dpre, dout, att, qkv, s);
+    return () => be.attentionBackward({ dqkv, dpre, dout, att, qkv, ...s });
   });
   opRow('gelu', `${rowsN}x256 forward`, (be) => {
     const [x, out] = [filled(be, rowsN * 256), be.zeros([rowsN * 256])];
@@ -168,20 +170,20 @@ if (args.only === undefined || args.only === 'ops') {
       filled(be, 64, Math.cos),
       filled(be, 64),
     ];
-    return () => be.layerNorm(out, mean, rstd, x, w, b, rowsN, 64);
+    return () => be.layerNorm({ out, mean, rstd, x, w, b, rows: rowsN, C: 64 });
   });
   const V = 86;
   opRow('log-softmax gather', `${rowsN}x${V} forward`, (be) => {
     const [logits, ids, out, lse] = [filled(be, rowsN * V), idsOf(be, rowsN, V), be.zeros([rowsN]), be.zeros([rowsN])];
-    return () => be.logSoftmaxGather(out, lse, logits, ids, rowsN, V);
+    return () => be.logSoftmaxGather({ out, lse, logits, ids, N: rowsN, V });
   });
   opRow('entropy', `${rowsN}x${V}`, (be) => {
     const [logits, out] = [filled(be, rowsN * V), be.zeros([rowsN])];
-    return () => be.entropy(out, logits, rowsN, V);
+    return () => be.entropy({ out, logits, N: rowsN, V });
   });
   opRow('embedding', `${rowsN}x64 forward, ${V} rows`, (be) => {
     const [table, ids, out] = [filled(be, V * 64), idsOf(be, rowsN, V), be.zeros([rowsN * 64])];
-    return () => be.embedding(out, ids, table, rowsN, 64);
+    return () => be.embedding({ out, ids, table, N: rowsN, C: 64 });
   });
 }
 

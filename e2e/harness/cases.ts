@@ -92,7 +92,8 @@ export function buildCases(seed: number): KernelCase[] {
       name: `matmul ${M}x${N}x${K}${tA ? ' transA' : ''}${tB ? ' transB' : ''}${withBias ? ' bias' : ''}`,
       inputs: { a: r.f(tA ? [K, M] : [M, K]), b: r.f(tB ? [N, K] : [K, N]), bias: r.f([N]) },
       outputs: { out: poison([M, N]) },
-      run: (be, t) => be.matmul(t.out, t.a, t.b, withBias ? t.bias : null, M, N, K, { transA: tA, transB: tB }),
+      run: (be, t) =>
+        be.matmul({ out: t.out, a: t.a, b: t.b, bias: withBias ? t.bias : null, M, N, K, transA: tA, transB: tB }),
     });
   }
   {
@@ -104,7 +105,7 @@ export function buildCases(seed: number): KernelCase[] {
       inputs: { a: r.f([B, M, K]), b: r.f([K, N]) },
       outputs: { out: { shape: [B, M, N], init: r.f([B, M, N]).data } },
       run: (be, t) =>
-        be.matmul(t.out, t.a, t.b, null, M, N, K, { batch: B, strideB: 0, alpha: 0.37, accumulate: true }),
+        be.matmul({ out: t.out, a: t.a, b: t.b, M, N, K, batch: B, strideB: 0, alpha: 0.37, accumulate: true }),
     });
   }
   for (const [M, N] of [
@@ -117,7 +118,7 @@ export function buildCases(seed: number): KernelCase[] {
       name: `bias backward ${M}x${N}`,
       inputs: { dout: r.f([M, N]) },
       outputs: { dbias: { shape: [N], init: r.f([N]).data } },
-      run: (be, t) => be.biasBackward(t.dbias, t.dout, M, N),
+      run: (be, t) => be.biasBackward({ dbias: t.dbias, dout: t.dout, M, N }),
     });
   }
 
@@ -224,7 +225,7 @@ export function buildCases(seed: number): KernelCase[] {
       name: `layernorm forward ${rows}x${C}`,
       inputs: { x, w, b },
       outputs: { out: poison([rows, C]), mean: poison([rows]), rstd: poison([rows]) },
-      run: (be, t) => be.layerNorm(t.out, t.mean, t.rstd, t.x, t.w, t.b, rows, C),
+      run: (be, t) => be.layerNorm({ out: t.out, mean: t.mean, rstd: t.rstd, x: t.x, w: t.w, b: t.b, rows, C }),
     });
     const mean = new Float32Array(rows);
     const rstd = new Float32Array(rows);
@@ -246,7 +247,19 @@ export function buildCases(seed: number): KernelCase[] {
         dw: { shape: [C], init: r.f([C]).data },
         db: { shape: [C], init: r.f([C]).data },
       },
-      run: (be, t) => be.layerNormBackward(t.dx, t.dw, t.db, t.dout, t.x, t.mean, t.rstd, t.w, rows, C),
+      run: (be, t) =>
+        be.layerNormBackward({
+          dx: t.dx,
+          dw: t.dw,
+          db: t.db,
+          dout: t.dout,
+          x: t.x,
+          mean: t.mean,
+          rstd: t.rstd,
+          w: t.w,
+          rows,
+          C,
+        }),
     });
   }
 
@@ -268,7 +281,7 @@ export function buildCases(seed: number): KernelCase[] {
       name: `attention forward B${B} T${T} C${C} H${nHead}`,
       inputs: { qkv, prefix },
       outputs: { out: poison([B, T, C]), att: poison([B, nHead, T, T]) },
-      run: (be, t) => be.attention(t.out, t.att, t.qkv, t.prefix, s),
+      run: (be, t) => be.attention({ out: t.out, att: t.att, qkv: t.qkv, prefix: t.prefix, ...s }),
     });
     cases.push({
       group: 'attention',
@@ -281,8 +294,8 @@ export function buildCases(seed: number): KernelCase[] {
         dpre: { shape: [B, nHead, T, T], init: 'poison', compare: false },
       },
       run: (be, t) => {
-        be.attention(t.out, t.att, t.qkv, t.prefix, s);
-        be.attentionBackward(t.dqkv, t.dpre, t.dout, t.att, t.qkv, s);
+        be.attention({ out: t.out, att: t.att, qkv: t.qkv, prefix: t.prefix, ...s });
+        be.attentionBackward({ dqkv: t.dqkv, dpre: t.dpre, dout: t.dout, att: t.att, qkv: t.qkv, ...s });
       },
     });
     const Tmax = T + 3;
@@ -304,8 +317,8 @@ export function buildCases(seed: number): KernelCase[] {
         out: poison([B, C]),
       },
       run: (be, t) => {
-        be.kvCacheWrite(t.k, t.v, t.qkv, t.start, B, T, Tmax, C);
-        be.attentionDecode(t.out, t.q, t.k, t.v, t.len, B, Tmax, C, nHead);
+        be.kvCacheWrite({ kCache: t.k, vCache: t.v, qkv: t.qkv, start: t.start, B, T, Tmax, C });
+        be.attentionDecode({ out: t.out, qkv: t.q, kCache: t.k, vCache: t.v, len: t.len, B, Tmax, C, nHead });
       },
     });
   }
@@ -324,21 +337,21 @@ export function buildCases(seed: number): KernelCase[] {
       name: `embedding forward N${N} C${C} V${V}`,
       inputs: { ids, table: r.f([V, C]) },
       outputs: { out: poison([N, C]) },
-      run: (be, t) => be.embedding(t.out, t.ids, t.table, N, C),
+      run: (be, t) => be.embedding({ out: t.out, ids: t.ids, table: t.table, N, C }),
     });
     cases.push({
       group: 'embedding',
       name: `embedding forward accumulate N${N} C${C} V${V}`,
       inputs: { ids, table: r.f([V, C]) },
       outputs: { out: { shape: [N, C], init: r.f([N, C]).data } },
-      run: (be, t) => be.embedding(t.out, t.ids, t.table, N, C, true),
+      run: (be, t) => be.embedding({ out: t.out, ids: t.ids, table: t.table, N, C, accumulate: true }),
     });
     cases.push({
       group: 'embedding',
       name: `embedding backward N${N} C${C} V${V}`,
       inputs: { ids, dout: r.f([N, C]) },
       outputs: { dtable: { shape: [V, C], init: r.f([V, C]).data } },
-      run: (be, t) => be.embeddingBackward(t.dtable, t.dout, t.ids, N, C),
+      run: (be, t) => be.embeddingBackward({ dtable: t.dtable, dout: t.dout, ids: t.ids, N, C }),
     });
   }
 
@@ -357,7 +370,7 @@ export function buildCases(seed: number): KernelCase[] {
       name: `logsoftmax gather N${N} V${V}`,
       inputs: { logits, ids },
       outputs: { out: poison([N]), lse: poison([N]) },
-      run: (be, t) => be.logSoftmaxGather(t.out, t.lse, t.logits, t.ids, N, V),
+      run: (be, t) => be.logSoftmaxGather({ out: t.out, lse: t.lse, logits: t.logits, ids: t.ids, N, V }),
     });
     cases.push({
       group: 'logsoftmax',
@@ -369,8 +382,16 @@ export function buildCases(seed: number): KernelCase[] {
         lse: { shape: [N], init: 'poison', compare: false },
       },
       run: (be, t) => {
-        be.logSoftmaxGather(t.out, t.lse, t.logits, t.ids, N, V);
-        be.logSoftmaxGatherBackward(t.dlogits, t.dout, t.logits, t.lse, t.ids, N, V);
+        be.logSoftmaxGather({ out: t.out, lse: t.lse, logits: t.logits, ids: t.ids, N, V });
+        be.logSoftmaxGatherBackward({
+          dlogits: t.dlogits,
+          dout: t.dout,
+          logits: t.logits,
+          lse: t.lse,
+          ids: t.ids,
+          N,
+          V,
+        });
       },
     });
     cases.push({
@@ -378,7 +399,7 @@ export function buildCases(seed: number): KernelCase[] {
       name: `cross-entropy with ignored rows N${N} V${V}`,
       inputs: { logits, targets },
       outputs: { loss: poison([N]), lse: poison([N]) },
-      run: (be, t) => be.crossEntropy(t.loss, t.lse, t.logits, t.targets, N, V),
+      run: (be, t) => be.crossEntropy({ out: t.loss, lse: t.lse, logits: t.logits, ids: t.targets, N, V }),
     });
     cases.push({
       group: 'crossentropy',
@@ -390,8 +411,16 @@ export function buildCases(seed: number): KernelCase[] {
         lse: { shape: [N], init: 'poison', compare: false },
       },
       run: (be, t) => {
-        be.crossEntropy(t.loss, t.lse, t.logits, t.targets, N, V);
-        be.crossEntropyBackward(t.dlogits, t.dloss, t.logits, t.lse, t.targets, N, V);
+        be.crossEntropy({ out: t.loss, lse: t.lse, logits: t.logits, ids: t.targets, N, V });
+        be.crossEntropyBackward({
+          dlogits: t.dlogits,
+          dout: t.dloss,
+          logits: t.logits,
+          lse: t.lse,
+          ids: t.targets,
+          N,
+          V,
+        });
       },
     });
   }
@@ -416,7 +445,7 @@ export function buildCases(seed: number): KernelCase[] {
       name: `logsoftmax gather confident rows N${N} V${V}, elementwise`,
       inputs: { logits, ids: { shape: [N], data: ids } },
       outputs: { out: poison([N]), lse: poison([N]) },
-      run: (be, t) => be.logSoftmaxGather(t.out, t.lse, t.logits, t.ids, N, V),
+      run: (be, t) => be.logSoftmaxGather({ out: t.out, lse: t.lse, logits: t.logits, ids: t.ids, N, V }),
       check: check('out'),
     });
     cases.push({
@@ -424,7 +453,7 @@ export function buildCases(seed: number): KernelCase[] {
       name: `cross-entropy confident rows N${N} V${V}, elementwise`,
       inputs: { logits, targets: { shape: [N], data: ids } },
       outputs: { loss: poison([N]), lse: poison([N]) },
-      run: (be, t) => be.crossEntropy(t.loss, t.lse, t.logits, t.targets, N, V),
+      run: (be, t) => be.crossEntropy({ out: t.loss, lse: t.lse, logits: t.logits, ids: t.targets, N, V }),
       check: check('loss'),
     });
   }
@@ -446,7 +475,7 @@ export function buildCases(seed: number): KernelCase[] {
         outputs: { out: poison([rows + 2]) },
         run: (be, t) => {
           be.fill(t.out, 0);
-          be.reduce(t.out, t.x, rows, cols, op, 2);
+          be.reduce({ out: t.out, x: t.x, rows, cols, op, outOffset: 2 });
         },
       });
     }
@@ -470,14 +499,14 @@ export function buildCases(seed: number): KernelCase[] {
         v: { shape: [size], init: r.pos([size], 0, 0.1).data },
       },
       run: (be, t) =>
-        be.adamw(t.param, t.grad, t.m, t.v, t.sumsq, nSlots, {
-          lr: 0.01,
-          beta1: 0.9,
-          beta2: 0.95,
-          eps: 1e-8,
-          weightDecay: 0.1,
-          step,
-          maxGradNorm: maxNorm,
+        be.adamw({
+          param: t.param,
+          grad: t.grad,
+          m: t.m,
+          v: t.v,
+          sumsq: t.sumsq,
+          nSlots,
+          hp: { lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step, maxGradNorm: maxNorm },
         }),
     });
   }
@@ -506,12 +535,33 @@ export function buildCases(seed: number): KernelCase[] {
         ),
       },
       outputs: { ids: { shape: [B], init: 'poison', dtype: 'u32' }, logp: poison([B]) },
-      run: (be, t) => be.sample(t.ids, t.logits, t.rowIds, t.positions, B, V, sp, t.logp),
+      run: (be, t) =>
+        be.sample({
+          outIds: t.ids,
+          logits: t.logits,
+          rowIds: t.rowIds,
+          positions: t.positions,
+          B,
+          V,
+          p: sp,
+          outLogp: t.logp,
+        }),
       check: (gpu, cpu, inputs) => {
         // Float ties aside, ids must match exactly: a mismatch is accepted only
         // where the reference draw fell within 1e-4 of a cumulative boundary.
         const margins = new Float64Array(B);
-        sampleRef(new Uint32Array(B), inputs.logits.data, inputs.rowIds.data, inputs.positions.data, B, V, sp, margins);
+        sampleRef(
+          {
+            outIds: new Uint32Array(B),
+            logits: inputs.logits.data,
+            rowIds: inputs.rowIds.data,
+            positions: inputs.positions.data,
+            B,
+            V,
+            p: sp,
+          },
+          margins,
+        );
         const bad: string[] = [];
         for (let i = 0; i < B; i++) {
           if (gpu.ids[i] !== cpu.ids[i] && margins[i] > 1e-4)
@@ -555,7 +605,20 @@ export function buildCases(seed: number): KernelCase[] {
       },
       outputs: { mi: poison([B]), dep: poison([B * T]) },
       run: (be, t) =>
-        be.miScore(t.mi, t.dep, t.logits, t.ids, t.start, t.len, B, T, V, K, mp, withReal ? t.real : undefined),
+        be.miScore({
+          mi: t.mi,
+          dep: t.dep,
+          logits: t.logits,
+          ids: t.ids,
+          descStart: t.start,
+          descLen: t.len,
+          B,
+          T,
+          V,
+          K,
+          p: mp,
+          real: withReal ? t.real : undefined,
+        }),
     });
   }
   {
@@ -570,10 +633,17 @@ export function buildCases(seed: number): KernelCase[] {
       inputs: { lpNew, lpOld, lpRef: r.pos([n], -3, 0), adv: r.f([n], 2), weight },
       outputs: { loss: poison([n]), kl: poison([n]), dlp: poison([n]) },
       run: (be, t) =>
-        be.policyLoss(t.loss, t.kl, t.dlp, t.lpNew, t.lpOld, t.lpRef, t.adv, t.weight, n, {
-          clipLow: 0.2,
-          clipHigh: 0.28,
-          beta: 0.04,
+        be.policyLoss({
+          loss: t.loss,
+          kl: t.kl,
+          dlp: t.dlp,
+          lpNew: t.lpNew,
+          lpOld: t.lpOld,
+          lpRef: t.lpRef,
+          adv: t.adv,
+          weight: t.weight,
+          n,
+          p: { clipLow: 0.2, clipHigh: 0.28, beta: 0.04 },
         }),
     });
   }
@@ -584,7 +654,7 @@ export function buildCases(seed: number): KernelCase[] {
       name: 'entropy N37 V85',
       inputs: { logits: r.f([37, 85], 5) },
       outputs: { out: poison([37]) },
-      run: (be, t) => be.entropy(t.out, t.logits, 37, 85),
+      run: (be, t) => be.entropy({ out: t.out, logits: t.logits, N: 37, V: 85 }),
     });
   }
   return cases;

@@ -100,7 +100,7 @@ function cases(): Case[] {
         const att = be.zeros([B, H, T, T]);
         const prefix = be.fromArray([B], new Uint32Array(B).fill(40));
         return {
-          run: () => be.attention(out, att, qkv, prefix, { B, T, C, nHead: H }),
+          run: () => be.attention({ out, att, qkv, prefix, B, T, C, nHead: H }),
           tensors: [qkv, out, att, prefix],
         };
       },
@@ -113,12 +113,12 @@ function cases(): Case[] {
         const out = be.zeros([B, T, C]);
         const att = be.zeros([B, H, T, T]);
         const prefix = be.fromArray([B], new Uint32Array(B).fill(40));
-        be.attention(out, att, qkv, prefix, { B, T, C, nHead: H });
+        be.attention({ out, att, qkv, prefix, B, T, C, nHead: H });
         const dout = f(be, [B, T, C], 2);
         const dqkv = be.zeros([B, T, 3 * C]);
         const dpre = be.zeros([B, H, T, T]);
         return {
-          run: () => be.attentionBackward(dqkv, dpre, dout, att, qkv, { B, T, C, nHead: H }),
+          run: () => be.attentionBackward({ dqkv, dpre, dout, att, qkv, B, T, C, nHead: H }),
           tensors: [qkv, out, att, prefix, dout, dqkv, dpre],
         };
       },
@@ -133,7 +133,10 @@ function cases(): Case[] {
         const v = f(be, [BB, T, C], 3);
         const out = be.zeros([BB, C]);
         const len = be.fromArray([BB], new Uint32Array(BB).fill(T));
-        return { run: () => be.attentionDecode(out, q, k, v, len, BB, T, C, H), tensors: [q, k, v, out, len] };
+        return {
+          run: () => be.attentionDecode({ out, qkv: q, kCache: k, vCache: v, len, B: BB, Tmax: T, C, nHead: H }),
+          tensors: [q, k, v, out, len],
+        };
       },
     });
   }
@@ -152,7 +155,7 @@ function cases(): Case[] {
       shape: `${rows}x${C}`,
       setup: (be) => {
         const { x, w, b, out, m, r } = lnForward(be);
-        return { run: () => be.layerNorm(out, m, r, x, w, b, rows, C), tensors: [x, w, b, out, m, r] };
+        return { run: () => be.layerNorm({ out, mean: m, rstd: r, x, w, b, rows, C }), tensors: [x, w, b, out, m, r] };
       },
     });
     cs.push({
@@ -160,13 +163,13 @@ function cases(): Case[] {
       shape: `${rows}x${C}`,
       setup: (be) => {
         const { x, w, b, out, m, r } = lnForward(be);
-        be.layerNorm(out, m, r, x, w, b, rows, C);
+        be.layerNorm({ out, mean: m, rstd: r, x, w, b, rows, C });
         const dout = f(be, [rows, C], 4);
         const dx = be.zeros([rows, C]);
         const dw = be.zeros([C]);
         const db = be.zeros([C]);
         return {
-          run: () => be.layerNormBackward(dx, dw, db, dout, x, m, r, w, rows, C),
+          run: () => be.layerNormBackward({ dx, dw, db, dout, x, mean: m, rstd: r, w, rows, C }),
           tensors: [x, w, b, out, m, r, dout, dx, dw, db],
         };
       },
@@ -208,8 +211,8 @@ function cases(): Case[] {
       const dt = be.zeros([128, 128]);
       return {
         run: () => {
-          be.embedding(out, ids, table, 1536, 128);
-          be.embeddingBackward(dt, out, ids, 1536, 128);
+          be.embedding({ out, ids, table, N: 1536, C: 128 });
+          be.embeddingBackward({ dtable: dt, dout: out, ids, N: 1536, C: 128 });
         },
         tensors: [ids, table, out, dt],
       };
@@ -226,8 +229,8 @@ function cases(): Case[] {
       const dl = be.zeros([1536, 128]);
       return {
         run: () => {
-          be.logSoftmaxGather(out, lse, logits, ids, 1536, 128);
-          be.logSoftmaxGatherBackward(dl, out, logits, lse, ids, 1536, 128);
+          be.logSoftmaxGather({ out, lse, logits, ids, N: 1536, V: 128 });
+          be.logSoftmaxGatherBackward({ dlogits: dl, dout: out, logits, lse, ids, N: 1536, V: 128 });
         },
         tensors: [logits, ids, out, lse, dl],
       };
@@ -245,8 +248,8 @@ function cases(): Case[] {
       const dloss = be.fromArray([1536], new Float32Array(1536).fill(1 / 1536));
       return {
         run: () => {
-          be.crossEntropy(out, lse, logits, ids, 1536, 128);
-          be.crossEntropyBackward(dl, dloss, logits, lse, ids, 1536, 128);
+          be.crossEntropy({ out, lse, logits, ids, N: 1536, V: 128 });
+          be.crossEntropyBackward({ dlogits: dl, dout: dloss, logits, lse, ids, N: 1536, V: 128 });
         },
         tensors: [logits, ids, out, lse, dl, dloss],
       };
@@ -258,7 +261,7 @@ function cases(): Case[] {
     setup: (be) => {
       const x = f(be, [1 << 20], 1);
       const out = be.zeros([1]);
-      return { run: () => be.reduce(out, x, 1, 1 << 20, 'sumsq'), tensors: [x, out] };
+      return { run: () => be.reduce({ out, x, rows: 1, cols: 1 << 20, op: 'sumsq' }), tensors: [x, out] };
     },
   });
   cs.push({
@@ -274,14 +277,14 @@ function cases(): Case[] {
       let step = 0;
       return {
         run: () =>
-          be.adamw(p, g, m, v, ss, 4, {
-            lr: 1e-3,
-            beta1: 0.9,
-            beta2: 0.95,
-            eps: 1e-8,
-            weightDecay: 0.1,
-            step: ++step,
-            maxGradNorm: 1,
+          be.adamw({
+            param: p,
+            grad: g,
+            m,
+            v,
+            sumsq: ss,
+            nSlots: 4,
+            hp: { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, step: ++step, maxGradNorm: 1 },
           }),
         tensors: [p, g, m, v, ss],
       };
@@ -298,7 +301,15 @@ function cases(): Case[] {
       let step = 0;
       return {
         run: () =>
-          be.sample(ids, logits, rows, pos, 256, 128, { temperature: 1, topP: 0.9, seed: 1, stream: 3, step: step++ }),
+          be.sample({
+            outIds: ids,
+            logits,
+            rowIds: rows,
+            positions: pos,
+            B: 256,
+            V: 128,
+            p: { temperature: 1, topP: 0.9, seed: 1, stream: 3, step: step++ },
+          }),
         tensors: [logits, ids, rows, pos],
       };
     },
@@ -324,7 +335,7 @@ export async function runBench(opts: {
       const b = be.fromArray([n, n], randomF32(n * n, 2));
       const out = be.zeros([n, n]);
       const ours = await timeIt(async () => {
-        be.matmul(out, a, b, null, n, n, n);
+        be.matmul({ out, a, b, M: n, N: n, K: n });
         await ctx.sync();
       }, opts.reps);
       let ref: number | undefined;

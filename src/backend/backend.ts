@@ -1,4 +1,6 @@
-// The tensor-op interface shared by the CPU reference, the WebGPU and the WebAssembly SIMD (wasm) backends.
+// The tensor-op interface of the three backends: the CPU reference (cpu/), WebGPU (webgpu/) and
+// WebAssembly SIMD (wasm/, the reference with its hot ops in wasm/kernels.ts).
+// An op of more than a few parameters takes one named object, its <Op>Args, declared here once.
 // llm.c style: every op writes into tensors the caller allocated (so activation
 // memory can be planned once), shapes are passed explicitly, and every backward
 // op ACCUMULATES (+=) into its gradient outputs; callers zero gradients.
@@ -11,8 +13,8 @@ import type { ReduceOp } from '../gpu/kernels/reduce';
 import type { MIScoreParams, PolicyLossParams } from '../gpu/kernels/rl';
 import type { SampleParams } from '../gpu/kernels/sample';
 
-// The ops' parameter types live beside their kernels; the interface re-exports them.
-export type { AdamWParams, AttentionShape, MIScoreParams, PolicyLossParams, ReduceOp, SampleParams };
+// The hyperparameter types live beside their kernels; the interface re-exports the ones used above it.
+export type { AttentionShape, MIScoreParams };
 
 export type DType = 'f32' | 'u32';
 
@@ -40,6 +42,202 @@ export interface MatmulOpts {
   accumulate?: boolean;
 }
 
+// The ops' arguments, one named object per op. T is what a tensor is where the op runs:
+// a Tensor at this interface, an array in the CPU reference (cpu/*.ts).
+
+export interface MatmulArgs<T = Tensor> extends MatmulOpts {
+  out: T;
+  a: T;
+  b: T;
+  /** Added to every row; null or absent: none. */
+  bias?: T | null;
+  M: number;
+  N: number;
+  K: number;
+}
+
+export interface BiasBackwardArgs<T = Tensor> {
+  dbias: T;
+  dout: T;
+  M: number;
+  N: number;
+}
+
+/** The default epsilon of layerNorm. */
+export const LAYERNORM_EPS = 1e-5;
+
+export interface LayerNormArgs<T = Tensor> {
+  out: T;
+  mean: T;
+  rstd: T;
+  x: T;
+  w: T;
+  b: T;
+  rows: number;
+  C: number;
+  /** LAYERNORM_EPS when absent. */
+  eps?: number;
+}
+
+export interface LayerNormBackwardArgs<T = Tensor> {
+  dx: T;
+  dw: T;
+  db: T;
+  dout: T;
+  x: T;
+  mean: T;
+  rstd: T;
+  w: T;
+  rows: number;
+  C: number;
+}
+
+export interface AttentionArgs<T = Tensor> extends AttentionShape {
+  out: T;
+  att: T;
+  qkv: T;
+  prefix: T;
+}
+
+export interface AttentionBackwardArgs<T = Tensor> extends AttentionShape {
+  dqkv: T;
+  /** Scratch [B, nHead, T, T] (the CPU reference does without). */
+  dpre: T;
+  dout: T;
+  att: T;
+  qkv: T;
+}
+
+export interface KvCacheWriteArgs<T = Tensor> {
+  kCache: T;
+  vCache: T;
+  qkv: T;
+  start: T;
+  B: number;
+  T: number;
+  Tmax: number;
+  C: number;
+}
+
+export interface AttentionDecodeArgs<T = Tensor> {
+  out: T;
+  qkv: T;
+  kCache: T;
+  vCache: T;
+  len: T;
+  B: number;
+  Tmax: number;
+  C: number;
+  nHead: number;
+}
+
+export interface EmbeddingArgs<T = Tensor> {
+  out: T;
+  ids: T;
+  table: T;
+  N: number;
+  C: number;
+  accumulate?: boolean;
+}
+
+export interface EmbeddingBackwardArgs<T = Tensor> {
+  dtable: T;
+  dout: T;
+  ids: T;
+  N: number;
+  C: number;
+}
+
+/** logSoftmaxGather: out = log-probabilities of ids; crossEntropy: out = losses, ids = targets. */
+export interface LogSoftmaxArgs<T = Tensor> {
+  out: T;
+  lse: T;
+  logits: T;
+  ids: T;
+  N: number;
+  V: number;
+}
+
+export interface LogSoftmaxBackwardArgs<T = Tensor> {
+  dlogits: T;
+  dout: T;
+  logits: T;
+  lse: T;
+  ids: T;
+  N: number;
+  V: number;
+}
+
+export interface ReduceArgs<T = Tensor> {
+  out: T;
+  x: T;
+  rows: number;
+  cols: number;
+  op: ReduceOp;
+  /** 0 when absent. */
+  outOffset?: number;
+}
+
+export interface AdamWArgs<T = Tensor> {
+  param: T;
+  grad: T;
+  m: T;
+  v: T;
+  sumsq: T;
+  nSlots: number;
+  hp: AdamWParams;
+}
+
+/** miScore's default: the per-token mean, no clip. */
+export const MI_MEAN: MIScoreParams = { sum: false, clip: 0 };
+
+export interface MiScoreArgs<T = Tensor> {
+  mi: T;
+  dep: T;
+  logits: T;
+  ids: T;
+  descStart: T;
+  descLen: T;
+  B: number;
+  T: number;
+  V: number;
+  K: number;
+  /** MI_MEAN when absent. */
+  p?: MIScoreParams;
+  real?: T;
+}
+
+export interface PolicyLossArgs<T = Tensor> {
+  loss: T;
+  kl: T;
+  dlp: T;
+  lpNew: T;
+  lpOld: T;
+  lpRef: T;
+  adv: T;
+  weight: T;
+  n: number;
+  p: PolicyLossParams;
+}
+
+export interface EntropyArgs<T = Tensor> {
+  out: T;
+  logits: T;
+  N: number;
+  V: number;
+}
+
+export interface SampleArgs<T = Tensor> {
+  outIds: T;
+  logits: T;
+  rowIds: T;
+  positions: T;
+  B: number;
+  V: number;
+  p: SampleParams;
+  outLogp?: T;
+}
+
 /** Target id meaning "no loss here" for cross-entropy. */
 export const IGNORE_INDEX = 0xffffffff;
 
@@ -61,18 +259,9 @@ export interface Backend {
 
   // --- linear algebra ---
   /** out[b] = alpha * op(A[b]) op(B[b]) + bias (broadcast over rows) (+ out). */
-  matmul(
-    out: Tensor,
-    a: Tensor,
-    b: Tensor,
-    bias: Tensor | null,
-    M: number,
-    N: number,
-    K: number,
-    opts?: MatmulOpts,
-  ): void;
+  matmul(a: MatmulArgs): void;
   /** dbias[n] += sum_m dout[m, n]. */
-  biasBackward(dbias: Tensor, dout: Tensor, M: number, N: number): void;
+  biasBackward(a: BiasBackwardArgs): void;
 
   // --- elementwise ---
   /** out[i] = alpha * a[i] + beta * b[i mod b.size]. */
@@ -85,98 +274,41 @@ export interface Backend {
   halfToFloat(out: Tensor, packed: Tensor, n: number): void;
 
   // --- normalisation ---
-  layerNorm(
-    out: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    x: Tensor,
-    w: Tensor,
-    b: Tensor,
-    rows: number,
-    C: number,
-    eps?: number,
-  ): void;
-  layerNormBackward(
-    dx: Tensor,
-    dw: Tensor,
-    db: Tensor,
-    dout: Tensor,
-    x: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    w: Tensor,
-    rows: number,
-    C: number,
-  ): void;
+  layerNorm(a: LayerNormArgs): void;
+  layerNormBackward(a: LayerNormBackwardArgs): void;
 
   // --- attention ---
   /**
    * qkv [B, T, 3C] -> out [B, T, C]; att [B, nHead, T, T] keeps the probabilities.
    * Query i sees key j when j < prefix[b] (image and question, both ways) or j <= i.
    */
-  attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void;
-  /** dpre [B, nHead, T, T] is scratch. */
-  attentionBackward(dqkv: Tensor, dpre: Tensor, dout: Tensor, att: Tensor, qkv: Tensor, s: AttentionShape): void;
+  attention(a: AttentionArgs): void;
+  attentionBackward(a: AttentionBackwardArgs): void;
   /** Writes k, v of qkv [B, T, 3C] into caches [B, Tmax, C] at positions start[b] + t. */
-  kvCacheWrite(
-    kCache: Tensor,
-    vCache: Tensor,
-    qkv: Tensor,
-    start: Tensor,
-    B: number,
-    T: number,
-    Tmax: number,
-    C: number,
-  ): void;
+  kvCacheWrite(a: KvCacheWriteArgs): void;
   /**
    * One new query per row: qkv [B, 3C] (only q is read); it attends to cache
    * positions [0, len[b]). out [B, C].
    */
-  attentionDecode(
-    out: Tensor,
-    qkv: Tensor,
-    kCache: Tensor,
-    vCache: Tensor,
-    len: Tensor,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-  ): void;
+  attentionDecode(a: AttentionDecodeArgs): void;
 
   // --- embeddings ---
   /** out[n] = table[ids[n]] (+ out when accumulate); ids >= V give a zero row. */
-  embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate?: boolean): void;
+  embedding(a: EmbeddingArgs): void;
   /** dtable[ids[n]] += dout[n]. */
-  embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, N: number, C: number): void;
+  embeddingBackward(a: EmbeddingBackwardArgs): void;
 
   // --- log-probabilities and losses ---
   /** out[n] = log softmax(logits[n])[ids[n]]; lse[n] = logsumexp(logits[n]). */
-  logSoftmaxGather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number): void;
-  logSoftmaxGatherBackward(
-    dlogits: Tensor,
-    dout: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    ids: Tensor,
-    N: number,
-    V: number,
-  ): void;
-  /** losses[n] = -log softmax(logits[n])[targets[n]], 0 where targets[n] >= V (IGNORE_INDEX). */
-  crossEntropy(losses: Tensor, lse: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void;
-  crossEntropyBackward(
-    dlogits: Tensor,
-    dlosses: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    targets: Tensor,
-    N: number,
-    V: number,
-  ): void;
+  logSoftmaxGather(a: LogSoftmaxArgs): void;
+  logSoftmaxGatherBackward(a: LogSoftmaxBackwardArgs): void;
+  /** out[n] = -log softmax(logits[n])[ids[n]], 0 where ids[n] >= V (IGNORE_INDEX). */
+  crossEntropy(a: LogSoftmaxArgs): void;
+  crossEntropyBackward(a: LogSoftmaxBackwardArgs): void;
 
   // --- reductions ---
   /** out[outOffset + r] = op over x[r, 0..cols). */
-  reduce(out: Tensor, x: Tensor, rows: number, cols: number, op: ReduceOp, outOffset?: number): void;
+  reduce(a: ReduceArgs): void;
 
   // --- optimiser ---
   /**
@@ -184,7 +316,7 @@ export interface Backend {
    * norms of every gradient of the model (see reduce 'sumsq'); their sum is the
    * global norm used for clipping, computed on the device without a readback.
    */
-  adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, sumsq: Tensor, nSlots: number, hp: AdamWParams): void;
+  adamw(a: AdamWArgs): void;
 
   // --- RL ---
   /**
@@ -196,35 +328,11 @@ export interface Backend {
    * With `real` [B * T] (the real pass's log p of each scored token, e.g. recorded by the
    * sampler as it drew them), logits holds only the K alternatives [K * B * T, V].
    */
-  miScore(
-    mi: Tensor,
-    dep: Tensor,
-    logits: Tensor,
-    ids: Tensor,
-    descStart: Tensor,
-    descLen: Tensor,
-    B: number,
-    T: number,
-    V: number,
-    K: number,
-    p?: MIScoreParams,
-    real?: Tensor,
-  ): void;
+  miScore(a: MiScoreArgs): void;
   /** The clipped surrogate with k3 KL per token, its weight applied; dlp = d loss / d lpNew. */
-  policyLoss(
-    loss: Tensor,
-    kl: Tensor,
-    dlp: Tensor,
-    lpNew: Tensor,
-    lpOld: Tensor,
-    lpRef: Tensor,
-    adv: Tensor,
-    weight: Tensor,
-    n: number,
-    p: PolicyLossParams,
-  ): void;
+  policyLoss(a: PolicyLossArgs): void;
   /** out[n] = entropy (nats) of softmax(logits[n]). */
-  entropy(out: Tensor, logits: Tensor, N: number, V: number): void;
+  entropy(a: EntropyArgs): void;
 
   // --- sampling ---
   /**
@@ -233,17 +341,24 @@ export interface Backend {
    * outLogp[b], when given: log softmax(logits[b]) of the drawn token, before temperature and
    * top-p (the model's own log-probability, as a teacher-forced pass would give it).
    */
-  sample(
-    outIds: Tensor,
-    logits: Tensor,
-    rowIds: Tensor,
-    positions: Tensor,
-    B: number,
-    V: number,
-    p: SampleParams,
-    outLogp?: Tensor,
-  ): void;
+  sample(a: SampleArgs): void;
 }
+
+/** What a tensor field of an op's arguments becomes when `onTensors` swaps it. */
+type Swapped<V, T> = V extends Tensor ? T : V;
+
+/**
+ * An op's arguments with every tensor swapped for what a backend computes on (the CPU
+ * reference's array): one line per op instead of its parameter list written again.
+ */
+export function onTensors<A extends object, T>(args: A, f: (t: Tensor) => T): { [K in keyof A]: Swapped<A[K], T> } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) out[k] = isTensor(v) ? f(v) : v;
+  return out as { [K in keyof A]: Swapped<A[K], T> };
+}
+
+const isTensor = (v: unknown): v is Tensor =>
+  typeof v === 'object' && v !== null && 'dtype' in v && 'shape' in v && 'size' in v;
 
 export function checkSize(name: string, t: Tensor, expected: number): void {
   if (t.size < expected) {

@@ -185,7 +185,19 @@ export async function scoreOnGpu(
     );
     const mi = be.zeros([B]);
     const dep = be.zeros([B * T]);
-    be.miScore(mi, dep, both, ids, start, len, B, T, V, 1, { sum: true, clip: 0 });
+    be.miScore({
+      mi,
+      dep,
+      logits: both,
+      ids,
+      descStart: start,
+      descLen: len,
+      B,
+      T,
+      V,
+      K: 1,
+      p: { sum: true, clip: 0 },
+    });
     // One readback per chunk: the scores and the pointwise terms side by side.
     const out_ = be.zeros([B + B * T]);
     be.copy(out_, mi, 0);

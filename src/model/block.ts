@@ -120,12 +120,12 @@ export function blockForward(
 ): void {
   const N = d.B * d.T;
   const C = d.C;
-  be.layerNorm(a.ln1, a.ln1Mean, a.ln1Rstd, x, w.ln1w, w.ln1b, N, C);
+  be.layerNorm({ out: a.ln1, mean: a.ln1Mean, rstd: a.ln1Rstd, x, w: w.ln1w, b: w.ln1b, rows: N, C });
   linear(be, a.qkv, a.ln1, w.qkvw, w.qkvb, N, C, 3 * C);
-  be.attention(a.attOut, a.att, a.qkv, prefix, { B: d.B, T: d.T, C, nHead: d.nHead });
+  be.attention({ out: a.attOut, att: a.att, qkv: a.qkv, prefix, B: d.B, T: d.T, C, nHead: d.nHead });
   be.copy(a.res1, x, 0, 0, N * C);
   linear(be, a.res1, a.attOut, w.projw, w.projb, N, C, C, true);
-  be.layerNorm(a.ln2, a.ln2Mean, a.ln2Rstd, a.res1, w.ln2w, w.ln2b, N, C);
+  be.layerNorm({ out: a.ln2, mean: a.ln2Mean, rstd: a.ln2Rstd, x: a.res1, w: w.ln2w, b: w.ln2b, rows: N, C });
   linear(be, a.fc, a.ln2, w.fcw, w.fcb, N, C, d.hidden);
   be.gelu(a.gelu, a.fc);
   be.copy(a.res2, a.res1, 0, 0, N * C);
@@ -160,13 +160,13 @@ export function blockDecodeStep(
   d: { B: number; Tmax: number; C: number; nHead: number; hidden: number },
 ): void {
   const { B, C } = d;
-  be.layerNorm(a.ln, a.mean, a.rstd, x, w.ln1w, w.ln1b, B, C);
+  be.layerNorm({ out: a.ln, mean: a.mean, rstd: a.rstd, x, w: w.ln1w, b: w.ln1b, rows: B, C });
   linear(be, a.qkv, a.ln, w.qkvw, w.qkvb, B, C, 3 * C);
-  be.kvCacheWrite(kCache, vCache, a.qkv, pos, B, 1, d.Tmax, C);
-  be.attentionDecode(a.attOut, a.qkv, kCache, vCache, len, B, d.Tmax, C, d.nHead);
+  be.kvCacheWrite({ kCache, vCache, qkv: a.qkv, start: pos, B, T: 1, Tmax: d.Tmax, C });
+  be.attentionDecode({ out: a.attOut, qkv: a.qkv, kCache, vCache, len, B, Tmax: d.Tmax, C, nHead: d.nHead });
   be.copy(y, x, 0, 0, B * C);
   linear(be, y, a.attOut, w.projw, w.projb, B, C, C, true);
-  be.layerNorm(a.ln, a.mean, a.rstd, y, w.ln2w, w.ln2b, B, C);
+  be.layerNorm({ out: a.ln, mean: a.mean, rstd: a.rstd, x: y, w: w.ln2w, b: w.ln2b, rows: B, C });
   linear(be, a.fc, a.ln, w.fcw, w.fcb, B, C, d.hidden);
   be.gelu(a.gelu, a.fc);
   linear(be, y, a.gelu, w.fcprojw, w.fcprojb, B, d.hidden, C, true);
@@ -193,10 +193,42 @@ export function blockBackward(
   be.fill(s.dfc, 0);
   be.geluBackward(s.dfc, a.fc, s.dgelu);
   linearBackward(be, s.dln, g.fcw, g.fcb, s.dfc, a.ln2, w.fcw, N, C, H);
-  be.layerNormBackward(dres, g.ln2w, g.ln2b, s.dln, a.res1, a.ln2Mean, a.ln2Rstd, w.ln2w, N, C);
+  be.layerNormBackward({
+    dx: dres,
+    dw: g.ln2w,
+    db: g.ln2b,
+    dout: s.dln,
+    x: a.res1,
+    mean: a.ln2Mean,
+    rstd: a.ln2Rstd,
+    w: w.ln2w,
+    rows: N,
+    C,
+  });
   linearBackward(be, s.dattOut, g.projw, g.projb, dres, a.attOut, w.projw, N, C, C);
   be.fill(s.dqkv, 0);
-  be.attentionBackward(s.dqkv, s.dpre, s.dattOut, a.att, a.qkv, { B: d.B, T: d.T, C, nHead: d.nHead });
+  be.attentionBackward({
+    dqkv: s.dqkv,
+    dpre: s.dpre,
+    dout: s.dattOut,
+    att: a.att,
+    qkv: a.qkv,
+    B: d.B,
+    T: d.T,
+    C,
+    nHead: d.nHead,
+  });
   linearBackward(be, s.dln, g.qkvw, g.qkvb, s.dqkv, a.ln1, w.qkvw, N, C, 3 * C);
-  be.layerNormBackward(dres, g.ln1w, g.ln1b, s.dln, x, a.ln1Mean, a.ln1Rstd, w.ln1w, N, C);
+  be.layerNormBackward({
+    dx: dres,
+    dw: g.ln1w,
+    db: g.ln1b,
+    dout: s.dln,
+    x,
+    mean: a.ln1Mean,
+    rstd: a.ln1Rstd,
+    w: w.ln1w,
+    rows: N,
+    C,
+  });
 }

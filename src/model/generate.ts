@@ -74,7 +74,7 @@ export async function generate(
     Uint32Array.from(lens, (l, b) => of[b] * Tp + l - 1),
   );
   const first = be.zeros([B, V]);
-  be.embedding(first, lastIdx, logitsAll, B, V); // gather each row's last-position logits
+  be.embedding({ out: first, ids: lastIdx, table: logitsAll, N: B, C: V }); // gather each row's last-position logits
   batch.free();
   be.free(lastIdx);
   const g = await decodeLoop(model, cache, first, lens, rowIds, maxNew, o);
@@ -182,16 +182,16 @@ async function decodeLoop(
       pos,
       Uint32Array.from(lens, (l) => l + s),
     );
-    be.sample(
-      ids,
+    be.sample({
+      outIds: ids,
       logits,
-      rowT,
-      pos,
+      rowIds: rowT,
+      positions: pos,
       B,
       V,
-      { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step },
-      stepLogp ?? undefined,
-    );
+      p: { temperature: o.temperature, topP: o.topP, seed: o.seed, stream: o.stream, step: o.step },
+      outLogp: stepLogp ?? undefined,
+    });
     be.copy(gen, ids, s * B, 0, B);
     if (stepLogp && genLogp) be.copy(genLogp, stepLogp, s * B, 0, B);
     steps = s + 1;

@@ -12,7 +12,7 @@ export function linear(
   O: number,
   accumulate = false,
 ): void {
-  be.matmul(out, x, W, b, M, O, I, { accumulate });
+  be.matmul({ out, a: x, b: W, bias: b, M, N: O, K: I, accumulate });
 }
 
 /**
@@ -32,7 +32,7 @@ export function linearBackward(
   O: number,
   accumulateDx = false,
 ): void {
-  be.matmul(dW, x, dout, null, I, O, M, { transA: true, accumulate: true });
-  if (db) be.biasBackward(db, dout, M, O);
-  if (dx) be.matmul(dx, dout, W, null, M, I, O, { transB: true, accumulate: accumulateDx });
+  be.matmul({ out: dW, a: x, b: dout, M: I, N: O, K: M, transA: true, accumulate: true });
+  if (db) be.biasBackward({ dbias: db, dout, M, N: O });
+  if (dx) be.matmul({ out: dx, a: dout, b: W, M, N: I, K: O, transB: true, accumulate: accumulateDx });
 }

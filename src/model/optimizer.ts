@@ -44,9 +44,9 @@ export class AdamW {
   computeNorm(grads: Map<string, Tensor>): void {
     this.params.specs.forEach((s, i) => {
       const g = grads.get(s.name)!;
-      this.be.reduce(this.slots, g, 1, g.size, 'sumsq', i);
+      this.be.reduce({ out: this.slots, x: g, rows: 1, cols: g.size, op: 'sumsq', outOffset: i });
     });
-    this.be.reduce(this.total, this.slots, 1, this.params.specs.length, 'sum');
+    this.be.reduce({ out: this.total, x: this.slots, rows: 1, cols: this.params.specs.length, op: 'sum' });
   }
 
   async gradNormSq(): Promise<number> {
@@ -57,14 +57,14 @@ export class AdamW {
   update(grads: Map<string, Tensor>, lr = this.cfg.lr): void {
     this.step++;
     for (const s of this.params.specs) {
-      this.be.adamw(
-        this.params.get(s.name),
-        grads.get(s.name)!,
-        this.m.get(s.name)!,
-        this.v.get(s.name)!,
-        this.total,
-        1,
-        {
+      this.be.adamw({
+        param: this.params.get(s.name),
+        grad: grads.get(s.name)!,
+        m: this.m.get(s.name)!,
+        v: this.v.get(s.name)!,
+        sumsq: this.total,
+        nSlots: 1,
+        hp: {
           lr,
           beta1: this.cfg.beta1,
           beta2: this.cfg.beta2,
@@ -73,7 +73,7 @@ export class AdamW {
           step: this.step,
           maxGradNorm: this.cfg.maxGradNorm,
         },
-      );
+      });
     }
   }
 

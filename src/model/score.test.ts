@@ -39,13 +39,13 @@ async function paddedScore(
   }
   const { enc, dec } = s.defer(uploadBatch(be, all, images, T, c));
   const ids = s.keep(be.fromArray([B * T], nextTokenTargets(rows, T)));
-  const start = s.keep(
+  const descStart = s.keep(
     be.fromArray(
       [B],
       Uint32Array.from(rows, (r) => Math.max(0, r.prefixLen - 1)),
     ),
   );
-  const len = s.keep(
+  const descLen = s.keep(
     be.fromArray(
       [B],
       Uint32Array.from(rows, (r) => r.ids.length - r.prefixLen),
@@ -53,7 +53,8 @@ async function paddedScore(
   );
   const mi = s.keep(be.zeros([B]));
   const dep = s.keep(be.zeros([B * T]));
-  be.miScore(mi, dep, model.forward(enc, dec), ids, start, len, B, T, c.vocabSize, passes.length, agg, real);
+  const logits = model.forward(enc, dec);
+  be.miScore({ mi, dep, logits, ids, descStart, descLen, B, T, V: c.vocabSize, K: passes.length, p: agg, real });
   const out = { mi: await be.read(mi), dep: await be.read(dep) };
   s.free();
   return out;

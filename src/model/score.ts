@@ -26,7 +26,7 @@ function scoreOnDevice(model: TinyVLM, rows: readonly SeqRow[], images: readonly
   const logprobs = be.zeros([N]);
   const lse = s.keep(be.zeros([N]));
   const logits = model.forward(enc, dec);
-  be.logSoftmaxGather(logprobs, lse, logits, targets, N, c.vocabSize);
+  be.logSoftmaxGather({ out: logprobs, lse, logits, ids: targets, N, V: c.vocabSize });
   s.free();
   return { logprobs, T, free: () => be.free(logprobs) };
 }
@@ -75,7 +75,7 @@ export function scoreMI(
   const T = maxLen(descRows);
   const B = descRows.length;
   const s = new TensorScope(be);
-  let real: Tensor | null = null;
+  let real: Tensor | undefined;
   if (realLogp) {
     const r = new Float32Array(B * T);
     descRows.forEach((row, b) => {
@@ -87,13 +87,13 @@ export function scoreMI(
     real = s.keep(be.fromArray([B * T], r));
   }
   const ids = s.keep(be.fromArray([B * T], nextTokenTargets(descRows, T)));
-  const start = s.keep(
+  const descStart = s.keep(
     be.fromArray(
       [B],
       Uint32Array.from(descRows, (r) => Math.max(0, r.prefixLen - 1)),
     ),
   );
-  const len = s.keep(
+  const descLen = s.keep(
     be.fromArray(
       [B],
       Uint32Array.from(descRows, (r) => r.ids.length - r.prefixLen),
@@ -102,7 +102,7 @@ export function scoreMI(
   const mi = be.zeros([B]);
   const dep = be.zeros([B * T]);
   const { logits, tokens } = packedLogits(model, all, images, T, s, bucketCost);
-  be.miScore(mi, dep, logits, ids, start, len, B, T, c.vocabSize, passes.length, agg, real ?? undefined);
+  be.miScore({ mi, dep, logits, ids, descStart, descLen, B, T, V: c.vocabSize, K: passes.length, p: agg, real });
   s.free();
   return { mi, dep, T, forwardTokens: tokens };
 }

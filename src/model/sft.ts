@@ -51,11 +51,11 @@ export async function sftStep(
   const lossSum = s.keep(be.zeros([1]));
 
   const logits = model.forward(enc, dec);
-  be.crossEntropy(losses, lse, logits, targets, N, V);
-  be.reduce(lossSum, losses, 1, N, 'sum');
+  be.crossEntropy({ out: losses, lse, logits, ids: targets, N, V });
+  be.reduce({ out: lossSum, x: losses, rows: 1, cols: N, op: 'sum' });
   model.zeroGrads();
   be.fill(model.dlogits, 0);
-  be.crossEntropyBackward(model.dlogits, dloss, logits, lse, targets, N, V);
+  be.crossEntropyBackward({ dlogits: model.dlogits, dout: dloss, logits, lse, ids: targets, N, V });
   model.backward();
   opt.computeNorm(model.grads!);
   const loss = (await be.read(lossSum))[0] / count;

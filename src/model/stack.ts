@@ -53,16 +53,16 @@ export class Stack {
       blockForward(this.be, blockTensors(p, `${this.name}.h${l}`), this.acts[l], x, prefix, d);
       x = this.acts[l].res2;
     }
-    this.be.layerNorm(
-      this.lnf,
-      this.lnfMean,
-      this.lnfRstd,
+    this.be.layerNorm({
+      out: this.lnf,
+      mean: this.lnfMean,
+      rstd: this.lnfRstd,
       x,
-      p(`${this.name}.lnf.w`),
-      p(`${this.name}.lnf.b`),
-      d.B * d.T,
-      d.C,
-    );
+      w: p(`${this.name}.lnf.w`),
+      b: p(`${this.name}.lnf.b`),
+      rows: d.B * d.T,
+      C: d.C,
+    });
     return this.lnf;
   }
 
@@ -72,18 +72,18 @@ export class Stack {
     const N = d.B * d.T;
     const last = this.layers > 0 ? this.acts[this.layers - 1].res2 : x0;
     be.fill(this.dres, 0);
-    be.layerNormBackward(
-      this.dres,
-      g(`${this.name}.lnf.w`),
-      g(`${this.name}.lnf.b`),
-      this.dlnf,
-      last,
-      this.lnfMean,
-      this.lnfRstd,
-      p(`${this.name}.lnf.w`),
-      N,
-      d.C,
-    );
+    be.layerNormBackward({
+      dx: this.dres,
+      dw: g(`${this.name}.lnf.w`),
+      db: g(`${this.name}.lnf.b`),
+      dout: this.dlnf,
+      x: last,
+      mean: this.lnfMean,
+      rstd: this.lnfRstd,
+      w: p(`${this.name}.lnf.w`),
+      rows: N,
+      C: d.C,
+    });
     for (let l = this.layers - 1; l >= 0; l--) {
       const x = l > 0 ? this.acts[l - 1].res2 : x0;
       blockBackward(

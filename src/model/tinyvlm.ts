@@ -164,7 +164,7 @@ export class TinyVLM {
       const C = c.encDim;
       const d = this.encDims(enc.nImg);
       // x0 = patches W + b + pos[p]
-      be.embedding(e.x0, e.posIds, this.p('enc.pos'), N, C);
+      be.embedding({ out: e.x0, ids: e.posIds, table: this.p('enc.pos'), N, C });
       linear(be, e.x0, enc.patches, this.p('enc.patch.w'), this.p('enc.patch.b'), N, patchDim(c), C, true);
       const lnf = e.stack.forward(this.p, e.x0, e.prefix, d);
       linear(be, e.imgTok, lnf, this.p('enc.out.w'), this.p('enc.out.b'), N, C, c.dim);
@@ -174,10 +174,10 @@ export class TinyVLM {
     const N = dec.B * dec.T;
     const C = c.dim;
     const d = this.decDims(dec.B, dec.T);
-    be.embedding(w.x0, dec.tokIds, this.p('dec.wte'), N, C);
-    if (imgTok) be.embedding(w.x0, dec.imgIds, imgTok, N, C, true);
-    be.embedding(w.x0, dec.nullIds, this.p('null_image'), N, C, true);
-    be.embedding(w.x0, dec.posIds, this.p('dec.wpe'), N, C, true);
+    be.embedding({ out: w.x0, ids: dec.tokIds, table: this.p('dec.wte'), N, C });
+    if (imgTok) be.embedding({ out: w.x0, ids: dec.imgIds, table: imgTok, N, C, accumulate: true });
+    be.embedding({ out: w.x0, ids: dec.nullIds, table: this.p('null_image'), N, C, accumulate: true });
+    be.embedding({ out: w.x0, ids: dec.posIds, table: this.p('dec.wpe'), N, C, accumulate: true });
     const lnf = w.stack.forward(this.p, w.x0, dec.prefix, d);
     linear(be, w.logits, lnf, this.p('dec.head.w'), null, N, C, c.vocabSize);
     this.last = { enc, dec };
@@ -220,9 +220,9 @@ export class TinyVLM {
       c.vocabSize,
     );
     const dx = w.stack.backward(this.p, this.g, w.x0, d);
-    be.embeddingBackward(this.g('dec.wte'), dx, dec.tokIds, N, C);
-    be.embeddingBackward(this.g('null_image'), dx, dec.nullIds, N, C);
-    be.embeddingBackward(this.g('dec.wpe'), dx, dec.posIds, N, C);
+    be.embeddingBackward({ dtable: this.g('dec.wte'), dout: dx, ids: dec.tokIds, N, C });
+    be.embeddingBackward({ dtable: this.g('null_image'), dout: dx, ids: dec.nullIds, N, C });
+    be.embeddingBackward({ dtable: this.g('dec.wpe'), dout: dx, ids: dec.posIds, N, C });
     if (enc.nImg === 0 || !enc.patches || !ws.enc) return;
 
     const e = ws.enc;
@@ -231,7 +231,7 @@ export class TinyVLM {
     const CE = c.encDim;
     const de = this.encDims(enc.nImg);
     be.fill(e.dImgTok, 0);
-    be.embeddingBackward(e.dImgTok, dx, dec.imgIds, N, C);
+    be.embeddingBackward({ dtable: e.dImgTok, dout: dx, ids: dec.imgIds, N, C });
     linearBackward(
       be,
       e.stack.dlnf,
@@ -245,9 +245,18 @@ export class TinyVLM {
       c.dim,
     );
     const dxe = e.stack.backward(this.p, this.g, e.x0, de);
-    be.embeddingBackward(this.g('enc.pos'), dxe, e.posIds, NE, CE);
-    be.matmul(this.g('enc.patch.w'), enc.patches, dxe, null, patchDim(c), CE, NE, { transA: true, accumulate: true });
-    be.biasBackward(this.g('enc.patch.b'), dxe, NE, CE);
+    be.embeddingBackward({ dtable: this.g('enc.pos'), dout: dxe, ids: e.posIds, N: NE, C: CE });
+    be.matmul({
+      out: this.g('enc.patch.w'),
+      a: enc.patches,
+      b: dxe,
+      M: patchDim(c),
+      N: CE,
+      K: NE,
+      transA: true,
+      accumulate: true,
+    });
+    be.biasBackward({ dbias: this.g('enc.patch.b'), dout: dxe, M: NE, N: CE });
   }
 
   allocCache(B: number, Tmax: number): KvCache {
@@ -287,16 +296,16 @@ export class TinyVLM {
     if (B !== cache.B || T > cache.Tmax)
       throw new Error(`cache for ${cache.B} rows of ${cache.Tmax}, forward had ${B} of ${T}`);
     for (let l = 0; l < this.config.layers; l++) {
-      this.be.kvCacheWrite(
-        cache.k[l],
-        cache.v[l],
-        this.ws.dec.stack.acts[l].qkv,
-        cache.zeros,
+      this.be.kvCacheWrite({
+        kCache: cache.k[l],
+        vCache: cache.v[l],
+        qkv: this.ws.dec.stack.acts[l].qkv,
+        start: cache.zeros,
         B,
         T,
-        cache.Tmax,
-        this.config.dim,
-      );
+        Tmax: cache.Tmax,
+        C: this.config.dim,
+      });
     }
   }
 
@@ -327,8 +336,8 @@ export class TinyVLM {
     const B = cache.B;
     const C = c.dim;
     const H = c.mlpRatio * C;
-    be.embedding(cache.x, ids, this.p('dec.wte'), B, C);
-    be.embedding(cache.x, pos, this.p('dec.wpe'), B, C, true);
+    be.embedding({ out: cache.x, ids, table: this.p('dec.wte'), N: B, C });
+    be.embedding({ out: cache.x, ids: pos, table: this.p('dec.wpe'), N: B, C, accumulate: true });
     let x = cache.x;
     let y = cache.y;
     for (let l = 0; l < c.layers; l++) {
@@ -341,7 +350,16 @@ export class TinyVLM {
       });
       [x, y] = [y, x];
     }
-    be.layerNorm(cache.ln, cache.mean, cache.rstd, x, this.p('dec.lnf.w'), this.p('dec.lnf.b'), B, C);
+    be.layerNorm({
+      out: cache.ln,
+      mean: cache.mean,
+      rstd: cache.rstd,
+      x,
+      w: this.p('dec.lnf.w'),
+      b: this.p('dec.lnf.b'),
+      rows: B,
+      C,
+    });
     linear(be, cache.logits, cache.ln, this.p('dec.head.w'), null, B, C, c.vocabSize);
     return cache.logits;
   }

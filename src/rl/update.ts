@@ -152,7 +152,7 @@ async function currentLogProbs(model: TinyVLM, b: TrainBatch): Promise<Float32Ar
   const { enc, dec } = s.defer(uploadBatch(be, b.rows, b.images, T, c));
   const lp = s.keep(be.zeros([n]));
   const lse = s.keep(be.zeros([n]));
-  be.logSoftmaxGather(lp, lse, model.forward(enc, dec), targets, n, c.vocabSize);
+  be.logSoftmaxGather({ out: lp, lse, logits: model.forward(enc, dec), ids: targets, N: n, V: c.vocabSize });
   const out = await be.read(lp);
   s.free();
   return out;
@@ -193,28 +193,35 @@ function lossAndGradients(
   const lse = t.zeros(n);
   const ent = t.zeros(n);
   const logits = model.forward(enc, dec);
-  be.logSoftmaxGather(lpNew, lse, logits, t.targets, n, V);
+  be.logSoftmaxGather({ out: lpNew, lse, logits, ids: t.targets, N: n, V });
   const lpOld = lpOldHost ? t.up(lpOldHost) : t.zeros(n);
   if (!lpOldHost) be.copy(lpOld, lpNew);
-  be.entropy(ent, logits, n, V);
+  be.entropy({ out: ent, logits, N: n, V });
   let lpRef = lpOld;
   let forwardTokens = n;
   if (ref && (cfg.beta > 0 || cfg.measureKL)) {
     lpRef = t.zeros(n);
-    be.logSoftmaxGather(lpRef, t.zeros(n), ref.forward(enc, dec), t.targets, n, V);
+    be.logSoftmaxGather({ out: lpRef, lse: t.zeros(n), logits: ref.forward(enc, dec), ids: t.targets, N: n, V });
     forwardTokens += n;
   }
   const loss = t.zeros(n);
   const kl = t.zeros(n);
   const dlp = t.zeros(n);
-  be.policyLoss(loss, kl, dlp, lpNew, lpOld, lpRef, t.advTok, t.weight, n, {
-    clipLow: cfg.clipLow,
-    clipHigh: cfg.clipHigh,
-    beta: cfg.beta,
+  be.policyLoss({
+    loss,
+    kl,
+    dlp,
+    lpNew,
+    lpOld,
+    lpRef,
+    adv: t.advTok,
+    weight: t.weight,
+    n,
+    p: { clipLow: cfg.clipLow, clipHigh: cfg.clipHigh, beta: cfg.beta },
   });
   model.zeroGrads();
   be.fill(model.dlogits, 0);
-  be.logSoftmaxGatherBackward(model.dlogits, dlp, logits, lse, t.targets, n, V);
+  be.logSoftmaxGatherBackward({ dlogits: model.dlogits, dout: dlp, logits, lse, ids: t.targets, N: n, V });
   model.backward();
   return { loss, kl, ent, lpNew, forwardTokens };
 }

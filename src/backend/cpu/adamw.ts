@@ -1,4 +1,4 @@
-import type { AdamWParams } from '../backend';
+import type { AdamWArgs } from '../backend';
 import type { Arr } from './arrays';
 
 /** The factor every gradient is multiplied by so that the global norm is at most maxGradNorm. */
@@ -10,7 +10,7 @@ export function clipScale(sumsq: Arr, nSlots: number, maxGradNorm: number): numb
   return norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
 }
 
-export function adamwRef(param: Arr, grad: Arr, m: Arr, v: Arr, sumsq: Arr, nSlots: number, hp: AdamWParams): void {
+export function adamwRef({ param, grad, m, v, sumsq, nSlots, hp }: AdamWArgs<Arr>): void {
   const s = clipScale(sumsq, nSlots, hp.maxGradNorm);
   const bc1 = 1 - Math.pow(hp.beta1, hp.step);
   const bc2 = 1 - Math.pow(hp.beta2, hp.step);

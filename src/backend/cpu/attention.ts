@@ -1,4 +1,4 @@
-import type { AttentionShape } from '../backend';
+import type { AttentionArgs, AttentionBackwardArgs, AttentionDecodeArgs, KvCacheWriteArgs } from '../backend';
 import type { Arr } from './arrays';
 
 /** The prefix-LM mask: the prompt (image + question) attends both ways, generated tokens causally. */
@@ -6,8 +6,7 @@ function attends(i: number, j: number, prefix: number): boolean {
   return j < prefix || j <= i;
 }
 
-export function attentionRef(out: Arr, att: Arr, qkv: Arr, prefix: Arr, s: AttentionShape): void {
-  const { B, T, C, nHead } = s;
+export function attentionRef({ out, att, qkv, prefix, B, T, C, nHead }: AttentionArgs<Arr>): void {
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);
   const C3 = 3 * C;
@@ -48,8 +47,17 @@ export function attentionRef(out: Arr, att: Arr, qkv: Arr, prefix: Arr, s: Atten
   }
 }
 
-export function attentionBackwardRef(dqkv: Arr, dout: Arr, att: Arr, qkv: Arr, s: AttentionShape): void {
-  const { B, T, C, nHead } = s;
+/** Needs no dpre scratch. */
+export function attentionBackwardRef({
+  dqkv,
+  dout,
+  att,
+  qkv,
+  B,
+  T,
+  C,
+  nHead,
+}: Omit<AttentionBackwardArgs<Arr>, 'dpre'>): void {
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);
   const C3 = 3 * C;
@@ -84,16 +92,7 @@ export function attentionBackwardRef(dqkv: Arr, dout: Arr, att: Arr, qkv: Arr, s
   }
 }
 
-export function kvCacheWriteRef(
-  kCache: Arr,
-  vCache: Arr,
-  qkv: Arr,
-  start: Arr,
-  B: number,
-  T: number,
-  Tmax: number,
-  C: number,
-): void {
+export function kvCacheWriteRef({ kCache, vCache, qkv, start, B, T, Tmax, C }: KvCacheWriteArgs<Arr>): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const pos = start[b] + t;
@@ -108,17 +107,17 @@ export function kvCacheWriteRef(
   }
 }
 
-export function attentionDecodeRef(
-  out: Arr,
-  qkv: Arr,
-  kCache: Arr,
-  vCache: Arr,
-  len: Arr,
-  B: number,
-  Tmax: number,
-  C: number,
-  nHead: number,
-): void {
+export function attentionDecodeRef({
+  out,
+  qkv,
+  kCache,
+  vCache,
+  len,
+  B,
+  Tmax,
+  C,
+  nHead,
+}: AttentionDecodeArgs<Arr>): void {
   const hs = C / nHead;
   const scale = 1 / Math.sqrt(hs);
   const acc = new Float64Array(hs);

@@ -1,16 +1,7 @@
-import type {
-  AdamWParams,
-  AttentionShape,
-  Backend,
-  DType,
-  MatmulOpts,
-  MIScoreParams,
-  PolicyLossParams,
-  ReduceOp,
-  SampleParams,
-  Tensor,
-} from '../backend';
-import { checkSize, numel } from '../backend';
+import type { Backend, DType, Tensor } from '../backend';
+// the ops' named arguments
+import type * as op from '../backend';
+import { checkSize, numel, onTensors } from '../backend';
 import { adamwRef } from './adamw';
 import { attentionBackwardRef, attentionDecodeRef, attentionRef, kvCacheWriteRef } from './attention';
 import { addRef, geluBackwardRef, geluRef, halfToFloatRef, scaleRef } from './elementwise';
@@ -80,20 +71,11 @@ export class CpuBackend implements Backend {
   free(_t: Tensor): void {}
   async sync(): Promise<void> {}
 
-  matmul(
-    out: Tensor,
-    a: Tensor,
-    b: Tensor,
-    bias: Tensor | null,
-    M: number,
-    N: number,
-    K: number,
-    opts?: MatmulOpts,
-  ): void {
-    matmulRef(d(out), d(a), d(b), bias ? d(bias) : null, M, N, K, opts);
+  matmul(a: op.MatmulArgs): void {
+    matmulRef(onTensors(a, d));
   }
-  biasBackward(dbias: Tensor, dout: Tensor, M: number, N: number): void {
-    biasBackwardRef(d(dbias), d(dout), M, N);
+  biasBackward(a: op.BiasBackwardArgs): void {
+    biasBackwardRef(onTensors(a, d));
   }
   add(out: Tensor, a: Tensor, b: Tensor, alpha = 1, beta = 1): void {
     addRef(d(out), d(a), d(b), alpha, beta);
@@ -110,147 +92,58 @@ export class CpuBackend implements Backend {
   halfToFloat(out: Tensor, packed: Tensor, n: number): void {
     halfToFloatRef(d(out) as Float32Array, d(packed) as Uint32Array, n);
   }
-  layerNorm(
-    out: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    x: Tensor,
-    w: Tensor,
-    b: Tensor,
-    rows: number,
-    C: number,
-    eps = 1e-5,
-  ): void {
-    layerNormRef(d(out), d(mean), d(rstd), d(x), d(w), d(b), rows, C, eps);
+  layerNorm(a: op.LayerNormArgs): void {
+    layerNormRef(onTensors(a, d));
   }
-  layerNormBackward(
-    dx: Tensor,
-    dw: Tensor,
-    db: Tensor,
-    dout: Tensor,
-    x: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    w: Tensor,
-    rows: number,
-    C: number,
-  ): void {
-    layerNormBackwardRef(d(dx), d(dw), d(db), d(dout), d(x), d(mean), d(rstd), d(w), rows, C);
+  layerNormBackward(a: op.LayerNormBackwardArgs): void {
+    layerNormBackwardRef(onTensors(a, d));
   }
-  attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void {
-    attentionRef(d(out), d(att), d(qkv), d(prefix), s);
+  attention(a: op.AttentionArgs): void {
+    attentionRef(onTensors(a, d));
   }
-  attentionBackward(dqkv: Tensor, _dpre: Tensor, dout: Tensor, att: Tensor, qkv: Tensor, s: AttentionShape): void {
-    attentionBackwardRef(d(dqkv), d(dout), d(att), d(qkv), s);
+  attentionBackward(a: op.AttentionBackwardArgs): void {
+    attentionBackwardRef(onTensors(a, d));
   }
-  kvCacheWrite(
-    kCache: Tensor,
-    vCache: Tensor,
-    qkv: Tensor,
-    start: Tensor,
-    B: number,
-    T: number,
-    Tmax: number,
-    C: number,
-  ): void {
-    kvCacheWriteRef(d(kCache), d(vCache), d(qkv), d(start), B, T, Tmax, C);
+  kvCacheWrite(a: op.KvCacheWriteArgs): void {
+    kvCacheWriteRef(onTensors(a, d));
   }
-  attentionDecode(
-    out: Tensor,
-    qkv: Tensor,
-    kCache: Tensor,
-    vCache: Tensor,
-    len: Tensor,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-  ): void {
-    attentionDecodeRef(d(out), d(qkv), d(kCache), d(vCache), d(len), B, Tmax, C, nHead);
+  attentionDecode(a: op.AttentionDecodeArgs): void {
+    attentionDecodeRef(onTensors(a, d));
   }
-  embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate = false): void {
-    embeddingRef(d(out), d(ids), d(table), N, C, accumulate);
+  embedding(a: op.EmbeddingArgs): void {
+    embeddingRef(onTensors(a, d));
   }
-  embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, N: number, C: number): void {
-    embeddingBackwardRef(d(dtable), d(dout), d(ids), N, C);
+  embeddingBackward(a: op.EmbeddingBackwardArgs): void {
+    embeddingBackwardRef(onTensors(a, d));
   }
-  logSoftmaxGather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number): void {
-    logSoftmaxGatherRef(d(out), d(lse), d(logits), d(ids), N, V, 1);
+  logSoftmaxGather(a: op.LogSoftmaxArgs): void {
+    logSoftmaxGatherRef(onTensors(a, d), 1);
   }
-  logSoftmaxGatherBackward(
-    dlogits: Tensor,
-    dout: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    ids: Tensor,
-    N: number,
-    V: number,
-  ): void {
-    logSoftmaxGatherBackwardRef(d(dlogits), d(dout), d(logits), d(lse), d(ids), N, V, 1);
+  logSoftmaxGatherBackward(a: op.LogSoftmaxBackwardArgs): void {
+    logSoftmaxGatherBackwardRef(onTensors(a, d), 1);
   }
-  crossEntropy(losses: Tensor, lse: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void {
-    logSoftmaxGatherRef(d(losses), d(lse), d(logits), d(targets), N, V, -1);
+  crossEntropy(a: op.LogSoftmaxArgs): void {
+    logSoftmaxGatherRef(onTensors(a, d), -1);
   }
-  crossEntropyBackward(
-    dlogits: Tensor,
-    dlosses: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    targets: Tensor,
-    N: number,
-    V: number,
-  ): void {
-    logSoftmaxGatherBackwardRef(d(dlogits), d(dlosses), d(logits), d(lse), d(targets), N, V, -1);
+  crossEntropyBackward(a: op.LogSoftmaxBackwardArgs): void {
+    logSoftmaxGatherBackwardRef(onTensors(a, d), -1);
   }
-  reduce(out: Tensor, x: Tensor, rows: number, cols: number, op: ReduceOp, outOffset = 0): void {
-    reduceRef(d(out), d(x), rows, cols, op, outOffset);
+  reduce(a: op.ReduceArgs): void {
+    reduceRef(onTensors(a, d));
   }
-  adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, sumsq: Tensor, nSlots: number, hp: AdamWParams): void {
-    adamwRef(d(param), d(grad), d(m), d(v), d(sumsq), nSlots, hp);
+  adamw(a: op.AdamWArgs): void {
+    adamwRef(onTensors(a, d));
   }
-  miScore(
-    mi: Tensor,
-    dep: Tensor,
-    logits: Tensor,
-    ids: Tensor,
-    descStart: Tensor,
-    descLen: Tensor,
-    B: number,
-    T: number,
-    V: number,
-    K: number,
-    p?: MIScoreParams,
-    real?: Tensor,
-  ): void {
-    miScoreRef(d(mi), d(dep), d(logits), d(ids), d(descStart), d(descLen), B, T, V, K, p, real ? d(real) : undefined);
+  miScore(a: op.MiScoreArgs): void {
+    miScoreRef(onTensors(a, d));
   }
-  policyLoss(
-    loss: Tensor,
-    kl: Tensor,
-    dlp: Tensor,
-    lpNew: Tensor,
-    lpOld: Tensor,
-    lpRef: Tensor,
-    adv: Tensor,
-    weight: Tensor,
-    n: number,
-    p: PolicyLossParams,
-  ): void {
-    policyLossRef(d(loss), d(kl), d(dlp), d(lpNew), d(lpOld), d(lpRef), d(adv), d(weight), n, p);
+  policyLoss(a: op.PolicyLossArgs): void {
+    policyLossRef(onTensors(a, d));
   }
-  entropy(out: Tensor, logits: Tensor, N: number, V: number): void {
-    entropyRef(d(out), d(logits), N, V);
+  entropy(a: op.EntropyArgs): void {
+    entropyRef(onTensors(a, d));
   }
-  sample(
-    outIds: Tensor,
-    logits: Tensor,
-    rowIds: Tensor,
-    positions: Tensor,
-    B: number,
-    V: number,
-    p: SampleParams,
-    outLogp?: Tensor,
-  ): void {
-    sampleRef(d(outIds), d(logits), d(rowIds), d(positions), B, V, p, undefined, outLogp ? d(outLogp) : undefined);
+  sample(a: op.SampleArgs): void {
+    sampleRef(onTensors(a, d));
   }
 }

@@ -1,6 +1,7 @@
+import type { EmbeddingArgs, EmbeddingBackwardArgs } from '../backend';
 import type { Arr } from './arrays';
 
-export function embeddingRef(out: Arr, ids: Arr, table: Arr, N: number, C: number, accumulate = false): void {
+export function embeddingRef({ out, ids, table, N, C, accumulate = false }: EmbeddingArgs<Arr>): void {
   const V = table.length / C;
   for (let n = 0; n < N; n++) {
     const id = ids[n];
@@ -11,7 +12,7 @@ export function embeddingRef(out: Arr, ids: Arr, table: Arr, N: number, C: numbe
   }
 }
 
-export function embeddingBackwardRef(dtable: Arr, dout: Arr, ids: Arr, N: number, C: number): void {
+export function embeddingBackwardRef({ dtable, dout, ids, N, C }: EmbeddingBackwardArgs<Arr>): void {
   const V = dtable.length / C;
   for (let n = 0; n < N; n++) {
     const id = ids[n];

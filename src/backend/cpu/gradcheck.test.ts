@@ -59,7 +59,7 @@ describe('finite-difference gradient checks (float64)', () => {
       const R = rand(M * N);
       const out = new Float64Array(M * N);
       const loss = () => {
-        matmulRef(out, a, b, bias, M, N, K, { transA: tA, transB: tB });
+        matmulRef({ out, a, b, bias, M, N, K, transA: tA, transB: tB });
         return dot(out, R);
       };
       // Analytic gradients through the same matmul with transposed operands.
@@ -67,12 +67,12 @@ describe('finite-difference gradient checks (float64)', () => {
       const db = new Float64Array(K * N);
       const dbias = new Float64Array(N);
       if (!tA)
-        matmulRef(da, R, b, null, M, K, N, { transB: !tB }); // [M,K] = R[M,N] op(B)^T
-      else matmulRef(da, b, R, null, K, M, N, { transA: tB, transB: true }); // [K,M] = op(B) R^T
+        matmulRef({ out: da, a: R, b, M, N: K, K: N, transB: !tB }); // [M,K] = R[M,N] op(B)^T
+      else matmulRef({ out: da, a: b, b: R, M: K, N: M, K: N, transA: tB, transB: true }); // [K,M] = op(B) R^T
       if (!tB)
-        matmulRef(db, a, R, null, K, N, M, { transA: !tA }); // [K,N] = op(A)^T R
-      else matmulRef(db, R, a, null, N, K, M, { transA: true, transB: tA }); // [N,K] = R^T op(A)
-      biasBackwardRef(dbias, R, M, N);
+        matmulRef({ out: db, a, b: R, M: K, N, K: M, transA: !tA }); // [K,N] = op(A)^T R
+      else matmulRef({ out: db, a: R, b: a, M: N, N: K, K: M, transA: true, transB: tA }); // [N,K] = R^T op(A)
+      biasBackwardRef({ dbias, dout: R, M, N });
       expect(relErr(da, numericGrad(a, loss))).toBeLessThan(1e-4);
       expect(relErr(db, numericGrad(b, loss))).toBeLessThan(1e-4);
       expect(relErr(dbias, numericGrad(bias, loss))).toBeLessThan(1e-4);
@@ -98,12 +98,12 @@ describe('finite-difference gradient checks (float64)', () => {
     const out = new Float64Array(rows * C);
     const mean = new Float64Array(rows);
     const rstd = new Float64Array(rows);
-    const loss = () => (layerNormRef(out, mean, rstd, x, w, b, rows, C), dot(out, R));
+    const loss = () => (layerNormRef({ out, mean, rstd, x, w, b, rows, C }), dot(out, R));
     loss();
     const dx = new Float64Array(rows * C);
     const dw = new Float64Array(C);
     const db = new Float64Array(C);
-    layerNormBackwardRef(dx, dw, db, R, x, mean, rstd, w, rows, C);
+    layerNormBackwardRef({ dx, dw, db, dout: R, x, mean, rstd, w, rows, C });
     expect(relErr(dx, numericGrad(x, loss))).toBeLessThan(1e-4);
     expect(relErr(dw, numericGrad(w, loss))).toBeLessThan(1e-4);
     expect(relErr(db, numericGrad(b, loss))).toBeLessThan(1e-4);
@@ -116,10 +116,10 @@ describe('finite-difference gradient checks (float64)', () => {
     const R = rand(s.B * s.T * s.C);
     const out = new Float64Array(s.B * s.T * s.C);
     const att = new Float64Array(s.B * s.nHead * s.T * s.T);
-    const loss = () => (attentionRef(out, att, qkv, prefix, s), dot(out, R));
+    const loss = () => (attentionRef({ out, att, qkv, prefix, ...s }), dot(out, R));
     loss();
     const dqkv = new Float64Array(qkv.length);
-    attentionBackwardRef(dqkv, R, att, qkv, s);
+    attentionBackwardRef({ dqkv, dout: R, att, qkv, ...s });
     expect(relErr(dqkv, numericGrad(qkv, loss))).toBeLessThan(1e-4);
   });
 
@@ -129,9 +129,9 @@ describe('finite-difference gradient checks (float64)', () => {
     const table = rand(V * C);
     const R = rand(N * C);
     const out = new Float64Array(N * C);
-    const loss = () => (embeddingRef(out, ids, table, N, C), dot(out, R));
+    const loss = () => (embeddingRef({ out, ids, table, N, C }), dot(out, R));
     const dtable = new Float64Array(V * C);
-    embeddingBackwardRef(dtable, R, ids, N, C);
+    embeddingBackwardRef({ dtable, dout: R, ids, N, C });
     expect(relErr(dtable, numericGrad(table, loss))).toBeLessThan(1e-4);
   });
 
@@ -143,10 +143,10 @@ describe('finite-difference gradient checks (float64)', () => {
       const R = rand(N);
       const out = new Float64Array(N);
       const lse = new Float64Array(N);
-      const loss = () => (logSoftmaxGatherRef(out, lse, logits, ids, N, V, sign), dot(out, R));
+      const loss = () => (logSoftmaxGatherRef({ out, lse, logits, ids, N, V }, sign), dot(out, R));
       loss();
       const dl = new Float64Array(N * V);
-      logSoftmaxGatherBackwardRef(dl, R, logits, lse, ids, N, V, sign);
+      logSoftmaxGatherBackwardRef({ dlogits: dl, dout: R, logits, lse, ids, N, V }, sign);
       expect(relErr(dl, numericGrad(logits, loss))).toBeLessThan(1e-4);
     }
   });

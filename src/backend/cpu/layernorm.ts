@@ -1,16 +1,7 @@
+import { LAYERNORM_EPS, type LayerNormArgs, type LayerNormBackwardArgs } from '../backend';
 import type { Arr } from './arrays';
 
-export function layerNormRef(
-  out: Arr,
-  mean: Arr,
-  rstd: Arr,
-  x: Arr,
-  w: Arr,
-  b: Arr,
-  rows: number,
-  C: number,
-  eps = 1e-5,
-): void {
+export function layerNormRef({ out, mean, rstd, x, w, b, rows, C, eps = LAYERNORM_EPS }: LayerNormArgs<Arr>): void {
   for (let r = 0; r < rows; r++) {
     const o = r * C;
     let m = 0;
@@ -26,18 +17,18 @@ export function layerNormRef(
   }
 }
 
-export function layerNormBackwardRef(
-  dx: Arr,
-  dw: Arr,
-  db: Arr,
-  dout: Arr,
-  x: Arr,
-  mean: Arr,
-  rstd: Arr,
-  w: Arr,
-  rows: number,
-  C: number,
-): void {
+export function layerNormBackwardRef({
+  dx,
+  dw,
+  db,
+  dout,
+  x,
+  mean,
+  rstd,
+  w,
+  rows,
+  C,
+}: LayerNormBackwardArgs<Arr>): void {
   for (let r = 0; r < rows; r++) {
     const o = r * C;
     const m = mean[r];

@@ -1,3 +1,4 @@
+import type { LogSoftmaxArgs, LogSoftmaxBackwardArgs } from '../backend';
 import type { Arr } from './arrays';
 
 function logsumexp(logits: Arr, o: number, V: number): number {
@@ -12,7 +13,7 @@ function logsumexp(logits: Arr, o: number, V: number): number {
  * out[n] = sign * log softmax(logits[n])[ids[n]]; rows whose id is >= V get 0.
  * sign = 1 is the per-token log-probability, sign = -1 the cross-entropy.
  */
-export function logSoftmaxGatherRef(out: Arr, lse: Arr, logits: Arr, ids: Arr, N: number, V: number, sign = 1): void {
+export function logSoftmaxGatherRef({ out, lse, logits, ids, N, V }: LogSoftmaxArgs<Arr>, sign = 1): void {
   for (let n = 0; n < N; n++) {
     const l = logsumexp(logits, n * V, V);
     lse[n] = l;
@@ -23,13 +24,7 @@ export function logSoftmaxGatherRef(out: Arr, lse: Arr, logits: Arr, ids: Arr, N
 
 /** dlogits[n, v] += sign * dout[n] * (onehot(ids[n])[v] - softmax(logits[n])[v]). */
 export function logSoftmaxGatherBackwardRef(
-  dlogits: Arr,
-  dout: Arr,
-  logits: Arr,
-  lse: Arr,
-  ids: Arr,
-  N: number,
-  V: number,
+  { dlogits, dout, logits, lse, ids, N, V }: LogSoftmaxBackwardArgs<Arr>,
   sign = 1,
 ): void {
   for (let n = 0; n < N; n++) {

@@ -1,4 +1,4 @@
-import type { MatmulOpts } from '../backend';
+import type { BiasBackwardArgs, MatmulArgs } from '../backend';
 import type { Arr } from './arrays';
 
 /**
@@ -7,16 +7,8 @@ import type { Arr } from './arrays';
  * and a column of B are contiguous (the inner loop has no layout branches and
  * no strides): the same sums, several times faster in Node.
  */
-export function matmulRef(
-  out: Arr,
-  a: Arr,
-  b: Arr,
-  bias: Arr | null,
-  M: number,
-  N: number,
-  K: number,
-  opts: MatmulOpts = {},
-): void {
+export function matmulRef(opts: MatmulArgs<Arr>): void {
+  const { out, a, b, bias, M, N, K } = opts;
   const batch = opts.batch ?? 1;
   const sA = opts.strideA ?? M * K;
   const sB = opts.strideB ?? K * N;
@@ -109,7 +101,7 @@ export function matmulRef(
 }
 
 /** dbias[n] += sum_m dout[m, n]. */
-export function biasBackwardRef(dbias: Arr, dout: Arr, M: number, N: number): void {
+export function biasBackwardRef({ dbias, dout, M, N }: BiasBackwardArgs<Arr>): void {
   for (let n = 0; n < N; n++) {
     let s = 0;
     for (let m = 0; m < M; m++) s += dout[m * N + n];

@@ -1,7 +1,7 @@
-import type { ReduceOp } from '../backend';
+import type { ReduceArgs } from '../backend';
 import type { Arr } from './arrays';
 
-export function reduceRef(out: Arr, x: Arr, rows: number, cols: number, op: ReduceOp, outOffset = 0): void {
+export function reduceRef({ out, x, rows, cols, op, outOffset = 0 }: ReduceArgs<Arr>): void {
   for (let r = 0; r < rows; r++) {
     let acc = op === 'max' ? -Infinity : 0;
     for (let c = 0; c < cols; c++) {

@@ -19,12 +19,24 @@ const close = (a: ArrayLike<number>, b: number[], tol = 1e-6) => {
 describe('CPU reference, hand-computed', () => {
   it('matmul with bias, transposes and batch broadcast', () => {
     const out = new Float64Array(4);
-    matmulRef(out, [1, 2, 3, 4], [5, 6, 7, 8], [1, -1], 2, 2, 2);
+    matmulRef({ out, a: [1, 2, 3, 4], b: [5, 6, 7, 8], bias: [1, -1], M: 2, N: 2, K: 2 });
     close(out, [20, 21, 44, 49]);
-    matmulRef(out, [1, 3, 2, 4], [5, 7, 6, 8], null, 2, 2, 2, { transA: true, transB: true });
+    matmulRef({ out, a: [1, 3, 2, 4], b: [5, 7, 6, 8], M: 2, N: 2, K: 2, transA: true, transB: true });
     close(out, [19, 22, 43, 50]);
     const o2 = new Float64Array(4);
-    matmulRef(o2, [1, 2], [3, 4], null, 1, 2, 1, { batch: 2, strideA: 1, strideB: 0, strideC: 2, alpha: 2 });
+    matmulRef({
+      out: o2,
+      a: [1, 2],
+      b: [3, 4],
+      M: 1,
+      N: 2,
+      K: 1,
+      batch: 2,
+      strideA: 1,
+      strideB: 0,
+      strideC: 2,
+      alpha: 2,
+    });
     close(o2, [6, 8, 12, 16]);
   });
 
@@ -55,7 +67,7 @@ describe('CPU reference, hand-computed', () => {
     const out = new Float64Array(3);
     const mean = new Float64Array(1);
     const rstd = new Float64Array(1);
-    layerNormRef(out, mean, rstd, [1, 2, 3], [1, 1, 2], [0, 0, 1], 1, 3, 0);
+    layerNormRef({ out, mean, rstd, x: [1, 2, 3], w: [1, 1, 2], b: [0, 0, 1], rows: 1, C: 3, eps: 0 });
     const s = Math.sqrt(1.5);
     close(out, [-s, 0, 2 * s + 1]);
     close(mean, [2]);
@@ -67,10 +79,10 @@ describe('CPU reference, hand-computed', () => {
     const qkv = [0, 0, 1, 0, 0, 2, 0, 0, 4]; // q, k, v per position
     const out = new Float64Array(3);
     const att = new Float64Array(9);
-    attentionRef(out, att, qkv, [2], { B: 1, T: 3, C: 1, nHead: 1 });
+    attentionRef({ out, att, qkv, prefix: [2], B: 1, T: 3, C: 1, nHead: 1 });
     close(att, [0.5, 0.5, 0, 0.5, 0.5, 0, 1 / 3, 1 / 3, 1 / 3]);
     close(out, [1.5, 1.5, 7 / 3]);
-    attentionRef(out, att, qkv, [0], { B: 1, T: 3, C: 1, nHead: 1 });
+    attentionRef({ out, att, qkv, prefix: [0], B: 1, T: 3, C: 1, nHead: 1 });
     close(out, [1, 1.5, 7 / 3]);
   });
 
@@ -78,27 +90,27 @@ describe('CPU reference, hand-computed', () => {
     const qkv = [0.3, -1, 1, 0.2, 0.5, 2, -0.7, 0.1, 4];
     const full = new Float64Array(3);
     const att = new Float64Array(9);
-    attentionRef(full, att, qkv, [0], { B: 1, T: 3, C: 1, nHead: 1 });
+    attentionRef({ out: full, att, qkv, prefix: [0], B: 1, T: 3, C: 1, nHead: 1 });
     const k = new Float64Array(4);
     const v = new Float64Array(4);
     const out = new Float64Array(1);
-    kvCacheWriteRef(k, v, qkv, [0], 1, 3, 4, 1);
-    attentionDecodeRef(out, qkv.slice(6), k, v, [3], 1, 4, 1, 1);
+    kvCacheWriteRef({ kCache: k, vCache: v, qkv, start: [0], B: 1, T: 3, Tmax: 4, C: 1 });
+    attentionDecodeRef({ out, qkv: qkv.slice(6), kCache: k, vCache: v, len: [3], B: 1, Tmax: 4, C: 1, nHead: 1 });
     close(out, [full[2]]);
   });
 
   it('embedding gives a zero row for an out-of-range id', () => {
     const out = new Float64Array(4);
-    embeddingRef(out, [1, 5], [1, 2, 3, 4], 2, 2);
+    embeddingRef({ out, ids: [1, 5], table: [1, 2, 3, 4], N: 2, C: 2 });
     close(out, [3, 4, 0, 0]);
   });
 
   it('log-softmax gather and cross-entropy with an ignored target', () => {
     const out = new Float64Array(2);
     const lse = new Float64Array(2);
-    logSoftmaxGatherRef(out, lse, [0, Math.log(3), 0, 0], [1, 0], 2, 2);
+    logSoftmaxGatherRef({ out, lse, logits: [0, Math.log(3), 0, 0], ids: [1, 0], N: 2, V: 2 });
     close(out, [Math.log(0.75), Math.log(0.5)]);
-    logSoftmaxGatherRef(out, lse, [0, Math.log(3), 0, 0], [0, IGNORE_INDEX], 2, 2, -1);
+    logSoftmaxGatherRef({ out, lse, logits: [0, Math.log(3), 0, 0], ids: [0, IGNORE_INDEX], N: 2, V: 2 }, -1);
     close(out, [-Math.log(0.25), 0]);
   });
 
@@ -111,7 +123,7 @@ describe('CPU reference, hand-computed', () => {
       ['sumsq', 14],
       ['l2', Math.sqrt(14)],
     ] as const) {
-      reduceRef(out, [1, -2, 3, 0], 1, 4, op, 1);
+      reduceRef({ out, x: [1, -2, 3, 0], rows: 1, cols: 4, op, outOffset: 1 });
       close([out[1]], [want]);
     }
   });
@@ -120,14 +132,14 @@ describe('CPU reference, hand-computed', () => {
     const p = [1, -1];
     const m = [0, 0];
     const v = [0, 0];
-    adamwRef(p, [0.5, -2], m, v, [0], 1, {
-      lr: 0.1,
-      beta1: 0.9,
-      beta2: 0.999,
-      eps: 0,
-      weightDecay: 0.01,
-      step: 1,
-      maxGradNorm: 0,
+    adamwRef({
+      param: p,
+      grad: [0.5, -2],
+      m,
+      v,
+      sumsq: [0],
+      nSlots: 1,
+      hp: { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0.01, step: 1, maxGradNorm: 0 },
     });
     close(p, [1 - 0.1 * (1 + 0.01), -1 - 0.1 * (-1 - 0.01)]);
     expect(clipScale([9, 16], 2, 1)).toBeCloseTo(1 / 5, 5);

@@ -1,22 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import type { MIScoreParams } from '../backend';
 import { CounterRng } from '../../lib/rng';
 import { entropyRef, miScoreRef, policyLossRef } from './rl';
+
+/** MI of a one-token description (V = 2, t = 0, id 0) from the passes' logits: mi and dep in float64. */
+function oneToken(logits: number[], K: number, p?: MIScoreParams): { mi: number; dep: number } {
+  const mi = new Float64Array(1);
+  const dep = new Float64Array(1);
+  miScoreRef({ mi, dep, logits, ids: [0], descStart: [0], descLen: [1], B: 1, T: 1, V: 2, K, p });
+  return { mi: mi[0], dep: dep[0] };
+}
 
 describe('RL references', () => {
   it('MI: the mean per-token log-ratio for one alternative; with K equal alternatives, the log-ratio to any one', () => {
     // V = 2, one description token at t = 0; real pass p = 0.8, alternative p = 0.2
     const l = (p: number) => [Math.log(p), Math.log(1 - p)];
-    const mi = new Float64Array(1);
-    const dep = new Float64Array(1);
-    miScoreRef(mi, dep, [...l(0.8), ...l(0.2)], [0], [0], [1], 1, 1, 2, 1);
-    expect(mi[0]).toBeCloseTo(Math.log(4), 6);
-    expect(dep[0]).toBeCloseTo(Math.log(4), 6);
+    const { mi, dep } = oneToken([...l(0.8), ...l(0.2)], 1);
+    expect(mi).toBeCloseTo(Math.log(4), 6);
+    expect(dep).toBeCloseTo(Math.log(4), 6);
     // K = 3 equal alternatives that give the token 1e-9: log mean_j p_j = log 1e-9, so MI = log(0.9 / 1e-9) = 20.618
     // (without the - log K term it would be 19.52). float64 throughout: 1e-12 is a thousand times its rounding.
-    const mi3 = new Float64Array(1);
-    const dep3 = new Float64Array(1);
-    miScoreRef(mi3, dep3, [...l(0.9), ...l(1e-9), ...l(1e-9), ...l(1e-9)], [0], [0], [1], 1, 1, 2, 3);
-    expect(Math.abs(mi3[0] - Math.log(0.9 / 1e-9))).toBeLessThan(1e-12 * mi3[0]);
+    const mi3 = oneToken([...l(0.9), ...l(1e-9), ...l(1e-9), ...l(1e-9)], 3).mi;
+    expect(Math.abs(mi3 - Math.log(0.9 / 1e-9))).toBeLessThan(1e-12 * mi3);
   });
 
   it('MI with K = 3 unequal alternatives over two tokens: S_real - log mean_j exp S_j, by hand', () => {
@@ -32,7 +37,7 @@ describe('RL references', () => {
     const logits = Float32Array.from([real, ...alts].flatMap((pass) => pass.flatMap(l)));
     const mi = new Float32Array(1);
     const dep = new Float32Array(2);
-    miScoreRef(mi, dep, logits, [0, 0], [0], [2], 1, 2, 2, 3);
+    miScoreRef({ mi, dep, logits, ids: [0, 0], descStart: [0], descLen: [2], B: 1, T: 2, V: 2, K: 3 });
     // by hand: p(description) = 0.4 with the image, 0.1, 0.2 and 0.025 with each alternative, so
     // MI = log(0.4 / mean(0.1, 0.2, 0.025)) / 2 tokens = log(0.4 / 0.108333) / 2 = 0.65313. Broken forms are far off:
     // without - log K 0.104, the mean of log p_j in place of log-mean-exp 0.809, log-mean-exp per token 0.682.
@@ -58,7 +63,7 @@ describe('RL references', () => {
     const run = (p: { sum: boolean; clip: number }) => {
       const mi = new Float64Array(1);
       const dep = new Float64Array(3);
-      miScoreRef(mi, dep, logits, [0, 0, 0], [0], [3], 1, 3, 2, 1, p);
+      miScoreRef({ mi, dep, logits, ids: [0, 0, 0], descStart: [0], descLen: [3], B: 1, T: 3, V: 2, K: 1, p });
       for (let t = 0; t < 3; t++) expect(dep[t]).toBeCloseTo(pw[t], 6); // dep is never clipped
       return mi[0];
     };
@@ -68,9 +73,8 @@ describe('RL references', () => {
     expect(run({ sum: true, clip: 2 })).toBeCloseTo(Math.log(4) + 0 + 2, 6);
     expect(run({ sum: false, clip: 2 })).toBeCloseTo((Math.log(4) + 2) / 3, 6);
     // the clip is symmetric: a token the image makes much less likely costs at most `clip`
-    const neg = new Float64Array(1);
-    miScoreRef(neg, new Float64Array(1), [...l(0.01), ...l(0.99)], [0], [0], [1], 1, 1, 2, 1, { sum: true, clip: 1.5 });
-    expect(neg[0]).toBeCloseTo(-1.5, 6);
+    const neg = oneToken([...l(0.01), ...l(0.99)], 1, { sum: true, clip: 1.5 }).mi;
+    expect(neg).toBeCloseTo(-1.5, 6);
   });
 
   it('policy loss gradient matches finite differences in lpNew, clipped or not, with KL', () => {
@@ -86,7 +90,18 @@ describe('RL references', () => {
         const loss = [0];
         const kl = [0];
         const d = [0];
-        policyLossRef(loss, kl, d, [x], [lpOld], [lpRef], [adv], [w], 1, p);
+        policyLossRef({
+          loss,
+          kl,
+          dlp: d,
+          lpNew: [x],
+          lpOld: [lpOld],
+          lpRef: [lpRef],
+          adv: [adv],
+          weight: [w],
+          n: 1,
+          p,
+        });
         return { loss: loss[0], d: d[0] };
       };
       const h = 1e-6;
@@ -99,7 +114,7 @@ describe('RL references', () => {
 
   it('entropy: log V for uniform logits, 0 for a one-hot', () => {
     const out = new Float64Array(2);
-    entropyRef(out, [0, 0, 0, 0, 100, 0, 0, 0], 2, 4);
+    entropyRef({ out, logits: [0, 0, 0, 0, 100, 0, 0, 0], N: 2, V: 4 });
     expect(out[0]).toBeCloseTo(Math.log(4));
     expect(out[1]).toBeCloseTo(0, 6);
   });

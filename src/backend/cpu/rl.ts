@@ -1,7 +1,7 @@
 // CPU references of the RL kernels: the MI score of descriptions, the clipped
 // surrogate loss, and per-row entropy. (Advantages are host functions: rl/advantages.ts.)
 
-import type { MIScoreParams, PolicyLossParams } from '../backend';
+import { MI_MEAN, type EntropyArgs, type MiScoreArgs, type PolicyLossArgs } from '../backend';
 import type { Arr } from './arrays';
 
 export function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): number {
@@ -22,20 +22,20 @@ export function logSoftmaxAt(logits: Arr, o: number, V: number, id: number): num
  * mi[b] = total / descLen (mean) or total (sum). dep[b * T + t] is the per-token
  * log p(real) - mean_j log p(alt_j) on description positions, 0 elsewhere.
  */
-export function miScoreRef(
-  mi: Arr,
-  dep: Arr,
-  logits: Arr,
-  ids: Arr,
-  descStart: Arr,
-  descLen: Arr,
-  B: number,
-  T: number,
-  V: number,
-  K: number,
-  p: MIScoreParams = { sum: false, clip: 0 },
-  real?: Arr,
-): void {
+export function miScoreRef({
+  mi,
+  dep,
+  logits,
+  ids,
+  descStart,
+  descLen,
+  B,
+  T,
+  V,
+  K,
+  p = MI_MEAN,
+  real,
+}: MiScoreArgs<Arr>): void {
   const pass = B * T * V;
   // without `real`, pass 0 of the logits is the real image and the alternatives follow it
   const alt0 = real ? 0 : 1;
@@ -79,18 +79,7 @@ export function miScoreRef(
  * k3 KL to the reference = exp(lpRef - lpNew) - (lpRef - lpNew) - 1;
  * loss = weight * (-surrogate + beta kl); dlp = d loss / d lpNew.
  */
-export function policyLossRef(
-  loss: Arr,
-  kl: Arr,
-  dlp: Arr,
-  lpNew: Arr,
-  lpOld: Arr,
-  lpRef: Arr,
-  adv: Arr,
-  weight: Arr,
-  n: number,
-  p: PolicyLossParams,
-): void {
+export function policyLossRef({ loss, kl, dlp, lpNew, lpOld, lpRef, adv, weight, n, p }: PolicyLossArgs<Arr>): void {
   for (let i = 0; i < n; i++) {
     const w = weight[i];
     if (w === 0) {
@@ -117,7 +106,7 @@ export function policyLossRef(
 }
 
 /** out[n] = entropy of softmax(logits[n]) in nats. */
-export function entropyRef(out: Arr, logits: Arr, N: number, V: number): void {
+export function entropyRef({ out, logits, N, V }: EntropyArgs<Arr>): void {
   for (let n = 0; n < N; n++) {
     let m = -Infinity;
     for (let v = 0; v < V; v++) m = Math.max(m, logits[n * V + v]);

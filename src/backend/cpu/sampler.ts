@@ -1,4 +1,4 @@
-import type { SampleParams } from '../backend';
+import type { SampleArgs } from '../backend';
 import { rngUniform } from '../../lib/rng';
 import type { Arr } from './arrays';
 import { logSoftmaxAt } from './rl';
@@ -67,16 +67,10 @@ export function sampleRowRef(
   return { id: chosen, margin };
 }
 
+/** margins[b], when given: the drawn token's distance to the edge of its choice (the kernels' check). */
 export function sampleRef(
-  outIds: Arr,
-  logits: Arr,
-  rowIds: Arr,
-  positions: Arr,
-  B: number,
-  V: number,
-  sp: SampleParams,
+  { outIds, logits, rowIds, positions, B, V, p: sp, outLogp }: SampleArgs<Arr>,
   margins?: Arr,
-  outLogp?: Arr,
 ): void {
   for (let b = 0; b < B; b++) {
     const u = rngUniform(sp.seed, sp.stream, sp.step, rowIds[b], positions[b]);

@@ -78,7 +78,16 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
         };
         const run = async (x: Backend) => {
           const out = x.fromArray([batch * M * N], start);
-          x.matmul(out, x.fromArray([a.length], a), x.fromArray([b.length], b), x.fromArray([N], bias), M, N, K, opts);
+          x.matmul({
+            out,
+            a: x.fromArray([a.length], a),
+            b: x.fromArray([b.length], b),
+            bias: x.fromArray([N], bias),
+            M,
+            N,
+            K,
+            ...opts,
+          });
           return x.read(out);
         };
         const cmp = compare(await run(be), await run(cpu), 1e-4);
@@ -141,18 +150,17 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
     const a = Float32Array.from({ length: M * K }, (_, i) => (i % 7) - 3);
     a[5 * K + 4] = NaN;
     const out = be.zeros([M, N]);
-    be.matmul(
+    be.matmul({
       out,
-      be.fromArray([M, K], a),
-      be.fromArray(
+      a: be.fromArray([M, K], a),
+      b: be.fromArray(
         [K, N],
         Float32Array.from({ length: K * N }, (_, i) => (i % 5) - 2),
       ),
-      null,
       M,
       N,
       K,
-    );
+    });
     const o = await be.read(out);
     for (let m = 0; m < M; m++)
       for (let n = 0; n < N; n++) expect(Number.isNaN(o[m * N + n]), `(${m}, ${n})`).toBe(m === 5);
@@ -179,10 +187,18 @@ describe(`wasm backend against the CPU reference (seed ${seed})`, () => {
       );
       const [losses, lse] = [be.zeros([N]), be.zeros([N])];
       const logits = await be.read(model.forward(enc, dec));
-      be.crossEntropy(losses, lse, model.forward(enc, dec), targets, N, V);
+      be.crossEntropy({ out: losses, lse, logits: model.forward(enc, dec), ids: targets, N, V });
       model.zeroGrads();
       be.fill(model.dlogits, 0);
-      be.crossEntropyBackward(model.dlogits, dloss, model.forward(enc, dec), lse, targets, N, V);
+      be.crossEntropyBackward({
+        dlogits: model.dlogits,
+        dout: dloss,
+        logits: model.forward(enc, dec),
+        lse,
+        ids: targets,
+        N,
+        V,
+      });
       model.backward();
       const grads = new Map<string, Float32Array>();
       for (const [k, g] of model.grads!) grads.set(k, await be.read(g));

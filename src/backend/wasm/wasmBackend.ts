@@ -3,106 +3,12 @@
 // kernel runs on it in place and the reference ops read it through a typed-array view;
 // nothing is copied per call. One thread; a result never depends on anything but its inputs.
 
-import type { AttentionShape, DType, MatmulOpts, Tensor } from '../backend';
-import { numel } from '../backend';
+import type { AttentionShape, DType, Tensor } from '../backend';
+// the ops' named arguments
+import type * as op from '../backend';
+import { LAYERNORM_EPS, numel } from '../backend';
 import { CpuBackend, CpuTensor } from '../cpu/cpuBackend';
-
-interface Kernels {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  ensure(bytes: number): number;
-  matmul(
-    c: number,
-    a: number,
-    b: number,
-    bias: number,
-    M: number,
-    N: number,
-    K: number,
-    transA: number,
-    transB: number,
-    alpha: number,
-    accumulate: number,
-    pa: number,
-    pb: number,
-    acc: number,
-  ): void;
-  biasBackward(dbias: number, dout: number, M: number, N: number): void;
-  gelu(out: number, x: number, n: number): void;
-  geluBackward(dx: number, x: number, dout: number, n: number): void;
-  layerNorm(
-    out: number,
-    mean: number,
-    rstd: number,
-    x: number,
-    w: number,
-    b: number,
-    rows: number,
-    C: number,
-    eps: number,
-  ): void;
-  layerNormBackward(
-    dx: number,
-    dw: number,
-    db: number,
-    dout: number,
-    x: number,
-    mean: number,
-    rstd: number,
-    w: number,
-    rows: number,
-    C: number,
-  ): void;
-  attention(
-    out: number,
-    att: number,
-    qkv: number,
-    prefix: number,
-    B: number,
-    T: number,
-    C: number,
-    nHead: number,
-    kt: number,
-  ): void;
-  attentionBackward(
-    dqkv: number,
-    dout: number,
-    att: number,
-    qkv: number,
-    B: number,
-    T: number,
-    C: number,
-    nHead: number,
-    datt: number,
-    vt: number,
-  ): void;
-  logSoftmaxGather(out: number, lse: number, logits: number, ids: number, N: number, V: number, sign: number): void;
-  logSoftmaxGatherBackward(
-    dlogits: number,
-    dout: number,
-    logits: number,
-    lse: number,
-    ids: number,
-    N: number,
-    V: number,
-    sign: number,
-  ): void;
-  entropy(out: number, logits: number, N: number, V: number): void;
-  embedding(out: number, ids: number, table: number, N: number, C: number, V: number, accumulate: number): void;
-  embeddingBackward(dtable: number, dout: number, ids: number, N: number, C: number, V: number): void;
-  attentionDecode(
-    out: number,
-    qkv: number,
-    kCache: number,
-    vCache: number,
-    len: number,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-    sc: number,
-  ): void;
-}
+import { kernelExports, type KernelExports } from './kernelExports';
 
 // --noAssert: a kernel never aborts; the import is there because the compiler declares it.
 const IMPORTS = {
@@ -149,7 +55,7 @@ class Heap {
   /** Memory from here up has never been handed out, so it is still zero (wasm memory starts and grows zeroed). */
   cleanFrom: number;
   private readonly free: { ptr: number; bytes: number }[] = [];
-  constructor(private readonly k: Kernels) {
+  constructor(private readonly k: KernelExports) {
     this.top = k.heapBase();
     this.cleanFrom = this.top;
   }
@@ -223,7 +129,7 @@ export class WasmBackend extends CpuBackend {
     this.heap.release(ptr, bytes),
   );
 
-  private constructor(private readonly k: Kernels) {
+  private constructor(private readonly k: KernelExports) {
     super();
     this.heap = new Heap(k);
   }
@@ -231,14 +137,12 @@ export class WasmBackend extends CpuBackend {
   /** Compiles the kernels (`bytes`: the contents of kernels.wasm). */
   static async create(bytes: BufferSource): Promise<WasmBackend> {
     const { instance } = await WebAssembly.instantiate(bytes, IMPORTS);
-    return new WasmBackend(instance.exports as unknown as Kernels);
+    return new WasmBackend(kernelExports(instance));
   }
 
   /** The same, synchronously (Node, and browser workers; a page's main thread refuses large modules). */
   static createSync(bytes: BufferSource): WasmBackend {
-    return new WasmBackend(
-      new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS).exports as unknown as Kernels,
-    );
+    return new WasmBackend(kernelExports(new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS)));
   }
 
   override zeros(shape: readonly number[], dtype: DType = 'f32'): Tensor {
@@ -268,7 +172,7 @@ export class WasmBackend extends CpuBackend {
     }
   }
 
-  override biasBackward(dbias: Tensor, dout: Tensor, M: number, N: number): void {
+  override biasBackward({ dbias, dout, M, N }: op.BiasBackwardArgs): void {
     need(dbias.size, N, 'biasBackward dbias');
     need(dout.size, M * N, 'biasBackward dout');
     this.k.biasBackward(p(dbias), p(dout), M, N);
@@ -285,123 +189,65 @@ export class WasmBackend extends CpuBackend {
     this.k.geluBackward(p(dx), p(x), p(dout), dx.size);
   }
 
-  override layerNorm(
-    out: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    x: Tensor,
-    w: Tensor,
-    b: Tensor,
-    rows: number,
-    C: number,
-    eps = 1e-5,
-  ): void {
-    for (const [t, n, what] of [
-      [out, rows * C, 'out'],
-      [mean, rows, 'mean'],
-      [rstd, rows, 'rstd'],
-      [x, rows * C, 'x'],
-      [w, C, 'w'],
-      [b, C, 'b'],
-    ] as const)
-      need(t.size, n, `layerNorm ${what}`);
+  override layerNorm({ out, mean, rstd, x, w, b, rows, C, eps = LAYERNORM_EPS }: op.LayerNormArgs): void {
+    sizes(
+      'layerNorm',
+      { out: rows * C, mean: rows, rstd: rows, x: rows * C, w: C, b: C },
+      { out, mean, rstd, x, w, b },
+    );
     this.k.layerNorm(p(out), p(mean), p(rstd), p(x), p(w), p(b), rows, C, eps);
   }
 
-  override layerNormBackward(
-    dx: Tensor,
-    dw: Tensor,
-    db: Tensor,
-    dout: Tensor,
-    x: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    w: Tensor,
-    rows: number,
-    C: number,
-  ): void {
-    for (const [t, n, what] of [
-      [dx, rows * C, 'dx'],
-      [dw, C, 'dw'],
-      [db, C, 'db'],
-      [dout, rows * C, 'dout'],
-      [x, rows * C, 'x'],
-      [mean, rows, 'mean'],
-      [rstd, rows, 'rstd'],
-      [w, C, 'w'],
-    ] as const)
-      need(t.size, n, `layerNormBackward ${what}`);
+  override layerNormBackward({ dx, dw, db, dout, x, mean, rstd, w, rows, C }: op.LayerNormBackwardArgs): void {
+    sizes(
+      'layerNormBackward',
+      { dx: rows * C, dw: C, db: C, dout: rows * C, x: rows * C, mean: rows, rstd: rows, w: C },
+      { dx, dw, db, dout, x, mean, rstd, w },
+    );
     this.k.layerNormBackward(p(dx), p(dw), p(db), p(dout), p(x), p(mean), p(rstd), p(w), rows, C);
   }
 
-  override logSoftmaxGather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number): void {
-    this.gather(out, lse, logits, ids, N, V, 1);
+  override logSoftmaxGather(a: op.LogSoftmaxArgs): void {
+    this.gather(a, 1);
   }
-  override crossEntropy(losses: Tensor, lse: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void {
-    this.gather(losses, lse, logits, targets, N, V, -1);
+  override crossEntropy(a: op.LogSoftmaxArgs): void {
+    this.gather(a, -1);
   }
-  private gather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number, sign: number): void {
+  override logSoftmaxGatherBackward(a: op.LogSoftmaxBackwardArgs): void {
+    this.gatherBackward(a, 1);
+  }
+  override crossEntropyBackward(a: op.LogSoftmaxBackwardArgs): void {
+    this.gatherBackward(a, -1);
+  }
+  private gather(a: op.LogSoftmaxArgs, sign: number): void {
     // ids held as floats (the reference reads either): the reference
-    if (ids.dtype !== 'u32')
-      return sign > 0
-        ? super.logSoftmaxGather(out, lse, logits, ids, N, V)
-        : super.crossEntropy(out, lse, logits, ids, N, V);
+    if (a.ids.dtype !== 'u32') return sign > 0 ? super.logSoftmaxGather(a) : super.crossEntropy(a);
+    const { out, lse, logits, ids, N, V } = a;
     rowsOf(N, V, { out, lse, ids }, logits, 'logSoftmaxGather');
     this.k.logSoftmaxGather(p(out), p(lse), p(logits), p(ids), N, V, sign);
   }
-  override logSoftmaxGatherBackward(
-    dlogits: Tensor,
-    dout: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    ids: Tensor,
-    N: number,
-    V: number,
-  ): void {
-    this.gatherBackward(dlogits, dout, logits, lse, ids, N, V, 1);
-  }
-  override crossEntropyBackward(
-    dlogits: Tensor,
-    dlosses: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    targets: Tensor,
-    N: number,
-    V: number,
-  ): void {
-    this.gatherBackward(dlogits, dlosses, logits, lse, targets, N, V, -1);
-  }
-  private gatherBackward(
-    dlogits: Tensor,
-    dout: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    ids: Tensor,
-    N: number,
-    V: number,
-    sign: number,
-  ): void {
-    if (ids.dtype !== 'u32')
-      return sign > 0
-        ? super.logSoftmaxGatherBackward(dlogits, dout, logits, lse, ids, N, V)
-        : super.crossEntropyBackward(dlogits, dout, logits, lse, ids, N, V);
+  private gatherBackward(a: op.LogSoftmaxBackwardArgs, sign: number): void {
+    if (a.ids.dtype !== 'u32') return sign > 0 ? super.logSoftmaxGatherBackward(a) : super.crossEntropyBackward(a);
+    const { dlogits, dout, logits, lse, ids, N, V } = a;
     rowsOf(N, V, { dout, lse, ids }, logits, 'logSoftmaxGatherBackward');
     need(dlogits.size, N * V, 'logSoftmaxGatherBackward dlogits');
     this.k.logSoftmaxGatherBackward(p(dlogits), p(dout), p(logits), p(lse), p(ids), N, V, sign);
   }
-  override embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate = false): void {
-    if (ids.dtype !== 'u32') return super.embedding(out, ids, table, N, C, accumulate);
+  override embedding(a: op.EmbeddingArgs): void {
+    if (a.ids.dtype !== 'u32') return super.embedding(a);
+    const { out, ids, table, N, C, accumulate = false } = a;
     need(out.size, N * C, 'embedding out');
     need(ids.size, N, 'embedding ids');
     this.k.embedding(p(out), p(ids), p(table), N, C, Math.floor(table.size / C), +accumulate);
   }
-  override embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, N: number, C: number): void {
-    if (ids.dtype !== 'u32') return super.embeddingBackward(dtable, dout, ids, N, C);
+  override embeddingBackward(a: op.EmbeddingBackwardArgs): void {
+    if (a.ids.dtype !== 'u32') return super.embeddingBackward(a);
+    const { dtable, dout, ids, N, C } = a;
     need(dout.size, N * C, 'embeddingBackward dout');
     need(ids.size, N, 'embeddingBackward ids');
     this.k.embeddingBackward(p(dtable), p(dout), p(ids), N, C, Math.floor(dtable.size / C));
   }
-  override entropy(out: Tensor, logits: Tensor, N: number, V: number): void {
+  override entropy({ out, logits, N, V }: op.EntropyArgs): void {
     rowsOf(N, V, { out }, logits, 'entropy');
     this.k.entropy(p(out), p(logits), N, V);
   }
@@ -411,79 +257,47 @@ export class WasmBackend extends CpuBackend {
     return C % nHead === 0 && (C / nHead) % 4 === 0;
   }
 
-  override attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void {
-    if (!WasmBackend.simdHeads(s.C, s.nHead)) return super.attention(out, att, qkv, prefix, s);
-    attentionSizes(s, { out, att, qkv });
-    need(prefix.size, s.B, 'attention prefix');
-    const T4 = (s.T + 3) & ~3;
-    this.scratch([(s.C / s.nHead) * T4], ([kt]) =>
-      this.k.attention(p(out), p(att), p(qkv), p(prefix), s.B, s.T, s.C, s.nHead, kt),
+  override attention(a: op.AttentionArgs): void {
+    if (!WasmBackend.simdHeads(a.C, a.nHead)) return super.attention(a);
+    const { out, att, qkv, prefix, B, T, C, nHead } = a;
+    attentionSizes(a, { out, att, qkv });
+    need(prefix.size, B, 'attention prefix');
+    const T4 = (T + 3) & ~3;
+    this.scratch([(C / nHead) * T4], ([kt]) => this.k.attention(p(out), p(att), p(qkv), p(prefix), B, T, C, nHead, kt));
+  }
+
+  override attentionBackward(a: op.AttentionBackwardArgs): void {
+    if (!WasmBackend.simdHeads(a.C, a.nHead)) return super.attentionBackward(a);
+    const { dqkv, dout, att, qkv, B, T, C, nHead } = a;
+    attentionSizes(a, { out: dout, att, qkv });
+    need(dqkv.size, B * T * 3 * C, 'attentionBackward dqkv');
+    const T4 = (T + 3) & ~3;
+    this.scratch([T4, (C / nHead) * T4], ([datt, vt]) =>
+      this.k.attentionBackward(p(dqkv), p(dout), p(att), p(qkv), B, T, C, nHead, datt, vt),
     );
   }
 
-  override attentionBackward(
-    dqkv: Tensor,
-    dpre: Tensor,
-    dout: Tensor,
-    att: Tensor,
-    qkv: Tensor,
-    s: AttentionShape,
-  ): void {
-    if (!WasmBackend.simdHeads(s.C, s.nHead)) return super.attentionBackward(dqkv, dpre, dout, att, qkv, s);
-    attentionSizes(s, { out: dout, att, qkv });
-    need(dqkv.size, s.B * s.T * 3 * s.C, 'attentionBackward dqkv');
-    const T4 = (s.T + 3) & ~3;
-    this.scratch([T4, (s.C / s.nHead) * T4], ([datt, vt]) =>
-      this.k.attentionBackward(p(dqkv), p(dout), p(att), p(qkv), s.B, s.T, s.C, s.nHead, datt, vt),
-    );
-  }
-
-  override attentionDecode(
-    out: Tensor,
-    qkv: Tensor,
-    kCache: Tensor,
-    vCache: Tensor,
-    len: Tensor,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-  ): void {
-    if (!WasmBackend.simdHeads(C, nHead))
-      return super.attentionDecode(out, qkv, kCache, vCache, len, B, Tmax, C, nHead);
-    for (const [t, n, what] of [
-      [out, B * C, 'out'],
-      [qkv, B * 3 * C, 'qkv'],
-      [kCache, B * Tmax * C, 'kCache'],
-      [vCache, B * Tmax * C, 'vCache'],
-      [len, B, 'len'],
-    ] as const)
-      need(t.size, n, `attentionDecode ${what}`);
+  override attentionDecode(a: op.AttentionDecodeArgs): void {
+    if (!WasmBackend.simdHeads(a.C, a.nHead)) return super.attentionDecode(a);
+    const { out, qkv, kCache, vCache, len, B, Tmax, C, nHead } = a;
+    const cache = B * Tmax * C;
+    sizes('attentionDecode', { out: B * C, qkv: B * 3 * C, kCache: cache, vCache: cache, len: B }, a);
     this.scratch([Tmax], ([sc]) =>
       this.k.attentionDecode(p(out), p(qkv), p(kCache), p(vCache), p(len), B, Tmax, C, nHead, sc),
     );
   }
 
-  override matmul(
-    out: Tensor,
-    a: Tensor,
-    b: Tensor,
-    bias: Tensor | null,
-    M: number,
-    N: number,
-    K: number,
-    opts: MatmulOpts = {},
-  ): void {
-    const batch = opts.batch ?? 1;
-    const sA = opts.strideA ?? M * K;
-    const sB = opts.strideB ?? K * N;
-    const sC = opts.strideC ?? M * N;
+  override matmul({ out, a, b, bias, M, N, K, ...o }: op.MatmulArgs): void {
+    const batch = o.batch ?? 1;
+    const sA = o.strideA ?? M * K;
+    const sB = o.strideB ?? K * N;
+    const sC = o.strideC ?? M * N;
     need(a.size, (batch - 1) * sA + M * K, 'matmul A');
     need(b.size, (batch - 1) * sB + K * N, 'matmul B');
     need(out.size, (batch - 1) * sC + M * N, 'matmul out');
     if (bias) need(bias.size, N, 'matmul bias');
     const [pA, pB, pC, pBias] = [p(a), p(b), p(out), bias ? p(bias) : 0];
-    this.scratch([opts.transA ? M * K : 0, ((N + 7) >> 3) * 8 * K + 4 * K, 32], ([pa, pb, acc]) => {
+    this.scratch([o.transA ? M * K : 0, ((N + 7) >> 3) * 8 * K + 4 * K, 32], ([pa, pb, acc]) => {
       for (let bt = 0; bt < batch; bt++) {
         this.k.matmul(
           pC + 4 * bt * sC,
@@ -493,10 +307,10 @@ export class WasmBackend extends CpuBackend {
           M,
           N,
           K,
-          +!!opts.transA,
-          +!!opts.transB,
-          opts.alpha ?? 1,
-          +!!opts.accumulate,
+          +!!o.transA,
+          +!!o.transB,
+          o.alpha ?? 1,
+          +!!o.accumulate,
           pa,
           pb,
           acc,
@@ -514,6 +328,11 @@ function need(have: number, n: number, what: string): void {
 function rowsOf(N: number, V: number, rows: Record<string, Tensor>, logits: Tensor, what: string): void {
   for (const [name, t] of Object.entries(rows)) need(t.size, N, `${what} ${name}`);
   need(logits.size, N * V, `${what} logits`);
+}
+
+/** Each named tensor of `t` has at least the elements `n` gives it. */
+function sizes<K extends string>(op: string, n: Record<K, number>, t: NoInfer<Record<K, Tensor>>): void {
+  for (const k of Object.keys(n) as K[]) need(t[k].size, n[k], `${op} ${k}`);
 }
 
 /** out (or dout) [B, T, C], att [B, nHead, T, T], qkv [B, T, 3C]. */

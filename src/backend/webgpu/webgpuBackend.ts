@@ -1,25 +1,11 @@
-import type {
-  AdamWParams,
-  AttentionShape,
-  Backend,
-  DType,
-  MatmulOpts,
-  MIScoreParams,
-  PolicyLossParams,
-  ReduceOp,
-  SampleParams,
-  Tensor,
-} from '../backend';
-import { checkSize, numel } from '../backend';
+import type { Backend, DType, Tensor } from '../backend';
+// the ops' named arguments
+import type * as op from '../backend';
+import { checkSize, LAYERNORM_EPS, MI_MEAN, numel, onTensors } from '../backend';
 import { GpuContext } from '../../gpu/context';
 import { acquireDevice } from '../../gpu/device';
-import { dispatchAdamW } from '../../gpu/kernels/adamw';
-import {
-  dispatchAttention,
-  dispatchAttentionBackward,
-  dispatchAttentionDecode,
-  dispatchKvCacheWrite,
-} from '../../gpu/kernels/attention';
+import { ADAMW } from '../../gpu/kernels/adamw';
+import { ATTENTION, ATTENTION_BACKWARD, ATTENTION_DECODE, attentionUniforms } from '../../gpu/kernels/attention';
 import {
   dispatchAdd,
   dispatchFill,
@@ -27,18 +13,14 @@ import {
   dispatchGeluBackward,
   dispatchScale,
 } from '../../gpu/kernels/elementwise';
-import { dispatchEmbedding, dispatchEmbeddingBackward } from '../../gpu/kernels/embedding';
-import { dispatchLayerNorm, dispatchLayerNormBackward } from '../../gpu/kernels/layernorm';
-import {
-  dispatchEntropy,
-  dispatchLogSoftmaxGather,
-  dispatchLogSoftmaxGatherBackward,
-} from '../../gpu/kernels/logsoftmax';
-import { dispatchMiScore, dispatchPolicyLoss } from '../../gpu/kernels/rl';
-import { dispatchBiasBackward, dispatchMatmul } from '../../gpu/kernels/matmul';
-import { dispatchReduce } from '../../gpu/kernels/reduce';
-import { dispatchRngFill, dispatchSample } from '../../gpu/kernels/sample';
+import { EMBEDDING } from '../../gpu/kernels/embedding';
 import { dispatchHalfToFloat } from '../../gpu/kernels/half';
+import { LAYERNORM, LAYERNORM_PARAMS } from '../../gpu/kernels/layernorm';
+import { LOGSOFTMAX } from '../../gpu/kernels/logsoftmax';
+import { BIAS_BACKWARD, MATMUL } from '../../gpu/kernels/matmul';
+import { REDUCE, REDUCE_OPS } from '../../gpu/kernels/reduce';
+import { MI_SCORE, POLICY_LOSS } from '../../gpu/kernels/rl';
+import { dispatchRngFill, MAX_SAMPLE_VOCAB, SAMPLE } from '../../gpu/kernels/sample';
 
 export class GpuTensor implements Tensor {
   freed = false;
@@ -55,6 +37,9 @@ function g(t: Tensor): GPUBuffer {
   if (t.freed) throw new Error('WebGPU backend given a freed tensor');
   return t.buffer;
 }
+
+/** A kernel's bindings from the op's tensors, named as the kernel names them. */
+const bufs = <A extends Record<string, Tensor | undefined>>(t: A) => onTensors(t, g);
 
 export class WebGpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
@@ -109,42 +94,26 @@ export class WebGpuBackend implements Backend {
     return this.ctx.sync();
   }
 
-  matmul(
-    out: Tensor,
-    a: Tensor,
-    b: Tensor,
-    bias: Tensor | null,
-    M: number,
-    N: number,
-    K: number,
-    opts: MatmulOpts = {},
-  ): void {
-    const batch = opts.batch ?? 1;
-    const sA = opts.strideA ?? M * K;
-    const sB = opts.strideB ?? K * N;
-    const sC = opts.strideC ?? M * N;
-    checkSize('matmul A', a, (batch - 1) * sA + M * K);
-    checkSize('matmul B', b, (batch - 1) * sB + K * N);
-    checkSize('matmul out', out, (batch - 1) * sC + M * N);
+  matmul({ out, a, b, bias, M, N, K, ...o }: op.MatmulArgs): void {
+    const batch = o.batch ?? 1;
+    const strideA = o.strideA ?? M * K;
+    const strideB = o.strideB ?? K * N;
+    const strideC = o.strideC ?? M * N;
+    checkSize('matmul A', a, (batch - 1) * strideA + M * K);
+    checkSize('matmul B', b, (batch - 1) * strideB + K * N);
+    checkSize('matmul out', out, (batch - 1) * strideC + M * N);
     if (bias) checkSize('matmul bias', bias, N);
     if (batch > 65535) throw new Error(`matmul: batch ${batch} over 65535`);
-    dispatchMatmul(this.ctx, g(out), g(a), g(b), bias ? g(bias) : null, {
-      M,
-      N,
-      K,
-      batch,
-      strideA: sA,
-      strideB: sB,
-      strideC: sC,
-      transA: opts.transA ?? false,
-      transB: opts.transB ?? false,
-      alpha: opts.alpha ?? 1,
-      accumulate: opts.accumulate ?? false,
+    this.ctx.run(MATMUL, 'main', {
+      uniforms: { M, N, K, strideA, strideB, strideC, alpha: o.alpha ?? 1 },
+      buffers: { A: g(a), B: g(b), C: g(out), ...(bias ? { bias: g(bias) } : {}) },
+      size: { grid: [Math.ceil(N / 64), Math.ceil(M / 64), batch] },
+      constants: { TRANS_A: !!o.transA, TRANS_B: !!o.transB, HAS_BIAS: !!bias, ACCUMULATE: !!o.accumulate },
     });
   }
-  biasBackward(dbias: Tensor, dout: Tensor, M: number, N: number): void {
+  biasBackward({ dbias, dout, M, N }: op.BiasBackwardArgs): void {
     checkSize('biasBackward dout', dout, M * N);
-    dispatchBiasBackward(this.ctx, g(dbias), g(dout), M, N);
+    this.ctx.run(BIAS_BACKWARD, 'main', { uniforms: { M, N }, buffers: bufs({ dout, dbias }), size: { threads: N } });
   }
   add(out: Tensor, a: Tensor, b: Tensor, alpha = 1, beta = 1): void {
     checkSize('add a', a, out.size);
@@ -165,180 +134,182 @@ export class WebGpuBackend implements Backend {
     checkSize('halfToFloat packed', packed, Math.ceil(n / 2));
     dispatchHalfToFloat(this.ctx, g(out), g(packed), n);
   }
-  layerNorm(
-    out: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    x: Tensor,
-    w: Tensor,
-    b: Tensor,
-    rows: number,
-    C: number,
-    eps = 1e-5,
-  ): void {
+  layerNorm({ out, mean, rstd, x, w, b, rows, C, eps = LAYERNORM_EPS }: op.LayerNormArgs): void {
     checkSize('layerNorm x', x, rows * C);
-    dispatchLayerNorm(this.ctx, g(out), g(mean), g(rstd), g(x), g(w), g(b), rows, C, eps);
+    this.ctx.run(LAYERNORM, 'forward', {
+      uniforms: { rows, C, eps },
+      buffers: bufs({ x, w, bias: b, out, mean, rstd }),
+      size: { threads: rows },
+    });
   }
-  layerNormBackward(
-    dx: Tensor,
-    dw: Tensor,
-    db: Tensor,
-    dout: Tensor,
-    x: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    w: Tensor,
-    rows: number,
-    C: number,
-  ): void {
-    dispatchLayerNormBackward(this.ctx, g(dx), g(dw), g(db), g(dout), g(x), g(mean), g(rstd), g(w), rows, C);
+  layerNormBackward({ dx, dw, db, dout, x, mean, rstd, w, rows, C }: op.LayerNormBackwardArgs): void {
+    this.ctx.run(LAYERNORM, 'backward_dx', {
+      uniforms: { rows, C, eps: 0 },
+      buffers: bufs({ x, w, dout, dx, mean, rstd }),
+      size: { threads: rows },
+    });
+    this.ctx.run(LAYERNORM_PARAMS, 'main', {
+      uniforms: { rows, C },
+      buffers: bufs({ x, dout, mean, rstd, dw, db }),
+      size: { threads: C },
+    });
   }
-  attention(out: Tensor, att: Tensor, qkv: Tensor, prefix: Tensor, s: AttentionShape): void {
+  attention({ out, att, qkv, prefix, ...s }: op.AttentionArgs): void {
     checkSize('attention qkv', qkv, s.B * s.T * 3 * s.C);
     checkSize('attention att', att, s.B * s.nHead * s.T * s.T);
-    dispatchAttention(this.ctx, g(out), g(att), g(qkv), g(prefix), s);
+    this.ctx.run(ATTENTION, 'main', {
+      uniforms: attentionUniforms(s),
+      buffers: bufs({ qkv, prefix, out, att }),
+      size: { threads: s.B * s.nHead * s.T },
+    });
   }
-  attentionBackward(dqkv: Tensor, dpre: Tensor, dout: Tensor, att: Tensor, qkv: Tensor, s: AttentionShape): void {
+  attentionBackward({ dqkv, dpre, dout, att, qkv, ...s }: op.AttentionBackwardArgs): void {
     checkSize('attentionBackward dpre', dpre, s.B * s.nHead * s.T * s.T);
-    dispatchAttentionBackward(this.ctx, g(dqkv), g(dpre), g(dout), g(att), g(qkv), s);
+    const run = {
+      uniforms: attentionUniforms(s),
+      buffers: bufs({ qkv, att, dout, dpre, dqkv }),
+      size: { threads: s.B * s.nHead * s.T },
+    };
+    this.ctx.run(ATTENTION_BACKWARD, 'backward_q', run);
+    this.ctx.run(ATTENTION_BACKWARD, 'backward_kv', run);
   }
-  kvCacheWrite(
-    kCache: Tensor,
-    vCache: Tensor,
-    qkv: Tensor,
-    start: Tensor,
-    B: number,
-    T: number,
-    Tmax: number,
-    C: number,
-  ): void {
+  kvCacheWrite({ kCache, vCache, qkv, start, B, T, Tmax, C }: op.KvCacheWriteArgs): void {
     checkSize('kvCacheWrite cache', kCache, B * Tmax * C);
-    dispatchKvCacheWrite(this.ctx, g(kCache), g(vCache), g(qkv), g(start), B, T, Tmax, C);
+    this.ctx.run(ATTENTION_DECODE, 'kv_write', {
+      uniforms: { B, T, Tmax, C, NH: 1, scale: 0 },
+      buffers: bufs({ qkv, rowStart: start, kCache, vCache }),
+      size: { threads: B * T * C },
+    });
   }
-  attentionDecode(
-    out: Tensor,
-    qkv: Tensor,
-    kCache: Tensor,
-    vCache: Tensor,
-    len: Tensor,
-    B: number,
-    Tmax: number,
-    C: number,
-    nHead: number,
-  ): void {
-    dispatchAttentionDecode(this.ctx, g(out), g(qkv), g(kCache), g(vCache), g(len), B, Tmax, C, nHead);
+  attentionDecode({ out, qkv, kCache, vCache, len, B, Tmax, C, nHead }: op.AttentionDecodeArgs): void {
+    if (C / nHead > 128) throw new Error(`attentionDecode: head size ${C / nHead} over 128`);
+    this.ctx.run(ATTENTION_DECODE, 'decode', {
+      uniforms: { B, T: 1, Tmax, C, NH: nHead, scale: 1 / Math.sqrt(C / nHead) },
+      buffers: bufs({ qkv, rowLen: len, kCache, vCache, out }),
+      size: { threads: B * nHead },
+    });
   }
-  embedding(out: Tensor, ids: Tensor, table: Tensor, N: number, C: number, accumulate = false): void {
+  embedding({ out, ids, table, N, C, accumulate = false }: op.EmbeddingArgs): void {
     checkSize('embedding out', out, N * C);
-    dispatchEmbedding(this.ctx, g(out), g(ids), g(table), N, C, table.size / C, accumulate);
+    this.ctx.run(EMBEDDING, 'forward', {
+      uniforms: { N, C, V: table.size / C },
+      buffers: bufs({ ids, table, out }),
+      size: { threads: N * C },
+      constants: { ACCUMULATE: accumulate },
+    });
   }
-  embeddingBackward(dtable: Tensor, dout: Tensor, ids: Tensor, N: number, C: number): void {
-    dispatchEmbeddingBackward(this.ctx, g(dtable), g(dout), g(ids), N, C, dtable.size / C);
+  /** One thread per channel, rows in order: deterministic without atomics. */
+  embeddingBackward({ dtable, dout, ids, N, C }: op.EmbeddingBackwardArgs): void {
+    this.ctx.run(EMBEDDING, 'backward', {
+      uniforms: { N, C, V: dtable.size / C },
+      buffers: bufs({ ids, dout, dtable }),
+      size: { threads: C },
+    });
   }
-  logSoftmaxGather(out: Tensor, lse: Tensor, logits: Tensor, ids: Tensor, N: number, V: number): void {
-    checkSize('logSoftmaxGather logits', logits, N * V);
-    dispatchLogSoftmaxGather(this.ctx, g(out), g(lse), g(logits), g(ids), N, V, 1);
+  logSoftmaxGather(a: op.LogSoftmaxArgs): void {
+    this.gather(a, 1);
   }
-  logSoftmaxGatherBackward(
-    dlogits: Tensor,
-    dout: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    ids: Tensor,
-    N: number,
-    V: number,
-  ): void {
-    dispatchLogSoftmaxGatherBackward(this.ctx, g(dlogits), g(dout), g(logits), g(lse), g(ids), N, V, 1);
+  crossEntropy(a: op.LogSoftmaxArgs): void {
+    this.gather(a, -1);
   }
-  crossEntropy(losses: Tensor, lse: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void {
-    checkSize('crossEntropy logits', logits, N * V);
-    dispatchLogSoftmaxGather(this.ctx, g(losses), g(lse), g(logits), g(targets), N, V, -1);
+  /** sign 1: per-token log-probabilities; sign -1: cross-entropy. */
+  private gather({ out, lse, logits, ids, N, V }: op.LogSoftmaxArgs, sign: number): void {
+    checkSize(sign > 0 ? 'logSoftmaxGather logits' : 'crossEntropy logits', logits, N * V);
+    this.ctx.run(LOGSOFTMAX, 'forward', {
+      uniforms: { N, V, sign },
+      buffers: bufs({ logits, ids, out, lse }),
+      size: { threads: N },
+    });
   }
-  crossEntropyBackward(
-    dlogits: Tensor,
-    dlosses: Tensor,
-    logits: Tensor,
-    lse: Tensor,
-    targets: Tensor,
-    N: number,
-    V: number,
-  ): void {
-    dispatchLogSoftmaxGatherBackward(this.ctx, g(dlogits), g(dlosses), g(logits), g(lse), g(targets), N, V, -1);
+  logSoftmaxGatherBackward(a: op.LogSoftmaxBackwardArgs): void {
+    this.gatherBackward(a, 1);
   }
-  reduce(out: Tensor, x: Tensor, rows: number, cols: number, op: ReduceOp, outOffset = 0): void {
+  crossEntropyBackward(a: op.LogSoftmaxBackwardArgs): void {
+    this.gatherBackward(a, -1);
+  }
+  private gatherBackward({ dlogits, dout, logits, lse, ids, N, V }: op.LogSoftmaxBackwardArgs, sign: number): void {
+    this.ctx.run(LOGSOFTMAX, 'backward', {
+      uniforms: { N, V, sign },
+      buffers: bufs({ logits, ids, dlogits, lse, dout }),
+      size: { threads: N * V },
+    });
+  }
+  /** One workgroup per row. */
+  reduce({ out, x, rows, cols, op, outOffset = 0 }: op.ReduceArgs): void {
     checkSize('reduce x', x, rows * cols);
     checkSize('reduce out', out, outOffset + rows);
-    dispatchReduce(this.ctx, g(out), g(x), rows, cols, op, outOffset);
+    this.ctx.run(REDUCE, 'main', {
+      uniforms: { rows, cols, outOffset },
+      buffers: bufs({ x, out }),
+      size: { workgroups: rows },
+      constants: { OP: REDUCE_OPS[op] },
+    });
   }
-  adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, sumsq: Tensor, nSlots: number, hp: AdamWParams): void {
+  adamw({ param, grad, m, v, sumsq, nSlots, hp }: op.AdamWArgs): void {
     checkSize('adamw grad', grad, param.size);
-    dispatchAdamW(this.ctx, g(param), g(grad), g(m), g(v), g(sumsq), param.size, nSlots, hp);
+    this.ctx.run(ADAMW, 'main', {
+      uniforms: {
+        n: param.size,
+        nSlots,
+        lr: hp.lr,
+        beta1: hp.beta1,
+        beta2: hp.beta2,
+        eps: hp.eps,
+        wd: hp.weightDecay,
+        bc1: 1 - Math.pow(hp.beta1, hp.step),
+        bc2: 1 - Math.pow(hp.beta2, hp.step),
+        maxNorm: hp.maxGradNorm,
+      },
+      buffers: bufs({ grad, sumsq, param, m, v }),
+      size: { threads: param.size },
+    });
   }
-  miScore(
-    mi: Tensor,
-    dep: Tensor,
-    logits: Tensor,
-    ids: Tensor,
-    descStart: Tensor,
-    descLen: Tensor,
-    B: number,
-    T: number,
-    V: number,
-    K: number,
-    p: MIScoreParams = { sum: false, clip: 0 },
-    real?: Tensor,
-  ): void {
+  miScore({ mi, dep, logits, ids, descStart, descLen, B, T, V, K, p = MI_MEAN, real }: op.MiScoreArgs): void {
     checkSize('miScore logits', logits, (real ? K : 1 + K) * B * T * V);
     checkSize('miScore dep', dep, B * T);
     if (real) checkSize('miScore real', real, B * T);
-    dispatchMiScore(
-      this.ctx,
-      g(mi),
-      g(dep),
-      g(logits),
-      g(ids),
-      g(descStart),
-      g(descLen),
-      B,
-      T,
-      V,
-      K,
-      p,
-      real ? g(real) : null,
-    );
+    if (K < 1 || K > 16) throw new Error(`miScore: K = ${K} alternatives, must be 1..16`);
+    this.ctx.run(MI_SCORE, 'main', {
+      uniforms: { B, T, V, K, sum: p.sum ? 1 : 0, clip: Math.max(0, p.clip), hasReal: real ? 1 : 0 },
+      buffers: bufs({ logits, ids, descStart, descLen, mi, dep, ...(real ? { real } : {}) }),
+      size: { threads: B },
+    });
   }
-  policyLoss(
-    loss: Tensor,
-    kl: Tensor,
-    dlp: Tensor,
-    lpNew: Tensor,
-    lpOld: Tensor,
-    lpRef: Tensor,
-    adv: Tensor,
-    weight: Tensor,
-    n: number,
-    p: PolicyLossParams,
-  ): void {
+  policyLoss({ loss, kl, dlp, lpNew, lpOld, lpRef, adv, weight, n, p }: op.PolicyLossArgs): void {
     checkSize('policyLoss lpNew', lpNew, n);
-    dispatchPolicyLoss(this.ctx, g(loss), g(kl), g(dlp), g(lpNew), g(lpOld), g(lpRef), g(adv), g(weight), n, p);
+    this.ctx.run(POLICY_LOSS, 'main', {
+      uniforms: { n, clipLow: p.clipLow, clipHigh: p.clipHigh, beta: p.beta },
+      buffers: bufs({ lpNew, lpOld, lpRef, adv, weight, loss, kl, dlp }),
+      size: { threads: n },
+    });
   }
-  entropy(out: Tensor, logits: Tensor, N: number, V: number): void {
+  entropy({ out, logits, N, V }: op.EntropyArgs): void {
     checkSize('entropy logits', logits, N * V);
-    dispatchEntropy(this.ctx, g(out), g(logits), N, V);
+    this.ctx.run(LOGSOFTMAX, 'entropy', {
+      uniforms: { N, V, sign: 1 },
+      buffers: bufs({ logits, out }),
+      size: { threads: N },
+    });
   }
-  sample(
-    outIds: Tensor,
-    logits: Tensor,
-    rowIds: Tensor,
-    positions: Tensor,
-    B: number,
-    V: number,
-    p: SampleParams,
-    outLogp?: Tensor,
-  ): void {
+  sample({ outIds, logits, rowIds, positions, B, V, p, outLogp }: op.SampleArgs): void {
     checkSize('sample logits', logits, B * V);
     if (outLogp) checkSize('sample logp', outLogp, B);
-    dispatchSample(this.ctx, g(outIds), g(logits), g(rowIds), g(positions), B, V, p, outLogp ? g(outLogp) : null);
+    if (V > MAX_SAMPLE_VOCAB) throw new Error(`sample: vocabulary of ${V} over ${MAX_SAMPLE_VOCAB}`);
+    if (B > 65535) throw new Error(`sample: ${B} rows over 65535`);
+    this.ctx.run(SAMPLE, 'main', {
+      uniforms: {
+        B,
+        V,
+        temperature: p.temperature,
+        topP: p.topP,
+        seed: p.seed >>> 0,
+        stream: p.stream >>> 0,
+        step: p.step >>> 0,
+        wantLogp: outLogp ? 1 : 0,
+      },
+      buffers: bufs({ logits, rowIds, positions, outIds, ...(outLogp ? { outLogp } : {}) }),
+      size: { threads: B },
+    });
   }
 
   /** The RNG stream as the GPU computes it (for the TS/WGSL bit-for-bit check and random masks). */

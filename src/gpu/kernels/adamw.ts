@@ -1,4 +1,3 @@
-import type { GpuContext } from '../context';
 import { defineKernel, IN, OUT } from '../kernel';
 import body from './adamw.wgsl?raw';
 
@@ -32,32 +31,3 @@ export const ADAMW = defineKernel({
   entryPoints: { main: { workgroupSize: 256 } },
   body,
 });
-
-export function dispatchAdamW(
-  ctx: GpuContext,
-  param: GPUBuffer,
-  grad: GPUBuffer,
-  m: GPUBuffer,
-  v: GPUBuffer,
-  sumsq: GPUBuffer,
-  n: number,
-  nSlots: number,
-  hp: AdamWParams,
-): void {
-  ctx.run(ADAMW, 'main', {
-    uniforms: {
-      n,
-      nSlots,
-      lr: hp.lr,
-      beta1: hp.beta1,
-      beta2: hp.beta2,
-      eps: hp.eps,
-      wd: hp.weightDecay,
-      bc1: 1 - Math.pow(hp.beta1, hp.step),
-      bc2: 1 - Math.pow(hp.beta2, hp.step),
-      maxNorm: hp.maxGradNorm,
-    },
-    buffers: { grad, sumsq, param, m, v },
-    size: { threads: n },
-  });
-}

@@ -1,4 +1,3 @@
-import type { GpuContext } from '../context';
 import { defineKernel, IN, OUT } from '../kernel';
 import body from './layernorm.wgsl?raw';
 import paramsBody from './layernorm_params_backward.wgsl?raw';
@@ -18,47 +17,3 @@ export const LAYERNORM_PARAMS = defineKernel({
   entryPoints: { main: { workgroupSize: 64 } },
   body: paramsBody,
 });
-
-export function dispatchLayerNorm(
-  ctx: GpuContext,
-  out: GPUBuffer,
-  mean: GPUBuffer,
-  rstd: GPUBuffer,
-  x: GPUBuffer,
-  w: GPUBuffer,
-  b: GPUBuffer,
-  rows: number,
-  C: number,
-  eps: number,
-): void {
-  ctx.run(LAYERNORM, 'forward', {
-    uniforms: { rows, C, eps },
-    buffers: { x, w, bias: b, out, mean, rstd },
-    size: { threads: rows },
-  });
-}
-
-export function dispatchLayerNormBackward(
-  ctx: GpuContext,
-  dx: GPUBuffer,
-  dw: GPUBuffer,
-  db: GPUBuffer,
-  dout: GPUBuffer,
-  x: GPUBuffer,
-  mean: GPUBuffer,
-  rstd: GPUBuffer,
-  w: GPUBuffer,
-  rows: number,
-  C: number,
-): void {
-  ctx.run(LAYERNORM, 'backward_dx', {
-    uniforms: { rows, C, eps: 0 },
-    buffers: { x, w, dout, dx, mean, rstd },
-    size: { threads: rows },
-  });
-  ctx.run(LAYERNORM_PARAMS, 'main', {
-    uniforms: { rows, C },
-    buffers: { x, dout, mean, rstd, dw, db },
-    size: { threads: C },
-  });
-}

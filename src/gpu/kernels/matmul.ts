@@ -1,4 +1,3 @@
-import type { GpuContext } from '../context';
 import { defineKernel, IN, OUT } from '../kernel';
 import body from './matmul.wgsl?raw';
 import biasBody from './bias_backward.wgsl?raw';
@@ -20,37 +19,3 @@ export const BIAS_BACKWARD = defineKernel({
   entryPoints: { main: { workgroupSize: 64 } },
   body: biasBody,
 });
-
-export interface MatmulArgs {
-  M: number;
-  N: number;
-  K: number;
-  batch: number;
-  strideA: number;
-  strideB: number;
-  strideC: number;
-  transA: boolean;
-  transB: boolean;
-  alpha: number;
-  accumulate: boolean;
-}
-
-export function dispatchMatmul(
-  ctx: GpuContext,
-  out: GPUBuffer,
-  a: GPUBuffer,
-  b: GPUBuffer,
-  bias: GPUBuffer | null,
-  x: MatmulArgs,
-): void {
-  ctx.run(MATMUL, 'main', {
-    uniforms: { M: x.M, N: x.N, K: x.K, strideA: x.strideA, strideB: x.strideB, strideC: x.strideC, alpha: x.alpha },
-    buffers: { A: a, B: b, C: out, ...(bias ? { bias } : {}) },
-    size: { grid: [Math.ceil(x.N / 64), Math.ceil(x.M / 64), x.batch] },
-    constants: { TRANS_A: x.transA, TRANS_B: x.transB, HAS_BIAS: bias !== null, ACCUMULATE: x.accumulate },
-  });
-}
-
-export function dispatchBiasBackward(ctx: GpuContext, dbias: GPUBuffer, dout: GPUBuffer, M: number, N: number): void {
-  ctx.run(BIAS_BACKWARD, 'main', { uniforms: { M, N }, buffers: { dout, dbias }, size: { threads: N } });
-}

@@ -1,4 +1,3 @@
-import type { GpuContext } from '../context';
 import { defineKernel, IN, OUT } from '../kernel';
 import body from './reduce.wgsl?raw';
 
@@ -14,22 +13,5 @@ export const REDUCE = defineKernel({
   body,
 });
 
-const OPS: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2, sumsq: 3, l2: 4 };
-
-/** One workgroup per row. */
-export function dispatchReduce(
-  ctx: GpuContext,
-  out: GPUBuffer,
-  x: GPUBuffer,
-  rows: number,
-  cols: number,
-  op: ReduceOp,
-  outOffset: number,
-): void {
-  ctx.run(REDUCE, 'main', {
-    uniforms: { rows, cols, outOffset },
-    buffers: { x, out },
-    size: { workgroups: rows },
-    constants: { OP: OPS[op] },
-  });
-}
+/** The OP override of each reduction. */
+export const REDUCE_OPS: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2, sumsq: 3, l2: 4 };

@@ -1,4 +1,3 @@
-import type { GpuContext } from '../context';
 import { defineKernel, IN, IN_U32, OUT } from '../kernel';
 import miBody from './mi_score.wgsl?raw';
 import lossBody from './policy_loss.wgsl?raw';
@@ -33,46 +32,3 @@ export const POLICY_LOSS = defineKernel({
   entryPoints: { main: { workgroupSize: 256 } },
   body: lossBody,
 });
-
-export function dispatchMiScore(
-  ctx: GpuContext,
-  mi: GPUBuffer,
-  dep: GPUBuffer,
-  logits: GPUBuffer,
-  ids: GPUBuffer,
-  descStart: GPUBuffer,
-  descLen: GPUBuffer,
-  B: number,
-  T: number,
-  V: number,
-  K: number,
-  p: MIScoreParams,
-  real: GPUBuffer | null,
-): void {
-  if (K < 1 || K > 16) throw new Error(`miScore: K = ${K} alternatives, must be 1..16`);
-  ctx.run(MI_SCORE, 'main', {
-    uniforms: { B, T, V, K, sum: p.sum ? 1 : 0, clip: Math.max(0, p.clip), hasReal: real ? 1 : 0 },
-    buffers: { logits, ids, descStart, descLen, mi, dep, ...(real ? { real } : {}) },
-    size: { threads: B },
-  });
-}
-
-export function dispatchPolicyLoss(
-  ctx: GpuContext,
-  loss: GPUBuffer,
-  kl: GPUBuffer,
-  dlp: GPUBuffer,
-  lpNew: GPUBuffer,
-  lpOld: GPUBuffer,
-  lpRef: GPUBuffer,
-  adv: GPUBuffer,
-  weight: GPUBuffer,
-  n: number,
-  p: PolicyLossParams,
-): void {
-  ctx.run(POLICY_LOSS, 'main', {
-    uniforms: { n, clipLow: p.clipLow, clipHigh: p.clipHigh, beta: p.beta },
-    buffers: { lpNew, lpOld, lpRef, adv, weight, loss, kl, dlp },
-    size: { threads: n },
-  });
-}

@@ -50,35 +50,6 @@ export const RNG_FILL = defineKernel({
 
 export const MAX_SAMPLE_VOCAB = 1024;
 
-export function dispatchSample(
-  ctx: GpuContext,
-  outIds: GPUBuffer,
-  logits: GPUBuffer,
-  rowIds: GPUBuffer,
-  positions: GPUBuffer,
-  B: number,
-  V: number,
-  sp: SampleParams,
-  outLogp: GPUBuffer | null,
-): void {
-  if (V > MAX_SAMPLE_VOCAB) throw new Error(`sample: vocabulary of ${V} over ${MAX_SAMPLE_VOCAB}`);
-  if (B > 65535) throw new Error(`sample: ${B} rows over 65535`);
-  ctx.run(SAMPLE, 'main', {
-    uniforms: {
-      B,
-      V,
-      temperature: sp.temperature,
-      topP: sp.topP,
-      seed: sp.seed >>> 0,
-      stream: sp.stream >>> 0,
-      step: sp.step >>> 0,
-      wantLogp: outLogp ? 1 : 0,
-    },
-    buffers: { logits, rowIds, positions, outIds, ...(outLogp ? { outLogp } : {}) },
-    size: { threads: B },
-  });
-}
-
 /** out[i] = rngU32(seed, stream, step, i / width, i % width). */
 export function dispatchRngFill(
   ctx: GpuContext,
