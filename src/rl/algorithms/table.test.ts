@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RL, FIELDS } from '../config';
 import { armOf } from '../../../scripts/report/summary';
+import { ROLLOUTS } from './rollouts';
 import {
   ALGORITHM_NAMES,
   ALGORITHM_TABLE,
@@ -36,14 +37,15 @@ describe('the algorithm table', () => {
       for (const f of algorithmOf({ algo: a }).settings ?? []) expect(FIELDS, a).toHaveProperty(f);
   });
 
-  it('gives every algorithm a label, a group, a perception reward, its R_perc help and a rollout', () => {
+  it('gives every algorithm a label, a group, a perception reward, its R_perc help, a colour and a rollout', () => {
     for (const a of ALGORITHM_NAMES) {
       const r = ALGORITHM_TABLE[a];
       expect(r.label.length, a).toBeGreaterThan(0);
       expect(['forks', 'trajectories'], a).toContain(r.group);
       expect(['none', 'mi', 're-answer', 'reasoner', 'probe', 'labelled', 'custom'], a).toContain(r.perception);
       expect(r.percHelp.length, a).toBeGreaterThan(20);
-      expect(typeof r.rollout, a).toBe('function');
+      expect(r.colour, a).toMatch(/^#[0-9a-f]{6}$/);
+      expect(typeof ROLLOUTS[a], a).toBe('function');
     }
   });
 
