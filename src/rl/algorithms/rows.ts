@@ -35,9 +35,11 @@ export interface AlgorithmRow {
   /**
    * Its arm in the teaching comparison (rl/comparison.ts) and the experiment scripts (scripts/experiments.sh):
    * the settings it runs at beside the base config (names as in `settings`), and `core` for the three every
-   * comparison runs. The arm's id is the algorithm's name; rows without one are not compared.
+   * comparison runs; `reference` for the arm every other is judged against (and the task arms build on). The
+   * arm's id is the algorithm's name, its name the label; rows without one are not compared. Arms come in the
+   * table's order, the reference first.
    */
-  arm?: { config: Readonly<Record<string, number | string>>; core?: boolean };
+  arm?: { config: Readonly<Record<string, number | string>>; core?: boolean; reference?: boolean };
   /** Its colour in the teaching view's charts (the arm named by the algorithm, src/ui/BlindnessDemo.tsx). */
   colour: string;
 }
@@ -56,16 +58,8 @@ export const ALGORITHM_TABLE = {
     group: 'trajectories',
     perception: 'none',
     percHelp: 'GRPO has no perception reward: its descriptions carry the answer advantage',
-    arm: { config: { G: 16 }, core: true },
+    arm: { config: { G: 16 }, core: true, reference: true },
     colour: '#dc2626',
-  },
-  'vision-sr1': {
-    label: 'Vision-SR1',
-    group: 'trajectories',
-    perception: 're-answer',
-    percHelp: 'perception reward: 1 when the policy answers right from its own description with the image removed',
-    arm: { config: { G: 6 } },
-    colour: '#be185d',
   },
   'perception-r1': {
     label: 'Perception-R1',
@@ -106,6 +100,14 @@ export const ALGORITHM_TABLE = {
     passesInUpdate: true,
     arm: { config: { G: 8 } },
     colour: '#7c3aed',
+  },
+  'vision-sr1': {
+    label: 'Vision-SR1',
+    group: 'trajectories',
+    perception: 're-answer',
+    percHelp: 'perception reward: 1 when the policy answers right from its own description with the image removed',
+    arm: { config: { G: 6 } },
+    colour: '#be185d',
   },
   custom: {
     label: 'Custom',
