@@ -5,6 +5,7 @@
 
 import { meanSE, type HeldoutFigures } from '../model/evaluate';
 import { DEFAULT_FAMILIES, type FamilyName } from '../tasks/families';
+import { ALGORITHM_NAMES, algorithmOf } from './algorithms/table';
 import { CUSTOM_REWARD_ALGOS, DEFAULT_RL, type RLConfig } from './config';
 import type { StepMetrics } from './types';
 
@@ -30,34 +31,34 @@ const withFamily = (f: FamilyName): FamilyName[] => [...DEFAULT_FAMILIES, f];
  */
 export function comparisonArms(seed = 1): Arm[] {
   const base = { ...DEFAULT_RL, seed };
-  const algo = (id: Arm['id'], name: string, config: Partial<RLConfig>, core = false): Arm => ({
+  // the algorithm arms: the rows that name one (algorithms/rows.ts), the reference first
+  const rows = ALGORITHM_NAMES.flatMap((id) => {
+    const { label, arm } = algorithmOf({ algo: id });
+    return arm ? [{ id, label, arm }] : [];
+  }).sort((a, b) => Number(!a.arm.reference) - Number(!b.arm.reference));
+  const ref = rows[0];
+  const algorithmArm = ({ id, label, arm }: (typeof rows)[number]): Arm => ({
     id,
-    name,
-    core,
+    name: label,
+    core: arm.core === true,
     kind: 'algorithm',
-    ref: id === 'grpo' ? null : 'grpo',
-    config: { ...base, ...config },
+    ref: id === ref.id ? null : ref.id,
+    config: { ...base, algo: id, ...(arm.config as Partial<RLConfig>) },
   });
-  const task = (id: string, name: string, config: Partial<RLConfig>, ref: string | null): Arm => ({
+  const task = (id: string, name: string, config: Partial<RLConfig>, taskRef: string | null): Arm => ({
     id,
     name,
     core: false,
     kind: 'task',
-    ref,
-    config: { ...base, algo: 'grpo', G: 16, ...config },
+    ref: taskRef,
+    config: { ...algorithmArm(ref).config, ...config },
   });
   return [
-    algo('grpo', 'GRPO', { algo: 'grpo', G: 16 }, true),
-    algo('mirl', 'MIRL', { algo: 'mirl', N: 10, k: 6, miScorer: 'warmstart' }, true),
-    algo('perception-r1', 'Perception-R1', { algo: 'perception-r1', G: 6 }, true),
-    algo('racro', 'RACRO', { algo: 'racro', G: 6 }),
-    algo('pearl', 'PEARL', { algo: 'pearl', G: 5 }),
-    algo('vppo', 'VPPO', { algo: 'vppo', G: 8 }),
-    algo('vision-sr1', 'Vision-SR1', { algo: 'vision-sr1', G: 6 }),
-    task('vicrit', 'ViCrit', { families: withFamily('vicrit') }, 'grpo'),
-    task('grpo-v1g', 'GRPO from the grounding warm start', { warmStart: 'tinyvlm-v1g' }, null),
-    task('visual-rft', 'Visual-RFT', { families: withFamily('grounding') }, 'grpo-v1g'),
-    task('mirg-rl', 'MIRG-RL', { families: withFamily('multi_grounding') }, 'grpo-v1g'),
+    ...rows.map(algorithmArm),
+    task('vicrit', 'ViCrit', { families: withFamily('vicrit') }, ref.id),
+    task(`${ref.id}-v1g`, `${ref.label} from the grounding warm start`, { warmStart: 'tinyvlm-v1g' }, null),
+    task('visual-rft', 'Visual-RFT', { families: withFamily('grounding') }, `${ref.id}-v1g`),
+    task('mirg-rl', 'MIRG-RL', { families: withFamily('multi_grounding') }, `${ref.id}-v1g`),
   ];
 }
 
@@ -95,7 +96,7 @@ export function customArm(config: RLConfig, seed = 1): Arm | null {
     name: 'Your reward',
     core: false,
     kind: 'algorithm',
-    ref: 'grpo',
+    ref: comparisonArms(seed)[0].id,
     config: { ...DEFAULT_RL, ...reward, seed },
   };
 }

@@ -9,6 +9,7 @@ import { AdamW } from '../model/optimizer';
 import { Params } from '../model/params';
 import { TinyVLM } from '../model/tinyvlm';
 import type { AlgoRollout } from './algorithms/types';
+import { ROLLOUTS } from './algorithms/rollouts';
 import { algorithmOf } from './algorithms/table';
 import { configProblems, type RLConfig } from './config';
 import { measuresKL } from './schedule';
@@ -84,7 +85,8 @@ export class RLTrainer {
 
   private rollout(step: number): Promise<AlgoRollout> {
     const prompts = stepPrompts(this.model, this.cfg, step);
-    return algorithmOf(this.cfg).rollout(this.model, this.cfg, prompts, step, this.scorer, this.ref);
+    const { model, cfg, scorer, ref } = this;
+    return ROLLOUTS[cfg.algo]({ model, cfg, prompts, step, scorer, warmStart: ref });
   }
 
   /** Told what the step is doing as it goes (the page's status line), with how many samples of the phase are done where it counts them; no effect on the run. */

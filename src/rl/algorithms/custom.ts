@@ -3,29 +3,20 @@
 // user's code in the sandbox from each trajectory's documented input (rl/customReward.ts).
 // Decoupled as Perception-R1's, with sequence credit: the description's advantage on its tokens.
 
-import type { TinyVLM } from '../../model/tinyvlm';
 import { tokenizer } from '../../tasks/tokenizer';
-import type { RLConfig } from '../config';
 import { customRewardInput, customRewardOf, rewardMITerms, rewardSeed, type RewardMI } from '../customReward';
 import { perceptionInput } from '../perception';
 import { groupedPerceptionRewards } from '../rewards';
-import type { StepPrompts } from '../rollout';
 import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
-import type { AlgoRollout } from './types';
+import type { AlgoRollout, RolloutArgs } from './types';
 
-export async function customRollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
+export async function customRollout(args: RolloutArgs): Promise<AlgoRollout> {
+  const { model, cfg, prompts, step, scorer } = args;
   // compiled before sampling: code that does not compile stops the run before any work
   const reward = await customRewardOf(cfg.rewardCode);
   // rewardMI: MI is measured every step, since the reward reads it
-  const f = await fullTrajectories(model, cfg.rewardMI ? { ...cfg, metricEvery: 1 } : cfg, prompts, step, {
-    scorer,
+  const f = await fullTrajectories(cfg.rewardMI ? { ...args, cfg: { ...cfg, metricEvery: 1 } } : args, {
     scoring: 'metric',
   });
   // the MI terms where the reward reads them: the score, and per token the two log-probs and their difference

@@ -2,7 +2,6 @@
 // prompt, split into description and continuation, labelled, and MI-scored for the
 // metrics every `metricEvery` steps (MI plays no part in their updates).
 
-import type { TinyVLM } from '../../model/tinyvlm';
 import { withAdvantages, type TokenCredit } from '../advantages';
 import type { RLConfig } from '../config';
 import { metricStep } from '../schedule';
@@ -10,7 +9,7 @@ import { answerReward, labelRow } from '../rewards';
 import { perceptionInput, scorePerception, type PerceptionScoring } from '../perception';
 import { ANS_END, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
-import type { AlgoRollout, RowLabel } from './types';
+import type { AlgoRollout, RolloutArgs, RowLabel } from './types';
 
 export interface FullTrajectories {
   rows: ReturnType<typeof repeatRows>;
@@ -35,16 +34,12 @@ export interface FullTrajectories {
  * `measureMI` false: never score MI (rollouts that are not the step's trajectories).
  */
 export async function fullTrajectories(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
+  { model, cfg, prompts, step, scorer }: Omit<RolloutArgs, 'warmStart'>,
   {
-    scorer,
     scoring,
     rowOffset = 0,
     measureMI = true,
-  }: { scorer: TinyVLM; scoring: Exclude<PerceptionScoring, 'mi'>; rowOffset?: number; measureMI?: boolean },
+  }: { scoring: Exclude<PerceptionScoring, 'mi'>; rowOffset?: number; measureMI?: boolean },
 ): Promise<FullTrajectories> {
   const G = cfg.G;
   const t0 = performance.now();

@@ -2,20 +2,15 @@
 // from the answer reward on every generated token, the description included:
 // where reward blindness lives.
 
-import type { TinyVLM } from '../../model/tinyvlm';
-import type { RLConfig } from '../config';
-import type { StepPrompts } from '../rollout';
 import { SEG_ANS } from '../update';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
-import type { AlgoRollout } from './types';
+import type { AlgoRollout, RolloutArgs } from './types';
 
-export async function grpoRollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
-  return fullRollout(f, prompts, cfg, { seg: answerSegments(f), descSegment: SEG_ANS, rPerc: f.rows.map(() => 0) });
+export async function grpoRollout(args: RolloutArgs): Promise<AlgoRollout> {
+  const f = await fullTrajectories(args, { scoring: 'metric' });
+  return fullRollout(f, args.prompts, args.cfg, {
+    seg: answerSegments(f),
+    descSegment: SEG_ANS,
+    rPerc: f.rows.map(() => 0),
+  });
 }

@@ -21,16 +21,11 @@ import {
   type StepPrompts,
 } from '../rollout';
 import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
-import type { AlgoRollout } from './types';
+import type { AlgoRollout, RolloutArgs } from './types';
 
 /** `scorer` gives the MI score's passes: the policy itself or a frozen warm start. */
-export async function mirlRollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
+export async function mirlRollout(args: RolloutArgs): Promise<AlgoRollout> {
+  const { model, cfg, prompts, step, scorer } = args;
   const N = cfg.N;
   const t0 = performance.now();
   const pre = repeatRows(prompts.rows, N);

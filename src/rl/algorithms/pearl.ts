@@ -8,16 +8,14 @@
 // weighted by `pearlProbeWeight`. PEARL asks every sub-question in one probe rollout; this
 // model answers one question at a time, so a step asks one per prompt.
 
-import type { TinyVLM } from '../../model/tinyvlm';
 import { CounterRng, Streams } from '../../lib/rng';
 import { perceptionChecklist } from '../../tasks/families';
 import { describe } from '../../tasks/language';
 import type { Problem } from '../../tasks/problem';
-import type { RLConfig } from '../config';
-import { promptsOf, type StepPrompts } from '../rollout';
+import { promptsOf } from '../rollout';
 import { SEG_ANS, type TrainBatch } from '../update';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
-import type { AlgoRollout } from './types';
+import type { AlgoRollout, RolloutArgs } from './types';
 
 /** PEARL's constants: the floor of the advantage factor, the accuracy at or below which a prompt is trimmed, the share of steps exempt. */
 const PEARL = { floor: 0.5, trimAt: 0.01, exempt: 0.3 } as const;
@@ -57,27 +55,20 @@ const weighted = (b: TrainBatch, w: number): TrainBatch => ({
   advAns: b.advAns.map((x) => Math.fround(w * x)),
 });
 
-export async function pearlRollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
+export async function pearlRollout(args: RolloutArgs): Promise<AlgoRollout> {
+  const { model, cfg, prompts, step } = args;
   const G = cfg.G;
-  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
+  const f = await fullTrajectories(args, { scoring: 'metric' });
   const t0 = performance.now();
   const probes = promptsOf(
     prompts.problems.map((p, g) => probeProblem(p, cfg.seed, step, g)),
     model.config,
   );
   // probe rows draw on RNG lines of their own, and score no MI
-  const pf = await fullTrajectories(model, cfg, probes, step, {
-    scorer: model,
-    scoring: 'metric',
-    rowOffset: 2_000_000,
-    measureMI: false,
-  });
+  const pf = await fullTrajectories(
+    { ...args, prompts: probes, scorer: model },
+    { scoring: 'metric', rowOffset: 2_000_000, measureMI: false },
+  );
   const right: number[] = pf.labels.map((l) => (l.answerRight ? 1 : 0));
   const acc = prompts.problems.map((_, g) => right.slice(g * G, (g + 1) * G).reduce((a, x) => a + x, 0) / G);
   const t1 = performance.now();

@@ -4,25 +4,17 @@
 // labels), decoupled as MIRL's is: perception advantage on the description,
 // answer advantage on the rest. No forking.
 
-import type { TinyVLM } from '../../model/tinyvlm';
 import { descriptionCredit } from '../../tasks/descriptionCredit';
 import { tokenizer } from '../../tasks/tokenizer';
-import type { RLConfig } from '../config';
 import { creditAdvantages } from '../objectCredit';
 import { groupedPerceptionRewards } from '../rewards';
-import type { StepPrompts } from '../rollout';
 import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
-import type { AlgoRollout } from './types';
+import type { AlgoRollout, RolloutArgs } from './types';
 
-export async function perceptionR1Rollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'labelled' });
+export async function perceptionR1Rollout(args: RolloutArgs): Promise<AlgoRollout> {
+  const { cfg, prompts } = args;
+  const f = await fullTrajectories(args, { scoring: 'labelled' });
   const credit =
     cfg.percCredit === 'object'
       ? creditAdvantages(

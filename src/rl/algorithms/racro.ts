@@ -5,20 +5,10 @@
 // score it), and a description earns it only by carrying what an unchanged reader needs.
 // Decoupled advantages: perception on the description, answer on the rest.
 
-import type { TinyVLM } from '../../model/tinyvlm';
-import type { RLConfig } from '../config';
-import type { StepPrompts } from '../rollout';
 import { reanswerRollout } from './reanswer';
-import type { AlgoRollout } from './types';
+import type { AlgoRollout, RolloutArgs } from './types';
 
-export function racroRollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM,
-  warmStart: TinyVLM | null,
-): Promise<AlgoRollout> {
-  if (!warmStart) throw new Error('racro needs the frozen warm start as its reasoner');
-  return reanswerRollout(model, cfg, prompts, step, { scorer, answerer: warmStart, greedy: true });
+export function racroRollout(args: RolloutArgs): Promise<AlgoRollout> {
+  if (!args.warmStart) throw new Error('racro needs the frozen warm start as its reasoner');
+  return reanswerRollout(args, { answerer: args.warmStart, greedy: true });
 }

@@ -7,10 +7,10 @@ import type { TinyVLM } from '../../model/tinyvlm';
 import type { Problem } from '../../tasks/problem';
 import type { RLConfig } from '../config';
 import { labelRow } from '../rewards';
-import { ANS_END, DESC_END, sampleRows, type StepPrompts } from '../rollout';
+import { ANS_END, DESC_END, sampleRows } from '../rollout';
 import { SEG_PERC } from '../update';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
-import type { AlgoRollout } from './types';
+import type { AlgoRollout, RolloutArgs } from './types';
 
 export interface BlindAnswers {
   /** Per row: 1 when the answer from the description alone is right, else 0. */
@@ -55,13 +55,11 @@ export async function blindAnswers(
  * answer on the rest), the perception reward from `answerer` re-answering each description blind.
  */
 export async function reanswerRollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  { scorer, answerer, greedy }: { scorer: TinyVLM; answerer: TinyVLM; greedy: boolean },
+  args: RolloutArgs,
+  { answerer, greedy }: { answerer: TinyVLM; greedy: boolean },
 ): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
+  const { cfg, prompts, step } = args;
+  const f = await fullTrajectories(args, { scoring: 'metric' });
   const t0 = performance.now();
   const problems = f.rows.map((_, i) => prompts.problems[Math.floor(i / cfg.G)]);
   const re = await blindAnswers(answerer, { rows: f.rows, desc: f.desc, problems }, cfg, step, greedy);

@@ -1,8 +1,9 @@
 // The algorithm table drives the config panel, the run labels and the reports: each of
 // those reads the row, so the rows must say what the algorithms do.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RL, FIELDS } from '../config';
+import { configProblems, DEFAULT_RL, FIELDS, type RLConfig } from '../config';
 import { armOf } from '../../../scripts/report/summary';
+import { ROLLOUTS } from './rollouts';
 import {
   ALGORITHM_NAMES,
   ALGORITHM_TABLE,
@@ -19,7 +20,7 @@ describe('the algorithm table', () => {
     expect(FIELDS.k.panel?.when).toEqual({ field: 'algo', in: ['mirl'] });
     expect(FIELDS.G.panel?.when).toEqual({
       field: 'algo',
-      in: ['grpo', 'vision-sr1', 'perception-r1', 'racro', 'pearl', 'vppo', 'custom'],
+      in: ['grpo', 'perception-r1', 'racro', 'pearl', 'vppo', 'vision-sr1', 'custom'],
     });
     expect(FIELDS.rewardMI.panel?.when).toEqual({ field: 'algo', in: ['custom'] });
     expect(FIELDS.percLabel.panel?.when).toEqual({ field: 'algo', in: ['perception-r1'] });
@@ -34,16 +35,24 @@ describe('the algorithm table', () => {
     // and each setting a row owns is a setting of the config
     for (const a of ALGORITHM_NAMES)
       for (const f of algorithmOf({ algo: a }).settings ?? []) expect(FIELDS, a).toHaveProperty(f);
+    // so is each setting of a row's comparison arm, and the arm's config is valid; one reference
+    for (const a of ALGORITHM_NAMES) {
+      const arm = algorithmOf({ algo: a }).arm;
+      for (const f of Object.keys(arm?.config ?? {})) expect(FIELDS, a).toHaveProperty(f);
+      if (arm) expect(configProblems({ ...DEFAULT_RL, algo: a, ...arm.config } as RLConfig), a).toBeNull();
+    }
+    expect(ALGORITHM_NAMES.filter((a) => algorithmOf({ algo: a }).arm?.reference)).toEqual(['grpo']);
   });
 
-  it('gives every algorithm a label, a group, a perception reward, its R_perc help and a rollout', () => {
+  it('gives every algorithm a label, a group, a perception reward, its R_perc help, a colour and a rollout', () => {
     for (const a of ALGORITHM_NAMES) {
       const r = ALGORITHM_TABLE[a];
       expect(r.label.length, a).toBeGreaterThan(0);
       expect(['forks', 'trajectories'], a).toContain(r.group);
       expect(['none', 'mi', 're-answer', 'reasoner', 'probe', 'labelled', 'custom'], a).toContain(r.perception);
       expect(r.percHelp.length, a).toBeGreaterThan(20);
-      expect(typeof r.rollout, a).toBe('function');
+      expect(r.colour, a).toMatch(/^#[0-9a-f]{6}$/);
+      expect(typeof ROLLOUTS[a], a).toBe('function');
     }
   });
 
@@ -68,7 +77,7 @@ describe('the algorithm table', () => {
     const foreign = { ...DEFAULT_RL, algo: 'dapo' } as unknown as typeof DEFAULT_RL;
     expect(armOf(foreign)).toBe('dapo G=16');
     expect(() => algorithmOf(foreign)).toThrow(
-      'unknown algorithm "dapo": one of mirl, grpo, vision-sr1, perception-r1, racro, pearl, vppo',
+      'unknown algorithm "dapo": one of mirl, grpo, perception-r1, racro, pearl, vppo, vision-sr1',
     );
     expect(() => algorithmOf({ algo: 'valueOf' } as unknown as typeof DEFAULT_RL)).toThrow(/unknown algorithm/);
   });

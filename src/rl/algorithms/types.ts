@@ -1,4 +1,7 @@
+import type { TinyVLM } from '../../model/tinyvlm';
 import type { Problem } from '../../tasks/problem';
+import type { RLConfig } from '../config';
+import type { StepPrompts } from '../rollout';
 import type { TrainBatch } from '../update';
 
 export interface RowLabel {
@@ -34,3 +37,19 @@ export interface AlgoRollout {
   completeTrajectories: number;
   phase: { sample: number; score: number; fork: number };
 }
+
+/** What one step's rollout reads, by name (the trainer gives every field). */
+export interface RolloutArgs {
+  /** The policy: it samples, and (scorer === model) its own log-probs serve MI's real pass. */
+  model: TinyVLM;
+  cfg: RLConfig;
+  prompts: StepPrompts;
+  step: number;
+  /** MI's passes: the policy itself or the frozen warm start (config miScorer). */
+  scorer: TinyVLM;
+  /** The frozen warm start where the trainer keeps one (KL, MI by the warm start, a row's `warmStart`), else null. */
+  warmStart: TinyVLM | null;
+}
+
+/** An algorithm's rollout: its batch with per-token advantages, the records' inputs and counts. */
+export type Rollout = (a: RolloutArgs) => Promise<AlgoRollout>;

@@ -8,13 +8,10 @@
 
 import { maxLen } from '../../model/inputs';
 import { completionLogProbs } from '../../model/score';
-import type { TinyVLM } from '../../model/tinyvlm';
-import type { RLConfig } from '../config';
 import { alternativePasses } from '../estimators';
-import type { StepPrompts } from '../rollout';
 import { SEG_ANS, type TrainBatch } from '../update';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
-import type { AlgoRollout } from './types';
+import type { AlgoRollout, RolloutArgs } from './types';
 
 /** The visual dependency of one sampled token from its log-probs with the real and the perturbed image. */
 export function tokenDependency(lpReal: number, lpPerturbed: number): number {
@@ -63,14 +60,9 @@ export function vppoShape(b: TrainBatch, dep: readonly (readonly number[])[], fr
   };
 }
 
-export async function vppoRollout(
-  model: TinyVLM,
-  cfg: RLConfig,
-  prompts: StepPrompts,
-  step: number,
-  scorer: TinyVLM = model,
-): Promise<AlgoRollout> {
-  const f = await fullTrajectories(model, cfg, prompts, step, { scorer, scoring: 'metric' });
+export async function vppoRollout(args: RolloutArgs): Promise<AlgoRollout> {
+  const { model, cfg, prompts, step } = args;
+  const f = await fullTrajectories(args, { scoring: 'metric' });
   const t0 = performance.now();
   const c = model.config;
   const full = f.rows.map((r, i) => ({ ...r, ids: [...r.ids, ...f.sampled.tokens[i]] }));
