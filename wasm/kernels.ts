@@ -110,41 +110,7 @@ export function matmul(
       let c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0);
       let c31 = f32x4.splat(0);
-      // two k per pass (immediate offsets, less loop arithmetic on the ports the FP math uses)
-      let k = 0;
-      for (; k + 2 <= K; k += 2) {
-        let b0 = v128.load(bp);
-        let b1 = v128.load(bp, 16);
-        let x = v128.load32_splat(ap);
-        c00 = f32x4.add(c00, f32x4.mul(x, b0));
-        c01 = f32x4.add(c01, f32x4.mul(x, b1));
-        x = v128.load32_splat(ap, 4);
-        c10 = f32x4.add(c10, f32x4.mul(x, b0));
-        c11 = f32x4.add(c11, f32x4.mul(x, b1));
-        x = v128.load32_splat(ap, 8);
-        c20 = f32x4.add(c20, f32x4.mul(x, b0));
-        c21 = f32x4.add(c21, f32x4.mul(x, b1));
-        x = v128.load32_splat(ap, 12);
-        c30 = f32x4.add(c30, f32x4.mul(x, b0));
-        c31 = f32x4.add(c31, f32x4.mul(x, b1));
-        b0 = v128.load(bp, 32);
-        b1 = v128.load(bp, 48);
-        x = v128.load32_splat(ap, 16);
-        c00 = f32x4.add(c00, f32x4.mul(x, b0));
-        c01 = f32x4.add(c01, f32x4.mul(x, b1));
-        x = v128.load32_splat(ap, 20);
-        c10 = f32x4.add(c10, f32x4.mul(x, b0));
-        c11 = f32x4.add(c11, f32x4.mul(x, b1));
-        x = v128.load32_splat(ap, 24);
-        c20 = f32x4.add(c20, f32x4.mul(x, b0));
-        c21 = f32x4.add(c21, f32x4.mul(x, b1));
-        x = v128.load32_splat(ap, 28);
-        c30 = f32x4.add(c30, f32x4.mul(x, b0));
-        c31 = f32x4.add(c31, f32x4.mul(x, b1));
-        bp += 64;
-        ap += 32;
-      }
-      if (k < K) {
+      for (let k = 0; k < K; k++) {
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
         let x = v128.load32_splat(ap);
@@ -159,6 +125,8 @@ export function matmul(
         x = v128.load32_splat(ap, 12);
         c30 = f32x4.add(c30, f32x4.mul(x, b0));
         c31 = f32x4.add(c31, f32x4.mul(x, b1));
+        bp += 32;
+        ap += 16;
       }
       const n0 = p << 3;
       v128.store(acc, c00);

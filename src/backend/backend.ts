@@ -349,7 +349,7 @@ type Swapped<V, T> = V extends Tensor ? T : V;
 
 /**
  * An op's arguments with every tensor swapped for what a backend computes on (the CPU
- * reference's array): one line per op instead of its parameter list written again.
+ * reference's array, a kernel's buffer), in one line instead of the parameter list written again.
  */
 export function onTensors<A extends object, T>(args: A, f: (t: Tensor) => T): { [K in keyof A]: Swapped<A[K], T> } {
   const out: Record<string, unknown> = {};
