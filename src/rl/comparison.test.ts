@@ -15,7 +15,8 @@ import {
   remainingMs,
   runPerSeed,
 } from './comparison';
-import { DEFAULT_RL, validateRL } from './config';
+import { DEFAULT_RL } from './config';
+import { validateRL } from './configValidation';
 import type { StepMetrics } from './types';
 
 const figs = (f1: number, se: number): HeldoutFigures => ({

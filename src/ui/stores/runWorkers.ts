@@ -2,7 +2,8 @@
 // comparison pool's), their messages taken in batches into the runs, the locks of the runs this tab owns, and the
 // queue of configs to run after the live one.
 
-import { validateRL, type RLConfig } from '../../rl/config';
+import { validateRL } from '../../rl/configValidation';
+import type { RLConfig } from '../../rl/config';
 import type { BackendKind, FromWorker } from '../../worker/protocol';
 import { TrainerClient } from '../trainerClient';
 import { acquireRun } from './runLock';
