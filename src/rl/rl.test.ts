@@ -16,7 +16,8 @@ import { DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, 
 import { RLTrainer } from './trainer';
 import { ALGORITHM_NAMES, algorithmsWhere } from './algorithms/table';
 import { withAdvantages } from './advantages';
-import { policyUpdate, SEG_ANS, SEG_PERC } from './update';
+import { policyUpdate } from './update';
+import { SEG_ANS, SEG_PERC } from './batch';
 
 const SMALL: ModelConfig = {
   ...TINYVLM_CONFIG,

@@ -14,7 +14,8 @@ import { withAdvantages, type RewardedBatch } from './advantages';
 import { DEFAULT_RL, type RLConfig } from './config';
 import { DESC_END } from './rollout';
 import { learningRate } from './trainer';
-import { policyUpdate, SEG_ANS, type TrainBatch } from './update';
+import { policyUpdate } from './update';
+import { SEG_ANS, type TrainBatch } from './batch';
 
 const SMALL: ModelConfig = {
   ...TINYVLM_CONFIG,

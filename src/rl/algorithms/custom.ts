@@ -10,7 +10,7 @@ import { customRewardInput, customRewardOf, rewardMITerms, rewardSeed, type Rewa
 import { perceptionInput } from '../perception';
 import { groupedPerceptionRewards } from '../rewards';
 import type { StepPrompts } from '../rollout';
-import { SEG_PERC } from '../update';
+import { SEG_PERC } from '../batch';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 

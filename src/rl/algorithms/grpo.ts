@@ -5,7 +5,7 @@
 import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import type { StepPrompts } from '../rollout';
-import { SEG_ANS } from '../update';
+import { SEG_ANS } from '../batch';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 

@@ -15,7 +15,7 @@ import { describe } from '../../tasks/language';
 import type { Problem } from '../../tasks/problem';
 import type { RLConfig } from '../config';
 import { promptsOf, type StepPrompts } from '../rollout';
-import { SEG_ANS, type TrainBatch } from '../update';
+import { SEG_ANS, type TrainBatch } from '../batch';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 

@@ -11,7 +11,7 @@ import type { RLConfig } from '../config';
 import { creditAdvantages } from '../objectCredit';
 import { groupedPerceptionRewards } from '../rewards';
 import type { StepPrompts } from '../rollout';
-import { SEG_PERC } from '../update';
+import { SEG_PERC } from '../batch';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 

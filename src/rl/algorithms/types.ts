@@ -1,5 +1,5 @@
 import type { Problem } from '../../tasks/problem';
-import type { TrainBatch } from '../update';
+import type { TrainBatch } from '../batch';
 
 export interface RowLabel {
   perceptionRight: boolean;

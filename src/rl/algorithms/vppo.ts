@@ -12,7 +12,7 @@ import type { TinyVLM } from '../../model/tinyvlm';
 import type { RLConfig } from '../config';
 import { alternativePasses } from '../estimators';
 import type { StepPrompts } from '../rollout';
-import { SEG_ANS, type TrainBatch } from '../update';
+import { SEG_ANS, type TrainBatch } from '../batch';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout } from './types';
 
