@@ -2,10 +2,10 @@
 // come from, and which lucky guess is the clearest.
 import { describe, expect, it } from 'vitest';
 import type { HeldoutFigures } from '../model/evaluate';
-import { comparisonArms, type Arm, type SeededRun } from '../rl/comparison';
+import { comparisonArms, type Arm, type SeededRun, armCounts, recordRows } from '../rl/comparison';
 import type { PromptRecord, StepMetrics, TrajectoryRecord } from '../rl/types';
 import { emptyCounts } from '../rl/updateRates';
-import { armCounts, clearestLucky, forestRows, headline, recordRows, type ForestRow } from './lesson';
+import { clearestLucky, forestRows, headline, type ForestRow } from './lesson';
 
 const figs = (f1: number): HeldoutFigures => ({
   count: 256,
