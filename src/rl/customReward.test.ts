@@ -3,8 +3,6 @@
 // against a run on the built-in reward it re-implements.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpuBackend';
-import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
-import { initParamData } from '../model/params';
 import { CORRUPTIONS, ORDER_CLASS } from '../tasks/corrupt';
 import { generateProblem } from '../tasks/problem';
 import { tokenizer, words } from '../tasks/tokenizer';
@@ -17,6 +15,7 @@ import { CustomReward, customRewardInput, descriptionObjects } from './customRew
 import { customGroupReward, rewardCheck } from './rewardCheck';
 import { REWARD_EXAMPLES } from './rewardExamples';
 import { RLTrainer } from './trainer';
+import { tinyCheckpoint, tinyModel } from './tinyFixture';
 
 const example = (name: string) => REWARD_EXAMPLES.find((e) => e.name.startsWith(name))!.source;
 const custom = (rewardCode: string, over: Partial<RLConfig> = {}): RLConfig => ({
@@ -135,17 +134,8 @@ describe('custom rewards, measured', () => {
 });
 
 describe('training on a custom reward (CPU backend, tiny model)', () => {
-  const SMALL: ModelConfig = {
-    ...TINYVLM_CONFIG,
-    name: 'custom-test',
-    encDim: 16,
-    encHeads: 2,
-    dim: 16,
-    heads: 2,
-    layers: 1,
-    encLayers: 1,
-  };
-  const ck = () => ({ config: SMALL, tensors: initParamData(SMALL, 3), metadata: {} });
+  const SMALL = tinyModel('custom-test');
+  const ck = () => tinyCheckpoint(SMALL, 3);
   const small: Partial<RLConfig> = {
     G: 4,
     batchPrompts: 2,
