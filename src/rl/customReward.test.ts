@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpuBackend';
 import { CORRUPTIONS, ORDER_CLASS } from '../tasks/corrupt';
-import { generateProblem } from '../tasks/problem';
+import { generateProblem, targetCompletion } from '../tasks/problem';
 import { tokenizer, words } from '../tasks/tokenizer';
 import { completionLogProbs } from '../model/score';
 import { promptsOf } from './rollout';
@@ -29,16 +29,8 @@ describe('the custom reward input', () => {
   it('parses the description into objects, lays out the scene, and judges the answer', () => {
     const p = generateProblem(5, 3, { families: ['count'] });
     const desc = words(p.description);
-    const completion = [
-      ...desc,
-      '</desc>',
-      '<reason>',
-      ...words(p.reasoning),
-      '</reason>',
-      '<ans>',
-      p.answer,
-      '</ans>',
-    ];
+    // the supervised target: the description, closed, then the reasoning and the answer
+    const completion = words(targetCompletion(p));
     const inp = customRewardInput(
       { problem: p, desc, closed: true, completion, mi: null },
       { step: 4, trajectory: 7, formatReward: 0.1 },
