@@ -11,7 +11,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Params } from '../src/model/params';
 import { TinyVLM } from '../src/model/tinyvlm';
-import { configProblems, DEFAULT_RL, type RLConfig } from '../src/rl/config';
+import { configProblems } from '../src/rl/configValidation';
+import { DEFAULT_RL, type RLConfig } from '../src/rl/config';
 import {
   configuredReward,
   rewardCheck,

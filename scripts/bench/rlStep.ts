@@ -5,7 +5,8 @@
 import type { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { fetchCheckpoint } from '../../src/model/checkpoint';
 import { comparisonArms } from '../../src/rl/comparison';
-import { V4_DEFAULTS, type RLConfig } from '../../src/rl/config';
+import { V4_DEFAULTS } from '../../src/rl/configVersions';
+import type { RLConfig } from '../../src/rl/config';
 import { heldoutOf, RLTrainer } from '../../src/rl/trainer';
 import type { StepMetrics } from '../../src/rl/types';
 

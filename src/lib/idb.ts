@@ -5,6 +5,14 @@
 /** Turns a browser error into the caller's own error, saying what was not done. */
 type Explain = (e: unknown, what: string) => Error;
 
+/** A browser's IndexedDB error in words a user can act on, saying what was not done; `quota` when storage is full. */
+export function idbFailure(e: unknown, what: string): { message: string; quota: boolean } {
+  const err = e as DOMException | null;
+  if (err?.name === 'QuotaExceededError')
+    return { message: `${what}: the browser's storage for this page is full`, quota: true };
+  return { message: `${what}: ${err?.message || err?.name || 'IndexedDB failed'}`, quota: false };
+}
+
 export interface IdbSpec {
   name: string;
   version: number;

@@ -10,7 +10,7 @@ import {
   type RewardedBatch,
 } from './advantages';
 import { DEFAULT_RL } from './config';
-import { SEG_ANS, SEG_NONE, SEG_PERC } from './update';
+import { SEG_ANS, SEG_NONE, SEG_PERC } from './batch';
 
 const [N, P, A] = [SEG_NONE, SEG_PERC, SEG_ANS];
 

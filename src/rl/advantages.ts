@@ -6,7 +6,7 @@
 
 import type { RLConfig } from './config';
 import { mean } from './metrics';
-import { SEG_ANS, SEG_NONE, SEG_PERC, type TrainBatch } from './update';
+import { SEG_ANS, SEG_NONE, SEG_PERC, type TrainBatch } from './batch';
 
 export type AdvantageCfg = Pick<RLConfig, 'advNormalize' | 'wPerc' | 'wAns' | 'dropFlatGroups'>;
 

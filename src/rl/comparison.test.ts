@@ -9,13 +9,17 @@ import {
   armStart,
   compare,
   comparisonArms,
+  comparisonEtaMs,
   customArm,
   customArmsOf,
   heldoutChange,
+  pairedRows,
   remainingMs,
   runPerSeed,
+  type SeededRun,
 } from './comparison';
-import { DEFAULT_RL, validateRL } from './config';
+import { DEFAULT_RL } from './config';
+import { validateRL } from './configValidation';
 import type { StepMetrics } from './types';
 
 const figs = (f1: number, se: number): HeldoutFigures => ({
@@ -240,5 +244,83 @@ describe('teaching comparison', () => {
     expect(r.ms).toBeCloseTo(40 * 10 + 2 * 50, 9);
     expect(remainingMs([], cfg)).toBeNull();
     expect(remainingMs(ms, { ...cfg, heldoutEvery: 0 })!.ms).toBeCloseTo(400, 9);
+  });
+});
+
+/** A run whose held-out F1 went from 0.5 to 0.5 + change by its last step (SE 0.01 each). */
+const seededRun = (seed: number, change: number, at = 2): SeededRun => ({
+  seed,
+  metrics: Array.from({ length: at }, (_, i) =>
+    step(i, 100, {
+      ...(i === 0 ? { heldout_start: figs(0.5, 0.01) } : {}),
+      ...(i === at - 1 ? { heldout: figs(0.5 + change, 0.01) } : {}),
+    }),
+  ),
+});
+
+describe('pairedRows', () => {
+  const arms = comparisonArms().filter((a) => a.core);
+  const rows = (runs: Record<string, SeededRun[]>) => pairedRows(arms, (id) => runs[id] ?? []);
+
+  it('pairs seed by seed, and calls a difference only over three or more seeds beyond 2 SE', () => {
+    const two = rows({
+      grpo: [seededRun(1, 0.01), seededRun(2, 0.02)],
+      mirl: [seededRun(2, 0.07), seededRun(1, 0.05)],
+    });
+    const mirl = two.find((r) => r.arm.id === 'mirl')!.row!;
+    expect(mirl.pairs.map((p) => [p.seed, +p.diff.toFixed(3)])).toEqual([
+      [1, 0.04],
+      [2, 0.05],
+    ]);
+    expect(mirl.mean).toBeCloseTo(0.045);
+    expect(mirl.se).toBeCloseTo(0.005);
+    // beyond 2 SE, but two seeds do not make a call
+    expect(mirl.called).toBe(false);
+    const three = rows({
+      grpo: [seededRun(1, 0.01), seededRun(2, 0.02), seededRun(3, 0)],
+      mirl: [seededRun(1, 0.05), seededRun(2, 0.07), seededRun(3, 0.045)],
+    });
+    expect(three.find((r) => r.arm.id === 'mirl')!.row!.called).toBe(true);
+    // Perception-R1 has no runs: listed, with no pair; GRPO, the reference, has no row
+    expect(three.map((r) => [r.arm.id, r.row === null])).toEqual([
+      ['mirl', false],
+      ['perception-r1', true],
+    ]);
+  });
+
+  it('a seed whose reference has not reached the same held-out step is not a pair', () => {
+    const r = rows({
+      grpo: [seededRun(1, 0.01, 4), seededRun(2, 0.01)],
+      mirl: [seededRun(1, 0.05), seededRun(2, 0.03)],
+    });
+    const mirl = r.find((x) => x.arm.id === 'mirl')!.row!;
+    expect(mirl.pairs.map((p) => p.seed)).toEqual([2]);
+    expect(mirl.se).toBeNull();
+  });
+});
+
+describe('comparisonEtaMs', () => {
+  it('spreads the time left over the runs at once; a run not begun takes what a run of its arm takes in all', () => {
+    const cfg = { steps: 4, heldoutEvery: 0, heldoutCount: 0 };
+    const ms = (n: number, each: number) => Array.from({ length: n }, (_, i) => step(i, each));
+    const eta = comparisonEtaMs(
+      [
+        { armId: 'grpo', config: cfg, metrics: ms(2, 100), finished: false },
+        { armId: 'grpo', config: cfg, metrics: [], finished: false },
+        { armId: 'perception-r1', config: cfg, metrics: [], finished: false },
+        // its last step held a held-out evaluation: 1 s
+        {
+          armId: 'mirl',
+          config: cfg,
+          metrics: [...ms(3, 200), step(3, 1000, { heldout: {} as HeldoutFigures })],
+          finished: true,
+        },
+      ],
+      2,
+    );
+    // 200 ms left of the first; 400 for the second (GRPO's whole run); for Perception-R1, with no run of its own yet,
+    // the mean of the arms' whole runs, evaluations included (400 and 1600); over two workers
+    expect(eta).toBe((200 + 400 + 1000) / 2);
+    expect(comparisonEtaMs([{ armId: 'grpo', config: cfg, metrics: [], finished: false }], 2)).toBeNull();
   });
 });

@@ -1,13 +1,17 @@
 // The teaching comparison: GRPO, MIRL and Perception-R1 (the core three), the other perception-RL methods beside
 // them (the algorithms RACRO, PEARL, VPPO and Vision-SR1; the task families of ViCrit, Visual-RFT and MIRG-RL),
 // on the same prompts, at the smallest size where the experiment in docs/research.md saw them separate (16 prompts
-// x 60 steps, held-out 256 problems x 4 samples), and what its held-out figures let one say.
+// x 60 steps, held-out 256 problems x 4 samples), and what its runs let one say: held-out changes, the verdict paired
+// by seed, the time left of a comparison, and each arm's update counts. The page shows these (ui/ComparisonRunner,
+// ui/lesson.ts).
 
 import { meanSE, type HeldoutFigures } from '../model/evaluate';
 import { DEFAULT_FAMILIES, type FamilyName } from '../tasks/families';
 import { ALGORITHM_NAMES, algorithmOf } from './algorithms/table';
 import { CUSTOM_REWARD_ALGOS, DEFAULT_RL, type RLConfig } from './config';
-import type { StepMetrics } from './types';
+import { descAdvantage } from './metrics';
+import type { PromptRecord, StepMetrics, UpdateCounts } from './types';
+import { addCounts, emptyCounts, updateCounts, type RateRow } from './updateRates';
 
 export interface Arm {
   /** Names the arm in test ids, colours and the page; an algorithm arm's is its algorithm. */
@@ -264,4 +268,134 @@ export function remainingMs(
   if (config.heldoutEvery > 0 && config.heldoutCount > 0)
     for (let s = done + 1; s <= config.steps; s++) if (s % config.heldoutEvery === 0 || s === config.steps) evalsLeft++;
   return { ms: Math.max(0, config.steps - done) * perStepMs + evalsLeft * evalMs, perStepMs };
+}
+
+/** An arm against its reference, seed by seed: each seed's difference of held-out F1 changes, and their mean. */
+export interface PairedRow {
+  armId: string;
+  refId: string;
+  pairs: { seed: number; diff: number }[];
+  /** Mean of the per-seed differences and its SE over seeds (null with fewer than two pairs). */
+  mean: number;
+  se: number | null;
+  /** Beyond 2 SE over MIN_PAIRED_SEEDS or more pairs: fewer seeds leave the SE on one or two degrees of freedom. */
+  called: boolean;
+}
+
+/**
+ * The paired verdict of a comparison's arms: every arm with a reference in it, paired seed by seed where both have
+ * a held-out change at the same step (as the committed runs are judged); null for an arm with no pair yet.
+ */
+export function pairedRows(
+  arms: readonly Arm[],
+  runsOf: (armId: string) => readonly SeededRun[],
+): { arm: Arm; row: PairedRow | null }[] {
+  return arms.flatMap((a): { arm: Arm; row: PairedRow | null }[] => {
+    if (a.ref === null || !arms.some((r) => r.id === a.ref)) return [];
+    const ref = runsOf(a.ref);
+    const pairs = runsOf(a.id).flatMap((r) => {
+      const twin = ref.find((q) => q.seed === r.seed);
+      const ca = heldoutChange(r.metrics, 'desc_f1');
+      const cb = twin && heldoutChange(twin.metrics, 'desc_f1');
+      return ca && cb && ca.step === cb.step ? [{ seed: r.seed, diff: ca.mean - cb.mean }] : [];
+    });
+    pairs.sort((x, y) => x.seed - y.seed);
+    if (!pairs.length) return [{ arm: a, row: null }];
+    const { mean, se } = meanSE(pairs.map((p) => p.diff));
+    const withSe = pairs.length >= 2 ? se : null;
+    const refId = a.ref;
+    return [
+      {
+        arm: a,
+        row: {
+          armId: a.id,
+          refId,
+          pairs,
+          mean,
+          se: withSe,
+          called: pairs.length >= MIN_PAIRED_SEEDS && withSe !== null && Math.abs(mean) > 2 * withSe,
+        },
+      },
+    ];
+  });
+}
+
+/** A job as the estimate sees it: its config, and the run's steps so far (none when not begun). */
+export interface EtaJob {
+  armId: string;
+  config: Pick<RLConfig, 'steps' | 'heldoutEvery' | 'heldoutCount'>;
+  metrics: readonly StepMetrics[];
+  finished: boolean;
+}
+
+/**
+ * Time left of the whole comparison: each unfinished run's own estimate (remainingMs); a run not yet begun takes what
+ * a run of its arm is taking in all (its steps so far and its estimate of the rest, held-out evaluations included),
+ * or the mean of the arms' where its arm has none yet; all of it spread over the `width` runs at once. null before any
+ * run has a step.
+ */
+export function comparisonEtaMs(jobs: readonly EtaJob[], width: number): number | null {
+  const wholeOf = new Map<string, number[]>();
+  for (const j of jobs) {
+    const r = remainingMs(j.metrics, j.config);
+    const spent = j.metrics.reduce((a, m) => a + m.step_ms, 0);
+    if (r) wholeOf.set(j.armId, [...(wholeOf.get(j.armId) ?? []), spent + r.ms]);
+  }
+  if (!wholeOf.size) return null;
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  const anyWhole = mean([...wholeOf.values()].flat());
+  let total = 0;
+  for (const j of jobs) {
+    if (j.finished) continue;
+    const r = remainingMs(j.metrics, j.config);
+    const whole = wholeOf.get(j.armId);
+    total += r ? r.ms : whole ? mean(whole) : anyWhole;
+  }
+  return total / Math.max(1, width);
+}
+
+/** The rows of recorded rollouts: each prompt record is its own group. */
+export function recordRows(records: readonly PromptRecord[]): RateRow[] {
+  return records.flatMap((p, group) =>
+    p.trajectories.map((t) => ({
+      group,
+      // an empty description has no tokens for the update to move
+      descAdv: descAdvantage(t) ?? 0,
+      exact: t.perceptionRight,
+      f1: t.descF1,
+      answerRight: t.answerRight,
+    })),
+  );
+}
+
+/** An arm's update counts and where they come from: every trajectory of the steps that counted them, or the recorded prompts. */
+export interface ArmCounts {
+  counts: UpdateCounts;
+  /** Steps whose every trajectory was counted (runs made since the counts were added). */
+  steps: number;
+  /** Recorded prompts counted, of runs that carry no per-step counts (the committed runs keep their last step's). */
+  recordedPrompts: number;
+}
+
+/**
+ * An arm's counts over its runs: a run that counted every step gives those counts; a run without them (made before
+ * they were counted) gives its recorded rollouts' instead, a smaller sample its pair counts show.
+ */
+export function armCounts(
+  runs: readonly { metrics: readonly StepMetrics[]; records: readonly PromptRecord[] }[],
+): ArmCounts {
+  let counts = emptyCounts();
+  let steps = 0;
+  let recordedPrompts = 0;
+  for (const r of runs) {
+    const counted = r.metrics.filter((m) => m.update_counts);
+    if (counted.length) {
+      for (const m of counted) counts = addCounts(counts, m.update_counts!);
+      steps += counted.length;
+    } else if (r.records.length) {
+      counts = addCounts(counts, updateCounts(recordRows(r.records)));
+      recordedPrompts += r.records.length;
+    }
+  }
+  return { counts, steps, recordedPrompts };
 }

@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CounterRng } from '../lib/rng';
 import { FAMILIES } from '../tasks/families';
 import type { SceneKnobs } from '../tasks/scene';
-import {
-  CPU_PRESET,
-  DEFAULT_RL,
-  FIELDS,
-  FIELD_LABELS,
-  V2_DEFAULTS,
-  V3_DEFAULTS,
-  V4_DEFAULTS,
-  configErrorMessages,
-  tooSmallToLearn,
-  validateRL,
-  type FieldName,
-  type RLConfig,
-} from './config';
+import { CPU_PRESET, DEFAULT_RL, FIELDS, FIELD_LABELS, type FieldName, type RLConfig } from './config';
+import { V2_DEFAULTS, V3_DEFAULTS, V4_DEFAULTS } from './configVersions';
+import { configErrorMessages, tooSmallToLearn, validateRL } from './configValidation';
 
 const NAMES = Object.keys(FIELDS) as FieldName[];
 
@@ -34,6 +23,7 @@ describe('the config field table', () => {
       estimator: 'null',
       contrastiveK: 3,
       miScorer: 'policy',
+      percCredit: 'sequence',
       miAgg: 'mean',
       miClip: 0,
       percGate: 'off',
@@ -65,6 +55,7 @@ describe('the config field table', () => {
       steps: 100,
       heldoutEvery: 10,
       heldoutCount: 64,
+      heldoutSamples: 0,
       heldoutSeed: 4242,
       recordPrompts: 2,
       metricEvery: 1,

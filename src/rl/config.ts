@@ -1,7 +1,9 @@
-// The RL run's configuration: everything a share URL must carry to reproduce a run.
+// The RL run's configuration: everything a share URL must carry to reproduce a run. Its fields are here (kind,
+// range, default, label, help, where the panel shows it); configVersions.ts keeps older links' defaults and
+// reads a diff against them, configValidation.ts checks a config.
 
-import { DEFAULT_FAMILIES, FAMILIES, WARM_STARTS, type FamilyName } from '../tasks/families';
-import { DEFAULT_KNOBS, validateKnobs, type SceneKnobs } from '../tasks/scene';
+import { DEFAULT_FAMILIES, WARM_STARTS, type FamilyName } from '../tasks/families';
+import { DEFAULT_KNOBS, type SceneKnobs } from '../tasks/scene';
 
 import { ALGORITHM_NAMES, algorithmsWhere, algorithmsWithSetting } from './algorithms/table';
 
@@ -110,7 +112,7 @@ const oneOf = <O extends readonly string[]>(
 
 /**
  * Every setting of a run, in the order links, files and the panel list them. The defaults
- * are those of the current share schema (v7, which are v5's); older schemas are changes of them below.
+ * are those of the current share schema (v7, which are v5's); older schemas are changes of them (configVersions.ts).
  */
 export const FIELDS = {
   algo: oneOf(
@@ -400,7 +402,7 @@ export const FIELDS = {
   ),
 } as const;
 
-type Fields = typeof FIELDS;
+export type Fields = typeof FIELDS;
 type ValueOf<F> =
   F extends EnumField<infer O>
     ? O[number]
@@ -418,39 +420,12 @@ type ValueOf<F> =
 export type RLConfig = { -readonly [K in keyof Fields]: ValueOf<Fields[K]> };
 export type FieldName = keyof RLConfig;
 
-const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
+export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
 /** The current defaults (share schema v7; v5 and v6 have the same). */
 export const DEFAULT_RL: RLConfig = Object.fromEntries(
   FIELD_NAMES.map((k) => [k, structuredClone(FIELDS[k].default)]),
 ) as RLConfig;
-
-/**
- * v4: as v5, at the size where RL could not be seen (4 prompts per step, 100 steps), with
- * MIRL scored by the moving policy, Perception-R1's sequence credit and greedy-only held-out
- * figures on 64 problems every 10 steps (v5: docs/research.md, "What RL does, measured over samples").
- */
-export const V4_DEFAULTS: RLConfig = {
-  ...DEFAULT_RL,
-  batchPrompts: 4,
-  steps: 100,
-  miScorer: 'policy',
-  percCredit: 'sequence',
-  heldoutEvery: 10,
-  heldoutCount: 64,
-  heldoutSamples: 0,
-};
-
-/** v3: as v4, with MI where it is only a metric scored every step (v4 made it every 10). */
-export const V3_DEFAULTS: RLConfig = { ...V4_DEFAULTS, metricEvery: 1 };
-
-/**
- * v2: as v3, with MIRL's perception reward the per-token mean of MI and no gate (v3 made it
- * the gated sum; docs/research.md, "The perception reward, checked"). Links are read against the
- * defaults of their own version; a setting added later must default to what reproduces
- * the older behaviour, or be set here.
- */
-export const V2_DEFAULTS: RLConfig = { ...V3_DEFAULTS, miAgg: 'mean', percGate: 'off' };
 
 /** The small settings the CPU reference backend can run in reasonable time. */
 export const CPU_PRESET: Partial<RLConfig> = Object.fromEntries(
@@ -465,124 +440,3 @@ export const FIELD_LABELS = Object.fromEntries(FIELD_NAMES.map((k) => [k, FIELDS
   FieldName,
   string
 >;
-
-/**
- * `base` with the fields of `diff` over it (a link's or a run file's config); knobs are merged
- * one by one, so {"knobs": {"noise": 0.1}} changes only the noise. Settings this version does
- * not know are left out and named.
- */
-export function applyConfigDiff(
-  base: RLConfig,
-  diff: Record<string, unknown>,
-): { config: RLConfig; unknown: string[] } {
-  const unknown = Object.keys(diff).filter((k) => !(k in base));
-  const known = Object.fromEntries(Object.entries(diff).filter(([k]) => k in base));
-  const config = { ...base, ...known } as RLConfig;
-  const kd = diff.knobs;
-  if (typeof kd === 'object' && kd !== null && !Array.isArray(kd)) {
-    unknown.push(
-      ...Object.keys(kd)
-        .filter((k) => !(k in base.knobs))
-        .map((k) => `knobs.${k}`),
-    );
-    config.knobs = { ...base.knobs, ...Object.fromEntries(Object.entries(kd).filter(([k]) => k in base.knobs)) };
-  }
-  return { config, unknown };
-}
-
-/** validateRL's problems as sentences that name each field as the form does. */
-export function configErrorMessages(errs: Record<string, string>): string[] {
-  return Object.entries(errs).map(([k, m]) =>
-    k === 'knobs' ? `difficulty: ${m}` : `${FIELD_LABELS[k as keyof RLConfig] ?? k} must be ${m}`,
-  );
-}
-
-/** A value's problem against its field's kind and range, or null. */
-function fieldProblem(f: Fields[FieldName], v: unknown): string | null {
-  switch (f.kind) {
-    case 'int':
-      return typeof v === 'number' && Number.isInteger(v) && v >= f.min && v <= f.max
-        ? null
-        : `an integer in [${f.min}, ${f.max}]`;
-    case 'num':
-      return typeof v === 'number' && Number.isFinite(v) && v >= f.min && v <= f.max
-        ? null
-        : `a number in [${f.min}, ${f.max}]`;
-    case 'enum':
-      return (f.options as readonly unknown[]).includes(v) ? null : `one of ${f.options.join(', ')}`;
-    case 'bool':
-      return typeof v === 'boolean' ? null : 'true or false';
-    case 'families':
-      return Array.isArray(v) && v.length > 0 && v.every((x) => FAMILIES.includes(x))
-        ? null
-        : `a non-empty subset of ${FAMILIES.join(', ')}`;
-    case 'knobs':
-      return typeof v === 'object' && v !== null ? validateKnobs(v as SceneKnobs) : 'an object of difficulty settings';
-    case 'code':
-      return typeof v === 'string' && v.length <= f.maxLength
-        ? null
-        : `JavaScript source of at most ${f.maxLength} characters`;
-  }
-}
-
-/** Rules across fields, each checked once its fields are valid on their own. */
-const RULES: ((c: RLConfig, e: Partial<Record<FieldName, string>>) => void)[] = [
-  (c, e) => {
-    if (!e.N && !e.k && c.k > c.N) e.k = `at most N (${c.N})`;
-  },
-  (c, e) => {
-    if (c.estimator === 'contrastive' && c.contrastiveK >= c.batchPrompts) {
-      e.contrastiveK = `below the prompts per step (${c.batchPrompts}): the alternatives are the other prompts' images`;
-    }
-  },
-  (c, e) => {
-    if (!e.rewardCode && CUSTOM_REWARD_ALGOS.includes(c.algo) && c.rewardCode.trim() === '')
-      e.rewardCode = 'the source of a reward(input) function (the custom algorithm has no other reward)';
-  },
-  (c, e) => {
-    if (!e.lr && c.lr === 0) e.lr = 'above 0 (at 0 the policy never moves)';
-  },
-  (c, e) => {
-    if (!e.miniBatches && !e.batchPrompts && c.miniBatches > c.batchPrompts)
-      e.miniBatches = `at most the prompts per step (${c.batchPrompts})`;
-  },
-];
-
-/** Every field's problem, by field name; empty when the config is valid. */
-export function validateRL(c: RLConfig): Record<string, string> {
-  const e: Partial<Record<FieldName, string>> = {};
-  for (const k of FIELD_NAMES) {
-    const m = fieldProblem(FIELDS[k], c[k]);
-    if (m) e[k] = m;
-  }
-  for (const rule of RULES) rule(c, e);
-  return e as Record<string, string>;
-}
-
-/** The config's problems in one line ("k must be at most N (10); ..."), or null when it is valid. */
-export function configProblems(c: RLConfig): string | null {
-  const e = Object.entries(validateRL(c));
-  return e.length ? e.map(([k, v]) => `${k} must be ${v}`).join('; ') : null;
-}
-
-/**
- * Why a config is too small for RL to show on the held-out figures, or null: below the
- * prompts per step and steps of the v5 defaults, where the measured arms separate (docs/research.md,
- * "What RL does, measured over samples"), or with no held-out evaluation to show it.
- */
-export function tooSmallToLearn(
-  c: Pick<RLConfig, 'batchPrompts' | 'steps' | 'heldoutEvery' | 'heldoutCount'>,
-): string | null {
-  const why = [
-    ...(c.batchPrompts < DEFAULT_RL.batchPrompts
-      ? [
-          `${c.batchPrompts} prompt${c.batchPrompts === 1 ? '' : 's'} per step (learning shows from ${DEFAULT_RL.batchPrompts})`,
-        ]
-      : []),
-    ...(c.steps < DEFAULT_RL.steps ? [`${c.steps} steps (from ${DEFAULT_RL.steps})`] : []),
-    ...(c.heldoutEvery === 0 || c.heldoutCount === 0 ? ['no held-out evaluation'] : []),
-  ];
-  return why.length
-    ? `Too small to show learning: ${why.join(', ')}. Rollout curves here follow the prompts each step drew, not what the model learned.`
-    : null;
-}

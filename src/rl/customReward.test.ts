@@ -3,19 +3,19 @@
 // against a run on the built-in reward it re-implements.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpuBackend';
-import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
-import { initParamData } from '../model/params';
 import { CORRUPTIONS, ORDER_CLASS } from '../tasks/corrupt';
-import { generateProblem } from '../tasks/problem';
+import { generateProblem, targetCompletion } from '../tasks/problem';
 import { tokenizer, words } from '../tasks/tokenizer';
 import { completionLogProbs } from '../model/score';
 import { promptsOf } from './rollout';
 import { scoreDescription } from '../tasks/verifier';
-import { DEFAULT_RL, validateRL, type RLConfig } from './config';
+import { DEFAULT_RL, type RLConfig } from './config';
+import { validateRL } from './configValidation';
 import { CustomReward, customRewardInput, descriptionObjects } from './customReward';
 import { customGroupReward, rewardCheck } from './rewardCheck';
 import { REWARD_EXAMPLES } from './rewardExamples';
 import { RLTrainer } from './trainer';
+import { tinyCheckpoint, tinyModel } from './tinyFixture';
 
 const example = (name: string) => REWARD_EXAMPLES.find((e) => e.name.startsWith(name))!.source;
 const custom = (rewardCode: string, over: Partial<RLConfig> = {}): RLConfig => ({
@@ -29,16 +29,8 @@ describe('the custom reward input', () => {
   it('parses the description into objects, lays out the scene, and judges the answer', () => {
     const p = generateProblem(5, 3, { families: ['count'] });
     const desc = words(p.description);
-    const completion = [
-      ...desc,
-      '</desc>',
-      '<reason>',
-      ...words(p.reasoning),
-      '</reason>',
-      '<ans>',
-      p.answer,
-      '</ans>',
-    ];
+    // the supervised target: the description, closed, then the reasoning and the answer
+    const completion = words(targetCompletion(p));
     const inp = customRewardInput(
       { problem: p, desc, closed: true, completion, mi: null },
       { step: 4, trajectory: 7, formatReward: 0.1 },
@@ -134,17 +126,8 @@ describe('custom rewards, measured', () => {
 });
 
 describe('training on a custom reward (CPU backend, tiny model)', () => {
-  const SMALL: ModelConfig = {
-    ...TINYVLM_CONFIG,
-    name: 'custom-test',
-    encDim: 16,
-    encHeads: 2,
-    dim: 16,
-    heads: 2,
-    layers: 1,
-    encLayers: 1,
-  };
-  const ck = () => ({ config: SMALL, tensors: initParamData(SMALL, 3), metadata: {} });
+  const SMALL = tinyModel('custom-test');
+  const ck = () => tinyCheckpoint(SMALL, 3);
   const small: Partial<RLConfig> = {
     G: 4,
     batchPrompts: 2,

@@ -2,8 +2,6 @@
 // the score recomputed by hand from each pass's own log-probs, and a trainer step under each estimator.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpuBackend';
-import type { Checkpoint } from '../model/checkpoint';
-import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
 import { collate, problemExample } from '../model/examples';
 import type { ImageChoice, SeqRow } from '../model/inputs';
 import { initParamData, Params } from '../model/params';
@@ -15,17 +13,9 @@ import { tokenizer } from '../tasks/tokenizer';
 import { DEFAULT_RL, type Estimator, type RLConfig } from './config';
 import { alternativePasses } from './estimators';
 import { RLTrainer } from './trainer';
+import { tinyCheckpoint, tinyModel } from './tinyFixture';
 
-const SMALL: ModelConfig = {
-  ...TINYVLM_CONFIG,
-  name: 'estimator-test',
-  encDim: 16,
-  encHeads: 2,
-  dim: 16,
-  heads: 2,
-  layers: 1,
-  encLayers: 1,
-};
+const SMALL = tinyModel('estimator-test');
 const ESTIMATORS: readonly Estimator[] = ['null', 'blank', 'noise', 'patch', 'contrastive'];
 
 describe('the MI score of every estimator, by hand', () => {
@@ -172,7 +162,7 @@ describe("each estimator's alternative images, exactly", () => {
   });
 });
 
-const ck = (seed = 1): Checkpoint => ({ config: SMALL, tensors: initParamData(SMALL, seed), metadata: {} });
+const ck = (seed = 1) => tinyCheckpoint(SMALL, seed);
 const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({
   ...DEFAULT_RL,
   N: 4,

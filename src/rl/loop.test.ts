@@ -13,6 +13,7 @@ import { DEFAULT_RL, type RLConfig } from './config';
 import { RLTrainer } from './trainer';
 import { trimExempt } from './algorithms/pearl';
 import type { StepMetrics, StepReport } from './types';
+import type { FamilyName } from '../tasks/families';
 
 const readCk = (dir: string) => {
   const b = readFileSync(`models/${dir}/model.safetensors`);
@@ -181,17 +182,20 @@ describe('the RL loop on one prompt: the grounding families (grounding warm star
   const ground = readCk('tinyvlm-v1g');
   const cfg = (over: Partial<RLConfig>) => onePrompt({ recordPrompts: 1, formatReward: 0, metricEvery: 0, ...over });
   const meanReward = (r: StepReport) => mean(r.records[0].trajectories.map((t) => t.rAns ?? 0));
-
-  it("GRPO on the grounding family drives Visual-RFT's IoU reward from at most 0.15 to at least 0.35", async () => {
-    // run seed 1's prompt: two boxes; the warm start's boxes overlap the truth above IoU 0.5 rarely (mean reward 0.10)
-    const rs = await trainReports(
+  /** GRPO on run seed 1's prompt of `family`, for up to 24 steps, until its mean reward reaches `target`. */
+  const grpoOn = (family: FamilyName, target: number) =>
+    trainReports(
       nodeBackend('wasm'),
-      cfg({ algo: 'grpo', seed: 1, families: ['grounding'] }),
+      cfg({ algo: 'grpo', seed: 1, families: [family] }),
       24,
-      (l) => mean(l) >= 0.35,
+      (l) => mean(l) >= target,
       meanReward,
       ground,
     );
+
+  it("GRPO on the grounding family drives Visual-RFT's IoU reward from at most 0.15 to at least 0.35", async () => {
+    // run seed 1's prompt: two boxes; the warm start's boxes overlap the truth above IoU 0.5 rarely (mean reward 0.10)
+    const rs = await grpoOn('grounding', 0.35);
     expect(rs[0].records[0].family).toBe('grounding');
     expect(meanReward(rs[0])).toBeLessThanOrEqual(0.15);
     expect(mean(rs.slice(-3).map(meanReward))).toBeGreaterThanOrEqual(0.35);
@@ -199,14 +203,7 @@ describe('the RL loop on one prompt: the grounding families (grounding warm star
 
   it("GRPO on the multi-image grounding family drives MIRG-RL's dual reward from at most 0.2 to at least 0.75", async () => {
     // run seed 1's prompt: the object is in the first image, which the warm start mostly does not pick
-    const rs = await trainReports(
-      nodeBackend('wasm'),
-      cfg({ algo: 'grpo', seed: 1, families: ['multi_grounding'] }),
-      24,
-      (l) => mean(l) >= 0.75,
-      meanReward,
-      ground,
-    );
+    const rs = await grpoOn('multi_grounding', 0.75);
     expect(rs[0].records[0].family).toBe('multi_grounding');
     expect(meanReward(rs[0])).toBeLessThanOrEqual(0.2);
     const last = rs[rs.length - 1].records[0].trajectories;

@@ -15,7 +15,8 @@ import { TinyVLM } from '../model/tinyvlm';
 import { CounterRng } from '../lib/rng';
 import { tokenizer } from '../tasks/tokenizer';
 import { SPECIAL } from '../tasks/vocab';
-import { policyUpdate, SEG_ANS, type TrainBatch } from './update';
+import { policyUpdate } from './update';
+import { SEG_ANS, type TrainBatch } from './batch';
 
 /**
  * The CPU reference in float64. CpuTensor is typed for Float32Array, but every reference kernel reads and

@@ -4,7 +4,8 @@
 import { tokenizer } from '../tasks/tokenizer';
 import type { AlgoRollout } from './algorithms/types';
 import type { PromptRecord, TrajectoryRecord } from './types';
-import { SEG_NONE, type UpdateResult } from './update';
+import { SEG_NONE } from './batch';
+import type { UpdateResult } from './update';
 
 /** Whether a mask left out tokens of row i that its segments would train (VPPO's, DAPO's flat filter). */
 const masked = (r: AlgoRollout, i: number) => r.batch.mask[i].some((m, j) => m === 0 && r.batch.seg[i][j] !== SEG_NONE);

@@ -1,11 +1,9 @@
 // The RL machinery end to end on the CPU reference backend with a tiny model.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpuBackend';
-import type { Checkpoint } from '../model/checkpoint';
-import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
 import { problemExample } from '../model/examples';
 import { AdamW } from '../model/optimizer';
-import { initParamData, Params } from '../model/params';
+import { Params } from '../model/params';
 import { TinyVLM } from '../model/tinyvlm';
 import { generateProblem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
@@ -15,27 +13,15 @@ import type { StepMetrics } from './types';
 import { DESC_END, repeatRows, sampleRows, scoreDescriptions, splitDescription, stepPrompts } from './rollout';
 import { RLTrainer } from './trainer';
 import { withAdvantages } from './advantages';
-import { policyUpdate, SEG_ANS, SEG_PERC } from './update';
+import { policyUpdate } from './update';
+import { SEG_ANS, SEG_PERC } from './batch';
+import { answerRows, SMALL_RUN, tinyCheckpoint, tinyModel, tinyPolicy } from './tinyFixture';
 
-const SMALL: ModelConfig = {
-  ...TINYVLM_CONFIG,
-  name: 'rl-test',
-  encDim: 16,
-  encHeads: 2,
-  dim: 16,
-  heads: 2,
-  layers: 1,
-  encLayers: 1,
-};
-const ck = (seed = 1): Checkpoint => ({ config: SMALL, tensors: initParamData(SMALL, seed), metadata: {} });
+const SMALL = tinyModel('rl-test');
+const ck = (seed = 1) => tinyCheckpoint(SMALL, seed);
 const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({
   ...DEFAULT_RL,
-  N: 4,
-  k: 2,
-  G: 4,
-  batchPrompts: 2,
-  maxDescTokens: 8,
-  maxAnswerTokens: 6,
+  ...SMALL_RUN,
   heldoutEvery: 0,
   recordPrompts: 1,
   contrastiveK: 1,
@@ -98,31 +84,18 @@ describe('reward blindness on a hand-built batch', () => {
 
 describe('the update moves the policy the way the advantages say', () => {
   it('raises log p of positive-advantage trajectories and lowers it for negative ones', async () => {
-    const p = generateProblem(3, 0, { families: ['count'] });
-    const ex = problemExample(p, SMALL);
     const be = new CpuBackend();
-    const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
+    const model = tinyPolicy(be, SMALL, 4);
     const opt = new AdamW(be, model.params);
     // Pushed-up and pushed-down rows share no words (but </desc>), so generalisation between them cannot mask the sign.
-    const texts = [
+    const { gen, rows, images, seg } = answerRows(SMALL, [
       'large red circle top left',
       'small green square bottom right',
       'small blue triangle bottom center',
       'large red circle top left',
-    ];
-    const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
-    const rows = gen.map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
+    ]);
     const batch = withAdvantages(
-      {
-        prompts: 1,
-        perPrompt: 4,
-        rows,
-        images: ex.images,
-        seg: gen.map((g) => g.map(() => SEG_ANS)),
-        rPerc: [0, 0, 0, 0],
-        rAns: [1, 0, 0, 1],
-        keep: [1, 1, 1, 1],
-      },
+      { prompts: 1, perPrompt: 4, rows, images, seg, rPerc: [0, 0, 0, 0], rAns: [1, 0, 0, 1], keep: [1, 1, 1, 1] },
       cfg(),
     );
     const rowLogp = (u: Awaited<ReturnType<typeof policyUpdate>>) =>
@@ -272,7 +245,7 @@ describe('RL trainer (CPU backend, tiny model)', () => {
 
   it("takes MI's real pass from the sampler's log-probs: the same scores as the teacher-forced pass, one pass fewer", async () => {
     const be = new CpuBackend();
-    const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 6)));
+    const model = tinyPolicy(be, SMALL, 6);
     for (const over of [
       {},
       { estimator: 'patch' as const, miAgg: 'mean' as const },

@@ -5,8 +5,9 @@
 // so that the run can be continued elsewhere.
 
 import { z } from 'zod';
-import { applyConfigDiff, configErrorMessages, validateRL, type RLConfig } from './config';
-import { defaultsOfVersion, SCHEMA_VERSION } from './configVersions';
+import { configErrorMessages, validateRL } from './configValidation';
+import type { RLConfig } from './config';
+import { applyConfigDiff, defaultsOfVersion, SCHEMA_VERSION } from './configVersions';
 import { firstIssue, promptRecord, stepMetrics, upgradeStep } from './savedRun';
 import type { PromptRecord, StepMetrics } from './types';
 

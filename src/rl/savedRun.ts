@@ -4,7 +4,9 @@
 
 import { z } from 'zod';
 import { heldoutFiguresSchema, type HeldoutFigures } from '../model/evaluate';
-import { applyConfigDiff, configErrorMessages, DEFAULT_RL, validateRL, type RLConfig } from './config';
+import { applyConfigDiff } from './configVersions';
+import { configErrorMessages, validateRL } from './configValidation';
+import { DEFAULT_RL, type RLConfig } from './config';
 import {
   promptRecordSchema,
   stepMetricsSchema,

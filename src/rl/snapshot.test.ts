@@ -4,8 +4,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpuBackend';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../model/checkpoint';
-import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
-import { initParamData } from '../model/params';
 import { DEFAULT_RL, type RLConfig } from './config';
 import {
   dataSum,
@@ -18,18 +16,10 @@ import {
 } from './snapshot';
 import { RLTrainer } from './trainer';
 import type { StepReport } from './types';
+import { SMALL_RUN, tinyCheckpoint, tinyModel } from './tinyFixture';
 
-const SMALL: ModelConfig = {
-  ...TINYVLM_CONFIG,
-  name: 'snap-test',
-  encDim: 16,
-  encHeads: 2,
-  dim: 16,
-  heads: 2,
-  layers: 1,
-  encLayers: 1,
-};
-const ck = (seed = 1): Checkpoint => ({ config: SMALL, tensors: initParamData(SMALL, seed), metadata: {} });
+const SMALL = tinyModel('snap-test');
+const ck = (seed = 1) => tinyCheckpoint(SMALL, seed);
 // the shipped warm start: its rewards vary within a group, so every arm really moves its weights and moments
 const shipped = (): Checkpoint => {
   const b = readFileSync('models/tinyvlm-v1/model.safetensors');
@@ -37,12 +27,7 @@ const shipped = (): Checkpoint => {
 };
 const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({
   ...DEFAULT_RL,
-  N: 4,
-  k: 2,
-  G: 4,
-  batchPrompts: 2,
-  maxDescTokens: 8,
-  maxAnswerTokens: 6,
+  ...SMALL_RUN,
   heldoutEvery: 2,
   heldoutCount: 2,
   heldoutSamples: 2,

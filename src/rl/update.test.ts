@@ -3,47 +3,32 @@
 // filter, and the learning-rate schedule. (The advantages' own cases: advantages.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../backend/cpu/cpuBackend';
-import { TINYVLM_CONFIG, type ModelConfig } from '../model/config';
-import { problemExample } from '../model/examples';
 import { AdamW } from '../model/optimizer';
-import { initParamData, Params } from '../model/params';
 import { TinyVLM } from '../model/tinyvlm';
-import { generateProblem } from '../tasks/problem';
-import { tokenizer } from '../tasks/tokenizer';
 import { withAdvantages, type RewardedBatch } from './advantages';
 import { DEFAULT_RL, type RLConfig } from './config';
-import { DESC_END } from './rollout';
 import { learningRate } from './trainer';
-import { policyUpdate, SEG_ANS, type TrainBatch } from './update';
+import { policyUpdate } from './update';
+import type { TrainBatch } from './batch';
+import { answerRows, tinyModel, tinyPolicy } from './tinyFixture';
 
-const SMALL: ModelConfig = {
-  ...TINYVLM_CONFIG,
-  name: 'update-test',
-  encDim: 16,
-  encHeads: 2,
-  dim: 16,
-  heads: 2,
-  layers: 1,
-  encLayers: 1,
-};
+const SMALL = tinyModel('update-test');
 
 /** Two prompts x four rows; the first group's answer rewards all equal (flat) unless `varied`. */
 function rewarded(varied: boolean): RewardedBatch {
-  const ex = problemExample(generateProblem(3, 0, { families: ['count'] }), SMALL);
   const texts = [
     'large red circle top left',
     'small green square bottom right',
     'small blue triangle bottom center',
     'large yellow circle top right',
   ];
-  const gen = texts.map((t) => [...tokenizer.encode(t), DESC_END]);
-  const rows = [...gen, ...gen].map((g) => ({ ...ex.row, ids: [...ex.row.ids, ...g] }));
+  const { rows, images, seg } = answerRows(SMALL, [...texts, ...texts]);
   return {
     prompts: 2,
     perPrompt: 4,
     rows,
-    images: ex.images,
-    seg: [...gen, ...gen].map((g) => g.map(() => SEG_ANS)),
+    images,
+    seg,
     rPerc: Array(8).fill(0),
     rAns: [varied ? 1 : 0, 0, 0, varied ? 1 : 0, 1, 0, 0, 1],
     keep: Array(8).fill(1),
@@ -53,7 +38,7 @@ const cfg = (over: Partial<RLConfig> = {}): RLConfig => ({ ...DEFAULT_RL, ...ove
 const batch = (varied: boolean, c = cfg()): TrainBatch => withAdvantages(rewarded(varied), c);
 const fresh = () => {
   const be = new CpuBackend();
-  const model = new TinyVLM(be, SMALL, new Params(SMALL, be, initParamData(SMALL, 4)));
+  const model = tinyPolicy(be, SMALL, 4);
   return { be, model, opt: new AdamW(be, model.params) };
 };
 const weights = async (m: TinyVLM) => Array.from((await m.params.toHost()).get('dec.head.w')!);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeBackend } from '../../scripts/nodeBackend';
 import { decodeCheckpoint } from '../model/checkpoint';
 import { DEFAULT_RL } from './config';
-import { descAdvantage } from './metrics';
+import { recordRows } from './comparison';
 import { RLTrainer } from './trainer';
 import { addCounts, emptyCounts, updateCounts } from './updateRates';
 
@@ -23,17 +23,7 @@ describe("a step's update counts", () => {
       t.free();
       expect(metrics.error).toBeUndefined();
       expect(records).toHaveLength(3);
-      const fromRecords = updateCounts(
-        records.flatMap((p, group) =>
-          p.trajectories.map((x) => ({
-            group,
-            descAdv: descAdvantage(x) ?? 0,
-            exact: x.perceptionRight,
-            f1: x.descF1,
-            answerRight: x.answerRight,
-          })),
-        ),
-      );
+      const fromRecords = updateCounts(recordRows(records));
       expect(metrics.update_counts, algo).toEqual(fromRecords);
       seen = addCounts(seen, fromRecords);
     }

@@ -13,13 +13,14 @@ import {
   type Arm,
   type Est,
   type HeldoutMetric,
+  armCounts,
 } from '../rl/comparison';
 import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { Charts } from './Charts';
 import { descAdvantage } from '../rl/metrics';
 import { NEAR_MISS_F1, rateOf } from '../rl/updateRates';
 import { ForestPlot } from './ForestPlot';
-import { armCounts, clearestLucky, forestRows, headline } from './lesson';
+import { clearestLucky, forestRows, headline } from './lesson';
 import { ForkTree } from './Rollouts';
 import { warmStartFor } from '../tasks/families';
 import { useRunStore, type Run } from './stores/runStore';

@@ -4,16 +4,16 @@
 // reward, it is one more arm to choose (customArm), judged against GRPO-16 like the others.
 
 import { useMemo, useState } from 'react';
-import { CUSTOM_ARM_ID, customArm, remainingMs, type Arm } from '../rl/comparison';
 import {
+  CUSTOM_ARM_ID,
+  customArm,
+  remainingMs,
+  type Arm,
   comparisonEtaMs,
-  formOfPlan,
   pairedRows,
-  planJobs,
-  QUICK,
-  type ComparisonSize,
   type PairedRow,
-} from './comparisonPlan';
+} from '../rl/comparison';
+import { formOfPlan, planJobs, QUICK, type ComparisonSize } from './comparisonPlan';
 import { defaultWidth, useComparisonPool, type Job } from './stores/comparisonPool';
 import { useDraftStore } from './stores/draftStore';
 import { useRunStore, type Run } from './stores/runStore';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { FIELDS, PANEL_GROUPS, tooSmallToLearn, type FieldName, type PanelGroup, type RLConfig } from '../rl/config';
+import { FIELDS, PANEL_GROUPS, type FieldName, type PanelGroup, type RLConfig } from '../rl/config';
+import { tooSmallToLearn } from '../rl/configValidation';
 import { FAMILIES } from '../tasks/families';
 import { KNOB_LABELS } from '../tasks/scene';
 import { RecipeButtons } from './RecipeExport';

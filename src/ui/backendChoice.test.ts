@@ -26,39 +26,24 @@ const outcome = (o: Partial<ProbeOutcome>): ProbeOutcome => ({
 
 describe('the backend picked by measurement', () => {
   it('picks the faster, and says both timings', () => {
-    const soft = chooseBackend(
-      outcome({
-        adapter: SOFT,
-        timed: [
-          { kind: 'wasm', firstMs: 120, ms: 60 },
-          { kind: 'webgpu', firstMs: 3000, ms: 900 },
-        ],
-      }),
-    );
-    expect(soft.backend).toBe('wasm');
-    expect(soft.why).toMatch(/WebAssembly SIMD 60 ms, WebGPU \(swiftshader, software\) 900 ms, 15\.0× faster/);
-    const gpu = chooseBackend(
-      outcome({
-        adapter: GPU,
-        timed: [
-          { kind: 'wasm', firstMs: 120, ms: 60 },
-          { kind: 'webgpu', firstMs: 400, ms: 12 },
-        ],
-      }),
-    );
-    expect(gpu.backend).toBe('webgpu');
-    // a software adapter wins too, where it is measured faster
-    expect(
+    /** Both measured: wasm at 60 ms a step (120 the first), WebGPU as given, on the adapter `on`. */
+    const race = (on: AdapterReport, webgpu: { firstMs: number; ms: number }) =>
       chooseBackend(
         outcome({
-          adapter: SOFT,
+          adapter: on,
           timed: [
             { kind: 'wasm', firstMs: 120, ms: 60 },
-            { kind: 'webgpu', firstMs: 400, ms: 30 },
+            { kind: 'webgpu', ...webgpu },
           ],
         }),
-      ).backend,
-    ).toBe('webgpu');
+      );
+    const soft = race(SOFT, { firstMs: 3000, ms: 900 });
+    expect(soft.backend).toBe('wasm');
+    expect(soft.why).toMatch(/WebAssembly SIMD 60 ms, WebGPU \(swiftshader, software\) 900 ms, 15\.0× faster/);
+    const gpu = race(GPU, { firstMs: 400, ms: 12 });
+    expect(gpu.backend).toBe('webgpu');
+    // a software adapter wins too, where it is measured faster
+    expect(race(SOFT, { firstMs: 400, ms: 30 }).backend).toBe('webgpu');
   });
 
   it('counts a backend that did not finish in time, or failed, as not the faster', () => {

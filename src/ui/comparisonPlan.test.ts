@@ -1,9 +1,9 @@
-// The comparison's plan and its paired verdict: which runs a choice makes, and how seeds pair.
+// The comparison's plan: which runs a choice makes (its verdict and time left: rl/comparison.test.ts).
 import { describe, expect, it } from 'vitest';
-import { comparisonArms, customArm, type SeededRun } from '../rl/comparison';
+import { comparisonArms, customArm, pairedRows, type SeededRun } from '../rl/comparison';
 import { DEFAULT_RL } from '../rl/config';
 import type { StepMetrics } from '../rl/types';
-import { comparisonEtaMs, formOfPlan, pairedRows, planJobs, QUICK } from './comparisonPlan';
+import { formOfPlan, planJobs, QUICK } from './comparisonPlan';
 
 const ARMS = comparisonArms();
 
@@ -65,67 +65,5 @@ describe('planJobs', () => {
     expect(rows.map((r) => [r.arm.id, r.row?.pairs.map((p) => p.diff.toFixed(2))])).toEqual([
       ['custom', ['0.10', '0.20']],
     ]);
-  });
-});
-
-describe('pairedRows', () => {
-  const arms = ARMS.filter((a) => a.core);
-  const rows = (runs: Record<string, SeededRun[]>) => pairedRows(arms, (id) => runs[id] ?? []);
-
-  it('pairs seed by seed, and calls a difference only over three or more seeds beyond 2 SE', () => {
-    const two = rows({ grpo: [run(1, 0.01), run(2, 0.02)], mirl: [run(2, 0.07), run(1, 0.05)] });
-    const mirl = two.find((r) => r.arm.id === 'mirl')!.row!;
-    expect(mirl.pairs.map((p) => [p.seed, +p.diff.toFixed(3)])).toEqual([
-      [1, 0.04],
-      [2, 0.05],
-    ]);
-    expect(mirl.mean).toBeCloseTo(0.045);
-    expect(mirl.se).toBeCloseTo(0.005);
-    // beyond 2 SE, but two seeds do not make a call
-    expect(mirl.called).toBe(false);
-    const three = rows({
-      grpo: [run(1, 0.01), run(2, 0.02), run(3, 0)],
-      mirl: [run(1, 0.05), run(2, 0.07), run(3, 0.045)],
-    });
-    expect(three.find((r) => r.arm.id === 'mirl')!.row!.called).toBe(true);
-    // Perception-R1 has no runs: listed, with no pair; GRPO, the reference, has no row
-    expect(three.map((r) => [r.arm.id, r.row === null])).toEqual([
-      ['mirl', false],
-      ['perception-r1', true],
-    ]);
-  });
-
-  it('a seed whose reference has not reached the same held-out step is not a pair', () => {
-    const r = rows({ grpo: [run(1, 0.01, 4), run(2, 0.01)], mirl: [run(1, 0.05), run(2, 0.03)] });
-    const mirl = r.find((x) => x.arm.id === 'mirl')!.row!;
-    expect(mirl.pairs.map((p) => p.seed)).toEqual([2]);
-    expect(mirl.se).toBeNull();
-  });
-});
-
-describe('comparisonEtaMs', () => {
-  it('spreads the time left over the runs at once; a run not begun takes what a run of its arm takes in all', () => {
-    const cfg = { steps: 4, heldoutEvery: 0, heldoutCount: 0 };
-    const ms = (n: number, each: number) =>
-      Array.from({ length: n }, (_, step) => ({ step, step_ms: each }) as StepMetrics);
-    const eta = comparisonEtaMs(
-      [
-        { armId: 'grpo', config: cfg, metrics: ms(2, 100), finished: false },
-        { armId: 'grpo', config: cfg, metrics: [], finished: false },
-        { armId: 'perception-r1', config: cfg, metrics: [], finished: false },
-        // its last step held a held-out evaluation: 1 s
-        {
-          armId: 'mirl',
-          config: cfg,
-          metrics: [...ms(3, 200), { step: 3, step_ms: 1000, heldout: {} } as StepMetrics],
-          finished: true,
-        },
-      ],
-      2,
-    );
-    // 200 ms left of the first; 400 for the second (GRPO's whole run); for Perception-R1, with no run of its own yet,
-    // the mean of the arms' whole runs, evaluations included (400 and 1600); over two workers
-    expect(eta).toBe((200 + 400 + 1000) / 2);
-    expect(comparisonEtaMs([{ armId: 'grpo', config: cfg, metrics: [], finished: false }], 2)).toBeNull();
   });
 });

@@ -1,12 +1,11 @@
-// The teaching tab's lesson at a glance, from the runs: each arm against its reference (the forest plot's rows),
-// one headline sentence from them, and the lesson's update rates per arm, from whatever per-trajectory data a run
-// carries. Pure functions, so the page and its tests read the same figures.
+// The teaching tab's lesson at a glance, from the runs: each arm against its reference (the forest plot's rows), one
+// headline sentence from them, and the clearest lucky guess to show. Pure functions, so the page and its tests read
+// the same figures; the arms' update counts are rl/comparison.ts's armCounts.
 
 import { armDifference, type Arm, type Est, type SeededRun } from '../rl/comparison';
 import { descAdvantage } from '../rl/metrics';
-import type { PromptRecord, StepMetrics } from '../rl/types';
-import { addCounts, descClass, emptyCounts, updateCounts, type RateRow } from '../rl/updateRates';
-import type { UpdateCounts } from '../rl/types';
+import type { PromptRecord } from '../rl/types';
+import { descClass } from '../rl/updateRates';
 
 /** One arm against its reference on held-out description F1: a row of the forest plot. */
 export interface ForestRow extends Est {
@@ -70,52 +69,6 @@ export function headline(rows: readonly ForestRow[]): string | null {
         : `; of the ${n}, ${ahead} ${ahead === 1 ? 'is' : 'are'} ahead of their reference beyond 2 SE and ${behind} behind`;
   }
   return `${s}.`;
-}
-
-/** The rows of recorded rollouts: each prompt record is its own group. */
-export function recordRows(records: readonly PromptRecord[]): RateRow[] {
-  return records.flatMap((p, group) =>
-    p.trajectories.map((t) => ({
-      group,
-      // an empty description has no tokens for the update to move
-      descAdv: descAdvantage(t) ?? 0,
-      exact: t.perceptionRight,
-      f1: t.descF1,
-      answerRight: t.answerRight,
-    })),
-  );
-}
-
-/** An arm's update counts and where they come from: every trajectory of the steps that counted them, or the recorded prompts. */
-export interface ArmCounts {
-  counts: UpdateCounts;
-  /** Steps whose every trajectory was counted (runs made since the counts were added). */
-  steps: number;
-  /** Recorded prompts counted, of runs that carry no per-step counts (the committed runs keep their last step's). */
-  recordedPrompts: number;
-}
-
-/**
- * An arm's counts over its runs: a run that counted every step gives those counts; a run without them (made before
- * they were counted) gives its recorded rollouts' instead, a smaller sample its pair counts show.
- */
-export function armCounts(
-  runs: readonly { metrics: readonly StepMetrics[]; records: readonly PromptRecord[] }[],
-): ArmCounts {
-  let counts = emptyCounts();
-  let steps = 0;
-  let recordedPrompts = 0;
-  for (const r of runs) {
-    const counted = r.metrics.filter((m) => m.update_counts);
-    if (counted.length) {
-      for (const m of counted) counts = addCounts(counts, m.update_counts!);
-      steps += counted.length;
-    } else if (r.records.length) {
-      counts = addCounts(counts, updateCounts(recordRows(r.records)));
-      recordedPrompts += r.records.length;
-    }
-  }
-  return { counts, steps, recordedPrompts };
 }
 
 /**

@@ -3,7 +3,7 @@
 // transaction with its run's head, which counts the steps written, so a run comes back whole or says what it lacks;
 // the list of runs is never rewritten. Records that fail their check are moved to an aside store, as they were.
 
-import { idb, idbRequest } from '../lib/idb';
+import { idb, idbFailure, idbRequest } from '../lib/idb';
 
 /** What is kept of a run besides its steps. */
 export interface RunHead {
@@ -46,10 +46,8 @@ export class RunStorageError extends Error {
 
 function explain(e: unknown, what: string): RunStorageError {
   if (e instanceof RunStorageError) return e;
-  const err = e as DOMException | null;
-  if (err?.name === 'QuotaExceededError')
-    return new RunStorageError(`${what}: the browser's storage for this page is full`, true);
-  return new RunStorageError(`${what}: ${err?.message || err?.name || 'IndexedDB failed'}`);
+  const f = idbFailure(e, what);
+  return new RunStorageError(f.message, f.quota);
 }
 
 const db = idb({

@@ -7,7 +7,7 @@ import { tokenizer } from '../../tasks/tokenizer';
 import { customRewardInput, customRewardOf, rewardMITerms, rewardSeed, type RewardMI } from '../customReward';
 import { perceptionInput } from '../perception';
 import { groupedPerceptionRewards } from '../rewards';
-import { SEG_PERC } from '../update';
+import { SEG_PERC } from '../batch';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout, RolloutArgs } from './types';
 

@@ -8,7 +8,7 @@ import { metricStep } from '../schedule';
 import { answerReward, labelRow } from '../rewards';
 import { perceptionInput, scorePerception, type PerceptionScoring } from '../perception';
 import { ANS_END, repeatRows, sampleRows, splitDescription, type SampleResult, type StepPrompts } from '../rollout';
-import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
+import { SEG_ANS, SEG_NONE, SEG_PERC } from '../batch';
 import type { AlgoRollout, RolloutArgs, RowLabel } from './types';
 
 export interface FullTrajectories {

@@ -2,7 +2,7 @@
 // from the answer reward on every generated token, the description included:
 // where reward blindness lives.
 
-import { SEG_ANS } from '../update';
+import { SEG_ANS } from '../batch';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout, RolloutArgs } from './types';
 

@@ -20,7 +20,7 @@ import {
   type SampleResult,
   type StepPrompts,
 } from '../rollout';
-import { SEG_ANS, SEG_NONE, SEG_PERC } from '../update';
+import { SEG_ANS, SEG_NONE, SEG_PERC } from '../batch';
 import type { AlgoRollout, RolloutArgs } from './types';
 
 /** `scorer` gives the MI score's passes: the policy itself or a frozen warm start. */

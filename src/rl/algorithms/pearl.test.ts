@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { perceptionChecklist } from '../../tasks/families';
 import { generateProblem } from '../../tasks/problem';
 import { canonicalObjects } from '../../tasks/scene';
-import type { TrainBatch } from '../update';
+import type { TrainBatch } from '../batch';
 import { pearlShape, probeProblem, trimExempt } from './pearl';
 
 describe('PEARL', () => {

@@ -13,7 +13,7 @@ import { perceptionChecklist } from '../../tasks/families';
 import { describe } from '../../tasks/language';
 import type { Problem } from '../../tasks/problem';
 import { promptsOf } from '../rollout';
-import { SEG_ANS, type TrainBatch } from '../update';
+import { SEG_ANS, type TrainBatch } from '../batch';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout, RolloutArgs } from './types';
 

@@ -8,7 +8,7 @@ import { descriptionCredit } from '../../tasks/descriptionCredit';
 import { tokenizer } from '../../tasks/tokenizer';
 import { creditAdvantages } from '../objectCredit';
 import { groupedPerceptionRewards } from '../rewards';
-import { SEG_PERC } from '../update';
+import { SEG_PERC } from '../batch';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout, RolloutArgs } from './types';
 

@@ -8,7 +8,7 @@ import type { Problem } from '../../tasks/problem';
 import type { RLConfig } from '../config';
 import { labelRow } from '../rewards';
 import { ANS_END, DESC_END, sampleRows } from '../rollout';
-import { SEG_PERC } from '../update';
+import { SEG_PERC } from '../batch';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout, RolloutArgs } from './types';
 

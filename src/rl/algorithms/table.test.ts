@@ -1,7 +1,8 @@
 // The algorithm table drives the config panel, the run labels and the reports: each of
 // those reads the row, so the rows must say what the algorithms do.
 import { describe, expect, it } from 'vitest';
-import { configProblems, DEFAULT_RL, FIELDS, type RLConfig } from '../config';
+import { DEFAULT_RL, FIELDS, type RLConfig } from '../config';
+import { configProblems } from '../configValidation';
 import { armOf } from '../../../scripts/report/summary';
 import { ROLLOUTS } from './rollouts';
 import {

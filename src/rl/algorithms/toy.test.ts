@@ -29,7 +29,8 @@ vi.mock('./rollouts', async (importOriginal) => {
 
 import { armOf } from '../../../scripts/report/summary';
 import { comparisonArms } from '../comparison';
-import { configProblems, DEFAULT_RL, FIELDS, type RLConfig } from '../config';
+import { DEFAULT_RL, FIELDS, type RLConfig } from '../config';
+import { configProblems } from '../configValidation';
 import { recipeSettings } from '../recipe/recipe';
 import { rowStep, smallConfig } from './rowStepFixture';
 import { algorithmsWhere, groupLabel } from './table';

@@ -1,7 +1,7 @@
 // A toy algorithm for toy.test.ts, written as a new one would be: G complete trajectories, the answer advantage on
 // the answer alone and nothing on the description (its perception advantage is 0). Its row is in the test.
 
-import { SEG_PERC } from '../update';
+import { SEG_PERC } from '../batch';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout, RolloutArgs } from './types';
 

@@ -2,7 +2,7 @@ import type { TinyVLM } from '../../model/tinyvlm';
 import type { Problem } from '../../tasks/problem';
 import type { RLConfig } from '../config';
 import type { StepPrompts } from '../rollout';
-import type { TrainBatch } from '../update';
+import type { TrainBatch } from '../batch';
 
 export interface RowLabel {
   perceptionRight: boolean;

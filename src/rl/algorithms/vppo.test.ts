@@ -1,6 +1,6 @@
 // VPPO's token dependency, mask and trajectory scaling on hand-computed cases.
 import { describe, expect, it } from 'vitest';
-import type { TrainBatch } from '../update';
+import type { TrainBatch } from '../batch';
 import { dependencyScales, tokenDependency, topDependencyMask, vppoShape } from './vppo';
 
 describe('VPPO', () => {

@@ -9,7 +9,7 @@
 import { maxLen } from '../../model/inputs';
 import { completionLogProbs } from '../../model/score';
 import { alternativePasses } from '../estimators';
-import { SEG_ANS, type TrainBatch } from '../update';
+import { SEG_ANS, type TrainBatch } from '../batch';
 import { answerSegments, fullRollout, fullTrajectories } from './fullTrajectories';
 import type { AlgoRollout, RolloutArgs } from './types';
 

@@ -7,16 +7,9 @@
 // reasons; a bad field (out of range, wrong type, unknown) is named and dropped, and
 // the link's other fields are kept.
 
-import {
-  applyConfigDiff,
-  configErrorMessages,
-  DEFAULT_RL,
-  FIELD_LABELS,
-  FIELDS,
-  validateRL,
-  type RLConfig,
-} from '../../rl/config';
-import { defaultsOfVersion, SCHEMA_VERSION } from '../../rl/configVersions';
+import { configErrorMessages, validateRL } from '../../rl/configValidation';
+import { DEFAULT_RL, FIELD_LABELS, FIELDS, type RLConfig } from '../../rl/config';
+import { applyConfigDiff, defaultsOfVersion, SCHEMA_VERSION } from '../../rl/configVersions';
 import { fromBase64Url, toBase64Url } from '../../lib/base64url';
 import { fromDeflatedBase64Url, toDeflatedBase64Url } from '../../lib/deflatedText';
 import type { BackendKind } from '../../worker/protocol';

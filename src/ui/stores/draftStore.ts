@@ -3,7 +3,8 @@
 // start (runStore); nothing here knows about runs.
 
 import { create } from 'zustand';
-import { DEFAULT_RL, validateRL, type RLConfig } from '../../rl/config';
+import { DEFAULT_RL, type RLConfig } from '../../rl/config';
+import { validateRL } from '../../rl/configValidation';
 import type { BackendKind } from '../../worker/protocol';
 import { decodeShare, encodeShare } from '../share/urlCodec';
 

@@ -11,16 +11,8 @@ import type { StepPart } from '../../worker/storageProtocol';
 import type { SavedRunBody } from '../../rl/savedRun';
 import { StorageFailure, type StorageClient } from '../storageClient';
 
-/** The fields of a run that are kept. */
-export interface KeptRun {
-  id: number;
-  uid: string;
-  label: string;
-  backend: 'webgpu' | 'wasm' | 'cpu';
-  config: unknown;
-  status: string;
-  step: number;
-  error: string | null;
+/** The fields of a run that are kept: its head as stored (less the count and order of its steps), and its steps. */
+export interface KeptRun extends Omit<RunHead, 'steps' | 'order'> {
   metrics: StepMetrics[];
   records: PromptRecord[];
 }

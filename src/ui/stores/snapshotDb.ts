@@ -4,7 +4,7 @@
 // catches anything else (the trainer worker works it out as it posts the state; it is checked here on every read).
 // Pruned to a byte budget, oldest first.
 
-import { idb, idbRequest } from '../../lib/idb';
+import { idb, idbFailure, idbRequest } from '../../lib/idb';
 import { stateChecksum } from '../../worker/protocol';
 
 /** What the page lists; the bytes stay in their own store until a resume asks for them. */
@@ -31,12 +31,8 @@ class StorageError extends Error {
 
 /** A browser error in words a user can act on. */
 function explain(e: unknown, what: string): StorageError {
-  const err = e as DOMException | null;
-  if (err?.name === 'QuotaExceededError')
-    return new StorageError(
-      `${what}: the browser's storage for this page is full (delete kept states below, or lower the budget)`,
-    );
-  return new StorageError(`${what}: ${err?.message || err?.name || 'IndexedDB failed'}`);
+  const f = idbFailure(e, what);
+  return new StorageError(f.quota ? `${f.message} (delete kept states below, or lower the budget)` : f.message);
 }
 
 const db = idb({
