@@ -8,7 +8,7 @@ import { RunPersister, restoreRuns, type KeptRun } from './runPersistence';
 import type { StorageClient } from '../storageClient';
 import { heldRuns } from './runLock';
 import { newUid, type Run } from './run';
-import type { Store, StoreParts } from './runStore';
+import type { Store, StoreParts } from './runStoreTypes';
 
 const SAVED_RUNS = 'mirl-playground-runs';
 const SAVED_UNREADABLE = 'mirl-playground-runs-unreadable';

@@ -11,7 +11,7 @@ import { useDraftStore } from './draftStore';
 import { getSnapshot } from './snapshotDb';
 import { cutTo, newRun, type Run } from './run';
 import type { snapshotKeeper } from './snapshotKeeper';
-import type { Store, StoreParts } from './runStore';
+import type { Store, StoreParts } from './runStoreTypes';
 
 /** The least time between two batches of the workers' messages. */
 const INBOX_MS = 100;

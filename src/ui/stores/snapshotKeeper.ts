@@ -9,13 +9,7 @@ import { exportRun } from '../../rl/runFile';
 import { stateChecksum } from '../../worker/protocol';
 import { deleteSnapshot, getSnapshot, listSnapshots, putSnapshot, type StateToKeep } from './snapshotDb';
 import { cutTo } from './run';
-import type { Store, StoreParts } from './runStore';
-
-/** How the trainer's state is kept: every so many steps (and on pause and stop), within a byte budget. */
-export interface KeepSettings {
-  every: number;
-  budgetMB: number;
-}
+import type { KeepSettings, Store, StoreParts } from './runStoreTypes';
 
 const SAVED_KEEP = 'mirl-playground-keep';
 const DEFAULT_KEEP: KeepSettings = { every: 5, budgetMB: 64 };
