@@ -40,6 +40,8 @@ export interface AlgorithmRow {
    * table's order, the reference first.
    */
   arm?: { config: Readonly<Record<string, number | string>>; core?: boolean; reference?: boolean };
+  /** The experiment's further sizes of it (scripts/experiments.sh, through scripts/experiment-arms.ts), beside its arm. */
+  experimentArms?: readonly Readonly<Record<string, number | string>>[];
   /** Its colour in the teaching view's charts (the arm named by the algorithm, src/ui/BlindnessDemo.tsx). */
   colour: string;
 }
@@ -51,6 +53,7 @@ export const ALGORITHM_TABLE = {
     perception: 'mi',
     percHelp: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
     arm: { config: { N: 10, k: 6, miScorer: 'warmstart' }, core: true },
+    experimentArms: [{ N: 10, k: 6, miScorer: 'policy' }],
     colour: '#2563eb',
   },
   grpo: {
@@ -59,6 +62,7 @@ export const ALGORITHM_TABLE = {
     perception: 'none',
     percHelp: 'GRPO has no perception reward: its descriptions carry the answer advantage',
     arm: { config: { G: 16 }, core: true, reference: true },
+    experimentArms: [{ G: 6 }],
     colour: '#dc2626',
   },
   'perception-r1': {
