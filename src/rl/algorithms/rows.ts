@@ -42,6 +42,8 @@ export interface AlgorithmRow {
   arm?: { config: Readonly<Record<string, number | string>>; core?: boolean; reference?: boolean };
   /** The experiment's further sizes of it (scripts/experiments.sh, through scripts/experiment-arms.ts), beside its arm. */
   experimentArms?: readonly Readonly<Record<string, number | string>>[];
+  /** Its sizes in the RL step benchmark (scripts/bench/rlStep.ts), beside the v4 defaults; unbenched without. */
+  bench?: Readonly<Record<string, number | string>>;
   /** Its colour in the teaching view's charts (the arm named by the algorithm, src/ui/BlindnessDemo.tsx). */
   colour: string;
 }
@@ -54,6 +56,7 @@ export const ALGORITHM_TABLE = {
     percHelp: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
     arm: { config: { N: 10, k: 6, miScorer: 'warmstart' }, core: true },
     experimentArms: [{ N: 10, k: 6, miScorer: 'policy' }],
+    bench: {},
     colour: '#2563eb',
   },
   grpo: {
@@ -63,6 +66,7 @@ export const ALGORITHM_TABLE = {
     percHelp: 'GRPO has no perception reward: its descriptions carry the answer advantage',
     arm: { config: { G: 16 }, core: true, reference: true },
     experimentArms: [{ G: 6 }],
+    bench: { G: 6 },
     colour: '#dc2626',
   },
   'perception-r1': {
@@ -71,6 +75,7 @@ export const ALGORITHM_TABLE = {
     perception: 'labelled',
     percHelp: "perception reward: the description's object F1 (or exact match) against the scene's annotation",
     arm: { config: { G: 6 }, core: true },
+    bench: { G: 6 },
     colour: '#16a34a',
   },
   racro: {
@@ -81,6 +86,7 @@ export const ALGORITHM_TABLE = {
       'perception reward: 1 when the frozen warm start, reading the description alone (no image), answers right (greedy)',
     warmStart: true,
     arm: { config: { G: 6 } },
+    bench: { G: 6 },
     colour: '#b45309',
   },
   pearl: {
@@ -92,6 +98,7 @@ export const ALGORITHM_TABLE = {
     settings: ['pearlProbeWeight'],
     passesInUpdate: true,
     arm: { config: { G: 5 } },
+    bench: { G: 5 },
     colour: '#0e7490',
   },
   vppo: {
@@ -103,6 +110,7 @@ export const ALGORITHM_TABLE = {
     settings: ['vppoTopFrac', 'vppoFloor'],
     passesInUpdate: true,
     arm: { config: { G: 8 } },
+    bench: { G: 8 },
     colour: '#7c3aed',
   },
   'vision-sr1': {
@@ -111,6 +119,7 @@ export const ALGORITHM_TABLE = {
     perception: 're-answer',
     percHelp: 'perception reward: 1 when the policy answers right from its own description with the image removed',
     arm: { config: { G: 6 } },
+    bench: { G: 6 },
     colour: '#be185d',
   },
   custom: {
