@@ -37,14 +37,21 @@ export interface AlgorithmRow {
    * the settings it runs at beside the base config (names as in `settings`), and `core` for the three every
    * comparison runs; `reference` for the arm every other is judged against (and the task arms build on). The
    * arm's id is the algorithm's name, its name the label; rows without one are not compared. Arms come in the
-   * table's order, the reference first.
+   * table's order, the reference first. `lesson`: its part in the teaching view's lesson (src/ui/BlindnessDemo.tsx),
+   * 'method' for the method taught (MIRL), 'bound' for the labelled upper bound (Perception-R1); the reference is
+   * the baseline it beats.
    */
-  arm?: { config: Readonly<Record<string, number | string>>; core?: boolean; reference?: boolean };
+  arm?: {
+    config: Readonly<Record<string, number | string>>;
+    core?: boolean;
+    reference?: boolean;
+    lesson?: 'method' | 'bound';
+  };
   /** The experiment's further sizes of it (scripts/experiments.sh, through scripts/experiment-arms.ts), beside its arm. */
   experimentArms?: readonly Readonly<Record<string, number | string>>[];
   /** Its sizes in the RL step benchmark (scripts/bench/rlStep.ts), beside the v4 defaults; unbenched without. */
   bench?: Readonly<Record<string, number | string>>;
-  /** Its colour in the teaching view's charts (the arm named by the algorithm, src/ui/BlindnessDemo.tsx). */
+  /** Its colour in the teaching view's charts and forest plot (its arm, whose id is its name: src/ui/BlindnessDemo.tsx). */
   colour: string;
 }
 
@@ -54,7 +61,7 @@ export const ALGORITHM_TABLE = {
     group: 'forks',
     perception: 'mi',
     percHelp: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
-    arm: { config: { N: 10, k: 6, miScorer: 'warmstart' }, core: true },
+    arm: { config: { N: 10, k: 6, miScorer: 'warmstart' }, core: true, lesson: 'method' },
     experimentArms: [{ N: 10, k: 6, miScorer: 'policy' }],
     bench: {},
     colour: '#2563eb',
@@ -74,7 +81,7 @@ export const ALGORITHM_TABLE = {
     group: 'trajectories',
     perception: 'labelled',
     percHelp: "perception reward: the description's object F1 (or exact match) against the scene's annotation",
-    arm: { config: { G: 6 }, core: true },
+    arm: { config: { G: 6 }, core: true, lesson: 'bound' },
     bench: { G: 6 },
     colour: '#16a34a',
   },
