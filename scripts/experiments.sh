@@ -19,17 +19,8 @@ cd "$(dirname "$0")/.."
 steps=${1:-60}
 out=${2:-docs/experiment-sampled}
 extra=${3:-'"heldoutEvery":20,"heldoutCount":256,"heldoutSamples":4'}
-ARMS=(
-  'grpo {"G":16}'
-  'mirl {"N":10,"k":6,"miScorer":"warmstart"}'
-  'perception-r1 {"G":6}'
-  'mirl {"N":10,"k":6,"miScorer":"policy"}'
-  'grpo {"G":6}'
-  'vision-sr1 {"G":6}'
-  'racro {"G":6}'
-  'vppo {"G":8}'
-  'pearl {"G":5}'
-  'grpo {"G":16,"families":["count","attribute","spatial","comparison","arithmetic","existence","multi_image","vicrit"]} grpo-G16-vicrit'
-)
+# the arms, generated from the algorithm table's rows (scripts/experiment-arms.ts prints them)
+mapfile -t ARMS < <(npx tsx scripts/experiment-arms.ts)
+[ "${#ARMS[@]}" -gt 0 ] || { echo "scripts/experiment-arms.ts printed no arms" >&2; exit 1; }
 . scripts/experiment/runArms.sh
 run_arms "$steps" "$out" "$extra" "" "${ARMS[@]}"

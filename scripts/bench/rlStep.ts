@@ -4,6 +4,7 @@
 
 import type { WebGpuBackend } from '../../src/backend/webgpu/webgpuBackend';
 import { fetchCheckpoint } from '../../src/model/checkpoint';
+import { ALGORITHM_NAMES, algorithmOf, groupLabel } from '../../src/rl/algorithms/table';
 import { comparisonArms } from '../../src/rl/comparison';
 import { V4_DEFAULTS } from '../../src/rl/configVersions';
 import type { RLConfig } from '../../src/rl/config';
@@ -27,7 +28,7 @@ export interface RLStepRow {
 // the v4 defaults (4 prompts per step), so the committed figures keep their meaning
 const BASE: RLConfig = { ...V4_DEFAULTS, heldoutEvery: 0, seed: 3 };
 
-/** The rows, first the reference every ratio is taken against. */
+/** The rows, first the reference every ratio is taken against (GRPO-16), then each algorithm's row's bench sizes. */
 const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
   { shape: `grpo G16 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 16 } },
   // the measured steps (1, 2, ...) are not MI-metric steps at the default metricEvery; this row pays for it every step
@@ -35,13 +36,12 @@ const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
     shape: `grpo G16 P${BASE.batchPrompts} MI metric every step`,
     config: { ...BASE, algo: 'grpo', G: 16, metricEvery: 1 },
   },
-  { shape: `mirl N${BASE.N} k${BASE.k} P${BASE.batchPrompts}`, config: { ...BASE, algo: 'mirl' } },
-  { shape: `grpo G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'grpo', G: 6 } },
-  { shape: `perception-r1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'perception-r1', G: 6 } },
-  { shape: `vision-sr1 G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'vision-sr1', G: 6 } },
-  { shape: `racro G6 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'racro', G: 6 } },
-  { shape: `pearl G5 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'pearl', G: 5 } },
-  { shape: `vppo G8 P${BASE.batchPrompts}`, config: { ...BASE, algo: 'vppo', G: 8 } },
+  ...ALGORITHM_NAMES.flatMap((algo) => {
+    const { bench } = algorithmOf({ algo });
+    if (!bench) return [];
+    const config: RLConfig = { ...BASE, algo, ...(bench as Partial<RLConfig>) };
+    return [{ shape: `${algo} ${groupLabel(config)} P${BASE.batchPrompts}`, config }];
+  }),
 ];
 
 /**
@@ -50,7 +50,7 @@ const RL_STEP_CONFIGS: { shape: string; config: RLConfig }[] = [
  */
 export const MIRL_ARMS: { shape: string; config: RLConfig }[] = [
   RL_STEP_CONFIGS[0],
-  RL_STEP_CONFIGS[2],
+  RL_STEP_CONFIGS.find((r) => r.config.algo === 'mirl')!,
   { shape: 'grpo G16 P16', config: { ...BASE, batchPrompts: 16, algo: 'grpo', G: 16 } },
   {
     shape: 'mirl N10 k6 P16 frozen scorer',

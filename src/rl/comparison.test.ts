@@ -21,6 +21,7 @@ import {
 import { DEFAULT_RL } from './config';
 import { validateRL } from './configValidation';
 import type { StepMetrics } from './types';
+import { experimentArms } from '../../scripts/experiment-arms';
 
 const figs = (f1: number, se: number): HeldoutFigures => ({
   count: 256,
@@ -120,14 +121,18 @@ describe('teaching comparison', () => {
 
   it('its arms are the arms of the committed experiments, so the measured runs load into them', () => {
     // each script's arms: 'ALGO {JSON} [NAME]' lines, and the fields every run of the script shares
-    const scriptArms = (path: string) =>
-      [...readFileSync(path, 'utf8').matchAll(/^\s*["']([a-z0-9-]+) (\{.*?\})(?: [\w-]+)?["']/gm)].map((m) => ({
+    const scriptArms = (text: string) =>
+      [...text.matchAll(/^\s*["']([a-z0-9-]+) (\{.*?\})(?: [\w-]+)?["']/gm)].map((m) => ({
         ...DEFAULT_RL,
         seed: 1,
         algo: m[1],
         ...JSON.parse(m[2].replace(/\$mix/g, DEFAULT_FAMILIES.map((f) => `"${f}"`).join(',')).replace(/\\"/g, '"')),
       }));
-    const committed = [...scriptArms('scripts/experiments.sh'), ...scriptArms('scripts/experiments-grounding.sh')];
+    // experiments.sh runs the arms experiment-arms.ts prints
+    const main = experimentArms()
+      .map((l) => `'${l}'`)
+      .join('\n');
+    const committed = [...scriptArms(main), ...scriptArms(readFileSync('scripts/experiments-grounding.sh', 'utf8'))];
     expect(committed.length).toBeGreaterThanOrEqual(12);
     for (const a of comparisonArms(1)) expect(committed, a.id).toContainEqual(a.config);
   });

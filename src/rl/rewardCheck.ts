@@ -11,7 +11,7 @@ import { generateProblem, type Problem } from '../tasks/problem';
 import { tokenizer } from '../tasks/tokenizer';
 import type { RLConfig } from './config';
 import { ALGORITHM_NAMES, ALGORITHM_TABLE, algorithmOf } from './algorithms/table';
-import { blindAnswers } from './algorithms/reanswer';
+import { CHECK_REWARDS } from './algorithms/rollouts';
 import {
   customRewardInput,
   customRewardOf,
@@ -126,22 +126,21 @@ export function configuredReward(scorer: TinyVLM, cfg: RLConfig): GroupReward {
     throw new Error(
       `${cfg.algo}'s perception reward is sampled (re-answering without the image): the reward check scores deterministic rewards only`,
     );
-  if (row.perception === 'reasoner')
-    // the scorer is the checkpoint under test: the frozen warm start a run would read descriptions with
+  const own = CHECK_REWARDS[cfg.algo];
+  if (own)
+    // the algorithm's own reward (RACRO's reasoner), the scorer being the checkpoint under test
     return async (problems, groups) => {
       const { rows } = promptsOf([...problems], scorer.config);
       const q = groups.flatMap((g, i) =>
         g.map((d) => ({ row: rows[i], desc: tokenizer.encode(d.join(' ')), problem: problems[i] })),
       );
-      const re = await blindAnswers(
+      const reward = await own(
         scorer,
         { rows: q.map((x) => x.row), desc: q.map((x) => x.desc), problems: q.map((x) => x.problem) },
         cfg,
-        0,
-        true,
       );
       let o = 0;
-      return groups.map((g) => re.reward.slice(o, (o += g.length)));
+      return groups.map((g) => reward.slice(o, (o += g.length)));
     };
   return async (problems, groups) => {
     const { s } = await scoreGroups(scorer, cfg, problems, groups, scoringOf(cfg));

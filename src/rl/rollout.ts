@@ -1,5 +1,7 @@
-// Shared rollout machinery: prompts for a step, sampling, MI scoring on the
-// device, and the batch the update consumes.
+// Shared rollout machinery the algorithms' rollouts (algorithms/) build on: a step's prompts, sampling (keeping
+// the KV cache where forks continue from it), forking, splitting a description from its answer, and MI scoring.
+// Which rollout runs is the trainer's dispatch (algorithms/rollouts.ts); the batch and its advantages are put
+// together in algorithms/fullTrajectories.ts (or MIRL's file) with rl/advantages.ts.
 
 import type { ModelConfig } from '../model/config';
 import { collate, problemExample } from '../model/examples';

@@ -5,10 +5,17 @@
 // score it), and a description earns it only by carrying what an unchanged reader needs.
 // Decoupled advantages: perception on the description, answer on the rest.
 
-import { reanswerRollout } from './reanswer';
-import type { AlgoRollout, RolloutArgs } from './types';
+import type { TinyVLM } from '../../model/tinyvlm';
+import type { RLConfig } from '../config';
+import { blindAnswers, reanswerRollout, type BlindAnswers } from './reanswer';
+import type { AlgoRollout, BlindQuestions, RolloutArgs } from './types';
+
+/** RACRO's perception reward: 1 where the frozen reasoner, reading a description alone, answers right (greedy). */
+export const racroReward = (reasoner: TinyVLM, q: BlindQuestions, cfg: RLConfig, step: number): Promise<BlindAnswers> =>
+  blindAnswers(reasoner, q, cfg, step, true);
 
 export function racroRollout(args: RolloutArgs): Promise<AlgoRollout> {
-  if (!args.warmStart) throw new Error('racro needs the frozen warm start as its reasoner');
-  return reanswerRollout(args, { answerer: args.warmStart, greedy: true });
+  const { warmStart } = args;
+  if (!warmStart) throw new Error('racro needs the frozen warm start as its reasoner');
+  return reanswerRollout(args, (q) => racroReward(warmStart, q, args.cfg, args.step));
 }

@@ -2,15 +2,13 @@
 // Vision-SR1 (the policy re-answers, sampled at the rollout temperature) and of RACRO (a
 // frozen reasoner, the warm start, answers greedily). 1 when that answer is right.
 
-import type { SeqRow } from '../../model/inputs';
 import type { TinyVLM } from '../../model/tinyvlm';
-import type { Problem } from '../../tasks/problem';
 import type { RLConfig } from '../config';
 import { labelRow } from '../rewards';
 import { ANS_END, DESC_END, sampleRows } from '../rollout';
 import { SEG_PERC } from '../batch';
 import { decoupledSegments, fullRollout, fullTrajectories } from './fullTrajectories';
-import type { AlgoRollout, RolloutArgs } from './types';
+import type { AlgoRollout, BlindQuestions, RolloutArgs } from './types';
 
 export interface BlindAnswers {
   /** Per row: 1 when the answer from the description alone is right, else 0. */
@@ -26,7 +24,7 @@ export interface BlindAnswers {
  */
 export async function blindAnswers(
   answerer: TinyVLM,
-  q: { rows: readonly SeqRow[]; desc: readonly (readonly number[])[]; problems: readonly Problem[] },
+  q: BlindQuestions,
   cfg: Pick<RLConfig, 'temperature' | 'topP' | 'seed' | 'maxAnswerTokens'>,
   step: number,
   greedy: boolean,
@@ -56,13 +54,13 @@ export async function blindAnswers(
  */
 export async function reanswerRollout(
   args: RolloutArgs,
-  { answerer, greedy }: { answerer: TinyVLM; greedy: boolean },
+  answer: (q: BlindQuestions) => Promise<BlindAnswers>,
 ): Promise<AlgoRollout> {
-  const { cfg, prompts, step } = args;
+  const { cfg, prompts } = args;
   const f = await fullTrajectories(args, { scoring: 'metric' });
   const t0 = performance.now();
   const problems = f.rows.map((_, i) => prompts.problems[Math.floor(i / cfg.G)]);
-  const re = await blindAnswers(answerer, { rows: f.rows, desc: f.desc, problems }, cfg, step, greedy);
+  const re = await answer({ rows: f.rows, desc: f.desc, problems });
   const t1 = performance.now();
   return fullRollout(f, prompts, cfg, {
     seg: decoupledSegments(f),

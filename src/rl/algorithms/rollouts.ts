@@ -1,14 +1,15 @@
-// Each algorithm's rollout by its name: the trainer's dispatch. Apart from the rows (rows.ts) so the config,
-// which reads the rows, never imports the rollouts, which read the config's type.
+// Each algorithm's code by its name: its rollout (the trainer's dispatch) and, where it has one, the reward
+// check's hook. Apart from the rows (rows.ts) so the config, which reads the rows, never imports the rollouts,
+// which read the config's type.
 
 import { customRollout } from './custom';
 import { grpoRollout } from './grpo';
 import { mirlRollout } from './mirl';
 import { pearlRollout } from './pearl';
 import { perceptionR1Rollout } from './perceptionR1';
-import { racroRollout } from './racro';
+import { racroReward, racroRollout } from './racro';
 import type { Algorithm } from './table';
-import type { Rollout } from './types';
+import type { CheckReward, Rollout } from './types';
 import { visionSr1Rollout } from './visionSr1';
 import { vppoRollout } from './vppo';
 
@@ -21,4 +22,13 @@ export const ROLLOUTS: Readonly<Record<Algorithm, Rollout>> = {
   pearl: pearlRollout,
   vppo: vppoRollout,
   custom: customRollout,
+};
+
+/**
+ * The perception reward of descriptions for the reward check (rl/rewardCheck.ts), where the algorithm's is
+ * deterministic and its own code (MI, labels and the user's code the check scores through the shared paths):
+ * `scorer` is the checkpoint under test.
+ */
+export const CHECK_REWARDS: Partial<Readonly<Record<Algorithm, CheckReward>>> = {
+  racro: (scorer, q, cfg) => racroReward(scorer, q, cfg, 0).then((r) => r.reward),
 };

@@ -37,10 +37,21 @@ export interface AlgorithmRow {
    * the settings it runs at beside the base config (names as in `settings`), and `core` for the three every
    * comparison runs; `reference` for the arm every other is judged against (and the task arms build on). The
    * arm's id is the algorithm's name, its name the label; rows without one are not compared. Arms come in the
-   * table's order, the reference first.
+   * table's order, the reference first. `lesson`: its part in the teaching view's lesson (src/ui/BlindnessDemo.tsx),
+   * 'method' for the method taught (MIRL), 'bound' for the labelled upper bound (Perception-R1); the reference is
+   * the baseline it beats.
    */
-  arm?: { config: Readonly<Record<string, number | string>>; core?: boolean; reference?: boolean };
-  /** Its colour in the teaching view's charts (the arm named by the algorithm, src/ui/BlindnessDemo.tsx). */
+  arm?: {
+    config: Readonly<Record<string, number | string>>;
+    core?: boolean;
+    reference?: boolean;
+    lesson?: 'method' | 'bound';
+  };
+  /** The experiment's further sizes of it (scripts/experiments.sh, through scripts/experiment-arms.ts), beside its arm. */
+  experimentArms?: readonly Readonly<Record<string, number | string>>[];
+  /** Its sizes in the RL step benchmark (scripts/bench/rlStep.ts), beside the v4 defaults; unbenched without. */
+  bench?: Readonly<Record<string, number | string>>;
+  /** Its colour in the teaching view's charts and forest plot (its arm, whose id is its name: src/ui/BlindnessDemo.tsx). */
   colour: string;
 }
 
@@ -50,7 +61,9 @@ export const ALGORITHM_TABLE = {
     group: 'forks',
     perception: 'mi',
     percHelp: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
-    arm: { config: { N: 10, k: 6, miScorer: 'warmstart' }, core: true },
+    arm: { config: { N: 10, k: 6, miScorer: 'warmstart' }, core: true, lesson: 'method' },
+    experimentArms: [{ N: 10, k: 6, miScorer: 'policy' }],
+    bench: {},
     colour: '#2563eb',
   },
   grpo: {
@@ -59,6 +72,8 @@ export const ALGORITHM_TABLE = {
     perception: 'none',
     percHelp: 'GRPO has no perception reward: its descriptions carry the answer advantage',
     arm: { config: { G: 16 }, core: true, reference: true },
+    experimentArms: [{ G: 6 }],
+    bench: { G: 6 },
     colour: '#dc2626',
   },
   'perception-r1': {
@@ -66,7 +81,8 @@ export const ALGORITHM_TABLE = {
     group: 'trajectories',
     perception: 'labelled',
     percHelp: "perception reward: the description's object F1 (or exact match) against the scene's annotation",
-    arm: { config: { G: 6 }, core: true },
+    arm: { config: { G: 6 }, core: true, lesson: 'bound' },
+    bench: { G: 6 },
     colour: '#16a34a',
   },
   racro: {
@@ -77,6 +93,7 @@ export const ALGORITHM_TABLE = {
       'perception reward: 1 when the frozen warm start, reading the description alone (no image), answers right (greedy)',
     warmStart: true,
     arm: { config: { G: 6 } },
+    bench: { G: 6 },
     colour: '#b45309',
   },
   pearl: {
@@ -88,6 +105,7 @@ export const ALGORITHM_TABLE = {
     settings: ['pearlProbeWeight'],
     passesInUpdate: true,
     arm: { config: { G: 5 } },
+    bench: { G: 5 },
     colour: '#0e7490',
   },
   vppo: {
@@ -99,6 +117,7 @@ export const ALGORITHM_TABLE = {
     settings: ['vppoTopFrac', 'vppoFloor'],
     passesInUpdate: true,
     arm: { config: { G: 8 } },
+    bench: { G: 8 },
     colour: '#7c3aed',
   },
   'vision-sr1': {
@@ -107,6 +126,7 @@ export const ALGORITHM_TABLE = {
     perception: 're-answer',
     percHelp: 'perception reward: 1 when the policy answers right from its own description with the image removed',
     arm: { config: { G: 6 } },
+    bench: { G: 6 },
     colour: '#be185d',
   },
   custom: {

@@ -43,6 +43,9 @@ describe('the algorithm table', () => {
       if (arm) expect(configProblems({ ...DEFAULT_RL, algo: a, ...arm.config } as RLConfig), a).toBeNull();
     }
     expect(ALGORITHM_NAMES.filter((a) => algorithmOf({ algo: a }).arm?.reference)).toEqual(['grpo']);
+    // the teaching view's lesson: one method, one bound, both core
+    const lesson = (part: string) => ALGORITHM_NAMES.filter((a) => algorithmOf({ algo: a }).arm?.lesson === part);
+    expect([lesson('method'), lesson('bound')]).toEqual([['mirl'], ['perception-r1']]);
   });
 
   it('gives every algorithm a label, a group, a perception reward, its R_perc help, a colour and a rollout', () => {

@@ -1,4 +1,5 @@
 import type { TinyVLM } from '../../model/tinyvlm';
+import type { SeqRow } from '../../model/inputs';
 import type { Problem } from '../../tasks/problem';
 import type { RLConfig } from '../config';
 import type { StepPrompts } from '../rollout';
@@ -53,3 +54,13 @@ export interface RolloutArgs {
 
 /** An algorithm's rollout: its batch with per-token advantages, the records' inputs and counts. */
 export type Rollout = (a: RolloutArgs) => Promise<AlgoRollout>;
+
+/** Descriptions to answer from alone: `rows[i]` is the prompt of `desc[i]`, the question `problems[i]`. */
+export interface BlindQuestions {
+  rows: readonly SeqRow[];
+  desc: readonly (readonly number[])[];
+  problems: readonly Problem[];
+}
+
+/** A description's perception reward, from `scorer` reading each alone (the reward check's hook). */
+export type CheckReward = (scorer: TinyVLM, q: BlindQuestions, cfg: RLConfig) => Promise<number[]>;
