@@ -202,10 +202,10 @@ test("your reward in the teaching tab's verdict: the length reward's measured ru
   page,
 }) => {
   await page.goto('./');
-  // the committed length-reward runs (docs/experiment-custom), as run files; they were evaluated at step 60 only
+  // the committed length-reward runs (data/experiment-custom), as run files; they were evaluated at step 60 only
   // (heldoutEvery 60), the one setting that is not the comparison's: evaluations draw nothing a step draws
   for (const seed of [1, 2, 3]) {
-    const d = JSON.parse(readFileSync(`docs/experiment-custom/length-seed${seed}.json`, 'utf8'));
+    const d = JSON.parse(readFileSync(`data/experiment-custom/length-seed${seed}.json`, 'utf8'));
     const run = {
       kind: 'mirl-playground-run',
       version: 5,

@@ -583,7 +583,7 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
 test('runs an older page saved in localStorage move to IndexedDB, checked like imported files: a damaged one is named and kept aside', async ({
   page,
 }) => {
-  const m = JSON.parse(readFileSync('docs/experiment-sampled/grpo-G6-seed1.json', 'utf8'));
+  const m = JSON.parse(readFileSync('data/experiment-sampled/grpo-G6-seed1.json', 'utf8'));
   const good = {
     id: 1,
     uid: 'u1',
@@ -632,7 +632,7 @@ test('the committed experiment, imported: held-out curves over samples with thei
   // seed 1 of three arms, each experiment JSON written as the run file the page exports
   const arms = ['grpo-G16', 'mirl-N10k6miScorerwarmstart', 'perception-r1-G6'];
   for (const arm of arms) {
-    const e = JSON.parse(readFileSync(`docs/experiment-sampled/${arm}-seed1.json`, 'utf8'));
+    const e = JSON.parse(readFileSync(`data/experiment-sampled/${arm}-seed1.json`, 'utf8'));
     const file = {
       kind: 'mirl-playground-run',
       version: 5,
@@ -786,7 +786,7 @@ test(
     // seeds, and each arm against its reference paired by seed
     const changes = (file: string, key = 'desc_f1') =>
       [1, 2, 3].map((seed) => {
-        const h = JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).heldout;
+        const h = JSON.parse(readFileSync(`data/${file}-seed${seed}.json`, 'utf8')).heldout;
         return h[h.length - 1].sampled[key] - h[0].sampled[key];
       });
     const meanSe = (ds: number[]) => {
@@ -910,7 +910,7 @@ test(
     // the start values beside the changes: the warm start's held-out figures, the mean over the arm's seeds
     const start = (file: string, key: string) =>
       [1, 2, 3]
-        .map((seed) => JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).heldout[0].sampled[key])
+        .map((seed) => JSON.parse(readFileSync(`data/${file}-seed${seed}.json`, 'utf8')).heldout[0].sampled[key])
         .reduce((a, x) => a + x, 0) / 3;
     for (const key of ['desc_f1', 'desc_exact', 'answer_acc']) {
       await expect(panel.getByTestId(`start-grpo-${key}`)).toHaveText(
@@ -927,7 +927,7 @@ test(
     const lessonCounts = (file: string) => {
       const c = { pairs: 0, wins: 0, nearPairs: 0, nearWins: 0, lucky: 0, up: 0, nearLucky: 0, nearUp: 0, prompts: 0 };
       for (const seed of [1, 2, 3])
-        for (const p of JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).last_records as {
+        for (const p of JSON.parse(readFileSync(`data/${file}-seed${seed}.json`, 'utf8')).last_records as {
           trajectories: {
             description: string[];
             tokAdv: number[];
@@ -992,7 +992,7 @@ test(
     // the scene before a near-miss, then the largest push; "show its rollouts" points at its row
     let best: { adv: number; near: boolean; no: number; desc: string } | null = null;
     for (const seed of [1, 2, 3])
-      for (const p of JSON.parse(readFileSync(`docs/experiment-wasm/grpo-G16-seed${seed}.json`, 'utf8'))
+      for (const p of JSON.parse(readFileSync(`data/experiment-wasm/grpo-G16-seed${seed}.json`, 'utf8'))
         .last_records as {
         trajectories: {
           description: string[];

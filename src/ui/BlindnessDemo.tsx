@@ -69,8 +69,8 @@ const armColor = (r: Run) => ARM_COLORS[armOf(r.config)?.id ?? (customArm(r.conf
 // algorithms and ViCrit) and scripts/experiments-grounding.sh (Visual-RFT, MIRG-RL and their GRPO reference).
 const MEASURED = import.meta.glob<unknown>(
   [
-    '../../docs/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,pearl-G5,vppo-G8,vision-sr1-G6,grpo-G16-vicrit}-seed*.json',
-    '../../docs/experiment-grounding/{grpo-G16,grpo-G16-grounding,grpo-G16-multi_grounding}-seed*.json',
+    '../../data/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,pearl-G5,vppo-G8,vision-sr1-G6,grpo-G16-vicrit}-seed*.json',
+    '../../data/experiment-grounding/{grpo-G16,grpo-G16-grounding,grpo-G16-multi_grounding}-seed*.json',
   ],
   { import: 'default' },
 );
@@ -522,7 +522,7 @@ export function BlindnessDemo() {
           // matched by the whole config, as runs made here are: a file no arm matches would be shown under none
           const arm = armOf(f.config);
           if (!arm) {
-            unmatched.push(path.replace(/^.*\/docs\//, 'docs/'));
+            unmatched.push(path.replace(/^.*\/data\//, 'data/'));
             return [];
           }
           return [
@@ -536,7 +536,7 @@ export function BlindnessDemo() {
         });
       addRuns(added);
       setLoadNote(
-        `${added.length} runs of the committed experiments (docs/experiment-wasm, docs/experiment-grounding); they keep only their last step's recorded rollouts.` +
+        `${added.length} runs of the committed experiments (data/experiment-wasm, data/experiment-grounding); they keep only their last step's recorded rollouts.` +
           (unmatched.length ? ` Left out, matching no arm here: ${unmatched.join(', ')}.` : ''),
       );
     } catch (e) {
