@@ -766,9 +766,9 @@ test(
   async ({ page }) => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto('./');
-    await page.getByTestId('tab-blindness').click();
-    const panel = page.getByTestId('blindness-demo');
-    await expect(panel.getByTestId('blind-verdict-empty')).toBeVisible();
+    await page.getByTestId('tab-teaching').click();
+    const panel = page.getByTestId('teaching-view');
+    await expect(panel.getByTestId('verdict-empty')).toBeVisible();
 
     // the write-up is a link that opens, on the dev server and on the built site under its sub-path
     const [doc] = await Promise.all([page.context().waitForEvent('page'), panel.getByTestId('doc-link').click()]);
@@ -1076,8 +1076,8 @@ test('the teaching comparison, run here: one button queues the three arms at the
   page,
 }) => {
   await page.goto('./');
-  await page.getByTestId('tab-blindness').click();
-  const panel = page.getByTestId('blindness-demo');
+  await page.getByTestId('tab-teaching').click();
+  const panel = page.getByTestId('teaching-view');
   await panel.getByTestId('run-all').click();
   // the pressed button disables itself; focus goes to Stop, not to the page
   await expect(panel.getByTestId('run-all')).toBeDisabled();
@@ -1096,7 +1096,7 @@ test('the teaching comparison, run here: one button queues the three arms at the
   await page.getByTestId('tab-playground').click();
   await expect(page.getByTestId('run-label').first()).toHaveValue(`grpo G16 P${DEFAULT_RL.batchPrompts} seed 1 WebGPU`);
   await expect(page.getByTestId('phase')).toContainText('step 1: held-out: scoring the warm start');
-  await page.getByTestId('tab-blindness').click();
+  await page.getByTestId('tab-teaching').click();
   await panel.getByTestId('comparison-stop').click();
   // each arm's line stays, saying where it stopped (#42)
   await expect(progress.getByTestId('progress-grpo')).toContainText(/stopped at step \d+ of /);
@@ -1136,8 +1136,8 @@ test('the first screen starts: basics, Start and the curves without scrolling at
   // the tabs follow the ARIA pattern: arrows move and select, one tab in the Tab order
   await page.getByTestId('tab-playground').focus();
   await page.keyboard.press('ArrowRight');
-  await expect(page.getByTestId('tab-blindness')).toBeFocused();
-  await expect(page.getByTestId('tab-blindness')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-teaching')).toBeFocused();
+  await expect(page.getByTestId('tab-teaching')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('tab-playground')).toHaveAttribute('tabindex', '-1');
   await page.keyboard.press('End');
   await expect(page.getByTestId('tab-outside')).toHaveAttribute('aria-selected', 'true');

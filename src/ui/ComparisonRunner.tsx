@@ -184,7 +184,7 @@ export function ComparisonRunner({ arms: fixedArms }: { arms: readonly Arm[] }) 
       </div>
       {jobs.length > 0 && (
         <>
-          <table className="blind-counts" data-testid="cmp-progress">
+          <table className="figures-table" data-testid="cmp-progress">
             <thead>
               <tr>
                 <th>arm</th>

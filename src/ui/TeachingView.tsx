@@ -158,13 +158,13 @@ function Verdict({ byArm }: { byArm: Map<Arm, Run[]> }) {
     });
   if (!items.length)
     return (
-      <p className="hint" data-testid="blind-verdict-empty">
+      <p className="hint" data-testid="verdict-empty">
         The verdict comes from held-out figures: a run has them from its first held-out evaluation (step{' '}
         {GRPO.config.heldoutEvery}).
       </p>
     );
   return (
-    <ul className="verdict" data-testid="blind-verdict">
+    <ul className="verdict" data-testid="verdict-list">
       {items.map((it) => (
         <li key={it.id} data-testid={`verdict-${it.id}`}>
           {it.parts.map((p, i) => (
@@ -182,7 +182,7 @@ function Verdict({ byArm }: { byArm: Map<Arm, Run[]> }) {
 /** Each arm's held-out changes, per figure, with their errors. */
 function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
   return (
-    <table className="blind-counts" data-testid="heldout-changes">
+    <table className="figures-table" data-testid="heldout-changes">
       <thead>
         <tr>
           <th>arm</th>
@@ -267,7 +267,7 @@ const ofPairs = (wins: number, n: number, one: string, many: string) =>
 function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
   const near = `wrong, but with an object-level F1 of ${NEAR_MISS_F1} or more: most of its objects right`;
   return (
-    <table className="blind-counts" data-testid="blind-rates">
+    <table className="figures-table" data-testid="update-rates">
       <thead>
         <tr>
           <th>arm</th>
@@ -293,7 +293,7 @@ function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
           const { counts: k, steps, recordedPrompts } = armCounts(rs);
           const any = steps > 0 || recordedPrompts > 0;
           return (
-            <tr key={a.id} data-testid="blind-row">
+            <tr key={a.id} data-testid="rates-row">
               <td>{a.name}</td>
               <td data-testid={`right-over-wrong-${a.id}`}>
                 {any ? ofPairs(k.pair_wins, k.pairs, 'pair', 'pairs') : '–'}
@@ -450,12 +450,12 @@ function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
 }
 
 /**
- * For teaching: GRPO, MIRL and the labelled Perception-R1 reference on the same prompts, at the
+ * The Teaching tab: GRPO, MIRL and the labelled Perception-R1 reference on the same prompts, at the
  * size where the experiment in docs/research.md saw them separate, with the other perception methods beside them
  * (algorithms and task families); their held-out figures with errors, a verdict from them, what each update did
  * to every description, and examples picked from the runs.
  */
-export function BlindnessDemo() {
+export function TeachingView() {
   const runs = useRunStore((s) => s.runs);
   const liveId = useRunStore((s) => s.liveId);
   const startQueue = useRunStore((s) => s.startQueue);
@@ -552,9 +552,11 @@ export function BlindnessDemo() {
     </button>
   );
   return (
-    <section className="panel" data-testid="blindness-demo">
-      <h2>Reward blindness: GRPO, MIRL, Perception-R1 and the other perception methods on the same prompts</h2>
-      <p data-testid="blind-intro">
+    <section className="panel" data-testid="teaching-view">
+      <h2>
+        Teaching: reward blindness, with GRPO, MIRL, Perception-R1 and the other perception methods on the same prompts
+      </h2>
+      <p data-testid="teaching-intro">
         An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong
         description makes that description likelier too. Load the measured runs, or run the arms here; the experiment
         behind them is in{' '}
@@ -563,7 +565,7 @@ export function BlindnessDemo() {
         </a>
         .
       </p>
-      <details data-testid="blind-about">
+      <details data-testid="teaching-about">
         <summary>The arms, and the size they run at</summary>
         <p>
           MIRL rewards each description by its mutual information with the image, scored by the frozen warm start;
