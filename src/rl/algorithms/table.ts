@@ -35,6 +35,8 @@ export interface AlgorithmRow {
   perception: PerceptionReward;
   /** What R_perc is, as the rollout view says it. */
   percHelp: string;
+  /** Its colour in the Teaching tab's charts and forest plot. */
+  teachingColour?: string;
   /** Its rollout reads the frozen warm start (so the trainer keeps one whatever the KL and MI settings). */
   warmStart?: boolean;
   /**
@@ -67,6 +69,7 @@ export const ALGORITHM_TABLE = {
     group: 'forks',
     perception: 'mi',
     percHelp: 'perception reward: the MI score (gated for malformed descriptions), normalised as the config says',
+    teachingColour: '#2563eb',
     rollout: mirlRollout,
   },
   grpo: {
@@ -74,6 +77,7 @@ export const ALGORITHM_TABLE = {
     group: 'trajectories',
     perception: 'none',
     percHelp: 'GRPO has no perception reward: its descriptions carry the answer advantage',
+    teachingColour: '#dc2626',
     rollout: grpoRollout,
   },
   'vision-sr1': {
@@ -81,6 +85,7 @@ export const ALGORITHM_TABLE = {
     group: 'trajectories',
     perception: 're-answer',
     percHelp: 'perception reward: 1 when the policy answers right from its own description with the image removed',
+    teachingColour: '#be185d',
     rollout: visionSr1Rollout,
   },
   'perception-r1': {
@@ -88,6 +93,7 @@ export const ALGORITHM_TABLE = {
     group: 'trajectories',
     perception: 'labelled',
     percHelp: "perception reward: the description's object F1 (or exact match) against the scene's annotation",
+    teachingColour: '#16a34a',
     rollout: perceptionR1Rollout,
   },
   racro: {
@@ -97,6 +103,7 @@ export const ALGORITHM_TABLE = {
     percHelp:
       'perception reward: 1 when the frozen warm start, reading the description alone (no image), answers right (greedy)',
     warmStart: true,
+    teachingColour: '#b45309',
     rollout: racroRollout,
   },
   pearl: {
@@ -107,6 +114,7 @@ export const ALGORITHM_TABLE = {
       "R_perc is the group's probe accuracy: its share of right answers to a perception sub-question of the scene (PEARL's checklist); it scales the answer advantage (at least 0.5x), and a group with none right is trimmed",
     settings: ['pearlProbeWeight'],
     passesInUpdate: true,
+    teachingColour: '#0e7490',
     rollout: pearlRollout,
   },
   vppo: {
@@ -117,6 +125,7 @@ export const ALGORITHM_TABLE = {
       "VPPO has no perception reward: the answer advantage trains only each response's most image-dependent tokens, scaled by its mean dependency",
     settings: ['vppoTopFrac', 'vppoFloor'],
     passesInUpdate: true,
+    teachingColour: '#7c3aed',
     rollout: vppoRollout,
   },
   custom: {
@@ -125,6 +134,7 @@ export const ALGORITHM_TABLE = {
     perception: 'custom',
     percHelp:
       "perception reward: what your code's reward(input) returned for the description, normalised as the config says",
+    teachingColour: '#a16207',
     rollout: customRollout,
   },
 } as const satisfies Record<string, AlgorithmRow>;
