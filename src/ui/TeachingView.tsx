@@ -22,6 +22,7 @@ import { useRunStore, type Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';
 import { ComparisonRunner } from './ComparisonRunner';
 import { StorageClient } from './storageClient';
+import { Table, type HeadCell } from './Table';
 import {
   ARM_BY_ID,
   ARMS,
@@ -153,19 +154,13 @@ function ArmTable({
 }: {
   byArm: Map<Arm, Run[]>;
   testId: string;
-  head: ReactNode;
+  head: readonly HeadCell[];
   row: (a: Arm, rs: Run[]) => ReactNode;
 }) {
   return (
-    <table className="figures-table" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>arm</th>
-          {head}
-        </tr>
-      </thead>
-      <tbody>{[...byArm].map(([a, rs]) => row(a, rs))}</tbody>
-    </table>
+    <Table className="figures-table" testId={testId} head={['arm', ...head]}>
+      {[...byArm].map(([a, rs]) => row(a, rs))}
+    </Table>
   );
 }
 
@@ -175,24 +170,18 @@ function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
     <ArmTable
       byArm={byArm}
       testId="heldout-changes"
-      head={
-        <>
-          <th>runs (seeds)</th>
-          {FIGURES.map((f) => (
-            <th
-              key={f.key}
-              title="the warm start's held-out figure, and the last held-out evaluation minus it, mean over samples; ± 1 SE"
-            >
-              held-out {f.name}: start → change
-            </th>
-          ))}
-          <th
-            title={`the arm's F1 change minus its reference's: GRPO-16 from the same warm start, paired by seed where both ran ${MIN_PAIRED_SEEDS} or more seeds to the same held-out step; bold beyond 2 SE`}
-          >
-            F1 against its reference
-          </th>
-        </>
-      }
+      head={[
+        'runs (seeds)',
+        ...FIGURES.map((f) => ({
+          name: `held-out ${f.name}: start → change`,
+          title:
+            "the warm start's held-out figure, and the last held-out evaluation minus it, mean over samples; ± 1 SE",
+        })),
+        {
+          name: 'F1 against its reference',
+          title: `the arm's F1 change minus its reference's: GRPO-16 from the same warm start, paired by seed where both ran ${MIN_PAIRED_SEEDS} or more seeds to the same held-out step; bold beyond 2 SE`,
+        },
+      ]}
       row={(a, rs) => {
         const ref = a.ref === null ? undefined : ARM_BY_ID.get(a.ref);
         const d = ref && armDifference(seeded(rs), seeded(byArm.get(ref) ?? []), 'desc_f1');
@@ -258,24 +247,27 @@ function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
     <ArmTable
       byArm={byArm}
       testId="update-rates"
-      head={
-        <>
-          <th title="pairs of an exactly right and a wrong description of the same prompt (near-misses apart): the share whose update favoured the right one, ties half; 50% is blind">
-            update favours the right description over a wrong one (50% = blind)
-          </th>
-          <th title="lucky guesses: a right answer after a wrong description (near-misses apart); the share whose description the update pushed up (mean advantage above 0)">
-            lucky guesses whose description was pushed up
-          </th>
-          <th
-            title={`near-misses (${near}): the right description favoured over them, and near-miss lucky guesses pushed up`}
-          >
-            near-misses, apart: right favoured; lucky pushed up
-          </th>
-          <th title="every trajectory of every step where the runs counted these; a run made before they were counted gives its recorded rollouts instead (the committed runs: each seed's last step), a smaller sample">
-            counted over
-          </th>
-        </>
-      }
+      head={[
+        {
+          name: 'update favours the right description over a wrong one (50% = blind)',
+          title:
+            'pairs of an exactly right and a wrong description of the same prompt (near-misses apart): the share whose update favoured the right one, ties half; 50% is blind',
+        },
+        {
+          name: 'lucky guesses whose description was pushed up',
+          title:
+            'lucky guesses: a right answer after a wrong description (near-misses apart); the share whose description the update pushed up (mean advantage above 0)',
+        },
+        {
+          name: 'near-misses, apart: right favoured; lucky pushed up',
+          title: `near-misses (${near}): the right description favoured over them, and near-miss lucky guesses pushed up`,
+        },
+        {
+          name: 'counted over',
+          title:
+            "every trajectory of every step where the runs counted these; a run made before they were counted gives its recorded rollouts instead (the committed runs: each seed's last step), a smaller sample",
+        },
+      ]}
       row={(a, rs) => {
         const { counts: k, steps, recordedPrompts } = armCounts(rs);
         const any = steps > 0 || recordedPrompts > 0;
