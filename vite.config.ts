@@ -14,7 +14,7 @@ export default defineConfig({
   plugins: [
     react(),
     shipModelCards(fileURLToPath(new URL('./models', import.meta.url))),
-    // the docs the page links to (src/ui/BlindnessDemo.tsx)
+    // the docs the page links to (src/ui/TeachingView.tsx)
     shipDocs(fileURLToPath(new URL('.', import.meta.url)), ['docs/research.md']),
   ],
   server: { host: '127.0.0.1', port: 5173 },

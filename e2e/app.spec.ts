@@ -1,5 +1,5 @@
-import { chromium, expect, test } from '@playwright/test';
-import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
+import { expect, test } from '@playwright/test';
+import { withoutWebGpu } from './fixtures';
 
 test('the first page reports the WebGPU adapter it got', async ({ page }) => {
   await page.goto('./');
@@ -13,11 +13,7 @@ test('the first page reports the WebGPU adapter it got', async ({ page }) => {
 });
 
 test('without WebGPU the page says why and what to do', async ({ baseURL }) => {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS_NO_WEBGPU });
-  try {
-    const page = await browser.newPage();
-    await page.goto(baseURL ?? '/');
-    await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
+  await withoutWebGpu(baseURL, async (page) => {
     await expect(page.getByTestId('no-webgpu-reason')).toHaveText(/WebGPU|adapter/);
     // how to turn it on, one click away (the note is calm: wasm runs everything)
     await page.getByTestId('webgpu-advice').locator('summary').click();
@@ -26,7 +22,5 @@ test('without WebGPU the page says why and what to do', async ({ baseURL }) => {
     await page.getByTestId('use-cpu').click();
     await expect(page.getByTestId('field-batchPrompts')).toHaveValue('1');
     await expect(page.getByTestId('size-note')).toContainText('Too small to show learning: 1 prompt per step');
-  } finally {
-    await browser.close();
-  }
+  });
 });

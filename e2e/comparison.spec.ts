@@ -7,12 +7,12 @@ import { encodeShare } from '../src/ui/share/urlCodec';
 
 test.beforeEach(({ context }) => context.addInitScript(() => localStorage.setItem('mirl-playground-backend', 'wasm')));
 
-/** Opens the teaching tab and starts a quick comparison of the arms left checked (and `add`), two at a time. */
+/** Opens the Teaching tab and starts a quick comparison of the arms left checked (and `add`), two at a time. */
 async function startComparison(
   page: Page,
   { drop, add = [], seeds }: { drop: string[]; add?: string[]; seeds: number },
 ): Promise<Locator> {
-  await page.getByTestId('tab-blindness').click();
+  await page.getByTestId('tab-teaching').click();
   const runner = page.getByTestId('comparison-runner');
   for (const id of drop) await runner.getByTestId(`cmp-arm-${id}`).uncheck();
   for (const id of add) await runner.getByTestId(`cmp-arm-${id}`).check();
@@ -57,7 +57,7 @@ test(
     await expect(page.getByTestId('run-status')).toHaveText(['done', 'done', 'done', 'done']);
     // a reload keeps the runs and the plan: the same verdict, nothing to resume
     await page.reload();
-    await page.getByTestId('tab-blindness').click();
+    await page.getByTestId('tab-teaching').click();
     await expect(runner.getByTestId('cmp-verdict-mirl')).toHaveAttribute('data-pairs', '2');
     await expect(runner.getByTestId('cmp-cell-mirl-2')).toHaveText('done, 2 / 2 steps');
     await expect(runner.getByTestId('cmp-resume')).toHaveCount(0);
@@ -82,7 +82,7 @@ test(
     await expect(runner.getByTestId('cmp-cell-grpo-2')).toHaveAttribute('data-state', 'stopped');
     await expect(runner.getByTestId('cmp-status')).toContainText('stopped: 0 of 2 runs done');
     await page.reload();
-    await page.getByTestId('tab-blindness').click();
+    await page.getByTestId('tab-teaching').click();
     await runner.getByTestId('cmp-resume').click();
     await expect(runner.getByTestId('cmp-status')).toHaveText('all 2 runs ended', { timeout: 120_000 });
     await expect(runner.getByTestId('cmp-cell-grpo-1')).toHaveText('done, 2 / 2 steps');

@@ -221,14 +221,14 @@ test("Check this reward on the MI path: a reward built from each token's two log
   await expect(page.getByTestId('check-overall')).toContainText(/\d+\.\d%/);
 });
 
-test("your reward in the teaching tab's verdict: the length reward's measured runs against the measured GRPO-16, paired by seed", async ({
+test("your reward in the Teaching tab's verdict: the length reward's measured runs against the measured GRPO-16, paired by seed", async ({
   page,
 }) => {
   await page.goto('./');
-  // the committed length-reward runs (docs/experiment-custom), as run files; they were evaluated at step 60 only
+  // the committed length-reward runs (data/experiment-custom), as run files; they were evaluated at step 60 only
   // (heldoutEvery 60), the one setting that is not the comparison's: evaluations draw nothing a step draws
   for (const seed of [1, 2, 3]) {
-    const d = JSON.parse(readFileSync(`docs/experiment-custom/length-seed${seed}.json`, 'utf8'));
+    const d = JSON.parse(readFileSync(`data/experiment-custom/length-seed${seed}.json`, 'utf8'));
     const run = {
       kind: 'mirl-playground-run',
       version: 5,
@@ -246,8 +246,8 @@ test("your reward in the teaching tab's verdict: the length reward's measured ru
       });
     await expect(page.getByTestId('run-row')).toHaveCount(seed);
   }
-  await page.getByTestId('tab-blindness').click();
-  const panel = page.getByTestId('blindness-demo');
+  await page.getByTestId('tab-teaching').click();
+  const panel = page.getByTestId('teaching-view');
   await panel.getByTestId('load-measured').click();
   await expect(panel.getByTestId('load-note')).toContainText('33 runs of the committed experiments');
   await expect(panel.getByTestId('verdict-custom-change')).toContainText(

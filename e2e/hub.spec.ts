@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { DEFAULT_RL } from '../src/rl/config';
 import { encodeShare } from '../src/ui/share/urlCodec';
+import { SMALL } from './fixtures';
 import { generateProblem } from '../src/tasks/problem';
 import { renderScene, toRgba } from '../src/tasks/render';
 
@@ -243,17 +244,6 @@ test('a model that cannot be loaded says why at the model, and a good one loads 
 });
 
 test('the hub waits for a TinyVLM run that holds the GPU, with the reason', async ({ page }) => {
-  const SMALL = {
-    ...DEFAULT_RL,
-    batchPrompts: 1,
-    N: 4,
-    k: 2,
-    G: 4,
-    heldoutEvery: 0,
-    steps: 50,
-    seed: 5,
-    recordPrompts: 1,
-  };
   // on WebGPU, named in the link: slow enough here to be training still when the hub is asked (50 small steps on
   // wasm end in seconds)
   await page.goto('./' + encodeShare(SMALL, true, 'webgpu'));

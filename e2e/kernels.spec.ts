@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { GROUPS } from './harness/cases';
+import { openHarness } from './harness/open';
 
 // Fresh random inputs every run; the seed is printed so a failure can be replayed
 // with KERNEL_SEED=<seed>.
@@ -7,8 +8,7 @@ const seed = Number(process.env.KERNEL_SEED ?? Math.floor(Math.random() * 2 ** 3
 
 test.describe('WGSL kernels against the CPU reference', () => {
   test.beforeEach(async ({ page }) => {
-    await page.goto('/e2e/harness/kernels.html');
-    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+    await openHarness(page, 'kernels');
   });
 
   for (const group of GROUPS) {
@@ -49,8 +49,7 @@ test.describe('WGSL kernels against the CPU reference', () => {
 });
 
 test('buffer pool reuse, pipeline cache, and device loss reported with recovery on a new device', async ({ page }) => {
-  await page.goto('/e2e/harness/kernels.html');
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  await openHarness(page, 'kernels');
   const r = await page.evaluate(() => window.kernelHarness.infraChecks!());
   expect(r.poolReused).toBe(1);
   expect(r.pipelinesAfterTwo).toBe(1);

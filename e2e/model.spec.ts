@@ -1,15 +1,11 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { openHarness } from './harness/open';
 
 const seed = Number(process.env.KERNEL_SEED ?? 1);
 
-async function open(page: Page) {
-  await page.goto('/e2e/harness/model.html');
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-}
-
 test.describe('TinyVLM', () => {
   test(`CPU and WebGPU give the same logits, gradients and update (seed ${seed})`, async ({ page }) => {
-    await open(page);
+    await openHarness(page, 'model');
     const results = (await page.evaluate((s) => window.modelHarness.cpuVsGpu(s as never), seed)) as {
       name: string;
       relErr: number;
@@ -25,7 +21,7 @@ test.describe('TinyVLM', () => {
   });
 
   test('a few steps on one fixed batch drive the loss down by a large factor', async ({ page }) => {
-    await open(page);
+    await openHarness(page, 'model');
     const losses = (await page.evaluate(() => window.modelHarness.overfit(40 as never, 3 as never))) as number[];
     console.log(`loss ${losses[0].toFixed(3)} -> ${losses[losses.length - 1].toFixed(3)}`);
     expect(losses.every(Number.isFinite)).toBe(true);
@@ -36,8 +32,7 @@ test.describe('TinyVLM', () => {
 test('sampling: the same seed gives the same tokens, and continuing a prefix gives what sampling in one go gave', async ({
   page,
 }) => {
-  await page.goto('/e2e/harness/model.html');
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  await openHarness(page, 'model');
   const r = (await page.evaluate(() => window.modelHarness.sampling(11 as never))) as {
     first: number[][];
     second: number[][];
@@ -53,8 +48,7 @@ test('sampling: the same seed gives the same tokens, and continuing a prefix giv
 test('a missing or truncated checkpoint is refused with a clear message; a good one loads with progress', async ({
   page,
 }) => {
-  await page.goto('/e2e/harness/model.html');
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  await openHarness(page, 'model');
   const msgs = (await page.evaluate(() => window.modelHarness.badCheckpoints())) as string[];
   expect(msgs[0]).toMatch(
     /CheckpointError: could not fetch \/models\/no-such-model\/model.safetensors: (HTTP 404|the server answered with an HTML page)/,

@@ -1,25 +1,14 @@
 // The playground as a user drives it, in headless Chromium on WebGPU (SwiftShader),
 // with small settings so that a step takes seconds there.
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { comparisonArms } from '../src/rl/comparison';
 import { DEFAULT_RL } from '../src/rl/config';
 import { groundingScore, parseBoxes } from '../src/tasks/boxes';
 import { parseCompletion } from '../src/tasks/verifier';
 import { decodeShare, encodeShare } from '../src/ui/share/urlCodec';
-import { CHROMIUM_ARGS_NO_WEBGPU, CHROMIUM_PATH } from '../scripts/chromium';
+import { SMALL, withoutWebGpu } from './fixtures';
 
-const SMALL = {
-  ...DEFAULT_RL,
-  batchPrompts: 1,
-  N: 4,
-  k: 2,
-  G: 4,
-  heldoutEvery: 0,
-  steps: 50,
-  seed: 5,
-  recordPrompts: 1,
-};
 // These tests drive WebGPU (SwiftShader) as a user who chose it: the choice is kept in localStorage, so the page
 // does not measure (the measured choice, which picks wasm here, has its own tests in firstMinute.spec.ts). Tests of
 // the page's own mechanics (the curves, a paused run's config edited, a resume after a reload), whose steps are the
@@ -587,7 +576,7 @@ test('Stop ends the live run and keeps it; a reload mid-run restores it and says
 test('runs an older page saved in localStorage move to IndexedDB, checked like imported files: a damaged one is named and kept aside', async ({
   page,
 }) => {
-  const m = JSON.parse(readFileSync('docs/experiment-sampled/grpo-G6-seed1.json', 'utf8'));
+  const m = JSON.parse(readFileSync('data/experiment-sampled/grpo-G6-seed1.json', 'utf8'));
   const good = {
     id: 1,
     uid: 'u1',
@@ -636,7 +625,7 @@ test('the committed experiment, imported: held-out curves over samples with thei
   // seed 1 of three arms, each experiment JSON written as the run file the page exports
   const arms = ['grpo-G16', 'mirl-N10k6miScorerwarmstart', 'perception-r1-G6'];
   for (const arm of arms) {
-    const e = JSON.parse(readFileSync(`docs/experiment-sampled/${arm}-seed1.json`, 'utf8'));
+    const e = JSON.parse(readFileSync(`data/experiment-sampled/${arm}-seed1.json`, 'utf8'));
     const file = {
       kind: 'mirl-playground-run',
       version: 5,
@@ -740,11 +729,7 @@ test('a model that cannot be fetched: one clear message on the run, no download 
 });
 
 test('without WebGPU the page explains and trains on the WebAssembly SIMD backend', async ({ baseURL }) => {
-  const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS_NO_WEBGPU });
-  try {
-    const page = await b.newPage();
-    await page.goto(baseURL ?? '/');
-    await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 30_000 });
+  await withoutWebGpu(baseURL, async (page) => {
     await expect(page.getByTestId('backend')).toHaveValue('wasm'); // selected by itself
     // at the defaults, the size at which learning shows: wasm runs them, so nothing shrinks them
     await expect(page.getByTestId('wasm-note')).toContainText('(selected)');
@@ -759,10 +744,32 @@ test('without WebGPU the page explains and trains on the WebAssembly SIMD backen
     await expect.poll(() => stepCount(page), { timeout: 150_000 }).toBe(2);
     const run = JSON.parse(readFileSync(await exportRunFile(page), 'utf8'));
     expect(run.metrics.map((m: { loss: number }) => Number.isFinite(m.loss))).toEqual([true, true]);
-  } finally {
-    await b.close();
-  }
+  });
 });
+
+/**
+ * A committed run's recorded prompts (each seed's last step, seeds 1-3), each trajectory with the mean advantage of its
+ * n description tokens: recomputed here from the files, apart from the page's code.
+ */
+function recordedPrompts(file: string) {
+  type Recorded = {
+    description: string[];
+    tokAdv: number[];
+    perceptionRight: boolean;
+    descF1: number;
+    answerRight: boolean | null;
+  };
+  return [1, 2, 3].flatMap((seed) =>
+    (
+      JSON.parse(readFileSync(`data/${file}-seed${seed}.json`, 'utf8')).last_records as { trajectories: Recorded[] }[]
+    ).map((p) =>
+      p.trajectories.map((t) => {
+        const n = Math.min(t.description.length, t.tokAdv.length);
+        return { ...t, n, adv: n ? t.tokAdv.slice(0, n).reduce((a, x) => a + x, 0) / n : 0 };
+      }),
+    ),
+  );
+}
 
 test(
   'the teaching comparison, measured: eleven arms x three seeds loaded, the lesson first (a headline, the clearest lucky guess, a forest plot), a verdict paired by seed, start values, the rates of the lesson, examples that point at their rows',
@@ -770,9 +777,9 @@ test(
   async ({ page }) => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto('./');
-    await page.getByTestId('tab-blindness').click();
-    const panel = page.getByTestId('blindness-demo');
-    await expect(panel.getByTestId('blind-verdict-empty')).toBeVisible();
+    await page.getByTestId('tab-teaching').click();
+    const panel = page.getByTestId('teaching-view');
+    await expect(panel.getByTestId('verdict-empty')).toBeVisible();
 
     // the write-up is a link that opens, on the dev server and on the built site under its sub-path
     const [doc] = await Promise.all([page.context().waitForEvent('page'), panel.getByTestId('doc-link').click()]);
@@ -790,7 +797,7 @@ test(
     // seeds, and each arm against its reference paired by seed
     const changes = (file: string, key = 'desc_f1') =>
       [1, 2, 3].map((seed) => {
-        const h = JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).heldout;
+        const h = JSON.parse(readFileSync(`data/${file}-seed${seed}.json`, 'utf8')).heldout;
         return h[h.length - 1].sampled[key] - h[0].sampled[key];
       });
     const meanSe = (ds: number[]) => {
@@ -882,17 +889,8 @@ test(
     const rowIds = await forest
       .locator('[data-testid^=forest-row-]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!.replace('forest-row-', '')));
-    expect(rowIds).toEqual([
-      'mirl',
-      'perception-r1',
-      'racro',
-      'pearl',
-      'vppo',
-      'vision-sr1',
-      'vicrit',
-      'visual-rft',
-      'mirg-rl',
-    ]);
+    const judged = comparisonArms().filter((a) => a.ref !== null);
+    expect(rowIds).toEqual([...judged.filter((a) => a.core), ...judged.filter((a) => !a.core)].map((a) => a.id));
     const zeroX = Number(await forest.getByTestId('forest-zero').getAttribute('x1'));
     const files: Record<string, [string, string]> = {
       mirl: ['experiment-wasm/mirl-N10k6miScorerwarmstart', 'experiment-wasm/grpo-G16'],
@@ -914,7 +912,7 @@ test(
     // the start values beside the changes: the warm start's held-out figures, the mean over the arm's seeds
     const start = (file: string, key: string) =>
       [1, 2, 3]
-        .map((seed) => JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).heldout[0].sampled[key])
+        .map((seed) => JSON.parse(readFileSync(`data/${file}-seed${seed}.json`, 'utf8')).heldout[0].sampled[key])
         .reduce((a, x) => a + x, 0) / 3;
     for (const key of ['desc_f1', 'desc_exact', 'answer_acc']) {
       await expect(panel.getByTestId(`start-grpo-${key}`)).toHaveText(
@@ -929,46 +927,22 @@ test(
     // step) are counted, and each rate gives its count. Recomputed here from the files: pairs of a right and a wrong
     // description in a group (ties half), lucky guesses pushed up, near-misses (F1 >= 0.5) apart.
     const lessonCounts = (file: string) => {
-      const c = { pairs: 0, wins: 0, nearPairs: 0, nearWins: 0, lucky: 0, up: 0, nearLucky: 0, nearUp: 0, prompts: 0 };
-      for (const seed of [1, 2, 3])
-        for (const p of JSON.parse(readFileSync(`docs/${file}-seed${seed}.json`, 'utf8')).last_records as {
-          trajectories: {
-            description: string[];
-            tokAdv: number[];
-            perceptionRight: boolean;
-            descF1: number;
-            answerRight: boolean | null;
-          }[];
-        }[]) {
-          c.prompts++;
-          const ts = p.trajectories.map((t) => {
-            const n = Math.min(t.description.length, t.tokAdv.length);
-            const adv = n ? t.tokAdv.slice(0, n).reduce((a, x) => a + x, 0) / n : 0;
-            return { ...t, adv, near: !t.perceptionRight && t.descF1 >= 0.5 };
-          });
-          for (const o of ts.filter((t) => !t.perceptionRight)) {
-            if (o.answerRight === true) {
-              if (o.near) {
-                c.nearLucky++;
-                c.nearUp += +(o.adv > 0);
-              } else {
-                c.lucky++;
-                c.up += +(o.adv > 0);
-              }
-            }
-            for (const r of ts.filter((t) => t.perceptionRight)) {
-              const win = r.adv > o.adv ? 1 : r.adv === o.adv ? 0.5 : 0;
-              if (o.near) {
-                c.nearPairs++;
-                c.nearWins += win;
-              } else {
-                c.pairs++;
-                c.wins += win;
-              }
-            }
+      const far = { pairs: 0, wins: 0, lucky: 0, up: 0 };
+      const near = { ...far };
+      const prompts = recordedPrompts(file);
+      for (const ts of prompts)
+        for (const o of ts.filter((t) => !t.perceptionRight)) {
+          const c = o.descF1 >= 0.5 ? near : far;
+          if (o.answerRight === true) {
+            c.lucky++;
+            c.up += +(o.adv > 0);
+          }
+          for (const r of ts.filter((t) => t.perceptionRight)) {
+            c.pairs++;
+            c.wins += r.adv > o.adv ? 1 : r.adv === o.adv ? 0.5 : 0;
           }
         }
-      return c;
+      return { far, near, prompts: prompts.length };
     };
     const rate = (w: number, n: number, what: string) =>
       n ? `${Math.round((100 * w) / n)}% (of ${n} ${n === 1 ? what.replace(/e?s$/, '') : what})` : `– (no ${what})`;
@@ -978,10 +952,10 @@ test(
       ['perception-r1', 'experiment-wasm/perception-r1-G6'],
     ] as const) {
       const c = lessonCounts(file);
-      await expect(panel.getByTestId(`right-over-wrong-${id}`)).toHaveText(rate(c.wins, c.pairs, 'pairs'));
-      await expect(panel.getByTestId(`lucky-up-${id}`)).toHaveText(rate(c.up, c.lucky, 'lucky guesses'));
+      await expect(panel.getByTestId(`right-over-wrong-${id}`)).toHaveText(rate(c.far.wins, c.far.pairs, 'pairs'));
+      await expect(panel.getByTestId(`lucky-up-${id}`)).toHaveText(rate(c.far.up, c.far.lucky, 'lucky guesses'));
       await expect(panel.getByTestId(`near-${id}`)).toHaveText(
-        `${rate(c.nearWins, c.nearPairs, 'pairs')}; ${rate(c.nearUp, c.nearLucky, 'lucky guesses')}`,
+        `${rate(c.near.wins, c.near.pairs, 'pairs')}; ${rate(c.near.up, c.near.lucky, 'lucky guesses')}`,
       );
       await expect(panel.getByTestId(`counted-${id}`)).toHaveText(`${c.prompts} recorded prompts`);
     }
@@ -995,25 +969,13 @@ test(
     // the clearest lucky guess, above the fold: of GRPO's recorded lucky guesses pushed up, a description far from
     // the scene before a near-miss, then the largest push; "show its rollouts" points at its row
     let best: { adv: number; near: boolean; no: number; desc: string } | null = null;
-    for (const seed of [1, 2, 3])
-      for (const p of JSON.parse(readFileSync(`docs/experiment-wasm/grpo-G16-seed${seed}.json`, 'utf8'))
-        .last_records as {
-        trajectories: {
-          description: string[];
-          tokAdv: number[];
-          perceptionRight: boolean;
-          descF1: number;
-          answerRight: boolean | null;
-        }[];
-      }[])
-        p.trajectories.forEach((t, i) => {
-          const n = Math.min(t.description.length, t.tokAdv.length);
-          const adv = n ? t.tokAdv.slice(0, n).reduce((a, x) => a + x, 0) / n : 0;
-          const near = t.descF1 >= 0.5;
-          if (t.answerRight !== true || t.perceptionRight || !n || adv <= 0) return;
-          if (!best || (best.near && !near) || (best.near === near && adv > best.adv))
-            best = { adv, near, no: i + 1, desc: t.description.join(' ') };
-        });
+    for (const ts of recordedPrompts('experiment-wasm/grpo-G16'))
+      ts.forEach((t, i) => {
+        const near = t.descF1 >= 0.5;
+        if (t.answerRight !== true || t.perceptionRight || !t.n || t.adv <= 0) return;
+        if (!best || (best.near && !near) || (best.near === near && t.adv > best.adv))
+          best = { adv: t.adv, near, no: i + 1, desc: t.description.join(' ') };
+      });
     expect(best).not.toBeNull();
     const clearest = best! as { adv: number; near: boolean; no: number; desc: string };
     const luckyTop = panel.getByTestId('lucky-top');
@@ -1080,8 +1042,8 @@ test('the teaching comparison, run here: one button queues the three arms at the
   page,
 }) => {
   await page.goto('./');
-  await page.getByTestId('tab-blindness').click();
-  const panel = page.getByTestId('blindness-demo');
+  await page.getByTestId('tab-teaching').click();
+  const panel = page.getByTestId('teaching-view');
   await panel.getByTestId('run-all').click();
   // the pressed button disables itself; focus goes to Stop, not to the page
   await expect(panel.getByTestId('run-all')).toBeDisabled();
@@ -1100,7 +1062,7 @@ test('the teaching comparison, run here: one button queues the three arms at the
   await page.getByTestId('tab-playground').click();
   await expect(page.getByTestId('run-label').first()).toHaveValue(`grpo G16 P${DEFAULT_RL.batchPrompts} seed 1 WebGPU`);
   await expect(page.getByTestId('phase')).toContainText('step 1: held-out: scoring the warm start');
-  await page.getByTestId('tab-blindness').click();
+  await page.getByTestId('tab-teaching').click();
   await panel.getByTestId('comparison-stop').click();
   // each arm's line stays, saying where it stopped (#42)
   await expect(progress.getByTestId('progress-grpo')).toContainText(/stopped at step \d+ of /);
@@ -1140,8 +1102,8 @@ test('the first screen starts: basics, Start and the curves without scrolling at
   // the tabs follow the ARIA pattern: arrows move and select, one tab in the Tab order
   await page.getByTestId('tab-playground').focus();
   await page.keyboard.press('ArrowRight');
-  await expect(page.getByTestId('tab-blindness')).toBeFocused();
-  await expect(page.getByTestId('tab-blindness')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-teaching')).toBeFocused();
+  await expect(page.getByTestId('tab-teaching')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('tab-playground')).toHaveAttribute('tabindex', '-1');
   await page.keyboard.press('End');
   await expect(page.getByTestId('tab-outside')).toHaveAttribute('aria-selected', 'true');

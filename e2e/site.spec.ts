@@ -2,20 +2,9 @@
 // `npm run build` put in dist/. Runs in the 'site' project only (playwright.config.ts).
 import { expect, test, type Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_RL } from '../src/rl/config';
 import { encodeShare } from '../src/ui/share/urlCodec';
+import { SMALL } from './fixtures';
 
-const SMALL = {
-  ...DEFAULT_RL,
-  batchPrompts: 1,
-  N: 4,
-  k: 2,
-  G: 4,
-  heldoutEvery: 0,
-  steps: 50,
-  seed: 5,
-  recordPrompts: 1,
-};
 const CHECKPOINT = /\/models\/tinyvlm-v1\/model\.[\w-]{6,}\.safetensors$/;
 
 test('the site loads its checkpoint and trains, and every request stays under its own sub-path', async ({

@@ -6,7 +6,7 @@
 // { op, shape, wasm_ms, cpu_ms, ratio, gflops } with ratio = wasm_ms / cpu_ms
 // (below 1: wasm is faster) and the matmul rows' GFLOP/s on wasm.
 // `--only mirl` (also part of the default run): MIRL (N 10, k 6, frozen scorer) against GRPO-16 on wasm alone,
-// at the defaults of the wasm grid (docs/experiment-wasm) less held-out evaluation, with each step's phases
+// at the defaults of the wasm grid (data/experiment-wasm) less held-out evaluation, with each step's phases
 // (#47); rows { op: 'mirl / grpo-16', shape, wasm_ms, phase_ms, ratio } with ratio = wall / GRPO-16's.
 
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // How free the page's main thread stays while it trains: the production build in headless Chromium, a few finished
 // runs already in the list (run files in the shape of real ones, scripts/runFiles.ts), then a default run (or the
-// teaching tab's "Run all three") measured for a while with a long-task observer, then Stop pressed as a user does.
+// Teaching tab's "Run all three") measured for a while with a long-task observer, then Stop pressed as a user does.
 // Printed per scenario: the share of time in long tasks (over 50 ms), the longest, and how long Stop took to show,
 // each beside its goal, and against the idle page measured the same way in the same process (the reference).
 //
@@ -73,7 +73,7 @@ async function preload(page: Page, files: ReturnType<typeof makeRunFiles>, dir: 
   }
 }
 
-// the Playground's step counter, or the teaching tab's progress lines ("step N / M" on the arm that trains)
+// the Playground's step counter, or the Teaching tab's progress lines ("step N / M" on the arm that trains)
 const stepOf = (page: Page) =>
   page.evaluate(() => {
     const counter = document.querySelector('[data-testid=step-counter]');
@@ -137,11 +137,11 @@ async function scenario(
   let stopId = 'stop';
   if (name === 'playground') await page.getByTestId('start').click();
   if (name === 'teaching') {
-    await page.getByTestId('tab-blindness').click();
+    await page.getByTestId('tab-teaching').click();
     await page.getByTestId('run-all').click();
     stopId = 'comparison-stop';
   }
-  // going: its Stop is enabled (the teaching tab has its own, and no status line)
+  // going: its Stop is enabled (the Teaching tab has its own, and no status line)
   if (name !== 'idle')
     await page.waitForFunction(
       (id) => (document.querySelector(`[data-testid=${id}]`) as HTMLButtonElement | null)?.disabled === false,

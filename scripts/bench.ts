@@ -27,7 +27,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
 }
 const only = args.only === 'rl' ? 'rl step' : args.only; // 'teaching': the teaching comparison's arms and its held-out evaluation
 
-const rows = await withPage('/scripts/bench/bench.html', (page) =>
+const rows = await withPage('/scripts/bench/benchPage.ts', (page) =>
   page.evaluate((o) => window.bench.runBench(o), { reps, sizes, only, rlSteps }),
 );
 

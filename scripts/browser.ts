@@ -7,6 +7,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
+/** The page that runs the module at `entry` (scripts/page.html: one page for the scripts and the e2e harnesses). */
+const harnessPath = (entry: string) => `/scripts/page.html?entry=${encodeURIComponent(entry)}`;
+
 export function requireChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {
     console.error(
@@ -16,8 +19,9 @@ export function requireChromium(): void {
   }
 }
 
+/** Opens scripts/page.html running `entry` (a module's path from the repo root, as Vite serves it), once it is ready. */
 export async function withPage<T>(
-  path: string,
+  entry: string,
   fn: (page: Page) => Promise<T>,
   opts: { echoConsole?: boolean } = {},
 ): Promise<T> {
@@ -37,7 +41,7 @@ export async function withPage<T>(
       if (opts.echoConsole || m.type() === 'error') console.log(`[page] ${m.text()}`);
     });
     page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-    await page.goto(`http://127.0.0.1:${addr.port}${path}`);
+    await page.goto(`http://127.0.0.1:${addr.port}${harnessPath(entry)}`);
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 120_000 });
     return await fn(page);
   } finally {

@@ -1,4 +1,4 @@
-// The wall time of the teaching tab's "Run the comparison" at its defaults (the core three x 3 seeds at the teaching
+// The wall time of the Teaching tab's "Run the comparison" at its defaults (the core three x 3 seeds at the teaching
 // size, as many at once as the page picks), in headless Chromium on wasm, and the paired verdict it reached (#46).
 // Usage: tsx scripts/comparison-wall.ts [page URL, default a dev server on 5173]; the page must be served already.
 import { chromium } from '@playwright/test';
@@ -10,7 +10,7 @@ try {
   const page = await browser.newPage();
   await page.addInitScript(() => localStorage.setItem('mirl-playground-backend', 'wasm'));
   await page.goto(url);
-  await page.getByTestId('tab-blindness').click();
+  await page.getByTestId('tab-teaching').click();
   const runner = page.getByTestId('comparison-runner');
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const width = await runner.getByTestId('cmp-width').inputValue();

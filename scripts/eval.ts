@@ -53,7 +53,7 @@ async function inNode(kind: 'wasm' | 'cpu'): Promise<EvalReport> {
 const report =
   backend !== 'webgpu'
     ? await inNode(backend)
-    : await withPage('/scripts/eval/eval.html', async (page) => {
+    : await withPage('/scripts/eval/evalPage.ts', async (page) => {
         let last = 0;
         await page.exposeFunction('reportProgress', (msg: string) => {
           if (Date.now() - last > 15000) {

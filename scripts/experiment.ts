@@ -101,7 +101,7 @@ const backend = args.backend;
 const result: ExperimentResult & { taskHeldout?: TaskHeldout[] } =
   backend !== 'webgpu'
     ? await runInNode(backend)
-    : await withPage('/scripts/experiment/experiment.html', async (page) => {
+    : await withPage('/scripts/experiment/experimentPage.ts', async (page) => {
         await page.exposeFunction('reportProgress', log);
         return page.evaluate(([c, u]) => window.experiment.run(c, u), [
           config,

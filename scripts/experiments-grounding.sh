@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 mix='"count","attribute","spatial","comparison","arithmetic","existence","multi_image"'
 . scripts/experiment/runArms.sh
 RUN_FLAGS='--task-heldout grounding,multi_grounding --task-heldout-count 512'
-run_arms "${1:-60}" "${2:-docs/experiment-grounding}" '"heldoutEvery":20,"heldoutCount":256,"heldoutSamples":4' \
+run_arms "${1:-60}" "${2:-data/experiment-grounding}" '"heldoutEvery":20,"heldoutCount":256,"heldoutSamples":4' \
   '' \
   'grpo {"G":16,"warmStart":"tinyvlm-v1g"} grpo-G16' \
   "grpo {\"G\":16,\"families\":[$mix,\"grounding\"]} grpo-G16-grounding" \

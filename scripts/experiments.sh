@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-60}
-out=${2:-docs/experiment-sampled}
+out=${2:-data/experiment-sampled}
 extra=${3:-'"heldoutEvery":20,"heldoutCount":256,"heldoutSamples":4'}
 # the arms, generated from the algorithm table's rows (scripts/experiment-arms.ts prints them)
 mapfile -t ARMS < <(npx tsx scripts/experiment-arms.ts)

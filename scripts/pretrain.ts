@@ -84,7 +84,7 @@ if (args['finalize-only']) {
   process.exit(0);
 }
 
-const result = await withPage('/scripts/pretrain/pretrain.html', async (page) => {
+const result = await withPage('/scripts/pretrain/pretrainPage.ts', async (page) => {
   await page.exposeFunction('reportProgress', (msg: string) =>
     console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`),
   );

@@ -38,7 +38,7 @@ if (args.md) writeFileSync(args.md, table + '\n');
 if (png) {
   const c = curves(files);
   const title = `${rows.map((r) => `${r.arm} (${r.seeds.length} seeds)`).join(' · ')}; ${rows[0].steps} steps; held-out ${files[0].config.heldoutCount} problems x ${files[0].config.heldoutSamples} samples; band: ± 1 SE over seeds`;
-  await withPage('/scripts/report/report.html', async (page) => {
+  await withPage('/scripts/report/reportPage.tsx', async (page) => {
     await page.evaluate(([cv, t]) => window.report.draw(cv, t), [c, title] as const);
     await page.locator('[data-testid="report"]').screenshot({ path: png });
   });

@@ -24,7 +24,7 @@ function describe(c: RLConfig): string {
   return `${parts.filter(Boolean).join(', ')}${isDefault ? ' **(default)**' : old ? ' (old default)' : ''}`;
 }
 
-const dir = process.argv[2] ?? 'docs/reward-check';
+const dir = process.argv[2] ?? 'data/reward-check';
 const byVariant = new Map<string, RewardCheckReport[]>();
 // in the order the runs were listed (file modification order is not kept by git): the script's own order
 const order = [

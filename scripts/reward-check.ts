@@ -85,7 +85,7 @@ try {
     report = await rewardCheck(configuredReward(nodeModel(), config), config, seed, count, { onProgress: progress });
   } else {
     const { withPage } = await import('./browser');
-    report = await withPage('/scripts/rewardCheck/rewardCheck.html', async (page) => {
+    report = await withPage('/scripts/rewardCheck/rewardCheckPage.ts', async (page) => {
       await page.exposeFunction('reportProgress', (n: number) => progress(n));
       return page.evaluate(([w, c, s, n]) => window.rewardCheckPage.run(w, c, s, n), [
         bytes.toString('base64'),

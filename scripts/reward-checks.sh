@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-500}
-DIR=${2:-docs/reward-check}
+DIR=${2:-data/reward-check}
 shift $(( $# > 2 ? 2 : $# ))
 SEEDS=${*:-2027 4049}
 mkdir -p "$DIR"

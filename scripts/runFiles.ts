@@ -1,5 +1,5 @@
 // Run files in the shape of real runs, for the storage tests and the UI bench: each is a committed experiment run
-// (docs/experiment-wasm, 60 steps on the wasm backend) with its metrics as they were, and its last step's recorded
+// (data/experiment-wasm, 60 steps on the wasm backend) with its metrics as they were, and its last step's recorded
 // rollouts (2 prompts, every token's advantage, log-prob, entropy and dependency) standing in for every step's, so a
 // file carries what a default run records: 60 steps x 2 prompts x G or N trajectories.
 //
@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flags, int, text } from './cliArgs';
 
-const SOURCE = join(import.meta.dirname, '..', 'docs', 'experiment-wasm');
+const SOURCE = join(import.meta.dirname, '..', 'data', 'experiment-wasm');
 /** The run file's schema version: v7 files are read by every later playground (their defaults are frozen). */
 const RUN_FILE_VERSION = 7;
 

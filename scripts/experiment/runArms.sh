@@ -1,5 +1,6 @@
 # Sourced by the experiment scripts: run_arms STEPS OUTDIR EXTRA_CONFIG CHECKPOINT ARM... runs every arm on seeds
-# 1-3, two at a time, skipping a run already in OUTDIR, then writes the report. An arm is 'ALGO {JSON}' or
+# 1-3, two at a time, skipping a run already in OUTDIR, then writes the report (table.md, curves.png): for runs in
+# data/NAME, beside its write-up in docs/NAME; elsewhere, beside the runs. An arm is 'ALGO {JSON}' or
 # 'ALGO {JSON} NAME' (its JSON has no spaces); CHECKPOINT is the warm start every run starts from ('' for the one
 # `npm run experiment` picks by the config's families). A run that fails is named and the others go on.
 # RUN_FLAGS, if set, is passed to every run (e.g. RUN_FLAGS='--task-heldout grounding').
@@ -24,5 +25,8 @@ run_arms() {
   for log in "$out"/*.log; do
     if [ -s "${log%.log}.json" ]; then rm -f "$log"; fi
   done
-  npm run --silent report -- --dir "$out" --md "$out/table.md" --png "$out/curves.png"
+  local doc=$out
+  case $out in data/*) doc=docs/${out#data/} ;; esac
+  mkdir -p "$doc"
+  npm run --silent report -- --dir "$out" --md "$doc/table.md" --png "$doc/curves.png"
 }

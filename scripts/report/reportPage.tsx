@@ -84,7 +84,8 @@ function Report({ curves, title }: { curves: ArmCurve[]; title: string }) {
   );
 }
 
-const root = createRoot(document.getElementById('root')!);
+document.body.style.cssText = 'margin: 0; background: #fff; font-family: system-ui, sans-serif';
+const root = createRoot(document.body.appendChild(document.createElement('div')));
 window.report = {
   draw: (curves, title) =>
     new Promise((resolve) => {

@@ -1,6 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { CUSTOM_REWARD_ALGOS } from '../rl/config';
-import { BlindnessDemo } from './BlindnessDemo';
 import { Charts } from './Charts';
 import { CodeConsent } from './CodeConsent';
 import { ConfigPanel } from './ConfigPanel';
@@ -10,6 +9,7 @@ import { OutsideRunView } from './OutsideRun';
 import { RealVlm } from './RealVlm';
 import { RolloutsView } from './Rollouts';
 import { RunControls } from './RunControls';
+import { TeachingView } from './TeachingView';
 import { encodeShare } from './share/urlCodec';
 import { useRunStore } from './stores/runStore';
 import { useDraftStore } from './stores/draftStore';
@@ -58,10 +58,10 @@ function Notices() {
 // the editor (CodeMirror) loads only when a custom reward is picked: the first screen does not wait for it
 const RewardEditor = lazy(() => import('./RewardEditor').then((m) => ({ default: m.RewardEditor })));
 
-type View = 'playground' | 'blindness' | 'real-vlm' | 'outside';
+type View = 'playground' | 'teaching' | 'real-vlm' | 'outside';
 const TABS: { id: View; name: string }[] = [
   { id: 'playground', name: 'Playground' },
-  { id: 'blindness', name: 'Reward blindness (for teaching)' },
+  { id: 'teaching', name: 'Teaching' },
   { id: 'real-vlm', name: 'Real VLM (hub)' },
   { id: 'outside', name: 'Outside runs (verl, TRL)' },
 ];
@@ -187,7 +187,7 @@ export function App() {
             <RolloutsView />
           </>
         ) : (
-          <BlindnessDemo />
+          <TeachingView />
         )}
       </div>
     </main>

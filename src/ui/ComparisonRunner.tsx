@@ -18,6 +18,7 @@ import { defaultWidth, useComparisonPool, type Job } from './stores/comparisonPo
 import { useDraftStore } from './stores/draftStore';
 import { useRunStore, type Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';
+import { Table } from './Table';
 
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
 const mins = (ms: number) =>
@@ -200,31 +201,21 @@ export function ComparisonRunner({ arms: fixedArms }: { arms: readonly Arm[] }) 
       </div>
       {jobs.length > 0 && (
         <>
-          <table className="blind-counts" data-testid="cmp-progress">
-            <thead>
-              <tr>
-                <th>arm</th>
-                {planSeeds.map((s) => (
-                  <th key={s}>seed {s}</th>
-                ))}
+          <Table className="figures-table" testId="cmp-progress" head={['arm', ...planSeeds.map((s) => `seed ${s}`)]}>
+            {planArms.map((a) => (
+              <tr key={a.id}>
+                <td>{a.name}</td>
+                {planSeeds.map((s) => {
+                  const j = jobs.find((x) => x.armId === a.id && x.seed === s);
+                  return (
+                    <td key={s} data-testid={`cmp-cell-${a.id}-${s}`} data-state={j?.state}>
+                      {j ? cellText(j, runOf(j)) : '–'}
+                    </td>
+                  );
+                })}
               </tr>
-            </thead>
-            <tbody>
-              {planArms.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.name}</td>
-                  {planSeeds.map((s) => {
-                    const j = jobs.find((x) => x.armId === a.id && x.seed === s);
-                    return (
-                      <td key={s} data-testid={`cmp-cell-${a.id}-${s}`} data-state={j?.state}>
-                        {j ? cellText(j, runOf(j)) : '–'}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
           <p className="hint" data-testid="cmp-status" role="status">
             {going
               ? `${jobs.filter((j) => j.state === 'done').length} of ${jobs.length} runs done, ${poolWidth} at a time${eta !== null ? `; about ${mins(eta)} left` : '; time left known after the first steps'}`

@@ -1,11 +1,15 @@
+import { fmtSigned as fmt } from './format';
 import type { ForestRow } from './lesson';
 
-const ROW = 26;
-const LABEL_W = 250;
-const PLOT_W = 330;
-const EST_W = 190;
-const TOP = 8;
-const AXIS_H = 34;
+/** The plot's measures in px: a row's height, the label, plot and estimate columns' widths, the top margin, the axis. */
+const { ROW, LABEL_W, PLOT_W, EST_W, TOP, AXIS_H } = {
+  ROW: 26,
+  LABEL_W: 250,
+  PLOT_W: 330,
+  EST_W: 190,
+  TOP: 8,
+  AXIS_H: 34,
+};
 
 /** A tick step of 1, 2 or 5 times a power of ten giving about `n` ticks over `span`. */
 function tickStep(span: number, n = 5): number {
@@ -16,8 +20,6 @@ function tickStep(span: number, n = 5): number {
 
 /** The reference's name, short where the label column needs it. */
 const REF_SHORT: Record<string, string> = { 'grpo-v1g': 'GRPO (grounding start)' };
-
-const fmt = (x: number, d = 3) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`;
 
 /**
  * Each arm's held-out F1 difference against its reference as a dot with a ±2 SE whisker, and the zero line: a

@@ -3,14 +3,27 @@
 
 import { useEffect, useState } from 'react';
 import { mb } from './stores/snapshotDb';
+import { useShallow } from 'zustand/react/shallow';
 import { useRunStore } from './stores/runStore';
+import type { KeepSettings } from './stores/runStoreTypes';
+import { Table } from './Table';
+
+/** How states are kept, each a whole number in its range, applied as it is typed, between its label's words. */
+const KEEP_SETTINGS = [
+  { field: 'every', testId: 'keep-every', before: 'keep every', after: 'steps (new runs)', min: 1, max: 1000 },
+  { field: 'budgetMB', testId: 'keep-budget', before: 'budget', after: 'MB', min: 4, max: 4096 },
+] as const satisfies readonly { field: keyof KeepSettings; [k: string]: string | number }[];
 
 export function KeptStates() {
-  const keep = useRunStore((s) => s.keep);
-  const kept = useRunStore((s) => s.kept);
-  const setKeep = useRunStore((s) => s.setKeep);
-  const deleteKept = useRunStore((s) => s.deleteKept);
-  const refresh = useRunStore((s) => s.refreshKept);
+  const { keep, kept, setKeep, deleteKept, refresh } = useRunStore(
+    useShallow((s) => ({
+      keep: s.keep,
+      kept: s.kept,
+      setKeep: s.setKeep,
+      deleteKept: s.deleteKept,
+      refresh: s.refreshKept,
+    })),
+  );
   const [open, setOpen] = useState(false);
   useEffect(() => {
     if (open) void refresh();
@@ -31,63 +44,42 @@ export function KeptStates() {
         budget is full.
       </p>
       <div className="kept-settings">
-        <label>
-          keep every{' '}
-          <input
-            type="number"
-            min={1}
-            max={1000}
-            step={1}
-            data-testid="keep-every"
-            defaultValue={keep.every}
-            onChange={(e) => setKeep({ every: Number(e.target.value) })}
-          />{' '}
-          steps (new runs)
-        </label>
-        <label>
-          budget{' '}
-          <input
-            type="number"
-            min={4}
-            max={4096}
-            data-testid="keep-budget"
-            defaultValue={keep.budgetMB}
-            onChange={(e) => setKeep({ budgetMB: Number(e.target.value) })}
-          />{' '}
-          MB
-        </label>
+        {KEEP_SETTINGS.map((k) => (
+          <label key={k.field}>
+            {k.before}{' '}
+            <input
+              type="number"
+              min={k.min}
+              max={k.max}
+              step={1}
+              data-testid={k.testId}
+              defaultValue={keep[k.field]}
+              onChange={(e) => setKeep({ [k.field]: Number(e.target.value) })}
+            />{' '}
+            {k.after}
+          </label>
+        ))}
       </div>
       {kept.length > 0 && (
-        <table className="runs" data-testid="kept-table">
-          <thead>
-            <tr>
-              <th>run</th>
-              <th>step</th>
-              <th>size</th>
-              <th>kept</th>
-              <th />
+        <Table className="runs" testId="kept-table" head={['run', 'step', 'size', 'kept', '']}>
+          {kept.map((e) => (
+            <tr key={e.uid} data-testid="kept-row">
+              <td>{e.label}</td>
+              <td>{e.step}</td>
+              <td>{mb(e.size)}</td>
+              <td>{new Date(e.savedAt).toLocaleString()}</td>
+              <td>
+                <button
+                  data-testid="kept-delete"
+                  aria-label={`delete the kept state of ${e.label}`}
+                  onClick={() => void deleteKept(e.uid)}
+                >
+                  delete
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {kept.map((e) => (
-              <tr key={e.uid} data-testid="kept-row">
-                <td>{e.label}</td>
-                <td>{e.step}</td>
-                <td>{mb(e.size)}</td>
-                <td>{new Date(e.savedAt).toLocaleString()}</td>
-                <td>
-                  <button
-                    data-testid="kept-delete"
-                    aria-label={`delete the kept state of ${e.label}`}
-                    onClick={() => void deleteKept(e.uid)}
-                  >
-                    delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </details>
   );

@@ -6,6 +6,7 @@ import { useRef, useState } from 'react';
 import type { OutsideGroup } from '../bridge/outsideRun';
 import type { Segment } from '../bridge/segments';
 import { GROUPS_PER_PAGE, useOutsideStore } from './stores/outsideStore';
+import { Table } from './Table';
 import { ColorLegend, tokenStyle } from './TokenColors';
 
 const fmt = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '–' : x.toFixed(d));
@@ -199,42 +200,42 @@ export function OutsideRunView() {
               </ul>
             </details>
           )}
-          <table className="outside-steps" data-testid="outside-steps">
-            <thead>
-              <tr>
-                <th>step</th>
-                <th>rows</th>
-                <th>groups</th>
-                <th title="mean over the step's scored rows, ± its standard error">mean score ± se</th>
-                <th title="groups whose scores are all equal: their advantages are 0 (DAPO's filter drops them)">
-                  flat groups
-                </th>
+          <Table
+            className="outside-steps"
+            testId="outside-steps"
+            head={[
+              'step',
+              'rows',
+              'groups',
+              { name: 'mean score ± se', title: "mean over the step's scored rows, ± its standard error" },
+              {
+                name: 'flat groups',
+                title: "groups whose scores are all equal: their advantages are 0 (DAPO's filter drops them)",
+              },
+            ]}
+          >
+            {sum.steps.map((st) => (
+              <tr
+                key={st.step}
+                className={st.step === s.step ? 'selected' : undefined}
+                data-testid="outside-step"
+                onClick={() => s.show(st.step)}
+              >
+                <td>
+                  <button className="link" aria-pressed={st.step === s.step} aria-label={`step ${st.step}`}>
+                    {st.step}
+                  </button>
+                </td>
+                <td>{st.rows}</td>
+                <td>{st.groups}</td>
+                <td>
+                  {fmt(st.meanScore)}
+                  {st.seScore !== null && ` ± ${fmt(st.seScore)}`}
+                </td>
+                <td>{st.flatGroups}</td>
               </tr>
-            </thead>
-            <tbody>
-              {sum.steps.map((st) => (
-                <tr
-                  key={st.step}
-                  className={st.step === s.step ? 'selected' : undefined}
-                  data-testid="outside-step"
-                  onClick={() => s.show(st.step)}
-                >
-                  <td>
-                    <button className="link" aria-pressed={st.step === s.step} aria-label={`step ${st.step}`}>
-                      {st.step}
-                    </button>
-                  </td>
-                  <td>{st.rows}</td>
-                  <td>{st.groups}</td>
-                  <td>
-                    {fmt(st.meanScore)}
-                    {st.seScore !== null && ` ± ${fmt(st.seScore)}`}
-                  </td>
-                  <td>{st.flatGroups}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
           {stepSummary && s.page && (
             <div className="outside-page">
               <div className="pickers">

@@ -17,3 +17,6 @@ export function fmtTick(v: number): string {
   if (a < 1e-2 || a >= 1e5) return v.toExponential(0).replace('e+', 'e');
   return String(Number(v.toPrecision(2)));
 }
+
+/** A difference as the Teaching tab writes it: always signed, with a true minus, to `d` decimals. */
+export const fmtSigned = (x: number, d = 3) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`;

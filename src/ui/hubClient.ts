@@ -4,18 +4,16 @@
 import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { FromHub, ToHub } from '../worker/hubProtocol';
+import { WorkerClient } from './workerClient';
 
 export const ORT_WASM = { wasm: new URL(ortWasm, location.href).href, mjs: new URL(ortMjs, location.href).href };
 
-export class HubClient {
-  private readonly worker: Worker;
+export class HubClient extends WorkerClient<ToHub, FromHub> {
   constructor(onMessage: (m: FromHub) => void) {
-    this.worker = new Worker(new URL('../worker/hubWorker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (ev: MessageEvent<FromHub>) => onMessage(ev.data);
-    this.worker.onerror = (ev) =>
-      onMessage({ type: 'error', where: 'run', message: `hub worker failed: ${ev.message}` });
-  }
-  send(m: ToHub, transfer: Transferable[] = []): void {
-    this.worker.postMessage(m, transfer);
+    super(new Worker(new URL('../worker/hubWorker.ts', import.meta.url), { type: 'module' }), onMessage, (why) => ({
+      type: 'error',
+      where: 'run',
+      message: `hub worker failed: ${why}`,
+    }));
   }
 }

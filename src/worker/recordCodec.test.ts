@@ -6,7 +6,7 @@ import { CounterRng, Streams } from '../lib/rng';
 import type { PromptRecord, StepMetrics } from '../rl/types';
 import { decodeRecords, encodeRecords } from './recordCodec';
 
-const DIR = 'docs/experiment-wasm';
+const DIR = 'data/experiment-wasm';
 interface Experiment {
   steps: StepMetrics[];
   last_records: PromptRecord[];

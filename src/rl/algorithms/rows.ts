@@ -37,7 +37,7 @@ export interface AlgorithmRow {
    * the settings it runs at beside the base config (names as in `settings`), and `core` for the three every
    * comparison runs; `reference` for the arm every other is judged against (and the task arms build on). The
    * arm's id is the algorithm's name, its name the label; rows without one are not compared. Arms come in the
-   * table's order, the reference first. `lesson`: its part in the teaching view's lesson (src/ui/BlindnessDemo.tsx),
+   * table's order, the reference first. `lesson`: its part in the teaching view's lesson (src/ui/TeachingView.tsx),
    * 'method' for the method taught (MIRL), 'bound' for the labelled upper bound (Perception-R1); the reference is
    * the baseline it beats.
    */
@@ -51,7 +51,7 @@ export interface AlgorithmRow {
   experimentArms?: readonly Readonly<Record<string, number | string>>[];
   /** Its sizes in the RL step benchmark (scripts/bench/rlStep.ts), beside the v4 defaults; unbenched without. */
   bench?: Readonly<Record<string, number | string>>;
-  /** Its colour in the teaching view's charts and forest plot (its arm, whose id is its name: src/ui/BlindnessDemo.tsx). */
+  /** Its colour in the teaching view's charts and forest plot (its arm, whose id is its name: src/ui/TeachingView.tsx). */
   colour: string;
 }
 

@@ -1,35 +1,46 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import {
   armChange,
   armDifference,
   armStart,
-  comparisonArms,
-  customArm,
-  customArmsOf,
   MIN_PAIRED_SEEDS,
   moved,
   remainingMs,
-  runPerSeed,
   type Arm,
   type Est,
   type HeldoutMetric,
   armCounts,
 } from '../rl/comparison';
-import type { PromptRecord, TrajectoryRecord } from '../rl/types';
 import { Charts } from './Charts';
-import { descAdvantage } from '../rl/metrics';
 import { NEAR_MISS_F1, rateOf } from '../rl/updateRates';
 import { ForestPlot } from './ForestPlot';
-import { clearestLucky, forestRows, headline } from './lesson';
+import { fmtSigned as signed } from './format';
+import { forestRows, headline } from './lesson';
 import { ForkTree } from './Rollouts';
 import { warmStartFor } from '../tasks/families';
 import { useRunStore, type Run } from './stores/runStore';
 import { useSettledRuns } from './settledRuns';
 import { ComparisonRunner } from './ComparisonRunner';
 import { StorageClient } from './storageClient';
+import { Table, type HeadCell } from './Table';
+import {
+  ARM_BY_ID,
+  ARMS,
+  armColour,
+  armOf,
+  armRuns,
+  matchMeasured,
+  measuredRunText,
+  LABELLED_ARM,
+  MI_ARM,
+  REFERENCE,
+  runColour,
+  sameArm,
+} from './teachingArms';
+import { findExamples, findRecord, type Example } from './teachingExamples';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
-const signed = (x: number, d = 3) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}`;
 const est = (e: Est, d = 3) => `${signed(e.mean, d)} ± ${e.se.toFixed(d)}`;
 const mins = (ms: number) =>
   ms < 90_000
@@ -38,61 +49,15 @@ const mins = (ms: number) =>
       ? `${Math.round(ms / 60_000)} min`
       : `${(ms / 3_600_000).toFixed(1)} h`;
 
-const ARMS = comparisonArms();
-const ARM_BY_ID = new Map(ARMS.map((a) => [a.id, a]));
-const GRPO = ARM_BY_ID.get('grpo')!;
-const MIRL = ARM_BY_ID.get('mirl')!;
-const BOUND = ARM_BY_ID.get('perception-r1')!;
-/** One colour per arm, whatever the seed: the legend names the seeds. */
-const ARM_COLORS: Record<string, string> = {
-  grpo: '#dc2626',
-  mirl: '#2563eb',
-  'perception-r1': '#16a34a',
-  racro: '#b45309',
-  pearl: '#0e7490',
-  vppo: '#7c3aed',
-  'vision-sr1': '#be185d',
-  vicrit: '#4d7c0f',
-  'grpo-v1g': '#991b1b',
-  'visual-rft': '#1e40af',
-  'mirg-rl': '#0f766e',
-  custom: '#a16207',
-};
-/** A config as an arm sees it: any seed, and the warm start it starts from however it is named. */
-const armKey = (c: Run['config']) =>
-  JSON.stringify({ ...c, seed: 0, warmStart: warmStartFor(c.families, c.warmStart) });
-/** Same config as the arm's but for the seed: a run of the comparison. */
-const sameArm = (c: Run['config'], a: Arm) => armKey(c) === armKey(a.config);
-const armOf = (c: Run['config']) => ARMS.find((a) => sameArm(c, a));
-const armColor = (r: Run) => ARM_COLORS[armOf(r.config)?.id ?? (customArm(r.config) ? 'custom' : '')] ?? '#555';
-
 // The committed experiments on the wasm backend, seeds 1-3, loaded on demand: scripts/experiments.sh (the
 // algorithms and ViCrit) and scripts/experiments-grounding.sh (Visual-RFT, MIRG-RL and their GRPO reference).
 const MEASURED = import.meta.glob<unknown>(
   [
-    '../../docs/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,pearl-G5,vppo-G8,vision-sr1-G6,grpo-G16-vicrit}-seed*.json',
-    '../../docs/experiment-grounding/{grpo-G16,grpo-G16-grounding,grpo-G16-multi_grounding}-seed*.json',
+    '../../data/experiment-wasm/{grpo-G16,mirl-N10k6miScorerwarmstart,perception-r1-G6,racro-G6,pearl-G5,vppo-G8,vision-sr1-G6,grpo-G16-vicrit}-seed*.json',
+    '../../data/experiment-grounding/{grpo-G16,grpo-G16-grounding,grpo-G16-multi_grounding}-seed*.json',
   ],
   { import: 'default' },
 );
-
-/**
- * The comparison's runs of each arm, one per seed (a reloaded or re-run seed counts once): the one whose held-out
- * evaluations went furthest, so a re-run under way does not stand in for a finished run until it catches up. The
- * arms are the comparison's, then each custom reward run at the comparison's size (customArmsOf), in the map's order.
- */
-function armRuns(runs: readonly Run[]): Map<Arm, Run[]> {
-  const yours = customArmsOf(runs.filter((r) => r.metrics.length).map((r) => r.config));
-  return new Map(
-    [...ARMS, ...yours].map((a) => {
-      const mine = runs.filter((r) => sameArm(r.config, a) && r.metrics.length);
-      return [
-        a,
-        runPerSeed(mine.map((run) => ({ seed: run.config.seed, metrics: run.metrics, run }))).map((x) => x.run),
-      ];
-    }),
-  );
-}
 
 const FIGURES: { key: HeldoutMetric; name: string; digits: number }[] = [
   { key: 'desc_f1', name: 'description F1', digits: 3 },
@@ -144,28 +109,29 @@ function Verdict({ byArm }: { byArm: Map<Arm, Run[]> }) {
     }
     items.push({ id: a.id, parts });
   }
-  const d = armDifference(seeded(runsOf(MIRL)), seeded(runsOf(BOUND)), 'desc_f1');
+  const [mi, bound] = [MI_ARM.name, LABELLED_ARM.name];
+  const d = armDifference(seeded(runsOf(MI_ARM)), seeded(runsOf(LABELLED_ARM)), 'desc_f1');
   if (d)
     items.push({
       id: 'bound',
       parts: [
         {
-          id: 'mirl-vs-bound',
+          id: `${MI_ARM.id}-vs-bound`,
           text: d.called
-            ? `MIRL ${d.mean < 0 ? 'stays below' : 'exceeds'} the labelled reference (Perception-R1) by ${est(d)} F1 (${howPaired(d.pairedSeeds)}): ${d.mean < 0 ? 'MI without labels recovers part of what labels give' : 'MI beat the labels here'}.`
-            : `MIRL and the labelled reference (Perception-R1) are within 2 SE of each other (${est(d)} F1, ${howPaired(d.pairedSeeds)}).`,
+            ? `${mi} ${d.mean < 0 ? 'stays below' : 'exceeds'} the labelled reference (${bound}) by ${est(d)} F1 (${howPaired(d.pairedSeeds)}): ${d.mean < 0 ? 'MI without labels recovers part of what labels give' : 'MI beat the labels here'}.`
+            : `${mi} and the labelled reference (${bound}) are within 2 SE of each other (${est(d)} F1, ${howPaired(d.pairedSeeds)}).`,
         },
       ],
     });
   if (!items.length)
     return (
-      <p className="hint" data-testid="blind-verdict-empty">
+      <p className="hint" data-testid="verdict-empty">
         The verdict comes from held-out figures: a run has them from its first held-out evaluation (step{' '}
-        {GRPO.config.heldoutEvery}).
+        {REFERENCE.config.heldoutEvery}).
       </p>
     );
   return (
-    <ul className="verdict" data-testid="blind-verdict">
+    <ul className="verdict" data-testid="verdict-list">
       {items.map((it) => (
         <li key={it.id} data-testid={`verdict-${it.id}`}>
           {it.parts.map((p, i) => (
@@ -180,80 +146,91 @@ function Verdict({ byArm }: { byArm: Map<Arm, Run[]> }) {
   );
 }
 
+/** A table of the arms, one row each (`row` gives the row, keyed by the arm), under the `arm` column and `head`'s. */
+function ArmTable({
+  byArm,
+  testId,
+  head,
+  row,
+}: {
+  byArm: Map<Arm, Run[]>;
+  testId: string;
+  head: readonly HeadCell[];
+  row: (a: Arm, rs: Run[]) => ReactNode;
+}) {
+  return (
+    <Table className="figures-table" testId={testId} head={['arm', ...head]}>
+      {[...byArm].map(([a, rs]) => row(a, rs))}
+    </Table>
+  );
+}
+
 /** Each arm's held-out changes, per figure, with their errors. */
 function ChangeTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
   return (
-    <table className="blind-counts" data-testid="heldout-changes">
-      <thead>
-        <tr>
-          <th>arm</th>
-          <th>runs (seeds)</th>
-          {FIGURES.map((f) => (
-            <th
-              key={f.key}
-              title="the warm start's held-out figure, and the last held-out evaluation minus it, mean over samples; ± 1 SE"
-            >
-              held-out {f.name}: start → change
-            </th>
-          ))}
-          <th
-            title={`the arm's F1 change minus its reference's: GRPO-16 from the same warm start, paired by seed where both ran ${MIN_PAIRED_SEEDS} or more seeds to the same held-out step; bold beyond 2 SE`}
-          >
-            F1 against its reference
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...byArm.keys()].map((a) => {
-          const rs = byArm.get(a) ?? [];
-          const ref = a.ref === null ? undefined : ARM_BY_ID.get(a.ref);
-          const d = ref && armDifference(seeded(rs), seeded(byArm.get(ref) ?? []), 'desc_f1');
-          return (
-            <tr key={a.id} data-testid="change-row">
-              <td>
-                {a.name}
-                <div className="hint">
-                  {a.kind === 'task' && a.ref !== null && `GRPO-16 + ${a.config.families.at(-1)}, `}
-                  from {warmStartFor(a.config.families, a.config.warmStart)}
-                </div>
-              </td>
-              <td>{rs.length ? rs.map((r) => r.config.seed).join(', ') : '–'}</td>
-              {FIGURES.map((f) => {
-                const ms = rs.map((r) => r.metrics);
-                const c = armChange(ms, f.key);
-                const start = armStart(ms, f.key);
-                return (
-                  <td key={f.key}>
-                    {start !== null && (
-                      <span className="start" data-testid={`start-${a.id}-${f.key}`}>
-                        {start.toFixed(f.digits)} →{' '}
-                      </span>
-                    )}
-                    <span data-testid={`change-${a.id}-${f.key}`}>{c ? est(c, f.digits) : '–'}</span>
-                  </td>
-                );
-              })}
-              <td data-testid={`vs-ref-${a.id}`}>
-                {!ref ? (
-                  'reference'
-                ) : d ? (
-                  <>
-                    {d.called ? <b>{est(d)}</b> : est(d)}
-                    <div className="hint">
-                      vs {ref.name}, {d.pairedSeeds ? `paired, ${d.pairedSeeds} seeds` : 'unpaired'}
-                    </div>
-                  </>
-                ) : rs.length && !(byArm.get(ref) ?? []).length ? (
-                  <span className="hint">run {ref.name} to compare</span>
-                ) : (
-                  '–'
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <ArmTable
+      byArm={byArm}
+      testId="heldout-changes"
+      head={[
+        'runs (seeds)',
+        ...FIGURES.map((f) => ({
+          name: `held-out ${f.name}: start → change`,
+          title:
+            "the warm start's held-out figure, and the last held-out evaluation minus it, mean over samples; ± 1 SE",
+        })),
+        {
+          name: 'F1 against its reference',
+          title: `the arm's F1 change minus its reference's: GRPO-16 from the same warm start, paired by seed where both ran ${MIN_PAIRED_SEEDS} or more seeds to the same held-out step; bold beyond 2 SE`,
+        },
+      ]}
+      row={(a, rs) => {
+        const ref = a.ref === null ? undefined : ARM_BY_ID.get(a.ref);
+        const d = ref && armDifference(seeded(rs), seeded(byArm.get(ref) ?? []), 'desc_f1');
+        return (
+          <tr key={a.id} data-testid="change-row">
+            <td>
+              {a.name}
+              <div className="hint">
+                {a.kind === 'task' && a.ref !== null && `GRPO-16 + ${a.config.families.at(-1)}, `}
+                from {warmStartFor(a.config.families, a.config.warmStart)}
+              </div>
+            </td>
+            <td>{rs.length ? rs.map((r) => r.config.seed).join(', ') : '–'}</td>
+            {FIGURES.map((f) => {
+              const ms = rs.map((r) => r.metrics);
+              const c = armChange(ms, f.key);
+              const start = armStart(ms, f.key);
+              return (
+                <td key={f.key}>
+                  {start !== null && (
+                    <span className="start" data-testid={`start-${a.id}-${f.key}`}>
+                      {start.toFixed(f.digits)} →{' '}
+                    </span>
+                  )}
+                  <span data-testid={`change-${a.id}-${f.key}`}>{c ? est(c, f.digits) : '–'}</span>
+                </td>
+              );
+            })}
+            <td data-testid={`vs-ref-${a.id}`}>
+              {!ref ? (
+                'reference'
+              ) : d ? (
+                <>
+                  {d.called ? <b>{est(d)}</b> : est(d)}
+                  <div className="hint">
+                    vs {ref.name}, {d.pairedSeeds ? `paired, ${d.pairedSeeds} seeds` : 'unpaired'}
+                  </div>
+                </>
+              ) : rs.length && !(byArm.get(ref) ?? []).length ? (
+                <span className="hint">run {ref.name} to compare</span>
+              ) : (
+                '–'
+              )}
+            </td>
+          </tr>
+        );
+      }}
+    />
   );
 }
 
@@ -268,144 +245,72 @@ const ofPairs = (wins: number, n: number, one: string, many: string) =>
 function RatesTable({ byArm }: { byArm: Map<Arm, Run[]> }) {
   const near = `wrong, but with an object-level F1 of ${NEAR_MISS_F1} or more: most of its objects right`;
   return (
-    <table className="blind-counts" data-testid="blind-rates">
-      <thead>
-        <tr>
-          <th>arm</th>
-          <th title="pairs of an exactly right and a wrong description of the same prompt (near-misses apart): the share whose update favoured the right one, ties half; 50% is blind">
-            update favours the right description over a wrong one (50% = blind)
-          </th>
-          <th title="lucky guesses: a right answer after a wrong description (near-misses apart); the share whose description the update pushed up (mean advantage above 0)">
-            lucky guesses whose description was pushed up
-          </th>
-          <th
-            title={`near-misses (${near}): the right description favoured over them, and near-miss lucky guesses pushed up`}
-          >
-            near-misses, apart: right favoured; lucky pushed up
-          </th>
-          <th title="every trajectory of every step where the runs counted these; a run made before they were counted gives its recorded rollouts instead (the committed runs: each seed's last step), a smaller sample">
-            counted over
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...byArm.keys()].map((a) => {
-          const rs = byArm.get(a) ?? [];
-          const { counts: k, steps, recordedPrompts } = armCounts(rs);
-          const any = steps > 0 || recordedPrompts > 0;
-          return (
-            <tr key={a.id} data-testid="blind-row">
-              <td>{a.name}</td>
-              <td data-testid={`right-over-wrong-${a.id}`}>
-                {any ? ofPairs(k.pair_wins, k.pairs, 'pair', 'pairs') : '–'}
-              </td>
-              <td data-testid={`lucky-up-${a.id}`}>
-                {any ? ofPairs(k.lucky_up, k.lucky, 'lucky guess', 'lucky guesses') : '–'}
-              </td>
-              <td data-testid={`near-${a.id}`}>
-                {any ? (
-                  <>
-                    {ofPairs(k.near_pair_wins, k.near_pairs, 'pair', 'pairs')};{' '}
-                    {ofPairs(k.near_lucky_up, k.near_lucky, 'lucky guess', 'lucky guesses')}
-                  </>
-                ) : (
-                  '–'
-                )}
-              </td>
-              <td className="hint" data-testid={`counted-${a.id}`}>
-                {[
-                  steps > 0 && `every trajectory of ${steps} steps`,
-                  recordedPrompts > 0 && `${recordedPrompts} recorded prompts`,
-                ]
-                  .filter(Boolean)
-                  .join('; ') || '–'}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <ArmTable
+      byArm={byArm}
+      testId="update-rates"
+      head={[
+        {
+          name: 'update favours the right description over a wrong one (50% = blind)',
+          title:
+            'pairs of an exactly right and a wrong description of the same prompt (near-misses apart): the share whose update favoured the right one, ties half; 50% is blind',
+        },
+        {
+          name: 'lucky guesses whose description was pushed up',
+          title:
+            'lucky guesses: a right answer after a wrong description (near-misses apart); the share whose description the update pushed up (mean advantage above 0)',
+        },
+        {
+          name: 'near-misses, apart: right favoured; lucky pushed up',
+          title: `near-misses (${near}): the right description favoured over them, and near-miss lucky guesses pushed up`,
+        },
+        {
+          name: 'counted over',
+          title:
+            "every trajectory of every step where the runs counted these; a run made before they were counted gives its recorded rollouts instead (the committed runs: each seed's last step), a smaller sample",
+        },
+      ]}
+      row={(a, rs) => {
+        const { counts: k, steps, recordedPrompts } = armCounts(rs);
+        const any = steps > 0 || recordedPrompts > 0;
+        return (
+          <tr key={a.id} data-testid="rates-row">
+            <td>{a.name}</td>
+            <td data-testid={`right-over-wrong-${a.id}`}>
+              {any ? ofPairs(k.pair_wins, k.pairs, 'pair', 'pairs') : '–'}
+            </td>
+            <td data-testid={`lucky-up-${a.id}`}>
+              {any ? ofPairs(k.lucky_up, k.lucky, 'lucky guess', 'lucky guesses') : '–'}
+            </td>
+            <td data-testid={`near-${a.id}`}>
+              {any ? (
+                <>
+                  {ofPairs(k.near_pair_wins, k.near_pairs, 'pair', 'pairs')};{' '}
+                  {ofPairs(k.near_lucky_up, k.near_lucky, 'lucky guess', 'lucky guesses')}
+                </>
+              ) : (
+                '–'
+              )}
+            </td>
+            <td className="hint" data-testid={`counted-${a.id}`}>
+              {[
+                steps > 0 && `every trajectory of ${steps} steps`,
+                recordedPrompts > 0 && `${recordedPrompts} recorded prompts`,
+              ]
+                .filter(Boolean)
+                .join('; ') || '–'}
+            </td>
+          </tr>
+        );
+      }}
+    />
   );
-}
-
-/** A problem across runs: its seed and index name it only within one task mix (a family added shifts the rotation). */
-const problemKey = (c: Run['config'], p: PromptRecord) =>
-  `${c.families.join(',')}|${JSON.stringify(c.knobs)}|${p.taskSeed}:${p.taskIndex}`;
-const words = (t: TrajectoryRecord) => t.description.join(' ');
-
-interface Example {
-  id: 'lucky' | 'equal' | 'gated';
-  text: string;
-  key: string;
-  /** Trajectories to point at, per arm. */
-  pointed: Partial<Record<Arm['id'], number[]>>;
-}
-
-/** Examples picked from the runs' recorded rollouts: the lesson, each pointing at its rows. */
-function findExamples(grpo: readonly Run[], mirl: readonly Run[]): Example[] {
-  const out: Example[] = [];
-  const recs = (rs: readonly Run[]) => rs.flatMap((r) => r.records.map((p) => ({ p, key: problemKey(r.config, p) })));
-  let lucky: Example | null = null;
-  let equal: Example | null = null;
-  let gated: Example | null = null;
-  let bestGap = 0.5;
-  const all = recs(grpo);
-  const best = clearestLucky(all.map(({ p, key }) => ({ ...p, key })));
-  if (best) {
-    const t = best.rec.trajectories[best.index];
-    lucky = {
-      id: 'lucky',
-      key: best.rec.key,
-      pointed: { grpo: [best.index] },
-      text: `A lucky guess GRPO pushed up (step ${best.rec.step + 1}, #${best.index + 1}): the description "${words(t)}" is wrong against the scene (F1 ${t.descF1.toFixed(2)}), the answer "${t.continuation.join(' ')}" right, so the description got advantage ${signed(best.adv, 2)}: likelier next time.`,
-    };
-  }
-  for (const { p, key } of all) {
-    // two identical descriptions of one prompt, whose advantages differ only by the answers that followed
-    const by = new Map<string, number[]>();
-    p.trajectories.forEach((t, i) => by.set(words(t), [...(by.get(words(t)) ?? []), i]));
-    for (const [d, is] of by) {
-      if (is.length < 2 || !d) continue;
-      const adv = is.map((i) => descAdvantage(p.trajectories[i]) ?? 0);
-      const hi = is[adv.indexOf(Math.max(...adv))];
-      const lo = is[adv.indexOf(Math.min(...adv))];
-      const gap = Math.max(...adv) - Math.min(...adv);
-      if (gap > bestGap) {
-        bestGap = gap;
-        const right = p.trajectories[hi].perceptionRight ? 'right' : 'wrong';
-        equal = {
-          id: 'equal',
-          key,
-          pointed: { grpo: [lo, hi] },
-          text: `Two equal descriptions, two GRPO advantages (step ${p.step + 1}, #${lo + 1} and #${hi + 1}): the same ${right} description "${d}" got ${signed(Math.min(...adv), 2)} and ${signed(Math.max(...adv), 2)}, decided only by the answers after it.`,
-        };
-      }
-    }
-  }
-  for (const { p, key } of recs(mirl)) {
-    if (gated) break;
-    const byMi = p.trajectories.map((t, i) => ({ t, i })).sort((a, b) => (b.t.mi ?? 0) - (a.t.mi ?? 0));
-    const g = byMi.find(({ t }) => t.gated);
-    if (!g) continue;
-    const rank = byMi.indexOf(g) + 1;
-    gated = {
-      id: 'gated',
-      key,
-      pointed: { mirl: [g.i] },
-      text: `A description MIRL's gate pushed down (step ${p.step + 1}, #${g.i + 1}): "${words(g.t)}" has MI ${(g.t.mi ?? 0).toFixed(1)} nats, rank ${rank} of ${p.trajectories.length}, but does not parse into distinct, complete objects, so the gate gave it the group's lowest perception score (R_perc ${g.t.rPerc.toFixed(2)}, A_perc ${signed(g.t.advPerc, 2)})${g.t.kept ? '' : ' and it was not continued'}.`,
-    };
-  }
-  for (const e of [lucky, equal, gated] as (Example | null)[]) if (e) out.push(e);
-  return out;
 }
 
 /** Steps, status and time left of each arm of a running comparison; after it ends, where each arm stopped. */
 function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
-  const runs = useRunStore((s) => s.runs);
-  const liveId = useRunStore((s) => s.liveId);
-  const queue = useRunStore((s) => s.queue);
-  const phase = useRunStore((s) => s.phase);
-  const comparison = useRunStore((s) => s.comparison);
+  const { runs, liveId, queue, phase, comparison } = useRunStore(
+    useShallow((s) => ({ runs: s.runs, liveId: s.liveId, queue: s.queue, phase: s.phase, comparison: s.comparison })),
+  );
   if (!comparison?.length) return null;
   const live = runs.find((r) => r.id === liveId);
   const liveArm = live && armOf(live.config);
@@ -451,17 +356,15 @@ function Progress({ byArm }: { byArm: Map<Arm, Run[]> }) {
 }
 
 /**
- * For teaching: GRPO, MIRL and the labelled Perception-R1 reference on the same prompts, at the
+ * The Teaching tab: GRPO, MIRL and the labelled Perception-R1 reference on the same prompts, at the
  * size where the experiment in docs/research.md saw them separate, with the other perception methods beside them
  * (algorithms and task families); their held-out figures with errors, a verdict from them, what each update did
  * to every description, and examples picked from the runs.
  */
-export function BlindnessDemo() {
-  const runs = useRunStore((s) => s.runs);
-  const liveId = useRunStore((s) => s.liveId);
-  const startQueue = useRunStore((s) => s.startQueue);
-  const stop = useRunStore((s) => s.stop);
-  const addRuns = useRunStore((s) => s.addRuns);
+export function TeachingView() {
+  const { runs, liveId, startQueue, stop, addRuns } = useRunStore(
+    useShallow((s) => ({ runs: s.runs, liveId: s.liveId, startQueue: s.startQueue, stop: s.stop, addRuns: s.addRuns })),
+  );
   const live = runs.find((r) => r.id === liveId);
   const busy = live !== undefined && (live.status === 'running' || live.status === 'loading');
   // the verdict and the examples follow the runs' curves, in slices that yield to input (settledRuns.ts)
@@ -471,23 +374,23 @@ export function BlindnessDemo() {
   const [loadNote, setLoadNote] = useState<string | null>(null);
   const stopButton = useRef<HTMLButtonElement>(null);
 
-  const examples = useMemo(() => findExamples(byArm.get(GRPO) ?? [], byArm.get(MIRL) ?? []), [byArm]);
+  const examples = useMemo(
+    () =>
+      findExamples(
+        { arm: REFERENCE, runs: byArm.get(REFERENCE) ?? [] },
+        { arm: MI_ARM, runs: byArm.get(MI_ARM) ?? [] },
+      ),
+    [byArm],
+  );
   const forest = useMemo(() => forestRows([...byArm.keys()], (a) => seeded(byArm.get(a) ?? [])), [byArm]);
   const lesson = headline(forest);
   const lucky = examples.find((e) => e.id === 'lucky');
   const sideBySide = useRef<HTMLDivElement>(null);
   const [shown, setShown] = useState<Example | null>(null);
-  const find = (rs: readonly Run[], key: string) => {
-    for (const r of [...rs].reverse()) {
-      const p = r.records.find((x) => problemKey(r.config, x) === key);
-      if (p) return { run: r, rec: p };
-    }
-    return null;
-  };
   const example = shown ?? examples[0] ?? null;
   const panels = example
     ? [...byArm.keys()]
-        .map((a) => ({ arm: a, hit: find(byArm.get(a) ?? [], example.key) }))
+        .map((a) => ({ arm: a, hit: findRecord(byArm.get(a) ?? [], example.key) }))
         .filter((x) => x.hit !== null)
     : [];
 
@@ -503,41 +406,19 @@ export function BlindnessDemo() {
     try {
       const files = await Promise.all(
         Object.entries(MEASURED).map(async ([path, load]) => {
-          const data = (await load()) as Record<string, unknown>;
-          const text = JSON.stringify({
-            kind: 'mirl-playground-run',
-            version: 5,
-            label: path,
-            config: data.config,
-            metrics: data.steps,
-            records: data.last_records ?? [],
-          });
+          const text = measuredRunText(path, (await load()) as Record<string, unknown>);
           return { path, file: await parser.parseRunFile(text) };
         }),
       );
-      const unmatched: string[] = [];
-      const added = files
-        .sort((a, b) => a.path.localeCompare(b.path))
-        .flatMap(({ path, file: f }) => {
-          const seed = /seed(\d+)\.json$/.exec(path)?.[1];
-          // matched by the whole config, as runs made here are: a file no arm matches would be shown under none
-          const arm = armOf(f.config);
-          if (!arm) {
-            unmatched.push(path.replace(/^.*\/docs\//, 'docs/'));
-            return [];
-          }
-          return [
-            {
-              label: `${arm.name} seed ${seed} (measured, wasm backend)`,
-              config: f.config,
-              metrics: f.metrics,
-              records: f.records,
-            },
-          ];
-        });
+      const { added, unmatched } = matchMeasured(
+        files.map(({ path, file: f }) => ({
+          path,
+          file: { config: f.config, metrics: f.metrics, records: f.records },
+        })),
+      );
       addRuns(added);
       setLoadNote(
-        `${added.length} runs of the committed experiments (docs/experiment-wasm, docs/experiment-grounding); they keep only their last step's recorded rollouts.` +
+        `${added.length} runs of the committed experiments (data/experiment-wasm, data/experiment-grounding); they keep only their last step's recorded rollouts.` +
           (unmatched.length ? ` Left out, matching no arm here: ${unmatched.join(', ')}.` : ''),
       );
     } catch (e) {
@@ -546,16 +427,18 @@ export function BlindnessDemo() {
       parser.close();
     }
   };
-  const c = GRPO.config;
+  const c = REFERENCE.config;
   const runButton = (a: Arm) => (
     <button key={a.id} data-testid={`run-${a.id}`} disabled={busy} onClick={() => run([a.config])}>
       Run {a.name}
     </button>
   );
   return (
-    <section className="panel" data-testid="blindness-demo">
-      <h2>Reward blindness: GRPO, MIRL, Perception-R1 and the other perception methods on the same prompts</h2>
-      <p data-testid="blind-intro">
+    <section className="panel" data-testid="teaching-view">
+      <h2>
+        Teaching: reward blindness, with GRPO, MIRL, Perception-R1 and the other perception methods on the same prompts
+      </h2>
+      <p data-testid="teaching-intro">
         An answer-only reward (GRPO) cannot tell a lucky guess from a seeing answer: a right answer after a wrong
         description makes that description likelier too. Load the measured runs, or run the arms here; the experiment
         behind them is in{' '}
@@ -564,7 +447,7 @@ export function BlindnessDemo() {
         </a>
         .
       </p>
-      <details data-testid="blind-about">
+      <details data-testid="teaching-about">
         <summary>The arms, and the size they run at</summary>
         <p>
           MIRL rewards each description by its mutual information with the image, scored by the frozen warm start;
@@ -636,14 +519,19 @@ export function BlindnessDemo() {
           </button>
         </div>
       )}
-      <ForestPlot rows={forest} colorOf={(id) => ARM_COLORS[id] ?? '#555'} />
+      <ForestPlot rows={forest} colorOf={(id) => armColour([...byArm.keys()].find((a) => a.id === id))} />
       {/* below the lesson, which the first screen keeps for itself */}
       <ComparisonRunner arms={ARMS} />
       <h3>Verdict, arm by arm, from the held-out figures</h3>
       <Verdict byArm={byArm} />
       <ChangeTable byArm={byArm} />
       {ids.length > 0 && (
-        <Charts runIds={ids} heldoutOnly title="Held-out figures of the comparison" colorOf={armColor} />
+        <Charts
+          runIds={ids}
+          heldoutOnly
+          title="Held-out figures of the comparison"
+          colorOf={(r) => runColour(r.config)}
+        />
       )}
       <h3>What each update did to descriptions</h3>
       <RatesTable byArm={byArm} />
